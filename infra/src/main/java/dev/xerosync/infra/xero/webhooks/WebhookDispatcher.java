@@ -35,7 +35,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     public static final Duration DISABLE_AFTER = Duration.ofHours(24);
     static final Duration RECEIVER_TIMEOUT = Duration.ofSeconds(5);
 
-    private record Pending(List<WebhookEvent> events, long first, long last, int attempt, Instant due) {}
+    /** body is fixed at the first attempt: retries resend the same bytes and signature. */
+    private record Pending(List<WebhookEvent> events, long first, long last, int attempt, Instant due, String body) {}
 
     private final Clock clock;
     private final Duration batchWindow;
@@ -151,7 +152,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                         queued.clear();
                         long first = sequence + 1;
                         sequence += batch.size();
-                        next = new Pending(batch, first, sequence, 1, clock.instant());
+                        next = new Pending(batch, first, sequence, 1, clock.instant(), payload(batch, first, sequence));
                     } else {
                         // Poll: retries fall due when the simulator clock is advanced, which we are not told about.
                         lock.wait(20);
@@ -195,7 +196,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private void attempt(Pending p) {
         URI target = url;
         if (target == null) return;
-        String body = payload(p.events(), p.first(), p.last());
+        String body = p.body();
         String sig = sign(body);
         int code = post(target, body, sig);
         Instant now = clock.instant();
@@ -213,7 +214,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             }
             // Exponential backoff: 1, 2, 4 ... minutes, capped at an hour.
             long minutes = Math.min(60, 1L << Math.min(6, p.attempt() - 1));
-            retries.add(new Pending(p.events(), p.first(), p.last(), p.attempt() + 1, now.plus(Duration.ofMinutes(minutes))));
+            retries.add(new Pending(p.events(), p.first(), p.last(), p.attempt() + 1, now.plus(Duration.ofMinutes(minutes)), body));
         }
     }
 
