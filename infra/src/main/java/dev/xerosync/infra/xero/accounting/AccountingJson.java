@@ -87,7 +87,6 @@ public final class AccountingJson {
             if (l.accountCode() != null) ln.put("AccountCode", l.accountCode());
             ln.putArray("Tracking");
             ln.put("Quantity", l.quantity().setScale(4, java.math.RoundingMode.HALF_UP)).put("LineItemID", l.lineItemId());
-            ln.putArray("ValidationErrors");
         }
         return arr;
     }
@@ -166,7 +165,8 @@ public final class AccountingJson {
                 .put("Total", XeroJson.money(c.total())).put("UpdatedDateUTC", XeroJson.msDateTime(c.updatedDateUtc()))
                 .put("CurrencyCode", c.currencyCode()).put("CurrencyRate", XeroJson.rate(BigDecimal.ONE))
                 .put("RemainingCredit", XeroJson.money(remaining));
-        if (c.fullyPaidOnDate() != null) n.put("FullyPaidOnDate", XeroJson.msDate(c.fullyPaidOnDate()));
+        // Only credit notes report FullyPaidOnDate; overpayments and prepayments have no such field.
+        if (c.fullyPaidOnDate() != null && c.kind() == Credit.Kind.CREDITNOTE) n.put("FullyPaidOnDate", XeroJson.msDate(c.fullyPaidOnDate()));
         ArrayNode allocs = n.putArray("Allocations");
         for (Allocation a : allocations) {
             Invoice inv = ledger.invoice(a.invoiceId());
