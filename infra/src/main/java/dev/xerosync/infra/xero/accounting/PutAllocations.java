@@ -47,7 +47,7 @@ public final class PutAllocations implements AccountingOperation {
                     BigDecimal amount = BatchWrite.number(el, "Amount");
                     if (inv == null || ledger.invoice(inv.toLowerCase(Locale.ROOT)) == null) return List.of("Invoice could not be found");
                     if (amount == null) return List.of("Amount must be specified");
-                    return List.of();
+                    return ledger.checkAllocation(creditId, inv.toLowerCase(Locale.ROOT), amount);
                 }
 
                 public ObjectNode apply() {

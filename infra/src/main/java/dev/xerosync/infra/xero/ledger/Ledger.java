@@ -426,15 +426,24 @@ public final class Ledger {
         return id;
     }
 
-    public synchronized String allocate(String creditId, String invoiceId, BigDecimal amount, LocalDate date) {
+    /** Why an allocation would be refused (empty when allowed). */
+    public synchronized List<String> checkAllocation(String creditId, String invoiceId, BigDecimal amount) {
         Credit c = credits.get(creditId);
-        if (c == null) throw new LedgerException("Credit could not be found");
-        Invoice inv = requireInvoice(invoiceId);
-        if (!Invoice.AUTHORISED.equals(inv.status())) throw new LedgerException("Allocations can only be made against Authorised documents");
-        if (!c.contactId().equals(inv.contactId())) throw new LedgerException("The document and the credit must belong to the same contact");
-        if (amount.signum() <= 0) throw new LedgerException("Amount must be greater than zero");
-        if (amount.compareTo(c.total().subtract(allocated(creditId))) > 0) throw new LedgerException("The amount being allocated exceeds the remaining credit");
-        if (amount.compareTo(view(inv).amountDue()) > 0) throw new LedgerException("The amount being allocated exceeds the amount outstanding on the invoice");
+        if (c == null) return List.of("Credit could not be found");
+        Invoice inv = invoices.get(invoiceId);
+        if (inv == null) return List.of("Invoice could not be found");
+        if (!Invoice.AUTHORISED.equals(inv.status())) return List.of("Allocations can only be made against Authorised documents");
+        if (!c.contactId().equals(inv.contactId())) return List.of("The document and the credit must belong to the same contact");
+        if (amount == null || amount.signum() <= 0) return List.of("Amount must be greater than zero");
+        if (amount.compareTo(c.total().subtract(allocated(creditId))) > 0) return List.of("The amount being allocated exceeds the remaining credit");
+        if (amount.compareTo(view(inv).amountDue()) > 0) return List.of("The amount being allocated exceeds the amount outstanding on the invoice");
+        return List.of();
+    }
+
+    public synchronized String allocate(String creditId, String invoiceId, BigDecimal amount, LocalDate date) {
+        List<String> errors = checkAllocation(creditId, invoiceId, amount);
+        if (!errors.isEmpty()) throw new LedgerException(errors);
+        Credit c = credits.get(creditId);
         Instant now = clock.instant();
         Allocation a = new Allocation(UUID.randomUUID().toString(), creditId, invoiceId, scale(amount), date == null ? today() : date);
         allocationsByInvoice.computeIfAbsent(invoiceId, k -> new ArrayList<>()).add(a);
