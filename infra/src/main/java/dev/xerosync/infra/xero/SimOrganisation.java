@@ -94,6 +94,14 @@ public final class SimOrganisation {
         return ledger.allocate(creditId, invoiceId, amount, date);
     }
 
+    /**
+     * Fills the organisation with a generated, reproducible history (same seed, same books): {@code contacts}
+     * contacts and {@code invoices} sales invoices numbered GEN-000001..., in all statuses, most paid. No webhooks.
+     */
+    public void generateHistory(long seed, int contacts, int invoices, java.time.Instant now) {
+        new dev.xerosync.infra.xero.scenario.BookGenerator(seed, now).generate(ledger, contacts, invoices, "GEN-");
+    }
+
     // ---- the truth, for assertions ----
 
     public InvoiceView invoice(String invoiceId) { return ledger.view(invoiceId); }

@@ -473,6 +473,22 @@ public final class Ledger {
         listener.changed(tenantId, "INVOICE", "UPDATE", invoiceId, now);
     }
 
+    /**
+     * Bulk load of pre-built, mutually consistent records (a generated history): no validation and no webhooks,
+     * so large organisations start in seconds. Callers guarantee statuses agree with payments.
+     */
+    public synchronized void load(List<Contact> newContacts, List<Invoice> newInvoices, List<Payment> newPayments) {
+        for (Contact c : newContacts) contacts.put(c.contactId(), c);
+        for (Invoice i : newInvoices) {
+            invoices.put(i.invoiceId(), i);
+            if (!i.invoiceNumber().isEmpty()) invoiceIdByNumber.put(i.invoiceNumber(), i.invoiceId());
+        }
+        for (Payment p : newPayments) {
+            payments.put(p.paymentId(), p);
+            paymentIdsByInvoice.computeIfAbsent(p.invoiceId(), k -> new ArrayList<>(2)).add(p.paymentId());
+        }
+    }
+
     static BigDecimal scale(BigDecimal v) {
         return v.setScale(2, RoundingMode.HALF_UP);
     }
