@@ -173,6 +173,9 @@ public final class TenantRateBudget implements CallBudget {
                 r.tableName(table).item(item);
                 if (old.isEmpty()) {
                     r.conditionExpression("attribute_not_exists(pk)");
+                } else if (!old.containsKey("version")) {
+                    // Written so far only by a 429's block, which sets no version.
+                    r.conditionExpression("attribute_not_exists(version)");
                 } else {
                     r.conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(version))));
                 }

@@ -171,6 +171,21 @@ public final class XeroSimulator implements AutoCloseable {
         return new TokenSet(i.accessToken(), i.refreshToken(), i.accessExpiresAt(), i.authEventId());
     }
 
+    /**
+     * As if the organisation's admin removed the app in Xero: every connection of the app to the tenant
+     * is deleted, so its tokens get 403 for that tenant. Returns how many connections went.
+     */
+    public int disconnect(String clientId, String tenantId) {
+        int removed = 0;
+        for (IdentityStore.Authorisation auth : identity.authorisations()) {
+            if (!auth.clientId().equals(clientId)) continue;
+            for (IdentityStore.Connection c : auth.connections()) {
+                if (c.tenantId().equalsIgnoreCase(tenantId) && identity.disconnect(auth, c.id())) removed++;
+            }
+        }
+        return removed;
+    }
+
     /** Registers another OAuth app at runtime (null secret: PKCE client). */
     public void app(String clientId, String clientSecret) { identity.registerApp(clientId, clientSecret, clientId); }
 
