@@ -1,11 +1,16 @@
 package dev.xerosync.infra.aws;
 
+import java.lang.reflect.Field;
 import java.net.URI;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler;
+import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
+import software.amazon.dynamodb.services.local.shared.access.LocalDBClient;
 
 /**
  * DynamoDB Local 3.x, in memory, served over HTTP on a free loopback port.
@@ -67,7 +72,36 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("DynamoDB Local did not stop cleanly", e);
     } finally {
+      stopDatabases(requestHandler);
+    }
+  }
+
+  /**
+   * DynamoDB Local's own shutdown() lets its job schedulers (TTL expiry, GSI creation, stream shard
+   * rollover) finish their current sleep on non-daemon threads, which holds the JVM open for
+   * seconds after close. LocalDBClient.shutdownNow() interrupts them, but is only reachable
+   * through the handler's private map of databases; if that layout changes, this falls back to the
+   * graceful shutdown.
+   */
+  private static void stopDatabases(LocalDynamoDBRequestHandler requestHandler) {
+    List<?> databases;
+    try {
+      Field field = LocalDynamoDBRequestHandler.class.getDeclaredField("dbRequestHandlers");
+      field.setAccessible(true);
+      // The handler guards the map with its own monitor.
+      synchronized (requestHandler) {
+        databases = List.copyOf(((Map<?, ?>) field.get(requestHandler)).values());
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
       requestHandler.shutdown();
+      return;
+    }
+    for (var database : databases) {
+      if (database instanceof LocalDBClient client) {
+        client.shutdownNow();
+      } else if (database instanceof AmazonDynamoDBLocal other) {
+        other.shutdown();
+      }
     }
   }
 }
