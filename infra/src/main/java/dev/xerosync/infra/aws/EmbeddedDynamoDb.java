@@ -16,10 +16,11 @@ import software.amazon.dynamodb.services.local.shared.access.LocalDBClient;
  * DynamoDB Local 3.x, in memory, served over HTTP on a free loopback port.
  *
  * <p>Wires DynamoDB Local's own request handler into a Jetty server we configure, rather than going
- * through {@code ServerRunner}: {@code DynamoDBProxyServer} binds every interface on a fixed port and
- * prints its configuration to stdout, whereas this binds 127.0.0.1 on port 0 (no race for a "free"
- * port) and stays silent. Telemetry is never configured, so nothing is sent and no metadata file is
- * written. The 3.x jar extracts its bundled sqlite4java natives to java.io.tmpdir on first use.
+ * through {@code ServerRunner}: {@code DynamoDBProxyServer} binds every interface on a fixed port
+ * and prints its configuration to stdout, whereas this binds 127.0.0.1 on port 0 (no race for a
+ * "free" port) and stays silent. Telemetry is never configured, so nothing is sent and no metadata
+ * file is written. The 3.x jar extracts its bundled sqlite4java natives to java.io.tmpdir on first
+ * use.
  */
 public final class EmbeddedDynamoDb implements AutoCloseable {
 
@@ -27,7 +28,8 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
   private final LocalDynamoDBRequestHandler requestHandler;
   private final URI endpoint;
 
-  private EmbeddedDynamoDb(Server server, LocalDynamoDBRequestHandler requestHandler, URI endpoint) {
+  private EmbeddedDynamoDb(
+      Server server, LocalDynamoDBRequestHandler requestHandler, URI endpoint) {
     this.server = server;
     this.requestHandler = requestHandler;
     this.endpoint = endpoint;
@@ -79,9 +81,9 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
   /**
    * DynamoDB Local's own shutdown() lets its job schedulers (TTL expiry, GSI creation, stream shard
    * rollover) finish their current sleep on non-daemon threads, which holds the JVM open for
-   * seconds after close. LocalDBClient.shutdownNow() interrupts them, but is only reachable
-   * through the handler's private map of databases; if that layout changes, this falls back to the
-   * graceful shutdown.
+   * seconds after close. LocalDBClient.shutdownNow() interrupts them, but is only reachable through
+   * the handler's private map of databases; if that layout changes, this falls back to the graceful
+   * shutdown.
    */
   private static void stopDatabases(LocalDynamoDBRequestHandler requestHandler) {
     List<?> databases;

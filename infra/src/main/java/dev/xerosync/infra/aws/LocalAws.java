@@ -73,13 +73,22 @@ public final class LocalAws implements AutoCloseable {
         throw firstFailure(List.of(dynamoDbStart, sqsStart, secretsManagerStart));
       }
 
-      var dynamoDb = track(started, () -> client(DynamoDbClient.builder(), dynamoDbServer.endpoint()));
+      var dynamoDb =
+          track(started, () -> client(DynamoDbClient.builder(), dynamoDbServer.endpoint()));
       var sqs = track(started, () -> client(SqsClient.builder(), sqsServer.endpoint()));
       var secretsManager =
-          track(started, () -> client(SecretsManagerClient.builder(), secretsManagerServer.endpoint()));
+          track(
+              started,
+              () -> client(SecretsManagerClient.builder(), secretsManagerServer.endpoint()));
       var resources = template.createResources(dynamoDb, sqs);
       return new LocalAws(
-          dynamoDbServer, sqsServer, secretsManagerServer, dynamoDb, sqs, secretsManager, resources);
+          dynamoDbServer,
+          sqsServer,
+          secretsManagerServer,
+          dynamoDb,
+          sqs,
+          secretsManager,
+          resources);
     } catch (RuntimeException e) {
       closeAll(started.reversed(), e);
       throw e;
@@ -128,7 +137,8 @@ public final class LocalAws implements AutoCloseable {
   public void close() {
     var failure = new IllegalStateException("Local AWS did not stop cleanly");
     closeAll(
-        List.of(secretsManager, sqs, dynamoDb, secretsManagerServer, sqsServer, dynamoDbServer), failure);
+        List.of(secretsManager, sqs, dynamoDb, secretsManagerServer, sqsServer, dynamoDbServer),
+        failure);
     if (failure.getSuppressed().length > 0) {
       throw failure;
     }
@@ -167,7 +177,8 @@ public final class LocalAws implements AutoCloseable {
     return new IllegalStateException("Interrupted while starting local AWS");
   }
 
-  private static <T extends AutoCloseable> T track(List<AutoCloseable> started, Supplier<T> create) {
+  private static <T extends AutoCloseable> T track(
+      List<AutoCloseable> started, Supplier<T> create) {
     var resource = create.get();
     started.add(resource);
     return resource;

@@ -26,7 +26,18 @@ class LocalAwsIntegrationTest {
       var table = aws.resources().tableName("Table");
       aws.dynamoDb()
           .putItem(
-              r -> r.tableName(table).item(Map.of("pk", s("TENANT#1"), "sk", s("INVOICE#1"), "gsi3pk", s("N#1"), "gsi3sk", s("INV-001"))));
+              r ->
+                  r.tableName(table)
+                      .item(
+                          Map.of(
+                              "pk",
+                              s("TENANT#1"),
+                              "sk",
+                              s("INVOICE#1"),
+                              "gsi3pk",
+                              s("N#1"),
+                              "gsi3sk",
+                              s("INV-001"))));
       var byNumber =
           aws.dynamoDb()
               .query(
@@ -38,19 +49,30 @@ class LocalAwsIntegrationTest {
       assertThat(byNumber.items()).extracting(i -> i.get("sk").s()).containsExactly("INVOICE#1");
 
       var queue = aws.resources().queueUrl("SyncQueue");
-      aws.sqs().sendMessage(r -> r.queueUrl(queue).messageBody("{}").messageGroupId("t").messageDeduplicationId("d"));
+      aws.sqs()
+          .sendMessage(
+              r ->
+                  r.queueUrl(queue)
+                      .messageBody("{}")
+                      .messageGroupId("t")
+                      .messageDeduplicationId("d"));
       var message = aws.sqs().receiveMessage(r -> r.queueUrl(queue)).messages();
       assertThat(message).hasSize(1);
-      aws.sqs().deleteMessage(r -> r.queueUrl(queue).receiptHandle(message.getFirst().receiptHandle()));
+      aws.sqs()
+          .deleteMessage(r -> r.queueUrl(queue).receiptHandle(message.getFirst().receiptHandle()));
 
       aws.secretsManager().createSecret(r -> r.name("xero-sync/connections/t").secretString("{}"));
-      assertThat(aws.secretsManager().getSecretValue(r -> r.secretId("xero-sync/connections/t")).secretString())
+      assertThat(
+              aws.secretsManager()
+                  .getSecretValue(r -> r.secretId("xero-sync/connections/t"))
+                  .secretString())
           .isEqualTo("{}");
     } finally {
       aws.close();
     }
 
-    for (var endpoint : List.of(aws.dynamoDbEndpoint(), aws.sqsEndpoint(), aws.secretsManagerEndpoint())) {
+    for (var endpoint :
+        List.of(aws.dynamoDbEndpoint(), aws.sqsEndpoint(), aws.secretsManagerEndpoint())) {
       assertThatThrownBy(() -> new Socket(endpoint.getHost(), endpoint.getPort()).close())
           .as("nothing listens on %s after close", endpoint)
           .isInstanceOf(IOException.class);
@@ -65,7 +87,12 @@ class LocalAwsIntegrationTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
     List<String> lingering;
     do {
-      lingering = nonDaemonThreadsRunning("software.amazon.dynamodb", "org.apache.pekko", "org.elasticmq", "sun.net.httpserver");
+      lingering =
+          nonDaemonThreadsRunning(
+              "software.amazon.dynamodb",
+              "org.apache.pekko",
+              "org.elasticmq",
+              "sun.net.httpserver");
     } while (!lingering.isEmpty() && System.nanoTime() < deadline && sleep());
     assertThat(lingering).isEmpty();
   }
