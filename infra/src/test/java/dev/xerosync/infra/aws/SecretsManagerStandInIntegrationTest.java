@@ -211,6 +211,13 @@ class SecretsManagerStandInIntegrationTest {
                         r.secretId(
                             "arn:aws:secretsmanager:us-east-1:000000000000:secret:nope-AbCdEf")))
         .isInstanceOf(ResourceNotFoundException.class);
+    var current = client.getSecretValue(r -> r.secretId(name)).versionId();
+    assertThatThrownBy(
+            () ->
+                client.getSecretValue(
+                    r -> r.secretId(name).versionId(current).versionStage("AWSPREVIOUS")))
+        .as("VersionId and VersionStage must name the same version")
+        .isInstanceOf(ResourceNotFoundException.class);
     assertThatThrownBy(() -> client.createSecret(r -> r.name(name).secretString("again")))
         .isInstanceOf(ResourceExistsException.class);
     assertThatThrownBy(
