@@ -209,6 +209,17 @@ public final class CloudFormationTemplate {
    * name the ARN of the queue created here.
    */
   public LocalResources createResources(DynamoDbClient dynamoDb, SqsClient sqs) {
+    var plan = plan();
+    var tableNames = plan.createTables(dynamoDb);
+    var queues = plan.createQueues(sqs);
+    return new LocalResources(tableNames, queues.urls(), queues.arns());
+  }
+
+  /**
+   * Checks every table and queue definition and orders the queues, without creating anything, so
+   * that a caller can fail before starting services and then create tables and queues apart.
+   */
+  Plan plan() {
     var tables = new ArrayList<TableDefinition>();
     var queues = new LinkedHashMap<String, QueueDefinition>();
     root.path("Resources")
@@ -230,54 +241,69 @@ public final class CloudFormationTemplate {
                 }
               }
             });
-    var queueOrder = creationOrder(queues);
-
-    var tableNames = new LinkedHashMap<String, String>();
-    for (var table : tables) {
-      dynamoDb.createTable(table.request());
-      if (table.timeToLive() != null) {
-        dynamoDb.updateTimeToLive(
-            r ->
-                r.tableName(table.request().tableName())
-                    .timeToLiveSpecification(table.timeToLive()));
-      }
-      tableNames.put(table.logicalId(), table.request().tableName());
-    }
-
-    var queueUrls = new LinkedHashMap<String, String>();
-    var queueArns = new LinkedHashMap<String, String>();
-    for (var logicalId : queueOrder) {
-      var queue = queues.get(logicalId);
-      var attributes = new HashMap<>(queue.attributes());
-      if (queue.redrive() != null) {
-        var target =
-            queue.redrive().targetLogicalId() != null
-                ? queueArns.get(queue.redrive().targetLogicalId())
-                : queue.redrive().targetArn();
-        var policy =
-            JSON.createObjectNode()
-                .put("deadLetterTargetArn", target)
-                .put("maxReceiveCount", queue.redrive().maxReceiveCount());
-        attributes.put(QueueAttributeName.REDRIVE_POLICY, policy.toString());
-      }
-      var url = sqs.createQueue(r -> r.queueName(queue.name()).attributes(attributes)).queueUrl();
-      var arn =
-          sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-              .attributes()
-              .get(QueueAttributeName.QUEUE_ARN);
-      queueUrls.put(logicalId, url);
-      queueArns.put(logicalId, arn);
-    }
-    return new LocalResources(tableNames, queueUrls, queueArns);
+    return new Plan(List.copyOf(tables), Map.copyOf(queues), creationOrder(queues));
   }
 
-  private record TableDefinition(
+  /** Validated definitions, ready to create. */
+  record Plan(
+      List<TableDefinition> tables, Map<String, QueueDefinition> queues, List<String> queueOrder) {
+
+    /** Physical table names by logical id. */
+    Map<String, String> createTables(DynamoDbClient dynamoDb) {
+      var tableNames = new LinkedHashMap<String, String>();
+      for (var table : tables) {
+        dynamoDb.createTable(table.request());
+        if (table.timeToLive() != null) {
+          dynamoDb.updateTimeToLive(
+              r ->
+                  r.tableName(table.request().tableName())
+                      .timeToLiveSpecification(table.timeToLive()));
+        }
+        tableNames.put(table.logicalId(), table.request().tableName());
+      }
+      return tableNames;
+    }
+
+    CreatedQueues createQueues(SqsClient sqs) {
+      var urls = new LinkedHashMap<String, String>();
+      var arns = new LinkedHashMap<String, String>();
+      for (var logicalId : queueOrder) {
+        var queue = queues.get(logicalId);
+        var attributes = new HashMap<>(queue.attributes());
+        if (queue.redrive() != null) {
+          var target =
+              queue.redrive().targetLogicalId() != null
+                  ? arns.get(queue.redrive().targetLogicalId())
+                  : queue.redrive().targetArn();
+          var policy =
+              JSON.createObjectNode()
+                  .put("deadLetterTargetArn", target)
+                  .put("maxReceiveCount", queue.redrive().maxReceiveCount());
+          attributes.put(QueueAttributeName.REDRIVE_POLICY, policy.toString());
+        }
+        var url = sqs.createQueue(r -> r.queueName(queue.name()).attributes(attributes)).queueUrl();
+        var arn =
+            sqs.getQueueAttributes(
+                    r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
+        urls.put(logicalId, url);
+        arns.put(logicalId, arn);
+      }
+      return new CreatedQueues(urls, arns);
+    }
+  }
+
+  /** Queue URLs and ARNs by logical id. */
+  record CreatedQueues(Map<String, String> urls, Map<String, String> arns) {}
+
+  record TableDefinition(
       String logicalId, CreateTableRequest request, TimeToLiveSpecification timeToLive) {}
 
   /** A dead-letter target: a queue of this template by logical id, or a literal ARN. */
-  private record Redrive(String targetLogicalId, String targetArn, int maxReceiveCount) {}
+  record Redrive(String targetLogicalId, String targetArn, int maxReceiveCount) {}
 
-  private record QueueDefinition(
+  record QueueDefinition(
       String name, boolean fifo, Map<QueueAttributeName, String> attributes, Redrive redrive) {}
 
   private static TableDefinition table(String logicalId, JsonNode resource) {

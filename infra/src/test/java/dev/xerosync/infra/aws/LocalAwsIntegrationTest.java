@@ -97,6 +97,23 @@ class LocalAwsIntegrationTest {
     assertThat(lingering).isEmpty();
   }
 
+  @Test
+  void aTemplateThatCannotBeAppliedFailsBeforeAnyServiceStarts() {
+    var unappliable =
+        CloudFormationTemplate.parse(
+            """
+            Resources:
+              Queue:
+                Type: AWS::SQS::Queue
+                Properties:
+                  MaximumMessageSize: 1024
+            """);
+
+    assertThatThrownBy(() -> LocalAws.start(unappliable))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("MaximumMessageSize 1024 is not enforced locally");
+  }
+
   private static List<String> nonDaemonThreadsRunning(String... packages) {
     var found = new ArrayList<String>();
     Thread.getAllStackTraces()
