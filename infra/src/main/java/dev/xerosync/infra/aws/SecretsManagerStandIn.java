@@ -37,7 +37,7 @@ import java.util.function.Predicate;
  * <p>Serves CreateSecret, GetSecretValue, PutSecretValue, DescribeSecret, DeleteSecret,
  * RestoreSecret and ListSecrets with AWS's version-stage, idempotency and deletion rules, and its
  * error codes, which the SDK maps to its typed exceptions. Anything else gets a 400
- * UnknownOperationException naming the operation. Requests are not signed-checked. Nothing is
+ * UnknownOperationException naming the operation. Request signatures are not checked. Nothing is
  * logged, and no error message carries a secret value.
  */
 public final class SecretsManagerStandIn implements AutoCloseable {
