@@ -45,8 +45,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * CloudFormation does not define.
  *
  * <p>Only DynamoDB tables and SQS queues are created. A property that would change how a table or
- * queue behaves and is not applied here fails the whole call before anything is created;
- * properties with no local effect (encryption, backups, tags) are accepted and ignored.
+ * queue behaves and is not applied here fails the whole call before anything is created; properties
+ * with no local effect (encryption, backups, tags) are accepted and ignored.
  */
 public final class CloudFormationTemplate {
 
@@ -82,34 +82,63 @@ public final class CloudFormationTemplate {
   /** Resource attributes that do not change what gets created. Condition is absent on purpose. */
   private static final Set<String> RESOURCE_KEYS =
       Set.of(
-          "Type", "Properties", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata",
-          "UpdatePolicy", "CreationPolicy");
+          "Type",
+          "Properties",
+          "DependsOn",
+          "DeletionPolicy",
+          "UpdateReplacePolicy",
+          "Metadata",
+          "UpdatePolicy",
+          "CreationPolicy");
 
   private static final Set<String> TABLE_APPLIED =
       Set.of(
-          "TableName", "AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes",
-          "LocalSecondaryIndexes", "BillingMode", "ProvisionedThroughput", "TimeToLiveSpecification",
+          "TableName",
+          "AttributeDefinitions",
+          "KeySchema",
+          "GlobalSecondaryIndexes",
+          "LocalSecondaryIndexes",
+          "BillingMode",
+          "ProvisionedThroughput",
+          "TimeToLiveSpecification",
           "StreamSpecification");
   // Encryption, backups, tags, access policy, capacity ceilings and cost class: none changes what
   // a read or write against DynamoDB Local returns.
   private static final Set<String> TABLE_WITHOUT_LOCAL_EFFECT =
       Set.of(
-          "PointInTimeRecoverySpecification", "SSESpecification", "Tags", "DeletionProtectionEnabled",
-          "ContributorInsightsSpecification", "TableClass", "ResourcePolicy", "OnDemandThroughput",
+          "PointInTimeRecoverySpecification",
+          "SSESpecification",
+          "Tags",
+          "DeletionProtectionEnabled",
+          "ContributorInsightsSpecification",
+          "TableClass",
+          "ResourcePolicy",
+          "OnDemandThroughput",
           "WarmThroughput");
 
   private static final Set<String> QUEUE_APPLIED =
       Set.of(
-          "QueueName", "FifoQueue", "ContentBasedDeduplication", "VisibilityTimeout",
-          "MessageRetentionPeriod", "DelaySeconds", "MaximumMessageSize",
-          "ReceiveMessageWaitTimeSeconds", "RedrivePolicy", "DeduplicationScope");
+          "QueueName",
+          "FifoQueue",
+          "ContentBasedDeduplication",
+          "VisibilityTimeout",
+          "MessageRetentionPeriod",
+          "DelaySeconds",
+          "MaximumMessageSize",
+          "ReceiveMessageWaitTimeSeconds",
+          "RedrivePolicy",
+          "DeduplicationScope");
   // Encryption and tags have no local effect. FifoThroughputLimit only raises AWS's throughput
   // ceiling. RedriveAllowPolicy can only refuse a redrive that AWS would already have refused at
   // deploy time, so a template that deploys behaves the same without it.
   private static final Set<String> QUEUE_WITHOUT_LOCAL_EFFECT =
       Set.of(
-          "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "SqsManagedSseEnabled", "Tags",
-          "FifoThroughputLimit", "RedriveAllowPolicy");
+          "KmsMasterKeyId",
+          "KmsDataKeyReusePeriodSeconds",
+          "SqsManagedSseEnabled",
+          "Tags",
+          "FifoThroughputLimit",
+          "RedriveAllowPolicy");
 
   private static final int MIN_UNENFORCED_RETENTION_SECONDS = 86_400;
   private static final int DEFAULT_MAXIMUM_MESSAGE_SIZE = 262_144;
@@ -126,7 +155,8 @@ public final class CloudFormationTemplate {
   }
 
   public static CloudFormationTemplate fromClasspath(String resource) {
-    try (InputStream in = CloudFormationTemplate.class.getClassLoader().getResourceAsStream(resource)) {
+    try (InputStream in =
+        CloudFormationTemplate.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalArgumentException("No " + resource + " on the classpath");
       }
@@ -179,6 +209,17 @@ public final class CloudFormationTemplate {
    * name the ARN of the queue created here.
    */
   public LocalResources createResources(DynamoDbClient dynamoDb, SqsClient sqs) {
+    var plan = plan();
+    var tableNames = plan.createTables(dynamoDb);
+    var queues = plan.createQueues(sqs);
+    return new LocalResources(tableNames, queues.urls(), queues.arns());
+  }
+
+  /**
+   * Checks every table and queue definition and orders the queues, without creating anything, so
+   * that a caller can fail before starting services and then create tables and queues apart.
+   */
+  Plan plan() {
     var tables = new ArrayList<TableDefinition>();
     var queues = new LinkedHashMap<String, QueueDefinition>();
     root.path("Resources")
@@ -192,58 +233,77 @@ public final class CloudFormationTemplate {
                 case QUEUE -> queues.put(logicalId, queue(logicalId, resource));
                 case "AWS::Serverless::SimpleTable" ->
                     throw unsupported(
-                        logicalId, "AWS::Serverless::SimpleTable is not created locally; use AWS::DynamoDB::Table");
+                        logicalId,
+                        "AWS::Serverless::SimpleTable is not created locally; use"
+                            + " AWS::DynamoDB::Table");
                 default -> {
                   // Functions, APIs and the rest are run by other local stand-ins, not created.
                 }
               }
             });
-    var queueOrder = creationOrder(queues);
-
-    var tableNames = new LinkedHashMap<String, String>();
-    for (var table : tables) {
-      dynamoDb.createTable(table.request());
-      if (table.timeToLive() != null) {
-        dynamoDb.updateTimeToLive(
-            r -> r.tableName(table.request().tableName()).timeToLiveSpecification(table.timeToLive()));
-      }
-      tableNames.put(table.logicalId(), table.request().tableName());
-    }
-
-    var queueUrls = new LinkedHashMap<String, String>();
-    var queueArns = new LinkedHashMap<String, String>();
-    for (var logicalId : queueOrder) {
-      var queue = queues.get(logicalId);
-      var attributes = new HashMap<>(queue.attributes());
-      if (queue.redrive() != null) {
-        var target =
-            queue.redrive().targetLogicalId() != null
-                ? queueArns.get(queue.redrive().targetLogicalId())
-                : queue.redrive().targetArn();
-        var policy =
-            JSON.createObjectNode()
-                .put("deadLetterTargetArn", target)
-                .put("maxReceiveCount", queue.redrive().maxReceiveCount());
-        attributes.put(QueueAttributeName.REDRIVE_POLICY, policy.toString());
-      }
-      var url = sqs.createQueue(r -> r.queueName(queue.name()).attributes(attributes)).queueUrl();
-      var arn =
-          sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-              .attributes()
-              .get(QueueAttributeName.QUEUE_ARN);
-      queueUrls.put(logicalId, url);
-      queueArns.put(logicalId, arn);
-    }
-    return new LocalResources(tableNames, queueUrls, queueArns);
+    return new Plan(List.copyOf(tables), Map.copyOf(queues), creationOrder(queues));
   }
 
-  private record TableDefinition(
+  /** Validated definitions, ready to create. */
+  record Plan(
+      List<TableDefinition> tables, Map<String, QueueDefinition> queues, List<String> queueOrder) {
+
+    /** Physical table names by logical id. */
+    Map<String, String> createTables(DynamoDbClient dynamoDb) {
+      var tableNames = new LinkedHashMap<String, String>();
+      for (var table : tables) {
+        dynamoDb.createTable(table.request());
+        if (table.timeToLive() != null) {
+          dynamoDb.updateTimeToLive(
+              r ->
+                  r.tableName(table.request().tableName())
+                      .timeToLiveSpecification(table.timeToLive()));
+        }
+        tableNames.put(table.logicalId(), table.request().tableName());
+      }
+      return tableNames;
+    }
+
+    CreatedQueues createQueues(SqsClient sqs) {
+      var urls = new LinkedHashMap<String, String>();
+      var arns = new LinkedHashMap<String, String>();
+      for (var logicalId : queueOrder) {
+        var queue = queues.get(logicalId);
+        var attributes = new HashMap<>(queue.attributes());
+        if (queue.redrive() != null) {
+          var target =
+              queue.redrive().targetLogicalId() != null
+                  ? arns.get(queue.redrive().targetLogicalId())
+                  : queue.redrive().targetArn();
+          var policy =
+              JSON.createObjectNode()
+                  .put("deadLetterTargetArn", target)
+                  .put("maxReceiveCount", queue.redrive().maxReceiveCount());
+          attributes.put(QueueAttributeName.REDRIVE_POLICY, policy.toString());
+        }
+        var url = sqs.createQueue(r -> r.queueName(queue.name()).attributes(attributes)).queueUrl();
+        var arn =
+            sqs.getQueueAttributes(
+                    r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
+        urls.put(logicalId, url);
+        arns.put(logicalId, arn);
+      }
+      return new CreatedQueues(urls, arns);
+    }
+  }
+
+  /** Queue URLs and ARNs by logical id. */
+  record CreatedQueues(Map<String, String> urls, Map<String, String> arns) {}
+
+  record TableDefinition(
       String logicalId, CreateTableRequest request, TimeToLiveSpecification timeToLive) {}
 
   /** A dead-letter target: a queue of this template by logical id, or a literal ARN. */
-  private record Redrive(String targetLogicalId, String targetArn, int maxReceiveCount) {}
+  record Redrive(String targetLogicalId, String targetArn, int maxReceiveCount) {}
 
-  private record QueueDefinition(
+  record QueueDefinition(
       String name, boolean fifo, Map<QueueAttributeName, String> attributes, Redrive redrive) {}
 
   private static TableDefinition table(String logicalId, JsonNode resource) {
@@ -251,12 +311,15 @@ public final class CloudFormationTemplate {
     var properties = properties(resource, where, TABLE_APPLIED, TABLE_WITHOUT_LOCAL_EFFECT);
     var request = CreateTableRequest.builder();
     var name =
-        properties.has("TableName") ? literal(properties.get("TableName"), where + " TableName") : logicalId;
+        properties.has("TableName")
+            ? literal(properties.get("TableName"), where + " TableName")
+            : logicalId;
     request.tableName(name);
 
     var attributes = new ArrayList<AttributeDefinition>();
     for (var attribute : list(properties, "AttributeDefinitions", where)) {
-      expectKeys(attribute, where + " AttributeDefinitions", Set.of("AttributeName", "AttributeType"));
+      expectKeys(
+          attribute, where + " AttributeDefinitions", Set.of("AttributeName", "AttributeType"));
       attributes.add(
           AttributeDefinition.builder()
               .attributeName(literal(attribute.get("AttributeName"), where + " AttributeName"))
@@ -281,7 +344,10 @@ public final class CloudFormationTemplate {
     var globalIndexes = new ArrayList<GlobalSecondaryIndex>();
     for (var index : list(properties, "GlobalSecondaryIndexes", where)) {
       var indexWhere = where + " GlobalSecondaryIndexes " + index.path("IndexName").asText();
-      expectKeys(index, indexWhere, Set.of("IndexName", "KeySchema", "Projection", "ProvisionedThroughput"));
+      expectKeys(
+          index,
+          indexWhere,
+          Set.of("IndexName", "KeySchema", "Projection", "ProvisionedThroughput"));
       var gsi =
           GlobalSecondaryIndex.builder()
               .indexName(literal(index.get("IndexName"), indexWhere + " IndexName"))
@@ -328,7 +394,9 @@ public final class CloudFormationTemplate {
       if (bool(ttl.get("Enabled"), where + " TimeToLiveSpecification Enabled")) {
         timeToLive =
             TimeToLiveSpecification.builder()
-                .attributeName(literal(ttl.get("AttributeName"), where + " TimeToLiveSpecification AttributeName"))
+                .attributeName(
+                    literal(
+                        ttl.get("AttributeName"), where + " TimeToLiveSpecification AttributeName"))
                 .enabled(true)
                 .build();
       }
@@ -339,7 +407,8 @@ public final class CloudFormationTemplate {
   private static QueueDefinition queue(String logicalId, JsonNode resource) {
     var where = QUEUE + " " + logicalId;
     var properties = properties(resource, where, QUEUE_APPLIED, QUEUE_WITHOUT_LOCAL_EFFECT);
-    boolean fifo = properties.has("FifoQueue") && bool(properties.get("FifoQueue"), where + " FifoQueue");
+    boolean fifo =
+        properties.has("FifoQueue") && bool(properties.get("FifoQueue"), where + " FifoQueue");
     String name;
     if (properties.has("QueueName")) {
       name = literal(properties.get("QueueName"), where + " QueueName");
@@ -361,7 +430,8 @@ public final class CloudFormationTemplate {
         throw unsupported(where, "ContentBasedDeduplication applies to FIFO queues only");
       }
       if (fifo) {
-        attributes.put(QueueAttributeName.CONTENT_BASED_DEDUPLICATION, Boolean.toString(contentBased));
+        attributes.put(
+            QueueAttributeName.CONTENT_BASED_DEDUPLICATION, Boolean.toString(contentBased));
       }
     }
     if (properties.has("DeduplicationScope")) {
@@ -370,12 +440,14 @@ public final class CloudFormationTemplate {
         throw unsupported(where, "DeduplicationScope " + scope + " is not applied locally");
       }
     }
-    integerAttribute(properties, "VisibilityTimeout", QueueAttributeName.VISIBILITY_TIMEOUT, attributes, where);
+    integerAttribute(
+        properties, "VisibilityTimeout", QueueAttributeName.VISIBILITY_TIMEOUT, attributes, where);
     // ElasticMQ accepts MessageRetentionPeriod but never expires messages (nor reports the
     // attribute back). That only differs from AWS if a local run outlives the period, so periods
     // of a day or more pass and shorter ones, which a test could notice, fail.
     if (properties.has("MessageRetentionPeriod")) {
-      int retention = integer(properties.get("MessageRetentionPeriod"), where + " MessageRetentionPeriod");
+      int retention =
+          integer(properties.get("MessageRetentionPeriod"), where + " MessageRetentionPeriod");
       if (retention < MIN_UNENFORCED_RETENTION_SECONDS) {
         throw unsupported(
             where,
@@ -386,8 +458,10 @@ public final class CloudFormationTemplate {
       }
       attributes.put(QueueAttributeName.MESSAGE_RETENTION_PERIOD, Integer.toString(retention));
     }
-    integerAttribute(properties, "DelaySeconds", QueueAttributeName.DELAY_SECONDS, attributes, where);
-    // ElasticMQ ignores a queue's MaximumMessageSize and applies SQS's default limit to every queue.
+    integerAttribute(
+        properties, "DelaySeconds", QueueAttributeName.DELAY_SECONDS, attributes, where);
+    // ElasticMQ ignores a queue's MaximumMessageSize and applies SQS's default limit to every
+    // queue.
     if (properties.has("MaximumMessageSize")) {
       int size = integer(properties.get("MaximumMessageSize"), where + " MaximumMessageSize");
       if (size != DEFAULT_MAXIMUM_MESSAGE_SIZE) {
@@ -442,7 +516,9 @@ public final class CloudFormationTemplate {
     throw unsupported(where, "deadLetterTargetArn must be an ARN or !GetAtt <Queue>.Arn");
   }
 
-  /** Dead-letter queues before the queues that redrive to them; fails on unknown or cyclic targets. */
+  /**
+   * Dead-letter queues before the queues that redrive to them; fails on unknown or cyclic targets.
+   */
   private static List<String> creationOrder(Map<String, QueueDefinition> queues) {
     var ordered = new ArrayList<String>();
     var visiting = new HashSet<String>();
@@ -453,7 +529,10 @@ public final class CloudFormationTemplate {
   }
 
   private static void visit(
-      String logicalId, Map<String, QueueDefinition> queues, Set<String> visiting, List<String> ordered) {
+      String logicalId,
+      Map<String, QueueDefinition> queues,
+      Set<String> visiting,
+      List<String> ordered) {
     if (ordered.contains(logicalId)) {
       return;
     }
@@ -467,11 +546,14 @@ public final class CloudFormationTemplate {
       if (target == null) {
         throw unsupported(
             QUEUE + " " + logicalId,
-            "RedrivePolicy targets " + redrive.targetLogicalId() + ", which is not a queue of this template");
+            "RedrivePolicy targets "
+                + redrive.targetLogicalId()
+                + ", which is not a queue of this template");
       }
       if (target.fifo() != queue.fifo()) {
         throw unsupported(
-            QUEUE + " " + logicalId, "a FIFO queue needs a FIFO dead-letter queue, and a standard one a standard one");
+            QUEUE + " " + logicalId,
+            "a FIFO queue needs a FIFO dead-letter queue, and a standard one a standard one");
       }
       visit(redrive.targetLogicalId(), queues, visiting, ordered);
     }
@@ -546,10 +628,13 @@ public final class CloudFormationTemplate {
     if (node == null) {
       throw unsupported(where, "ProvisionedThroughput is required with BillingMode PROVISIONED");
     }
-    expectKeys(node, where + " ProvisionedThroughput", Set.of("ReadCapacityUnits", "WriteCapacityUnits"));
+    expectKeys(
+        node, where + " ProvisionedThroughput", Set.of("ReadCapacityUnits", "WriteCapacityUnits"));
     return ProvisionedThroughput.builder()
-        .readCapacityUnits((long) integer(node.get("ReadCapacityUnits"), where + " ReadCapacityUnits"))
-        .writeCapacityUnits((long) integer(node.get("WriteCapacityUnits"), where + " WriteCapacityUnits"))
+        .readCapacityUnits(
+            (long) integer(node.get("ReadCapacityUnits"), where + " ReadCapacityUnits"))
+        .writeCapacityUnits(
+            (long) integer(node.get("WriteCapacityUnits"), where + " WriteCapacityUnits"))
         .build();
   }
 
@@ -560,7 +645,8 @@ public final class CloudFormationTemplate {
       Map<QueueAttributeName, String> into,
       String where) {
     if (properties.has(property)) {
-      into.put(attribute, Integer.toString(integer(properties.get(property), where + " " + property)));
+      into.put(
+          attribute, Integer.toString(integer(properties.get(property), where + " " + property)));
     }
   }
 
@@ -596,7 +682,9 @@ public final class CloudFormationTemplate {
       throw unsupported(where, "a value is required");
     }
     if (node.isContainerNode()) {
-      throw unsupported(where, "must be a literal value; intrinsic functions are not resolved here, found " + node);
+      throw unsupported(
+          where,
+          "must be a literal value; intrinsic functions are not resolved here, found " + node);
     }
     return node.asText();
   }

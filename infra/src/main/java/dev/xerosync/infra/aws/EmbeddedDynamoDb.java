@@ -1,20 +1,26 @@
 package dev.xerosync.infra.aws;
 
+import java.lang.reflect.Field;
 import java.net.URI;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler;
+import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
+import software.amazon.dynamodb.services.local.shared.access.LocalDBClient;
 
 /**
  * DynamoDB Local 3.x, in memory, served over HTTP on a free loopback port.
  *
  * <p>Wires DynamoDB Local's own request handler into a Jetty server we configure, rather than going
- * through {@code ServerRunner}: {@code DynamoDBProxyServer} binds every interface on a fixed port and
- * prints its configuration to stdout, whereas this binds 127.0.0.1 on port 0 (no race for a "free"
- * port) and stays silent. Telemetry is never configured, so nothing is sent and no metadata file is
- * written. The 3.x jar extracts its bundled sqlite4java natives to java.io.tmpdir on first use.
+ * through {@code ServerRunner}: {@code DynamoDBProxyServer} binds every interface on a fixed port
+ * and prints its configuration to stdout, whereas this binds 127.0.0.1 on port 0 (no race for a
+ * "free" port) and stays silent. Telemetry is never configured, so nothing is sent and no metadata
+ * file is written. The 3.x jar extracts its bundled sqlite4java natives to java.io.tmpdir on first
+ * use.
  */
 public final class EmbeddedDynamoDb implements AutoCloseable {
 
@@ -22,7 +28,8 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
   private final LocalDynamoDBRequestHandler requestHandler;
   private final URI endpoint;
 
-  private EmbeddedDynamoDb(Server server, LocalDynamoDBRequestHandler requestHandler, URI endpoint) {
+  private EmbeddedDynamoDb(
+      Server server, LocalDynamoDBRequestHandler requestHandler, URI endpoint) {
     this.server = server;
     this.requestHandler = requestHandler;
     this.endpoint = endpoint;
@@ -67,7 +74,36 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("DynamoDB Local did not stop cleanly", e);
     } finally {
+      stopDatabases(requestHandler);
+    }
+  }
+
+  /**
+   * DynamoDB Local's own shutdown() lets its job schedulers (TTL expiry, GSI creation, stream shard
+   * rollover) finish their current sleep on non-daemon threads, which holds the JVM open for
+   * seconds after close. LocalDBClient.shutdownNow() interrupts them, but is only reachable through
+   * the handler's private map of databases; if that layout changes, this falls back to the graceful
+   * shutdown.
+   */
+  private static void stopDatabases(LocalDynamoDBRequestHandler requestHandler) {
+    List<?> databases;
+    try {
+      Field field = LocalDynamoDBRequestHandler.class.getDeclaredField("dbRequestHandlers");
+      field.setAccessible(true);
+      // The handler guards the map with its own monitor.
+      synchronized (requestHandler) {
+        databases = List.copyOf(((Map<?, ?>) field.get(requestHandler)).values());
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
       requestHandler.shutdown();
+      return;
+    }
+    for (var database : databases) {
+      if (database instanceof LocalDBClient client) {
+        client.shutdownNow();
+      } else if (database instanceof AmazonDynamoDBLocal other) {
+        other.shutdown();
+      }
     }
   }
 }

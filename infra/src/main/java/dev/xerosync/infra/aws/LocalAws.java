@@ -2,12 +2,11 @@ package dev.xerosync.infra.aws;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -60,31 +59,64 @@ public final class LocalAws implements AutoCloseable {
   }
 
   public static LocalAws start(CloudFormationTemplate template) {
-    var started = new ArrayList<AutoCloseable>();
+    // Checked first: a template that cannot be applied fails before any service starts.
+    var plan = template.plan();
+    // Each service starts, gets its client and its resources on its own thread, so DynamoDB's
+    // tables are created while ElasticMQ (the slowest to start) is still coming up.
+    var started = Collections.synchronizedList(new ArrayList<AutoCloseable>());
+    Future<DynamoDbSide> dynamoDbStart;
+    Future<SqsSide> sqsStart;
+    Future<SecretsManagerSide> secretsManagerStart;
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      var dynamoDbStart = executor.submit(EmbeddedDynamoDb::start);
-      var sqsStart = executor.submit(EmbeddedSqs::start);
-      var secretsManagerStart = executor.submit(() -> SecretsManagerStandIn.start());
-      // Wait for all three before judging, so none is left running unclosed if another fails.
-      var dynamoDbServer = collect(dynamoDbStart, started);
-      var sqsServer = collect(sqsStart, started);
-      var secretsManagerServer = collect(secretsManagerStart, started);
-      if (dynamoDbServer == null || sqsServer == null || secretsManagerServer == null) {
-        throw firstFailure(List.of(dynamoDbStart, sqsStart, secretsManagerStart));
-      }
-
-      var dynamoDb = track(started, () -> client(DynamoDbClient.builder(), dynamoDbServer.endpoint()));
-      var sqs = track(started, () -> client(SqsClient.builder(), sqsServer.endpoint()));
-      var secretsManager =
-          track(started, () -> client(SecretsManagerClient.builder(), secretsManagerServer.endpoint()));
-      var resources = template.createResources(dynamoDb, sqs);
-      return new LocalAws(
-          dynamoDbServer, sqsServer, secretsManagerServer, dynamoDb, sqs, secretsManager, resources);
-    } catch (RuntimeException e) {
-      closeAll(started.reversed(), e);
-      throw e;
+      dynamoDbStart =
+          executor.submit(
+              () -> {
+                var server = track(started, EmbeddedDynamoDb.start());
+                var client = track(started, client(DynamoDbClient.builder(), server.endpoint()));
+                return new DynamoDbSide(server, client, plan.createTables(client));
+              });
+      sqsStart =
+          executor.submit(
+              () -> {
+                var server = track(started, EmbeddedSqs.start());
+                var client = track(started, client(SqsClient.builder(), server.endpoint()));
+                return new SqsSide(server, client, plan.createQueues(client));
+              });
+      secretsManagerStart =
+          executor.submit(
+              () -> {
+                var server = track(started, SecretsManagerStandIn.start());
+                var client =
+                    track(started, client(SecretsManagerClient.builder(), server.endpoint()));
+                return new SecretsManagerSide(server, client);
+              });
     }
+    // The executor has waited for all three, so nothing is still starting when cleaning up.
+    var failure = firstFailure(List.of(dynamoDbStart, sqsStart, secretsManagerStart));
+    if (failure != null) {
+      closeAll(List.copyOf(started).reversed(), failure);
+      throw failure;
+    }
+    var dynamoDb = dynamoDbStart.resultNow();
+    var sqs = sqsStart.resultNow();
+    var secretsManager = secretsManagerStart.resultNow();
+    return new LocalAws(
+        dynamoDb.server(),
+        sqs.server(),
+        secretsManager.server(),
+        dynamoDb.client(),
+        sqs.client(),
+        secretsManager.client(),
+        new LocalResources(dynamoDb.tableNames(), sqs.queues().urls(), sqs.queues().arns()));
   }
+
+  private record DynamoDbSide(
+      EmbeddedDynamoDb server, DynamoDbClient client, Map<String, String> tableNames) {}
+
+  private record SqsSide(
+      EmbeddedSqs server, SqsClient client, CloudFormationTemplate.CreatedQueues queues) {}
+
+  private record SecretsManagerSide(SecretsManagerStandIn server, SecretsManagerClient client) {}
 
   public DynamoDbClient dynamoDb() {
     return dynamoDb;
@@ -128,7 +160,8 @@ public final class LocalAws implements AutoCloseable {
   public void close() {
     var failure = new IllegalStateException("Local AWS did not stop cleanly");
     closeAll(
-        List.of(secretsManager, sqs, dynamoDb, secretsManagerServer, sqsServer, dynamoDbServer), failure);
+        List.of(secretsManager, sqs, dynamoDb, secretsManagerServer, sqsServer, dynamoDbServer),
+        failure);
     if (failure.getSuppressed().length > 0) {
       throw failure;
     }
@@ -144,31 +177,23 @@ public final class LocalAws implements AutoCloseable {
         .build();
   }
 
-  private static <T extends AutoCloseable> T collect(Future<T> start, List<AutoCloseable> started) {
-    try {
-      var service = start.get();
-      started.add(service);
-      return service;
-    } catch (ExecutionException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
-  }
-
+  /** The first start that failed, as an unchecked exception, or null if all succeeded. */
   private static RuntimeException firstFailure(List<Future<?>> starts) {
     for (var start : starts) {
       if (start.state() == Future.State.FAILED) {
         var cause = start.exceptionNow();
-        return cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
+        return cause instanceof RuntimeException runtime
+            ? runtime
+            : new IllegalStateException("Local AWS did not start", cause);
+      }
+      if (start.state() != Future.State.SUCCESS) {
+        return new IllegalStateException("Local AWS did not start: " + start.state());
       }
     }
-    return new IllegalStateException("Interrupted while starting local AWS");
+    return null;
   }
 
-  private static <T extends AutoCloseable> T track(List<AutoCloseable> started, Supplier<T> create) {
-    var resource = create.get();
+  private static <T extends AutoCloseable> T track(List<AutoCloseable> started, T resource) {
     started.add(resource);
     return resource;
   }

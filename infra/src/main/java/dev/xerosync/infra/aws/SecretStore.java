@@ -131,12 +131,14 @@ final class SecretStore {
                   + " for deletion.");
         }
         // A retried create (same token, same value) succeeds without change, as AWS documents.
-        var sameVersion = clientRequestToken == null ? null : existing.versions.get(clientRequestToken);
+        var sameVersion =
+            clientRequestToken == null ? null : existing.versions.get(clientRequestToken);
         if (sameVersion != null && sameVersion.value.equals(value)) {
           return existing.outcome(sameVersion);
         }
         throw ServiceError.badRequest(
-            "ResourceExistsException", "The operation failed because the secret " + name + " already exists.");
+            "ResourceExistsException",
+            "The operation failed because the secret " + name + " already exists.");
       }
       var now = clock.instant();
       var secret = new Secret(name, arnPrefix + name + "-" + randomSuffix(), now);
@@ -147,7 +149,8 @@ final class SecretStore {
       if (value == null) {
         return secret.outcome(null);
       }
-      return secret.outcome(secret.addVersion(versionId(clientRequestToken), value, List.of(CURRENT), now));
+      return secret.outcome(
+          secret.addVersion(versionId(clientRequestToken), value, List.of(CURRENT), now));
     } finally {
       lock.unlock();
     }
@@ -220,7 +223,8 @@ final class SecretStore {
     }
   }
 
-  Deletion delete(String secretId, Integer recoveryWindowInDays, boolean forceDeleteWithoutRecovery) {
+  Deletion delete(
+      String secretId, Integer recoveryWindowInDays, boolean forceDeleteWithoutRecovery) {
     if (forceDeleteWithoutRecovery && recoveryWindowInDays != null) {
       throw invalidParameter(
           "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
@@ -281,7 +285,9 @@ final class SecretStore {
     }
   }
 
-  /** A secret that exists and is not scheduled for deletion: what reads and writes of values need. */
+  /**
+   * A secret that exists and is not scheduled for deletion: what reads and writes of values need.
+   */
   private Secret live(String secretId) {
     var secret = find(secretId);
     if (secret.deleted != null) {
@@ -377,7 +383,10 @@ final class SecretStore {
     }
 
     Version versionWithStage(String stage) {
-      return versions.values().stream().filter(v -> v.stages.contains(stage)).findFirst().orElse(null);
+      return versions.values().stream()
+          .filter(v -> v.stages.contains(stage))
+          .findFirst()
+          .orElse(null);
     }
 
     /**

@@ -37,7 +37,7 @@ import java.util.function.Predicate;
  * <p>Serves CreateSecret, GetSecretValue, PutSecretValue, DescribeSecret, DeleteSecret,
  * RestoreSecret and ListSecrets with AWS's version-stage, idempotency and deletion rules, and its
  * error codes, which the SDK maps to its typed exceptions. Anything else gets a 400
- * UnknownOperationException naming the operation. Requests are not signed-checked. Nothing is
+ * UnknownOperationException naming the operation. Request signatures are not checked. Nothing is
  * logged, and no error message carries a secret value.
  */
 public final class SecretsManagerStandIn implements AutoCloseable {
@@ -126,8 +126,13 @@ public final class SecretsManagerStandIn implements AutoCloseable {
 
   private ObjectNode dispatch(HttpExchange exchange) throws IOException {
     var target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-    if (!"POST".equals(exchange.getRequestMethod()) || !"/".equals(exchange.getRequestURI().getPath())) {
-      throw unknownOperation("Only POST / is served; got " + exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+    if (!"POST".equals(exchange.getRequestMethod())
+        || !"/".equals(exchange.getRequestURI().getPath())) {
+      throw unknownOperation(
+          "Only POST / is served; got "
+              + exchange.getRequestMethod()
+              + " "
+              + exchange.getRequestURI().getPath());
     }
     if (target == null || !target.startsWith(TARGET_PREFIX)) {
       throw unknownOperation("X-Amz-Target must be secretsmanager.<Operation>");
@@ -148,15 +153,15 @@ public final class SecretsManagerStandIn implements AutoCloseable {
       case "RestoreSecret" -> restoreSecret(request);
       case "ListSecrets" -> listSecrets(request);
       default ->
-          throw unknownOperation(
-              "The Secrets Manager stand-in does not implement " + target + ".");
+          throw unknownOperation("The Secrets Manager stand-in does not implement " + target + ".");
     };
   }
 
   private ObjectNode createSecret(JsonNode request) {
     var replicas = request.get("AddReplicaRegions");
     if (replicas != null && !replicas.isNull() && !replicas.isEmpty()) {
-      throw SecretStore.invalidParameter("The stand-in does not replicate secrets (AddReplicaRegions).");
+      throw SecretStore.invalidParameter(
+          "The stand-in does not replicate secrets (AddReplicaRegions).");
     }
     var outcome =
         store.create(
@@ -299,7 +304,9 @@ public final class SecretsManagerStandIn implements AutoCloseable {
                               .startsWith(prefix.toLowerCase(Locale.ROOT));
               case "tag-key" -> d -> d.tags().stream().anyMatch(t -> t.key().startsWith(prefix));
               case "tag-value" ->
-                  d -> d.tags().stream().anyMatch(t -> t.value() != null && t.value().startsWith(prefix));
+                  d ->
+                      d.tags().stream()
+                          .anyMatch(t -> t.value() != null && t.value().startsWith(prefix));
               default ->
                   throw SecretStore.invalidParameter(
                       "The stand-in does not filter ListSecrets by " + key + ".");
@@ -352,7 +359,9 @@ public final class SecretsManagerStandIn implements AutoCloseable {
     values.forEach(into::add);
   }
 
-  /** The JSON protocol's timestamp: epoch seconds, fraction in milliseconds, never exponent form. */
+  /**
+   * The JSON protocol's timestamp: epoch seconds, fraction in milliseconds, never exponent form.
+   */
   private static BigDecimal timestamp(Instant instant) {
     return BigDecimal.valueOf(instant.toEpochMilli(), 3);
   }
@@ -444,7 +453,10 @@ public final class SecretsManagerStandIn implements AutoCloseable {
     return tags;
   }
 
-  /** Exactly one of SecretString and SecretBinary; none is allowed only where the secret may be empty. */
+  /**
+   * Exactly one of SecretString and SecretBinary; none is allowed only where the secret may be
+   * empty.
+   */
   private static SecretValue value(JsonNode request, boolean required) {
     var string = text(request, "SecretString");
     var binary = text(request, "SecretBinary");

@@ -1,8 +1,9 @@
 package dev.xerosync.infra.aws;
 
 /**
- * An AWS error as the JSON protocol carries it: the {@code __type} code and a message, with the HTTP
- * status. Messages must never include secret values; they only name secrets, versions and labels.
+ * An AWS error as the JSON protocol carries it: the {@code __type} code and a message, with the
+ * HTTP status. Messages must never include secret values; they only name secrets, versions and
+ * labels.
  */
 final class ServiceError extends RuntimeException {
 

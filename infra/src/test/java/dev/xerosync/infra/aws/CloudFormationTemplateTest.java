@@ -73,7 +73,9 @@ class CloudFormationTemplateTest {
 
     assertThat(template.resource("Table").get("Type").asText()).isEqualTo("AWS::DynamoDB::Table");
     assertThat(template.resource("SyncQueue").at("/Properties/RedrivePolicy/deadLetterTargetArn"))
-        .isEqualTo(JSON.createObjectNode().set("Fn::GetAtt", JSON.createArrayNode().add("SyncDeadLetterQueue").add("Arn")));
+        .isEqualTo(
+            JSON.createObjectNode()
+                .set("Fn::GetAtt", JSON.createArrayNode().add("SyncDeadLetterQueue").add("Arn")));
     assertThat(template.tree().at("/Globals/Function/Environment/Variables/TABLE_NAME"))
         .isEqualTo(JSON.createObjectNode().put("Ref", "Table"));
   }

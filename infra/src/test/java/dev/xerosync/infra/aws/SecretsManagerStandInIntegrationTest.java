@@ -65,10 +65,12 @@ class SecretsManagerStandInIntegrationTest {
     var name = uniqueName();
     var created =
         client.createSecret(
-            r -> r.name(name).secretString("{\"refresh_token\":\"r1\"}").description("Xero tokens"));
+            r ->
+                r.name(name).secretString("{\"refresh_token\":\"r1\"}").description("Xero tokens"));
 
     assertThat(created.arn())
-        .matches("arn:aws:secretsmanager:us-east-1:000000000000:secret:" + name + "-[A-Za-z0-9]{6}");
+        .matches(
+            "arn:aws:secretsmanager:us-east-1:000000000000:secret:" + name + "-[A-Za-z0-9]{6}");
     assertThat(created.name()).isEqualTo(name);
     assertThat(created.versionId()).isNotBlank();
 
@@ -100,7 +102,8 @@ class SecretsManagerStandInIntegrationTest {
 
     assertThat(client.describeSecret(r -> r.secretId(name)).versionIdsToStages())
         .containsOnly(
-            Map.entry(v3, List.of("AWSCURRENT")), Map.entry(v2.versionId(), List.of("AWSPREVIOUS")));
+            Map.entry(v3, List.of("AWSCURRENT")),
+            Map.entry(v2.versionId(), List.of("AWSPREVIOUS")));
 
     assertThat(client.getSecretValue(r -> r.secretId(name)).secretString()).isEqualTo("three");
     var previous = client.getSecretValue(r -> r.secretId(name).versionStage("AWSPREVIOUS"));
@@ -120,8 +123,10 @@ class SecretsManagerStandInIntegrationTest {
     client.createSecret(r -> r.name(name).secretString("one"));
     var token = UUID.randomUUID().toString();
 
-    var first = client.putSecretValue(r -> r.secretId(name).secretString("two").clientRequestToken(token));
-    var retry = client.putSecretValue(r -> r.secretId(name).secretString("two").clientRequestToken(token));
+    var first =
+        client.putSecretValue(r -> r.secretId(name).secretString("two").clientRequestToken(token));
+    var retry =
+        client.putSecretValue(r -> r.secretId(name).secretString("two").clientRequestToken(token));
 
     assertThat(first.versionId()).isEqualTo(token);
     assertThat(retry.versionId()).isEqualTo(token);
@@ -130,7 +135,9 @@ class SecretsManagerStandInIntegrationTest {
     assertThat(stages.values()).containsOnlyOnce(List.of("AWSPREVIOUS"));
 
     assertThatThrownBy(
-            () -> client.putSecretValue(r -> r.secretId(name).secretString("other").clientRequestToken(token)))
+            () ->
+                client.putSecretValue(
+                    r -> r.secretId(name).secretString("other").clientRequestToken(token)))
         .isInstanceOf(ResourceExistsException.class);
   }
 
@@ -138,8 +145,10 @@ class SecretsManagerStandInIntegrationTest {
   void createRetriedWithTheSameTokenAndValueSucceedsWithoutChange() {
     var name = uniqueName();
     var token = UUID.randomUUID().toString();
-    var first = client.createSecret(r -> r.name(name).secretString("one").clientRequestToken(token));
-    var retry = client.createSecret(r -> r.name(name).secretString("one").clientRequestToken(token));
+    var first =
+        client.createSecret(r -> r.name(name).secretString("one").clientRequestToken(token));
+    var retry =
+        client.createSecret(r -> r.name(name).secretString("one").clientRequestToken(token));
 
     assertThat(retry.arn()).isEqualTo(first.arn());
     assertThat(retry.versionId()).isEqualTo(token);
@@ -187,25 +196,47 @@ class SecretsManagerStandInIntegrationTest {
               assertThat(e.awsErrorDetails().errorMessage())
                   .isEqualTo("Secrets Manager can't find the specified secret.");
             });
-    assertThatThrownBy(() -> client.getSecretValue(r -> r.secretId(name).versionStage("AWSPENDING")))
+    assertThatThrownBy(
+            () -> client.getSecretValue(r -> r.secretId(name).versionStage("AWSPENDING")))
         .isInstanceOf(ResourceNotFoundException.class);
-    assertThatThrownBy(() -> client.getSecretValue(r -> r.secretId(name).versionId(UUID.randomUUID().toString())))
+    assertThatThrownBy(
+            () ->
+                client.getSecretValue(
+                    r -> r.secretId(name).versionId(UUID.randomUUID().toString())))
         .isInstanceOf(ResourceNotFoundException.class);
-    assertThatThrownBy(() -> client.describeSecret(r -> r.secretId("arn:aws:secretsmanager:us-east-1:000000000000:secret:nope-AbCdEf")))
+    assertThatThrownBy(
+            () ->
+                client.describeSecret(
+                    r ->
+                        r.secretId(
+                            "arn:aws:secretsmanager:us-east-1:000000000000:secret:nope-AbCdEf")))
+        .isInstanceOf(ResourceNotFoundException.class);
+    var current = client.getSecretValue(r -> r.secretId(name)).versionId();
+    assertThatThrownBy(
+            () ->
+                client.getSecretValue(
+                    r -> r.secretId(name).versionId(current).versionStage("AWSPREVIOUS")))
+        .as("VersionId and VersionStage must name the same version")
         .isInstanceOf(ResourceNotFoundException.class);
     assertThatThrownBy(() -> client.createSecret(r -> r.name(name).secretString("again")))
         .isInstanceOf(ResourceExistsException.class);
     assertThatThrownBy(
             () ->
                 client.putSecretValue(
-                    r -> r.secretId(name).secretString("s").secretBinary(SdkBytes.fromUtf8String("b"))))
+                    r ->
+                        r.secretId(name)
+                            .secretString("s")
+                            .secretBinary(SdkBytes.fromUtf8String("b"))))
         .isInstanceOf(InvalidParameterException.class);
     assertThatThrownBy(() -> client.putSecretValue(r -> r.secretId(name)))
         .isInstanceOf(InvalidParameterException.class);
     assertThatThrownBy(() -> client.deleteSecret(r -> r.secretId(name).recoveryWindowInDays(3L)))
         .isInstanceOf(InvalidParameterException.class);
     assertThatThrownBy(
-            () -> client.deleteSecret(r -> r.secretId(name).recoveryWindowInDays(7L).forceDeleteWithoutRecovery(true)))
+            () ->
+                client.deleteSecret(
+                    r ->
+                        r.secretId(name).recoveryWindowInDays(7L).forceDeleteWithoutRecovery(true)))
         .isInstanceOf(InvalidParameterException.class);
     assertThatThrownBy(() -> client.createSecret(r -> r.name("has space").secretString("x")))
         .isInstanceOf(InvalidParameterException.class);
@@ -224,12 +255,18 @@ class SecretsManagerStandInIntegrationTest {
     assertThatThrownBy(
             () ->
                 client.putSecretValue(
-                    r -> r.secretId(name).secretString(sensitive).secretBinary(SdkBytes.fromUtf8String(sensitive))))
+                    r ->
+                        r.secretId(name)
+                            .secretString(sensitive)
+                            .secretBinary(SdkBytes.fromUtf8String(sensitive))))
         .isInstanceOf(SecretsManagerException.class)
         .message()
         .doesNotContain(sensitive);
 
-    var malformed = post("secretsmanager.PutSecretValue", "{\"SecretId\":\"" + name + "\",\"SecretString\":\"" + sensitive);
+    var malformed =
+        post(
+            "secretsmanager.PutSecretValue",
+            "{\"SecretId\":\"" + name + "\",\"SecretString\":\"" + sensitive);
     assertThat(malformed.statusCode()).isEqualTo(400);
     assertThat(malformed.body()).contains("SerializationException").doesNotContain(sensitive);
   }
@@ -238,10 +275,12 @@ class SecretsManagerStandInIntegrationTest {
   void theWireFormatIsAwsJson11() throws Exception {
     var notFound = post("secretsmanager.DescribeSecret", "{\"SecretId\":\"missing\"}");
     assertThat(notFound.statusCode()).isEqualTo(400);
-    assertThat(notFound.headers().firstValue("Content-Type")).hasValue("application/x-amz-json-1.1");
+    assertThat(notFound.headers().firstValue("Content-Type"))
+        .hasValue("application/x-amz-json-1.1");
     assertThat(notFound.body())
         .isEqualTo(
-            "{\"__type\":\"ResourceNotFoundException\",\"message\":\"Secrets Manager can't find the specified secret.\"}");
+            "{\"__type\":\"ResourceNotFoundException\",\"message\":\"Secrets Manager can't find the"
+                + " specified secret.\"}");
 
     var unknown = post("secretsmanager.RotateSecret", "{}");
     assertThat(unknown.statusCode()).isEqualTo(400);
@@ -254,7 +293,8 @@ class SecretsManagerStandInIntegrationTest {
     assertThat(otherService.body()).contains("UnknownOperationException");
 
     var name = uniqueName();
-    var created = post("secretsmanager.CreateSecret", "{\"Name\":\"" + name + "\",\"SecretString\":\"v\"}");
+    var created =
+        post("secretsmanager.CreateSecret", "{\"Name\":\"" + name + "\",\"SecretString\":\"v\"}");
     assertThat(created.statusCode()).isEqualTo(200);
     var read = post("secretsmanager.GetSecretValue", "{\"SecretId\":\"" + name + "\"}");
     // Timestamps are epoch seconds as a plain JSON number, as the JSON protocol carries them.
@@ -309,7 +349,8 @@ class SecretsManagerStandInIntegrationTest {
       ownClient.deleteSecret(r -> r.secretId("short-lived").recoveryWindowInDays(7L));
 
       clock.now = clock.now.plus(Duration.ofDays(7)).minusSeconds(1);
-      assertThat(ownClient.describeSecret(r -> r.secretId("short-lived")).deletedDate()).isNotNull();
+      assertThat(ownClient.describeSecret(r -> r.secretId("short-lived")).deletedDate())
+          .isNotNull();
 
       clock.now = clock.now.plusSeconds(1);
       assertThatThrownBy(() -> ownClient.describeSecret(r -> r.secretId("short-lived")))
@@ -322,17 +363,28 @@ class SecretsManagerStandInIntegrationTest {
     var prefix = "list-" + UUID.randomUUID() + "/";
     for (int i = 0; i < 3; i++) {
       var n = prefix + i;
-      client.createSecret(r -> r.name(n).secretString("v").tags(Tag.builder().key("tenant").value("t" + n).build()));
+      client.createSecret(
+          r ->
+              r.name(n).secretString("v").tags(Tag.builder().key("tenant").value("t" + n).build()));
     }
     client.deleteSecret(r -> r.secretId(prefix + 2));
 
     var nameFilter = Filter.builder().key(FilterNameStringType.NAME).values(prefix).build();
     var firstPage = client.listSecrets(r -> r.filters(nameFilter).maxResults(1).sortOrder("asc"));
-    assertThat(firstPage.secretList()).extracting(SecretListEntry::name).containsExactly(prefix + 0);
+    assertThat(firstPage.secretList())
+        .extracting(SecretListEntry::name)
+        .containsExactly(prefix + 0);
     assertThat(firstPage.secretList().getFirst().secretVersionsToStages()).hasSize(1);
     var secondPage =
-        client.listSecrets(r -> r.filters(nameFilter).maxResults(1).sortOrder("asc").nextToken(firstPage.nextToken()));
-    assertThat(secondPage.secretList()).extracting(SecretListEntry::name).containsExactly(prefix + 1);
+        client.listSecrets(
+            r ->
+                r.filters(nameFilter)
+                    .maxResults(1)
+                    .sortOrder("asc")
+                    .nextToken(firstPage.nextToken()));
+    assertThat(secondPage.secretList())
+        .extracting(SecretListEntry::name)
+        .containsExactly(prefix + 1);
     assertThat(secondPage.nextToken()).isNull();
 
     var withDeleted = client.listSecrets(r -> r.filters(nameFilter).includePlannedDeletion(true));
@@ -379,7 +431,8 @@ class SecretsManagerStandInIntegrationTest {
     return SecretsManagerClient.builder()
         .endpointOverride(server.endpoint())
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
   }

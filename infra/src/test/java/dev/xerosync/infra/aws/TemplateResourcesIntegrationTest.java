@@ -52,23 +52,33 @@ class TemplateResourcesIntegrationTest {
     assertThat(table.attributeDefinitions())
         .extracting(a -> a.attributeName() + ":" + a.attributeTypeAsString())
         .containsExactlyInAnyOrderElementsOf(
-            elements(definition.get("AttributeDefinitions"), a -> a.get("AttributeName").asText() + ":" + a.get("AttributeType").asText()));
+            elements(
+                definition.get("AttributeDefinitions"),
+                a -> a.get("AttributeName").asText() + ":" + a.get("AttributeType").asText()));
     assertThat(table.billingModeSummary().billingModeAsString())
         .isEqualTo(definition.get("BillingMode").asText());
 
     var expectedIndexes =
         elements(
             definition.get("GlobalSecondaryIndexes"),
-            i -> i.get("IndexName").asText() + " " + keys(i.get("KeySchema")) + " " + i.at("/Projection/ProjectionType").asText());
+            i ->
+                i.get("IndexName").asText()
+                    + " "
+                    + keys(i.get("KeySchema"))
+                    + " "
+                    + i.at("/Projection/ProjectionType").asText());
     assertThat(table.globalSecondaryIndexes())
-        .extracting((GlobalSecondaryIndexDescription i) -> i.indexName() + " " + keys(i.keySchema()) + " " + i.projection().projectionTypeAsString())
+        .extracting(
+            (GlobalSecondaryIndexDescription i) ->
+                i.indexName()
+                    + " "
+                    + keys(i.keySchema())
+                    + " "
+                    + i.projection().projectionTypeAsString())
         .containsExactlyInAnyOrderElementsOf(expectedIndexes)
         .hasSize(3);
 
-    var ttl =
-        aws.dynamoDb()
-            .describeTimeToLive(r -> r.tableName("Table"))
-            .timeToLiveDescription();
+    var ttl = aws.dynamoDb().describeTimeToLive(r -> r.tableName("Table")).timeToLiveDescription();
     assertThat(ttl.timeToLiveStatus()).isEqualTo(TimeToLiveStatus.ENABLED);
     assertThat(ttl.attributeName())
         .isEqualTo(definition.at("/TimeToLiveSpecification/AttributeName").asText())
@@ -83,8 +93,11 @@ class TemplateResourcesIntegrationTest {
     assertThat(aws.resources().queueUrl("SyncQueue")).endsWith("/SyncQueue.fifo");
     assertThat(attributes)
         .containsEntry(QueueAttributeName.FIFO_QUEUE, "true")
-        .containsEntry(QueueAttributeName.CONTENT_BASED_DEDUPLICATION, syncQueue.get("ContentBasedDeduplication").asText())
-        .containsEntry(QueueAttributeName.VISIBILITY_TIMEOUT, syncQueue.get("VisibilityTimeout").asText())
+        .containsEntry(
+            QueueAttributeName.CONTENT_BASED_DEDUPLICATION,
+            syncQueue.get("ContentBasedDeduplication").asText())
+        .containsEntry(
+            QueueAttributeName.VISIBILITY_TIMEOUT, syncQueue.get("VisibilityTimeout").asText())
         // ElasticMQ takes MessageRetentionPeriod without storing it: messages never expire locally,
         // which for the template's 14 days is the same thing.
         .doesNotContainKey(QueueAttributeName.MESSAGE_RETENTION_PERIOD);
@@ -97,7 +110,8 @@ class TemplateResourcesIntegrationTest {
         .isEqualTo(syncQueue.at("/RedrivePolicy/maxReceiveCount").asInt());
 
     var deadLetters = queueAttributes("SyncDeadLetterQueue");
-    assertThat(aws.resources().queueUrl("SyncDeadLetterQueue")).endsWith("/SyncDeadLetterQueue.fifo");
+    assertThat(aws.resources().queueUrl("SyncDeadLetterQueue"))
+        .endsWith("/SyncDeadLetterQueue.fifo");
     assertThat(deadLetters)
         .containsEntry(QueueAttributeName.FIFO_QUEUE, "true")
         .containsEntry(QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false")
@@ -134,14 +148,21 @@ class TemplateResourcesIntegrationTest {
     sqs.deleteMessageBatch(
         r ->
             r.queueUrl(url)
-                .entries(DeleteMessageBatchRequestEntry.builder().id("1").receiptHandle(first.getFirst().receiptHandle()).build()));
+                .entries(
+                    DeleteMessageBatchRequestEntry.builder()
+                        .id("1")
+                        .receiptHandle(first.getFirst().receiptHandle())
+                        .build()));
     var second = receive(url, 10, null);
     // "first again" reused dedup-1 within the deduplication window, so it was dropped.
     assertThat(second).extracting(Message::body).containsExactly("second");
     sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(second.getFirst().receiptHandle()));
     assertThat(receive(url, 10, 0)).isEmpty();
 
-    assertThatThrownBy(() -> sqs.sendMessage(r -> r.queueUrl(url).messageBody("no dedup id").messageGroupId(tenant)))
+    assertThatThrownBy(
+            () ->
+                sqs.sendMessage(
+                    r -> r.queueUrl(url).messageBody("no dedup id").messageGroupId(tenant)))
         .isInstanceOf(SqsException.class)
         .satisfies(e -> assertThat(((SqsException) e).statusCode()).isEqualTo(400));
   }
@@ -151,19 +172,30 @@ class TemplateResourcesIntegrationTest {
     var sqs = aws.sqs();
     var url = aws.resources().queueUrl("SyncQueue");
     var tenant = "tenant-" + UUID.randomUUID();
-    int maxReceiveCount = template.resource("SyncQueue").at("/Properties/RedrivePolicy/maxReceiveCount").asInt();
-    sqs.sendMessage(r -> r.queueUrl(url).messageBody("poison").messageGroupId(tenant).messageDeduplicationId("poison-1"));
+    int maxReceiveCount =
+        template.resource("SyncQueue").at("/Properties/RedrivePolicy/maxReceiveCount").asInt();
+    sqs.sendMessage(
+        r ->
+            r.queueUrl(url)
+                .messageBody("poison")
+                .messageGroupId(tenant)
+                .messageDeduplicationId("poison-1"));
 
     // The first receive keeps the queue's 360 s visibility timeout; ChangeMessageVisibility makes
     // the message visible again at once, as a worker giving up on it would.
     var received = receive(url, 1, null);
     assertThat(received).extracting(Message::body).containsExactly("poison");
-    sqs.changeMessageVisibility(r -> r.queueUrl(url).receiptHandle(received.getFirst().receiptHandle()).visibilityTimeout(0));
+    sqs.changeMessageVisibility(
+        r ->
+            r.queueUrl(url)
+                .receiptHandle(received.getFirst().receiptHandle())
+                .visibilityTimeout(0));
     for (int count = 2; count <= maxReceiveCount; count++) {
       var again = receive(url, 1, 0);
       assertThat(again).extracting(Message::body).containsExactly("poison");
       assertThat(again.getFirst().attributes())
-          .containsEntry(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, Integer.toString(count));
+          .containsEntry(
+              MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, Integer.toString(count));
     }
 
     assertThat(receive(url, 10, 0)).isEmpty();
@@ -172,7 +204,8 @@ class TemplateResourcesIntegrationTest {
     assertThat(deadLetters).extracting(Message::body).containsExactly("poison");
     assertThat(deadLetters.getFirst().attributes())
         .containsEntry(MessageSystemAttributeName.MESSAGE_GROUP_ID, tenant);
-    sqs.deleteMessage(r -> r.queueUrl(deadLetterUrl).receiptHandle(deadLetters.getFirst().receiptHandle()));
+    sqs.deleteMessage(
+        r -> r.queueUrl(deadLetterUrl).receiptHandle(deadLetters.getFirst().receiptHandle()));
   }
 
   @Test
@@ -200,7 +233,9 @@ class TemplateResourcesIntegrationTest {
 
     assertThatThrownBy(() -> withStreamToKinesis.createResources(aws.dynamoDb(), aws.sqs()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("AWS::DynamoDB::Table Orders: property KinesisStreamSpecification is not applied locally");
+        .hasMessage(
+            "AWS::DynamoDB::Table Orders: property KinesisStreamSpecification is not applied"
+                + " locally");
     assertThat(aws.dynamoDb().listTables().tableNames()).doesNotContain("t-" + suffix);
     assertThat(aws.sqs().listQueues().queueUrls()).noneMatch(u -> u.endsWith("q-" + suffix));
   }
@@ -246,7 +281,10 @@ class TemplateResourcesIntegrationTest {
 
   private static Map<QueueAttributeName, String> queueAttributes(String logicalId) {
     return aws.sqs()
-        .getQueueAttributes(r -> r.queueUrl(aws.resources().queueUrl(logicalId)).attributeNames(QueueAttributeName.ALL))
+        .getQueueAttributes(
+            r ->
+                r.queueUrl(aws.resources().queueUrl(logicalId))
+                    .attributeNames(QueueAttributeName.ALL))
         .attributes();
   }
 
@@ -261,7 +299,8 @@ class TemplateResourcesIntegrationTest {
         .messages();
   }
 
-  private static SendMessageBatchRequestEntry entry(String id, String body, String group, String dedup) {
+  private static SendMessageBatchRequestEntry entry(
+      String id, String body, String group, String dedup) {
     return SendMessageBatchRequestEntry.builder()
         .id(id)
         .messageBody(body)
@@ -275,10 +314,12 @@ class TemplateResourcesIntegrationTest {
   }
 
   private static List<String> keys(JsonNode keySchema) {
-    return elements(keySchema, k -> k.get("AttributeName").asText() + " " + k.get("KeyType").asText());
+    return elements(
+        keySchema, k -> k.get("AttributeName").asText() + " " + k.get("KeyType").asText());
   }
 
-  private static List<String> elements(JsonNode array, java.util.function.Function<JsonNode, String> describe) {
+  private static List<String> elements(
+      JsonNode array, java.util.function.Function<JsonNode, String> describe) {
     var described = new ArrayList<String>();
     array.forEach(element -> described.add(describe.apply(element)));
     return described;

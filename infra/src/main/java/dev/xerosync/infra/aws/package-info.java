@@ -1,0 +1,22 @@
+/**
+ * AWS for local runs and tests, in-process and without Docker: DynamoDB Local ({@link
+ * dev.xerosync.infra.aws.EmbeddedDynamoDb}), ElasticMQ for SQS ({@link
+ * dev.xerosync.infra.aws.EmbeddedSqs}), a Secrets Manager that speaks the real wire protocol ({@link
+ * dev.xerosync.infra.aws.SecretsManagerStandIn}), the template's tables and queues ({@link
+ * dev.xerosync.infra.aws.CloudFormationTemplate}), and all of it together ({@link
+ * dev.xerosync.infra.aws.LocalAws}). Production code talks to them through the unchanged AWS SDK
+ * clients, aimed at loopback endpoints.
+ *
+ * <p>Where the stand-ins differ from AWS, and why it is acceptable:
+ *
+ * <ul>
+ *   <li>DynamoDB Local reports table ARNs in region {@code ddblocal}, not us-east-1.
+ *   <li>ElasticMQ accepts MessageRetentionPeriod and MaximumMessageSize but neither stores nor
+ *       enforces them: messages stay until deleted, and every queue takes SQS's default maximum
+ *       size. {@link dev.xerosync.infra.aws.CloudFormationTemplate} therefore refuses retention
+ *       periods under a day and non-default sizes, where the difference could show.
+ *   <li>The Secrets Manager stand-in does not check request signatures, rotate, replicate or use
+ *       KMS; those requests fail rather than pretend.
+ * </ul>
+ */
+package dev.xerosync.infra.aws;
