@@ -11,11 +11,17 @@ public final class SyncFailure extends Exception implements Log.SafeMessage {
 
     private final Kind kind;
     private final Duration retryAfter;
+    private final String limit;
 
     private SyncFailure(Kind kind, Duration retryAfter, String message) {
+        this(kind, retryAfter, null, message);
+    }
+
+    private SyncFailure(Kind kind, Duration retryAfter, String limit, String message) {
         super(message);
         this.kind = kind;
         this.retryAfter = retryAfter;
+        this.limit = limit;
     }
 
     static SyncFailure transientFailure(String tenantId, XeroApiException e) {
@@ -23,7 +29,8 @@ public final class SyncFailure extends Exception implements Log.SafeMessage {
     }
 
     static SyncFailure rateLimited(String tenantId, XeroApiException e) {
-        return new SyncFailure(Kind.RATE_LIMITED, e.retryAfter(), "tenant " + tenantId + ": " + e.getMessage());
+        return new SyncFailure(Kind.RATE_LIMITED, e.retryAfter(), e.problem() == null ? null : e.problem().toLowerCase(java.util.Locale.ROOT),
+                "tenant " + tenantId + ": " + e.getMessage());
     }
 
     static SyncFailure reconnectNeeded(String tenantId, XeroApiException e) {
@@ -37,6 +44,11 @@ public final class SyncFailure extends Exception implements Log.SafeMessage {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** Xero's daily allowance (or our daily budget) is spent: waiting means hours, not seconds. */
+    public boolean isDailyLimit() {
+        return kind == Kind.RATE_LIMITED && limit != null && limit.startsWith("day");
     }
 
     public Duration retryAfter() {

@@ -71,7 +71,7 @@ public final class SyncQueue {
 
     /** Requests not tied to a webhook (reconciliation, initial sync) are deduplicated by content. */
     public void send(SyncRequest request) {
-        send(List.of(new Message(request, sha256(request.toJson()))));
+        send(List.of(new Message(request, sha256(request.deduplicationKey()))));
     }
 
     private record Message(SyncRequest request, String deduplicationId) {}

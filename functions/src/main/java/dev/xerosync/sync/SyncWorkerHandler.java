@@ -10,17 +10,23 @@ import dev.xerosync.common.Log;
 import dev.xerosync.connect.AccessTokens;
 import dev.xerosync.connect.TokenVault;
 import dev.xerosync.connect.XeroIdentity;
+import dev.xerosync.store.ConnectionStatus;
+import dev.xerosync.store.Connections;
+import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.xero.XeroApi;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Takes a batch from the FIFO sync queue, folds it per tenant (message group), syncs each tenant once,
@@ -34,29 +40,48 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
     private static final Log LOG = Log.of(SyncWorkerHandler.class);
 
     private final TenantSync sync;
+    private final DeferredSyncs deferred;
+    private final Connections connections;
 
     public SyncWorkerHandler() {
         this(Environment.process());
     }
 
     public SyncWorkerHandler(Environment env) {
-        this(tenantSync(env));
+        this(Wiring.of(env));
     }
 
-    public SyncWorkerHandler(TenantSync sync) {
+    private SyncWorkerHandler(Wiring w) {
+        this(w.sync(), w.deferred(), w.connections());
+    }
+
+    public SyncWorkerHandler(TenantSync sync, DeferredSyncs deferred, Connections connections) {
         this.sync = sync;
+        this.deferred = deferred;
+        this.connections = connections;
     }
 
-    private static TenantSync tenantSync(Environment env) {
-        HttpClient http = XeroApi.defaultHttpClient();
-        Clock clock = Clock.systemUTC();
-        var tokens = new AccessTokens(
-                new TokenVault(AwsClients.secretsManager(env), env.get("CONNECTION_SECRET_PREFIX", TokenVault.DEFAULT_PREFIX)),
-                new XeroIdentity(http, URI.create(env.required("XERO_IDENTITY_BASE_URL")),
-                        env.required("XERO_CLIENT_ID"), env.required("XERO_CLIENT_SECRET"), clock),
-                clock);
-        return new TenantSync(new XeroApi(http, URI.create(env.required("XERO_API_BASE_URL"))), tokens,
-                new InvoiceStore(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), clock));
+    /** The worker's collaborators, built once per container from its environment. */
+    public record Wiring(TenantSync sync, DeferredSyncs deferred, Connections connections, TenantRateBudget budget) {
+        public static Wiring of(Environment env) {
+            HttpClient http = XeroApi.defaultHttpClient();
+            Clock clock = Clock.systemUTC();
+            DynamoDbClient dynamo = AwsClients.dynamoDb(env);
+            SqsClient sqs = AwsClients.sqs(env);
+            String table = env.required("TABLE_NAME");
+            var tokens = new AccessTokens(
+                    new TokenVault(AwsClients.secretsManager(env), env.get("CONNECTION_SECRET_PREFIX", TokenVault.DEFAULT_PREFIX)),
+                    new XeroIdentity(http, URI.create(env.required("XERO_IDENTITY_BASE_URL")),
+                            env.required("XERO_CLIENT_ID"), env.required("XERO_CLIENT_SECRET"), clock),
+                    clock);
+            var budget = new TenantRateBudget(dynamo, table, clock, new TenantRateBudget.Limits(
+                    env.getInt("XERO_MINUTE_CALL_LIMIT", 60), env.getInt("XERO_DAILY_CALL_LIMIT", 5000), env.getInt("XERO_APP_MINUTE_CALL_LIMIT", 10_000)));
+            var connections = new Connections(dynamo, table);
+            var sync = new TenantSync(new XeroApi(http, URI.create(env.required("XERO_API_BASE_URL")), budget), tokens,
+                    new InvoiceStore(dynamo, table, clock), new ContactStore(dynamo, table), connections,
+                    new SyncQueue(sqs, env.required("SYNC_QUEUE_URL")), clock);
+            return new Wiring(sync, new DeferredSyncs(sqs, env.required("SYNC_DELAY_QUEUE_URL"), clock), connections, budget);
+        }
     }
 
     @Override
@@ -73,12 +98,10 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
     }
 
     private List<SQSBatchResponse.BatchItemFailure> processGroup(List<SQSEvent.SQSMessage> messages) {
-        // Fold the valid prefix; a message that cannot be read fails with everything after it.
+        // Fold the readable prefix; a message that cannot be read fails with everything after it.
         List<SQSEvent.SQSMessage> taken = new ArrayList<>();
+        List<SyncRequest> requests = new ArrayList<>();
         List<SQSEvent.SQSMessage> failed = new ArrayList<>();
-        String tenantId = null;
-        Set<String> invoiceIds = new LinkedHashSet<>();
-        String correlationId = null;
         for (SQSEvent.SQSMessage m : messages) {
             if (!failed.isEmpty()) {
                 failed.add(m);
@@ -86,34 +109,79 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
             }
             try {
                 SyncRequest request = SyncRequest.fromJson(m.getBody());
-                if (tenantId != null && !tenantId.equals(request.tenantId())) {
+                if (!requests.isEmpty() && !requests.get(0).tenantId().equals(request.tenantId())) {
                     throw new SyncRequest.InvalidSyncRequestException("message group holds another tenant's request");
                 }
-                tenantId = request.tenantId();
-                invoiceIds.addAll(request.invoiceIds());
-                correlationId = correlationId == null ? request.correlationId() : correlationId;
+                requests.add(request);
                 taken.add(m);
             } catch (SyncRequest.InvalidSyncRequestException e) {
                 LOG.warn("unreadable sync message; it will reach the dead-letter queue", "messageId", m.getMessageId(), "reason", e.getMessage());
                 failed.add(m);
             }
         }
-        if (tenantId != null) {
-            try {
-                sync.syncInvoices(tenantId, invoiceIds, correlationId);
-            } catch (SyncFailure e) {
-                if (e.kind() == SyncFailure.Kind.RECONNECT_NEEDED) {
-                    // Retrying cannot help until the tenant reconnects; the reconnect starts a full sync.
-                    LOG.warn("tenant needs to reconnect; its changes will be read on reconnect", "tenantId", tenantId, "reason", e.getMessage());
-                } else {
+        if (requests.isEmpty()) {
+            return failures(failed);
+        }
+        String tenantId = requests.get(0).tenantId();
+        String correlationId = requests.get(0).correlationId();
+        try {
+            run(tenantId, requests, correlationId);
+        } catch (SyncFailure e) {
+            switch (e.kind()) {
+                case RATE_LIMITED -> {
+                    Duration wait = e.retryAfter() == null ? Duration.ofSeconds(60) : e.retryAfter();
+                    deferred.defer(requests, wait);
+                    if (e.isDailyLimit()) {
+                        connections.setStatus(tenantId, ConnectionStatus.RATE_LIMITED,
+                                "Xero's daily API limit for this organisation is used up; syncing resumes when it resets.",
+                                java.time.Instant.now().plus(wait));
+                    }
+                    LOG.warn("tenant rate limited; requests held back", "tenantId", tenantId, "limit", e.getMessage(),
+                            "waitSeconds", wait.toSeconds(), "correlationId", correlationId);
+                }
+                case RECONNECT_NEEDED -> {
+                    // Retrying cannot help until the tenant reconnects; reconnecting starts a full sync.
+                    LOG.warn("tenant needs to reconnect", "tenantId", tenantId, "reason", e.getMessage(), "correlationId", correlationId);
+                    if (connections.get(tenantId).isPresent()) {
+                        connections.setStatus(tenantId, ConnectionStatus.NEEDS_RECONNECT,
+                                "Xero refused access to this organisation; an admin must reconnect it.", null);
+                    }
+                }
+                case TRANSIENT -> {
                     LOG.error("tenant sync failed; messages return to the queue", e, "tenantId", tenantId, "correlationId", correlationId);
                     failed.addAll(0, taken);
                 }
-            } catch (RuntimeException e) {
-                LOG.error("tenant sync failed unexpectedly; messages return to the queue", e, "tenantId", tenantId, "correlationId", correlationId);
-                failed.addAll(0, taken);
             }
+        } catch (RuntimeException e) {
+            LOG.error("tenant sync failed unexpectedly; messages return to the queue", e, "tenantId", tenantId, "correlationId", correlationId);
+            failed.addAll(0, taken);
         }
+        return failures(failed);
+    }
+
+    private void run(String tenantId, List<SyncRequest> requests, String correlationId) throws SyncFailure {
+        Set<String> invoiceIds = new LinkedHashSet<>();
+        Set<String> contactIds = new LinkedHashSet<>();
+        boolean initial = false;
+        boolean reconcile = false;
+        for (SyncRequest r : requests) {
+            invoiceIds.addAll(r.invoiceIds());
+            contactIds.addAll(r.contactIds());
+            initial |= r.kind() == SyncRequest.Kind.INITIAL;
+            reconcile |= r.kind() == SyncRequest.Kind.RECONCILE;
+        }
+        if (!invoiceIds.isEmpty() || !contactIds.isEmpty()) {
+            sync.syncChanges(tenantId, invoiceIds, contactIds, correlationId);
+        }
+        if (initial) {
+            sync.initialSyncStep(tenantId, correlationId);
+        }
+        if (reconcile) {
+            sync.reconcile(tenantId, correlationId);
+        }
+    }
+
+    private static List<SQSBatchResponse.BatchItemFailure> failures(List<SQSEvent.SQSMessage> failed) {
         return failed.stream().map(m -> new SQSBatchResponse.BatchItemFailure(m.getMessageId())).toList();
     }
 

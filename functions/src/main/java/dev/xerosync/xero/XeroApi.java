@@ -6,28 +6,40 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
-/** Calls to Xero's Accounting API on behalf of one tenant at a time. */
+/** Calls to Xero's Accounting API on behalf of one tenant at a time, each one within the call budget. */
 public final class XeroApi {
     /**
      * Xero answers an over-long URL with an error, so IDs= lists are cut to fit. UUIDs are 36 characters
      * plus a comma; 3,000 characters keeps every request far from the limit with about 80 IDs a call.
      */
     static final int MAX_IDS_QUERY_LENGTH = 3000;
+    public static final int MAX_PAGE_SIZE = 1000;
+    /** A wait for the budget up to this long is spent inline; a longer one is handed back to the caller. */
+    static final Duration MAX_INLINE_WAIT = Duration.ofSeconds(3);
+    private static final DateTimeFormatter IF_MODIFIED_SINCE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final HttpClient http;
     private final URI apiBase;
+    private final CallBudget budget;
 
-    public XeroApi(HttpClient http, URI apiBase) {
+    public XeroApi(HttpClient http, URI apiBase, CallBudget budget) {
         this.http = http;
         this.apiBase = apiBase;
+        this.budget = budget;
     }
 
     public static HttpClient defaultHttpClient() {
@@ -39,12 +51,68 @@ public final class XeroApi {
             throws XeroApiException {
         List<XeroInvoice> invoices = new ArrayList<>();
         for (List<String> chunk : chunkForQuery(invoiceIds)) {
-            JsonNode body = get("/api.xro/2.0/Invoices?IDs=" + encode(String.join(",", chunk)), tenantId, accessToken);
+            JsonNode body = get("/api.xro/2.0/Invoices?IDs=" + encode(String.join(",", chunk)), tenantId, accessToken, null);
             for (JsonNode n : body.path("Invoices")) {
                 invoices.add(XeroInvoice.fromJson(n));
             }
         }
         return invoices;
+    }
+
+    /**
+     * One page of invoices modified since {@code modifiedSince}, oldest change first. Paging forward by
+     * the last UpdatedDateUTC seen (not by page number) means an invoice that changes mid-sync moves
+     * behind the cursor and is read again, instead of shifting another one out of reach.
+     */
+    public XeroPage<XeroInvoice> invoicesModifiedSince(String tenantId, String accessToken, Instant modifiedSince,
+                                                       String where, int page, int pageSize) throws XeroApiException {
+        StringBuilder q = new StringBuilder("/api.xro/2.0/Invoices?page=").append(page).append("&pageSize=").append(pageSize)
+                .append("&order=").append(encode("UpdatedDateUTC ASC"));
+        if (where != null) {
+            q.append("&where=").append(encode(where));
+        }
+        return page(get(q.toString(), tenantId, accessToken, modifiedSince), "Invoices", XeroInvoice::fromJson);
+    }
+
+    /** One page of payments modified since the instant (created, or deleted by a reversal). */
+    public XeroPage<JsonNode> paymentsModifiedSince(String tenantId, String accessToken, Instant modifiedSince, int page)
+            throws XeroApiException {
+        return page(get("/api.xro/2.0/Payments?page=" + page + "&pageSize=" + MAX_PAGE_SIZE + "&order=" + encode("UpdatedDateUTC ASC"),
+                tenantId, accessToken, modifiedSince), "Payments", n -> n);
+    }
+
+    public List<XeroContact> contactsByIds(String tenantId, String accessToken, Collection<String> contactIds) throws XeroApiException {
+        List<XeroContact> contacts = new ArrayList<>();
+        for (List<String> chunk : chunkForQuery(contactIds)) {
+            JsonNode body = get("/api.xro/2.0/Contacts?includeArchived=true&IDs=" + encode(String.join(",", chunk)), tenantId, accessToken, null);
+            body.path("Contacts").forEach(n -> contacts.add(XeroContact.fromJson(n)));
+        }
+        return contacts;
+    }
+
+    public XeroPage<XeroContact> contactsModifiedSince(String tenantId, String accessToken, Instant modifiedSince, int page)
+            throws XeroApiException {
+        return page(get("/api.xro/2.0/Contacts?includeArchived=true&page=" + page + "&pageSize=" + MAX_PAGE_SIZE
+                + "&order=" + encode("UpdatedDateUTC ASC"), tenantId, accessToken, modifiedSince), "Contacts", XeroContact::fromJson);
+    }
+
+    public XeroOrganisation organisation(String tenantId, String accessToken) throws XeroApiException {
+        JsonNode body = get("/api.xro/2.0/Organisation", tenantId, accessToken, null);
+        JsonNode first = body.path("Organisations").path(0);
+        if (first.isMissingNode()) {
+            throw new XeroApiException(502, "InvalidResponse", null, "Xero sent no organisation");
+        }
+        return XeroOrganisation.fromJson(first);
+    }
+
+    private static <T> XeroPage<T> page(JsonNode body, String collection, Function<JsonNode, T> parse) {
+        List<T> items = new ArrayList<>();
+        body.path(collection).forEach(n -> items.add(parse.apply(n)));
+        JsonNode p = body.path("pagination");
+        return new XeroPage<>(List.copyOf(items),
+                p.hasNonNull("page") ? p.get("page").asInt() : null,
+                p.hasNonNull("pageCount") ? p.get("pageCount").asInt() : null,
+                p.hasNonNull("itemCount") ? p.get("itemCount").asInt() : null);
     }
 
     static List<List<String>> chunkForQuery(Collection<String> ids) {
@@ -66,17 +134,20 @@ public final class XeroApi {
         return chunks;
     }
 
-    JsonNode get(String pathAndQuery, String tenantId, String accessToken) throws XeroApiException {
-        HttpRequest request = HttpRequest.newBuilder(apiBase.resolve(pathAndQuery))
+    JsonNode get(String pathAndQuery, String tenantId, String accessToken, Instant ifModifiedSince) throws XeroApiException {
+        waitForBudget(tenantId, pathAndQuery);
+        HttpRequest.Builder request = HttpRequest.newBuilder(apiBase.resolve(pathAndQuery))
                 .timeout(Duration.ofSeconds(20))
                 .header("Authorization", "Bearer " + accessToken)
                 .header("xero-tenant-id", tenantId)
                 .header("Accept", "application/json")
-                .GET()
-                .build();
+                .GET();
+        if (ifModifiedSince != null) {
+            request.header("If-Modified-Since", IF_MODIFIED_SINCE.format(ifModifiedSince));
+        }
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new XeroApiException(0, "Timeout", null, "Xero did not answer " + pathOnly(pathAndQuery) + ": " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
@@ -84,6 +155,7 @@ public final class XeroApi {
             throw new XeroApiException(0, "Interrupted", null, "interrupted while calling Xero");
         }
         int status = response.statusCode();
+        budget.record(tenantId, rateHeaders(status, response.headers()));
         if (status == 200) {
             try {
                 return Json.MAPPER.readTree(response.body());
@@ -92,6 +164,45 @@ public final class XeroApi {
             }
         }
         throw failure(status, response, pathAndQuery);
+    }
+
+    private void waitForBudget(String tenantId, String pathAndQuery) throws XeroApiException {
+        for (int i = 0; i < 20; i++) {
+            Optional<CallBudget.Deferral> deferral = budget.acquire(tenantId);
+            if (deferral.isEmpty()) {
+                return;
+            }
+            Duration wait = deferral.get().delay();
+            if (wait.compareTo(MAX_INLINE_WAIT) > 0 || deferral.get().isDaily()) {
+                throw new XeroApiException(429, deferral.get().limit(), wait,
+                        "our " + deferral.get().limit() + " budget for the tenant is spent; held back " + pathOnly(pathAndQuery));
+            }
+            try {
+                Thread.sleep(wait.plusMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new XeroApiException(0, "Interrupted", null, "interrupted while waiting for the call budget");
+            }
+        }
+        throw new XeroApiException(429, "minute", MAX_INLINE_WAIT, "the call budget stayed busy; held back " + pathOnly(pathAndQuery));
+    }
+
+    static CallBudget.RateHeaders rateHeaders(int status, HttpHeaders headers) {
+        return new CallBudget.RateHeaders(status,
+                intHeader(headers, "X-MinLimit-Remaining"), intHeader(headers, "X-DayLimit-Remaining"),
+                intHeader(headers, "X-AppMinLimit-Remaining"),
+                headers.firstValue("X-Rate-Limit-Problem").orElse(null),
+                headers.firstValue("Retry-After").map(v -> Duration.ofSeconds(Long.parseLong(v.trim()))).orElse(null));
+    }
+
+    private static Integer intHeader(HttpHeaders headers, String name) {
+        return headers.firstValue(name).map(v -> {
+            try {
+                return Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }).orElse(null);
     }
 
     private static XeroApiException failure(int status, HttpResponse<String> response, String pathAndQuery) {

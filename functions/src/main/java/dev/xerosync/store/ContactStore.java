@@ -1,0 +1,46 @@
+package dev.xerosync.store;
+
+import dev.xerosync.xero.XeroContact;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/** Contacts, written only when the incoming version is newer than the stored one. */
+public final class ContactStore {
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public ContactStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    public UpsertOutcome upsert(String tenantId, XeroContact c) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", AttributeValue.fromS(Keys.contactPk(tenantId, c.contactId())));
+        item.put("sk", AttributeValue.fromS(Keys.CONTACT_SK));
+        item.put("tenantId", AttributeValue.fromS(tenantId));
+        item.put("contactId", AttributeValue.fromS(c.contactId()));
+        if (c.name() != null) {
+            item.put("name", AttributeValue.fromS(c.name()));
+        }
+        if (c.email() != null && !c.email().isBlank()) {
+            item.put("email", AttributeValue.fromS(c.email()));
+        }
+        item.put("status", AttributeValue.fromS(c.status() == null ? "ACTIVE" : c.status()));
+        item.put("isCustomer", AttributeValue.fromBool(c.isCustomer()));
+        item.put("isSupplier", AttributeValue.fromBool(c.isSupplier()));
+        long updatedMs = c.updatedDateUtc() == null ? 0 : c.updatedDateUtc().toEpochMilli();
+        item.put("updatedMs", AttributeValue.fromN(Long.toString(updatedMs)));
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(updatedMs) OR updatedMs < :u")
+                    .expressionAttributeValues(Map.of(":u", AttributeValue.fromN(Long.toString(updatedMs)))));
+            return UpsertOutcome.UPDATED;
+        } catch (ConditionalCheckFailedException e) {
+            return UpsertOutcome.UNCHANGED;
+        }
+    }
+}

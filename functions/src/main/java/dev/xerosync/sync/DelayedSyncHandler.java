@@ -1,0 +1,58 @@
+package dev.xerosync.sync;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.xerosync.common.AwsClients;
+import dev.xerosync.common.Environment;
+import dev.xerosync.common.Log;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Forwards held-back sync requests to the FIFO sync queue once due, or sends them on another hop. */
+public final class DelayedSyncHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private static final Log LOG = Log.of(DelayedSyncHandler.class);
+
+    private final DeferredSyncs deferred;
+    private final SyncQueue queue;
+    private final Clock clock;
+
+    public DelayedSyncHandler() {
+        this(Environment.process());
+    }
+
+    public DelayedSyncHandler(Environment env) {
+        this(new DeferredSyncs(AwsClients.sqs(env), env.required("SYNC_DELAY_QUEUE_URL"), Clock.systemUTC()),
+                new SyncQueue(AwsClients.sqs(env), env.required("SYNC_QUEUE_URL")), Clock.systemUTC());
+    }
+
+    public DelayedSyncHandler(DeferredSyncs deferred, SyncQueue queue, Clock clock) {
+        this.deferred = deferred;
+        this.queue = queue;
+        this.clock = clock;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (SQSEvent.SQSMessage m : event.getRecords()) {
+            try {
+                SyncRequest request = SyncRequest.fromJson(m.getBody());
+                if (request.notBeforeMs() != null && request.notBeforeMs() > clock.millis() + 1000) {
+                    deferred.hop(request);
+                } else {
+                    queue.send(request);
+                }
+            } catch (SyncRequest.InvalidSyncRequestException e) {
+                LOG.warn("unreadable delayed sync message; it will reach the dead-letter queue", "messageId", m.getMessageId());
+                failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
+            } catch (RuntimeException e) {
+                LOG.error("delayed sync message could not be forwarded", e, "messageId", m.getMessageId());
+                failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
+            }
+        }
+        return new SQSBatchResponse(failures);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.xerosync.sync;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import dev.xerosync.common.AwsClients;
+import dev.xerosync.common.Environment;
+import dev.xerosync.common.Log;
+import dev.xerosync.store.ConnectionStatus;
+import dev.xerosync.store.Connections;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * On schedule, queues a reconciliation sweep for every connected tenant, and re-queues initial syncs
+ * that stopped moving. The sweep itself runs in the worker, in the tenant's FIFO group, so it shares
+ * the tenant's rate budget and never runs beside another sync of the same tenant.
+ */
+public final class ReconcileHandler implements RequestHandler<ScheduledEvent, String> {
+    private static final Log LOG = Log.of(ReconcileHandler.class);
+
+    private final Connections connections;
+    private final SyncQueue queue;
+    private final Clock clock;
+
+    public ReconcileHandler() {
+        this(Environment.process());
+    }
+
+    public ReconcileHandler(Environment env) {
+        this(new Connections(AwsClients.dynamoDb(env), env.required("TABLE_NAME")),
+                new SyncQueue(AwsClients.sqs(env), env.required("SYNC_QUEUE_URL")), Clock.systemUTC());
+    }
+
+    public ReconcileHandler(Connections connections, SyncQueue queue, Clock clock) {
+        this.connections = connections;
+        this.queue = queue;
+        this.clock = clock;
+    }
+
+    @Override
+    public String handleRequest(ScheduledEvent event, Context context) {
+        Instant now = clock.instant();
+        String window = Long.toString(now.getEpochSecond() / 60);
+        int sweeps = 0;
+        int resumed = 0;
+        for (Map.Entry<String, ConnectionStatus> tenant : connections.tenants()) {
+            switch (tenant.getValue()) {
+                case CONNECTED, RATE_LIMITED -> {
+                    queue.send(SyncRequest.reconcile(tenant.getKey(), window, null));
+                    sweeps++;
+                }
+                case PENDING, SYNCING -> {
+                    // Deduplicated against a step already queued, so a healthy sync is not doubled.
+                    connections.get(tenant.getKey()).map(c -> c.initialSync()).ifPresent(s ->
+                            queue.send(SyncRequest.initialStep(tenant.getKey(), TenantSync.stepOf(s), null)));
+                    resumed++;
+                }
+                default -> { }
+            }
+        }
+        LOG.info("reconciliation queued", "sweeps", sweeps, "initialSyncsNudged", resumed);
+        return "queued " + sweeps + " sweeps";
+    }
+}
