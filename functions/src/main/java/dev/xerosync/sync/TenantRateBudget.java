@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 public final class TenantRateBudget implements CallBudget {
     /** Our clock and Xero's see a call at slightly different moments; the margin absorbs that. */
     static final Duration WINDOW = Duration.ofSeconds(61);
-    private static final int MAX_ATTEMPTS = 10;
+    private static final int MAX_ATTEMPTS = 50;
 
     public record Limits(int perMinute, int perDay, int appPerMinute) {
         public static Limits xeroStandard() {
@@ -78,7 +78,9 @@ public final class TenantRateBudget implements CallBudget {
             }
             calls.add(nowMs);
             if (!write(tenantId, item, calls, today, dayCount + 1, now)) {
-                continue; // Another worker took a call in between: recount.
+                // Another worker took a call in between: recount after a jittered pause, so racers spread out.
+                pause(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 4 + attempt));
+                continue;
             }
             return takeAppCall(now);
         }
@@ -171,6 +173,9 @@ public final class TenantRateBudget implements CallBudget {
                 r.tableName(table).item(item);
                 if (old.isEmpty()) {
                     r.conditionExpression("attribute_not_exists(pk)");
+                } else if (!old.containsKey("version")) {
+                    // Written so far only by a 429's block, which sets no version.
+                    r.conditionExpression("attribute_not_exists(version)");
                 } else {
                     r.conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(version))));
                 }
@@ -178,6 +183,14 @@ public final class TenantRateBudget implements CallBudget {
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,0 +1,137 @@
+package dev.xerosync.infra.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.common.Json;
+import dev.xerosync.infra.lambda.LocalStack;
+import dev.xerosync.infra.xero.SimOrganisation;
+import dev.xerosync.store.ConnectionStatus;
+import dev.xerosync.store.Connections;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Predicate;
+
+/**
+ * {@code ./dev up}: the whole system on this machine with a demo organisation, then a short demo of
+ * changes made in the simulated Xero arriving in the query API, then serving until Ctrl-C.
+ */
+public final class Demo {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private Demo() {}
+
+    public static void main(String[] args) throws Exception {
+        boolean exitAfterDemo = List.of(args).contains("--exit-after-demo");
+        long started = System.nanoTime();
+        int apiPort = Integer.parseInt(System.getenv().getOrDefault("API_PORT", "3000"));
+        int simPort = Integer.parseInt(System.getenv().getOrDefault("XERO_SIM_PORT", "4010"));
+        LocalStack stack = LocalStack.start(LocalStack.Options.defaults().withPorts(apiPort, simPort));
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+        System.out.printf("%nlocal stack up in %.1f s%n", (System.nanoTime() - started) / 1e9);
+        System.out.println("  query API     " + stack.apiUrl());
+        System.out.println("  webhook URL   " + stack.webhookUrl());
+        System.out.println("  Xero simulator " + stack.xero().baseUrl());
+
+        SimOrganisation org = stack.xero().createOrganisation("Demo Company (Local)");
+        LocalDate today = LocalDate.now();
+        String acme = org.createContact("Acme Widgets Ltd");
+        String globex = org.createContact("Globex Corporation");
+        String initech = org.createContact("Initech");
+        String open = org.createAuthorisedInvoice(acme, today.minusDays(5), today.plusDays(25), new BigDecimal("1200.00"));
+        String overdue = org.createAuthorisedInvoice(acme, today.minusDays(45), today.minusDays(15), new BigDecimal("640.50"));
+        String settled = org.createAuthorisedInvoice(acme, today.minusDays(60), today.minusDays(30), new BigDecimal("300.00"));
+        org.pay(settled, new BigDecimal("300.00"), today.minusDays(31), "Bank transfer");
+        org.createAuthorisedInvoice(acme, today.minusMonths(14), today.minusMonths(13), new BigDecimal("99.00"));
+        org.createAuthorisedInvoice(globex, today.minusDays(10), today.plusDays(20), new BigDecimal("5400.00"));
+        org.createAuthorisedInvoice(initech, today.minusDays(2), today.plusDays(12), new BigDecimal("75.25"));
+
+        long connectStarted = System.nanoTime();
+        stack.connect(org);
+        Connections connections = new Connections(stack.aws().dynamoDb(), stack.aws().resources().tableName("Table"));
+        awaitConnected(connections, org.tenantId());
+        System.out.printf("%nconnected \"%s\" (tenant %s): initial sync done in %.1f s%n", org.name(), org.tenantId(),
+                (System.nanoTime() - connectStarted) / 1e9);
+
+        String base = stack.apiUrl() + "/tenants/" + org.tenantId();
+        System.out.println("\nTry:");
+        System.out.println("  curl -s '" + base + "/contacts/" + acme + "/invoices?limit=10'");
+        System.out.println("  curl -s '" + base + "/invoices/" + open + "'");
+
+        System.out.println("\nChanges in the simulated Xero, and when the query API shows them:");
+        URI acmeInvoices = URI.create(base + "/contacts/" + acme + "/invoices?limit=50");
+        long t = System.nanoTime();
+        String fresh = org.createAuthorisedInvoice(acme, today, today.plusDays(30), new BigDecimal("450.00"));
+        await(acmeInvoices, body -> contains(body, fresh));
+        report("new invoice for Acme", t);
+
+        URI openUrl = URI.create(base + "/invoices/" + open);
+        t = System.nanoTime();
+        org.pay(open, new BigDecimal("400.00"), today, "Instalment 1 of 3");
+        await(openUrl, body -> body.path("instalments").size() == 1);
+        report("first instalment on " + open.substring(0, 8) + "…", t);
+
+        t = System.nanoTime();
+        org.pay(open, new BigDecimal("800.00"), today, "Instalments 2 and 3");
+        await(openUrl, body -> "PAID".equals(body.path("status").asText()));
+        report("invoice paid off", t);
+
+        URI overdueUrl = URI.create(base + "/invoices/" + overdue);
+        t = System.nanoTime();
+        org.voidInvoice(overdue);
+        await(overdueUrl, body -> "VOIDED".equals(body.path("status").asText()));
+        report("overdue invoice voided", t);
+
+        if (exitAfterDemo) {
+            stack.close();
+            System.exit(0);
+        }
+        System.out.println("\nServing. Make changes through the simulator's API or the curl commands above; Ctrl-C stops.");
+        new CountDownLatch(1).await();
+    }
+
+    private static void awaitConnected(Connections connections, String tenantId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            var c = connections.get(tenantId);
+            if (c.isPresent() && c.get().status() == ConnectionStatus.CONNECTED) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the demo organisation's initial sync did not finish within 60 s");
+    }
+
+    private static boolean contains(JsonNode body, String invoiceId) {
+        for (JsonNode i : body.path("invoices")) {
+            if (invoiceId.equals(i.path("invoiceId").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void report(String change, long startedNanos) {
+        System.out.printf("  %-40s visible after %4d ms%n", change, (System.nanoTime() - startedNanos) / 1_000_000);
+    }
+
+    private static JsonNode await(URI url, Predicate<JsonNode> arrived) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                JsonNode body = Json.MAPPER.readTree(r.body());
+                if (arrived.test(body)) {
+                    return body;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("the change did not reach " + url + " within 20 s");
+    }
+}
