@@ -24,9 +24,9 @@ final class RequestCounter implements ExecutionInterceptor {
 
     DynamoDbClient client(QueryTable table) {
         return DynamoDbClient.builder()
-                .endpointOverride(table.dynamo.serviceClientConfiguration().endpointOverride().orElseThrow())
-                .region(table.dynamo.serviceClientConfiguration().region())
-                .credentialsProvider(table.dynamo.serviceClientConfiguration().credentialsProvider())
+                .endpointOverride(table.aws.dynamoDbEndpoint())
+                .region(dev.xerosync.infra.aws.LocalAws.region())
+                .credentialsProvider(dev.xerosync.infra.aws.LocalAws.credentials())
                 .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
                 .overrideConfiguration(c -> c.addExecutionInterceptor(this))
                 .build();
