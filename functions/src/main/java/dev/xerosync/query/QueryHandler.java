@@ -250,7 +250,7 @@ public final class QueryHandler implements RequestHandler<APIGatewayProxyRequest
         }
         Instant now = clock.instant();
         RecordLinks.Link link = records.link(tenantId, record, contactId, contact.map(Contacts.Contact::name).orElse(null), now);
-        return written(link.linkedAt().equals(now) ? 201 : 200, linkJson(Json.MAPPER.createObjectNode(), link));
+        return written(link.created() ? 201 : 200, linkJson(Json.MAPPER.createObjectNode(), link));
     }
 
     private APIGatewayProxyResponseEvent unlink(ApiRequest req, String tenantId) throws BadRequest, ApiProblem {
@@ -274,7 +274,7 @@ public final class QueryHandler implements RequestHandler<APIGatewayProxyRequest
         Instant now = clock.instant();
         RecordLinks.Pin pin = records.pin(tenantId, record, invoiceId, now);
         ObjectNode body = Json.MAPPER.createObjectNode().put("invoiceId", pin.invoiceId()).put("pinnedAt", pin.pinnedAt().toString());
-        return written(pin.pinnedAt().equals(now) ? 201 : 200, body);
+        return written(pin.created() ? 201 : 200, body);
     }
 
     private APIGatewayProxyResponseEvent unpin(ApiRequest req, String tenantId) throws BadRequest, ApiProblem {

@@ -21,9 +21,11 @@ public final class RecordLinks {
 
     public record Record(String type, String id) {}
 
-    public record Link(String contactId, String contactName, Instant linkedAt) {}
+    /** {@code created} is false when the record was linked to the contact already. */
+    public record Link(String contactId, String contactName, Instant linkedAt, boolean created) {}
 
-    public record Pin(String invoiceId, Instant pinnedAt) {}
+    /** {@code created} is false when the invoice was pinned already. */
+    public record Pin(String invoiceId, Instant pinnedAt, boolean created) {}
 
     public record PinPage(List<Pin> pins, Map<String, AttributeValue> lastKey) {}
 
@@ -47,8 +49,9 @@ public final class RecordLinks {
                 .key(key(tenantId, record, Keys.linkSk(contactId)))
                 .updateExpression(update)
                 .expressionAttributeValues(values)
-                .returnValues(ReturnValue.ALL_NEW));
-        return new Link(contactId, contactName, Instant.parse(ItemCodec.str(response.attributes(), "linkedAt")));
+                .returnValues(ReturnValue.ALL_OLD));
+        boolean existed = response.hasAttributes() && response.attributes().containsKey("linkedAt");
+        return new Link(contactId, contactName, existed ? Instant.parse(ItemCodec.str(response.attributes(), "linkedAt")) : at, !existed);
     }
 
     /** True if there was a link to remove. */
@@ -69,7 +72,7 @@ public final class RecordLinks {
                     .exclusiveStartKey(from));
             for (var item : r.items()) {
                 links.add(new Link(ItemCodec.str(item, "contactId"), ItemCodec.str(item, "contactName"),
-                        Instant.parse(ItemCodec.str(item, "linkedAt"))));
+                        Instant.parse(ItemCodec.str(item, "linkedAt")), false));
             }
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
         } while (start != null);
@@ -81,8 +84,9 @@ public final class RecordLinks {
                 .key(key(tenantId, record, Keys.pinSk(invoiceId)))
                 .updateExpression("SET pinnedAt = if_not_exists(pinnedAt, :at), invoiceId = :i")
                 .expressionAttributeValues(Map.of(":at", ItemCodec.s(at.toString()), ":i", ItemCodec.s(invoiceId)))
-                .returnValues(ReturnValue.ALL_NEW));
-        return new Pin(invoiceId, Instant.parse(ItemCodec.str(response.attributes(), "pinnedAt")));
+                .returnValues(ReturnValue.ALL_OLD));
+        boolean existed = response.hasAttributes() && response.attributes().containsKey("pinnedAt");
+        return new Pin(invoiceId, existed ? Instant.parse(ItemCodec.str(response.attributes(), "pinnedAt")) : at, !existed);
     }
 
     public boolean unpin(String tenantId, Record record, String invoiceId) {
@@ -99,7 +103,7 @@ public final class RecordLinks {
                 .exclusiveStartKey(startKey == null || startKey.isEmpty() ? null : startKey)
                 .limit(limit));
         List<Pin> pins = r.items().stream()
-                .map(item -> new Pin(ItemCodec.str(item, "invoiceId"), Instant.parse(ItemCodec.str(item, "pinnedAt"))))
+                .map(item -> new Pin(ItemCodec.str(item, "invoiceId"), Instant.parse(ItemCodec.str(item, "pinnedAt")), false))
                 .toList();
         return new PinPage(pins, r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null);
     }
