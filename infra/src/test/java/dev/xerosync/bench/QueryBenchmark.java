@@ -251,7 +251,7 @@ public final class QueryBenchmark {
         var ours = new HashMap<>(item(inv));
         written.remove("syncedAt");
         ours.remove("syncedAt");
-        if (!written.equals(ours)) {
+        if (!normal(written).equals(normal(ours))) {
             throw new IllegalStateException("benchmark items differ from InvoiceStore's:\n  store " + written + "\n  bench " + ours);
         }
         // Undo the sample's totals and ledger contribution: the seeded sums are written whole afterwards.
@@ -261,6 +261,26 @@ public final class QueryBenchmark {
         }
         dynamo.deleteItem(r -> r.tableName(table).key(Map.of("pk", s(Keys.contactPk(TENANT, inv.contactId())),
                 "sk", s(Keys.totalsSk(inv.type(), inv.currencyCode())))));
+    }
+
+    /** DynamoDB stores numbers normalised (1947.00 reads back as 1947): compare values, not spellings. */
+    static Map<String, AttributeValue> normal(Map<String, AttributeValue> item) {
+        Map<String, AttributeValue> out = new HashMap<>();
+        item.forEach((k, v) -> out.put(k, normal(v)));
+        return out;
+    }
+
+    static AttributeValue normal(AttributeValue v) {
+        if (v.n() != null) {
+            return AttributeValue.fromN(new BigDecimal(v.n()).stripTrailingZeros().toPlainString());
+        }
+        if (v.hasL()) {
+            return AttributeValue.fromL(v.l().stream().map(QueryBenchmark::normal).toList());
+        }
+        if (v.hasM()) {
+            return AttributeValue.fromM(normal(v.m()));
+        }
+        return v;
     }
 
     static void batchWrite(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> items) throws Exception {
