@@ -82,7 +82,7 @@ final class PageCursor {
             Map<String, AttributeValue> key = new LinkedHashMap<>();
             for (String attribute : keyAttributes) {
                 JsonNode v = e.getValue().get(attribute);
-                if (v == null || !v.isTextual()) {
+                if (v == null || !v.isTextual() || v.asText().isEmpty()) {
                     throw new BadRequest(INVALID);
                 }
                 key.put(attribute, AttributeValue.fromS(v.asText()));

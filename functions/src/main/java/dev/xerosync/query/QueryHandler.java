@@ -152,7 +152,7 @@ public final class QueryHandler implements RequestHandler<APIGatewayProxyRequest
         LocalDate today = org.today(clock);
         ViewQuery q = viewQuery(req, today, CONTACT_VIEWS);
         ViewQuery.Index index = q.index();
-        PageCursor.State state = PageCursor.decode(req.query("cursor"), index.indexName, keyAttributes(index),
+        PageCursor.State state = PageCursor.decode(req.query("cursor"), q.listing(), keyAttributes(index),
                 index.partitionAttribute, c -> c.equals(contactId) ? q.partition(tenantId, c) : null, Keys.invoicePk(tenantId, ""));
         Optional<Contacts.Contact> contact = contacts.get(tenantId, contactId);
         if (customersOnly && contact.isPresent() && !contact.get().customer()) {
@@ -166,8 +166,7 @@ public final class QueryHandler implements RequestHandler<APIGatewayProxyRequest
         if (contact.isPresent()) {
             c.put("isCustomer", contact.get().customer());
         }
-        return invoicePage(req, body, page.invoices(), org, today,
-                PageCursor.encode(index.indexName, page.positions(), page.done()));
+        return invoicePage(req, body, page.invoices(), org, today, PageCursor.encode(q.listing(), page.positions(), page.done()));
     }
 
     private APIGatewayProxyResponseEvent contactTotals(ApiRequest req, String tenantId) throws BadRequest {
@@ -299,13 +298,13 @@ public final class QueryHandler implements RequestHandler<APIGatewayProxyRequest
             return pinned(req, tenantId, record, q, org, body);
         }
         ViewQuery.Index index = q.index();
-        PageCursor.State state = PageCursor.decode(req.query("cursor"), index.indexName, keyAttributes(index),
+        PageCursor.State state = PageCursor.decode(req.query("cursor"), q.listing(), keyAttributes(index),
                 index.partitionAttribute, c -> isUuid(c) ? q.partition(tenantId, c) : null, Keys.invoicePk(tenantId, ""));
         List<String> contactIds = records.links(tenantId, record).stream().map(RecordLinks.Link::contactId).toList();
         InvoiceViews.Page page = contactIds.isEmpty()
                 ? new InvoiceViews.Page(List.of(), Map.of(), Set.of())
                 : views.list(tenantId, contactIds, q, state.positions(), state.done());
-        return invoicePage(req, body, page.invoices(), org, today, PageCursor.encode(index.indexName, page.positions(), page.done()));
+        return invoicePage(req, body, page.invoices(), org, today, PageCursor.encode(q.listing(), page.positions(), page.done()));
     }
 
     /** Pins page in invoice id order; each page is shown most recent invoice first. Filters apply to the pinned invoices. */

@@ -22,8 +22,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * Reads pages of the invoice views of one or more contacts (a record may link several), with a bounded
  * number of Query requests per page.
  *
- * <p>One contact: up to {@link #MAX_QUERIES_ONE_CONTACT} queries, the first evaluating exactly one page
- * plus one item (to know whether a next page exists), later ones sized by the selectivity seen so far.
+ * <p>One contact: up to {@link #MAX_QUERIES_ONE_CONTACT} queries, the first evaluating one page plus one
+ * item (to know whether a next page exists), a quarter more when a filter applies, later ones sized by
+ * the selectivity seen so far.
  * Unfiltered pages cost one query. Several contacts: one query each, merged on the index sort key; an
  * item is returned only if no unfinished contact could still hold an item that sorts before it, so the
  * merged order is exact across pages. The cost is over-reading: n contacts read up to n pages for one.
@@ -32,6 +33,8 @@ public final class InvoiceViews {
     public static final int MAX_QUERIES_ONE_CONTACT = 2;
     /** Cap on items one filtered query evaluates, so a very selective filter cannot read a whole partition in one go. */
     static final int MAX_EVALUATED = 500;
+    /** A filtered first query evaluates a quarter more than the page needs. */
+    static final int FILTER_SLACK_DIVISOR = 4;
     private static final int BATCH_GET_MAX = 100;
     private static final int BATCH_GET_ATTEMPTS = 5;
 
@@ -125,12 +128,19 @@ public final class InvoiceViews {
         boolean filtered = base.filterExpression() != null;
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         Map<String, AttributeValue> last = start == null || start.isEmpty() ? null : start;
+        if (last != null && !q.withinKeyCondition(last.get(q.index().sortAttribute).s())) {
+            // Continuing past the key condition's bound (say an open view after midnight): nothing is left.
+            return new Partition(contactId, List.of(), null);
+        }
         long evaluated = 0;
         for (int queries = 1; ; queries++) {
             int want = q.limit() + 1 - items.size();
             int evaluate;
-            if (evaluated == 0 || !filtered) {
+            if (!filtered) {
                 evaluate = want;
+            } else if (evaluated == 0) {
+                // Most filters drop few items (drafts, other types): a little slack saves a second query.
+                evaluate = want + want / FILTER_SLACK_DIVISOR;
             } else if (items.isEmpty()) {
                 evaluate = Math.min(MAX_EVALUATED, want * 8);
             } else {

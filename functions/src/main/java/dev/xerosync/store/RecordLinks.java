@@ -93,7 +93,7 @@ public final class RecordLinks {
         return delete(tenantId, record, Keys.pinSk(invoiceId));
     }
 
-    /** A page of a record's pins, in invoice id order (the sort key). */
+    /** A page of a record's pins, in invoice id order (the sort key); one item more is read to know whether a next page exists. */
     public PinPage pins(String tenantId, Record record, int limit, Map<String, AttributeValue> startKey) {
         QueryResponse r = dynamo.query(q -> q.tableName(table)
                 .keyConditionExpression("pk = :pk AND begins_with(sk, :pin)")
@@ -101,11 +101,18 @@ public final class RecordLinks {
                         ":pk", ItemCodec.s(Keys.recordPk(tenantId, record.type(), record.id())),
                         ":pin", ItemCodec.s(Keys.PIN_SK_PREFIX)))
                 .exclusiveStartKey(startKey == null || startKey.isEmpty() ? null : startKey)
-                .limit(limit));
-        List<Pin> pins = r.items().stream()
+                .limit(limit + 1));
+        List<Map<String, AttributeValue>> items = r.items();
+        Map<String, AttributeValue> lastKey = null;
+        if (items.size() > limit) {
+            items = items.subList(0, limit);
+            Map<String, AttributeValue> last = items.get(limit - 1);
+            lastKey = Map.of("pk", last.get("pk"), "sk", last.get("sk"));
+        }
+        List<Pin> pins = items.stream()
                 .map(item -> new Pin(ItemCodec.str(item, "invoiceId"), Instant.parse(ItemCodec.str(item, "pinnedAt")), false))
                 .toList();
-        return new PinPage(pins, r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null);
+        return new PinPage(pins, lastKey);
     }
 
     private boolean delete(String tenantId, Record record, String sk) {

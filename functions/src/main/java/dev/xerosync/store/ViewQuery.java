@@ -61,6 +61,33 @@ public record ViewQuery(InvoiceView view, Set<String> statuses, String type, Str
         };
     }
 
+    /**
+     * Whether a sort key value lies inside this query's key condition. DynamoDB refuses an
+     * ExclusiveStartKey outside it, and an open view's lower bound (today) moves at midnight under a
+     * cursor that was inside it the day before.
+     */
+    public boolean withinKeyCondition(String sortKey) {
+        return switch (index()) {
+            case BY_VIEW -> view != InvoiceView.OPEN && view != InvoiceView.OVERDUE
+                    || (view == InvoiceView.OPEN) == (sortKey.compareTo(today.toString()) >= 0);
+            case BY_DATE -> (from == null || sortKey.compareTo(from.toString()) >= 0)
+                    && (to == null || sortKey.compareTo(to + "#~") <= 0);
+            case BY_NUMBER -> sortKey.startsWith(exactNumber ? number + "#" : number);
+        };
+    }
+
+    /** Names the listing (index and every parameter but the page size), so a cursor continues only the listing that made it. */
+    public String listing() {
+        String params = String.join("|", view.name(), String.join(",", new java.util.TreeSet<>(statuses)), String.valueOf(type),
+                String.valueOf(currency), String.valueOf(from), String.valueOf(to), String.valueOf(number), String.valueOf(exactNumber));
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(params.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return index().indexName + ":" + java.util.HexFormat.of().formatHex(digest, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
     /** The same rule as the DynamoDB key condition and filter, in Java: used for pinned invoices and in tests. */
     public boolean matches(XeroInvoice inv) {
         // On ALL, a status filter replaces the default of hiding drafts and voided invoices.

@@ -63,4 +63,27 @@ class ViewQueryTest {
         // The separator after the number stops INV-001 from matching INV-0010.
         assertThat(exact.expressionAttributeValues().get(":num").s()).isEqualTo("INV-001#");
     }
+
+    @Test
+    void knowsWhetherAStartKeyIsInsideItsKeyCondition() {
+        var open = q(InvoiceView.OPEN, null, null, null, false);
+        assertThat(open.withinKeyCondition("2026-11-21#x")).isTrue();
+        assertThat(open.withinKeyCondition("2026-11-20#x")).isFalse();
+        var overdue = q(InvoiceView.OVERDUE, null, null, null, false);
+        assertThat(overdue.withinKeyCondition("2026-11-20#x")).isTrue();
+        assertThat(overdue.withinKeyCondition("2026-11-21#x")).isFalse();
+        var range = q(InvoiceView.ALL, LocalDate.parse("2026-01-01"), LocalDate.parse("2026-01-31"), null, false);
+        assertThat(range.withinKeyCondition("2026-01-31#ffff")).isTrue();
+        assertThat(range.withinKeyCondition("2026-02-01#0000")).isFalse();
+        assertThat(q(InvoiceView.ALL, null, null, "INV-1", true).withinKeyCondition("INV-12#x")).isFalse();
+        assertThat(q(InvoiceView.ALL, null, null, "INV-1", false).withinKeyCondition("INV-12#x")).isTrue();
+    }
+
+    @Test
+    void aListingIsNamedByItsIndexAndParametersButNotItsPageSize() {
+        var a = q(InvoiceView.OPEN, null, null, null, false);
+        var b = new ViewQuery(InvoiceView.OPEN, Set.of(), "ACCREC", null, null, null, null, false, TODAY.plusDays(1), 10);
+        assertThat(a.listing()).startsWith("ByContactView:").isEqualTo(b.listing());
+        assertThat(q(InvoiceView.OVERDUE, null, null, null, false).listing()).isNotEqualTo(a.listing());
+    }
 }

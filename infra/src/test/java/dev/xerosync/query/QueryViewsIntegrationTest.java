@@ -215,4 +215,34 @@ class QueryViewsIntegrationTest {
         JsonNode bills = api.get(nzKey, "/tenants/" + NZ + "/aging", "type", "ACCPAY").json().path("currencies").get(0);
         assertThat(bills.path("current").path("amount").decimalValue()).isEqualByComparingTo("900.00");
     }
+
+    @Test
+    void aCursorStaysValidWhenMidnightMovesTodayPastIt() {
+        var first = api.get(nzKey, contact(NZ), "view", "open", "limit", "1");
+        assertThat(ids(first)).containsExactly(PARTIAL);
+        String cursor = first.json().path("nextCursor").asText();
+        Instant before = api.clock.now;
+        try {
+            // Two days on, the cursor's position (due in 10 days) is still open, but DUE_TODAY no longer is.
+            api.clock.now = before.plus(java.time.Duration.ofDays(2));
+            assertThat(ids(api.get(nzKey, contact(NZ), "view", "open", "limit", "1", "cursor", cursor))).isEmpty();
+            // Eleven days on, the position itself is before today: the listing simply ends.
+            api.clock.now = before.plus(java.time.Duration.ofDays(11));
+            var late = api.get(nzKey, contact(NZ), "view", "open", "limit", "1", "cursor", cursor);
+            assertThat(ids(late)).isEmpty();
+            assertThat(late.json().path("nextCursor").isNull()).isTrue();
+        } finally {
+            api.clock.now = before;
+        }
+    }
+
+    @Test
+    void aCursorOnlyContinuesTheListingThatMadeIt() {
+        String cursor = api.get(nzKey, contact(NZ), "view", "open", "limit", "1").json().path("nextCursor").asText();
+        // Same index and partition, other view: refused rather than read out of range.
+        var r = api.get(nzKey, contact(NZ), "view", "overdue", "limit", "1", "cursor", cursor);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("detail").asText()).contains("same parameters");
+        assertThat(api.get(nzKey, contact(NZ), "view", "open", "limit", "5", "cursor", cursor).status()).isEqualTo(200);
+    }
 }
