@@ -17,6 +17,24 @@ public final class ContactStore {
         this.table = table;
     }
 
+    public java.util.Optional<XeroContact> get(String tenantId, String contactId) {
+        var response = dynamo.getItem(r -> r.tableName(table).key(Map.of(
+                "pk", AttributeValue.fromS(Keys.contactPk(tenantId, contactId)), "sk", AttributeValue.fromS(Keys.CONTACT_SK))));
+        if (!response.hasItem() || response.item().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Map<String, AttributeValue> item = response.item();
+        long updatedMs = Long.parseLong(item.get("updatedMs").n());
+        return java.util.Optional.of(new XeroContact(contactId, text(item, "name"), text(item, "status"),
+                item.get("isCustomer").bool(), item.get("isSupplier").bool(), text(item, "email"),
+                updatedMs == 0 ? null : java.time.Instant.ofEpochMilli(updatedMs)));
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+
     public UpsertOutcome upsert(String tenantId, XeroContact c) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("pk", AttributeValue.fromS(Keys.contactPk(tenantId, c.contactId())));

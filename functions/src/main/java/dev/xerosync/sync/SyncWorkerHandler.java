@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -51,7 +52,7 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
         this(Wiring.of(env));
     }
 
-    private SyncWorkerHandler(Wiring w) {
+    public SyncWorkerHandler(Wiring w) {
         this(w.sync(), w.deferred(), w.connections());
     }
 
@@ -64,13 +65,16 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
     /** The worker's collaborators, built once per container from its environment. */
     public record Wiring(TenantSync sync, DeferredSyncs deferred, Connections connections, TenantRateBudget budget) {
         public static Wiring of(Environment env) {
+            return of(env, AwsClients.dynamoDb(env), AwsClients.sqs(env), AwsClients.secretsManager(env));
+        }
+
+        /** With the AWS clients given, e.g. clients that fail on purpose in a chaos test. */
+        public static Wiring of(Environment env, DynamoDbClient dynamo, SqsClient sqs, SecretsManagerClient secrets) {
             HttpClient http = XeroApi.defaultHttpClient();
             Clock clock = Clock.systemUTC();
-            DynamoDbClient dynamo = AwsClients.dynamoDb(env);
-            SqsClient sqs = AwsClients.sqs(env);
             String table = env.required("TABLE_NAME");
             var tokens = new AccessTokens(
-                    new TokenVault(AwsClients.secretsManager(env), env.get("CONNECTION_SECRET_PREFIX", TokenVault.DEFAULT_PREFIX)),
+                    new TokenVault(secrets, env.get("CONNECTION_SECRET_PREFIX", TokenVault.DEFAULT_PREFIX)),
                     new XeroIdentity(http, URI.create(env.required("XERO_IDENTITY_BASE_URL")),
                             env.required("XERO_CLIENT_ID"), env.required("XERO_CLIENT_SECRET"), clock),
                     clock);

@@ -23,10 +23,10 @@ import java.util.function.Function;
 /** Calls to Xero's Accounting API on behalf of one tenant at a time, each one within the call budget. */
 public final class XeroApi {
     /**
-     * Xero answers an over-long URL with an error, so IDs= lists are cut to fit. UUIDs are 36 characters
-     * plus a comma; 3,000 characters keeps every request far from the limit with about 80 IDs a call.
+     * Xero's gateway answers a URL longer than about 2,091 characters with a 404 (52 GUIDs in IDs= pass,
+     * 53 fail), so IDs= lists are cut by the length of the whole URL, with a margin.
      */
-    static final int MAX_IDS_QUERY_LENGTH = 3000;
+    static final int MAX_URL_LENGTH = 2000;
     public static final int MAX_PAGE_SIZE = 1000;
     /** A wait for the budget up to this long is spent inline; a longer one is handed back to the caller. */
     static final Duration MAX_INLINE_WAIT = Duration.ofSeconds(3);
@@ -50,8 +50,9 @@ public final class XeroApi {
     public List<XeroInvoice> invoicesByIds(String tenantId, String accessToken, Collection<String> invoiceIds)
             throws XeroApiException {
         List<XeroInvoice> invoices = new ArrayList<>();
-        for (List<String> chunk : chunkForQuery(invoiceIds)) {
-            JsonNode body = get("/api.xro/2.0/Invoices?IDs=" + encode(String.join(",", chunk)), tenantId, accessToken, null);
+        String prefix = "/api.xro/2.0/Invoices?IDs=";
+        for (List<String> chunk : chunkForUrl(prefix, "", invoiceIds)) {
+            JsonNode body = get(prefix + String.join(",", chunk), tenantId, accessToken, null);
             for (JsonNode n : body.path("Invoices")) {
                 invoices.add(XeroInvoice.fromJson(n));
             }
@@ -83,8 +84,9 @@ public final class XeroApi {
 
     public List<XeroContact> contactsByIds(String tenantId, String accessToken, Collection<String> contactIds) throws XeroApiException {
         List<XeroContact> contacts = new ArrayList<>();
-        for (List<String> chunk : chunkForQuery(contactIds)) {
-            JsonNode body = get("/api.xro/2.0/Contacts?includeArchived=true&IDs=" + encode(String.join(",", chunk)), tenantId, accessToken, null);
+        String prefix = "/api.xro/2.0/Contacts?includeArchived=true&IDs=";
+        for (List<String> chunk : chunkForUrl(prefix, "", contactIds)) {
+            JsonNode body = get(prefix + String.join(",", chunk), tenantId, accessToken, null);
             body.path("Contacts").forEach(n -> contacts.add(XeroContact.fromJson(n)));
         }
         return contacts;
@@ -115,18 +117,28 @@ public final class XeroApi {
                 p.hasNonNull("itemCount") ? p.get("itemCount").asInt() : null);
     }
 
-    static List<List<String>> chunkForQuery(Collection<String> ids) {
+    /**
+     * Cuts ids into as few lists as fit the URL limit once joined with commas after {@code prefix}.
+     * Ids are GUIDs (hex and hyphens), so they and the commas go into the URL unencoded.
+     */
+    List<List<String>> chunkForUrl(String prefix, String suffix, Collection<String> ids) {
+        int budget = MAX_URL_LENGTH - apiBase.resolve(prefix).toString().length() - suffix.length();
         List<List<String>> chunks = new ArrayList<>();
         List<String> current = new ArrayList<>();
         int length = 0;
         for (String id : ids) {
-            if (!current.isEmpty() && length + id.length() + 1 > MAX_IDS_QUERY_LENGTH) {
+            if (!id.matches("[0-9A-Fa-f-]{1,64}")) {
+                throw new IllegalArgumentException("not a Xero id: " + id);
+            }
+            int added = id.length() + (current.isEmpty() ? 0 : 1);
+            if (!current.isEmpty() && length + added > budget) {
                 chunks.add(current);
                 current = new ArrayList<>();
                 length = 0;
+                added = id.length();
             }
             current.add(id);
-            length += id.length() + 1;
+            length += added;
         }
         if (!current.isEmpty()) {
             chunks.add(current);

@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The whole system on one machine: embedded AWS, the Xero simulator, and every function of
@@ -33,18 +34,29 @@ import java.util.Map;
 public final class LocalStack implements AutoCloseable {
     public static final String CLIENT_ID = "xero-sync-local-app";
 
-    /** Ports (0 = any free one), pollers per SQS mapping, and an optional visibility timeout override. */
-    public record Options(int apiPort, int simulatorPort, int pollersPerQueue, Duration visibilityTimeout, double scheduleSpeedUp) {
+    /**
+     * Ports (0 = any free one), pollers per SQS mapping, an optional visibility timeout override, and
+     * handler overrides by function: a test can host a function built from other collaborators (e.g.
+     * clients that crash on purpose) while everything else stays as the template says.
+     */
+    public record Options(int apiPort, int simulatorPort, int pollersPerQueue, Duration visibilityTimeout, double scheduleSpeedUp,
+                          Map<String, Function<Environment, Object>> handlerOverrides) {
         public static Options defaults() {
-            return new Options(0, 0, 4, null, 1.0);
+            return new Options(0, 0, 4, null, 1.0, Map.of());
         }
 
         public Options withPorts(int api, int simulator) {
-            return new Options(api, simulator, pollersPerQueue, visibilityTimeout, scheduleSpeedUp);
+            return new Options(api, simulator, pollersPerQueue, visibilityTimeout, scheduleSpeedUp, handlerOverrides);
         }
 
         public Options withVisibilityTimeout(Duration timeout) {
-            return new Options(apiPort, simulatorPort, pollersPerQueue, timeout, scheduleSpeedUp);
+            return new Options(apiPort, simulatorPort, pollersPerQueue, timeout, scheduleSpeedUp, handlerOverrides);
+        }
+
+        public Options withHandler(String functionLogicalId, Function<Environment, Object> factory) {
+            Map<String, Function<Environment, Object>> overrides = new HashMap<>(handlerOverrides);
+            overrides.put(functionLogicalId, factory);
+            return new Options(apiPort, simulatorPort, pollersPerQueue, visibilityTimeout, scheduleSpeedUp, Map.copyOf(overrides));
         }
     }
 
@@ -126,7 +138,9 @@ public final class LocalStack implements AutoCloseable {
             Map<String, String> env = new HashMap<>(clientEnvironment(aws));
             fn.environment().forEach((name, value) -> env.put(name, intrinsics.resolve(value)));
             Environment environment = Environment.of(env);
-            Object handler = Class.forName(fn.handlerClass()).getConstructor(Environment.class).newInstance(environment);
+            Object handler = options.handlerOverrides().containsKey(fn.logicalId())
+                    ? options.handlerOverrides().get(fn.logicalId()).apply(environment)
+                    : Class.forName(fn.handlerClass()).getConstructor(Environment.class).newInstance(environment);
             handlers.put(fn.logicalId(), handler);
             environments.put(fn.logicalId(), environment);
             for (SamApplication.ApiEvent e : fn.apiEvents()) {

@@ -87,8 +87,9 @@ public final class SqsEventSource implements AutoCloseable {
         try {
             SQSBatchResponse response = handler.handleRequest(event, new LocalContext(mapping.functionName(), mapping.functionTimeout()));
             failedIds = failedIds(response, messages);
-        } catch (RuntimeException e) {
-            System.err.println("[sqs] " + mapping.functionName() + " threw; the whole batch returns to the queue: " + e);
+        } catch (RuntimeException | Error e) {
+            // An exception, or the process dying (a crash is an Error here): Lambda deletes nothing.
+            System.err.println("[sqs] " + mapping.functionName() + " failed; the whole batch returns to the queue: " + e);
             failedIds = allIds(messages);
         }
         List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();

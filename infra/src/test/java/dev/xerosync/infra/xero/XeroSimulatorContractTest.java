@@ -153,6 +153,35 @@ class XeroSimulatorContractTest {
     }
 
     @Test
+    void postInvoiceUpdatesAndPaymentDeletion() {
+        String draft = org.createDraftInvoice(contactId, null, LocalDate.of(2026, 1, 1), LocalDate.of(2026, 2, 1), new BigDecimal("12.00"), null);
+        String submit = "{\"Invoices\":[{\"InvoiceID\":\"" + draft + "\",\"Status\":\"SUBMITTED\"}]}";
+        check(accounting, "/api.xro/2.0/Invoices", Request.Method.POST, http.send("POST", "/api.xro/2.0/Invoices", token, org.tenantId(), submit), 200);
+        check(accounting, "/api.xro/2.0/Invoices/" + draft, Request.Method.POST,
+                http.send("POST", "/api.xro/2.0/Invoices/" + draft, token, org.tenantId(), "{\"Reference\":\"R\"}"), 200);
+        String inv = org.createAuthorisedInvoice(contactId, LocalDate.of(2026, 1, 1), LocalDate.of(2026, 2, 1), new BigDecimal("8.00"));
+        String pay = org.pay(inv, new BigDecimal("8.00"), LocalDate.of(2026, 1, 2), "x");
+        check(accounting, "/api.xro/2.0/Payments/" + pay, Request.Method.POST,
+                http.send("POST", "/api.xro/2.0/Payments/" + pay, token, org.tenantId(), "{\"Status\":\"DELETED\"}"), 200);
+    }
+
+    @Test
+    void allocationsAndCreditsById() {
+        String inv = org.createAuthorisedInvoice(contactId, LocalDate.of(2026, 1, 1), LocalDate.of(2026, 2, 1), new BigDecimal("30.00"));
+        String alloc = "{\"Allocations\":[{\"Invoice\":{\"InvoiceID\":\"" + inv + "\"},\"Amount\":1.00,\"Date\":\"2026-01-09\"}]}";
+        String pre = org.prepayment(contactId, new BigDecimal("3.00"), LocalDate.of(2026, 1, 6));
+        String over = org.overpayment(contactId, new BigDecimal("4.00"), LocalDate.of(2026, 1, 6));
+        String creditNoteOnly = org.creditNote(inv, new BigDecimal("1.00"), LocalDate.of(2026, 1, 6));
+        check(accounting, "/api.xro/2.0/Prepayments/" + pre + "/Allocations", Request.Method.PUT,
+                http.send("PUT", "/api.xro/2.0/Prepayments/" + pre + "/Allocations", token, org.tenantId(), alloc), 200);
+        check(accounting, "/api.xro/2.0/Overpayments/" + over + "/Allocations", Request.Method.PUT,
+                http.send("PUT", "/api.xro/2.0/Overpayments/" + over + "/Allocations", token, org.tenantId(), alloc), 200);
+        check(accounting, "/api.xro/2.0/Prepayments/" + pre, Request.Method.GET, get("/api.xro/2.0/Prepayments/" + pre), 200);
+        check(accounting, "/api.xro/2.0/Overpayments/" + over, Request.Method.GET, get("/api.xro/2.0/Overpayments/" + over), 200);
+        check(accounting, "/api.xro/2.0/CreditNotes/" + creditNoteOnly, Request.Method.GET, get("/api.xro/2.0/CreditNotes/" + creditNoteOnly), 200);
+    }
+
+    @Test
     void connections() {
         check(identity, "/Connections", Request.Method.GET, http.get("/connections", token, null), 200);
     }

@@ -110,13 +110,13 @@ class XeroSimulatorRateLimitTest {
 
     @Test
     void sixthConcurrentCallIs429Concurrent() throws Exception {
-        sim.faults().slowResponses(1.0, Duration.ofMillis(700));
+        sim.faults().slowResponses(1.0, Duration.ofMillis(2000));
         CountDownLatch go = new CountDownLatch(1);
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<SimHttp.Resp>> inFlight = new ArrayList<>();
             for (int i = 0; i < 5; i++) inFlight.add(pool.submit(() -> { go.await(); return call(); }));
             go.countDown();
-            Thread.sleep(300);
+            Thread.sleep(800);
             SimHttp.Resp sixth = call();
             assertThat(sixth.status()).isEqualTo(429);
             assertThat(sixth.header("X-Rate-Limit-Problem")).isEqualTo("concurrent");

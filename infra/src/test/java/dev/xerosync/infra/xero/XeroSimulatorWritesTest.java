@@ -88,6 +88,29 @@ class XeroSimulatorWritesTest {
     }
 
     @Test
+    void editsReplaceLinesAndHeaderUntilMoneyIsApplied() {
+        String id = ok(send("PUT", "/api.xro/2.0/Invoices", draftJson("E-1"))).get("Invoices").get(0).get("InvoiceID").asText();
+        String edit = "{\"InvoiceID\":\"" + id + "\",\"Reference\":\"PO 9\",\"DueDate\":\"2026-04-01\",\"LineAmountTypes\":\"Inclusive\","
+                + "\"LineItems\":[{\"Description\":\"A\",\"Quantity\":1,\"UnitAmount\":115,\"AccountCode\":\"200\"},"
+                + "{\"Description\":\"B\",\"Quantity\":2,\"UnitAmount\":5,\"AccountCode\":\"200\",\"TaxType\":\"NONE\"}]}";
+        JsonNode inv = ok(send("POST", "/api.xro/2.0/Invoices", edit)).get("Invoices").get(0);
+        assertThat(inv.get("Reference").asText()).isEqualTo("PO 9");
+        assertThat(inv.get("DueDateString").asText()).isEqualTo("2026-04-01T00:00:00");
+        assertThat(inv.get("LineItems")).hasSize(2);
+        assertThat(inv.get("Total").toString()).isEqualTo("125.00");
+        assertThat(inv.get("TotalTax").toString()).isEqualTo("15.00");
+        assertThat(inv.get("SubTotal").toString()).isEqualTo("110.00");
+
+        ok(send("POST", "/api.xro/2.0/Invoices", status(id, "AUTHORISED")));
+        org.pay(id, BigDecimal.ONE, LocalDate.of(2026, 2, 2), "p");
+        SimHttp.Resp locked = send("POST", "/api.xro/2.0/Invoices", edit);
+        assertThat(locked.status()).isEqualTo(400);
+        assertThat(locked.body()).contains("has a payment or credit note allocated");
+        assertThat(ok(send("POST", "/api.xro/2.0/Invoices/" + id, "{\"Reference\":\"still editable\"}")).get("Invoices").get(0).get("Reference").asText())
+                .isEqualTo("still editable");
+    }
+
+    @Test
     void summarizeErrorsDefaultFailsWholeBatchFalseSavesTheValidOnes() {
         String batch = "{\"Invoices\":[" + draftJson("A-1") + "," + draftJson("A-1").replace(acme, "00000000-0000-0000-0000-000000000000").replace("A-1", "A-2") + "]}";
         SimHttp.Resp failed = send("PUT", "/api.xro/2.0/Invoices", batch);

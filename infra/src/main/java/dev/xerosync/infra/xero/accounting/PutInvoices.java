@@ -6,6 +6,7 @@ import dev.xerosync.infra.xero.http.Problems;
 import dev.xerosync.infra.xero.http.SimResponse;
 import dev.xerosync.infra.xero.ledger.Contact;
 import dev.xerosync.infra.xero.ledger.Invoice;
+import dev.xerosync.infra.xero.ledger.InvoiceEdit;
 import dev.xerosync.infra.xero.ledger.Ledger;
 import dev.xerosync.infra.xero.ledger.NewInvoice;
 
@@ -18,7 +19,8 @@ import java.util.Locale;
 /**
  * PUT /Invoices (create) and POST /Invoices, POST /Invoices/{id} (create or update). An element naming an existing
  * invoice (InvoiceID, or InvoiceNumber on POST) updates it: Status moves along Xero's transitions (VOIDED and
- * DELETED included), Reference and DueDate may change. Otherwise a new invoice is created; a Contact given only by
+ * DELETED included); number, reference, dates and line items may change until it is paid, voided or deleted
+ * (line items only while nothing is paid or credited). Otherwise a new invoice is created; a Contact given only by
  * Name is matched to an existing contact or created, as Xero does.
  */
 public final class PutInvoices implements AccountingOperation {
@@ -59,29 +61,48 @@ public final class PutInvoices implements AccountingOperation {
     private BatchWrite.Item update(AccountingCall call, ObjectNode el, Invoice existing, String pathId) {
         Ledger ledger = call.ledger();
         return new BatchWrite.Item() {
+            InvoiceEdit edit() {
+                List<NewInvoice.Line> lines = el.has("LineItems") ? lines(el) : null;
+                String number = BatchWrite.text(el, "InvoiceNumber");
+                return new InvoiceEdit(number != null && !number.equals(existing.invoiceNumber()) ? number : null,
+                        BatchWrite.text(el, "Reference"), BatchWrite.date(el, "Date"), BatchWrite.date(el, "DueDate"),
+                        BatchWrite.text(el, "LineAmountTypes"), lines);
+            }
+
             public List<String> validate() {
                 if (existing == null) return List.of("Invoice with InvoiceID " + pathId + " could not be found.");
                 List<String> errors = new ArrayList<>();
-                String status = BatchWrite.text(el, "Status");
-                if (status != null) errors.addAll(ledger.checkTransition(existing.invoiceId(), status));
-                boolean edits = el.has("Reference") || el.has("DueDate");
-                if (errors.isEmpty() && edits && List.of(Invoice.PAID, Invoice.VOIDED, Invoice.DELETED).contains(existing.status())) {
-                    errors.add("Invoice not of valid status for modification");
+                InvoiceEdit edit;
+                try {
+                    edit = edit();
+                } catch (RuntimeException e) {
+                    return List.of("The date provided is not valid");
                 }
+                if (!edit.isEmpty()) errors.addAll(ledger.checkEdit(existing.invoiceId(), edit));
+                String status = BatchWrite.text(el, "Status");
+                if (errors.isEmpty() && status != null) errors.addAll(ledger.checkTransition(existing.invoiceId(), status));
                 return errors;
             }
 
             public ObjectNode apply() {
+                InvoiceEdit edit = edit();
+                if (!edit.isEmpty()) ledger.updateInvoice(existing.invoiceId(), edit);
                 String status = BatchWrite.text(el, "Status");
-                if (el.has("Reference") || el.has("DueDate")) {
-                    ledger.updateInvoice(existing.invoiceId(), BatchWrite.text(el, "Reference"), BatchWrite.date(el, "DueDate"));
-                }
                 if (status != null) ledger.transition(existing.invoiceId(), status);
                 return AccountingJson.invoice(ledger.view(existing.invoiceId()), AccountingJson.Detail.FULL);
             }
 
             public ObjectNode echo() { return el.deepCopy(); }
         };
+    }
+
+    static List<NewInvoice.Line> lines(ObjectNode el) {
+        List<NewInvoice.Line> lines = new ArrayList<>();
+        JsonNode li = el.get("LineItems");
+        if (li != null) li.forEach(l -> lines.add(new NewInvoice.Line(BatchWrite.text(l, "Description"),
+                BatchWrite.number(l, "Quantity"), BatchWrite.number(l, "UnitAmount"), BatchWrite.text(l, "AccountCode"),
+                BatchWrite.text(l, "TaxType"))));
+        return lines;
     }
 
     private BatchWrite.Item create(AccountingCall call, ObjectNode el) {
@@ -98,11 +119,7 @@ public final class PutInvoices implements AccountingOperation {
             }
 
             NewInvoice spec(String cid) {
-                List<NewInvoice.Line> lines = new ArrayList<>();
-                JsonNode li = el.get("LineItems");
-                if (li != null) li.forEach(l -> lines.add(new NewInvoice.Line(BatchWrite.text(l, "Description"),
-                        BatchWrite.number(l, "Quantity"), BatchWrite.number(l, "UnitAmount"), BatchWrite.text(l, "AccountCode"),
-                        BatchWrite.text(l, "TaxType"))));
+                List<NewInvoice.Line> lines = lines(el);
                 return new NewInvoice(BatchWrite.text(el, "Type"), cid, BatchWrite.text(el, "InvoiceNumber"),
                         BatchWrite.text(el, "Reference"), date("Date"), date("DueDate"), BatchWrite.text(el, "LineAmountTypes"),
                         lines, BatchWrite.text(el, "CurrencyCode"), BatchWrite.text(el, "Status"), call.clientId());

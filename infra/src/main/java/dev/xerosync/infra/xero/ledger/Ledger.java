@@ -335,17 +335,63 @@ public final class Ledger {
         listener.changed(tenantId, "INVOICE", "UPDATE", invoiceId, now);
     }
 
-    /** Edits the editable header fields; Xero refuses edits to paid, voided or deleted invoices. */
-    public synchronized void updateInvoice(String invoiceId, String reference, LocalDate dueDate) {
-        Invoice inv = requireInvoice(invoiceId);
+    /** Why an edit would be refused (empty when allowed). */
+    public synchronized List<String> checkEdit(String invoiceId, InvoiceEdit edit) {
+        Invoice inv = invoices.get(invoiceId);
+        if (inv == null) return List.of("Invoice with InvoiceID " + invoiceId + " could not be found.");
         if (List.of(Invoice.PAID, Invoice.VOIDED, Invoice.DELETED).contains(inv.status())) {
-            throw new LedgerException("Invoice not of valid status for modification");
+            return List.of("Invoice not of valid status for modification");
+        }
+        List<String> errors = new ArrayList<>();
+        if (edit.lines() != null || edit.lineAmountTypes() != null) {
+            InvoiceView v = view(inv);
+            if (!v.payments().isEmpty() || !v.credits().isEmpty()) {
+                return List.of("This document cannot be edited as it has a payment or credit note allocated to it.");
+            }
+            NewInvoice probe = new NewInvoice(inv.type(), inv.contactId(), null, null, inv.date(), inv.dueDate(),
+                    edit.lineAmountTypes() == null ? inv.lineAmountTypes() : edit.lineAmountTypes(),
+                    edit.lines() == null ? List.of() : edit.lines(), null, Invoice.DRAFT, null);
+            prepareLines(probe, errors);
+            if (edit.lines() != null && edit.lines().isEmpty() && !Invoice.DRAFT.equals(inv.status())) {
+                errors.add("Invoice must have at least one line item to be approved.");
+            }
+        }
+        if (edit.invoiceNumber() != null && !edit.invoiceNumber().equals(inv.invoiceNumber())
+                && invoiceIdByNumber.containsKey(edit.invoiceNumber()) && "ACCREC".equals(inv.type())) {
+            errors.add("Invoice # must be unique.");
+        }
+        return errors;
+    }
+
+    /** Edits an invoice's header and lines; Xero refuses edits to paid, voided or deleted invoices. */
+    public synchronized void updateInvoice(String invoiceId, InvoiceEdit edit) {
+        List<String> errors = checkEdit(invoiceId, edit);
+        if (!errors.isEmpty()) throw new LedgerException(errors);
+        Invoice inv = invoices.get(invoiceId);
+        String lat = edit.lineAmountTypes() == null ? inv.lineAmountTypes() : edit.lineAmountTypes();
+        List<LineItem> lines = inv.lineItems();
+        BigDecimal subTotal = inv.subTotal(), tax = inv.totalTax(), total = inv.total();
+        if (edit.lines() != null || edit.lineAmountTypes() != null) {
+            NewInvoice probe = new NewInvoice(inv.type(), inv.contactId(), null, null, inv.date(), inv.dueDate(), lat,
+                    edit.lines() != null ? edit.lines() : inv.lineItems().stream().map(l -> new NewInvoice.Line(l.description(),
+                            l.quantity(), l.unitAmount(), l.accountCode(), l.taxType())).toList(), null, Invoice.DRAFT, null);
+            lines = List.copyOf(prepareLines(probe, new ArrayList<>()));
+            tax = scale(lines.stream().map(LineItem::taxAmount).reduce(BigDecimal.ZERO, BigDecimal::add));
+            BigDecimal sum = lines.stream().map(LineItem::lineAmount).reduce(BigDecimal.ZERO, BigDecimal::add);
+            subTotal = scale("Inclusive".equals(lat) ? sum.subtract(tax) : sum);
+            total = subTotal.add(tax);
+        }
+        String number = edit.invoiceNumber() == null ? inv.invoiceNumber() : edit.invoiceNumber();
+        if (!number.equals(inv.invoiceNumber())) {
+            invoiceIdByNumber.remove(inv.invoiceNumber());
+            invoiceIdByNumber.put(number, invoiceId);
         }
         Instant now = clock.instant();
-        invoices.put(invoiceId, new Invoice(inv.invoiceId(), inv.type(), inv.contactId(), inv.invoiceNumber(),
-                reference == null ? inv.reference() : reference, inv.date(), dueDate == null ? inv.dueDate() : dueDate,
-                inv.lineAmountTypes(), inv.lineItems(), inv.currencyCode(), inv.currencyRate(), inv.status(), inv.subTotal(),
-                inv.totalTax(), inv.total(), inv.fullyPaidOnDate(), inv.createdDateUtc(), now, inv.createdByClientId(), inv.sentToContact()));
+        invoices.put(invoiceId, new Invoice(inv.invoiceId(), inv.type(), inv.contactId(), number,
+                edit.reference() == null ? inv.reference() : edit.reference(), edit.date() == null ? inv.date() : edit.date(),
+                edit.dueDate() == null ? inv.dueDate() : edit.dueDate(), lat, lines, inv.currencyCode(), inv.currencyRate(),
+                inv.status(), subTotal, tax, total, inv.fullyPaidOnDate(), inv.createdDateUtc(), now, inv.createdByClientId(),
+                inv.sentToContact()));
         listener.changed(tenantId, "INVOICE", "UPDATE", invoiceId, now);
     }
 
