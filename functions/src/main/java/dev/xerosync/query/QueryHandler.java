@@ -16,7 +16,7 @@ import dev.xerosync.store.AgingLedger;
 import dev.xerosync.store.AgingSummary;
 import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.ContactTotals;
-import dev.xerosync.store.Contacts;
+import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.InvoiceView;
 import dev.xerosync.store.InvoiceViews;
@@ -25,6 +25,7 @@ import dev.xerosync.store.Organisations;
 import dev.xerosync.store.Organisations.Organisation;
 import dev.xerosync.store.RecordLinks;
 import dev.xerosync.store.ViewQuery;
+import dev.xerosync.xero.XeroContact;
 import dev.xerosync.xero.XeroInvoice;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
@@ -62,7 +63,7 @@ public final class QueryHandler implements RequestHandler<APIGatewayProxyRequest
 
     private final ApiKeys apiKeys;
     private final Organisations organisations;
-    private final Contacts contacts;
+    private final ContactStore contacts;
     private final InvoiceViews views;
     private final InvoiceStore invoiceStore;
     private final RecordLinks records;
@@ -80,7 +81,7 @@ public final class QueryHandler implements RequestHandler<APIGatewayProxyRequest
     public QueryHandler(DynamoDbClient dynamo, String table, Clock clock) {
         this.apiKeys = new ApiKeys(dynamo, table, clock);
         this.organisations = new Organisations(dynamo, table, clock);
-        this.contacts = new Contacts(dynamo, table);
+        this.contacts = new ContactStore(dynamo, table);
         this.views = new InvoiceViews(dynamo, table);
         this.invoiceStore = new InvoiceStore(dynamo, table, clock);
         this.records = new RecordLinks(dynamo, table);
@@ -154,17 +155,17 @@ public final class QueryHandler implements RequestHandler<APIGatewayProxyRequest
         ViewQuery.Index index = q.index();
         PageCursor.State state = PageCursor.decode(req.query("cursor"), q.listing(), keyAttributes(index),
                 index.partitionAttribute, c -> c.equals(contactId) ? q.partition(tenantId, c) : null, Keys.invoicePk(tenantId, ""));
-        Optional<Contacts.Contact> contact = contacts.get(tenantId, contactId);
-        if (customersOnly && contact.isPresent() && !contact.get().customer()) {
+        Optional<XeroContact> contact = contacts.get(tenantId, contactId);
+        if (customersOnly && contact.isPresent() && !contact.get().isCustomer()) {
             throw new ApiProblem(404, "Not a customer", "Contact " + contactId + " is not a customer in Xero, and views list "
                     + "customers only by default; pass customersOnly=false to list its invoices anyway.");
         }
         InvoiceViews.Page page = views.list(tenantId, List.of(contactId), q, state.positions(), state.done());
         ObjectNode body = pageBody(q, org);
         ObjectNode c = body.putObject("contact").put("contactId", contactId);
-        c.put("name", contact.map(Contacts.Contact::name).orElse(null));
+        c.put("name", contact.map(XeroContact::name).orElse(null));
         if (contact.isPresent()) {
-            c.put("isCustomer", contact.get().customer());
+            c.put("isCustomer", contact.get().isCustomer());
         }
         return invoicePage(req, body, page.invoices(), org, today, PageCursor.encode(q.listing(), page.positions(), page.done()));
     }
@@ -237,8 +238,8 @@ public final class QueryHandler implements RequestHandler<APIGatewayProxyRequest
         RecordLinks.Record record = record(req);
         boolean customersOnly = req.boolQuery("customersOnly", true);
         String contactId = ApiRequest.uuid("contactId", bodyField(req.jsonBody(), "contactId"));
-        Optional<Contacts.Contact> contact = contacts.get(tenantId, contactId);
-        if (customersOnly && contact.isPresent() && !contact.get().customer()) {
+        Optional<XeroContact> contact = contacts.get(tenantId, contactId);
+        if (customersOnly && contact.isPresent() && !contact.get().isCustomer()) {
             throw new BadRequest("contact " + contactId + " is not a customer in Xero; records link customers only by default, "
                     + "pass customersOnly=false to link it anyway");
         }
@@ -248,7 +249,7 @@ public final class QueryHandler implements RequestHandler<APIGatewayProxyRequest
             throw new BadRequest("a record links at most " + RecordLinks.MAX_LINKS + " Xero contacts; unlink one first");
         }
         Instant now = clock.instant();
-        RecordLinks.Link link = records.link(tenantId, record, contactId, contact.map(Contacts.Contact::name).orElse(null), now);
+        RecordLinks.Link link = records.link(tenantId, record, contactId, contact.map(XeroContact::name).orElse(null), now);
         return written(link.created() ? 201 : 200, linkJson(Json.MAPPER.createObjectNode(), link));
     }
 
