@@ -3,23 +3,45 @@ package dev.xerosync.query;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.common.Json;
+import dev.xerosync.store.InvoiceBucket;
+import dev.xerosync.store.InvoiceView;
+import dev.xerosync.store.Organisations.Organisation;
 import dev.xerosync.xero.XeroAllocation;
 import dev.xerosync.xero.XeroInvoice;
 import dev.xerosync.xero.XeroPayment;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
-/** Our API's representation of an invoice: the list shape, and the detail shape with instalments. */
+/** Our API's representation of an invoice: the list shape, and the detail shape with instalments and credits. */
 final class InvoiceJson {
     private InvoiceJson() {}
 
-    static ObjectNode summary(XeroInvoice inv) {
+    /** What the user sees as the invoice's status: Xero's, with AUTHORISED split into OPEN and OVERDUE. */
+    static String displayStatus(XeroInvoice inv, LocalDate today) {
+        if (InvoiceBucket.of(inv) == InvoiceBucket.UNPAID) {
+            return InvoiceView.isOverdue(inv, today) ? "OVERDUE" : "OPEN";
+        }
+        return inv.status() == null ? "UNKNOWN" : inv.status();
+    }
+
+    static ObjectNode summary(XeroInvoice inv, Organisation org, LocalDate today) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("invoiceId", inv.invoiceId());
         n.put("invoiceNumber", inv.invoiceNumber());
+        n.put("xeroUrl", org.invoiceUrl(inv.invoiceId(), inv.type()));
         n.put("reference", inv.reference());
         n.put("type", inv.type());
         n.put("status", inv.status());
-        n.putObject("contact").put("contactId", inv.contactId()).put("name", inv.contactName());
+        n.put("displayStatus", displayStatus(inv, today));
+        boolean overdue = InvoiceView.isOverdue(inv, today);
+        n.put("overdue", overdue);
+        n.put("daysOverdue", overdue ? ChronoUnit.DAYS.between(inv.dueDate(), today) : 0);
+        BigDecimal settled = inv.amountPaid().add(inv.amountCredited());
+        n.put("partiallyPaid", InvoiceBucket.of(inv) == InvoiceBucket.UNPAID && settled.signum() > 0);
+        ObjectNode contact = n.putObject("contact").put("contactId", inv.contactId());
+        contact.put("name", inv.contactName());
         n.put("date", Objects.toString(inv.date(), null));
         n.put("dueDate", Objects.toString(inv.dueDate(), null));
         n.put("currency", inv.currencyCode());
@@ -33,8 +55,8 @@ final class InvoiceJson {
         return n;
     }
 
-    static ObjectNode detail(XeroInvoice inv) {
-        ObjectNode n = summary(inv);
+    static ObjectNode detail(XeroInvoice inv, Organisation org, LocalDate today) {
+        ObjectNode n = summary(inv, org, today);
         ArrayNode instalments = n.putArray("instalments");
         int number = 1;
         for (XeroPayment p : inv.payments()) {

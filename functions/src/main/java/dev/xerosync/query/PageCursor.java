@@ -1,50 +1,104 @@
 package dev.xerosync.query;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.common.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Opaque continuation token: the last evaluated key, base64url-encoded. On the way back in it must
- * name the same partition the query reads, so a cursor can never reach another tenant's data.
+ * Opaque continuation token: for each partition a listing reads (one per contact), where it goes on
+ * from, or that it is finished; base64url JSON. On the way back in, every key must have exactly the
+ * attributes of the listing's index and name the partition the query reads for that contact in this
+ * tenant, so a cursor can neither reach another tenant's data nor make DynamoDB refuse the request.
  */
 final class PageCursor {
-    private PageCursor() {}
+    private static final String INVALID = "cursor is not valid; pass back the nextCursor value of the previous page unchanged";
+    private static final String OTHER_LISTING =
+            "cursor belongs to a different listing; pass back the nextCursor value of the previous page with the same parameters";
 
-    static String encode(Map<String, AttributeValue> lastKey) {
-        if (lastKey == null) {
-            return null;
-        }
-        Map<String, String> plain = new LinkedHashMap<>();
-        lastKey.forEach((k, v) -> plain.put(k, v.s()));
-        try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.MAPPER.writeValueAsBytes(plain));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    record State(Map<String, Map<String, AttributeValue>> positions, Set<String> done) {
+        static final State START = new State(Map.of(), Set.of());
     }
 
-    static Map<String, AttributeValue> decode(String cursor, String partitionAttribute, String expectedPartition)
-            throws BadRequest {
-        if (cursor == null || cursor.isBlank()) {
+    private PageCursor() {}
+
+    /** Null when nothing is left to read. */
+    static String encode(String listing, Map<String, Map<String, AttributeValue>> positions, Set<String> done) {
+        if (positions.isEmpty()) {
             return null;
         }
-        Map<String, String> plain;
+        ObjectNode root = Json.MAPPER.createObjectNode().put("l", listing);
+        ObjectNode p = root.putObject("p");
+        positions.forEach((partition, key) -> {
+            ObjectNode k = p.putObject(partition);
+            key.forEach((name, value) -> k.put(name, value.s()));
+        });
+        var d = root.putArray("d");
+        done.forEach(d::add);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(root.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param keyAttributes the attributes a start key of this listing has
+     * @param partitionAttribute the one among them that names the partition
+     * @param expectedPartition for a partition name in the cursor, the partition it must read, or null if it is not one of this listing's
+     * @param itemPkPrefix the table pk every item of this listing starts with
+     */
+    static State decode(String cursor, String listing, Set<String> keyAttributes, String partitionAttribute,
+                        Function<String, String> expectedPartition, String itemPkPrefix) throws BadRequest {
+        if (cursor == null) {
+            return State.START;
+        }
+        JsonNode root;
         try {
-            plain = Json.MAPPER.readValue(Base64.getUrlDecoder().decode(cursor.getBytes(StandardCharsets.US_ASCII)),
-                    new TypeReference<Map<String, String>>() {});
+            root = Json.MAPPER.readTree(Base64.getUrlDecoder().decode(cursor.getBytes(StandardCharsets.US_ASCII)));
         } catch (Exception e) {
-            throw new BadRequest("cursor is not valid; pass back the nextCursor value of the previous page unchanged");
+            throw new BadRequest(INVALID);
         }
-        if (plain == null || !expectedPartition.equals(plain.get(partitionAttribute)) || plain.values().stream().anyMatch(v -> v == null)) {
-            throw new BadRequest("cursor belongs to a different listing; pass back the nextCursor value of the previous page unchanged");
+        if (root == null || !root.path("l").isTextual() || !root.path("p").isObject() || !root.path("d").isArray()) {
+            throw new BadRequest(INVALID);
         }
-        Map<String, AttributeValue> key = new LinkedHashMap<>();
-        plain.forEach((k, v) -> key.put(k, AttributeValue.fromS(v)));
-        return key;
+        if (!listing.equals(root.get("l").asText())) {
+            throw new BadRequest(OTHER_LISTING);
+        }
+        Map<String, Map<String, AttributeValue>> positions = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.get("p").fields(); it.hasNext(); ) {
+            var e = it.next();
+            String expected = expectedPartition.apply(e.getKey());
+            if (expected != null && e.getValue().isObject() && e.getValue().isEmpty()) {
+                continue; // A partition that has not started yet: it starts from the beginning.
+            }
+            if (expected == null || !e.getValue().isObject() || e.getValue().size() != keyAttributes.size()) {
+                throw new BadRequest(OTHER_LISTING);
+            }
+            Map<String, AttributeValue> key = new LinkedHashMap<>();
+            for (String attribute : keyAttributes) {
+                JsonNode v = e.getValue().get(attribute);
+                if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+                    throw new BadRequest(INVALID);
+                }
+                key.put(attribute, AttributeValue.fromS(v.asText()));
+            }
+            if (!expected.equals(key.get(partitionAttribute).s()) || !key.get("pk").s().startsWith(itemPkPrefix)) {
+                throw new BadRequest(OTHER_LISTING);
+            }
+            positions.put(e.getKey(), key);
+        }
+        Set<String> done = new LinkedHashSet<>();
+        for (JsonNode d : root.get("d")) {
+            if (!d.isTextual() || expectedPartition.apply(d.asText()) == null) {
+                throw new BadRequest(OTHER_LISTING);
+            }
+            done.add(d.asText());
+        }
+        return new State(positions, done);
     }
 }

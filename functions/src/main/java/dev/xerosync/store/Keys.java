@@ -31,4 +31,44 @@ public final class Keys {
     public static String totalsSk(String type, String currency) {
         return TOTALS_SK_PREFIX + type + "#" + currency;
     }
+
+    // Query API: organisation, records (links and pins), API keys and the tenant's aging ledger.
+    public static final String ORGANISATION_SK = "ORGANISATION";
+    public static final String LINK_SK_PREFIX = "LINK#C#";
+    public static final String PIN_SK_PREFIX = "PIN#";
+    public static final String API_KEY_SK = "APIKEY";
+    public static final String API_KEY_ENTRY_SK_PREFIX = "KEY#";
+
+    public static String organisationPk(String tenantId) {
+        return "T#" + tenantId;
+    }
+
+    public static String recordPk(String tenantId, String recordType, String recordId) {
+        return "T#" + tenantId + "#R#" + recordType + "#" + recordId;
+    }
+
+    public static String linkSk(String contactId) {
+        return LINK_SK_PREFIX + contactId;
+    }
+
+    public static String pinSk(String invoiceId) {
+        return PIN_SK_PREFIX + invoiceId;
+    }
+
+    /** Not tenant-prefixed on purpose: a presented key is looked up by its hash before the tenant is known. */
+    public static String apiKeyPk(String keyHash) {
+        return "APIKEY#" + keyHash;
+    }
+
+    public static String tenantApiKeysPk(String tenantId) {
+        return "T#" + tenantId + "#APIKEYS";
+    }
+
+    public static String agingPk(String tenantId) {
+        return "T#" + tenantId + "#AGING";
+    }
+
+    public static String agingSk(String type, String currency, String dueDate) {
+        return type + "#" + currency + "#" + dueDate;
+    }
 }

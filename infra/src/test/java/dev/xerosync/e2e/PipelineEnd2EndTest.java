@@ -6,13 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Json;
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
+import dev.xerosync.store.ApiKeys;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +31,7 @@ class PipelineEnd2EndTest {
     private static final Duration ARRIVAL_TIMEOUT = Duration.ofSeconds(15);
     private static LocalStack stack;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Map<String, String> API_KEYS = new ConcurrentHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -103,7 +108,11 @@ class PipelineEnd2EndTest {
                 + lastStatus + ", last body " + last);
     }
 
+    /** With an API key issued for the tenant in the path, as the query API requires. */
     private static HttpResponse<String> get(URI url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofString());
+        String tenantId = url.getPath().replaceFirst(".*/tenants/([^/]+)/.*", "$1");
+        String key = API_KEYS.computeIfAbsent(tenantId, t -> new ApiKeys(stack.aws().dynamoDb(),
+                stack.aws().resources().tableName("Table"), Clock.systemUTC()).create(t, "e2e").secret());
+        return HTTP.send(HttpRequest.newBuilder(url).header("x-api-key", key).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Json;
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
+import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
 import java.math.BigDecimal;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
@@ -23,6 +25,7 @@ import java.util.function.Predicate;
  */
 public final class Demo {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static String apiKey;
 
     private Demo() {}
 
@@ -58,10 +61,14 @@ public final class Demo {
         System.out.printf("%nconnected \"%s\" (tenant %s): initial sync done in %.1f s%n", org.name(), org.tenantId(),
                 (System.nanoTime() - connectStarted) / 1e9);
 
+        // The query API takes a key issued for the tenant (what ApiKeyAdminFunction's "create" does).
+        apiKey = new ApiKeys(stack.aws().dynamoDb(), stack.aws().resources().tableName("Table"), Clock.systemUTC())
+                .create(org.tenantId(), "demo").secret();
         String base = stack.apiUrl() + "/tenants/" + org.tenantId();
         System.out.println("\nTry:");
-        System.out.println("  curl -s '" + base + "/contacts/" + acme + "/invoices?limit=10'");
-        System.out.println("  curl -s '" + base + "/invoices/" + open + "'");
+        System.out.println("  export XS_KEY=" + apiKey);
+        System.out.println("  curl -s -H \"x-api-key: $XS_KEY\" '" + base + "/contacts/" + acme + "/invoices?limit=10'");
+        System.out.println("  curl -s -H \"x-api-key: $XS_KEY\" '" + base + "/invoices/" + open + "'");
 
         System.out.println("\nChanges in the simulated Xero, and when the query API shows them:");
         URI acmeInvoices = URI.create(base + "/contacts/" + acme + "/invoices?limit=50");
@@ -123,7 +130,8 @@ public final class Demo {
     private static JsonNode await(URI url, Predicate<JsonNode> arrived) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(url).header("x-api-key", apiKey).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
                 JsonNode body = Json.MAPPER.readTree(r.body());
                 if (arrived.test(body)) {
