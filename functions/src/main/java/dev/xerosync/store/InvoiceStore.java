@@ -60,6 +60,8 @@ public final class InvoiceStore {
                 }
             }).build());
             totalsDeltas(tenantId, old, incoming).forEach((key, delta) -> writes.add(delta.asUpdate(table, key)));
+            // The tenant's aging buckets move in the same transaction, so tenant aging is one Query.
+            writes.addAll(AgingLedger.updates(table, tenantId, old, incoming));
             try {
                 dynamo.transactWriteItems(r -> r.transactItems(writes));
                 return old == null ? UpsertOutcome.CREATED : UpsertOutcome.UPDATED;

@@ -1,9 +1,7 @@
 package dev.xerosync.query;
 
-import dev.xerosync.store.AgingLedger;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.Keys;
-import dev.xerosync.store.UpsertOutcome;
 import dev.xerosync.xero.XeroAllocation;
 import dev.xerosync.xero.XeroInvoice;
 import dev.xerosync.xero.XeroPayment;
@@ -42,20 +40,10 @@ final class QuerySeed {
                 "status", AttributeValue.fromS("ACTIVE"), "updatedMs", AttributeValue.fromN("1"))));
     }
 
-    /**
-     * Upserts as the sync does, plus the aging ledger update that the writer is to add to its transaction
-     * (applied here right after, which is exact while tests write one invoice at a time).
-     */
+    /** Upserts as the sync does: the invoice, its contact's totals and the tenant's aging, in one transaction. */
     XeroInvoice upsert(String tenantId, XeroInvoice inv) {
         XeroInvoice stamped = withUpdated(inv, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(version++));
-        XeroInvoice old = invoices.get(tenantId, inv.invoiceId()).orElse(null);
-        UpsertOutcome outcome = invoices.upsert(tenantId, stamped);
-        if (outcome == UpsertOutcome.CREATED || outcome == UpsertOutcome.UPDATED) {
-            var writes = AgingLedger.updates(table.name, tenantId, old, stamped);
-            if (!writes.isEmpty()) {
-                table.dynamo.transactWriteItems(r -> r.transactItems(writes));
-            }
-        }
+        invoices.upsert(tenantId, stamped);
         return stamped;
     }
 
