@@ -39,7 +39,16 @@ public final class QueryHandler implements RequestHandler<APIGatewayProxyRequest
     }
 
     @Override
+    @SuppressWarnings("try") // the scope is used through Log's thread context
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
+        var path = request.getPathParameters();
+        try (var scope = Log.scope(Log.CORRELATION_ID, context == null ? null : context.getAwsRequestId(),
+                Log.TENANT_ID, path == null ? null : path.get("tenantId"))) {
+            return route(request);
+        }
+    }
+
+    private APIGatewayProxyResponseEvent route(APIGatewayProxyRequestEvent request) {
         String route = request.getHttpMethod() + " " + request.getResource();
         try {
             return switch (route) {

@@ -34,17 +34,24 @@ public final class DelayedSyncHandler implements RequestHandler<SQSEvent, SQSBat
         this.clock = clock;
     }
 
+    @SuppressWarnings("try") // the scope is used through Log's thread context
+    private void forward(SyncRequest request) {
+        try (var scope = Log.scope(Log.TENANT_ID, request.tenantId(), Log.CORRELATION_ID, request.correlationId())) {
+            if (request.notBeforeMs() != null && request.notBeforeMs() > clock.millis() + 1000) {
+                deferred.hop(request);
+            } else {
+                queue.send(request);
+            }
+        }
+    }
+
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (SQSEvent.SQSMessage m : event.getRecords()) {
             try {
                 SyncRequest request = SyncRequest.fromJson(m.getBody());
-                if (request.notBeforeMs() != null && request.notBeforeMs() > clock.millis() + 1000) {
-                    deferred.hop(request);
-                } else {
-                    queue.send(request);
-                }
+                forward(request);
             } catch (SyncRequest.InvalidSyncRequestException e) {
                 LOG.warn("unreadable delayed sync message; it will reach the dead-letter queue", "messageId", m.getMessageId());
                 failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));

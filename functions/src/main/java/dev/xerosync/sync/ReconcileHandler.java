@@ -40,7 +40,16 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
     }
 
     @Override
+    @SuppressWarnings("try") // the scope is used through Log's thread context
     public String handleRequest(ScheduledEvent event, Context context) {
+        // The invocation's request id correlates this run's log lines with the sweeps it queues.
+        String correlationId = context != null ? context.getAwsRequestId() : event == null ? null : event.getId();
+        try (var scope = Log.scope(Log.CORRELATION_ID, correlationId)) {
+            return queueSweeps(correlationId);
+        }
+    }
+
+    private String queueSweeps(String correlationId) {
         Instant now = clock.instant();
         String window = Long.toString(now.getEpochSecond() / 60);
         int sweeps = 0;
@@ -48,13 +57,13 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
         for (Map.Entry<String, ConnectionStatus> tenant : connections.tenants()) {
             switch (tenant.getValue()) {
                 case CONNECTED, RATE_LIMITED -> {
-                    queue.send(SyncRequest.reconcile(tenant.getKey(), window, null));
+                    queue.send(SyncRequest.reconcile(tenant.getKey(), window, correlationId));
                     sweeps++;
                 }
                 case PENDING, SYNCING -> {
                     // Deduplicated against a step already queued, so a healthy sync is not doubled.
                     connections.get(tenant.getKey()).map(c -> c.initialSync()).ifPresent(s ->
-                            queue.send(SyncRequest.initialStep(tenant.getKey(), TenantSync.stepOf(s), null)));
+                            queue.send(SyncRequest.initialStep(tenant.getKey(), TenantSync.stepOf(s), correlationId)));
                     resumed++;
                 }
                 default -> { }

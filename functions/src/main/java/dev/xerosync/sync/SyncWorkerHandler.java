@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Metrics;
 import dev.xerosync.connect.AccessTokens;
 import dev.xerosync.connect.TokenVault;
 import dev.xerosync.connect.XeroIdentity;
@@ -97,6 +98,7 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
     }
 
+    @SuppressWarnings("try") // the scope is used through Log's thread context
     private List<SQSBatchResponse.BatchItemFailure> processGroup(List<SQSEvent.SQSMessage> messages) {
         // Fold the readable prefix; a message that cannot be read fails with everything after it.
         List<SQSEvent.SQSMessage> taken = new ArrayList<>();
@@ -124,8 +126,16 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
         }
         String tenantId = requests.get(0).tenantId();
         String correlationId = requests.get(0).correlationId();
+        try (var scope = Log.scope(Log.TENANT_ID, tenantId, Log.CORRELATION_ID, correlationId)) {
+            return processRequests(tenantId, correlationId, requests, taken, failed);
+        }
+    }
+
+    private List<SQSBatchResponse.BatchItemFailure> processRequests(String tenantId, String correlationId, List<SyncRequest> requests,
+                                                                    List<SQSEvent.SQSMessage> taken, List<SQSEvent.SQSMessage> failed) {
         try {
             run(tenantId, requests, correlationId);
+            recordLag(taken);
         } catch (SyncFailure e) {
             switch (e.kind()) {
                 case RATE_LIMITED -> {
@@ -179,6 +189,13 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
         if (reconcile) {
             sync.reconcile(tenantId, correlationId);
         }
+    }
+
+    /** From the oldest message's arrival on the queue (webhook or schedule) to its changes being stored. */
+    private static void recordLag(List<SQSEvent.SQSMessage> done) {
+        done.stream().map(m -> m.getAttributes() == null ? null : m.getAttributes().get("SentTimestamp"))
+                .filter(java.util.Objects::nonNull).mapToLong(Long::parseLong).min()
+                .ifPresent(sent -> Metrics.milliseconds(Metrics.SYNC_LAG_MS, Math.max(0, System.currentTimeMillis() - sent)));
     }
 
     private static List<SQSBatchResponse.BatchItemFailure> failures(List<SQSEvent.SQSMessage> failed) {
