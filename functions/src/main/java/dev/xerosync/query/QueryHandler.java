@@ -11,6 +11,7 @@ import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Priming;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.Keys;
 import dev.xerosync.xero.XeroInvoice;
@@ -28,6 +29,14 @@ public final class QueryHandler implements RequestHandler<APIGatewayProxyRequest
 
     public QueryHandler() {
         this(Environment.process());
+        Priming.register(QueryHandler.class, this::prime);
+    }
+
+    /** Serves a request for an invoice that cannot exist: routing, a DynamoDB read and a problem document. */
+    public void prime() {
+        String nil = "00000000-0000-0000-0000-000000000000";
+        route(new APIGatewayProxyRequestEvent().withHttpMethod("GET").withResource("/tenants/{tenantId}/invoices/{invoiceId}")
+                .withPathParameters(Map.of("tenantId", nil, "invoiceId", nil)));
     }
 
     public QueryHandler(Environment env) {

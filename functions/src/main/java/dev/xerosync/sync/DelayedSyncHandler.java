@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Priming;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,17 @@ public final class DelayedSyncHandler implements RequestHandler<SQSEvent, SQSBat
 
     public DelayedSyncHandler() {
         this(Environment.process());
+        Priming.register(DelayedSyncHandler.class, this::prime);
+    }
+
+    /** Reads a sync message and warms the SQS client; forwards nothing. */
+    public void prime() {
+        try {
+            SyncRequest.fromJson(SyncRequest.reconcile(SyncWorkerHandler.PRIMING_TENANT, "0", null).toJson());
+        } catch (SyncRequest.InvalidSyncRequestException e) {
+            throw new IllegalStateException(e);
+        }
+        queue.prime();
     }
 
     public DelayedSyncHandler(Environment env) {

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Priming;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
 import java.time.Clock;
@@ -26,6 +27,13 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
 
     public ReconcileHandler() {
         this(Environment.process());
+        Priming.register(ReconcileHandler.class, this::prime);
+    }
+
+    /** Reads a connection that cannot exist and warms the SQS client; queues nothing. */
+    public void prime() {
+        connections.get(SyncWorkerHandler.PRIMING_TENANT);
+        queue.prime();
     }
 
     public ReconcileHandler(Environment env) {

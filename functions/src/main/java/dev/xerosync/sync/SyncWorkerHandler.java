@@ -8,6 +8,7 @@ import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
+import dev.xerosync.common.Priming;
 import dev.xerosync.connect.AccessTokens;
 import dev.xerosync.connect.TokenVault;
 import dev.xerosync.connect.XeroIdentity;
@@ -46,7 +47,20 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
 
     public SyncWorkerHandler() {
         this(Environment.process());
+        Priming.register(SyncWorkerHandler.class, this::prime);
     }
+
+    /** Reads a sync message and a connection that cannot exist: JSON, the DynamoDB client, the store's codecs. */
+    public void prime() {
+        try {
+            SyncRequest.fromJson(SyncRequest.reconcile(PRIMING_TENANT, "0", null).toJson());
+        } catch (SyncRequest.InvalidSyncRequestException e) {
+            throw new IllegalStateException(e);
+        }
+        connections.get(PRIMING_TENANT);
+    }
+
+    static final String PRIMING_TENANT = "00000000-0000-0000-0000-000000000000";
 
     public SyncWorkerHandler(Environment env) {
         this(Wiring.of(env));

@@ -9,6 +9,7 @@ import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
+import dev.xerosync.common.Priming;
 import dev.xerosync.sync.SyncQueue;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -27,6 +28,7 @@ public final class WebhookHandler implements RequestHandler<APIGatewayProxyReque
 
     public WebhookHandler() {
         this(Environment.process());
+        Priming.register(WebhookHandler.class, this::prime);
     }
 
     public WebhookHandler(Environment env) {
@@ -76,6 +78,24 @@ public final class WebhookHandler implements RequestHandler<APIGatewayProxyReque
         LOG.info("webhook accepted", "events", delivery.events().size(), "messages", messages, "correlationId", correlationId);
         return ApiResponses.empty(200);
     }
+
+    /** Loads the request path's classes and warms the SQS client; sends nothing, counts nothing. */
+    public void prime() {
+        byte[] sample = PRIMING_DELIVERY.getBytes(StandardCharsets.UTF_8);
+        signature.verify(sample, "cHJpbWluZw==");
+        try {
+            WebhookDelivery.parse(sample);
+        } catch (WebhookDelivery.MalformedDeliveryException e) {
+            throw new IllegalStateException("the priming delivery is malformed", e);
+        }
+        ApiResponses.empty(200);
+        queue.prime();
+    }
+
+    private static final String PRIMING_DELIVERY = "{\"events\":[{\"resourceUrl\":\"https://api.xero.com/api.xro/2.0/Invoices/00000000-0000-0000-0000-000000000000\","
+            + "\"resourceId\":\"00000000-0000-0000-0000-000000000000\",\"eventDateUtc\":\"2026-01-01T00:00:00.000\",\"eventType\":\"UPDATE\","
+            + "\"eventCategory\":\"INVOICE\",\"tenantId\":\"00000000-0000-0000-0000-000000000000\",\"tenantType\":\"ORGANISATION\"}],"
+            + "\"firstEventSequence\":1,\"lastEventSequence\":1,\"entropy\":\"cHJpbWluZw==\"}";
 
     /** The exact bytes Xero signed: API Gateway hands them over as text, or base64 for binary media types. */
     static byte[] rawBody(APIGatewayProxyRequestEvent request) {
