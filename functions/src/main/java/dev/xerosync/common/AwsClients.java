@@ -1,7 +1,11 @@
 package dev.xerosync.common;
 
 import java.net.URI;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -48,6 +52,51 @@ public final class AwsClients {
             return StaticCredentialsProvider.create(AwsBasicCredentials.create(
                     env.required("AWS_ACCESS_KEY_ID"), env.required("AWS_SECRET_ACCESS_KEY")));
         }
-        return DefaultCredentialsProvider.builder().build();
+        return new RestoredCredentials();
+    }
+
+    /**
+     * The runtime's credentials (under SnapStart, from the container credentials endpoint), resolved
+     * afresh in every restored copy: whatever a priming request resolved before the snapshot is
+     * dropped at checkpoint, so no snapshot carries credentials. org.crac notifies resources in
+     * reverse order of registration, so the handlers' priming, registered after their clients, runs first.
+     */
+    static final class RestoredCredentials implements AwsCredentialsProvider, Resource {
+        private volatile DefaultCredentialsProvider delegate;
+
+        RestoredCredentials() {
+            Core.getGlobalContext().register(this); // the clients hold this provider, so it stays registered
+        }
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            DefaultCredentialsProvider d = delegate;
+            if (d == null) {
+                synchronized (this) {
+                    d = delegate;
+                    if (d == null) {
+                        d = delegate = DefaultCredentialsProvider.builder().build();
+                    }
+                }
+            }
+            return d.resolveCredentials();
+        }
+
+        @Override
+        public synchronized void beforeCheckpoint(Context<? extends Resource> context) {
+            forget();
+        }
+
+        @Override
+        public synchronized void afterRestore(Context<? extends Resource> context) {
+            forget();
+        }
+
+        private void forget() {
+            if (delegate != null) {
+                delegate.close();
+                delegate = null;
+            }
+        }
     }
 }

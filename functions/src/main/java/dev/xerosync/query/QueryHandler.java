@@ -12,6 +12,7 @@ import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Priming;
 import dev.xerosync.store.AgingLedger;
 import dev.xerosync.store.AgingSummary;
 import dev.xerosync.store.ApiKeys;
@@ -72,6 +73,19 @@ public final class QueryHandler implements RequestHandler<APIGatewayProxyRequest
 
     public QueryHandler() {
         this(Environment.process());
+        Priming.register(QueryHandler.class, this::prime);
+    }
+
+    /**
+     * Serves a request with a key that cannot exist: routing, the key lookup (a DynamoDB read) and a
+     * problem document, so the snapshot holds warm classes and a warm client, and no tenant's data.
+     */
+    public void prime() {
+        String nil = "00000000-0000-0000-0000-000000000000";
+        route(new APIGatewayProxyRequestEvent().withHttpMethod("GET").withResource("/tenants/{tenantId}/invoices/{invoiceId}")
+                .withPath("/tenants/" + nil + "/invoices/" + nil)
+                .withHeaders(Map.of("x-api-key", "xs_priming_never_a_real_key"))
+                .withPathParameters(Map.of("tenantId", nil, "invoiceId", nil)));
     }
 
     public QueryHandler(Environment env) {
@@ -90,7 +104,16 @@ public final class QueryHandler implements RequestHandler<APIGatewayProxyRequest
     }
 
     @Override
+    @SuppressWarnings("try") // the scope is used through Log's thread context
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        var path = event.getPathParameters();
+        try (var scope = Log.scope(Log.CORRELATION_ID, context == null ? null : context.getAwsRequestId(),
+                Log.TENANT_ID, path == null ? null : path.get("tenantId"))) {
+            return route(event);
+        }
+    }
+
+    private APIGatewayProxyResponseEvent route(APIGatewayProxyRequestEvent event) {
         ApiRequest req = new ApiRequest(event);
         String route = req.route();
         try {

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Priming;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,17 @@ public final class DelayedSyncHandler implements RequestHandler<SQSEvent, SQSBat
 
     public DelayedSyncHandler() {
         this(Environment.process());
+        Priming.register(DelayedSyncHandler.class, this::prime);
+    }
+
+    /** Reads a sync message and warms the SQS client; forwards nothing. */
+    public void prime() {
+        try {
+            SyncRequest.fromJson(SyncRequest.reconcile(SyncWorkerHandler.PRIMING_TENANT, "0", null).toJson());
+        } catch (SyncRequest.InvalidSyncRequestException e) {
+            throw new IllegalStateException(e);
+        }
+        queue.prime();
     }
 
     public DelayedSyncHandler(Environment env) {
@@ -34,17 +46,24 @@ public final class DelayedSyncHandler implements RequestHandler<SQSEvent, SQSBat
         this.clock = clock;
     }
 
+    @SuppressWarnings("try") // the scope is used through Log's thread context
+    private void forward(SyncRequest request) {
+        try (var scope = Log.scope(Log.TENANT_ID, request.tenantId(), Log.CORRELATION_ID, request.correlationId())) {
+            if (request.notBeforeMs() != null && request.notBeforeMs() > clock.millis() + 1000) {
+                deferred.hop(request);
+            } else {
+                queue.send(request);
+            }
+        }
+    }
+
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (SQSEvent.SQSMessage m : event.getRecords()) {
             try {
                 SyncRequest request = SyncRequest.fromJson(m.getBody());
-                if (request.notBeforeMs() != null && request.notBeforeMs() > clock.millis() + 1000) {
-                    deferred.hop(request);
-                } else {
-                    queue.send(request);
-                }
+                forward(request);
             } catch (SyncRequest.InvalidSyncRequestException e) {
                 LOG.warn("unreadable delayed sync message; it will reach the dead-letter queue", "messageId", m.getMessageId());
                 failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));

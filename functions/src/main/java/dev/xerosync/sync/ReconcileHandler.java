@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Priming;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
 import java.time.Clock;
@@ -26,6 +27,13 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
 
     public ReconcileHandler() {
         this(Environment.process());
+        Priming.register(ReconcileHandler.class, this::prime);
+    }
+
+    /** Reads a connection that cannot exist and warms the SQS client; queues nothing. */
+    public void prime() {
+        connections.get(SyncWorkerHandler.PRIMING_TENANT);
+        queue.prime();
     }
 
     public ReconcileHandler(Environment env) {
@@ -40,7 +48,16 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
     }
 
     @Override
+    @SuppressWarnings("try") // the scope is used through Log's thread context
     public String handleRequest(ScheduledEvent event, Context context) {
+        // The invocation's request id correlates this run's log lines with the sweeps it queues.
+        String correlationId = context != null ? context.getAwsRequestId() : event == null ? null : event.getId();
+        try (var scope = Log.scope(Log.CORRELATION_ID, correlationId)) {
+            return queueSweeps(correlationId);
+        }
+    }
+
+    private String queueSweeps(String correlationId) {
         Instant now = clock.instant();
         String window = Long.toString(now.getEpochSecond() / 60);
         int sweeps = 0;
@@ -48,13 +65,13 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
         for (Map.Entry<String, ConnectionStatus> tenant : connections.tenants()) {
             switch (tenant.getValue()) {
                 case CONNECTED, RATE_LIMITED -> {
-                    queue.send(SyncRequest.reconcile(tenant.getKey(), window, null));
+                    queue.send(SyncRequest.reconcile(tenant.getKey(), window, correlationId));
                     sweeps++;
                 }
                 case PENDING, SYNCING -> {
                     // Deduplicated against a step already queued, so a healthy sync is not doubled.
                     connections.get(tenant.getKey()).map(c -> c.initialSync()).ifPresent(s ->
-                            queue.send(SyncRequest.initialStep(tenant.getKey(), TenantSync.stepOf(s), null)));
+                            queue.send(SyncRequest.initialStep(tenant.getKey(), TenantSync.stepOf(s), correlationId)));
                     resumed++;
                 }
                 default -> { }

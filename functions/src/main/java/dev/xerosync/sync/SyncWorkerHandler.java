@@ -7,6 +7,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Metrics;
+import dev.xerosync.common.Priming;
 import dev.xerosync.connect.AccessTokens;
 import dev.xerosync.connect.TokenVault;
 import dev.xerosync.connect.XeroIdentity;
@@ -46,7 +48,20 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
 
     public SyncWorkerHandler() {
         this(Environment.process());
+        Priming.register(SyncWorkerHandler.class, this::prime);
     }
+
+    /** Reads a sync message and a connection that cannot exist: JSON, the DynamoDB client, the store's codecs. */
+    public void prime() {
+        try {
+            SyncRequest.fromJson(SyncRequest.reconcile(PRIMING_TENANT, "0", null).toJson());
+        } catch (SyncRequest.InvalidSyncRequestException e) {
+            throw new IllegalStateException(e);
+        }
+        connections.get(PRIMING_TENANT);
+    }
+
+    static final String PRIMING_TENANT = "00000000-0000-0000-0000-000000000000";
 
     public SyncWorkerHandler(Environment env) {
         this(Wiring.of(env));
@@ -101,6 +116,7 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
     }
 
+    @SuppressWarnings("try") // the scope is used through Log's thread context
     private List<SQSBatchResponse.BatchItemFailure> processGroup(List<SQSEvent.SQSMessage> messages) {
         // Fold the readable prefix; a message that cannot be read fails with everything after it.
         List<SQSEvent.SQSMessage> taken = new ArrayList<>();
@@ -128,8 +144,16 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
         }
         String tenantId = requests.get(0).tenantId();
         String correlationId = requests.get(0).correlationId();
+        try (var scope = Log.scope(Log.TENANT_ID, tenantId, Log.CORRELATION_ID, correlationId)) {
+            return processRequests(tenantId, correlationId, requests, taken, failed);
+        }
+    }
+
+    private List<SQSBatchResponse.BatchItemFailure> processRequests(String tenantId, String correlationId, List<SyncRequest> requests,
+                                                                    List<SQSEvent.SQSMessage> taken, List<SQSEvent.SQSMessage> failed) {
         try {
             run(tenantId, requests, correlationId);
+            recordLag(taken);
         } catch (SyncFailure e) {
             switch (e.kind()) {
                 case RATE_LIMITED -> {
@@ -183,6 +207,13 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
         if (reconcile) {
             sync.reconcile(tenantId, correlationId);
         }
+    }
+
+    /** From the oldest message's arrival on the queue (webhook or schedule) to its changes being stored. */
+    private static void recordLag(List<SQSEvent.SQSMessage> done) {
+        done.stream().map(m -> m.getAttributes() == null ? null : m.getAttributes().get("SentTimestamp"))
+                .filter(java.util.Objects::nonNull).mapToLong(Long::parseLong).min()
+                .ifPresent(sent -> Metrics.milliseconds(Metrics.SYNC_LAG_MS, Math.max(0, System.currentTimeMillis() - sent)));
     }
 
     private static List<SQSBatchResponse.BatchItemFailure> failures(List<SQSEvent.SQSMessage> failed) {

@@ -1,5 +1,6 @@
 package dev.xerosync.sync;
 
+import dev.xerosync.common.Metrics;
 import dev.xerosync.xero.CallBudget;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,6 +83,7 @@ public final class TenantRateBudget implements CallBudget {
                 pause(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 4 + attempt));
                 continue;
             }
+            Metrics.percent(Metrics.XERO_DAILY_BUDGET_USED_PERCENT, 100.0 * (dayCount + 1) / limits.perDay());
             return takeAppCall(now);
         }
         return Optional.of(new Deferral("minute", Duration.ofSeconds(1)));

@@ -8,6 +8,8 @@ import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Metrics;
+import dev.xerosync.common.Priming;
 import dev.xerosync.sync.SyncQueue;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -26,6 +28,7 @@ public final class WebhookHandler implements RequestHandler<APIGatewayProxyReque
 
     public WebhookHandler() {
         this(Environment.process());
+        Priming.register(WebhookHandler.class, this::prime);
     }
 
     public WebhookHandler(Environment env) {
@@ -39,9 +42,19 @@ public final class WebhookHandler implements RequestHandler<APIGatewayProxyReque
     }
 
     @Override
+    @SuppressWarnings("try") // the scope is used through Log's thread context
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
+        // The request id follows the events to the worker (SyncRequest.correlationId) and into every log line.
+        try (var scope = Log.scope(Log.CORRELATION_ID, context == null ? null : context.getAwsRequestId())) {
+            return handle(request, Log.correlationId());
+        }
+    }
+
+    private APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent request, String correlationId) {
+        Metrics.count(Metrics.WEBHOOKS_RECEIVED, 1);
         byte[] body = rawBody(request);
         if (!signature.verify(body, header(request.getHeaders(), "x-xero-signature"))) {
+            Metrics.count(Metrics.WEBHOOKS_REJECTED, 1);
             LOG.warn("webhook rejected: bad signature", "bytes", body.length);
             return ApiResponses.empty(401);
         }
@@ -49,10 +62,10 @@ public final class WebhookHandler implements RequestHandler<APIGatewayProxyReque
         try {
             delivery = WebhookDelivery.parse(body);
         } catch (WebhookDelivery.MalformedDeliveryException e) {
+            Metrics.count(Metrics.WEBHOOKS_REJECTED, 1);
             LOG.warn("webhook rejected: malformed", "reason", e.getMessage());
             return ApiResponses.problem(400, "Malformed webhook delivery", e.getMessage());
         }
-        String correlationId = context == null ? null : context.getAwsRequestId();
         int messages;
         try {
             messages = queue.enqueue(delivery.events(), correlationId);
@@ -61,9 +74,28 @@ public final class WebhookHandler implements RequestHandler<APIGatewayProxyReque
             LOG.error("webhook events could not be enqueued", e, "events", delivery.events().size(), "correlationId", correlationId);
             return ApiResponses.problem(503, "Sync queue unavailable", "The events were not stored; Xero will deliver them again.");
         }
+        Metrics.count(Metrics.EVENTS_ENQUEUED, delivery.events().size());
         LOG.info("webhook accepted", "events", delivery.events().size(), "messages", messages, "correlationId", correlationId);
         return ApiResponses.empty(200);
     }
+
+    /** Loads the request path's classes and warms the SQS client; sends nothing, counts nothing. */
+    public void prime() {
+        byte[] sample = PRIMING_DELIVERY.getBytes(StandardCharsets.UTF_8);
+        signature.verify(sample, "cHJpbWluZw==");
+        try {
+            WebhookDelivery.parse(sample);
+        } catch (WebhookDelivery.MalformedDeliveryException e) {
+            throw new IllegalStateException("the priming delivery is malformed", e);
+        }
+        ApiResponses.empty(200);
+        queue.prime();
+    }
+
+    private static final String PRIMING_DELIVERY = "{\"events\":[{\"resourceUrl\":\"https://api.xero.com/api.xro/2.0/Invoices/00000000-0000-0000-0000-000000000000\","
+            + "\"resourceId\":\"00000000-0000-0000-0000-000000000000\",\"eventDateUtc\":\"2026-01-01T00:00:00.000\",\"eventType\":\"UPDATE\","
+            + "\"eventCategory\":\"INVOICE\",\"tenantId\":\"00000000-0000-0000-0000-000000000000\",\"tenantType\":\"ORGANISATION\"}],"
+            + "\"firstEventSequence\":1,\"lastEventSequence\":1,\"entropy\":\"cHJpbWluZw==\"}";
 
     /** The exact bytes Xero signed: API Gateway hands them over as text, or base64 for binary media types. */
     static byte[] rawBody(APIGatewayProxyRequestEvent request) {

@@ -2,6 +2,7 @@ package dev.xerosync.xero;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Json;
+import dev.xerosync.common.Metrics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -161,12 +162,17 @@ public final class XeroApi {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
+            Metrics.count(Metrics.XERO_CALLS, 1, "Outcome", Metrics.outcomeOf(0));
             throw new XeroApiException(0, "Timeout", null, "Xero did not answer " + pathOnly(pathAndQuery) + ": " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new XeroApiException(0, "Interrupted", null, "interrupted while calling Xero");
         }
         int status = response.statusCode();
+        Metrics.count(Metrics.XERO_CALLS, 1, "Outcome", Metrics.outcomeOf(status));
+        if (status == 429) {
+            Metrics.count(Metrics.XERO_429S, 1);
+        }
         budget.record(tenantId, rateHeaders(status, response.headers()));
         if (status == 200) {
             try {

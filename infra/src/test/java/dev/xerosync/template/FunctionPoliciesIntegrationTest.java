@@ -1,0 +1,376 @@
+package dev.xerosync.template;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.common.Environment;
+import dev.xerosync.infra.lambda.LocalIntrinsics;
+import dev.xerosync.infra.lambda.LocalStack;
+import dev.xerosync.infra.xero.SimOrganisation;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * Every AWS call each function makes is allowed by that function's policy in template.yaml, and the
+ * policy grants nothing the function does not call. Proven by running each function through every
+ * sample event of events/ and a scenario (initial sync, changes, reconciliation, an expired token, a
+ * spent daily limit) against the local stack, while {@link RecordedAwsCalls} records each call's IAM
+ * action and resource; the policies are then evaluated as IAM would (actions and ARN patterns).
+ */
+class FunctionPoliciesIntegrationTest {
+    private static final String SAMPLE_WEBHOOK_KEY = "sample-webhook-key-for-events-only";
+    private static final String REGION = "us-east-1";
+    private static final String ACCOUNT = "000000000000";
+
+    /** Grants the scenario cannot reach locally, each with the code path that needs it. Keep this short. */
+    private static final Map<String, Set<String>> GRANTED_FOR_PATHS_NOT_RUN_HERE = Map.of();
+
+    private static LocalStack stack;
+    private static final Set<String> eventsUsed = new TreeSet<>();
+    private static final Map<String, List<Integer>> statuses = new HashMap<>();
+    private static int deliveries;
+    private static final Map<String, Integer> invocations = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void runEveryFunction() throws Exception {
+        stack = LocalStack.start(new LocalStack.Options(0, 0, 0, Duration.ofSeconds(1), 1.0));
+
+        // The connect flow (issue 6) is not under test here: it grants and stores the tokens.
+        SimOrganisation org = stack.xero().createOrganisation("Policies Ltd");
+        String contact = org.createContact("Road Runner");
+        String invoice = org.createAuthorisedInvoice(contact, LocalDate.now().minusDays(2), LocalDate.now().plusDays(28), new BigDecimal("99.00"));
+        stack.connect(org);
+        drainSyncQueue();
+
+        // Webhook: the sample events, then a signed delivery for the connected tenant.
+        Environment sampleKeyed = withVariable(stack.environment("WebhookFunction"), "XERO_WEBHOOK_KEY", SAMPLE_WEBHOOK_KEY);
+        var sampleWebhook = handler("WebhookFunction", sampleKeyed);
+        for (String e : List.of("webhook-signed.json", "webhook-bad-signature.json", "webhook-intent-to-receive.json")) {
+            statuses.computeIfAbsent(e, k -> new ArrayList<>()).add(invokeApi("WebhookFunction", sampleWebhook, apiEvent(e)).getStatusCode());
+        }
+        org.pay(invoice, new BigDecimal("40.00"), LocalDate.now(), "part payment");
+        assertThat(signedWebhook(org.tenantId(), invoice, contact).getStatusCode()).isEqualTo(200);
+        drainSyncQueue();
+
+        // Worker: the sample batch (a tenant this stack never connected), then an expired token.
+        invokeSqs("SyncWorkerFunction", sqsEvent("sync-batch.json"));
+        stack.xero().clock().advance(Duration.ofMinutes(45));
+        assertThat(signedWebhook(org.tenantId(), invoice, contact).getStatusCode()).isEqualTo(200);
+        drainSyncQueue();
+
+        // Reconciliation on schedule, and the sweeps it queues; a second tenant's initial sync has not started yet.
+        stack.connect(stack.xero().createOrganisation("Just Connected Ltd"));
+        ScheduledEvent scheduled = EventLoader.loadScheduledEvent("events/reconcile-scheduled.json");
+        eventsUsed.add("reconcile-scheduled.json");
+        invocations.merge("ReconcileFunction", 1, Integer::sum);
+        RecordedAwsCalls.as("ReconcileFunction", () -> scheduledHandler().handleRequest(scheduled, null));
+        drainSyncQueue();
+
+        // Xero's daily limit spent: the worker holds the request back on the delay queue and marks the connection.
+        stack.xero().faults().force429("day", 1);
+        assertThat(signedWebhook(org.tenantId(), invoice, contact).getStatusCode()).isEqualTo(200);
+        drainSyncQueue();
+
+        // Delayed sync: one request whose wait is over, one that hops again.
+        invokeSqs("DelayedSyncFunction", sqsEvent("delayed-sync-batch.json"));
+
+        // Query: the sample requests.
+        var query = handler("QueryFunction", stack.environment("QueryFunction"));
+        for (String e : List.of("query-contact-invoices.json", "query-invoice.json", "query-bad-limit.json")) {
+            statuses.computeIfAbsent(e, k -> new ArrayList<>()).add(invokeApi("QueryFunction", query, apiEvent(e)).getStatusCode());
+        }
+
+        // SnapStart priming (run before the snapshot in AWS) makes calls too; they must be allowed as well.
+        for (var fn : SamTemplate.load().functions()) {
+            Object h = handler(fn.id(), stack.environment(fn.id()));
+            java.lang.reflect.Method prime = h.getClass().getMethod("prime");
+            RecordedAwsCalls.as(fn.id(), () -> {
+                try {
+                    return prime.invoke(h);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(fn.id() + " prime()", e);
+                }
+            });
+        }
+    }
+
+    /** The scenario's AWS calls per function, the request counts README's cost estimate starts from. */
+    @AfterAll
+    static void printCallCounts() {
+        for (var fn : SamTemplate.load().functions()) {
+            Map<String, Integer> counts = new java.util.TreeMap<>();
+            RecordedAwsCalls.of(fn.id()).forEach(c -> counts.merge(c.action(), 1, Integer::sum));
+            System.out.println("aws-calls-" + fn.id() + ": invocations " + invocations.getOrDefault(fn.id(), 0) + ", " + counts);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void everyCallAFunctionMakesIsAllowedByItsPolicy() {
+        List<String> denied = new ArrayList<>();
+        for (var fn : SamTemplate.load().functions()) {
+            List<Grant> grants = grants(fn);
+            for (var call : RecordedAwsCalls.of(fn.id())) {
+                String arn = arnOf(call.resource());
+                if (grants.stream().noneMatch(g -> g.allows(call.action(), arn))) {
+                    denied.add(fn.id() + ": " + call.action() + " on " + arn);
+                }
+            }
+        }
+        assertThat(new TreeSet<>(denied)).as("calls the template's policies do not allow").isEmpty();
+    }
+
+    @Test
+    void everyActionAPolicyGrantsIsOneTheFunctionCalls() {
+        List<String> unused = new ArrayList<>();
+        for (var fn : SamTemplate.load().functions()) {
+            Set<String> called = new TreeSet<>();
+            RecordedAwsCalls.of(fn.id()).forEach(c -> called.add(c.action() + " " + arnOf(c.resource())));
+            for (Grant g : grants(fn)) {
+                for (String action : g.actions()) {
+                    for (String resource : g.resources()) {
+                        boolean used = RecordedAwsCalls.of(fn.id()).stream()
+                                .anyMatch(c -> c.action().equals(action) && matches(resource, arnOf(c.resource())));
+                        boolean excused = GRANTED_FOR_PATHS_NOT_RUN_HERE.getOrDefault(fn.id(), Set.of()).contains(action);
+                        if (!used && !excused) {
+                            unused.add(fn.id() + ": " + action + " on " + resource + " (calls: " + called + ")");
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(unused).as("grants no recorded call needed").isEmpty();
+    }
+
+    @Test
+    void everyFunctionWasRunAndMadeTheCallsItExists() {
+        for (var fn : SamTemplate.load().functions()) {
+            assertThat(RecordedAwsCalls.of(fn.id())).as(fn.id() + " made AWS calls in the scenario").isNotEmpty();
+        }
+    }
+
+    @Test
+    void everySampleEventIsUsedAndAnsweredAsItsReadmeSays() throws IOException {
+        Set<String> files = new TreeSet<>();
+        try (Stream<Path> list = Files.list(Path.of("..", "events"))) {
+            list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).forEach(files::add);
+        }
+        assertThat(eventsUsed).containsExactlyInAnyOrderElementsOf(files);
+        assertThat(statuses.get("webhook-signed.json")).containsExactly(200);
+        assertThat(statuses.get("webhook-bad-signature.json")).containsExactly(401);
+        assertThat(statuses.get("webhook-intent-to-receive.json")).containsExactly(200);
+        assertThat(statuses.get("query-contact-invoices.json")).containsExactly(200);
+        assertThat(statuses.get("query-invoice.json")).containsExactly(404); // that tenant is not synced locally
+        assertThat(statuses.get("query-bad-limit.json")).containsExactly(400);
+    }
+
+    // --- IAM, as far as these policies need it: Allow statements, action names and ARN patterns ------
+
+    record Grant(List<String> actions, List<String> resources) {
+        boolean allows(String action, String arn) {
+            return actions.stream().anyMatch(a -> matches(a, action)) && resources.stream().anyMatch(r -> matches(r, arn));
+        }
+    }
+
+    private static List<Grant> grants(SamTemplate.Function fn) {
+        LocalIntrinsics intrinsics = localIntrinsics();
+        List<Grant> grants = new ArrayList<>();
+        for (JsonNode policy : fn.property("Policies")) {
+            for (JsonNode s : policy.path("Statement")) {
+                assertThat(s.path("Effect").asText()).isEqualTo("Allow");
+                grants.add(new Grant(texts(s.path("Action"), null), texts(s.path("Resource"), intrinsics)));
+            }
+        }
+        return grants;
+    }
+
+    private static List<String> texts(JsonNode node, LocalIntrinsics intrinsics) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : node.isArray() ? node : List.of(node)) {
+            out.add(intrinsics == null ? n.asText() : intrinsics.resolve(n));
+        }
+        return out;
+    }
+
+    /** IAM's wildcard match: '*' any run of characters, '?' one; case-sensitive for ARNs. */
+    static boolean matches(String pattern, String value) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+        }
+        return value.matches(regex.toString());
+    }
+
+    private static LocalIntrinsics localIntrinsics() {
+        Map<String, String> refs = new HashMap<>();
+        Map<String, Map<String, String>> attributes = new HashMap<>();
+        SamTemplate.load().tree().path("Resources").properties().forEach(r -> {
+            String id = r.getKey();
+            switch (r.getValue().path("Type").asText()) {
+                case "AWS::DynamoDB::Table" -> {
+                    refs.put(id, stack.aws().resources().tableName(id));
+                    attributes.put(id, Map.of("Arn", tableArn(stack.aws().resources().tableName(id))));
+                }
+                case "AWS::SQS::Queue" -> attributes.put(id, Map.of("Arn", queueArn(stack.aws().resources().queueUrl(id))));
+                default -> { }
+            }
+        });
+        return new LocalIntrinsics(Map.of(), refs, attributes);
+    }
+
+    private static String arnOf(String resource) {
+        if (resource.startsWith("table/")) {
+            return tableArn(resource.substring("table/".length()));
+        }
+        if (resource.startsWith("http")) {
+            return queueArn(resource);
+        }
+        // A secret's ARN ends in its name and six random characters.
+        return "arn:aws:secretsmanager:" + REGION + ":" + ACCOUNT + ":secret:" + resource + "-AbC123";
+    }
+
+    private static String tableArn(String tableAndIndex) {
+        return "arn:aws:dynamodb:" + REGION + ":" + ACCOUNT + ":table/" + tableAndIndex;
+    }
+
+    private static String queueArn(String queueUrl) {
+        return "arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":" + queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+    }
+
+    // --- Invoking functions as Lambda would, with the template's environment ---------------------------
+
+    private static Object handler(String logicalId, Environment env) {
+        try {
+            return Class.forName(SamTemplate.load().function(logicalId).handlerClass()).getConstructor(Environment.class).newInstance(env);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static APIGatewayProxyResponseEvent invokeApi(String logicalId, Object handler, APIGatewayProxyRequestEvent event) {
+        invocations.merge(logicalId, 1, Integer::sum);
+        return RecordedAwsCalls.as(logicalId, () ->
+                ((RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>) handler).handleRequest(event, null));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RequestHandler<ScheduledEvent, ?> scheduledHandler() {
+        return (RequestHandler<ScheduledEvent, ?>) handler("ReconcileFunction", stack.environment("ReconcileFunction"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SQSBatchResponse invokeSqs(String logicalId, SQSEvent event) {
+        var h = (RequestHandler<SQSEvent, SQSBatchResponse>) handler(logicalId, stack.environment(logicalId));
+        invocations.merge(logicalId, 1, Integer::sum);
+        return RecordedAwsCalls.as(logicalId, () -> h.handleRequest(event, null));
+    }
+
+    private static APIGatewayProxyRequestEvent apiEvent(String name) {
+        eventsUsed.add(name);
+        return EventLoader.loadApiGatewayRestEvent("events/" + name);
+    }
+
+    private static SQSEvent sqsEvent(String name) {
+        eventsUsed.add(name);
+        return EventLoader.loadSQSEvent("events/" + name);
+    }
+
+    private static APIGatewayProxyResponseEvent signedWebhook(String tenantId, String invoiceId, String contactId) throws Exception {
+        String body = """
+                {"events":[{"resourceUrl":"https://api.xero.com/api.xro/2.0/Invoices/%1$s","resourceId":"%1$s","eventDateUtc":"%5$s","eventType":"UPDATE","eventCategory":"INVOICE","tenantId":"%2$s","tenantType":"ORGANISATION"},
+                {"resourceUrl":"https://api.xero.com/api.xro/2.0/Contacts/%3$s","resourceId":"%3$s","eventDateUtc":"%5$s","eventType":"UPDATE","eventCategory":"CONTACT","tenantId":"%2$s","tenantType":"ORGANISATION"}],
+                "firstEventSequence":1,"lastEventSequence":2,"entropy":"%4$s"}""".formatted(invoiceId, tenantId, contactId, System.nanoTime(),
+                // A new event time per delivery: FIFO deduplication hashes the events, and these are meant to be new.
+                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").format(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).plusNanos(++deliveries * 1_000_000L)));
+        Environment env = stack.environment("WebhookFunction");
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(env.required("XERO_WEBHOOK_KEY").getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String signature = Base64.getEncoder().encodeToString(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+        var event = new APIGatewayProxyRequestEvent().withHttpMethod("POST").withResource("/webhooks/xero").withPath("/webhooks/xero")
+                .withHeaders(Map.of("x-xero-signature", signature, "Content-Type", "application/json")).withBody(body).withIsBase64Encoded(false);
+        return invokeApi("WebhookFunction", handler("WebhookFunction", env), event);
+    }
+
+    /** Feeds the sync queue to the worker in batches, as the SQS event source would, until it is empty. */
+    private static void drainSyncQueue() {
+        String url = stack.aws().resources().queueUrl("SyncQueue");
+        int empty = 0;
+        for (int round = 0; round < 60 && empty < 2; round++) {
+            List<Message> messages = stack.aws().sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL).waitTimeSeconds(0)).messages();
+            if (messages.isEmpty()) {
+                empty++;
+                continue;
+            }
+            empty = 0;
+            SQSBatchResponse response = invokeSqs("SyncWorkerFunction", toEvent(messages));
+            Set<String> failed = new LinkedHashSet<>();
+            response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
+            for (Message m : messages) {
+                if (!failed.contains(m.messageId())) {
+                    stack.aws().sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
+                }
+            }
+        }
+    }
+
+    private static SQSEvent toEvent(List<Message> messages) {
+        List<SQSEvent.SQSMessage> records = new ArrayList<>();
+        for (Message m : messages) {
+            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+            record.setMessageId(m.messageId());
+            record.setReceiptHandle(m.receiptHandle());
+            record.setBody(m.body());
+            Map<String, String> attributes = new HashMap<>();
+            m.attributes().forEach((k, v) -> attributes.put(k.toString(), v));
+            record.setAttributes(attributes);
+            record.setEventSource("aws:sqs");
+            records.add(record);
+        }
+        SQSEvent event = new SQSEvent();
+        event.setRecords(records);
+        return event;
+    }
+
+    private static Environment withVariable(Environment env, String name, String value) {
+        Map<String, String> values = new HashMap<>(env.asMap());
+        values.put(name, value);
+        return Environment.of(values);
+    }
+}
