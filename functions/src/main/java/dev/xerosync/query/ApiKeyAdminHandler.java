@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
+import dev.xerosync.common.Priming;
 import dev.xerosync.common.Log;
 import dev.xerosync.store.ApiKeys;
 import java.time.Clock;
@@ -30,6 +31,12 @@ public final class ApiKeyAdminHandler implements RequestHandler<Map<String, Obje
 
     public ApiKeyAdminHandler() {
         this(Environment.process());
+        Priming.register(ApiKeyAdminHandler.class, this::prime);
+    }
+
+    /** Lists the keys of a tenant that cannot exist: request parsing and one DynamoDB Query. */
+    public void prime() {
+        handleRequest(Map.of("action", "list", "tenantId", "00000000-0000-0000-0000-000000000000"), null);
     }
 
     public ApiKeyAdminHandler(Environment env) {

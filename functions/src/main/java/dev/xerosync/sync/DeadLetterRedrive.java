@@ -20,6 +20,15 @@ public final class DeadLetterRedrive {
         this.sqs = sqs;
     }
 
+    /** An empty batch, which SQS refuses, under the sqs:SendMessage the function has: nothing is sent. */
+    void prime(String sourceQueueUrl) {
+        try {
+            sqs.sendMessageBatch(r -> r.queueUrl(sourceQueueUrl).entries(List.of()));
+        } catch (software.amazon.awssdk.core.exception.SdkException expected) {
+            // EmptyBatchRequest: the request path ran, which is all priming wants.
+        }
+    }
+
     public int redrive(String deadLetterQueueUrl, String sourceQueueUrl, int max) {
         boolean fifo = sourceQueueUrl.endsWith(".fifo");
         int moved = 0;

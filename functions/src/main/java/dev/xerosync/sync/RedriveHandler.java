@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Priming;
 import java.util.Map;
 
 /**
@@ -20,6 +21,13 @@ public final class RedriveHandler implements RequestHandler<Map<String, Object>,
 
     public RedriveHandler() {
         this(Environment.process());
+        Priming.register(RedriveHandler.class, this::prime);
+    }
+
+    /** Reads a request and warms the SQS client with a batch SQS refuses; no message moves. */
+    public void prime() {
+        handleRequest(Map.of("queue", "priming-no-such-queue"), null);
+        redrive.prime(queues.get("sync")[1]);
     }
 
     public RedriveHandler(Environment env) {

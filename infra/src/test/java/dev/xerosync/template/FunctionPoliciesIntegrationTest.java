@@ -48,6 +48,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  */
 class FunctionPoliciesIntegrationTest {
     private static final String SAMPLE_WEBHOOK_KEY = "sample-webhook-key-for-events-only";
+    /** The tenant, contact and invoices the sample events name (from Xero's published examples). */
+    private static final String SAMPLE_TENANT = "c2cc9b6e-9458-4c7d-93cc-f02b81b0594f";
+    private static final String SAMPLE_CONTACT = "a3675fc4-f8dd-4f03-ba5b-f1870566bcd7";
+    private static final String SAMPLE_INVOICE = "d4956132-ed94-4dd7-9eaa-aa22dfdf06f2";
     private static final String REGION = "us-east-1";
     private static final String ACCOUNT = "000000000000";
 
@@ -62,7 +66,7 @@ class FunctionPoliciesIntegrationTest {
 
     @BeforeAll
     static void runEveryFunction() throws Exception {
-        stack = LocalStack.start(new LocalStack.Options(0, 0, 0, Duration.ofSeconds(1), 1.0));
+        stack = LocalStack.start(new LocalStack.Options(0, 0, 0, Duration.ofSeconds(1), 1.0, Map.of()));
 
         // The connect flow (issue 6) is not under test here: it grants and stores the tokens.
         SimOrganisation org = stack.xero().createOrganisation("Policies Ltd");
@@ -103,11 +107,38 @@ class FunctionPoliciesIntegrationTest {
         // Delayed sync: one request whose wait is over, one that hops again.
         invokeSqs("DelayedSyncFunction", sqsEvent("delayed-sync-batch.json"));
 
-        // Query: the sample requests.
+        // API keys: the admin function issues the sample tenant's key, lists and revokes one.
+        var admin = mapHandler("ApiKeyAdminFunction");
+        Map<String, Object> created = invokeMap("ApiKeyAdminFunction", admin, mapEvent("query-apikey-create.json"));
+        String apiKey = (String) created.get("apiKey");
+        Map<String, Object> spare = invokeMap("ApiKeyAdminFunction", admin, Map.of("action", "create", "tenantId", SAMPLE_TENANT, "name", "spare"));
+        invokeMap("ApiKeyAdminFunction", admin, Map.of("action", "revoke", "tenantId", SAMPLE_TENANT, "keyId", spare.get("keyId")));
+        invokeMap("ApiKeyAdminFunction", admin, Map.of("action", "list", "tenantId", SAMPLE_TENANT));
+
+        // Query: every sample request with that key, against the sample tenant stored as the sync stores it.
+        seedSampleTenant();
         var query = handler("QueryFunction", stack.environment("QueryFunction"));
-        for (String e : List.of("query-contact-invoices.json", "query-invoice.json", "query-bad-limit.json")) {
-            statuses.computeIfAbsent(e, k -> new ArrayList<>()).add(invokeApi("QueryFunction", query, apiEvent(e)).getStatusCode());
+        List<String> queryEvents = new ArrayList<>(List.of("query-record-link.json", "query-record-pin.json"));
+        try (Stream<Path> list = Files.list(Path.of("..", "events"))) {
+            list.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("query-") && !n.equals("query-apikey-create.json"))
+                    .filter(n -> !queryEvents.contains(n) && !n.startsWith("query-record-un")).sorted().forEach(queryEvents::add);
         }
+        queryEvents.addAll(List.of("query-record-unpin.json", "query-record-unlink.json"));
+        for (String e : queryEvents) {
+            statuses.computeIfAbsent(e, k -> new ArrayList<>()).add(invokeApi("QueryFunction", query, withApiKey(apiEvent(e), apiKey)).getStatusCode());
+        }
+
+        // Redrive: one dead letter in each dead-letter queue, moved back by the operator function.
+        String deadRequest = new dev.xerosync.sync.SyncRequest(org.tenantId(), List.of(invoice), List.of(), "redrive").toJson();
+        stack.aws().sqs().sendMessage(r -> r.queueUrl(stack.aws().resources().queueUrl("SyncDeadLetterQueue"))
+                .messageBody(deadRequest).messageGroupId(org.tenantId()).messageDeduplicationId("dead-1"));
+        stack.aws().sqs().sendMessage(r -> r.queueUrl(stack.aws().resources().queueUrl("SyncDelayDeadLetterQueue")).messageBody(deadRequest));
+        var redrive = mapHandler("RedriveFunction");
+        for (String e : List.of("redrive-sync.json", "redrive-delay.json")) {
+            Map<String, Object> answer = invokeMap("RedriveFunction", redrive, mapEvent(e));
+            statuses.computeIfAbsent(e, k -> new ArrayList<>()).add(((Number) answer.get("redriven")).intValue());
+        }
+        drainSyncQueue();
 
         // SnapStart priming (run before the snapshot in AWS) makes calls too; they must be allowed as well.
         for (var fn : SamTemplate.load().functions()) {
@@ -194,9 +225,12 @@ class FunctionPoliciesIntegrationTest {
         assertThat(statuses.get("webhook-signed.json")).containsExactly(200);
         assertThat(statuses.get("webhook-bad-signature.json")).containsExactly(401);
         assertThat(statuses.get("webhook-intent-to-receive.json")).containsExactly(200);
+        System.out.println("sample-event-statuses: " + new java.util.TreeMap<>(statuses));
         assertThat(statuses.get("query-contact-invoices.json")).containsExactly(200);
-        assertThat(statuses.get("query-invoice.json")).containsExactly(404); // that tenant is not synced locally
+        assertThat(statuses.get("query-invoice.json")).containsExactly(200);
         assertThat(statuses.get("query-bad-limit.json")).containsExactly(400);
+        assertThat(statuses.get("redrive-sync.json")).containsExactly(1);
+        assertThat(statuses.get("redrive-delay.json")).containsExactly(1);
     }
 
     // --- IAM, as far as these policies need it: Allow statements, action names and ARN patterns ------
@@ -299,6 +333,60 @@ class FunctionPoliciesIntegrationTest {
         var h = (RequestHandler<SQSEvent, SQSBatchResponse>) handler(logicalId, stack.environment(logicalId));
         invocations.merge(logicalId, 1, Integer::sum);
         return RecordedAwsCalls.as(logicalId, () -> h.handleRequest(event, null));
+    }
+
+    /** Writes the sample tenant as the sync would: organisation, a customer, and two of its invoices. */
+    private static void seedSampleTenant() {
+        var dynamo = stack.aws().dynamoDb();
+        String table = stack.aws().resources().tableName("Table");
+        new dev.xerosync.store.Connections(dynamo, table).putOrganisation(SAMPLE_TENANT,
+                new dev.xerosync.xero.XeroOrganisation("Sample Ltd", "!Abc12", "NEWZEALANDSTANDARDTIME", java.time.ZoneId.of("Pacific/Auckland"), "NZD"));
+        new dev.xerosync.store.ContactStore(dynamo, table).upsert(SAMPLE_TENANT, new dev.xerosync.xero.XeroContact(
+                SAMPLE_CONTACT, "Barney Rubble", "ACTIVE", true, false, null, java.time.Instant.now()));
+        var invoices = new dev.xerosync.store.InvoiceStore(dynamo, table, java.time.Clock.systemUTC());
+        LocalDate today = LocalDate.now();
+        invoices.upsert(SAMPLE_TENANT, new dev.xerosync.xero.XeroInvoice(SAMPLE_INVOICE, "INV-0001", "Red Fish", "ACCREC", "AUTHORISED",
+                SAMPLE_CONTACT, "Barney Rubble", today.minusDays(40), today.minusDays(10), "NZD", new BigDecimal("100"), BigDecimal.ZERO,
+                new BigDecimal("100"), new BigDecimal("60"), new BigDecimal("40"), BigDecimal.ZERO, null, java.time.Instant.now(),
+                List.of(new dev.xerosync.xero.XeroPayment("99ea7f6b-c513-4066-bc27-b7c65dcd76c2", today.minusDays(5), new BigDecimal("40"), "part")),
+                List.of()));
+        invoices.upsert(SAMPLE_TENANT, new dev.xerosync.xero.XeroInvoice("7ef31b20-de17-4312-8382-412f869b1510", "INV-0003", "", "ACCREC",
+                "AUTHORISED", SAMPLE_CONTACT, "Barney Rubble", today.minusDays(2), today.plusDays(28), "NZD", new BigDecimal("115"),
+                BigDecimal.ZERO, new BigDecimal("115"), new BigDecimal("115"), BigDecimal.ZERO, BigDecimal.ZERO, null, java.time.Instant.now(),
+                List.of(), List.of()));
+    }
+
+    /** The sample events carry a placeholder key; a real one is issued at run time. */
+    private static APIGatewayProxyRequestEvent withApiKey(APIGatewayProxyRequestEvent event, String apiKey) {
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("x-api-key", apiKey);
+        event.setHeaders(headers);
+        if (event.getMultiValueHeaders() != null) {
+            Map<String, List<String>> multi = new HashMap<>(event.getMultiValueHeaders());
+            multi.put("x-api-key", List.of(apiKey));
+            event.setMultiValueHeaders(multi);
+        }
+        return event;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RequestHandler<Map<String, Object>, Map<String, Object>> mapHandler(String logicalId) {
+        return (RequestHandler<Map<String, Object>, Map<String, Object>>) handler(logicalId, stack.environment(logicalId));
+    }
+
+    private static Map<String, Object> invokeMap(String logicalId, RequestHandler<Map<String, Object>, Map<String, Object>> h, Map<String, Object> event) {
+        invocations.merge(logicalId, 1, Integer::sum);
+        return RecordedAwsCalls.as(logicalId, () -> h.handleRequest(event, null));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mapEvent(String name) {
+        eventsUsed.add(name);
+        try {
+            return dev.xerosync.common.Json.MAPPER.readValue(Files.readString(Path.of("..", "events", name)), Map.class);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static APIGatewayProxyRequestEvent apiEvent(String name) {

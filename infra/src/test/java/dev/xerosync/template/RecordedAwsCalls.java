@@ -53,6 +53,10 @@ public final class RecordedAwsCalls implements ExecutionInterceptor {
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         SdkRequest request = context.request();
         switch (request) {
+            case software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest b ->
+                    b.requestItems().keySet().forEach(table -> calls.add(new Call("dynamodb:BatchGetItem", "table/" + table)));
+            case software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest b ->
+                    b.requestItems().keySet().forEach(table -> calls.add(new Call("dynamodb:BatchWriteItem", "table/" + table)));
             case TransactWriteItemsRequest t -> {
                 // IAM authorises each item of a transaction by its own action.
                 for (TransactWriteItem item : t.transactItems()) {
