@@ -217,6 +217,12 @@ public final class XeroSimulator implements AutoCloseable {
 
     public Faults faults() { return faults; }
 
+    /** Refresh-token grants the token endpoint received, refused ones included. */
+    public int tokenRefreshRequests() { return identity.refreshRequests(); }
+
+    /** Refresh-token grants refused with invalid_grant. */
+    public int tokenRefreshRefusals() { return identity.refreshRefusals(); }
+
     /** Accounting API calls received naming this tenant in xero-tenant-id (admitted or not). */
     public int callCount(String tenantId) { return gate.callCount(tenantId.toLowerCase(Locale.ROOT)); }
 
