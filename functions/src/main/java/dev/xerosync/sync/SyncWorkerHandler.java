@@ -8,6 +8,7 @@ import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.connect.AccessTokens;
+import dev.xerosync.connect.RefreshLease;
 import dev.xerosync.connect.TokenVault;
 import dev.xerosync.connect.XeroIdentity;
 import dev.xerosync.store.ConnectionStatus;
@@ -73,7 +74,7 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
                     new TokenVault(AwsClients.secretsManager(env), env.get("CONNECTION_SECRET_PREFIX", TokenVault.DEFAULT_PREFIX)),
                     new XeroIdentity(http, URI.create(env.required("XERO_IDENTITY_BASE_URL")),
                             env.required("XERO_CLIENT_ID"), env.required("XERO_CLIENT_SECRET"), clock),
-                    clock);
+                    new RefreshLease(dynamo, table, clock), clock);
             var budget = new TenantRateBudget(dynamo, table, clock, new TenantRateBudget.Limits(
                     env.getInt("XERO_MINUTE_CALL_LIMIT", 60), env.getInt("XERO_DAILY_CALL_LIMIT", 5000), env.getInt("XERO_APP_MINUTE_CALL_LIMIT", 10_000)));
             var connections = new Connections(dynamo, table);
