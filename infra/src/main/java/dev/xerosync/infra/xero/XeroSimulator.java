@@ -220,6 +220,9 @@ public final class XeroSimulator implements AutoCloseable {
     /** Refresh-token grants the token endpoint received, refused ones included. */
     public int tokenRefreshRequests() { return identity.refreshRequests(); }
 
+    /** Every token and code the identity service ever issued, for tests that prove none leaked. */
+    public java.util.Set<String> issuedTokenValues() { return identity.issuedValues(); }
+
     /** Refresh-token grants refused with invalid_grant. */
     public int tokenRefreshRefusals() { return identity.refreshRefusals(); }
 

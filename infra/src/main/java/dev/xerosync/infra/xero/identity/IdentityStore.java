@@ -80,6 +80,7 @@ public final class IdentityStore {
     private final Map<String, RefreshToken> refreshTokens = new ConcurrentHashMap<>();
     private final Map<String, Code> codes = new ConcurrentHashMap<>();
     private volatile String issuer = "https://identity.xero.com";
+    private final java.util.Set<String> issuedValues = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicInteger refreshRequests = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger refreshRefusals = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -149,6 +150,9 @@ public final class IdentityStore {
             refreshTokens.put(refresh, new RefreshToken(refresh, auth, authEventId, scope, now, null));
         }
         String idToken = scope.contains("openid") ? idToken(auth, scope, now, exp) : null;
+        issuedValues.add(access);
+        if (refresh != null) issuedValues.add(refresh);
+        if (idToken != null) issuedValues.add(idToken);
         return new Issued(access, refresh, exp, authEventId, scope, idToken);
     }
 
@@ -211,6 +215,7 @@ public final class IdentityStore {
     public String issueCode(String clientId, String redirectUri, String scope, List<String> tenantIds, String userId,
                             String codeChallenge) {
         String code = randomToken();
+        issuedValues.add(code);
         codes.put(code, new Code(code, clientId, redirectUri, scope == null ? DEFAULT_SCOPE : scope, List.copyOf(tenantIds),
                 userId, codeChallenge, clock.instant().plus(CODE_TTL)));
         return code;
@@ -254,6 +259,9 @@ public final class IdentityStore {
     public int refreshRequests() { return refreshRequests.get(); }
 
     public int refreshRefusals() { return refreshRefusals.get(); }
+
+    /** Every access token, refresh token, id_token and code ever issued: what a leak test looks for. */
+    public java.util.Set<String> issuedValues() { return java.util.Set.copyOf(issuedValues); }
 
     private Optional<Issued> rotate(String clientId, String token) {
         RefreshToken rt = token == null ? null : refreshTokens.get(token);
