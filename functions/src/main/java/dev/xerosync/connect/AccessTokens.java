@@ -102,7 +102,7 @@ public final class AccessTokens {
             }
             if (System.nanoTime() > deadline) {
                 throw new TokenRefreshException("refresh_busy",
-                        "tenant " + tenantId + ": another caller held the refresh lease for " + MAX_WAIT.toSeconds() + " s");
+                        "another caller held the refresh lease for " + MAX_WAIT.toSeconds() + " s");
             }
             pause(attempt);
         }
@@ -145,8 +145,8 @@ public final class AccessTokens {
     private String reasonForInvalidGrant(String tenantId, ConnectionTokens stored) {
         Duration idle = Duration.between(stored.refreshedAt(), clock.instant());
         return idle.compareTo(Duration.ofDays(60)) >= 0
-                ? "tenant " + tenantId + ": Xero refused the refresh token: it went unused for " + idle.toDays() + " days (Xero's limit is 60)"
-                : "tenant " + tenantId + ": Xero refused the refresh token: access was revoked or the app was disconnected in Xero";
+                ? "Xero refused the refresh token: it went unused for " + idle.toDays() + " days (Xero's limit is 60)"
+                : "Xero refused the refresh token: access was revoked or the app was disconnected in Xero";
     }
 
     private ConnectionTokens read(String tenantId) throws TokenRefreshException {

@@ -8,6 +8,9 @@ import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.connect.AccessTokens;
+import dev.xerosync.connect.ConnectionAlerts;
+import dev.xerosync.connect.ConnectionRecords;
+import dev.xerosync.connect.Notifications;
 import dev.xerosync.connect.RefreshLease;
 import dev.xerosync.connect.TokenVault;
 import dev.xerosync.connect.XeroIdentity;
@@ -43,6 +46,8 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
     private final TenantSync sync;
     private final DeferredSyncs deferred;
     private final Connections connections;
+    /** Reasons, corrective actions and notifications for connection trouble; null leaves them out. */
+    private final ConnectionAlerts alerts;
 
     public SyncWorkerHandler() {
         this(Environment.process());
@@ -53,17 +58,22 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
     }
 
     private SyncWorkerHandler(Wiring w) {
-        this(w.sync(), w.deferred(), w.connections());
+        this(w.sync(), w.deferred(), w.connections(), w.alerts());
     }
 
     public SyncWorkerHandler(TenantSync sync, DeferredSyncs deferred, Connections connections) {
+        this(sync, deferred, connections, null);
+    }
+
+    public SyncWorkerHandler(TenantSync sync, DeferredSyncs deferred, Connections connections, ConnectionAlerts alerts) {
         this.sync = sync;
         this.deferred = deferred;
         this.connections = connections;
+        this.alerts = alerts;
     }
 
     /** The worker's collaborators, built once per container from its environment. */
-    public record Wiring(TenantSync sync, DeferredSyncs deferred, Connections connections, TenantRateBudget budget) {
+    public record Wiring(TenantSync sync, DeferredSyncs deferred, Connections connections, TenantRateBudget budget, ConnectionAlerts alerts) {
         public static Wiring of(Environment env) {
             HttpClient http = XeroApi.defaultHttpClient();
             Clock clock = Clock.systemUTC();
@@ -81,7 +91,10 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
             var sync = new TenantSync(new XeroApi(http, URI.create(env.required("XERO_API_BASE_URL")), budget), tokens,
                     new InvoiceStore(dynamo, table, clock), new ContactStore(dynamo, table), connections,
                     new SyncQueue(sqs, env.required("SYNC_QUEUE_URL")), clock);
-            return new Wiring(sync, new DeferredSyncs(sqs, env.required("SYNC_DELAY_QUEUE_URL"), clock), connections, budget);
+            ConnectionAlerts alerts = env.optional("NOTIFICATION_QUEUE_URL")
+                    .map(url -> new ConnectionAlerts(connections, new ConnectionRecords(dynamo, table), new Notifications(sqs, url), clock))
+                    .orElse(null);
+            return new Wiring(sync, new DeferredSyncs(sqs, env.required("SYNC_DELAY_QUEUE_URL"), clock), connections, budget, alerts);
         }
     }
 
@@ -143,7 +156,9 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
                 case RECONNECT_NEEDED -> {
                     // Retrying cannot help until the tenant reconnects; reconnecting starts a full sync.
                     LOG.warn("tenant needs to reconnect", "tenantId", tenantId, "reason", e.getMessage(), "correlationId", correlationId);
-                    if (connections.get(tenantId).isPresent()) {
+                    if (alerts != null) {
+                        alerts.needsReconnect(tenantId, e.getMessage());
+                    } else if (connections.get(tenantId).isPresent()) {
                         connections.setStatus(tenantId, ConnectionStatus.NEEDS_RECONNECT,
                                 "Xero refused access to this organisation; an admin must reconnect it.", null);
                     }
@@ -151,11 +166,13 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
                 case TRANSIENT -> {
                     LOG.error("tenant sync failed; messages return to the queue", e, "tenantId", tenantId, "correlationId", correlationId);
                     failed.addAll(0, taken);
+                    notifySyncError(tenantId, e.getMessage());
                 }
             }
         } catch (RuntimeException e) {
             LOG.error("tenant sync failed unexpectedly; messages return to the queue", e, "tenantId", tenantId, "correlationId", correlationId);
             failed.addAll(0, taken);
+            notifySyncError(tenantId, "an unexpected " + e.getClass().getSimpleName());
         }
         return failures(failed);
     }
@@ -176,9 +193,24 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
         }
         if (initial) {
             sync.initialSyncStep(tenantId, correlationId);
+            if (alerts != null && connections.get(tenantId).map(c -> c.status() == ConnectionStatus.CONNECTED
+                    && c.initialSync() != null && c.initialSync().finishedAt() != null).orElse(false)) {
+                alerts.initialSyncComplete(tenantId);
+            }
         }
         if (reconcile) {
             sync.reconcile(tenantId, correlationId);
+        }
+    }
+
+    private void notifySyncError(String tenantId, String cause) {
+        if (alerts == null) {
+            return;
+        }
+        try {
+            alerts.syncError(tenantId, cause);
+        } catch (RuntimeException e) {
+            LOG.error("sync error notification failed", e, "tenantId", tenantId);
         }
     }
 
