@@ -1,6 +1,8 @@
 package dev.xerosync.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.common.AwsClients;
+import dev.xerosync.common.Environment;
 import dev.xerosync.common.Json;
 import java.io.IOException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -18,6 +20,16 @@ public record AppSecrets(String clientSecret, String webhookKey, String adminApi
         String state = secrets.getSecretValue(r -> r.secretId(stateSecretId)).secretString();
         return new AppSecrets(required(app, "clientSecret", appSecretId), required(app, "webhookKey", appSecretId),
                 required(app, "adminApiKey", appSecretId), required(app, "notificationSigningKey", appSecretId), state);
+    }
+
+    /**
+     * One field of the app secret, for functions that need only that (the webhook key, the client secret).
+     * Without APP_SECRET_ID the plain variable is used, as in unit tests and sam local invoke.
+     */
+    public static String field(Environment env, String field, String fallbackVariable) {
+        return env.optional("APP_SECRET_ID")
+                .map(id -> required(json(AwsClients.secretsManager(env).getSecretValue(r -> r.secretId(id)).secretString(), id), field, id))
+                .orElseGet(() -> env.required(fallbackVariable));
     }
 
     private static JsonNode json(String value, String id) {

@@ -8,6 +8,7 @@ import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.connect.AccessTokens;
+import dev.xerosync.connect.AppSecrets;
 import dev.xerosync.connect.ConnectionAlerts;
 import dev.xerosync.connect.ConnectionRecords;
 import dev.xerosync.connect.Notifications;
@@ -83,7 +84,7 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
             var tokens = new AccessTokens(
                     new TokenVault(AwsClients.secretsManager(env), env.get("CONNECTION_SECRET_PREFIX", TokenVault.DEFAULT_PREFIX)),
                     new XeroIdentity(http, URI.create(env.required("XERO_IDENTITY_BASE_URL")),
-                            env.required("XERO_CLIENT_ID"), env.required("XERO_CLIENT_SECRET"), clock),
+                            env.required("XERO_CLIENT_ID"), AppSecrets.field(env, "clientSecret", "XERO_CLIENT_SECRET"), clock),
                     new RefreshLease(dynamo, table, clock), clock);
             var budget = new TenantRateBudget(dynamo, table, clock, new TenantRateBudget.Limits(
                     env.getInt("XERO_MINUTE_CALL_LIMIT", 60), env.getInt("XERO_DAILY_CALL_LIMIT", 5000), env.getInt("XERO_APP_MINUTE_CALL_LIMIT", 10_000)));

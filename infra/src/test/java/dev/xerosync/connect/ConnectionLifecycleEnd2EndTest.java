@@ -324,6 +324,38 @@ class ConnectionLifecycleEnd2EndTest {
         assertThat(send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, Map.of(), null).statusCode()).isEqualTo(200);
     }
 
+    // ---- the sample events of events/ ----
+
+    @Test
+    @Order(9)
+    void theSampleEventsGetTheAnswersEventsReadmePromises() throws Exception {
+        assertThat(invoke("ConnectFunction", "connect-start-unauthenticated.json").getStatusCode()).isEqualTo(401);
+        var wrongKey = invoke("ConnectFunction", "connect-start.json");
+        assertThat(wrongKey.getStatusCode()).as("the sample key is not this stack's key").isEqualTo(401);
+        assertThat(wrongKey.getBody()).contains("does not match");
+        var tampered = invoke("ConnectCallbackFunction", "connect-callback-tampered-state.json");
+        assertThat(tampered.getStatusCode()).isEqualTo(400);
+        assertThat(tampered.getHeaders()).containsEntry("Content-Type", "application/problem+json");
+        assertThat(tampered.getBody()).contains("altered");
+        assertThat(invoke("ConnectCallbackFunction", "connect-callback-denied.json").getBody()).contains("not allowed");
+        assertThat(invoke("ConnectCallbackFunction", "connect-select.json").getStatusCode()).isEqualTo(400);
+        assertThat(invoke("ConnectionStatusFunction", "connect-status.json").getStatusCode()).isEqualTo(401);
+        assertThat(invoke("DisconnectFunction", "connect-disconnect.json").getStatusCode()).isEqualTo(401);
+
+        var schedule = com.amazonaws.services.lambda.runtime.tests.EventLoader.loadScheduledEvent("events/connect-token-refresh-schedule.json");
+        assertThat(((TokenRefreshHandler) stack.handler("TokenRefreshFunction")).handleRequest(schedule, null)).containsKeys("checked", "refreshed");
+        var batch = com.amazonaws.services.lambda.runtime.tests.EventLoader.loadSQSEvent("events/connect-notification-batch.json");
+        assertThat(((NotificationHandler) stack.handler("NotificationFunction")).handleRequest(batch, null).getBatchItemFailures()).isEmpty();
+        receiver.await(n -> "0b8f7d0e-4a7e-4e3b-9a55-3f0c2d1e9b11".equals(n.path("id").asText()), WAIT);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent invoke(String function, String event) {
+        var handler = (com.amazonaws.services.lambda.runtime.RequestHandler<com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent,
+                com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent>) stack.handler(function);
+        return handler.handleRequest(com.amazonaws.services.lambda.runtime.tests.EventLoader.loadApiGatewayRestEvent("events/" + event), null);
+    }
+
     // ---- nothing leaked ----
 
     @Test
@@ -438,7 +470,7 @@ class ConnectionLifecycleEnd2EndTest {
     }
 
     private static String clientSecret() {
-        return stack.environment("SyncWorkerFunction").required("XERO_CLIENT_SECRET");
+        return AppSecrets.field(stack.environment("SyncWorkerFunction"), "clientSecret", "XERO_CLIENT_SECRET");
     }
 
     private static String render(AttributeValue v) {
