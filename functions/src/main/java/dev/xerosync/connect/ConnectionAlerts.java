@@ -90,6 +90,10 @@ public final class ConnectionAlerts {
     }
 
     static String reconnectReason(String org, String cause) {
+        return why(org, cause) + " Syncing is paused until an admin reconnects it.";
+    }
+
+    private static String why(String org, String cause) {
         if (cause.contains("unused for")) {
             return "The Xero connection to " + org + " expired: Xero ends a connection whose tokens go unused for 60 days.";
         }
