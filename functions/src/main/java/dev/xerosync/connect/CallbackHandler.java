@@ -128,7 +128,7 @@ public final class CallbackHandler implements RequestHandler<APIGatewayProxyRequ
         w.flows().awaitChoice(flowId, grant.email(), choices);
         LOG.info("connect flow awaits a choice", "flowId", flowId, "organisations", choices.size());
         String choiceToken = w.state().issue(flowId, "choose", w.clock().instant().plus(ConnectState.TTL));
-        String action = Requests.baseUrl(request) + "/connect/select";
+        String action = w.baseUrl(request) + "/connect/select";
         if (Requests.wantsJson(request)) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("choose", choices.stream().map(c -> Map.of("tenantId", c.tenantId(), "organisationName", c.tenantName())).toList());
@@ -177,7 +177,7 @@ public final class CallbackHandler implements RequestHandler<APIGatewayProxyRequ
         w.vault().write(org.tenantId(), tokens);
         w.tokens().forget(org.tenantId());
         sync.startInitialSync(org.tenantId(), correlationId);
-        String baseUrl = Requests.baseUrl(request);
+        String baseUrl = w.baseUrl(request);
         w.records().recordConnected(org.tenantId(), flow.saasTenantId(), org.tenantName(), email, org.connectionId(), baseUrl, now);
         releaseUnchosen(tokens.accessToken(), notChosen);
         ConnectionRecords.Link link = w.records().link(org.tenantId()).orElseThrow();

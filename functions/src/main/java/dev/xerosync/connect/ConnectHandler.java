@@ -41,6 +41,7 @@ public final class ConnectHandler implements RequestHandler<APIGatewayProxyReque
     private final String clientId;
     private final String scope;
     private final Clock clock;
+    private final java.util.function.Function<APIGatewayProxyRequestEvent, String> baseUrl;
     private final SecureRandom random = new SecureRandom();
 
     public ConnectHandler() {
@@ -53,11 +54,13 @@ public final class ConnectHandler implements RequestHandler<APIGatewayProxyReque
 
     private ConnectHandler(ConnectWiring w) {
         this(w.admin(), w.flows(), w.state(), w.records(), URI.create(w.env().required("XERO_LOGIN_BASE_URL")),
-                w.env().required("XERO_CLIENT_ID"), scope(w.env().get("XERO_SCOPES", "granular")), w.clock());
+                w.env().required("XERO_CLIENT_ID"), scope(w.env().get("XERO_SCOPES", "granular")), w.clock(), w::baseUrl);
     }
 
     public ConnectHandler(AdminAuth admin, ConnectFlows flows, ConnectState state, ConnectionRecords records, URI loginBase,
-                          String clientId, String scope, Clock clock) {
+                          String clientId, String scope, Clock clock,
+                          java.util.function.Function<APIGatewayProxyRequestEvent, String> baseUrl) {
+        this.baseUrl = baseUrl;
         this.admin = admin;
         this.flows = flows;
         this.state = state;
@@ -107,7 +110,7 @@ public final class ConnectHandler implements RequestHandler<APIGatewayProxyReque
         random.nextBytes(id);
         String flowId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
         Instant expires = clock.instant().plus(ConnectState.TTL);
-        String redirectUri = Requests.baseUrl(request) + "/connect/callback";
+        String redirectUri = baseUrl.apply(request) + "/connect/callback";
         flows.start(flowId, saasTenantId, who.who(), redirectUri, expires);
         String url = loginBase.resolve("/identity/connect/authorize") + "?response_type=code"
                 + "&client_id=" + enc(clientId)

@@ -23,6 +23,12 @@ public record ConnectWiring(Environment env, Clock clock, HttpClient http, Dynam
 
     public static final String PENDING_PREFIX = "xero-sync/connect-flows/";
 
+    /** This API's public base URL: PUBLIC_API_URL (a custom domain) if set, else as the request reached it. */
+    public String baseUrl(com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent request) {
+        return env.optional("PUBLIC_API_URL").map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u)
+                .orElseGet(() -> Requests.baseUrl(request));
+    }
+
     public static ConnectWiring of(Environment env) {
         Clock clock = Clock.systemUTC();
         HttpClient http = XeroApi.defaultHttpClient();

@@ -324,6 +324,21 @@ class ConnectionLifecycleEnd2EndTest {
         assertThat(send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, Map.of(), null).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    @Order(10)
+    void aSyncStepStillInFlightWhenTheAdminDisconnectsCannotUndoTheDisconnect() throws Exception {
+        SimOrganisation org = stack.xero().createOrganisation("Busy Books Ltd");
+        connect("iota", org, "ivy@iota.test");
+        awaitStatus("iota", org.tenantId(), s -> "CONNECTED".equals(s.path("status").asText()));
+        var connections = stack.workerWiring().connections();
+        var checkpoint = connections.get(org.tenantId()).orElseThrow().initialSync();
+        json(send("DELETE", "/saas-tenants/iota/connections/" + org.tenantId(), Map.of("x-admin-key", adminKey), null), 200);
+
+        // What a worker that read the connection before the disconnect writes when its page is done.
+        assertThat(connections.saveInitialSync(org.tenantId(), checkpoint, dev.xerosync.store.ConnectionStatus.SYNCING)).isFalse();
+        assertThat(json(status("iota", org.tenantId()), 200).path("status").asText()).isEqualTo("DISCONNECTED");
+    }
+
     // ---- the sample events of events/ ----
 
     @Test
