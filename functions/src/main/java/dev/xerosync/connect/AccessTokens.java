@@ -151,7 +151,7 @@ public final class AccessTokens {
 
     private ConnectionTokens read(String tenantId) throws TokenRefreshException {
         return vault.read(tenantId).orElseThrow(() ->
-                new TokenRefreshException("not_connected", "tenant " + tenantId + " has no stored connection"));
+                new TokenRefreshException("not_connected", "no stored connection (its token secret is missing)"));
     }
 
     /** Waiting for the lease holder: short, jittered, growing pauses, so 20 waiters do not poll in step. */

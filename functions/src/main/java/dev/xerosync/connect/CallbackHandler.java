@@ -176,9 +176,10 @@ public final class CallbackHandler implements RequestHandler<APIGatewayProxyRequ
         Instant now = w.clock().instant();
         w.vault().write(org.tenantId(), tokens);
         w.tokens().forget(org.tenantId());
-        sync.startInitialSync(org.tenantId(), correlationId);
         String baseUrl = w.baseUrl(request);
+        // Recorded before the sync starts, so the sync's notifications find who owns the connection.
         w.records().recordConnected(org.tenantId(), flow.saasTenantId(), org.tenantName(), email, org.connectionId(), baseUrl, now);
+        sync.startInitialSync(org.tenantId(), correlationId);
         releaseUnchosen(tokens.accessToken(), notChosen);
         ConnectionRecords.Link link = w.records().link(org.tenantId()).orElseThrow();
         w.alerts().connected(link);

@@ -42,7 +42,10 @@ public final class ConnectionRecords {
                 str(i, "apiBaseUrl"), instant(i, "disconnectedAt"), str(i, "disconnectedBy")));
     }
 
-    /** Records a (re)connection; clears whatever an earlier failure or disconnect left behind. */
+    /**
+     * Records a (re)connection; clears whatever an earlier failure or disconnect left behind. A new
+     * connection item starts PENDING, so it is readable before the initial sync registers it.
+     */
     public void recordConnected(String tenantId, String saasTenantId, String organisationName, String connectedBy,
                                 String xeroConnectionId, String apiBaseUrl, Instant at) {
         Map<String, AttributeValue> values = new HashMap<>();
@@ -52,11 +55,14 @@ public final class ConnectionRecords {
         values.put(":conn", s(xeroConnectionId));
         values.put(":base", s(apiBaseUrl));
         values.put(":at", s(at.toString()));
+        values.put(":tenant", s(tenantId));
+        values.put(":pending", s("PENDING"));
         dynamo.transactWriteItems(t -> t.transactItems(
                 w -> w.update(u -> u.tableName(table).key(connectionKey(tenantId))
-                        .updateExpression("SET saasTenantId = :saas, organisationName = :org, connectedBy = :by, xeroConnectionId = :conn, "
+                        .updateExpression("SET tenantId = :tenant, #status = if_not_exists(#status, :pending), saasTenantId = :saas, organisationName = :org, connectedBy = :by, xeroConnectionId = :conn, "
                                 + "apiBaseUrl = :base, connectedAt = :at REMOVE statusAction, actionUrl, disconnectedAt, disconnectedBy, "
                                 + "syncErrorNotifiedAt, initialSyncNotifiedAt, reconnectNotifiedAt")
+                        .expressionAttributeNames(Map.of("#status", "status"))
                         .expressionAttributeValues(values)),
                 w -> w.put(p -> p.tableName(table).item(Map.of(
                         "pk", s("SAAS#" + saasTenantId), "sk", s("CONN#" + tenantId),

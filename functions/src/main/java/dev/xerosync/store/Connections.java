@@ -39,7 +39,8 @@ public final class Connections {
         values.put(":tenant", s(tenantId));
         values.put(":status", s(ConnectionStatus.PENDING.name()));
         update(tenantId, "SET tenantId = :tenant, #status = :status, " + set
-                + " REMOVE statusReason, rateLimitedUntil, invoicesSince, paymentsSince, contactsSince, lastReconciledAt", values, ConnectionStatus.PENDING);
+                + " REMOVE statusReason, rateLimitedUntil, invoicesSince, paymentsSince, contactsSince, lastReconciledAt,"
+                + " recentQueryableAt, initialFinishedAt", values, ConnectionStatus.PENDING);
     }
 
     /**

@@ -339,6 +339,26 @@ class ConnectionLifecycleEnd2EndTest {
         assertThat(json(status("iota", org.tenantId()), 200).path("status").asText()).isEqualTo("DISCONNECTED");
     }
 
+    @Test
+    @Order(11)
+    void aSyncThatKeepsFailingNotifiesASyncErrorOnce() throws Exception {
+        SimOrganisation org = stack.xero().createOrganisation("Flaky Feeds Ltd");
+        setNotificationUrl("kappa", "/kappa");
+        connect("kappa", org, "kim@kappa.test");
+        awaitStatus("kappa", org.tenantId(), s -> "CONNECTED".equals(s.path("status").asText()));
+        try {
+            stack.xero().faults().serverErrors(1.0);
+            org.createContact("Written while Xero answers 500");
+            var note = receiver.await(n -> "sync.error".equals(n.path("type").asText()) && org.tenantId().equals(n.path("tenantId").asText()), WAIT);
+            assertThat(note.json().path("reason").asText()).contains("Flaky Feeds Ltd", "retried automatically");
+        } finally {
+            stack.xero().faults().clear();
+        }
+        Thread.sleep(3000);
+        assertThat(receiver.all()).filteredOn(r -> "sync.error".equals(r.json().path("type").asText())
+                && org.tenantId().equals(r.json().path("tenantId").asText())).as("at most one an hour").hasSize(1);
+    }
+
     // ---- the sample events of events/ ----
 
     @Test
