@@ -45,6 +45,15 @@ public final class TokenVault {
         }
     }
 
+    /** Deletes the secret at once (no recovery window), so that reconnecting can create it again straight away. */
+    public void delete(String tenantId) {
+        try {
+            secrets.deleteSecret(r -> r.secretId(secretName(tenantId)).forceDeleteWithoutRecovery(true));
+        } catch (ResourceNotFoundException e) {
+            // already gone
+        }
+    }
+
     private static String serialise(ConnectionTokens t) {
         ObjectNode n = Json.MAPPER.createObjectNode()
                 .put("accessToken", t.accessToken())

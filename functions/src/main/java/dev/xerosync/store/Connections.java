@@ -11,6 +11,7 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Connection items ({@code T#tenant / CONNECTION}), the organisation facts the views need
@@ -38,14 +39,29 @@ public final class Connections {
         values.put(":tenant", s(tenantId));
         values.put(":status", s(ConnectionStatus.PENDING.name()));
         update(tenantId, "SET tenantId = :tenant, #status = :status, " + set
-                + " REMOVE statusReason, rateLimitedUntil, invoicesSince, paymentsSince, contactsSince, lastReconciledAt", values, ConnectionStatus.PENDING);
+                + " REMOVE statusReason, rateLimitedUntil, invoicesSince, paymentsSince, contactsSince, lastReconciledAt,"
+                + " recentQueryableAt, initialFinishedAt", values, ConnectionStatus.PENDING);
     }
 
-    public void saveInitialSync(String tenantId, Connection.InitialSync initial, ConnectionStatus status) {
+    /**
+     * Saves a step of the initial sync, unless the connection was disconnected meanwhile: a step that was
+     * in flight during a disconnect must not bring the connection back to SYNCING or CONNECTED.
+     * Returns false when it was disconnected.
+     */
+    public boolean saveInitialSync(String tenantId, Connection.InitialSync initial, ConnectionStatus status) {
         Map<String, AttributeValue> values = new HashMap<>();
         String set = initialSyncAssignments(initial, values);
         values.put(":status", s(status.name()));
-        update(tenantId, "SET #status = :status, " + set, values, status);
+        values.put(":disconnected", s(ConnectionStatus.DISCONNECTED.name()));
+        try {
+            update(tenantId, "SET #status = :status, " + set, values, status, "#status <> :disconnected");
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (e.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     public void setStatus(String tenantId, ConnectionStatus status, String reason, Instant rateLimitedUntil) {
@@ -112,9 +128,14 @@ public final class Connections {
 
     /** The connection item and its registry entry change together, so the registry's status is never stale. */
     private void update(String tenantId, String expression, Map<String, AttributeValue> values, ConnectionStatus status) {
+        update(tenantId, expression, values, status, null);
+    }
+
+    private void update(String tenantId, String expression, Map<String, AttributeValue> values, ConnectionStatus status, String condition) {
         dynamo.transactWriteItems(r -> r.transactItems(
                 t -> t.update(u -> u.tableName(table).key(key(tenantPk(tenantId), "CONNECTION"))
                         .updateExpression(expression)
+                        .conditionExpression(condition)
                         .expressionAttributeNames(Map.of("#status", "status"))
                         .expressionAttributeValues(values)),
                 t -> t.put(p -> p.tableName(table).item(Map.of(

@@ -10,6 +10,11 @@ import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
 import dev.xerosync.common.Priming;
 import dev.xerosync.connect.AccessTokens;
+import dev.xerosync.connect.AppSecrets;
+import dev.xerosync.connect.ConnectionAlerts;
+import dev.xerosync.connect.ConnectionRecords;
+import dev.xerosync.connect.Notifications;
+import dev.xerosync.connect.RefreshLease;
 import dev.xerosync.connect.TokenVault;
 import dev.xerosync.connect.XeroIdentity;
 import dev.xerosync.store.ConnectionStatus;
@@ -45,6 +50,8 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
     private final TenantSync sync;
     private final DeferredSyncs deferred;
     private final Connections connections;
+    /** Reasons, corrective actions and notifications for connection trouble; null leaves them out. */
+    private final ConnectionAlerts alerts;
 
     public SyncWorkerHandler() {
         this(Environment.process());
@@ -68,17 +75,22 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
     }
 
     public SyncWorkerHandler(Wiring w) {
-        this(w.sync(), w.deferred(), w.connections());
+        this(w.sync(), w.deferred(), w.connections(), w.alerts());
     }
 
     public SyncWorkerHandler(TenantSync sync, DeferredSyncs deferred, Connections connections) {
+        this(sync, deferred, connections, null);
+    }
+
+    public SyncWorkerHandler(TenantSync sync, DeferredSyncs deferred, Connections connections, ConnectionAlerts alerts) {
         this.sync = sync;
         this.deferred = deferred;
         this.connections = connections;
+        this.alerts = alerts;
     }
 
     /** The worker's collaborators, built once per container from its environment. */
-    public record Wiring(TenantSync sync, DeferredSyncs deferred, Connections connections, TenantRateBudget budget) {
+    public record Wiring(TenantSync sync, DeferredSyncs deferred, Connections connections, TenantRateBudget budget, ConnectionAlerts alerts) {
         public static Wiring of(Environment env) {
             return of(env, AwsClients.dynamoDb(env), AwsClients.sqs(env), AwsClients.secretsManager(env));
         }
@@ -91,15 +103,18 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
             var tokens = new AccessTokens(
                     new TokenVault(secrets, env.get("CONNECTION_SECRET_PREFIX", TokenVault.DEFAULT_PREFIX)),
                     new XeroIdentity(http, URI.create(env.required("XERO_IDENTITY_BASE_URL")),
-                            env.required("XERO_CLIENT_ID"), env.required("XERO_CLIENT_SECRET"), clock),
-                    clock);
+                            env.required("XERO_CLIENT_ID"), AppSecrets.field(env, "clientSecret", "XERO_CLIENT_SECRET"), clock),
+                    new RefreshLease(dynamo, table, clock), clock);
             var budget = new TenantRateBudget(dynamo, table, clock, new TenantRateBudget.Limits(
                     env.getInt("XERO_MINUTE_CALL_LIMIT", 60), env.getInt("XERO_DAILY_CALL_LIMIT", 5000), env.getInt("XERO_APP_MINUTE_CALL_LIMIT", 10_000)));
             var connections = new Connections(dynamo, table);
             var sync = new TenantSync(new XeroApi(http, URI.create(env.required("XERO_API_BASE_URL")), budget), tokens,
                     new InvoiceStore(dynamo, table, clock), new ContactStore(dynamo, table), connections,
                     new SyncQueue(sqs, env.required("SYNC_QUEUE_URL")), clock);
-            return new Wiring(sync, new DeferredSyncs(sqs, env.required("SYNC_DELAY_QUEUE_URL"), clock), connections, budget);
+            ConnectionAlerts alerts = env.optional("NOTIFICATION_QUEUE_URL")
+                    .map(url -> new ConnectionAlerts(connections, new ConnectionRecords(dynamo, table), new Notifications(sqs, url), clock))
+                    .orElse(null);
+            return new Wiring(sync, new DeferredSyncs(sqs, env.required("SYNC_DELAY_QUEUE_URL"), clock), connections, budget, alerts);
         }
     }
 
@@ -170,7 +185,9 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
                 case RECONNECT_NEEDED -> {
                     // Retrying cannot help until the tenant reconnects; reconnecting starts a full sync.
                     LOG.warn("tenant needs to reconnect", "tenantId", tenantId, "reason", e.getMessage(), "correlationId", correlationId);
-                    if (connections.get(tenantId).isPresent()) {
+                    if (alerts != null) {
+                        alerts.needsReconnect(tenantId, e.getMessage());
+                    } else if (connections.get(tenantId).isPresent()) {
                         connections.setStatus(tenantId, ConnectionStatus.NEEDS_RECONNECT,
                                 "Xero refused access to this organisation; an admin must reconnect it.", null);
                     }
@@ -178,11 +195,13 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
                 case TRANSIENT -> {
                     LOG.error("tenant sync failed; messages return to the queue", e, "tenantId", tenantId, "correlationId", correlationId);
                     failed.addAll(0, taken);
+                    notifySyncError(tenantId, e.getMessage());
                 }
             }
         } catch (RuntimeException e) {
             LOG.error("tenant sync failed unexpectedly; messages return to the queue", e, "tenantId", tenantId, "correlationId", correlationId);
             failed.addAll(0, taken);
+            notifySyncError(tenantId, "an unexpected " + e.getClass().getSimpleName());
         }
         return failures(failed);
     }
@@ -203,6 +222,10 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
         }
         if (initial) {
             sync.initialSyncStep(tenantId, correlationId);
+            if (alerts != null && connections.get(tenantId).map(c -> c.status() == ConnectionStatus.CONNECTED
+                    && c.initialSync() != null && c.initialSync().finishedAt() != null).orElse(false)) {
+                alerts.initialSyncComplete(tenantId);
+            }
         }
         if (reconcile) {
             sync.reconcile(tenantId, correlationId);
@@ -214,6 +237,17 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
         done.stream().map(m -> m.getAttributes() == null ? null : m.getAttributes().get("SentTimestamp"))
                 .filter(java.util.Objects::nonNull).mapToLong(Long::parseLong).min()
                 .ifPresent(sent -> Metrics.milliseconds(Metrics.SYNC_LAG_MS, Math.max(0, System.currentTimeMillis() - sent)));
+    }
+
+    private void notifySyncError(String tenantId, String cause) {
+        if (alerts == null) {
+            return;
+        }
+        try {
+            alerts.syncError(tenantId, cause);
+        } catch (RuntimeException e) {
+            LOG.error("sync error notification failed", e, "tenantId", tenantId);
+        }
     }
 
     private static List<SQSBatchResponse.BatchItemFailure> failures(List<SQSEvent.SQSMessage> failed) {

@@ -10,6 +10,7 @@ import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
 import dev.xerosync.common.Priming;
+import dev.xerosync.connect.AppSecrets;
 import dev.xerosync.sync.SyncQueue;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -32,7 +33,7 @@ public final class WebhookHandler implements RequestHandler<APIGatewayProxyReque
     }
 
     public WebhookHandler(Environment env) {
-        this(new WebhookSignature(env.required("XERO_WEBHOOK_KEY")),
+        this(new WebhookSignature(AppSecrets.field(env, "webhookKey", "XERO_WEBHOOK_KEY")),
                 new SyncQueue(AwsClients.sqs(env), env.required("SYNC_QUEUE_URL")));
     }
 

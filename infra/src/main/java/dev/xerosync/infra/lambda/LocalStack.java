@@ -68,10 +68,15 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, Object> handlers;
     private final Map<String, Environment> environments;
     private final TokenVault vault;
+    private final String adminApiKey;
+    private final String notificationSigningKey;
     private SyncWorkerHandler.Wiring wiring;
 
     private LocalStack(LocalAws aws, XeroSimulator xero, ApiGatewayHost api, List<SqsEventSource> eventSources,
-                       ScheduleTicker ticker, Map<String, Object> handlers, Map<String, Environment> environments) {
+                       ScheduleTicker ticker, Map<String, Object> handlers, Map<String, Environment> environments,
+                       String adminApiKey, String notificationSigningKey) {
+        this.adminApiKey = adminApiKey;
+        this.notificationSigningKey = notificationSigningKey;
         this.aws = aws;
         this.xero = xero;
         this.api = api;
@@ -102,6 +107,10 @@ public final class LocalStack implements AutoCloseable {
                 parameters.put(p.getKey(), p.getValue().get("Default").asText());
             }
         });
+        String adminApiKey = System.getenv().getOrDefault("ADMIN_API_KEY", randomHex(32));
+        String notificationSigningKey = randomHex(32);
+        parameters.put("AdminApiKey", adminApiKey);
+        parameters.put("NotificationSigningKey", notificationSigningKey);
         parameters.putAll(Map.of(
                 "XeroClientId", CLIENT_ID,
                 "XeroClientSecret", clientSecret,
@@ -128,6 +137,17 @@ public final class LocalStack implements AutoCloseable {
             }
         });
         LocalIntrinsics intrinsics = new LocalIntrinsics(parameters, refs, attributes);
+        // Secrets the template defines are created in the stand-in, with their resolved or generated value.
+        template.tree().path("Resources").properties().forEach(resource -> {
+            if (!resource.getValue().path("Type").asText().equals("AWS::SecretsManager::Secret")) {
+                return;
+            }
+            var props = resource.getValue().path("Properties");
+            String name = props.has("Name") ? intrinsics.resolve(props.get("Name")) : resource.getKey();
+            String value = props.has("SecretString") ? intrinsics.resolve(props.get("SecretString")) : randomHex(32);
+            aws.secretsManager().createSecret(r -> r.name(name).secretString(value));
+            refs.put(resource.getKey(), name);
+        });
 
         SamApplication app = SamApplication.from(template.tree());
         Map<String, Object> handlers = new LinkedHashMap<>();
@@ -165,7 +185,7 @@ public final class LocalStack implements AutoCloseable {
         }
         ScheduleTicker ticker = new ScheduleTicker(schedules).start(options.scheduleSpeedUp());
         xero.webhookUrl(URI.create(api.baseUrl() + "/webhooks/xero"));
-        return new LocalStack(aws, xero, api, sources, ticker, handlers, environments);
+        return new LocalStack(aws, xero, api, sources, ticker, handlers, environments, adminApiKey, notificationSigningKey);
     }
 
     /**
@@ -185,6 +205,16 @@ public final class LocalStack implements AutoCloseable {
             wiring = SyncWorkerHandler.Wiring.of(environments.get("SyncWorkerFunction"));
         }
         return wiring;
+    }
+
+    /** The deployment's admin API key (ADMIN_API_KEY, or random per run): x-admin-key, and the key admin tokens are signed with. */
+    public String adminApiKey() {
+        return adminApiKey;
+    }
+
+    /** The key notifications are signed with, for a receiver to verify them. */
+    public String notificationSigningKey() {
+        return notificationSigningKey;
     }
 
     public URI apiUrl() {

@@ -217,6 +217,15 @@ public final class XeroSimulator implements AutoCloseable {
 
     public Faults faults() { return faults; }
 
+    /** Refresh-token grants the token endpoint received, refused ones included. */
+    public int tokenRefreshRequests() { return identity.refreshRequests(); }
+
+    /** Every token and code the identity service ever issued, for tests that prove none leaked. */
+    public java.util.Set<String> issuedTokenValues() { return identity.issuedValues(); }
+
+    /** Refresh-token grants refused with invalid_grant. */
+    public int tokenRefreshRefusals() { return identity.refreshRefusals(); }
+
     /** Accounting API calls received naming this tenant in xero-tenant-id (admitted or not). */
     public int callCount(String tenantId) { return gate.callCount(tenantId.toLowerCase(Locale.ROOT)); }
 

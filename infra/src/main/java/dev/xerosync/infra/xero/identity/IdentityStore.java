@@ -61,7 +61,8 @@ public final class IdentityStore {
     record Code(String code, String clientId, String redirectUri, String scope, List<String> tenantIds, String userId,
                 String codeChallenge, Instant expiresAt) {}
 
-    public record Issued(String accessToken, String refreshToken, Instant accessExpiresAt, String authEventId, String scope) {}
+    /** idToken is present when the scope asks for openid, as Xero's is; it carries the user's email with the email scope. */
+    public record Issued(String accessToken, String refreshToken, Instant accessExpiresAt, String authEventId, String scope, String idToken) {}
 
     public sealed interface Check {
         record Valid(AccessToken token) implements Check {}
@@ -79,6 +80,9 @@ public final class IdentityStore {
     private final Map<String, RefreshToken> refreshTokens = new ConcurrentHashMap<>();
     private final Map<String, Code> codes = new ConcurrentHashMap<>();
     private volatile String issuer = "https://identity.xero.com";
+    private final java.util.Set<String> issuedValues = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger refreshRequests = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger refreshRefusals = new java.util.concurrent.atomic.AtomicInteger();
 
     public IdentityStore(Clock clock) {
         this.clock = clock;
@@ -145,7 +149,26 @@ public final class IdentityStore {
             refresh = randomToken();
             refreshTokens.put(refresh, new RefreshToken(refresh, auth, authEventId, scope, now, null));
         }
-        return new Issued(access, refresh, exp, authEventId, scope);
+        String idToken = scope.contains("openid") ? idToken(auth, scope, now, exp) : null;
+        issuedValues.add(access);
+        if (refresh != null) issuedValues.add(refresh);
+        if (idToken != null) issuedValues.add(idToken);
+        return new Issued(access, refresh, exp, authEventId, scope, idToken);
+    }
+
+    /** The OpenID Connect id_token: who consented. A sim_user that looks like an email address is that user's email. */
+    private String idToken(Authorisation auth, String scope, Instant now, Instant exp) {
+        ObjectNode claims = XeroJson.object()
+                .put("nbf", now.getEpochSecond()).put("exp", exp.getEpochSecond()).put("iat", now.getEpochSecond())
+                .put("iss", issuer).put("aud", auth.clientId).put("sub", auth.userId).put("xero_userid", auth.userId)
+                .put("auth_time", now.getEpochSecond());
+        if (scope.contains("email")) {
+            claims.put("email", auth.userId.contains("@") ? auth.userId : auth.userId + "@users.xero-sim.test");
+        }
+        if (scope.contains("profile")) {
+            claims.put("given_name", "Sim").put("family_name", "User").put("preferred_username", auth.userId);
+        }
+        return sign(XeroJson.object().put("alg", "HS256").put("typ", "JWT"), claims);
     }
 
     /** Access tokens are JWT-shaped like Xero's, so clients that read exp or authentication_event_id work. */
@@ -158,6 +181,10 @@ public final class IdentityStore {
                 .put("global_session_id", UUID.randomUUID().toString()).put("jti", UUID.randomUUID().toString())
                 .put("authentication_event_id", authEventId);
         claims.putArray("scope").addAll(java.util.Arrays.stream(scope.split(" ")).map(XeroJson.MAPPER.getNodeFactory()::textNode).toList());
+        return sign(header, claims);
+    }
+
+    private String sign(ObjectNode header, ObjectNode claims) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String unsigned = b64.encodeToString(header.toString().getBytes(StandardCharsets.UTF_8)) + "."
                 + b64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
@@ -188,6 +215,7 @@ public final class IdentityStore {
     public String issueCode(String clientId, String redirectUri, String scope, List<String> tenantIds, String userId,
                             String codeChallenge) {
         String code = randomToken();
+        issuedValues.add(code);
         codes.put(code, new Code(code, clientId, redirectUri, scope == null ? DEFAULT_SCOPE : scope, List.copyOf(tenantIds),
                 userId, codeChallenge, clock.instant().plus(CODE_TTL)));
         return code;
@@ -221,6 +249,21 @@ public final class IdentityStore {
      * client that crashed before saving the new one can retry), then fails; unused tokens lapse after 60 days.
      */
     public synchronized Optional<Issued> refresh(String clientId, String token) {
+        refreshRequests.incrementAndGet();
+        Optional<Issued> issued = rotate(clientId, token);
+        if (issued.isEmpty()) refreshRefusals.incrementAndGet();
+        return issued;
+    }
+
+    /** Refresh-token grants received, and how many were refused with invalid_grant: races show up here. */
+    public int refreshRequests() { return refreshRequests.get(); }
+
+    public int refreshRefusals() { return refreshRefusals.get(); }
+
+    /** Every access token, refresh token, id_token and code ever issued: what a leak test looks for. */
+    public java.util.Set<String> issuedValues() { return java.util.Set.copyOf(issuedValues); }
+
+    private Optional<Issued> rotate(String clientId, String token) {
         RefreshToken rt = token == null ? null : refreshTokens.get(token);
         Instant now = clock.instant();
         if (rt == null || !rt.authorisation().clientId.equals(clientId) || rt.authorisation().revoked) return Optional.empty();

@@ -63,6 +63,7 @@ public final class TokenHandler implements Route {
                 .put("token_type", "Bearer");
         if (t.refreshToken() != null) body.put("refresh_token", t.refreshToken());
         body.put("scope", t.scope());
+        if (t.idToken() != null) body.put("id_token", t.idToken());
         return SimResponse.json(200, body).header("Cache-Control", "no-store").header("Pragma", "no-cache");
     }
 }
