@@ -67,8 +67,14 @@ public final class Demo {
         String base = stack.apiUrl() + "/tenants/" + org.tenantId();
         System.out.println("\nTry:");
         System.out.println("  export XS_KEY=" + apiKey);
-        System.out.println("  curl -s -H \"x-api-key: $XS_KEY\" '" + base + "/contacts/" + acme + "/invoices?limit=10'");
-        System.out.println("  curl -s -H \"x-api-key: $XS_KEY\" '" + base + "/invoices/" + open + "'");
+        String curl = "  curl -s -H \"x-api-key: $XS_KEY\" '" + base;
+        System.out.println(curl + "/contacts/" + acme + "/invoices?limit=10'                 # open (default view)");
+        System.out.println(curl + "/contacts/" + acme + "/invoices?view=overdue'");
+        System.out.println(curl + "/contacts/" + acme + "/invoices?view=all&number=INV-00'   # search by number prefix");
+        System.out.println(curl + "/contacts/" + acme + "/totals'                            # paid and unpaid, with counts");
+        System.out.println(curl + "/contacts/" + acme + "/aging'");
+        System.out.println(curl + "/aging'                                                   # the whole organisation");
+        System.out.println(curl + "/invoices/" + open + "'                                   # instalments and credits");
 
         System.out.println("\nChanges in the simulated Xero, and when the query API shows them:");
         URI acmeInvoices = URI.create(base + "/contacts/" + acme + "/invoices?limit=50");
