@@ -432,11 +432,15 @@ public final class SyncBenchmark {
                 touched.get(t.org.tenantId()).add(id);
             }
             double madeIn = seconds(start);
-            double converged = 0;
-            for (Tenant t : ts) {
-                converged = Math.max(converged, b.awaitFinalState(t.org.tenantId(), t.org, touched.get(t.org.tenantId()), start,
+            // The other tenants first: their time shows whether the hot tenant held them up.
+            double cold = 0;
+            for (Tenant t : ts.subList(1, tenants)) {
+                cold = Math.max(cold, b.awaitFinalState(t.org.tenantId(), t.org, touched.get(t.org.tenantId()), start,
                         Duration.ofMinutes(15)));
             }
+            Tenant hot = ts.get(0);
+            double converged = Math.max(cold, b.awaitFinalState(hot.org.tenantId(), hot.org, touched.get(hot.org.tenantId()), start,
+                    Duration.ofMinutes(15)));
             int convergedTenants = 0;
             List<String> firstDiffs = new ArrayList<>();
             for (Tenant t : ts) {
@@ -451,6 +455,7 @@ public final class SyncBenchmark {
                     changes, tenants, (changes + 1) / 2, madeIn);
             out.println("storm-429s: " + (b.stack.xero().tooManyRequests(LocalStack.CLIENT_ID) - tooManyBefore) + " responses");
             printLimits(b, ts.stream().map(t -> t.org.tenantId()).toList(), "storm");
+            out.printf("# storm: the %d other tenants were all in their final state %.1f s after the first change%n", tenants - 1, cold);
             out.printf("storm-converged-s: %.1f s%n", converged);
             out.println("storm-tenants-converged: " + convergedTenants + "/" + tenants + " tenants");
             firstDiffs.forEach(d -> out.println("# difference: " + d));
