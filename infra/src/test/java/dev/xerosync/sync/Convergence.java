@@ -17,10 +17,10 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /** Compares what DynamoDB holds with the simulator's truth, field by field, and lists every difference. */
-final class Convergence {
+public final class Convergence {
     private Convergence() {}
 
-    static List<String> differences(SimOrganisation org, InvoiceStore store) {
+    public static List<String> differences(SimOrganisation org, InvoiceStore store) {
         List<String> diffs = new ArrayList<>();
         String tenant = org.tenantId();
         Map<String, BigDecimal[]> expectedTotals = new HashMap<>();

@@ -229,6 +229,12 @@ public final class XeroSimulator implements AutoCloseable {
     /** Accounting API calls received naming this tenant in xero-tenant-id (admitted or not). */
     public int callCount(String tenantId) { return gate.callCount(tenantId.toLowerCase(Locale.ROOT)); }
 
+    /** 429 responses the accounting API sent to this app. */
+    public int tooManyRequests(String clientId) { return gate.tooManyRequests(clientId); }
+
+    /** Most calls this app had in flight for the tenant at once, and most it asked for in any rolling minute. */
+    public RateLimiter.Peaks peaks(String clientId, String tenantId) { return limiter.peaks(clientId, tenantId.toLowerCase(Locale.ROOT)); }
+
     public void dailyCallLimit(int limit) { limiter.dailyLimit(limit); }
 
     @Override

@@ -66,6 +66,21 @@ class XeroSimulatorRateLimitTest {
     }
 
     @Test
+    void recordsPeaksAnd429sForBenchmarks() {
+        for (int i = 0; i < 30; i++) {
+            call();
+            clock.advance(Duration.ofSeconds(1));
+        }
+        for (int i = 0; i < 31; i++) call();
+        assertThat(sim.tooManyRequests("app")).isEqualTo(1);
+        assertThat(sim.peaks("app", org.tenantId())).isEqualTo(new dev.xerosync.infra.xero.ratelimit.RateLimiter.Peaks(1, 61));
+        clock.advance(Duration.ofSeconds(31));
+        call();
+        assertThat(sim.peaks("app", org.tenantId()).perMinute()).as("the first 30 calls rolled out").isEqualTo(61);
+        assertThat(sim.tooManyRequests("other")).isZero();
+    }
+
+    @Test
     void dailyLimitIsPerTenantAndConfigurable() {
         SimOrganisation other = sim.createOrganisation("Org Two");
         String otherToken = sim.grant("app", other.tenantId()).accessToken();
@@ -123,6 +138,7 @@ class XeroSimulatorRateLimitTest {
             assertThat(sixth.header("Retry-After")).isNotNull();
             for (Future<SimHttp.Resp> f : inFlight) assertThat(f.get().status()).isEqualTo(200);
         }
+        assertThat(sim.peaks("app", org.tenantId()).inFlight()).isEqualTo(5);
         sim.faults().clear();
         assertThat(call().status()).isEqualTo(200);
     }

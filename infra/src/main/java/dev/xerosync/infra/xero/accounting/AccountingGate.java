@@ -34,6 +34,7 @@ public final class AccountingGate {
     private final Function<String, Ledger> ledgers;
     private final RateLimiter limiter;
     private final Map<String, AtomicInteger> callCounts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> tooManyRequests = new ConcurrentHashMap<>();
     private volatile Interceptor interceptor = (t, c) -> null;
 
     public AccountingGate(IdentityStore identity, Function<String, Ledger> ledgers, RateLimiter limiter) {
@@ -47,6 +48,17 @@ public final class AccountingGate {
     public int callCount(String tenantId) {
         AtomicInteger n = callCounts.get(tenantId);
         return n == null ? 0 : n.get();
+    }
+
+    /** 429 responses sent to this app, whether from the limits or from fault injection. */
+    public int tooManyRequests(String clientId) {
+        AtomicInteger n = tooManyRequests.get(clientId);
+        return n == null ? 0 : n.get();
+    }
+
+    private SimResponse counted(String clientId, SimResponse r) {
+        if (r.status() == 429) tooManyRequests.computeIfAbsent(clientId, k -> new AtomicInteger()).incrementAndGet();
+        return r;
     }
 
     public Route guard(AccountingOperation op) {
@@ -69,7 +81,7 @@ public final class AccountingGate {
                 SimResponse r = Problems.problem(429, "Too Many Requests", "TooManyRequests")
                         .header("X-Rate-Limit-Problem", adm.problem())
                         .header("Retry-After", Long.toString(adm.retryAfterSeconds()));
-                return correlate(limits(r, adm));
+                return correlate(limits(counted(clientId, r), adm));
             }
             try {
                 SimResponse r = interceptor.before(ledger.tenantId(), clientId);
@@ -81,7 +93,7 @@ public final class AccountingGate {
                         r = op.handle(new AccountingCall(req, ledger, clientId, name));
                     }
                 }
-                return correlate(limits(r, adm));
+                return correlate(limits(counted(clientId, r), adm));
             } finally {
                 limiter.release(clientId, ledger.tenantId());
             }

@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,7 +39,13 @@ public final class RateLimiter {
         final Window minute = new Window();
         final Window day = new Window();
         int inFlight;
+        // For benchmarks: what the app actually did, admitted or not.
+        int peakInFlight;
+        final List<Long> askedAtMs = new ArrayList<>();
     }
+
+    /** What one app did to one tenant: most calls in flight at once, most calls asked for in any rolling minute. */
+    public record Peaks(int inFlight, int perMinute) {}
 
     private final Clock clock;
     private volatile int dailyLimit;
@@ -55,6 +63,7 @@ public final class RateLimiter {
         Instant now = clock.instant();
         TenantState t = tenants.computeIfAbsent(clientId + "|" + tenantId, k -> new TenantState());
         Window app = apps.computeIfAbsent(clientId, k -> new Window());
+        t.askedAtMs.add(now.toEpochMilli());
         t.minute.trim(now, Duration.ofMinutes(1));
         t.day.trim(now, Duration.ofDays(1));
         app.trim(now, Duration.ofMinutes(1));
@@ -66,6 +75,7 @@ public final class RateLimiter {
         if (min <= 0) return new Admission(false, "minute", t.minute.secondsUntilSlot(now, Duration.ofMinutes(1)), 0, day, appMin);
         if (t.inFlight >= CONCURRENT) return new Admission(false, "concurrent", 1, min, day, appMin);
         t.inFlight++;
+        t.peakInFlight = Math.max(t.peakInFlight, t.inFlight);
         t.minute.hits.addLast(now);
         t.day.hits.addLast(now);
         app.hits.addLast(now);
@@ -82,6 +92,18 @@ public final class RateLimiter {
         app.trim(now, Duration.ofMinutes(1));
         return new Admission(true, null, 0, PER_MINUTE - t.minute.hits.size(), dailyLimit - t.day.hits.size(),
                 APP_PER_MINUTE - app.hits.size());
+    }
+
+    /** Peaks since the simulator started; the minute window rolls like Xero's (a call drops out 60 s later). */
+    public synchronized Peaks peaks(String clientId, String tenantId) {
+        TenantState t = tenants.get(clientId + "|" + tenantId);
+        if (t == null) return new Peaks(0, 0);
+        int perMinute = 0;
+        for (int first = 0, last = 0; last < t.askedAtMs.size(); last++) {
+            while (t.askedAtMs.get(last) - t.askedAtMs.get(first) >= 60_000) first++;
+            perMinute = Math.max(perMinute, last - first + 1);
+        }
+        return new Peaks(t.peakInFlight, perMinute);
     }
 
     public synchronized void release(String clientId, String tenantId) {
