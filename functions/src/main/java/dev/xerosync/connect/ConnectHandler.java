@@ -9,6 +9,7 @@ import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Priming;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,14 @@ public final class ConnectHandler implements RequestHandler<APIGatewayProxyReque
 
     public ConnectHandler() {
         this(Environment.process());
+        Priming.register(ConnectHandler.class, this::prime);
+    }
+
+    /** Refuses an unauthenticated request (no admin key: a 401, nothing written) and reads a profile that cannot exist, warming the DynamoDB client. */
+    public void prime() {
+        handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("GET").withPath("/saas-tenants/priming/connect")
+                .withPathParameters(Map.of("saasTenantId", "priming")).withHeaders(Map.of()), null);
+        records.notificationUrl("priming");
     }
 
     public ConnectHandler(Environment env) {

@@ -10,6 +10,7 @@ import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Priming;
 import dev.xerosync.store.Connection;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
@@ -31,6 +32,12 @@ public final class ConnectionStatusHandler implements RequestHandler<APIGatewayP
 
     public ConnectionStatusHandler() {
         this(Environment.process());
+        Priming.register(ConnectionStatusHandler.class, this::prime);
+    }
+
+    /** Builds the status of a connection that cannot exist: one DynamoDB read, nothing found. */
+    public void prime() {
+        status("priming", "00000000-0000-0000-0000-000000000000");
     }
 
     public ConnectionStatusHandler(Environment env) {

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Priming;
 import dev.xerosync.store.ConnectionStatus;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,14 @@ public final class DisconnectHandler implements RequestHandler<APIGatewayProxyRe
 
     public DisconnectHandler() {
         this(Environment.process());
+        Priming.register(DisconnectHandler.class, this::prime);
+    }
+
+    /** Refuses an unauthenticated request (a 401, nothing changed) and reads a connection that cannot exist. */
+    public void prime() {
+        handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("DELETE").withPath("/saas-tenants/priming/connections/" + "00000000-0000-0000-0000-000000000000")
+                .withPathParameters(Map.of("saasTenantId", "priming", "tenantId", "00000000-0000-0000-0000-000000000000")).withHeaders(Map.of()), null);
+        w.records().link("00000000-0000-0000-0000-000000000000");
     }
 
     public DisconnectHandler(Environment env) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Priming;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +34,13 @@ public final class NotificationHandler implements RequestHandler<SQSEvent, SQSBa
 
     public NotificationHandler() {
         this(Environment.process());
+        Priming.register(NotificationHandler.class, this::prime);
+    }
+
+    /** Reads the notification URL of a SaaS tenant that cannot exist and signs a sample; delivers nothing. */
+    public void prime() {
+        records.notificationUrl("priming");
+        signature.sign(0, "{}");
     }
 
     public NotificationHandler(Environment env) {

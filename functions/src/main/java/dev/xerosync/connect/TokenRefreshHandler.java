@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Priming;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
 import java.time.Clock;
@@ -31,6 +32,12 @@ public final class TokenRefreshHandler implements RequestHandler<ScheduledEvent,
 
     public TokenRefreshHandler() {
         this(Environment.process());
+        Priming.register(TokenRefreshHandler.class, this::prime);
+    }
+
+    /** Reads a connection that cannot exist: one DynamoDB read, no refresh, no lease. */
+    public void prime() {
+        connections.get("00000000-0000-0000-0000-000000000000");
     }
 
     public TokenRefreshHandler(Environment env) {

@@ -295,7 +295,10 @@ class ConnectionLifecycleEnd2EndTest {
         setNotificationUrl("theta", "/theta");
         connect("theta", org, "tom@theta.test");
         awaitStatus("theta", org.tenantId(), s -> "CONNECTED".equals(s.path("status").asText()));
-        assertThat(send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, apiKey(org.tenantId()), null).statusCode()).isEqualTo(200);
+        // The query API wants the tenant's API key (ApiKeyAdminFunction issues it); its lookup item outlives a purge.
+        Map<String, String> apiKey = Map.of("x-api-key", new dev.xerosync.store.ApiKeys(stack.aws().dynamoDb(),
+                stack.aws().resources().tableName("Table"), Clock.systemUTC()).create(org.tenantId(), "e2e").secret());
+        assertThat(send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, apiKey, null).statusCode()).isEqualTo(200);
         String refresh = vault().read(org.tenantId()).orElseThrow().refreshToken();
 
         String token = AdminAuth.mint(adminKey, "theta", "tom@theta.test", Instant.now().plusSeconds(600));
@@ -305,7 +308,7 @@ class ConnectionLifecycleEnd2EndTest {
         assertThat(result.path("tokenRevoked").asBoolean()).isTrue();
         assertThat(result.path("purgedItems").asInt()).isGreaterThan(0);
         assertThat(vault().read(org.tenantId())).as("the secret is deleted").isEmpty();
-        assertThat(send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, apiKey(org.tenantId()), null).statusCode()).as("purged").isEqualTo(404);
+        assertThat(send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, apiKey, null).statusCode()).as("purged").isEqualTo(404);
         HttpResponse<String> refreshAfter = HTTP.send(HttpRequest.newBuilder(URI.create(stack.xero().baseUrl() + "/connect/token"))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((LocalStack.CLIENT_ID + ":" + clientSecret()).getBytes()))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -321,7 +324,7 @@ class ConnectionLifecycleEnd2EndTest {
         // Reconnecting later resumes cleanly: a fresh initial sync brings the data back.
         connect("theta", org, "tom@theta.test");
         awaitStatus("theta", org.tenantId(), s -> "CONNECTED".equals(s.path("status").asText()));
-        assertThat(send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, apiKey(org.tenantId()), null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, apiKey, null).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -473,15 +476,6 @@ class ConnectionLifecycleEnd2EndTest {
         }
         throw new AssertionError("status not reached within " + WAIT + "; last " + last);
     }
-
-    /** The query API needs the tenant's API key; one is issued per tenant, as ApiKeyAdminFunction would. */
-    private static Map<String, String> apiKey(String tenantId) {
-        String key = API_KEYS.computeIfAbsent(tenantId, t -> new dev.xerosync.store.ApiKeys(stack.aws().dynamoDb(),
-                stack.aws().resources().tableName("Table"), java.time.Clock.systemUTC()).create(t, "connect-test").secret());
-        return Map.of("x-api-key", key);
-    }
-
-    private static final Map<String, String> API_KEYS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static HttpResponse<String> send(String method, String path, Map<String, String> headers, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(stack.apiUrl() + path))

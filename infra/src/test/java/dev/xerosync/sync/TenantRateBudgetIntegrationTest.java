@@ -47,10 +47,10 @@ class TenantRateBudgetIntegrationTest {
         Optional<CallBudget.Deferral> refused = budget.acquire(tenant);
         assertThat(refused).isPresent();
         assertThat(refused.get().limit()).isEqualTo("minute");
-        // The first call was at 10:00:00; 30 s have passed; the window (61 s with margin) frees it at 10:01:01.
-        assertThat(refused.get().delay()).isEqualTo(Duration.ofSeconds(31));
+        // The first call was at 10:00:00; 30 s have passed; the window (62 s with margin) frees it at 10:01:02.
+        assertThat(refused.get().delay()).isEqualTo(Duration.ofSeconds(32));
 
-        clock.advance(Duration.ofSeconds(31));
+        clock.advance(Duration.ofSeconds(32));
         assertThat(budget.acquire(tenant)).isEmpty();
         assertThat(budget.acquire(tenant)).as("only one call left the window").isPresent();
     }

@@ -76,7 +76,8 @@ class FunctionPoliciesIntegrationTest {
         drainSyncQueue();
 
         // Webhook: the sample events, then a signed delivery for the connected tenant.
-        Environment sampleKeyed = withVariable(stack.environment("WebhookFunction"), "XERO_WEBHOOK_KEY", SAMPLE_WEBHOOK_KEY);
+        // The sample key replaces the app secret's, as in events/README's sam local invoke.
+        Environment sampleKeyed = withoutVariable(withVariable(stack.environment("WebhookFunction"), "XERO_WEBHOOK_KEY", SAMPLE_WEBHOOK_KEY), "APP_SECRET_ID");
         var sampleWebhook = handler("WebhookFunction", sampleKeyed);
         for (String e : List.of("webhook-signed.json", "webhook-bad-signature.json", "webhook-intent-to-receive.json")) {
             statuses.computeIfAbsent(e, k -> new ArrayList<>()).add(invokeApi("WebhookFunction", sampleWebhook, apiEvent(e)).getStatusCode());
@@ -140,6 +141,9 @@ class FunctionPoliciesIntegrationTest {
         }
         drainSyncQueue();
 
+        // Connection lifecycle: the sample events, then the hosted connect flow as a browser drives it.
+        connectionLifecycle();
+
         // SnapStart priming (run before the snapshot in AWS) makes calls too; they must be allowed as well.
         for (var fn : SamTemplate.load().functions()) {
             Object h = handler(fn.id(), stack.environment(fn.id()));
@@ -151,6 +155,183 @@ class FunctionPoliciesIntegrationTest {
                     throw new IllegalStateException(fn.id() + " prime()", e);
                 }
             });
+        }
+    }
+
+    /**
+     * Every connect function through its sample events and the real flow (as ConnectionLifecycleEnd2EndTest
+     * runs it, with the functions invoked here so their calls are attributed): an admin sets the notification
+     * URL and connects one organisation; a second consent grants two and the user picks one; the status;
+     * the daily refresh of tokens 40 days old, one of them revoked in Xero; notifications delivered; a
+     * disconnect with purge.
+     */
+    private static void connectionLifecycle() throws Exception {
+        var connect = handler("ConnectFunction", stack.environment("ConnectFunction"));
+        var callback = handler("ConnectCallbackFunction", stack.environment("ConnectCallbackFunction"));
+        var status = handler("ConnectionStatusFunction", stack.environment("ConnectionStatusFunction"));
+        var disconnect = handler("DisconnectFunction", stack.environment("DisconnectFunction"));
+        for (String[] e : new String[][] {{"connect-start.json", "ConnectFunction"}, {"connect-start-unauthenticated.json", "ConnectFunction"},
+                {"connect-notification-url.json", "ConnectFunction"}, {"connect-callback-tampered-state.json", "ConnectCallbackFunction"},
+                {"connect-callback-denied.json", "ConnectCallbackFunction"}, {"connect-select.json", "ConnectCallbackFunction"},
+                {"connect-status.json", "ConnectionStatusFunction"}, {"connect-disconnect.json", "DisconnectFunction"}}) {
+            Object h = Map.of("ConnectFunction", connect, "ConnectCallbackFunction", callback, "ConnectionStatusFunction", status,
+                    "DisconnectFunction", disconnect).get(e[1]);
+            statuses.computeIfAbsent(e[0], k -> new ArrayList<>()).add(invokeApi(e[1], h, apiEvent(e[0])).getStatusCode());
+        }
+
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        receiver.createContext("/", x -> {
+            x.getRequestBody().readAllBytes();
+            received.incrementAndGet();
+            x.sendResponseHeaders(204, -1);
+            x.close();
+        });
+        receiver.start();
+        try {
+            String saas = "policies";
+            String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/notifications";
+            assertThat(invokeApi("ConnectFunction", connect, connectRequest("PUT", "/saas-tenants/{saasTenantId}/notification-url",
+                    Map.of("saasTenantId", saas), null, Map.of("Content-Type", "application/json"), "{\"url\":\"" + url + "\"}")).getStatusCode())
+                    .isEqualTo(200);
+
+            // One organisation granted: connected at once.
+            SimOrganisation solo = stack.xero().createOrganisation("Connected Books Ltd");
+            String soloContact = solo.createContact("Wile E. Coyote");
+            solo.createAuthorisedInvoice(soloContact, LocalDate.now().minusDays(3), LocalDate.now().plusDays(27), new BigDecimal("12.50"));
+            var connected = invokeApi("ConnectCallbackFunction", callback, callbackRequest(consent(startConnect(connect, saas), solo.tenantId(), "ada@policies.test")));
+            assertThat(connected.getStatusCode()).as(connected.getBody()).isEqualTo(201);
+
+            // Two granted: the tokens wait in the flow's secret until the user picks one.
+            SimOrganisation notPicked = stack.xero().createOrganisation("Not Picked Ltd");
+            SimOrganisation picked = stack.xero().createOrganisation("Picked Ltd");
+            var offered = invokeApi("ConnectCallbackFunction", callback,
+                    callbackRequest(consent(startConnect(connect, saas), notPicked.tenantId() + "," + picked.tenantId(), "bob@policies.test")));
+            assertThat(offered.getStatusCode()).as(offered.getBody()).isEqualTo(200);
+            String choice = dev.xerosync.common.Json.MAPPER.readTree(offered.getBody()).path("choice").asText();
+            var chosen = invokeApi("ConnectCallbackFunction", callback, connectRequest("POST", "/connect/select", Map.of(), null,
+                    Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                    "choice=" + java.net.URLEncoder.encode(choice, StandardCharsets.UTF_8) + "&tenantId=" + picked.tenantId()));
+            assertThat(chosen.getStatusCode()).as(chosen.getBody()).isEqualTo(201);
+            drainSyncQueue();
+            drainNotificationQueue();
+
+            assertThat(invokeApi("ConnectionStatusFunction", status, connectRequest("GET", "/saas-tenants/{saasTenantId}/connections",
+                    Map.of("saasTenantId", saas), null, Map.of(), null)).getStatusCode()).isEqualTo(200);
+            var one = invokeApi("ConnectionStatusFunction", status, connectRequest("GET", "/saas-tenants/{saasTenantId}/connections/{tenantId}",
+                    Map.of("saasTenantId", saas, "tenantId", solo.tenantId()), null, Map.of(), null));
+            assertThat(one.getStatusCode()).isEqualTo(200);
+            assertThat(one.getBody()).contains("CONNECTED");
+
+            // Both connections idle for 40 days; the picked one's consent (another user's) was revoked in Xero meanwhile.
+            var vault = new dev.xerosync.connect.TokenVault(stack.aws().secretsManager(), dev.xerosync.connect.TokenVault.DEFAULT_PREFIX);
+            for (String tenant : List.of(solo.tenantId(), picked.tenantId())) {
+                var t = vault.read(tenant).orElseThrow();
+                vault.write(tenant, new dev.xerosync.connect.ConnectionTokens(t.accessToken(), t.refreshToken(), t.accessTokenExpiresAt(),
+                        java.time.Instant.now().minus(Duration.ofDays(40))));
+            }
+            revokeInXero(vault.read(picked.tenantId()).orElseThrow().refreshToken());
+            ScheduledEvent tick = EventLoader.loadScheduledEvent("events/connect-token-refresh-schedule.json");
+            eventsUsed.add("connect-token-refresh-schedule.json");
+            invocations.merge("TokenRefreshFunction", 1, Integer::sum);
+            @SuppressWarnings("unchecked")
+            Map<String, Integer> refreshed = RecordedAwsCalls.as("TokenRefreshFunction", () -> ((RequestHandler<ScheduledEvent, Map<String, Integer>>)
+                    handler("TokenRefreshFunction", stack.environment("TokenRefreshFunction"))).handleRequest(tick, null));
+            assertThat(refreshed).as("refresh summary").containsEntry("refreshed", 1).containsEntry("needsReconnect", 1);
+            drainNotificationQueue();
+
+            // Disconnected a while after its last sync: the access token has expired, so it is refreshed first.
+            var current = vault.read(solo.tenantId()).orElseThrow();
+            vault.write(solo.tenantId(), new dev.xerosync.connect.ConnectionTokens(current.accessToken(), current.refreshToken(),
+                    java.time.Instant.now().minus(Duration.ofMinutes(5)), current.refreshedAt()));
+            var gone = invokeApi("DisconnectFunction", disconnect, connectRequest("DELETE", "/saas-tenants/{saasTenantId}/connections/{tenantId}",
+                    Map.of("saasTenantId", saas, "tenantId", solo.tenantId()), Map.of("purge", "true"), Map.of(), null));
+            assertThat(gone.getStatusCode()).as(gone.getBody()).isEqualTo(200);
+            drainNotificationQueue();
+            SQSBatchResponse batch = invokeSqs("NotificationFunction", sqsEvent("connect-notification-batch.json"));
+            statuses.computeIfAbsent("connect-notification-batch.json", k -> new ArrayList<>()).add(batch.getBatchItemFailures().size());
+            assertThat(received.get()).as("notifications delivered to the SaaS tenant's URL").isGreaterThanOrEqualTo(3);
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    private static final java.net.http.HttpClient BROWSER = java.net.http.HttpClient.newBuilder()
+            .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+
+    /** A request as API Gateway passes it, reaching the local API's host and stage, from this stack's admin. */
+    private static APIGatewayProxyRequestEvent connectRequest(String method, String resource, Map<String, String> pathParameters,
+                                                              Map<String, String> query, Map<String, String> headers, String body) {
+        java.net.URI api = stack.apiUrl();
+        String path = resource;
+        for (var p : pathParameters.entrySet()) {
+            path = path.replace("{" + p.getKey() + "}", p.getValue());
+        }
+        Map<String, String> all = new HashMap<>(headers);
+        all.put("Host", api.getAuthority());
+        all.put("Accept", "application/json");
+        all.putIfAbsent("x-admin-key", stack.adminApiKey());
+        var context = new APIGatewayProxyRequestEvent.ProxyRequestContext().withStage(api.getPath().replace("/", ""));
+        return new APIGatewayProxyRequestEvent().withHttpMethod(method).withResource(resource).withPath(path)
+                .withPathParameters(pathParameters.isEmpty() ? null : pathParameters).withQueryStringParameters(query)
+                .withHeaders(all).withBody(body).withIsBase64Encoded(false).withRequestContext(context);
+    }
+
+    private static String startConnect(Object connect, String saas) {
+        var started = invokeApi("ConnectFunction", connect, connectRequest("GET", "/saas-tenants/{saasTenantId}/connect",
+                Map.of("saasTenantId", saas), null, Map.of(), null));
+        assertThat(started.getStatusCode()).as(started.getBody()).isEqualTo(200);
+        try {
+            return dev.xerosync.common.Json.MAPPER.readTree(started.getBody()).path("authorizeUrl").asText();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The user's consent on the simulator's page; returns the query Xero's redirect to our callback carries. */
+    private static Map<String, String> consent(String authorizeUrl, String tenants, String user) throws Exception {
+        var r = BROWSER.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(authorizeUrl + "&sim_consent=" + tenants
+                + "&sim_user=" + java.net.URLEncoder.encode(user, StandardCharsets.UTF_8))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(302);
+        String location = r.headers().firstValue("Location").orElseThrow();
+        Map<String, String> query = new HashMap<>();
+        for (String pair : java.net.URI.create(location).getRawQuery().split("&")) {
+            int eq = pair.indexOf('=');
+            query.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return query;
+    }
+
+    private static APIGatewayProxyRequestEvent callbackRequest(Map<String, String> query) {
+        return connectRequest("GET", "/connect/callback", Map.of(), query, Map.of(), null);
+    }
+
+    /** What an admin's "disconnect" in Xero does to a consent: its refresh token stops working. */
+    private static void revokeInXero(String refreshToken) throws Exception {
+        String clientSecret = dev.xerosync.connect.AppSecrets.field(stack.environment("SyncWorkerFunction"), "clientSecret", "XERO_CLIENT_SECRET");
+        var r = BROWSER.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.xero().baseUrl() + "/connect/revocation"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (dev.xerosync.infra.lambda.LocalStack.CLIENT_ID + ":" + clientSecret).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + java.net.URLEncoder.encode(refreshToken, StandardCharsets.UTF_8)))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    /** Feeds the notification queue to NotificationFunction, as its SQS event source would, until it is empty. */
+    private static void drainNotificationQueue() {
+        String url = stack.aws().resources().queueUrl("NotificationQueue");
+        for (int round = 0; round < 20; round++) {
+            List<Message> messages = stack.aws().sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL).waitTimeSeconds(0)).messages();
+            if (messages.isEmpty()) {
+                return;
+            }
+            SQSBatchResponse response = invokeSqs("NotificationFunction", toEvent(messages));
+            assertThat(response.getBatchItemFailures()).as("notifications delivered").isEmpty();
+            messages.forEach(m -> stack.aws().sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle())));
         }
     }
 
@@ -231,6 +412,15 @@ class FunctionPoliciesIntegrationTest {
         assertThat(statuses.get("query-bad-limit.json")).containsExactly(400);
         assertThat(statuses.get("redrive-sync.json")).containsExactly(1);
         assertThat(statuses.get("redrive-delay.json")).containsExactly(1);
+        // The connect events carry a sample admin key: this stack answers 401 "does not match", as events/README says.
+        for (String e : List.of("connect-start.json", "connect-start-unauthenticated.json", "connect-notification-url.json",
+                "connect-status.json", "connect-disconnect.json")) {
+            assertThat(statuses.get(e)).as(e).containsExactly(401);
+        }
+        assertThat(statuses.get("connect-callback-tampered-state.json")).containsExactly(400);
+        assertThat(statuses.get("connect-callback-denied.json")).containsExactly(400);
+        assertThat(statuses.get("connect-select.json")).containsExactly(400);
+        assertThat(statuses.get("connect-notification-batch.json")).as("batch item failures").containsExactly(0);
     }
 
     // --- IAM, as far as these policies need it: Allow statements, action names and ARN patterns ------
@@ -281,6 +471,8 @@ class FunctionPoliciesIntegrationTest {
                     attributes.put(id, Map.of("Arn", tableArn(stack.aws().resources().tableName(id))));
                 }
                 case "AWS::SQS::Queue" -> attributes.put(id, Map.of("Arn", queueArn(stack.aws().resources().queueUrl(id))));
+                // !Ref of a secret is its ARN, as the recorder's secret names become ARNs.
+                case "AWS::SecretsManager::Secret" -> refs.put(id, arnOf(r.getValue().path("Properties").path("Name").asText(id)));
                 default -> { }
             }
         });
@@ -308,12 +500,15 @@ class FunctionPoliciesIntegrationTest {
 
     // --- Invoking functions as Lambda would, with the template's environment ---------------------------
 
+    /** Builds a handler as Lambda's init phase would; what its constructor calls (the app secrets) is the function's too. */
     private static Object handler(String logicalId, Environment env) {
-        try {
-            return Class.forName(SamTemplate.load().function(logicalId).handlerClass()).getConstructor(Environment.class).newInstance(env);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
+        return RecordedAwsCalls.as(logicalId, () -> {
+            try {
+                return Class.forName(SamTemplate.load().function(logicalId).handlerClass()).getConstructor(Environment.class).newInstance(env);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @SuppressWarnings("unchecked")
@@ -408,7 +603,7 @@ class FunctionPoliciesIntegrationTest {
                 java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").format(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).plusNanos(++deliveries * 1_000_000L)));
         Environment env = stack.environment("WebhookFunction");
         Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(env.required("XERO_WEBHOOK_KEY").getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.init(new SecretKeySpec(dev.xerosync.connect.AppSecrets.field(env, "webhookKey", "XERO_WEBHOOK_KEY").getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         String signature = Base64.getEncoder().encodeToString(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
         var event = new APIGatewayProxyRequestEvent().withHttpMethod("POST").withResource("/webhooks/xero").withPath("/webhooks/xero")
                 .withHeaders(Map.of("x-xero-signature", signature, "Content-Type", "application/json")).withBody(body).withIsBase64Encoded(false);
@@ -454,6 +649,12 @@ class FunctionPoliciesIntegrationTest {
         SQSEvent event = new SQSEvent();
         event.setRecords(records);
         return event;
+    }
+
+    private static Environment withoutVariable(Environment env, String name) {
+        Map<String, String> values = new HashMap<>(env.asMap());
+        values.remove(name);
+        return Environment.of(values);
     }
 
     private static Environment withVariable(Environment env, String name, String value) {

@@ -31,11 +31,17 @@ public final class RecordedAwsCalls implements ExecutionInterceptor {
 
     /** Runs {@code invocation} as the function {@code logicalId}, recording its AWS calls. */
     public static <T> T as(String logicalId, Supplier<T> invocation) {
+        String outer = FUNCTION.get();
         FUNCTION.set(logicalId);
         try {
             return invocation.get();
         } finally {
-            FUNCTION.remove();
+            // Nested (a handler built inside an invocation): the outer function records again.
+            if (outer == null) {
+                FUNCTION.remove();
+            } else {
+                FUNCTION.set(outer);
+            }
         }
     }
 

@@ -105,6 +105,18 @@ final class SamTemplate {
 
     /** A function's environment with intrinsics resolved to plausible AWS values, for constructing its handler. */
     Map<String, String> resolvedEnvironment(Function fn) {
+        LocalIntrinsics intrinsics = plausibleIntrinsics();
+        Map<String, String> env = new LinkedHashMap<>();
+        fn.environment().properties().forEach(e -> env.put(e.getKey(), intrinsics.resolve(e.getValue())));
+        return env;
+    }
+
+    /** A template value (a secret's SecretString, say) resolved as {@link #resolvedEnvironment} resolves variables. */
+    String resolved(JsonNode value) {
+        return plausibleIntrinsics().resolve(value);
+    }
+
+    private LocalIntrinsics plausibleIntrinsics() {
         Map<String, String> parameters = new HashMap<>();
         tree.path("Parameters").properties().forEach(p ->
                 parameters.put(p.getKey(), p.getValue().has("Default") ? p.getValue().get("Default").asText() : "example-" + p.getKey()));
@@ -116,9 +128,6 @@ final class SamTemplate {
             refs.put(id, queue ? "https://sqs.eu-west-1.amazonaws.com/123456789012/" + id : id);
             attributes.put(id, Map.of("Arn", "arn:aws:service:eu-west-1:123456789012:" + id, "QueueName", id, "Name", id));
         });
-        LocalIntrinsics intrinsics = new LocalIntrinsics(parameters, refs, attributes);
-        Map<String, String> env = new LinkedHashMap<>();
-        fn.environment().properties().forEach(e -> env.put(e.getKey(), intrinsics.resolve(e.getValue())));
-        return env;
+        return new LocalIntrinsics(parameters, refs, attributes);
     }
 }

@@ -81,11 +81,25 @@ class TemplateInvariantsTest {
     void everyEnvironmentVariableAFunctionRequiresIsSetByTheTemplate() {
         // Construction reads all configuration (STYLE: "read once, in the constructor"), so building each
         // handler from exactly the template's environment, plus what the Lambda runtime sets, proves it complete.
-        for (var fn : T.functions()) {
-            Map<String, String> env = T.resolvedEnvironment(fn);
-            env.putAll(Map.of("AWS_REGION", "eu-west-1", "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "example"));
-            assertThatCode(() -> Class.forName(fn.handlerClass()).getConstructor(Environment.class).newInstance(Environment.of(env)))
-                    .as(fn.id() + " builds from its template environment").doesNotThrowAnyException();
+        // That includes the app's secrets, read once per container: a Secrets Manager stand-in holds the
+        // secrets the template creates, each under the id its !Ref resolves to here, with its template value.
+        try (var secrets = dev.xerosync.infra.aws.SecretsManagerStandIn.start();
+             var client = software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
+                     .endpointOverride(secrets.endpoint()).region(software.amazon.awssdk.regions.Region.EU_WEST_1)
+                     .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                             software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIDEXAMPLE", "example"))).build()) {
+            for (var secret : T.resourcesOfType("AWS::SecretsManager::Secret")) {
+                JsonNode props = secret.getValue().path("Properties");
+                String value = props.has("SecretString") ? T.resolved(props.get("SecretString")) : "example-generated-" + secret.getKey();
+                client.createSecret(r -> r.name(secret.getKey()).secretString(value));
+            }
+            for (var fn : T.functions()) {
+                Map<String, String> env = T.resolvedEnvironment(fn);
+                env.putAll(Map.of("AWS_REGION", "eu-west-1", "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "example",
+                        "AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.endpoint().toString()));
+                assertThatCode(() -> Class.forName(fn.handlerClass()).getConstructor(Environment.class).newInstance(Environment.of(env)))
+                        .as(fn.id() + " builds from its template environment").doesNotThrowAnyException();
+            }
         }
     }
 
