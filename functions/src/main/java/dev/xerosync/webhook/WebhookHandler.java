@@ -53,7 +53,14 @@ public final class WebhookHandler implements RequestHandler<APIGatewayProxyReque
 
     private APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent request, String correlationId) {
         Metrics.count(Metrics.WEBHOOKS_RECEIVED, 1);
-        byte[] body = rawBody(request);
+        byte[] body;
+        try {
+            body = rawBody(request);
+        } catch (IllegalArgumentException notBase64) {
+            Metrics.count(Metrics.WEBHOOKS_REJECTED, 1);
+            LOG.warn("webhook rejected: body marked base64 is not base64");
+            return ApiResponses.problem(400, "Malformed webhook delivery", "The body is marked isBase64Encoded but is not valid base64.");
+        }
         if (!signature.verify(body, header(request.getHeaders(), "x-xero-signature"))) {
             Metrics.count(Metrics.WEBHOOKS_REJECTED, 1);
             LOG.warn("webhook rejected: bad signature", "bytes", body.length);

@@ -112,6 +112,19 @@ class WebhookHandlerIntegrationTest {
         assertThat(receiveAll()).hasSize(1);
     }
 
+    @Test
+    void aBodyMarkedBase64ThatIsNotIsA400AndNothingIsEnqueued() {
+        APIGatewayProxyRequestEvent request = event("webhook-signed.json");
+        request.setBody("%%% not base64 %%%");
+        request.setIsBase64Encoded(true);
+
+        APIGatewayProxyResponseEvent response = handler.handleRequest(request, null);
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(read(response.getBody()).path("detail").asText()).contains("base64");
+        assertThat(receiveAll()).isEmpty();
+    }
+
     private static APIGatewayProxyRequestEvent event(String name) {
         APIGatewayProxyRequestEvent e = EventLoader.loadApiGatewayRestEvent("events/" + name);
         e.setHeaders(new java.util.HashMap<>(e.getHeaders()));
