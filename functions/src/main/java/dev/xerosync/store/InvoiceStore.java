@@ -12,7 +12,6 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -88,23 +87,6 @@ public final class InvoiceStore {
         return Optional.ofNullable(getItem(Keys.invoicePk(tenantId, invoiceId), Keys.INVOICE_SK)).map(ItemCodec::invoice);
     }
 
-    /** A contact's invoices, most recent invoice date first. */
-    public Page<XeroInvoice> byContact(String tenantId, String contactId, int limit, Map<String, AttributeValue> startKey) {
-        QueryRequest.Builder q = QueryRequest.builder()
-                .tableName(table)
-                .indexName(Keys.BY_CONTACT_DATE)
-                .keyConditionExpression("gsi1pk = :pk")
-                .expressionAttributeValues(Map.of(":pk", ItemCodec.s(Keys.contactPk(tenantId, contactId))))
-                .scanIndexForward(false)
-                .limit(limit);
-        if (startKey != null && !startKey.isEmpty()) {
-            q.exclusiveStartKey(startKey);
-        }
-        QueryResponse response = dynamo.query(q.build());
-        List<XeroInvoice> invoices = response.items().stream().map(ItemCodec::invoice).toList();
-        return new Page<>(invoices, response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null);
-    }
-
     public List<ContactTotals> totals(String tenantId, String contactId) {
         QueryResponse response = dynamo.query(r -> r.tableName(table)
                 .keyConditionExpression("pk = :pk AND begins_with(sk, :totals)")
@@ -126,9 +108,6 @@ public final class InvoiceStore {
                 .key(Map.of("pk", ItemCodec.s(pk), "sk", ItemCodec.s(sk))));
         return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
     }
-
-    /** One page of a query, with the key to continue from, or null at the end. */
-    public record Page<T>(List<T> items, Map<String, AttributeValue> lastKey) {}
 
     private record TotalsKey(String pk, String sk) {}
 

@@ -107,26 +107,6 @@ public final class TenantRateBudget implements CallBudget {
         }
     }
 
-    /** The tenant's calls in the current rolling window and today, for status and benchmarks. */
-    public Usage usage(String tenantId) {
-        Map<String, AttributeValue> item = read(tenantId);
-        long nowMs = clock.instant().toEpochMilli();
-        int inWindow = 0;
-        if (item.containsKey("calls")) {
-            for (AttributeValue v : item.get("calls").l()) {
-                if (Long.parseLong(v.n()) > nowMs - WINDOW.toMillis()) {
-                    inWindow++;
-                }
-            }
-        }
-        String today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).toString();
-        long blockedUntil = number(item, "blockedUntil");
-        return new Usage(inWindow, today.equals(string(item, "day")) ? number(item, "dayCount") : 0,
-                blockedUntil > nowMs ? Instant.ofEpochMilli(blockedUntil) : null);
-    }
-
-    public record Usage(int callsInWindow, long callsToday, Instant blockedUntil) {}
-
     private Optional<Deferral> takeAppCall(Instant now) {
         long minute = now.getEpochSecond() / 60;
         try {

@@ -42,8 +42,4 @@ public final class XeroDates {
         Instant instant = instant(msDate);
         return instant == null ? null : LocalDate.ofInstant(instant, ZoneOffset.UTC);
     }
-
-    public static String format(Instant instant) {
-        return "/Date(" + instant.toEpochMilli() + "+0000)/";
-    }
 }

@@ -39,9 +39,4 @@ class XeroDatesTest {
         assertThat(XeroDates.date(null, null)).isNull();
         assertThat(XeroDates.date("", "")).isNull();
     }
-
-    @Test
-    void formatsAsXeroDoes() {
-        assertThat(XeroDates.format(Instant.parse("2018-10-20T00:00:00Z"))).isEqualTo("/Date(1539993600000+0000)/");
-    }
 }

@@ -121,21 +121,4 @@ class InvoiceStoreIntegrationTest {
             assertThat(store.get(tenant, f.invoiceId()).orElseThrow().updatedDateUtc()).isEqualTo(f.updatedDateUtc());
         }
     }
-
-    @Test
-    void aContactsInvoicesListMostRecentFirstAndPageWithACursor() {
-        String tenant = UUID.randomUUID().toString();
-        String contact = UUID.randomUUID().toString();
-        for (int day = 1; day <= 5; day++) {
-            var inv = invoice(UUID.randomUUID().toString(), contact, "AUTHORISED", "10", "10", Instant.now(), List.of());
-            store.upsert(tenant, new XeroInvoice(inv.invoiceId(), inv.invoiceNumber(), inv.reference(), inv.type(), inv.status(), contact,
-                    inv.contactName(), LocalDate.of(2026, 9, day), inv.dueDate(), inv.currencyCode(), inv.subTotal(), inv.totalTax(),
-                    inv.total(), inv.amountDue(), inv.amountPaid(), inv.amountCredited(), null, inv.updatedDateUtc(), List.of(), List.of()));
-        }
-        var first = store.byContact(tenant, contact, 3, null);
-        var second = store.byContact(tenant, contact, 3, first.lastKey());
-        assertThat(first.items()).extracting(XeroInvoice::date).containsExactly(
-                LocalDate.of(2026, 9, 5), LocalDate.of(2026, 9, 4), LocalDate.of(2026, 9, 3));
-        assertThat(second.items()).extracting(XeroInvoice::date).containsExactly(LocalDate.of(2026, 9, 2), LocalDate.of(2026, 9, 1));
-    }
 }
