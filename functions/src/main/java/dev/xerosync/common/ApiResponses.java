@@ -7,39 +7,45 @@ import java.util.Map;
 
 /** API Gateway proxy responses: JSON bodies, and errors as RFC 9457 problem details. */
 public final class ApiResponses {
-    private ApiResponses() {}
+  private ApiResponses() {}
 
-    public static APIGatewayProxyResponseEvent json(int status, Object body) {
-        return json(status, body, Map.of());
-    }
+  public static APIGatewayProxyResponseEvent json(int status, Object body) {
+    return json(status, body, Map.of());
+  }
 
-    public static APIGatewayProxyResponseEvent json(int status, Object body, Map<String, String> extraHeaders) {
-        try {
-            var headers = new java.util.HashMap<>(extraHeaders);
-            headers.put("Content-Type", "application/json");
-            return new APIGatewayProxyResponseEvent()
-                    .withStatusCode(status)
-                    .withHeaders(headers)
-                    .withBody(Json.MAPPER.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("response body could not be serialised", e);
-        }
+  public static APIGatewayProxyResponseEvent json(
+      int status, Object body, Map<String, String> extraHeaders) {
+    try {
+      var headers = new java.util.HashMap<>(extraHeaders);
+      headers.put("Content-Type", "application/json");
+      return new APIGatewayProxyResponseEvent()
+          .withStatusCode(status)
+          .withHeaders(headers)
+          .withBody(Json.MAPPER.writeValueAsString(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("response body could not be serialised", e);
     }
+  }
 
-    public static APIGatewayProxyResponseEvent empty(int status) {
-        return new APIGatewayProxyResponseEvent().withStatusCode(status).withHeaders(Map.of()).withBody("");
-    }
+  public static APIGatewayProxyResponseEvent empty(int status) {
+    return new APIGatewayProxyResponseEvent()
+        .withStatusCode(status)
+        .withHeaders(Map.of())
+        .withBody("");
+  }
 
-    /** A problem whose detail says what is wrong and how to fix it. */
-    public static APIGatewayProxyResponseEvent problem(int status, String title, String detail) {
-        ObjectNode problem = Json.MAPPER.createObjectNode()
-                .put("type", "about:blank")
-                .put("title", title)
-                .put("status", status)
-                .put("detail", detail);
-        return new APIGatewayProxyResponseEvent()
-                .withStatusCode(status)
-                .withHeaders(Map.of("Content-Type", "application/problem+json"))
-                .withBody(problem.toString());
-    }
+  /** A problem whose detail says what is wrong and how to fix it. */
+  public static APIGatewayProxyResponseEvent problem(int status, String title, String detail) {
+    ObjectNode problem =
+        Json.MAPPER
+            .createObjectNode()
+            .put("type", "about:blank")
+            .put("title", title)
+            .put("status", status)
+            .put("detail", detail);
+    return new APIGatewayProxyResponseEvent()
+        .withStatusCode(status)
+        .withHeaders(Map.of("Content-Type", "application/problem+json"))
+        .withBody(problem.toString());
+  }
 }

@@ -18,85 +18,93 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Builds each AWS client once per container with the URLConnection HTTP client (fewer classes, faster
- * cold start). Endpoints follow the SDK's standard AWS_ENDPOINT_URL_* names so local services plug in.
+ * Builds each AWS client once per container with the URLConnection HTTP client (fewer classes,
+ * faster cold start). Endpoints follow the SDK's standard AWS_ENDPOINT_URL_* names so local
+ * services plug in.
  */
 public final class AwsClients {
-    private AwsClients() {}
+  private AwsClients() {}
 
-    public static DynamoDbClient dynamoDb(Environment env) {
-        return configure(DynamoDbClient.builder(), env, "AWS_ENDPOINT_URL_DYNAMODB").build();
+  public static DynamoDbClient dynamoDb(Environment env) {
+    return configure(DynamoDbClient.builder(), env, "AWS_ENDPOINT_URL_DYNAMODB").build();
+  }
+
+  public static SqsClient sqs(Environment env) {
+    return configure(SqsClient.builder(), env, "AWS_ENDPOINT_URL_SQS").build();
+  }
+
+  public static SecretsManagerClient secretsManager(Environment env) {
+    return configure(SecretsManagerClient.builder(), env, "AWS_ENDPOINT_URL_SECRETS_MANAGER")
+        .build();
+  }
+
+  private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
+      B builder, Environment env, String endpointVariable) {
+    builder
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .region(Region.of(env.get("AWS_REGION", "us-east-1")))
+        .credentialsProvider(credentials(env));
+    env.optional(endpointVariable)
+        .or(() -> env.optional("AWS_ENDPOINT_URL"))
+        .ifPresent(endpoint -> builder.endpointOverride(URI.create(endpoint)));
+    return builder;
+  }
+
+  private static AwsCredentialsProvider credentials(Environment env) {
+    // In Lambda (SnapStart included) the runtime supplies credentials; only a local environment
+    // pins them.
+    if (!env.isProcess() && env.optional("AWS_ACCESS_KEY_ID").isPresent()) {
+      return StaticCredentialsProvider.create(
+          AwsBasicCredentials.create(
+              env.required("AWS_ACCESS_KEY_ID"), env.required("AWS_SECRET_ACCESS_KEY")));
+    }
+    return new RestoredCredentials();
+  }
+
+  /**
+   * The runtime's credentials (under SnapStart, from the container credentials endpoint), resolved
+   * afresh in every restored copy: whatever a priming request resolved before the snapshot is
+   * dropped at checkpoint, so no snapshot carries credentials. org.crac notifies resources in
+   * reverse order of registration, so the handlers' priming, registered after their clients, runs
+   * first.
+   */
+  static final class RestoredCredentials implements AwsCredentialsProvider, Resource {
+    private volatile DefaultCredentialsProvider delegate;
+
+    RestoredCredentials() {
+      Core.getGlobalContext()
+          .register(this); // the clients hold this provider, so it stays registered
     }
 
-    public static SqsClient sqs(Environment env) {
-        return configure(SqsClient.builder(), env, "AWS_ENDPOINT_URL_SQS").build();
+    @Override
+    public AwsCredentials resolveCredentials() {
+      DefaultCredentialsProvider d = delegate;
+      if (d == null) {
+        synchronized (this) {
+          d = delegate;
+          if (d == null) {
+            d = delegate = DefaultCredentialsProvider.builder().build();
+          }
+        }
+      }
+      return d.resolveCredentials();
     }
 
-    public static SecretsManagerClient secretsManager(Environment env) {
-        return configure(SecretsManagerClient.builder(), env, "AWS_ENDPOINT_URL_SECRETS_MANAGER").build();
+    @Override
+    public synchronized void beforeCheckpoint(Context<? extends Resource> context) {
+      forget();
     }
 
-    private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
-            B builder, Environment env, String endpointVariable) {
-        builder.httpClientBuilder(UrlConnectionHttpClient.builder())
-                .region(Region.of(env.get("AWS_REGION", "us-east-1")))
-                .credentialsProvider(credentials(env));
-        env.optional(endpointVariable).or(() -> env.optional("AWS_ENDPOINT_URL"))
-                .ifPresent(endpoint -> builder.endpointOverride(URI.create(endpoint)));
-        return builder;
+    @Override
+    public synchronized void afterRestore(Context<? extends Resource> context) {
+      forget();
     }
 
-    private static AwsCredentialsProvider credentials(Environment env) {
-        // In Lambda (SnapStart included) the runtime supplies credentials; only a local environment pins them.
-        if (!env.isProcess() && env.optional("AWS_ACCESS_KEY_ID").isPresent()) {
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                    env.required("AWS_ACCESS_KEY_ID"), env.required("AWS_SECRET_ACCESS_KEY")));
-        }
-        return new RestoredCredentials();
+    private void forget() {
+      if (delegate != null) {
+        delegate.close();
+        delegate = null;
+      }
     }
-
-    /**
-     * The runtime's credentials (under SnapStart, from the container credentials endpoint), resolved
-     * afresh in every restored copy: whatever a priming request resolved before the snapshot is
-     * dropped at checkpoint, so no snapshot carries credentials. org.crac notifies resources in
-     * reverse order of registration, so the handlers' priming, registered after their clients, runs first.
-     */
-    static final class RestoredCredentials implements AwsCredentialsProvider, Resource {
-        private volatile DefaultCredentialsProvider delegate;
-
-        RestoredCredentials() {
-            Core.getGlobalContext().register(this); // the clients hold this provider, so it stays registered
-        }
-
-        @Override
-        public AwsCredentials resolveCredentials() {
-            DefaultCredentialsProvider d = delegate;
-            if (d == null) {
-                synchronized (this) {
-                    d = delegate;
-                    if (d == null) {
-                        d = delegate = DefaultCredentialsProvider.builder().build();
-                    }
-                }
-            }
-            return d.resolveCredentials();
-        }
-
-        @Override
-        public synchronized void beforeCheckpoint(Context<? extends Resource> context) {
-            forget();
-        }
-
-        @Override
-        public synchronized void afterRestore(Context<? extends Resource> context) {
-            forget();
-        }
-
-        private void forget() {
-            if (delegate != null) {
-                delegate.close();
-                delegate = null;
-            }
-        }
-    }
+  }
 }

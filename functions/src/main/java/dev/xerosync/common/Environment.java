@@ -8,48 +8,52 @@ import java.util.Optional;
  * environment; the local host passes the same names resolved against local services.
  */
 public final class Environment {
-    private final Map<String, String> values;
-    private final boolean process;
+  private final Map<String, String> values;
+  private final boolean process;
 
-    private Environment(Map<String, String> values, boolean process) {
-        this.values = Map.copyOf(values);
-        this.process = process;
-    }
+  private Environment(Map<String, String> values, boolean process) {
+    this.values = Map.copyOf(values);
+    this.process = process;
+  }
 
-    public static Environment process() {
-        return new Environment(System.getenv(), true);
-    }
+  public static Environment process() {
+    return new Environment(System.getenv(), true);
+  }
 
-    public static Environment of(Map<String, String> values) {
-        return new Environment(values, false);
-    }
+  public static Environment of(Map<String, String> values) {
+    return new Environment(values, false);
+  }
 
-    /** True inside Lambda, where credentials come from the runtime and must not be frozen into a snapshot. */
-    public boolean isProcess() {
-        return process;
-    }
+  /**
+   * True inside Lambda, where credentials come from the runtime and must not be frozen into a
+   * snapshot.
+   */
+  public boolean isProcess() {
+    return process;
+  }
 
-    public String required(String name) {
-        String value = values.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("Environment variable " + name + " is not set; see README, section Configuration");
-        }
-        return value;
+  public String required(String name) {
+    String value = values.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException(
+          "Environment variable " + name + " is not set; see README, section Configuration");
     }
+    return value;
+  }
 
-    public Optional<String> optional(String name) {
-        return Optional.ofNullable(values.get(name)).filter(v -> !v.isBlank());
-    }
+  public Optional<String> optional(String name) {
+    return Optional.ofNullable(values.get(name)).filter(v -> !v.isBlank());
+  }
 
-    public String get(String name, String fallback) {
-        return optional(name).orElse(fallback);
-    }
+  public String get(String name, String fallback) {
+    return optional(name).orElse(fallback);
+  }
 
-    public int getInt(String name, int fallback) {
-        return optional(name).map(Integer::parseInt).orElse(fallback);
-    }
+  public int getInt(String name, int fallback) {
+    return optional(name).map(Integer::parseInt).orElse(fallback);
+  }
 
-    public Map<String, String> asMap() {
-        return values;
-    }
+  public Map<String, String> asMap() {
+    return values;
+  }
 }

@@ -8,82 +8,99 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The signed {@code state} of a connect flow (and the signed choice token of its pick step):
- * {@code v1.<base64url JSON {flow, use, exp}>.<base64url HMAC-SHA256>}. The signature stops tampering,
- * {@code exp} stops late use, and single use is enforced by {@link ConnectFlows} (the signature alone
- * cannot stop a replay). The flow's PKCE verifier is derived from the same key and the flow id, so it
- * is never stored anywhere and never leaves the server except to Xero's token endpoint.
+ * The signed {@code state} of a connect flow (and the signed choice token of its pick step): {@code
+ * v1.<base64url JSON {flow, use, exp}>.<base64url HMAC-SHA256>}. The signature stops tampering,
+ * {@code exp} stops late use, and single use is enforced by {@link ConnectFlows} (the signature
+ * alone cannot stop a replay). The flow's PKCE verifier is derived from the same key and the flow
+ * id, so it is never stored anywhere and never leaves the server except to Xero's token endpoint.
  */
 public final class ConnectState {
-    public static final Duration TTL = Duration.ofMinutes(10);
+  public static final Duration TTL = Duration.ofMinutes(10);
 
-    /** Why a state was refused, each with the message the user sees. */
-    public static final class Refused extends Exception implements dev.xerosync.common.Log.SafeMessage {
-        public Refused(String message) {
-            super(message);
-        }
-
-        @Override
-        public String safeMessage() {
-            return getMessage();
-        }
+  /** Why a state was refused, each with the message the user sees. */
+  public static final class Refused extends Exception
+      implements dev.xerosync.common.Log.SafeMessage {
+    public Refused(String message) {
+      super(message);
     }
 
-    private final Hmac hmac;
-    private final Clock clock;
-
-    public ConnectState(String signingKey, Clock clock) {
-        this.hmac = new Hmac(signingKey);
-        this.clock = clock;
+    @Override
+    public String safeMessage() {
+      return getMessage();
     }
+  }
 
-    public String issue(String flowId, String use, Instant expiresAt) {
-        ObjectNode payload = Json.MAPPER.createObjectNode().put("flow", flowId).put("use", use).put("exp", expiresAt.getEpochSecond());
-        String body = "v1." + Hmac.b64(payload.toString());
-        return body + "." + hmac.signB64(body);
-    }
+  private final Hmac hmac;
+  private final Clock clock;
 
-    /** The flow id of a valid, unexpired token issued for {@code use}. */
-    public String verify(String token, String use) throws Refused {
-        if (token == null || token.isBlank()) {
-            throw new Refused("The request has no state parameter. Start connecting again from your app; do not bookmark the Xero login page.");
-        }
-        String[] parts = token.split("\\.");
-        if (parts.length != 3 || !parts[0].equals("v1")) {
-            throw new Refused("The state parameter is malformed. Start connecting again from your app.");
-        }
-        String body = parts[0] + "." + parts[1];
-        if (!hmac.verifyB64(body, parts[2])) {
-            throw new Refused("The state parameter was altered (its signature does not match), so the request was refused. Start connecting again from your app.");
-        }
-        JsonNode payload;
-        try {
-            payload = Json.MAPPER.readTree(Hmac.unb64(parts[1]));
-        } catch (Exception e) {
-            throw new Refused("The state parameter is malformed. Start connecting again from your app.");
-        }
-        if (!use.equals(payload.path("use").asText())) {
-            throw new Refused("The state parameter belongs to another step of the connect flow. Start connecting again from your app.");
-        }
-        Instant exp = Instant.ofEpochSecond(payload.path("exp").asLong(0));
-        if (!clock.instant().isBefore(exp)) {
-            throw new Refused("This connect link expired at " + exp + " (links last " + TTL.toMinutes()
-                    + " minutes). Start connecting again from your app.");
-        }
-        return payload.path("flow").asText();
-    }
+  public ConnectState(String signingKey, Clock clock) {
+    this.hmac = new Hmac(signingKey);
+    this.clock = clock;
+  }
 
-    /** RFC 7636 code_verifier: 43 base64url characters derived from the flow id, so nothing stores it. */
-    public String pkceVerifier(String flowId) {
-        return hmac.signB64("pkce:" + flowId);
-    }
+  public String issue(String flowId, String use, Instant expiresAt) {
+    ObjectNode payload =
+        Json.MAPPER
+            .createObjectNode()
+            .put("flow", flowId)
+            .put("use", use)
+            .put("exp", expiresAt.getEpochSecond());
+    String body = "v1." + Hmac.b64(payload.toString());
+    return body + "." + hmac.signB64(body);
+  }
 
-    public static String pkceChallenge(String verifier) {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+  /** The flow id of a valid, unexpired token issued for {@code use}. */
+  public String verify(String token, String use) throws Refused {
+    if (token == null || token.isBlank()) {
+      throw new Refused(
+          "The request has no state parameter. Start connecting again from your app; do not bookmark the Xero login page.");
     }
+    String[] parts = token.split("\\.");
+    if (parts.length != 3 || !parts[0].equals("v1")) {
+      throw new Refused("The state parameter is malformed. Start connecting again from your app.");
+    }
+    String body = parts[0] + "." + parts[1];
+    if (!hmac.verifyB64(body, parts[2])) {
+      throw new Refused(
+          "The state parameter was altered (its signature does not match), so the request was refused. Start connecting again from your app.");
+    }
+    JsonNode payload;
+    try {
+      payload = Json.MAPPER.readTree(Hmac.unb64(parts[1]));
+    } catch (Exception e) {
+      throw new Refused("The state parameter is malformed. Start connecting again from your app.");
+    }
+    if (!use.equals(payload.path("use").asText())) {
+      throw new Refused(
+          "The state parameter belongs to another step of the connect flow. Start connecting again from your app.");
+    }
+    Instant exp = Instant.ofEpochSecond(payload.path("exp").asLong(0));
+    if (!clock.instant().isBefore(exp)) {
+      throw new Refused(
+          "This connect link expired at "
+              + exp
+              + " (links last "
+              + TTL.toMinutes()
+              + " minutes). Start connecting again from your app.");
+    }
+    return payload.path("flow").asText();
+  }
+
+  /**
+   * RFC 7636 code_verifier: 43 base64url characters derived from the flow id, so nothing stores it.
+   */
+  public String pkceVerifier(String flowId) {
+    return hmac.signB64("pkce:" + flowId);
+  }
+
+  public static String pkceChallenge(String verifier) {
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(verifier.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

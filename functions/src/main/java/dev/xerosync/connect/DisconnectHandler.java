@@ -20,155 +20,222 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Disconnects an organisation: removes it from the app in Xero ({@code DELETE /connections/{id}}),
- * revokes the refresh token when no other organisation hangs off the same consent (revocation ends all
- * of them), deletes the connection's secret, and marks the connection Disconnected. {@code ?purge=true}
- * also deletes the organisation's synced data. Connecting again later starts a fresh initial sync.
+ * revokes the refresh token when no other organisation hangs off the same consent (revocation ends
+ * all of them), deletes the connection's secret, and marks the connection Disconnected. {@code
+ * ?purge=true} also deletes the organisation's synced data. Connecting again later starts a fresh
+ * initial sync.
  */
-public final class DisconnectHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
-    private static final Log LOG = Log.of(DisconnectHandler.class);
+public final class DisconnectHandler
+    implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+  private static final Log LOG = Log.of(DisconnectHandler.class);
 
-    private final ConnectWiring w;
+  private final ConnectWiring w;
 
-    public DisconnectHandler() {
-        this(Environment.process());
-        Priming.register(DisconnectHandler.class, this::prime);
+  public DisconnectHandler() {
+    this(Environment.process());
+    Priming.register(DisconnectHandler.class, this::prime);
+  }
+
+  /**
+   * Refuses an unauthenticated request (a 401, nothing changed) and reads a connection that cannot
+   * exist.
+   */
+  public void prime() {
+    handleRequest(
+        new APIGatewayProxyRequestEvent()
+            .withHttpMethod("DELETE")
+            .withPath("/saas-tenants/priming/connections/" + "00000000-0000-0000-0000-000000000000")
+            .withPathParameters(
+                Map.of(
+                    "saasTenantId", "priming", "tenantId", "00000000-0000-0000-0000-000000000000"))
+            .withHeaders(Map.of()),
+        null);
+    w.records().link("00000000-0000-0000-0000-000000000000");
+  }
+
+  public DisconnectHandler(Environment env) {
+    this(ConnectWiring.of(env));
+  }
+
+  public DisconnectHandler(ConnectWiring wiring) {
+    this.w = wiring;
+  }
+
+  @Override
+  public APIGatewayProxyResponseEvent handleRequest(
+      APIGatewayProxyRequestEvent request, Context context) {
+    String saasTenantId = Requests.path(request, "saasTenantId");
+    String tenantId = Requests.path(request, "tenantId");
+    if (saasTenantId == null || !ConnectHandler.SAAS_TENANT.matcher(saasTenantId).matches()) {
+      return ApiResponses.problem(
+          400,
+          "Invalid SaaS tenant id",
+          "The SaaS tenant id in the path must be 1 to 64 letters, digits, '-' or '_', starting with a letter or digit.");
     }
-
-    /** Refuses an unauthenticated request (a 401, nothing changed) and reads a connection that cannot exist. */
-    public void prime() {
-        handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("DELETE").withPath("/saas-tenants/priming/connections/" + "00000000-0000-0000-0000-000000000000")
-                .withPathParameters(Map.of("saasTenantId", "priming", "tenantId", "00000000-0000-0000-0000-000000000000")).withHeaders(Map.of()), null);
-        w.records().link("00000000-0000-0000-0000-000000000000");
+    String purgeParam = Requests.query(request, "purge");
+    if (purgeParam != null && !purgeParam.equals("true") && !purgeParam.equals("false")) {
+      return ApiResponses.problem(
+          400,
+          "Invalid purge",
+          "purge must be true or false (default false: synced data is kept).");
     }
-
-    public DisconnectHandler(Environment env) {
-        this(ConnectWiring.of(env));
+    boolean purge = "true".equals(purgeParam);
+    AdminAuth.Admin who;
+    try {
+      who = w.admin().authenticate(request, saasTenantId);
+    } catch (AdminAuth.Denied e) {
+      return ApiResponses.problem(
+          e.status(),
+          e.status() == 403 ? "Forbidden" : "Admin authentication required",
+          e.getMessage());
     }
-
-    public DisconnectHandler(ConnectWiring wiring) {
-        this.w = wiring;
+    var link =
+        w.records()
+            .link(tenantId == null ? "" : tenantId)
+            .filter(l -> l.saasTenantId().equals(saasTenantId))
+            .orElse(null);
+    if (link == null) {
+      return ApiResponses.problem(
+          404,
+          "Connection not found",
+          "SaaS tenant "
+              + saasTenantId
+              + " has no connection to Xero organisation "
+              + tenantId
+              + ". List its connections at /saas-tenants/"
+              + saasTenantId
+              + "/connections.");
     }
+    try {
+      return ApiResponses.json(200, disconnect(link, who.who(), purge));
+    } catch (RuntimeException e) {
+      LOG.error("disconnect failed", e, "tenantId", tenantId);
+      return ApiResponses.problem(
+          500,
+          "Internal error",
+          "The disconnect did not complete; send the same request again (it is safe to repeat).");
+    }
+  }
 
-    @Override
-    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
-        String saasTenantId = Requests.path(request, "saasTenantId");
-        String tenantId = Requests.path(request, "tenantId");
-        if (saasTenantId == null || !ConnectHandler.SAAS_TENANT.matcher(saasTenantId).matches()) {
-            return ApiResponses.problem(400, "Invalid SaaS tenant id",
-                    "The SaaS tenant id in the path must be 1 to 64 letters, digits, '-' or '_', starting with a letter or digit.");
-        }
-        String purgeParam = Requests.query(request, "purge");
-        if (purgeParam != null && !purgeParam.equals("true") && !purgeParam.equals("false")) {
-            return ApiResponses.problem(400, "Invalid purge", "purge must be true or false (default false: synced data is kept).");
-        }
-        boolean purge = "true".equals(purgeParam);
-        AdminAuth.Admin who;
+  Map<String, Object> disconnect(ConnectionRecords.Link link, String by, boolean purge) {
+    String tenantId = link.tenantId();
+    boolean removedInXero = false;
+    boolean revoked = false;
+    if (w.vault().read(tenantId).isPresent()) {
+      try {
+        String access = w.tokens().accessToken(tenantId);
         try {
-            who = w.admin().authenticate(request, saasTenantId);
-        } catch (AdminAuth.Denied e) {
-            return ApiResponses.problem(e.status(), e.status() == 403 ? "Forbidden" : "Admin authentication required", e.getMessage());
+          if (link.xeroConnectionId() != null) {
+            w.tenantConnections().delete(access, link.xeroConnectionId());
+            removedInXero = true;
+          }
+          // Revoking ends every organisation of this consent: only when none is left.
+          if (w.tenantConnections().list(access, null).isEmpty()) {
+            w.identity().revoke(w.vault().read(tenantId).orElseThrow().refreshToken());
+            revoked = true;
+          }
+        } catch (XeroTenantConnections.Failure e) {
+          LOG.warn(
+              "Xero connection removal incomplete", "tenantId", tenantId, "status", e.status());
         }
-        var link = w.records().link(tenantId == null ? "" : tenantId).filter(l -> l.saasTenantId().equals(saasTenantId)).orElse(null);
-        if (link == null) {
-            return ApiResponses.problem(404, "Connection not found", "SaaS tenant " + saasTenantId + " has no connection to Xero organisation "
-                    + tenantId + ". List its connections at /saas-tenants/" + saasTenantId + "/connections.");
-        }
-        try {
-            return ApiResponses.json(200, disconnect(link, who.who(), purge));
-        } catch (RuntimeException e) {
-            LOG.error("disconnect failed", e, "tenantId", tenantId);
-            return ApiResponses.problem(500, "Internal error", "The disconnect did not complete; send the same request again (it is safe to repeat).");
-        }
+      } catch (TokenRefreshException e) {
+        // Xero already refuses these tokens (revoked or expired): nothing is left to remove there.
+        LOG.warn(
+            "tokens unusable at disconnect; nothing to revoke",
+            "tenantId",
+            tenantId,
+            "error",
+            e.error());
+      }
+      w.vault().delete(tenantId);
     }
+    w.tokens().forget(tenantId);
+    Instant now = w.clock().instant();
+    w.connections()
+        .setStatus(tenantId, ConnectionStatus.DISCONNECTED, "Disconnected by " + by + ".", null);
+    w.records().recordDisconnected(tenantId, by, now);
+    int purged = purge ? purge(tenantId) : 0;
+    w.alerts().disconnected(link, by);
+    LOG.info(
+        "organisation disconnected",
+        "tenantId",
+        tenantId,
+        "saasTenantId",
+        link.saasTenantId(),
+        "removedInXero",
+        removedInXero,
+        "revoked",
+        revoked,
+        "purgedItems",
+        purged);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("tenantId", tenantId);
+    body.put("saasTenantId", link.saasTenantId());
+    body.put("status", ConnectionStatus.DISCONNECTED.name());
+    body.put("removedInXero", removedInXero);
+    body.put("tokenRevoked", revoked);
+    body.put("purgedItems", purged);
+    return body;
+  }
 
-    Map<String, Object> disconnect(ConnectionRecords.Link link, String by, boolean purge) {
-        String tenantId = link.tenantId();
-        boolean removedInXero = false;
-        boolean revoked = false;
-        if (w.vault().read(tenantId).isPresent()) {
-            try {
-                String access = w.tokens().accessToken(tenantId);
-                try {
-                    if (link.xeroConnectionId() != null) {
-                        w.tenantConnections().delete(access, link.xeroConnectionId());
-                        removedInXero = true;
-                    }
-                    // Revoking ends every organisation of this consent: only when none is left.
-                    if (w.tenantConnections().list(access, null).isEmpty()) {
-                        w.identity().revoke(w.vault().read(tenantId).orElseThrow().refreshToken());
-                        revoked = true;
-                    }
-                } catch (XeroTenantConnections.Failure e) {
-                    LOG.warn("Xero connection removal incomplete", "tenantId", tenantId, "status", e.status());
-                }
-            } catch (TokenRefreshException e) {
-                // Xero already refuses these tokens (revoked or expired): nothing is left to remove there.
-                LOG.warn("tokens unusable at disconnect; nothing to revoke", "tenantId", tenantId, "error", e.error());
-            }
-            w.vault().delete(tenantId);
-        }
-        w.tokens().forget(tenantId);
-        Instant now = w.clock().instant();
-        w.connections().setStatus(tenantId, ConnectionStatus.DISCONNECTED, "Disconnected by " + by + ".", null);
-        w.records().recordDisconnected(tenantId, by, now);
-        int purged = purge ? purge(tenantId) : 0;
-        w.alerts().disconnected(link, by);
-        LOG.info("organisation disconnected", "tenantId", tenantId, "saasTenantId", link.saasTenantId(), "removedInXero", removedInXero,
-                "revoked", revoked, "purgedItems", purged);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("tenantId", tenantId);
-        body.put("saasTenantId", link.saasTenantId());
-        body.put("status", ConnectionStatus.DISCONNECTED.name());
-        body.put("removedInXero", removedInXero);
-        body.put("tokenRevoked", revoked);
-        body.put("purgedItems", purged);
-        return body;
-    }
-
-    /**
-     * Deletes the organisation's synced items (invoices, contacts, totals, organisation facts). Their keys
-     * spread over one partition per invoice and contact, so finding them takes a filtered Scan: costly,
-     * but only on this rare, explicit request. The connection item stays, to show the Disconnected state.
-     */
-    private int purge(String tenantId) {
-        String prefix = "T#" + tenantId + "#";
-        int deleted = 0;
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            ScanResponse page = w.dynamo().scan(s -> {
-                s.tableName(w.table()).projectionExpression("pk, sk")
+  /**
+   * Deletes the organisation's synced items (invoices, contacts, totals, organisation facts). Their
+   * keys spread over one partition per invoice and contact, so finding them takes a filtered Scan:
+   * costly, but only on this rare, explicit request. The connection item stays, to show the
+   * Disconnected state.
+   */
+  private int purge(String tenantId) {
+    String prefix = "T#" + tenantId + "#";
+    int deleted = 0;
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> from = start;
+      ScanResponse page =
+          w.dynamo()
+              .scan(
+                  s -> {
+                    s.tableName(w.table())
+                        .projectionExpression("pk, sk")
                         .filterExpression("begins_with(pk, :p) OR (pk = :t AND sk = :org)")
-                        .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(prefix), ":t", AttributeValue.fromS("T#" + tenantId),
-                                ":org", AttributeValue.fromS("ORGANISATION")));
-                if (from != null) {
-                    s.exclusiveStartKey(from);
-                }
-            });
-            List<WriteRequest> batch = new ArrayList<>();
-            for (var item : page.items()) {
-                batch.add(WriteRequest.builder().deleteRequest(d -> d.key(item)).build());
-                if (batch.size() == 25) {
-                    deleted += write(batch);
-                    batch = new ArrayList<>();
-                }
-            }
-            deleted += write(batch);
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return deleted;
-    }
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":p",
+                                AttributeValue.fromS(prefix),
+                                ":t",
+                                AttributeValue.fromS("T#" + tenantId),
+                                ":org",
+                                AttributeValue.fromS("ORGANISATION")));
+                    if (from != null) {
+                      s.exclusiveStartKey(from);
+                    }
+                  });
+      List<WriteRequest> batch = new ArrayList<>();
+      for (var item : page.items()) {
+        batch.add(WriteRequest.builder().deleteRequest(d -> d.key(item)).build());
+        if (batch.size() == 25) {
+          deleted += write(batch);
+          batch = new ArrayList<>();
+        }
+      }
+      deleted += write(batch);
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
+    } while (start != null);
+    return deleted;
+  }
 
-    private int write(List<WriteRequest> batch) {
-        if (batch.isEmpty()) {
-            return 0;
-        }
-        Map<String, List<WriteRequest>> pending = Map.of(w.table(), batch);
-        while (!pending.isEmpty()) {
-            Map<String, List<WriteRequest>> request = pending;
-            var r = w.dynamo().batchWriteItem(b -> b.requestItems(request));
-            pending = r.hasUnprocessedItems() ? r.unprocessedItems() : Map.of();
-        }
-        return batch.size();
+  private int write(List<WriteRequest> batch) {
+    if (batch.isEmpty()) {
+      return 0;
     }
+    Map<String, List<WriteRequest>> pending = Map.of(w.table(), batch);
+    while (!pending.isEmpty()) {
+      Map<String, List<WriteRequest>> request = pending;
+      var r = w.dynamo().batchWriteItem(b -> b.requestItems(request));
+      pending = r.hasUnprocessedItems() ? r.unprocessedItems() : Map.of();
+    }
+    return batch.size();
+  }
 }

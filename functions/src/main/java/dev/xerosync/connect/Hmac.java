@@ -9,43 +9,43 @@ import javax.crypto.spec.SecretKeySpec;
 
 /** HMAC-SHA256 with one key, and the unpadded base64url our signed tokens use. */
 final class Hmac {
-    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private final SecretKeySpec key;
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  private final SecretKeySpec key;
 
-    Hmac(String key) {
-        this.key = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-    }
+  Hmac(String key) {
+    this.key = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+  }
 
-    byte[] sign(String message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is unavailable", e);
-        }
+  byte[] sign(String message) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is unavailable", e);
     }
+  }
 
-    String signB64(String message) {
-        return B64.encodeToString(sign(message));
-    }
+  String signB64(String message) {
+    return B64.encodeToString(sign(message));
+  }
 
-    /** Constant time, so a forger learns nothing from how long a wrong signature took to refuse. */
-    boolean verifyB64(String message, String signature) {
-        byte[] given;
-        try {
-            given = Base64.getUrlDecoder().decode(signature);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        return MessageDigest.isEqual(sign(message), given);
+  /** Constant time, so a forger learns nothing from how long a wrong signature took to refuse. */
+  boolean verifyB64(String message, String signature) {
+    byte[] given;
+    try {
+      given = Base64.getUrlDecoder().decode(signature);
+    } catch (IllegalArgumentException e) {
+      return false;
     }
+    return MessageDigest.isEqual(sign(message), given);
+  }
 
-    static String b64(String text) {
-        return B64.encodeToString(text.getBytes(StandardCharsets.UTF_8));
-    }
+  static String b64(String text) {
+    return B64.encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
 
-    static String unb64(String text) {
-        return new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
-    }
+  static String unb64(String text) {
+    return new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+  }
 }

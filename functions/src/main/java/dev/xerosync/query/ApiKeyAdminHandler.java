@@ -4,8 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
-import dev.xerosync.common.Priming;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Priming;
 import dev.xerosync.store.ApiKeys;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -14,97 +14,106 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The admin operation for API keys, invoked directly (aws lambda invoke), never through the API: who may
- * issue or revoke keys is then decided by IAM (lambda:InvokeFunction on this function).
+ * The admin operation for API keys, invoked directly (aws lambda invoke), never through the API:
+ * who may issue or revoke keys is then decided by IAM (lambda:InvokeFunction on this function).
+ *
  * <pre>
  * {"action":"create","tenantId":"…","name":"hubspot"}  → {"keyId","tenantId","name","createdAt","apiKey"} (the key, shown once)
  * {"action":"revoke","tenantId":"…","keyId":"…"}       → {"revoked": true|false}
  * {"action":"list","tenantId":"…"}                     → {"keys":[{"keyId","name","createdAt","revokedAt"}]}
  * </pre>
+ *
  * Bad input answers {"error": "..."}. The key itself is never logged; logs name the key id.
  */
-public final class ApiKeyAdminHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
-    private static final Log LOG = Log.of(ApiKeyAdminHandler.class);
-    private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{18}");
+public final class ApiKeyAdminHandler
+    implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+  private static final Log LOG = Log.of(ApiKeyAdminHandler.class);
+  private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{18}");
 
-    private final ApiKeys keys;
+  private final ApiKeys keys;
 
-    public ApiKeyAdminHandler() {
-        this(Environment.process());
-        Priming.register(ApiKeyAdminHandler.class, this::prime);
-    }
+  public ApiKeyAdminHandler() {
+    this(Environment.process());
+    Priming.register(ApiKeyAdminHandler.class, this::prime);
+  }
 
-    /** Lists the keys of a tenant that cannot exist: request parsing and one DynamoDB Query. */
-    public void prime() {
-        handleRequest(Map.of("action", "list", "tenantId", "00000000-0000-0000-0000-000000000000"), null);
-    }
+  /** Lists the keys of a tenant that cannot exist: request parsing and one DynamoDB Query. */
+  public void prime() {
+    handleRequest(
+        Map.of("action", "list", "tenantId", "00000000-0000-0000-0000-000000000000"), null);
+  }
 
-    public ApiKeyAdminHandler(Environment env) {
-        this(new ApiKeys(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), Clock.systemUTC()));
-    }
+  public ApiKeyAdminHandler(Environment env) {
+    this(new ApiKeys(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), Clock.systemUTC()));
+  }
 
-    public ApiKeyAdminHandler(ApiKeys keys) {
-        this.keys = keys;
-    }
+  public ApiKeyAdminHandler(ApiKeys keys) {
+    this.keys = keys;
+  }
 
-    @Override
-    public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-        try {
-            String action = text(input, "action");
-            String tenantId = ApiRequest.uuid("tenantId", required(input, "tenantId"));
-            return switch (action == null ? "" : action) {
-                case "create" -> {
-                    String name = required(input, "name");
-                    if (name.length() > 100) {
-                        throw new BadRequest("name must be at most 100 characters: say who uses the key, such as hubspot-prod");
-                    }
-                    ApiKeys.IssuedKey key = keys.create(tenantId, name);
-                    LOG.info("API key created", "tenantId", tenantId, "keyId", key.keyId());
-                    Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("keyId", key.keyId());
-                    out.put("tenantId", key.tenantId());
-                    out.put("name", key.name());
-                    out.put("createdAt", key.createdAt().toString());
-                    out.put("apiKey", key.secret());
-                    yield out;
-                }
-                case "revoke" -> {
-                    String keyId = required(input, "keyId");
-                    if (!KEY_ID.matcher(keyId).matches()) {
-                        throw new BadRequest("keyId must be the 18 hex digits that create or list returned");
-                    }
-                    boolean revoked = keys.revoke(tenantId, keyId);
-                    LOG.info("API key revoke", "tenantId", tenantId, "keyId", keyId, "revoked", revoked);
-                    yield Map.of("revoked", revoked);
-                }
-                case "list" -> {
-                    List<Map<String, Object>> list = keys.list(tenantId).stream().map(k -> {
+  @Override
+  public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+    try {
+      String action = text(input, "action");
+      String tenantId = ApiRequest.uuid("tenantId", required(input, "tenantId"));
+      return switch (action == null ? "" : action) {
+        case "create" -> {
+          String name = required(input, "name");
+          if (name.length() > 100) {
+            throw new BadRequest(
+                "name must be at most 100 characters: say who uses the key, such as hubspot-prod");
+          }
+          ApiKeys.IssuedKey key = keys.create(tenantId, name);
+          LOG.info("API key created", "tenantId", tenantId, "keyId", key.keyId());
+          Map<String, Object> out = new LinkedHashMap<>();
+          out.put("keyId", key.keyId());
+          out.put("tenantId", key.tenantId());
+          out.put("name", key.name());
+          out.put("createdAt", key.createdAt().toString());
+          out.put("apiKey", key.secret());
+          yield out;
+        }
+        case "revoke" -> {
+          String keyId = required(input, "keyId");
+          if (!KEY_ID.matcher(keyId).matches()) {
+            throw new BadRequest("keyId must be the 18 hex digits that create or list returned");
+          }
+          boolean revoked = keys.revoke(tenantId, keyId);
+          LOG.info("API key revoke", "tenantId", tenantId, "keyId", keyId, "revoked", revoked);
+          yield Map.of("revoked", revoked);
+        }
+        case "list" -> {
+          List<Map<String, Object>> list =
+              keys.list(tenantId).stream()
+                  .map(
+                      k -> {
                         Map<String, Object> m = new LinkedHashMap<>();
                         m.put("keyId", k.keyId());
                         m.put("name", k.name());
                         m.put("createdAt", k.createdAt().toString());
                         m.put("revokedAt", k.revokedAt() == null ? null : k.revokedAt().toString());
                         return m;
-                    }).toList();
-                    yield Map.of("keys", list);
-                }
-                default -> throw new BadRequest("action must be create, revoke or list");
-            };
-        } catch (BadRequest e) {
-            return Map.of("error", e.getMessage());
+                      })
+                  .toList();
+          yield Map.of("keys", list);
         }
+        default -> throw new BadRequest("action must be create, revoke or list");
+      };
+    } catch (BadRequest e) {
+      return Map.of("error", e.getMessage());
     }
+  }
 
-    private static String text(Map<String, Object> input, String name) {
-        Object v = input == null ? null : input.get(name);
-        return v instanceof String s ? s : null;
-    }
+  private static String text(Map<String, Object> input, String name) {
+    Object v = input == null ? null : input.get(name);
+    return v instanceof String s ? s : null;
+  }
 
-    private static String required(Map<String, Object> input, String name) throws BadRequest {
-        String v = text(input, name);
-        if (v == null || v.isBlank()) {
-            throw new BadRequest(name + " is required, as a string");
-        }
-        return v.trim();
+  private static String required(Map<String, Object> input, String name) throws BadRequest {
+    String v = text(input, name);
+    if (v == null || v.isBlank()) {
+      throw new BadRequest(name + " is required, as a string");
     }
+    return v.trim();
+  }
 }

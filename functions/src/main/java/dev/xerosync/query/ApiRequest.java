@@ -14,201 +14,244 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** One API Gateway request, read and checked: every bad value becomes a {@link BadRequest} that says how to fix it. */
+/**
+ * One API Gateway request, read and checked: every bad value becomes a {@link BadRequest} that says
+ * how to fix it.
+ */
 final class ApiRequest {
-    private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
-    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+  private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
-    private final APIGatewayProxyRequestEvent event;
+  private final APIGatewayProxyRequestEvent event;
 
-    ApiRequest(APIGatewayProxyRequestEvent event) {
-        this.event = event;
+  ApiRequest(APIGatewayProxyRequestEvent event) {
+    this.event = event;
+  }
+
+  String route() {
+    return event.getHttpMethod() + " " + event.getResource();
+  }
+
+  /**
+   * Header names are case-insensitive (RFC 9110), and API Gateway passes them as the client sent
+   * them.
+   */
+  String header(String name) {
+    Map<String, String> headers = event.getHeaders();
+    if (headers == null) {
+      return null;
     }
-
-    String route() {
-        return event.getHttpMethod() + " " + event.getResource();
+    for (var e : headers.entrySet()) {
+      if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) {
+        return e.getValue();
+      }
     }
+    return null;
+  }
 
-    /** Header names are case-insensitive (RFC 9110), and API Gateway passes them as the client sent them. */
-    String header(String name) {
-        Map<String, String> headers = event.getHeaders();
-        if (headers == null) {
-            return null;
-        }
-        for (var e : headers.entrySet()) {
-            if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) {
-                return e.getValue();
-            }
-        }
-        return null;
+  String path(String name) throws BadRequest {
+    Map<String, String> params = event.getPathParameters();
+    String value = params == null ? null : params.get(name);
+    if (value == null || value.isEmpty()) {
+      throw new BadRequest("path parameter " + name + " is missing");
     }
+    return value;
+  }
 
-    String path(String name) throws BadRequest {
-        Map<String, String> params = event.getPathParameters();
-        String value = params == null ? null : params.get(name);
-        if (value == null || value.isEmpty()) {
-            throw new BadRequest("path parameter " + name + " is missing");
-        }
+  /** A Xero id from the path, in canonical lower-case form. */
+  String uuid(String name) throws BadRequest {
+    String value = path(name);
+    return uuid(name, value);
+  }
+
+  static String uuid(String name, String value) throws BadRequest {
+    try {
+      if (value.length() == 36) {
+        return UUID.fromString(value).toString();
+      }
+    } catch (IllegalArgumentException e) {
+      // Falls through to the message below.
+    }
+    throw new BadRequest(
+        name
+            + " must be a Xero ID (a UUID such as 4f5e2b0c-8a45-4e8a-9d8e-0d1f1c2b3a4d), not '"
+            + truncate(value)
+            + "'");
+  }
+
+  String recordType() throws BadRequest {
+    String value = path("recordType");
+    if (!Set.of("contact", "account", "deal").contains(value)) {
+      throw new BadRequest(
+          "recordType must be contact, account or deal (lower case), not '"
+              + truncate(value)
+              + "'");
+    }
+    return value;
+  }
+
+  String recordId() throws BadRequest {
+    String value = path("recordId");
+    if (!RECORD_ID.matcher(value).matches()) {
+      throw new BadRequest(
+          "recordId must be 1 to 128 characters of letters, digits and . _ : @ -, not '"
+              + truncate(value)
+              + "'");
+    }
+    return value;
+  }
+
+  /** Refuses query parameters the route does not know, so a typo is not silently ignored. */
+  void onlyParams(Set<String> allowed) throws BadRequest {
+    Map<String, String> q = event.getQueryStringParameters();
+    if (q == null) {
+      return;
+    }
+    for (String name : q.keySet()) {
+      if (!allowed.contains(name)) {
+        throw new BadRequest(
+            "unknown query parameter '"
+                + truncate(name)
+                + "'; this endpoint takes "
+                + String.join(", ", new TreeSet<>(allowed)));
+      }
+    }
+  }
+
+  String query(String name) {
+    Map<String, String> q = event.getQueryStringParameters();
+    String v = q == null ? null : q.get(name);
+    return v == null ? null : v.trim();
+  }
+
+  int intQuery(String name, int fallback, int min, int max) throws BadRequest {
+    String raw = query(name);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      int value = Integer.parseInt(raw);
+      if (value >= min && value <= max) {
         return value;
+      }
+    } catch (NumberFormatException ignored) {
+      // Falls through to the message below.
     }
+    throw new BadRequest(
+        name
+            + " must be a whole number from "
+            + min
+            + " to "
+            + max
+            + ", not '"
+            + truncate(raw)
+            + "'");
+  }
 
-    /** A Xero id from the path, in canonical lower-case form. */
-    String uuid(String name) throws BadRequest {
-        String value = path(name);
-        return uuid(name, value);
+  boolean boolQuery(String name, boolean fallback) throws BadRequest {
+    String raw = query(name);
+    if (raw == null) {
+      return fallback;
     }
+    return switch (raw.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new BadRequest(name + " must be true or false, not '" + truncate(raw) + "'");
+    };
+  }
 
-    static String uuid(String name, String value) throws BadRequest {
-        try {
-            if (value.length() == 36) {
-                return UUID.fromString(value).toString();
-            }
-        } catch (IllegalArgumentException e) {
-            // Falls through to the message below.
-        }
-        throw new BadRequest(name + " must be a Xero ID (a UUID such as 4f5e2b0c-8a45-4e8a-9d8e-0d1f1c2b3a4d), not '" + truncate(value) + "'");
+  LocalDate dateQuery(String name) throws BadRequest {
+    String raw = query(name);
+    if (raw == null) {
+      return null;
     }
+    try {
+      return LocalDate.parse(raw);
+    } catch (DateTimeParseException e) {
+      throw new BadRequest(
+          name + " must be a date as yyyy-MM-dd, such as 2024-03-31, not '" + truncate(raw) + "'");
+    }
+  }
 
-    String recordType() throws BadRequest {
-        String value = path("recordType");
-        if (!Set.of("contact", "account", "deal").contains(value)) {
-            throw new BadRequest("recordType must be contact, account or deal (lower case), not '" + truncate(value) + "'");
-        }
-        return value;
+  String currencyQuery(String name) throws BadRequest {
+    String raw = query(name);
+    if (raw == null) {
+      return null;
     }
+    String upper = raw.toUpperCase(Locale.ROOT);
+    if (!CURRENCY.matcher(upper).matches()) {
+      throw new BadRequest(
+          name + " must be an ISO 4217 currency code such as NZD, not '" + truncate(raw) + "'");
+    }
+    return upper;
+  }
 
-    String recordId() throws BadRequest {
-        String value = path("recordId");
-        if (!RECORD_ID.matcher(value).matches()) {
-            throw new BadRequest("recordId must be 1 to 128 characters of letters, digits and . _ : @ -, not '" + truncate(value) + "'");
-        }
-        return value;
+  /** One of {@code allowed} (case-insensitive), returned as spelled in {@code allowed}. */
+  String oneOf(String name, String fallback, Set<String> allowed) throws BadRequest {
+    String raw = query(name);
+    if (raw == null) {
+      return fallback;
     }
+    for (String a : allowed) {
+      if (a.equalsIgnoreCase(raw)) {
+        return a;
+      }
+    }
+    throw new BadRequest(
+        name
+            + " must be one of "
+            + String.join(", ", new TreeSet<>(allowed))
+            + ", not '"
+            + truncate(raw)
+            + "'");
+  }
 
-    /** Refuses query parameters the route does not know, so a typo is not silently ignored. */
-    void onlyParams(Set<String> allowed) throws BadRequest {
-        Map<String, String> q = event.getQueryStringParameters();
-        if (q == null) {
-            return;
-        }
-        for (String name : q.keySet()) {
-            if (!allowed.contains(name)) {
-                throw new BadRequest("unknown query parameter '" + truncate(name) + "'; this endpoint takes " + String.join(", ", new TreeSet<>(allowed)));
-            }
-        }
+  /** A comma-separated list of values from {@code allowed} (case-insensitive). */
+  Set<String> listQuery(String name, Set<String> allowed) throws BadRequest {
+    String raw = query(name);
+    if (raw == null) {
+      return Set.of();
     }
+    Set<String> values = new TreeSet<>();
+    for (String part : raw.split(",")) {
+      String v = part.trim().toUpperCase(Locale.ROOT);
+      if (!allowed.contains(v)) {
+        throw new BadRequest(
+            name
+                + " must be a comma-separated list of "
+                + String.join(", ", new TreeSet<>(allowed))
+                + "; '"
+                + truncate(part.trim())
+                + "' is not one of them");
+      }
+      values.add(v);
+    }
+    return values;
+  }
 
-    String query(String name) {
-        Map<String, String> q = event.getQueryStringParameters();
-        String v = q == null ? null : q.get(name);
-        return v == null ? null : v.trim();
+  /** The JSON object body of a POST. */
+  JsonNode jsonBody() throws BadRequest {
+    String body = event.getBody();
+    if (body == null || body.isBlank()) {
+      throw new BadRequest(
+          "the request body is missing; send a JSON object, see the OpenAPI document");
     }
+    if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+      body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+    }
+    try {
+      JsonNode node = Json.MAPPER.readTree(body);
+      if (node != null && node.isObject()) {
+        return node;
+      }
+    } catch (Exception e) {
+      // Falls through to the message below.
+    }
+    throw new BadRequest(
+        "the request body must be a JSON object, such as {\"contactId\": \"4f5e2b0c-8a45-4e8a-9d8e-0d1f1c2b3a4d\"}");
+  }
 
-    int intQuery(String name, int fallback, int min, int max) throws BadRequest {
-        String raw = query(name);
-        if (raw == null) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(raw);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // Falls through to the message below.
-        }
-        throw new BadRequest(name + " must be a whole number from " + min + " to " + max + ", not '" + truncate(raw) + "'");
-    }
-
-    boolean boolQuery(String name, boolean fallback) throws BadRequest {
-        String raw = query(name);
-        if (raw == null) {
-            return fallback;
-        }
-        return switch (raw.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new BadRequest(name + " must be true or false, not '" + truncate(raw) + "'");
-        };
-    }
-
-    LocalDate dateQuery(String name) throws BadRequest {
-        String raw = query(name);
-        if (raw == null) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(raw);
-        } catch (DateTimeParseException e) {
-            throw new BadRequest(name + " must be a date as yyyy-MM-dd, such as 2024-03-31, not '" + truncate(raw) + "'");
-        }
-    }
-
-    String currencyQuery(String name) throws BadRequest {
-        String raw = query(name);
-        if (raw == null) {
-            return null;
-        }
-        String upper = raw.toUpperCase(Locale.ROOT);
-        if (!CURRENCY.matcher(upper).matches()) {
-            throw new BadRequest(name + " must be an ISO 4217 currency code such as NZD, not '" + truncate(raw) + "'");
-        }
-        return upper;
-    }
-
-    /** One of {@code allowed} (case-insensitive), returned as spelled in {@code allowed}. */
-    String oneOf(String name, String fallback, Set<String> allowed) throws BadRequest {
-        String raw = query(name);
-        if (raw == null) {
-            return fallback;
-        }
-        for (String a : allowed) {
-            if (a.equalsIgnoreCase(raw)) {
-                return a;
-            }
-        }
-        throw new BadRequest(name + " must be one of " + String.join(", ", new TreeSet<>(allowed)) + ", not '" + truncate(raw) + "'");
-    }
-
-    /** A comma-separated list of values from {@code allowed} (case-insensitive). */
-    Set<String> listQuery(String name, Set<String> allowed) throws BadRequest {
-        String raw = query(name);
-        if (raw == null) {
-            return Set.of();
-        }
-        Set<String> values = new TreeSet<>();
-        for (String part : raw.split(",")) {
-            String v = part.trim().toUpperCase(Locale.ROOT);
-            if (!allowed.contains(v)) {
-                throw new BadRequest(name + " must be a comma-separated list of " + String.join(", ", new TreeSet<>(allowed))
-                        + "; '" + truncate(part.trim()) + "' is not one of them");
-            }
-            values.add(v);
-        }
-        return values;
-    }
-
-    /** The JSON object body of a POST. */
-    JsonNode jsonBody() throws BadRequest {
-        String body = event.getBody();
-        if (body == null || body.isBlank()) {
-            throw new BadRequest("the request body is missing; send a JSON object, see the OpenAPI document");
-        }
-        if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
-            body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
-        }
-        try {
-            JsonNode node = Json.MAPPER.readTree(body);
-            if (node != null && node.isObject()) {
-                return node;
-            }
-        } catch (Exception e) {
-            // Falls through to the message below.
-        }
-        throw new BadRequest("the request body must be a JSON object, such as {\"contactId\": \"4f5e2b0c-8a45-4e8a-9d8e-0d1f1c2b3a4d\"}");
-    }
-
-    static String truncate(String s) {
-        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
-    }
+  static String truncate(String s) {
+    return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+  }
 }

@@ -13,82 +13,113 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * A tenant's unpaid amounts by due date: {@code pk = T#{tenant}#AGING, sk = {type}#{currency}#{dueDate}}
- * with {@code unpaidCount} and {@code unpaidAmount}. A tenant's aging is then one Query of one partition
- * whose size is the number of distinct due dates, not of invoices; the bands are cut at read time
- * because "today" moves without a write.
+ * A tenant's unpaid amounts by due date: {@code pk = T#{tenant}#AGING, sk =
+ * {type}#{currency}#{dueDate}} with {@code unpaidCount} and {@code unpaidAmount}. A tenant's aging
+ * is then one Query of one partition whose size is the number of distinct due dates, not of
+ * invoices; the bands are cut at read time because "today" moves without a write.
  *
- * <p>The writer keeps it exact the way it keeps contact totals: {@link #updates} gives the ADDs for the
- * difference between the old and the new invoice, to go into the same conditional transaction.
+ * <p>The writer keeps it exact the way it keeps contact totals: {@link #updates} gives the ADDs for
+ * the difference between the old and the new invoice, to go into the same conditional transaction.
  */
 public final class AgingLedger {
-    private static final String NO_DUE_DATE = "9999-12-31";
+  private static final String NO_DUE_DATE = "9999-12-31";
 
-    private final DynamoDbClient dynamo;
-    private final String table;
+  private final DynamoDbClient dynamo;
+  private final String table;
 
-    public AgingLedger(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
+  public AgingLedger(DynamoDbClient dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
+
+  private record Entry(long count, BigDecimal amount) {
+    Entry plus(Entry o) {
+      return new Entry(count + o.count, amount.add(o.amount));
     }
+  }
 
-    private record Entry(long count, BigDecimal amount) {
-        Entry plus(Entry o) {
-            return new Entry(count + o.count, amount.add(o.amount));
-        }
+  /**
+   * The ledger updates for replacing {@code old} (null if new) by {@code incoming}; empty when
+   * aging is unchanged.
+   */
+  public static List<TransactWriteItem> updates(
+      String table, String tenantId, XeroInvoice old, XeroInvoice incoming) {
+    Map<String, Entry> deltas = new LinkedHashMap<>();
+    if (old != null && InvoiceBucket.of(old) == InvoiceBucket.UNPAID) {
+      deltas.merge(sk(old), new Entry(-1, old.amountDue().negate()), Entry::plus);
     }
-
-    /** The ledger updates for replacing {@code old} (null if new) by {@code incoming}; empty when aging is unchanged. */
-    public static List<TransactWriteItem> updates(String table, String tenantId, XeroInvoice old, XeroInvoice incoming) {
-        Map<String, Entry> deltas = new LinkedHashMap<>();
-        if (old != null && InvoiceBucket.of(old) == InvoiceBucket.UNPAID) {
-            deltas.merge(sk(old), new Entry(-1, old.amountDue().negate()), Entry::plus);
-        }
-        if (InvoiceBucket.of(incoming) == InvoiceBucket.UNPAID) {
-            deltas.merge(sk(incoming), new Entry(1, incoming.amountDue()), Entry::plus);
-        }
-        List<TransactWriteItem> writes = new ArrayList<>();
-        deltas.forEach((sk, d) -> {
-            if (d.count() != 0 || d.amount().signum() != 0) {
-                writes.add(TransactWriteItem.builder().update(u -> u.tableName(table)
-                        .key(Map.of("pk", ItemCodec.s(Keys.agingPk(tenantId)), "sk", ItemCodec.s(sk)))
-                        .updateExpression("ADD unpaidCount :c, unpaidAmount :a")
-                        .expressionAttributeValues(Map.of(
-                                ":c", AttributeValue.fromN(Long.toString(d.count())),
-                                ":a", ItemCodec.n(d.amount())))).build());
-            }
+    if (InvoiceBucket.of(incoming) == InvoiceBucket.UNPAID) {
+      deltas.merge(sk(incoming), new Entry(1, incoming.amountDue()), Entry::plus);
+    }
+    List<TransactWriteItem> writes = new ArrayList<>();
+    deltas.forEach(
+        (sk, d) -> {
+          if (d.count() != 0 || d.amount().signum() != 0) {
+            writes.add(
+                TransactWriteItem.builder()
+                    .update(
+                        u ->
+                            u.tableName(table)
+                                .key(
+                                    Map.of(
+                                        "pk",
+                                        ItemCodec.s(Keys.agingPk(tenantId)),
+                                        "sk",
+                                        ItemCodec.s(sk)))
+                                .updateExpression("ADD unpaidCount :c, unpaidAmount :a")
+                                .expressionAttributeValues(
+                                    Map.of(
+                                        ":c", AttributeValue.fromN(Long.toString(d.count())),
+                                        ":a", ItemCodec.n(d.amount()))))
+                    .build());
+          }
         });
-        return writes;
-    }
+    return writes;
+  }
 
-    private static String sk(XeroInvoice inv) {
-        return Keys.agingSk(inv.type() == null ? "UNKNOWN" : inv.type(),
-                inv.currencyCode() == null ? "XXX" : inv.currencyCode(),
-                inv.dueDate() == null ? NO_DUE_DATE : inv.dueDate().toString());
-    }
+  private static String sk(XeroInvoice inv) {
+    return Keys.agingSk(
+        inv.type() == null ? "UNKNOWN" : inv.type(),
+        inv.currencyCode() == null ? "XXX" : inv.currencyCode(),
+        inv.dueDate() == null ? NO_DUE_DATE : inv.dueDate().toString());
+  }
 
-    /** The tenant's aging for one invoice type (null: every type) as of {@code today}. */
-    public AgingSummary read(String tenantId, String type, LocalDate today) {
-        AgingSummary summary = new AgingSummary(today);
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse r = dynamo.query(q -> {
+  /** The tenant's aging for one invoice type (null: every type) as of {@code today}. */
+  public AgingSummary read(String tenantId, String type, LocalDate today) {
+    AgingSummary summary = new AgingSummary(today);
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> from = start;
+      QueryResponse r =
+          dynamo.query(
+              q -> {
                 q.tableName(table).exclusiveStartKey(from);
                 if (type == null) {
-                    q.keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", ItemCodec.s(Keys.agingPk(tenantId))));
+                  q.keyConditionExpression("pk = :pk")
+                      .expressionAttributeValues(
+                          Map.of(":pk", ItemCodec.s(Keys.agingPk(tenantId))));
                 } else {
-                    q.keyConditionExpression("pk = :pk AND begins_with(sk, :type)").expressionAttributeValues(Map.of(
-                            ":pk", ItemCodec.s(Keys.agingPk(tenantId)), ":type", ItemCodec.s(type + "#")));
+                  q.keyConditionExpression("pk = :pk AND begins_with(sk, :type)")
+                      .expressionAttributeValues(
+                          Map.of(
+                              ":pk",
+                              ItemCodec.s(Keys.agingPk(tenantId)),
+                              ":type",
+                              ItemCodec.s(type + "#")));
                 }
-            });
-            for (var item : r.items()) {
-                String[] parts = ItemCodec.str(item, "sk").split("#", 3);
-                LocalDate due = NO_DUE_DATE.equals(parts[2]) ? null : LocalDate.parse(parts[2]);
-                summary.add(parts[1], due, ItemCodec.dec(item, "unpaidCount").longValue(), ItemCodec.dec(item, "unpaidAmount"));
-            }
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
-        return summary;
-    }
+              });
+      for (var item : r.items()) {
+        String[] parts = ItemCodec.str(item, "sk").split("#", 3);
+        LocalDate due = NO_DUE_DATE.equals(parts[2]) ? null : LocalDate.parse(parts[2]);
+        summary.add(
+            parts[1],
+            due,
+            ItemCodec.dec(item, "unpaidCount").longValue(),
+            ItemCodec.dec(item, "unpaidAmount"));
+      }
+      start =
+          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+    } while (start != null);
+    return summary;
+  }
 }

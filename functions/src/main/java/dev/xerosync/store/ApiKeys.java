@@ -19,129 +19,215 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * Per-tenant API keys, stored only as SHA-256 hashes. A key is {@code xsk_{keyId}_{secret}} with a 256-bit
- * random secret: with that much entropy a fast unsalted hash cannot be reversed by guessing, and it lets
- * a request find its key with one GetItem on the hash (salted, slow hashes are for low-entropy passwords).
- * The key id is public: it names the key in lists, logs and revocation without revealing it.
+ * Per-tenant API keys, stored only as SHA-256 hashes. A key is {@code xsk_{keyId}_{secret}} with a
+ * 256-bit random secret: with that much entropy a fast unsalted hash cannot be reversed by
+ * guessing, and it lets a request find its key with one GetItem on the hash (salted, slow hashes
+ * are for low-entropy passwords). The key id is public: it names the key in lists, logs and
+ * revocation without revealing it.
  *
- * <p>Two items per key: {@code pk = APIKEY#{hash}} maps a presented key to its tenant, and
- * {@code pk = T#{tenant}#APIKEYS, sk = KEY#{keyId}} lists a tenant's keys. Revoking deletes the first.
+ * <p>Two items per key: {@code pk = APIKEY#{hash}} maps a presented key to its tenant, and {@code
+ * pk = T#{tenant}#APIKEYS, sk = KEY#{keyId}} lists a tenant's keys. Revoking deletes the first.
  */
 public final class ApiKeys {
-    /** A positive lookup is trusted this long per container, so a revocation takes effect within it. */
-    static final Duration CACHE_TTL = Duration.ofSeconds(30);
-    private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * A positive lookup is trusted this long per container, so a revocation takes effect within it.
+   */
+  static final Duration CACHE_TTL = Duration.ofSeconds(30);
 
-    /** A new key: {@code secret} is shown once to the admin and never stored. */
-    public record IssuedKey(String keyId, String tenantId, String name, Instant createdAt, String secret) {}
+  private static final SecureRandom RANDOM = new SecureRandom();
 
-    public record KeyInfo(String keyId, String tenantId, String name, Instant createdAt, Instant revokedAt) {}
+  /** A new key: {@code secret} is shown once to the admin and never stored. */
+  public record IssuedKey(
+      String keyId, String tenantId, String name, Instant createdAt, String secret) {}
 
-    /** Who presented a key: its tenant, and its public id for logs. */
-    public record Caller(String tenantId, String keyId) {}
+  public record KeyInfo(
+      String keyId, String tenantId, String name, Instant createdAt, Instant revokedAt) {}
 
-    private record Cached(Caller caller, Instant expiresAt) {}
+  /** Who presented a key: its tenant, and its public id for logs. */
+  public record Caller(String tenantId, String keyId) {}
 
-    private final DynamoDbClient dynamo;
-    private final String table;
-    private final Clock clock;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private record Cached(Caller caller, Instant expiresAt) {}
 
-    public ApiKeys(DynamoDbClient dynamo, String table, Clock clock) {
-        this.dynamo = dynamo;
-        this.table = table;
-        this.clock = clock;
+  private final DynamoDbClient dynamo;
+  private final String table;
+  private final Clock clock;
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+  public ApiKeys(DynamoDbClient dynamo, String table, Clock clock) {
+    this.dynamo = dynamo;
+    this.table = table;
+    this.clock = clock;
+  }
+
+  public IssuedKey create(String tenantId, String name) {
+    String keyId = random(9);
+    String secret = "xsk_" + keyId + "_" + random(32);
+    String hash = hash(secret);
+    Instant now = clock.instant();
+    Map<String, AttributeValue> lookup =
+        Map.of(
+            "pk",
+            ItemCodec.s(Keys.apiKeyPk(hash)),
+            "sk",
+            ItemCodec.s(Keys.API_KEY_SK),
+            "tenantId",
+            ItemCodec.s(tenantId),
+            "keyId",
+            ItemCodec.s(keyId));
+    Map<String, AttributeValue> entry =
+        Map.of(
+            "pk",
+            ItemCodec.s(Keys.tenantApiKeysPk(tenantId)),
+            "sk",
+            ItemCodec.s(Keys.API_KEY_ENTRY_SK_PREFIX + keyId),
+            "tenantId",
+            ItemCodec.s(tenantId),
+            "keyId",
+            ItemCodec.s(keyId),
+            "keyHash",
+            ItemCodec.s(hash),
+            "name",
+            ItemCodec.s(name),
+            "createdAt",
+            ItemCodec.s(now.toString()));
+    dynamo.transactWriteItems(
+        r ->
+            r.transactItems(
+                TransactWriteItem.builder()
+                    .put(
+                        p ->
+                            p.tableName(table)
+                                .item(lookup)
+                                .conditionExpression("attribute_not_exists(pk)"))
+                    .build(),
+                TransactWriteItem.builder()
+                    .put(
+                        p ->
+                            p.tableName(table)
+                                .item(entry)
+                                .conditionExpression("attribute_not_exists(pk)"))
+                    .build()));
+    return new IssuedKey(keyId, tenantId, name, now, secret);
+  }
+
+  /** Revokes a tenant's key; false if the tenant has no such key or it was revoked already. */
+  public boolean revoke(String tenantId, String keyId) {
+    var entryKey =
+        Map.of(
+            "pk",
+            ItemCodec.s(Keys.tenantApiKeysPk(tenantId)),
+            "sk",
+            ItemCodec.s(Keys.API_KEY_ENTRY_SK_PREFIX + keyId));
+    var entry = dynamo.getItem(r -> r.tableName(table).key(entryKey).consistentRead(true));
+    if (!entry.hasItem() || entry.item().isEmpty() || entry.item().containsKey("revokedAt")) {
+      return false;
     }
+    String hash = ItemCodec.str(entry.item(), "keyHash");
+    dynamo.transactWriteItems(
+        r ->
+            r.transactItems(
+                TransactWriteItem.builder()
+                    .delete(
+                        d ->
+                            d.tableName(table)
+                                .key(
+                                    Map.of(
+                                        "pk",
+                                        ItemCodec.s(Keys.apiKeyPk(hash)),
+                                        "sk",
+                                        ItemCodec.s(Keys.API_KEY_SK))))
+                    .build(),
+                TransactWriteItem.builder()
+                    .update(
+                        u ->
+                            u.tableName(table)
+                                .key(entryKey)
+                                .updateExpression("SET revokedAt = :now")
+                                .conditionExpression("attribute_not_exists(revokedAt)")
+                                .expressionAttributeValues(
+                                    Map.of(":now", ItemCodec.s(clock.instant().toString()))))
+                    .build()));
+    cache.remove(hash);
+    return true;
+  }
 
-    public IssuedKey create(String tenantId, String name) {
-        String keyId = random(9);
-        String secret = "xsk_" + keyId + "_" + random(32);
-        String hash = hash(secret);
-        Instant now = clock.instant();
-        Map<String, AttributeValue> lookup = Map.of(
-                "pk", ItemCodec.s(Keys.apiKeyPk(hash)), "sk", ItemCodec.s(Keys.API_KEY_SK),
-                "tenantId", ItemCodec.s(tenantId), "keyId", ItemCodec.s(keyId));
-        Map<String, AttributeValue> entry = Map.of(
-                "pk", ItemCodec.s(Keys.tenantApiKeysPk(tenantId)), "sk", ItemCodec.s(Keys.API_KEY_ENTRY_SK_PREFIX + keyId),
-                "tenantId", ItemCodec.s(tenantId), "keyId", ItemCodec.s(keyId), "keyHash", ItemCodec.s(hash),
-                "name", ItemCodec.s(name), "createdAt", ItemCodec.s(now.toString()));
-        dynamo.transactWriteItems(r -> r.transactItems(
-                TransactWriteItem.builder().put(p -> p.tableName(table).item(lookup).conditionExpression("attribute_not_exists(pk)")).build(),
-                TransactWriteItem.builder().put(p -> p.tableName(table).item(entry).conditionExpression("attribute_not_exists(pk)")).build()));
-        return new IssuedKey(keyId, tenantId, name, now, secret);
-    }
+  public List<KeyInfo> list(String tenantId) {
+    List<KeyInfo> keys = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> from = start;
+      var r =
+          dynamo.query(
+              q ->
+                  q.tableName(table)
+                      .keyConditionExpression("pk = :pk")
+                      .expressionAttributeValues(
+                          Map.of(":pk", ItemCodec.s(Keys.tenantApiKeysPk(tenantId))))
+                      .exclusiveStartKey(from));
+      for (var item : r.items()) {
+        String revoked = ItemCodec.str(item, "revokedAt");
+        keys.add(
+            new KeyInfo(
+                ItemCodec.str(item, "keyId"),
+                tenantId,
+                ItemCodec.str(item, "name"),
+                Instant.parse(ItemCodec.str(item, "createdAt")),
+                revoked == null ? null : Instant.parse(revoked)));
+      }
+      start =
+          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+    } while (start != null);
+    return keys;
+  }
 
-    /** Revokes a tenant's key; false if the tenant has no such key or it was revoked already. */
-    public boolean revoke(String tenantId, String keyId) {
-        var entryKey = Map.of("pk", ItemCodec.s(Keys.tenantApiKeysPk(tenantId)), "sk", ItemCodec.s(Keys.API_KEY_ENTRY_SK_PREFIX + keyId));
-        var entry = dynamo.getItem(r -> r.tableName(table).key(entryKey).consistentRead(true));
-        if (!entry.hasItem() || entry.item().isEmpty() || entry.item().containsKey("revokedAt")) {
-            return false;
-        }
-        String hash = ItemCodec.str(entry.item(), "keyHash");
-        dynamo.transactWriteItems(r -> r.transactItems(
-                TransactWriteItem.builder().delete(d -> d.tableName(table)
-                        .key(Map.of("pk", ItemCodec.s(Keys.apiKeyPk(hash)), "sk", ItemCodec.s(Keys.API_KEY_SK)))).build(),
-                TransactWriteItem.builder().update(u -> u.tableName(table).key(entryKey)
-                        .updateExpression("SET revokedAt = :now")
-                        .conditionExpression("attribute_not_exists(revokedAt)")
-                        .expressionAttributeValues(Map.of(":now", ItemCodec.s(clock.instant().toString())))).build()));
-        cache.remove(hash);
-        return true;
+  /** The caller a presented key belongs to, if it is a live key. */
+  public Optional<Caller> caller(String presentedKey) {
+    if (presentedKey == null || presentedKey.isBlank() || presentedKey.length() > 200) {
+      return Optional.empty();
     }
+    String hash = hash(presentedKey.trim());
+    Instant now = clock.instant();
+    Cached cached = cache.get(hash);
+    if (cached != null && now.isBefore(cached.expiresAt())) {
+      return Optional.of(cached.caller());
+    }
+    var response =
+        dynamo.getItem(
+            r ->
+                r.tableName(table)
+                    .key(
+                        Map.of(
+                            "pk",
+                            ItemCodec.s(Keys.apiKeyPk(hash)),
+                            "sk",
+                            ItemCodec.s(Keys.API_KEY_SK))));
+    if (!response.hasItem() || response.item().isEmpty()) {
+      cache.remove(hash);
+      return Optional.empty();
+    }
+    Caller caller =
+        new Caller(
+            ItemCodec.str(response.item(), "tenantId"), ItemCodec.str(response.item(), "keyId"));
+    cache.put(hash, new Cached(caller, now.plus(CACHE_TTL)));
+    return Optional.of(caller);
+  }
 
-    public List<KeyInfo> list(String tenantId) {
-        List<KeyInfo> keys = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            var r = dynamo.query(q -> q.tableName(table).keyConditionExpression("pk = :pk")
-                    .expressionAttributeValues(Map.of(":pk", ItemCodec.s(Keys.tenantApiKeysPk(tenantId))))
-                    .exclusiveStartKey(from));
-            for (var item : r.items()) {
-                String revoked = ItemCodec.str(item, "revokedAt");
-                keys.add(new KeyInfo(ItemCodec.str(item, "keyId"), tenantId, ItemCodec.str(item, "name"),
-                        Instant.parse(ItemCodec.str(item, "createdAt")), revoked == null ? null : Instant.parse(revoked)));
-            }
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
-        return keys;
+  static String hash(String key) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
+  }
 
-    /** The caller a presented key belongs to, if it is a live key. */
-    public Optional<Caller> caller(String presentedKey) {
-        if (presentedKey == null || presentedKey.isBlank() || presentedKey.length() > 200) {
-            return Optional.empty();
-        }
-        String hash = hash(presentedKey.trim());
-        Instant now = clock.instant();
-        Cached cached = cache.get(hash);
-        if (cached != null && now.isBefore(cached.expiresAt())) {
-            return Optional.of(cached.caller());
-        }
-        var response = dynamo.getItem(r -> r.tableName(table)
-                .key(Map.of("pk", ItemCodec.s(Keys.apiKeyPk(hash)), "sk", ItemCodec.s(Keys.API_KEY_SK))));
-        if (!response.hasItem() || response.item().isEmpty()) {
-            cache.remove(hash);
-            return Optional.empty();
-        }
-        Caller caller = new Caller(ItemCodec.str(response.item(), "tenantId"), ItemCodec.str(response.item(), "keyId"));
-        cache.put(hash, new Cached(caller, now.plus(CACHE_TTL)));
-        return Optional.of(caller);
-    }
-
-    static String hash(String key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
-
-    private static String random(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        // The key id is hex so it reads as one token in logs; the secret is base64url.
-        return bytes < 16 ? HexFormat.of().formatHex(b) : Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
+  private static String random(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    // The key id is hex so it reads as one token in logs; the secret is base64url.
+    return bytes < 16
+        ? HexFormat.of().formatHex(b)
+        : Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
 }

@@ -14,205 +14,285 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Connection items ({@code T#tenant / CONNECTION}), the organisation facts the views need
- * ({@code T#tenant / ORGANISATION}), and the registry of tenants the reconciliation walks
- * ({@code TENANTS / T#tenant}: one Query, never a Scan).
+ * Connection items ({@code T#tenant / CONNECTION}), the organisation facts the views need ({@code
+ * T#tenant / ORGANISATION}), and the registry of tenants the reconciliation walks ({@code TENANTS /
+ * T#tenant}: one Query, never a Scan).
  */
 public final class Connections {
-    private final DynamoDbClient dynamo;
-    private final String table;
+  private final DynamoDbClient dynamo;
+  private final String table;
 
-    public Connections(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
+  public Connections(DynamoDbClient dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
+
+  public Optional<Connection> get(String tenantId) {
+    var response =
+        dynamo.getItem(
+            r ->
+                r.tableName(table).consistentRead(true).key(key(tenantPk(tenantId), "CONNECTION")));
+    return response.hasItem() ? Optional.of(fromItem(response.item())) : Optional.empty();
+  }
+
+  /**
+   * Registers a tenant as PENDING with a fresh initial sync, keeping nothing of an earlier sync.
+   */
+  public void startInitialSync(String tenantId, Connection.InitialSync initial) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    String set = initialSyncAssignments(initial, values);
+    values.put(":tenant", s(tenantId));
+    values.put(":status", s(ConnectionStatus.PENDING.name()));
+    update(
+        tenantId,
+        "SET tenantId = :tenant, #status = :status, "
+            + set
+            + " REMOVE statusReason, rateLimitedUntil, invoicesSince, paymentsSince, contactsSince, lastReconciledAt,"
+            + " recentQueryableAt, initialFinishedAt",
+        values,
+        ConnectionStatus.PENDING);
+  }
+
+  /**
+   * Saves a step of the initial sync, unless the connection was disconnected meanwhile: a step that
+   * was in flight during a disconnect must not bring the connection back to SYNCING or CONNECTED.
+   * Returns false when it was disconnected.
+   */
+  public boolean saveInitialSync(
+      String tenantId, Connection.InitialSync initial, ConnectionStatus status) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    String set = initialSyncAssignments(initial, values);
+    values.put(":status", s(status.name()));
+    values.put(":disconnected", s(ConnectionStatus.DISCONNECTED.name()));
+    try {
+      update(tenantId, "SET #status = :status, " + set, values, status, "#status <> :disconnected");
+      return true;
+    } catch (TransactionCanceledException e) {
+      if (e.cancellationReasons().stream()
+          .anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
+        return false;
+      }
+      throw e;
     }
+  }
 
-    public Optional<Connection> get(String tenantId) {
-        var response = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(tenantPk(tenantId), "CONNECTION")));
-        return response.hasItem() ? Optional.of(fromItem(response.item())) : Optional.empty();
+  public void setStatus(
+      String tenantId, ConnectionStatus status, String reason, Instant rateLimitedUntil) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":status", s(status.name()));
+    StringBuilder set = new StringBuilder("SET #status = :status");
+    StringBuilder remove = new StringBuilder();
+    if (reason != null) {
+      set.append(", statusReason = :reason");
+      values.put(":reason", s(reason));
+    } else {
+      remove.append(" REMOVE statusReason");
     }
-
-    /** Registers a tenant as PENDING with a fresh initial sync, keeping nothing of an earlier sync. */
-    public void startInitialSync(String tenantId, Connection.InitialSync initial) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        String set = initialSyncAssignments(initial, values);
-        values.put(":tenant", s(tenantId));
-        values.put(":status", s(ConnectionStatus.PENDING.name()));
-        update(tenantId, "SET tenantId = :tenant, #status = :status, " + set
-                + " REMOVE statusReason, rateLimitedUntil, invoicesSince, paymentsSince, contactsSince, lastReconciledAt,"
-                + " recentQueryableAt, initialFinishedAt", values, ConnectionStatus.PENDING);
+    if (rateLimitedUntil != null) {
+      set.append(", rateLimitedUntil = :until");
+      values.put(":until", s(rateLimitedUntil.toString()));
+    } else {
+      remove.append(remove.isEmpty() ? " REMOVE rateLimitedUntil" : ", rateLimitedUntil");
     }
+    update(tenantId, set + remove.toString(), values, status);
+  }
 
-    /**
-     * Saves a step of the initial sync, unless the connection was disconnected meanwhile: a step that was
-     * in flight during a disconnect must not bring the connection back to SYNCING or CONNECTED.
-     * Returns false when it was disconnected.
-     */
-    public boolean saveInitialSync(String tenantId, Connection.InitialSync initial, ConnectionStatus status) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        String set = initialSyncAssignments(initial, values);
-        values.put(":status", s(status.name()));
-        values.put(":disconnected", s(ConnectionStatus.DISCONNECTED.name()));
-        try {
-            update(tenantId, "SET #status = :status, " + set, values, status, "#status <> :disconnected");
-            return true;
-        } catch (TransactionCanceledException e) {
-            if (e.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
-                return false;
-            }
-            throw e;
-        }
+  /** Where the next reconciliation sweep starts reading, per collection. */
+  public void saveWatermarks(
+      String tenantId,
+      Instant invoicesSince,
+      Instant paymentsSince,
+      Instant contactsSince,
+      Instant organisationFetchedAt,
+      Instant reconciledAt) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    StringBuilder set = new StringBuilder("SET lastReconciledAt = :rec");
+    values.put(":rec", s(reconciledAt.toString()));
+    appendInstant(set, values, "invoicesSince", invoicesSince);
+    appendInstant(set, values, "paymentsSince", paymentsSince);
+    appendInstant(set, values, "contactsSince", contactsSince);
+    appendInstant(set, values, "organisationFetchedAt", organisationFetchedAt);
+    dynamo.updateItem(
+        r ->
+            r.tableName(table)
+                .key(key(tenantPk(tenantId), "CONNECTION"))
+                .updateExpression(set.toString())
+                .expressionAttributeValues(values));
+  }
+
+  private static void appendInstant(
+      StringBuilder set, Map<String, AttributeValue> values, String name, Instant value) {
+    if (value != null) {
+      set.append(", ").append(name).append(" = :").append(name);
+      values.put(":" + name, s(value.toString()));
     }
+  }
 
-    public void setStatus(String tenantId, ConnectionStatus status, String reason, Instant rateLimitedUntil) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":status", s(status.name()));
-        StringBuilder set = new StringBuilder("SET #status = :status");
-        StringBuilder remove = new StringBuilder();
-        if (reason != null) {
-            set.append(", statusReason = :reason");
-            values.put(":reason", s(reason));
-        } else {
-            remove.append(" REMOVE statusReason");
-        }
-        if (rateLimitedUntil != null) {
-            set.append(", rateLimitedUntil = :until");
-            values.put(":until", s(rateLimitedUntil.toString()));
-        } else {
-            remove.append(remove.isEmpty() ? " REMOVE rateLimitedUntil" : ", rateLimitedUntil");
-        }
-        update(tenantId, set + remove.toString(), values, status);
+  private static String initialSyncAssignments(
+      Connection.InitialSync i, Map<String, AttributeValue> values) {
+    values.put(":phase", s(i.phase().name()));
+    values.put(":cutoff", s(i.cutoff().toString()));
+    values.put(":cursor", n(i.cursorMs()));
+    values.put(":page", n(i.page()));
+    values.put(":processed", n(i.processed()));
+    values.put(":total", n(i.total()));
+    values.put(":started", s(i.startedAt().toString()));
+    String set =
+        "initialPhase = :phase, initialCutoff = :cutoff, initialCursorMs = :cursor, initialPage = :page, "
+            + "initialProcessed = :processed, initialTotal = :total, initialStartedAt = :started";
+    if (i.recentQueryableAt() != null) {
+      values.put(":recent", s(i.recentQueryableAt().toString()));
+      set += ", recentQueryableAt = :recent";
     }
-
-    /** Where the next reconciliation sweep starts reading, per collection. */
-    public void saveWatermarks(String tenantId, Instant invoicesSince, Instant paymentsSince, Instant contactsSince,
-                               Instant organisationFetchedAt, Instant reconciledAt) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        StringBuilder set = new StringBuilder("SET lastReconciledAt = :rec");
-        values.put(":rec", s(reconciledAt.toString()));
-        appendInstant(set, values, "invoicesSince", invoicesSince);
-        appendInstant(set, values, "paymentsSince", paymentsSince);
-        appendInstant(set, values, "contactsSince", contactsSince);
-        appendInstant(set, values, "organisationFetchedAt", organisationFetchedAt);
-        dynamo.updateItem(r -> r.tableName(table).key(key(tenantPk(tenantId), "CONNECTION"))
-                .updateExpression(set.toString()).expressionAttributeValues(values));
+    if (i.finishedAt() != null) {
+      values.put(":finished", s(i.finishedAt().toString()));
+      set += ", initialFinishedAt = :finished";
     }
+    return set;
+  }
 
-    private static void appendInstant(StringBuilder set, Map<String, AttributeValue> values, String name, Instant value) {
-        if (value != null) {
-            set.append(", ").append(name).append(" = :").append(name);
-            values.put(":" + name, s(value.toString()));
-        }
-    }
+  /**
+   * The connection item and its registry entry change together, so the registry's status is never
+   * stale.
+   */
+  private void update(
+      String tenantId,
+      String expression,
+      Map<String, AttributeValue> values,
+      ConnectionStatus status) {
+    update(tenantId, expression, values, status, null);
+  }
 
-    private static String initialSyncAssignments(Connection.InitialSync i, Map<String, AttributeValue> values) {
-        values.put(":phase", s(i.phase().name()));
-        values.put(":cutoff", s(i.cutoff().toString()));
-        values.put(":cursor", n(i.cursorMs()));
-        values.put(":page", n(i.page()));
-        values.put(":processed", n(i.processed()));
-        values.put(":total", n(i.total()));
-        values.put(":started", s(i.startedAt().toString()));
-        String set = "initialPhase = :phase, initialCutoff = :cutoff, initialCursorMs = :cursor, initialPage = :page, "
-                + "initialProcessed = :processed, initialTotal = :total, initialStartedAt = :started";
-        if (i.recentQueryableAt() != null) {
-            values.put(":recent", s(i.recentQueryableAt().toString()));
-            set += ", recentQueryableAt = :recent";
-        }
-        if (i.finishedAt() != null) {
-            values.put(":finished", s(i.finishedAt().toString()));
-            set += ", initialFinishedAt = :finished";
-        }
-        return set;
-    }
+  private void update(
+      String tenantId,
+      String expression,
+      Map<String, AttributeValue> values,
+      ConnectionStatus status,
+      String condition) {
+    dynamo.transactWriteItems(
+        r ->
+            r.transactItems(
+                t ->
+                    t.update(
+                        u ->
+                            u.tableName(table)
+                                .key(key(tenantPk(tenantId), "CONNECTION"))
+                                .updateExpression(expression)
+                                .conditionExpression(condition)
+                                .expressionAttributeNames(Map.of("#status", "status"))
+                                .expressionAttributeValues(values)),
+                t ->
+                    t.put(
+                        p ->
+                            p.tableName(table)
+                                .item(
+                                    Map.of(
+                                        "pk",
+                                        s("TENANTS"),
+                                        "sk",
+                                        s("T#" + tenantId),
+                                        "tenantId",
+                                        s(tenantId),
+                                        "status",
+                                        s(status.name()))))));
+  }
 
-    /** The connection item and its registry entry change together, so the registry's status is never stale. */
-    private void update(String tenantId, String expression, Map<String, AttributeValue> values, ConnectionStatus status) {
-        update(tenantId, expression, values, status, null);
-    }
-
-    private void update(String tenantId, String expression, Map<String, AttributeValue> values, ConnectionStatus status, String condition) {
-        dynamo.transactWriteItems(r -> r.transactItems(
-                t -> t.update(u -> u.tableName(table).key(key(tenantPk(tenantId), "CONNECTION"))
-                        .updateExpression(expression)
-                        .conditionExpression(condition)
-                        .expressionAttributeNames(Map.of("#status", "status"))
-                        .expressionAttributeValues(values)),
-                t -> t.put(p -> p.tableName(table).item(Map.of(
-                        "pk", s("TENANTS"), "sk", s("T#" + tenantId), "tenantId", s(tenantId), "status", s(status.name()))))));
-    }
-
-    /** Every registered tenant with its status, a page at a time. */
-    public List<Map.Entry<String, ConnectionStatus>> tenants() {
-        List<Map.Entry<String, ConnectionStatus>> tenants = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> exclusiveStart = start;
-            QueryResponse page = dynamo.query(r -> {
-                r.tableName(table).keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s("TENANTS")));
+  /** Every registered tenant with its status, a page at a time. */
+  public List<Map.Entry<String, ConnectionStatus>> tenants() {
+    List<Map.Entry<String, ConnectionStatus>> tenants = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> exclusiveStart = start;
+      QueryResponse page =
+          dynamo.query(
+              r -> {
+                r.tableName(table)
+                    .keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s("TENANTS")));
                 if (exclusiveStart != null) {
-                    r.exclusiveStartKey(exclusiveStart);
+                  r.exclusiveStartKey(exclusiveStart);
                 }
-            });
-            page.items().forEach(item -> tenants.add(Map.entry(item.get("tenantId").s(), ConnectionStatus.valueOf(item.get("status").s()))));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return tenants;
-    }
+              });
+      page.items()
+          .forEach(
+              item ->
+                  tenants.add(
+                      Map.entry(
+                          item.get("tenantId").s(),
+                          ConnectionStatus.valueOf(item.get("status").s()))));
+      start =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
+    } while (start != null);
+    return tenants;
+  }
 
-    public void putOrganisation(String tenantId, XeroOrganisation org) {
-        Map<String, AttributeValue> item = new HashMap<>(key(tenantPk(tenantId), "ORGANISATION"));
-        putIfPresent(item, "name", org.name());
-        putIfPresent(item, "shortCode", org.shortCode());
-        putIfPresent(item, "xeroTimezone", org.xeroTimezone());
-        item.put("timezone", s(org.zone().getId()));
-        putIfPresent(item, "baseCurrency", org.baseCurrency());
-        dynamo.putItem(r -> r.tableName(table).item(item));
-    }
+  public void putOrganisation(String tenantId, XeroOrganisation org) {
+    Map<String, AttributeValue> item = new HashMap<>(key(tenantPk(tenantId), "ORGANISATION"));
+    putIfPresent(item, "name", org.name());
+    putIfPresent(item, "shortCode", org.shortCode());
+    putIfPresent(item, "xeroTimezone", org.xeroTimezone());
+    item.put("timezone", s(org.zone().getId()));
+    putIfPresent(item, "baseCurrency", org.baseCurrency());
+    dynamo.putItem(r -> r.tableName(table).item(item));
+  }
 
-    public static String tenantPk(String tenantId) {
-        return "T#" + tenantId;
-    }
+  public static String tenantPk(String tenantId) {
+    return "T#" + tenantId;
+  }
 
-    private static Connection fromItem(Map<String, AttributeValue> item) {
-        Connection.InitialSync initial = null;
-        if (item.containsKey("initialPhase")) {
-            initial = new Connection.InitialSync(
-                    Connection.InitialSync.Phase.valueOf(item.get("initialPhase").s()),
-                    LocalDate.parse(item.get("initialCutoff").s()),
-                    num(item, "initialCursorMs"), (int) num(item, "initialPage"), num(item, "initialProcessed"), num(item, "initialTotal"),
-                    instant(item, "initialStartedAt"), instant(item, "recentQueryableAt"), instant(item, "initialFinishedAt"));
-        }
-        return new Connection(item.get("tenantId").s(), ConnectionStatus.valueOf(item.get("status").s()),
-                item.containsKey("statusReason") ? item.get("statusReason").s() : null,
-                instant(item, "rateLimitedUntil"), initial,
-                instant(item, "invoicesSince"), instant(item, "paymentsSince"), instant(item, "contactsSince"),
-                instant(item, "organisationFetchedAt"), instant(item, "lastReconciledAt"));
+  private static Connection fromItem(Map<String, AttributeValue> item) {
+    Connection.InitialSync initial = null;
+    if (item.containsKey("initialPhase")) {
+      initial =
+          new Connection.InitialSync(
+              Connection.InitialSync.Phase.valueOf(item.get("initialPhase").s()),
+              LocalDate.parse(item.get("initialCutoff").s()),
+              num(item, "initialCursorMs"),
+              (int) num(item, "initialPage"),
+              num(item, "initialProcessed"),
+              num(item, "initialTotal"),
+              instant(item, "initialStartedAt"),
+              instant(item, "recentQueryableAt"),
+              instant(item, "initialFinishedAt"));
     }
+    return new Connection(
+        item.get("tenantId").s(),
+        ConnectionStatus.valueOf(item.get("status").s()),
+        item.containsKey("statusReason") ? item.get("statusReason").s() : null,
+        instant(item, "rateLimitedUntil"),
+        initial,
+        instant(item, "invoicesSince"),
+        instant(item, "paymentsSince"),
+        instant(item, "contactsSince"),
+        instant(item, "organisationFetchedAt"),
+        instant(item, "lastReconciledAt"));
+  }
 
-    private static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of("pk", s(pk), "sk", s(sk));
-    }
+  private static Map<String, AttributeValue> key(String pk, String sk) {
+    return Map.of("pk", s(pk), "sk", s(sk));
+  }
 
-    private static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
+  private static AttributeValue s(String v) {
+    return AttributeValue.fromS(v);
+  }
 
-    private static AttributeValue n(long v) {
-        return AttributeValue.fromN(Long.toString(v));
-    }
+  private static AttributeValue n(long v) {
+    return AttributeValue.fromN(Long.toString(v));
+  }
 
-    private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
-        if (value != null && !value.isEmpty()) {
-            item.put(name, s(value));
-        }
+  private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
+    if (value != null && !value.isEmpty()) {
+      item.put(name, s(value));
     }
+  }
 
-    private static Instant instant(Map<String, AttributeValue> item, String name) {
-        return item.containsKey(name) ? Instant.parse(item.get(name).s()) : null;
-    }
+  private static Instant instant(Map<String, AttributeValue> item, String name) {
+    return item.containsKey(name) ? Instant.parse(item.get(name).s()) : null;
+  }
 
-    private static long num(Map<String, AttributeValue> item, String name) {
-        return item.containsKey(name) ? Long.parseLong(item.get(name).n()) : 0;
-    }
+  private static long num(Map<String, AttributeValue> item, String name) {
+    return item.containsKey(name) ? Long.parseLong(item.get(name).n()) : 0;
+  }
 }

@@ -9,56 +9,74 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 /** Contacts, written only when the incoming version is newer than the stored one. */
 public final class ContactStore {
-    private final DynamoDbClient dynamo;
-    private final String table;
+  private final DynamoDbClient dynamo;
+  private final String table;
 
-    public ContactStore(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
-    }
+  public ContactStore(DynamoDbClient dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
 
-    public java.util.Optional<XeroContact> get(String tenantId, String contactId) {
-        var response = dynamo.getItem(r -> r.tableName(table).key(Map.of(
-                "pk", AttributeValue.fromS(Keys.contactPk(tenantId, contactId)), "sk", AttributeValue.fromS(Keys.CONTACT_SK))));
-        if (!response.hasItem() || response.item().isEmpty()) {
-            return java.util.Optional.empty();
-        }
-        Map<String, AttributeValue> item = response.item();
-        long updatedMs = Long.parseLong(item.get("updatedMs").n());
-        return java.util.Optional.of(new XeroContact(contactId, text(item, "name"), text(item, "status"),
-                item.get("isCustomer").bool(), item.get("isSupplier").bool(), text(item, "email"),
-                updatedMs == 0 ? null : java.time.Instant.ofEpochMilli(updatedMs)));
+  public java.util.Optional<XeroContact> get(String tenantId, String contactId) {
+    var response =
+        dynamo.getItem(
+            r ->
+                r.tableName(table)
+                    .key(
+                        Map.of(
+                            "pk",
+                            AttributeValue.fromS(Keys.contactPk(tenantId, contactId)),
+                            "sk",
+                            AttributeValue.fromS(Keys.CONTACT_SK))));
+    if (!response.hasItem() || response.item().isEmpty()) {
+      return java.util.Optional.empty();
     }
+    Map<String, AttributeValue> item = response.item();
+    long updatedMs = Long.parseLong(item.get("updatedMs").n());
+    return java.util.Optional.of(
+        new XeroContact(
+            contactId,
+            text(item, "name"),
+            text(item, "status"),
+            item.get("isCustomer").bool(),
+            item.get("isSupplier").bool(),
+            text(item, "email"),
+            updatedMs == 0 ? null : java.time.Instant.ofEpochMilli(updatedMs)));
+  }
 
-    private static String text(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
-    }
+  private static String text(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null ? null : v.s();
+  }
 
-    public UpsertOutcome upsert(String tenantId, XeroContact c) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("pk", AttributeValue.fromS(Keys.contactPk(tenantId, c.contactId())));
-        item.put("sk", AttributeValue.fromS(Keys.CONTACT_SK));
-        item.put("tenantId", AttributeValue.fromS(tenantId));
-        item.put("contactId", AttributeValue.fromS(c.contactId()));
-        if (c.name() != null) {
-            item.put("name", AttributeValue.fromS(c.name()));
-        }
-        if (c.email() != null && !c.email().isBlank()) {
-            item.put("email", AttributeValue.fromS(c.email()));
-        }
-        item.put("status", AttributeValue.fromS(c.status() == null ? "ACTIVE" : c.status()));
-        item.put("isCustomer", AttributeValue.fromBool(c.isCustomer()));
-        item.put("isSupplier", AttributeValue.fromBool(c.isSupplier()));
-        long updatedMs = c.updatedDateUtc() == null ? 0 : c.updatedDateUtc().toEpochMilli();
-        item.put("updatedMs", AttributeValue.fromN(Long.toString(updatedMs)));
-        try {
-            dynamo.putItem(r -> r.tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(updatedMs) OR updatedMs < :u")
-                    .expressionAttributeValues(Map.of(":u", AttributeValue.fromN(Long.toString(updatedMs)))));
-            return UpsertOutcome.UPDATED;
-        } catch (ConditionalCheckFailedException e) {
-            return UpsertOutcome.UNCHANGED;
-        }
+  public UpsertOutcome upsert(String tenantId, XeroContact c) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("pk", AttributeValue.fromS(Keys.contactPk(tenantId, c.contactId())));
+    item.put("sk", AttributeValue.fromS(Keys.CONTACT_SK));
+    item.put("tenantId", AttributeValue.fromS(tenantId));
+    item.put("contactId", AttributeValue.fromS(c.contactId()));
+    if (c.name() != null) {
+      item.put("name", AttributeValue.fromS(c.name()));
     }
+    if (c.email() != null && !c.email().isBlank()) {
+      item.put("email", AttributeValue.fromS(c.email()));
+    }
+    item.put("status", AttributeValue.fromS(c.status() == null ? "ACTIVE" : c.status()));
+    item.put("isCustomer", AttributeValue.fromBool(c.isCustomer()));
+    item.put("isSupplier", AttributeValue.fromBool(c.isSupplier()));
+    long updatedMs = c.updatedDateUtc() == null ? 0 : c.updatedDateUtc().toEpochMilli();
+    item.put("updatedMs", AttributeValue.fromN(Long.toString(updatedMs)));
+    try {
+      dynamo.putItem(
+          r ->
+              r.tableName(table)
+                  .item(item)
+                  .conditionExpression("attribute_not_exists(updatedMs) OR updatedMs < :u")
+                  .expressionAttributeValues(
+                      Map.of(":u", AttributeValue.fromN(Long.toString(updatedMs)))));
+      return UpsertOutcome.UPDATED;
+    } catch (ConditionalCheckFailedException e) {
+      return UpsertOutcome.UNCHANGED;
+    }
+  }
 }

@@ -9,16 +9,20 @@ import java.math.BigDecimal;
  * moves every midnight without any write.
  */
 public enum InvoiceBucket {
-    UNPAID, PAID, DRAFT, VOIDED, OTHER;
+  UNPAID,
+  PAID,
+  DRAFT,
+  VOIDED,
+  OTHER;
 
-    public static InvoiceBucket of(XeroInvoice invoice) {
-        String status = invoice.status() == null ? "" : invoice.status();
-        return switch (status) {
-            case "DRAFT", "SUBMITTED" -> DRAFT;
-            case "VOIDED", "DELETED" -> VOIDED;
-            case "PAID" -> PAID;
-            case "AUTHORISED" -> invoice.amountDue().compareTo(BigDecimal.ZERO) > 0 ? UNPAID : OTHER;
-            default -> OTHER;
-        };
-    }
+  public static InvoiceBucket of(XeroInvoice invoice) {
+    String status = invoice.status() == null ? "" : invoice.status();
+    return switch (status) {
+      case "DRAFT", "SUBMITTED" -> DRAFT;
+      case "VOIDED", "DELETED" -> VOIDED;
+      case "PAID" -> PAID;
+      case "AUTHORISED" -> invoice.amountDue().compareTo(BigDecimal.ZERO) > 0 ? UNPAID : OTHER;
+      default -> OTHER;
+    };
+  }
 }

@@ -17,156 +17,193 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Invoices and the per-contact totals derived from them. An upsert writes the invoice and the change
- * it makes to its contact's totals in one conditional transaction, conditioned on the version it read,
- * so totals stay exact under concurrent and out-of-order updates.
+ * Invoices and the per-contact totals derived from them. An upsert writes the invoice and the
+ * change it makes to its contact's totals in one conditional transaction, conditioned on the
+ * version it read, so totals stay exact under concurrent and out-of-order updates.
  */
 public final class InvoiceStore {
-    private static final int MAX_ATTEMPTS = 8;
+  private static final int MAX_ATTEMPTS = 8;
 
-    private final DynamoDbClient dynamo;
-    private final String table;
-    private final Clock clock;
+  private final DynamoDbClient dynamo;
+  private final String table;
+  private final Clock clock;
 
-    public InvoiceStore(DynamoDbClient dynamo, String table, Clock clock) {
-        this.dynamo = dynamo;
-        this.table = table;
-        this.clock = clock;
+  public InvoiceStore(DynamoDbClient dynamo, String table, Clock clock) {
+    this.dynamo = dynamo;
+    this.table = table;
+    this.clock = clock;
+  }
+
+  public UpsertOutcome upsert(String tenantId, XeroInvoice incoming) {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      Map<String, AttributeValue> oldItem =
+          getItem(Keys.invoicePk(tenantId, incoming.invoiceId()), Keys.INVOICE_SK);
+      XeroInvoice old = oldItem == null ? null : ItemCodec.invoice(oldItem);
+      if (old != null) {
+        int order = old.updatedDateUtc().compareTo(incoming.updatedDateUtc());
+        if (order > 0) {
+          return UpsertOutcome.STALE;
+        }
+        if (order == 0) {
+          return UpsertOutcome.UNCHANGED;
+        }
+      }
+      List<TransactWriteItem> writes = new ArrayList<>();
+      Map<String, AttributeValue> item = ItemCodec.invoiceItem(tenantId, incoming, clock.instant());
+      writes.add(
+          TransactWriteItem.builder()
+              .put(
+                  p -> {
+                    p.tableName(table).item(item);
+                    if (old == null) {
+                      p.conditionExpression("attribute_not_exists(pk)");
+                    } else {
+                      p.conditionExpression("updatedMs = :seen")
+                          .expressionAttributeValues(Map.of(":seen", oldItem.get("updatedMs")));
+                    }
+                  })
+              .build());
+      totalsDeltas(tenantId, old, incoming)
+          .forEach((key, delta) -> writes.add(delta.asUpdate(table, key)));
+      // The tenant's aging buckets move in the same transaction, so tenant aging is one Query.
+      writes.addAll(AgingLedger.updates(table, tenantId, old, incoming));
+      try {
+        dynamo.transactWriteItems(r -> r.transactItems(writes));
+        return old == null ? UpsertOutcome.CREATED : UpsertOutcome.UPDATED;
+      } catch (TransactionCanceledException e) {
+        if (!lostRace(e)) {
+          throw e;
+        }
+        // Another writer changed the invoice since we read it: read again and recompute the delta.
+      }
+    }
+    throw new IllegalStateException(
+        "invoice " + incoming.invoiceId() + " kept changing under " + MAX_ATTEMPTS + " attempts");
+  }
+
+  private static boolean lostRace(TransactionCanceledException e) {
+    for (CancellationReason reason : e.cancellationReasons()) {
+      if ("ConditionalCheckFailed".equals(reason.code())
+          || "TransactionConflict".equals(reason.code())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public Optional<XeroInvoice> get(String tenantId, String invoiceId) {
+    return Optional.ofNullable(getItem(Keys.invoicePk(tenantId, invoiceId), Keys.INVOICE_SK))
+        .map(ItemCodec::invoice);
+  }
+
+  public List<ContactTotals> totals(String tenantId, String contactId) {
+    QueryResponse response =
+        dynamo.query(
+            r ->
+                r.tableName(table)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :totals)")
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":pk", ItemCodec.s(Keys.contactPk(tenantId, contactId)),
+                            ":totals", ItemCodec.s(Keys.TOTALS_SK_PREFIX))));
+    List<ContactTotals> totals = new ArrayList<>();
+    for (var item : response.items()) {
+      String[] parts = ItemCodec.str(item, "sk").split("#", 3);
+      totals.add(
+          new ContactTotals(
+              parts[1],
+              parts[2],
+              ItemCodec.dec(item, "paidCount").longValue(),
+              ItemCodec.dec(item, "paidAmount"),
+              ItemCodec.dec(item, "unpaidCount").longValue(),
+              ItemCodec.dec(item, "unpaidAmount")));
+    }
+    return totals;
+  }
+
+  private Map<String, AttributeValue> getItem(String pk, String sk) {
+    var response =
+        dynamo.getItem(
+            r ->
+                r.tableName(table)
+                    .consistentRead(true)
+                    .key(Map.of("pk", ItemCodec.s(pk), "sk", ItemCodec.s(sk))));
+    return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
+  }
+
+  private record TotalsKey(String pk, String sk) {}
+
+  private record TotalsDelta(
+      long paidCount, BigDecimal paidAmount, long unpaidCount, BigDecimal unpaidAmount) {
+    static final TotalsDelta ZERO = new TotalsDelta(0, BigDecimal.ZERO, 0, BigDecimal.ZERO);
+
+    TotalsDelta plus(TotalsDelta o) {
+      return new TotalsDelta(
+          paidCount + o.paidCount,
+          paidAmount.add(o.paidAmount),
+          unpaidCount + o.unpaidCount,
+          unpaidAmount.add(o.unpaidAmount));
     }
 
-    public UpsertOutcome upsert(String tenantId, XeroInvoice incoming) {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Map<String, AttributeValue> oldItem = getItem(Keys.invoicePk(tenantId, incoming.invoiceId()), Keys.INVOICE_SK);
-            XeroInvoice old = oldItem == null ? null : ItemCodec.invoice(oldItem);
-            if (old != null) {
-                int order = old.updatedDateUtc().compareTo(incoming.updatedDateUtc());
-                if (order > 0) {
-                    return UpsertOutcome.STALE;
-                }
-                if (order == 0) {
-                    return UpsertOutcome.UNCHANGED;
-                }
-            }
-            List<TransactWriteItem> writes = new ArrayList<>();
-            Map<String, AttributeValue> item = ItemCodec.invoiceItem(tenantId, incoming, clock.instant());
-            writes.add(TransactWriteItem.builder().put(p -> {
-                p.tableName(table).item(item);
-                if (old == null) {
-                    p.conditionExpression("attribute_not_exists(pk)");
-                } else {
-                    p.conditionExpression("updatedMs = :seen")
-                            .expressionAttributeValues(Map.of(":seen", oldItem.get("updatedMs")));
-                }
-            }).build());
-            totalsDeltas(tenantId, old, incoming).forEach((key, delta) -> writes.add(delta.asUpdate(table, key)));
-            // The tenant's aging buckets move in the same transaction, so tenant aging is one Query.
-            writes.addAll(AgingLedger.updates(table, tenantId, old, incoming));
-            try {
-                dynamo.transactWriteItems(r -> r.transactItems(writes));
-                return old == null ? UpsertOutcome.CREATED : UpsertOutcome.UPDATED;
-            } catch (TransactionCanceledException e) {
-                if (!lostRace(e)) {
-                    throw e;
-                }
-                // Another writer changed the invoice since we read it: read again and recompute the delta.
-            }
-        }
-        throw new IllegalStateException("invoice " + incoming.invoiceId() + " kept changing under " + MAX_ATTEMPTS + " attempts");
+    TotalsDelta negate() {
+      return new TotalsDelta(-paidCount, paidAmount.negate(), -unpaidCount, unpaidAmount.negate());
     }
 
-    private static boolean lostRace(TransactionCanceledException e) {
-        for (CancellationReason reason : e.cancellationReasons()) {
-            if ("ConditionalCheckFailed".equals(reason.code()) || "TransactionConflict".equals(reason.code())) {
-                return true;
-            }
-        }
-        return false;
+    boolean isZero() {
+      return paidCount == 0
+          && unpaidCount == 0
+          && paidAmount.signum() == 0
+          && unpaidAmount.signum() == 0;
     }
 
-    public Optional<XeroInvoice> get(String tenantId, String invoiceId) {
-        return Optional.ofNullable(getItem(Keys.invoicePk(tenantId, invoiceId), Keys.INVOICE_SK)).map(ItemCodec::invoice);
+    TransactWriteItem asUpdate(String table, TotalsKey key) {
+      return TransactWriteItem.builder()
+          .update(
+              u ->
+                  u.tableName(table)
+                      .key(Map.of("pk", ItemCodec.s(key.pk()), "sk", ItemCodec.s(key.sk())))
+                      .updateExpression(
+                          "ADD paidCount :pc, paidAmount :pa, unpaidCount :uc, unpaidAmount :ua")
+                      .expressionAttributeValues(
+                          Map.of(
+                              ":pc", AttributeValue.fromN(Long.toString(paidCount)),
+                              ":pa", ItemCodec.n(paidAmount),
+                              ":uc", AttributeValue.fromN(Long.toString(unpaidCount)),
+                              ":ua", ItemCodec.n(unpaidAmount))))
+          .build();
     }
+  }
 
-    public List<ContactTotals> totals(String tenantId, String contactId) {
-        QueryResponse response = dynamo.query(r -> r.tableName(table)
-                .keyConditionExpression("pk = :pk AND begins_with(sk, :totals)")
-                .expressionAttributeValues(Map.of(
-                        ":pk", ItemCodec.s(Keys.contactPk(tenantId, contactId)),
-                        ":totals", ItemCodec.s(Keys.TOTALS_SK_PREFIX))));
-        List<ContactTotals> totals = new ArrayList<>();
-        for (var item : response.items()) {
-            String[] parts = ItemCodec.str(item, "sk").split("#", 3);
-            totals.add(new ContactTotals(parts[1], parts[2],
-                    ItemCodec.dec(item, "paidCount").longValue(), ItemCodec.dec(item, "paidAmount"),
-                    ItemCodec.dec(item, "unpaidCount").longValue(), ItemCodec.dec(item, "unpaidAmount")));
-        }
-        return totals;
+  /** Paid counts the invoice's total; unpaid counts what is still due on it. */
+  private static TotalsDelta contribution(XeroInvoice inv) {
+    return switch (InvoiceBucket.of(inv)) {
+      case PAID -> new TotalsDelta(1, inv.total(), 0, BigDecimal.ZERO);
+      case UNPAID -> new TotalsDelta(0, BigDecimal.ZERO, 1, inv.amountDue());
+      default -> TotalsDelta.ZERO;
+    };
+  }
+
+  private static Map<TotalsKey, TotalsDelta> totalsDeltas(
+      String tenantId, XeroInvoice old, XeroInvoice incoming) {
+    Map<TotalsKey, TotalsDelta> deltas = new LinkedHashMap<>();
+    if (old != null) {
+      deltas.merge(totalsKey(tenantId, old), contribution(old).negate(), TotalsDelta::plus);
     }
-
-    private Map<String, AttributeValue> getItem(String pk, String sk) {
-        var response = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(Map.of("pk", ItemCodec.s(pk), "sk", ItemCodec.s(sk))));
-        return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
-    }
-
-    private record TotalsKey(String pk, String sk) {}
-
-    private record TotalsDelta(long paidCount, BigDecimal paidAmount, long unpaidCount, BigDecimal unpaidAmount) {
-        static final TotalsDelta ZERO = new TotalsDelta(0, BigDecimal.ZERO, 0, BigDecimal.ZERO);
-
-        TotalsDelta plus(TotalsDelta o) {
-            return new TotalsDelta(paidCount + o.paidCount, paidAmount.add(o.paidAmount),
-                    unpaidCount + o.unpaidCount, unpaidAmount.add(o.unpaidAmount));
-        }
-
-        TotalsDelta negate() {
-            return new TotalsDelta(-paidCount, paidAmount.negate(), -unpaidCount, unpaidAmount.negate());
-        }
-
-        boolean isZero() {
-            return paidCount == 0 && unpaidCount == 0 && paidAmount.signum() == 0 && unpaidAmount.signum() == 0;
-        }
-
-        TransactWriteItem asUpdate(String table, TotalsKey key) {
-            return TransactWriteItem.builder().update(u -> u.tableName(table)
-                    .key(Map.of("pk", ItemCodec.s(key.pk()), "sk", ItemCodec.s(key.sk())))
-                    .updateExpression("ADD paidCount :pc, paidAmount :pa, unpaidCount :uc, unpaidAmount :ua")
-                    .expressionAttributeValues(Map.of(
-                            ":pc", AttributeValue.fromN(Long.toString(paidCount)),
-                            ":pa", ItemCodec.n(paidAmount),
-                            ":uc", AttributeValue.fromN(Long.toString(unpaidCount)),
-                            ":ua", ItemCodec.n(unpaidAmount)))).build();
-        }
-    }
-
-    /** Paid counts the invoice's total; unpaid counts what is still due on it. */
-    private static TotalsDelta contribution(XeroInvoice inv) {
-        return switch (InvoiceBucket.of(inv)) {
-            case PAID -> new TotalsDelta(1, inv.total(), 0, BigDecimal.ZERO);
-            case UNPAID -> new TotalsDelta(0, BigDecimal.ZERO, 1, inv.amountDue());
-            default -> TotalsDelta.ZERO;
-        };
-    }
-
-    private static Map<TotalsKey, TotalsDelta> totalsDeltas(String tenantId, XeroInvoice old, XeroInvoice incoming) {
-        Map<TotalsKey, TotalsDelta> deltas = new LinkedHashMap<>();
-        if (old != null) {
-            deltas.merge(totalsKey(tenantId, old), contribution(old).negate(), TotalsDelta::plus);
-        }
-        deltas.merge(totalsKey(tenantId, incoming), contribution(incoming), TotalsDelta::plus);
-        Map<TotalsKey, TotalsDelta> nonZero = new HashMap<>();
-        deltas.forEach((k, v) -> {
-            if (!v.isZero()) {
-                nonZero.put(k, v);
-            }
+    deltas.merge(totalsKey(tenantId, incoming), contribution(incoming), TotalsDelta::plus);
+    Map<TotalsKey, TotalsDelta> nonZero = new HashMap<>();
+    deltas.forEach(
+        (k, v) -> {
+          if (!v.isZero()) {
+            nonZero.put(k, v);
+          }
         });
-        return nonZero;
-    }
+    return nonZero;
+  }
 
-    private static TotalsKey totalsKey(String tenantId, XeroInvoice inv) {
-        String contact = inv.contactId() == null ? "NONE" : inv.contactId();
-        String type = inv.type() == null ? "UNKNOWN" : inv.type();
-        String currency = inv.currencyCode() == null ? "XXX" : inv.currencyCode();
-        return new TotalsKey(Keys.contactPk(tenantId, contact), Keys.totalsSk(type, currency));
-    }
+  private static TotalsKey totalsKey(String tenantId, XeroInvoice inv) {
+    String contact = inv.contactId() == null ? "NONE" : inv.contactId();
+    String type = inv.type() == null ? "UNKNOWN" : inv.type();
+    String currency = inv.currencyCode() == null ? "XXX" : inv.currencyCode();
+    return new TotalsKey(Keys.contactPk(tenantId, contact), Keys.totalsSk(type, currency));
+  }
 }

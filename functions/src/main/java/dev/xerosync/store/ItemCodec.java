@@ -14,114 +14,139 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Hand-written mapping between invoices and DynamoDB items: no reflection on the hot path. */
 final class ItemCodec {
-    private ItemCodec() {}
+  private ItemCodec() {}
 
-    static Map<String, AttributeValue> invoiceItem(String tenantId, XeroInvoice inv, Instant syncedAt) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("pk", s(Keys.invoicePk(tenantId, inv.invoiceId())));
-        item.put("sk", s(Keys.INVOICE_SK));
-        String contactId = inv.contactId() == null ? "NONE" : inv.contactId();
-        String invoiceDate = inv.date() == null ? "0000-00-00" : inv.date().toString();
-        String dueDate = inv.dueDate() == null ? "9999-12-31" : inv.dueDate().toString();
-        item.put("gsi1pk", s(Keys.contactPk(tenantId, contactId)));
-        item.put("gsi1sk", s(invoiceDate + "#" + inv.invoiceId()));
-        item.put("gsi2pk", s(Keys.contactViewPk(tenantId, contactId, InvoiceBucket.of(inv))));
-        item.put("gsi2sk", s(dueDate + "#" + inv.invoiceId()));
-        if (inv.invoiceNumber() != null && !inv.invoiceNumber().isBlank()) {
-            item.put("gsi3pk", s(Keys.contactNumberPk(tenantId, contactId)));
-            item.put("gsi3sk", s(inv.invoiceNumber().toUpperCase(java.util.Locale.ROOT) + "#" + inv.invoiceId()));
-        }
-        item.put("tenantId", s(tenantId));
-        item.put("invoiceId", s(inv.invoiceId()));
-        put(item, "invoiceNumber", inv.invoiceNumber());
-        put(item, "reference", inv.reference());
-        put(item, "type", inv.type());
-        put(item, "status", inv.status());
-        put(item, "contactId", inv.contactId());
-        put(item, "contactName", inv.contactName());
-        put(item, "date", inv.date());
-        put(item, "dueDate", inv.dueDate());
-        put(item, "currency", inv.currencyCode());
-        item.put("subTotal", n(inv.subTotal()));
-        item.put("totalTax", n(inv.totalTax()));
-        item.put("total", n(inv.total()));
-        item.put("amountDue", n(inv.amountDue()));
-        item.put("amountPaid", n(inv.amountPaid()));
-        item.put("amountCredited", n(inv.amountCredited()));
-        put(item, "fullyPaidOn", inv.fullyPaidOnDate());
-        item.put("updatedUtc", s(inv.updatedDateUtc().toString()));
-        item.put("updatedMs", AttributeValue.fromN(Long.toString(inv.updatedDateUtc().toEpochMilli())));
-        item.put("syncedAt", s(syncedAt.toString()));
-        List<AttributeValue> payments = new ArrayList<>();
-        for (XeroPayment p : inv.payments()) {
-            Map<String, AttributeValue> m = new HashMap<>();
-            m.put("paymentId", s(p.paymentId()));
-            put(m, "date", p.date());
-            m.put("amount", n(p.amount()));
-            put(m, "reference", p.reference());
-            payments.add(AttributeValue.fromM(m));
-        }
-        item.put("payments", AttributeValue.fromL(payments));
-        List<AttributeValue> allocations = new ArrayList<>();
-        for (XeroAllocation a : inv.allocations()) {
-            Map<String, AttributeValue> m = new HashMap<>();
-            m.put("kind", s(a.kind().name()));
-            put(m, "id", a.id());
-            put(m, "number", a.number());
-            m.put("amount", n(a.amount()));
-            put(m, "date", a.date());
-            allocations.add(AttributeValue.fromM(m));
-        }
-        item.put("allocations", AttributeValue.fromL(allocations));
-        return item;
+  static Map<String, AttributeValue> invoiceItem(
+      String tenantId, XeroInvoice inv, Instant syncedAt) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("pk", s(Keys.invoicePk(tenantId, inv.invoiceId())));
+    item.put("sk", s(Keys.INVOICE_SK));
+    String contactId = inv.contactId() == null ? "NONE" : inv.contactId();
+    String invoiceDate = inv.date() == null ? "0000-00-00" : inv.date().toString();
+    String dueDate = inv.dueDate() == null ? "9999-12-31" : inv.dueDate().toString();
+    item.put("gsi1pk", s(Keys.contactPk(tenantId, contactId)));
+    item.put("gsi1sk", s(invoiceDate + "#" + inv.invoiceId()));
+    item.put("gsi2pk", s(Keys.contactViewPk(tenantId, contactId, InvoiceBucket.of(inv))));
+    item.put("gsi2sk", s(dueDate + "#" + inv.invoiceId()));
+    if (inv.invoiceNumber() != null && !inv.invoiceNumber().isBlank()) {
+      item.put("gsi3pk", s(Keys.contactNumberPk(tenantId, contactId)));
+      item.put(
+          "gsi3sk",
+          s(inv.invoiceNumber().toUpperCase(java.util.Locale.ROOT) + "#" + inv.invoiceId()));
     }
+    item.put("tenantId", s(tenantId));
+    item.put("invoiceId", s(inv.invoiceId()));
+    put(item, "invoiceNumber", inv.invoiceNumber());
+    put(item, "reference", inv.reference());
+    put(item, "type", inv.type());
+    put(item, "status", inv.status());
+    put(item, "contactId", inv.contactId());
+    put(item, "contactName", inv.contactName());
+    put(item, "date", inv.date());
+    put(item, "dueDate", inv.dueDate());
+    put(item, "currency", inv.currencyCode());
+    item.put("subTotal", n(inv.subTotal()));
+    item.put("totalTax", n(inv.totalTax()));
+    item.put("total", n(inv.total()));
+    item.put("amountDue", n(inv.amountDue()));
+    item.put("amountPaid", n(inv.amountPaid()));
+    item.put("amountCredited", n(inv.amountCredited()));
+    put(item, "fullyPaidOn", inv.fullyPaidOnDate());
+    item.put("updatedUtc", s(inv.updatedDateUtc().toString()));
+    item.put("updatedMs", AttributeValue.fromN(Long.toString(inv.updatedDateUtc().toEpochMilli())));
+    item.put("syncedAt", s(syncedAt.toString()));
+    List<AttributeValue> payments = new ArrayList<>();
+    for (XeroPayment p : inv.payments()) {
+      Map<String, AttributeValue> m = new HashMap<>();
+      m.put("paymentId", s(p.paymentId()));
+      put(m, "date", p.date());
+      m.put("amount", n(p.amount()));
+      put(m, "reference", p.reference());
+      payments.add(AttributeValue.fromM(m));
+    }
+    item.put("payments", AttributeValue.fromL(payments));
+    List<AttributeValue> allocations = new ArrayList<>();
+    for (XeroAllocation a : inv.allocations()) {
+      Map<String, AttributeValue> m = new HashMap<>();
+      m.put("kind", s(a.kind().name()));
+      put(m, "id", a.id());
+      put(m, "number", a.number());
+      m.put("amount", n(a.amount()));
+      put(m, "date", a.date());
+      allocations.add(AttributeValue.fromM(m));
+    }
+    item.put("allocations", AttributeValue.fromL(allocations));
+    return item;
+  }
 
-    static XeroInvoice invoice(Map<String, AttributeValue> item) {
-        List<XeroPayment> payments = new ArrayList<>();
-        for (AttributeValue v : item.getOrDefault("payments", AttributeValue.fromL(List.of())).l()) {
-            Map<String, AttributeValue> m = v.m();
-            payments.add(new XeroPayment(str(m, "paymentId"), date(m, "date"), dec(m, "amount"), str(m, "reference")));
-        }
-        List<XeroAllocation> allocations = new ArrayList<>();
-        for (AttributeValue v : item.getOrDefault("allocations", AttributeValue.fromL(List.of())).l()) {
-            Map<String, AttributeValue> m = v.m();
-            allocations.add(new XeroAllocation(XeroAllocation.Kind.valueOf(str(m, "kind")), str(m, "id"), str(m, "number"),
-                    dec(m, "amount"), date(m, "date")));
-        }
-        return new XeroInvoice(str(item, "invoiceId"), str(item, "invoiceNumber"), str(item, "reference"),
-                str(item, "type"), str(item, "status"), str(item, "contactId"), str(item, "contactName"),
-                date(item, "date"), date(item, "dueDate"), str(item, "currency"),
-                dec(item, "subTotal"), dec(item, "totalTax"), dec(item, "total"), dec(item, "amountDue"),
-                dec(item, "amountPaid"), dec(item, "amountCredited"), date(item, "fullyPaidOn"),
-                Instant.parse(str(item, "updatedUtc")), List.copyOf(payments), List.copyOf(allocations));
+  static XeroInvoice invoice(Map<String, AttributeValue> item) {
+    List<XeroPayment> payments = new ArrayList<>();
+    for (AttributeValue v : item.getOrDefault("payments", AttributeValue.fromL(List.of())).l()) {
+      Map<String, AttributeValue> m = v.m();
+      payments.add(
+          new XeroPayment(
+              str(m, "paymentId"), date(m, "date"), dec(m, "amount"), str(m, "reference")));
     }
+    List<XeroAllocation> allocations = new ArrayList<>();
+    for (AttributeValue v : item.getOrDefault("allocations", AttributeValue.fromL(List.of())).l()) {
+      Map<String, AttributeValue> m = v.m();
+      allocations.add(
+          new XeroAllocation(
+              XeroAllocation.Kind.valueOf(str(m, "kind")),
+              str(m, "id"),
+              str(m, "number"),
+              dec(m, "amount"),
+              date(m, "date")));
+    }
+    return new XeroInvoice(
+        str(item, "invoiceId"),
+        str(item, "invoiceNumber"),
+        str(item, "reference"),
+        str(item, "type"),
+        str(item, "status"),
+        str(item, "contactId"),
+        str(item, "contactName"),
+        date(item, "date"),
+        date(item, "dueDate"),
+        str(item, "currency"),
+        dec(item, "subTotal"),
+        dec(item, "totalTax"),
+        dec(item, "total"),
+        dec(item, "amountDue"),
+        dec(item, "amountPaid"),
+        dec(item, "amountCredited"),
+        date(item, "fullyPaidOn"),
+        Instant.parse(str(item, "updatedUtc")),
+        List.copyOf(payments),
+        List.copyOf(allocations));
+  }
 
-    static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
+  static AttributeValue s(String v) {
+    return AttributeValue.fromS(v);
+  }
 
-    static AttributeValue n(BigDecimal v) {
-        return AttributeValue.fromN((v == null ? BigDecimal.ZERO : v).toPlainString());
-    }
+  static AttributeValue n(BigDecimal v) {
+    return AttributeValue.fromN((v == null ? BigDecimal.ZERO : v).toPlainString());
+  }
 
-    private static void put(Map<String, AttributeValue> item, String name, Object value) {
-        if (value != null && !value.toString().isEmpty()) {
-            item.put(name, s(value.toString()));
-        }
+  private static void put(Map<String, AttributeValue> item, String name, Object value) {
+    if (value != null && !value.toString().isEmpty()) {
+      item.put(name, s(value.toString()));
     }
+  }
 
-    static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
-    }
+  static String str(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null ? null : v.s();
+  }
 
-    static BigDecimal dec(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null || v.n() == null ? BigDecimal.ZERO : new BigDecimal(v.n());
-    }
+  static BigDecimal dec(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null || v.n() == null ? BigDecimal.ZERO : new BigDecimal(v.n());
+  }
 
-    private static LocalDate date(Map<String, AttributeValue> item, String name) {
-        String v = str(item, name);
-        return v == null ? null : LocalDate.parse(v);
-    }
+  private static LocalDate date(Map<String, AttributeValue> item, String name) {
+    String v = str(item, name);
+    return v == null ? null : LocalDate.parse(v);
+  }
 }

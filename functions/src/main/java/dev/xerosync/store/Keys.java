@@ -1,74 +1,79 @@
 package dev.xerosync.store;
 
-/** Every key of the single table; see functions/DATA_MODEL.md for the access pattern each serves. */
+/**
+ * Every key of the single table; see functions/DATA_MODEL.md for the access pattern each serves.
+ */
 public final class Keys {
-    public static final String INVOICE_SK = "INVOICE";
-    public static final String CONTACT_SK = "CONTACT";
-    public static final String TOTALS_SK_PREFIX = "TOTALS#";
+  public static final String INVOICE_SK = "INVOICE";
+  public static final String CONTACT_SK = "CONTACT";
+  public static final String TOTALS_SK_PREFIX = "TOTALS#";
 
-    public static final String BY_CONTACT_DATE = "ByContactDate";
-    public static final String BY_CONTACT_VIEW = "ByContactView";
-    public static final String BY_NUMBER = "ByNumber";
+  public static final String BY_CONTACT_DATE = "ByContactDate";
+  public static final String BY_CONTACT_VIEW = "ByContactView";
+  public static final String BY_NUMBER = "ByNumber";
 
-    private Keys() {}
+  private Keys() {}
 
-    public static String invoicePk(String tenantId, String invoiceId) {
-        return "T#" + tenantId + "#INV#" + invoiceId;
-    }
+  public static String invoicePk(String tenantId, String invoiceId) {
+    return "T#" + tenantId + "#INV#" + invoiceId;
+  }
 
-    public static String contactPk(String tenantId, String contactId) {
-        return "T#" + tenantId + "#C#" + contactId;
-    }
+  public static String contactPk(String tenantId, String contactId) {
+    return "T#" + tenantId + "#C#" + contactId;
+  }
 
-    public static String contactViewPk(String tenantId, String contactId, InvoiceBucket bucket) {
-        return contactPk(tenantId, contactId) + "#B#" + bucket.name();
-    }
+  public static String contactViewPk(String tenantId, String contactId, InvoiceBucket bucket) {
+    return contactPk(tenantId, contactId) + "#B#" + bucket.name();
+  }
 
-    public static String contactNumberPk(String tenantId, String contactId) {
-        return contactPk(tenantId, contactId) + "#NUM";
-    }
+  public static String contactNumberPk(String tenantId, String contactId) {
+    return contactPk(tenantId, contactId) + "#NUM";
+  }
 
-    public static String totalsSk(String type, String currency) {
-        return TOTALS_SK_PREFIX + type + "#" + currency;
-    }
+  public static String totalsSk(String type, String currency) {
+    return TOTALS_SK_PREFIX + type + "#" + currency;
+  }
 
-    // Query API: organisation, records (links and pins), API keys and the tenant's aging ledger.
-    public static final String ORGANISATION_SK = "ORGANISATION";
-    public static final String LINK_SK_PREFIX = "LINK#C#";
-    public static final String PIN_SK_PREFIX = "PIN#";
-    public static final String API_KEY_SK = "APIKEY";
-    public static final String API_KEY_ENTRY_SK_PREFIX = "KEY#";
+  // Query API: organisation, records (links and pins), API keys and the tenant's aging ledger.
+  public static final String ORGANISATION_SK = "ORGANISATION";
+  public static final String LINK_SK_PREFIX = "LINK#C#";
+  public static final String PIN_SK_PREFIX = "PIN#";
+  public static final String API_KEY_SK = "APIKEY";
+  public static final String API_KEY_ENTRY_SK_PREFIX = "KEY#";
 
-    public static String organisationPk(String tenantId) {
-        return "T#" + tenantId;
-    }
+  public static String organisationPk(String tenantId) {
+    return "T#" + tenantId;
+  }
 
-    public static String recordPk(String tenantId, String recordType, String recordId) {
-        return "T#" + tenantId + "#R#" + recordType + "#" + recordId;
-    }
+  public static String recordPk(String tenantId, String recordType, String recordId) {
+    return "T#" + tenantId + "#R#" + recordType + "#" + recordId;
+  }
 
-    public static String linkSk(String contactId) {
-        return LINK_SK_PREFIX + contactId;
-    }
+  public static String linkSk(String contactId) {
+    return LINK_SK_PREFIX + contactId;
+  }
 
-    public static String pinSk(String invoiceId) {
-        return PIN_SK_PREFIX + invoiceId;
-    }
+  public static String pinSk(String invoiceId) {
+    return PIN_SK_PREFIX + invoiceId;
+  }
 
-    /** Not tenant-prefixed on purpose: a presented key is looked up by its hash before the tenant is known. */
-    public static String apiKeyPk(String keyHash) {
-        return "APIKEY#" + keyHash;
-    }
+  /**
+   * Not tenant-prefixed on purpose: a presented key is looked up by its hash before the tenant is
+   * known.
+   */
+  public static String apiKeyPk(String keyHash) {
+    return "APIKEY#" + keyHash;
+  }
 
-    public static String tenantApiKeysPk(String tenantId) {
-        return "T#" + tenantId + "#APIKEYS";
-    }
+  public static String tenantApiKeysPk(String tenantId) {
+    return "T#" + tenantId + "#APIKEYS";
+  }
 
-    public static String agingPk(String tenantId) {
-        return "T#" + tenantId + "#AGING";
-    }
+  public static String agingPk(String tenantId) {
+    return "T#" + tenantId + "#AGING";
+  }
 
-    public static String agingSk(String type, String currency, String dueDate) {
-        return type + "#" + currency + "#" + dueDate;
-    }
+  public static String agingSk(String type, String currency, String dueDate) {
+    return type + "#" + currency + "#" + dueDate;
+  }
 }

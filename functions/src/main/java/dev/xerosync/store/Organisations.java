@@ -13,74 +13,107 @@ import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The Xero organisation behind a tenant (short code for deep links, timezone for "today"), written by the
- * sync as {@code pk = T#{tenant}, sk = ORGANISATION}. Cached per container for a minute: it changes
- * rarely, and every view needs it, so most pages spend no request on it.
+ * The Xero organisation behind a tenant (short code for deep links, timezone for "today"), written
+ * by the sync as {@code pk = T#{tenant}, sk = ORGANISATION}. Cached per container for a minute: it
+ * changes rarely, and every view needs it, so most pages spend no request on it.
  */
 public final class Organisations {
-    private static final Log LOG = Log.of(Organisations.class);
-    static final Duration TTL = Duration.ofMinutes(1);
+  private static final Log LOG = Log.of(Organisations.class);
+  static final Duration TTL = Duration.ofMinutes(1);
 
-    public record Organisation(String tenantId, String name, String shortCode, ZoneId timezone, String baseCurrency) {
-        /** The organisation's calendar date now: what "due today" and "overdue" are measured against. */
-        public LocalDate today(Clock clock) {
-            return LocalDate.ofInstant(clock.instant(), timezone);
-        }
-
-        /** A deep link that opens the invoice in Xero, in this organisation; null while the short code is unknown. */
-        public String invoiceUrl(String invoiceId, String type) {
-            if (shortCode == null || invoiceId == null) {
-                return null;
-            }
-            String page = "ACCPAY".equals(type) ? "/AccountsPayable/View.aspx?InvoiceID=" : "/AccountsReceivable/View.aspx?InvoiceID=";
-            return "https://go.xero.com/organisationlogin/default.aspx?shortcode=" + shortCode + "&redirecturl=" + page + invoiceId;
-        }
+  public record Organisation(
+      String tenantId, String name, String shortCode, ZoneId timezone, String baseCurrency) {
+    /**
+     * The organisation's calendar date now: what "due today" and "overdue" are measured against.
+     */
+    public LocalDate today(Clock clock) {
+      return LocalDate.ofInstant(clock.instant(), timezone);
     }
 
-    private record Cached(Organisation organisation, Instant expiresAt) {}
-
-    private final DynamoDbClient dynamo;
-    private final String table;
-    private final Clock clock;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
-
-    public Organisations(DynamoDbClient dynamo, String table, Clock clock) {
-        this.dynamo = dynamo;
-        this.table = table;
-        this.clock = clock;
+    /**
+     * A deep link that opens the invoice in Xero, in this organisation; null while the short code
+     * is unknown.
+     */
+    public String invoiceUrl(String invoiceId, String type) {
+      if (shortCode == null || invoiceId == null) {
+        return null;
+      }
+      String page =
+          "ACCPAY".equals(type)
+              ? "/AccountsPayable/View.aspx?InvoiceID="
+              : "/AccountsReceivable/View.aspx?InvoiceID=";
+      return "https://go.xero.com/organisationlogin/default.aspx?shortcode="
+          + shortCode
+          + "&redirecturl="
+          + page
+          + invoiceId;
     }
+  }
 
-    /** The tenant's organisation; until the sync has stored it, UTC and no deep links (and a warning). */
-    public Organisation get(String tenantId) {
-        Instant now = clock.instant();
-        Cached cached = cache.get(tenantId);
-        if (cached != null && now.isBefore(cached.expiresAt())) {
-            return cached.organisation();
-        }
-        var response = dynamo.getItem(r -> r.tableName(table)
-                .key(Map.of("pk", ItemCodec.s(Keys.organisationPk(tenantId)), "sk", ItemCodec.s(Keys.ORGANISATION_SK))));
-        Organisation org;
-        if (response.hasItem() && !response.item().isEmpty()) {
-            var item = response.item();
-            org = new Organisation(tenantId, ItemCodec.str(item, "name"), ItemCodec.str(item, "shortCode"),
-                    zone(tenantId, ItemCodec.str(item, "timezone")), ItemCodec.str(item, "baseCurrency"));
-        } else {
-            LOG.warn("organisation not synced yet; using UTC and no deep links", "tenantId", tenantId);
-            org = new Organisation(tenantId, null, null, ZoneOffset.UTC, null);
-        }
-        cache.put(tenantId, new Cached(org, now.plus(TTL)));
-        return org;
-    }
+  private record Cached(Organisation organisation, Instant expiresAt) {}
 
-    private static ZoneId zone(String tenantId, String id) {
-        if (id == null) {
-            return ZoneOffset.UTC;
-        }
-        try {
-            return ZoneId.of(id);
-        } catch (DateTimeException e) {
-            LOG.warn("organisation timezone is not an IANA zone id; using UTC", "tenantId", tenantId, "timezone", id);
-            return ZoneOffset.UTC;
-        }
+  private final DynamoDbClient dynamo;
+  private final String table;
+  private final Clock clock;
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+  public Organisations(DynamoDbClient dynamo, String table, Clock clock) {
+    this.dynamo = dynamo;
+    this.table = table;
+    this.clock = clock;
+  }
+
+  /**
+   * The tenant's organisation; until the sync has stored it, UTC and no deep links (and a warning).
+   */
+  public Organisation get(String tenantId) {
+    Instant now = clock.instant();
+    Cached cached = cache.get(tenantId);
+    if (cached != null && now.isBefore(cached.expiresAt())) {
+      return cached.organisation();
     }
+    var response =
+        dynamo.getItem(
+            r ->
+                r.tableName(table)
+                    .key(
+                        Map.of(
+                            "pk",
+                            ItemCodec.s(Keys.organisationPk(tenantId)),
+                            "sk",
+                            ItemCodec.s(Keys.ORGANISATION_SK))));
+    Organisation org;
+    if (response.hasItem() && !response.item().isEmpty()) {
+      var item = response.item();
+      org =
+          new Organisation(
+              tenantId,
+              ItemCodec.str(item, "name"),
+              ItemCodec.str(item, "shortCode"),
+              zone(tenantId, ItemCodec.str(item, "timezone")),
+              ItemCodec.str(item, "baseCurrency"));
+    } else {
+      LOG.warn("organisation not synced yet; using UTC and no deep links", "tenantId", tenantId);
+      org = new Organisation(tenantId, null, null, ZoneOffset.UTC, null);
+    }
+    cache.put(tenantId, new Cached(org, now.plus(TTL)));
+    return org;
+  }
+
+  private static ZoneId zone(String tenantId, String id) {
+    if (id == null) {
+      return ZoneOffset.UTC;
+    }
+    try {
+      return ZoneId.of(id);
+    } catch (DateTimeException e) {
+      LOG.warn(
+          "organisation timezone is not an IANA zone id; using UTC",
+          "tenantId",
+          tenantId,
+          "timezone",
+          id);
+      return ZoneOffset.UTC;
+    }
+  }
 }

@@ -11,116 +11,169 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
- * A CRM record (a contact, an account or a deal) and what our API consumers attach to it: links to Xero
- * contacts ({@code sk = LINK#C#{contactId}}) and pinned invoices ({@code sk = PIN#{invoiceId}}), all in the
- * record's own partition {@code T#{tenant}#R#{type}#{id}}, so one Query reads a record's links.
+ * A CRM record (a contact, an account or a deal) and what our API consumers attach to it: links to
+ * Xero contacts ({@code sk = LINK#C#{contactId}}) and pinned invoices ({@code sk =
+ * PIN#{invoiceId}}), all in the record's own partition {@code T#{tenant}#R#{type}#{id}}, so one
+ * Query reads a record's links.
  */
 public final class RecordLinks {
-    /** The most contacts one record may link: a record view reads one partition per linked contact. */
-    public static final int MAX_LINKS = 10;
+  /**
+   * The most contacts one record may link: a record view reads one partition per linked contact.
+   */
+  public static final int MAX_LINKS = 10;
 
-    public record Record(String type, String id) {}
+  public record Record(String type, String id) {}
 
-    /** {@code created} is false when the record was linked to the contact already. */
-    public record Link(String contactId, String contactName, Instant linkedAt, boolean created) {}
+  /** {@code created} is false when the record was linked to the contact already. */
+  public record Link(String contactId, String contactName, Instant linkedAt, boolean created) {}
 
-    /** {@code created} is false when the invoice was pinned already. */
-    public record Pin(String invoiceId, Instant pinnedAt, boolean created) {}
+  /** {@code created} is false when the invoice was pinned already. */
+  public record Pin(String invoiceId, Instant pinnedAt, boolean created) {}
 
-    public record PinPage(List<Pin> pins, Map<String, AttributeValue> lastKey) {}
+  public record PinPage(List<Pin> pins, Map<String, AttributeValue> lastKey) {}
 
-    private final DynamoDbClient dynamo;
-    private final String table;
+  private final DynamoDbClient dynamo;
+  private final String table;
 
-    public RecordLinks(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
+  public RecordLinks(DynamoDbClient dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
+
+  /** Links a record to a contact; linking twice keeps the first link's time. */
+  public Link link(
+      String tenantId, Record record, String contactId, String contactName, Instant at) {
+    Map<String, AttributeValue> values =
+        new HashMap<>(Map.of(":at", ItemCodec.s(at.toString()), ":c", ItemCodec.s(contactId)));
+    String update =
+        "SET linkedAt = if_not_exists(linkedAt, :at), contactId = :c"
+            + (contactName == null ? "" : ", contactName = :n");
+    if (contactName != null) {
+      values.put(":n", ItemCodec.s(contactName));
     }
+    var response =
+        dynamo.updateItem(
+            r ->
+                r.tableName(table)
+                    .key(key(tenantId, record, Keys.linkSk(contactId)))
+                    .updateExpression(update)
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_OLD));
+    boolean existed = response.hasAttributes() && response.attributes().containsKey("linkedAt");
+    return new Link(
+        contactId,
+        contactName,
+        existed ? Instant.parse(ItemCodec.str(response.attributes(), "linkedAt")) : at,
+        !existed);
+  }
 
-    /** Links a record to a contact; linking twice keeps the first link's time. */
-    public Link link(String tenantId, Record record, String contactId, String contactName, Instant at) {
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":at", ItemCodec.s(at.toString()), ":c", ItemCodec.s(contactId)));
-        String update = "SET linkedAt = if_not_exists(linkedAt, :at), contactId = :c"
-                + (contactName == null ? "" : ", contactName = :n");
-        if (contactName != null) {
-            values.put(":n", ItemCodec.s(contactName));
-        }
-        var response = dynamo.updateItem(r -> r.tableName(table)
-                .key(key(tenantId, record, Keys.linkSk(contactId)))
-                .updateExpression(update)
-                .expressionAttributeValues(values)
-                .returnValues(ReturnValue.ALL_OLD));
-        boolean existed = response.hasAttributes() && response.attributes().containsKey("linkedAt");
-        return new Link(contactId, contactName, existed ? Instant.parse(ItemCodec.str(response.attributes(), "linkedAt")) : at, !existed);
-    }
+  /** True if there was a link to remove. */
+  public boolean unlink(String tenantId, Record record, String contactId) {
+    return delete(tenantId, record, Keys.linkSk(contactId));
+  }
 
-    /** True if there was a link to remove. */
-    public boolean unlink(String tenantId, Record record, String contactId) {
-        return delete(tenantId, record, Keys.linkSk(contactId));
-    }
+  public List<Link> links(String tenantId, Record record) {
+    List<Link> links = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> from = start;
+      QueryResponse r =
+          dynamo.query(
+              q ->
+                  q.tableName(table)
+                      .keyConditionExpression("pk = :pk AND begins_with(sk, :link)")
+                      .expressionAttributeValues(
+                          Map.of(
+                              ":pk",
+                                  ItemCodec.s(Keys.recordPk(tenantId, record.type(), record.id())),
+                              ":link", ItemCodec.s(Keys.LINK_SK_PREFIX)))
+                      .exclusiveStartKey(from));
+      for (var item : r.items()) {
+        links.add(
+            new Link(
+                ItemCodec.str(item, "contactId"),
+                ItemCodec.str(item, "contactName"),
+                Instant.parse(ItemCodec.str(item, "linkedAt")),
+                false));
+      }
+      start =
+          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+    } while (start != null);
+    return links;
+  }
 
-    public List<Link> links(String tenantId, Record record) {
-        List<Link> links = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse r = dynamo.query(q -> q.tableName(table)
-                    .keyConditionExpression("pk = :pk AND begins_with(sk, :link)")
-                    .expressionAttributeValues(Map.of(
+  public Pin pin(String tenantId, Record record, String invoiceId, Instant at) {
+    var response =
+        dynamo.updateItem(
+            r ->
+                r.tableName(table)
+                    .key(key(tenantId, record, Keys.pinSk(invoiceId)))
+                    .updateExpression("SET pinnedAt = if_not_exists(pinnedAt, :at), invoiceId = :i")
+                    .expressionAttributeValues(
+                        Map.of(":at", ItemCodec.s(at.toString()), ":i", ItemCodec.s(invoiceId)))
+                    .returnValues(ReturnValue.ALL_OLD));
+    boolean existed = response.hasAttributes() && response.attributes().containsKey("pinnedAt");
+    return new Pin(
+        invoiceId,
+        existed ? Instant.parse(ItemCodec.str(response.attributes(), "pinnedAt")) : at,
+        !existed);
+  }
+
+  public boolean unpin(String tenantId, Record record, String invoiceId) {
+    return delete(tenantId, record, Keys.pinSk(invoiceId));
+  }
+
+  /**
+   * A page of a record's pins, in invoice id order (the sort key); one item more is read to know
+   * whether a next page exists.
+   */
+  public PinPage pins(
+      String tenantId, Record record, int limit, Map<String, AttributeValue> startKey) {
+    QueryResponse r =
+        dynamo.query(
+            q ->
+                q.tableName(table)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :pin)")
+                    .expressionAttributeValues(
+                        Map.of(
                             ":pk", ItemCodec.s(Keys.recordPk(tenantId, record.type(), record.id())),
-                            ":link", ItemCodec.s(Keys.LINK_SK_PREFIX)))
-                    .exclusiveStartKey(from));
-            for (var item : r.items()) {
-                links.add(new Link(ItemCodec.str(item, "contactId"), ItemCodec.str(item, "contactName"),
-                        Instant.parse(ItemCodec.str(item, "linkedAt")), false));
-            }
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
-        return links;
+                            ":pin", ItemCodec.s(Keys.PIN_SK_PREFIX)))
+                    .exclusiveStartKey(startKey == null || startKey.isEmpty() ? null : startKey)
+                    .limit(limit + 1));
+    List<Map<String, AttributeValue>> items = r.items();
+    Map<String, AttributeValue> lastKey = null;
+    if (items.size() > limit) {
+      items = items.subList(0, limit);
+      Map<String, AttributeValue> last = items.get(limit - 1);
+      lastKey = Map.of("pk", last.get("pk"), "sk", last.get("sk"));
     }
+    List<Pin> pins =
+        items.stream()
+            .map(
+                item ->
+                    new Pin(
+                        ItemCodec.str(item, "invoiceId"),
+                        Instant.parse(ItemCodec.str(item, "pinnedAt")),
+                        false))
+            .toList();
+    return new PinPage(pins, lastKey);
+  }
 
-    public Pin pin(String tenantId, Record record, String invoiceId, Instant at) {
-        var response = dynamo.updateItem(r -> r.tableName(table)
-                .key(key(tenantId, record, Keys.pinSk(invoiceId)))
-                .updateExpression("SET pinnedAt = if_not_exists(pinnedAt, :at), invoiceId = :i")
-                .expressionAttributeValues(Map.of(":at", ItemCodec.s(at.toString()), ":i", ItemCodec.s(invoiceId)))
-                .returnValues(ReturnValue.ALL_OLD));
-        boolean existed = response.hasAttributes() && response.attributes().containsKey("pinnedAt");
-        return new Pin(invoiceId, existed ? Instant.parse(ItemCodec.str(response.attributes(), "pinnedAt")) : at, !existed);
-    }
+  private boolean delete(String tenantId, Record record, String sk) {
+    var response =
+        dynamo.deleteItem(
+            r ->
+                r.tableName(table)
+                    .key(key(tenantId, record, sk))
+                    .returnValues(ReturnValue.ALL_OLD));
+    return response.hasAttributes() && !response.attributes().isEmpty();
+  }
 
-    public boolean unpin(String tenantId, Record record, String invoiceId) {
-        return delete(tenantId, record, Keys.pinSk(invoiceId));
-    }
-
-    /** A page of a record's pins, in invoice id order (the sort key); one item more is read to know whether a next page exists. */
-    public PinPage pins(String tenantId, Record record, int limit, Map<String, AttributeValue> startKey) {
-        QueryResponse r = dynamo.query(q -> q.tableName(table)
-                .keyConditionExpression("pk = :pk AND begins_with(sk, :pin)")
-                .expressionAttributeValues(Map.of(
-                        ":pk", ItemCodec.s(Keys.recordPk(tenantId, record.type(), record.id())),
-                        ":pin", ItemCodec.s(Keys.PIN_SK_PREFIX)))
-                .exclusiveStartKey(startKey == null || startKey.isEmpty() ? null : startKey)
-                .limit(limit + 1));
-        List<Map<String, AttributeValue>> items = r.items();
-        Map<String, AttributeValue> lastKey = null;
-        if (items.size() > limit) {
-            items = items.subList(0, limit);
-            Map<String, AttributeValue> last = items.get(limit - 1);
-            lastKey = Map.of("pk", last.get("pk"), "sk", last.get("sk"));
-        }
-        List<Pin> pins = items.stream()
-                .map(item -> new Pin(ItemCodec.str(item, "invoiceId"), Instant.parse(ItemCodec.str(item, "pinnedAt")), false))
-                .toList();
-        return new PinPage(pins, lastKey);
-    }
-
-    private boolean delete(String tenantId, Record record, String sk) {
-        var response = dynamo.deleteItem(r -> r.tableName(table).key(key(tenantId, record, sk)).returnValues(ReturnValue.ALL_OLD));
-        return response.hasAttributes() && !response.attributes().isEmpty();
-    }
-
-    private static Map<String, AttributeValue> key(String tenantId, Record record, String sk) {
-        return Map.of("pk", ItemCodec.s(Keys.recordPk(tenantId, record.type(), record.id())), "sk", ItemCodec.s(sk));
-    }
+  private static Map<String, AttributeValue> key(String tenantId, Record record, String sk) {
+    return Map.of(
+        "pk",
+        ItemCodec.s(Keys.recordPk(tenantId, record.type(), record.id())),
+        "sk",
+        ItemCodec.s(sk));
+  }
 }

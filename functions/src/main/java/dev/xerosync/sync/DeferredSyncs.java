@@ -12,29 +12,30 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * and reach the dead-letter queue after a long day limit, though nothing was wrong with it.
  */
 public final class DeferredSyncs {
-    static final Duration MAX_HOP = Duration.ofMinutes(15);
+  static final Duration MAX_HOP = Duration.ofMinutes(15);
 
-    private final SqsClient sqs;
-    private final String delayQueueUrl;
-    private final Clock clock;
+  private final SqsClient sqs;
+  private final String delayQueueUrl;
+  private final Clock clock;
 
-    public DeferredSyncs(SqsClient sqs, String delayQueueUrl, Clock clock) {
-        this.sqs = sqs;
-        this.delayQueueUrl = delayQueueUrl;
-        this.clock = clock;
+  public DeferredSyncs(SqsClient sqs, String delayQueueUrl, Clock clock) {
+    this.sqs = sqs;
+    this.delayQueueUrl = delayQueueUrl;
+    this.clock = clock;
+  }
+
+  public void defer(List<SyncRequest> requests, Duration wait) {
+    var notBefore = clock.instant().plus(wait);
+    for (SyncRequest r : requests) {
+      hop(r.notBefore(notBefore));
     }
+  }
 
-    public void defer(List<SyncRequest> requests, Duration wait) {
-        var notBefore = clock.instant().plus(wait);
-        for (SyncRequest r : requests) {
-            hop(r.notBefore(notBefore));
-        }
-    }
-
-    /** Sends the request to wait in the delay queue for what remains of its wait, at most one hop. */
-    void hop(SyncRequest request) {
-        long remainingMs = request.notBeforeMs() - clock.millis();
-        int delaySeconds = (int) Math.max(0, Math.min(MAX_HOP.toSeconds(), (remainingMs + 999) / 1000));
-        sqs.sendMessage(m -> m.queueUrl(delayQueueUrl).messageBody(request.toJson()).delaySeconds(delaySeconds));
-    }
+  /** Sends the request to wait in the delay queue for what remains of its wait, at most one hop. */
+  void hop(SyncRequest request) {
+    long remainingMs = request.notBeforeMs() - clock.millis();
+    int delaySeconds = (int) Math.max(0, Math.min(MAX_HOP.toSeconds(), (remainingMs + 999) / 1000));
+    sqs.sendMessage(
+        m -> m.queueUrl(delayQueueUrl).messageBody(request.toJson()).delaySeconds(delaySeconds));
+  }
 }

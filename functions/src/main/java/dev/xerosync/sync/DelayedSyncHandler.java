@@ -12,66 +12,76 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Forwards held-back sync requests to the FIFO sync queue once due, or sends them on another hop. */
+/**
+ * Forwards held-back sync requests to the FIFO sync queue once due, or sends them on another hop.
+ */
 public final class DelayedSyncHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
-    private static final Log LOG = Log.of(DelayedSyncHandler.class);
+  private static final Log LOG = Log.of(DelayedSyncHandler.class);
 
-    private final DeferredSyncs deferred;
-    private final SyncQueue queue;
-    private final Clock clock;
+  private final DeferredSyncs deferred;
+  private final SyncQueue queue;
+  private final Clock clock;
 
-    public DelayedSyncHandler() {
-        this(Environment.process());
-        Priming.register(DelayedSyncHandler.class, this::prime);
+  public DelayedSyncHandler() {
+    this(Environment.process());
+    Priming.register(DelayedSyncHandler.class, this::prime);
+  }
+
+  /** Reads a sync message and warms the SQS client; forwards nothing. */
+  public void prime() {
+    try {
+      SyncRequest.fromJson(
+          SyncRequest.reconcile(SyncWorkerHandler.PRIMING_TENANT, "0", null).toJson());
+    } catch (SyncRequest.InvalidSyncRequestException e) {
+      throw new IllegalStateException(e);
     }
+    queue.prime();
+  }
 
-    /** Reads a sync message and warms the SQS client; forwards nothing. */
-    public void prime() {
-        try {
-            SyncRequest.fromJson(SyncRequest.reconcile(SyncWorkerHandler.PRIMING_TENANT, "0", null).toJson());
-        } catch (SyncRequest.InvalidSyncRequestException e) {
-            throw new IllegalStateException(e);
-        }
-        queue.prime();
-    }
+  public DelayedSyncHandler(Environment env) {
+    this(
+        new DeferredSyncs(
+            AwsClients.sqs(env), env.required("SYNC_DELAY_QUEUE_URL"), Clock.systemUTC()),
+        new SyncQueue(AwsClients.sqs(env), env.required("SYNC_QUEUE_URL")),
+        Clock.systemUTC());
+  }
 
-    public DelayedSyncHandler(Environment env) {
-        this(new DeferredSyncs(AwsClients.sqs(env), env.required("SYNC_DELAY_QUEUE_URL"), Clock.systemUTC()),
-                new SyncQueue(AwsClients.sqs(env), env.required("SYNC_QUEUE_URL")), Clock.systemUTC());
-    }
+  public DelayedSyncHandler(DeferredSyncs deferred, SyncQueue queue, Clock clock) {
+    this.deferred = deferred;
+    this.queue = queue;
+    this.clock = clock;
+  }
 
-    public DelayedSyncHandler(DeferredSyncs deferred, SyncQueue queue, Clock clock) {
-        this.deferred = deferred;
-        this.queue = queue;
-        this.clock = clock;
+  @SuppressWarnings("try") // the scope is used through Log's thread context
+  private void forward(SyncRequest request) {
+    try (var scope =
+        Log.scope(Log.TENANT_ID, request.tenantId(), Log.CORRELATION_ID, request.correlationId())) {
+      if (request.notBeforeMs() != null && request.notBeforeMs() > clock.millis() + 1000) {
+        deferred.hop(request);
+      } else {
+        queue.send(request);
+      }
     }
+  }
 
-    @SuppressWarnings("try") // the scope is used through Log's thread context
-    private void forward(SyncRequest request) {
-        try (var scope = Log.scope(Log.TENANT_ID, request.tenantId(), Log.CORRELATION_ID, request.correlationId())) {
-            if (request.notBeforeMs() != null && request.notBeforeMs() > clock.millis() + 1000) {
-                deferred.hop(request);
-            } else {
-                queue.send(request);
-            }
-        }
+  @Override
+  public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+    List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+    for (SQSEvent.SQSMessage m : event.getRecords()) {
+      try {
+        SyncRequest request = SyncRequest.fromJson(m.getBody());
+        forward(request);
+      } catch (SyncRequest.InvalidSyncRequestException e) {
+        LOG.warn(
+            "unreadable delayed sync message; it will reach the dead-letter queue",
+            "messageId",
+            m.getMessageId());
+        failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
+      } catch (RuntimeException e) {
+        LOG.error("delayed sync message could not be forwarded", e, "messageId", m.getMessageId());
+        failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
+      }
     }
-
-    @Override
-    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        for (SQSEvent.SQSMessage m : event.getRecords()) {
-            try {
-                SyncRequest request = SyncRequest.fromJson(m.getBody());
-                forward(request);
-            } catch (SyncRequest.InvalidSyncRequestException e) {
-                LOG.warn("unreadable delayed sync message; it will reach the dead-letter queue", "messageId", m.getMessageId());
-                failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
-            } catch (RuntimeException e) {
-                LOG.error("delayed sync message could not be forwarded", e, "messageId", m.getMessageId());
-                failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
-            }
-        }
-        return new SQSBatchResponse(failures);
-    }
+    return new SQSBatchResponse(failures);
+  }
 }

@@ -14,70 +14,79 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * On schedule, queues a reconciliation sweep for every connected tenant, and re-queues initial syncs
- * that stopped moving. The sweep itself runs in the worker, in the tenant's FIFO group, so it shares
- * the tenant's rate budget and never runs beside another sync of the same tenant.
+ * On schedule, queues a reconciliation sweep for every connected tenant, and re-queues initial
+ * syncs that stopped moving. The sweep itself runs in the worker, in the tenant's FIFO group, so it
+ * shares the tenant's rate budget and never runs beside another sync of the same tenant.
  */
 public final class ReconcileHandler implements RequestHandler<ScheduledEvent, String> {
-    private static final Log LOG = Log.of(ReconcileHandler.class);
+  private static final Log LOG = Log.of(ReconcileHandler.class);
 
-    private final Connections connections;
-    private final SyncQueue queue;
-    private final Clock clock;
+  private final Connections connections;
+  private final SyncQueue queue;
+  private final Clock clock;
 
-    public ReconcileHandler() {
-        this(Environment.process());
-        Priming.register(ReconcileHandler.class, this::prime);
+  public ReconcileHandler() {
+    this(Environment.process());
+    Priming.register(ReconcileHandler.class, this::prime);
+  }
+
+  /** Reads a connection that cannot exist and warms the SQS client; queues nothing. */
+  public void prime() {
+    connections.get(SyncWorkerHandler.PRIMING_TENANT);
+    queue.prime();
+  }
+
+  public ReconcileHandler(Environment env) {
+    this(
+        new Connections(AwsClients.dynamoDb(env), env.required("TABLE_NAME")),
+        new SyncQueue(AwsClients.sqs(env), env.required("SYNC_QUEUE_URL")),
+        Clock.systemUTC());
+  }
+
+  public ReconcileHandler(Connections connections, SyncQueue queue, Clock clock) {
+    this.connections = connections;
+    this.queue = queue;
+    this.clock = clock;
+  }
+
+  @Override
+  @SuppressWarnings("try") // the scope is used through Log's thread context
+  public String handleRequest(ScheduledEvent event, Context context) {
+    // The invocation's request id correlates this run's log lines with the sweeps it queues.
+    String correlationId =
+        context != null ? context.getAwsRequestId() : event == null ? null : event.getId();
+    try (var scope = Log.scope(Log.CORRELATION_ID, correlationId)) {
+      return queueSweeps(correlationId);
     }
+  }
 
-    /** Reads a connection that cannot exist and warms the SQS client; queues nothing. */
-    public void prime() {
-        connections.get(SyncWorkerHandler.PRIMING_TENANT);
-        queue.prime();
-    }
-
-    public ReconcileHandler(Environment env) {
-        this(new Connections(AwsClients.dynamoDb(env), env.required("TABLE_NAME")),
-                new SyncQueue(AwsClients.sqs(env), env.required("SYNC_QUEUE_URL")), Clock.systemUTC());
-    }
-
-    public ReconcileHandler(Connections connections, SyncQueue queue, Clock clock) {
-        this.connections = connections;
-        this.queue = queue;
-        this.clock = clock;
-    }
-
-    @Override
-    @SuppressWarnings("try") // the scope is used through Log's thread context
-    public String handleRequest(ScheduledEvent event, Context context) {
-        // The invocation's request id correlates this run's log lines with the sweeps it queues.
-        String correlationId = context != null ? context.getAwsRequestId() : event == null ? null : event.getId();
-        try (var scope = Log.scope(Log.CORRELATION_ID, correlationId)) {
-            return queueSweeps(correlationId);
+  private String queueSweeps(String correlationId) {
+    Instant now = clock.instant();
+    String window = Long.toString(now.getEpochSecond() / 60);
+    int sweeps = 0;
+    int resumed = 0;
+    for (Map.Entry<String, ConnectionStatus> tenant : connections.tenants()) {
+      switch (tenant.getValue()) {
+        case CONNECTED, RATE_LIMITED -> {
+          queue.send(SyncRequest.reconcile(tenant.getKey(), window, correlationId));
+          sweeps++;
         }
-    }
-
-    private String queueSweeps(String correlationId) {
-        Instant now = clock.instant();
-        String window = Long.toString(now.getEpochSecond() / 60);
-        int sweeps = 0;
-        int resumed = 0;
-        for (Map.Entry<String, ConnectionStatus> tenant : connections.tenants()) {
-            switch (tenant.getValue()) {
-                case CONNECTED, RATE_LIMITED -> {
-                    queue.send(SyncRequest.reconcile(tenant.getKey(), window, correlationId));
-                    sweeps++;
-                }
-                case PENDING, SYNCING -> {
-                    // Deduplicated against a step already queued, so a healthy sync is not doubled.
-                    connections.get(tenant.getKey()).map(c -> c.initialSync()).ifPresent(s ->
-                            queue.send(SyncRequest.initialStep(tenant.getKey(), TenantSync.stepOf(s), correlationId)));
-                    resumed++;
-                }
-                default -> { }
-            }
+        case PENDING, SYNCING -> {
+          // Deduplicated against a step already queued, so a healthy sync is not doubled.
+          connections
+              .get(tenant.getKey())
+              .map(c -> c.initialSync())
+              .ifPresent(
+                  s ->
+                      queue.send(
+                          SyncRequest.initialStep(
+                              tenant.getKey(), TenantSync.stepOf(s), correlationId)));
+          resumed++;
         }
-        LOG.info("reconciliation queued", "sweeps", sweeps, "initialSyncsNudged", resumed);
-        return "queued " + sweeps + " sweeps";
+        default -> {}
+      }
     }
+    LOG.info("reconciliation queued", "sweeps", sweeps, "initialSyncsNudged", resumed);
+    return "queued " + sweeps + " sweeps";
+  }
 }

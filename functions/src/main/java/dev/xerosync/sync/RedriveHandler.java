@@ -9,56 +9,69 @@ import dev.xerosync.common.Priming;
 import java.util.Map;
 
 /**
- * Invoked by an operator, never by an event: {@code {"queue": "sync" | "delay", "max": 100}} moves up
- * to {@code max} dead-lettered messages back to their source queue and answers how many moved.
+ * Invoked by an operator, never by an event: {@code {"queue": "sync" | "delay", "max": 100}} moves
+ * up to {@code max} dead-lettered messages back to their source queue and answers how many moved.
  */
-public final class RedriveHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
-    private static final Log LOG = Log.of(RedriveHandler.class);
-    static final int DEFAULT_MAX = 100;
+public final class RedriveHandler
+    implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+  private static final Log LOG = Log.of(RedriveHandler.class);
+  static final int DEFAULT_MAX = 100;
 
-    private final DeadLetterRedrive redrive;
-    private final Map<String, String[]> queues;
+  private final DeadLetterRedrive redrive;
+  private final Map<String, String[]> queues;
 
-    public RedriveHandler() {
-        this(Environment.process());
-        Priming.register(RedriveHandler.class, this::prime);
+  public RedriveHandler() {
+    this(Environment.process());
+    Priming.register(RedriveHandler.class, this::prime);
+  }
+
+  /** Reads a request and warms the SQS client with a batch SQS refuses; no message moves. */
+  public void prime() {
+    handleRequest(Map.of("queue", "priming-no-such-queue"), null);
+    redrive.prime(queues.get("sync")[1]);
+  }
+
+  public RedriveHandler(Environment env) {
+    this(
+        new DeadLetterRedrive(AwsClients.sqs(env)),
+        Map.of(
+            "sync",
+                new String[] {
+                  env.required("SYNC_DEAD_LETTER_QUEUE_URL"), env.required("SYNC_QUEUE_URL")
+                },
+            "delay",
+                new String[] {
+                  env.required("SYNC_DELAY_DEAD_LETTER_QUEUE_URL"),
+                  env.required("SYNC_DELAY_QUEUE_URL")
+                }));
+  }
+
+  public RedriveHandler(DeadLetterRedrive redrive, Map<String, String[]> queues) {
+    this.redrive = redrive;
+    this.queues = queues;
+  }
+
+  @Override
+  public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+    Object queue = input == null ? null : input.getOrDefault("queue", "sync");
+    String[] pair = queues.get(String.valueOf(queue));
+    if (pair == null) {
+      return Map.of("error", "queue must be one of " + queues.keySet() + ", not '" + queue + "'");
     }
-
-    /** Reads a request and warms the SQS client with a batch SQS refuses; no message moves. */
-    public void prime() {
-        handleRequest(Map.of("queue", "priming-no-such-queue"), null);
-        redrive.prime(queues.get("sync")[1]);
+    int max;
+    try {
+      max =
+          input.containsKey("max")
+              ? Integer.parseInt(String.valueOf(input.get("max")))
+              : DEFAULT_MAX;
+    } catch (NumberFormatException e) {
+      return Map.of("error", "max must be a whole number, not '" + input.get("max") + "'");
     }
-
-    public RedriveHandler(Environment env) {
-        this(new DeadLetterRedrive(AwsClients.sqs(env)), Map.of(
-                "sync", new String[] {env.required("SYNC_DEAD_LETTER_QUEUE_URL"), env.required("SYNC_QUEUE_URL")},
-                "delay", new String[] {env.required("SYNC_DELAY_DEAD_LETTER_QUEUE_URL"), env.required("SYNC_DELAY_QUEUE_URL")}));
+    if (max < 1 || max > 10_000) {
+      return Map.of("error", "max must be from 1 to 10000, not " + max);
     }
-
-    public RedriveHandler(DeadLetterRedrive redrive, Map<String, String[]> queues) {
-        this.redrive = redrive;
-        this.queues = queues;
-    }
-
-    @Override
-    public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-        Object queue = input == null ? null : input.getOrDefault("queue", "sync");
-        String[] pair = queues.get(String.valueOf(queue));
-        if (pair == null) {
-            return Map.of("error", "queue must be one of " + queues.keySet() + ", not '" + queue + "'");
-        }
-        int max;
-        try {
-            max = input.containsKey("max") ? Integer.parseInt(String.valueOf(input.get("max"))) : DEFAULT_MAX;
-        } catch (NumberFormatException e) {
-            return Map.of("error", "max must be a whole number, not '" + input.get("max") + "'");
-        }
-        if (max < 1 || max > 10_000) {
-            return Map.of("error", "max must be from 1 to 10000, not " + max);
-        }
-        int moved = redrive.redrive(pair[0], pair[1], max);
-        LOG.info("dead letters redriven", "queue", queue, "moved", moved);
-        return Map.of("queue", queue, "redriven", moved);
-    }
+    int moved = redrive.redrive(pair[0], pair[1], max);
+    LOG.info("dead letters redriven", "queue", queue, "moved", moved);
+    return Map.of("queue", queue, "redriven", moved);
+  }
 }

@@ -37,226 +37,331 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Takes a batch from the FIFO sync queue, folds it per tenant (message group), syncs each tenant once,
- * and reports the messages of failed tenants as batch item failures so only those come back.
+ * Takes a batch from the FIFO sync queue, folds it per tenant (message group), syncs each tenant
+ * once, and reports the messages of failed tenants as batch item failures so only those come back.
  *
- * <p>FIFO rule (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html): within a
- * message group, once one message fails, every later message of that group must fail too, or order is
- * lost. Groups are independent, so other tenants' messages still succeed.
+ * <p>FIFO rule (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html):
+ * within a message group, once one message fails, every later message of that group must fail too,
+ * or order is lost. Groups are independent, so other tenants' messages still succeed.
  */
 public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
-    private static final Log LOG = Log.of(SyncWorkerHandler.class);
+  private static final Log LOG = Log.of(SyncWorkerHandler.class);
 
-    private final TenantSync sync;
-    private final DeferredSyncs deferred;
-    private final Connections connections;
-    /** Reasons, corrective actions and notifications for connection trouble; null leaves them out. */
-    private final ConnectionAlerts alerts;
+  private final TenantSync sync;
+  private final DeferredSyncs deferred;
+  private final Connections connections;
 
-    public SyncWorkerHandler() {
-        this(Environment.process());
-        Priming.register(SyncWorkerHandler.class, this::prime);
+  /** Reasons, corrective actions and notifications for connection trouble; null leaves them out. */
+  private final ConnectionAlerts alerts;
+
+  public SyncWorkerHandler() {
+    this(Environment.process());
+    Priming.register(SyncWorkerHandler.class, this::prime);
+  }
+
+  /**
+   * Reads a sync message and a connection that cannot exist: JSON, the DynamoDB client, the store's
+   * codecs.
+   */
+  public void prime() {
+    try {
+      SyncRequest.fromJson(SyncRequest.reconcile(PRIMING_TENANT, "0", null).toJson());
+    } catch (SyncRequest.InvalidSyncRequestException e) {
+      throw new IllegalStateException(e);
+    }
+    connections.get(PRIMING_TENANT);
+  }
+
+  static final String PRIMING_TENANT = "00000000-0000-0000-0000-000000000000";
+
+  public SyncWorkerHandler(Environment env) {
+    this(Wiring.of(env));
+  }
+
+  public SyncWorkerHandler(Wiring w) {
+    this(w.sync(), w.deferred(), w.connections(), w.alerts());
+  }
+
+  public SyncWorkerHandler(TenantSync sync, DeferredSyncs deferred, Connections connections) {
+    this(sync, deferred, connections, null);
+  }
+
+  public SyncWorkerHandler(
+      TenantSync sync, DeferredSyncs deferred, Connections connections, ConnectionAlerts alerts) {
+    this.sync = sync;
+    this.deferred = deferred;
+    this.connections = connections;
+    this.alerts = alerts;
+  }
+
+  /** The worker's collaborators, built once per container from its environment. */
+  public record Wiring(
+      TenantSync sync,
+      DeferredSyncs deferred,
+      Connections connections,
+      TenantRateBudget budget,
+      ConnectionAlerts alerts) {
+    public static Wiring of(Environment env) {
+      return of(env, AwsClients.dynamoDb(env), AwsClients.sqs(env), AwsClients.secretsManager(env));
     }
 
-    /** Reads a sync message and a connection that cannot exist: JSON, the DynamoDB client, the store's codecs. */
-    public void prime() {
-        try {
-            SyncRequest.fromJson(SyncRequest.reconcile(PRIMING_TENANT, "0", null).toJson());
-        } catch (SyncRequest.InvalidSyncRequestException e) {
-            throw new IllegalStateException(e);
-        }
-        connections.get(PRIMING_TENANT);
+    /** With the AWS clients given, e.g. clients that fail on purpose in a chaos test. */
+    public static Wiring of(
+        Environment env, DynamoDbClient dynamo, SqsClient sqs, SecretsManagerClient secrets) {
+      HttpClient http = XeroApi.defaultHttpClient();
+      Clock clock = Clock.systemUTC();
+      String table = env.required("TABLE_NAME");
+      var tokens =
+          new AccessTokens(
+              new TokenVault(
+                  secrets, env.get("CONNECTION_SECRET_PREFIX", TokenVault.DEFAULT_PREFIX)),
+              new XeroIdentity(
+                  http,
+                  URI.create(env.required("XERO_IDENTITY_BASE_URL")),
+                  env.required("XERO_CLIENT_ID"),
+                  AppSecrets.field(env, "clientSecret", "XERO_CLIENT_SECRET"),
+                  clock),
+              new RefreshLease(dynamo, table, clock),
+              clock);
+      var budget =
+          new TenantRateBudget(
+              dynamo,
+              table,
+              clock,
+              new TenantRateBudget.Limits(
+                  env.getInt("XERO_MINUTE_CALL_LIMIT", 60),
+                  env.getInt("XERO_DAILY_CALL_LIMIT", 5000),
+                  env.getInt("XERO_APP_MINUTE_CALL_LIMIT", 10_000)));
+      var connections = new Connections(dynamo, table);
+      var sync =
+          new TenantSync(
+              new XeroApi(http, URI.create(env.required("XERO_API_BASE_URL")), budget),
+              tokens,
+              new InvoiceStore(dynamo, table, clock),
+              new ContactStore(dynamo, table),
+              connections,
+              new SyncQueue(sqs, env.required("SYNC_QUEUE_URL")),
+              clock);
+      ConnectionAlerts alerts =
+          env.optional("NOTIFICATION_QUEUE_URL")
+              .map(
+                  url ->
+                      new ConnectionAlerts(
+                          connections,
+                          new ConnectionRecords(dynamo, table),
+                          new Notifications(sqs, url),
+                          clock))
+              .orElse(null);
+      return new Wiring(
+          sync,
+          new DeferredSyncs(sqs, env.required("SYNC_DELAY_QUEUE_URL"), clock),
+          connections,
+          budget,
+          alerts);
     }
+  }
 
-    static final String PRIMING_TENANT = "00000000-0000-0000-0000-000000000000";
-
-    public SyncWorkerHandler(Environment env) {
-        this(Wiring.of(env));
+  @Override
+  public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+    Map<String, List<SQSEvent.SQSMessage>> groups = new LinkedHashMap<>();
+    for (SQSEvent.SQSMessage m : event.getRecords()) {
+      groups.computeIfAbsent(groupOf(m), k -> new ArrayList<>()).add(m);
     }
-
-    public SyncWorkerHandler(Wiring w) {
-        this(w.sync(), w.deferred(), w.connections(), w.alerts());
+    List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+    for (var group : groups.entrySet()) {
+      failures.addAll(processGroup(group.getValue()));
     }
+    return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+  }
 
-    public SyncWorkerHandler(TenantSync sync, DeferredSyncs deferred, Connections connections) {
-        this(sync, deferred, connections, null);
+  @SuppressWarnings("try") // the scope is used through Log's thread context
+  private List<SQSBatchResponse.BatchItemFailure> processGroup(List<SQSEvent.SQSMessage> messages) {
+    // Fold the readable prefix; a message that cannot be read fails with everything after it.
+    List<SQSEvent.SQSMessage> taken = new ArrayList<>();
+    List<SyncRequest> requests = new ArrayList<>();
+    List<SQSEvent.SQSMessage> failed = new ArrayList<>();
+    for (SQSEvent.SQSMessage m : messages) {
+      if (!failed.isEmpty()) {
+        failed.add(m);
+        continue;
+      }
+      try {
+        SyncRequest request = SyncRequest.fromJson(m.getBody());
+        if (!requests.isEmpty() && !requests.get(0).tenantId().equals(request.tenantId())) {
+          throw new SyncRequest.InvalidSyncRequestException(
+              "message group holds another tenant's request");
+        }
+        requests.add(request);
+        taken.add(m);
+      } catch (SyncRequest.InvalidSyncRequestException e) {
+        LOG.warn(
+            "unreadable sync message; it will reach the dead-letter queue",
+            "messageId",
+            m.getMessageId(),
+            "reason",
+            e.getMessage());
+        failed.add(m);
+      }
     }
-
-    public SyncWorkerHandler(TenantSync sync, DeferredSyncs deferred, Connections connections, ConnectionAlerts alerts) {
-        this.sync = sync;
-        this.deferred = deferred;
-        this.connections = connections;
-        this.alerts = alerts;
+    if (requests.isEmpty()) {
+      return failures(failed);
     }
-
-    /** The worker's collaborators, built once per container from its environment. */
-    public record Wiring(TenantSync sync, DeferredSyncs deferred, Connections connections, TenantRateBudget budget, ConnectionAlerts alerts) {
-        public static Wiring of(Environment env) {
-            return of(env, AwsClients.dynamoDb(env), AwsClients.sqs(env), AwsClients.secretsManager(env));
-        }
-
-        /** With the AWS clients given, e.g. clients that fail on purpose in a chaos test. */
-        public static Wiring of(Environment env, DynamoDbClient dynamo, SqsClient sqs, SecretsManagerClient secrets) {
-            HttpClient http = XeroApi.defaultHttpClient();
-            Clock clock = Clock.systemUTC();
-            String table = env.required("TABLE_NAME");
-            var tokens = new AccessTokens(
-                    new TokenVault(secrets, env.get("CONNECTION_SECRET_PREFIX", TokenVault.DEFAULT_PREFIX)),
-                    new XeroIdentity(http, URI.create(env.required("XERO_IDENTITY_BASE_URL")),
-                            env.required("XERO_CLIENT_ID"), AppSecrets.field(env, "clientSecret", "XERO_CLIENT_SECRET"), clock),
-                    new RefreshLease(dynamo, table, clock), clock);
-            var budget = new TenantRateBudget(dynamo, table, clock, new TenantRateBudget.Limits(
-                    env.getInt("XERO_MINUTE_CALL_LIMIT", 60), env.getInt("XERO_DAILY_CALL_LIMIT", 5000), env.getInt("XERO_APP_MINUTE_CALL_LIMIT", 10_000)));
-            var connections = new Connections(dynamo, table);
-            var sync = new TenantSync(new XeroApi(http, URI.create(env.required("XERO_API_BASE_URL")), budget), tokens,
-                    new InvoiceStore(dynamo, table, clock), new ContactStore(dynamo, table), connections,
-                    new SyncQueue(sqs, env.required("SYNC_QUEUE_URL")), clock);
-            ConnectionAlerts alerts = env.optional("NOTIFICATION_QUEUE_URL")
-                    .map(url -> new ConnectionAlerts(connections, new ConnectionRecords(dynamo, table), new Notifications(sqs, url), clock))
-                    .orElse(null);
-            return new Wiring(sync, new DeferredSyncs(sqs, env.required("SYNC_DELAY_QUEUE_URL"), clock), connections, budget, alerts);
-        }
+    String tenantId = requests.get(0).tenantId();
+    String correlationId = requests.get(0).correlationId();
+    try (var scope = Log.scope(Log.TENANT_ID, tenantId, Log.CORRELATION_ID, correlationId)) {
+      return processRequests(tenantId, correlationId, requests, taken, failed);
     }
+  }
 
-    @Override
-    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        Map<String, List<SQSEvent.SQSMessage>> groups = new LinkedHashMap<>();
-        for (SQSEvent.SQSMessage m : event.getRecords()) {
-            groups.computeIfAbsent(groupOf(m), k -> new ArrayList<>()).add(m);
+  private List<SQSBatchResponse.BatchItemFailure> processRequests(
+      String tenantId,
+      String correlationId,
+      List<SyncRequest> requests,
+      List<SQSEvent.SQSMessage> taken,
+      List<SQSEvent.SQSMessage> failed) {
+    try {
+      run(tenantId, requests, correlationId);
+      recordLag(taken);
+    } catch (SyncFailure e) {
+      switch (e.kind()) {
+        case RATE_LIMITED -> {
+          Duration wait = e.retryAfter() == null ? Duration.ofSeconds(60) : e.retryAfter();
+          deferred.defer(requests, wait);
+          if (e.isDailyLimit()) {
+            connections.setStatus(
+                tenantId,
+                ConnectionStatus.RATE_LIMITED,
+                "Xero's daily API limit for this organisation is used up; syncing resumes when it resets.",
+                java.time.Instant.now().plus(wait));
+          }
+          LOG.warn(
+              "tenant rate limited; requests held back",
+              "tenantId",
+              tenantId,
+              "limit",
+              e.getMessage(),
+              "waitSeconds",
+              wait.toSeconds(),
+              "correlationId",
+              correlationId);
         }
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        for (var group : groups.entrySet()) {
-            failures.addAll(processGroup(group.getValue()));
+        case RECONNECT_NEEDED -> {
+          // Retrying cannot help until the tenant reconnects; reconnecting starts a full sync.
+          LOG.warn(
+              "tenant needs to reconnect",
+              "tenantId",
+              tenantId,
+              "reason",
+              e.getMessage(),
+              "correlationId",
+              correlationId);
+          if (alerts != null) {
+            alerts.needsReconnect(tenantId, e.getMessage());
+          } else if (connections.get(tenantId).isPresent()) {
+            connections.setStatus(
+                tenantId,
+                ConnectionStatus.NEEDS_RECONNECT,
+                "Xero refused access to this organisation; an admin must reconnect it.",
+                null);
+          }
         }
-        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+        case TRANSIENT -> {
+          LOG.error(
+              "tenant sync failed; messages return to the queue",
+              e,
+              "tenantId",
+              tenantId,
+              "correlationId",
+              correlationId);
+          failed.addAll(0, taken);
+          notifySyncError(tenantId, e.getMessage());
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.error(
+          "tenant sync failed unexpectedly; messages return to the queue",
+          e,
+          "tenantId",
+          tenantId,
+          "correlationId",
+          correlationId);
+      failed.addAll(0, taken);
+      notifySyncError(tenantId, "an unexpected " + e.getClass().getSimpleName());
     }
+    return failures(failed);
+  }
 
-    @SuppressWarnings("try") // the scope is used through Log's thread context
-    private List<SQSBatchResponse.BatchItemFailure> processGroup(List<SQSEvent.SQSMessage> messages) {
-        // Fold the readable prefix; a message that cannot be read fails with everything after it.
-        List<SQSEvent.SQSMessage> taken = new ArrayList<>();
-        List<SyncRequest> requests = new ArrayList<>();
-        List<SQSEvent.SQSMessage> failed = new ArrayList<>();
-        for (SQSEvent.SQSMessage m : messages) {
-            if (!failed.isEmpty()) {
-                failed.add(m);
-                continue;
-            }
-            try {
-                SyncRequest request = SyncRequest.fromJson(m.getBody());
-                if (!requests.isEmpty() && !requests.get(0).tenantId().equals(request.tenantId())) {
-                    throw new SyncRequest.InvalidSyncRequestException("message group holds another tenant's request");
-                }
-                requests.add(request);
-                taken.add(m);
-            } catch (SyncRequest.InvalidSyncRequestException e) {
-                LOG.warn("unreadable sync message; it will reach the dead-letter queue", "messageId", m.getMessageId(), "reason", e.getMessage());
-                failed.add(m);
-            }
-        }
-        if (requests.isEmpty()) {
-            return failures(failed);
-        }
-        String tenantId = requests.get(0).tenantId();
-        String correlationId = requests.get(0).correlationId();
-        try (var scope = Log.scope(Log.TENANT_ID, tenantId, Log.CORRELATION_ID, correlationId)) {
-            return processRequests(tenantId, correlationId, requests, taken, failed);
-        }
+  private void run(String tenantId, List<SyncRequest> requests, String correlationId)
+      throws SyncFailure {
+    Set<String> invoiceIds = new LinkedHashSet<>();
+    Set<String> contactIds = new LinkedHashSet<>();
+    boolean initial = false;
+    boolean reconcile = false;
+    for (SyncRequest r : requests) {
+      invoiceIds.addAll(r.invoiceIds());
+      contactIds.addAll(r.contactIds());
+      initial |= r.kind() == SyncRequest.Kind.INITIAL;
+      reconcile |= r.kind() == SyncRequest.Kind.RECONCILE;
     }
+    if (!invoiceIds.isEmpty() || !contactIds.isEmpty()) {
+      sync.syncChanges(tenantId, invoiceIds, contactIds, correlationId);
+    }
+    if (initial) {
+      sync.initialSyncStep(tenantId, correlationId);
+      if (alerts != null
+          && connections
+              .get(tenantId)
+              .map(
+                  c ->
+                      c.status() == ConnectionStatus.CONNECTED
+                          && c.initialSync() != null
+                          && c.initialSync().finishedAt() != null)
+              .orElse(false)) {
+        alerts.initialSyncComplete(tenantId);
+      }
+    }
+    if (reconcile) {
+      sync.reconcile(tenantId, correlationId);
+    }
+  }
 
-    private List<SQSBatchResponse.BatchItemFailure> processRequests(String tenantId, String correlationId, List<SyncRequest> requests,
-                                                                    List<SQSEvent.SQSMessage> taken, List<SQSEvent.SQSMessage> failed) {
-        try {
-            run(tenantId, requests, correlationId);
-            recordLag(taken);
-        } catch (SyncFailure e) {
-            switch (e.kind()) {
-                case RATE_LIMITED -> {
-                    Duration wait = e.retryAfter() == null ? Duration.ofSeconds(60) : e.retryAfter();
-                    deferred.defer(requests, wait);
-                    if (e.isDailyLimit()) {
-                        connections.setStatus(tenantId, ConnectionStatus.RATE_LIMITED,
-                                "Xero's daily API limit for this organisation is used up; syncing resumes when it resets.",
-                                java.time.Instant.now().plus(wait));
-                    }
-                    LOG.warn("tenant rate limited; requests held back", "tenantId", tenantId, "limit", e.getMessage(),
-                            "waitSeconds", wait.toSeconds(), "correlationId", correlationId);
-                }
-                case RECONNECT_NEEDED -> {
-                    // Retrying cannot help until the tenant reconnects; reconnecting starts a full sync.
-                    LOG.warn("tenant needs to reconnect", "tenantId", tenantId, "reason", e.getMessage(), "correlationId", correlationId);
-                    if (alerts != null) {
-                        alerts.needsReconnect(tenantId, e.getMessage());
-                    } else if (connections.get(tenantId).isPresent()) {
-                        connections.setStatus(tenantId, ConnectionStatus.NEEDS_RECONNECT,
-                                "Xero refused access to this organisation; an admin must reconnect it.", null);
-                    }
-                }
-                case TRANSIENT -> {
-                    LOG.error("tenant sync failed; messages return to the queue", e, "tenantId", tenantId, "correlationId", correlationId);
-                    failed.addAll(0, taken);
-                    notifySyncError(tenantId, e.getMessage());
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.error("tenant sync failed unexpectedly; messages return to the queue", e, "tenantId", tenantId, "correlationId", correlationId);
-            failed.addAll(0, taken);
-            notifySyncError(tenantId, "an unexpected " + e.getClass().getSimpleName());
-        }
-        return failures(failed);
-    }
+  /**
+   * From the oldest message's arrival on the queue (webhook or schedule) to its changes being
+   * stored.
+   */
+  private static void recordLag(List<SQSEvent.SQSMessage> done) {
+    done.stream()
+        .map(m -> m.getAttributes() == null ? null : m.getAttributes().get("SentTimestamp"))
+        .filter(java.util.Objects::nonNull)
+        .mapToLong(Long::parseLong)
+        .min()
+        .ifPresent(
+            sent ->
+                Metrics.milliseconds(
+                    Metrics.SYNC_LAG_MS, Math.max(0, System.currentTimeMillis() - sent)));
+  }
 
-    private void run(String tenantId, List<SyncRequest> requests, String correlationId) throws SyncFailure {
-        Set<String> invoiceIds = new LinkedHashSet<>();
-        Set<String> contactIds = new LinkedHashSet<>();
-        boolean initial = false;
-        boolean reconcile = false;
-        for (SyncRequest r : requests) {
-            invoiceIds.addAll(r.invoiceIds());
-            contactIds.addAll(r.contactIds());
-            initial |= r.kind() == SyncRequest.Kind.INITIAL;
-            reconcile |= r.kind() == SyncRequest.Kind.RECONCILE;
-        }
-        if (!invoiceIds.isEmpty() || !contactIds.isEmpty()) {
-            sync.syncChanges(tenantId, invoiceIds, contactIds, correlationId);
-        }
-        if (initial) {
-            sync.initialSyncStep(tenantId, correlationId);
-            if (alerts != null && connections.get(tenantId).map(c -> c.status() == ConnectionStatus.CONNECTED
-                    && c.initialSync() != null && c.initialSync().finishedAt() != null).orElse(false)) {
-                alerts.initialSyncComplete(tenantId);
-            }
-        }
-        if (reconcile) {
-            sync.reconcile(tenantId, correlationId);
-        }
+  private void notifySyncError(String tenantId, String cause) {
+    if (alerts == null) {
+      return;
     }
+    try {
+      alerts.syncError(tenantId, cause);
+    } catch (RuntimeException e) {
+      LOG.error("sync error notification failed", e, "tenantId", tenantId);
+    }
+  }
 
-    /** From the oldest message's arrival on the queue (webhook or schedule) to its changes being stored. */
-    private static void recordLag(List<SQSEvent.SQSMessage> done) {
-        done.stream().map(m -> m.getAttributes() == null ? null : m.getAttributes().get("SentTimestamp"))
-                .filter(java.util.Objects::nonNull).mapToLong(Long::parseLong).min()
-                .ifPresent(sent -> Metrics.milliseconds(Metrics.SYNC_LAG_MS, Math.max(0, System.currentTimeMillis() - sent)));
-    }
+  private static List<SQSBatchResponse.BatchItemFailure> failures(
+      List<SQSEvent.SQSMessage> failed) {
+    return failed.stream()
+        .map(m -> new SQSBatchResponse.BatchItemFailure(m.getMessageId()))
+        .toList();
+  }
 
-    private void notifySyncError(String tenantId, String cause) {
-        if (alerts == null) {
-            return;
-        }
-        try {
-            alerts.syncError(tenantId, cause);
-        } catch (RuntimeException e) {
-            LOG.error("sync error notification failed", e, "tenantId", tenantId);
-        }
-    }
-
-    private static List<SQSBatchResponse.BatchItemFailure> failures(List<SQSEvent.SQSMessage> failed) {
-        return failed.stream().map(m -> new SQSBatchResponse.BatchItemFailure(m.getMessageId())).toList();
-    }
-
-    private static String groupOf(SQSEvent.SQSMessage m) {
-        Map<String, String> attributes = m.getAttributes();
-        String group = attributes == null ? null : attributes.get("MessageGroupId");
-        return group == null ? "" : group;
-    }
+  private static String groupOf(SQSEvent.SQSMessage m) {
+    Map<String, String> attributes = m.getAttributes();
+    String group = attributes == null ? null : attributes.get("MessageGroupId");
+    return group == null ? "" : group;
+  }
 }

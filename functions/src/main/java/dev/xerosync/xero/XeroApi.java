@@ -21,236 +21,325 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** Calls to Xero's Accounting API on behalf of one tenant at a time, each one within the call budget. */
+/**
+ * Calls to Xero's Accounting API on behalf of one tenant at a time, each one within the call
+ * budget.
+ */
 public final class XeroApi {
-    /**
-     * Xero's gateway answers a URL longer than about 2,091 characters with a 404 (52 GUIDs in IDs= pass,
-     * 53 fail), so IDs= lists are cut by the length of the whole URL, with a margin.
-     */
-    static final int MAX_URL_LENGTH = 2000;
-    public static final int MAX_PAGE_SIZE = 1000;
-    /** A wait for the budget up to this long is spent inline; a longer one is handed back to the caller. */
-    static final Duration MAX_INLINE_WAIT = Duration.ofSeconds(3);
-    private static final DateTimeFormatter IF_MODIFIED_SINCE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
+  /**
+   * Xero's gateway answers a URL longer than about 2,091 characters with a 404 (52 GUIDs in IDs=
+   * pass, 53 fail), so IDs= lists are cut by the length of the whole URL, with a margin.
+   */
+  static final int MAX_URL_LENGTH = 2000;
 
-    private final HttpClient http;
-    private final URI apiBase;
-    private final CallBudget budget;
+  public static final int MAX_PAGE_SIZE = 1000;
 
-    public XeroApi(HttpClient http, URI apiBase, CallBudget budget) {
-        this.http = http;
-        this.apiBase = apiBase;
-        this.budget = budget;
+  /**
+   * A wait for the budget up to this long is spent inline; a longer one is handed back to the
+   * caller.
+   */
+  static final Duration MAX_INLINE_WAIT = Duration.ofSeconds(3);
+
+  private static final DateTimeFormatter IF_MODIFIED_SINCE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  private final HttpClient http;
+  private final URI apiBase;
+  private final CallBudget budget;
+
+  public XeroApi(HttpClient http, URI apiBase, CallBudget budget) {
+    this.http = http;
+    this.apiBase = apiBase;
+    this.budget = budget;
+  }
+
+  public static HttpClient defaultHttpClient() {
+    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** Fetches the invoices with these IDs; Xero returns each with its payments and allocations. */
+  public List<XeroInvoice> invoicesByIds(
+      String tenantId, String accessToken, Collection<String> invoiceIds) throws XeroApiException {
+    List<XeroInvoice> invoices = new ArrayList<>();
+    String prefix = "/api.xro/2.0/Invoices?IDs=";
+    for (List<String> chunk : chunkForUrl(prefix, "", invoiceIds)) {
+      JsonNode body = get(prefix + String.join(",", chunk), tenantId, accessToken, null);
+      for (JsonNode n : body.path("Invoices")) {
+        invoices.add(XeroInvoice.fromJson(n));
+      }
     }
+    return invoices;
+  }
 
-    public static HttpClient defaultHttpClient() {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * One page of invoices modified since {@code modifiedSince}, oldest change first. Paging forward
+   * by the last UpdatedDateUTC seen (not by page number) means an invoice that changes mid-sync
+   * moves behind the cursor and is read again, instead of shifting another one out of reach.
+   */
+  public XeroPage<XeroInvoice> invoicesModifiedSince(
+      String tenantId,
+      String accessToken,
+      Instant modifiedSince,
+      String where,
+      int page,
+      int pageSize)
+      throws XeroApiException {
+    StringBuilder q =
+        new StringBuilder("/api.xro/2.0/Invoices?page=")
+            .append(page)
+            .append("&pageSize=")
+            .append(pageSize)
+            .append("&order=")
+            .append(encode("UpdatedDateUTC ASC"));
+    if (where != null) {
+      q.append("&where=").append(encode(where));
     }
+    return page(
+        get(q.toString(), tenantId, accessToken, modifiedSince), "Invoices", XeroInvoice::fromJson);
+  }
 
-    /** Fetches the invoices with these IDs; Xero returns each with its payments and allocations. */
-    public List<XeroInvoice> invoicesByIds(String tenantId, String accessToken, Collection<String> invoiceIds)
-            throws XeroApiException {
-        List<XeroInvoice> invoices = new ArrayList<>();
-        String prefix = "/api.xro/2.0/Invoices?IDs=";
-        for (List<String> chunk : chunkForUrl(prefix, "", invoiceIds)) {
-            JsonNode body = get(prefix + String.join(",", chunk), tenantId, accessToken, null);
-            for (JsonNode n : body.path("Invoices")) {
-                invoices.add(XeroInvoice.fromJson(n));
-            }
-        }
-        return invoices;
+  /** One page of payments modified since the instant (created, or deleted by a reversal). */
+  public XeroPage<JsonNode> paymentsModifiedSince(
+      String tenantId, String accessToken, Instant modifiedSince, int page)
+      throws XeroApiException {
+    return page(
+        get(
+            "/api.xro/2.0/Payments?page="
+                + page
+                + "&pageSize="
+                + MAX_PAGE_SIZE
+                + "&order="
+                + encode("UpdatedDateUTC ASC"),
+            tenantId,
+            accessToken,
+            modifiedSince),
+        "Payments",
+        n -> n);
+  }
+
+  public List<XeroContact> contactsByIds(
+      String tenantId, String accessToken, Collection<String> contactIds) throws XeroApiException {
+    List<XeroContact> contacts = new ArrayList<>();
+    String prefix = "/api.xro/2.0/Contacts?includeArchived=true&IDs=";
+    for (List<String> chunk : chunkForUrl(prefix, "", contactIds)) {
+      JsonNode body = get(prefix + String.join(",", chunk), tenantId, accessToken, null);
+      body.path("Contacts").forEach(n -> contacts.add(XeroContact.fromJson(n)));
     }
+    return contacts;
+  }
 
-    /**
-     * One page of invoices modified since {@code modifiedSince}, oldest change first. Paging forward by
-     * the last UpdatedDateUTC seen (not by page number) means an invoice that changes mid-sync moves
-     * behind the cursor and is read again, instead of shifting another one out of reach.
-     */
-    public XeroPage<XeroInvoice> invoicesModifiedSince(String tenantId, String accessToken, Instant modifiedSince,
-                                                       String where, int page, int pageSize) throws XeroApiException {
-        StringBuilder q = new StringBuilder("/api.xro/2.0/Invoices?page=").append(page).append("&pageSize=").append(pageSize)
-                .append("&order=").append(encode("UpdatedDateUTC ASC"));
-        if (where != null) {
-            q.append("&where=").append(encode(where));
-        }
-        return page(get(q.toString(), tenantId, accessToken, modifiedSince), "Invoices", XeroInvoice::fromJson);
+  public XeroPage<XeroContact> contactsModifiedSince(
+      String tenantId, String accessToken, Instant modifiedSince, int page)
+      throws XeroApiException {
+    return page(
+        get(
+            "/api.xro/2.0/Contacts?includeArchived=true&page="
+                + page
+                + "&pageSize="
+                + MAX_PAGE_SIZE
+                + "&order="
+                + encode("UpdatedDateUTC ASC"),
+            tenantId,
+            accessToken,
+            modifiedSince),
+        "Contacts",
+        XeroContact::fromJson);
+  }
+
+  public XeroOrganisation organisation(String tenantId, String accessToken)
+      throws XeroApiException {
+    JsonNode body = get("/api.xro/2.0/Organisation", tenantId, accessToken, null);
+    JsonNode first = body.path("Organisations").path(0);
+    if (first.isMissingNode()) {
+      throw new XeroApiException(502, "InvalidResponse", null, "Xero sent no organisation");
     }
+    return XeroOrganisation.fromJson(first);
+  }
 
-    /** One page of payments modified since the instant (created, or deleted by a reversal). */
-    public XeroPage<JsonNode> paymentsModifiedSince(String tenantId, String accessToken, Instant modifiedSince, int page)
-            throws XeroApiException {
-        return page(get("/api.xro/2.0/Payments?page=" + page + "&pageSize=" + MAX_PAGE_SIZE + "&order=" + encode("UpdatedDateUTC ASC"),
-                tenantId, accessToken, modifiedSince), "Payments", n -> n);
+  private static <T> XeroPage<T> page(
+      JsonNode body, String collection, Function<JsonNode, T> parse) {
+    List<T> items = new ArrayList<>();
+    body.path(collection).forEach(n -> items.add(parse.apply(n)));
+    JsonNode p = body.path("pagination");
+    return new XeroPage<>(
+        List.copyOf(items),
+        p.hasNonNull("page") ? p.get("page").asInt() : null,
+        p.hasNonNull("pageCount") ? p.get("pageCount").asInt() : null,
+        p.hasNonNull("itemCount") ? p.get("itemCount").asInt() : null);
+  }
+
+  /**
+   * Cuts ids into as few lists as fit the URL limit once joined with commas after {@code prefix}.
+   * Ids are GUIDs (hex and hyphens), so they and the commas go into the URL unencoded.
+   */
+  List<List<String>> chunkForUrl(String prefix, String suffix, Collection<String> ids) {
+    int budget = MAX_URL_LENGTH - apiBase.resolve(prefix).toString().length() - suffix.length();
+    List<List<String>> chunks = new ArrayList<>();
+    List<String> current = new ArrayList<>();
+    int length = 0;
+    for (String id : ids) {
+      if (!id.matches("[0-9A-Fa-f-]{1,64}")) {
+        throw new IllegalArgumentException("not a Xero id: " + id);
+      }
+      int added = id.length() + (current.isEmpty() ? 0 : 1);
+      if (!current.isEmpty() && length + added > budget) {
+        chunks.add(current);
+        current = new ArrayList<>();
+        length = 0;
+        added = id.length();
+      }
+      current.add(id);
+      length += added;
     }
-
-    public List<XeroContact> contactsByIds(String tenantId, String accessToken, Collection<String> contactIds) throws XeroApiException {
-        List<XeroContact> contacts = new ArrayList<>();
-        String prefix = "/api.xro/2.0/Contacts?includeArchived=true&IDs=";
-        for (List<String> chunk : chunkForUrl(prefix, "", contactIds)) {
-            JsonNode body = get(prefix + String.join(",", chunk), tenantId, accessToken, null);
-            body.path("Contacts").forEach(n -> contacts.add(XeroContact.fromJson(n)));
-        }
-        return contacts;
+    if (!current.isEmpty()) {
+      chunks.add(current);
     }
+    return chunks;
+  }
 
-    public XeroPage<XeroContact> contactsModifiedSince(String tenantId, String accessToken, Instant modifiedSince, int page)
-            throws XeroApiException {
-        return page(get("/api.xro/2.0/Contacts?includeArchived=true&page=" + page + "&pageSize=" + MAX_PAGE_SIZE
-                + "&order=" + encode("UpdatedDateUTC ASC"), tenantId, accessToken, modifiedSince), "Contacts", XeroContact::fromJson);
+  JsonNode get(String pathAndQuery, String tenantId, String accessToken, Instant ifModifiedSince)
+      throws XeroApiException {
+    waitForBudget(tenantId, pathAndQuery);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(apiBase.resolve(pathAndQuery))
+            .timeout(Duration.ofSeconds(20))
+            .header("Authorization", "Bearer " + accessToken)
+            .header("xero-tenant-id", tenantId)
+            .header("Accept", "application/json")
+            .GET();
+    if (ifModifiedSince != null) {
+      request.header("If-Modified-Since", IF_MODIFIED_SINCE.format(ifModifiedSince));
     }
-
-    public XeroOrganisation organisation(String tenantId, String accessToken) throws XeroApiException {
-        JsonNode body = get("/api.xro/2.0/Organisation", tenantId, accessToken, null);
-        JsonNode first = body.path("Organisations").path(0);
-        if (first.isMissingNode()) {
-            throw new XeroApiException(502, "InvalidResponse", null, "Xero sent no organisation");
-        }
-        return XeroOrganisation.fromJson(first);
+    HttpResponse<String> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      Metrics.count(Metrics.XERO_CALLS, 1, "Outcome", Metrics.outcomeOf(0));
+      throw new XeroApiException(
+          0,
+          "Timeout",
+          null,
+          "Xero did not answer " + pathOnly(pathAndQuery) + ": " + e.getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new XeroApiException(0, "Interrupted", null, "interrupted while calling Xero");
     }
-
-    private static <T> XeroPage<T> page(JsonNode body, String collection, Function<JsonNode, T> parse) {
-        List<T> items = new ArrayList<>();
-        body.path(collection).forEach(n -> items.add(parse.apply(n)));
-        JsonNode p = body.path("pagination");
-        return new XeroPage<>(List.copyOf(items),
-                p.hasNonNull("page") ? p.get("page").asInt() : null,
-                p.hasNonNull("pageCount") ? p.get("pageCount").asInt() : null,
-                p.hasNonNull("itemCount") ? p.get("itemCount").asInt() : null);
+    int status = response.statusCode();
+    Metrics.count(Metrics.XERO_CALLS, 1, "Outcome", Metrics.outcomeOf(status));
+    if (status == 429) {
+      Metrics.count(Metrics.XERO_429S, 1);
     }
-
-    /**
-     * Cuts ids into as few lists as fit the URL limit once joined with commas after {@code prefix}.
-     * Ids are GUIDs (hex and hyphens), so they and the commas go into the URL unencoded.
-     */
-    List<List<String>> chunkForUrl(String prefix, String suffix, Collection<String> ids) {
-        int budget = MAX_URL_LENGTH - apiBase.resolve(prefix).toString().length() - suffix.length();
-        List<List<String>> chunks = new ArrayList<>();
-        List<String> current = new ArrayList<>();
-        int length = 0;
-        for (String id : ids) {
-            if (!id.matches("[0-9A-Fa-f-]{1,64}")) {
-                throw new IllegalArgumentException("not a Xero id: " + id);
-            }
-            int added = id.length() + (current.isEmpty() ? 0 : 1);
-            if (!current.isEmpty() && length + added > budget) {
-                chunks.add(current);
-                current = new ArrayList<>();
-                length = 0;
-                added = id.length();
-            }
-            current.add(id);
-            length += added;
-        }
-        if (!current.isEmpty()) {
-            chunks.add(current);
-        }
-        return chunks;
+    budget.record(tenantId, rateHeaders(status, response.headers()));
+    if (status == 200) {
+      try {
+        return Json.MAPPER.readTree(response.body());
+      } catch (IOException e) {
+        throw new XeroApiException(
+            502,
+            "InvalidResponse",
+            null,
+            "Xero sent a body that is not JSON for " + pathOnly(pathAndQuery));
+      }
     }
+    throw failure(status, response, pathAndQuery);
+  }
 
-    JsonNode get(String pathAndQuery, String tenantId, String accessToken, Instant ifModifiedSince) throws XeroApiException {
-        waitForBudget(tenantId, pathAndQuery);
-        HttpRequest.Builder request = HttpRequest.newBuilder(apiBase.resolve(pathAndQuery))
-                .timeout(Duration.ofSeconds(20))
-                .header("Authorization", "Bearer " + accessToken)
-                .header("xero-tenant-id", tenantId)
-                .header("Accept", "application/json")
-                .GET();
-        if (ifModifiedSince != null) {
-            request.header("If-Modified-Since", IF_MODIFIED_SINCE.format(ifModifiedSince));
-        }
-        HttpResponse<String> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            Metrics.count(Metrics.XERO_CALLS, 1, "Outcome", Metrics.outcomeOf(0));
-            throw new XeroApiException(0, "Timeout", null, "Xero did not answer " + pathOnly(pathAndQuery) + ": " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new XeroApiException(0, "Interrupted", null, "interrupted while calling Xero");
-        }
-        int status = response.statusCode();
-        Metrics.count(Metrics.XERO_CALLS, 1, "Outcome", Metrics.outcomeOf(status));
-        if (status == 429) {
-            Metrics.count(Metrics.XERO_429S, 1);
-        }
-        budget.record(tenantId, rateHeaders(status, response.headers()));
-        if (status == 200) {
-            try {
-                return Json.MAPPER.readTree(response.body());
-            } catch (IOException e) {
-                throw new XeroApiException(502, "InvalidResponse", null, "Xero sent a body that is not JSON for " + pathOnly(pathAndQuery));
-            }
-        }
-        throw failure(status, response, pathAndQuery);
+  private void waitForBudget(String tenantId, String pathAndQuery) throws XeroApiException {
+    for (int i = 0; i < 20; i++) {
+      Optional<CallBudget.Deferral> deferral = budget.acquire(tenantId);
+      if (deferral.isEmpty()) {
+        return;
+      }
+      Duration wait = deferral.get().delay();
+      if (wait.compareTo(MAX_INLINE_WAIT) > 0 || deferral.get().isDaily()) {
+        throw new XeroApiException(
+            429,
+            deferral.get().limit(),
+            wait,
+            "our "
+                + deferral.get().limit()
+                + " budget for the tenant is spent; held back "
+                + pathOnly(pathAndQuery));
+      }
+      try {
+        Thread.sleep(wait.plusMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new XeroApiException(
+            0, "Interrupted", null, "interrupted while waiting for the call budget");
+      }
     }
+    throw new XeroApiException(
+        429,
+        "minute",
+        MAX_INLINE_WAIT,
+        "the call budget stayed busy; held back " + pathOnly(pathAndQuery));
+  }
 
-    private void waitForBudget(String tenantId, String pathAndQuery) throws XeroApiException {
-        for (int i = 0; i < 20; i++) {
-            Optional<CallBudget.Deferral> deferral = budget.acquire(tenantId);
-            if (deferral.isEmpty()) {
-                return;
-            }
-            Duration wait = deferral.get().delay();
-            if (wait.compareTo(MAX_INLINE_WAIT) > 0 || deferral.get().isDaily()) {
-                throw new XeroApiException(429, deferral.get().limit(), wait,
-                        "our " + deferral.get().limit() + " budget for the tenant is spent; held back " + pathOnly(pathAndQuery));
-            }
-            try {
-                Thread.sleep(wait.plusMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new XeroApiException(0, "Interrupted", null, "interrupted while waiting for the call budget");
-            }
-        }
-        throw new XeroApiException(429, "minute", MAX_INLINE_WAIT, "the call budget stayed busy; held back " + pathOnly(pathAndQuery));
-    }
+  static CallBudget.RateHeaders rateHeaders(int status, HttpHeaders headers) {
+    return new CallBudget.RateHeaders(
+        status,
+        intHeader(headers, "X-MinLimit-Remaining"),
+        intHeader(headers, "X-DayLimit-Remaining"),
+        intHeader(headers, "X-AppMinLimit-Remaining"),
+        headers.firstValue("X-Rate-Limit-Problem").orElse(null),
+        headers
+            .firstValue("Retry-After")
+            .map(v -> Duration.ofSeconds(Long.parseLong(v.trim())))
+            .orElse(null));
+  }
 
-    static CallBudget.RateHeaders rateHeaders(int status, HttpHeaders headers) {
-        return new CallBudget.RateHeaders(status,
-                intHeader(headers, "X-MinLimit-Remaining"), intHeader(headers, "X-DayLimit-Remaining"),
-                intHeader(headers, "X-AppMinLimit-Remaining"),
-                headers.firstValue("X-Rate-Limit-Problem").orElse(null),
-                headers.firstValue("Retry-After").map(v -> Duration.ofSeconds(Long.parseLong(v.trim()))).orElse(null));
-    }
-
-    private static Integer intHeader(HttpHeaders headers, String name) {
-        return headers.firstValue(name).map(v -> {
-            try {
+  private static Integer intHeader(HttpHeaders headers, String name) {
+    return headers
+        .firstValue(name)
+        .map(
+            v -> {
+              try {
                 return Integer.parseInt(v.trim());
-            } catch (NumberFormatException e) {
+              } catch (NumberFormatException e) {
                 return null;
-            }
-        }).orElse(null);
-    }
+              }
+            })
+        .orElse(null);
+  }
 
-    private static XeroApiException failure(int status, HttpResponse<String> response, String pathAndQuery) {
-        Duration retryAfter = response.headers().firstValue("Retry-After")
-                .map(v -> Duration.ofSeconds(Long.parseLong(v.trim()))).orElse(null);
-        String problem = switch (status) {
-            case 429 -> response.headers().firstValue("X-Rate-Limit-Problem").orElse("unknown");
-            case 401 -> problemTitle(response.body(), "TokenExpired");
-            case 403 -> problemTitle(response.body(), "AuthenticationUnsuccessful");
-            default -> "HTTP" + status;
+  private static XeroApiException failure(
+      int status, HttpResponse<String> response, String pathAndQuery) {
+    Duration retryAfter =
+        response
+            .headers()
+            .firstValue("Retry-After")
+            .map(v -> Duration.ofSeconds(Long.parseLong(v.trim())))
+            .orElse(null);
+    String problem =
+        switch (status) {
+          case 429 -> response.headers().firstValue("X-Rate-Limit-Problem").orElse("unknown");
+          case 401 -> problemTitle(response.body(), "TokenExpired");
+          case 403 -> problemTitle(response.body(), "AuthenticationUnsuccessful");
+          default -> "HTTP" + status;
         };
-        return new XeroApiException(status, problem, retryAfter,
-                "Xero answered " + status + " (" + problem + ") for " + pathOnly(pathAndQuery));
-    }
+    return new XeroApiException(
+        status,
+        problem,
+        retryAfter,
+        "Xero answered " + status + " (" + problem + ") for " + pathOnly(pathAndQuery));
+  }
 
-    private static String problemTitle(String body, String fallback) {
-        try {
-            JsonNode n = Json.MAPPER.readTree(body);
-            return n.hasNonNull("Title") ? n.get("Title").asText() : fallback;
-        } catch (IOException | RuntimeException e) {
-            return fallback;
-        }
+  private static String problemTitle(String body, String fallback) {
+    try {
+      JsonNode n = Json.MAPPER.readTree(body);
+      return n.hasNonNull("Title") ? n.get("Title").asText() : fallback;
+    } catch (IOException | RuntimeException e) {
+      return fallback;
     }
+  }
 
-    private static String pathOnly(String pathAndQuery) {
-        int q = pathAndQuery.indexOf('?');
-        return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
-    }
+  private static String pathOnly(String pathAndQuery) {
+    int q = pathAndQuery.indexOf('?');
+    return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+  }
 
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
 }

@@ -3,50 +3,55 @@ package dev.xerosync.xero;
 import dev.xerosync.common.Log;
 import java.time.Duration;
 
-/** A failed Xero call, with what the caller needs to decide: retry, back off, refresh or give up. */
+/**
+ * A failed Xero call, with what the caller needs to decide: retry, back off, refresh or give up.
+ */
 public final class XeroApiException extends Exception implements Log.SafeMessage {
-    private final int status;
-    private final String problem;
-    private final Duration retryAfter;
+  private final int status;
+  private final String problem;
+  private final Duration retryAfter;
 
-    public XeroApiException(int status, String problem, Duration retryAfter, String message) {
-        super(message);
-        this.status = status;
-        this.problem = problem;
-        this.retryAfter = retryAfter;
-    }
+  public XeroApiException(int status, String problem, Duration retryAfter, String message) {
+    super(message);
+    this.status = status;
+    this.problem = problem;
+    this.retryAfter = retryAfter;
+  }
 
-    public int status() {
-        return status;
-    }
+  public int status() {
+    return status;
+  }
 
-    /** Xero's problem name: TokenExpired, AuthenticationUnsuccessful, or the X-Rate-Limit-Problem of a 429. */
-    public String problem() {
-        return problem;
-    }
+  /**
+   * Xero's problem name: TokenExpired, AuthenticationUnsuccessful, or the X-Rate-Limit-Problem of a
+   * 429.
+   */
+  public String problem() {
+    return problem;
+  }
 
-    public Duration retryAfter() {
-        return retryAfter;
-    }
+  public Duration retryAfter() {
+    return retryAfter;
+  }
 
-    public boolean isTokenExpired() {
-        return status == 401;
-    }
+  public boolean isTokenExpired() {
+    return status == 401;
+  }
 
-    public boolean isForbidden() {
-        return status == 403;
-    }
+  public boolean isForbidden() {
+    return status == 403;
+  }
 
-    public boolean isRateLimited() {
-        return status == 429;
-    }
+  public boolean isRateLimited() {
+    return status == 429;
+  }
 
-    public boolean isRetryable() {
-        return status >= 500 || status == 0 || status == 429;
-    }
+  public boolean isRetryable() {
+    return status >= 500 || status == 0 || status == 429;
+  }
 
-    @Override
-    public String safeMessage() {
-        return getMessage();
-    }
+  @Override
+  public String safeMessage() {
+    return getMessage();
+  }
 }

@@ -3,13 +3,26 @@ package dev.xerosync.xero;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
-/** A contact as the sync reads it: who it is, whether it is a customer, and whether it is archived. */
-public record XeroContact(String contactId, String name, String status, boolean isCustomer, boolean isSupplier,
-                          String email, Instant updatedDateUtc) {
+/**
+ * A contact as the sync reads it: who it is, whether it is a customer, and whether it is archived.
+ */
+public record XeroContact(
+    String contactId,
+    String name,
+    String status,
+    boolean isCustomer,
+    boolean isSupplier,
+    String email,
+    Instant updatedDateUtc) {
 
-    public static XeroContact fromJson(JsonNode n) {
-        return new XeroContact(XeroInvoice.text(n, "ContactID"), XeroInvoice.text(n, "Name"), XeroInvoice.text(n, "ContactStatus"),
-                n.path("IsCustomer").asBoolean(false), n.path("IsSupplier").asBoolean(false), XeroInvoice.text(n, "EmailAddress"),
-                XeroDates.instant(XeroInvoice.text(n, "UpdatedDateUTC")));
-    }
+  public static XeroContact fromJson(JsonNode n) {
+    return new XeroContact(
+        XeroInvoice.text(n, "ContactID"),
+        XeroInvoice.text(n, "Name"),
+        XeroInvoice.text(n, "ContactStatus"),
+        n.path("IsCustomer").asBoolean(false),
+        n.path("IsSupplier").asBoolean(false),
+        XeroInvoice.text(n, "EmailAddress"),
+        XeroDates.instant(XeroInvoice.text(n, "UpdatedDateUTC")));
+  }
 }

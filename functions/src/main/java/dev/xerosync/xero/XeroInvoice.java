@@ -10,85 +10,108 @@ import java.util.List;
 
 /** An invoice as our sync reads it from Xero's Accounting API. */
 public record XeroInvoice(
-        String invoiceId,
-        String invoiceNumber,
-        String reference,
-        String type,
-        String status,
-        String contactId,
-        String contactName,
-        LocalDate date,
-        LocalDate dueDate,
-        String currencyCode,
-        BigDecimal subTotal,
-        BigDecimal totalTax,
-        BigDecimal total,
-        BigDecimal amountDue,
-        BigDecimal amountPaid,
-        BigDecimal amountCredited,
-        LocalDate fullyPaidOnDate,
-        Instant updatedDateUtc,
-        List<XeroPayment> payments,
-        List<XeroAllocation> allocations) {
+    String invoiceId,
+    String invoiceNumber,
+    String reference,
+    String type,
+    String status,
+    String contactId,
+    String contactName,
+    LocalDate date,
+    LocalDate dueDate,
+    String currencyCode,
+    BigDecimal subTotal,
+    BigDecimal totalTax,
+    BigDecimal total,
+    BigDecimal amountDue,
+    BigDecimal amountPaid,
+    BigDecimal amountCredited,
+    LocalDate fullyPaidOnDate,
+    Instant updatedDateUtc,
+    List<XeroPayment> payments,
+    List<XeroAllocation> allocations) {
 
-    public static XeroInvoice fromJson(JsonNode n) {
-        JsonNode contact = n.path("Contact");
-        List<XeroPayment> payments = new ArrayList<>();
-        for (JsonNode p : n.path("Payments")) {
-            payments.add(new XeroPayment(
-                    text(p, "PaymentID"),
-                    XeroDates.date(text(p, "DateString"), text(p, "Date")),
-                    decimal(p, "Amount"),
-                    text(p, "Reference")));
-        }
-        payments.sort(Comparator.comparing(XeroPayment::date, Comparator.nullsLast(Comparator.naturalOrder()))
-                .thenComparing(XeroPayment::paymentId));
-        List<XeroAllocation> allocations = new ArrayList<>();
-        addAllocations(allocations, n.path("CreditNotes"), XeroAllocation.Kind.CREDIT_NOTE, "CreditNoteID", "CreditNoteNumber");
-        addAllocations(allocations, n.path("Overpayments"), XeroAllocation.Kind.OVERPAYMENT, "OverpaymentID", null);
-        addAllocations(allocations, n.path("Prepayments"), XeroAllocation.Kind.PREPAYMENT, "PrepaymentID", null);
-        return new XeroInvoice(
-                text(n, "InvoiceID"),
-                text(n, "InvoiceNumber"),
-                text(n, "Reference"),
-                text(n, "Type"),
-                text(n, "Status"),
-                text(contact, "ContactID"),
-                text(contact, "Name"),
-                XeroDates.date(text(n, "DateString"), text(n, "Date")),
-                XeroDates.date(text(n, "DueDateString"), text(n, "DueDate")),
-                text(n, "CurrencyCode"),
-                decimal(n, "SubTotal"),
-                decimal(n, "TotalTax"),
-                decimal(n, "Total"),
-                decimal(n, "AmountDue"),
-                decimal(n, "AmountPaid"),
-                decimal(n, "AmountCredited"),
-                XeroDates.date(null, text(n, "FullyPaidOnDate")),
-                XeroDates.instant(text(n, "UpdatedDateUTC")),
-                List.copyOf(payments),
-                List.copyOf(allocations));
+  public static XeroInvoice fromJson(JsonNode n) {
+    JsonNode contact = n.path("Contact");
+    List<XeroPayment> payments = new ArrayList<>();
+    for (JsonNode p : n.path("Payments")) {
+      payments.add(
+          new XeroPayment(
+              text(p, "PaymentID"),
+              XeroDates.date(text(p, "DateString"), text(p, "Date")),
+              decimal(p, "Amount"),
+              text(p, "Reference")));
     }
+    payments.sort(
+        Comparator.comparing(XeroPayment::date, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(XeroPayment::paymentId));
+    List<XeroAllocation> allocations = new ArrayList<>();
+    addAllocations(
+        allocations,
+        n.path("CreditNotes"),
+        XeroAllocation.Kind.CREDIT_NOTE,
+        "CreditNoteID",
+        "CreditNoteNumber");
+    addAllocations(
+        allocations,
+        n.path("Overpayments"),
+        XeroAllocation.Kind.OVERPAYMENT,
+        "OverpaymentID",
+        null);
+    addAllocations(
+        allocations, n.path("Prepayments"), XeroAllocation.Kind.PREPAYMENT, "PrepaymentID", null);
+    return new XeroInvoice(
+        text(n, "InvoiceID"),
+        text(n, "InvoiceNumber"),
+        text(n, "Reference"),
+        text(n, "Type"),
+        text(n, "Status"),
+        text(contact, "ContactID"),
+        text(contact, "Name"),
+        XeroDates.date(text(n, "DateString"), text(n, "Date")),
+        XeroDates.date(text(n, "DueDateString"), text(n, "DueDate")),
+        text(n, "CurrencyCode"),
+        decimal(n, "SubTotal"),
+        decimal(n, "TotalTax"),
+        decimal(n, "Total"),
+        decimal(n, "AmountDue"),
+        decimal(n, "AmountPaid"),
+        decimal(n, "AmountCredited"),
+        XeroDates.date(null, text(n, "FullyPaidOnDate")),
+        XeroDates.instant(text(n, "UpdatedDateUTC")),
+        List.copyOf(payments),
+        List.copyOf(allocations));
+  }
 
-    private static void addAllocations(List<XeroAllocation> into, JsonNode array, XeroAllocation.Kind kind,
-                                       String idField, String numberField) {
-        for (JsonNode a : array) {
-            BigDecimal applied = a.hasNonNull("AppliedAmount") ? decimal(a, "AppliedAmount") : decimal(a, "Total");
-            into.add(new XeroAllocation(kind, text(a, idField), numberField == null ? null : text(a, numberField),
-                    applied, XeroDates.date(text(a, "DateString"), text(a, "Date"))));
-        }
+  private static void addAllocations(
+      List<XeroAllocation> into,
+      JsonNode array,
+      XeroAllocation.Kind kind,
+      String idField,
+      String numberField) {
+    for (JsonNode a : array) {
+      BigDecimal applied =
+          a.hasNonNull("AppliedAmount") ? decimal(a, "AppliedAmount") : decimal(a, "Total");
+      into.add(
+          new XeroAllocation(
+              kind,
+              text(a, idField),
+              numberField == null ? null : text(a, numberField),
+              applied,
+              XeroDates.date(text(a, "DateString"), text(a, "Date"))));
     }
+  }
 
-    static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asText();
-    }
+  static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
 
-    static BigDecimal decimal(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
-            return BigDecimal.ZERO;
-        }
-        return v.isNumber() ? v.decimalValue() : new BigDecimal(v.asText());
+  static BigDecimal decimal(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return BigDecimal.ZERO;
     }
+    return v.isNumber() ? v.decimalValue() : new BigDecimal(v.asText());
+  }
 }

@@ -12,60 +12,82 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ViewParametersTest {
-    static final LocalDate TODAY = LocalDate.parse("2026-11-21");
-    static final Set<String> VIEWS = Set.of("open", "overdue", "unpaid", "paid", "draft", "voided", "all");
+  static final LocalDate TODAY = LocalDate.parse("2026-11-21");
+  static final Set<String> VIEWS =
+      Set.of("open", "overdue", "unpaid", "paid", "draft", "voided", "all");
 
-    static ViewQuery parse(Map<String, String> query) throws BadRequest {
-        return QueryHandler.viewQuery(new ApiRequest(new APIGatewayProxyRequestEvent().withQueryStringParameters(query)), TODAY, VIEWS);
-    }
+  static ViewQuery parse(Map<String, String> query) throws BadRequest {
+    return QueryHandler.viewQuery(
+        new ApiRequest(new APIGatewayProxyRequestEvent().withQueryStringParameters(query)),
+        TODAY,
+        VIEWS);
+  }
 
-    @Test
-    void defaultsToOpenSalesInvoicesFiftyAPage() throws Exception {
-        ViewQuery q = parse(Map.of());
-        assertThat(q.view()).isEqualTo(InvoiceView.OPEN);
-        assertThat(q.type()).isEqualTo("ACCREC");
-        assertThat(q.limit()).isEqualTo(50);
-        assertThat(q.today()).isEqualTo(TODAY);
-    }
+  @Test
+  void defaultsToOpenSalesInvoicesFiftyAPage() throws Exception {
+    ViewQuery q = parse(Map.of());
+    assertThat(q.view()).isEqualTo(InvoiceView.OPEN);
+    assertThat(q.type()).isEqualTo("ACCREC");
+    assertThat(q.limit()).isEqualTo(50);
+    assertThat(q.today()).isEqualTo(TODAY);
+  }
 
-    @Test
-    void aNumberOrStatusSearchLooksAcrossAllUnlessAViewIsNamed() throws Exception {
-        assertThat(parse(Map.of("number", "inv-1")).view()).isEqualTo(InvoiceView.ALL);
-        assertThat(parse(Map.of("status", "draft,submitted")).statuses()).containsExactlyInAnyOrder("DRAFT", "SUBMITTED");
-        assertThat(parse(Map.of("number", "inv-1", "view", "PAID")).view()).isEqualTo(InvoiceView.PAID);
-        assertThat(parse(Map.of("type", "any")).type()).isNull();
-    }
+  @Test
+  void aNumberOrStatusSearchLooksAcrossAllUnlessAViewIsNamed() throws Exception {
+    assertThat(parse(Map.of("number", "inv-1")).view()).isEqualTo(InvoiceView.ALL);
+    assertThat(parse(Map.of("status", "draft,submitted")).statuses())
+        .containsExactlyInAnyOrder("DRAFT", "SUBMITTED");
+    assertThat(parse(Map.of("number", "inv-1", "view", "PAID")).view()).isEqualTo(InvoiceView.PAID);
+    assertThat(parse(Map.of("type", "any")).type()).isNull();
+  }
 
-    @Test
-    void everyBadParameterSaysWhatToSend() {
-        assertThatThrownBy(() -> parse(Map.of("view", "late"))).hasMessageContaining("view must be one of all, draft, open, overdue, paid, unpaid, voided");
-        assertThatThrownBy(() -> parse(Map.of("view", "pinned"))).hasMessageContaining("view must be one of");
-        assertThatThrownBy(() -> parse(Map.of("limit", "0"))).hasMessageContaining("limit must be a whole number from 1 to 100");
-        assertThatThrownBy(() -> parse(Map.of("limit", "101"))).hasMessageContaining("limit must be");
-        assertThatThrownBy(() -> parse(Map.of("limit", "ten"))).hasMessageContaining("limit must be");
-        assertThatThrownBy(() -> parse(Map.of("from", "2026-13-01"))).hasMessageContaining("from must be a date as yyyy-MM-dd");
-        assertThatThrownBy(() -> parse(Map.of("from", "2026-02-01", "to", "2026-01-01"))).hasMessageContaining("must run forwards");
-        assertThatThrownBy(() -> parse(Map.of("status", "PAID,LATE"))).hasMessageContaining("'LATE' is not one of them");
-        assertThatThrownBy(() -> parse(Map.of("currency", "dollars"))).hasMessageContaining("ISO 4217");
-        assertThatThrownBy(() -> parse(Map.of("match", "exact"))).hasMessageContaining("pass number too");
-        assertThatThrownBy(() -> parse(Map.of("number", "x".repeat(65)))).hasMessageContaining("1 to 64 characters");
-        assertThatThrownBy(() -> parse(Map.of("type", "BILL"))).hasMessageContaining("type must be one of ACCPAY, ACCREC, ANY");
-    }
+  @Test
+  void everyBadParameterSaysWhatToSend() {
+    assertThatThrownBy(() -> parse(Map.of("view", "late")))
+        .hasMessageContaining(
+            "view must be one of all, draft, open, overdue, paid, unpaid, voided");
+    assertThatThrownBy(() -> parse(Map.of("view", "pinned")))
+        .hasMessageContaining("view must be one of");
+    assertThatThrownBy(() -> parse(Map.of("limit", "0")))
+        .hasMessageContaining("limit must be a whole number from 1 to 100");
+    assertThatThrownBy(() -> parse(Map.of("limit", "101"))).hasMessageContaining("limit must be");
+    assertThatThrownBy(() -> parse(Map.of("limit", "ten"))).hasMessageContaining("limit must be");
+    assertThatThrownBy(() -> parse(Map.of("from", "2026-13-01")))
+        .hasMessageContaining("from must be a date as yyyy-MM-dd");
+    assertThatThrownBy(() -> parse(Map.of("from", "2026-02-01", "to", "2026-01-01")))
+        .hasMessageContaining("must run forwards");
+    assertThatThrownBy(() -> parse(Map.of("status", "PAID,LATE")))
+        .hasMessageContaining("'LATE' is not one of them");
+    assertThatThrownBy(() -> parse(Map.of("currency", "dollars"))).hasMessageContaining("ISO 4217");
+    assertThatThrownBy(() -> parse(Map.of("match", "exact")))
+        .hasMessageContaining("pass number too");
+    assertThatThrownBy(() -> parse(Map.of("number", "x".repeat(65))))
+        .hasMessageContaining("1 to 64 characters");
+    assertThatThrownBy(() -> parse(Map.of("type", "BILL")))
+        .hasMessageContaining("type must be one of ACCPAY, ACCREC, ANY");
+  }
 
-    @Test
-    void unknownParametersAndBadIdsAreRefused() {
-        var request = new ApiRequest(new APIGatewayProxyRequestEvent()
+  @Test
+  void unknownParametersAndBadIdsAreRefused() {
+    var request =
+        new ApiRequest(
+            new APIGatewayProxyRequestEvent()
                 .withQueryStringParameters(Map.of("veiw", "paid"))
-                .withPathParameters(Map.of("tenantId", "not-a-uuid", "recordType", "lead", "recordId", "a/b")));
-        assertThatThrownBy(() -> request.onlyParams(Set.of("view"))).hasMessageContaining("unknown query parameter 'veiw'");
-        assertThatThrownBy(() -> request.uuid("tenantId")).hasMessageContaining("tenantId must be a Xero ID");
-        assertThatThrownBy(request::recordType).hasMessageContaining("contact, account or deal");
-        assertThatThrownBy(request::recordId).hasMessageContaining("recordId must be 1 to 128 characters");
-    }
+                .withPathParameters(
+                    Map.of("tenantId", "not-a-uuid", "recordType", "lead", "recordId", "a/b")));
+    assertThatThrownBy(() -> request.onlyParams(Set.of("view")))
+        .hasMessageContaining("unknown query parameter 'veiw'");
+    assertThatThrownBy(() -> request.uuid("tenantId"))
+        .hasMessageContaining("tenantId must be a Xero ID");
+    assertThatThrownBy(request::recordType).hasMessageContaining("contact, account or deal");
+    assertThatThrownBy(request::recordId)
+        .hasMessageContaining("recordId must be 1 to 128 characters");
+  }
 
-    @Test
-    void headersAreMatchedWhateverTheirCase() {
-        var request = new ApiRequest(new APIGatewayProxyRequestEvent().withHeaders(Map.of("X-Api-Key", "k")));
-        assertThat(request.header("x-api-key")).isEqualTo("k");
-    }
+  @Test
+  void headersAreMatchedWhateverTheirCase() {
+    var request =
+        new ApiRequest(new APIGatewayProxyRequestEvent().withHeaders(Map.of("X-Api-Key", "k")));
+    assertThat(request.header("x-api-key")).isEqualTo("k");
+  }
 }

@@ -1,6 +1,5 @@
 package dev.xerosync.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Json;
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
@@ -40,600 +39,736 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * {@code ./dev bench SyncBenchmark [freshness|burst|idle|storm|initial]... [quick]}: the sync engine's figures in the
- * whole local stack (embedded AWS, the Xero simulator, every function hosted as Lambda would host it). Each
- * sub-benchmark starts its own stack, so the simulator's counters are its own. Figures go to stdout as
- * {@code name: value unit}; lines starting with '#' explain them; the functions' own logs go to a file.
- * {@code quick} divides the sizes by 10, for trying the benchmark out, not for reporting.
+ * {@code ./dev bench SyncBenchmark [freshness|burst|idle|storm|initial]... [quick]}: the sync
+ * engine's figures in the whole local stack (embedded AWS, the Xero simulator, every function
+ * hosted as Lambda would host it). Each sub-benchmark starts its own stack, so the simulator's
+ * counters are its own. Figures go to stdout as {@code name: value unit}; lines starting with '#'
+ * explain them; the functions' own logs go to a file. {@code quick} divides the sizes by 10, for
+ * trying the benchmark out, not for reporting.
  */
 public final class SyncBenchmark {
-    private static final List<String> ALL = List.of("freshness", "burst", "idle", "storm", "initial");
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    /** Enough that polling keeps up with ~20 pending changes on a loaded machine, few enough not to flood the API. */
-    private static final int POLLERS = 3;
-    private static PrintStream out;
-    private static int scale = 1;
+  private static final List<String> ALL = List.of("freshness", "burst", "idle", "storm", "initial");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    public static void main(String[] args) throws Exception {
-        List<String> chosen = new ArrayList<>();
-        for (String a : args) {
-            if (a.equals("quick")) {
-                scale = 10;
-            } else if (ALL.contains(a)) {
-                chosen.add(a);
-            } else {
-                System.err.println("unknown sub-benchmark " + a + "; choose from " + ALL + " and 'quick'");
-                System.exit(2);
-            }
-        }
-        if (chosen.isEmpty()) {
-            chosen.addAll(ALL);
-        }
-        // The functions log a JSON line per step to stdout; keep stdout for figures.
-        out = System.out;
-        Path logs = Path.of("infra/target/bench-logs/SyncBenchmark.log");
-        Files.createDirectories(logs.getParent());
-        System.setOut(new PrintStream(new FileOutputStream(logs.toFile()), true));
-        out.println("# function logs: " + logs.toAbsolutePath() + (scale > 1 ? "  (quick: sizes / " + scale + ")" : ""));
-        out.println("# machine: " + Runtime.getRuntime().availableProcessors() + " cores, load average " + loadAverage());
-        for (String name : chosen) {
-            long started = System.nanoTime();
-            switch (name) {
-                case "freshness" -> freshness();
-                case "burst" -> burst();
-                case "idle" -> idle();
-                case "storm" -> storm();
-                case "initial" -> initial();
-                default -> throw new IllegalStateException(name);
-            }
-            out.printf("# %s took %.0f s, load average now %s%n", name, seconds(started), loadAverage());
-        }
-        System.exit(0);
+  /**
+   * Enough that polling keeps up with ~20 pending changes on a loaded machine, few enough not to
+   * flood the API.
+   */
+  private static final int POLLERS = 3;
+
+  private static PrintStream out;
+  private static int scale = 1;
+
+  public static void main(String[] args) throws Exception {
+    List<String> chosen = new ArrayList<>();
+    for (String a : args) {
+      if (a.equals("quick")) {
+        scale = 10;
+      } else if (ALL.contains(a)) {
+        chosen.add(a);
+      } else {
+        System.err.println("unknown sub-benchmark " + a + "; choose from " + ALL + " and 'quick'");
+        System.exit(2);
+      }
     }
-
-    // ---- freshness ----
-
-    /**
-     * Changes made at a steady rate across many tenants (below Xero's 60 calls a minute per tenant even at one call
-     * per change), each timed from just before the simulator makes it to the first query API answer that shows it.
-     */
-    static void freshness() throws Exception {
-        int tenants = 25;
-        int changes = 1000 / scale;
-        int perSecond = 20;
-        int warmUp = 50 / scale;
-        int payablePerTenant = 8;
-        Duration pollEvery = Duration.ofMillis(50);
-        out.printf("# freshness: %d changes (about 60%% new invoices, 40%% payments) at %d/s over %d tenants (%.1f/min each), "
-                        + "after %d warm-up changes; arrival polled per change every %d ms, at most %d requests at a time%n",
-                changes, perSecond, tenants, 60.0 * perSecond / tenants, warmUp, pollEvery.toMillis(), POLLERS);
-        try (Bench b = Bench.start()) {
-            List<Tenant> ts = new ArrayList<>();
-            for (int i = 0; i < tenants; i++) {
-                SimOrganisation org = b.stack.xero().createOrganisation("Freshness " + i);
-                b.stack.connect(org);
-                ts.add(new Tenant(org, null));
-            }
-            ts.replaceAll(t -> new Tenant(t.org, b.awaitConnectedThenContact(t.org)));
-            // Invoices to pay later, brought in through the pipeline like any other change.
-            LocalDate today = LocalDate.now();
-            for (Tenant t : ts) {
-                for (int i = 0; i < payablePerTenant; i++) {
-                    t.payable.add(t.org.createAuthorisedInvoice(t.contact, today, today.plusDays(30), new BigDecimal("100000.00")));
-                }
-            }
-            for (Tenant t : ts) {
-                for (String id : t.payable) {
-                    await(() -> b.store.get(t.org.tenantId(), id).orElse(null), Duration.ofSeconds(60), "payable invoice");
-                }
-            }
-
-            Random random = new Random(1);
-            Poller poller = new Poller(b.stack.apiUrl(), pollEvery);
-            List<Thread> polling = new ArrayList<>();
-            for (int i = 0; i < POLLERS; i++) {
-                polling.add(Thread.ofPlatform().name("freshness-poller-" + i).start(poller::run));
-            }
-            List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < tenants; i++) {
-                order.add(i);
-            }
-            long start = System.nanoTime();
-            long intervalNanos = 1_000_000_000L / perSecond;
-            for (int i = 0; i < warmUp + changes; i++) {
-                if (i % tenants == 0) {
-                    Collections.shuffle(order, random);
-                }
-                sleepUntil(start + i * intervalNanos);
-                Tenant t = ts.get(order.get(i % tenants));
-                boolean measured = i >= warmUp;
-                long t0 = System.nanoTime();
-                if (random.nextInt(10) < 6) {
-                    String id = t.org.createAuthorisedInvoice(t.contact, today, today.plusDays(14), new BigDecimal("250.00"));
-                    poller.add(new Change(t.org.tenantId(), id, 0, t0, measured));
-                } else {
-                    String id = t.payable.get(random.nextInt(t.payable.size()));
-                    t.org.pay(id, BigDecimal.ONE, today, "bench");
-                    int count = t.payments.merge(id, 1, Integer::sum);
-                    poller.add(new Change(t.org.tenantId(), id, count, t0, measured));
-                }
-            }
-            double drivenSeconds = seconds(start);
-            boolean all = poller.awaitEmpty(Duration.ofSeconds(60));
-            poller.stop();
-            for (Thread t : polling) {
-                t.join();
-            }
-            List<Long> ms = poller.latenciesMs();
-            Collections.sort(ms);
-            out.printf("# %d changes made in %.1f s (%.1f/s); %d seen in the query API%s; %d GETs made%n",
-                    warmUp + changes, drivenSeconds, (warmUp + changes) / drivenSeconds, ms.size(),
-                    all ? "" : ", the rest not within 60 s", poller.gets());
-            out.println("freshness-p50-ms: " + percentile(ms, 50) + " ms");
-            out.println("freshness-p99-ms: " + percentile(ms, 99) + " ms");
-            out.println("# freshness max " + (ms.isEmpty() ? "-" : ms.get(ms.size() - 1)) + " ms; target p99 <= 1000 ms");
-            if (!all) {
-                out.println("freshness-missed: " + (changes - ms.size()) + " changes");
-            }
-            printLimits(b, ts.stream().map(t -> t.org.tenantId()).toList(), "freshness");
-        }
+    if (chosen.isEmpty()) {
+      chosen.addAll(ALL);
     }
-
-    private static final class Tenant {
-        final SimOrganisation org;
-        final String contact;
-        final List<String> payable = new ArrayList<>();
-        final Map<String, Integer> payments = new HashMap<>();
-
-        Tenant(SimOrganisation org, String contact) {
-            this.org = org;
-            this.contact = contact;
-        }
+    // The functions log a JSON line per step to stdout; keep stdout for figures.
+    out = System.out;
+    Path logs = Path.of("infra/target/bench-logs/SyncBenchmark.log");
+    Files.createDirectories(logs.getParent());
+    System.setOut(new PrintStream(new FileOutputStream(logs.toFile()), true));
+    out.println(
+        "# function logs: "
+            + logs.toAbsolutePath()
+            + (scale > 1 ? "  (quick: sizes / " + scale + ")" : ""));
+    out.println(
+        "# machine: "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores, load average "
+            + loadAverage());
+    for (String name : chosen) {
+      long started = System.nanoTime();
+      switch (name) {
+        case "freshness" -> freshness();
+        case "burst" -> burst();
+        case "idle" -> idle();
+        case "storm" -> storm();
+        case "initial" -> initial();
+        default -> throw new IllegalStateException(name);
+      }
+      out.printf("# %s took %.0f s, load average now %s%n", name, seconds(started), loadAverage());
     }
+    System.exit(0);
+  }
 
-    /** {@code payments} 0: a new invoice, visible once it exists; otherwise visible once it shows that many instalments. */
-    record Change(String tenantId, String invoiceId, int payments, long madeAtNanos, boolean measured) {}
+  // ---- freshness ----
 
-    /** Each pending change is asked about at most every {@code every}, by one polling thread at a time. */
-    private static final class Poller {
-        private final URI api;
-        private final long everyNanos;
-        private final List<Change> pending = new ArrayList<>();
-        private final Map<Change, Long> nextPoll = new HashMap<>();
-        private final List<Long> latencies = new ArrayList<>();
-        private volatile boolean running = true;
-        private long gets;
-
-        Poller(URI api, Duration every) {
-            this.api = api;
-            this.everyNanos = every.toNanos();
+  /**
+   * Changes made at a steady rate across many tenants (below Xero's 60 calls a minute per tenant
+   * even at one call per change), each timed from just before the simulator makes it to the first
+   * query API answer that shows it.
+   */
+  static void freshness() throws Exception {
+    int tenants = 25;
+    int changes = 1000 / scale;
+    int perSecond = 20;
+    int warmUp = 50 / scale;
+    int payablePerTenant = 8;
+    Duration pollEvery = Duration.ofMillis(50);
+    out.printf(
+        "# freshness: %d changes (about 60%% new invoices, 40%% payments) at %d/s over %d tenants (%.1f/min each), "
+            + "after %d warm-up changes; arrival polled per change every %d ms, at most %d requests at a time%n",
+        changes,
+        perSecond,
+        tenants,
+        60.0 * perSecond / tenants,
+        warmUp,
+        pollEvery.toMillis(),
+        POLLERS);
+    try (Bench b = Bench.start()) {
+      List<Tenant> ts = new ArrayList<>();
+      for (int i = 0; i < tenants; i++) {
+        SimOrganisation org = b.stack.xero().createOrganisation("Freshness " + i);
+        b.stack.connect(org);
+        ts.add(new Tenant(org, null));
+      }
+      ts.replaceAll(t -> new Tenant(t.org, b.awaitConnectedThenContact(t.org)));
+      // Invoices to pay later, brought in through the pipeline like any other change.
+      LocalDate today = LocalDate.now();
+      for (Tenant t : ts) {
+        for (int i = 0; i < payablePerTenant; i++) {
+          t.payable.add(
+              t.org.createAuthorisedInvoice(
+                  t.contact, today, today.plusDays(30), new BigDecimal("100000.00")));
         }
-
-        synchronized void add(Change c) {
-            pending.add(c);
-            nextPoll.put(c, c.madeAtNanos() + everyNanos);
+      }
+      for (Tenant t : ts) {
+        for (String id : t.payable) {
+          await(
+              () -> b.store.get(t.org.tenantId(), id).orElse(null),
+              Duration.ofSeconds(60),
+              "payable invoice");
         }
+      }
 
-        void run() {
-            while (running) {
-                Change due = null;
-                synchronized (this) {
-                    long now = System.nanoTime();
-                    for (Change c : pending) {
-                        if (nextPoll.get(c) <= now && (due == null || nextPoll.get(c) < nextPoll.get(due))) {
-                            due = c;
-                        }
-                    }
-                    if (due != null) {
-                        nextPoll.put(due, Long.MAX_VALUE);
-                    }
-                }
-                if (due == null) {
-                    sleepMillis(2);
-                    continue;
-                }
-                boolean arrived = shows(due);
-                long at = System.nanoTime();
-                synchronized (this) {
-                    gets++;
-                    if (arrived) {
-                        pending.remove(due);
-                        nextPoll.remove(due);
-                        if (due.measured()) {
-                            latencies.add((at - due.madeAtNanos()) / 1_000_000);
-                        }
-                    } else {
-                        nextPoll.put(due, at + everyNanos);
-                    }
-                }
-            }
+      Random random = new Random(1);
+      Poller poller = new Poller(b.stack.apiUrl(), pollEvery);
+      List<Thread> polling = new ArrayList<>();
+      for (int i = 0; i < POLLERS; i++) {
+        polling.add(Thread.ofPlatform().name("freshness-poller-" + i).start(poller::run));
+      }
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < tenants; i++) {
+        order.add(i);
+      }
+      long start = System.nanoTime();
+      long intervalNanos = 1_000_000_000L / perSecond;
+      for (int i = 0; i < warmUp + changes; i++) {
+        if (i % tenants == 0) {
+          Collections.shuffle(order, random);
         }
-
-        private boolean shows(Change c) {
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/tenants/" + c.tenantId() + "/invoices/" + c.invoiceId()))
-                        .GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() != 200) {
-                    return false;
-                }
-                return c.payments() == 0 || Json.MAPPER.readTree(r.body()).path("instalments").size() >= c.payments();
-            } catch (Exception e) {
-                return false;
-            }
-        }
-
-        boolean awaitEmpty(Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                synchronized (this) {
-                    if (pending.isEmpty()) {
-                        return true;
-                    }
-                }
-                sleepMillis(50);
-            }
-            return false;
-        }
-
-        void stop() {
-            running = false;
-        }
-
-        synchronized List<Long> latenciesMs() {
-            return new ArrayList<>(latencies);
-        }
-
-        synchronized long gets() {
-            return gets;
-        }
-    }
-
-    // ---- burst ----
-
-    /**
-     * One tenant's 1,000 existing invoices all changed within a minute (each paid once, one in four paid again), and
-     * the Xero calls the sync needed until every one of them is in DynamoDB in its final state; against one call per
-     * webhook event, what a sync that fetches each changed invoice on its own would make.
-     */
-    static void burst() throws Exception {
-        int invoices = 1000 / scale;
-        Duration within = Duration.ofSeconds(50);
-        try (Bench b = Bench.start()) {
-            SimOrganisation org = b.stack.xero().createOrganisation("Burst Ltd");
-            String contact = org.createContact("Burst Customer");
-            LocalDate today = LocalDate.now();
-            // Existing books: no webhooks for them, the initial sync brings them in.
-            b.stack.xero().faults().dropWebhooks(1.0);
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < invoices; i++) {
-                ids.add(org.createAuthorisedInvoice(contact, today.minusDays(10), today.plusDays(20), new BigDecimal("1000.00")));
-            }
-            b.stack.xero().awaitDeliveriesIdle(Duration.ofSeconds(30));
-            b.stack.xero().faults().clear();
-            b.stack.connect(org);
-            b.awaitConnected(org.tenantId(), Duration.ofSeconds(120));
-
-            String tenant = org.tenantId();
-            int deliveriesBefore = b.stack.xero().deliveries().size();
-            int callsBefore = b.stack.xero().callCount(tenant);
-            Random random = new Random(2);
-            List<String> changes = new ArrayList<>(ids);
-            for (String id : ids) {
-                if (random.nextInt(4) == 0) {
-                    changes.add(id);
-                }
-            }
-            Collections.shuffle(changes, random);
-            long start = System.nanoTime();
-            long interval = within.toNanos() / changes.size();
-            for (int i = 0; i < changes.size(); i++) {
-                sleepUntil(start + i * interval);
-                org.pay(changes.get(i), new BigDecimal("100.00"), today, "burst");
-            }
-            double madeIn = seconds(start);
-            b.stack.xero().awaitDeliveriesIdle(Duration.ofSeconds(30));
-            double converged = b.awaitFinalState(tenant, org, new LinkedHashSet<>(ids), start, Duration.ofMinutes(10));
-            int calls = b.stack.xero().callCount(tenant) - callsBefore;
-            List<Delivery> deliveries = b.stack.xero().deliveries();
-            int events = 0;
-            int posts = 0;
-            for (Delivery d : deliveries.subList(deliveriesBefore, deliveries.size())) {
-                if (d.intentToReceive()) {
-                    continue;
-                }
-                posts++;
-                events += (int) d.events().stream().filter(e -> e.tenantId().equals(tenant)).count();
-            }
-            out.printf("# burst: %d changes to %d invoices of one tenant made in %.1f s; %d webhook deliveries carried %d events; "
-                    + "all %d in their final state in DynamoDB %.1f s after the first change%n",
-                    changes.size(), invoices, madeIn, posts, events, invoices, converged);
-            out.println("calls-per-1000-changed: " + Math.round(calls * 1000.0 / invoices) + " calls");
-            out.println("naive-calls-per-1000-changed: " + Math.round(events * 1000.0 / invoices) + " calls");
-            printLimits(b, List.of(tenant), "burst");
-        }
-    }
-
-    // ---- idle ----
-
-    /**
-     * A connected tenant where nothing changes: the hourly sweep 24 times. Each sweep is queued by the same
-     * ReconcileHandler the schedule runs, on a clock stepped an hour per sweep, so each gets its own hour in FIFO
-     * deduplication as the real hourly schedule would (firing the real schedule twice in a minute is deduplicated).
-     */
-    private static final Duration SWEEP_SPACING = Duration.ofSeconds(4);
-
-    static void idle() throws Exception {
-        try (Bench b = Bench.start()) {
-            SimOrganisation org = b.stack.xero().createOrganisation("Idle Ltd");
-            org.generateHistory(11, 200, 2000, Instant.now());
-            b.stack.connect(org);
-            b.awaitConnected(org.tenantId(), Duration.ofSeconds(180));
-            String tenant = org.tenantId();
-            var queue = new SyncQueue(b.stack.aws().sqs(), b.stack.aws().resources().queueUrl("SyncQueue"));
-            int before = b.stack.xero().callCount(tenant);
-            Instant previous = b.connections.get(tenant).map(Connection::lastReconciledAt).orElse(null);
-            long paced = System.nanoTime();
-            for (int hour = 1; hour <= 24; hour++) {
-                // A day of sweeps squeezed into minutes must stay under 60 calls a minute, or budget waits re-run sweeps.
-                sleepUntil(paced + (hour - 1) * SWEEP_SPACING.toNanos());
-                Clock inAnHour = Clock.offset(Clock.systemUTC(), Duration.ofHours(hour));
-                new ReconcileHandler(b.connections, queue, inAnHour).handleRequest(null, null);
-                Instant last = previous;
-                previous = await(() -> b.connections.get(tenant).map(Connection::lastReconciledAt)
-                        .filter(at -> last == null || at.isAfter(last)).orElse(null), Duration.ofSeconds(60), "sweep " + hour);
-            }
-            int sweeps = b.stack.xero().callCount(tenant) - before;
-            // The Organisation is re-read once a day; a real-time run does not reach it, so it is added here.
-            int daily = 1;
-            out.printf("# idle: 24 hourly sweeps of a connected, unchanged tenant (2,000 invoices) made %d calls; "
-                    + "+%d daily Organisation refresh%n", sweeps, daily);
-            out.println("idle-calls-per-tenant-day: " + (sweeps + daily) + " calls");
-            out.println("peer-idle-calls-per-tenant-day: 216 calls");
-        }
-    }
-
-    // ---- storm ----
-
-    /**
-     * 10,000 changes across 20 tenants in about a minute, half of them to one hot tenant: Xero must never answer
-     * 429, never see more than 5 calls in flight or 60 in any rolling minute for a tenant, and every tenant must
-     * converge to exactly what the simulator holds.
-     */
-    static void storm() throws Exception {
-        int tenants = 20;
-        int changes = 10_000 / scale;
-        Duration within = Duration.ofSeconds(60);
-        try (Bench b = Bench.start()) {
-            List<Tenant> ts = new ArrayList<>();
-            for (int i = 0; i < tenants; i++) {
-                SimOrganisation org = b.stack.xero().createOrganisation("Storm " + i);
-                b.stack.connect(org);
-                ts.add(new Tenant(org, null));
-            }
-            ts.replaceAll(t -> new Tenant(t.org, b.awaitConnectedThenContact(t.org)));
-            int tooManyBefore = b.stack.xero().tooManyRequests(LocalStack.CLIENT_ID);
-            Random random = new Random(3);
-            LocalDate today = LocalDate.now();
-            Map<String, Set<String>> touched = new LinkedHashMap<>();
-            ts.forEach(t -> touched.put(t.org.tenantId(), new LinkedHashSet<>()));
-            long start = System.nanoTime();
-            long interval = within.toNanos() / changes;
-            for (int i = 0; i < changes; i++) {
-                sleepUntil(start + i * interval);
-                Tenant t = i % 2 == 0 ? ts.get(0) : ts.get(1 + random.nextInt(tenants - 1));
-                String id;
-                if (t.payable.isEmpty() || random.nextInt(10) < 7) {
-                    id = t.org.createAuthorisedInvoice(t.contact, today, today.plusDays(30), new BigDecimal("5000.00"));
-                    t.payable.add(id);
-                } else {
-                    id = t.payable.get(random.nextInt(t.payable.size()));
-                    t.org.pay(id, new BigDecimal("7.00"), today, "storm");
-                }
-                touched.get(t.org.tenantId()).add(id);
-            }
-            double madeIn = seconds(start);
-            // The other tenants first: their time shows whether the hot tenant held them up.
-            double cold = 0;
-            for (Tenant t : ts.subList(1, tenants)) {
-                cold = Math.max(cold, b.awaitFinalState(t.org.tenantId(), t.org, touched.get(t.org.tenantId()), start,
-                        Duration.ofMinutes(15)));
-            }
-            Tenant hot = ts.get(0);
-            double converged = Math.max(cold, b.awaitFinalState(hot.org.tenantId(), hot.org, touched.get(hot.org.tenantId()), start,
-                    Duration.ofMinutes(15)));
-            int convergedTenants = 0;
-            List<String> firstDiffs = new ArrayList<>();
-            for (Tenant t : ts) {
-                List<String> diffs = Convergence.differences(t.org, b.store);
-                if (diffs.isEmpty()) {
-                    convergedTenants++;
-                } else if (firstDiffs.size() < 5) {
-                    firstDiffs.addAll(diffs.subList(0, Math.min(3, diffs.size())));
-                }
-            }
-            out.printf("# storm: %d changes (70%% new invoices, 30%% payments) across %d tenants, %d to the hot one, made in %.1f s%n",
-                    changes, tenants, (changes + 1) / 2, madeIn);
-            out.println("storm-429s: " + (b.stack.xero().tooManyRequests(LocalStack.CLIENT_ID) - tooManyBefore) + " responses");
-            printLimits(b, ts.stream().map(t -> t.org.tenantId()).toList(), "storm");
-            out.printf("# storm: the %d other tenants were all in their final state %.1f s after the first change%n", tenants - 1, cold);
-            out.printf("storm-converged-s: %.1f s%n", converged);
-            out.println("storm-tenants-converged: " + convergedTenants + "/" + tenants + " tenants");
-            firstDiffs.forEach(d -> out.println("# difference: " + d));
-        }
-    }
-
-    // ---- initial sync ----
-
-    /** Connecting an organisation with 100k invoices and 10k contacts of history, until the connection is Connected. */
-    static void initial() throws Exception {
-        int invoices = 100_000 / scale;
-        int contacts = 10_000 / scale;
-        try (Bench b = Bench.start()) {
-            SimOrganisation org = b.stack.xero().createOrganisation("Big History Ltd");
-            long seeding = System.nanoTime();
-            org.generateHistory(42, contacts, invoices, Instant.now());
-            out.printf("# initial: simulator seeded with %d invoices, %d payments, %d contacts in %.1f s%n",
-                    org.invoices().size(), org.payments().size(), org.contacts().size(), seconds(seeding));
-            String tenant = org.tenantId();
-            int before = b.stack.xero().callCount(tenant);
-            long start = System.nanoTime();
-            b.stack.connect(org);
-            Connection done = b.awaitConnected(tenant, Duration.ofMinutes(40));
-            double total = seconds(start);
-            int calls = b.stack.xero().callCount(tenant) - before;
-            Connection.InitialSync s = done.initialSync();
-            double recent = Duration.between(s.startedAt(), s.recentQueryableAt()).toMillis() / 1000.0;
-            long recentInvoices = org.invoices().stream()
-                    .filter(v -> !v.invoice().date().isBefore(s.cutoff())).count();
-            out.println("# initial-sync calls: every Xero call from connect to Connected (invoice pages, the Organisation, "
-                    + "the older-invoices count, contact pages)");
-            out.println("initial-sync-invoice-calls: " + calls + " calls");
-            out.println("# simulated Xero time: the calls paced at Xero's 60 calls a minute per tenant (1 s a call), "
-                    + "the floor against real Xero before any of its response time");
-            out.println("initial-sync-simulated-xero-s: " + calls + " s");
-            out.printf("initial-sync-recent-12m-queryable-s: %.1f s%n", recent);
-            out.printf("initial-sync-total-s: %.1f s%n", total);
-            out.printf("# %d of the invoices are dated in the last 12 months (on or after %s); %.0f invoices/s stored overall%n",
-                    recentInvoices, s.cutoff(), invoices / total);
-            // A sample against the simulator's truth: reading back all 100k would take longer than the sync.
-            Random random = new Random(4);
-            var all = org.invoices();
-            int wrong = 0;
-            int n = Math.min(1000, all.size());
-            for (int i = 0; i < n; i++) {
-                var truth = all.get(random.nextInt(all.size()));
-                XeroInvoice stored = b.store.get(tenant, truth.invoice().invoiceId()).orElse(null);
-                if (stored == null || !stored.updatedDateUtc().equals(truth.invoice().updatedDateUtc().truncatedTo(ChronoUnit.MILLIS))
-                        || stored.amountDue().compareTo(truth.amountDue()) != 0 || !stored.status().equals(truth.status())) {
-                    wrong++;
-                }
-            }
-            out.println("initial-sync-sample-mismatches: " + wrong + "/" + n + " invoices");
-            printLimits(b, List.of(tenant), "initial-sync");
-        }
-    }
-
-    // ---- shared ----
-
-    /** One local stack and the stores a benchmark reads it through. */
-    private record Bench(LocalStack stack, InvoiceStore store, Connections connections) implements AutoCloseable {
-        static Bench start() throws Exception {
-            // A failed batch comes back after 30 s instead of the template's 6 minutes, so a benchmark stays bounded.
-            LocalStack stack = LocalStack.start(LocalStack.Options.defaults().withVisibilityTimeout(Duration.ofSeconds(30)));
-            String table = stack.aws().resources().tableName("Table");
-            return new Bench(stack, new InvoiceStore(stack.aws().dynamoDb(), table, Clock.systemUTC()),
-                    new Connections(stack.aws().dynamoDb(), table));
-        }
-
-        /** Connected first, so the contact's webhook finds a connection, as it would for a live customer. */
-        String awaitConnectedThenContact(SimOrganisation org) {
-            awaitConnected(org.tenantId(), Duration.ofSeconds(120));
-            return org.createContact("Customer of " + org.name());
-        }
-
-        Connection awaitConnected(String tenantId, Duration timeout) {
-            return await(() -> connections.get(tenantId).filter(c -> c.status() == ConnectionStatus.CONNECTED).orElse(null),
-                    timeout, "tenant " + tenantId + " to be connected");
-        }
-
-        /**
-         * Waits until every invoice named is stored with the simulator's current UpdatedDateUTC, status and amount due;
-         * returns the seconds from {@code startNanos} to the pass that found the last of them.
-         */
-        double awaitFinalState(String tenantId, SimOrganisation org, Set<String> invoiceIds, long startNanos, Duration timeout) {
-            Set<String> pending = new LinkedHashSet<>(invoiceIds);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                pending.removeIf(id -> {
-                    var truth = org.invoice(id);
-                    XeroInvoice stored = store.get(tenantId, id).orElse(null);
-                    return stored != null
-                            && stored.updatedDateUtc().equals(truth.invoice().updatedDateUtc().truncatedTo(ChronoUnit.MILLIS))
-                            && stored.status().equals(truth.status()) && stored.amountDue().compareTo(truth.amountDue()) == 0;
-                });
-                if (pending.isEmpty()) {
-                    return seconds(startNanos);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(pending.size() + " invoices of " + tenantId + " not in their final state after "
-                            + timeout);
-                }
-                sleepMillis(250);
-            }
-        }
-
-        @Override
-        public void close() {
-            stack.close();
-        }
-    }
-
-    /** What Xero saw of our calls for these tenants: the most in flight at once and the most in any rolling minute. */
-    private static void printLimits(Bench b, List<String> tenantIds, String prefix) {
-        int inFlight = 0;
-        int perMinute = 0;
-        for (String t : tenantIds) {
-            RateLimiter.Peaks p = b.stack.xero().peaks(LocalStack.CLIENT_ID, t);
-            inFlight = Math.max(inFlight, p.inFlight());
-            perMinute = Math.max(perMinute, p.perMinute());
-        }
-        if (prefix.equals("storm")) {
-            out.println("storm-peak-concurrent-per-tenant: " + inFlight + " calls");
-            out.println("storm-peak-calls-per-minute-per-tenant: " + perMinute + " calls");
+        sleepUntil(start + i * intervalNanos);
+        Tenant t = ts.get(order.get(i % tenants));
+        boolean measured = i >= warmUp;
+        long t0 = System.nanoTime();
+        if (random.nextInt(10) < 6) {
+          String id =
+              t.org.createAuthorisedInvoice(
+                  t.contact, today, today.plusDays(14), new BigDecimal("250.00"));
+          poller.add(new Change(t.org.tenantId(), id, 0, t0, measured));
         } else {
-            out.printf("# %s: peak %d calls in flight and %d calls in a rolling minute for one tenant; %d 429s%n", prefix,
-                    inFlight, perMinute, b.stack.xero().tooManyRequests(LocalStack.CLIENT_ID));
+          String id = t.payable.get(random.nextInt(t.payable.size()));
+          t.org.pay(id, BigDecimal.ONE, today, "bench");
+          int count = t.payments.merge(id, 1, Integer::sum);
+          poller.add(new Change(t.org.tenantId(), id, count, t0, measured));
         }
+      }
+      double drivenSeconds = seconds(start);
+      boolean all = poller.awaitEmpty(Duration.ofSeconds(60));
+      poller.stop();
+      for (Thread t : polling) {
+        t.join();
+      }
+      List<Long> ms = poller.latenciesMs();
+      Collections.sort(ms);
+      out.printf(
+          "# %d changes made in %.1f s (%.1f/s); %d seen in the query API%s; %d GETs made%n",
+          warmUp + changes,
+          drivenSeconds,
+          (warmUp + changes) / drivenSeconds,
+          ms.size(),
+          all ? "" : ", the rest not within 60 s",
+          poller.gets());
+      out.println("freshness-p50-ms: " + percentile(ms, 50) + " ms");
+      out.println("freshness-p99-ms: " + percentile(ms, 99) + " ms");
+      out.println(
+          "# freshness max "
+              + (ms.isEmpty() ? "-" : ms.get(ms.size() - 1))
+              + " ms; target p99 <= 1000 ms");
+      if (!all) {
+        out.println("freshness-missed: " + (changes - ms.size()) + " changes");
+      }
+      printLimits(b, ts.stream().map(t -> t.org.tenantId()).toList(), "freshness");
+    }
+  }
+
+  private static final class Tenant {
+    final SimOrganisation org;
+    final String contact;
+    final List<String> payable = new ArrayList<>();
+    final Map<String, Integer> payments = new HashMap<>();
+
+    Tenant(SimOrganisation org, String contact) {
+      this.org = org;
+      this.contact = contact;
+    }
+  }
+
+  /**
+   * {@code payments} 0: a new invoice, visible once it exists; otherwise visible once it shows that
+   * many instalments.
+   */
+  record Change(
+      String tenantId, String invoiceId, int payments, long madeAtNanos, boolean measured) {}
+
+  /**
+   * Each pending change is asked about at most every {@code every}, by one polling thread at a
+   * time.
+   */
+  private static final class Poller {
+    private final URI api;
+    private final long everyNanos;
+    private final List<Change> pending = new ArrayList<>();
+    private final Map<Change, Long> nextPoll = new HashMap<>();
+    private final List<Long> latencies = new ArrayList<>();
+    private volatile boolean running = true;
+    private long gets;
+
+    Poller(URI api, Duration every) {
+      this.api = api;
+      this.everyNanos = every.toNanos();
     }
 
-    static <T> T await(Supplier<T> probe, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
+    synchronized void add(Change c) {
+      pending.add(c);
+      nextPoll.put(c, c.madeAtNanos() + everyNanos);
+    }
+
+    void run() {
+      while (running) {
+        Change due = null;
+        synchronized (this) {
+          long now = System.nanoTime();
+          for (Change c : pending) {
+            if (nextPoll.get(c) <= now && (due == null || nextPoll.get(c) < nextPoll.get(due))) {
+              due = c;
             }
-            sleepMillis(100);
+          }
+          if (due != null) {
+            nextPoll.put(due, Long.MAX_VALUE);
+          }
         }
-        throw new IllegalStateException("timed out after " + timeout + " waiting for " + what);
-    }
-
-    private static long percentile(List<Long> sorted, int p) {
-        if (sorted.isEmpty()) {
-            return -1;
+        if (due == null) {
+          sleepMillis(2);
+          continue;
         }
-        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
-        return sorted.get(Math.max(0, rank - 1));
-    }
-
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return parts[0] + " " + parts[1] + " " + parts[2];
-        } catch (Exception e) {
-            return "unknown";
+        boolean arrived = shows(due);
+        long at = System.nanoTime();
+        synchronized (this) {
+          gets++;
+          if (arrived) {
+            pending.remove(due);
+            nextPoll.remove(due);
+            if (due.measured()) {
+              latencies.add((at - due.madeAtNanos()) / 1_000_000);
+            }
+          } else {
+            nextPoll.put(due, at + everyNanos);
+          }
         }
+      }
     }
 
-    private static void sleepUntil(long nanoTime) {
-        long left = nanoTime - System.nanoTime();
-        if (left > 0) {
-            sleepMillis(Math.max(1, left / 1_000_000));
+    private boolean shows(Change c) {
+      try {
+        HttpResponse<String> r =
+            HTTP.send(
+                HttpRequest.newBuilder(
+                        URI.create(api + "/tenants/" + c.tenantId() + "/invoices/" + c.invoiceId()))
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+          return false;
         }
+        return c.payments() == 0
+            || Json.MAPPER.readTree(r.body()).path("instalments").size() >= c.payments();
+      } catch (Exception e) {
+        return false;
+      }
     }
 
-    private static void sleepMillis(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+    boolean awaitEmpty(Duration timeout) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        synchronized (this) {
+          if (pending.isEmpty()) {
+            return true;
+          }
         }
+        sleepMillis(50);
+      }
+      return false;
     }
 
-    private SyncBenchmark() {}
+    void stop() {
+      running = false;
+    }
+
+    synchronized List<Long> latenciesMs() {
+      return new ArrayList<>(latencies);
+    }
+
+    synchronized long gets() {
+      return gets;
+    }
+  }
+
+  // ---- burst ----
+
+  /**
+   * One tenant's 1,000 existing invoices all changed within a minute (each paid once, one in four
+   * paid again), and the Xero calls the sync needed until every one of them is in DynamoDB in its
+   * final state; against one call per webhook event, what a sync that fetches each changed invoice
+   * on its own would make.
+   */
+  static void burst() throws Exception {
+    int invoices = 1000 / scale;
+    Duration within = Duration.ofSeconds(50);
+    try (Bench b = Bench.start()) {
+      SimOrganisation org = b.stack.xero().createOrganisation("Burst Ltd");
+      String contact = org.createContact("Burst Customer");
+      LocalDate today = LocalDate.now();
+      // Existing books: no webhooks for them, the initial sync brings them in.
+      b.stack.xero().faults().dropWebhooks(1.0);
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < invoices; i++) {
+        ids.add(
+            org.createAuthorisedInvoice(
+                contact, today.minusDays(10), today.plusDays(20), new BigDecimal("1000.00")));
+      }
+      b.stack.xero().awaitDeliveriesIdle(Duration.ofSeconds(30));
+      b.stack.xero().faults().clear();
+      b.stack.connect(org);
+      b.awaitConnected(org.tenantId(), Duration.ofSeconds(120));
+
+      String tenant = org.tenantId();
+      int deliveriesBefore = b.stack.xero().deliveries().size();
+      int callsBefore = b.stack.xero().callCount(tenant);
+      Random random = new Random(2);
+      List<String> changes = new ArrayList<>(ids);
+      for (String id : ids) {
+        if (random.nextInt(4) == 0) {
+          changes.add(id);
+        }
+      }
+      Collections.shuffle(changes, random);
+      long start = System.nanoTime();
+      long interval = within.toNanos() / changes.size();
+      for (int i = 0; i < changes.size(); i++) {
+        sleepUntil(start + i * interval);
+        org.pay(changes.get(i), new BigDecimal("100.00"), today, "burst");
+      }
+      double madeIn = seconds(start);
+      b.stack.xero().awaitDeliveriesIdle(Duration.ofSeconds(30));
+      double converged =
+          b.awaitFinalState(tenant, org, new LinkedHashSet<>(ids), start, Duration.ofMinutes(10));
+      int calls = b.stack.xero().callCount(tenant) - callsBefore;
+      List<Delivery> deliveries = b.stack.xero().deliveries();
+      int events = 0;
+      int posts = 0;
+      for (Delivery d : deliveries.subList(deliveriesBefore, deliveries.size())) {
+        if (d.intentToReceive()) {
+          continue;
+        }
+        posts++;
+        events += (int) d.events().stream().filter(e -> e.tenantId().equals(tenant)).count();
+      }
+      out.printf(
+          "# burst: %d changes to %d invoices of one tenant made in %.1f s; %d webhook deliveries carried %d events; "
+              + "all %d in their final state in DynamoDB %.1f s after the first change%n",
+          changes.size(), invoices, madeIn, posts, events, invoices, converged);
+      out.println("calls-per-1000-changed: " + Math.round(calls * 1000.0 / invoices) + " calls");
+      out.println(
+          "naive-calls-per-1000-changed: " + Math.round(events * 1000.0 / invoices) + " calls");
+      printLimits(b, List.of(tenant), "burst");
+    }
+  }
+
+  // ---- idle ----
+
+  /**
+   * A connected tenant where nothing changes: the hourly sweep 24 times. Each sweep is queued by
+   * the same ReconcileHandler the schedule runs, on a clock stepped an hour per sweep, so each gets
+   * its own hour in FIFO deduplication as the real hourly schedule would (firing the real schedule
+   * twice in a minute is deduplicated).
+   */
+  private static final Duration SWEEP_SPACING = Duration.ofSeconds(4);
+
+  static void idle() throws Exception {
+    try (Bench b = Bench.start()) {
+      SimOrganisation org = b.stack.xero().createOrganisation("Idle Ltd");
+      org.generateHistory(11, 200, 2000, Instant.now());
+      b.stack.connect(org);
+      b.awaitConnected(org.tenantId(), Duration.ofSeconds(180));
+      String tenant = org.tenantId();
+      var queue =
+          new SyncQueue(b.stack.aws().sqs(), b.stack.aws().resources().queueUrl("SyncQueue"));
+      int before = b.stack.xero().callCount(tenant);
+      Instant previous = b.connections.get(tenant).map(Connection::lastReconciledAt).orElse(null);
+      long paced = System.nanoTime();
+      for (int hour = 1; hour <= 24; hour++) {
+        // A day of sweeps squeezed into minutes must stay under 60 calls a minute, or budget waits
+        // re-run sweeps.
+        sleepUntil(paced + (hour - 1) * SWEEP_SPACING.toNanos());
+        Clock inAnHour = Clock.offset(Clock.systemUTC(), Duration.ofHours(hour));
+        new ReconcileHandler(b.connections, queue, inAnHour).handleRequest(null, null);
+        Instant last = previous;
+        previous =
+            await(
+                () ->
+                    b.connections
+                        .get(tenant)
+                        .map(Connection::lastReconciledAt)
+                        .filter(at -> last == null || at.isAfter(last))
+                        .orElse(null),
+                Duration.ofSeconds(60),
+                "sweep " + hour);
+      }
+      int sweeps = b.stack.xero().callCount(tenant) - before;
+      // The Organisation is re-read once a day; a real-time run does not reach it, so it is added
+      // here.
+      int daily = 1;
+      out.printf(
+          "# idle: 24 hourly sweeps of a connected, unchanged tenant (2,000 invoices) made %d calls; "
+              + "+%d daily Organisation refresh%n",
+          sweeps, daily);
+      out.println("idle-calls-per-tenant-day: " + (sweeps + daily) + " calls");
+      out.println("peer-idle-calls-per-tenant-day: 216 calls");
+    }
+  }
+
+  // ---- storm ----
+
+  /**
+   * 10,000 changes across 20 tenants in about a minute, half of them to one hot tenant: Xero must
+   * never answer 429, never see more than 5 calls in flight or 60 in any rolling minute for a
+   * tenant, and every tenant must converge to exactly what the simulator holds.
+   */
+  static void storm() throws Exception {
+    int tenants = 20;
+    int changes = 10_000 / scale;
+    Duration within = Duration.ofSeconds(60);
+    try (Bench b = Bench.start()) {
+      List<Tenant> ts = new ArrayList<>();
+      for (int i = 0; i < tenants; i++) {
+        SimOrganisation org = b.stack.xero().createOrganisation("Storm " + i);
+        b.stack.connect(org);
+        ts.add(new Tenant(org, null));
+      }
+      ts.replaceAll(t -> new Tenant(t.org, b.awaitConnectedThenContact(t.org)));
+      int tooManyBefore = b.stack.xero().tooManyRequests(LocalStack.CLIENT_ID);
+      Random random = new Random(3);
+      LocalDate today = LocalDate.now();
+      Map<String, Set<String>> touched = new LinkedHashMap<>();
+      ts.forEach(t -> touched.put(t.org.tenantId(), new LinkedHashSet<>()));
+      long start = System.nanoTime();
+      long interval = within.toNanos() / changes;
+      for (int i = 0; i < changes; i++) {
+        sleepUntil(start + i * interval);
+        Tenant t = i % 2 == 0 ? ts.get(0) : ts.get(1 + random.nextInt(tenants - 1));
+        String id;
+        if (t.payable.isEmpty() || random.nextInt(10) < 7) {
+          id =
+              t.org.createAuthorisedInvoice(
+                  t.contact, today, today.plusDays(30), new BigDecimal("5000.00"));
+          t.payable.add(id);
+        } else {
+          id = t.payable.get(random.nextInt(t.payable.size()));
+          t.org.pay(id, new BigDecimal("7.00"), today, "storm");
+        }
+        touched.get(t.org.tenantId()).add(id);
+      }
+      double madeIn = seconds(start);
+      // The other tenants first: their time shows whether the hot tenant held them up.
+      double cold = 0;
+      for (Tenant t : ts.subList(1, tenants)) {
+        cold =
+            Math.max(
+                cold,
+                b.awaitFinalState(
+                    t.org.tenantId(),
+                    t.org,
+                    touched.get(t.org.tenantId()),
+                    start,
+                    Duration.ofMinutes(15)));
+      }
+      Tenant hot = ts.get(0);
+      double converged =
+          Math.max(
+              cold,
+              b.awaitFinalState(
+                  hot.org.tenantId(),
+                  hot.org,
+                  touched.get(hot.org.tenantId()),
+                  start,
+                  Duration.ofMinutes(15)));
+      int convergedTenants = 0;
+      List<String> firstDiffs = new ArrayList<>();
+      for (Tenant t : ts) {
+        List<String> diffs = Convergence.differences(t.org, b.store);
+        if (diffs.isEmpty()) {
+          convergedTenants++;
+        } else if (firstDiffs.size() < 5) {
+          firstDiffs.addAll(diffs.subList(0, Math.min(3, diffs.size())));
+        }
+      }
+      out.printf(
+          "# storm: %d changes (70%% new invoices, 30%% payments) across %d tenants, %d to the hot one, made in %.1f s%n",
+          changes, tenants, (changes + 1) / 2, madeIn);
+      out.println(
+          "storm-429s: "
+              + (b.stack.xero().tooManyRequests(LocalStack.CLIENT_ID) - tooManyBefore)
+              + " responses");
+      printLimits(b, ts.stream().map(t -> t.org.tenantId()).toList(), "storm");
+      out.printf(
+          "# storm: the %d other tenants were all in their final state %.1f s after the first change%n",
+          tenants - 1, cold);
+      out.printf("storm-converged-s: %.1f s%n", converged);
+      out.println("storm-tenants-converged: " + convergedTenants + "/" + tenants + " tenants");
+      firstDiffs.forEach(d -> out.println("# difference: " + d));
+    }
+  }
+
+  // ---- initial sync ----
+
+  /**
+   * Connecting an organisation with 100k invoices and 10k contacts of history, until the connection
+   * is Connected.
+   */
+  static void initial() throws Exception {
+    int invoices = 100_000 / scale;
+    int contacts = 10_000 / scale;
+    try (Bench b = Bench.start()) {
+      SimOrganisation org = b.stack.xero().createOrganisation("Big History Ltd");
+      long seeding = System.nanoTime();
+      org.generateHistory(42, contacts, invoices, Instant.now());
+      out.printf(
+          "# initial: simulator seeded with %d invoices, %d payments, %d contacts in %.1f s%n",
+          org.invoices().size(), org.payments().size(), org.contacts().size(), seconds(seeding));
+      String tenant = org.tenantId();
+      int before = b.stack.xero().callCount(tenant);
+      long start = System.nanoTime();
+      b.stack.connect(org);
+      Connection done = b.awaitConnected(tenant, Duration.ofMinutes(40));
+      double total = seconds(start);
+      int calls = b.stack.xero().callCount(tenant) - before;
+      Connection.InitialSync s = done.initialSync();
+      double recent = Duration.between(s.startedAt(), s.recentQueryableAt()).toMillis() / 1000.0;
+      long recentInvoices =
+          org.invoices().stream().filter(v -> !v.invoice().date().isBefore(s.cutoff())).count();
+      out.println(
+          "# initial-sync calls: every Xero call from connect to Connected (invoice pages, the Organisation, "
+              + "the older-invoices count, contact pages)");
+      out.println("initial-sync-invoice-calls: " + calls + " calls");
+      out.println(
+          "# simulated Xero time: the calls paced at Xero's 60 calls a minute per tenant (1 s a call), "
+              + "the floor against real Xero before any of its response time");
+      out.println("initial-sync-simulated-xero-s: " + calls + " s");
+      out.printf("initial-sync-recent-12m-queryable-s: %.1f s%n", recent);
+      out.printf("initial-sync-total-s: %.1f s%n", total);
+      out.printf(
+          "# %d of the invoices are dated in the last 12 months (on or after %s); %.0f invoices/s stored overall%n",
+          recentInvoices, s.cutoff(), invoices / total);
+      // A sample against the simulator's truth: reading back all 100k would take longer than the
+      // sync.
+      Random random = new Random(4);
+      var all = org.invoices();
+      int wrong = 0;
+      int n = Math.min(1000, all.size());
+      for (int i = 0; i < n; i++) {
+        var truth = all.get(random.nextInt(all.size()));
+        XeroInvoice stored = b.store.get(tenant, truth.invoice().invoiceId()).orElse(null);
+        if (stored == null
+            || !stored
+                .updatedDateUtc()
+                .equals(truth.invoice().updatedDateUtc().truncatedTo(ChronoUnit.MILLIS))
+            || stored.amountDue().compareTo(truth.amountDue()) != 0
+            || !stored.status().equals(truth.status())) {
+          wrong++;
+        }
+      }
+      out.println("initial-sync-sample-mismatches: " + wrong + "/" + n + " invoices");
+      printLimits(b, List.of(tenant), "initial-sync");
+    }
+  }
+
+  // ---- shared ----
+
+  /** One local stack and the stores a benchmark reads it through. */
+  private record Bench(LocalStack stack, InvoiceStore store, Connections connections)
+      implements AutoCloseable {
+    static Bench start() throws Exception {
+      // A failed batch comes back after 30 s instead of the template's 6 minutes, so a benchmark
+      // stays bounded.
+      LocalStack stack =
+          LocalStack.start(
+              LocalStack.Options.defaults().withVisibilityTimeout(Duration.ofSeconds(30)));
+      String table = stack.aws().resources().tableName("Table");
+      return new Bench(
+          stack,
+          new InvoiceStore(stack.aws().dynamoDb(), table, Clock.systemUTC()),
+          new Connections(stack.aws().dynamoDb(), table));
+    }
+
+    /**
+     * Connected first, so the contact's webhook finds a connection, as it would for a live
+     * customer.
+     */
+    String awaitConnectedThenContact(SimOrganisation org) {
+      awaitConnected(org.tenantId(), Duration.ofSeconds(120));
+      return org.createContact("Customer of " + org.name());
+    }
+
+    Connection awaitConnected(String tenantId, Duration timeout) {
+      return await(
+          () ->
+              connections
+                  .get(tenantId)
+                  .filter(c -> c.status() == ConnectionStatus.CONNECTED)
+                  .orElse(null),
+          timeout,
+          "tenant " + tenantId + " to be connected");
+    }
+
+    /**
+     * Waits until every invoice named is stored with the simulator's current UpdatedDateUTC, status
+     * and amount due; returns the seconds from {@code startNanos} to the pass that found the last
+     * of them.
+     */
+    double awaitFinalState(
+        String tenantId,
+        SimOrganisation org,
+        Set<String> invoiceIds,
+        long startNanos,
+        Duration timeout) {
+      Set<String> pending = new LinkedHashSet<>(invoiceIds);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        pending.removeIf(
+            id -> {
+              var truth = org.invoice(id);
+              XeroInvoice stored = store.get(tenantId, id).orElse(null);
+              return stored != null
+                  && stored
+                      .updatedDateUtc()
+                      .equals(truth.invoice().updatedDateUtc().truncatedTo(ChronoUnit.MILLIS))
+                  && stored.status().equals(truth.status())
+                  && stored.amountDue().compareTo(truth.amountDue()) == 0;
+            });
+        if (pending.isEmpty()) {
+          return seconds(startNanos);
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              pending.size()
+                  + " invoices of "
+                  + tenantId
+                  + " not in their final state after "
+                  + timeout);
+        }
+        sleepMillis(250);
+      }
+    }
+
+    @Override
+    public void close() {
+      stack.close();
+    }
+  }
+
+  /**
+   * What Xero saw of our calls for these tenants: the most in flight at once and the most in any
+   * rolling minute.
+   */
+  private static void printLimits(Bench b, List<String> tenantIds, String prefix) {
+    int inFlight = 0;
+    int perMinute = 0;
+    for (String t : tenantIds) {
+      RateLimiter.Peaks p = b.stack.xero().peaks(LocalStack.CLIENT_ID, t);
+      inFlight = Math.max(inFlight, p.inFlight());
+      perMinute = Math.max(perMinute, p.perMinute());
+    }
+    if (prefix.equals("storm")) {
+      out.println("storm-peak-concurrent-per-tenant: " + inFlight + " calls");
+      out.println("storm-peak-calls-per-minute-per-tenant: " + perMinute + " calls");
+    } else {
+      out.printf(
+          "# %s: peak %d calls in flight and %d calls in a rolling minute for one tenant; %d 429s%n",
+          prefix, inFlight, perMinute, b.stack.xero().tooManyRequests(LocalStack.CLIENT_ID));
+    }
+  }
+
+  static <T> T await(Supplier<T> probe, Duration timeout, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      T value = probe.get();
+      if (value != null) {
+        return value;
+      }
+      sleepMillis(100);
+    }
+    throw new IllegalStateException("timed out after " + timeout + " waiting for " + what);
+  }
+
+  private static long percentile(List<Long> sorted, int p) {
+    if (sorted.isEmpty()) {
+      return -1;
+    }
+    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+    return sorted.get(Math.max(0, rank - 1));
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+
+  private static void sleepUntil(long nanoTime) {
+    long left = nanoTime - System.nanoTime();
+    if (left > 0) {
+      sleepMillis(Math.max(1, left / 1_000_000));
+    }
+  }
+
+  private static void sleepMillis(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private SyncBenchmark() {}
 }

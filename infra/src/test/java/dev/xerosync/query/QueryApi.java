@@ -26,119 +26,138 @@ import java.util.regex.Pattern;
  * OpenAPI document to find its resource template and path parameters. Every exchange is recorded.
  */
 final class QueryApi {
-    record Exchange(String method, String template, Map<String, String> query, APIGatewayProxyResponseEvent response) {}
+  record Exchange(
+      String method,
+      String template,
+      Map<String, String> query,
+      APIGatewayProxyResponseEvent response) {}
 
-    record Response(int status, Map<String, String> headers, String body) {
-        JsonNode json() {
-            try {
-                return Json.MAPPER.readTree(body);
-            } catch (Exception e) {
-                throw new AssertionError("body is not JSON: " + body, e);
-            }
-        }
-
-        String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst().orElse(null);
-        }
+  record Response(int status, Map<String, String> headers, String body) {
+    JsonNode json() {
+      try {
+        return Json.MAPPER.readTree(body);
+      } catch (Exception e) {
+        throw new AssertionError("body is not JSON: " + body, e);
+      }
     }
 
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        Instant now;
+    String header(String name) {
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(Map.Entry::getValue)
+          .findFirst()
+          .orElse(null);
+    }
+  }
 
-        MovableClock(Instant now) {
-            this.now = now;
-        }
+  /** A clock the test moves. */
+  static final class MovableClock extends Clock {
+    Instant now;
 
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
+    MovableClock(Instant now) {
+      this.now = now;
     }
 
-    static final JsonNode OPENAPI = readOpenApi();
-    private static final List<String> TEMPLATES = templates();
-
-    final QueryTable table;
-    final MovableClock clock;
-    final QueryHandler handler;
-    final ApiKeys apiKeys;
-    final List<Exchange> exchanges = new ArrayList<>();
-
-    QueryApi(QueryTable table, Instant now) {
-        this.table = table;
-        this.clock = new MovableClock(now);
-        this.handler = new QueryHandler(table.dynamo, table.name, clock);
-        this.apiKeys = new ApiKeys(table.dynamo, table.name, clock);
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
     }
 
-    String newKey(String tenantId) {
-        return apiKeys.create(tenantId, "test").secret();
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
     }
 
-    Response get(String key, String path, String... queryPairs) {
-        return call("GET", key, path, null, Map.of(), queryPairs);
+    @Override
+    public Instant instant() {
+      return now;
     }
+  }
 
-    Response call(String method, String key, String path, String body, Map<String, String> headers, String... queryPairs) {
-        Map<String, String> query = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < queryPairs.length; i += 2) {
-            query.put(queryPairs[i], queryPairs[i + 1]);
-        }
-        Map<String, String> h = new HashMap<>(headers);
-        if (key != null) {
-            h.put("x-api-key", key);
-        }
-        String template = null;
-        Map<String, String> params = new HashMap<>();
-        for (String t : TEMPLATES) {
-            Matcher m = Pattern.compile("^" + t.replaceAll("\\{[^/]+}", "([^/]+)") + "$").matcher(path);
-            if (m.matches()) {
-                template = t;
-                Matcher names = Pattern.compile("\\{([^/]+)}").matcher(t);
-                int g = 1;
-                while (names.find()) {
-                    params.put(names.group(1), m.group(g++));
-                }
-                break;
-            }
-        }
-        if (template == null) {
-            throw new AssertionError("no path of the OpenAPI document matches " + path);
-        }
-        var event = new APIGatewayProxyRequestEvent()
-                .withHttpMethod(method).withResource(template).withPath(path)
-                .withPathParameters(params.isEmpty() ? null : params)
-                .withQueryStringParameters(query.isEmpty() ? null : query)
-                .withHeaders(h).withBody(body);
-        APIGatewayProxyResponseEvent r = handler.handleRequest(event, null);
-        exchanges.add(new Exchange(method, template, query, r));
-        return new Response(r.getStatusCode(), r.getHeaders() == null ? Map.of() : r.getHeaders(), r.getBody());
-    }
+  static final JsonNode OPENAPI = readOpenApi();
+  private static final List<String> TEMPLATES = templates();
 
-    private static JsonNode readOpenApi() {
-        try (InputStream in = QueryHandler.class.getResourceAsStream("/openapi.yaml")) {
-            return new ObjectMapper(new YAMLFactory()).readTree(in);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
+  final QueryTable table;
+  final MovableClock clock;
+  final QueryHandler handler;
+  final ApiKeys apiKeys;
+  final List<Exchange> exchanges = new ArrayList<>();
 
-    private static List<String> templates() {
-        List<String> t = new ArrayList<>();
-        for (Iterator<String> it = OPENAPI.path("paths").fieldNames(); it.hasNext(); ) {
-            t.add(it.next());
-        }
-        return t;
+  QueryApi(QueryTable table, Instant now) {
+    this.table = table;
+    this.clock = new MovableClock(now);
+    this.handler = new QueryHandler(table.dynamo, table.name, clock);
+    this.apiKeys = new ApiKeys(table.dynamo, table.name, clock);
+  }
+
+  String newKey(String tenantId) {
+    return apiKeys.create(tenantId, "test").secret();
+  }
+
+  Response get(String key, String path, String... queryPairs) {
+    return call("GET", key, path, null, Map.of(), queryPairs);
+  }
+
+  Response call(
+      String method,
+      String key,
+      String path,
+      String body,
+      Map<String, String> headers,
+      String... queryPairs) {
+    Map<String, String> query = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < queryPairs.length; i += 2) {
+      query.put(queryPairs[i], queryPairs[i + 1]);
     }
+    Map<String, String> h = new HashMap<>(headers);
+    if (key != null) {
+      h.put("x-api-key", key);
+    }
+    String template = null;
+    Map<String, String> params = new HashMap<>();
+    for (String t : TEMPLATES) {
+      Matcher m = Pattern.compile("^" + t.replaceAll("\\{[^/]+}", "([^/]+)") + "$").matcher(path);
+      if (m.matches()) {
+        template = t;
+        Matcher names = Pattern.compile("\\{([^/]+)}").matcher(t);
+        int g = 1;
+        while (names.find()) {
+          params.put(names.group(1), m.group(g++));
+        }
+        break;
+      }
+    }
+    if (template == null) {
+      throw new AssertionError("no path of the OpenAPI document matches " + path);
+    }
+    var event =
+        new APIGatewayProxyRequestEvent()
+            .withHttpMethod(method)
+            .withResource(template)
+            .withPath(path)
+            .withPathParameters(params.isEmpty() ? null : params)
+            .withQueryStringParameters(query.isEmpty() ? null : query)
+            .withHeaders(h)
+            .withBody(body);
+    APIGatewayProxyResponseEvent r = handler.handleRequest(event, null);
+    exchanges.add(new Exchange(method, template, query, r));
+    return new Response(
+        r.getStatusCode(), r.getHeaders() == null ? Map.of() : r.getHeaders(), r.getBody());
+  }
+
+  private static JsonNode readOpenApi() {
+    try (InputStream in = QueryHandler.class.getResourceAsStream("/openapi.yaml")) {
+      return new ObjectMapper(new YAMLFactory()).readTree(in);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<String> templates() {
+    List<String> t = new ArrayList<>();
+    for (Iterator<String> it = OPENAPI.path("paths").fieldNames(); it.hasNext(); ) {
+      t.add(it.next());
+    }
+    return t;
+  }
 }

@@ -18,169 +18,263 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every operation of our OpenAPI document is called, with successes, conditional requests, bad
- * parameters, missing and foreign keys, and missing things; every response must conform to the document.
+ * parameters, missing and foreign keys, and missing things; every response must conform to the
+ * document.
  */
 class QueryOpenApiConformanceIntegrationTest {
-    static final Instant NOW = Instant.parse("2026-03-10T22:00:00Z");
-    static final String T = "aaaaaaaa-5555-4555-8555-000000000001";
-    static final String OTHER = "bbbbbbbb-5555-4555-8555-000000000002";
-    static final String C = "cccccccc-5555-4555-8555-000000000003";
-    static final String SUPPLIER = "cccccccc-5555-4555-8555-000000000004";
-    static final String NO_ORG = "dddddddd-5555-4555-8555-000000000005";
+  static final Instant NOW = Instant.parse("2026-03-10T22:00:00Z");
+  static final String T = "aaaaaaaa-5555-4555-8555-000000000001";
+  static final String OTHER = "bbbbbbbb-5555-4555-8555-000000000002";
+  static final String C = "cccccccc-5555-4555-8555-000000000003";
+  static final String SUPPLIER = "cccccccc-5555-4555-8555-000000000004";
+  static final String NO_ORG = "dddddddd-5555-4555-8555-000000000005";
 
-    static QueryTable table;
-    static QueryApi api;
-    static String key;
-    static String noOrgKey;
-    static final List<String> INVOICES = new ArrayList<>();
+  static QueryTable table;
+  static QueryApi api;
+  static String key;
+  static String noOrgKey;
+  static final List<String> INVOICES = new ArrayList<>();
 
-    @BeforeAll
-    static void seed() {
-        table = QueryTable.create();
-        api = new QueryApi(table, NOW);
-        QuerySeed seed = new QuerySeed(table);
-        seed.organisation(T, "!conf", "Europe/London");
-        seed.contact(T, C, "Conformance Customer", true);
-        seed.contact(T, SUPPLIER, "Conformance Supplier", false);
-        LocalDate d = LocalDate.parse("2026-01-05");
-        String[] statuses = {"AUTHORISED", "PAID", "DRAFT", "VOIDED", "AUTHORISED", "SUBMITTED", "DELETED", "AUTHORISED"};
-        for (int i = 0; i < statuses.length; i++) {
-            String id = String.format("eeeeeeee-5555-4555-8555-%012d", i);
-            INVOICES.add(id);
-            String paid = "PAID".equals(statuses[i]) ? "80.00" : i == 4 ? "30.00" : "0";
-            seed.upsert(T, invoice(id, "CONF-" + i, i == 7 ? "ACCPAY" : "ACCREC", statuses[i], C, d.plusDays(i * 9),
-                    i == 0 ? null : d.plusDays(i * 9 + 30), i % 2 == 0 ? "GBP" : "EUR", "80.00", paid, i == 1 ? "0" : "0"));
-        }
-        // A tenant whose organisation is not synced yet: no deep links, UTC.
-        seed.upsert(NO_ORG, invoice("eeeeeeee-5555-4555-8555-999999999999", null, "ACCREC", "AUTHORISED", C, null, null, "USD", "1.00", "0", "0"));
-        key = api.newKey(T);
-        noOrgKey = api.newKey(NO_ORG);
+  @BeforeAll
+  static void seed() {
+    table = QueryTable.create();
+    api = new QueryApi(table, NOW);
+    QuerySeed seed = new QuerySeed(table);
+    seed.organisation(T, "!conf", "Europe/London");
+    seed.contact(T, C, "Conformance Customer", true);
+    seed.contact(T, SUPPLIER, "Conformance Supplier", false);
+    LocalDate d = LocalDate.parse("2026-01-05");
+    String[] statuses = {
+      "AUTHORISED", "PAID", "DRAFT", "VOIDED", "AUTHORISED", "SUBMITTED", "DELETED", "AUTHORISED"
+    };
+    for (int i = 0; i < statuses.length; i++) {
+      String id = String.format("eeeeeeee-5555-4555-8555-%012d", i);
+      INVOICES.add(id);
+      String paid = "PAID".equals(statuses[i]) ? "80.00" : i == 4 ? "30.00" : "0";
+      seed.upsert(
+          T,
+          invoice(
+              id,
+              "CONF-" + i,
+              i == 7 ? "ACCPAY" : "ACCREC",
+              statuses[i],
+              C,
+              d.plusDays(i * 9),
+              i == 0 ? null : d.plusDays(i * 9 + 30),
+              i % 2 == 0 ? "GBP" : "EUR",
+              "80.00",
+              paid,
+              i == 1 ? "0" : "0"));
     }
+    // A tenant whose organisation is not synced yet: no deep links, UTC.
+    seed.upsert(
+        NO_ORG,
+        invoice(
+            "eeeeeeee-5555-4555-8555-999999999999",
+            null,
+            "ACCREC",
+            "AUTHORISED",
+            C,
+            null,
+            null,
+            "USD",
+            "1.00",
+            "0",
+            "0"));
+    key = api.newKey(T);
+    noOrgKey = api.newKey(NO_ORG);
+  }
 
-    @AfterAll
-    static void stop() {
-        table.close();
+  @AfterAll
+  static void stop() {
+    table.close();
+  }
+
+  static QueryApi.Response post(String path, String body) {
+    return api.call("POST", key, path, body, Map.of());
+  }
+
+  @Test
+  void everyResponseConformsToTheDocument() {
+    String tenant = "/tenants/" + T;
+    String contact = tenant + "/contacts/" + C;
+    String record = tenant + "/records/deal/D-17";
+
+    // meta
+    var doc = api.get(null, "/openapi.yaml");
+    assertThat(doc.status()).isEqualTo(200);
+    api.call("GET", null, "/openapi.yaml", null, Map.of("If-None-Match", doc.header("ETag")));
+    api.get(null, "/openapi.yaml", "format", "json");
+
+    // contact views, with every view, filters, paging, 304, 400, 401, 403, 404
+    for (String view : List.of("open", "overdue", "unpaid", "paid", "draft", "voided", "all")) {
+      api.get(key, contact + "/invoices", "view", view, "type", "ANY");
     }
+    var page =
+        api.get(
+            key,
+            contact + "/invoices",
+            "view",
+            "all",
+            "limit",
+            "2",
+            "status",
+            "AUTHORISED,PAID,DRAFT",
+            "from",
+            "2026-01-01",
+            "to",
+            "2026-12-31",
+            "currency",
+            "gbp");
+    api.get(
+        key,
+        contact + "/invoices",
+        "view",
+        "all",
+        "limit",
+        "2",
+        "status",
+        "AUTHORISED,PAID,DRAFT",
+        "from",
+        "2026-01-01",
+        "to",
+        "2026-12-31",
+        "currency",
+        "gbp",
+        "cursor",
+        page.json().path("nextCursor").asText());
+    api.get(key, contact + "/invoices", "number", "conf-", "match", "prefix", "type", "ACCPAY");
+    api.get(key, contact + "/invoices", "number", "CONF-4", "match", "exact");
+    api.call(
+        "GET",
+        key,
+        contact + "/invoices",
+        null,
+        Map.of("If-None-Match", api.get(key, contact + "/invoices").header("ETag")));
+    api.get(key, contact + "/invoices", "limit", "0");
+    api.get(key, contact + "/invoices", "cursor", "garbage");
+    api.get(key, contact + "/invoices", "customersOnly", "maybe");
+    api.get(null, contact + "/invoices");
+    api.get(key, "/tenants/" + OTHER + "/contacts/" + C + "/invoices");
+    api.get(key, tenant + "/contacts/" + SUPPLIER + "/invoices");
+    api.get(key, tenant + "/contacts/" + SUPPLIER + "/invoices", "customersOnly", "false");
+    api.get(key, tenant + "/contacts/not-a-uuid/invoices");
+    api.get(noOrgKey, "/tenants/" + NO_ORG + "/contacts/" + C + "/invoices", "view", "open");
 
-    static QueryApi.Response post(String path, String body) {
-        return api.call("POST", key, path, body, Map.of());
+    // totals, aging, invoice detail
+    api.get(key, contact + "/totals");
+    api.get(key, contact + "/totals", "type", "ANY");
+    api.get(key, contact + "/totals", "type", "X");
+    api.get(key, contact + "/aging");
+    api.get(key, contact + "/aging", "type", "ANY");
+    api.get(key, tenant + "/aging");
+    api.get(key, tenant + "/aging", "bucket", "30");
+    api.get(key, tenant + "/invoices/" + INVOICES.get(4));
+    api.get(key, tenant + "/invoices/" + INVOICES.get(1));
+    api.get(noOrgKey, "/tenants/" + NO_ORG + "/invoices/eeeeeeee-5555-4555-8555-999999999999");
+    api.get(key, tenant + "/invoices/" + "eeeeeeee-5555-4555-8555-000000000777");
+    api.get(key, tenant + "/invoices/123");
+
+    // records: links, pins, views, totals, aging
+    assertThat(post(record + "/links", "{\"contactId\":\"" + C + "\"}").status()).isEqualTo(201);
+    assertThat(post(record + "/links", "{\"contactId\":\"" + C + "\"}").status()).isEqualTo(200);
+    post(record + "/links", "{\"contactId\":\"" + SUPPLIER + "\"}");
+    post(record + "/links", "{\"contact\":\"" + C + "\"}");
+    post(record + "/links", "not json");
+    post(tenant + "/records/lead/1/links", "{\"contactId\":\"" + C + "\"}");
+    assertThat(post(record + "/pins", "{\"invoiceId\":\"" + INVOICES.get(2) + "\"}").status())
+        .isEqualTo(201);
+    post(record + "/pins", "{\"invoiceId\":\"" + INVOICES.get(2) + "\"}");
+    post(record + "/pins", "{\"invoiceId\":\"" + INVOICES.get(1) + "\"}");
+    post(record + "/pins", "{\"invoiceId\":\"eeeeeeee-5555-4555-8555-000000000777\"}");
+    api.get(key, record);
+    for (String view :
+        List.of("open", "overdue", "unpaid", "paid", "draft", "voided", "all", "pinned")) {
+      api.get(key, record + "/invoices", "view", view);
     }
+    var pinned = api.get(key, record + "/invoices", "view", "pinned", "limit", "1");
+    api.get(
+        key,
+        record + "/invoices",
+        "view",
+        "pinned",
+        "limit",
+        "1",
+        "cursor",
+        pinned.json().path("nextCursor").asText());
+    api.get(key, record + "/invoices", "number", "CONF", "view", "all", "type", "ANY");
+    api.get(key, record + "/invoices", "view", "late");
+    api.get(key, record + "/totals");
+    api.get(key, record + "/aging");
+    api.get(key, tenant + "/records/account/unlinked/invoices");
+    api.get(key, tenant + "/records/account/unlinked/totals");
+    assertThat(
+            api.call("DELETE", key, record + "/pins/" + INVOICES.get(2), null, Map.of()).status())
+        .isEqualTo(204);
+    api.call("DELETE", key, record + "/pins/" + INVOICES.get(2), null, Map.of());
+    assertThat(api.call("DELETE", key, record + "/links/" + C, null, Map.of()).status())
+        .isEqualTo(204);
+    api.call("DELETE", key, record + "/links/" + C, null, Map.of());
+    api.call("DELETE", key, tenant + "/records/deal/bad%2Fid/links/" + C, null, Map.of());
 
-    @Test
-    void everyResponseConformsToTheDocument() {
-        String tenant = "/tenants/" + T;
-        String contact = tenant + "/contacts/" + C;
-        String record = tenant + "/records/deal/D-17";
-
-        // meta
-        var doc = api.get(null, "/openapi.yaml");
-        assertThat(doc.status()).isEqualTo(200);
-        api.call("GET", null, "/openapi.yaml", null, Map.of("If-None-Match", doc.header("ETag")));
-        api.get(null, "/openapi.yaml", "format", "json");
-
-        // contact views, with every view, filters, paging, 304, 400, 401, 403, 404
-        for (String view : List.of("open", "overdue", "unpaid", "paid", "draft", "voided", "all")) {
-            api.get(key, contact + "/invoices", "view", view, "type", "ANY");
-        }
-        var page = api.get(key, contact + "/invoices", "view", "all", "limit", "2", "status", "AUTHORISED,PAID,DRAFT",
-                "from", "2026-01-01", "to", "2026-12-31", "currency", "gbp");
-        api.get(key, contact + "/invoices", "view", "all", "limit", "2", "status", "AUTHORISED,PAID,DRAFT",
-                "from", "2026-01-01", "to", "2026-12-31", "currency", "gbp", "cursor", page.json().path("nextCursor").asText());
-        api.get(key, contact + "/invoices", "number", "conf-", "match", "prefix", "type", "ACCPAY");
-        api.get(key, contact + "/invoices", "number", "CONF-4", "match", "exact");
-        api.call("GET", key, contact + "/invoices", null, Map.of("If-None-Match", api.get(key, contact + "/invoices").header("ETag")));
-        api.get(key, contact + "/invoices", "limit", "0");
-        api.get(key, contact + "/invoices", "cursor", "garbage");
-        api.get(key, contact + "/invoices", "customersOnly", "maybe");
-        api.get(null, contact + "/invoices");
-        api.get(key, "/tenants/" + OTHER + "/contacts/" + C + "/invoices");
-        api.get(key, tenant + "/contacts/" + SUPPLIER + "/invoices");
-        api.get(key, tenant + "/contacts/" + SUPPLIER + "/invoices", "customersOnly", "false");
-        api.get(key, tenant + "/contacts/not-a-uuid/invoices");
-        api.get(noOrgKey, "/tenants/" + NO_ORG + "/contacts/" + C + "/invoices", "view", "open");
-
-        // totals, aging, invoice detail
-        api.get(key, contact + "/totals");
-        api.get(key, contact + "/totals", "type", "ANY");
-        api.get(key, contact + "/totals", "type", "X");
-        api.get(key, contact + "/aging");
-        api.get(key, contact + "/aging", "type", "ANY");
-        api.get(key, tenant + "/aging");
-        api.get(key, tenant + "/aging", "bucket", "30");
-        api.get(key, tenant + "/invoices/" + INVOICES.get(4));
-        api.get(key, tenant + "/invoices/" + INVOICES.get(1));
-        api.get(noOrgKey, "/tenants/" + NO_ORG + "/invoices/eeeeeeee-5555-4555-8555-999999999999");
-        api.get(key, tenant + "/invoices/" + "eeeeeeee-5555-4555-8555-000000000777");
-        api.get(key, tenant + "/invoices/123");
-
-        // records: links, pins, views, totals, aging
-        assertThat(post(record + "/links", "{\"contactId\":\"" + C + "\"}").status()).isEqualTo(201);
-        assertThat(post(record + "/links", "{\"contactId\":\"" + C + "\"}").status()).isEqualTo(200);
-        post(record + "/links", "{\"contactId\":\"" + SUPPLIER + "\"}");
-        post(record + "/links", "{\"contact\":\"" + C + "\"}");
-        post(record + "/links", "not json");
-        post(tenant + "/records/lead/1/links", "{\"contactId\":\"" + C + "\"}");
-        assertThat(post(record + "/pins", "{\"invoiceId\":\"" + INVOICES.get(2) + "\"}").status()).isEqualTo(201);
-        post(record + "/pins", "{\"invoiceId\":\"" + INVOICES.get(2) + "\"}");
-        post(record + "/pins", "{\"invoiceId\":\"" + INVOICES.get(1) + "\"}");
-        post(record + "/pins", "{\"invoiceId\":\"eeeeeeee-5555-4555-8555-000000000777\"}");
-        api.get(key, record);
-        for (String view : List.of("open", "overdue", "unpaid", "paid", "draft", "voided", "all", "pinned")) {
-            api.get(key, record + "/invoices", "view", view);
-        }
-        var pinned = api.get(key, record + "/invoices", "view", "pinned", "limit", "1");
-        api.get(key, record + "/invoices", "view", "pinned", "limit", "1", "cursor", pinned.json().path("nextCursor").asText());
-        api.get(key, record + "/invoices", "number", "CONF", "view", "all", "type", "ANY");
-        api.get(key, record + "/invoices", "view", "late");
-        api.get(key, record + "/totals");
-        api.get(key, record + "/aging");
-        api.get(key, tenant + "/records/account/unlinked/invoices");
-        api.get(key, tenant + "/records/account/unlinked/totals");
-        assertThat(api.call("DELETE", key, record + "/pins/" + INVOICES.get(2), null, Map.of()).status()).isEqualTo(204);
-        api.call("DELETE", key, record + "/pins/" + INVOICES.get(2), null, Map.of());
-        assertThat(api.call("DELETE", key, record + "/links/" + C, null, Map.of()).status()).isEqualTo(204);
-        api.call("DELETE", key, record + "/links/" + C, null, Map.of());
-        api.call("DELETE", key, tenant + "/records/deal/bad%2Fid/links/" + C, null, Map.of());
-
-        List<String> violations = new ArrayList<>();
-        for (QueryApi.Exchange e : api.exchanges) {
-            violations.addAll(OpenApiConformance.violations(e));
-        }
-        assertThat(violations).isEmpty();
-
-        // Every operation was exercised, and so was every kind of response the API gives.
-        Set<String> operations = new HashSet<>();
-        Set<Integer> statuses = new HashSet<>();
-        for (QueryApi.Exchange e : api.exchanges) {
-            operations.add(e.method() + " " + e.template());
-            statuses.add(e.response().getStatusCode());
-        }
-        Set<String> documented = new HashSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = QueryApi.OPENAPI.path("paths").fields(); it.hasNext(); ) {
-            var p = it.next();
-            p.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey()));
-        }
-        assertThat(operations).containsExactlyInAnyOrderElementsOf(documented);
-        assertThat(statuses).contains(200, 201, 204, 304, 400, 401, 403, 404);
+    List<String> violations = new ArrayList<>();
+    for (QueryApi.Exchange e : api.exchanges) {
+      violations.addAll(OpenApiConformance.violations(e));
     }
+    assertThat(violations).isEmpty();
 
-    @Test
-    void theCheckerCatchesAResponseThatDepartsFromTheDocument() {
-        var ok = api.get(key, "/tenants/" + T + "/contacts/" + C + "/totals");
-        var exchange = api.exchanges.get(api.exchanges.size() - 1);
-        assertThat(OpenApiConformance.violations(exchange)).isEmpty();
-        var broken = new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent()
-                .withStatusCode(200).withHeaders(ok.headers())
-                .withBody(ok.body().replaceFirst("\"count\":\\d+", "\"count\":\"many\""));
-        assertThat(OpenApiConformance.violations(new QueryApi.Exchange(exchange.method(), exchange.template(), Map.of(), broken)))
-                .anyMatch(v -> v.contains("count"));
-        var undocumented = new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent()
-                .withStatusCode(418).withHeaders(ok.headers()).withBody(ok.body());
-        assertThat(OpenApiConformance.violations(new QueryApi.Exchange(exchange.method(), exchange.template(), Map.of(), undocumented)))
-                .anyMatch(v -> v.contains("status not documented"));
-        var extraField = new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent()
-                .withStatusCode(200).withHeaders(ok.headers()).withBody(ok.body().replaceFirst("\\{", "{\"surprise\":1,"));
-        assertThat(OpenApiConformance.violations(new QueryApi.Exchange(exchange.method(), exchange.template(), Map.of(), extraField)))
-                .isNotEmpty();
+    // Every operation was exercised, and so was every kind of response the API gives.
+    Set<String> operations = new HashSet<>();
+    Set<Integer> statuses = new HashSet<>();
+    for (QueryApi.Exchange e : api.exchanges) {
+      operations.add(e.method() + " " + e.template());
+      statuses.add(e.response().getStatusCode());
     }
+    Set<String> documented = new HashSet<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = QueryApi.OPENAPI.path("paths").fields();
+        it.hasNext(); ) {
+      var p = it.next();
+      p.getValue()
+          .fieldNames()
+          .forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey()));
+    }
+    assertThat(operations).containsExactlyInAnyOrderElementsOf(documented);
+    assertThat(statuses).contains(200, 201, 204, 304, 400, 401, 403, 404);
+  }
+
+  @Test
+  void theCheckerCatchesAResponseThatDepartsFromTheDocument() {
+    var ok = api.get(key, "/tenants/" + T + "/contacts/" + C + "/totals");
+    var exchange = api.exchanges.get(api.exchanges.size() - 1);
+    assertThat(OpenApiConformance.violations(exchange)).isEmpty();
+    var broken =
+        new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent()
+            .withStatusCode(200)
+            .withHeaders(ok.headers())
+            .withBody(ok.body().replaceFirst("\"count\":\\d+", "\"count\":\"many\""));
+    assertThat(
+            OpenApiConformance.violations(
+                new QueryApi.Exchange(exchange.method(), exchange.template(), Map.of(), broken)))
+        .anyMatch(v -> v.contains("count"));
+    var undocumented =
+        new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent()
+            .withStatusCode(418)
+            .withHeaders(ok.headers())
+            .withBody(ok.body());
+    assertThat(
+            OpenApiConformance.violations(
+                new QueryApi.Exchange(
+                    exchange.method(), exchange.template(), Map.of(), undocumented)))
+        .anyMatch(v -> v.contains("status not documented"));
+    var extraField =
+        new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent()
+            .withStatusCode(200)
+            .withHeaders(ok.headers())
+            .withBody(ok.body().replaceFirst("\\{", "{\"surprise\":1,"));
+    assertThat(
+            OpenApiConformance.violations(
+                new QueryApi.Exchange(
+                    exchange.method(), exchange.template(), Map.of(), extraField)))
+        .isNotEmpty();
+  }
 }

@@ -23,102 +23,162 @@ import org.junit.jupiter.api.Test;
 
 /** The invoice store against DynamoDB Local, with the table created from template.yaml. */
 class InvoiceStoreIntegrationTest {
-    private static LocalAws aws;
-    private static InvoiceStore store;
+  private static LocalAws aws;
+  private static InvoiceStore store;
 
-    @BeforeAll
-    static void start() throws Exception {
-        aws = LocalAws.start();
-        store = new InvoiceStore(aws.dynamoDb(), aws.resources().tableName("Table"), Clock.systemUTC());
+  @BeforeAll
+  static void start() throws Exception {
+    aws = LocalAws.start();
+    store = new InvoiceStore(aws.dynamoDb(), aws.resources().tableName("Table"), Clock.systemUTC());
+  }
+
+  @AfterAll
+  static void stop() {
+    aws.close();
+  }
+
+  static XeroInvoice invoice(
+      String id,
+      String contact,
+      String status,
+      String total,
+      String due,
+      Instant updated,
+      List<XeroPayment> payments) {
+    BigDecimal t = new BigDecimal(total);
+    BigDecimal paid =
+        payments.stream().map(XeroPayment::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+    return new XeroInvoice(
+        id,
+        "INV-" + id.substring(0, 4),
+        "ref",
+        "ACCREC",
+        status,
+        contact,
+        "Acme",
+        LocalDate.of(2026, 10, 1),
+        LocalDate.of(2026, 10, 31),
+        "NZD",
+        t,
+        BigDecimal.ZERO,
+        t,
+        new BigDecimal(due),
+        paid,
+        BigDecimal.ZERO,
+        null,
+        updated,
+        payments,
+        List.of());
+  }
+
+  @Test
+  void anOlderOrRepeatedReadNeverOverwritesNewerData() {
+    String tenant = UUID.randomUUID().toString();
+    String id = UUID.randomUUID().toString();
+    String contact = UUID.randomUUID().toString();
+    Instant t1 = Instant.parse("2026-11-01T10:00:00Z");
+    Instant t2 = t1.plusSeconds(60);
+    var paid =
+        List.of(
+            new XeroPayment(
+                UUID.randomUUID().toString(),
+                LocalDate.of(2026, 11, 1),
+                new BigDecimal("100"),
+                "r"));
+
+    assertThat(
+            store.upsert(tenant, invoice(id, contact, "AUTHORISED", "100", "100", t1, List.of())))
+        .isEqualTo(UpsertOutcome.CREATED);
+    assertThat(store.upsert(tenant, invoice(id, contact, "PAID", "100", "0", t2, paid)))
+        .isEqualTo(UpsertOutcome.UPDATED);
+    assertThat(
+            store.upsert(tenant, invoice(id, contact, "AUTHORISED", "100", "100", t1, List.of())))
+        .isEqualTo(UpsertOutcome.STALE);
+    assertThat(store.upsert(tenant, invoice(id, contact, "PAID", "100", "0", t2, paid)))
+        .isEqualTo(UpsertOutcome.UNCHANGED);
+
+    XeroInvoice stored = store.get(tenant, id).orElseThrow();
+    assertThat(stored.status()).isEqualTo("PAID");
+    assertThat(stored.payments()).hasSize(1);
+    assertThat(store.totals(tenant, contact))
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.paidCount()).isEqualTo(1);
+              assertThat(t.paidAmount()).isEqualByComparingTo("100");
+              assertThat(t.unpaidCount()).isZero();
+              assertThat(t.unpaidAmount()).isEqualByComparingTo("0");
+            });
+  }
+
+  @Test
+  void totalsStayExactUnderConcurrentOutOfOrderUpdates() throws Exception {
+    String tenant = UUID.randomUUID().toString();
+    String contactA = UUID.randomUUID().toString();
+    String contactB = UUID.randomUUID().toString();
+    Random random = new Random(42);
+    List<XeroInvoice> versions = new ArrayList<>();
+    List<XeroInvoice> finals = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      String id = UUID.randomUUID().toString();
+      Instant base = Instant.parse("2026-11-01T00:00:00Z").plusSeconds(i);
+      XeroInvoice last = null;
+      // Each invoice goes through versions: open, part paid, moved to another contact, paid or
+      // voided.
+      for (int v = 0; v < 5; v++) {
+        String contact = random.nextBoolean() ? contactA : contactB;
+        String status = v == 4 && random.nextBoolean() ? "PAID" : v == 4 ? "VOIDED" : "AUTHORISED";
+        String total = Integer.toString(100 + i);
+        String due =
+            status.equals("PAID") || status.equals("VOIDED")
+                ? "0"
+                : Integer.toString(100 + i - v * 10);
+        last = invoice(id, contact, status, total, due, base.plusSeconds(3600L * v), List.of());
+        versions.add(last);
+      }
+      finals.add(last);
+    }
+    Collections.shuffle(versions, random);
+    try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+      List<Future<UpsertOutcome>> done = new ArrayList<>();
+      for (XeroInvoice v : versions) {
+        done.add(pool.submit(() -> store.upsert(tenant, v)));
+      }
+      for (Future<UpsertOutcome> f : done) {
+        f.get();
+      }
     }
 
-    @AfterAll
-    static void stop() {
-        aws.close();
+    for (String contact : List.of(contactA, contactB)) {
+      List<XeroInvoice> mine = finals.stream().filter(f -> f.contactId().equals(contact)).toList();
+      long paidCount = mine.stream().filter(f -> f.status().equals("PAID")).count();
+      BigDecimal paidAmount =
+          mine.stream()
+              .filter(f -> f.status().equals("PAID"))
+              .map(XeroInvoice::total)
+              .reduce(BigDecimal.ZERO, BigDecimal::add);
+      long unpaidCount = mine.stream().filter(f -> f.status().equals("AUTHORISED")).count();
+      BigDecimal unpaidAmount =
+          mine.stream()
+              .filter(f -> f.status().equals("AUTHORISED"))
+              .map(XeroInvoice::amountDue)
+              .reduce(BigDecimal.ZERO, BigDecimal::add);
+      ContactTotals totals =
+          store.totals(tenant, contact).stream()
+              .findFirst()
+              .orElse(new ContactTotals("ACCREC", "NZD", 0, BigDecimal.ZERO, 0, BigDecimal.ZERO));
+      assertThat(totals.paidCount()).as("paid count of " + contact).isEqualTo(paidCount);
+      assertThat(totals.paidAmount())
+          .as("paid amount of " + contact)
+          .isEqualByComparingTo(paidAmount);
+      assertThat(totals.unpaidCount()).as("unpaid count of " + contact).isEqualTo(unpaidCount);
+      assertThat(totals.unpaidAmount())
+          .as("unpaid amount of " + contact)
+          .isEqualByComparingTo(unpaidAmount);
     }
-
-    static XeroInvoice invoice(String id, String contact, String status, String total, String due, Instant updated, List<XeroPayment> payments) {
-        BigDecimal t = new BigDecimal(total);
-        BigDecimal paid = payments.stream().map(XeroPayment::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-        return new XeroInvoice(id, "INV-" + id.substring(0, 4), "ref", "ACCREC", status, contact, "Acme",
-                LocalDate.of(2026, 10, 1), LocalDate.of(2026, 10, 31), "NZD", t, BigDecimal.ZERO, t, new BigDecimal(due), paid,
-                BigDecimal.ZERO, null, updated, payments, List.of());
+    for (XeroInvoice f : finals) {
+      assertThat(store.get(tenant, f.invoiceId()).orElseThrow().updatedDateUtc())
+          .isEqualTo(f.updatedDateUtc());
     }
-
-    @Test
-    void anOlderOrRepeatedReadNeverOverwritesNewerData() {
-        String tenant = UUID.randomUUID().toString();
-        String id = UUID.randomUUID().toString();
-        String contact = UUID.randomUUID().toString();
-        Instant t1 = Instant.parse("2026-11-01T10:00:00Z");
-        Instant t2 = t1.plusSeconds(60);
-        var paid = List.of(new XeroPayment(UUID.randomUUID().toString(), LocalDate.of(2026, 11, 1), new BigDecimal("100"), "r"));
-
-        assertThat(store.upsert(tenant, invoice(id, contact, "AUTHORISED", "100", "100", t1, List.of()))).isEqualTo(UpsertOutcome.CREATED);
-        assertThat(store.upsert(tenant, invoice(id, contact, "PAID", "100", "0", t2, paid))).isEqualTo(UpsertOutcome.UPDATED);
-        assertThat(store.upsert(tenant, invoice(id, contact, "AUTHORISED", "100", "100", t1, List.of()))).isEqualTo(UpsertOutcome.STALE);
-        assertThat(store.upsert(tenant, invoice(id, contact, "PAID", "100", "0", t2, paid))).isEqualTo(UpsertOutcome.UNCHANGED);
-
-        XeroInvoice stored = store.get(tenant, id).orElseThrow();
-        assertThat(stored.status()).isEqualTo("PAID");
-        assertThat(stored.payments()).hasSize(1);
-        assertThat(store.totals(tenant, contact)).singleElement().satisfies(t -> {
-            assertThat(t.paidCount()).isEqualTo(1);
-            assertThat(t.paidAmount()).isEqualByComparingTo("100");
-            assertThat(t.unpaidCount()).isZero();
-            assertThat(t.unpaidAmount()).isEqualByComparingTo("0");
-        });
-    }
-
-    @Test
-    void totalsStayExactUnderConcurrentOutOfOrderUpdates() throws Exception {
-        String tenant = UUID.randomUUID().toString();
-        String contactA = UUID.randomUUID().toString();
-        String contactB = UUID.randomUUID().toString();
-        Random random = new Random(42);
-        List<XeroInvoice> versions = new ArrayList<>();
-        List<XeroInvoice> finals = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-            String id = UUID.randomUUID().toString();
-            Instant base = Instant.parse("2026-11-01T00:00:00Z").plusSeconds(i);
-            XeroInvoice last = null;
-            // Each invoice goes through versions: open, part paid, moved to another contact, paid or voided.
-            for (int v = 0; v < 5; v++) {
-                String contact = random.nextBoolean() ? contactA : contactB;
-                String status = v == 4 && random.nextBoolean() ? "PAID" : v == 4 ? "VOIDED" : "AUTHORISED";
-                String total = Integer.toString(100 + i);
-                String due = status.equals("PAID") || status.equals("VOIDED") ? "0" : Integer.toString(100 + i - v * 10);
-                last = invoice(id, contact, status, total, due, base.plusSeconds(3600L * v), List.of());
-                versions.add(last);
-            }
-            finals.add(last);
-        }
-        Collections.shuffle(versions, random);
-        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
-            List<Future<UpsertOutcome>> done = new ArrayList<>();
-            for (XeroInvoice v : versions) {
-                done.add(pool.submit(() -> store.upsert(tenant, v)));
-            }
-            for (Future<UpsertOutcome> f : done) {
-                f.get();
-            }
-        }
-
-        for (String contact : List.of(contactA, contactB)) {
-            List<XeroInvoice> mine = finals.stream().filter(f -> f.contactId().equals(contact)).toList();
-            long paidCount = mine.stream().filter(f -> f.status().equals("PAID")).count();
-            BigDecimal paidAmount = mine.stream().filter(f -> f.status().equals("PAID")).map(XeroInvoice::total).reduce(BigDecimal.ZERO, BigDecimal::add);
-            long unpaidCount = mine.stream().filter(f -> f.status().equals("AUTHORISED")).count();
-            BigDecimal unpaidAmount = mine.stream().filter(f -> f.status().equals("AUTHORISED")).map(XeroInvoice::amountDue).reduce(BigDecimal.ZERO, BigDecimal::add);
-            ContactTotals totals = store.totals(tenant, contact).stream().findFirst()
-                    .orElse(new ContactTotals("ACCREC", "NZD", 0, BigDecimal.ZERO, 0, BigDecimal.ZERO));
-            assertThat(totals.paidCount()).as("paid count of " + contact).isEqualTo(paidCount);
-            assertThat(totals.paidAmount()).as("paid amount of " + contact).isEqualByComparingTo(paidAmount);
-            assertThat(totals.unpaidCount()).as("unpaid count of " + contact).isEqualTo(unpaidCount);
-            assertThat(totals.unpaidAmount()).as("unpaid amount of " + contact).isEqualByComparingTo(unpaidAmount);
-        }
-        for (XeroInvoice f : finals) {
-            assertThat(store.get(tenant, f.invoiceId()).orElseThrow().updatedDateUtc()).isEqualTo(f.updatedDateUtc());
-        }
-    }
+  }
 }

@@ -16,80 +16,106 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
-/** Compares what DynamoDB holds with the simulator's truth, field by field, and lists every difference. */
+/**
+ * Compares what DynamoDB holds with the simulator's truth, field by field, and lists every
+ * difference.
+ */
 public final class Convergence {
-    private Convergence() {}
+  private Convergence() {}
 
-    public static List<String> differences(SimOrganisation org, InvoiceStore store) {
-        List<String> diffs = new ArrayList<>();
-        String tenant = org.tenantId();
-        Map<String, BigDecimal[]> expectedTotals = new HashMap<>();
-        for (InvoiceView truth : org.invoices()) {
-            String id = truth.invoice().invoiceId();
-            XeroInvoice stored = store.get(tenant, id).orElse(null);
-            if (stored == null) {
-                diffs.add("invoice " + id + " is missing");
-                continue;
-            }
-            check(diffs, id, "status", truth.status(), stored.status());
-            check(diffs, id, "contact", truth.invoice().contactId(), stored.contactId());
-            check(diffs, id, "number", truth.invoice().invoiceNumber(), stored.invoiceNumber());
-            check(diffs, id, "date", truth.invoice().date(), stored.date());
-            check(diffs, id, "dueDate", truth.invoice().dueDate(), stored.dueDate());
-            money(diffs, id, "total", truth.total(), stored.total());
-            money(diffs, id, "amountDue", truth.amountDue(), stored.amountDue());
-            money(diffs, id, "amountPaid", truth.amountPaid(), stored.amountPaid());
-            money(diffs, id, "amountCredited", truth.amountCredited(), stored.amountCredited());
-            check(diffs, id, "fullyPaidOn", truth.invoice().fullyPaidOnDate(), stored.fullyPaidOnDate());
-            check(diffs, id, "updated", truth.invoice().updatedDateUtc().truncatedTo(ChronoUnit.MILLIS), stored.updatedDateUtc());
-            Map<String, BigDecimal> truthPayments = new TreeMap<>();
-            for (Payment p : truth.payments()) {
-                if (!Payment.DELETED.equals(p.status())) {
-                    truthPayments.put(p.paymentId(), p.amount().stripTrailingZeros());
-                }
-            }
-            Map<String, BigDecimal> storedPayments = new TreeMap<>();
-            for (XeroPayment p : stored.payments()) {
-                storedPayments.put(p.paymentId(), p.amount().stripTrailingZeros());
-            }
-            check(diffs, id, "payments", truthPayments, storedPayments);
-            BigDecimal credited = stored.allocations().stream().map(a -> a.amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
-            money(diffs, id, "allocations", truth.amountCredited(), credited);
-
-            if ("ACCREC".equals(truth.invoice().type())) {
-                BigDecimal[] t = expectedTotals.computeIfAbsent(truth.invoice().contactId() + "|" + truth.invoice().currencyCode(),
-                        k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
-                if ("PAID".equals(truth.status())) {
-                    t[0] = t[0].add(BigDecimal.ONE);
-                    t[1] = t[1].add(truth.total());
-                } else if ("AUTHORISED".equals(truth.status()) && truth.amountDue().signum() > 0) {
-                    t[2] = t[2].add(BigDecimal.ONE);
-                    t[3] = t[3].add(truth.amountDue());
-                }
-            }
+  public static List<String> differences(SimOrganisation org, InvoiceStore store) {
+    List<String> diffs = new ArrayList<>();
+    String tenant = org.tenantId();
+    Map<String, BigDecimal[]> expectedTotals = new HashMap<>();
+    for (InvoiceView truth : org.invoices()) {
+      String id = truth.invoice().invoiceId();
+      XeroInvoice stored = store.get(tenant, id).orElse(null);
+      if (stored == null) {
+        diffs.add("invoice " + id + " is missing");
+        continue;
+      }
+      check(diffs, id, "status", truth.status(), stored.status());
+      check(diffs, id, "contact", truth.invoice().contactId(), stored.contactId());
+      check(diffs, id, "number", truth.invoice().invoiceNumber(), stored.invoiceNumber());
+      check(diffs, id, "date", truth.invoice().date(), stored.date());
+      check(diffs, id, "dueDate", truth.invoice().dueDate(), stored.dueDate());
+      money(diffs, id, "total", truth.total(), stored.total());
+      money(diffs, id, "amountDue", truth.amountDue(), stored.amountDue());
+      money(diffs, id, "amountPaid", truth.amountPaid(), stored.amountPaid());
+      money(diffs, id, "amountCredited", truth.amountCredited(), stored.amountCredited());
+      check(diffs, id, "fullyPaidOn", truth.invoice().fullyPaidOnDate(), stored.fullyPaidOnDate());
+      check(
+          diffs,
+          id,
+          "updated",
+          truth.invoice().updatedDateUtc().truncatedTo(ChronoUnit.MILLIS),
+          stored.updatedDateUtc());
+      Map<String, BigDecimal> truthPayments = new TreeMap<>();
+      for (Payment p : truth.payments()) {
+        if (!Payment.DELETED.equals(p.status())) {
+          truthPayments.put(p.paymentId(), p.amount().stripTrailingZeros());
         }
-        expectedTotals.forEach((key, t) -> {
-            String[] parts = key.split("\\|");
-            ContactTotals stored = store.totals(tenant, parts[0]).stream()
-                    .filter(x -> x.type().equals("ACCREC") && x.currency().equals(parts[1])).findFirst()
-                    .orElse(new ContactTotals("ACCREC", parts[1], 0, BigDecimal.ZERO, 0, BigDecimal.ZERO));
-            check(diffs, "contact " + parts[0], "paidCount", t[0].longValue(), stored.paidCount());
-            money(diffs, "contact " + parts[0], "paidAmount", t[1], stored.paidAmount());
-            check(diffs, "contact " + parts[0], "unpaidCount", t[2].longValue(), stored.unpaidCount());
-            money(diffs, "contact " + parts[0], "unpaidAmount", t[3], stored.unpaidAmount());
+      }
+      Map<String, BigDecimal> storedPayments = new TreeMap<>();
+      for (XeroPayment p : stored.payments()) {
+        storedPayments.put(p.paymentId(), p.amount().stripTrailingZeros());
+      }
+      check(diffs, id, "payments", truthPayments, storedPayments);
+      BigDecimal credited =
+          stored.allocations().stream()
+              .map(a -> a.amount())
+              .reduce(BigDecimal.ZERO, BigDecimal::add);
+      money(diffs, id, "allocations", truth.amountCredited(), credited);
+
+      if ("ACCREC".equals(truth.invoice().type())) {
+        BigDecimal[] t =
+            expectedTotals.computeIfAbsent(
+                truth.invoice().contactId() + "|" + truth.invoice().currencyCode(),
+                k ->
+                    new BigDecimal[] {
+                      BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO
+                    });
+        if ("PAID".equals(truth.status())) {
+          t[0] = t[0].add(BigDecimal.ONE);
+          t[1] = t[1].add(truth.total());
+        } else if ("AUTHORISED".equals(truth.status()) && truth.amountDue().signum() > 0) {
+          t[2] = t[2].add(BigDecimal.ONE);
+          t[3] = t[3].add(truth.amountDue());
+        }
+      }
+    }
+    expectedTotals.forEach(
+        (key, t) -> {
+          String[] parts = key.split("\\|");
+          ContactTotals stored =
+              store.totals(tenant, parts[0]).stream()
+                  .filter(x -> x.type().equals("ACCREC") && x.currency().equals(parts[1]))
+                  .findFirst()
+                  .orElse(
+                      new ContactTotals(
+                          "ACCREC", parts[1], 0, BigDecimal.ZERO, 0, BigDecimal.ZERO));
+          check(diffs, "contact " + parts[0], "paidCount", t[0].longValue(), stored.paidCount());
+          money(diffs, "contact " + parts[0], "paidAmount", t[1], stored.paidAmount());
+          check(
+              diffs, "contact " + parts[0], "unpaidCount", t[2].longValue(), stored.unpaidCount());
+          money(diffs, "contact " + parts[0], "unpaidAmount", t[3], stored.unpaidAmount());
         });
-        return diffs;
-    }
+    return diffs;
+  }
 
-    private static void check(List<String> diffs, String id, String field, Object truth, Object stored) {
-        if (!Objects.equals(truth, stored)) {
-            diffs.add(id + " " + field + ": Xero has " + truth + ", we have " + stored);
-        }
+  private static void check(
+      List<String> diffs, String id, String field, Object truth, Object stored) {
+    if (!Objects.equals(truth, stored)) {
+      diffs.add(id + " " + field + ": Xero has " + truth + ", we have " + stored);
     }
+  }
 
-    private static void money(List<String> diffs, String id, String field, BigDecimal truth, BigDecimal stored) {
-        if ((truth == null ? BigDecimal.ZERO : truth).compareTo(stored == null ? BigDecimal.ZERO : stored) != 0) {
-            diffs.add(id + " " + field + ": Xero has " + truth + ", we have " + stored);
-        }
+  private static void money(
+      List<String> diffs, String id, String field, BigDecimal truth, BigDecimal stored) {
+    if ((truth == null ? BigDecimal.ZERO : truth)
+            .compareTo(stored == null ? BigDecimal.ZERO : stored)
+        != 0) {
+      diffs.add(id + " " + field + ": Xero has " + truth + ", we have " + stored);
     }
+  }
 }

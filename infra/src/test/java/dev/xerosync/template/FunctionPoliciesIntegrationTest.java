@@ -42,624 +42,1033 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 /**
  * Every AWS call each function makes is allowed by that function's policy in template.yaml, and the
  * policy grants nothing the function does not call. Proven by running each function through every
- * sample event of events/ and a scenario (initial sync, changes, reconciliation, an expired token, a
- * spent daily limit) against the local stack, while {@link RecordedAwsCalls} records each call's IAM
- * action and resource; the policies are then evaluated as IAM would (actions and ARN patterns).
+ * sample event of events/ and a scenario (initial sync, changes, reconciliation, an expired token,
+ * a spent daily limit) against the local stack, while {@link RecordedAwsCalls} records each call's
+ * IAM action and resource; the policies are then evaluated as IAM would (actions and ARN patterns).
  */
 class FunctionPoliciesIntegrationTest {
-    private static final String SAMPLE_WEBHOOK_KEY = "sample-webhook-key-for-events-only";
-    /** The tenant, contact and invoices the sample events name (from Xero's published examples). */
-    private static final String SAMPLE_TENANT = "c2cc9b6e-9458-4c7d-93cc-f02b81b0594f";
-    private static final String SAMPLE_CONTACT = "a3675fc4-f8dd-4f03-ba5b-f1870566bcd7";
-    private static final String SAMPLE_INVOICE = "d4956132-ed94-4dd7-9eaa-aa22dfdf06f2";
-    private static final String REGION = "us-east-1";
-    private static final String ACCOUNT = "000000000000";
+  private static final String SAMPLE_WEBHOOK_KEY = "sample-webhook-key-for-events-only";
 
-    /** Grants the scenario cannot reach locally, each with the code path that needs it. Keep this short. */
-    private static final Map<String, Set<String>> GRANTED_FOR_PATHS_NOT_RUN_HERE = Map.of();
+  /** The tenant, contact and invoices the sample events name (from Xero's published examples). */
+  private static final String SAMPLE_TENANT = "c2cc9b6e-9458-4c7d-93cc-f02b81b0594f";
 
-    private static LocalStack stack;
-    private static final Set<String> eventsUsed = new TreeSet<>();
-    private static final Map<String, List<Integer>> statuses = new HashMap<>();
-    private static int deliveries;
-    private static final Map<String, Integer> invocations = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final String SAMPLE_CONTACT = "a3675fc4-f8dd-4f03-ba5b-f1870566bcd7";
+  private static final String SAMPLE_INVOICE = "d4956132-ed94-4dd7-9eaa-aa22dfdf06f2";
+  private static final String REGION = "us-east-1";
+  private static final String ACCOUNT = "000000000000";
 
-    @BeforeAll
-    static void runEveryFunction() throws Exception {
-        stack = LocalStack.start(new LocalStack.Options(0, 0, 0, Duration.ofSeconds(1), 1.0, Map.of()));
+  /**
+   * Grants the scenario cannot reach locally, each with the code path that needs it. Keep this
+   * short.
+   */
+  private static final Map<String, Set<String>> GRANTED_FOR_PATHS_NOT_RUN_HERE = Map.of();
 
-        // The connect flow (issue 6) is not under test here: it grants and stores the tokens.
-        SimOrganisation org = stack.xero().createOrganisation("Policies Ltd");
-        String contact = org.createContact("Road Runner");
-        String invoice = org.createAuthorisedInvoice(contact, LocalDate.now().minusDays(2), LocalDate.now().plusDays(28), new BigDecimal("99.00"));
-        stack.connect(org);
-        drainSyncQueue();
+  private static LocalStack stack;
+  private static final Set<String> eventsUsed = new TreeSet<>();
+  private static final Map<String, List<Integer>> statuses = new HashMap<>();
+  private static int deliveries;
+  private static final Map<String, Integer> invocations =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
-        // Webhook: the sample events, then a signed delivery for the connected tenant.
-        // The sample key replaces the app secret's, as in events/README's sam local invoke.
-        Environment sampleKeyed = withoutVariable(withVariable(stack.environment("WebhookFunction"), "XERO_WEBHOOK_KEY", SAMPLE_WEBHOOK_KEY), "APP_SECRET_ID");
-        var sampleWebhook = handler("WebhookFunction", sampleKeyed);
-        for (String e : List.of("webhook-signed.json", "webhook-bad-signature.json", "webhook-intent-to-receive.json")) {
-            statuses.computeIfAbsent(e, k -> new ArrayList<>()).add(invokeApi("WebhookFunction", sampleWebhook, apiEvent(e)).getStatusCode());
-        }
-        org.pay(invoice, new BigDecimal("40.00"), LocalDate.now(), "part payment");
-        assertThat(signedWebhook(org.tenantId(), invoice, contact).getStatusCode()).isEqualTo(200);
-        drainSyncQueue();
+  @BeforeAll
+  static void runEveryFunction() throws Exception {
+    stack = LocalStack.start(new LocalStack.Options(0, 0, 0, Duration.ofSeconds(1), 1.0, Map.of()));
 
-        // Worker: the sample batch (a tenant this stack never connected), then an expired token.
-        invokeSqs("SyncWorkerFunction", sqsEvent("sync-batch.json"));
-        stack.xero().clock().advance(Duration.ofMinutes(45));
-        assertThat(signedWebhook(org.tenantId(), invoice, contact).getStatusCode()).isEqualTo(200);
-        drainSyncQueue();
+    // The connect flow (issue 6) is not under test here: it grants and stores the tokens.
+    SimOrganisation org = stack.xero().createOrganisation("Policies Ltd");
+    String contact = org.createContact("Road Runner");
+    String invoice =
+        org.createAuthorisedInvoice(
+            contact,
+            LocalDate.now().minusDays(2),
+            LocalDate.now().plusDays(28),
+            new BigDecimal("99.00"));
+    stack.connect(org);
+    drainSyncQueue();
 
-        // Reconciliation on schedule, and the sweeps it queues; a second tenant's initial sync has not started yet.
-        stack.connect(stack.xero().createOrganisation("Just Connected Ltd"));
-        ScheduledEvent scheduled = EventLoader.loadScheduledEvent("events/reconcile-scheduled.json");
-        eventsUsed.add("reconcile-scheduled.json");
-        invocations.merge("ReconcileFunction", 1, Integer::sum);
-        RecordedAwsCalls.as("ReconcileFunction", () -> scheduledHandler().handleRequest(scheduled, null));
-        drainSyncQueue();
+    // Webhook: the sample events, then a signed delivery for the connected tenant.
+    // The sample key replaces the app secret's, as in events/README's sam local invoke.
+    Environment sampleKeyed =
+        withoutVariable(
+            withVariable(
+                stack.environment("WebhookFunction"), "XERO_WEBHOOK_KEY", SAMPLE_WEBHOOK_KEY),
+            "APP_SECRET_ID");
+    var sampleWebhook = handler("WebhookFunction", sampleKeyed);
+    for (String e :
+        List.of(
+            "webhook-signed.json",
+            "webhook-bad-signature.json",
+            "webhook-intent-to-receive.json")) {
+      statuses
+          .computeIfAbsent(e, k -> new ArrayList<>())
+          .add(invokeApi("WebhookFunction", sampleWebhook, apiEvent(e)).getStatusCode());
+    }
+    org.pay(invoice, new BigDecimal("40.00"), LocalDate.now(), "part payment");
+    assertThat(signedWebhook(org.tenantId(), invoice, contact).getStatusCode()).isEqualTo(200);
+    drainSyncQueue();
 
-        // Xero's daily limit spent: the worker holds the request back on the delay queue and marks the connection.
-        stack.xero().faults().force429("day", 1);
-        assertThat(signedWebhook(org.tenantId(), invoice, contact).getStatusCode()).isEqualTo(200);
-        drainSyncQueue();
+    // Worker: the sample batch (a tenant this stack never connected), then an expired token.
+    invokeSqs("SyncWorkerFunction", sqsEvent("sync-batch.json"));
+    stack.xero().clock().advance(Duration.ofMinutes(45));
+    assertThat(signedWebhook(org.tenantId(), invoice, contact).getStatusCode()).isEqualTo(200);
+    drainSyncQueue();
 
-        // Delayed sync: one request whose wait is over, one that hops again.
-        invokeSqs("DelayedSyncFunction", sqsEvent("delayed-sync-batch.json"));
+    // Reconciliation on schedule, and the sweeps it queues; a second tenant's initial sync has not
+    // started yet.
+    stack.connect(stack.xero().createOrganisation("Just Connected Ltd"));
+    ScheduledEvent scheduled = EventLoader.loadScheduledEvent("events/reconcile-scheduled.json");
+    eventsUsed.add("reconcile-scheduled.json");
+    invocations.merge("ReconcileFunction", 1, Integer::sum);
+    RecordedAwsCalls.as(
+        "ReconcileFunction", () -> scheduledHandler().handleRequest(scheduled, null));
+    drainSyncQueue();
 
-        // API keys: the admin function issues the sample tenant's key, lists and revokes one.
-        var admin = mapHandler("ApiKeyAdminFunction");
-        Map<String, Object> created = invokeMap("ApiKeyAdminFunction", admin, mapEvent("query-apikey-create.json"));
-        String apiKey = (String) created.get("apiKey");
-        Map<String, Object> spare = invokeMap("ApiKeyAdminFunction", admin, Map.of("action", "create", "tenantId", SAMPLE_TENANT, "name", "spare"));
-        invokeMap("ApiKeyAdminFunction", admin, Map.of("action", "revoke", "tenantId", SAMPLE_TENANT, "keyId", spare.get("keyId")));
-        invokeMap("ApiKeyAdminFunction", admin, Map.of("action", "list", "tenantId", SAMPLE_TENANT));
+    // Xero's daily limit spent: the worker holds the request back on the delay queue and marks the
+    // connection.
+    stack.xero().faults().force429("day", 1);
+    assertThat(signedWebhook(org.tenantId(), invoice, contact).getStatusCode()).isEqualTo(200);
+    drainSyncQueue();
 
-        // Query: every sample request with that key, against the sample tenant stored as the sync stores it.
-        seedSampleTenant();
-        var query = handler("QueryFunction", stack.environment("QueryFunction"));
-        List<String> queryEvents = new ArrayList<>(List.of("query-record-link.json", "query-record-pin.json"));
-        try (Stream<Path> list = Files.list(Path.of("..", "events"))) {
-            list.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("query-") && !n.equals("query-apikey-create.json"))
-                    .filter(n -> !queryEvents.contains(n) && !n.startsWith("query-record-un")).sorted().forEach(queryEvents::add);
-        }
-        queryEvents.addAll(List.of("query-record-unpin.json", "query-record-unlink.json"));
-        for (String e : queryEvents) {
-            statuses.computeIfAbsent(e, k -> new ArrayList<>()).add(invokeApi("QueryFunction", query, withApiKey(apiEvent(e), apiKey)).getStatusCode());
-        }
+    // Delayed sync: one request whose wait is over, one that hops again.
+    invokeSqs("DelayedSyncFunction", sqsEvent("delayed-sync-batch.json"));
 
-        // Redrive: one dead letter in each dead-letter queue, moved back by the operator function.
-        String deadRequest = new dev.xerosync.sync.SyncRequest(org.tenantId(), List.of(invoice), List.of(), "redrive").toJson();
-        stack.aws().sqs().sendMessage(r -> r.queueUrl(stack.aws().resources().queueUrl("SyncDeadLetterQueue"))
-                .messageBody(deadRequest).messageGroupId(org.tenantId()).messageDeduplicationId("dead-1"));
-        stack.aws().sqs().sendMessage(r -> r.queueUrl(stack.aws().resources().queueUrl("SyncDelayDeadLetterQueue")).messageBody(deadRequest));
-        var redrive = mapHandler("RedriveFunction");
-        for (String e : List.of("redrive-sync.json", "redrive-delay.json")) {
-            Map<String, Object> answer = invokeMap("RedriveFunction", redrive, mapEvent(e));
-            statuses.computeIfAbsent(e, k -> new ArrayList<>()).add(((Number) answer.get("redriven")).intValue());
-        }
-        drainSyncQueue();
+    // API keys: the admin function issues the sample tenant's key, lists and revokes one.
+    var admin = mapHandler("ApiKeyAdminFunction");
+    Map<String, Object> created =
+        invokeMap("ApiKeyAdminFunction", admin, mapEvent("query-apikey-create.json"));
+    String apiKey = (String) created.get("apiKey");
+    Map<String, Object> spare =
+        invokeMap(
+            "ApiKeyAdminFunction",
+            admin,
+            Map.of("action", "create", "tenantId", SAMPLE_TENANT, "name", "spare"));
+    invokeMap(
+        "ApiKeyAdminFunction",
+        admin,
+        Map.of("action", "revoke", "tenantId", SAMPLE_TENANT, "keyId", spare.get("keyId")));
+    invokeMap("ApiKeyAdminFunction", admin, Map.of("action", "list", "tenantId", SAMPLE_TENANT));
 
-        // Connection lifecycle: the sample events, then the hosted connect flow as a browser drives it.
-        connectionLifecycle();
-
-        // SnapStart priming (run before the snapshot in AWS) makes calls too; they must be allowed as well.
-        for (var fn : SamTemplate.load().functions()) {
-            Object h = handler(fn.id(), stack.environment(fn.id()));
-            java.lang.reflect.Method prime = h.getClass().getMethod("prime");
-            RecordedAwsCalls.as(fn.id(), () -> {
-                try {
-                    return prime.invoke(h);
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(fn.id() + " prime()", e);
-                }
-            });
-        }
+    // Query: every sample request with that key, against the sample tenant stored as the sync
+    // stores it.
+    seedSampleTenant();
+    var query = handler("QueryFunction", stack.environment("QueryFunction"));
+    List<String> queryEvents =
+        new ArrayList<>(List.of("query-record-link.json", "query-record-pin.json"));
+    try (Stream<Path> list = Files.list(Path.of("..", "events"))) {
+      list.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("query-") && !n.equals("query-apikey-create.json"))
+          .filter(n -> !queryEvents.contains(n) && !n.startsWith("query-record-un"))
+          .sorted()
+          .forEach(queryEvents::add);
+    }
+    queryEvents.addAll(List.of("query-record-unpin.json", "query-record-unlink.json"));
+    for (String e : queryEvents) {
+      statuses
+          .computeIfAbsent(e, k -> new ArrayList<>())
+          .add(invokeApi("QueryFunction", query, withApiKey(apiEvent(e), apiKey)).getStatusCode());
     }
 
-    /**
-     * Every connect function through its sample events and the real flow (as ConnectionLifecycleEnd2EndTest
-     * runs it, with the functions invoked here so their calls are attributed): an admin sets the notification
-     * URL and connects one organisation; a second consent grants two and the user picks one; the status;
-     * the daily refresh of tokens 40 days old, one of them revoked in Xero; notifications delivered; a
-     * disconnect with purge.
-     */
-    private static void connectionLifecycle() throws Exception {
-        var connect = handler("ConnectFunction", stack.environment("ConnectFunction"));
-        var callback = handler("ConnectCallbackFunction", stack.environment("ConnectCallbackFunction"));
-        var status = handler("ConnectionStatusFunction", stack.environment("ConnectionStatusFunction"));
-        var disconnect = handler("DisconnectFunction", stack.environment("DisconnectFunction"));
-        for (String[] e : new String[][] {{"connect-start.json", "ConnectFunction"}, {"connect-start-unauthenticated.json", "ConnectFunction"},
-                {"connect-notification-url.json", "ConnectFunction"}, {"connect-callback-tampered-state.json", "ConnectCallbackFunction"},
-                {"connect-callback-denied.json", "ConnectCallbackFunction"}, {"connect-select.json", "ConnectCallbackFunction"},
-                {"connect-status.json", "ConnectionStatusFunction"}, {"connect-disconnect.json", "DisconnectFunction"}}) {
-            Object h = Map.of("ConnectFunction", connect, "ConnectCallbackFunction", callback, "ConnectionStatusFunction", status,
-                    "DisconnectFunction", disconnect).get(e[1]);
-            statuses.computeIfAbsent(e[0], k -> new ArrayList<>()).add(invokeApi(e[1], h, apiEvent(e[0])).getStatusCode());
-        }
-
-        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
-        receiver.createContext("/", x -> {
-            x.getRequestBody().readAllBytes();
-            received.incrementAndGet();
-            x.sendResponseHeaders(204, -1);
-            x.close();
-        });
-        receiver.start();
-        try {
-            String saas = "policies";
-            String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/notifications";
-            assertThat(invokeApi("ConnectFunction", connect, connectRequest("PUT", "/saas-tenants/{saasTenantId}/notification-url",
-                    Map.of("saasTenantId", saas), null, Map.of("Content-Type", "application/json"), "{\"url\":\"" + url + "\"}")).getStatusCode())
-                    .isEqualTo(200);
-
-            // One organisation granted: connected at once.
-            SimOrganisation solo = stack.xero().createOrganisation("Connected Books Ltd");
-            String soloContact = solo.createContact("Wile E. Coyote");
-            solo.createAuthorisedInvoice(soloContact, LocalDate.now().minusDays(3), LocalDate.now().plusDays(27), new BigDecimal("12.50"));
-            var connected = invokeApi("ConnectCallbackFunction", callback, callbackRequest(consent(startConnect(connect, saas), solo.tenantId(), "ada@policies.test")));
-            assertThat(connected.getStatusCode()).as(connected.getBody()).isEqualTo(201);
-
-            // Two granted: the tokens wait in the flow's secret until the user picks one.
-            SimOrganisation notPicked = stack.xero().createOrganisation("Not Picked Ltd");
-            SimOrganisation picked = stack.xero().createOrganisation("Picked Ltd");
-            var offered = invokeApi("ConnectCallbackFunction", callback,
-                    callbackRequest(consent(startConnect(connect, saas), notPicked.tenantId() + "," + picked.tenantId(), "bob@policies.test")));
-            assertThat(offered.getStatusCode()).as(offered.getBody()).isEqualTo(200);
-            String choice = dev.xerosync.common.Json.MAPPER.readTree(offered.getBody()).path("choice").asText();
-            var chosen = invokeApi("ConnectCallbackFunction", callback, connectRequest("POST", "/connect/select", Map.of(), null,
-                    Map.of("Content-Type", "application/x-www-form-urlencoded"),
-                    "choice=" + java.net.URLEncoder.encode(choice, StandardCharsets.UTF_8) + "&tenantId=" + picked.tenantId()));
-            assertThat(chosen.getStatusCode()).as(chosen.getBody()).isEqualTo(201);
-            drainSyncQueue();
-            drainNotificationQueue();
-
-            assertThat(invokeApi("ConnectionStatusFunction", status, connectRequest("GET", "/saas-tenants/{saasTenantId}/connections",
-                    Map.of("saasTenantId", saas), null, Map.of(), null)).getStatusCode()).isEqualTo(200);
-            var one = invokeApi("ConnectionStatusFunction", status, connectRequest("GET", "/saas-tenants/{saasTenantId}/connections/{tenantId}",
-                    Map.of("saasTenantId", saas, "tenantId", solo.tenantId()), null, Map.of(), null));
-            assertThat(one.getStatusCode()).isEqualTo(200);
-            assertThat(one.getBody()).contains("CONNECTED");
-
-            // Both connections idle for 40 days; the picked one's consent (another user's) was revoked in Xero meanwhile.
-            var vault = new dev.xerosync.connect.TokenVault(stack.aws().secretsManager(), dev.xerosync.connect.TokenVault.DEFAULT_PREFIX);
-            for (String tenant : List.of(solo.tenantId(), picked.tenantId())) {
-                var t = vault.read(tenant).orElseThrow();
-                vault.write(tenant, new dev.xerosync.connect.ConnectionTokens(t.accessToken(), t.refreshToken(), t.accessTokenExpiresAt(),
-                        java.time.Instant.now().minus(Duration.ofDays(40))));
-            }
-            revokeInXero(vault.read(picked.tenantId()).orElseThrow().refreshToken());
-            ScheduledEvent tick = EventLoader.loadScheduledEvent("events/connect-token-refresh-schedule.json");
-            eventsUsed.add("connect-token-refresh-schedule.json");
-            invocations.merge("TokenRefreshFunction", 1, Integer::sum);
-            @SuppressWarnings("unchecked")
-            Map<String, Integer> refreshed = RecordedAwsCalls.as("TokenRefreshFunction", () -> ((RequestHandler<ScheduledEvent, Map<String, Integer>>)
-                    handler("TokenRefreshFunction", stack.environment("TokenRefreshFunction"))).handleRequest(tick, null));
-            assertThat(refreshed).as("refresh summary").containsEntry("refreshed", 1).containsEntry("needsReconnect", 1);
-            drainNotificationQueue();
-
-            // Disconnected a while after its last sync: the access token has expired, so it is refreshed first.
-            var current = vault.read(solo.tenantId()).orElseThrow();
-            vault.write(solo.tenantId(), new dev.xerosync.connect.ConnectionTokens(current.accessToken(), current.refreshToken(),
-                    java.time.Instant.now().minus(Duration.ofMinutes(5)), current.refreshedAt()));
-            var gone = invokeApi("DisconnectFunction", disconnect, connectRequest("DELETE", "/saas-tenants/{saasTenantId}/connections/{tenantId}",
-                    Map.of("saasTenantId", saas, "tenantId", solo.tenantId()), Map.of("purge", "true"), Map.of(), null));
-            assertThat(gone.getStatusCode()).as(gone.getBody()).isEqualTo(200);
-            drainNotificationQueue();
-            SQSBatchResponse batch = invokeSqs("NotificationFunction", sqsEvent("connect-notification-batch.json"));
-            statuses.computeIfAbsent("connect-notification-batch.json", k -> new ArrayList<>()).add(batch.getBatchItemFailures().size());
-            assertThat(received.get()).as("notifications delivered to the SaaS tenant's URL").isGreaterThanOrEqualTo(3);
-        } finally {
-            receiver.stop(0);
-        }
+    // Redrive: one dead letter in each dead-letter queue, moved back by the operator function.
+    String deadRequest =
+        new dev.xerosync.sync.SyncRequest(org.tenantId(), List.of(invoice), List.of(), "redrive")
+            .toJson();
+    stack
+        .aws()
+        .sqs()
+        .sendMessage(
+            r ->
+                r.queueUrl(stack.aws().resources().queueUrl("SyncDeadLetterQueue"))
+                    .messageBody(deadRequest)
+                    .messageGroupId(org.tenantId())
+                    .messageDeduplicationId("dead-1"));
+    stack
+        .aws()
+        .sqs()
+        .sendMessage(
+            r ->
+                r.queueUrl(stack.aws().resources().queueUrl("SyncDelayDeadLetterQueue"))
+                    .messageBody(deadRequest));
+    var redrive = mapHandler("RedriveFunction");
+    for (String e : List.of("redrive-sync.json", "redrive-delay.json")) {
+      Map<String, Object> answer = invokeMap("RedriveFunction", redrive, mapEvent(e));
+      statuses
+          .computeIfAbsent(e, k -> new ArrayList<>())
+          .add(((Number) answer.get("redriven")).intValue());
     }
+    drainSyncQueue();
 
-    private static final java.net.http.HttpClient BROWSER = java.net.http.HttpClient.newBuilder()
-            .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+    // Connection lifecycle: the sample events, then the hosted connect flow as a browser drives it.
+    connectionLifecycle();
 
-    /** A request as API Gateway passes it, reaching the local API's host and stage, from this stack's admin. */
-    private static APIGatewayProxyRequestEvent connectRequest(String method, String resource, Map<String, String> pathParameters,
-                                                              Map<String, String> query, Map<String, String> headers, String body) {
-        java.net.URI api = stack.apiUrl();
-        String path = resource;
-        for (var p : pathParameters.entrySet()) {
-            path = path.replace("{" + p.getKey() + "}", p.getValue());
-        }
-        Map<String, String> all = new HashMap<>(headers);
-        all.put("Host", api.getAuthority());
-        all.put("Accept", "application/json");
-        all.putIfAbsent("x-admin-key", stack.adminApiKey());
-        var context = new APIGatewayProxyRequestEvent.ProxyRequestContext().withStage(api.getPath().replace("/", ""));
-        return new APIGatewayProxyRequestEvent().withHttpMethod(method).withResource(resource).withPath(path)
-                .withPathParameters(pathParameters.isEmpty() ? null : pathParameters).withQueryStringParameters(query)
-                .withHeaders(all).withBody(body).withIsBase64Encoded(false).withRequestContext(context);
-    }
-
-    private static String startConnect(Object connect, String saas) {
-        var started = invokeApi("ConnectFunction", connect, connectRequest("GET", "/saas-tenants/{saasTenantId}/connect",
-                Map.of("saasTenantId", saas), null, Map.of(), null));
-        assertThat(started.getStatusCode()).as(started.getBody()).isEqualTo(200);
-        try {
-            return dev.xerosync.common.Json.MAPPER.readTree(started.getBody()).path("authorizeUrl").asText();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** The user's consent on the simulator's page; returns the query Xero's redirect to our callback carries. */
-    private static Map<String, String> consent(String authorizeUrl, String tenants, String user) throws Exception {
-        var r = BROWSER.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(authorizeUrl + "&sim_consent=" + tenants
-                + "&sim_user=" + java.net.URLEncoder.encode(user, StandardCharsets.UTF_8))).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(302);
-        String location = r.headers().firstValue("Location").orElseThrow();
-        Map<String, String> query = new HashMap<>();
-        for (String pair : java.net.URI.create(location).getRawQuery().split("&")) {
-            int eq = pair.indexOf('=');
-            query.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                    java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return query;
-    }
-
-    private static APIGatewayProxyRequestEvent callbackRequest(Map<String, String> query) {
-        return connectRequest("GET", "/connect/callback", Map.of(), query, Map.of(), null);
-    }
-
-    /** What an admin's "disconnect" in Xero does to a consent: its refresh token stops working. */
-    private static void revokeInXero(String refreshToken) throws Exception {
-        String clientSecret = dev.xerosync.connect.AppSecrets.field(stack.environment("SyncWorkerFunction"), "clientSecret", "XERO_CLIENT_SECRET");
-        var r = BROWSER.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.xero().baseUrl() + "/connect/revocation"))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (dev.xerosync.infra.lambda.LocalStack.CLIENT_ID + ":" + clientSecret).getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + java.net.URLEncoder.encode(refreshToken, StandardCharsets.UTF_8)))
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    }
-
-    /** Feeds the notification queue to NotificationFunction, as its SQS event source would, until it is empty. */
-    private static void drainNotificationQueue() {
-        String url = stack.aws().resources().queueUrl("NotificationQueue");
-        for (int round = 0; round < 20; round++) {
-            List<Message> messages = stack.aws().sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)
-                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL).waitTimeSeconds(0)).messages();
-            if (messages.isEmpty()) {
-                return;
-            }
-            SQSBatchResponse response = invokeSqs("NotificationFunction", toEvent(messages));
-            assertThat(response.getBatchItemFailures()).as("notifications delivered").isEmpty();
-            messages.forEach(m -> stack.aws().sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle())));
-        }
-    }
-
-    /** The scenario's AWS calls per function, the request counts README's cost estimate starts from. */
-    @AfterAll
-    static void printCallCounts() {
-        for (var fn : SamTemplate.load().functions()) {
-            Map<String, Integer> counts = new java.util.TreeMap<>();
-            RecordedAwsCalls.of(fn.id()).forEach(c -> counts.merge(c.action(), 1, Integer::sum));
-            System.out.println("aws-calls-" + fn.id() + ": invocations " + invocations.getOrDefault(fn.id(), 0) + ", " + counts);
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
-
-    @Test
-    void everyCallAFunctionMakesIsAllowedByItsPolicy() {
-        List<String> denied = new ArrayList<>();
-        for (var fn : SamTemplate.load().functions()) {
-            List<Grant> grants = grants(fn);
-            for (var call : RecordedAwsCalls.of(fn.id())) {
-                String arn = arnOf(call.resource());
-                if (grants.stream().noneMatch(g -> g.allows(call.action(), arn))) {
-                    denied.add(fn.id() + ": " + call.action() + " on " + arn);
-                }
-            }
-        }
-        assertThat(new TreeSet<>(denied)).as("calls the template's policies do not allow").isEmpty();
-    }
-
-    @Test
-    void everyActionAPolicyGrantsIsOneTheFunctionCalls() {
-        List<String> unused = new ArrayList<>();
-        for (var fn : SamTemplate.load().functions()) {
-            Set<String> called = new TreeSet<>();
-            RecordedAwsCalls.of(fn.id()).forEach(c -> called.add(c.action() + " " + arnOf(c.resource())));
-            for (Grant g : grants(fn)) {
-                for (String action : g.actions()) {
-                    for (String resource : g.resources()) {
-                        boolean used = RecordedAwsCalls.of(fn.id()).stream()
-                                .anyMatch(c -> c.action().equals(action) && matches(resource, arnOf(c.resource())));
-                        boolean excused = GRANTED_FOR_PATHS_NOT_RUN_HERE.getOrDefault(fn.id(), Set.of()).contains(action);
-                        if (!used && !excused) {
-                            unused.add(fn.id() + ": " + action + " on " + resource + " (calls: " + called + ")");
-                        }
-                    }
-                }
-            }
-        }
-        assertThat(unused).as("grants no recorded call needed").isEmpty();
-    }
-
-    @Test
-    void everyFunctionWasRunAndMadeTheCallsItExists() {
-        for (var fn : SamTemplate.load().functions()) {
-            assertThat(RecordedAwsCalls.of(fn.id())).as(fn.id() + " made AWS calls in the scenario").isNotEmpty();
-        }
-    }
-
-    @Test
-    void everySampleEventIsUsedAndAnsweredAsItsReadmeSays() throws IOException {
-        Set<String> files = new TreeSet<>();
-        try (Stream<Path> list = Files.list(Path.of("..", "events"))) {
-            list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).forEach(files::add);
-        }
-        assertThat(eventsUsed).containsExactlyInAnyOrderElementsOf(files);
-        assertThat(statuses.get("webhook-signed.json")).containsExactly(200);
-        assertThat(statuses.get("webhook-bad-signature.json")).containsExactly(401);
-        assertThat(statuses.get("webhook-intent-to-receive.json")).containsExactly(200);
-        System.out.println("sample-event-statuses: " + new java.util.TreeMap<>(statuses));
-        assertThat(statuses.get("query-contact-invoices.json")).containsExactly(200);
-        assertThat(statuses.get("query-invoice.json")).containsExactly(200);
-        assertThat(statuses.get("query-bad-limit.json")).containsExactly(400);
-        assertThat(statuses.get("redrive-sync.json")).containsExactly(1);
-        assertThat(statuses.get("redrive-delay.json")).containsExactly(1);
-        // The connect events carry a sample admin key: this stack answers 401 "does not match", as events/README says.
-        for (String e : List.of("connect-start.json", "connect-start-unauthenticated.json", "connect-notification-url.json",
-                "connect-status.json", "connect-disconnect.json")) {
-            assertThat(statuses.get(e)).as(e).containsExactly(401);
-        }
-        assertThat(statuses.get("connect-callback-tampered-state.json")).containsExactly(400);
-        assertThat(statuses.get("connect-callback-denied.json")).containsExactly(400);
-        assertThat(statuses.get("connect-select.json")).containsExactly(400);
-        assertThat(statuses.get("connect-notification-batch.json")).as("batch item failures").containsExactly(0);
-    }
-
-    // --- IAM, as far as these policies need it: Allow statements, action names and ARN patterns ------
-
-    record Grant(List<String> actions, List<String> resources) {
-        boolean allows(String action, String arn) {
-            return actions.stream().anyMatch(a -> matches(a, action)) && resources.stream().anyMatch(r -> matches(r, arn));
-        }
-    }
-
-    private static List<Grant> grants(SamTemplate.Function fn) {
-        LocalIntrinsics intrinsics = localIntrinsics();
-        List<Grant> grants = new ArrayList<>();
-        for (JsonNode policy : fn.property("Policies")) {
-            for (JsonNode s : policy.path("Statement")) {
-                assertThat(s.path("Effect").asText()).isEqualTo("Allow");
-                grants.add(new Grant(texts(s.path("Action"), null), texts(s.path("Resource"), intrinsics)));
-            }
-        }
-        return grants;
-    }
-
-    private static List<String> texts(JsonNode node, LocalIntrinsics intrinsics) {
-        List<String> out = new ArrayList<>();
-        for (JsonNode n : node.isArray() ? node : List.of(node)) {
-            out.add(intrinsics == null ? n.asText() : intrinsics.resolve(n));
-        }
-        return out;
-    }
-
-    /** IAM's wildcard match: '*' any run of characters, '?' one; case-sensitive for ARNs. */
-    static boolean matches(String pattern, String value) {
-        StringBuilder regex = new StringBuilder();
-        for (char c : pattern.toCharArray()) {
-            regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
-        }
-        return value.matches(regex.toString());
-    }
-
-    private static LocalIntrinsics localIntrinsics() {
-        Map<String, String> refs = new HashMap<>();
-        Map<String, Map<String, String>> attributes = new HashMap<>();
-        SamTemplate.load().tree().path("Resources").properties().forEach(r -> {
-            String id = r.getKey();
-            switch (r.getValue().path("Type").asText()) {
-                case "AWS::DynamoDB::Table" -> {
-                    refs.put(id, stack.aws().resources().tableName(id));
-                    attributes.put(id, Map.of("Arn", tableArn(stack.aws().resources().tableName(id))));
-                }
-                case "AWS::SQS::Queue" -> attributes.put(id, Map.of("Arn", queueArn(stack.aws().resources().queueUrl(id))));
-                // !Ref of a secret is its ARN, as the recorder's secret names become ARNs.
-                case "AWS::SecretsManager::Secret" -> refs.put(id, arnOf(r.getValue().path("Properties").path("Name").asText(id)));
-                default -> { }
-            }
-        });
-        return new LocalIntrinsics(Map.of(), refs, attributes);
-    }
-
-    private static String arnOf(String resource) {
-        if (resource.startsWith("table/")) {
-            return tableArn(resource.substring("table/".length()));
-        }
-        if (resource.startsWith("http")) {
-            return queueArn(resource);
-        }
-        // A secret's ARN ends in its name and six random characters.
-        return "arn:aws:secretsmanager:" + REGION + ":" + ACCOUNT + ":secret:" + resource + "-AbC123";
-    }
-
-    private static String tableArn(String tableAndIndex) {
-        return "arn:aws:dynamodb:" + REGION + ":" + ACCOUNT + ":table/" + tableAndIndex;
-    }
-
-    private static String queueArn(String queueUrl) {
-        return "arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":" + queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
-    }
-
-    // --- Invoking functions as Lambda would, with the template's environment ---------------------------
-
-    /** Builds a handler as Lambda's init phase would; what its constructor calls (the app secrets) is the function's too. */
-    private static Object handler(String logicalId, Environment env) {
-        return RecordedAwsCalls.as(logicalId, () -> {
+    // SnapStart priming (run before the snapshot in AWS) makes calls too; they must be allowed as
+    // well.
+    for (var fn : SamTemplate.load().functions()) {
+      Object h = handler(fn.id(), stack.environment(fn.id()));
+      java.lang.reflect.Method prime = h.getClass().getMethod("prime");
+      RecordedAwsCalls.as(
+          fn.id(),
+          () -> {
             try {
-                return Class.forName(SamTemplate.load().function(logicalId).handlerClass()).getConstructor(Environment.class).newInstance(env);
+              return prime.invoke(h);
             } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
+              throw new IllegalStateException(fn.id() + " prime()", e);
             }
+          });
+    }
+  }
+
+  /**
+   * Every connect function through its sample events and the real flow (as
+   * ConnectionLifecycleEnd2EndTest runs it, with the functions invoked here so their calls are
+   * attributed): an admin sets the notification URL and connects one organisation; a second consent
+   * grants two and the user picks one; the status; the daily refresh of tokens 40 days old, one of
+   * them revoked in Xero; notifications delivered; a disconnect with purge.
+   */
+  private static void connectionLifecycle() throws Exception {
+    var connect = handler("ConnectFunction", stack.environment("ConnectFunction"));
+    var callback = handler("ConnectCallbackFunction", stack.environment("ConnectCallbackFunction"));
+    var status = handler("ConnectionStatusFunction", stack.environment("ConnectionStatusFunction"));
+    var disconnect = handler("DisconnectFunction", stack.environment("DisconnectFunction"));
+    for (String[] e :
+        new String[][] {
+          {"connect-start.json", "ConnectFunction"},
+          {"connect-start-unauthenticated.json", "ConnectFunction"},
+          {"connect-notification-url.json", "ConnectFunction"},
+          {"connect-callback-tampered-state.json", "ConnectCallbackFunction"},
+          {"connect-callback-denied.json", "ConnectCallbackFunction"},
+          {"connect-select.json", "ConnectCallbackFunction"},
+          {"connect-status.json", "ConnectionStatusFunction"},
+          {"connect-disconnect.json", "DisconnectFunction"}
+        }) {
+      Object h =
+          Map.of(
+                  "ConnectFunction",
+                  connect,
+                  "ConnectCallbackFunction",
+                  callback,
+                  "ConnectionStatusFunction",
+                  status,
+                  "DisconnectFunction",
+                  disconnect)
+              .get(e[1]);
+      statuses
+          .computeIfAbsent(e[0], k -> new ArrayList<>())
+          .add(invokeApi(e[1], h, apiEvent(e[0])).getStatusCode());
+    }
+
+    com.sun.net.httpserver.HttpServer receiver =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    java.util.concurrent.atomic.AtomicInteger received =
+        new java.util.concurrent.atomic.AtomicInteger();
+    receiver.createContext(
+        "/",
+        x -> {
+          x.getRequestBody().readAllBytes();
+          received.incrementAndGet();
+          x.sendResponseHeaders(204, -1);
+          x.close();
         });
-    }
+    receiver.start();
+    try {
+      String saas = "policies";
+      String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/notifications";
+      assertThat(
+              invokeApi(
+                      "ConnectFunction",
+                      connect,
+                      connectRequest(
+                          "PUT",
+                          "/saas-tenants/{saasTenantId}/notification-url",
+                          Map.of("saasTenantId", saas),
+                          null,
+                          Map.of("Content-Type", "application/json"),
+                          "{\"url\":\"" + url + "\"}"))
+                  .getStatusCode())
+          .isEqualTo(200);
 
-    @SuppressWarnings("unchecked")
-    private static APIGatewayProxyResponseEvent invokeApi(String logicalId, Object handler, APIGatewayProxyRequestEvent event) {
-        invocations.merge(logicalId, 1, Integer::sum);
-        return RecordedAwsCalls.as(logicalId, () ->
-                ((RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>) handler).handleRequest(event, null));
-    }
+      // One organisation granted: connected at once.
+      SimOrganisation solo = stack.xero().createOrganisation("Connected Books Ltd");
+      String soloContact = solo.createContact("Wile E. Coyote");
+      solo.createAuthorisedInvoice(
+          soloContact,
+          LocalDate.now().minusDays(3),
+          LocalDate.now().plusDays(27),
+          new BigDecimal("12.50"));
+      var connected =
+          invokeApi(
+              "ConnectCallbackFunction",
+              callback,
+              callbackRequest(
+                  consent(startConnect(connect, saas), solo.tenantId(), "ada@policies.test")));
+      assertThat(connected.getStatusCode()).as(connected.getBody()).isEqualTo(201);
 
-    @SuppressWarnings("unchecked")
-    private static RequestHandler<ScheduledEvent, ?> scheduledHandler() {
-        return (RequestHandler<ScheduledEvent, ?>) handler("ReconcileFunction", stack.environment("ReconcileFunction"));
-    }
+      // Two granted: the tokens wait in the flow's secret until the user picks one.
+      SimOrganisation notPicked = stack.xero().createOrganisation("Not Picked Ltd");
+      SimOrganisation picked = stack.xero().createOrganisation("Picked Ltd");
+      var offered =
+          invokeApi(
+              "ConnectCallbackFunction",
+              callback,
+              callbackRequest(
+                  consent(
+                      startConnect(connect, saas),
+                      notPicked.tenantId() + "," + picked.tenantId(),
+                      "bob@policies.test")));
+      assertThat(offered.getStatusCode()).as(offered.getBody()).isEqualTo(200);
+      String choice =
+          dev.xerosync.common.Json.MAPPER.readTree(offered.getBody()).path("choice").asText();
+      var chosen =
+          invokeApi(
+              "ConnectCallbackFunction",
+              callback,
+              connectRequest(
+                  "POST",
+                  "/connect/select",
+                  Map.of(),
+                  null,
+                  Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                  "choice="
+                      + java.net.URLEncoder.encode(choice, StandardCharsets.UTF_8)
+                      + "&tenantId="
+                      + picked.tenantId()));
+      assertThat(chosen.getStatusCode()).as(chosen.getBody()).isEqualTo(201);
+      drainSyncQueue();
+      drainNotificationQueue();
 
-    @SuppressWarnings("unchecked")
-    private static SQSBatchResponse invokeSqs(String logicalId, SQSEvent event) {
-        var h = (RequestHandler<SQSEvent, SQSBatchResponse>) handler(logicalId, stack.environment(logicalId));
-        invocations.merge(logicalId, 1, Integer::sum);
-        return RecordedAwsCalls.as(logicalId, () -> h.handleRequest(event, null));
-    }
+      assertThat(
+              invokeApi(
+                      "ConnectionStatusFunction",
+                      status,
+                      connectRequest(
+                          "GET",
+                          "/saas-tenants/{saasTenantId}/connections",
+                          Map.of("saasTenantId", saas),
+                          null,
+                          Map.of(),
+                          null))
+                  .getStatusCode())
+          .isEqualTo(200);
+      var one =
+          invokeApi(
+              "ConnectionStatusFunction",
+              status,
+              connectRequest(
+                  "GET",
+                  "/saas-tenants/{saasTenantId}/connections/{tenantId}",
+                  Map.of("saasTenantId", saas, "tenantId", solo.tenantId()),
+                  null,
+                  Map.of(),
+                  null));
+      assertThat(one.getStatusCode()).isEqualTo(200);
+      assertThat(one.getBody()).contains("CONNECTED");
 
-    /** Writes the sample tenant as the sync would: organisation, a customer, and two of its invoices. */
-    private static void seedSampleTenant() {
-        var dynamo = stack.aws().dynamoDb();
-        String table = stack.aws().resources().tableName("Table");
-        new dev.xerosync.store.Connections(dynamo, table).putOrganisation(SAMPLE_TENANT,
-                new dev.xerosync.xero.XeroOrganisation("Sample Ltd", "!Abc12", "NEWZEALANDSTANDARDTIME", java.time.ZoneId.of("Pacific/Auckland"), "NZD"));
-        new dev.xerosync.store.ContactStore(dynamo, table).upsert(SAMPLE_TENANT, new dev.xerosync.xero.XeroContact(
-                SAMPLE_CONTACT, "Barney Rubble", "ACTIVE", true, false, null, java.time.Instant.now()));
-        var invoices = new dev.xerosync.store.InvoiceStore(dynamo, table, java.time.Clock.systemUTC());
-        LocalDate today = LocalDate.now();
-        invoices.upsert(SAMPLE_TENANT, new dev.xerosync.xero.XeroInvoice(SAMPLE_INVOICE, "INV-0001", "Red Fish", "ACCREC", "AUTHORISED",
-                SAMPLE_CONTACT, "Barney Rubble", today.minusDays(40), today.minusDays(10), "NZD", new BigDecimal("100"), BigDecimal.ZERO,
-                new BigDecimal("100"), new BigDecimal("60"), new BigDecimal("40"), BigDecimal.ZERO, null, java.time.Instant.now(),
-                List.of(new dev.xerosync.xero.XeroPayment("99ea7f6b-c513-4066-bc27-b7c65dcd76c2", today.minusDays(5), new BigDecimal("40"), "part")),
-                List.of()));
-        invoices.upsert(SAMPLE_TENANT, new dev.xerosync.xero.XeroInvoice("7ef31b20-de17-4312-8382-412f869b1510", "INV-0003", "", "ACCREC",
-                "AUTHORISED", SAMPLE_CONTACT, "Barney Rubble", today.minusDays(2), today.plusDays(28), "NZD", new BigDecimal("115"),
-                BigDecimal.ZERO, new BigDecimal("115"), new BigDecimal("115"), BigDecimal.ZERO, BigDecimal.ZERO, null, java.time.Instant.now(),
-                List.of(), List.of()));
-    }
+      // Both connections idle for 40 days; the picked one's consent (another user's) was revoked in
+      // Xero meanwhile.
+      var vault =
+          new dev.xerosync.connect.TokenVault(
+              stack.aws().secretsManager(), dev.xerosync.connect.TokenVault.DEFAULT_PREFIX);
+      for (String tenant : List.of(solo.tenantId(), picked.tenantId())) {
+        var t = vault.read(tenant).orElseThrow();
+        vault.write(
+            tenant,
+            new dev.xerosync.connect.ConnectionTokens(
+                t.accessToken(),
+                t.refreshToken(),
+                t.accessTokenExpiresAt(),
+                java.time.Instant.now().minus(Duration.ofDays(40))));
+      }
+      revokeInXero(vault.read(picked.tenantId()).orElseThrow().refreshToken());
+      ScheduledEvent tick =
+          EventLoader.loadScheduledEvent("events/connect-token-refresh-schedule.json");
+      eventsUsed.add("connect-token-refresh-schedule.json");
+      invocations.merge("TokenRefreshFunction", 1, Integer::sum);
+      @SuppressWarnings("unchecked")
+      Map<String, Integer> refreshed =
+          RecordedAwsCalls.as(
+              "TokenRefreshFunction",
+              () ->
+                  ((RequestHandler<ScheduledEvent, Map<String, Integer>>)
+                          handler(
+                              "TokenRefreshFunction", stack.environment("TokenRefreshFunction")))
+                      .handleRequest(tick, null));
+      assertThat(refreshed)
+          .as("refresh summary")
+          .containsEntry("refreshed", 1)
+          .containsEntry("needsReconnect", 1);
+      drainNotificationQueue();
 
-    /** The sample events carry a placeholder key; a real one is issued at run time. */
-    private static APIGatewayProxyRequestEvent withApiKey(APIGatewayProxyRequestEvent event, String apiKey) {
-        Map<String, String> headers = new HashMap<>(event.getHeaders());
-        headers.put("x-api-key", apiKey);
-        event.setHeaders(headers);
-        if (event.getMultiValueHeaders() != null) {
-            Map<String, List<String>> multi = new HashMap<>(event.getMultiValueHeaders());
-            multi.put("x-api-key", List.of(apiKey));
-            event.setMultiValueHeaders(multi);
+      // Disconnected a while after its last sync: the access token has expired, so it is refreshed
+      // first.
+      var current = vault.read(solo.tenantId()).orElseThrow();
+      vault.write(
+          solo.tenantId(),
+          new dev.xerosync.connect.ConnectionTokens(
+              current.accessToken(),
+              current.refreshToken(),
+              java.time.Instant.now().minus(Duration.ofMinutes(5)),
+              current.refreshedAt()));
+      var gone =
+          invokeApi(
+              "DisconnectFunction",
+              disconnect,
+              connectRequest(
+                  "DELETE",
+                  "/saas-tenants/{saasTenantId}/connections/{tenantId}",
+                  Map.of("saasTenantId", saas, "tenantId", solo.tenantId()),
+                  Map.of("purge", "true"),
+                  Map.of(),
+                  null));
+      assertThat(gone.getStatusCode()).as(gone.getBody()).isEqualTo(200);
+      drainNotificationQueue();
+      SQSBatchResponse batch =
+          invokeSqs("NotificationFunction", sqsEvent("connect-notification-batch.json"));
+      statuses
+          .computeIfAbsent("connect-notification-batch.json", k -> new ArrayList<>())
+          .add(batch.getBatchItemFailures().size());
+      assertThat(received.get())
+          .as("notifications delivered to the SaaS tenant's URL")
+          .isGreaterThanOrEqualTo(3);
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
+  private static final java.net.http.HttpClient BROWSER =
+      java.net.http.HttpClient.newBuilder()
+          .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+          .build();
+
+  /**
+   * A request as API Gateway passes it, reaching the local API's host and stage, from this stack's
+   * admin.
+   */
+  private static APIGatewayProxyRequestEvent connectRequest(
+      String method,
+      String resource,
+      Map<String, String> pathParameters,
+      Map<String, String> query,
+      Map<String, String> headers,
+      String body) {
+    java.net.URI api = stack.apiUrl();
+    String path = resource;
+    for (var p : pathParameters.entrySet()) {
+      path = path.replace("{" + p.getKey() + "}", p.getValue());
+    }
+    Map<String, String> all = new HashMap<>(headers);
+    all.put("Host", api.getAuthority());
+    all.put("Accept", "application/json");
+    all.putIfAbsent("x-admin-key", stack.adminApiKey());
+    var context =
+        new APIGatewayProxyRequestEvent.ProxyRequestContext()
+            .withStage(api.getPath().replace("/", ""));
+    return new APIGatewayProxyRequestEvent()
+        .withHttpMethod(method)
+        .withResource(resource)
+        .withPath(path)
+        .withPathParameters(pathParameters.isEmpty() ? null : pathParameters)
+        .withQueryStringParameters(query)
+        .withHeaders(all)
+        .withBody(body)
+        .withIsBase64Encoded(false)
+        .withRequestContext(context);
+  }
+
+  private static String startConnect(Object connect, String saas) {
+    var started =
+        invokeApi(
+            "ConnectFunction",
+            connect,
+            connectRequest(
+                "GET",
+                "/saas-tenants/{saasTenantId}/connect",
+                Map.of("saasTenantId", saas),
+                null,
+                Map.of(),
+                null));
+    assertThat(started.getStatusCode()).as(started.getBody()).isEqualTo(200);
+    try {
+      return dev.xerosync.common.Json.MAPPER
+          .readTree(started.getBody())
+          .path("authorizeUrl")
+          .asText();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The user's consent on the simulator's page; returns the query Xero's redirect to our callback
+   * carries.
+   */
+  private static Map<String, String> consent(String authorizeUrl, String tenants, String user)
+      throws Exception {
+    var r =
+        BROWSER.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        authorizeUrl
+                            + "&sim_consent="
+                            + tenants
+                            + "&sim_user="
+                            + java.net.URLEncoder.encode(user, StandardCharsets.UTF_8)))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(302);
+    String location = r.headers().firstValue("Location").orElseThrow();
+    Map<String, String> query = new HashMap<>();
+    for (String pair : java.net.URI.create(location).getRawQuery().split("&")) {
+      int eq = pair.indexOf('=');
+      query.put(
+          java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+          java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return query;
+  }
+
+  private static APIGatewayProxyRequestEvent callbackRequest(Map<String, String> query) {
+    return connectRequest("GET", "/connect/callback", Map.of(), query, Map.of(), null);
+  }
+
+  /** What an admin's "disconnect" in Xero does to a consent: its refresh token stops working. */
+  private static void revokeInXero(String refreshToken) throws Exception {
+    String clientSecret =
+        dev.xerosync.connect.AppSecrets.field(
+            stack.environment("SyncWorkerFunction"), "clientSecret", "XERO_CLIENT_SECRET");
+    var r =
+        BROWSER.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(stack.xero().baseUrl() + "/connect/revocation"))
+                .header(
+                    "Authorization",
+                    "Basic "
+                        + Base64.getEncoder()
+                            .encodeToString(
+                                (dev.xerosync.infra.lambda.LocalStack.CLIENT_ID
+                                        + ":"
+                                        + clientSecret)
+                                    .getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "token="
+                            + java.net.URLEncoder.encode(refreshToken, StandardCharsets.UTF_8)))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
+  /**
+   * Feeds the notification queue to NotificationFunction, as its SQS event source would, until it
+   * is empty.
+   */
+  private static void drainNotificationQueue() {
+    String url = stack.aws().resources().queueUrl("NotificationQueue");
+    for (int round = 0; round < 20; round++) {
+      List<Message> messages =
+          stack
+              .aws()
+              .sqs()
+              .receiveMessage(
+                  r ->
+                      r.queueUrl(url)
+                          .maxNumberOfMessages(10)
+                          .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                          .waitTimeSeconds(0))
+              .messages();
+      if (messages.isEmpty()) {
+        return;
+      }
+      SQSBatchResponse response = invokeSqs("NotificationFunction", toEvent(messages));
+      assertThat(response.getBatchItemFailures()).as("notifications delivered").isEmpty();
+      messages.forEach(
+          m ->
+              stack
+                  .aws()
+                  .sqs()
+                  .deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle())));
+    }
+  }
+
+  /**
+   * The scenario's AWS calls per function, the request counts README's cost estimate starts from.
+   */
+  @AfterAll
+  static void printCallCounts() {
+    for (var fn : SamTemplate.load().functions()) {
+      Map<String, Integer> counts = new java.util.TreeMap<>();
+      RecordedAwsCalls.of(fn.id()).forEach(c -> counts.merge(c.action(), 1, Integer::sum));
+      System.out.println(
+          "aws-calls-"
+              + fn.id()
+              + ": invocations "
+              + invocations.getOrDefault(fn.id(), 0)
+              + ", "
+              + counts);
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void everyCallAFunctionMakesIsAllowedByItsPolicy() {
+    List<String> denied = new ArrayList<>();
+    for (var fn : SamTemplate.load().functions()) {
+      List<Grant> grants = grants(fn);
+      for (var call : RecordedAwsCalls.of(fn.id())) {
+        String arn = arnOf(call.resource());
+        if (grants.stream().noneMatch(g -> g.allows(call.action(), arn))) {
+          denied.add(fn.id() + ": " + call.action() + " on " + arn);
         }
-        return event;
+      }
     }
+    assertThat(new TreeSet<>(denied)).as("calls the template's policies do not allow").isEmpty();
+  }
 
-    @SuppressWarnings("unchecked")
-    private static RequestHandler<Map<String, Object>, Map<String, Object>> mapHandler(String logicalId) {
-        return (RequestHandler<Map<String, Object>, Map<String, Object>>) handler(logicalId, stack.environment(logicalId));
-    }
-
-    private static Map<String, Object> invokeMap(String logicalId, RequestHandler<Map<String, Object>, Map<String, Object>> h, Map<String, Object> event) {
-        invocations.merge(logicalId, 1, Integer::sum);
-        return RecordedAwsCalls.as(logicalId, () -> h.handleRequest(event, null));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> mapEvent(String name) {
-        eventsUsed.add(name);
-        try {
-            return dev.xerosync.common.Json.MAPPER.readValue(Files.readString(Path.of("..", "events", name)), Map.class);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+  @Test
+  void everyActionAPolicyGrantsIsOneTheFunctionCalls() {
+    List<String> unused = new ArrayList<>();
+    for (var fn : SamTemplate.load().functions()) {
+      Set<String> called = new TreeSet<>();
+      RecordedAwsCalls.of(fn.id()).forEach(c -> called.add(c.action() + " " + arnOf(c.resource())));
+      for (Grant g : grants(fn)) {
+        for (String action : g.actions()) {
+          for (String resource : g.resources()) {
+            boolean used =
+                RecordedAwsCalls.of(fn.id()).stream()
+                    .anyMatch(
+                        c -> c.action().equals(action) && matches(resource, arnOf(c.resource())));
+            boolean excused =
+                GRANTED_FOR_PATHS_NOT_RUN_HERE.getOrDefault(fn.id(), Set.of()).contains(action);
+            if (!used && !excused) {
+              unused.add(fn.id() + ": " + action + " on " + resource + " (calls: " + called + ")");
+            }
+          }
         }
+      }
     }
+    assertThat(unused).as("grants no recorded call needed").isEmpty();
+  }
 
-    private static APIGatewayProxyRequestEvent apiEvent(String name) {
-        eventsUsed.add(name);
-        return EventLoader.loadApiGatewayRestEvent("events/" + name);
+  @Test
+  void everyFunctionWasRunAndMadeTheCallsItExists() {
+    for (var fn : SamTemplate.load().functions()) {
+      assertThat(RecordedAwsCalls.of(fn.id()))
+          .as(fn.id() + " made AWS calls in the scenario")
+          .isNotEmpty();
     }
+  }
 
-    private static SQSEvent sqsEvent(String name) {
-        eventsUsed.add(name);
-        return EventLoader.loadSQSEvent("events/" + name);
+  @Test
+  void everySampleEventIsUsedAndAnsweredAsItsReadmeSays() throws IOException {
+    Set<String> files = new TreeSet<>();
+    try (Stream<Path> list = Files.list(Path.of("..", "events"))) {
+      list.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".json"))
+          .forEach(files::add);
     }
+    assertThat(eventsUsed).containsExactlyInAnyOrderElementsOf(files);
+    assertThat(statuses.get("webhook-signed.json")).containsExactly(200);
+    assertThat(statuses.get("webhook-bad-signature.json")).containsExactly(401);
+    assertThat(statuses.get("webhook-intent-to-receive.json")).containsExactly(200);
+    System.out.println("sample-event-statuses: " + new java.util.TreeMap<>(statuses));
+    assertThat(statuses.get("query-contact-invoices.json")).containsExactly(200);
+    assertThat(statuses.get("query-invoice.json")).containsExactly(200);
+    assertThat(statuses.get("query-bad-limit.json")).containsExactly(400);
+    assertThat(statuses.get("redrive-sync.json")).containsExactly(1);
+    assertThat(statuses.get("redrive-delay.json")).containsExactly(1);
+    // The connect events carry a sample admin key: this stack answers 401 "does not match", as
+    // events/README says.
+    for (String e :
+        List.of(
+            "connect-start.json",
+            "connect-start-unauthenticated.json",
+            "connect-notification-url.json",
+            "connect-status.json",
+            "connect-disconnect.json")) {
+      assertThat(statuses.get(e)).as(e).containsExactly(401);
+    }
+    assertThat(statuses.get("connect-callback-tampered-state.json")).containsExactly(400);
+    assertThat(statuses.get("connect-callback-denied.json")).containsExactly(400);
+    assertThat(statuses.get("connect-select.json")).containsExactly(400);
+    assertThat(statuses.get("connect-notification-batch.json"))
+        .as("batch item failures")
+        .containsExactly(0);
+  }
 
-    private static APIGatewayProxyResponseEvent signedWebhook(String tenantId, String invoiceId, String contactId) throws Exception {
-        String body = """
+  // --- IAM, as far as these policies need it: Allow statements, action names and ARN patterns
+  // ------
+
+  record Grant(List<String> actions, List<String> resources) {
+    boolean allows(String action, String arn) {
+      return actions.stream().anyMatch(a -> matches(a, action))
+          && resources.stream().anyMatch(r -> matches(r, arn));
+    }
+  }
+
+  private static List<Grant> grants(SamTemplate.Function fn) {
+    LocalIntrinsics intrinsics = localIntrinsics();
+    List<Grant> grants = new ArrayList<>();
+    for (JsonNode policy : fn.property("Policies")) {
+      for (JsonNode s : policy.path("Statement")) {
+        assertThat(s.path("Effect").asText()).isEqualTo("Allow");
+        grants.add(new Grant(texts(s.path("Action"), null), texts(s.path("Resource"), intrinsics)));
+      }
+    }
+    return grants;
+  }
+
+  private static List<String> texts(JsonNode node, LocalIntrinsics intrinsics) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode n : node.isArray() ? node : List.of(node)) {
+      out.add(intrinsics == null ? n.asText() : intrinsics.resolve(n));
+    }
+    return out;
+  }
+
+  /** IAM's wildcard match: '*' any run of characters, '?' one; case-sensitive for ARNs. */
+  static boolean matches(String pattern, String value) {
+    StringBuilder regex = new StringBuilder();
+    for (char c : pattern.toCharArray()) {
+      regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+    }
+    return value.matches(regex.toString());
+  }
+
+  private static LocalIntrinsics localIntrinsics() {
+    Map<String, String> refs = new HashMap<>();
+    Map<String, Map<String, String>> attributes = new HashMap<>();
+    SamTemplate.load()
+        .tree()
+        .path("Resources")
+        .properties()
+        .forEach(
+            r -> {
+              String id = r.getKey();
+              switch (r.getValue().path("Type").asText()) {
+                case "AWS::DynamoDB::Table" -> {
+                  refs.put(id, stack.aws().resources().tableName(id));
+                  attributes.put(
+                      id, Map.of("Arn", tableArn(stack.aws().resources().tableName(id))));
+                }
+                case "AWS::SQS::Queue" ->
+                    attributes.put(
+                        id, Map.of("Arn", queueArn(stack.aws().resources().queueUrl(id))));
+                // !Ref of a secret is its ARN, as the recorder's secret names become ARNs.
+                case "AWS::SecretsManager::Secret" ->
+                    refs.put(id, arnOf(r.getValue().path("Properties").path("Name").asText(id)));
+                default -> {}
+              }
+            });
+    return new LocalIntrinsics(Map.of(), refs, attributes);
+  }
+
+  private static String arnOf(String resource) {
+    if (resource.startsWith("table/")) {
+      return tableArn(resource.substring("table/".length()));
+    }
+    if (resource.startsWith("http")) {
+      return queueArn(resource);
+    }
+    // A secret's ARN ends in its name and six random characters.
+    return "arn:aws:secretsmanager:" + REGION + ":" + ACCOUNT + ":secret:" + resource + "-AbC123";
+  }
+
+  private static String tableArn(String tableAndIndex) {
+    return "arn:aws:dynamodb:" + REGION + ":" + ACCOUNT + ":table/" + tableAndIndex;
+  }
+
+  private static String queueArn(String queueUrl) {
+    return "arn:aws:sqs:"
+        + REGION
+        + ":"
+        + ACCOUNT
+        + ":"
+        + queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+  }
+
+  // --- Invoking functions as Lambda would, with the template's environment
+  // ---------------------------
+
+  /**
+   * Builds a handler as Lambda's init phase would; what its constructor calls (the app secrets) is
+   * the function's too.
+   */
+  private static Object handler(String logicalId, Environment env) {
+    return RecordedAwsCalls.as(
+        logicalId,
+        () -> {
+          try {
+            return Class.forName(SamTemplate.load().function(logicalId).handlerClass())
+                .getConstructor(Environment.class)
+                .newInstance(env);
+          } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static APIGatewayProxyResponseEvent invokeApi(
+      String logicalId, Object handler, APIGatewayProxyRequestEvent event) {
+    invocations.merge(logicalId, 1, Integer::sum);
+    return RecordedAwsCalls.as(
+        logicalId,
+        () ->
+            ((RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>) handler)
+                .handleRequest(event, null));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static RequestHandler<ScheduledEvent, ?> scheduledHandler() {
+    return (RequestHandler<ScheduledEvent, ?>)
+        handler("ReconcileFunction", stack.environment("ReconcileFunction"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static SQSBatchResponse invokeSqs(String logicalId, SQSEvent event) {
+    var h =
+        (RequestHandler<SQSEvent, SQSBatchResponse>)
+            handler(logicalId, stack.environment(logicalId));
+    invocations.merge(logicalId, 1, Integer::sum);
+    return RecordedAwsCalls.as(logicalId, () -> h.handleRequest(event, null));
+  }
+
+  /**
+   * Writes the sample tenant as the sync would: organisation, a customer, and two of its invoices.
+   */
+  private static void seedSampleTenant() {
+    var dynamo = stack.aws().dynamoDb();
+    String table = stack.aws().resources().tableName("Table");
+    new dev.xerosync.store.Connections(dynamo, table)
+        .putOrganisation(
+            SAMPLE_TENANT,
+            new dev.xerosync.xero.XeroOrganisation(
+                "Sample Ltd",
+                "!Abc12",
+                "NEWZEALANDSTANDARDTIME",
+                java.time.ZoneId.of("Pacific/Auckland"),
+                "NZD"));
+    new dev.xerosync.store.ContactStore(dynamo, table)
+        .upsert(
+            SAMPLE_TENANT,
+            new dev.xerosync.xero.XeroContact(
+                SAMPLE_CONTACT,
+                "Barney Rubble",
+                "ACTIVE",
+                true,
+                false,
+                null,
+                java.time.Instant.now()));
+    var invoices = new dev.xerosync.store.InvoiceStore(dynamo, table, java.time.Clock.systemUTC());
+    LocalDate today = LocalDate.now();
+    invoices.upsert(
+        SAMPLE_TENANT,
+        new dev.xerosync.xero.XeroInvoice(
+            SAMPLE_INVOICE,
+            "INV-0001",
+            "Red Fish",
+            "ACCREC",
+            "AUTHORISED",
+            SAMPLE_CONTACT,
+            "Barney Rubble",
+            today.minusDays(40),
+            today.minusDays(10),
+            "NZD",
+            new BigDecimal("100"),
+            BigDecimal.ZERO,
+            new BigDecimal("100"),
+            new BigDecimal("60"),
+            new BigDecimal("40"),
+            BigDecimal.ZERO,
+            null,
+            java.time.Instant.now(),
+            List.of(
+                new dev.xerosync.xero.XeroPayment(
+                    "99ea7f6b-c513-4066-bc27-b7c65dcd76c2",
+                    today.minusDays(5),
+                    new BigDecimal("40"),
+                    "part")),
+            List.of()));
+    invoices.upsert(
+        SAMPLE_TENANT,
+        new dev.xerosync.xero.XeroInvoice(
+            "7ef31b20-de17-4312-8382-412f869b1510",
+            "INV-0003",
+            "",
+            "ACCREC",
+            "AUTHORISED",
+            SAMPLE_CONTACT,
+            "Barney Rubble",
+            today.minusDays(2),
+            today.plusDays(28),
+            "NZD",
+            new BigDecimal("115"),
+            BigDecimal.ZERO,
+            new BigDecimal("115"),
+            new BigDecimal("115"),
+            BigDecimal.ZERO,
+            BigDecimal.ZERO,
+            null,
+            java.time.Instant.now(),
+            List.of(),
+            List.of()));
+  }
+
+  /** The sample events carry a placeholder key; a real one is issued at run time. */
+  private static APIGatewayProxyRequestEvent withApiKey(
+      APIGatewayProxyRequestEvent event, String apiKey) {
+    Map<String, String> headers = new HashMap<>(event.getHeaders());
+    headers.put("x-api-key", apiKey);
+    event.setHeaders(headers);
+    if (event.getMultiValueHeaders() != null) {
+      Map<String, List<String>> multi = new HashMap<>(event.getMultiValueHeaders());
+      multi.put("x-api-key", List.of(apiKey));
+      event.setMultiValueHeaders(multi);
+    }
+    return event;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static RequestHandler<Map<String, Object>, Map<String, Object>> mapHandler(
+      String logicalId) {
+    return (RequestHandler<Map<String, Object>, Map<String, Object>>)
+        handler(logicalId, stack.environment(logicalId));
+  }
+
+  private static Map<String, Object> invokeMap(
+      String logicalId,
+      RequestHandler<Map<String, Object>, Map<String, Object>> h,
+      Map<String, Object> event) {
+    invocations.merge(logicalId, 1, Integer::sum);
+    return RecordedAwsCalls.as(logicalId, () -> h.handleRequest(event, null));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> mapEvent(String name) {
+    eventsUsed.add(name);
+    try {
+      return dev.xerosync.common.Json.MAPPER.readValue(
+          Files.readString(Path.of("..", "events", name)), Map.class);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static APIGatewayProxyRequestEvent apiEvent(String name) {
+    eventsUsed.add(name);
+    return EventLoader.loadApiGatewayRestEvent("events/" + name);
+  }
+
+  private static SQSEvent sqsEvent(String name) {
+    eventsUsed.add(name);
+    return EventLoader.loadSQSEvent("events/" + name);
+  }
+
+  private static APIGatewayProxyResponseEvent signedWebhook(
+      String tenantId, String invoiceId, String contactId) throws Exception {
+    String body =
+        """
                 {"events":[{"resourceUrl":"https://api.xero.com/api.xro/2.0/Invoices/%1$s","resourceId":"%1$s","eventDateUtc":"%5$s","eventType":"UPDATE","eventCategory":"INVOICE","tenantId":"%2$s","tenantType":"ORGANISATION"},
                 {"resourceUrl":"https://api.xero.com/api.xro/2.0/Contacts/%3$s","resourceId":"%3$s","eventDateUtc":"%5$s","eventType":"UPDATE","eventCategory":"CONTACT","tenantId":"%2$s","tenantType":"ORGANISATION"}],
-                "firstEventSequence":1,"lastEventSequence":2,"entropy":"%4$s"}""".formatted(invoiceId, tenantId, contactId, System.nanoTime(),
-                // A new event time per delivery: FIFO deduplication hashes the events, and these are meant to be new.
-                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").format(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).plusNanos(++deliveries * 1_000_000L)));
-        Environment env = stack.environment("WebhookFunction");
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(dev.xerosync.connect.AppSecrets.field(env, "webhookKey", "XERO_WEBHOOK_KEY").getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String signature = Base64.getEncoder().encodeToString(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-        var event = new APIGatewayProxyRequestEvent().withHttpMethod("POST").withResource("/webhooks/xero").withPath("/webhooks/xero")
-                .withHeaders(Map.of("x-xero-signature", signature, "Content-Type", "application/json")).withBody(body).withIsBase64Encoded(false);
-        return invokeApi("WebhookFunction", handler("WebhookFunction", env), event);
-    }
+                "firstEventSequence":1,"lastEventSequence":2,"entropy":"%4$s"}"""
+            .formatted(
+                invoiceId,
+                tenantId,
+                contactId,
+                System.nanoTime(),
+                // A new event time per delivery: FIFO deduplication hashes the events, and these
+                // are meant to be new.
+                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS")
+                    .format(
+                        java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)
+                            .plusNanos(++deliveries * 1_000_000L)));
+    Environment env = stack.environment("WebhookFunction");
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(
+        new SecretKeySpec(
+            dev.xerosync.connect.AppSecrets.field(env, "webhookKey", "XERO_WEBHOOK_KEY")
+                .getBytes(StandardCharsets.UTF_8),
+            "HmacSHA256"));
+    String signature =
+        Base64.getEncoder().encodeToString(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    var event =
+        new APIGatewayProxyRequestEvent()
+            .withHttpMethod("POST")
+            .withResource("/webhooks/xero")
+            .withPath("/webhooks/xero")
+            .withHeaders(Map.of("x-xero-signature", signature, "Content-Type", "application/json"))
+            .withBody(body)
+            .withIsBase64Encoded(false);
+    return invokeApi("WebhookFunction", handler("WebhookFunction", env), event);
+  }
 
-    /** Feeds the sync queue to the worker in batches, as the SQS event source would, until it is empty. */
-    private static void drainSyncQueue() {
-        String url = stack.aws().resources().queueUrl("SyncQueue");
-        int empty = 0;
-        for (int round = 0; round < 60 && empty < 2; round++) {
-            List<Message> messages = stack.aws().sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)
-                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL).waitTimeSeconds(0)).messages();
-            if (messages.isEmpty()) {
-                empty++;
-                continue;
-            }
-            empty = 0;
-            SQSBatchResponse response = invokeSqs("SyncWorkerFunction", toEvent(messages));
-            Set<String> failed = new LinkedHashSet<>();
-            response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
-            for (Message m : messages) {
-                if (!failed.contains(m.messageId())) {
-                    stack.aws().sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
-                }
-            }
+  /**
+   * Feeds the sync queue to the worker in batches, as the SQS event source would, until it is
+   * empty.
+   */
+  private static void drainSyncQueue() {
+    String url = stack.aws().resources().queueUrl("SyncQueue");
+    int empty = 0;
+    for (int round = 0; round < 60 && empty < 2; round++) {
+      List<Message> messages =
+          stack
+              .aws()
+              .sqs()
+              .receiveMessage(
+                  r ->
+                      r.queueUrl(url)
+                          .maxNumberOfMessages(10)
+                          .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                          .waitTimeSeconds(0))
+              .messages();
+      if (messages.isEmpty()) {
+        empty++;
+        continue;
+      }
+      empty = 0;
+      SQSBatchResponse response = invokeSqs("SyncWorkerFunction", toEvent(messages));
+      Set<String> failed = new LinkedHashSet<>();
+      response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
+      for (Message m : messages) {
+        if (!failed.contains(m.messageId())) {
+          stack.aws().sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
         }
+      }
     }
+  }
 
-    private static SQSEvent toEvent(List<Message> messages) {
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
-        for (Message m : messages) {
-            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-            record.setMessageId(m.messageId());
-            record.setReceiptHandle(m.receiptHandle());
-            record.setBody(m.body());
-            Map<String, String> attributes = new HashMap<>();
-            m.attributes().forEach((k, v) -> attributes.put(k.toString(), v));
-            record.setAttributes(attributes);
-            record.setEventSource("aws:sqs");
-            records.add(record);
-        }
-        SQSEvent event = new SQSEvent();
-        event.setRecords(records);
-        return event;
+  private static SQSEvent toEvent(List<Message> messages) {
+    List<SQSEvent.SQSMessage> records = new ArrayList<>();
+    for (Message m : messages) {
+      SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+      record.setMessageId(m.messageId());
+      record.setReceiptHandle(m.receiptHandle());
+      record.setBody(m.body());
+      Map<String, String> attributes = new HashMap<>();
+      m.attributes().forEach((k, v) -> attributes.put(k.toString(), v));
+      record.setAttributes(attributes);
+      record.setEventSource("aws:sqs");
+      records.add(record);
     }
+    SQSEvent event = new SQSEvent();
+    event.setRecords(records);
+    return event;
+  }
 
-    private static Environment withoutVariable(Environment env, String name) {
-        Map<String, String> values = new HashMap<>(env.asMap());
-        values.remove(name);
-        return Environment.of(values);
-    }
+  private static Environment withoutVariable(Environment env, String name) {
+    Map<String, String> values = new HashMap<>(env.asMap());
+    values.remove(name);
+    return Environment.of(values);
+  }
 
-    private static Environment withVariable(Environment env, String name, String value) {
-        Map<String, String> values = new HashMap<>(env.asMap());
-        values.put(name, value);
-        return Environment.of(values);
-    }
+  private static Environment withVariable(Environment env, String name, String value) {
+    Map<String, String> values = new HashMap<>(env.asMap());
+    values.put(name, value);
+    return Environment.of(values);
+  }
 }

@@ -18,78 +18,103 @@ import software.amazon.awssdk.services.sqs.model.SqsRequest;
 
 /**
  * Records the AWS calls a function makes, as the IAM action each needs and the resource it names.
- * The SDK loads it into every client from software/amazon/awssdk/global/handlers/execution.interceptors
- * on the test classpath, so the functions' own AwsClients are recorded unchanged. Only calls made
- * inside {@link #as} on the same thread are recorded (sync clients call interceptors on the caller's thread).
+ * The SDK loads it into every client from
+ * software/amazon/awssdk/global/handlers/execution.interceptors on the test classpath, so the
+ * functions' own AwsClients are recorded unchanged. Only calls made inside {@link #as} on the same
+ * thread are recorded (sync clients call interceptors on the caller's thread).
  */
 public final class RecordedAwsCalls implements ExecutionInterceptor {
-    /** One permission check IAM makes: the action, and the resource in our own terms (table/..., queue URL, secret name). */
-    public record Call(String action, String resource) {}
+  /**
+   * One permission check IAM makes: the action, and the resource in our own terms (table/..., queue
+   * URL, secret name).
+   */
+  public record Call(String action, String resource) {}
 
-    private static final ThreadLocal<String> FUNCTION = new ThreadLocal<>();
-    private static final Map<String, List<Call>> CALLS = new ConcurrentHashMap<>();
+  private static final ThreadLocal<String> FUNCTION = new ThreadLocal<>();
+  private static final Map<String, List<Call>> CALLS = new ConcurrentHashMap<>();
 
-    /** Runs {@code invocation} as the function {@code logicalId}, recording its AWS calls. */
-    public static <T> T as(String logicalId, Supplier<T> invocation) {
-        String outer = FUNCTION.get();
-        FUNCTION.set(logicalId);
-        try {
-            return invocation.get();
-        } finally {
-            // Nested (a handler built inside an invocation): the outer function records again.
-            if (outer == null) {
-                FUNCTION.remove();
-            } else {
-                FUNCTION.set(outer);
-            }
-        }
+  /** Runs {@code invocation} as the function {@code logicalId}, recording its AWS calls. */
+  public static <T> T as(String logicalId, Supplier<T> invocation) {
+    String outer = FUNCTION.get();
+    FUNCTION.set(logicalId);
+    try {
+      return invocation.get();
+    } finally {
+      // Nested (a handler built inside an invocation): the outer function records again.
+      if (outer == null) {
+        FUNCTION.remove();
+      } else {
+        FUNCTION.set(outer);
+      }
     }
+  }
 
-    public static List<Call> of(String logicalId) {
-        return List.copyOf(CALLS.getOrDefault(logicalId, List.of()));
-    }
+  public static List<Call> of(String logicalId) {
+    return List.copyOf(CALLS.getOrDefault(logicalId, List.of()));
+  }
 
-    @Override
-    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        String function = FUNCTION.get();
-        if (function == null) {
-            return;
-        }
-        List<Call> calls = CALLS.computeIfAbsent(function, k -> java.util.Collections.synchronizedList(new ArrayList<>()));
-        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        SdkRequest request = context.request();
-        switch (request) {
-            case software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest b ->
-                    b.requestItems().keySet().forEach(table -> calls.add(new Call("dynamodb:BatchGetItem", "table/" + table)));
-            case software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest b ->
-                    b.requestItems().keySet().forEach(table -> calls.add(new Call("dynamodb:BatchWriteItem", "table/" + table)));
-            case TransactWriteItemsRequest t -> {
-                // IAM authorises each item of a transaction by its own action.
-                for (TransactWriteItem item : t.transactItems()) {
-                    if (item.put() != null) {
-                        calls.add(new Call("dynamodb:PutItem", "table/" + item.put().tableName()));
-                    } else if (item.update() != null) {
-                        calls.add(new Call("dynamodb:UpdateItem", "table/" + item.update().tableName()));
-                    } else if (item.delete() != null) {
-                        calls.add(new Call("dynamodb:DeleteItem", "table/" + item.delete().tableName()));
-                    } else if (item.conditionCheck() != null) {
-                        calls.add(new Call("dynamodb:ConditionCheckItem", "table/" + item.conditionCheck().tableName()));
-                    }
-                }
-            }
-            case DynamoDbRequest d -> {
-                String table = d.getValueForField("TableName", String.class).orElse("?");
-                String index = d.getValueForField("IndexName", String.class).orElse(null);
-                calls.add(new Call("dynamodb:" + operation, "table/" + table + (index == null ? "" : "/index/" + index)));
-            }
-            case SqsRequest s -> {
-                // SendMessageBatch is authorised as sqs:SendMessage (and DeleteMessageBatch as sqs:DeleteMessage, and so on).
-                String action = operation.endsWith("Batch") ? operation.substring(0, operation.length() - "Batch".length()) : operation;
-                calls.add(new Call("sqs:" + action, s.getValueForField("QueueUrl", String.class).orElse("?")));
-            }
-            case SecretsManagerRequest m -> calls.add(new Call("secretsmanager:" + operation,
-                    m.getValueForField("SecretId", String.class).or(() -> m.getValueForField("Name", String.class)).orElse("?")));
-            default -> calls.add(new Call(request.getClass().getName() + ":" + operation, "?"));
-        }
+  @Override
+  public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    String function = FUNCTION.get();
+    if (function == null) {
+      return;
     }
+    List<Call> calls =
+        CALLS.computeIfAbsent(
+            function, k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+    String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    SdkRequest request = context.request();
+    switch (request) {
+      case software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest b ->
+          b.requestItems()
+              .keySet()
+              .forEach(table -> calls.add(new Call("dynamodb:BatchGetItem", "table/" + table)));
+      case software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest b ->
+          b.requestItems()
+              .keySet()
+              .forEach(table -> calls.add(new Call("dynamodb:BatchWriteItem", "table/" + table)));
+      case TransactWriteItemsRequest t -> {
+        // IAM authorises each item of a transaction by its own action.
+        for (TransactWriteItem item : t.transactItems()) {
+          if (item.put() != null) {
+            calls.add(new Call("dynamodb:PutItem", "table/" + item.put().tableName()));
+          } else if (item.update() != null) {
+            calls.add(new Call("dynamodb:UpdateItem", "table/" + item.update().tableName()));
+          } else if (item.delete() != null) {
+            calls.add(new Call("dynamodb:DeleteItem", "table/" + item.delete().tableName()));
+          } else if (item.conditionCheck() != null) {
+            calls.add(
+                new Call(
+                    "dynamodb:ConditionCheckItem", "table/" + item.conditionCheck().tableName()));
+          }
+        }
+      }
+      case DynamoDbRequest d -> {
+        String table = d.getValueForField("TableName", String.class).orElse("?");
+        String index = d.getValueForField("IndexName", String.class).orElse(null);
+        calls.add(
+            new Call(
+                "dynamodb:" + operation,
+                "table/" + table + (index == null ? "" : "/index/" + index)));
+      }
+      case SqsRequest s -> {
+        // SendMessageBatch is authorised as sqs:SendMessage (and DeleteMessageBatch as
+        // sqs:DeleteMessage, and so on).
+        String action =
+            operation.endsWith("Batch")
+                ? operation.substring(0, operation.length() - "Batch".length())
+                : operation;
+        calls.add(
+            new Call("sqs:" + action, s.getValueForField("QueueUrl", String.class).orElse("?")));
+      }
+      case SecretsManagerRequest m ->
+          calls.add(
+              new Call(
+                  "secretsmanager:" + operation,
+                  m.getValueForField("SecretId", String.class)
+                      .or(() -> m.getValueForField("Name", String.class))
+                      .orElse("?")));
+      default -> calls.add(new Call(request.getClass().getName() + ":" + operation, "?"));
+    }
+  }
 }

@@ -13,121 +13,168 @@ import java.util.Map;
 
 /** template.yaml as SAM sees its functions: each function's properties over Globals.Function. */
 final class SamTemplate {
-    record Event(String name, String type, JsonNode properties) {}
+  record Event(String name, String type, JsonNode properties) {}
 
-    record Function(String id, JsonNode properties, JsonNode globals) {
-        /** The function's own value, else the Globals one (SAM's rule for scalar and map properties). */
-        JsonNode property(String name) {
-            JsonNode own = properties.path(name);
-            return own.isMissingNode() ? globals.path(name) : own;
-        }
-
-        /** Globals variables overlaid with the function's own, as SAM merges Environment. */
-        ObjectNode environment() {
-            ObjectNode env = globals.path("Environment").path("Variables").isObject()
-                    ? ((ObjectNode) globals.path("Environment").path("Variables")).deepCopy()
-                    : new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-            if (properties.path("Environment").path("Variables").isObject()) {
-                env.setAll((ObjectNode) properties.path("Environment").path("Variables").deepCopy());
-            }
-            return env;
-        }
-
-        List<Event> events() {
-            List<Event> events = new ArrayList<>();
-            properties.path("Events").properties().forEach(e ->
-                    events.add(new Event(e.getKey(), e.getValue().path("Type").asText(), e.getValue().path("Properties"))));
-            return events;
-        }
-
-        int timeoutSeconds() {
-            return property("Timeout").asInt(3);
-        }
-
-        String handlerClass() {
-            return property("Handler").asText().split("::")[0];
-        }
+  record Function(String id, JsonNode properties, JsonNode globals) {
+    /**
+     * The function's own value, else the Globals one (SAM's rule for scalar and map properties).
+     */
+    JsonNode property(String name) {
+      JsonNode own = properties.path(name);
+      return own.isMissingNode() ? globals.path(name) : own;
     }
 
-    private final JsonNode tree;
-
-    private SamTemplate(JsonNode tree) {
-        this.tree = tree;
+    /** Globals variables overlaid with the function's own, as SAM merges Environment. */
+    ObjectNode environment() {
+      ObjectNode env =
+          globals.path("Environment").path("Variables").isObject()
+              ? ((ObjectNode) globals.path("Environment").path("Variables")).deepCopy()
+              : new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+      if (properties.path("Environment").path("Variables").isObject()) {
+        env.setAll((ObjectNode) properties.path("Environment").path("Variables").deepCopy());
+      }
+      return env;
     }
 
-    static SamTemplate load() {
-        return new SamTemplate(CloudFormationTemplate.fromClasspath().tree());
+    List<Event> events() {
+      List<Event> events = new ArrayList<>();
+      properties
+          .path("Events")
+          .properties()
+          .forEach(
+              e ->
+                  events.add(
+                      new Event(
+                          e.getKey(),
+                          e.getValue().path("Type").asText(),
+                          e.getValue().path("Properties"))));
+      return events;
     }
 
-    JsonNode tree() {
-        return tree;
+    int timeoutSeconds() {
+      return property("Timeout").asInt(3);
     }
 
-    List<Function> functions() {
-        JsonNode globals = tree.path("Globals").path("Function");
-        List<Function> functions = new ArrayList<>();
-        for (var r : resourcesOfType("AWS::Serverless::Function")) {
-            functions.add(new Function(r.getKey(), r.getValue().path("Properties"), globals.isMissingNode() ? MissingNode.getInstance() : globals));
-        }
-        return functions;
+    String handlerClass() {
+      return property("Handler").asText().split("::")[0];
     }
+  }
 
-    Function function(String id) {
-        return functions().stream().filter(f -> f.id().equals(id)).findFirst()
-                .orElseThrow(() -> new AssertionError("template.yaml has no function " + id));
+  private final JsonNode tree;
+
+  private SamTemplate(JsonNode tree) {
+    this.tree = tree;
+  }
+
+  static SamTemplate load() {
+    return new SamTemplate(CloudFormationTemplate.fromClasspath().tree());
+  }
+
+  JsonNode tree() {
+    return tree;
+  }
+
+  List<Function> functions() {
+    JsonNode globals = tree.path("Globals").path("Function");
+    List<Function> functions = new ArrayList<>();
+    for (var r : resourcesOfType("AWS::Serverless::Function")) {
+      functions.add(
+          new Function(
+              r.getKey(),
+              r.getValue().path("Properties"),
+              globals.isMissingNode() ? MissingNode.getInstance() : globals));
     }
+    return functions;
+  }
 
-    JsonNode resource(String logicalId) {
-        JsonNode r = tree.path("Resources").path(logicalId);
-        if (r.isMissingNode()) {
-            throw new AssertionError("template.yaml has no resource " + logicalId);
-        }
-        return r;
+  Function function(String id) {
+    return functions().stream()
+        .filter(f -> f.id().equals(id))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("template.yaml has no function " + id));
+  }
+
+  JsonNode resource(String logicalId) {
+    JsonNode r = tree.path("Resources").path(logicalId);
+    if (r.isMissingNode()) {
+      throw new AssertionError("template.yaml has no resource " + logicalId);
     }
+    return r;
+  }
 
-    List<Map.Entry<String, JsonNode>> resourcesOfType(String... types) {
-        List<String> wanted = List.of(types);
-        List<Map.Entry<String, JsonNode>> found = new ArrayList<>();
-        tree.path("Resources").properties().forEach(e -> {
-            if (wanted.contains(e.getValue().path("Type").asText())) {
+  List<Map.Entry<String, JsonNode>> resourcesOfType(String... types) {
+    List<String> wanted = List.of(types);
+    List<Map.Entry<String, JsonNode>> found = new ArrayList<>();
+    tree.path("Resources")
+        .properties()
+        .forEach(
+            e -> {
+              if (wanted.contains(e.getValue().path("Type").asText())) {
                 found.add(e);
-            }
-        });
-        return found;
-    }
+              }
+            });
+    return found;
+  }
 
-    /** Whether the API an Api event attaches to requires keys unless the event says otherwise. */
-    boolean apiKeyRequiredByDefault(JsonNode apiEventProperties) {
-        String apiId = apiEventProperties.path("RestApiId").path("Ref").asText(null);
-        JsonNode api = apiId == null ? tree.path("Globals").path("Api") : resource(apiId).path("Properties");
-        return api.path("Auth").path("ApiKeyRequired").asBoolean(false);
-    }
+  /** Whether the API an Api event attaches to requires keys unless the event says otherwise. */
+  boolean apiKeyRequiredByDefault(JsonNode apiEventProperties) {
+    String apiId = apiEventProperties.path("RestApiId").path("Ref").asText(null);
+    JsonNode api =
+        apiId == null ? tree.path("Globals").path("Api") : resource(apiId).path("Properties");
+    return api.path("Auth").path("ApiKeyRequired").asBoolean(false);
+  }
 
-    /** A function's environment with intrinsics resolved to plausible AWS values, for constructing its handler. */
-    Map<String, String> resolvedEnvironment(Function fn) {
-        LocalIntrinsics intrinsics = plausibleIntrinsics();
-        Map<String, String> env = new LinkedHashMap<>();
-        fn.environment().properties().forEach(e -> env.put(e.getKey(), intrinsics.resolve(e.getValue())));
-        return env;
-    }
+  /**
+   * A function's environment with intrinsics resolved to plausible AWS values, for constructing its
+   * handler.
+   */
+  Map<String, String> resolvedEnvironment(Function fn) {
+    LocalIntrinsics intrinsics = plausibleIntrinsics();
+    Map<String, String> env = new LinkedHashMap<>();
+    fn.environment()
+        .properties()
+        .forEach(e -> env.put(e.getKey(), intrinsics.resolve(e.getValue())));
+    return env;
+  }
 
-    /** A template value (a secret's SecretString, say) resolved as {@link #resolvedEnvironment} resolves variables. */
-    String resolved(JsonNode value) {
-        return plausibleIntrinsics().resolve(value);
-    }
+  /**
+   * A template value (a secret's SecretString, say) resolved as {@link #resolvedEnvironment}
+   * resolves variables.
+   */
+  String resolved(JsonNode value) {
+    return plausibleIntrinsics().resolve(value);
+  }
 
-    private LocalIntrinsics plausibleIntrinsics() {
-        Map<String, String> parameters = new HashMap<>();
-        tree.path("Parameters").properties().forEach(p ->
-                parameters.put(p.getKey(), p.getValue().has("Default") ? p.getValue().get("Default").asText() : "example-" + p.getKey()));
-        Map<String, String> refs = new HashMap<>();
-        Map<String, Map<String, String>> attributes = new HashMap<>();
-        tree.path("Resources").properties().forEach(r -> {
-            String id = r.getKey();
-            boolean queue = r.getValue().path("Type").asText().equals("AWS::SQS::Queue");
-            refs.put(id, queue ? "https://sqs.eu-west-1.amazonaws.com/123456789012/" + id : id);
-            attributes.put(id, Map.of("Arn", "arn:aws:service:eu-west-1:123456789012:" + id, "QueueName", id, "Name", id));
-        });
-        return new LocalIntrinsics(parameters, refs, attributes);
-    }
+  private LocalIntrinsics plausibleIntrinsics() {
+    Map<String, String> parameters = new HashMap<>();
+    tree.path("Parameters")
+        .properties()
+        .forEach(
+            p ->
+                parameters.put(
+                    p.getKey(),
+                    p.getValue().has("Default")
+                        ? p.getValue().get("Default").asText()
+                        : "example-" + p.getKey()));
+    Map<String, String> refs = new HashMap<>();
+    Map<String, Map<String, String>> attributes = new HashMap<>();
+    tree.path("Resources")
+        .properties()
+        .forEach(
+            r -> {
+              String id = r.getKey();
+              boolean queue = r.getValue().path("Type").asText().equals("AWS::SQS::Queue");
+              refs.put(id, queue ? "https://sqs.eu-west-1.amazonaws.com/123456789012/" + id : id);
+              attributes.put(
+                  id,
+                  Map.of(
+                      "Arn",
+                      "arn:aws:service:eu-west-1:123456789012:" + id,
+                      "QueueName",
+                      id,
+                      "Name",
+                      id));
+            });
+    return new LocalIntrinsics(parameters, refs, attributes);
+  }
 }

@@ -28,264 +28,372 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What @aws/cloudformation-validate cannot see, because it checks CloudFormation schemas and does
- * not expand SAM or read our code. Every check walks all functions of template.yaml, so it holds for
- * functions added later without changes here.
+ * not expand SAM or read our code. Every check walks all functions of template.yaml, so it holds
+ * for functions added later without changes here.
  */
 class TemplateInvariantsTest {
-    private static final SamTemplate T = SamTemplate.load();
+  private static final SamTemplate T = SamTemplate.load();
 
-    /** API routes whose caller cannot send an API key: Xero's webhook, authenticated by its HMAC signature. */
-    private static final Set<String> ROUTES_WITHOUT_API_KEY = Set.of("POST /webhooks/xero");
+  /**
+   * API routes whose caller cannot send an API key: Xero's webhook, authenticated by its HMAC
+   * signature.
+   */
+  private static final Set<String> ROUTES_WITHOUT_API_KEY = Set.of("POST /webhooks/xero");
 
-    @Test
-    void everyFunctionRunsJava21OnArm64WithSnapStartOnAPublishedAlias() {
-        assertThat(T.functions()).isNotEmpty();
-        for (var fn : T.functions()) {
-            assertThat(fn.property("Runtime").asText()).as(fn.id() + " Runtime").isEqualTo("java21");
-            assertThat(fn.property("Architectures").toString()).as(fn.id() + " Architectures").isEqualTo("[\"arm64\"]");
-            assertThat(fn.property("AutoPublishAlias").asText()).as(fn.id() + " AutoPublishAlias").isNotBlank();
-            assertThat(fn.property("SnapStart").path("ApplyOn").asText()).as(fn.id() + " SnapStart").isEqualTo("PublishedVersions");
-            assertThat(fn.environment().path("JAVA_TOOL_OPTIONS").asText()).as(fn.id() + " JAVA_TOOL_OPTIONS").isNotBlank();
-            assertThat(fn.property("PermissionsBoundary").isMissingNode()).as(fn.id() + " PermissionsBoundary").isFalse();
-        }
+  @Test
+  void everyFunctionRunsJava21OnArm64WithSnapStartOnAPublishedAlias() {
+    assertThat(T.functions()).isNotEmpty();
+    for (var fn : T.functions()) {
+      assertThat(fn.property("Runtime").asText()).as(fn.id() + " Runtime").isEqualTo("java21");
+      assertThat(fn.property("Architectures").toString())
+          .as(fn.id() + " Architectures")
+          .isEqualTo("[\"arm64\"]");
+      assertThat(fn.property("AutoPublishAlias").asText())
+          .as(fn.id() + " AutoPublishAlias")
+          .isNotBlank();
+      assertThat(fn.property("SnapStart").path("ApplyOn").asText())
+          .as(fn.id() + " SnapStart")
+          .isEqualTo("PublishedVersions");
+      assertThat(fn.environment().path("JAVA_TOOL_OPTIONS").asText())
+          .as(fn.id() + " JAVA_TOOL_OPTIONS")
+          .isNotBlank();
+      assertThat(fn.property("PermissionsBoundary").isMissingNode())
+          .as(fn.id() + " PermissionsBoundary")
+          .isFalse();
     }
+  }
 
-    @Test
-    void everyHandlerIsAClassThatImplementsTheHandlerInterfaceItsEventsNeed() throws Exception {
-        for (var fn : T.functions()) {
-            String handler = fn.property("Handler").asText();
-            assertThat(handler).as(fn.id() + " Handler").matches("[\\w.]+::handleRequest");
-            Class<?> type = Class.forName(handler.substring(0, handler.indexOf("::")));
-            assertThat(RequestHandler.class).as(fn.id() + " implements RequestHandler").isAssignableFrom(type);
-            assertThat(type.getConstructor()).as(fn.id() + " has the no-arg constructor Lambda calls").isNotNull();
-            assertThat(type.getConstructor(Environment.class)).as(fn.id() + " has the constructor the local host calls").isNotNull();
-            Type[] io = requestHandlerTypes(type);
-            for (var event : fn.events()) {
-                switch (event.type()) {
-                    case "Api" -> {
-                        assertThat(io[0]).as(fn.id() + " input for Api").isEqualTo(APIGatewayProxyRequestEvent.class);
-                        assertThat(io[1]).as(fn.id() + " output for Api").isEqualTo(APIGatewayProxyResponseEvent.class);
-                    }
-                    case "SQS" -> {
-                        assertThat(io[0]).as(fn.id() + " input for SQS").isEqualTo(SQSEvent.class);
-                        assertThat(io[1]).as(fn.id() + " output for ReportBatchItemFailures").isEqualTo(SQSBatchResponse.class);
-                    }
-                    case "Schedule", "ScheduleV2" -> assertThat(io[0]).as(fn.id() + " input for a schedule").isEqualTo(ScheduledEvent.class);
-                    default -> throw new AssertionError(fn.id() + ": event type " + event.type() + " has no handler check here yet");
-                }
-            }
+  @Test
+  void everyHandlerIsAClassThatImplementsTheHandlerInterfaceItsEventsNeed() throws Exception {
+    for (var fn : T.functions()) {
+      String handler = fn.property("Handler").asText();
+      assertThat(handler).as(fn.id() + " Handler").matches("[\\w.]+::handleRequest");
+      Class<?> type = Class.forName(handler.substring(0, handler.indexOf("::")));
+      assertThat(RequestHandler.class)
+          .as(fn.id() + " implements RequestHandler")
+          .isAssignableFrom(type);
+      assertThat(type.getConstructor())
+          .as(fn.id() + " has the no-arg constructor Lambda calls")
+          .isNotNull();
+      assertThat(type.getConstructor(Environment.class))
+          .as(fn.id() + " has the constructor the local host calls")
+          .isNotNull();
+      Type[] io = requestHandlerTypes(type);
+      for (var event : fn.events()) {
+        switch (event.type()) {
+          case "Api" -> {
+            assertThat(io[0])
+                .as(fn.id() + " input for Api")
+                .isEqualTo(APIGatewayProxyRequestEvent.class);
+            assertThat(io[1])
+                .as(fn.id() + " output for Api")
+                .isEqualTo(APIGatewayProxyResponseEvent.class);
+          }
+          case "SQS" -> {
+            assertThat(io[0]).as(fn.id() + " input for SQS").isEqualTo(SQSEvent.class);
+            assertThat(io[1])
+                .as(fn.id() + " output for ReportBatchItemFailures")
+                .isEqualTo(SQSBatchResponse.class);
+          }
+          case "Schedule", "ScheduleV2" ->
+              assertThat(io[0])
+                  .as(fn.id() + " input for a schedule")
+                  .isEqualTo(ScheduledEvent.class);
+          default ->
+              throw new AssertionError(
+                  fn.id() + ": event type " + event.type() + " has no handler check here yet");
         }
+      }
     }
+  }
 
-    @Test
-    void everyEnvironmentVariableAFunctionRequiresIsSetByTheTemplate() {
-        // Construction reads all configuration (STYLE: "read once, in the constructor"), so building each
-        // handler from exactly the template's environment, plus what the Lambda runtime sets, proves it complete.
-        // That includes the app's secrets, read once per container: a Secrets Manager stand-in holds the
-        // secrets the template creates, each under the id its !Ref resolves to here, with its template value.
-        try (var secrets = dev.xerosync.infra.aws.SecretsManagerStandIn.start();
-             var client = software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
-                     .endpointOverride(secrets.endpoint()).region(software.amazon.awssdk.regions.Region.EU_WEST_1)
-                     .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                             software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIDEXAMPLE", "example"))).build()) {
-            for (var secret : T.resourcesOfType("AWS::SecretsManager::Secret")) {
-                JsonNode props = secret.getValue().path("Properties");
-                String value = props.has("SecretString") ? T.resolved(props.get("SecretString")) : "example-generated-" + secret.getKey();
-                client.createSecret(r -> r.name(secret.getKey()).secretString(value));
-            }
-            for (var fn : T.functions()) {
-                Map<String, String> env = T.resolvedEnvironment(fn);
-                env.putAll(Map.of("AWS_REGION", "eu-west-1", "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "example",
-                        "AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.endpoint().toString()));
-                assertThatCode(() -> Class.forName(fn.handlerClass()).getConstructor(Environment.class).newInstance(Environment.of(env)))
-                        .as(fn.id() + " builds from its template environment").doesNotThrowAnyException();
-            }
+  @Test
+  void everyEnvironmentVariableAFunctionRequiresIsSetByTheTemplate() {
+    // Construction reads all configuration (STYLE: "read once, in the constructor"), so building
+    // each
+    // handler from exactly the template's environment, plus what the Lambda runtime sets, proves it
+    // complete.
+    // That includes the app's secrets, read once per container: a Secrets Manager stand-in holds
+    // the
+    // secrets the template creates, each under the id its !Ref resolves to here, with its template
+    // value.
+    try (var secrets = dev.xerosync.infra.aws.SecretsManagerStandIn.start();
+        var client =
+            software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
+                .endpointOverride(secrets.endpoint())
+                .region(software.amazon.awssdk.regions.Region.EU_WEST_1)
+                .credentialsProvider(
+                    software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                            "AKIDEXAMPLE", "example")))
+                .build()) {
+      for (var secret : T.resourcesOfType("AWS::SecretsManager::Secret")) {
+        JsonNode props = secret.getValue().path("Properties");
+        String value =
+            props.has("SecretString")
+                ? T.resolved(props.get("SecretString"))
+                : "example-generated-" + secret.getKey();
+        client.createSecret(r -> r.name(secret.getKey()).secretString(value));
+      }
+      for (var fn : T.functions()) {
+        Map<String, String> env = T.resolvedEnvironment(fn);
+        env.putAll(
+            Map.of(
+                "AWS_REGION",
+                "eu-west-1",
+                "AWS_ACCESS_KEY_ID",
+                "AKIDEXAMPLE",
+                "AWS_SECRET_ACCESS_KEY",
+                "example",
+                "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+                secrets.endpoint().toString()));
+        assertThatCode(
+                () ->
+                    Class.forName(fn.handlerClass())
+                        .getConstructor(Environment.class)
+                        .newInstance(Environment.of(env)))
+            .as(fn.id() + " builds from its template environment")
+            .doesNotThrowAnyException();
+      }
+    }
+  }
+
+  @Test
+  void everyVariableNameTheCodeRequiresIsSetForSomeFunction() throws IOException {
+    Pattern read = Pattern.compile("env\\.required\\(\"([A-Z0-9_]+)\"\\)");
+    Set<String> required = new TreeSet<>();
+    try (Stream<Path> files = Files.walk(Path.of("..", "functions", "src", "main", "java"))) {
+      for (Path p : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        Matcher m = read.matcher(Files.readString(p));
+        while (m.find()) {
+          required.add(m.group(1));
         }
+      }
     }
+    // The Lambda runtime sets these itself.
+    Set<String> set =
+        new TreeSet<>(
+            Set.of(
+                "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"));
+    T.functions().forEach(fn -> fn.environment().fieldNames().forEachRemaining(set::add));
+    assertThat(set).containsAll(required);
+  }
 
-    @Test
-    void everyVariableNameTheCodeRequiresIsSetForSomeFunction() throws IOException {
-        Pattern read = Pattern.compile("env\\.required\\(\"([A-Z0-9_]+)\"\\)");
-        Set<String> required = new TreeSet<>();
-        try (Stream<Path> files = Files.walk(Path.of("..", "functions", "src", "main", "java"))) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                Matcher m = read.matcher(Files.readString(p));
-                while (m.find()) {
-                    required.add(m.group(1));
-                }
-            }
+  @Test
+  void
+      everySqsEventSourceHasASafeVisibilityTimeoutBatchFailuresAConcurrencyCapAndADeadLetterQueue() {
+    for (var fn : T.functions()) {
+      for (var event : fn.events()) {
+        if (!event.type().equals("SQS")) {
+          continue;
         }
-        // The Lambda runtime sets these itself.
-        Set<String> set = new TreeSet<>(Set.of("AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"));
-        T.functions().forEach(fn -> fn.environment().fieldNames().forEachRemaining(set::add));
-        assertThat(set).containsAll(required);
+        JsonNode p = event.properties();
+        String queueId = p.path("Queue").path("Fn::GetAtt").get(0).asText();
+        JsonNode queue = T.resource(queueId).path("Properties");
+        int visibility = queue.path("VisibilityTimeout").asInt(30);
+        assertThat(visibility)
+            .as(
+                fn.id()
+                    + ": "
+                    + queueId
+                    + " VisibilityTimeout >= 6 x Timeout (AWS's advice for Lambda event sources)")
+            .isGreaterThanOrEqualTo(6 * fn.timeoutSeconds());
+        assertThat(p.path("FunctionResponseTypes").toString())
+            .as(fn.id() + " ReportBatchItemFailures")
+            .contains("ReportBatchItemFailures");
+        assertThat(p.path("ScalingConfig").path("MaximumConcurrency").asInt(0))
+            .as(fn.id() + " MaximumConcurrency")
+            .isBetween(2, 1000);
+        assertThat(queue.path("RedrivePolicy").path("deadLetterTargetArn").isMissingNode())
+            .as(queueId + " RedrivePolicy")
+            .isFalse();
+        assertThat(queue.path("RedrivePolicy").path("maxReceiveCount").asInt(0))
+            .as(queueId + " maxReceiveCount")
+            .isPositive();
+      }
     }
+  }
 
-    @Test
-    void everySqsEventSourceHasASafeVisibilityTimeoutBatchFailuresAConcurrencyCapAndADeadLetterQueue() {
-        for (var fn : T.functions()) {
-            for (var event : fn.events()) {
-                if (!event.type().equals("SQS")) {
-                    continue;
-                }
-                JsonNode p = event.properties();
-                String queueId = p.path("Queue").path("Fn::GetAtt").get(0).asText();
-                JsonNode queue = T.resource(queueId).path("Properties");
-                int visibility = queue.path("VisibilityTimeout").asInt(30);
-                assertThat(visibility).as(fn.id() + ": " + queueId + " VisibilityTimeout >= 6 x Timeout (AWS's advice for Lambda event sources)")
-                        .isGreaterThanOrEqualTo(6 * fn.timeoutSeconds());
-                assertThat(p.path("FunctionResponseTypes").toString()).as(fn.id() + " ReportBatchItemFailures").contains("ReportBatchItemFailures");
-                assertThat(p.path("ScalingConfig").path("MaximumConcurrency").asInt(0)).as(fn.id() + " MaximumConcurrency").isBetween(2, 1000);
-                assertThat(queue.path("RedrivePolicy").path("deadLetterTargetArn").isMissingNode()).as(queueId + " RedrivePolicy").isFalse();
-                assertThat(queue.path("RedrivePolicy").path("maxReceiveCount").asInt(0)).as(queueId + " maxReceiveCount").isPositive();
-            }
+  @Test
+  void everyScheduleParses() {
+    Pattern rate = Pattern.compile("rate\\(([1-9]\\d*) (minute|minutes|hour|hours|day|days)\\)");
+    // EventBridge cron: minutes hours day-of-month month day-of-week year, one of the two days a
+    // '?'.
+    Pattern cron = Pattern.compile("cron\\((\\S+) (\\S+) (\\S+) (\\S+) (\\S+) (\\S+)\\)");
+    int schedules = 0;
+    for (var fn : T.functions()) {
+      for (var event : fn.events()) {
+        if (!event.type().startsWith("Schedule")) {
+          continue;
         }
-    }
-
-    @Test
-    void everyScheduleParses() {
-        Pattern rate = Pattern.compile("rate\\(([1-9]\\d*) (minute|minutes|hour|hours|day|days)\\)");
-        // EventBridge cron: minutes hours day-of-month month day-of-week year, one of the two days a '?'.
-        Pattern cron = Pattern.compile("cron\\((\\S+) (\\S+) (\\S+) (\\S+) (\\S+) (\\S+)\\)");
-        int schedules = 0;
-        for (var fn : T.functions()) {
-            for (var event : fn.events()) {
-                if (!event.type().startsWith("Schedule")) {
-                    continue;
-                }
-                schedules++;
-                String expression = event.properties().path(event.type().equals("Schedule") ? "Schedule" : "ScheduleExpression").asText();
-                Matcher r = rate.matcher(expression);
-                Matcher c = cron.matcher(expression);
-                if (r.matches()) {
-                    boolean singular = r.group(1).equals("1");
-                    assertThat(r.group(2).endsWith("s")).as(expression + ": EventBridge wants 'minute' for 1 and 'minutes' otherwise").isNotEqualTo(singular);
-                } else {
-                    assertThat(c.matches()).as(fn.id() + " schedule " + expression + " is rate(...) or a 6-field cron(...)").isTrue();
-                    assertThat(c.group(3).equals("?") ^ c.group(5).equals("?")).as(expression + ": exactly one of day-of-month and day-of-week is '?'").isTrue();
-                }
-            }
+        schedules++;
+        String expression =
+            event
+                .properties()
+                .path(event.type().equals("Schedule") ? "Schedule" : "ScheduleExpression")
+                .asText();
+        Matcher r = rate.matcher(expression);
+        Matcher c = cron.matcher(expression);
+        if (r.matches()) {
+          boolean singular = r.group(1).equals("1");
+          assertThat(r.group(2).endsWith("s"))
+              .as(expression + ": EventBridge wants 'minute' for 1 and 'minutes' otherwise")
+              .isNotEqualTo(singular);
+        } else {
+          assertThat(c.matches())
+              .as(fn.id() + " schedule " + expression + " is rate(...) or a 6-field cron(...)")
+              .isTrue();
+          assertThat(c.group(3).equals("?") ^ c.group(5).equals("?"))
+              .as(expression + ": exactly one of day-of-month and day-of-week is '?'")
+              .isTrue();
         }
-        assertThat(schedules).as("the reconciliation schedule at least").isPositive();
+      }
     }
+    assertThat(schedules).as("the reconciliation schedule at least").isPositive();
+  }
 
-    @Test
-    void noPolicyGrantsEverythingOrOnEverything() {
-        List<String> broad = new ArrayList<>();
-        for (var fn : T.functions()) {
-            for (JsonNode policy : fn.property("Policies")) {
-                if (policy.isTextual()) {
-                    broad.add(fn.id() + " attaches managed policy " + policy.asText());
-                }
-                for (JsonNode statement : policy.path("Statement")) {
-                    checkStatement(fn.id(), statement, broad);
-                }
-                policy.fieldNames().forEachRemaining(name -> {
-                    if (!name.equals("Statement")) {
-                        broad.add(fn.id() + " uses SAM policy template " + name + ", whose actions are broader than the calls; list the actions");
-                    }
+  @Test
+  void noPolicyGrantsEverythingOrOnEverything() {
+    List<String> broad = new ArrayList<>();
+    for (var fn : T.functions()) {
+      for (JsonNode policy : fn.property("Policies")) {
+        if (policy.isTextual()) {
+          broad.add(fn.id() + " attaches managed policy " + policy.asText());
+        }
+        for (JsonNode statement : policy.path("Statement")) {
+          checkStatement(fn.id(), statement, broad);
+        }
+        policy
+            .fieldNames()
+            .forEachRemaining(
+                name -> {
+                  if (!name.equals("Statement")) {
+                    broad.add(
+                        fn.id()
+                            + " uses SAM policy template "
+                            + name
+                            + ", whose actions are broader than the calls; list the actions");
+                  }
                 });
-            }
-        }
-        for (var resource : T.resourcesOfType("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::Role")) {
-            JsonNode props = resource.getValue().path("Properties");
-            for (JsonNode statement : props.path("PolicyDocument").path("Statement")) {
-                checkStatement(resource.getKey(), statement, broad);
-            }
-        }
-        assertThat(broad).isEmpty();
+      }
     }
+    for (var resource :
+        T.resourcesOfType("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::Role")) {
+      JsonNode props = resource.getValue().path("Properties");
+      for (JsonNode statement : props.path("PolicyDocument").path("Statement")) {
+        checkStatement(resource.getKey(), statement, broad);
+      }
+    }
+    assertThat(broad).isEmpty();
+  }
 
-    private static void checkStatement(String owner, JsonNode statement, List<String> broad) {
-        for (JsonNode resource : asList(statement.path("Resource"))) {
-            if (resource.isTextual() && resource.asText().equals("*")) {
-                broad.add(owner + " grants " + statement.path("Action") + " on Resource \"*\"");
-            }
-        }
-        for (JsonNode action : asList(statement.path("Action"))) {
-            if (action.asText().equals("*")) {
-                broad.add(owner + " grants Action \"*\"");
-            }
-        }
+  private static void checkStatement(String owner, JsonNode statement, List<String> broad) {
+    for (JsonNode resource : asList(statement.path("Resource"))) {
+      if (resource.isTextual() && resource.asText().equals("*")) {
+        broad.add(owner + " grants " + statement.path("Action") + " on Resource \"*\"");
+      }
     }
+    for (JsonNode action : asList(statement.path("Action"))) {
+      if (action.asText().equals("*")) {
+        broad.add(owner + " grants Action \"*\"");
+      }
+    }
+  }
 
-    @Test
-    void everyRouteButTheWebhookNeedsAnApiKeyAndTheStageIsThrottled() {
-        for (var fn : T.functions()) {
-            for (var event : fn.events()) {
-                if (!event.type().equals("Api")) {
-                    continue;
-                }
-                String route = event.properties().path("Method").asText().toUpperCase(java.util.Locale.ROOT) + " " + event.properties().path("Path").asText();
-                JsonNode auth = event.properties().path("Auth");
-                boolean apiKey = T.apiKeyRequiredByDefault(event.properties()) ? !auth.path("ApiKeyRequired").asText("true").equals("false")
-                        : auth.path("ApiKeyRequired").asBoolean(false);
-                boolean authorizer = auth.hasNonNull("Authorizer") && !auth.path("Authorizer").asText().equals("NONE");
-                if (ROUTES_WITHOUT_API_KEY.contains(route)) {
-                    assertThat(apiKey).as(route + ": Xero cannot send an API key").isFalse();
-                } else {
-                    assertThat(apiKey || authorizer).as(fn.id() + " " + route + " needs an API key or an authorizer").isTrue();
-                }
-            }
+  @Test
+  void everyRouteButTheWebhookNeedsAnApiKeyAndTheStageIsThrottled() {
+    for (var fn : T.functions()) {
+      for (var event : fn.events()) {
+        if (!event.type().equals("Api")) {
+          continue;
         }
-        for (var api : T.resourcesOfType("AWS::Serverless::Api")) {
-            JsonNode all = null;
-            for (JsonNode s : api.getValue().path("Properties").path("MethodSettings")) {
-                if (s.path("ResourcePath").asText().equals("/*") && s.path("HttpMethod").asText().equals("*")) {
-                    all = s;
-                }
-            }
-            assertThat(all).as(api.getKey() + " throttles every method (MethodSettings /* *)").isNotNull();
-            assertThat(all.path("ThrottlingRateLimit").asDouble(0)).isPositive();
-            assertThat(all.path("ThrottlingBurstLimit").asInt(0)).isPositive();
+        String route =
+            event.properties().path("Method").asText().toUpperCase(java.util.Locale.ROOT)
+                + " "
+                + event.properties().path("Path").asText();
+        JsonNode auth = event.properties().path("Auth");
+        boolean apiKey =
+            T.apiKeyRequiredByDefault(event.properties())
+                ? !auth.path("ApiKeyRequired").asText("true").equals("false")
+                : auth.path("ApiKeyRequired").asBoolean(false);
+        boolean authorizer =
+            auth.hasNonNull("Authorizer") && !auth.path("Authorizer").asText().equals("NONE");
+        if (ROUTES_WITHOUT_API_KEY.contains(route)) {
+          assertThat(apiKey).as(route + ": Xero cannot send an API key").isFalse();
+        } else {
+          assertThat(apiKey || authorizer)
+              .as(fn.id() + " " + route + " needs an API key or an authorizer")
+              .isTrue();
         }
+      }
     }
+    for (var api : T.resourcesOfType("AWS::Serverless::Api")) {
+      JsonNode all = null;
+      for (JsonNode s : api.getValue().path("Properties").path("MethodSettings")) {
+        if (s.path("ResourcePath").asText().equals("/*")
+            && s.path("HttpMethod").asText().equals("*")) {
+          all = s;
+        }
+      }
+      assertThat(all)
+          .as(api.getKey() + " throttles every method (MethodSettings /* *)")
+          .isNotNull();
+      assertThat(all.path("ThrottlingRateLimit").asDouble(0)).isPositive();
+      assertThat(all.path("ThrottlingBurstLimit").asInt(0)).isPositive();
+    }
+  }
 
-    @Test
-    void functionLogsGoToALogGroupWithRetention() {
-        for (var fn : T.functions()) {
-            String group = fn.property("LoggingConfig").path("LogGroup").path("Ref").asText();
-            assertThat(group).as(fn.id() + " LoggingConfig.LogGroup").isNotBlank();
-            JsonNode logGroup = T.resource(group);
-            assertThat(logGroup.path("Type").asText()).isEqualTo("AWS::Logs::LogGroup");
-            assertThat(logGroup.path("Properties").path("RetentionInDays").isMissingNode()).as(group + " RetentionInDays").isFalse();
-        }
+  @Test
+  void functionLogsGoToALogGroupWithRetention() {
+    for (var fn : T.functions()) {
+      String group = fn.property("LoggingConfig").path("LogGroup").path("Ref").asText();
+      assertThat(group).as(fn.id() + " LoggingConfig.LogGroup").isNotBlank();
+      JsonNode logGroup = T.resource(group);
+      assertThat(logGroup.path("Type").asText()).isEqualTo("AWS::Logs::LogGroup");
+      assertThat(logGroup.path("Properties").path("RetentionInDays").isMissingNode())
+          .as(group + " RetentionInDays")
+          .isFalse();
     }
+  }
 
-    @Test
-    void theTableIsOnDemandWithRecoveryEncryptionAndTtl() {
-        for (var table : T.resourcesOfType("AWS::DynamoDB::Table")) {
-            JsonNode p = table.getValue().path("Properties");
-            assertThat(p.path("BillingMode").asText()).isEqualTo("PAY_PER_REQUEST");
-            assertThat(p.path("PointInTimeRecoverySpecification").path("PointInTimeRecoveryEnabled").asBoolean()).isTrue();
-            assertThat(p.path("SSESpecification").path("SSEEnabled").asBoolean()).isTrue();
-            assertThat(p.path("TimeToLiveSpecification").path("Enabled").asBoolean()).isTrue();
-            assertThat(table.getValue().path("DeletionPolicy").asText()).isEqualTo("Retain");
-        }
+  @Test
+  void theTableIsOnDemandWithRecoveryEncryptionAndTtl() {
+    for (var table : T.resourcesOfType("AWS::DynamoDB::Table")) {
+      JsonNode p = table.getValue().path("Properties");
+      assertThat(p.path("BillingMode").asText()).isEqualTo("PAY_PER_REQUEST");
+      assertThat(
+              p.path("PointInTimeRecoverySpecification")
+                  .path("PointInTimeRecoveryEnabled")
+                  .asBoolean())
+          .isTrue();
+      assertThat(p.path("SSESpecification").path("SSEEnabled").asBoolean()).isTrue();
+      assertThat(p.path("TimeToLiveSpecification").path("Enabled").asBoolean()).isTrue();
+      assertThat(table.getValue().path("DeletionPolicy").asText()).isEqualTo("Retain");
     }
+  }
 
-    @Test
-    void theOutputsGiveTheWebhookAndApiUrls() {
-        assertThat(T.tree().path("Outputs").has("WebhookUrl")).isTrue();
-        assertThat(T.tree().path("Outputs").has("ApiUrl")).isTrue();
-    }
+  @Test
+  void theOutputsGiveTheWebhookAndApiUrls() {
+    assertThat(T.tree().path("Outputs").has("WebhookUrl")).isTrue();
+    assertThat(T.tree().path("Outputs").has("ApiUrl")).isTrue();
+  }
 
-    private static List<JsonNode> asList(JsonNode node) {
-        List<JsonNode> list = new ArrayList<>();
-        if (node.isArray()) {
-            node.forEach(list::add);
-        } else if (!node.isMissingNode()) {
-            list.add(node);
-        }
-        return list;
+  private static List<JsonNode> asList(JsonNode node) {
+    List<JsonNode> list = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(list::add);
+    } else if (!node.isMissingNode()) {
+      list.add(node);
     }
+    return list;
+  }
 
-    private static Type[] requestHandlerTypes(Class<?> type) {
-        for (Type t : type.getGenericInterfaces()) {
-            if (t instanceof ParameterizedType p && p.getRawType() == RequestHandler.class) {
-                return p.getActualTypeArguments();
-            }
-        }
-        throw new AssertionError(type + " does not implement RequestHandler<I, O> directly");
+  private static Type[] requestHandlerTypes(Class<?> type) {
+    for (Type t : type.getGenericInterfaces()) {
+      if (t instanceof ParameterizedType p && p.getRawType() == RequestHandler.class) {
+        return p.getActualTypeArguments();
+      }
     }
+    throw new AssertionError(type + " does not implement RequestHandler<I, O> directly");
+  }
 }

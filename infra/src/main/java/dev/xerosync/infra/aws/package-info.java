@@ -1,8 +1,8 @@
 /**
  * AWS for local runs and tests, in-process and without Docker: DynamoDB Local ({@link
  * dev.xerosync.infra.aws.EmbeddedDynamoDb}), ElasticMQ for SQS ({@link
- * dev.xerosync.infra.aws.EmbeddedSqs}), a Secrets Manager that speaks the real wire protocol ({@link
- * dev.xerosync.infra.aws.SecretsManagerStandIn}), the template's tables and queues ({@link
+ * dev.xerosync.infra.aws.EmbeddedSqs}), a Secrets Manager that speaks the real wire protocol
+ * ({@link dev.xerosync.infra.aws.SecretsManagerStandIn}), the template's tables and queues ({@link
  * dev.xerosync.infra.aws.CloudFormationTemplate}), and all of it together ({@link
  * dev.xerosync.infra.aws.LocalAws}). Production code talks to them through the unchanged AWS SDK
  * clients, aimed at loopback endpoints.

@@ -24,128 +24,166 @@ import java.util.function.Predicate;
  * changes made in the simulated Xero arriving in the query API, then serving until Ctrl-C.
  */
 public final class Demo {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static String apiKey;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static String apiKey;
 
-    private Demo() {}
+  private Demo() {}
 
-    public static void main(String[] args) throws Exception {
-        boolean exitAfterDemo = List.of(args).contains("--exit-after-demo");
-        long started = System.nanoTime();
-        int apiPort = Integer.parseInt(System.getenv().getOrDefault("API_PORT", "3000"));
-        int simPort = Integer.parseInt(System.getenv().getOrDefault("XERO_SIM_PORT", "4010"));
-        LocalStack stack = LocalStack.start(LocalStack.Options.defaults().withPorts(apiPort, simPort));
-        Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
-        System.out.printf("%nlocal stack up in %.1f s%n", (System.nanoTime() - started) / 1e9);
-        System.out.println("  query API     " + stack.apiUrl());
-        System.out.println("  webhook URL   " + stack.webhookUrl());
-        System.out.println("  Xero simulator " + stack.xero().baseUrl());
+  public static void main(String[] args) throws Exception {
+    boolean exitAfterDemo = List.of(args).contains("--exit-after-demo");
+    long started = System.nanoTime();
+    int apiPort = Integer.parseInt(System.getenv().getOrDefault("API_PORT", "3000"));
+    int simPort = Integer.parseInt(System.getenv().getOrDefault("XERO_SIM_PORT", "4010"));
+    LocalStack stack = LocalStack.start(LocalStack.Options.defaults().withPorts(apiPort, simPort));
+    Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+    System.out.printf("%nlocal stack up in %.1f s%n", (System.nanoTime() - started) / 1e9);
+    System.out.println("  query API     " + stack.apiUrl());
+    System.out.println("  webhook URL   " + stack.webhookUrl());
+    System.out.println("  Xero simulator " + stack.xero().baseUrl());
 
-        SimOrganisation org = stack.xero().createOrganisation("Demo Company (Local)");
-        LocalDate today = LocalDate.now();
-        String acme = org.createContact("Acme Widgets Ltd");
-        String globex = org.createContact("Globex Corporation");
-        String initech = org.createContact("Initech");
-        String open = org.createAuthorisedInvoice(acme, today.minusDays(5), today.plusDays(25), new BigDecimal("1200.00"));
-        String overdue = org.createAuthorisedInvoice(acme, today.minusDays(45), today.minusDays(15), new BigDecimal("640.50"));
-        String settled = org.createAuthorisedInvoice(acme, today.minusDays(60), today.minusDays(30), new BigDecimal("300.00"));
-        org.pay(settled, new BigDecimal("300.00"), today.minusDays(31), "Bank transfer");
-        org.createAuthorisedInvoice(acme, today.minusMonths(14), today.minusMonths(13), new BigDecimal("99.00"));
-        org.createAuthorisedInvoice(globex, today.minusDays(10), today.plusDays(20), new BigDecimal("5400.00"));
-        org.createAuthorisedInvoice(initech, today.minusDays(2), today.plusDays(12), new BigDecimal("75.25"));
+    SimOrganisation org = stack.xero().createOrganisation("Demo Company (Local)");
+    LocalDate today = LocalDate.now();
+    String acme = org.createContact("Acme Widgets Ltd");
+    String globex = org.createContact("Globex Corporation");
+    String initech = org.createContact("Initech");
+    String open =
+        org.createAuthorisedInvoice(
+            acme, today.minusDays(5), today.plusDays(25), new BigDecimal("1200.00"));
+    String overdue =
+        org.createAuthorisedInvoice(
+            acme, today.minusDays(45), today.minusDays(15), new BigDecimal("640.50"));
+    String settled =
+        org.createAuthorisedInvoice(
+            acme, today.minusDays(60), today.minusDays(30), new BigDecimal("300.00"));
+    org.pay(settled, new BigDecimal("300.00"), today.minusDays(31), "Bank transfer");
+    org.createAuthorisedInvoice(
+        acme, today.minusMonths(14), today.minusMonths(13), new BigDecimal("99.00"));
+    org.createAuthorisedInvoice(
+        globex, today.minusDays(10), today.plusDays(20), new BigDecimal("5400.00"));
+    org.createAuthorisedInvoice(
+        initech, today.minusDays(2), today.plusDays(12), new BigDecimal("75.25"));
 
-        long connectStarted = System.nanoTime();
-        stack.connect(org);
-        Connections connections = new Connections(stack.aws().dynamoDb(), stack.aws().resources().tableName("Table"));
-        awaitConnected(connections, org.tenantId());
-        System.out.printf("%nconnected \"%s\" (tenant %s): initial sync done in %.1f s%n", org.name(), org.tenantId(),
-                (System.nanoTime() - connectStarted) / 1e9);
+    long connectStarted = System.nanoTime();
+    stack.connect(org);
+    Connections connections =
+        new Connections(stack.aws().dynamoDb(), stack.aws().resources().tableName("Table"));
+    awaitConnected(connections, org.tenantId());
+    System.out.printf(
+        "%nconnected \"%s\" (tenant %s): initial sync done in %.1f s%n",
+        org.name(), org.tenantId(), (System.nanoTime() - connectStarted) / 1e9);
 
-        // The query API takes a key issued for the tenant (what ApiKeyAdminFunction's "create" does).
-        apiKey = new ApiKeys(stack.aws().dynamoDb(), stack.aws().resources().tableName("Table"), Clock.systemUTC())
-                .create(org.tenantId(), "demo").secret();
-        String base = stack.apiUrl() + "/tenants/" + org.tenantId();
-        System.out.println("\nTry:");
-        System.out.println("  export XS_KEY=" + apiKey);
-        String curl = "  curl -s -H \"x-api-key: $XS_KEY\" '" + base;
-        System.out.println(curl + "/contacts/" + acme + "/invoices?limit=10'                 # open (default view)");
-        System.out.println(curl + "/contacts/" + acme + "/invoices?view=overdue'");
-        System.out.println(curl + "/contacts/" + acme + "/invoices?view=all&number=INV-00'   # search by number prefix");
-        System.out.println(curl + "/contacts/" + acme + "/totals'                            # paid and unpaid, with counts");
-        System.out.println(curl + "/contacts/" + acme + "/aging'");
-        System.out.println(curl + "/aging'                                                   # the whole organisation");
-        System.out.println(curl + "/invoices/" + open + "'                                   # instalments and credits");
+    // The query API takes a key issued for the tenant (what ApiKeyAdminFunction's "create" does).
+    apiKey =
+        new ApiKeys(
+                stack.aws().dynamoDb(),
+                stack.aws().resources().tableName("Table"),
+                Clock.systemUTC())
+            .create(org.tenantId(), "demo")
+            .secret();
+    String base = stack.apiUrl() + "/tenants/" + org.tenantId();
+    System.out.println("\nTry:");
+    System.out.println("  export XS_KEY=" + apiKey);
+    String curl = "  curl -s -H \"x-api-key: $XS_KEY\" '" + base;
+    System.out.println(
+        curl + "/contacts/" + acme + "/invoices?limit=10'                 # open (default view)");
+    System.out.println(curl + "/contacts/" + acme + "/invoices?view=overdue'");
+    System.out.println(
+        curl
+            + "/contacts/"
+            + acme
+            + "/invoices?view=all&number=INV-00'   # search by number prefix");
+    System.out.println(
+        curl
+            + "/contacts/"
+            + acme
+            + "/totals'                            # paid and unpaid, with counts");
+    System.out.println(curl + "/contacts/" + acme + "/aging'");
+    System.out.println(
+        curl
+            + "/aging'                                                   # the whole organisation");
+    System.out.println(
+        curl
+            + "/invoices/"
+            + open
+            + "'                                   # instalments and credits");
 
-        System.out.println("\nChanges in the simulated Xero, and when the query API shows them:");
-        URI acmeInvoices = URI.create(base + "/contacts/" + acme + "/invoices?limit=50");
-        long t = System.nanoTime();
-        String fresh = org.createAuthorisedInvoice(acme, today, today.plusDays(30), new BigDecimal("450.00"));
-        await(acmeInvoices, body -> contains(body, fresh));
-        report("new invoice for Acme", t);
+    System.out.println("\nChanges in the simulated Xero, and when the query API shows them:");
+    URI acmeInvoices = URI.create(base + "/contacts/" + acme + "/invoices?limit=50");
+    long t = System.nanoTime();
+    String fresh =
+        org.createAuthorisedInvoice(acme, today, today.plusDays(30), new BigDecimal("450.00"));
+    await(acmeInvoices, body -> contains(body, fresh));
+    report("new invoice for Acme", t);
 
-        URI openUrl = URI.create(base + "/invoices/" + open);
-        t = System.nanoTime();
-        org.pay(open, new BigDecimal("400.00"), today, "Instalment 1 of 3");
-        await(openUrl, body -> body.path("instalments").size() == 1);
-        report("first instalment on " + open.substring(0, 8) + "…", t);
+    URI openUrl = URI.create(base + "/invoices/" + open);
+    t = System.nanoTime();
+    org.pay(open, new BigDecimal("400.00"), today, "Instalment 1 of 3");
+    await(openUrl, body -> body.path("instalments").size() == 1);
+    report("first instalment on " + open.substring(0, 8) + "…", t);
 
-        t = System.nanoTime();
-        org.pay(open, new BigDecimal("800.00"), today, "Instalments 2 and 3");
-        await(openUrl, body -> "PAID".equals(body.path("status").asText()));
-        report("invoice paid off", t);
+    t = System.nanoTime();
+    org.pay(open, new BigDecimal("800.00"), today, "Instalments 2 and 3");
+    await(openUrl, body -> "PAID".equals(body.path("status").asText()));
+    report("invoice paid off", t);
 
-        URI overdueUrl = URI.create(base + "/invoices/" + overdue);
-        t = System.nanoTime();
-        org.voidInvoice(overdue);
-        await(overdueUrl, body -> "VOIDED".equals(body.path("status").asText()));
-        report("overdue invoice voided", t);
+    URI overdueUrl = URI.create(base + "/invoices/" + overdue);
+    t = System.nanoTime();
+    org.voidInvoice(overdue);
+    await(overdueUrl, body -> "VOIDED".equals(body.path("status").asText()));
+    report("overdue invoice voided", t);
 
-        if (exitAfterDemo) {
-            stack.close();
-            System.exit(0);
+    if (exitAfterDemo) {
+      stack.close();
+      System.exit(0);
+    }
+    System.out.println(
+        "\nServing. Make changes through the simulator's API or the curl commands above; Ctrl-C stops.");
+    new CountDownLatch(1).await();
+  }
+
+  private static void awaitConnected(Connections connections, String tenantId)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      var c = connections.get(tenantId);
+      if (c.isPresent() && c.get().status() == ConnectionStatus.CONNECTED) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(
+        "the demo organisation's initial sync did not finish within 60 s");
+  }
+
+  private static boolean contains(JsonNode body, String invoiceId) {
+    for (JsonNode i : body.path("invoices")) {
+      if (invoiceId.equals(i.path("invoiceId").asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void report(String change, long startedNanos) {
+    System.out.printf(
+        "  %-40s visible after %4d ms%n", change, (System.nanoTime() - startedNanos) / 1_000_000);
+  }
+
+  private static JsonNode await(URI url, Predicate<JsonNode> arrived) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(url).header("x-api-key", apiKey).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200) {
+        JsonNode body = Json.MAPPER.readTree(r.body());
+        if (arrived.test(body)) {
+          return body;
         }
-        System.out.println("\nServing. Make changes through the simulator's API or the curl commands above; Ctrl-C stops.");
-        new CountDownLatch(1).await();
+      }
+      Thread.sleep(10);
     }
-
-    private static void awaitConnected(Connections connections, String tenantId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            var c = connections.get(tenantId);
-            if (c.isPresent() && c.get().status() == ConnectionStatus.CONNECTED) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("the demo organisation's initial sync did not finish within 60 s");
-    }
-
-    private static boolean contains(JsonNode body, String invoiceId) {
-        for (JsonNode i : body.path("invoices")) {
-            if (invoiceId.equals(i.path("invoiceId").asText())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void report(String change, long startedNanos) {
-        System.out.printf("  %-40s visible after %4d ms%n", change, (System.nanoTime() - startedNanos) / 1_000_000);
-    }
-
-    private static JsonNode await(URI url, Predicate<JsonNode> arrived) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(url).header("x-api-key", apiKey).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-                JsonNode body = Json.MAPPER.readTree(r.body());
-                if (arrived.test(body)) {
-                    return body;
-                }
-            }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("the change did not reach " + url + " within 20 s");
-    }
+    throw new IllegalStateException("the change did not reach " + url + " within 20 s");
+  }
 }

@@ -25,208 +25,264 @@ import java.util.concurrent.Executors;
 
 /**
  * A local API Gateway REST API: turns each HTTP request into the proxy event API Gateway would send
- * (raw body, isBase64Encoded, path parameters, multi-value headers and query), invokes the function's
- * handler, and maps its response back. Unknown routes answer as API Gateway does: 403 "Missing
- * Authentication Token".
+ * (raw body, isBase64Encoded, path parameters, multi-value headers and query), invokes the
+ * function's handler, and maps its response back. Unknown routes answer as API Gateway does: 403
+ * "Missing Authentication Token".
  */
 public final class ApiGatewayHost implements AutoCloseable {
-    /** One API event of a function: method and resource path as template.yaml writes them. */
-    public record Route(String method, String resourcePath, String functionName, Duration timeout,
-                        RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler) {}
+  /** One API event of a function: method and resource path as template.yaml writes them. */
+  public record Route(
+      String method,
+      String resourcePath,
+      String functionName,
+      Duration timeout,
+      RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler) {}
 
-    private final HttpServer server;
-    private final String stage;
-    private final List<Route> routes;
+  private final HttpServer server;
+  private final String stage;
+  private final List<Route> routes;
 
-    private ApiGatewayHost(HttpServer server, String stage, List<Route> routes) {
-        this.server = server;
-        this.stage = stage;
-        this.routes = List.copyOf(routes);
-    }
+  private ApiGatewayHost(HttpServer server, String stage, List<Route> routes) {
+    this.server = server;
+    this.stage = stage;
+    this.routes = List.copyOf(routes);
+  }
 
-    public static ApiGatewayHost start(int port, String stage, List<Route> routes) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
-        ApiGatewayHost host = new ApiGatewayHost(server, stage, routes);
-        server.createContext("/", host::serve);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.start();
-        return host;
-    }
+  public static ApiGatewayHost start(int port, String stage, List<Route> routes)
+      throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
+    ApiGatewayHost host = new ApiGatewayHost(server, stage, routes);
+    server.createContext("/", host::serve);
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.start();
+    return host;
+  }
 
-    /** Base URL including the stage, as API Gateway's invoke URL does. */
-    public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + stage);
-    }
+  /** Base URL including the stage, as API Gateway's invoke URL does. */
+  public URI baseUrl() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + stage);
+  }
 
-    private void serve(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String rawPath = exchange.getRequestURI().getRawPath();
-            String stagePrefix = "/" + stage;
-            if (!rawPath.equals(stagePrefix) && !rawPath.startsWith(stagePrefix + "/")) {
-                respond(exchange, 403, Map.of("Content-Type", List.of("application/json")), bytes("{\"message\":\"Forbidden\"}"));
-                return;
-            }
-            String path = rawPath.substring(stagePrefix.length());
-            path = path.isEmpty() ? "/" : path;
-            for (Route route : routes) {
-                Map<String, String> params = match(route.resourcePath(), path);
-                if (params != null && route.method().equalsIgnoreCase(exchange.getRequestMethod())) {
-                    invoke(exchange, route, path, params);
-                    return;
-                }
-            }
-            respond(exchange, 403, Map.of("Content-Type", List.of("application/json")),
-                    bytes("{\"message\":\"Missing Authentication Token\"}"));
+  private void serve(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String rawPath = exchange.getRequestURI().getRawPath();
+      String stagePrefix = "/" + stage;
+      if (!rawPath.equals(stagePrefix) && !rawPath.startsWith(stagePrefix + "/")) {
+        respond(
+            exchange,
+            403,
+            Map.of("Content-Type", List.of("application/json")),
+            bytes("{\"message\":\"Forbidden\"}"));
+        return;
+      }
+      String path = rawPath.substring(stagePrefix.length());
+      path = path.isEmpty() ? "/" : path;
+      for (Route route : routes) {
+        Map<String, String> params = match(route.resourcePath(), path);
+        if (params != null && route.method().equalsIgnoreCase(exchange.getRequestMethod())) {
+          invoke(exchange, route, path, params);
+          return;
         }
+      }
+      respond(
+          exchange,
+          403,
+          Map.of("Content-Type", List.of("application/json")),
+          bytes("{\"message\":\"Missing Authentication Token\"}"));
     }
+  }
 
-    private void invoke(HttpExchange exchange, Route route, String path, Map<String, String> pathParams) throws IOException {
-        APIGatewayProxyRequestEvent event = toEvent(exchange, route, path, pathParams);
-        APIGatewayProxyResponseEvent response;
-        try {
-            response = route.handler().handleRequest(event, new LocalContext(route.functionName(), route.timeout()));
-        } catch (RuntimeException e) {
-            System.err.println("[api] " + route.functionName() + " failed: " + e);
-            respond(exchange, 502, Map.of("Content-Type", List.of("application/json")), bytes("{\"message\": \"Internal server error\"}"));
-            return;
-        }
-        if (response == null || response.getStatusCode() == null) {
-            respond(exchange, 502, Map.of("Content-Type", List.of("application/json")), bytes("{\"message\": \"Internal server error\"}"));
-            return;
-        }
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        if (response.getHeaders() != null) {
-            response.getHeaders().forEach((k, v) -> headers.put(k, List.of(v)));
-        }
-        if (response.getMultiValueHeaders() != null) {
-            response.getMultiValueHeaders().forEach((k, v) -> headers.computeIfAbsent(k, x -> new ArrayList<>()));
-            response.getMultiValueHeaders().forEach((k, v) -> {
+  private void invoke(
+      HttpExchange exchange, Route route, String path, Map<String, String> pathParams)
+      throws IOException {
+    APIGatewayProxyRequestEvent event = toEvent(exchange, route, path, pathParams);
+    APIGatewayProxyResponseEvent response;
+    try {
+      response =
+          route
+              .handler()
+              .handleRequest(event, new LocalContext(route.functionName(), route.timeout()));
+    } catch (RuntimeException e) {
+      System.err.println("[api] " + route.functionName() + " failed: " + e);
+      respond(
+          exchange,
+          502,
+          Map.of("Content-Type", List.of("application/json")),
+          bytes("{\"message\": \"Internal server error\"}"));
+      return;
+    }
+    if (response == null || response.getStatusCode() == null) {
+      respond(
+          exchange,
+          502,
+          Map.of("Content-Type", List.of("application/json")),
+          bytes("{\"message\": \"Internal server error\"}"));
+      return;
+    }
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    if (response.getHeaders() != null) {
+      response.getHeaders().forEach((k, v) -> headers.put(k, List.of(v)));
+    }
+    if (response.getMultiValueHeaders() != null) {
+      response
+          .getMultiValueHeaders()
+          .forEach((k, v) -> headers.computeIfAbsent(k, x -> new ArrayList<>()));
+      response
+          .getMultiValueHeaders()
+          .forEach(
+              (k, v) -> {
                 List<String> merged = new ArrayList<>(headers.get(k));
                 merged.addAll(v);
                 headers.put(k, merged);
+              });
+    }
+    String body = response.getBody() == null ? "" : response.getBody();
+    byte[] payload =
+        Boolean.TRUE.equals(response.getIsBase64Encoded())
+            ? Base64.getDecoder().decode(body)
+            : bytes(body);
+    respond(exchange, response.getStatusCode(), headers, payload);
+  }
+
+  private APIGatewayProxyRequestEvent toEvent(
+      HttpExchange exchange, Route route, String path, Map<String, String> pathParams)
+      throws IOException {
+    Map<String, String> headers = new LinkedHashMap<>();
+    Map<String, List<String>> multiHeaders = new LinkedHashMap<>();
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            (name, values) -> {
+              // API Gateway passes header names as the client sent them; the JDK server capitalises
+              // them.
+              headers.put(name, values.get(values.size() - 1));
+              multiHeaders.put(name, List.copyOf(values));
             });
+    Map<String, List<String>> multiQuery = parseQuery(exchange.getRequestURI().getRawQuery());
+    Map<String, String> query = new LinkedHashMap<>();
+    multiQuery.forEach((k, v) -> query.put(k, v.get(v.size() - 1)));
+    byte[] raw;
+    try (InputStream in = exchange.getRequestBody()) {
+      raw = in.readAllBytes();
+    }
+    String contentType =
+        headers.entrySet().stream()
+            .filter(e -> e.getKey().equalsIgnoreCase("Content-Type"))
+            .map(Map.Entry::getValue)
+            .findFirst()
+            .orElse("")
+            .toLowerCase(Locale.ROOT);
+    boolean text =
+        contentType.isEmpty()
+            || contentType.startsWith("text/")
+            || contentType.contains("json")
+            || contentType.contains("xml")
+            || contentType.contains("x-www-form-urlencoded");
+
+    var identity = new APIGatewayProxyRequestEvent.RequestIdentity();
+    identity.setSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress());
+    identity.setUserAgent(headers.getOrDefault("User-agent", null));
+    var context = new APIGatewayProxyRequestEvent.ProxyRequestContext();
+    context.setAccountId("000000000000");
+    context.setApiId("local");
+    context.setStage(stage);
+    context.setRequestId(UUID.randomUUID().toString());
+    context.setHttpMethod(exchange.getRequestMethod());
+    context.setResourcePath(route.resourcePath());
+    context.setPath("/" + stage + path);
+    context.setIdentity(identity);
+    context.setProtocol(exchange.getProtocol());
+    context.setRequestTimeEpoch(System.currentTimeMillis());
+
+    return new APIGatewayProxyRequestEvent()
+        .withResource(route.resourcePath())
+        .withPath(path)
+        .withHttpMethod(exchange.getRequestMethod())
+        .withHeaders(headers)
+        .withMultiValueHeaders(multiHeaders)
+        .withQueryStringParameters(query.isEmpty() ? null : query)
+        .withMultiValueQueryStringParameters(multiQuery.isEmpty() ? null : multiQuery)
+        .withPathParameters(pathParams.isEmpty() ? null : pathParams)
+        .withRequestContext(context)
+        .withBody(
+            raw.length == 0
+                ? null
+                : text
+                    ? new String(raw, StandardCharsets.UTF_8)
+                    : Base64.getEncoder().encodeToString(raw))
+        .withIsBase64Encoded(raw.length != 0 && !text);
+  }
+
+  /** Matches a request path against a resource path with {param} and {proxy+} segments. */
+  static Map<String, String> match(String resourcePath, String path) {
+    String[] want = resourcePath.split("/", -1);
+    String[] got = path.split("/", -1);
+    Map<String, String> params = new HashMap<>();
+    for (int i = 0; i < want.length; i++) {
+      String w = want[i];
+      if (w.startsWith("{") && w.endsWith("+}")) {
+        if (i >= got.length) {
+          return null;
         }
-        String body = response.getBody() == null ? "" : response.getBody();
-        byte[] payload = Boolean.TRUE.equals(response.getIsBase64Encoded()) ? Base64.getDecoder().decode(body) : bytes(body);
-        respond(exchange, response.getStatusCode(), headers, payload);
-    }
-
-    private APIGatewayProxyRequestEvent toEvent(HttpExchange exchange, Route route, String path, Map<String, String> pathParams)
-            throws IOException {
-        Map<String, String> headers = new LinkedHashMap<>();
-        Map<String, List<String>> multiHeaders = new LinkedHashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            // API Gateway passes header names as the client sent them; the JDK server capitalises them.
-            headers.put(name, values.get(values.size() - 1));
-            multiHeaders.put(name, List.copyOf(values));
-        });
-        Map<String, List<String>> multiQuery = parseQuery(exchange.getRequestURI().getRawQuery());
-        Map<String, String> query = new LinkedHashMap<>();
-        multiQuery.forEach((k, v) -> query.put(k, v.get(v.size() - 1)));
-        byte[] raw;
-        try (InputStream in = exchange.getRequestBody()) {
-            raw = in.readAllBytes();
+        params.put(
+            w.substring(1, w.length() - 2),
+            decode(String.join("/", List.of(got).subList(i, got.length))));
+        return params;
+      }
+      if (i >= got.length) {
+        return null;
+      }
+      if (w.startsWith("{") && w.endsWith("}")) {
+        if (got[i].isEmpty()) {
+          return null;
         }
-        String contentType = headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Content-Type"))
-                .map(Map.Entry::getValue).findFirst().orElse("").toLowerCase(Locale.ROOT);
-        boolean text = contentType.isEmpty() || contentType.startsWith("text/") || contentType.contains("json")
-                || contentType.contains("xml") || contentType.contains("x-www-form-urlencoded");
-
-        var identity = new APIGatewayProxyRequestEvent.RequestIdentity();
-        identity.setSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress());
-        identity.setUserAgent(headers.getOrDefault("User-agent", null));
-        var context = new APIGatewayProxyRequestEvent.ProxyRequestContext();
-        context.setAccountId("000000000000");
-        context.setApiId("local");
-        context.setStage(stage);
-        context.setRequestId(UUID.randomUUID().toString());
-        context.setHttpMethod(exchange.getRequestMethod());
-        context.setResourcePath(route.resourcePath());
-        context.setPath("/" + stage + path);
-        context.setIdentity(identity);
-        context.setProtocol(exchange.getProtocol());
-        context.setRequestTimeEpoch(System.currentTimeMillis());
-
-        return new APIGatewayProxyRequestEvent()
-                .withResource(route.resourcePath())
-                .withPath(path)
-                .withHttpMethod(exchange.getRequestMethod())
-                .withHeaders(headers)
-                .withMultiValueHeaders(multiHeaders)
-                .withQueryStringParameters(query.isEmpty() ? null : query)
-                .withMultiValueQueryStringParameters(multiQuery.isEmpty() ? null : multiQuery)
-                .withPathParameters(pathParams.isEmpty() ? null : pathParams)
-                .withRequestContext(context)
-                .withBody(raw.length == 0 ? null : text ? new String(raw, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(raw))
-                .withIsBase64Encoded(raw.length != 0 && !text);
+        params.put(w.substring(1, w.length() - 1), decode(got[i]));
+      } else if (!w.equals(got[i])) {
+        return null;
+      }
     }
+    return want.length == got.length ? params : null;
+  }
 
-    /** Matches a request path against a resource path with {param} and {proxy+} segments. */
-    static Map<String, String> match(String resourcePath, String path) {
-        String[] want = resourcePath.split("/", -1);
-        String[] got = path.split("/", -1);
-        Map<String, String> params = new HashMap<>();
-        for (int i = 0; i < want.length; i++) {
-            String w = want[i];
-            if (w.startsWith("{") && w.endsWith("+}")) {
-                if (i >= got.length) {
-                    return null;
-                }
-                params.put(w.substring(1, w.length() - 2), decode(String.join("/", List.of(got).subList(i, got.length))));
-                return params;
-            }
-            if (i >= got.length) {
-                return null;
-            }
-            if (w.startsWith("{") && w.endsWith("}")) {
-                if (got[i].isEmpty()) {
-                    return null;
-                }
-                params.put(w.substring(1, w.length() - 1), decode(got[i]));
-            } else if (!w.equals(got[i])) {
-                return null;
-            }
-        }
-        return want.length == got.length ? params : null;
+  private static Map<String, List<String>> parseQuery(String rawQuery) {
+    Map<String, List<String>> query = new LinkedHashMap<>();
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return query;
     }
+    for (String pair : rawQuery.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      query.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+    }
+    return query;
+  }
 
-    private static Map<String, List<String>> parseQuery(String rawQuery) {
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return query;
-        }
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            query.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
-        }
-        return query;
-    }
+  private static String decode(String s) {
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
 
-    private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+  private static void respond(
+      HttpExchange exchange, int status, Map<String, List<String>> headers, byte[] body)
+      throws IOException {
+    headers.forEach((k, v) -> exchange.getResponseHeaders().put(k, new ArrayList<>(v)));
+    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    if (body.length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
     }
+  }
 
-    private static void respond(HttpExchange exchange, int status, Map<String, List<String>> headers, byte[] body) throws IOException {
-        headers.forEach((k, v) -> exchange.getResponseHeaders().put(k, new ArrayList<>(v)));
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
-    }
+  @Override
+  public void close() {
+    server.stop(0);
+  }
 }

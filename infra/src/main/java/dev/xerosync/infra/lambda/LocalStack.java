@@ -32,247 +32,350 @@ import java.util.function.Function;
  * template.yaml hosted as Lambda would host it, wired by the template's own events and environment.
  */
 public final class LocalStack implements AutoCloseable {
-    public static final String CLIENT_ID = "xero-sync-local-app";
+  public static final String CLIENT_ID = "xero-sync-local-app";
 
-    /**
-     * Ports (0 = any free one), pollers per SQS mapping, an optional visibility timeout override, and
-     * handler overrides by function: a test can host a function built from other collaborators (e.g.
-     * clients that crash on purpose) while everything else stays as the template says.
-     */
-    public record Options(int apiPort, int simulatorPort, int pollersPerQueue, Duration visibilityTimeout, double scheduleSpeedUp,
-                          Map<String, Function<Environment, Object>> handlerOverrides) {
-        public static Options defaults() {
-            return new Options(0, 0, 4, null, 1.0, Map.of());
-        }
-
-        public Options withPorts(int api, int simulator) {
-            return new Options(api, simulator, pollersPerQueue, visibilityTimeout, scheduleSpeedUp, handlerOverrides);
-        }
-
-        public Options withVisibilityTimeout(Duration timeout) {
-            return new Options(apiPort, simulatorPort, pollersPerQueue, timeout, scheduleSpeedUp, handlerOverrides);
-        }
-
-        public Options withHandler(String functionLogicalId, Function<Environment, Object> factory) {
-            Map<String, Function<Environment, Object>> overrides = new HashMap<>(handlerOverrides);
-            overrides.put(functionLogicalId, factory);
-            return new Options(apiPort, simulatorPort, pollersPerQueue, visibilityTimeout, scheduleSpeedUp, Map.copyOf(overrides));
-        }
+  /**
+   * Ports (0 = any free one), pollers per SQS mapping, an optional visibility timeout override, and
+   * handler overrides by function: a test can host a function built from other collaborators (e.g.
+   * clients that crash on purpose) while everything else stays as the template says.
+   */
+  public record Options(
+      int apiPort,
+      int simulatorPort,
+      int pollersPerQueue,
+      Duration visibilityTimeout,
+      double scheduleSpeedUp,
+      Map<String, Function<Environment, Object>> handlerOverrides) {
+    public static Options defaults() {
+      return new Options(0, 0, 4, null, 1.0, Map.of());
     }
 
-    private final LocalAws aws;
-    private final XeroSimulator xero;
-    private final ApiGatewayHost api;
-    private final List<SqsEventSource> eventSources;
-    private final ScheduleTicker ticker;
-    private final Map<String, Object> handlers;
-    private final Map<String, Environment> environments;
-    private final TokenVault vault;
-    private final String adminApiKey;
-    private final String notificationSigningKey;
-    private SyncWorkerHandler.Wiring wiring;
-
-    private LocalStack(LocalAws aws, XeroSimulator xero, ApiGatewayHost api, List<SqsEventSource> eventSources,
-                       ScheduleTicker ticker, Map<String, Object> handlers, Map<String, Environment> environments,
-                       String adminApiKey, String notificationSigningKey) {
-        this.adminApiKey = adminApiKey;
-        this.notificationSigningKey = notificationSigningKey;
-        this.aws = aws;
-        this.xero = xero;
-        this.api = api;
-        this.eventSources = eventSources;
-        this.ticker = ticker;
-        this.handlers = handlers;
-        this.environments = environments;
-        this.vault = new TokenVault(aws.secretsManager(), TokenVault.DEFAULT_PREFIX);
+    public Options withPorts(int api, int simulator) {
+      return new Options(
+          api, simulator, pollersPerQueue, visibilityTimeout, scheduleSpeedUp, handlerOverrides);
     }
 
-    @SuppressWarnings("unchecked")
-    public static LocalStack start(Options options) throws Exception {
-        CloudFormationTemplate template = CloudFormationTemplate.fromClasspath();
-        LocalAws aws = LocalAws.start(template);
-        String clientSecret = randomHex(24);
-        String webhookKey = randomHex(32);
-        XeroSimulator xero = XeroSimulator.builder()
-                .port(options.simulatorPort())
-                .app(CLIENT_ID, clientSecret)
-                .webhookKey(webhookKey)
-                .build()
-                .start();
+    public Options withVisibilityTimeout(Duration timeout) {
+      return new Options(
+          apiPort, simulatorPort, pollersPerQueue, timeout, scheduleSpeedUp, handlerOverrides);
+    }
 
-        // Template defaults first, then the values that point the functions at the local stand-ins.
-        Map<String, String> parameters = new HashMap<>();
-        template.tree().path("Parameters").properties().forEach(p -> {
-            if (p.getValue().has("Default")) {
+    public Options withHandler(String functionLogicalId, Function<Environment, Object> factory) {
+      Map<String, Function<Environment, Object>> overrides = new HashMap<>(handlerOverrides);
+      overrides.put(functionLogicalId, factory);
+      return new Options(
+          apiPort,
+          simulatorPort,
+          pollersPerQueue,
+          visibilityTimeout,
+          scheduleSpeedUp,
+          Map.copyOf(overrides));
+    }
+  }
+
+  private final LocalAws aws;
+  private final XeroSimulator xero;
+  private final ApiGatewayHost api;
+  private final List<SqsEventSource> eventSources;
+  private final ScheduleTicker ticker;
+  private final Map<String, Object> handlers;
+  private final Map<String, Environment> environments;
+  private final TokenVault vault;
+  private final String adminApiKey;
+  private final String notificationSigningKey;
+  private SyncWorkerHandler.Wiring wiring;
+
+  private LocalStack(
+      LocalAws aws,
+      XeroSimulator xero,
+      ApiGatewayHost api,
+      List<SqsEventSource> eventSources,
+      ScheduleTicker ticker,
+      Map<String, Object> handlers,
+      Map<String, Environment> environments,
+      String adminApiKey,
+      String notificationSigningKey) {
+    this.adminApiKey = adminApiKey;
+    this.notificationSigningKey = notificationSigningKey;
+    this.aws = aws;
+    this.xero = xero;
+    this.api = api;
+    this.eventSources = eventSources;
+    this.ticker = ticker;
+    this.handlers = handlers;
+    this.environments = environments;
+    this.vault = new TokenVault(aws.secretsManager(), TokenVault.DEFAULT_PREFIX);
+  }
+
+  @SuppressWarnings("unchecked")
+  public static LocalStack start(Options options) throws Exception {
+    CloudFormationTemplate template = CloudFormationTemplate.fromClasspath();
+    LocalAws aws = LocalAws.start(template);
+    String clientSecret = randomHex(24);
+    String webhookKey = randomHex(32);
+    XeroSimulator xero =
+        XeroSimulator.builder()
+            .port(options.simulatorPort())
+            .app(CLIENT_ID, clientSecret)
+            .webhookKey(webhookKey)
+            .build()
+            .start();
+
+    // Template defaults first, then the values that point the functions at the local stand-ins.
+    Map<String, String> parameters = new HashMap<>();
+    template
+        .tree()
+        .path("Parameters")
+        .properties()
+        .forEach(
+            p -> {
+              if (p.getValue().has("Default")) {
                 parameters.put(p.getKey(), p.getValue().get("Default").asText());
-            }
-        });
-        String adminApiKey = System.getenv().getOrDefault("ADMIN_API_KEY", randomHex(32));
-        String notificationSigningKey = randomHex(32);
-        parameters.put("AdminApiKey", adminApiKey);
-        parameters.put("NotificationSigningKey", notificationSigningKey);
-        parameters.putAll(Map.of(
-                "XeroClientId", CLIENT_ID,
-                "XeroClientSecret", clientSecret,
-                "XeroWebhookKey", webhookKey,
-                "XeroApiBaseUrl", xero.baseUrl().toString(),
-                "XeroIdentityBaseUrl", xero.baseUrl().toString(),
-                "XeroLoginBaseUrl", xero.baseUrl().toString()));
-        Map<String, String> refs = new HashMap<>();
-        Map<String, Map<String, String>> attributes = new HashMap<>();
-        template.tree().path("Resources").properties().forEach(resource -> {
-            String id = resource.getKey();
-            switch (resource.getValue().path("Type").asText()) {
+              }
+            });
+    String adminApiKey = System.getenv().getOrDefault("ADMIN_API_KEY", randomHex(32));
+    String notificationSigningKey = randomHex(32);
+    parameters.put("AdminApiKey", adminApiKey);
+    parameters.put("NotificationSigningKey", notificationSigningKey);
+    parameters.putAll(
+        Map.of(
+            "XeroClientId",
+            CLIENT_ID,
+            "XeroClientSecret",
+            clientSecret,
+            "XeroWebhookKey",
+            webhookKey,
+            "XeroApiBaseUrl",
+            xero.baseUrl().toString(),
+            "XeroIdentityBaseUrl",
+            xero.baseUrl().toString(),
+            "XeroLoginBaseUrl",
+            xero.baseUrl().toString()));
+    Map<String, String> refs = new HashMap<>();
+    Map<String, Map<String, String>> attributes = new HashMap<>();
+    template
+        .tree()
+        .path("Resources")
+        .properties()
+        .forEach(
+            resource -> {
+              String id = resource.getKey();
+              switch (resource.getValue().path("Type").asText()) {
                 case "AWS::DynamoDB::Table" -> {
-                    String name = aws.resources().tableName(id);
-                    refs.put(id, name);
-                    attributes.put(id, Map.of("Arn", "arn:aws:dynamodb:us-east-1:000000000000:table/" + name));
+                  String name = aws.resources().tableName(id);
+                  refs.put(id, name);
+                  attributes.put(
+                      id, Map.of("Arn", "arn:aws:dynamodb:us-east-1:000000000000:table/" + name));
                 }
                 case "AWS::SQS::Queue" -> {
-                    String url = aws.resources().queueUrl(id);
-                    refs.put(id, url);
-                    attributes.put(id, Map.of("Arn", aws.resources().queueArn(id), "QueueName", url.substring(url.lastIndexOf('/') + 1)));
+                  String url = aws.resources().queueUrl(id);
+                  refs.put(id, url);
+                  attributes.put(
+                      id,
+                      Map.of(
+                          "Arn",
+                          aws.resources().queueArn(id),
+                          "QueueName",
+                          url.substring(url.lastIndexOf('/') + 1)));
                 }
-                default -> { }
-            }
-        });
-        LocalIntrinsics intrinsics = new LocalIntrinsics(parameters, refs, attributes);
-        // Secrets the template defines are created in the stand-in, with their resolved or generated value.
-        template.tree().path("Resources").properties().forEach(resource -> {
-            if (!resource.getValue().path("Type").asText().equals("AWS::SecretsManager::Secret")) {
+                default -> {}
+              }
+            });
+    LocalIntrinsics intrinsics = new LocalIntrinsics(parameters, refs, attributes);
+    // Secrets the template defines are created in the stand-in, with their resolved or generated
+    // value.
+    template
+        .tree()
+        .path("Resources")
+        .properties()
+        .forEach(
+            resource -> {
+              if (!resource
+                  .getValue()
+                  .path("Type")
+                  .asText()
+                  .equals("AWS::SecretsManager::Secret")) {
                 return;
-            }
-            var props = resource.getValue().path("Properties");
-            String name = props.has("Name") ? intrinsics.resolve(props.get("Name")) : resource.getKey();
-            String value = props.has("SecretString") ? intrinsics.resolve(props.get("SecretString")) : randomHex(32);
-            aws.secretsManager().createSecret(r -> r.name(name).secretString(value));
-            refs.put(resource.getKey(), name);
-        });
+              }
+              var props = resource.getValue().path("Properties");
+              String name =
+                  props.has("Name") ? intrinsics.resolve(props.get("Name")) : resource.getKey();
+              String value =
+                  props.has("SecretString")
+                      ? intrinsics.resolve(props.get("SecretString"))
+                      : randomHex(32);
+              aws.secretsManager().createSecret(r -> r.name(name).secretString(value));
+              refs.put(resource.getKey(), name);
+            });
 
-        SamApplication app = SamApplication.from(template.tree());
-        Map<String, Object> handlers = new LinkedHashMap<>();
-        Map<String, Environment> environments = new LinkedHashMap<>();
-        List<ApiGatewayHost.Route> routes = new ArrayList<>();
-        List<ScheduleTicker.Schedule> schedules = new ArrayList<>();
-        for (SamApplication.FunctionSpec fn : app.functions()) {
-            Map<String, String> env = new HashMap<>(clientEnvironment(aws));
-            fn.environment().forEach((name, value) -> env.put(name, intrinsics.resolve(value)));
-            Environment environment = Environment.of(env);
-            Object handler = options.handlerOverrides().containsKey(fn.logicalId())
-                    ? options.handlerOverrides().get(fn.logicalId()).apply(environment)
-                    : Class.forName(fn.handlerClass()).getConstructor(Environment.class).newInstance(environment);
-            handlers.put(fn.logicalId(), handler);
-            environments.put(fn.logicalId(), environment);
-            for (SamApplication.ApiEvent e : fn.apiEvents()) {
-                routes.add(new ApiGatewayHost.Route(e.method(), e.path(), fn.logicalId(), fn.timeout(),
-                        (RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>) handler));
-            }
-            for (SamApplication.ScheduleEvent s : fn.schedules()) {
-                schedules.add(new ScheduleTicker.Schedule(fn.logicalId(), s.name(), ScheduleTicker.parseRate(s.expression()),
-                        fn.timeout(), (RequestHandler<ScheduledEvent, ?>) handler));
-            }
-        }
-        ApiGatewayHost api = ApiGatewayHost.start(options.apiPort(), app.stageName(), routes);
-        List<SqsEventSource> sources = new ArrayList<>();
-        for (SamApplication.FunctionSpec fn : app.functions()) {
-            for (SamApplication.SqsEvent e : fn.sqsEvents()) {
-                var mapping = new SqsEventSource.Mapping(fn.logicalId(), aws.resources().queueUrl(e.queueLogicalId()),
-                        aws.resources().queueArn(e.queueLogicalId()), e.batchSize(), options.visibilityTimeout(),
-                        e.reportBatchItemFailures(), options.pollersPerQueue(), fn.timeout());
-                sources.add(new SqsEventSource(aws.sqs(), mapping,
-                        (RequestHandler<SQSEvent, SQSBatchResponse>) handlers.get(fn.logicalId())).start());
-            }
-        }
-        ScheduleTicker ticker = new ScheduleTicker(schedules).start(options.scheduleSpeedUp());
-        xero.webhookUrl(URI.create(api.baseUrl() + "/webhooks/xero"));
-        return new LocalStack(aws, xero, api, sources, ticker, handlers, environments, adminApiKey, notificationSigningKey);
+    SamApplication app = SamApplication.from(template.tree());
+    Map<String, Object> handlers = new LinkedHashMap<>();
+    Map<String, Environment> environments = new LinkedHashMap<>();
+    List<ApiGatewayHost.Route> routes = new ArrayList<>();
+    List<ScheduleTicker.Schedule> schedules = new ArrayList<>();
+    for (SamApplication.FunctionSpec fn : app.functions()) {
+      Map<String, String> env = new HashMap<>(clientEnvironment(aws));
+      fn.environment().forEach((name, value) -> env.put(name, intrinsics.resolve(value)));
+      Environment environment = Environment.of(env);
+      Object handler =
+          options.handlerOverrides().containsKey(fn.logicalId())
+              ? options.handlerOverrides().get(fn.logicalId()).apply(environment)
+              : Class.forName(fn.handlerClass())
+                  .getConstructor(Environment.class)
+                  .newInstance(environment);
+      handlers.put(fn.logicalId(), handler);
+      environments.put(fn.logicalId(), environment);
+      for (SamApplication.ApiEvent e : fn.apiEvents()) {
+        routes.add(
+            new ApiGatewayHost.Route(
+                e.method(),
+                e.path(),
+                fn.logicalId(),
+                fn.timeout(),
+                (RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>)
+                    handler));
+      }
+      for (SamApplication.ScheduleEvent s : fn.schedules()) {
+        schedules.add(
+            new ScheduleTicker.Schedule(
+                fn.logicalId(),
+                s.name(),
+                ScheduleTicker.parseRate(s.expression()),
+                fn.timeout(),
+                (RequestHandler<ScheduledEvent, ?>) handler));
+      }
     }
+    ApiGatewayHost api = ApiGatewayHost.start(options.apiPort(), app.stageName(), routes);
+    List<SqsEventSource> sources = new ArrayList<>();
+    for (SamApplication.FunctionSpec fn : app.functions()) {
+      for (SamApplication.SqsEvent e : fn.sqsEvents()) {
+        var mapping =
+            new SqsEventSource.Mapping(
+                fn.logicalId(),
+                aws.resources().queueUrl(e.queueLogicalId()),
+                aws.resources().queueArn(e.queueLogicalId()),
+                e.batchSize(),
+                options.visibilityTimeout(),
+                e.reportBatchItemFailures(),
+                options.pollersPerQueue(),
+                fn.timeout());
+        sources.add(
+            new SqsEventSource(
+                    aws.sqs(),
+                    mapping,
+                    (RequestHandler<SQSEvent, SQSBatchResponse>) handlers.get(fn.logicalId()))
+                .start());
+      }
+    }
+    ScheduleTicker ticker = new ScheduleTicker(schedules).start(options.scheduleSpeedUp());
+    xero.webhookUrl(URI.create(api.baseUrl() + "/webhooks/xero"));
+    return new LocalStack(
+        aws,
+        xero,
+        api,
+        sources,
+        ticker,
+        handlers,
+        environments,
+        adminApiKey,
+        notificationSigningKey);
+  }
 
-    /**
-     * Connects an organisation as the hosted connect flow would: the simulator grants our app access,
-     * the tokens go to the connection's secret, and the initial sync starts.
-     */
-    public void connect(SimOrganisation organisation) {
-        TokenSet granted = xero.grant(CLIENT_ID, organisation.tenantId());
-        vault.write(organisation.tenantId(), new ConnectionTokens(granted.accessToken(), granted.refreshToken(),
-                granted.accessTokenExpiresAt(), Instant.now()));
-        workerWiring().sync().startInitialSync(organisation.tenantId(), "local-connect");
-    }
+  /**
+   * Connects an organisation as the hosted connect flow would: the simulator grants our app access,
+   * the tokens go to the connection's secret, and the initial sync starts.
+   */
+  public void connect(SimOrganisation organisation) {
+    TokenSet granted = xero.grant(CLIENT_ID, organisation.tenantId());
+    vault.write(
+        organisation.tenantId(),
+        new ConnectionTokens(
+            granted.accessToken(),
+            granted.refreshToken(),
+            granted.accessTokenExpiresAt(),
+            Instant.now()));
+    workerWiring().sync().startInitialSync(organisation.tenantId(), "local-connect");
+  }
 
-    /** The worker's own collaborators, for driving the sync directly in tests and benchmarks. */
-    public synchronized SyncWorkerHandler.Wiring workerWiring() {
-        if (wiring == null) {
-            wiring = SyncWorkerHandler.Wiring.of(environments.get("SyncWorkerFunction"));
-        }
-        return wiring;
+  /** The worker's own collaborators, for driving the sync directly in tests and benchmarks. */
+  public synchronized SyncWorkerHandler.Wiring workerWiring() {
+    if (wiring == null) {
+      wiring = SyncWorkerHandler.Wiring.of(environments.get("SyncWorkerFunction"));
     }
+    return wiring;
+  }
 
-    /** The deployment's admin API key (ADMIN_API_KEY, or random per run): x-admin-key, and the key admin tokens are signed with. */
-    public String adminApiKey() {
-        return adminApiKey;
-    }
+  /**
+   * The deployment's admin API key (ADMIN_API_KEY, or random per run): x-admin-key, and the key
+   * admin tokens are signed with.
+   */
+  public String adminApiKey() {
+    return adminApiKey;
+  }
 
-    /** The key notifications are signed with, for a receiver to verify them. */
-    public String notificationSigningKey() {
-        return notificationSigningKey;
-    }
+  /** The key notifications are signed with, for a receiver to verify them. */
+  public String notificationSigningKey() {
+    return notificationSigningKey;
+  }
 
-    public URI apiUrl() {
-        return api.baseUrl();
-    }
+  public URI apiUrl() {
+    return api.baseUrl();
+  }
 
-    public URI webhookUrl() {
-        return URI.create(api.baseUrl() + "/webhooks/xero");
-    }
+  public URI webhookUrl() {
+    return URI.create(api.baseUrl() + "/webhooks/xero");
+  }
 
-    public XeroSimulator xero() {
-        return xero;
-    }
+  public XeroSimulator xero() {
+    return xero;
+  }
 
-    public LocalAws aws() {
-        return aws;
-    }
+  public LocalAws aws() {
+    return aws;
+  }
 
-    public ScheduleTicker schedules() {
-        return ticker;
-    }
+  public ScheduleTicker schedules() {
+    return ticker;
+  }
 
-    public Object handler(String logicalId) {
-        return handlers.get(logicalId);
-    }
+  public Object handler(String logicalId) {
+    return handlers.get(logicalId);
+  }
 
-    public Environment environment(String logicalId) {
-        return environments.get(logicalId);
-    }
+  public Environment environment(String logicalId) {
+    return environments.get(logicalId);
+  }
 
-    public List<SqsEventSource> eventSources() {
-        return eventSources;
-    }
+  public List<SqsEventSource> eventSources() {
+    return eventSources;
+  }
 
-    /** What the AWS runtime would give a function: region, credentials, and here the local endpoints. */
-    static Map<String, String> clientEnvironment(LocalAws aws) {
-        var credentials = LocalAws.credentials().resolveCredentials();
-        return Map.of(
-                "AWS_REGION", LocalAws.region().id(),
-                "AWS_ACCESS_KEY_ID", credentials.accessKeyId(),
-                "AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey(),
-                "AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDbEndpoint().toString(),
-                "AWS_ENDPOINT_URL_SQS", aws.sqsEndpoint().toString(),
-                "AWS_ENDPOINT_URL_SECRETS_MANAGER", aws.secretsManagerEndpoint().toString());
-    }
+  /**
+   * What the AWS runtime would give a function: region, credentials, and here the local endpoints.
+   */
+  static Map<String, String> clientEnvironment(LocalAws aws) {
+    var credentials = LocalAws.credentials().resolveCredentials();
+    return Map.of(
+        "AWS_REGION", LocalAws.region().id(),
+        "AWS_ACCESS_KEY_ID", credentials.accessKeyId(),
+        "AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey(),
+        "AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDbEndpoint().toString(),
+        "AWS_ENDPOINT_URL_SQS", aws.sqsEndpoint().toString(),
+        "AWS_ENDPOINT_URL_SECRETS_MANAGER", aws.secretsManagerEndpoint().toString());
+  }
 
-    private static String randomHex(int bytes) {
-        byte[] b = new byte[bytes];
-        new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
+  private static String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    new SecureRandom().nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
 
-    @Override
-    public void close() {
-        ticker.close();
-        eventSources.forEach(SqsEventSource::close);
-        api.close();
-        xero.close();
-        aws.close();
-    }
+  @Override
+  public void close() {
+    ticker.close();
+    eventSources.forEach(SqsEventSource::close);
+    api.close();
+    xero.close();
+    aws.close();
+  }
 }

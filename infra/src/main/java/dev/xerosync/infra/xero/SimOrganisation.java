@@ -7,107 +7,193 @@ import dev.xerosync.infra.xero.ledger.InvoiceView;
 import dev.xerosync.infra.xero.ledger.Ledger;
 import dev.xerosync.infra.xero.ledger.NewInvoice;
 import dev.xerosync.infra.xero.ledger.Payment;
-
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 
 /**
- * Scripting an organisation's life, as its users would in Xero's web app. Every change goes through the same
- * ledger the API uses, so it bumps UpdatedDateUTC and raises the same webhooks. Business-rule violations throw
- * {@link dev.xerosync.infra.xero.ledger.LedgerException} with Xero's message.
+ * Scripting an organisation's life, as its users would in Xero's web app. Every change goes through
+ * the same ledger the API uses, so it bumps UpdatedDateUTC and raises the same webhooks.
+ * Business-rule violations throw {@link dev.xerosync.infra.xero.ledger.LedgerException} with Xero's
+ * message.
  */
 public final class SimOrganisation {
-    private final Ledger ledger;
+  private final Ledger ledger;
 
-    SimOrganisation(Ledger ledger) {
-        this.ledger = ledger;
-    }
+  SimOrganisation(Ledger ledger) {
+    this.ledger = ledger;
+  }
 
-    Ledger ledger() { return ledger; }
+  Ledger ledger() {
+    return ledger;
+  }
 
-    public String tenantId() { return ledger.tenantId(); }
-    public String shortCode() { return ledger.shortCode(); }
-    public String name() { return ledger.name(); }
-    public ZoneId timezone() { return ledger.timezone(); }
-    public void timezone(ZoneId z) { WindowsTimeZones.name(z); ledger.timezone(z); }
-    public String baseCurrency() { return ledger.baseCurrency(); }
-    public void baseCurrency(String currencyCode) { ledger.baseCurrency(currencyCode); }
+  public String tenantId() {
+    return ledger.tenantId();
+  }
 
-    public String createContact(String name) {
-        return ledger.createContact(name, null, null);
-    }
+  public String shortCode() {
+    return ledger.shortCode();
+  }
 
-    public void archiveContact(String contactId) {
-        ledger.archiveContact(contactId);
-    }
+  public String name() {
+    return ledger.name();
+  }
 
-    /** A DRAFT ACCREC invoice with one tax-free line for the whole amount. */
-    public String createDraftInvoice(String contactId, String invoiceNumber, LocalDate date, LocalDate dueDate,
-                                     BigDecimal total, String currency) {
-        return ledger.createInvoice(new NewInvoice("ACCREC", contactId, invoiceNumber, null, date, dueDate, "Exclusive",
-                List.of(new NewInvoice.Line("Services", BigDecimal.ONE, total, "200", "NONE")), currency, Invoice.DRAFT, null));
-    }
+  public ZoneId timezone() {
+    return ledger.timezone();
+  }
 
-    /** An AUTHORISED ACCREC invoice numbered INV-0001, INV-0002 ... */
-    public String createAuthorisedInvoice(String contactId, LocalDate date, LocalDate dueDate, BigDecimal total) {
-        return ledger.createInvoice(new NewInvoice("ACCREC", contactId, null, null, date, dueDate, "Exclusive",
-                List.of(new NewInvoice.Line("Services", BigDecimal.ONE, total, "200", "NONE")), null, Invoice.AUTHORISED, null));
-    }
+  public void timezone(ZoneId z) {
+    WindowsTimeZones.name(z);
+    ledger.timezone(z);
+  }
 
-    public void submit(String invoiceId) { ledger.transition(invoiceId, Invoice.SUBMITTED); }
-    public void authorise(String invoiceId) { ledger.transition(invoiceId, Invoice.AUTHORISED); }
-    public void voidInvoice(String invoiceId) { ledger.transition(invoiceId, Invoice.VOIDED); }
-    public void delete(String invoiceId) { ledger.transition(invoiceId, Invoice.DELETED); }
+  public String baseCurrency() {
+    return ledger.baseCurrency();
+  }
 
-    /** A payment into the organisation's main bank account. */
-    public String pay(String invoiceId, BigDecimal amount, LocalDate date, String reference) {
-        return ledger.pay(invoiceId, ledger.defaultBankAccountId(), amount, date, reference);
-    }
+  public void baseCurrency(String currencyCode) {
+    ledger.baseCurrency(currencyCode);
+  }
 
-    public void reversePayment(String paymentId) {
-        ledger.reversePayment(paymentId);
-    }
+  public String createContact(String name) {
+    return ledger.createContact(name, null, null);
+  }
 
-    /** An AUTHORISED ACCRECCREDIT for the invoice's contact, allocated in full to the invoice. */
-    public String creditNote(String invoiceId, BigDecimal amount, LocalDate date) {
-        Invoice inv = ledger.invoice(invoiceId);
-        if (inv == null) throw new dev.xerosync.infra.xero.ledger.LedgerException("Invoice with InvoiceID " + invoiceId + " could not be found.");
-        String id = ledger.createCredit(Credit.Kind.CREDITNOTE, inv.contactId(), amount, date, "");
-        ledger.allocate(id, invoiceId, amount, date);
-        return id;
-    }
+  public void archiveContact(String contactId) {
+    ledger.archiveContact(contactId);
+  }
 
-    /** A customer overpayment (money received beyond what was owed), unallocated until {@link #allocate}. */
-    public String overpayment(String contactId, BigDecimal amount, LocalDate date) {
-        return ledger.createCredit(Credit.Kind.OVERPAYMENT, contactId, amount, date, "");
-    }
+  /** A DRAFT ACCREC invoice with one tax-free line for the whole amount. */
+  public String createDraftInvoice(
+      String contactId,
+      String invoiceNumber,
+      LocalDate date,
+      LocalDate dueDate,
+      BigDecimal total,
+      String currency) {
+    return ledger.createInvoice(
+        new NewInvoice(
+            "ACCREC",
+            contactId,
+            invoiceNumber,
+            null,
+            date,
+            dueDate,
+            "Exclusive",
+            List.of(new NewInvoice.Line("Services", BigDecimal.ONE, total, "200", "NONE")),
+            currency,
+            Invoice.DRAFT,
+            null));
+  }
 
-    /** A customer prepayment, unallocated until {@link #allocate}. */
-    public String prepayment(String contactId, BigDecimal amount, LocalDate date) {
-        return ledger.createCredit(Credit.Kind.PREPAYMENT, contactId, amount, date, "");
-    }
+  /** An AUTHORISED ACCREC invoice numbered INV-0001, INV-0002 ... */
+  public String createAuthorisedInvoice(
+      String contactId, LocalDate date, LocalDate dueDate, BigDecimal total) {
+    return ledger.createInvoice(
+        new NewInvoice(
+            "ACCREC",
+            contactId,
+            null,
+            null,
+            date,
+            dueDate,
+            "Exclusive",
+            List.of(new NewInvoice.Line("Services", BigDecimal.ONE, total, "200", "NONE")),
+            null,
+            Invoice.AUTHORISED,
+            null));
+  }
 
-    /** Applies part of a credit note, overpayment or prepayment to an invoice. */
-    public String allocate(String creditId, String invoiceId, BigDecimal amount, LocalDate date) {
-        return ledger.allocate(creditId, invoiceId, amount, date);
-    }
+  public void submit(String invoiceId) {
+    ledger.transition(invoiceId, Invoice.SUBMITTED);
+  }
 
-    /**
-     * Fills the organisation with a generated, reproducible history (same seed, same books): {@code contacts}
-     * contacts and {@code invoices} sales invoices numbered GEN-000001..., in all statuses, most paid. No webhooks.
-     */
-    public void generateHistory(long seed, int contacts, int invoices, java.time.Instant now) {
-        new dev.xerosync.infra.xero.scenario.BookGenerator(seed, now).generate(ledger, contacts, invoices, "GEN-");
-    }
+  public void authorise(String invoiceId) {
+    ledger.transition(invoiceId, Invoice.AUTHORISED);
+  }
 
-    // ---- the truth, for assertions ----
+  public void voidInvoice(String invoiceId) {
+    ledger.transition(invoiceId, Invoice.VOIDED);
+  }
 
-    public InvoiceView invoice(String invoiceId) { return ledger.view(invoiceId); }
-    public List<InvoiceView> invoices() { return ledger.views(ledger.invoices(i -> true)); }
-    public List<Payment> payments() { return ledger.payments(p -> true); }
-    public List<Contact> contacts() { return ledger.contacts(c -> true); }
-    public Contact contact(String contactId) { return ledger.contact(contactId); }
-    public Credit credit(String creditId) { return ledger.credit(creditId); }
+  public void delete(String invoiceId) {
+    ledger.transition(invoiceId, Invoice.DELETED);
+  }
+
+  /** A payment into the organisation's main bank account. */
+  public String pay(String invoiceId, BigDecimal amount, LocalDate date, String reference) {
+    return ledger.pay(invoiceId, ledger.defaultBankAccountId(), amount, date, reference);
+  }
+
+  public void reversePayment(String paymentId) {
+    ledger.reversePayment(paymentId);
+  }
+
+  /** An AUTHORISED ACCRECCREDIT for the invoice's contact, allocated in full to the invoice. */
+  public String creditNote(String invoiceId, BigDecimal amount, LocalDate date) {
+    Invoice inv = ledger.invoice(invoiceId);
+    if (inv == null)
+      throw new dev.xerosync.infra.xero.ledger.LedgerException(
+          "Invoice with InvoiceID " + invoiceId + " could not be found.");
+    String id = ledger.createCredit(Credit.Kind.CREDITNOTE, inv.contactId(), amount, date, "");
+    ledger.allocate(id, invoiceId, amount, date);
+    return id;
+  }
+
+  /**
+   * A customer overpayment (money received beyond what was owed), unallocated until {@link
+   * #allocate}.
+   */
+  public String overpayment(String contactId, BigDecimal amount, LocalDate date) {
+    return ledger.createCredit(Credit.Kind.OVERPAYMENT, contactId, amount, date, "");
+  }
+
+  /** A customer prepayment, unallocated until {@link #allocate}. */
+  public String prepayment(String contactId, BigDecimal amount, LocalDate date) {
+    return ledger.createCredit(Credit.Kind.PREPAYMENT, contactId, amount, date, "");
+  }
+
+  /** Applies part of a credit note, overpayment or prepayment to an invoice. */
+  public String allocate(String creditId, String invoiceId, BigDecimal amount, LocalDate date) {
+    return ledger.allocate(creditId, invoiceId, amount, date);
+  }
+
+  /**
+   * Fills the organisation with a generated, reproducible history (same seed, same books): {@code
+   * contacts} contacts and {@code invoices} sales invoices numbered GEN-000001..., in all statuses,
+   * most paid. No webhooks.
+   */
+  public void generateHistory(long seed, int contacts, int invoices, java.time.Instant now) {
+    new dev.xerosync.infra.xero.scenario.BookGenerator(seed, now)
+        .generate(ledger, contacts, invoices, "GEN-");
+  }
+
+  // ---- the truth, for assertions ----
+
+  public InvoiceView invoice(String invoiceId) {
+    return ledger.view(invoiceId);
+  }
+
+  public List<InvoiceView> invoices() {
+    return ledger.views(ledger.invoices(i -> true));
+  }
+
+  public List<Payment> payments() {
+    return ledger.payments(p -> true);
+  }
+
+  public List<Contact> contacts() {
+    return ledger.contacts(c -> true);
+  }
+
+  public Contact contact(String contactId) {
+    return ledger.contact(contactId);
+  }
+
+  public Credit credit(String creditId) {
+    return ledger.credit(creditId);
+  }
 }

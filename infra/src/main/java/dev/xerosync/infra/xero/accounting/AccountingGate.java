@@ -6,7 +6,6 @@ import dev.xerosync.infra.xero.http.SimResponse;
 import dev.xerosync.infra.xero.identity.IdentityStore;
 import dev.xerosync.infra.xero.ledger.Ledger;
 import dev.xerosync.infra.xero.ratelimit.RateLimiter;
-
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,106 +13,127 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * What every accounting call passes before its operation runs, in Xero's order: bearer token, tenant connection,
- * rate limits, then the gateway's URL length limit. Also stamps the limit headers every response carries.
+ * What every accounting call passes before its operation runs, in Xero's order: bearer token,
+ * tenant connection, rate limits, then the gateway's URL length limit. Also stamps the limit
+ * headers every response carries.
  */
 public final class AccountingGate {
-    /**
-     * Xero's gateway answers 404 "The resource you're looking for cannot be found" once the full URL passes about
-     * 2,091 characters (52 invoice GUIDs work, 53 fail: Xero-OpenAPI#534, xero-node#404, Xero-NetStandard#471).
-     */
-    public static final int MAX_URL_LENGTH = 2091;
-    private static final String REAL_ORIGIN = "https://api.xero.com";
+  /**
+   * Xero's gateway answers 404 "The resource you're looking for cannot be found" once the full URL
+   * passes about 2,091 characters (52 invoice GUIDs work, 53 fail: Xero-OpenAPI#534, xero-node#404,
+   * Xero-NetStandard#471).
+   */
+  public static final int MAX_URL_LENGTH = 2091;
 
-    /** Hook for fault injection: may answer in place of the operation, or return null to let it run. */
-    public interface Interceptor {
-        SimResponse before(String tenantId, String clientId) throws Exception;
-    }
+  private static final String REAL_ORIGIN = "https://api.xero.com";
 
-    private final IdentityStore identity;
-    private final Function<String, Ledger> ledgers;
-    private final RateLimiter limiter;
-    private final Map<String, AtomicInteger> callCounts = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> tooManyRequests = new ConcurrentHashMap<>();
-    private volatile Interceptor interceptor = (t, c) -> null;
+  /**
+   * Hook for fault injection: may answer in place of the operation, or return null to let it run.
+   */
+  public interface Interceptor {
+    SimResponse before(String tenantId, String clientId) throws Exception;
+  }
 
-    public AccountingGate(IdentityStore identity, Function<String, Ledger> ledgers, RateLimiter limiter) {
-        this.identity = identity;
-        this.ledgers = ledgers;
-        this.limiter = limiter;
-    }
+  private final IdentityStore identity;
+  private final Function<String, Ledger> ledgers;
+  private final RateLimiter limiter;
+  private final Map<String, AtomicInteger> callCounts = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> tooManyRequests = new ConcurrentHashMap<>();
+  private volatile Interceptor interceptor = (t, c) -> null;
 
-    public void interceptor(Interceptor i) { this.interceptor = i; }
+  public AccountingGate(
+      IdentityStore identity, Function<String, Ledger> ledgers, RateLimiter limiter) {
+    this.identity = identity;
+    this.ledgers = ledgers;
+    this.limiter = limiter;
+  }
 
-    public int callCount(String tenantId) {
-        AtomicInteger n = callCounts.get(tenantId);
-        return n == null ? 0 : n.get();
-    }
+  public void interceptor(Interceptor i) {
+    this.interceptor = i;
+  }
 
-    /** 429 responses sent to this app, whether from the limits or from fault injection. */
-    public int tooManyRequests(String clientId) {
-        AtomicInteger n = tooManyRequests.get(clientId);
-        return n == null ? 0 : n.get();
-    }
+  public int callCount(String tenantId) {
+    AtomicInteger n = callCounts.get(tenantId);
+    return n == null ? 0 : n.get();
+  }
 
-    private SimResponse counted(String clientId, SimResponse r) {
-        if (r.status() == 429) tooManyRequests.computeIfAbsent(clientId, k -> new AtomicInteger()).incrementAndGet();
-        return r;
-    }
+  /** 429 responses sent to this app, whether from the limits or from fault injection. */
+  public int tooManyRequests(String clientId) {
+    AtomicInteger n = tooManyRequests.get(clientId);
+    return n == null ? 0 : n.get();
+  }
 
-    public Route guard(AccountingOperation op) {
-        return req -> {
-            String tenantId = req.header("xero-tenant-id").map(String::trim).orElse(null);
-            if (tenantId != null) callCounts.computeIfAbsent(tenantId.toLowerCase(), k -> new AtomicInteger()).incrementAndGet();
-            String auth = req.header("authorization").orElse("");
-            if (!auth.regionMatches(true, 0, "Bearer ", 0, 7)) return correlate(Problems.unauthorized());
-            IdentityStore.AccessToken token;
-            switch (identity.check(auth.substring(7).trim())) {
-                case IdentityStore.Check.Valid v -> token = v.token();
-                case IdentityStore.Check.Expired e -> { return correlate(Problems.tokenExpired(e.at())); }
-                case IdentityStore.Check.Invalid i -> { return correlate(Problems.unauthorized()); }
-            }
-            Ledger ledger = tenantId == null ? null : ledgers.apply(tenantId.toLowerCase());
-            if (ledger == null || !token.authorisation().connectedTo(ledger.tenantId())) return correlate(Problems.forbidden());
-            String clientId = token.authorisation().clientId();
-            RateLimiter.Admission adm = limiter.acquire(clientId, ledger.tenantId());
-            if (!adm.admitted()) {
-                SimResponse r = Problems.problem(429, "Too Many Requests", "TooManyRequests")
-                        .header("X-Rate-Limit-Problem", adm.problem())
-                        .header("Retry-After", Long.toString(adm.retryAfterSeconds()));
-                return correlate(limits(counted(clientId, r), adm));
-            }
-            try {
-                SimResponse r = interceptor.before(ledger.tenantId(), clientId);
-                if (r == null) {
-                    if (REAL_ORIGIN.length() + req.rawTarget().length() > MAX_URL_LENGTH) {
-                        r = Problems.notFound();
-                    } else {
-                        String name = identity.app(clientId).map(IdentityStore.App::name).orElse(clientId);
-                        r = op.handle(new AccountingCall(req, ledger, clientId, name));
-                    }
-                }
-                return correlate(limits(counted(clientId, r), adm));
-            } finally {
-                limiter.release(clientId, ledger.tenantId());
-            }
-        };
-    }
+  private SimResponse counted(String clientId, SimResponse r) {
+    if (r.status() == 429)
+      tooManyRequests.computeIfAbsent(clientId, k -> new AtomicInteger()).incrementAndGet();
+    return r;
+  }
 
-    /** Overrides for forced 429s from fault injection, reported with the real remaining counts. */
-    public SimResponse forced429(String clientId, String tenantId, String problem, long retryAfter) {
-        RateLimiter.Admission adm = limiter.peek(clientId, tenantId);
-        return limits(Problems.problem(429, "Too Many Requests", "TooManyRequests")
-                .header("X-Rate-Limit-Problem", problem).header("Retry-After", Long.toString(retryAfter)), adm);
-    }
+  public Route guard(AccountingOperation op) {
+    return req -> {
+      String tenantId = req.header("xero-tenant-id").map(String::trim).orElse(null);
+      if (tenantId != null)
+        callCounts
+            .computeIfAbsent(tenantId.toLowerCase(), k -> new AtomicInteger())
+            .incrementAndGet();
+      String auth = req.header("authorization").orElse("");
+      if (!auth.regionMatches(true, 0, "Bearer ", 0, 7)) return correlate(Problems.unauthorized());
+      IdentityStore.AccessToken token;
+      switch (identity.check(auth.substring(7).trim())) {
+        case IdentityStore.Check.Valid v -> token = v.token();
+        case IdentityStore.Check.Expired e -> {
+          return correlate(Problems.tokenExpired(e.at()));
+        }
+        case IdentityStore.Check.Invalid i -> {
+          return correlate(Problems.unauthorized());
+        }
+      }
+      Ledger ledger = tenantId == null ? null : ledgers.apply(tenantId.toLowerCase());
+      if (ledger == null || !token.authorisation().connectedTo(ledger.tenantId()))
+        return correlate(Problems.forbidden());
+      String clientId = token.authorisation().clientId();
+      RateLimiter.Admission adm = limiter.acquire(clientId, ledger.tenantId());
+      if (!adm.admitted()) {
+        SimResponse r =
+            Problems.problem(429, "Too Many Requests", "TooManyRequests")
+                .header("X-Rate-Limit-Problem", adm.problem())
+                .header("Retry-After", Long.toString(adm.retryAfterSeconds()));
+        return correlate(limits(counted(clientId, r), adm));
+      }
+      try {
+        SimResponse r = interceptor.before(ledger.tenantId(), clientId);
+        if (r == null) {
+          if (REAL_ORIGIN.length() + req.rawTarget().length() > MAX_URL_LENGTH) {
+            r = Problems.notFound();
+          } else {
+            String name = identity.app(clientId).map(IdentityStore.App::name).orElse(clientId);
+            r = op.handle(new AccountingCall(req, ledger, clientId, name));
+          }
+        }
+        return correlate(limits(counted(clientId, r), adm));
+      } finally {
+        limiter.release(clientId, ledger.tenantId());
+      }
+    };
+  }
 
-    private static SimResponse limits(SimResponse r, RateLimiter.Admission adm) {
-        return r.header("X-MinLimit-Remaining", Integer.toString(Math.max(0, adm.minRemaining())))
-                .header("X-DayLimit-Remaining", Integer.toString(Math.max(0, adm.dayRemaining())))
-                .header("X-AppMinLimit-Remaining", Integer.toString(Math.max(0, adm.appMinRemaining())));
-    }
+  /** Overrides for forced 429s from fault injection, reported with the real remaining counts. */
+  public SimResponse forced429(String clientId, String tenantId, String problem, long retryAfter) {
+    RateLimiter.Admission adm = limiter.peek(clientId, tenantId);
+    return limits(
+        Problems.problem(429, "Too Many Requests", "TooManyRequests")
+            .header("X-Rate-Limit-Problem", problem)
+            .header("Retry-After", Long.toString(retryAfter)),
+        adm);
+  }
 
-    private static SimResponse correlate(SimResponse r) {
-        return r.header("Xero-Correlation-Id", UUID.randomUUID().toString());
-    }
+  private static SimResponse limits(SimResponse r, RateLimiter.Admission adm) {
+    return r.header("X-MinLimit-Remaining", Integer.toString(Math.max(0, adm.minRemaining())))
+        .header("X-DayLimit-Remaining", Integer.toString(Math.max(0, adm.dayRemaining())))
+        .header("X-AppMinLimit-Remaining", Integer.toString(Math.max(0, adm.appMinRemaining())));
+  }
+
+  private static SimResponse correlate(SimResponse r) {
+    return r.header("Xero-Correlation-Id", UUID.randomUUID().toString());
+  }
 }

@@ -7,7 +7,6 @@ import dev.xerosync.infra.xero.http.Problems;
 import dev.xerosync.infra.xero.http.SimResponse;
 import dev.xerosync.infra.xero.http.XeroJson;
 import dev.xerosync.infra.xero.ledger.LedgerException;
-
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -18,105 +17,114 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Xero's batch write semantics for PUT/POST collections. With summarizeErrors=true (the default) one invalid element
- * fails the whole request with 400 ValidationException listing each element and nothing is saved; with
- * summarizeErrors=false the valid elements are saved and the response is 200 with HasErrors/ValidationErrors per element.
+ * Xero's batch write semantics for PUT/POST collections. With summarizeErrors=true (the default)
+ * one invalid element fails the whole request with 400 ValidationException listing each element and
+ * nothing is saved; with summarizeErrors=false the valid elements are saved and the response is 200
+ * with HasErrors/ValidationErrors per element.
  */
 final class BatchWrite {
-    /** One element of the request. */
-    interface Item {
-        List<String> validate();
-        ObjectNode apply();
-        ObjectNode echo();
-    }
+  /** One element of the request. */
+  interface Item {
+    List<String> validate();
 
-    private BatchWrite() {}
+    ObjectNode apply();
 
-    static SimResponse run(AccountingCall call, Clock clock, String key, List<Item> items) {
-        boolean summarize = call.request().param("summarizeErrors").map(Boolean::parseBoolean).orElse(true);
-        synchronized (call.ledger()) {
-            List<List<String>> errors = new ArrayList<>();
-            boolean anyError = false;
-            for (Item i : items) {
-                List<String> e = i.validate();
-                errors.add(e);
-                anyError |= !e.isEmpty();
-            }
-            if (summarize && anyError) {
-                ArrayNode elements = XeroJson.MAPPER.createArrayNode();
-                for (int k = 0; k < items.size(); k++) {
-                    if (errors.get(k).isEmpty()) continue;
-                    ObjectNode el = items.get(k).echo();
-                    el.set("ValidationErrors", Problems.validationErrors(errors.get(k)));
-                    elements.add(el);
-                }
-                return Problems.apiException(400, 10, "ValidationException", "A validation exception occurred", elements);
-            }
-            ArrayNode out = XeroJson.MAPPER.createArrayNode();
-            for (int k = 0; k < items.size(); k++) {
-                List<String> e = errors.get(k);
-                ObjectNode node = null;
-                if (e.isEmpty()) {
-                    try {
-                        node = items.get(k).apply();
-                    } catch (LedgerException ex) {
-                        e = ex.messages();
-                    }
-                }
-                if (node == null) {
-                    node = items.get(k).echo();
-                    node.put("StatusAttributeString", "ERROR").put("HasErrors", true);
-                    node.set("ValidationErrors", Problems.validationErrors(e));
-                } else if (!summarize) {
-                    node.put("StatusAttributeString", "OK");
-                }
-                out.add(node);
-            }
-            return Envelope.ok(Envelope.start(call, clock), key, out);
+    ObjectNode echo();
+  }
+
+  private BatchWrite() {}
+
+  static SimResponse run(AccountingCall call, Clock clock, String key, List<Item> items) {
+    boolean summarize =
+        call.request().param("summarizeErrors").map(Boolean::parseBoolean).orElse(true);
+    synchronized (call.ledger()) {
+      List<List<String>> errors = new ArrayList<>();
+      boolean anyError = false;
+      for (Item i : items) {
+        List<String> e = i.validate();
+        errors.add(e);
+        anyError |= !e.isEmpty();
+      }
+      if (summarize && anyError) {
+        ArrayNode elements = XeroJson.MAPPER.createArrayNode();
+        for (int k = 0; k < items.size(); k++) {
+          if (errors.get(k).isEmpty()) continue;
+          ObjectNode el = items.get(k).echo();
+          el.set("ValidationErrors", Problems.validationErrors(errors.get(k)));
+          elements.add(el);
         }
-    }
-
-    /** Elements come wrapped ({"Invoices":[...]}), as a bare array, or as one object. */
-    static List<ObjectNode> elements(byte[] body, String key) {
-        JsonNode root;
-        try {
-            root = XeroJson.MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw new ListQuery.BadQuery("The request body could not be parsed as JSON.");
+        return Problems.apiException(
+            400, 10, "ValidationException", "A validation exception occurred", elements);
+      }
+      ArrayNode out = XeroJson.MAPPER.createArrayNode();
+      for (int k = 0; k < items.size(); k++) {
+        List<String> e = errors.get(k);
+        ObjectNode node = null;
+        if (e.isEmpty()) {
+          try {
+            node = items.get(k).apply();
+          } catch (LedgerException ex) {
+            e = ex.messages();
+          }
         }
-        if (root == null || root.isMissingNode()) throw new ListQuery.BadQuery("The request body is empty.");
-        JsonNode arr = root.isArray() ? root : root.has(key) ? root.get(key) : null;
-        List<ObjectNode> out = new ArrayList<>();
-        if (arr == null) {
-            if (root.isObject()) out.add((ObjectNode) root);
-        } else {
-            arr.forEach(n -> { if (n.isObject()) out.add((ObjectNode) n); });
+        if (node == null) {
+          node = items.get(k).echo();
+          node.put("StatusAttributeString", "ERROR").put("HasErrors", true);
+          node.set("ValidationErrors", Problems.validationErrors(e));
+        } else if (!summarize) {
+          node.put("StatusAttributeString", "OK");
         }
-        return out;
+        out.add(node);
+      }
+      return Envelope.ok(Envelope.start(call, clock), key, out);
     }
+  }
 
-    static String text(JsonNode n, String field) {
-        JsonNode v = n == null ? null : n.get(field);
-        return v == null || v.isNull() ? null : v.asText();
+  /** Elements come wrapped ({"Invoices":[...]}), as a bare array, or as one object. */
+  static List<ObjectNode> elements(byte[] body, String key) {
+    JsonNode root;
+    try {
+      root = XeroJson.MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new ListQuery.BadQuery("The request body could not be parsed as JSON.");
     }
+    if (root == null || root.isMissingNode())
+      throw new ListQuery.BadQuery("The request body is empty.");
+    JsonNode arr = root.isArray() ? root : root.has(key) ? root.get(key) : null;
+    List<ObjectNode> out = new ArrayList<>();
+    if (arr == null) {
+      if (root.isObject()) out.add((ObjectNode) root);
+    } else {
+      arr.forEach(
+          n -> {
+            if (n.isObject()) out.add((ObjectNode) n);
+          });
+    }
+    return out;
+  }
 
-    static BigDecimal number(JsonNode n, String field) {
-        JsonNode v = n == null ? null : n.get(field);
-        if (v == null || v.isNull()) return null;
-        if (v.isNumber()) return v.decimalValue();
-        try {
-            return new BigDecimal(v.asText().trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
+  static String text(JsonNode n, String field) {
+    JsonNode v = n == null ? null : n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
 
-    /** Request dates: 2019-03-11, 2019-03-11T00:00:00, or /Date(ms+0000)/. */
-    static LocalDate date(JsonNode n, String field) {
-        String s = text(n, field);
-        if (s == null || s.isBlank()) return null;
-        if (s.startsWith("/Date(")) return LocalDate.ofInstant(XeroJson.parseMsDate(s), ZoneOffset.UTC);
-        if (s.length() > 10) return LocalDateTime.parse(s.substring(0, 19)).toLocalDate();
-        return LocalDate.parse(s);
+  static BigDecimal number(JsonNode n, String field) {
+    JsonNode v = n == null ? null : n.get(field);
+    if (v == null || v.isNull()) return null;
+    if (v.isNumber()) return v.decimalValue();
+    try {
+      return new BigDecimal(v.asText().trim());
+    } catch (NumberFormatException e) {
+      return null;
     }
+  }
+
+  /** Request dates: 2019-03-11, 2019-03-11T00:00:00, or /Date(ms+0000)/. */
+  static LocalDate date(JsonNode n, String field) {
+    String s = text(n, field);
+    if (s == null || s.isBlank()) return null;
+    if (s.startsWith("/Date(")) return LocalDate.ofInstant(XeroJson.parseMsDate(s), ZoneOffset.UTC);
+    if (s.length() > 10) return LocalDateTime.parse(s.substring(0, 19)).toLocalDate();
+    return LocalDate.parse(s);
+  }
 }

@@ -7,71 +7,82 @@ import dev.xerosync.infra.xero.http.SimResponse;
 import dev.xerosync.infra.xero.ledger.Account;
 import dev.xerosync.infra.xero.ledger.Invoice;
 import dev.xerosync.infra.xero.ledger.Ledger;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * PUT /Payments: applies payments to AUTHORISED invoices from a bank (or payments-enabled) account, named by
- * Account.Code or Account.AccountID. The invoice is named by InvoiceID or InvoiceNumber.
+ * PUT /Payments: applies payments to AUTHORISED invoices from a bank (or payments-enabled) account,
+ * named by Account.Code or Account.AccountID. The invoice is named by InvoiceID or InvoiceNumber.
  */
 public final class PutPayments implements AccountingOperation {
-    private final Clock clock;
+  private final Clock clock;
 
-    public PutPayments(Clock clock) {
-        this.clock = clock;
+  public PutPayments(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public SimResponse handle(AccountingCall call) {
+    List<ObjectNode> elements;
+    try {
+      elements = BatchWrite.elements(call.request().body(), "Payments");
+    } catch (ListQuery.BadQuery e) {
+      return Problems.validation(e.getMessage());
     }
+    Ledger ledger = call.ledger();
+    List<BatchWrite.Item> items = new ArrayList<>();
+    for (ObjectNode el : elements) {
+      items.add(
+          new BatchWrite.Item() {
+            Invoice invoice() {
+              JsonNode inv = el.get("Invoice");
+              String id = BatchWrite.text(inv, "InvoiceID");
+              if (id != null) return ledger.invoice(id.toLowerCase(Locale.ROOT));
+              String number = BatchWrite.text(inv, "InvoiceNumber");
+              return number == null ? null : ledger.invoiceByNumber(number);
+            }
 
-    @Override
-    public SimResponse handle(AccountingCall call) {
-        List<ObjectNode> elements;
-        try {
-            elements = BatchWrite.elements(call.request().body(), "Payments");
-        } catch (ListQuery.BadQuery e) {
-            return Problems.validation(e.getMessage());
-        }
-        Ledger ledger = call.ledger();
-        List<BatchWrite.Item> items = new ArrayList<>();
-        for (ObjectNode el : elements) {
-            items.add(new BatchWrite.Item() {
-                Invoice invoice() {
-                    JsonNode inv = el.get("Invoice");
-                    String id = BatchWrite.text(inv, "InvoiceID");
-                    if (id != null) return ledger.invoice(id.toLowerCase(Locale.ROOT));
-                    String number = BatchWrite.text(inv, "InvoiceNumber");
-                    return number == null ? null : ledger.invoiceByNumber(number);
-                }
+            Account account() {
+              JsonNode acc = el.get("Account");
+              String id = BatchWrite.text(acc, "AccountID");
+              return ledger.accountByCodeOrId(
+                  BatchWrite.text(acc, "Code"), id == null ? null : id.toLowerCase(Locale.ROOT));
+            }
 
-                Account account() {
-                    JsonNode acc = el.get("Account");
-                    String id = BatchWrite.text(acc, "AccountID");
-                    return ledger.accountByCodeOrId(BatchWrite.text(acc, "Code"), id == null ? null : id.toLowerCase(Locale.ROOT));
-                }
+            public List<String> validate() {
+              Invoice inv = invoice();
+              if (inv == null) return List.of("Invoice could not be found");
+              Account acc = account();
+              try {
+                BatchWrite.date(el, "Date");
+              } catch (RuntimeException e) {
+                return List.of("The date provided is not valid");
+              }
+              return ledger.checkPayment(
+                  inv.invoiceId(),
+                  acc == null ? null : acc.accountId(),
+                  BatchWrite.number(el, "Amount"));
+            }
 
-                public List<String> validate() {
-                    Invoice inv = invoice();
-                    if (inv == null) return List.of("Invoice could not be found");
-                    Account acc = account();
-                    try {
-                        BatchWrite.date(el, "Date");
-                    } catch (RuntimeException e) {
-                        return List.of("The date provided is not valid");
-                    }
-                    return ledger.checkPayment(inv.invoiceId(), acc == null ? null : acc.accountId(), BatchWrite.number(el, "Amount"));
-                }
+            public ObjectNode apply() {
+              String id =
+                  ledger.pay(
+                      invoice().invoiceId(),
+                      account().accountId(),
+                      BatchWrite.number(el, "Amount"),
+                      BatchWrite.date(el, "Date"),
+                      BatchWrite.text(el, "Reference"));
+              return AccountingJson.payment(ledger.payment(id), ledger);
+            }
 
-                public ObjectNode apply() {
-                    String id = ledger.pay(invoice().invoiceId(), account().accountId(), BatchWrite.number(el, "Amount"),
-                            BatchWrite.date(el, "Date"), BatchWrite.text(el, "Reference"));
-                    return AccountingJson.payment(ledger.payment(id), ledger);
-                }
-
-                public ObjectNode echo() { return el.deepCopy(); }
-            });
-        }
-        if (items.isEmpty()) return Problems.validation("No Payments were provided.");
-        return BatchWrite.run(call, clock, "Payments", items);
+            public ObjectNode echo() {
+              return el.deepCopy();
+            }
+          });
     }
+    if (items.isEmpty()) return Problems.validation("No Payments were provided.");
+    return BatchWrite.run(call, clock, "Payments", items);
+  }
 }

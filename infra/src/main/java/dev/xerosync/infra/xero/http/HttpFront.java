@@ -2,7 +2,6 @@ package dev.xerosync.infra.xero.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -16,82 +15,101 @@ import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The single listening port: matches method and path to a Route and copies the result onto the wire. */
+/**
+ * The single listening port: matches method and path to a Route and copies the result onto the
+ * wire.
+ */
 public final class HttpFront implements AutoCloseable {
-    private record Binding(String method, Pattern path, Route route) {}
+  private record Binding(String method, Pattern path, Route route) {}
 
-    private final List<Binding> bindings = new ArrayList<>();
-    private HttpServer server;
-    private ExecutorService executor;
+  private final List<Binding> bindings = new ArrayList<>();
+  private HttpServer server;
+  private ExecutorService executor;
 
-    /** Path templates use {name} for one segment; matching is case-insensitive like Xero's (IIS) routing. */
-    public HttpFront on(String method, String template, Route route) {
-        String regex = template.replaceAll("\\{[^/]+}", "([^/]+)");
-        bindings.add(new Binding(method, Pattern.compile(regex, Pattern.CASE_INSENSITIVE), route));
-        return this;
-    }
+  /**
+   * Path templates use {name} for one segment; matching is case-insensitive like Xero's (IIS)
+   * routing.
+   */
+  public HttpFront on(String method, String template, Route route) {
+    String regex = template.replaceAll("\\{[^/]+}", "([^/]+)");
+    bindings.add(new Binding(method, Pattern.compile(regex, Pattern.CASE_INSENSITIVE), route));
+    return this;
+  }
 
-    public void start(int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
-        executor = Executors.newVirtualThreadPerTaskExecutor();
-        server.setExecutor(executor);
-        server.createContext("/", this::serve);
-        server.start();
-    }
+  public void start(int port) throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
+    executor = Executors.newVirtualThreadPerTaskExecutor();
+    server.setExecutor(executor);
+    server.createContext("/", this::serve);
+    server.start();
+  }
 
-    public int port() {
-        return server.getAddress().getPort();
-    }
+  public int port() {
+    return server.getAddress().getPort();
+  }
 
-    private void serve(HttpExchange ex) throws IOException {
-        try (ex) {
-            SimResponse resp;
-            try {
-                resp = dispatch(toRequest(ex));
-            } catch (Exception e) {
-                resp = SimResponse.text(500, "text/plain; charset=utf-8", "An error occurred in Xero. " + e);
-            }
-            for (var h : resp.headers().entrySet()) ex.getResponseHeaders().set(h.getKey(), h.getValue());
-            boolean noBody = resp.status() == 204 || resp.status() == 304 || ex.getRequestMethod().equals("HEAD");
-            ex.sendResponseHeaders(resp.status(), noBody ? -1 : (resp.body().length == 0 ? -1 : resp.body().length));
-            if (!noBody && resp.body().length > 0) {
-                try (OutputStream os = ex.getResponseBody()) {
-                    os.write(resp.body());
-                }
-            }
+  private void serve(HttpExchange ex) throws IOException {
+    try (ex) {
+      SimResponse resp;
+      try {
+        resp = dispatch(toRequest(ex));
+      } catch (Exception e) {
+        resp =
+            SimResponse.text(500, "text/plain; charset=utf-8", "An error occurred in Xero. " + e);
+      }
+      for (var h : resp.headers().entrySet()) ex.getResponseHeaders().set(h.getKey(), h.getValue());
+      boolean noBody =
+          resp.status() == 204 || resp.status() == 304 || ex.getRequestMethod().equals("HEAD");
+      ex.sendResponseHeaders(
+          resp.status(), noBody ? -1 : (resp.body().length == 0 ? -1 : resp.body().length));
+      if (!noBody && resp.body().length > 0) {
+        try (OutputStream os = ex.getResponseBody()) {
+          os.write(resp.body());
         }
+      }
     }
+  }
 
-    private SimResponse dispatch(SimRequest req) throws Exception {
-        boolean pathKnown = false;
-        for (Binding b : bindings) {
-            Matcher m = b.path.matcher(req.path());
-            if (!m.matches()) continue;
-            pathKnown = true;
-            if (!b.method.equals(req.method())) continue;
-            List<String> params = new ArrayList<>();
-            for (int i = 1; i <= m.groupCount(); i++) params.add(m.group(i));
-            return b.route.handle(req.withPathParams(params));
-        }
-        return pathKnown
-                ? SimResponse.text(405, "text/plain; charset=utf-8", "The requested resource does not support http method '" + req.method() + "'.")
-                : SimResponse.text(404, "text/plain; charset=utf-8", "The resource you're looking for cannot be found");
+  private SimResponse dispatch(SimRequest req) throws Exception {
+    boolean pathKnown = false;
+    for (Binding b : bindings) {
+      Matcher m = b.path.matcher(req.path());
+      if (!m.matches()) continue;
+      pathKnown = true;
+      if (!b.method.equals(req.method())) continue;
+      List<String> params = new ArrayList<>();
+      for (int i = 1; i <= m.groupCount(); i++) params.add(m.group(i));
+      return b.route.handle(req.withPathParams(params));
     }
+    return pathKnown
+        ? SimResponse.text(
+            405,
+            "text/plain; charset=utf-8",
+            "The requested resource does not support http method '" + req.method() + "'.")
+        : SimResponse.text(
+            404, "text/plain; charset=utf-8", "The resource you're looking for cannot be found");
+  }
 
-    private static SimRequest toRequest(HttpExchange ex) throws IOException {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
-        String rawPath = ex.getRequestURI().getRawPath();
-        String rawQuery = ex.getRequestURI().getRawQuery();
-        String rawTarget = rawQuery == null ? rawPath : rawPath + "?" + rawQuery;
-        byte[] body = ex.getRequestBody().readAllBytes();
-        return new SimRequest(ex.getRequestMethod(), ex.getRequestURI().getPath(), rawTarget,
-                SimRequest.parseQuery(rawQuery), headers, body, List.of());
-    }
+  private static SimRequest toRequest(HttpExchange ex) throws IOException {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+    String rawPath = ex.getRequestURI().getRawPath();
+    String rawQuery = ex.getRequestURI().getRawQuery();
+    String rawTarget = rawQuery == null ? rawPath : rawPath + "?" + rawQuery;
+    byte[] body = ex.getRequestBody().readAllBytes();
+    return new SimRequest(
+        ex.getRequestMethod(),
+        ex.getRequestURI().getPath(),
+        rawTarget,
+        SimRequest.parseQuery(rawQuery),
+        headers,
+        body,
+        List.of());
+  }
 
-    @Override
-    public void close() {
-        if (server != null) server.stop(0);
-        if (executor != null) executor.shutdownNow();
-    }
+  @Override
+  public void close() {
+    if (server != null) server.stop(0);
+    if (executor != null) executor.shutdownNow();
+  }
 }

@@ -2,10 +2,13 @@ package dev.xerosync.infra.xero.ledger;
 
 import java.time.Instant;
 
-/** Told about every create/update the ledger commits, so webhooks can follow. category is INVOICE or CONTACT. */
+/**
+ * Told about every create/update the ledger commits, so webhooks can follow. category is INVOICE or
+ * CONTACT.
+ */
 @FunctionalInterface
 public interface ChangeListener {
-    void changed(String tenantId, String category, String eventType, String resourceId, Instant at);
+  void changed(String tenantId, String category, String eventType, String resourceId, Instant at);
 
-    ChangeListener NONE = (t, c, e, r, a) -> {};
+  ChangeListener NONE = (t, c, e, r, a) -> {};
 }

@@ -6,16 +6,49 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * A credit note, overpayment or prepayment: a document whose remaining credit can be allocated to invoices.
- * Xero models the three separately but they share this shape; kind tells them apart.
+ * A credit note, overpayment or prepayment: a document whose remaining credit can be allocated to
+ * invoices. Xero models the three separately but they share this shape; kind tells them apart.
  */
-public record Credit(String creditId, Kind kind, String type, String contactId, String number, String reference,
-                     LocalDate date, String lineAmountTypes, List<LineItem> lineItems, BigDecimal subTotal, BigDecimal totalTax,
-                     BigDecimal total, String currencyCode, String status, Instant updatedDateUtc, LocalDate fullyPaidOnDate) {
-    public enum Kind { CREDITNOTE, OVERPAYMENT, PREPAYMENT }
+public record Credit(
+    String creditId,
+    Kind kind,
+    String type,
+    String contactId,
+    String number,
+    String reference,
+    LocalDate date,
+    String lineAmountTypes,
+    List<LineItem> lineItems,
+    BigDecimal subTotal,
+    BigDecimal totalTax,
+    BigDecimal total,
+    String currencyCode,
+    String status,
+    Instant updatedDateUtc,
+    LocalDate fullyPaidOnDate) {
+  public enum Kind {
+    CREDITNOTE,
+    OVERPAYMENT,
+    PREPAYMENT
+  }
 
-    Credit withStatus(String s, LocalDate paidOn, Instant at) {
-        return new Credit(creditId, kind, type, contactId, number, reference, date, lineAmountTypes, lineItems, subTotal, totalTax,
-                total, currencyCode, s, at, paidOn);
-    }
+  Credit withStatus(String s, LocalDate paidOn, Instant at) {
+    return new Credit(
+        creditId,
+        kind,
+        type,
+        contactId,
+        number,
+        reference,
+        date,
+        lineAmountTypes,
+        lineItems,
+        subTotal,
+        totalTax,
+        total,
+        currencyCode,
+        s,
+        at,
+        paidOn);
+  }
 }
