@@ -66,6 +66,10 @@ public final class SimOrganisation {
     ledger.archiveContact(contactId);
   }
 
+  public void restoreContact(String contactId) {
+    ledger.restoreContact(contactId);
+  }
+
   /** A DRAFT ACCREC invoice with one tax-free line for the whole amount. */
   public String createDraftInvoice(
       String contactId,

@@ -66,7 +66,7 @@ public final class XeroSimulator implements AutoCloseable {
     this.identity = new IdentityStore(clock);
     b.apps.forEach((id, app) -> identity.registerApp(id, app[0], app[1]));
     this.limiter = new RateLimiter(clock, b.dailyCallLimit);
-    this.gate = new AccountingGate(identity, this::ledgerOrNull, limiter);
+    this.gate = new AccountingGate(identity, this::ledgerOrNull, limiter, clock);
     this.webhooks = new WebhookDispatcher(clock, b.webhookKey, b.webhookUrl, b.batchWindow);
     this.faults = new Faults(b.seed, gate);
     webhooks.faults(faults.webhookFaults());
@@ -321,6 +321,14 @@ public final class XeroSimulator implements AutoCloseable {
 
   public Faults faults() {
     return faults;
+  }
+
+  /**
+   * Every write the accounting API received past authentication, oldest first: the truth a test
+   * uses to tell committed writes, replays and lost responses apart.
+   */
+  public List<dev.xerosync.infra.xero.accounting.WriteAttempt> writeAttempts() {
+    return gate.writes();
   }
 
   /** Refresh-token grants the token endpoint received, refused ones included. */

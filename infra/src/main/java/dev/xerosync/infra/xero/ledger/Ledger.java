@@ -265,6 +265,20 @@ public final class Ledger {
     listener.changed(tenantId, "CONTACT", "UPDATE", contactId, now);
   }
 
+  /** As "Restore" in Xero's contacts screen; refused while an active contact has its name. */
+  public synchronized void restoreContact(String contactId) {
+    Contact c = requireContact(contactId);
+    if (Contact.ACTIVE.equals(c.status())) return;
+    boolean taken =
+        contacts.values().stream()
+            .anyMatch(
+                o -> Contact.ACTIVE.equals(o.status()) && o.name().equalsIgnoreCase(c.name()));
+    if (taken) throw new LedgerException(XeroMessages.contactNameTaken(c.name()));
+    Instant now = clock.instant();
+    contacts.put(contactId, c.withStatus(Contact.ACTIVE, now));
+    listener.changed(tenantId, "CONTACT", "UPDATE", contactId, now);
+  }
+
   private Contact requireContact(String id) {
     Contact c = contacts.get(id);
     if (c == null)
@@ -290,8 +304,7 @@ public final class Ledger {
       errors.add("Invoice Type must be specified");
     Contact contact = spec.contactId() == null ? null : contacts.get(spec.contactId());
     if (contact == null) errors.add("A Contact must be specified for this type of transaction");
-    else if (Contact.ARCHIVED.equals(contact.status()))
-      errors.add("The contact " + contact.name() + " has been archived and cannot be used.");
+    else if (Contact.ARCHIVED.equals(contact.status())) errors.add(XeroMessages.CONTACT_ARCHIVED);
     String status = spec.status() == null ? Invoice.DRAFT : spec.status().toUpperCase();
     if (!List.of(Invoice.DRAFT, Invoice.SUBMITTED, Invoice.AUTHORISED).contains(status)) {
       errors.add(
