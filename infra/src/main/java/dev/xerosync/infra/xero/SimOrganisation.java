@@ -58,6 +58,33 @@ public final class SimOrganisation {
     ledger.baseCurrency(currencyCode);
   }
 
+  /** Adds a currency to those the organisation subscribes to (Settings, Currencies). */
+  public void subscribeCurrency(String code) {
+    ledger.subscribeCurrency(code);
+  }
+
+  public List<String> currencies() {
+    return ledger.currencies();
+  }
+
+  /** Sets the period and end-of-year lock dates (null clears one). */
+  public void lockDates(LocalDate period, LocalDate endOfYear) {
+    ledger.lockDates(period, endOfYear);
+  }
+
+  public List<dev.xerosync.infra.xero.ledger.Account> accounts() {
+    return ledger.accounts();
+  }
+
+  /** The active account with this code (e.g. "090" bank, "615" Undeposited Funds). */
+  public dev.xerosync.infra.xero.ledger.Account account(String code) {
+    return ledger.accountByCode(code).orElseThrow();
+  }
+
+  public List<dev.xerosync.infra.xero.ledger.TaxRate> taxRates() {
+    return ledger.taxRates();
+  }
+
   public String createContact(String name) {
     return ledger.createContact(name, null, null);
   }

@@ -5,10 +5,12 @@ import dev.xerosync.infra.xero.accounting.DeletePayment;
 import dev.xerosync.infra.xero.accounting.GetAccounts;
 import dev.xerosync.infra.xero.accounting.GetContacts;
 import dev.xerosync.infra.xero.accounting.GetCredits;
+import dev.xerosync.infra.xero.accounting.GetCurrencies;
 import dev.xerosync.infra.xero.accounting.GetInvoice;
 import dev.xerosync.infra.xero.accounting.GetInvoices;
 import dev.xerosync.infra.xero.accounting.GetOrganisation;
 import dev.xerosync.infra.xero.accounting.GetPayments;
+import dev.xerosync.infra.xero.accounting.GetTaxRates;
 import dev.xerosync.infra.xero.accounting.IdempotentWrites;
 import dev.xerosync.infra.xero.accounting.PutAllocations;
 import dev.xerosync.infra.xero.accounting.PutInvoices;
@@ -177,6 +179,8 @@ public final class XeroSimulator implements AutoCloseable {
             api + "/Organisation",
             gate.guard(new GetOrganisation(clock, WindowsTimeZones::name)))
         .on("GET", api + "/Accounts", gate.guard(new GetAccounts(clock)))
+        .on("GET", api + "/TaxRates", gate.guard(new GetTaxRates(clock)))
+        .on("GET", api + "/Currencies", gate.guard(new GetCurrencies(clock)))
         .on(
             "GET",
             api + "/CreditNotes",

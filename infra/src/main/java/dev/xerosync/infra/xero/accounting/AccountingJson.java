@@ -76,7 +76,10 @@ public final class AccountingJson {
     if (!Invoice.DRAFT.equals(inv.status()) && !Invoice.SUBMITTED.equals(inv.status()))
       n.put("SentToContact", inv.sentToContact());
     n.put("CurrencyRate", XeroJson.rate(inv.currencyRate()))
-        .put("IsDiscounted", false)
+        .put(
+            "IsDiscounted",
+            inv.lineItems().stream()
+                .anyMatch(l -> l.discountRate() != null && l.discountRate().signum() != 0))
         .put("HasAttachments", false)
         .put("HasErrors", false);
     n.set("Contact", contactRef(v.contact()));
@@ -115,6 +118,8 @@ public final class AccountingJson {
               .put("TaxAmount", XeroJson.money(l.taxAmount()))
               .put("LineAmount", XeroJson.money(l.lineAmount()));
       if (l.accountCode() != null) ln.put("AccountCode", l.accountCode());
+      if (l.itemCode() != null) ln.put("ItemCode", l.itemCode());
+      if (l.discountRate() != null) ln.put("DiscountRate", XeroJson.money(l.discountRate()));
       ln.putArray("Tracking");
       ln.put("Quantity", l.quantity().setScale(4, java.math.RoundingMode.HALF_UP))
           .put("LineItemID", l.lineItemId());
@@ -234,7 +239,7 @@ public final class AccountingJson {
     return n;
   }
 
-  public static ObjectNode account(Account a) {
+  public static ObjectNode account(Account a, String baseCurrency) {
     ObjectNode n =
         XeroJson.object()
             .put("AccountID", a.accountId())
@@ -243,24 +248,15 @@ public final class AccountingJson {
             .put("Status", a.status())
             .put("Type", a.type())
             .put("TaxType", a.taxType())
-            .put("Class", accountClass(a.type()))
+            .put("Class", a.accountClass())
             .put("EnablePaymentsToAccount", a.enablePaymentsToAccount())
             .put("ShowInExpenseClaims", false);
     if ("BANK".equals(a.type()))
       n.put("BankAccountNumber", a.bankAccountNumber())
           .put("BankAccountType", "BANK")
-          .put("CurrencyCode", "NZD");
+          .put("CurrencyCode", baseCurrency);
+    if (a.systemAccount() != null) n.put("SystemAccount", a.systemAccount());
     n.put("ReportingCode", "").put("HasAttachments", false).put("AddToWatchlist", false);
     return n;
-  }
-
-  private static String accountClass(String type) {
-    return switch (type) {
-      case "BANK", "CURRENT", "FIXED", "INVENTORY", "NONCURRENT", "PREPAYMENT" -> "ASSET";
-      case "CURRLIAB", "LIABILITY", "TERMLIAB" -> "LIABILITY";
-      case "EQUITY" -> "EQUITY";
-      case "REVENUE", "SALES", "OTHERINCOME" -> "REVENUE";
-      default -> "EXPENSE";
-    };
   }
 }
