@@ -89,6 +89,19 @@ public final class SimOrganisation {
     return ledger.createContact(name, null, null);
   }
 
+  /** A contact with the external system's key, as an app would create it. */
+  public String createContact(String name, String contactNumber) {
+    return ledger.createContact(name, null, contactNumber, null);
+  }
+
+  /**
+   * As merging in Xero's contacts screen: {@code mergedId}'s transactions move to {@code keptId},
+   * and it is archived with MergedToContactID = keptId.
+   */
+  public void mergeContacts(String mergedId, String keptId) {
+    ledger.mergeContacts(mergedId, keptId);
+  }
+
   public void archiveContact(String contactId) {
     ledger.archiveContact(contactId);
   }

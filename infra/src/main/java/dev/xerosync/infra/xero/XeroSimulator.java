@@ -13,6 +13,7 @@ import dev.xerosync.infra.xero.accounting.GetPayments;
 import dev.xerosync.infra.xero.accounting.GetTaxRates;
 import dev.xerosync.infra.xero.accounting.IdempotentWrites;
 import dev.xerosync.infra.xero.accounting.PutAllocations;
+import dev.xerosync.infra.xero.accounting.PutContacts;
 import dev.xerosync.infra.xero.accounting.PutInvoices;
 import dev.xerosync.infra.xero.accounting.PutPayments;
 import dev.xerosync.infra.xero.http.HttpFront;
@@ -173,6 +174,9 @@ public final class XeroSimulator implements AutoCloseable {
         .on("POST", api + "/Payments", gate.guard(idem.wrap(new PutPayments(clock))))
         .on("POST", api + "/Payments/{id}", gate.guard(idem.wrap(new DeletePayment(clock))))
         .on("GET", api + "/Contacts", gate.guard(new GetContacts(clock, false)))
+        .on("PUT", api + "/Contacts", gate.guard(idem.wrap(new PutContacts(clock, false))))
+        .on("POST", api + "/Contacts", gate.guard(idem.wrap(new PutContacts(clock, true))))
+        .on("POST", api + "/Contacts/{id}", gate.guard(idem.wrap(new PutContacts(clock, true))))
         .on("GET", api + "/Contacts/{id}", gate.guard(new GetContacts(clock, true)))
         .on(
             "GET",

@@ -139,11 +139,10 @@ public final class AccountingJson {
   }
 
   public static ObjectNode contact(Contact c, boolean summary) {
-    ObjectNode n =
-        XeroJson.object()
-            .put("ContactID", c.contactId())
-            .put("ContactStatus", c.status())
-            .put("Name", c.name());
+    ObjectNode n = XeroJson.object().put("ContactID", c.contactId());
+    if (c.mergedToContactId() != null) n.put("MergedToContactID", c.mergedToContactId());
+    if (c.contactNumber() != null) n.put("ContactNumber", c.contactNumber());
+    n.put("ContactStatus", c.status()).put("Name", c.name());
     if (c.emailAddress() != null) n.put("EmailAddress", c.emailAddress());
     n.put("BankAccountDetails", "");
     if (!summary) {

@@ -134,9 +134,14 @@ public final class PutInvoices implements AccountingOperation {
     JsonNode contactNode = el.get("Contact");
     String contactId = BatchWrite.text(contactNode, "ContactID");
     String contactName = BatchWrite.text(contactNode, "Name");
+    String contactNumber = BatchWrite.text(contactNode, "ContactNumber");
     return new BatchWrite.Item() {
       String resolvedContact() {
         if (contactId != null) return contactId.toLowerCase(Locale.ROOT);
+        if (contactNumber != null) {
+          Contact byNumber = ledger.contactByNumber(contactNumber);
+          if (byNumber != null) return byNumber.contactId();
+        }
         if (contactName == null) return null;
         return ledger
             .contacts(

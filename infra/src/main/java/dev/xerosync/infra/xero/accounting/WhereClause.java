@@ -130,6 +130,7 @@ public final class WhereClause {
       case "name" -> Contact::name;
       case "contactid" -> Contact::contactId;
       case "contactstatus" -> Contact::status;
+      case "contactnumber" -> Contact::contactNumber;
       case "emailaddress" -> Contact::emailAddress;
       case "iscustomer" -> Contact::isCustomer;
       case "issupplier" -> Contact::isSupplier;

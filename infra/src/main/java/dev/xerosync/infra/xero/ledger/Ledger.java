@@ -384,23 +384,133 @@ public final class Ledger {
   // ---- contacts ----
 
   public synchronized String createContact(String contactName, String email, String clientId) {
+    return createContact(contactName, email, null, clientId);
+  }
+
+  /** Why a new contact would be refused (empty when it would be created). */
+  public synchronized List<String> checkNewContact(String contactName, String contactNumber) {
+    List<String> errors = new ArrayList<>();
     if (contactName == null || contactName.isBlank())
-      throw new LedgerException("The contact name must be specified.");
+      errors.add(XeroMessages.CONTACT_NAME_REQUIRED);
+    else if (activeNameTaken(contactName, null))
+      errors.add(XeroMessages.contactNameTaken(contactName.trim()));
+    errors.addAll(checkContactNumber(contactNumber, null));
+    return errors;
+  }
+
+  private boolean activeNameTaken(String contactName, String exceptId) {
+    // Archived contacts keep their names without blocking them (Xero: "unique across all active
+    // contacts").
+    return contacts.values().stream()
+        .anyMatch(
+            c ->
+                Contact.ACTIVE.equals(c.status())
+                    && !c.contactId().equals(exceptId)
+                    && c.name().equalsIgnoreCase(contactName.trim()));
+  }
+
+  private List<String> checkContactNumber(String number, String exceptId) {
+    if (number == null || number.isEmpty()) return List.of();
+    if (number.length() > Contact.MAX_CONTACT_NUMBER)
+      return List.of(XeroMessages.CONTACT_NUMBER_TOO_LONG);
     boolean taken =
-        contacts.values().stream().anyMatch(c -> c.name().equalsIgnoreCase(contactName.trim()));
-    if (taken)
-      throw new LedgerException(
-          "The contact name "
-              + contactName.trim()
-              + " is already assigned to another contact. The contact name must be unique across all active contacts.");
+        contacts.values().stream()
+            .anyMatch(c -> number.equals(c.contactNumber()) && !c.contactId().equals(exceptId));
+    return taken ? List.of(XeroMessages.CONTACT_NUMBER_TAKEN) : List.of();
+  }
+
+  public synchronized String createContact(
+      String contactName, String email, String contactNumber, String clientId) {
+    List<String> errors = checkNewContact(contactName, contactNumber);
+    if (!errors.isEmpty()) throw new LedgerException(errors);
     Instant now = clock.instant();
     String id = UUID.randomUUID().toString();
     contacts.put(
         id,
         new Contact(
-            id, contactName.trim(), email, Contact.ACTIVE, false, false, now, now, clientId));
+            id,
+            contactName.trim(),
+            email,
+            Contact.ACTIVE,
+            false,
+            false,
+            now,
+            now,
+            clientId,
+            contactNumber == null || contactNumber.isEmpty() ? null : contactNumber,
+            null));
     listener.changed(tenantId, "CONTACT", "CREATE", id, now);
     return id;
+  }
+
+  public synchronized Contact contactByNumber(String number) {
+    return contacts.values().stream()
+        .filter(c -> number.equals(c.contactNumber()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** The active contact with this name (case-insensitive), or null. */
+  public synchronized Contact activeContactByName(String contactName) {
+    return contacts.values().stream()
+        .filter(
+            c -> Contact.ACTIVE.equals(c.status()) && c.name().equalsIgnoreCase(contactName.trim()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * Why an update would be refused. status is ACTIVE (restore), ARCHIVED or null (unchanged); null
+   * fields stay as they are.
+   */
+  public synchronized List<String> checkContactUpdate(
+      String contactId, String newName, String contactNumber, String status) {
+    Contact c = contacts.get(contactId);
+    if (c == null) return List.of(XeroMessages.contactNotFound(contactId));
+    List<String> errors = new ArrayList<>();
+    String name = newName == null ? c.name() : newName;
+    boolean willBeActive =
+        status == null
+            ? Contact.ACTIVE.equals(c.status())
+            : Contact.ACTIVE.equalsIgnoreCase(status);
+    if (newName != null && newName.isBlank()) errors.add(XeroMessages.CONTACT_NAME_REQUIRED);
+    else if (willBeActive && activeNameTaken(name, contactId))
+      errors.add(XeroMessages.contactNameTaken(name.trim()));
+    errors.addAll(checkContactNumber(contactNumber, contactId));
+    return errors;
+  }
+
+  public synchronized void updateContact(
+      String contactId, String newName, String email, String contactNumber, String status) {
+    List<String> errors = checkContactUpdate(contactId, newName, contactNumber, status);
+    if (!errors.isEmpty()) throw new LedgerException(errors);
+    Instant now = clock.instant();
+    Contact c =
+        contacts
+            .get(contactId)
+            .edited(newName == null ? null : newName.trim(), email, contactNumber, now);
+    if (status != null && !status.equalsIgnoreCase(c.status()))
+      c = c.withStatus(status.toUpperCase(java.util.Locale.ROOT), now);
+    contacts.put(contactId, c);
+    listener.changed(tenantId, "CONTACT", "UPDATE", contactId, now);
+  }
+
+  /**
+   * As merging two contacts in Xero: the merged one's transactions move to the kept one, and the
+   * merged one is archived with MergedToContactID naming the kept one.
+   */
+  public synchronized void mergeContacts(String mergedId, String keptId) {
+    Contact merged = requireContact(mergedId);
+    requireContact(keptId);
+    Instant now = clock.instant();
+    for (Invoice inv : List.copyOf(invoices.values())) {
+      if (inv.contactId().equals(mergedId)) {
+        invoices.put(inv.invoiceId(), inv.withContact(keptId, now));
+        listener.changed(tenantId, "INVOICE", "UPDATE", inv.invoiceId(), now);
+      }
+    }
+    contacts.put(mergedId, merged.mergedInto(keptId, now));
+    listener.changed(tenantId, "CONTACT", "UPDATE", mergedId, now);
   }
 
   public synchronized void archiveContact(String contactId) {
@@ -426,8 +536,7 @@ public final class Ledger {
 
   private Contact requireContact(String id) {
     Contact c = contacts.get(id);
-    if (c == null)
-      throw new LedgerException("The contact with ContactID " + id + " could not be found.");
+    if (c == null) throw new LedgerException(XeroMessages.contactNotFound(id));
     return c;
   }
 
