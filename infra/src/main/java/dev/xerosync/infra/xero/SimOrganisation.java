@@ -233,6 +233,14 @@ public final class SimOrganisation {
     return ledger.contacts(c -> true);
   }
 
+  public List<dev.xerosync.infra.xero.ledger.BankTransaction> bankTransactions() {
+    return ledger.bankTransactions(b -> true);
+  }
+
+  public List<Credit> credits() {
+    return ledger.credits(c -> true);
+  }
+
   public Contact contact(String contactId) {
     return ledger.contact(contactId);
   }

@@ -258,4 +258,31 @@ public final class AccountingJson {
     n.put("ReportingCode", "").put("HasAttachments", false).put("AddToWatchlist", false);
     return n;
   }
+
+  public static ObjectNode bankTransaction(
+      dev.xerosync.infra.xero.ledger.BankTransaction b, Ledger ledger) {
+    ObjectNode n = XeroJson.object().put("Type", b.type());
+    n.set("Contact", contactRef(ledger.contact(b.contactId())));
+    n.set("LineItems", lineItems(b.lineItems()));
+    Account acc = ledger.accountByCodeOrId(null, b.bankAccountId());
+    n.putObject("BankAccount")
+        .put("AccountID", acc.accountId())
+        .put("Code", acc.code())
+        .put("Name", acc.name());
+    n.put("IsReconciled", false);
+    date(n, "Date", b.date(), false);
+    n.put("Reference", b.reference())
+        .put("CurrencyCode", b.currencyCode())
+        .put("CurrencyRate", XeroJson.rate(b.currencyRate()))
+        .put("Status", b.status())
+        .put("LineAmountTypes", b.lineAmountTypes())
+        .put("SubTotal", XeroJson.money(b.subTotal()))
+        .put("TotalTax", XeroJson.money(b.totalTax()))
+        .put("Total", XeroJson.money(b.total()))
+        .put("BankTransactionID", b.bankTransactionId());
+    if (b.creditId() != null)
+      n.put("RECEIVE-PREPAYMENT".equals(b.type()) ? "PrepaymentID" : "OverpaymentID", b.creditId());
+    n.put("UpdatedDateUTC", XeroJson.msDateTime(b.updatedDateUtc())).put("HasAttachments", false);
+    return n;
+  }
 }

@@ -55,6 +55,7 @@ public final class Ledger {
   private final Map<String, List<Allocation>> allocationsByInvoice = new HashMap<>();
   private final Map<String, List<Allocation>> allocationsByCredit = new HashMap<>();
   private final Map<String, Account> accounts = new LinkedHashMap<>();
+  private final Map<String, BankTransaction> bankTransactions = new LinkedHashMap<>();
   private final Map<String, TaxRate> taxRates = new LinkedHashMap<>();
   private final java.util.Set<String> currencies = new java.util.LinkedHashSet<>();
   private volatile LocalDate periodLockDate;
@@ -579,37 +580,45 @@ public final class Ledger {
       errors.add(XeroMessages.DUE_DATE_REQUIRED);
     List<LineItem> lines = new ArrayList<>();
     for (NewInvoice.Line l : spec.lines()) {
-      int before = errors.size();
-      Account account = accountByCode(l.accountCode()).orElse(null);
-      if (l.accountCode() != null) {
-        // Unsourced split: an unknown code, or one no sales/purchase line may use (a bank
-        // account), is "not a valid code"; an archived one is "Account must be valid.".
-        if (account == null || "BANK".equals(account.type()))
-          errors.add(XeroMessages.accountCodeNotValid(l.accountCode()));
-        else if (!account.active()) errors.add(XeroMessages.ACCOUNT_MUST_BE_VALID);
-      }
-      String tax = l.taxType();
-      if (tax == null) tax = account == null ? "NONE" : account.taxType();
-      if ("NoTax".equals(lat)) tax = "NONE";
-      TaxRate rate = taxRates.get(tax);
-      if (rate == null) errors.add(XeroMessages.taxTypeDoesNotExist(tax));
-      else if (!TaxRate.ACTIVE.equals(rate.status()))
-        errors.add(XeroMessages.TAX_RATE_MUST_BE_VALID);
-      else if (account != null
-          && account.active()
-          && !"BANK".equals(account.type())
-          && !rate.canApplyTo(account.accountClass()))
-        errors.add(XeroMessages.taxTypeNotForAccount(tax, l.accountCode()));
-      BigDecimal discount = l.discountRate();
-      if (discount != null && discount.signum() != 0) {
-        if (!"ACCREC".equals(type)) errors.add(XeroMessages.DISCOUNT_SALES_ONLY);
-        else if (discount.signum() < 0 || discount.compareTo(new BigDecimal(100)) > 0)
-          errors.add(XeroMessages.DISCOUNT_TOO_LARGE);
-      }
-      if (errors.size() == before) lines.add(line(l, tax, lat));
+      LineItem li = prepareLine(l, lat, type, errors);
+      if (li != null) lines.add(li);
     }
     if (errors.isEmpty()) errors.addAll(checkSentTotals(spec, lines, lat));
     return lines;
+  }
+
+  /**
+   * One line's account, tax rate and discount checked as Xero does (messages appended to errors);
+   * the computed line when it passes, else null. Discounts apply to ACCREC documents only.
+   */
+  private LineItem prepareLine(NewInvoice.Line l, String lat, String docType, List<String> errors) {
+    int before = errors.size();
+    Account account = accountByCode(l.accountCode()).orElse(null);
+    if (l.accountCode() != null) {
+      // Unsourced split: an unknown code, or one no sales/purchase line may use (a bank
+      // account), is "not a valid code"; an archived one is "Account must be valid.".
+      if (account == null || "BANK".equals(account.type()))
+        errors.add(XeroMessages.accountCodeNotValid(l.accountCode()));
+      else if (!account.active()) errors.add(XeroMessages.ACCOUNT_MUST_BE_VALID);
+    }
+    String tax = l.taxType();
+    if (tax == null) tax = account == null ? "NONE" : account.taxType();
+    if ("NoTax".equals(lat)) tax = "NONE";
+    TaxRate rate = taxRates.get(tax);
+    if (rate == null) errors.add(XeroMessages.taxTypeDoesNotExist(tax));
+    else if (!TaxRate.ACTIVE.equals(rate.status())) errors.add(XeroMessages.TAX_RATE_MUST_BE_VALID);
+    else if (account != null
+        && account.active()
+        && !"BANK".equals(account.type())
+        && !rate.canApplyTo(account.accountClass()))
+      errors.add(XeroMessages.taxTypeNotForAccount(tax, l.accountCode()));
+    BigDecimal discount = l.discountRate();
+    if (discount != null && discount.signum() != 0) {
+      if (!"ACCREC".equals(docType)) errors.add(XeroMessages.DISCOUNT_SALES_ONLY);
+      else if (discount.signum() < 0 || discount.compareTo(new BigDecimal(100)) > 0)
+        errors.add(XeroMessages.DISCOUNT_TOO_LARGE);
+    }
+    return errors.size() == before ? line(l, tax, lat) : null;
   }
 
   private record Totals(BigDecimal subTotal, BigDecimal tax, BigDecimal total) {}
@@ -1032,6 +1041,99 @@ public final class Ledger {
     Instant now = clock.instant();
     payments.put(paymentId, p.deleted(now));
     settle(p.invoiceId(), now);
+  }
+
+  // ---- bank transactions ----
+
+  public synchronized BankTransaction bankTransaction(String id) {
+    return bankTransactions.get(id);
+  }
+
+  public synchronized List<BankTransaction> bankTransactions(Predicate<BankTransaction> filter) {
+    return bankTransactions.values().stream().filter(filter).toList();
+  }
+
+  /** Why a bank transaction would be refused (empty when it would be saved). */
+  public synchronized List<String> checkBankTransaction(BankTransaction.New spec) {
+    List<String> errors = new ArrayList<>();
+    prepareBankTransaction(spec, errors);
+    return errors;
+  }
+
+  private List<LineItem> prepareBankTransaction(BankTransaction.New spec, List<String> errors) {
+    String type = spec.type() == null ? "" : spec.type().toUpperCase(java.util.Locale.ROOT);
+    if (!BankTransaction.TYPES.contains(type))
+      errors.add(XeroMessages.bankTransactionType(spec.type()));
+    Contact contact = spec.contactId() == null ? null : contacts.get(spec.contactId());
+    if (contact == null) errors.add(XeroMessages.CONTACT_REQUIRED);
+    else if (Contact.ARCHIVED.equals(contact.status())) errors.add(XeroMessages.CONTACT_ARCHIVED);
+    Account bank = spec.bankAccountId() == null ? null : accounts.get(spec.bankAccountId());
+    if (bank == null || !"BANK".equals(bank.type()) || !bank.active())
+      errors.add(XeroMessages.BANK_ACCOUNT_REQUIRED);
+    String lat = spec.lineAmountTypes() == null ? "Exclusive" : spec.lineAmountTypes();
+    if (!List.of("Exclusive", "Inclusive", "NoTax").contains(lat))
+      errors.add(XeroMessages.LINE_AMOUNT_TYPES);
+    if (spec.currencyCode() != null && !currencies.contains(spec.currencyCode()))
+      errors.add(XeroMessages.currencyNotSubscribed(spec.currencyCode()));
+    errors.addAll(checkLockDate(spec.date() == null ? today() : spec.date()));
+    if (spec.lines().isEmpty()) errors.add(XeroMessages.LINE_ITEM_REQUIRED);
+    List<LineItem> lines = new ArrayList<>();
+    for (NewInvoice.Line l : spec.lines()) {
+      LineItem li = prepareLine(l, lat, type, errors);
+      if (li != null) lines.add(li);
+    }
+    return lines;
+  }
+
+  /**
+   * Saves a RECEIVE or SPEND bank transaction; RECEIVE-OVERPAYMENT and RECEIVE-PREPAYMENT also
+   * create the overpayment or prepayment for its total, unallocated.
+   */
+  public synchronized String createBankTransaction(BankTransaction.New spec) {
+    List<String> errors = new ArrayList<>();
+    List<LineItem> lines = prepareBankTransaction(spec, errors);
+    if (!errors.isEmpty()) throw new LedgerException(errors);
+    String type = spec.type().toUpperCase(java.util.Locale.ROOT);
+    String lat = spec.lineAmountTypes() == null ? "Exclusive" : spec.lineAmountTypes();
+    Totals t = totals(lines, lat);
+    LocalDate date = spec.date() == null ? today() : spec.date();
+    String reference = spec.reference() == null ? "" : spec.reference();
+    String creditId =
+        switch (type) {
+          case "RECEIVE-OVERPAYMENT" ->
+              createCredit(Credit.Kind.OVERPAYMENT, spec.contactId(), t.total(), date, reference);
+          case "RECEIVE-PREPAYMENT" ->
+              createCredit(Credit.Kind.PREPAYMENT, spec.contactId(), t.total(), date, reference);
+          default -> null;
+        };
+    String currency = spec.currencyCode() == null ? baseCurrency : spec.currencyCode();
+    String id = UUID.randomUUID().toString();
+    bankTransactions.put(
+        id,
+        new BankTransaction(
+            id,
+            type,
+            spec.contactId(),
+            spec.bankAccountId(),
+            date,
+            reference,
+            lat,
+            List.copyOf(lines),
+            t.subTotal(),
+            t.tax(),
+            t.total(),
+            currency,
+            spec.currencyRate() != null ? spec.currencyRate() : dayRate(currency),
+            BankTransaction.AUTHORISED,
+            creditId,
+            clock.instant()));
+    return id;
+  }
+
+  public synchronized void deleteBankTransaction(String id) {
+    BankTransaction b = bankTransactions.get(id);
+    if (b == null) throw new LedgerException(XeroMessages.bankTransactionNotFound(id));
+    bankTransactions.put(id, b.deleted(clock.instant()));
   }
 
   // ---- credits ----
