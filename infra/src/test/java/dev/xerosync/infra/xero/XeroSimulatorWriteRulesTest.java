@@ -315,4 +315,42 @@ class XeroSimulatorWriteRulesTest {
                     "{\"LineItems\":[" + line("200", null, "1", "5", "") + "]}")))
         .containsExactly(XeroMessages.INVOICE_NOT_MODIFIABLE, XeroMessages.HAS_PAYMENT_OR_CREDIT);
   }
+
+  @Test
+  void batchesOfAtMostFiftyElementsAndThreeAndAHalfMegabytes() {
+    String one = invoice("ACCREC", "", line("200", null, "1", "10", ""));
+    String element = one.substring("{\"Invoices\":[".length(), one.length() - 2);
+    String fifty =
+        "{\"Invoices\":[" + String.join(",", java.util.Collections.nCopies(50, element)) + "]}";
+    assertThat(ok(put(fifty)).get("Invoices")).hasSize(50);
+    String fiftyOne = fifty.replace("]}]}", "]}," + element + "]}");
+    assertThat(messages(put(fiftyOne))).containsExactly(XeroMessages.tooManyElements(50));
+    assertThat(org.invoices()).hasSize(50);
+    String huge = one.replace("\"L\"", "\"" + "x".repeat(3_600_000) + "\"");
+    assertThat(put(huge).status()).isEqualTo(413);
+  }
+
+  @Test
+  void summarizeErrorsFalseReportsEveryElement() {
+    String good = line("200", null, "1", "10", "");
+    String body =
+        "{\"Invoices\":["
+            + invoice("ACCREC", "", good).substring(13, invoice("ACCREC", "", good).length() - 2)
+            + ","
+            + invoice("ACCREC", "", line("999", null, "1", "10", ""))
+                .substring(13, invoice("ACCREC", "", line("999", null, "1", "10", "")).length() - 2)
+            + "]}";
+    SimHttp.Resp all = put(body);
+    assertThat(messages(all)).containsExactly(XeroMessages.accountCodeNotValid("999"));
+    assertThat(org.invoices()).as("one bad element fails the whole request").isEmpty();
+    JsonNode each =
+        ok(send("PUT", "/api.xro/2.0/Invoices?summarizeErrors=false", body)).get("Invoices");
+    assertThat(each.get(0).get("StatusAttributeString").asText()).isEqualTo("OK");
+    assertThat(each.get(0).get("ValidationErrors")).isEmpty();
+    assertThat(each.get(0).get("Warnings")).isEmpty();
+    assertThat(each.get(1).get("StatusAttributeString").asText()).isEqualTo("ERROR");
+    assertThat(each.get(1).at("/ValidationErrors/0/Message").asText())
+        .isEqualTo(XeroMessages.accountCodeNotValid("999"));
+    assertThat(org.invoices()).hasSize(1);
+  }
 }
