@@ -9,6 +9,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -77,6 +78,42 @@ final class SimHttp {
       b.header("Authorization", "Basic " + cred);
     }
     return exec(b.build());
+  }
+
+  /**
+   * Like send, but an I/O failure (a dropped connection, a timeout) comes back as null, the way a
+   * client that must decide whether to retry sees it.
+   */
+  Resp trySend(
+      String method,
+      String path,
+      String token,
+      String tenant,
+      String jsonBody,
+      Duration timeout,
+      String... headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(timeout)
+            .header("Accept", "application/json");
+    if (token != null) b.header("Authorization", "Bearer " + token);
+    if (tenant != null) b.header("xero-tenant-id", tenant);
+    for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+    if (jsonBody != null) b.header("Content-Type", "application/json");
+    b.method(
+        method,
+        jsonBody == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(jsonBody));
+    try {
+      HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Resp(r.statusCode(), r.headers(), r.body());
+    } catch (java.io.IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   private Resp exec(HttpRequest req) {

@@ -2,13 +2,17 @@ package dev.xerosync.infra.xero.accounting;
 
 import dev.xerosync.infra.xero.http.Problems;
 import dev.xerosync.infra.xero.http.Route;
+import dev.xerosync.infra.xero.http.SimRequest;
 import dev.xerosync.infra.xero.http.SimResponse;
 import dev.xerosync.infra.xero.identity.IdentityStore;
 import dev.xerosync.infra.xero.ledger.Ledger;
 import dev.xerosync.infra.xero.ratelimit.RateLimiter;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -27,23 +31,39 @@ public final class AccountingGate {
 
   private static final String REAL_ORIGIN = "https://api.xero.com";
 
+  /** Xero's documented request size limit: 3.5 MB per request body. */
+  public static final int MAX_BODY_BYTES = 3_500_000;
+
   /**
-   * Hook for fault injection: may answer in place of the operation, or return null to let it run.
+   * Hook for fault injection around the operation: may answer in its place (a fault before the
+   * commit), delay it, or run it and then change or lose its response (a fault after the commit).
    */
   public interface Interceptor {
-    SimResponse before(String tenantId, String clientId) throws Exception;
+    SimResponse around(String tenantId, String clientId, SimRequest req, Proceed proceed)
+        throws Exception;
   }
+
+  /** Runs the operation itself (idempotency and the ledger commit happen here). */
+  public interface Proceed {
+    SimResponse run() throws Exception;
+  }
+
+  /** Internal header a fault sets on its response to name itself; stripped before sending. */
+  public static final String FAULT_MARKER = "X-Sim-Fault";
 
   private final IdentityStore identity;
   private final Function<String, Ledger> ledgers;
   private final RateLimiter limiter;
   private final Map<String, AtomicInteger> callCounts = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> tooManyRequests = new ConcurrentHashMap<>();
-  private volatile Interceptor interceptor = (t, c) -> null;
+  private volatile Interceptor interceptor = (t, c, r, p) -> p.run();
+  private final List<WriteAttempt> writes = new CopyOnWriteArrayList<>();
+  private final Clock clock;
 
   public AccountingGate(
-      IdentityStore identity, Function<String, Ledger> ledgers, RateLimiter limiter) {
+      IdentityStore identity, Function<String, Ledger> ledgers, RateLimiter limiter, Clock clock) {
     this.identity = identity;
+    this.clock = clock;
     this.ledgers = ledgers;
     this.limiter = limiter;
   }
@@ -101,20 +121,48 @@ public final class AccountingGate {
         return correlate(limits(counted(clientId, r), adm));
       }
       try {
-        SimResponse r = interceptor.before(ledger.tenantId(), clientId);
-        if (r == null) {
-          if (REAL_ORIGIN.length() + req.rawTarget().length() > MAX_URL_LENGTH) {
-            r = Problems.notFound();
-          } else {
-            String name = identity.app(clientId).map(IdentityStore.App::name).orElse(clientId);
-            r = op.handle(new AccountingCall(req, ledger, clientId, name));
-          }
+        SimResponse[] ran = new SimResponse[1];
+        Proceed proceed =
+            () -> {
+              if (REAL_ORIGIN.length() + req.rawTarget().length() > MAX_URL_LENGTH)
+                return Problems.notFound();
+              if (req.body().length > MAX_BODY_BYTES)
+                return Problems.problem(
+                    413, "Request Entity Too Large", "The request body exceeds 3.5 MB");
+              String name = identity.app(clientId).map(IdentityStore.App::name).orElse(clientId);
+              SimResponse done = op.handle(new AccountingCall(req, ledger, clientId, name));
+              ran[0] = done;
+              return done;
+            };
+        SimResponse r = interceptor.around(ledger.tenantId(), clientId, req, proceed);
+        String fault = r.headers().remove(FAULT_MARKER);
+        boolean replayed =
+            ran[0] != null && ran[0].headers().containsKey(IdempotentWrites.REPLAY_MARKER);
+        r.headers().remove(IdempotentWrites.REPLAY_MARKER);
+        if (!"GET".equals(req.method())) {
+          writes.add(
+              new WriteAttempt(
+                  clock.instant(),
+                  clientId,
+                  ledger.tenantId(),
+                  req.method(),
+                  req.path(),
+                  req.header("idempotency-key").orElse(null),
+                  fault,
+                  replayed,
+                  ran[0] != null && !replayed && ran[0].status() == 200,
+                  r.status()));
         }
         return correlate(limits(counted(clientId, r), adm));
       } finally {
         limiter.release(clientId, ledger.tenantId());
       }
     };
+  }
+
+  /** Every write that passed authentication, oldest first. */
+  public List<WriteAttempt> writes() {
+    return List.copyOf(writes);
   }
 
   /** Overrides for forced 429s from fault injection, reported with the real remaining counts. */

@@ -49,14 +49,15 @@ public final class HttpFront implements AutoCloseable {
   }
 
   private void serve(HttpExchange ex) throws IOException {
+    SimResponse resp;
+    try {
+      resp = dispatch(toRequest(ex));
+    } catch (Exception e) {
+      resp = SimResponse.text(500, "text/plain; charset=utf-8", "An error occurred in Xero. " + e);
+    }
+    // Throwing out of the handler makes the JDK server close the connection unanswered.
+    if (resp.isDropped()) throw new IOException("response dropped by fault injection");
     try (ex) {
-      SimResponse resp;
-      try {
-        resp = dispatch(toRequest(ex));
-      } catch (Exception e) {
-        resp =
-            SimResponse.text(500, "text/plain; charset=utf-8", "An error occurred in Xero. " + e);
-      }
       for (var h : resp.headers().entrySet()) ex.getResponseHeaders().set(h.getKey(), h.getValue());
       boolean noBody =
           resp.status() == 204 || resp.status() == 304 || ex.getRequestMethod().equals("HEAD");

@@ -31,6 +31,15 @@ public record SimResponse(int status, Map<String, String> headers, byte[] body) 
     return new SimResponse(status, new LinkedHashMap<>(), new byte[0]);
   }
 
+  /** No response at all: the front closes the connection without sending a byte. */
+  public static SimResponse dropped() {
+    return new SimResponse(-1, new LinkedHashMap<>(), new byte[0]);
+  }
+
+  public boolean isDropped() {
+    return status < 0;
+  }
+
   public SimResponse header(String name, String value) {
     headers.put(name, value);
     return this;
