@@ -118,7 +118,7 @@ public final class PanelHandler
     return cacheable(
         event,
         Module.TEXT,
-        "text/javascript; charset=utf-8",
+        "text/javascript",
         "public, max-age=300",
         Map.of("Access-Control-Allow-Origin", "*", "X-Content-Type-Options", "nosniff"));
   }
@@ -173,7 +173,7 @@ public final class PanelHandler
         .withStatusCode(200)
         .withHeaders(
             Map.of(
-                "Content-Type", "text/html; charset=utf-8",
+                "Content-Type", "text/html",
                 "Content-Security-Policy", csp,
                 "Cache-Control", NO_STORE,
                 "Referrer-Policy", "no-referrer",
