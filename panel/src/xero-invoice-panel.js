@@ -284,9 +284,18 @@ export class XeroInvoicePanel extends HTMLElement {
 
   // ---- formatting
 
+  // Intl formatters are costly to build and a render formats hundreds of values: one per currency.
+  #formats = new Map();
+  #format(key, make) {
+    let f = this.#formats.get(key);
+    if (!f) this.#formats.set(key, (f = make()));
+    return f;
+  }
+
   #money(amount, currency) {
     try {
-      return new Intl.NumberFormat(this.#locale, { style: "currency", currency }).format(Number(amount));
+      const f = this.#format(`${this.#locale}|${currency}`, () => new Intl.NumberFormat(this.#locale, { style: "currency", currency }));
+      return f.format(Number(amount));
     } catch {
       return `${amount} ${currency}`;
     }
@@ -296,7 +305,8 @@ export class XeroInvoicePanel extends HTMLElement {
   #date(iso) {
     if (!iso) return "";
     const [y, m, d] = iso.split("-").map(Number);
-    return new Intl.DateTimeFormat(this.#locale, { dateStyle: "medium", timeZone: "UTC" }).format(Date.UTC(y, m - 1, d));
+    const f = this.#format(`${this.#locale}|date`, () => new Intl.DateTimeFormat(this.#locale, { dateStyle: "medium", timeZone: "UTC" }));
+    return f.format(Date.UTC(y, m - 1, d));
   }
 
   // ---- rendering

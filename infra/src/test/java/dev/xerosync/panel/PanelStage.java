@@ -38,8 +38,8 @@ import java.util.concurrent.Executors;
  * the tenant), and a control endpoint through which a browser script changes things in the
  * simulated Xero or the connection's state. Shared by the browser tests and the panel benchmark.
  */
-final class PanelStage implements AutoCloseable {
-  static final Path PANEL_DIR = findPanelDir();
+public final class PanelStage implements AutoCloseable {
+  public static final Path PANEL_DIR = findPanelDir();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   final LocalStack stack;
@@ -53,7 +53,7 @@ final class PanelStage implements AutoCloseable {
   private final HttpServer control;
 
   /** Where a browser can run: Chromium and the panel's npm packages; empty when all are there. */
-  static Optional<String> missingBrowser() {
+  public static Optional<String> missingBrowser() {
     if (chromium().isEmpty()) {
       return Optional.of(
           "Chromium not found: apt-get install chromium (or set CHROMIUM_PATH), then npm ci --prefix panel");
@@ -104,7 +104,7 @@ final class PanelStage implements AutoCloseable {
    * {@code bulk} extra open invoices for Acme (the benchmark's 100 rows); {@code pollMs} the
    * panel's polling interval in the CRM page.
    */
-  PanelStage(int bulk, int pollMs) throws Exception {
+  public PanelStage(int bulk, int pollMs) throws Exception {
     stack = LocalStack.start(LocalStack.Options.defaults());
     org = stack.xero().createOrganisation("Panel Books Ltd");
     tenantId = org.tenantId();
@@ -277,7 +277,7 @@ final class PanelStage implements AutoCloseable {
   }
 
   /** What the node script needs to know, as one JSON document in its environment. */
-  ObjectNode scriptConfig(String mode, Path screenshots, boolean quick) throws Exception {
+  public ObjectNode scriptConfig(String mode, Path screenshots, boolean quick) throws Exception {
     ObjectNode c = Json.MAPPER.createObjectNode();
     c.put("mode", mode);
     c.put("quick", quick);
@@ -296,7 +296,7 @@ final class PanelStage implements AutoCloseable {
   }
 
   /** Runs a node script of panel/test with the config; its output goes to this process's. */
-  int runNode(String script, ObjectNode config) throws Exception {
+  public int runNode(String script, ObjectNode config) throws Exception {
     Files.createDirectories(Path.of(config.path("screenshots").asText()));
     ProcessBuilder pb =
         new ProcessBuilder("node", PANEL_DIR.resolve("test").resolve(script).toString())
