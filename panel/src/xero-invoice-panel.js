@@ -240,7 +240,10 @@ export class XeroInvoicePanel extends HTMLElement {
       const changed = !this.#data || this.#error || list.changed || totals.changed || pinned.changed || status.changed;
       this.#error = null;
       this.#data = {
-        invoices: list.body.invoices,
+        // Newest first whatever the view's order in the API (bucket views come by due date).
+        invoices: [...list.body.invoices].sort(
+          (a, b) => (b.date || "").localeCompare(a.date || "") || (b.invoiceNumber || "").localeCompare(a.invoiceNumber || ""),
+        ),
         totals: totals.body.totals,
         pinned: new Set(pinned.body.invoices.map((i) => i.invoiceId)),
         status: status.body,

@@ -63,6 +63,36 @@ public final class DemoCrm implements AutoCloseable {
     return crm;
   }
 
+  /**
+   * For {@code ./dev up}: links the demo contact to the CRM record {@code contact/crm-acme}, lets
+   * this CRM's origin embed the panel (both with the tenant's API key, as a SaaS backend does), and
+   * serves on CRM_PORT (any free port when unset).
+   */
+  public static DemoCrm startForDemo(
+      URI apiUrl, String apiKey, String tenantId, String contactId, String contactName)
+      throws Exception {
+    int port = Integer.parseInt(System.getenv().getOrDefault("CRM_PORT", "0"));
+    DemoCrm crm =
+        start(port, apiUrl, apiKey, tenantId, Map.of("contact/crm-acme", contactName), 2000);
+    crm.api("POST", "/records/contact/crm-acme/links", "{\"contactId\":\"" + contactId + "\"}");
+    crm.api("PUT", "/panel-origins", "{\"origins\":[\"" + crm.origin() + "\"]}");
+    return crm;
+  }
+
+  private void api(String method, String path, String body) throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(apiUrl + "/tenants/" + tenantId + path))
+                .header("x-api-key", apiKey)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() >= 300) {
+      throw new IllegalStateException(method + " " + path + ": " + r.statusCode() + " " + r.body());
+    }
+  }
+
   public URI url() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
   }
@@ -82,7 +112,9 @@ public final class DemoCrm implements AutoCloseable {
   private void serve(HttpExchange x) throws IOException {
     try (x) {
       String path = x.getRequestURI().getPath();
-      if (path.equals("/crm.css")) {
+      if (path.equals("/favicon.ico")) {
+        send(x, 204, "image/x-icon", "", Map.of());
+      } else if (path.equals("/crm.css")) {
         send(x, 200, "text/css", CSS, Map.of());
       } else if (path.equals("/panel-token")) {
         panelToken(x);
