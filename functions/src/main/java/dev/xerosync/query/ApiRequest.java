@@ -49,6 +49,27 @@ final class ApiRequest {
     return null;
   }
 
+  /** The bearer credential of an Authorization header, or null. */
+  String bearer() {
+    String auth = header("Authorization");
+    return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? auth.substring(7).trim()
+        : null;
+  }
+
+  Map<String, String> pathParameters() {
+    return event.getPathParameters() == null ? Map.of() : event.getPathParameters();
+  }
+
+  static boolean isUuidText(String s) {
+    try {
+      uuid("id", s);
+      return true;
+    } catch (BadRequest e) {
+      return false;
+    }
+  }
+
   String path(String name) throws BadRequest {
     Map<String, String> params = event.getPathParameters();
     String value = params == null ? null : params.get(name);

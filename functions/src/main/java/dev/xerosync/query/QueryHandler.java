@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xerosync.auth.PanelTokens;
 import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
@@ -25,6 +26,7 @@ import dev.xerosync.store.Keys;
 import dev.xerosync.store.Organisations;
 import dev.xerosync.store.Organisations.Organisation;
 import dev.xerosync.store.PageCursor;
+import dev.xerosync.store.PanelGrants;
 import dev.xerosync.store.RecordLinks;
 import dev.xerosync.store.ViewQuery;
 import dev.xerosync.xero.XeroContact;
@@ -66,6 +68,7 @@ public final class QueryHandler
   private static final Set<String> RECORD_VIEWS =
       Set.of("open", "overdue", "unpaid", "paid", "draft", "voided", "all", "pinned");
   private static final String PINS_LISTING = "Pins";
+  private static final int MAX_LINKS_AND_PINS = 100;
   private static final String JSON = "application/json";
 
   private final ApiKeys apiKeys;
@@ -75,7 +78,12 @@ public final class QueryHandler
   private final InvoiceStore invoiceStore;
   private final RecordLinks records;
   private final AgingLedger agingLedger;
+  private final PanelTokens panelTokens;
+  private final PanelGrants panelGrants;
   private final Clock clock;
+
+  /** Who is calling: the tenant, and the panel grant when it is a panel in a browser. */
+  private record Access(String tenantId, PanelGrants.Grant panel) {}
 
   public QueryHandler() {
     this(Environment.process());
@@ -109,6 +117,8 @@ public final class QueryHandler
     this.invoiceStore = new InvoiceStore(dynamo, table, clock);
     this.records = new RecordLinks(dynamo, table);
     this.agingLedger = new AgingLedger(dynamo, table);
+    this.panelGrants = new PanelGrants(dynamo, table);
+    this.panelTokens = new PanelTokens(panelGrants, clock);
     this.clock = clock;
   }
 
@@ -129,6 +139,30 @@ public final class QueryHandler
 
   private APIGatewayProxyResponseEvent route(APIGatewayProxyRequestEvent event) {
     ApiRequest req = new ApiRequest(event);
+    return withCors(req, serve(req));
+  }
+
+  /**
+   * A browser may read the answer only from an origin the tenant lets embed its panel (the
+   * preflight is PanelHandler's).
+   */
+  private APIGatewayProxyResponseEvent withCors(
+      ApiRequest req, APIGatewayProxyResponseEvent response) {
+    String origin = req.header("Origin");
+    String tenantId = req.pathParameters().get("tenantId");
+    if (origin == null || tenantId == null || !ApiRequest.isUuidText(tenantId)) {
+      return response;
+    }
+    if (!panelGrants.origins(tenantId).contains(origin)) {
+      return response;
+    }
+    Map<String, String> headers = new HashMap<>(response.getHeaders());
+    headers.putAll(PanelTokens.corsHeaders(origin));
+    headers.merge("Vary", "Origin", (a, b) -> a + ", " + b);
+    return response.withHeaders(headers);
+  }
+
+  private APIGatewayProxyResponseEvent serve(ApiRequest req) {
     String route = req.route();
     try {
       if (route.equals("GET /openapi.yaml")) {
@@ -140,13 +174,14 @@ public final class QueryHandler
             HttpCaching.PUBLIC_FIVE_MINUTES,
             null);
       }
-      String tenantId = authorise(req);
+      Access access = authorise(req);
+      String tenantId = access.tenantId();
       return switch (route) {
         case "GET /tenants/{tenantId}/contacts/{contactId}/invoices" ->
             contactInvoices(req, tenantId);
         case "GET /tenants/{tenantId}/contacts/{contactId}/totals" -> contactTotals(req, tenantId);
         case "GET /tenants/{tenantId}/contacts/{contactId}/aging" -> contactAging(req, tenantId);
-        case "GET /tenants/{tenantId}/invoices/{invoiceId}" -> invoice(req, tenantId);
+        case "GET /tenants/{tenantId}/invoices/{invoiceId}" -> invoice(req, access);
         case "GET /tenants/{tenantId}/aging" -> tenantAging(req, tenantId);
         case "GET /tenants/{tenantId}/records/{recordType}/{recordId}" -> record(req, tenantId);
         case "POST /tenants/{tenantId}/records/{recordType}/{recordId}/links" ->
@@ -184,7 +219,20 @@ public final class QueryHandler
    * The tenant in the path, once the caller's API key is shown to be issued for exactly that
    * tenant.
    */
-  private String authorise(ApiRequest req) throws BadRequest, ApiProblem {
+  private Access authorise(ApiRequest req) throws BadRequest, ApiProblem {
+    String bearer = req.bearer();
+    if (PanelTokens.isPanelToken(bearer)) {
+      try {
+        PanelGrants.Grant grant = panelTokens.check(bearer);
+        PanelTokens.allows(grant, req.route(), req.pathParameters());
+        return new Access(req.uuid("tenantId"), grant);
+      } catch (PanelTokens.Denied e) {
+        throw new ApiProblem(
+            e.status(),
+            e.status() == 401 ? "Panel token not valid" : "Not this panel's record",
+            e.getMessage());
+      }
+    }
     String key = req.header("x-api-key");
     if (key == null || key.isBlank()) {
       throw new ApiProblem(
@@ -212,7 +260,7 @@ public final class QueryHandler
               + tenantId
               + ". Use the tenant id the key was issued for.");
     }
-    return tenantId;
+    return new Access(tenantId, null);
   }
 
   // ---- contacts
@@ -297,8 +345,9 @@ public final class QueryHandler
 
   // ---- invoices and tenant
 
-  private APIGatewayProxyResponseEvent invoice(ApiRequest req, String tenantId)
+  private APIGatewayProxyResponseEvent invoice(ApiRequest req, Access access)
       throws BadRequest, ApiProblem {
+    String tenantId = access.tenantId();
     req.onlyParams(Set.of());
     String invoiceId = req.uuid("invoiceId");
     XeroInvoice inv =
@@ -314,8 +363,27 @@ public final class QueryHandler
                             + " is not synced for tenant "
                             + tenantId
                             + "; check the id, or wait a few seconds after creating it in Xero."));
+    if (access.panel() != null && !onPanelRecord(tenantId, access.panel(), inv)) {
+      throw new ApiProblem(
+          404,
+          "Invoice not found",
+          "Invoice "
+              + invoiceId
+              + " is not on this panel's record; a panel token reads only those.");
+    }
     Organisation org = organisations.get(tenantId);
     return ok(req, InvoiceJson.detail(inv, org, org.today(clock)));
+  }
+
+  /** An invoice of a contact linked to the record, or one pinned to it. */
+  private boolean onPanelRecord(String tenantId, PanelGrants.Grant grant, XeroInvoice inv) {
+    RecordLinks.Record record = new RecordLinks.Record(grant.recordType(), grant.recordId());
+    if (records.links(tenantId, record).stream()
+        .anyMatch(l -> l.contactId().equals(inv.contactId()))) {
+      return true;
+    }
+    return records.pins(tenantId, record, MAX_LINKS_AND_PINS, null).pins().stream()
+        .anyMatch(p -> p.invoiceId().equals(inv.invoiceId()));
   }
 
   private APIGatewayProxyResponseEvent tenantAging(ApiRequest req, String tenantId)

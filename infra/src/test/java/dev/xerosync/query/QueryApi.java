@@ -80,6 +80,7 @@ final class QueryApi {
   final QueryTable table;
   final MovableClock clock;
   final QueryHandler handler;
+  final dev.xerosync.panel.PanelHandler panel;
   final ApiKeys apiKeys;
   final List<Exchange> exchanges = new ArrayList<>();
 
@@ -87,6 +88,7 @@ final class QueryApi {
     this.table = table;
     this.clock = new MovableClock(now);
     this.handler = new QueryHandler(table.dynamo, table.name, clock);
+    this.panel = new dev.xerosync.panel.PanelHandler(table.dynamo, table.name, clock);
     this.apiKeys = new ApiKeys(table.dynamo, table.name, clock);
   }
 
@@ -139,7 +141,11 @@ final class QueryApi {
             .withQueryStringParameters(query.isEmpty() ? null : query)
             .withHeaders(h)
             .withBody(body);
-    APIGatewayProxyResponseEvent r = handler.handleRequest(event, null);
+    // The document also describes the panel function's routes (template.yaml: PanelFunction).
+    APIGatewayProxyResponseEvent r =
+        template.startsWith("/panel") || template.contains("/panel-")
+            ? panel.handleRequest(event, null)
+            : handler.handleRequest(event, null);
     exchanges.add(new Exchange(method, template, query, r));
     return new Response(
         r.getStatusCode(), r.getHeaders() == null ? Map.of() : r.getHeaders(), r.getBody());

@@ -217,6 +217,8 @@ class QueryOpenApiConformanceIntegrationTest {
     api.call("DELETE", key, record + "/links/" + C, null, Map.of());
     api.call("DELETE", key, tenant + "/records/deal/bad%2Fid/links/" + C, null, Map.of());
 
+    panelRoutes();
+
     List<String> violations = new ArrayList<>();
     for (QueryApi.Exchange e : api.exchanges) {
       violations.addAll(OpenApiConformance.violations(e));
@@ -240,6 +242,137 @@ class QueryOpenApiConformanceIntegrationTest {
     }
     assertThat(operations).containsExactlyInAnyOrderElementsOf(documented);
     assertThat(statuses).contains(200, 201, 204, 304, 400, 401, 403, 404);
+  }
+
+  /**
+   * The panel's routes, and the query routes with a panel token: what it may read and pin, and what
+   * it may not.
+   */
+  private void panelRoutes() {
+    String tokens = "/tenants/" + T + "/panel-tokens";
+    var json = Map.of("Content-Type", "application/json");
+    var minted =
+        api.call("POST", key, tokens, "{\"recordType\":\"deal\",\"recordId\":\"d-1\"}", json);
+    assertThat(minted.status()).isEqualTo(201);
+    String token = minted.json().path("token").asText();
+    assertThat(
+            api.call("POST", key, tokens, "{\"recordType\":\"lead\",\"recordId\":\"x\"}", json)
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            api.call(
+                    "POST",
+                    key,
+                    tokens,
+                    "{\"recordType\":\"deal\",\"recordId\":\"d-1\",\"ttlSeconds\":3600}",
+                    json)
+                .status())
+        .as("at most 15 minutes")
+        .isEqualTo(400);
+    assertThat(api.call("POST", null, tokens, "{}", json).status()).isEqualTo(401);
+    assertThat(api.call("POST", key, "/tenants/" + OTHER + "/panel-tokens", "{}", json).status())
+        .isEqualTo(403);
+    String origins = "/tenants/" + T + "/panel-origins";
+    assertThat(
+            api.call("PUT", key, origins, "{\"origins\":[\"https://crm.example.com\"]}", json)
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            api.call("PUT", key, origins, "{\"origins\":[\"http://crm.example.com/x\"]}", json)
+                .status())
+        .isEqualTo(400);
+
+    var bearer = Map.of("Authorization", "Bearer " + token, "Origin", "https://crm.example.com");
+    String status = "/tenants/" + T + "/panel-status";
+    var s = api.call("GET", null, status, null, bearer);
+    assertThat(s.status()).isEqualTo(200);
+    assertThat(s.header("Access-Control-Allow-Origin")).isEqualTo("https://crm.example.com");
+    var again = new java.util.HashMap<>(bearer);
+    again.put("If-None-Match", s.header("ETag"));
+    assertThat(api.call("GET", null, status, null, again).status()).isEqualTo(304);
+    assertThat(
+            api.call("GET", null, status, null, Map.of("Authorization", "Bearer xsp_forged"))
+                .status())
+        .isEqualTo(401);
+
+    // The record's reads and pins work with the token, from the allowed origin only.
+    String deal = "/tenants/" + T + "/records/deal/d-1";
+    var list = api.call("GET", null, deal + "/invoices", null, bearer);
+    assertThat(list.status()).isEqualTo(200);
+    assertThat(list.header("Access-Control-Allow-Origin")).isEqualTo("https://crm.example.com");
+    var elsewhere = Map.of("Authorization", "Bearer " + token, "Origin", "https://evil.example");
+    assertThat(
+            api.call("GET", null, deal + "/invoices", null, elsewhere)
+                .header("Access-Control-Allow-Origin"))
+        .isNull();
+    assertThat(api.call("GET", null, deal + "/totals", null, bearer).status()).isEqualTo(200);
+    // Another record, a link, a contact route, the tenant's aging: all refused.
+    assertThat(
+            api.call("GET", null, "/tenants/" + T + "/records/deal/d-2/invoices", null, bearer)
+                .status())
+        .isEqualTo(403);
+    assertThat(
+            api.call(
+                    "POST",
+                    null,
+                    deal + "/links",
+                    "{\"contactId\":\"" + C + "\"}",
+                    merge(bearer, json))
+                .status())
+        .isEqualTo(403);
+    assertThat(
+            api.call("GET", null, "/tenants/" + T + "/contacts/" + C + "/invoices", null, bearer)
+                .status())
+        .isEqualTo(403);
+    assertThat(api.call("GET", null, "/tenants/" + T + "/aging", null, bearer).status())
+        .isEqualTo(403);
+    // An invoice's detail only when it is the record's: not linked yet, so 404; linked, 200.
+    String invoice = "/tenants/" + T + "/invoices/" + INVOICES.get(0);
+    assertThat(api.call("GET", null, invoice, null, bearer).status()).isEqualTo(404);
+    api.call("POST", key, deal + "/links", "{\"contactId\":\"" + C + "\"}", json);
+    assertThat(api.call("GET", null, invoice, null, bearer).status()).isEqualTo(200);
+    assertThat(
+            api.call(
+                    "POST",
+                    null,
+                    deal + "/pins",
+                    "{\"invoiceId\":\"" + INVOICES.get(0) + "\"}",
+                    merge(bearer, json))
+                .status())
+        .isEqualTo(201);
+    assertThat(api.call("DELETE", null, deal + "/pins/" + INVOICES.get(0), null, bearer).status())
+        .isEqualTo(204);
+    api.call("DELETE", key, deal + "/links/" + C, null, Map.of());
+    // Expired after 15 minutes.
+    api.clock.now = api.clock.now.plus(java.time.Duration.ofMinutes(16));
+    assertThat(api.call("GET", null, deal + "/invoices", null, bearer).status()).isEqualTo(401);
+    api.clock.now = NOW;
+
+    var module = api.get(null, "/panel/xero-invoice-panel.js");
+    assertThat(module.status()).isEqualTo(200);
+    assertThat(module.body()).contains("customElements.define(\"xero-invoice-panel\"");
+    assertThat(
+            api.call(
+                    "GET",
+                    null,
+                    "/panel/xero-invoice-panel.js",
+                    null,
+                    Map.of("If-None-Match", module.header("ETag")))
+                .status())
+        .isEqualTo(304);
+    var page = api.get(null, "/panel", "tenant", T, "recordType", "deal", "recordId", "d-1");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("Content-Security-Policy"))
+        .contains("script-src 'self'")
+        .contains("frame-ancestors https://crm.example.com")
+        .doesNotContain("unsafe");
+    assertThat(api.get(null, "/panel", "tenant", T, "recordType", "deal").status()).isEqualTo(400);
+  }
+
+  private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
+    Map<String, String> m = new java.util.HashMap<>(a);
+    m.putAll(b);
+    return m;
   }
 
   @Test

@@ -168,6 +168,24 @@ class FunctionPoliciesIntegrationTest {
           .add(invokeApi("QueryFunction", query, withApiKey(apiEvent(e), apiKey)).getStatusCode());
     }
 
+    // Panel: a token and the allowed origins set with the tenant's key, then what a browser calls.
+    var panel = handler("PanelFunction", stack.environment("PanelFunction"));
+    List<String> panelEvents;
+    try (Stream<Path> list = Files.list(Path.of("..", "events"))) {
+      panelEvents =
+          list.map(p -> p.getFileName().toString())
+              .filter(n -> n.startsWith("panel-"))
+              .sorted(
+                  java.util.Comparator.comparing(
+                      n -> List.of("panel-token.json", "panel-origins.json").contains(n) ? 0 : 1))
+              .toList();
+    }
+    for (String e : panelEvents) {
+      statuses
+          .computeIfAbsent(e, k -> new ArrayList<>())
+          .add(invokeApi("PanelFunction", panel, withApiKey(apiEvent(e), apiKey)).getStatusCode());
+    }
+
     // Redrive: one dead letter in each dead-letter queue, moved back by the operator function.
     String deadRequest =
         new dev.xerosync.queue.SyncRequest(org.tenantId(), List.of(invoice), List.of(), "redrive")
@@ -679,6 +697,12 @@ class FunctionPoliciesIntegrationTest {
     assertThat(statuses.get("query-contact-invoices.json")).containsExactly(200);
     assertThat(statuses.get("query-invoice.json")).containsExactly(200);
     assertThat(statuses.get("query-bad-limit.json")).containsExactly(400);
+    assertThat(statuses.get("panel-token.json")).containsExactly(201);
+    assertThat(statuses.get("panel-origins.json")).containsExactly(200);
+    assertThat(statuses.get("panel-preflight.json")).containsExactly(204);
+    assertThat(statuses.get("panel-module.json")).containsExactly(200);
+    assertThat(statuses.get("panel-page.json")).containsExactly(200);
+    assertThat(statuses.get("panel-status.json")).containsExactly(200);
     assertThat(statuses.get("redrive-sync.json")).containsExactly(1);
     assertThat(statuses.get("redrive-delay.json")).containsExactly(1);
     // The connect events carry a sample admin key: this stack answers 401 "does not match", as

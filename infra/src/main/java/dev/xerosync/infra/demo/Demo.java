@@ -81,6 +81,11 @@ public final class Demo {
             .create(org.tenantId(), "demo")
             .secret();
     String base = stack.apiUrl() + "/tenants/" + org.tenantId();
+    DemoCrm crm =
+        DemoCrm.startForDemo(stack.apiUrl(), apiKey, org.tenantId(), acme, "Acme Widgets Ltd");
+    System.out.println(
+        "\nInvoice panel on the demo contact (a small CRM page; it updates live):\n  "
+            + crm.recordUrl("contact", "crm-acme"));
     System.out.println("\nTry:");
     System.out.println("  export XS_KEY=" + apiKey);
     String curl = "  curl -s -H \"x-api-key: $XS_KEY\" '" + base;
@@ -136,9 +141,35 @@ public final class Demo {
       stack.close();
       System.exit(0);
     }
+    Thread.ofVirtual().start(() -> liveChanges(org, acme));
     System.out.println(
-        "\nServing. Make changes through the simulator's API or the curl commands above; Ctrl-C stops.");
+        "\nServing. Every 30 s the demo changes Acme's invoices in the simulated Xero; watch the panel at "
+            + crm.recordUrl("contact", "crm-acme")
+            + " . Ctrl-C stops.");
     new CountDownLatch(1).await();
+  }
+
+  /** Keeps the open panel moving: a new invoice for Acme, then a payment on it, every 30 s. */
+  private static void liveChanges(SimOrganisation org, String acme) {
+    try {
+      for (int i = 1; ; i++) {
+        Thread.sleep(30_000);
+        LocalDate today = LocalDate.now(org.timezone());
+        String id =
+            org.createAuthorisedInvoice(
+                acme, today, today.plusDays(14), new BigDecimal(i * 25 + ".00"));
+        System.out.println(
+            "  live: new invoice " + org.invoice(id).invoice().invoiceNumber() + " for Acme");
+        Thread.sleep(30_000);
+        org.pay(id, new BigDecimal(i * 10 + ".00"), today, "Instalment 1");
+        System.out.println(
+            "  live: instalment paid on " + org.invoice(id).invoice().invoiceNumber());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      System.err.println("  live changes stopped: " + e);
+    }
   }
 
   private static void awaitConnected(Connections connections, String tenantId)

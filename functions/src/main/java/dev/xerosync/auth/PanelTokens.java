@@ -1,0 +1,245 @@
+package dev.xerosync.auth;
+
+import dev.xerosync.store.PanelGrants;
+import dev.xerosync.store.PanelGrants.Grant;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Panel tokens: what a browser holds instead of an API key. The SaaS backend mints one per page
+ * view for one tenant and one CRM record ({@code xsp_} + 256 random bits, at most 15 minutes,
+ * audience {@code panel}); it lets the panel read that record's invoices and pin or unpin them, and
+ * nothing else. Only the token's SHA-256 is stored, as with API keys.
+ *
+ * <p>A plain class with no HTTP in it, so a Lambda authorizer can make the same decision with
+ * {@link #check} and {@link #allows}.
+ */
+public final class PanelTokens {
+  public static final String PREFIX = "xsp_";
+  public static final String AUDIENCE = "panel";
+  public static final Duration MAX_TTL = Duration.ofMinutes(15);
+  public static final Duration MIN_TTL = Duration.ofMinutes(1);
+  public static final int MAX_ORIGINS = 10;
+
+  /** The routes a panel token may call, besides one invoice's detail (see {@link #allows}). */
+  static final Set<String> RECORD_ROUTES =
+      Set.of(
+          "GET /tenants/{tenantId}/records/{recordType}/{recordId}",
+          "GET /tenants/{tenantId}/records/{recordType}/{recordId}/invoices",
+          "GET /tenants/{tenantId}/records/{recordType}/{recordId}/totals",
+          "GET /tenants/{tenantId}/records/{recordType}/{recordId}/aging",
+          "POST /tenants/{tenantId}/records/{recordType}/{recordId}/pins",
+          "DELETE /tenants/{tenantId}/records/{recordType}/{recordId}/pins/{invoiceId}");
+
+  public static final String INVOICE_ROUTE = "GET /tenants/{tenantId}/invoices/{invoiceId}";
+  public static final String STATUS_ROUTE = "GET /tenants/{tenantId}/panel-status";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Duration CACHE_TTL = Duration.ofSeconds(30);
+
+  /** A freshly minted token; the token itself is shown once and never stored. */
+  public record Issued(String token, Grant grant) {}
+
+  /** Why a token or an origin was refused, with the HTTP status that says so. */
+  public static final class Denied extends Exception {
+    private final int status;
+
+    public Denied(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+
+    public int status() {
+      return status;
+    }
+  }
+
+  private record Cached(Grant grant, Instant until) {}
+
+  private final PanelGrants grants;
+  private final Clock clock;
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+  public PanelTokens(PanelGrants grants, Clock clock) {
+    this.grants = grants;
+    this.clock = clock;
+  }
+
+  public static boolean isPanelToken(String bearer) {
+    return bearer != null && bearer.startsWith(PREFIX);
+  }
+
+  public Issued mint(String tenantId, String recordType, String recordId, Duration ttl)
+      throws Denied {
+    if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
+      throw new Denied(
+          400,
+          "ttlSeconds must be from "
+              + MIN_TTL.toSeconds()
+              + " to "
+              + MAX_TTL.toSeconds()
+              + " (15 minutes); mint a new token when it runs out");
+    }
+    byte[] secret = new byte[32];
+    RANDOM.nextBytes(secret);
+    String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    Grant grant =
+        new Grant(
+            tenantId,
+            recordType,
+            recordId,
+            AUDIENCE,
+            clock.instant().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    grants.put(hash(token), grant);
+    return new Issued(token, grant);
+  }
+
+  /** The live grant of a presented token. */
+  public Grant check(String token) throws Denied {
+    if (!isPanelToken(token) || token.length() > 100) {
+      throw new Denied(401, "The panel token is malformed; ask your backend for a new one.");
+    }
+    String hash = hash(token);
+    Instant now = clock.instant();
+    Cached cached = cache.get(hash);
+    Grant grant;
+    if (cached != null && now.isBefore(cached.until())) {
+      grant = cached.grant();
+    } else {
+      grant =
+          grants
+              .get(hash)
+              .orElseThrow(
+                  () ->
+                      new Denied(
+                          401,
+                          "The panel token is not known: it was never minted or has been removed. Ask your backend for a new one."));
+      Instant until = now.plus(CACHE_TTL);
+      cache.put(
+          hash, new Cached(grant, until.isBefore(grant.expiresAt()) ? until : grant.expiresAt()));
+    }
+    if (!AUDIENCE.equals(grant.audience())) {
+      throw new Denied(401, "The token's audience is not 'panel'.");
+    }
+    if (!now.isBefore(grant.expiresAt())) {
+      cache.remove(hash);
+      throw new Denied(
+          401,
+          "The panel token expired at " + grant.expiresAt() + "; ask your backend for a new one.");
+    }
+    return grant;
+  }
+
+  /**
+   * Whether a grant covers a route: the tenant must match, and for record routes the record too. An
+   * invoice's detail is allowed here; the caller still checks that the invoice is the record's.
+   */
+  public static void allows(Grant grant, String route, Map<String, String> pathParameters)
+      throws Denied {
+    Map<String, String> p = pathParameters == null ? Map.of() : pathParameters;
+    if (!grant.tenantId().equals(p.get("tenantId"))) {
+      throw new Denied(403, "This panel token is for another tenant.");
+    }
+    if (route.equals(INVOICE_ROUTE) || route.equals(STATUS_ROUTE)) {
+      return;
+    }
+    if (!RECORD_ROUTES.contains(route)) {
+      throw new Denied(
+          403,
+          "A panel token reads and pins one record's invoices only; "
+              + route
+              + " needs an API key.");
+    }
+    if (!grant.recordType().equals(p.get("recordType"))
+        || !grant.recordId().equals(p.get("recordId"))) {
+      throw new Denied(
+          403,
+          "This panel token is for record "
+              + grant.recordType()
+              + "/"
+              + grant.recordId()
+              + ", not this one.");
+    }
+  }
+
+  /**
+   * Origins as a browser sends them: https with a host (and a port), or http on localhost for
+   * development; no path, no credentials.
+   */
+  public static List<String> validOrigins(List<String> origins) throws Denied {
+    if (origins.size() > MAX_ORIGINS) {
+      throw new Denied(400, "at most " + MAX_ORIGINS + " origins may embed the panel");
+    }
+    List<String> out = new ArrayList<>();
+    for (String o : origins) {
+      URI u;
+      try {
+        u = URI.create(o);
+      } catch (IllegalArgumentException e) {
+        throw new Denied(400, "origin '" + truncate(o) + "' is not a URL");
+      }
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+      String host = u.getHost();
+      boolean local = "localhost".equals(host) || "127.0.0.1".equals(host);
+      boolean bare =
+          u.getRawUserInfo() == null
+              && (u.getRawPath() == null || u.getRawPath().isEmpty())
+              && u.getRawQuery() == null
+              && u.getRawFragment() == null;
+      if (host == null || !bare || !(scheme.equals("https") || (scheme.equals("http") && local))) {
+        throw new Denied(
+            400,
+            "origin '"
+                + truncate(o)
+                + "' must be scheme://host[:port] with https (http only for localhost), such as https://crm.example.com");
+      }
+      out.add(
+          scheme
+              + "://"
+              + host.toLowerCase(Locale.ROOT)
+              + (u.getPort() < 0 ? "" : ":" + u.getPort()));
+    }
+    return out;
+  }
+
+  /**
+   * What a tenant's allowed origin gets back: the answer, its ETag (for If-None-Match polling), and
+   * for a preflight the methods and headers the panel sends.
+   */
+  public static Map<String, String> corsHeaders(String origin) {
+    return Map.of(
+        "Access-Control-Allow-Origin", origin,
+        "Access-Control-Expose-Headers", "ETag",
+        "Access-Control-Allow-Methods", "GET, POST, DELETE",
+        "Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match",
+        "Access-Control-Max-Age", "600");
+  }
+
+  static String hash(String token) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  private static String truncate(String s) {
+    return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+  }
+}

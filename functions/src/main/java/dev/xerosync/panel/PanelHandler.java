@@ -1,0 +1,517 @@
+package dev.xerosync.panel;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xerosync.auth.PanelTokens;
+import dev.xerosync.common.ApiResponses;
+import dev.xerosync.common.AwsClients;
+import dev.xerosync.common.Environment;
+import dev.xerosync.common.Json;
+import dev.xerosync.common.Log;
+import dev.xerosync.common.Priming;
+import dev.xerosync.store.ApiKeys;
+import dev.xerosync.store.Connection;
+import dev.xerosync.store.Connections;
+import dev.xerosync.store.PanelGrants;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The invoice panel's own routes: the component's ES module and the standalone page that hosts it
+ * in an iframe, minting panel tokens and setting the origins that may embed the panel (both with
+ * the tenant's API key, from the SaaS backend), the connection status a panel shows, and the CORS
+ * preflights of the routes a panel calls.
+ */
+public final class PanelHandler
+    implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+  private static final Log LOG = Log.of(PanelHandler.class);
+  private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+  private static final Set<String> RECORD_TYPES = Set.of("contact", "account", "deal");
+  static final String MODULE_PATH = "/panel/xero-invoice-panel.js";
+  private static final String NO_STORE = "no-store";
+
+  private final ApiKeys apiKeys;
+  private final PanelGrants grants;
+  private final PanelTokens tokens;
+  private final Connections connections;
+
+  public PanelHandler() {
+    this(Environment.process());
+    Priming.register(PanelHandler.class, this::prime);
+  }
+
+  public PanelHandler(Environment env) {
+    this(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), Clock.systemUTC());
+  }
+
+  public PanelHandler(DynamoDbClient dynamo, String table, Clock clock) {
+    this.apiKeys = new ApiKeys(dynamo, table, clock);
+    this.grants = new PanelGrants(dynamo, table);
+    this.tokens = new PanelTokens(grants, clock);
+    this.connections = new Connections(dynamo, table);
+  }
+
+  /** Serves the module and a status request with a token that cannot exist (one DynamoDB read). */
+  public void prime() {
+    String nil = "00000000-0000-0000-0000-000000000000";
+    handleRequest(
+        new APIGatewayProxyRequestEvent().withHttpMethod("GET").withResource(MODULE_PATH), null);
+    handleRequest(
+        new APIGatewayProxyRequestEvent()
+            .withHttpMethod("GET")
+            .withResource(PanelTokens.STATUS_ROUTE.substring(4))
+            .withHeaders(Map.of("Authorization", "Bearer xsp_priming_never_a_real_token"))
+            .withPathParameters(Map.of("tenantId", nil)),
+        null);
+  }
+
+  @Override
+  public APIGatewayProxyResponseEvent handleRequest(
+      APIGatewayProxyRequestEvent event, Context context) {
+    String route = event.getHttpMethod() + " " + event.getResource();
+    try {
+      if (event.getHttpMethod().equals("OPTIONS")) {
+        return preflight(event);
+      }
+      return switch (route) {
+        case "GET " + MODULE_PATH -> module(event);
+        case "GET /panel" -> page(event);
+        case "POST /tenants/{tenantId}/panel-tokens" -> mint(event);
+        case "PUT /tenants/{tenantId}/panel-origins" -> setOrigins(event);
+        case PanelTokens.STATUS_ROUTE -> status(event);
+        default ->
+            ApiResponses.problem(
+                404, "No such route", "There is no route " + route + "; see /openapi.yaml.");
+      };
+    } catch (PanelTokens.Denied e) {
+      return problem(event, e.status(), title(e.status()), e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.error("panel request failed", e, "route", route);
+      return problem(event, 500, "Internal error", "The request could not be served; retry later.");
+    }
+  }
+
+  // ---- the component and its page
+
+  private APIGatewayProxyResponseEvent module(APIGatewayProxyRequestEvent event) {
+    // Module scripts load in CORS mode; the component is public code, so any page may load it.
+    return cacheable(
+        event,
+        Module.TEXT,
+        "text/javascript",
+        "public, max-age=300",
+        Map.of("Access-Control-Allow-Origin", "*", "X-Content-Type-Options", "nosniff"));
+  }
+
+  /**
+   * {@code /panel?tenant=…&recordType=…&recordId=…#token=…}: the token travels in the fragment, so
+   * it never reaches a server log. The page runs under a strict CSP: its only script is the module,
+   * and only the tenant's origins may frame it.
+   */
+  private APIGatewayProxyResponseEvent page(APIGatewayProxyRequestEvent event)
+      throws PanelTokens.Denied {
+    Map<String, String> q =
+        event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
+    for (String name : q.keySet()) {
+      if (!Set.of("tenant", "recordType", "recordId", "view").contains(name)) {
+        throw new PanelTokens.Denied(
+            400,
+            "unknown query parameter '"
+                + name
+                + "'; /panel takes tenant, recordType, recordId, view");
+      }
+    }
+    String tenant = uuid("tenant", q.get("tenant"));
+    String recordType = recordType(q.get("recordType"));
+    String recordId = recordId(q.get("recordId"));
+    String view = q.getOrDefault("view", "open");
+    if (!Set.of("open", "overdue", "unpaid", "paid", "pinned").contains(view)) {
+      throw new PanelTokens.Denied(400, "view must be open, overdue, unpaid, paid or pinned");
+    }
+    List<String> origins = grants.origins(tenant);
+    String html =
+        """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Xero invoices</title>
+        <script type="module" src="panel/xero-invoice-panel.js"></script>
+        </head>
+        <body>
+        <xero-invoice-panel standalone token-from="fragment" tenant="%s" record-type="%s" record-id="%s" view="%s"></xero-invoice-panel>
+        </body>
+        </html>
+        """
+            .formatted(tenant, recordType, recordId, view);
+    String csp =
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; "
+            + "base-uri 'none'; form-action 'none'; frame-ancestors "
+            + (origins.isEmpty() ? "'none'" : String.join(" ", origins));
+    return new APIGatewayProxyResponseEvent()
+        .withStatusCode(200)
+        .withHeaders(
+            Map.of(
+                "Content-Type", "text/html",
+                "Content-Security-Policy", csp,
+                "Cache-Control", NO_STORE,
+                "Referrer-Policy", "no-referrer",
+                "X-Content-Type-Options", "nosniff"))
+        .withBody(html);
+  }
+
+  // ---- the SaaS backend's routes (tenant API key)
+
+  private APIGatewayProxyResponseEvent mint(APIGatewayProxyRequestEvent event)
+      throws PanelTokens.Denied {
+    String tenantId = apiKeyTenant(event);
+    JsonNode body = jsonBody(event, Set.of("recordType", "recordId", "ttlSeconds"));
+    String recordType = recordType(body.path("recordType").asText(null));
+    String recordId = recordId(body.path("recordId").asText(null));
+    JsonNode ttl = body.path("ttlSeconds");
+    if (!ttl.isMissingNode() && !ttl.canConvertToInt()) {
+      throw new PanelTokens.Denied(
+          400, "ttlSeconds must be a whole number of seconds, at most 900");
+    }
+    Duration lifetime = ttl.isMissingNode() ? PanelTokens.MAX_TTL : Duration.ofSeconds(ttl.asInt());
+    PanelTokens.Issued issued = tokens.mint(tenantId, recordType, recordId, lifetime);
+    ObjectNode out =
+        Json.MAPPER
+            .createObjectNode()
+            .put("token", issued.token())
+            .put("tokenType", "Bearer")
+            .put("audience", PanelTokens.AUDIENCE)
+            .put("tenantId", tenantId)
+            .put("expiresAt", issued.grant().expiresAt().toString())
+            .put("expiresIn", lifetime.toSeconds());
+    out.putObject("record").put("type", recordType).put("id", recordId);
+    return ApiResponses.json(201, out, Map.of("Cache-Control", NO_STORE));
+  }
+
+  private APIGatewayProxyResponseEvent setOrigins(APIGatewayProxyRequestEvent event)
+      throws PanelTokens.Denied {
+    String tenantId = apiKeyTenant(event);
+    JsonNode body = jsonBody(event, Set.of("origins"));
+    if (!body.path("origins").isArray()) {
+      throw new PanelTokens.Denied(
+          400,
+          "the body needs origins as a list, such as {\"origins\": [\"https://crm.example.com\"]}");
+    }
+    List<String> raw = new ArrayList<>();
+    for (JsonNode o : body.path("origins")) {
+      if (!o.isTextual()) {
+        throw new PanelTokens.Denied(400, "every origin must be a string");
+      }
+      raw.add(o.asText());
+    }
+    List<String> origins = PanelTokens.validOrigins(raw);
+    grants.setOrigins(tenantId, origins, java.time.Instant.now());
+    ObjectNode out = Json.MAPPER.createObjectNode().put("tenantId", tenantId);
+    origins.forEach(out.putArray("origins")::add);
+    return ApiResponses.json(200, out, Map.of("Cache-Control", NO_STORE));
+  }
+
+  // ---- what the panel calls (panel token)
+
+  /**
+   * The connection's state in the words a panel shows: syncing with percent, rate limited until
+   * when, or needing a reconnect.
+   */
+  private APIGatewayProxyResponseEvent status(APIGatewayProxyRequestEvent event)
+      throws PanelTokens.Denied {
+    String tenantId = uuid("tenantId", path(event, "tenantId"));
+    String bearer = bearer(event);
+    if (PanelTokens.isPanelToken(bearer)) {
+      PanelTokens.allows(
+          tokens.check(bearer), PanelTokens.STATUS_ROUTE, Map.of("tenantId", tenantId));
+    } else if (!apiKeyTenant(event).equals(tenantId)) {
+      throw new PanelTokens.Denied(403, "This API key is scoped to another tenant.");
+    }
+    Optional<Connection> c = connections.get(tenantId);
+    ObjectNode out = Json.MAPPER.createObjectNode().put("tenantId", tenantId);
+    if (c.isEmpty()) {
+      out.put("status", "NOT_CONNECTED");
+      out.put("reason", "No Xero organisation is connected for this tenant.");
+      out.put("action", "RECONNECT");
+    } else {
+      Connection conn = c.get();
+      out.put("status", conn.status().name());
+      switch (conn.status()) {
+        case PENDING, SYNCING -> {
+          int percent = conn.initialSync() == null ? 0 : conn.initialSync().percentDone();
+          out.put("percentDone", percent);
+          out.put("reason", "Syncing invoices from Xero: the last 12 months come first.");
+        }
+        case RATE_LIMITED -> {
+          out.put(
+              "reason",
+              reasonOr(conn, "Xero's API limit for this organisation is used up for now."));
+          if (conn.rateLimitedUntil() != null) {
+            out.put("retryAt", conn.rateLimitedUntil().toString());
+          }
+        }
+        case NEEDS_RECONNECT -> {
+          out.put(
+              "reason",
+              reasonOr(conn, "Xero no longer accepts this connection; an admin reconnects it."));
+          out.put("action", "RECONNECT");
+        }
+        case DISCONNECTED -> {
+          out.put("reason", "Xero is disconnected for this tenant.");
+          out.put("action", "RECONNECT");
+        }
+        case CONNECTED -> {}
+      }
+    }
+    return cacheable(event, out.toString(), "application/json", "private, no-cache", Map.of());
+  }
+
+  private static String reasonOr(Connection c, String fallback) {
+    return c.statusReason() == null ? fallback : c.statusReason();
+  }
+
+  /**
+   * Preflight of a route the panel calls cross-origin: allowed only for an origin the tenant
+   * configured; API Gateway passes OPTIONS through here rather than answering it with fixed
+   * origins.
+   */
+  private APIGatewayProxyResponseEvent preflight(APIGatewayProxyRequestEvent event)
+      throws PanelTokens.Denied {
+    String tenantId = uuid("tenantId", path(event, "tenantId"));
+    String origin = header(event, "Origin");
+    if (origin == null || !grants.origins(tenantId).contains(origin)) {
+      throw new PanelTokens.Denied(
+          403,
+          "Origin "
+              + (origin == null ? "(none)" : origin)
+              + " may not embed this tenant's panel; add it with PUT /tenants/{tenantId}/panel-origins.");
+    }
+    Map<String, String> headers = new HashMap<>(PanelTokens.corsHeaders(origin));
+    headers.put("Vary", "Origin");
+    return new APIGatewayProxyResponseEvent().withStatusCode(204).withHeaders(headers).withBody("");
+  }
+
+  // ---- helpers
+
+  private String apiKeyTenant(APIGatewayProxyRequestEvent event) throws PanelTokens.Denied {
+    String key = header(event, "x-api-key");
+    if (key == null || key.isBlank()) {
+      throw new PanelTokens.Denied(
+          401,
+          "Send the tenant's API key in the x-api-key header; this is a route for your backend.");
+    }
+    ApiKeys.Caller caller =
+        apiKeys
+            .caller(key)
+            .orElseThrow(
+                () -> new PanelTokens.Denied(401, "The x-api-key header holds no live API key."));
+    String tenantId = uuid("tenantId", path(event, "tenantId"));
+    if (!caller.tenantId().equals(tenantId)) {
+      throw new PanelTokens.Denied(
+          403, "This API key is scoped to one tenant, and it is not " + tenantId + ".");
+    }
+    return tenantId;
+  }
+
+  private static JsonNode jsonBody(APIGatewayProxyRequestEvent event, Set<String> fields)
+      throws PanelTokens.Denied {
+    String body = event.getBody();
+    if (body != null && Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+      try {
+        body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        body = null;
+      }
+    }
+    JsonNode node = null;
+    try {
+      node = body == null ? null : Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      // Falls through to the message below.
+    }
+    if (node == null || !node.isObject()) {
+      throw new PanelTokens.Denied(
+          400, "the body must be a JSON object with " + String.join(", ", fields));
+    }
+    for (var it = node.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!fields.contains(f)) {
+        throw new PanelTokens.Denied(
+            400, "unknown field '" + truncate(f) + "'; send " + String.join(", ", fields));
+      }
+    }
+    return node;
+  }
+
+  private static String uuid(String name, String value) throws PanelTokens.Denied {
+    try {
+      if (value != null && value.length() == 36) {
+        return UUID.fromString(value).toString();
+      }
+    } catch (IllegalArgumentException e) {
+      // Falls through to the message below.
+    }
+    throw new PanelTokens.Denied(
+        400,
+        name
+            + " must be a Xero tenant id (a UUID), not '"
+            + (value == null ? "" : truncate(value))
+            + "'");
+  }
+
+  private static String recordType(String value) throws PanelTokens.Denied {
+    if (value == null || !RECORD_TYPES.contains(value)) {
+      throw new PanelTokens.Denied(
+          400,
+          "recordType must be contact, account or deal, not '"
+              + (value == null ? "" : truncate(value))
+              + "'");
+    }
+    return value;
+  }
+
+  private static String recordId(String value) throws PanelTokens.Denied {
+    if (value == null || !RECORD_ID.matcher(value).matches()) {
+      throw new PanelTokens.Denied(
+          400, "recordId must be 1 to 128 characters of letters, digits and . _ : @ -");
+    }
+    return value;
+  }
+
+  private static String path(APIGatewayProxyRequestEvent event, String name) {
+    return event.getPathParameters() == null ? null : event.getPathParameters().get(name);
+  }
+
+  private static String header(APIGatewayProxyRequestEvent event, String name) {
+    if (event.getHeaders() == null) {
+      return null;
+    }
+    for (var e : event.getHeaders().entrySet()) {
+      if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  private static String bearer(APIGatewayProxyRequestEvent event) {
+    String auth = header(event, "Authorization");
+    return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? auth.substring(7).trim()
+        : null;
+  }
+
+  private APIGatewayProxyResponseEvent problem(
+      APIGatewayProxyRequestEvent event, int status, String title, String detail) {
+    APIGatewayProxyResponseEvent r = ApiResponses.problem(status, title, detail);
+    Map<String, String> headers = new HashMap<>(r.getHeaders());
+    headers.put("Cache-Control", NO_STORE);
+    headers.putAll(cors(event));
+    return r.withHeaders(headers);
+  }
+
+  /** CORS headers for a tenant's allowed origin on a tenant route; none otherwise. */
+  private Map<String, String> cors(APIGatewayProxyRequestEvent event) {
+    String origin = header(event, "Origin");
+    String tenantId = path(event, "tenantId");
+    if (origin == null || tenantId == null || tenantId.length() != 36) {
+      return Map.of();
+    }
+    try {
+      return grants.origins(uuid("tenantId", tenantId)).contains(origin)
+          ? Map.of(
+              "Access-Control-Allow-Origin", origin,
+              "Access-Control-Expose-Headers", "ETag",
+              "Vary", "Origin")
+          : Map.of();
+    } catch (PanelTokens.Denied e) {
+      return Map.of();
+    }
+  }
+
+  private APIGatewayProxyResponseEvent cacheable(
+      APIGatewayProxyRequestEvent event,
+      String body,
+      String contentType,
+      String cacheControl,
+      Map<String, String> extra) {
+    String etag = etag(body);
+    Map<String, String> headers = new HashMap<>(extra);
+    headers.put("ETag", etag);
+    headers.put("Cache-Control", cacheControl);
+    headers.putAll(cors(event));
+    String inm = header(event, "If-None-Match");
+    if (inm != null && (inm.contains(etag) || inm.trim().equals("*"))) {
+      return new APIGatewayProxyResponseEvent()
+          .withStatusCode(304)
+          .withHeaders(headers)
+          .withBody("");
+    }
+    headers.put("Content-Type", contentType);
+    return new APIGatewayProxyResponseEvent()
+        .withStatusCode(200)
+        .withHeaders(headers)
+        .withBody(body);
+  }
+
+  private static String etag(String body) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
+      return "\""
+          + Base64.getUrlEncoder().withoutPadding().encodeToString(d).substring(0, 27)
+          + "\"";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  private static String title(int status) {
+    return switch (status) {
+      case 400 -> "Invalid request";
+      case 401 -> "Credentials required";
+      case 403 -> "Forbidden";
+      default -> "Error";
+    };
+  }
+
+  private static String truncate(String s) {
+    return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+  }
+
+  /** The component's source, read once per container. */
+  private static final class Module {
+    static final String TEXT = load();
+
+    private static String load() {
+      try (InputStream in = PanelHandler.class.getResourceAsStream(MODULE_PATH)) {
+        if (in == null) {
+          throw new IllegalStateException("panel/xero-invoice-panel.js is missing from the jar");
+        }
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.xerosync.store;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * What a panel token grants, stored under the token's SHA-256 hash (never the token), and the
+ * browser origins a tenant lets embed its panel.
+ *
+ * <p>{@code pk = PANELTOKEN#{hash}}: one tenant, one record, an expiry; DynamoDB's TTL ({@code
+ * expiresAt}, epoch seconds) removes it after expiry, and readers check the expiry themselves
+ * because TTL deletion lags. {@code pk = T#{tenant}, sk = PANELORIGINS}: the allowed origins, kept
+ * with the tenant's other items so a purge removes them.
+ */
+public final class PanelGrants {
+  public static final String TOKEN_SK = "PANELTOKEN";
+  public static final String ORIGINS_SK = "PANELORIGINS";
+
+  /** One token's grant: reads and pins of one record of one tenant until {@code expiresAt}. */
+  public record Grant(
+      String tenantId, String recordType, String recordId, String audience, Instant expiresAt) {}
+
+  private final DynamoDbClient dynamo;
+  private final String table;
+
+  public PanelGrants(DynamoDbClient dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
+
+  static String tokenPk(String tokenHash) {
+    return "PANELTOKEN#" + tokenHash;
+  }
+
+  public void put(String tokenHash, Grant grant) {
+    dynamo.putItem(
+        r ->
+            r.tableName(table)
+                .item(
+                    Map.of(
+                        "pk", ItemCodec.s(tokenPk(tokenHash)),
+                        "sk", ItemCodec.s(TOKEN_SK),
+                        "tenantId", ItemCodec.s(grant.tenantId()),
+                        "recordType", ItemCodec.s(grant.recordType()),
+                        "recordId", ItemCodec.s(grant.recordId()),
+                        "aud", ItemCodec.s(grant.audience()),
+                        "expiresAt",
+                            AttributeValue.fromN(
+                                Long.toString(grant.expiresAt().getEpochSecond()))))
+                .conditionExpression("attribute_not_exists(pk)"));
+  }
+
+  /** The grant stored for a token hash; consistent, so a token works the moment it is minted. */
+  public Optional<Grant> get(String tokenHash) {
+    var response =
+        dynamo.getItem(
+            r ->
+                r.tableName(table)
+                    .consistentRead(true)
+                    .key(
+                        Map.of(
+                            "pk", ItemCodec.s(tokenPk(tokenHash)), "sk", ItemCodec.s(TOKEN_SK))));
+    if (!response.hasItem() || response.item().isEmpty()) {
+      return Optional.empty();
+    }
+    var item = response.item();
+    return Optional.of(
+        new Grant(
+            ItemCodec.str(item, "tenantId"),
+            ItemCodec.str(item, "recordType"),
+            ItemCodec.str(item, "recordId"),
+            ItemCodec.str(item, "aud"),
+            Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n()))));
+  }
+
+  public void setOrigins(String tenantId, List<String> origins, Instant now) {
+    dynamo.putItem(
+        r ->
+            r.tableName(table)
+                .item(
+                    Map.of(
+                        "pk", ItemCodec.s(Keys.organisationPk(tenantId)),
+                        "sk", ItemCodec.s(ORIGINS_SK),
+                        "tenantId", ItemCodec.s(tenantId),
+                        "origins",
+                            AttributeValue.fromL(origins.stream().map(ItemCodec::s).toList()),
+                        "updatedAt", ItemCodec.s(now.toString()))));
+  }
+
+  public List<String> origins(String tenantId) {
+    var response =
+        dynamo.getItem(
+            r ->
+                r.tableName(table)
+                    .key(
+                        Map.of(
+                            "pk",
+                            ItemCodec.s(Keys.organisationPk(tenantId)),
+                            "sk",
+                            ItemCodec.s(ORIGINS_SK))));
+    if (!response.hasItem() || !response.item().containsKey("origins")) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    response.item().get("origins").l().forEach(v -> out.add(v.s()));
+    return out;
+  }
+}

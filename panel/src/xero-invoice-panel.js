@@ -1,0 +1,597 @@
+// <xero-invoice-panel>: a CRM record's Xero invoices, live. Plain custom element, no dependencies:
+// this file is what the API serves (GET /panel/xero-invoice-panel.js). See panel/README.md.
+const CSS = `
+:host{--xip-font:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;--xip-fg:#1f2328;--xip-muted:#57606a;
+--xip-bg:#fff;--xip-border:#d0d7de;--xip-accent:#0b57d0;--xip-paid:#116329;--xip-overdue:#a40e26;--xip-open:#0b57d0;
+--xip-radius:6px;display:flex;flex-direction:column;box-sizing:border-box;min-height:100px;height:100%;
+font:13px/1.4 var(--xip-font);color:var(--xip-fg);background:var(--xip-bg)}
+*{box-sizing:border-box}
+header{display:flex;align-items:baseline;justify-content:space-between;padding:6px 8px 0}
+h2{font-size:14px;margin:0}
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.banner{margin:6px 8px 0;padding:6px 8px;border:1px solid var(--xip-border);border-radius:var(--xip-radius);display:flex;gap:8px;align-items:center;flex-wrap:wrap}
+.banner.error{border-color:var(--xip-overdue)}
+.banner progress{flex:1;min-width:60px}
+.totals{display:flex;gap:6px;padding:6px 8px 0}
+.totals button{flex:1;text-align:left;background:var(--xip-bg);color:var(--xip-fg);border:1px solid var(--xip-border);border-radius:var(--xip-radius);padding:4px 8px;font:inherit;cursor:pointer;min-height:24px}
+.totals button[aria-pressed=true]{border-color:var(--xip-accent);box-shadow:inset 0 0 0 1px var(--xip-accent)}
+.totals b{display:block;font-size:11px;color:var(--xip-muted);font-weight:600}
+.tools{display:flex;flex-wrap:wrap;gap:6px;padding:6px 8px 0;align-items:center}
+.tools input[type=search]{flex:1 1 120px;min-width:0}
+.tools input,.tools label{font:inherit}
+.tools label{display:inline-flex;align-items:center;gap:4px}
+.tools input[type=checkbox]{min-height:0;margin:0;width:16px;height:16px}
+.tools input{min-height:26px;border:1px solid var(--xip-border);border-radius:var(--xip-radius);padding:2px 6px;color:var(--xip-fg);background:var(--xip-bg)}
+.views{display:flex;flex-wrap:wrap;gap:4px;padding:6px 8px 0}
+.views button,.banner button,.banner a{font:inherit;min-height:24px;min-width:24px;padding:2px 8px;border:1px solid var(--xip-border);border-radius:999px;background:var(--xip-bg);color:var(--xip-fg);cursor:pointer;text-decoration:none}
+.views button[aria-pressed=true]{background:var(--xip-accent);border-color:var(--xip-accent);color:#fff}
+.scroll{flex:1;min-height:40px;overflow:auto;margin-top:6px;border-top:1px solid var(--xip-border)}
+table{border-collapse:collapse;width:100%}
+caption{text-align:left;padding:4px 8px;color:var(--xip-muted);font-size:12px}
+th,td{padding:3px 4px;border-bottom:1px solid var(--xip-border);text-align:left;white-space:nowrap;vertical-align:middle}
+th{position:sticky;top:0;background:var(--xip-bg);font-size:11px;color:var(--xip-muted);font-weight:600}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+a{color:var(--xip-accent)}
+.pin{width:28px;height:28px;padding:0;border:1px solid transparent;border-radius:var(--xip-radius);background:none;color:var(--xip-muted);font-size:16px;line-height:1;cursor:pointer}
+.pin[aria-pressed=true]{color:#7a4d00;border-color:var(--xip-border)}
+.status{display:inline-flex;gap:3px;align-items:center;font-weight:600}
+.status.PAID{color:var(--xip-paid)}.status.OVERDUE{color:var(--xip-overdue)}.status.OPEN{color:var(--xip-open)}
+.status.DRAFT,.status.VOIDED,.status.SUBMITTED,.status.DELETED{color:var(--xip-muted)}
+.pay{position:relative}
+.pay button{font:inherit;background:none;border:0;color:var(--xip-accent);text-decoration:underline;cursor:pointer;min-height:24px;padding:0 2px}
+.pop{position:absolute;right:0;top:100%;max-width:90vw;z-index:2;min-width:220px;background:var(--xip-bg);border:1px solid var(--xip-border);border-radius:var(--xip-radius);box-shadow:0 4px 12px rgba(0,0,0,.15);padding:6px 8px;white-space:normal}
+.pop table th,.pop table td{border:0;padding:2px 4px;position:static}
+.empty{padding:16px 8px;color:var(--xip-muted);text-align:center;white-space:normal}
+.sk{display:block;height:12px;border-radius:4px;background:linear-gradient(90deg,#eaeef2,#f6f8fa,#eaeef2);background-size:200% 100%;animation:sk 1.2s infinite}
+@keyframes sk{to{background-position:-200% 0}}
+@media (prefers-reduced-motion:reduce){.sk{animation:none}}
+`;
+const PAGE_CSS = "html,body{margin:0;height:100%}xero-invoice-panel{height:100%}";
+
+const VIEWS = [
+  ["open", "Open"],
+  ["overdue", "Overdue"],
+  ["unpaid", "Unpaid"],
+  ["paid", "Paid"],
+  ["pinned", "Pinned"],
+  ["all", "All"],
+];
+const ALL_STATUSES = "DRAFT,SUBMITTED,AUTHORISED,PAID,VOIDED";
+const STATUS_TEXT = {
+  OPEN: ["○", "Open"],
+  OVERDUE: ["!", "Overdue"],
+  PAID: ["✓", "Paid"],
+  DRAFT: ["✎", "Draft"],
+  SUBMITTED: ["…", "Awaiting approval"],
+  VOIDED: ["⊘", "Voided"],
+  DELETED: ["⊘", "Deleted"],
+};
+const TYPES = { ACCREC: "Invoice", ACCPAY: "Bill" };
+
+let sheet;
+function adopt(root, css) {
+  const s = new CSSStyleSheet();
+  s.replaceSync(css);
+  root.adoptedStyleSheets = [...root.adoptedStyleSheets, s];
+}
+const esc = (v) =>
+  String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+
+export class XeroInvoicePanel extends HTMLElement {
+  static observedAttributes = ["tenant", "record-type", "record-id", "token", "view"];
+
+  #root;
+  #view = "open";
+  #number = "";
+  #from = "";
+  #to = "";
+  #drafts = false;
+  #token = null;
+  #cache = new Map(); // url -> {etag, body}
+  #data = null; // {invoices, totals, pinned:Set, status}
+  #error = null;
+  #timer = 0;
+  #seq = 0;
+  #details = new Map();
+  #openPop = null;
+  #dismissed = null; // the popover Escape closed stays closed until focus or pointer moves on
+  #restoring = false;
+  #started = false;
+
+  constructor() {
+    super();
+    this.#root = this.attachShadow({ mode: "open" });
+    sheet ??= (() => {
+      const s = new CSSStyleSheet();
+      s.replaceSync(CSS);
+      return s;
+    })();
+    this.#root.adoptedStyleSheets = [sheet];
+  }
+
+  /** The panel token; set it again when the backend mints a fresh one. */
+  set token(v) {
+    this.#token = v || null;
+    if (this.#started) this.refresh();
+  }
+  get token() {
+    return this.#token;
+  }
+
+  get #api() {
+    const a = this.getAttribute("api");
+    return a ? (a.endsWith("/") ? a : a + "/") : new URL("../", import.meta.url).href;
+  }
+  get #locale() {
+    return this.getAttribute("locale") || navigator.language || "en";
+  }
+  get #pollMs() {
+    return Number(this.getAttribute("poll-interval")) || 2000;
+  }
+  get #recordBase() {
+    return `${this.#api}tenants/${encodeURIComponent(this.getAttribute("tenant"))}/records/${encodeURIComponent(
+      this.getAttribute("record-type") || "contact",
+    )}/${encodeURIComponent(this.getAttribute("record-id"))}`;
+  }
+
+  connectedCallback() {
+    if (this.hasAttribute("standalone")) adopt(document, PAGE_CSS);
+    if (this.getAttribute("token-from") === "fragment") {
+      const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+      if (m) {
+        this.#token = decodeURIComponent(m[1]);
+        history.replaceState(null, "", location.pathname + location.search);
+      }
+    }
+    if (!this.#token && this.hasAttribute("token")) this.#token = this.getAttribute("token");
+    this.#view = this.getAttribute("view") || "open";
+    this.#shell();
+    this.#started = true;
+    this.refresh();
+    this._vis = () => document.visibilityState === "visible" && this.refresh();
+    document.addEventListener("visibilitychange", this._vis);
+  }
+
+  disconnectedCallback() {
+    clearTimeout(this.#timer);
+    this.#started = false;
+    document.removeEventListener("visibilitychange", this._vis);
+  }
+
+  attributeChangedCallback(name, old, value) {
+    if (!this.#started || old === value) return;
+    if (name === "token") this.#token = value;
+    if (name === "view") this.#view = value || "open";
+    if (name !== "token") this.#data = null;
+    this.#render();
+    this.refresh();
+  }
+
+  // ---- data
+
+  #listUrl() {
+    const p = new URLSearchParams();
+    const view = this.#number && this.#view !== "pinned" ? "all" : this.#view;
+    p.set("view", view);
+    if (view === "all" && this.#drafts) p.set("status", ALL_STATUSES);
+    if (view === "pinned" || view === "all") p.set("type", "ANY");
+    if (this.#number) p.set("number", this.#number);
+    if (this.#from) p.set("from", this.#from);
+    if (this.#to) p.set("to", this.#to);
+    p.set("limit", "100");
+    return `${this.#recordBase}/invoices?${p}`;
+  }
+
+  async #get(url) {
+    const c = this.#cache.get(url);
+    const headers = { Authorization: `Bearer ${this.#token}` };
+    if (c) headers["If-None-Match"] = c.etag;
+    const r = await fetch(url, { headers, cache: "no-store", credentials: "omit" });
+    if (r.status === 304 && c) return { body: c.body, changed: false };
+    if (!r.ok) throw await this.#problem(r);
+    const body = await r.json();
+    const etag = r.headers.get("ETag");
+    if (etag) this.#cache.set(url, { etag, body });
+    return { body, changed: true };
+  }
+
+  async #problem(r) {
+    let detail = "";
+    try {
+      detail = (await r.json()).detail || "";
+    } catch {}
+    return { status: r.status, detail };
+  }
+
+  async #newToken() {
+    const url = this.getAttribute("token-url");
+    this.dispatchEvent(new CustomEvent("token-expired", { bubbles: true, composed: true }));
+    if (!url) return false;
+    try {
+      const r = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+      if (!r.ok) return false;
+      this.#token = (await r.json()).token;
+      return !!this.#token;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Loads (or revalidates) everything the panel shows; re-renders only when something changed. */
+  async refresh() {
+    clearTimeout(this.#timer);
+    const seq = ++this.#seq;
+    if (!this.#token && !(await this.#newToken())) {
+      this.#error = { status: 401, detail: "" };
+      this.#render();
+      return;
+    }
+    try {
+      const t0 = performance.now();
+      const [list, totals, pinned, status] = await Promise.all([
+        this.#get(this.#listUrl()),
+        this.#get(`${this.#recordBase}/totals?type=ACCREC`),
+        this.#get(`${this.#recordBase}/invoices?view=pinned&type=ANY&limit=100`),
+        this.#get(`${this.#api}tenants/${encodeURIComponent(this.getAttribute("tenant"))}/panel-status`).catch(
+          () => ({ body: null, changed: false }),
+        ),
+      ]);
+      if (seq !== this.#seq) return;
+      const changed = !this.#data || this.#error || list.changed || totals.changed || pinned.changed || status.changed;
+      this.#error = null;
+      this.#data = {
+        // Newest first whatever the view's order in the API (bucket views come by due date).
+        invoices: [...list.body.invoices].sort(
+          (a, b) => (b.date || "").localeCompare(a.date || "") || (b.invoiceNumber || "").localeCompare(a.invoiceNumber || ""),
+        ),
+        totals: totals.body.totals,
+        pinned: new Set(pinned.body.invoices.map((i) => i.invoiceId)),
+        status: status.body,
+      };
+      if (changed) {
+        performance.mark("xip-data");
+        this.#render();
+        requestAnimationFrame(() =>
+          setTimeout(() => {
+            const ms = performance.now() - t0;
+            performance.measure("xip-render", "xip-data");
+            this.dispatchEvent(
+              new CustomEvent("rendered", { detail: { rows: this.#data?.invoices.length ?? 0, sinceRequestMs: ms } }),
+            );
+          }),
+        );
+      }
+    } catch (e) {
+      if (seq !== this.#seq) return;
+      if (e && e.status === 401 && (await this.#newToken())) return this.refresh();
+      this.#error = e && e.status ? e : { status: 0, detail: String(e && e.message) };
+      this.#render();
+    } finally {
+      if (seq === this.#seq && this.#started) this.#timer = setTimeout(() => this.refresh(), this.#pollMs);
+    }
+  }
+
+  async #togglePin(id, pressed) {
+    const url = pressed ? `${this.#recordBase}/pins/${encodeURIComponent(id)}` : `${this.#recordBase}/pins`;
+    const init = pressed
+      ? { method: "DELETE" }
+      : { method: "POST", body: JSON.stringify({ invoiceId: id }), headers: { "Content-Type": "application/json" } };
+    init.headers = { ...(init.headers || {}), Authorization: `Bearer ${this.#token}` };
+    if (pressed) this.#data.pinned.delete(id);
+    else this.#data.pinned.add(id);
+    this.#render();
+    const r = await fetch(url, { ...init, credentials: "omit" });
+    if (!r.ok && r.status !== 404) this.#error = await this.#problem(r);
+    this.refresh();
+  }
+
+  // ---- formatting
+
+  // Intl formatters are costly to build and a render formats hundreds of values: one per currency.
+  #formats = new Map();
+  #format(key, make) {
+    let f = this.#formats.get(key);
+    if (!f) this.#formats.set(key, (f = make()));
+    return f;
+  }
+
+  #money(amount, currency) {
+    try {
+      const f = this.#format(`${this.#locale}|${currency}`, () => new Intl.NumberFormat(this.#locale, { style: "currency", currency }));
+      return f.format(Number(amount));
+    } catch {
+      return `${amount} ${currency}`;
+    }
+  }
+
+  /** A calendar date as the organisation wrote it: formatted in UTC so no timezone shifts it. */
+  #date(iso) {
+    if (!iso) return "";
+    const [y, m, d] = iso.split("-").map(Number);
+    const f = this.#format(`${this.#locale}|date`, () => new Intl.DateTimeFormat(this.#locale, { dateStyle: "medium", timeZone: "UTC" }));
+    return f.format(Date.UTC(y, m - 1, d));
+  }
+
+  // ---- rendering
+
+  /** The parts that never re-render (so typing and focus survive live updates). */
+  #shell() {
+    this.#root.innerHTML = `
+<header part="header"><h2>Xero invoices</h2><span class="vh" role="status" aria-live="polite" data-live></span></header>
+<div data-banner></div>
+<div class="totals" part="totals" data-totals></div>
+<div class="tools" part="tools">
+  <input type="search" data-number placeholder="Invoice number" aria-label="Search by invoice number" autocomplete="off">
+  <label>From <input type="date" data-from></label>
+  <label>To <input type="date" data-to></label>
+  <label><input type="checkbox" data-drafts> Drafts and voided</label>
+</div>
+<div class="views" role="group" aria-label="Saved views" data-views></div>
+<div class="scroll" data-scroll></div>`;
+    const $ = (s) => this.#root.querySelector(s);
+    let debounce = 0;
+    const search = $("[data-number]");
+    search.addEventListener("input", () => {
+      clearTimeout(debounce);
+      debounce = setTimeout(() => {
+        this.#number = search.value.trim();
+        this.#data = null;
+        this.#render();
+        this.refresh();
+      }, 250);
+    });
+    for (const [sel, key] of [
+      ["[data-from]", "from"],
+      ["[data-to]", "to"],
+    ]) {
+      const input = $(sel);
+      input.addEventListener("change", () => {
+        if (key === "from") this.#from = input.value;
+        else this.#to = input.value;
+        this.#data = null;
+        this.#render();
+        this.refresh();
+      });
+    }
+    const drafts = $("[data-drafts]");
+    drafts.addEventListener("change", () => {
+      this.#drafts = drafts.checked;
+      if (this.#drafts && this.#view !== "all") this.#view = "all";
+      this.#data = null;
+      this.#render();
+      this.refresh();
+    });
+    this.#root.addEventListener("click", (e) => this.#onClick(e));
+    this.#root.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && this.#openPop) {
+        this.#dismissed = this.#openPop;
+        this.#closePop();
+      }
+    });
+    this.#root.addEventListener("mouseover", (e) => {
+      const b = e.target.closest?.("[data-pay]");
+      if (b && this.#dismissed !== b.dataset.pay) this.#showPop(b.dataset.pay);
+    });
+    this.#root.addEventListener("mouseout", (e) => {
+      const cell = e.target.closest?.(".pay");
+      if (cell && !cell.contains(e.relatedTarget) && !cell.contains(this.#root.activeElement)) this.#closePop();
+    });
+    this.#root.addEventListener("focusin", (e) => {
+      if (this.#restoring) return;
+      const b = e.target.closest?.("[data-pay]");
+      if (!b || b.dataset.pay !== this.#dismissed) this.#dismissed = null;
+      if (b && this.#dismissed !== b.dataset.pay) this.#showPop(b.dataset.pay);
+      else if (this.#openPop && !e.target.closest?.(".pay")) this.#closePop();
+    });
+    this.#render();
+  }
+
+  #onClick(e) {
+    const t = e.target.closest("button");
+    if (!t) return;
+    if (t.dataset.view) {
+      this.#view = t.dataset.view;
+      if (this.#view !== "all") {
+        this.#drafts = false;
+        this.#root.querySelector("[data-drafts]").checked = false;
+      }
+      this.#data = null;
+      this.#render();
+      this.refresh();
+    } else if (t.dataset.pin) {
+      this.#togglePin(t.dataset.pin, t.getAttribute("aria-pressed") === "true");
+    } else if (t.dataset.pay) {
+      this.#dismissed = null;
+      this.#openPop === t.dataset.pay ? this.#closePop() : this.#showPop(t.dataset.pay);
+    } else if (t.dataset.retry !== undefined) {
+      this.#data = null;
+      this.#error = null;
+      this.#render();
+      this.refresh();
+    }
+  }
+
+  async #showPop(id) {
+    if (this.#openPop === id) return;
+    this.#closePop();
+    this.#openPop = id;
+    const btn = this.#root.querySelector(`[data-pay="${id}"]`);
+    if (!btn) return;
+    btn.setAttribute("aria-expanded", "true");
+    const pop = document.createElement("div");
+    pop.className = "pop";
+    pop.id = `pop-${id}`;
+    pop.setAttribute("role", "tooltip");
+    pop.setAttribute("part", "popover");
+    pop.textContent = "Loading payments…";
+    btn.after(pop);
+    btn.setAttribute("aria-describedby", pop.id);
+    try {
+      let d = this.#details.get(id);
+      if (!d) {
+        d = (await this.#get(`${this.#api}tenants/${encodeURIComponent(this.getAttribute("tenant"))}/invoices/${id}`)).body;
+        this.#details.set(id, d);
+      }
+      if (this.#openPop !== id) return;
+      const rows = d.instalments
+        .map(
+          (p) =>
+            `<tr><td>${p.number}</td><td>${esc(this.#date(p.date))}</td><td class="num">${esc(this.#money(p.amount, d.currency))}</td></tr>`,
+        )
+        .join("");
+      const n = d.instalments.length;
+      pop.innerHTML = `<strong>${n} instalment${n === 1 ? "" : "s"} paid</strong>
+<table><thead><tr><th scope="col">No.</th><th scope="col">Date</th><th scope="col" class="num">Amount</th></tr></thead><tbody>${rows}</tbody></table>
+${Number(d.amountDue) > 0 ? `<div>Still due: ${esc(this.#money(d.amountDue, d.currency))}</div>` : ""}`;
+    } catch {
+      pop.textContent = "Payments could not be loaded.";
+    }
+  }
+
+  #closePop() {
+    if (!this.#openPop) return;
+    const id = this.#openPop;
+    this.#openPop = null;
+    this.#root.getElementById(`pop-${id}`)?.remove();
+    const btn = this.#root.querySelector(`[data-pay="${id}"]`);
+    btn?.setAttribute("aria-expanded", "false");
+    btn?.removeAttribute("aria-describedby");
+  }
+
+  #render() {
+    const $ = (s) => this.#root.querySelector(s);
+    const focusKey = this.#root.activeElement?.dataset?.key;
+    const d = this.#data;
+    // views
+    $("[data-views]").innerHTML = VIEWS.map(
+      ([v, label]) =>
+        `<button type="button" data-view="${v}" data-key="view-${v}" aria-pressed="${!this.#number && this.#view === v}">${label}</button>`,
+    ).join("");
+    // banner: connection status and errors
+    $("[data-banner]").innerHTML = this.#banner();
+    // totals
+    $("[data-totals]").innerHTML = this.#totals();
+    // table
+    const scroll = $("[data-scroll]");
+    if (this.#error && !d) {
+      scroll.innerHTML = "";
+      scroll.removeAttribute("aria-busy");
+    } else if (!d) {
+      scroll.setAttribute("aria-busy", "true");
+      scroll.innerHTML = this.#table(
+        Array.from({ length: 5 }, () => `<tr aria-hidden="true">${'<td><span class="sk"></span></td>'.repeat(8)}</tr>`).join(""),
+        "Loading invoices…",
+      );
+    } else {
+      scroll.removeAttribute("aria-busy");
+      const rows = d.invoices.map((i) => this.#row(i, d.pinned.has(i.invoiceId))).join("");
+      scroll.innerHTML = this.#table(
+        rows || `<tr><td colspan="8" class="empty">${esc(this.#emptyText())}</td></tr>`,
+        this.#caption(d.invoices.length),
+      );
+      $("[data-live]").textContent = `${d.invoices.length} invoice${d.invoices.length === 1 ? "" : "s"}`;
+    }
+    if (this.#openPop) {
+      const id = this.#openPop;
+      this.#openPop = null;
+      this.#showPop(id);
+    }
+    if (focusKey) {
+      this.#restoring = true;
+      this.#root.querySelector(`[data-key="${focusKey}"]`)?.focus();
+      this.#restoring = false;
+    }
+  }
+
+  #caption(n) {
+    const label = this.#number
+      ? `Invoices matching “${this.#number}”`
+      : `${VIEWS.find(([v]) => v === this.#view)?.[1] ?? "All"} invoices`;
+    const range = this.#from || this.#to ? `, dated ${this.#from || "…"} to ${this.#to || "…"}` : "";
+    return `${label}${range}: ${n}`;
+  }
+
+  #emptyText() {
+    if (this.#number) return `No invoice number starts with “${this.#number}”.`;
+    const name = VIEWS.find(([v]) => v === this.#view)?.[1].toLowerCase() ?? "";
+    return this.#view === "pinned" ? "Nothing pinned yet. Pin an invoice with its star." : `No ${name} invoices.`;
+  }
+
+  #table(body, caption) {
+    return `<table part="table"><caption>${esc(caption)}</caption><thead><tr>
+<th scope="col"><span class="vh">Pinned</span></th><th scope="col">Number</th><th scope="col">Date</th><th scope="col">Type</th>
+<th scope="col" class="num">Balance</th><th scope="col" class="num">Total</th><th scope="col">Status</th><th scope="col">Payments</th>
+</tr></thead><tbody>${body}</tbody></table>`;
+  }
+
+  #row(i, pinned) {
+    const id = esc(i.invoiceId);
+    const num = esc(i.invoiceNumber || "(no number)");
+    const link = i.xeroUrl
+      ? `<a href="${esc(i.xeroUrl)}" target="_blank" rel="noopener noreferrer" data-key="open-${id}">${num}<span class="vh"> (opens in Xero)</span></a>`
+      : num;
+    const key = i.partiallyPaid ? "PART" : i.displayStatus;
+    const [icon, text] =
+      key === "PART"
+        ? [i.overdue ? "!" : "◐", i.overdue ? "Overdue, part paid" : "Part paid"]
+        : STATUS_TEXT[i.displayStatus] || ["•", i.displayStatus];
+    const days = i.overdue && i.daysOverdue ? ` ${i.daysOverdue} d` : "";
+    const pay = i.instalmentCount
+      ? `<span class="pay"><button type="button" data-pay="${id}" data-key="pay-${id}" aria-expanded="false">Payments (${i.instalmentCount})</button></span>`
+      : `<span aria-label="No payments">—</span>`;
+    return `<tr part="row" data-invoice="${id}">
+<td><button type="button" class="pin" part="pin" data-pin="${id}" data-key="pin-${id}" aria-pressed="${pinned}" aria-label="Pin ${num}">${pinned ? "★" : "☆"}</button></td>
+<td>${link}</td><td>${esc(this.#date(i.date))}</td><td>${esc(TYPES[i.type] || i.type)}</td>
+<td class="num">${esc(this.#money(i.amountDue, i.currency))}</td><td class="num">${esc(this.#money(i.total, i.currency))}</td>
+<td><span class="status ${esc(i.overdue ? "OVERDUE" : i.displayStatus)}" part="status"><span aria-hidden="true">${icon}</span>${esc(text + days)}</span></td>
+<td>${pay}</td></tr>`;
+  }
+
+  #totals() {
+    const t = this.#data?.totals;
+    const box = (kind, label) => {
+      const lines = (t || [])
+        .map((c) => `<span>${esc(this.#money(c[kind].amount, c.currency))} <small>(${c[kind].count})</small></span>`)
+        .join("<br>");
+      const content = t ? lines || "—" : '<span class="sk"></span>';
+      return `<button type="button" data-view="${kind}" data-key="total-${kind}" aria-pressed="${!this.#number && this.#view === kind}"><b>${label}</b>${content}</button>`;
+    };
+    return box("paid", "Total paid") + box("unpaid", "Total unpaid");
+  }
+
+  #banner() {
+    const e = this.#error;
+    if (e) {
+      if (e.status === 401)
+        return `<div class="banner error" role="alert">Your session for this panel has ended. <button type="button" data-retry data-key="retry">Try again</button></div>`;
+      const what = e.status === 0 ? "Xero invoices could not be reached." : `Xero invoices could not be loaded (${e.status}).`;
+      return `<div class="banner error" role="alert">${esc(what)} ${esc(e.detail || "")} <button type="button" data-retry data-key="retry">Retry</button></div>`;
+    }
+    const s = this.#data?.status;
+    if (!s) return "";
+    switch (s.status) {
+      case "PENDING":
+      case "SYNCING":
+        return `<div class="banner" role="status" part="banner"><label for="xip-progress">Syncing from Xero: ${s.percentDone ?? 0}%</label><progress id="xip-progress" max="100" value="${s.percentDone ?? 0}">${s.percentDone ?? 0}%</progress></div>`;
+      case "RATE_LIMITED": {
+        const at = s.retryAt
+          ? new Intl.DateTimeFormat(this.#locale, { timeStyle: "short" }).format(new Date(s.retryAt))
+          : null;
+        return `<div class="banner" role="status" part="banner">Xero's limit for this organisation is used up; invoices may be behind${at ? ` until ${esc(at)}` : ""}. They catch up by themselves.</div>`;
+      }
+      case "NEEDS_RECONNECT":
+      case "DISCONNECTED":
+      case "NOT_CONNECTED": {
+        const url = this.getAttribute("reconnect-url");
+        const action = url
+          ? `<a href="${esc(url)}" target="_top" data-key="reconnect">Reconnect Xero</a>`
+          : "Ask an admin to reconnect Xero.";
+        return `<div class="banner error" role="alert" part="banner">${esc(s.reason || "Xero needs reconnecting.")} Invoices may be out of date. ${action}</div>`;
+      }
+      default:
+        return "";
+    }
+  }
+}
+
+if (!customElements.get("xero-invoice-panel")) customElements.define("xero-invoice-panel", XeroInvoicePanel);

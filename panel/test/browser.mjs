@@ -1,0 +1,56 @@
+// Shared by the browser tests and the benchmark: Debian's Chromium through playwright-core, headless,
+// with a fresh profile and nothing downloaded.
+import { chromium } from "playwright-core";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+
+export const config = JSON.parse(process.env.PANEL_TEST || "{}");
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+/** Playwright gives every launch a fresh temporary profile (the --user-data-dir). */
+export async function launch() {
+  const browser = await chromium.launch({
+    executablePath: config.chromium,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return { browser, close: () => browser.close() };
+}
+
+/** CSP violations and page errors, collected per page; a test fails on any. */
+export function watch(page) {
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content.Security.Policy|Refused to/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  return problems;
+}
+
+/**
+ * axe-core's WCAG 2.x A/AA rules on the whole page (the panel's shadow DOM included). Evaluated
+ * through the DevTools protocol, which the page's CSP does not govern, so the page keeps its CSP.
+ */
+export async function axe(page) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+    }),
+  );
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
+}
+
+export async function control(what) {
+  const r = await fetch(new URL(what, config.control), { method: "POST" });
+  if (!r.ok) throw new Error(`control ${what}: ${r.status}`);
+  return r.json();
+}

@@ -1,0 +1,37 @@
+// Figures for `./dev bench PanelBenchmark`: first render of 100 invoices (data arrival to rows
+// painted) and the time from a change in the simulated Xero until the open panel shows it.
+import { launch, control, config } from "./browser.mjs";
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const { browser, close } = await launch();
+try {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+  const url = new URL("records/contact/crm-acme", config.crm).href;
+  const renders = [];
+  for (let i = 0; i < (config.quick ? 3 : 10); i++) {
+    await page.goto(url);
+    await page.waitForFunction(() => performance.getEntriesByName("xip-render").length > 0, null, { timeout: 20000 });
+    const { ms, rows } = await page.evaluate(() => ({
+      ms: performance.getEntriesByName("xip-render")[0].duration,
+      rows: document.querySelector("xero-invoice-panel").shadowRoot.querySelectorAll("tbody tr[data-invoice]").length,
+    }));
+    if (rows !== 100) throw new Error(`expected 100 rows, painted ${rows}`);
+    renders.push(ms);
+  }
+  const updates = [];
+  for (let i = 0; i < (config.quick ? 3 : 15); i++) {
+    const t0 = Date.now();
+    const created = await control("new-invoice");
+    await page.waitForFunction(
+      (id) => !!document.querySelector("xero-invoice-panel").shadowRoot.querySelector(`tr[data-invoice="${id}"]`),
+      created.id,
+      { timeout: 30000, polling: 20 },
+    );
+    updates.push(Date.now() - t0);
+  }
+  console.log(`panel-first-render-ms: ${median(renders).toFixed(1)} ms`);
+  console.log(`panel-update-after-xero-change-p50-ms: ${median(updates)} ms`);
+  console.error(`  renders ${renders.map((x) => x.toFixed(1)).join(", ")}; updates ${updates.join(", ")} (poll interval ${config.pollMs} ms)`);
+} finally {
+  await close();
+}

@@ -1,0 +1,362 @@
+// Every function of <xero-invoice-panel> in a real browser against the real local stack.
+// Run by PanelBrowserEnd2EndTest (./dev test), which starts the stack and passes PANEL_TEST.
+import fs from "node:fs";
+import path from "node:path";
+import { launch, watch, axe, control, config } from "./browser.mjs";
+
+const inv = config.invoices;
+let failures = 0;
+let page;
+const panel = () => page.locator("xero-invoice-panel");
+const rows = () => panel().locator("tbody tr[data-invoice]");
+
+async function step(name, fn) {
+  try {
+    await fn();
+    console.log(`ok - ${name}`);
+  } catch (e) {
+    failures++;
+    console.log(`not ok - ${name}\n  ${String(e && e.stack ? e.stack : e).split("\n").slice(0, 4).join("\n  ")}`);
+  }
+}
+function expect(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+async function numbers() {
+  return (await rows().locator(":scope > td:nth-child(2)").allInnerTexts()).map((t) => t.replace(/\s*\(opens in Xero\)/, "").trim());
+}
+/** Waits until the listed invoice numbers are exactly `want` (order ignored). */
+async function rowsAre(want, what) {
+  const deadline = Date.now() + 8000;
+  let got;
+  while (Date.now() < deadline) {
+    if (!(await panel().locator("[aria-busy=true]").count())) {
+      got = await numbers();
+      if (got.length === want.length && want.every((n) => got.includes(n))) return;
+    }
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`${what}: rows ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+}
+async function shot(name) {
+  await page.screenshot({ path: path.join(config.screenshots, `${name}.png`) });
+}
+async function noAxeViolations(state) {
+  const v = await axe(page);
+  expect(v.length === 0, `axe in state ${state}:\n    ${v.join("\n    ")}`);
+}
+async function view(name) {
+  await panel().getByRole("button", { name, exact: true }).click();
+}
+
+const n = (k) => inv[k].number;
+const OPEN = [n("open"), n("due-soon")];
+const OVERDUE = [n("overdue")];
+const UNPAID = [n("open"), n("due-soon"), n("overdue")];
+const PAID = [n("paid")];
+const ALL = [...UNPAID, ...PAID];
+
+const { browser, close } = await launch();
+try {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 760 }, locale: "en-NZ" });
+  context.setDefaultTimeout(5000);
+  page = await context.newPage();
+  const problems = watch(page);
+  const crmAcme = new URL("records/contact/crm-acme", config.crm).href;
+
+  await step("loading: a skeleton while the first answer is on its way (axe clean)", async () => {
+    let release;
+    const held = new Promise((r) => (release = r));
+    const firstList = (u) => u.pathname.endsWith("/records/contact/crm-acme/invoices") && u.searchParams.get("view") === "open";
+    await page.route(firstList, async (route) => {
+      await held;
+      await route.continue().catch(() => {});
+    });
+    await page.goto(crmAcme);
+    await panel().locator("[aria-busy=true] .sk").first().waitFor();
+    await shot("state-loading");
+    await noAxeViolations("loading");
+    release();
+    await rows().first().waitFor();
+    await page.unroute(firstList);
+  });
+
+  await step("open by default, newest first, every column, across origins under the CRM's CSP", async () => {
+    await rowsAre(OPEN, "default view");
+    const got = await numbers();
+    expect(got[0] === n("open"), `newest first: ${got}`);
+    const first = rows().first();
+    const cells = await first.locator("td").allInnerTexts();
+    expect(/Invoice/.test(cells[3]), `type column: ${cells}`);
+    expect(/500\.00/.test(cells[4]) && /1,200\.00/.test(cells[5]), `balance and total in currency: ${cells}`);
+    expect(/Part paid/.test(cells[6]), `status text, not colour alone: ${cells}`);
+    await shot("state-loaded");
+    await noAxeViolations("loaded");
+  });
+
+  await step("saved views: Overdue, Unpaid, Paid, Pinned, and All, by their definitions", async () => {
+    await view("Overdue");
+    await rowsAre(OVERDUE, "Overdue: balance > 0 and past due");
+    const status = await rows().first().locator("td").nth(6).innerText();
+    expect(/Overdue \d+ d/.test(status), `overdue status says so in words: ${status}`);
+    await view("Unpaid");
+    await rowsAre(UNPAID, "Unpaid: balance > 0");
+    await view("Paid");
+    await rowsAre(PAID, "Paid: balance 0 and status paid");
+    await view("Pinned");
+    await rowsAre([], "Pinned, nothing pinned yet");
+    await panel().getByText("Nothing pinned yet").waitFor();
+    await shot("state-empty");
+    await noAxeViolations("empty");
+    await view("All");
+    await rowsAre(ALL, "All: no drafts or voided unless asked");
+    await view("Open");
+    await rowsAre(OPEN, "Open: balance > 0 and not yet due");
+  });
+
+  await step("drafts and voided appear only when asked for", async () => {
+    await panel().getByLabel("Drafts and voided").check();
+    await rowsAre([...ALL, n("draft"), n("voided")], "All with drafts and voided");
+    const texts = (await rows().locator(":scope > td:nth-child(7)").allInnerTexts()).join("|");
+    expect(/Draft/.test(texts) && /Voided/.test(texts), `draft and voided statuses: ${texts}`);
+    await panel().getByLabel("Drafts and voided").uncheck();
+    await rowsAre(ALL, "drafts hidden again");
+    await view("Open");
+    await rowsAre(OPEN, "back to Open");
+  });
+
+  await step("totals boxes show paid and unpaid per currency and open their lists", async () => {
+    const paidBox = panel().getByRole("button", { name: /Total paid/ });
+    const unpaidBox = panel().getByRole("button", { name: /Total unpaid/ });
+    expect(/300\.00/.test(await paidBox.innerText()), `paid total: ${await paidBox.innerText()}`);
+    // 500 + 640.50 + 75.25 still due
+    expect(/1,215\.75/.test(await unpaidBox.innerText()), `unpaid total: ${await unpaidBox.innerText()}`);
+    await paidBox.click();
+    await rowsAre(PAID, "Total paid opens the paid list");
+    expect((await paidBox.getAttribute("aria-pressed")) === "true", "paid box pressed");
+    await unpaidBox.click();
+    await rowsAre(UNPAID, "Total unpaid opens the unpaid list");
+    await view("Open");
+  });
+
+  await step("search by invoice number, across views", async () => {
+    const box = panel().getByRole("searchbox", { name: "Search by invoice number" });
+    await box.fill(n("paid"));
+    await rowsAre(PAID, "exact number");
+    await box.fill("NO-SUCH-NUMBER");
+    await rowsAre([], "no match");
+    await panel().getByText("No invoice number starts with").waitFor();
+    await box.fill("");
+    await rowsAre(OPEN, "search cleared");
+  });
+
+  await step("date filter keeps the invoices dated in the range", async () => {
+    await view("All");
+    await panel().getByLabel("From").fill(inv.overdue.date);
+    await panel().getByLabel("From").dispatchEvent("change");
+    await panel().getByLabel("To").fill(inv.overdue.date);
+    await panel().getByLabel("To").dispatchEvent("change");
+    await rowsAre(OVERDUE, "one day's invoices");
+    const dateCell = await rows().first().locator("td").nth(2).innerText();
+    const [y, m, d] = inv.overdue.date.split("-").map(Number);
+    const want = new Intl.DateTimeFormat("en-NZ", { dateStyle: "medium", timeZone: "UTC" }).format(Date.UTC(y, m - 1, d));
+    expect(dateCell === want, `date shown without timezone drift: ${dateCell} vs ${want}`);
+    await panel().getByLabel("From").fill("");
+    await panel().getByLabel("From").dispatchEvent("change");
+    await panel().getByLabel("To").fill("");
+    await panel().getByLabel("To").dispatchEvent("change");
+    await rowsAre(ALL, "filter cleared");
+    await view("Open");
+    await rowsAre(OPEN, "Open");
+  });
+
+  await step("invoice numbers open the invoice in Xero", async () => {
+    const a = panel().locator(`tr[data-invoice="${inv.open.id}"] td:nth-child(2) a`);
+    const href = await a.getAttribute("href");
+    expect(href && href.toLowerCase().includes(inv.open.id.toLowerCase()) && href.startsWith("https://go.xero.com/"), `deep link for ${inv.open.id}: ${href}`);
+    expect((await a.getAttribute("target")) === "_blank", "opens in a new tab");
+    expect(/noopener/.test(await a.getAttribute("rel")), "rel noopener");
+  });
+
+  await step("pin and unpin: toggle buttons with aria-pressed, at least 24x24, kept by the API", async () => {
+    const pin = panel().getByRole("button", { name: `Pin ${n("overdue")}` });
+    await view("Unpaid");
+    await rowsAre(UNPAID, "Unpaid");
+    expect((await pin.getAttribute("aria-pressed")) === "false", "not pinned at first");
+    const box = await pin.boundingBox();
+    expect(box.width >= 24 && box.height >= 24, `target size ${box.width}x${box.height}`);
+    await pin.click();
+    await page.waitForFunction(
+      (num) =>
+        document.querySelector("xero-invoice-panel").shadowRoot.querySelector(`[aria-label="Pin ${num}"]`)?.getAttribute("aria-pressed") === "true",
+      n("overdue"),
+    );
+    await page.reload();
+    await view("Pinned");
+    await rowsAre(OVERDUE, "pinned survives a reload");
+    await panel().getByRole("button", { name: `Pin ${n("overdue")}` }).click();
+    await rowsAre([], "unpinned");
+    await view("Open");
+    await rowsAre(OPEN, "Open");
+  });
+
+  await step("instalments popover opens on hover and on focus, and Escape dismisses it", async () => {
+    const button = panel().getByRole("button", { name: "Payments (2)" });
+    await button.hover();
+    const tip = panel().getByRole("tooltip");
+    await tip.getByText("2 instalments paid").waitFor();
+    const cells = await tip.locator("tbody tr").allInnerTexts();
+    expect(cells.length === 2 && /^1\b/.test(cells[0]) && /400\.00/.test(cells[0]) && /300\.00/.test(cells[1]), `instalments: ${cells}`);
+    await shot("popover-hover");
+    await noAxeViolations("popover");
+    await page.mouse.move(5, 5);
+    await tip.waitFor({ state: "detached" });
+    await button.focus();
+    await tip.getByText("2 instalments paid").waitFor();
+    await page.keyboard.press("Escape");
+    await tip.waitFor({ state: "detached" });
+    expect(await button.evaluate((b) => b.getRootNode().activeElement === b), "focus stays on the button");
+  });
+
+  await step("keyboard only: Tab to a view, Enter; Tab to a pin, Space; Tab to payments opens it", async () => {
+    await page.reload();
+    await rowsAre(OPEN, "fresh page");
+    await page.locator("body").focus();
+    const focused = () =>
+      page.evaluate(() => {
+        let a = document.activeElement;
+        while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+        return a ? (a.getAttribute("aria-label") || a.textContent || "").trim() : "";
+      });
+    const tabTo = async (re) => {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press("Tab");
+        if (re.test(await focused())) return;
+      }
+      throw new Error(`Tab never reached ${re}`);
+    };
+    await tabTo(/^Overdue$/);
+    await page.keyboard.press("Enter");
+    await rowsAre(OVERDUE, "Overdue by keyboard");
+    await tabTo(/^Pin /);
+    await page.keyboard.press("Space");
+    await page.waitForFunction(() =>
+      document.querySelector("xero-invoice-panel").shadowRoot.querySelector("[data-pin]")?.getAttribute("aria-pressed") === "true",
+    );
+    expect(/^Pin /.test(await focused()), "focus stays on the pin after the live re-render");
+    await page.keyboard.press("Space");
+    await page.waitForFunction(() =>
+      document.querySelector("xero-invoice-panel").shadowRoot.querySelector("[data-pin]")?.getAttribute("aria-pressed") === "false",
+    );
+    await page.keyboard.press("Shift+Tab");
+    await tabTo(/^Open$/);
+    await page.keyboard.press("Enter");
+    await rowsAre(OPEN, "Open by keyboard");
+    await tabTo(/^Payments/);
+    await panel().getByRole("tooltip").getByText("instalments paid").waitFor();
+    await page.keyboard.press("Escape");
+  });
+
+  await step("live: a new invoice and a payment in the simulator show without a reload, by If-None-Match polling", async () => {
+    let notModified = 0;
+    let conditional = 0;
+    page.on("request", (r) => r.headers()["if-none-match"] && conditional++);
+    page.on("response", (r) => r.status() === 304 && notModified++);
+    await page.waitForTimeout(1200);
+    expect(conditional > 0 && notModified > 0, `polls revalidate: ${conditional} conditional, ${notModified} 304`);
+    const t0 = Date.now();
+    const created = await control("new-invoice");
+    await rowsAre([...OPEN, created.number], "new invoice appears");
+    console.log(`  new invoice visible after ${Date.now() - t0} ms`);
+    await control(`pay?invoice=${created.id}`);
+    await rowsAre(OPEN, "paid invoice leaves the Open view");
+    await view("Paid");
+    await rowsAre([...PAID, created.number], "and shows in Paid");
+    await view("Open");
+  });
+
+  await step("SYNCING shows percent done (axe clean)", async () => {
+    await control("status/SYNCING");
+    await panel().getByText("Syncing from Xero: 42%").waitFor();
+    const bar = panel().getByRole("progressbar");
+    expect((await bar.getAttribute("value")) === "42", "progress value");
+    await shot("state-syncing");
+    await noAxeViolations("syncing");
+  });
+
+  await step("RATE_LIMITED says invoices may be behind and catch up by themselves (axe clean)", async () => {
+    await control("status/RATE_LIMITED");
+    await panel().getByText(/limit for this organisation is used up/).waitFor();
+    await shot("state-rate-limited");
+    await noAxeViolations("rate limited");
+  });
+
+  await step("NEEDS_RECONNECT shows Reconnect Xero with the connect link (axe clean)", async () => {
+    await control("status/NEEDS_RECONNECT");
+    const link = panel().getByRole("link", { name: "Reconnect Xero" });
+    await link.waitFor();
+    expect((await link.getAttribute("href")).startsWith(config.api), "the host's reconnect link");
+    expect(/revoked in Xero/.test(await panel().getByRole("alert").innerText()), "the reason");
+    await shot("state-needs-reconnect");
+    await noAxeViolations("needs reconnect");
+    await control("status/CONNECTED");
+    await panel().getByRole("alert").waitFor({ state: "detached" });
+  });
+
+  await step("a deal record shows its linked contact's invoices", async () => {
+    await page.goto(new URL("records/deal/deal-globex", config.crm).href);
+    await rowsAre([n("globex")], "deal via record links");
+  });
+
+  await step("a record without links is an empty panel (axe clean)", async () => {
+    await page.goto(new URL("records/deal/deal-empty", config.crm).href);
+    await rowsAre([], "empty record");
+    await panel().getByText("No open invoices.").waitFor();
+    await noAxeViolations("empty record");
+  });
+
+  await step("standalone /panel page under a strict CSP fits 100 to 750 px tall", async () => {
+    const url = `${config.api}/panel?tenant=${config.tenant}&recordType=contact&recordId=crm-acme#token=${config.pageToken}`;
+    const framePage = await context.newPage();
+    const frameProblems = watch(framePage);
+    const response = await framePage.goto(url);
+    const csp = response.headers()["content-security-policy"];
+    expect(/script-src 'self'/.test(csp) && !/unsafe/.test(csp), `strict CSP: ${csp}`);
+    expect(!framePage.url().includes("token="), "the token leaves the address bar");
+    const old = page;
+    page = framePage;
+    await framePage.setViewportSize({ width: 360, height: 750 });
+    await rowsAre(OPEN, "standalone page");
+    await shot("standalone-360x750");
+    await noAxeViolations("standalone");
+    await framePage.setViewportSize({ width: 360, height: 100 });
+    await framePage.waitForTimeout(100);
+    const h = await framePage.evaluate(() => document.querySelector("xero-invoice-panel").getBoundingClientRect().height);
+    expect(h <= 100, `panel fits 100 px: ${h}`);
+    await shot("standalone-360x100");
+    page = old;
+    expect(frameProblems.length === 0, frameProblems.join("\n"));
+    await framePage.close();
+  });
+
+  await step("an error with its action: an expired or foreign token says so and offers to retry (axe clean)", async () => {
+    const url = `${config.api}/panel?tenant=${config.tenant}&recordType=contact&recordId=crm-acme#token=xsp_not-a-real-token`;
+    await page.close();
+    page = await context.newPage();
+    problems.push(...[]);
+    watch(page);
+    await page.goto(url);
+    await panel().getByRole("alert").getByText("session for this panel has ended").waitFor();
+    await panel().getByRole("button", { name: "Try again" }).waitFor();
+    await shot("state-error-token");
+    await noAxeViolations("error");
+  });
+
+  await step("no CSP violation and no page error anywhere", async () => {
+    expect(problems.length === 0, problems.join("\n"));
+  });
+} finally {
+  await close();
+}
+console.log(failures ? `${failures} browser step(s) failed` : "all browser steps passed");
+process.exit(failures ? 1 : 0);
