@@ -26,11 +26,7 @@ public final class TenantRateBudget implements CallBudget {
 
   private static final int MAX_ATTEMPTS = 50;
 
-  public record Limits(int perMinute, int perDay, int appPerMinute) {
-    public static Limits xeroStandard() {
-      return new Limits(60, 5000, 10_000);
-    }
-  }
+  public record Limits(int perMinute, int perDay, int appPerMinute) {}
 
   private final RateBudgets budgets;
   private final Clock clock;
