@@ -52,11 +52,7 @@ public final class InvoiceViews {
   public record Page(
       List<XeroInvoice> invoices,
       Map<String, Map<String, AttributeValue>> positions,
-      Set<String> done) {
-    public boolean hasMore() {
-      return !positions.isEmpty();
-    }
-  }
+      Set<String> done) {}
 
   /** What an unpaid invoice adds to an aging summary. */
   public record Due(String type, String currency, LocalDate dueDate, BigDecimal amountDue) {}

@@ -6,10 +6,6 @@ import dev.xerosync.xero.CallBudget;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -30,11 +26,7 @@ public final class TenantRateBudget implements CallBudget {
 
   private static final int MAX_ATTEMPTS = 50;
 
-  public record Limits(int perMinute, int perDay, int appPerMinute) {
-    public static Limits xeroStandard() {
-      return new Limits(60, 5000, 10_000);
-    }
-  }
+  public record Limits(int perMinute, int perDay, int appPerMinute) {}
 
   private final RateBudgets budgets;
   private final Clock clock;
@@ -50,43 +42,20 @@ public final class TenantRateBudget implements CallBudget {
   public Optional<Deferral> acquire(String tenantId) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Instant now = clock.instant();
-      long nowMs = now.toEpochMilli();
       RateBudgets.TenantBudget budget = budgets.read(tenantId);
-      long blockedUntil = budget.blockedUntil() == null ? 0 : budget.blockedUntil();
-      if (blockedUntil > nowMs) {
-        String by = budget.blockedBy() != null ? budget.blockedBy() : "minute";
-        return Optional.of(new Deferral(by, Duration.ofMillis(blockedUntil - nowMs)));
+      RateWindow.Decision decision = RateWindow.decide(budget, now, limits);
+      if (decision instanceof RateWindow.Defer defer) {
+        return Optional.of(defer.deferral());
       }
-      List<Long> calls = new ArrayList<>();
-      for (long t : budget.calls()) {
-        if (t > nowMs - WINDOW.toMillis()) {
-          calls.add(t);
-        }
-      }
-      if (calls.size() >= limits.perMinute()) {
-        long oldest = calls.get(calls.size() - limits.perMinute());
-        return Optional.of(
-            new Deferral("minute", Duration.ofMillis(oldest + WINDOW.toMillis() - nowMs)));
-      }
-      String today = LocalDate.ofInstant(now, ZoneOffset.UTC).toString();
-      long dayCount = today.equals(budget.day()) ? budget.dayCount() : 0;
-      if (dayCount >= limits.perDay()) {
-        Instant midnight =
-            LocalDate.ofInstant(now, ZoneOffset.UTC)
-                .plusDays(1)
-                .atStartOfDay()
-                .toInstant(ZoneOffset.UTC);
-        return Optional.of(new Deferral("day", Duration.between(now, midnight)));
-      }
-      calls.add(nowMs);
-      if (!budgets.write(tenantId, budget, calls, today, dayCount + 1, now)) {
+      RateWindow.Take take = (RateWindow.Take) decision;
+      if (!budgets.write(tenantId, budget, take.calls(), take.day(), take.dayCount(), now)) {
         // Another worker took a call in between: recount after a jittered pause, so racers spread
         // out.
         pause(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 4 + attempt));
         continue;
       }
       Metrics.percent(
-          Metrics.XERO_DAILY_BUDGET_USED_PERCENT, 100.0 * (dayCount + 1) / limits.perDay());
+          Metrics.XERO_DAILY_BUDGET_USED_PERCENT, 100.0 * take.dayCount() / limits.perDay());
       return takeAppCall(now);
     }
     return Optional.of(new Deferral("minute", Duration.ofSeconds(1)));
@@ -105,21 +74,14 @@ public final class TenantRateBudget implements CallBudget {
     }
     if (headers.dayRemaining() != null && headers.dayRemaining() <= 0) {
       Instant now = clock.instant();
-      block(
-          tenantId,
-          "day",
-          LocalDate.ofInstant(now, ZoneOffset.UTC)
-              .plusDays(1)
-              .atStartOfDay()
-              .toInstant(ZoneOffset.UTC));
+      block(tenantId, "day", RateWindow.nextUtcMidnight(now));
     }
   }
 
   private Optional<Deferral> takeAppCall(Instant now) {
     return budgets.takeAppCall(now, limits.appPerMinute())
         ? Optional.empty()
-        : Optional.of(
-            new Deferral("appminute", Duration.ofSeconds(60 - now.getEpochSecond() % 60)));
+        : Optional.of(new Deferral("appminute", RateWindow.untilNextMinute(now)));
   }
 
   private void block(String tenantId, String problem, Instant until) {

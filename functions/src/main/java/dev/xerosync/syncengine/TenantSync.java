@@ -47,7 +47,6 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class TenantSync {
   private static final Log LOG = Log.of(TenantSync.class);
   private static final int MAX_ATTEMPTS = 4;
-  private static final Duration BASE_BACKOFF = Duration.ofMillis(200);
 
   /** Reconciliation reads back this far before its watermark: Xero's timestamps can land late. */
   static final Duration OVERLAP = Duration.ofMinutes(5);
@@ -179,63 +178,22 @@ public final class TenantSync {
         total += count(page);
       }
       upsertInvoices(tenantId, page.items());
-      long fresh =
-          page.items().stream()
-              .filter(i -> i.updatedDateUtc().toEpochMilli() > s.cursorMs())
-              .count();
-      long processed = s.processed() + fresh;
-      if (page.items().size() >= PAGE_SIZE) {
-        long lastMs =
-            page.items().stream()
-                .mapToLong(i -> i.updatedDateUtc().toEpochMilli())
-                .max()
-                .orElse(s.cursorMs());
-        // Keyset paging on UpdatedDateUTC; if a whole page shares one second, step by page number
-        // instead.
-        boolean advanced = lastMs / 1000 > s.cursorMs() / 1000;
-        next =
-            new InitialSync(
-                s.phase(),
-                s.cutoff(),
-                advanced ? lastMs : s.cursorMs(),
-                advanced ? 1 : s.page() + 1,
-                processed,
-                total,
-                s.startedAt(),
-                s.recentQueryableAt(),
-                null);
-      } else if (s.phase() == Phase.RECENT) {
-        next =
-            new InitialSync(
-                Phase.OLDER,
-                s.cutoff(),
-                0,
-                1,
-                processed,
-                total,
-                s.startedAt(),
-                clock.instant(),
-                null);
+      next =
+          InitialSyncPlan.afterInvoicePage(
+              s,
+              page.items().stream().map(XeroInvoice::updatedDateUtc).toList(),
+              PAGE_SIZE,
+              total,
+              clock.instant());
+      if (s.phase() == Phase.RECENT && next.phase() == Phase.OLDER) {
         LOG.info(
             "last 12 months synced and queryable",
             "tenantId",
             tenantId,
             "invoices",
-            processed,
+            next.processed(),
             "correlationId",
             correlationId);
-      } else {
-        next =
-            new InitialSync(
-                Phase.CONTACTS,
-                s.cutoff(),
-                0,
-                1,
-                processed,
-                total,
-                s.startedAt(),
-                s.recentQueryableAt(),
-                null);
       }
     }
     connections.saveInitialSync(tenantId, next, ConnectionStatus.SYNCING);
@@ -460,7 +418,7 @@ public final class TenantSync {
         if (!e.isRetryable() || attempt >= MAX_ATTEMPTS) {
           throw SyncFailure.transientFailure(tenantId, e);
         }
-        sleep(backoff(attempt));
+        sleep(Backoff.delay(attempt, ThreadLocalRandom.current()));
       }
     }
   }
@@ -505,15 +463,6 @@ public final class TenantSync {
 
   private static Instant max(Instant a, Instant b) {
     return a.isAfter(b) ? a : b;
-  }
-
-  /**
-   * Exponential backoff with equal jitter (a random wait in [cap/2, cap]): retrying workers spread
-   * out instead of colliding, and none retries at once, as full jitter ([0, cap]) would allow.
-   */
-  static Duration backoff(int attempt) {
-    long cap = BASE_BACKOFF.toMillis() << Math.min(attempt, 6);
-    return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
   }
 
   private static void sleep(Duration d) {

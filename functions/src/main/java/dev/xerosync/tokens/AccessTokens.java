@@ -20,7 +20,6 @@ import java.util.function.Predicate;
  */
 public final class AccessTokens {
   private static final Log LOG = Log.of(AccessTokens.class);
-  private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(60);
 
   /** Longer than a refresh can take (15 s HTTP timeout plus the secret write). */
   static final Duration LEASE_TTL = Duration.ofSeconds(30);
@@ -43,11 +42,10 @@ public final class AccessTokens {
 
   public String accessToken(String tenantId) throws TokenRefreshException {
     ConnectionTokens cached = cache.get(tenantId);
-    if (cached != null && cached.accessTokenValidFor(EXPIRY_MARGIN, clock.instant())) {
+    if (cached != null && !RefreshRules.accessTokenDue(cached, clock.instant())) {
       return cached.accessToken();
     }
-    return obtain(
-            tenantId, stored -> !stored.accessTokenValidFor(EXPIRY_MARGIN, clock.instant()), true)
+    return obtain(tenantId, stored -> RefreshRules.accessTokenDue(stored, clock.instant()), true)
         .accessToken();
   }
 
@@ -60,9 +58,7 @@ public final class AccessTokens {
     cache.remove(tenantId);
     return obtain(
             tenantId,
-            stored ->
-                stored.accessToken().equals(rejectedToken)
-                    || !stored.accessTokenValidFor(EXPIRY_MARGIN, clock.instant()),
+            stored -> RefreshRules.rejectedTokenDue(stored, rejectedToken, clock.instant()),
             true)
         .accessToken();
   }
@@ -74,7 +70,7 @@ public final class AccessTokens {
    */
   public boolean refreshIfRefreshedBefore(String tenantId, Instant before)
       throws TokenRefreshException {
-    Predicate<ConnectionTokens> stale = stored -> stored.refreshedAt().isBefore(before);
+    Predicate<ConnectionTokens> stale = stored -> RefreshRules.refreshedBefore(stored, before);
     ConnectionTokens stored = read(tenantId);
     if (!stale.test(stored)) {
       return false;
@@ -144,7 +140,8 @@ public final class AccessTokens {
       // the connection broken.
       ConnectionTokens latest = read(tenantId);
       if (latest.refreshToken().equals(stored.refreshToken())) {
-        throw new TokenRefreshException("invalid_grant", reasonForInvalidGrant(tenantId, stored));
+        throw new TokenRefreshException(
+            "invalid_grant", RefreshRules.invalidGrantReason(stored, clock.instant()));
       }
       if (!needsRefresh.test(latest)) {
         cache.put(tenantId, latest);
@@ -162,15 +159,6 @@ public final class AccessTokens {
         "accessTokenExpiresAt",
         refreshed.accessTokenExpiresAt());
     return refreshed;
-  }
-
-  private String reasonForInvalidGrant(String tenantId, ConnectionTokens stored) {
-    Duration idle = Duration.between(stored.refreshedAt(), clock.instant());
-    return idle.compareTo(Duration.ofDays(60)) >= 0
-        ? "Xero refused the refresh token: it went unused for "
-            + idle.toDays()
-            + " days (Xero's limit is 60)"
-        : "Xero refused the refresh token: access was revoked or the app was disconnected in Xero";
   }
 
   private ConnectionTokens read(String tenantId) throws TokenRefreshException {

@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.xerosync.common.Json;
+import dev.xerosync.infra.xero.SimClock;
 import dev.xerosync.store.ApiKeys;
 import java.io.InputStream;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -50,35 +48,11 @@ final class QueryApi {
     }
   }
 
-  /** A clock the test moves. */
-  static final class MovableClock extends Clock {
-    Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   static final JsonNode OPENAPI = readOpenApi();
   private static final List<String> TEMPLATES = templates();
 
   final QueryTable table;
-  final MovableClock clock;
+  final SimClock clock;
   final QueryHandler handler;
   final dev.xerosync.panel.PanelHandler panel;
   final ApiKeys apiKeys;
@@ -86,7 +60,7 @@ final class QueryApi {
 
   QueryApi(QueryTable table, Instant now) {
     this.table = table;
-    this.clock = new MovableClock(now);
+    this.clock = SimClock.frozen(now);
     this.handler = new QueryHandler(table.dynamo, table.name, clock);
     this.panel = new dev.xerosync.panel.PanelHandler(table.dynamo, table.name, clock);
     this.apiKeys = new ApiKeys(table.dynamo, table.name, clock);

@@ -344,9 +344,9 @@ class QueryOpenApiConformanceIntegrationTest {
         .isEqualTo(204);
     api.call("DELETE", key, deal + "/links/" + C, null, Map.of());
     // Expired after 15 minutes.
-    api.clock.now = api.clock.now.plus(java.time.Duration.ofMinutes(16));
+    api.clock.advance(java.time.Duration.ofMinutes(16));
     assertThat(api.call("GET", null, deal + "/invoices", null, bearer).status()).isEqualTo(401);
-    api.clock.now = NOW;
+    api.clock.set(NOW);
 
     var module = api.get(null, "/panel/xero-invoice-panel.js");
     assertThat(module.status()).isEqualTo(200);

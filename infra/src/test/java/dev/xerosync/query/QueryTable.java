@@ -1,11 +1,12 @@
 package dev.xerosync.query;
 
 import dev.xerosync.infra.aws.LocalAws;
+import dev.xerosync.testsupport.SharedLocalAws;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The deployed table, created from template.yaml in the local AWS stand-ins, for the query API's
- * integration tests.
+ * The deployed table, created from template.yaml in the local AWS stand-ins shared by the test JVM,
+ * for the query API's integration tests (each seeds tenants of its own).
  */
 final class QueryTable implements AutoCloseable {
   final LocalAws aws;
@@ -19,11 +20,11 @@ final class QueryTable implements AutoCloseable {
   }
 
   static QueryTable create() {
-    return new QueryTable(LocalAws.start());
+    return new QueryTable(SharedLocalAws.get());
   }
 
   @Override
   public void close() {
-    aws.close();
+    // The stand-ins are shared with the other test classes of this JVM.
   }
 }

@@ -413,20 +413,20 @@ class QueryViewsIntegrationTest {
     var first = api.get(nzKey, contact(NZ), "view", "open", "limit", "1");
     assertThat(ids(first)).containsExactly(PARTIAL);
     String cursor = first.json().path("nextCursor").asText();
-    Instant before = api.clock.now;
+    Instant before = api.clock.instant();
     try {
       // Two days on, the cursor's position (due in 10 days) is still open, but DUE_TODAY no longer
       // is.
-      api.clock.now = before.plus(java.time.Duration.ofDays(2));
+      api.clock.set(before.plus(java.time.Duration.ofDays(2)));
       assertThat(ids(api.get(nzKey, contact(NZ), "view", "open", "limit", "1", "cursor", cursor)))
           .isEmpty();
       // Eleven days on, the position itself is before today: the listing simply ends.
-      api.clock.now = before.plus(java.time.Duration.ofDays(11));
+      api.clock.set(before.plus(java.time.Duration.ofDays(11)));
       var late = api.get(nzKey, contact(NZ), "view", "open", "limit", "1", "cursor", cursor);
       assertThat(ids(late)).isEmpty();
       assertThat(late.json().path("nextCursor").isNull()).isTrue();
     } finally {
-      api.clock.now = before;
+      api.clock.set(before);
     }
   }
 

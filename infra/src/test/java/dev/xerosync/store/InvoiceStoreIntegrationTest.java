@@ -3,6 +3,7 @@ package dev.xerosync.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xerosync.infra.aws.LocalAws;
+import dev.xerosync.testsupport.SharedLocalAws;
 import dev.xerosync.xero.XeroInvoice;
 import dev.xerosync.xero.XeroPayment;
 import java.math.BigDecimal;
@@ -17,7 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,13 +28,8 @@ class InvoiceStoreIntegrationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    aws = LocalAws.start();
+    aws = SharedLocalAws.get();
     store = new InvoiceStore(aws.dynamoDb(), aws.resources().tableName("Table"), Clock.systemUTC());
-  }
-
-  @AfterAll
-  static void stop() {
-    aws.close();
   }
 
   static XeroInvoice invoice(

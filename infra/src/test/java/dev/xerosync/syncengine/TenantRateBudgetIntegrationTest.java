@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.xerosync.infra.aws.LocalAws;
 import dev.xerosync.infra.xero.SimClock;
 import dev.xerosync.store.RateBudgets;
+import dev.xerosync.testsupport.SharedLocalAws;
 import dev.xerosync.xero.CallBudget;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +14,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,12 +23,7 @@ class TenantRateBudgetIntegrationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    aws = LocalAws.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    aws.close();
+    aws = SharedLocalAws.get();
   }
 
   private TenantRateBudget budget(SimClock clock, int perMinute, int perDay) {

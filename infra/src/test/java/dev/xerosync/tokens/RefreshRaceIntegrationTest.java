@@ -8,6 +8,7 @@ import dev.xerosync.infra.xero.SimOrganisation;
 import dev.xerosync.infra.xero.TokenSet;
 import dev.xerosync.infra.xero.XeroSimulator;
 import dev.xerosync.store.RefreshLease;
+import dev.xerosync.testsupport.SharedLocalAws;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +48,7 @@ class RefreshRaceIntegrationTest {
 
   @BeforeAll
   static void start() {
-    aws = LocalAws.start();
+    aws = SharedLocalAws.get();
     xero = XeroSimulator.builder().clock(CLOCK).app(CLIENT_ID, CLIENT_SECRET).start();
     vault = new TokenVault(aws.secretsManager(), "race-test/connections/");
     table = aws.resources().tableName("Table");
@@ -56,7 +57,6 @@ class RefreshRaceIntegrationTest {
   @AfterAll
   static void stop() {
     xero.close();
-    aws.close();
   }
 
   private static AccessTokens worker() {

@@ -7,11 +7,13 @@ import dev.xerosync.infra.xero.SimOrganisation;
 import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
+import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -27,19 +29,41 @@ public final class Demo {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static String apiKey;
 
+  /** The terminal, captured before the functions' output is sent to the log file. */
+  private static final PrintStream OUT = System.out;
+
   private Demo() {}
 
   public static void main(String[] args) throws Exception {
     boolean exitAfterDemo = List.of(args).contains("--exit-after-demo");
+    boolean verbose = List.of(args).contains("--verbose");
+    Path logFile =
+        Path.of(System.getenv().getOrDefault("DEV_UP_LOG", "target/dev-up/functions.log"))
+            .toAbsolutePath();
+    FunctionLogs.redirect(logFile, verbose ? OUT : null);
+    try {
+      run(exitAfterDemo, logFile, verbose);
+    } catch (Exception | Error e) {
+      OUT.println("\n./dev up failed: " + e + " (details in " + logFile + ")");
+      e.printStackTrace(OUT);
+      System.exit(1);
+    }
+  }
+
+  private static void run(boolean exitAfterDemo, Path logFile, boolean verbose) throws Exception {
     long started = System.nanoTime();
     int apiPort = Integer.parseInt(System.getenv().getOrDefault("API_PORT", "3000"));
     int simPort = Integer.parseInt(System.getenv().getOrDefault("XERO_SIM_PORT", "4010"));
     LocalStack stack = LocalStack.start(LocalStack.Options.defaults().withPorts(apiPort, simPort));
     Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
-    System.out.printf("%nlocal stack up in %.1f s%n", (System.nanoTime() - started) / 1e9);
-    System.out.println("  query API     " + stack.apiUrl());
-    System.out.println("  webhook URL   " + stack.webhookUrl());
-    System.out.println("  Xero simulator " + stack.xero().baseUrl());
+    OUT.printf("%nlocal stack up in %.1f s%n", (System.nanoTime() - started) / 1e9);
+    OUT.println("  query API       " + stack.apiUrl());
+    OUT.println("  webhook URL     " + stack.webhookUrl());
+    OUT.println("  Xero simulator  " + stack.xero().baseUrl());
+    OUT.println(
+        "  function logs   "
+            + logFile
+            + (verbose ? " (also shown here)" : " (./dev up --verbose shows them here)"));
 
     SimOrganisation org = stack.xero().createOrganisation("Demo Company (Local)");
     LocalDate today = LocalDate.now();
@@ -68,7 +92,7 @@ public final class Demo {
     Connections connections =
         new Connections(stack.aws().dynamoDb(), stack.aws().resources().tableName("Table"));
     awaitConnected(connections, org.tenantId());
-    System.out.printf(
+    OUT.printf(
         "%nconnected \"%s\" (tenant %s): initial sync done in %.1f s%n",
         org.name(), org.tenantId(), (System.nanoTime() - connectStarted) / 1e9);
 
@@ -83,36 +107,36 @@ public final class Demo {
     String base = stack.apiUrl() + "/tenants/" + org.tenantId();
     DemoCrm crm =
         DemoCrm.startForDemo(stack.apiUrl(), apiKey, org.tenantId(), acme, "Acme Widgets Ltd");
-    System.out.println(
+    OUT.println(
         "\nInvoice panel on the demo contact (a small CRM page; it updates live):\n  "
             + crm.recordUrl("contact", "crm-acme"));
-    System.out.println("\nTry:");
-    System.out.println("  export XS_KEY=" + apiKey);
+    OUT.println("\nTry:");
+    OUT.println("  export XS_KEY=" + apiKey);
     String curl = "  curl -s -H \"x-api-key: $XS_KEY\" '" + base;
-    System.out.println(
+    OUT.println(
         curl + "/contacts/" + acme + "/invoices?limit=10'                 # open (default view)");
-    System.out.println(curl + "/contacts/" + acme + "/invoices?view=overdue'");
-    System.out.println(
+    OUT.println(curl + "/contacts/" + acme + "/invoices?view=overdue'");
+    OUT.println(
         curl
             + "/contacts/"
             + acme
             + "/invoices?view=all&number=INV-00'   # search by number prefix");
-    System.out.println(
+    OUT.println(
         curl
             + "/contacts/"
             + acme
             + "/totals'                            # paid and unpaid, with counts");
-    System.out.println(curl + "/contacts/" + acme + "/aging'");
-    System.out.println(
+    OUT.println(curl + "/contacts/" + acme + "/aging'");
+    OUT.println(
         curl
             + "/aging'                                                   # the whole organisation");
-    System.out.println(
+    OUT.println(
         curl
             + "/invoices/"
             + open
             + "'                                   # instalments and credits");
 
-    System.out.println("\nChanges in the simulated Xero, and when the query API shows them:");
+    OUT.println("\nChanges in the simulated Xero, and when the query API shows them:");
     URI acmeInvoices = URI.create(base + "/contacts/" + acme + "/invoices?limit=50");
     long t = System.nanoTime();
     String fresh =
@@ -142,7 +166,7 @@ public final class Demo {
       System.exit(0);
     }
     Thread.ofVirtual().start(() -> liveChanges(org, acme));
-    System.out.println(
+    OUT.println(
         "\nServing. Every 30 s the demo changes Acme's invoices in the simulated Xero; watch the panel at "
             + crm.recordUrl("contact", "crm-acme")
             + " . Ctrl-C stops.");
@@ -158,17 +182,16 @@ public final class Demo {
         String id =
             org.createAuthorisedInvoice(
                 acme, today, today.plusDays(14), new BigDecimal(i * 25 + ".00"));
-        System.out.println(
+        OUT.println(
             "  live: new invoice " + org.invoice(id).invoice().invoiceNumber() + " for Acme");
         Thread.sleep(30_000);
         org.pay(id, new BigDecimal(i * 10 + ".00"), today, "Instalment 1");
-        System.out.println(
-            "  live: instalment paid on " + org.invoice(id).invoice().invoiceNumber());
+        OUT.println("  live: instalment paid on " + org.invoice(id).invoice().invoiceNumber());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      System.err.println("  live changes stopped: " + e);
+      OUT.println("  live changes stopped: " + e);
     }
   }
 
@@ -196,7 +219,7 @@ public final class Demo {
   }
 
   private static void report(String change, long startedNanos) {
-    System.out.printf(
+    OUT.printf(
         "  %-40s visible after %4d ms%n", change, (System.nanoTime() - startedNanos) / 1_000_000);
   }
 

@@ -313,10 +313,6 @@ public final class XeroSimulator implements AutoCloseable {
     return webhooks.status();
   }
 
-  public void reactivateWebhooks() {
-    webhooks.reactivate();
-  }
-
   /** Waits until every raised event has been delivered (or failed and been scheduled for retry). */
   public boolean awaitDeliveriesIdle(Duration timeout) {
     try {

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.xerosync.infra.xero.SimClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -342,17 +340,17 @@ class SecretsManagerStandInIntegrationTest {
 
   @Test
   void aSecretIsGoneOnceItsRecoveryWindowHasPassed() {
-    var clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    var clock = SimClock.frozen(Instant.parse("2026-01-01T00:00:00Z"));
     try (var ownStandIn = SecretsManagerStandIn.start(clock);
         var ownClient = clientFor(ownStandIn)) {
       ownClient.createSecret(r -> r.name("short-lived").secretString("x"));
       ownClient.deleteSecret(r -> r.secretId("short-lived").recoveryWindowInDays(7L));
 
-      clock.now = clock.now.plus(Duration.ofDays(7)).minusSeconds(1);
+      clock.advance(Duration.ofDays(7).minusSeconds(1));
       assertThat(ownClient.describeSecret(r -> r.secretId("short-lived")).deletedDate())
           .isNotNull();
 
-      clock.now = clock.now.plusSeconds(1);
+      clock.advance(Duration.ofSeconds(1));
       assertThatThrownBy(() -> ownClient.describeSecret(r -> r.secretId("short-lived")))
           .isInstanceOf(ResourceNotFoundException.class);
     }
@@ -435,28 +433,5 @@ class SecretsManagerStandInIntegrationTest {
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
-  }
-
-  private static final class SettableClock extends Clock {
-    volatile Instant now;
-
-    SettableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -73,12 +73,6 @@ public final class XeroJson {
     return DATE_STRING.format(date.atStartOfDay());
   }
 
-  /** UpdatedDateUTCString: ISO with Z and whole seconds, e.g. 2019-11-14T18:10:38Z. */
-  public static String isoSeconds(Instant instant) {
-    return DateTimeFormatter.ISO_INSTANT.format(
-        instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-  }
-
   public static String connectionTimestamp(Instant instant) {
     return SEVEN_DIGITS.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
   }

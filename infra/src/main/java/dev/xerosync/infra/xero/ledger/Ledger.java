@@ -279,10 +279,6 @@ public final class Ledger {
     countryCode = Objects.requireNonNull(c);
   }
 
-  public void rename(String n) {
-    name = Objects.requireNonNull(n);
-  }
-
   /** Today in the organisation's timezone: Xero defaults document dates this way. */
   public LocalDate today() {
     return LocalDate.ofInstant(clock.instant(), timezone);
@@ -953,13 +949,6 @@ public final class Ledger {
               l.itemCode() != null ? l.itemCode() : old.itemCode()));
     }
     return out;
-  }
-
-  private Invoice requireInvoice(String id) {
-    Invoice inv = invoices.get(id);
-    if (inv == null)
-      throw new LedgerException("Invoice with InvoiceID " + id + " could not be found.");
-    return inv;
   }
 
   // ---- payments ----

@@ -15,8 +15,4 @@ public record Delivery(
     String signature,
     boolean intentToReceive,
     boolean correctlySigned,
-    int attempt) {
-  public boolean succeeded() {
-    return status >= 200 && status < 300;
-  }
-}
+    int attempt) {}

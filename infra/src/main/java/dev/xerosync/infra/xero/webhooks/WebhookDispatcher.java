@@ -128,14 +128,6 @@ public final class WebhookDispatcher implements AutoCloseable {
     return ok;
   }
 
-  /** Re-enables a disabled subscription (as re-saving it in the developer portal does). */
-  public void reactivate() {
-    synchronized (lock) {
-      status = Status.ACTIVE;
-      failingSince = null;
-    }
-  }
-
   /** Waits until nothing is queued or being sent (scheduled retries not yet due do not count). */
   public boolean awaitIdle(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Idempotency-Key as Xero's guide describes it, and the write faults that make it matter: a lost
  * response after the commit, 5xx and 429s before it, a slow commit; each visible in the truth.
  */
-class XeroSimulatorIdempotencyTest {
+class XeroSimulatorIdempotencyIntegrationTest {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
   SimClock clock = SimClock.frozen(Instant.parse("2026-03-01T10:00:00Z"));
   XeroSimulator sim;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * Webhook deliveries as Xero sends them: payload shape, signature over the raw body, batching,
  * intent to receive, retries.
  */
-class XeroSimulatorWebhooksTest {
+class XeroSimulatorWebhooksIntegrationTest {
   static final String KEY = "a-webhook-key-from-the-developer-portal";
   SimClock clock = SimClock.frozen(Instant.parse("2026-03-01T10:00:00.123Z"));
   WebhookReceiver receiver = new WebhookReceiver();

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * The organisation's reference data (accounts, tax rates, currencies, lock dates) and the rules
  * Xero applies with it to invoices and payments, each refusal in Xero's words.
  */
-class XeroSimulatorWriteRulesTest {
+class XeroSimulatorWriteRulesIntegrationTest {
   SimClock clock = SimClock.frozen(Instant.parse("2026-03-01T10:00:00Z"));
   XeroSimulator sim;
   SimHttp http;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * Every operation's responses, as the simulator actually serves them, validate against Xero's
  * published OpenAPI specs.
  */
-class XeroSimulatorContractTest {
+class XeroSimulatorContractIntegrationTest {
   static XeroSimulator sim;
   static SimHttp http;
   static SimOrganisation org;

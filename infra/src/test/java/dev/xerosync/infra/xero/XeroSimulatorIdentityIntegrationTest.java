@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** OAuth 2 behaviour as Xero's identity service documents it, driven over HTTP. */
-class XeroSimulatorIdentityTest {
+class XeroSimulatorIdentityIntegrationTest {
   static final String CLIENT = "app-1";
   static final String SECRET = "s3cret";
   static final String REDIRECT = "http://localhost:9999/callback";

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Writes through the accounting API: invoice lifecycle, payments, allocations, batch errors and
  * idempotency.
  */
-class XeroSimulatorWritesTest {
+class XeroSimulatorWritesIntegrationTest {
   SimClock clock = SimClock.frozen(Instant.parse("2026-03-01T10:00:00Z"));
   XeroSimulator sim;
   SimHttp http;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Xero's limits: 60/min and the daily allowance per tenant (rolling), 10,000/min per app, 5
  * concurrent.
  */
-class XeroSimulatorRateLimitTest {
+class XeroSimulatorRateLimitIntegrationTest {
   SimClock clock = SimClock.frozen(Instant.parse("2026-03-01T10:00:00Z"));
   XeroSimulator sim;
   SimHttp http;

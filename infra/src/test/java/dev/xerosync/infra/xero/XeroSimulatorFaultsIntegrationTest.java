@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Fault injection switched at runtime, reproducible from the seed. */
-class XeroSimulatorFaultsTest {
+class XeroSimulatorFaultsIntegrationTest {
   WebhookReceiver receiver = new WebhookReceiver();
   XeroSimulator sim;
 

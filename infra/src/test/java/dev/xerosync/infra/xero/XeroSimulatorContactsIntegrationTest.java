@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Contacts as Xero keeps them: ContactNumber, names unique across active contacts, archiving and
  * restoring, MergedToContactID, and PUT as create against POST as upsert.
  */
-class XeroSimulatorContactsTest {
+class XeroSimulatorContactsIntegrationTest {
   XeroSimulator sim;
   SimHttp http;
   SimOrganisation org;

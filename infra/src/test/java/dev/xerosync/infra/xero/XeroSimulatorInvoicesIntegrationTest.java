@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * GET Invoices as Xero serves it: envelope, /Date() dates, derived amounts, filters, paging and URL
  * limits.
  */
-class XeroSimulatorInvoicesTest {
+class XeroSimulatorInvoicesIntegrationTest {
   SimClock clock = SimClock.frozen(Instant.parse("2026-03-01T10:00:00Z"));
   XeroSimulator sim;
   SimHttp http;

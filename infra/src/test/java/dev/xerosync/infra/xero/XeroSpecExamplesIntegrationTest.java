@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * simulator writes: same date encodings, and every field the simulator emits is one Xero shows or
  * declares.
  */
-class XeroSpecExamplesTest {
+class XeroSpecExamplesIntegrationTest {
   static JsonNode accounting, identity;
   static XeroSimulator sim;
   static SimHttp http;
@@ -31,8 +31,10 @@ class XeroSpecExamplesTest {
   @BeforeAll
   static void load() throws Exception {
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-    accounting = yaml.readTree(XeroSimulatorContractTest.spec("xero_accounting.yaml").toFile());
-    identity = yaml.readTree(XeroSimulatorContractTest.spec("xero-identity.yaml").toFile());
+    accounting =
+        yaml.readTree(XeroSimulatorContractIntegrationTest.spec("xero_accounting.yaml").toFile());
+    identity =
+        yaml.readTree(XeroSimulatorContractIntegrationTest.spec("xero-identity.yaml").toFile());
     sim = XeroSimulator.builder().app("app", "s").start();
     http = new SimHttp(sim.baseUrl());
     org = sim.createOrganisation("Examples");

@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Generated histories are reproducible and obey the same invariants as scripted ones. */
-class XeroSimulatorGeneratorTest {
+class XeroSimulatorGeneratorIntegrationTest {
   static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
 
   @Test

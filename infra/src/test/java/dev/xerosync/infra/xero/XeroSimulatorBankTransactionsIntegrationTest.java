@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * RECEIVE-OVERPAYMENT / RECEIVE-PREPAYMENT creating the credit; each findable by Reference, as are
  * payments.
  */
-class XeroSimulatorBankTransactionsTest {
+class XeroSimulatorBankTransactionsIntegrationTest {
   XeroSimulator sim;
   SimHttp http;
   SimOrganisation org;

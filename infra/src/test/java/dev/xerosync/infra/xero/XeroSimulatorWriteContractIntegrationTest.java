@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * Xero's published accounting spec, as the read operations do in {@link XeroSimulatorContractTest}:
  * successes, validation errors, summarizeErrors=false batches and idempotent replays.
  */
-class XeroSimulatorWriteContractTest {
+class XeroSimulatorWriteContractIntegrationTest {
   static XeroSimulator sim;
   static SimHttp http;
   static SimOrganisation org;
@@ -29,7 +29,7 @@ class XeroSimulatorWriteContractTest {
 
   @BeforeAll
   static void start() {
-    accounting = XeroSimulatorContractTest.validator("xero_accounting.yaml");
+    accounting = XeroSimulatorContractIntegrationTest.validator("xero_accounting.yaml");
     sim = XeroSimulator.builder().app("app", "secret", "xero-sync").start();
     http = new SimHttp(sim.baseUrl());
     org = sim.createOrganisation("Write Contract Org");
@@ -66,7 +66,7 @@ class XeroSimulatorWriteContractTest {
         b.withQueryParam(e.getKey(), e.getValue());
     ValidationReport report = accounting.validateRequest(b.build());
     assertThat(report.getMessages()).as("request " + method + " " + target + " " + body).isEmpty();
-    XeroSimulatorContractTest.check(
+    XeroSimulatorContractIntegrationTest.check(
         accounting, "/api.xro/2.0" + specPath, Request.Method.valueOf(method), r, expected);
     return r;
   }
