@@ -9,6 +9,7 @@ import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
 import dev.xerosync.store.ConnectionStatus;
+import dev.xerosync.store.Keys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -179,10 +180,10 @@ public final class DisconnectHandler
   }
 
   /**
-   * Deletes the organisation's synced items (invoices, contacts, totals, organisation facts). Their
-   * keys spread over one partition per invoice and contact, so finding them takes a filtered Scan:
-   * costly, but only on this rare, explicit request. The connection item stays, to show the
-   * Disconnected state.
+   * Deletes the organisation's synced items (invoices, contacts, totals, organisation facts) and
+   * every credential of it (its API keys' listing and lookup items). Their keys spread over one
+   * partition per invoice and contact, so finding them takes a filtered Scan: costly, but only on
+   * this rare, explicit request. The connection item stays, to show the Disconnected state.
    */
   private int purge(String tenantId) {
     String prefix = "T#" + tenantId + "#";
@@ -196,7 +197,11 @@ public final class DisconnectHandler
                   s -> {
                     s.tableName(w.table())
                         .projectionExpression("pk, sk")
-                        .filterExpression("begins_with(pk, :p) OR (pk = :t AND sk = :org)")
+                        // The API keys' lookup items (APIKEY#<hash>) name the tenant only in an
+                        // attribute: without them a purged tenant's keys would still read.
+                        .filterExpression(
+                            "begins_with(pk, :p) OR (pk = :t AND sk = :org)"
+                                + " OR (begins_with(pk, :k) AND tenantId = :id)")
                         .expressionAttributeValues(
                             Map.of(
                                 ":p",
@@ -204,7 +209,11 @@ public final class DisconnectHandler
                                 ":t",
                                 AttributeValue.fromS("T#" + tenantId),
                                 ":org",
-                                AttributeValue.fromS("ORGANISATION")));
+                                AttributeValue.fromS("ORGANISATION"),
+                                ":k",
+                                AttributeValue.fromS(Keys.apiKeyPk("")),
+                                ":id",
+                                AttributeValue.fromS(tenantId)));
                     if (from != null) {
                       s.exclusiveStartKey(from);
                     }

@@ -459,17 +459,11 @@ class ConnectionLifecycleEnd2EndTest {
     setNotificationUrl("theta", "/theta");
     connect("theta", org, "tom@theta.test");
     awaitStatus("theta", org.tenantId(), s -> "CONNECTED".equals(s.path("status").asText()));
-    // The query API wants the tenant's API key (ApiKeyAdminFunction issues it); its lookup item
-    // outlives a purge.
-    Map<String, String> apiKey =
-        Map.of(
-            "x-api-key",
-            new dev.xerosync.store.ApiKeys(
-                    stack.aws().dynamoDb(),
-                    stack.aws().resources().tableName("Table"),
-                    Clock.systemUTC())
-                .create(org.tenantId(), "e2e")
-                .secret());
+    // The query API wants the tenant's API key (ApiKeyAdminFunction issues it); a purge removes it.
+    var keys =
+        new dev.xerosync.store.ApiKeys(
+            stack.aws().dynamoDb(), stack.aws().resources().tableName("Table"), Clock.systemUTC());
+    Map<String, String> apiKey = Map.of("x-api-key", keys.create(org.tenantId(), "e2e").secret());
     assertThat(
             send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, apiKey, null)
                 .statusCode())
@@ -490,11 +484,25 @@ class ConnectionLifecycleEnd2EndTest {
     assertThat(result.path("tokenRevoked").asBoolean()).isTrue();
     assertThat(result.path("purgedItems").asInt()).isGreaterThan(0);
     assertThat(vault().read(org.tenantId())).as("the secret is deleted").isEmpty();
-    assertThat(
-            send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, apiKey, null)
-                .statusCode())
-        .as("purged")
-        .isEqualTo(404);
+    // Every credential dies with the tenant: the key's lookup item is gone, and the key is refused
+    // once the caches that may still hold it expire (README, Security model: revocation bound).
+    assertThat(keys.list(org.tenantId())).isEmpty();
+    assertThat(apiKeyItemsOf(org.tenantId())).as("APIKEY# lookup items left").isZero();
+    long purgedAt = System.nanoTime();
+    int afterPurge = 0;
+    while (System.nanoTime() - purgedAt < Duration.ofSeconds(20).toNanos()) {
+      afterPurge =
+          send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, apiKey, null)
+              .statusCode();
+      if (afterPurge == 401) {
+        break;
+      }
+      assertThat(afterPurge).as("purged data is never served").isEqualTo(404);
+      Thread.sleep(200);
+    }
+    assertThat(afterPurge).as("the purged tenant's key is refused").isEqualTo(401);
+    assertThat(Duration.ofNanos(System.nanoTime() - purgedAt))
+        .isLessThanOrEqualTo(dev.xerosync.store.ApiKeys.REVOCATION_BOUND);
     HttpResponse<String> refreshAfter =
         HTTP.send(
             HttpRequest.newBuilder(URI.create(stack.xero().baseUrl() + "/connect/token"))
@@ -527,10 +535,32 @@ class ConnectionLifecycleEnd2EndTest {
     // Reconnecting later resumes cleanly: a fresh initial sync brings the data back.
     connect("theta", org, "tom@theta.test");
     awaitStatus("theta", org.tenantId(), s -> "CONNECTED".equals(s.path("status").asText()));
+    Map<String, String> newKey = Map.of("x-api-key", keys.create(org.tenantId(), "e2e").secret());
     assertThat(
-            send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, apiKey, null)
+            send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, newKey, null)
                 .statusCode())
         .isEqualTo(200);
+  }
+
+  private static int apiKeyItemsOf(String tenantId) {
+    return stack
+        .aws()
+        .dynamoDb()
+        .scanPaginator(
+            r ->
+                r.tableName(stack.aws().resources().tableName("Table"))
+                    .filterExpression("begins_with(pk, :k) AND tenantId = :t")
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":k",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                "APIKEY#"),
+                            ":t",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                tenantId))))
+        .stream()
+        .mapToInt(page -> page.count())
+        .sum();
   }
 
   @Test
