@@ -24,8 +24,10 @@ final class EventCheck {
 
   /** Why an event cannot be forwarded, naming the field; null when it can. */
   static String problem(WebhookDelivery.Event e) {
-    if (e.tenantId() == null) {
-      return "tenantId is missing";
+    // The tenant becomes the SQS message group and part of every key: SQS refuses a group id
+    // that is not short printable ASCII, which used to surface as a 503 for the whole delivery.
+    if (!Guid.isCanonical(e.tenantId())) {
+      return "tenantId is not a GUID";
     }
     if (!Guid.isCanonical(e.resourceId())) {
       return "resourceId is not a GUID";

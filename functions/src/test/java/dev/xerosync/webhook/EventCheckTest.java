@@ -20,6 +20,13 @@ class EventCheckTest {
   }
 
   @Test
+  void theTenantIdMustBeAGuid() {
+    for (String tenant : new String[] {"ünïcødé", "\u0000abc", "t".repeat(300), "", null}) {
+      assertThat(EventCheck.problem(event(tenant, "INVOICE", "UPDATE", ID))).contains("tenantId");
+    }
+  }
+
+  @Test
   void everyForwardedFieldIsChecked() {
     assertThat(EventCheck.problem(event(TENANT, "INVOICE", "UPDATE", "ünïcødé-😀")))
         .contains("resourceId");
