@@ -360,8 +360,15 @@ public final class QueryHandler
           "a record links at most " + RecordLinks.MAX_LINKS + " Xero contacts; unlink one first");
     }
     Instant now = clock.instant();
-    RecordLinks.Link link =
-        records.link(tenantId, record, contactId, contact.map(XeroContact::name).orElse(null), now);
+    RecordLinks.Link link;
+    try {
+      link =
+          records.link(
+              tenantId, record, contactId, contact.map(XeroContact::name).orElse(null), now);
+    } catch (RecordLinks.TooManyLinks full) {
+      throw new BadRequest(
+          "a record links at most " + RecordLinks.MAX_LINKS + " Xero contacts; unlink one first");
+    }
     return written(link.created() ? 201 : 200, linkJson(Json.MAPPER.createObjectNode(), link));
   }
 
