@@ -678,6 +678,39 @@ class ConnectionLifecycleEnd2EndTest {
         null);
   }
 
+  @Test
+  @Order(12)
+  void theRedirectUriComesFromApiGatewaysContextNeverFromClientHeaders() throws Exception {
+    var event =
+        com.amazonaws.services.lambda.runtime.tests.EventLoader.loadApiGatewayRestEvent(
+            "events/connect-start.json");
+    Map<String, String> headers = new java.util.HashMap<>(event.getHeaders());
+    headers.put("Host", "evil.example");
+    headers.put("X-Forwarded-Proto", "javascript");
+    headers.put("X-Forwarded-Host", "evil.example");
+    headers.put("x-admin-key", adminKey);
+    event.setHeaders(headers);
+    event.setMultiValueHeaders(null);
+    var handler =
+        (com.amazonaws.services.lambda.runtime.RequestHandler<
+                com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent,
+                com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent>)
+            stack.handler("ConnectFunction");
+
+    var response = handler.handleRequest(event, null);
+
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(302);
+    String location = response.getHeaders().get("Location");
+    String redirect =
+        java.net.URLDecoder.decode(
+            location.replaceAll(".*[?&]redirect_uri=([^&]+).*", "$1"), StandardCharsets.UTF_8);
+    assertThat(redirect)
+        .isEqualTo(
+            "https://"
+                + event.getRequestContext().getDomainName()
+                + "/v1/connect/callback");
+  }
+
   // ---- nothing leaked ----
 
   @Test

@@ -222,6 +222,7 @@ public final class ApiGatewayHost implements AutoCloseable {
     context.setAccountId("000000000000");
     context.setApiId("local");
     context.setStage(stage);
+    context.setDomainName("127.0.0.1:" + server.getAddress().getPort());
     context.setRequestId(UUID.randomUUID().toString());
     context.setHttpMethod(exchange.getRequestMethod());
     context.setResourcePath(route.resourcePath());

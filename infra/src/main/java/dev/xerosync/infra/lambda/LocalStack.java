@@ -303,6 +303,8 @@ public final class LocalStack implements AutoCloseable {
     }
     ScheduleTicker ticker = new ScheduleTicker(schedules).start(options.scheduleSpeedUp());
     xero.webhookUrl(URI.create(api.baseUrl() + "/webhooks/xero"));
+    // As on the Xero app's configuration page: the one redirect URI (stack output XeroRedirectUri).
+    xero.redirectUri(CLIENT_ID, URI.create(api.baseUrl() + "/connect/callback"));
     return new LocalStack(
         aws,
         xero,
