@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  */
 final class ApiRequest {
   private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+  private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
   private final APIGatewayProxyRequestEvent event;
@@ -165,12 +166,20 @@ final class ApiRequest {
     if (raw == null) {
       return null;
     }
+    // Four-digit years only: LocalDate also reads +999999999-12-31, which the store's keys (dates
+    // as text) would then compare out of order.
     try {
-      return LocalDate.parse(raw);
+      if (ISO_DATE.matcher(raw).matches()) {
+        return LocalDate.parse(raw);
+      }
     } catch (DateTimeParseException e) {
-      throw new BadRequest(
-          name + " must be a date as yyyy-MM-dd, such as 2024-03-31, not '" + truncate(raw) + "'");
+      // Falls through to the message below.
     }
+    throw new BadRequest(
+        name
+            + " must be a date as yyyy-MM-dd from 0000-01-01 to 9999-12-31, such as 2024-03-31, not '"
+            + truncate(raw)
+            + "'");
   }
 
   String currencyQuery(String name) throws BadRequest {

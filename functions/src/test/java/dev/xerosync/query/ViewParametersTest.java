@@ -24,6 +24,20 @@ class ViewParametersTest {
   }
 
   @Test
+  void datesOutsideFourDigitYearsAreA400NamingTheRange() throws Exception {
+    for (String date :
+        new String[] {"+999999999-12-31", "-0001-01-01", "10000-01-01", "+2026-01-01"}) {
+      assertThatThrownBy(() -> parse(Map.of("from", date)))
+          .as(date)
+          .isInstanceOf(BadRequest.class)
+          .hasMessageContaining("from 0000-01-01 to 9999-12-31");
+      assertThatThrownBy(() -> parse(Map.of("to", date))).as(date).isInstanceOf(BadRequest.class);
+    }
+    assertThat(parse(Map.of("from", "0000-01-01", "to", "9999-12-31")).to())
+        .isEqualTo(LocalDate.of(9999, 12, 31));
+  }
+
+  @Test
   void defaultsToOpenSalesInvoicesFiftyAPage() throws Exception {
     ViewQuery q = parse(Map.of());
     assertThat(q.view()).isEqualTo(InvoiceView.OPEN);
