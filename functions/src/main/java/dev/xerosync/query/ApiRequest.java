@@ -2,6 +2,7 @@ package dev.xerosync.query;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.common.Guid;
 import dev.xerosync.common.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -11,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -66,12 +66,9 @@ final class ApiRequest {
   }
 
   static String uuid(String name, String value) throws BadRequest {
-    try {
-      if (value.length() == 36) {
-        return UUID.fromString(value).toString();
-      }
-    } catch (IllegalArgumentException e) {
-      // Falls through to the message below.
+    // Canonical form only: UUID.fromString also reads "+1234567-..." as some other UUID.
+    if (Guid.isCanonical(value)) {
+      return value.toLowerCase(Locale.ROOT);
     }
     throw new BadRequest(
         name

@@ -705,10 +705,7 @@ class ConnectionLifecycleEnd2EndTest {
         java.net.URLDecoder.decode(
             location.replaceAll(".*[?&]redirect_uri=([^&]+).*", "$1"), StandardCharsets.UTF_8);
     assertThat(redirect)
-        .isEqualTo(
-            "https://"
-                + event.getRequestContext().getDomainName()
-                + "/v1/connect/callback");
+        .isEqualTo("https://" + event.getRequestContext().getDomainName() + "/v1/connect/callback");
   }
 
   // ---- nothing leaked ----
