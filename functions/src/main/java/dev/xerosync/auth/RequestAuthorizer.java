@@ -1,7 +1,6 @@
 package dev.xerosync.auth;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import dev.xerosync.connect.AdminAuth;
 import dev.xerosync.store.ApiKeys;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -3,6 +3,7 @@ package dev.xerosync.sync;
 import dev.xerosync.common.Guid;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
+import dev.xerosync.queue.SyncRequest;
 import java.util.List;
 
 /**

@@ -5,13 +5,13 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.xerosync.common.ApiResponses;
+import dev.xerosync.common.AppSecrets;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
 import dev.xerosync.common.Priming;
-import dev.xerosync.connect.AppSecrets;
-import dev.xerosync.sync.SyncQueue;
+import dev.xerosync.queue.SyncQueue;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -87,7 +87,9 @@ public final class WebhookHandler
     List<WebhookDelivery.Event> events = InvalidEvents.dropFrom(delivery.events());
     int messages;
     try {
-      messages = queue.enqueue(events, correlationId);
+      var folded = DeliveryFold.fold(events, correlationId);
+      queue.send(folded);
+      messages = folded.size();
     } catch (RuntimeException e) {
       // Not the sender's fault: a 5xx makes Xero deliver again, and SQS deduplicates what did get
       // through.

@@ -188,7 +188,7 @@ class FunctionPoliciesIntegrationTest {
 
     // Redrive: one dead letter in each dead-letter queue, moved back by the operator function.
     String deadRequest =
-        new dev.xerosync.sync.SyncRequest(org.tenantId(), List.of(invoice), List.of(), "redrive")
+        new dev.xerosync.queue.SyncRequest(org.tenantId(), List.of(invoice), List.of(), "redrive")
             .toJson();
     stack
         .aws()
@@ -383,13 +383,13 @@ class FunctionPoliciesIntegrationTest {
       // Both connections idle for 40 days; the picked one's consent (another user's) was revoked in
       // Xero meanwhile.
       var vault =
-          new dev.xerosync.connect.TokenVault(
-              stack.aws().secretsManager(), dev.xerosync.connect.TokenVault.DEFAULT_PREFIX);
+          new dev.xerosync.tokens.TokenVault(
+              stack.aws().secretsManager(), dev.xerosync.tokens.TokenVault.DEFAULT_PREFIX);
       for (String tenant : List.of(solo.tenantId(), picked.tenantId())) {
         var t = vault.read(tenant).orElseThrow();
         vault.write(
             tenant,
-            new dev.xerosync.connect.ConnectionTokens(
+            new dev.xerosync.tokens.ConnectionTokens(
                 t.accessToken(),
                 t.refreshToken(),
                 t.accessTokenExpiresAt(),
@@ -420,7 +420,7 @@ class FunctionPoliciesIntegrationTest {
       var current = vault.read(solo.tenantId()).orElseThrow();
       vault.write(
           solo.tenantId(),
-          new dev.xerosync.connect.ConnectionTokens(
+          new dev.xerosync.tokens.ConnectionTokens(
               current.accessToken(),
               current.refreshToken(),
               java.time.Instant.now().minus(Duration.ofMinutes(5)),
@@ -550,7 +550,7 @@ class FunctionPoliciesIntegrationTest {
   /** What an admin's "disconnect" in Xero does to a consent: its refresh token stops working. */
   private static void revokeInXero(String refreshToken) throws Exception {
     String clientSecret =
-        dev.xerosync.connect.AppSecrets.field(
+        dev.xerosync.common.AppSecrets.field(
             stack.environment("SyncWorkerFunction"), "clientSecret", "XERO_CLIENT_SECRET");
     var r =
         BROWSER.send(
@@ -1005,7 +1005,13 @@ class FunctionPoliciesIntegrationTest {
       var policy =
           (com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1)
               RecordedAwsCalls.as("AuthorizerFunction", () -> h.handleRequest(event, null));
-      return policy.getPolicyDocument().toString().contains("Allow") ? 200 : 403;
+      var statement =
+          dev.xerosync.common.Json.MAPPER
+              .valueToTree(policy)
+              .path("policyDocument")
+              .path("Statement")
+              .path(0);
+      return "Allow".equals(statement.path("Effect").asText()) ? 200 : 403;
     } catch (RuntimeException e) {
       if ("Unauthorized".equals(e.getMessage())) {
         return 401;
@@ -1046,7 +1052,7 @@ class FunctionPoliciesIntegrationTest {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(
         new SecretKeySpec(
-            dev.xerosync.connect.AppSecrets.field(env, "webhookKey", "XERO_WEBHOOK_KEY")
+            dev.xerosync.common.AppSecrets.field(env, "webhookKey", "XERO_WEBHOOK_KEY")
                 .getBytes(StandardCharsets.UTF_8),
             "HmacSHA256"));
     String signature =

@@ -2,7 +2,7 @@ package dev.xerosync.infra.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xerosync.connect.AdminAuth;
+import dev.xerosync.auth.AdminAuth;
 import dev.xerosync.infra.aws.CloudFormationTemplate;
 import dev.xerosync.store.ApiKeys;
 import java.net.URI;
