@@ -1,9 +1,11 @@
-package dev.xerosync.auth;
+package dev.xerosync.query;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
+import dev.xerosync.auth.AdminAuth;
+import dev.xerosync.auth.RequestAuthorizer;
 import dev.xerosync.common.AppSecrets;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
@@ -15,8 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * API Gateway's Lambda REQUEST authorizer: turns {@link RequestAuthorizer}'s decision into the IAM
- * policy API Gateway caches, with the usage-plan key that lets the usage plan throttle.
+ * API Gateway's Lambda REQUEST authorizer (an entry point; the decision is {@code auth}'s): turns
+ * {@link RequestAuthorizer}'s decision into the IAM policy API Gateway caches, with the usage-plan
+ * key that lets the usage plan throttle.
  */
 public final class AuthorizerHandler
     implements RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1> {
