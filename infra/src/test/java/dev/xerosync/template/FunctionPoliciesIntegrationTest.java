@@ -478,7 +478,9 @@ class FunctionPoliciesIntegrationTest {
     all.putIfAbsent("x-admin-key", stack.adminApiKey());
     var context =
         new APIGatewayProxyRequestEvent.ProxyRequestContext()
-            .withStage(api.getPath().replace("/", ""));
+            .withStage(api.getPath().replace("/", ""))
+            // As API Gateway sets it: the connect flow builds its redirect URI from it.
+            .withDomainName(api.getHost() + ":" + api.getPort());
     return new APIGatewayProxyRequestEvent()
         .withHttpMethod(method)
         .withResource(resource)
