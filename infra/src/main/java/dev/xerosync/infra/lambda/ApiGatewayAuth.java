@@ -102,7 +102,10 @@ public final class ApiGatewayAuth {
           return new Refused(500, null);
         }
         if (caching) {
-          cache.put(cacheKey, new Cached(response, System.nanoTime() + authorizer.ttl().toNanos()));
+          long now = System.nanoTime();
+          // Expired results go, so a long run with many credentials does not keep them all.
+          cache.values().removeIf(c -> now >= c.expiresAtNanos());
+          cache.put(cacheKey, new Cached(response, now + authorizer.ttl().toNanos()));
         }
       }
       Refused denied = evaluate(response.path("policyDocument"), request.methodArn());
