@@ -23,13 +23,19 @@ public final class NotificationDelivery {
   private final NotificationSignature signature;
   private final HttpClient http;
   private final Clock clock;
+  private final OutboundUrls urls;
 
   public NotificationDelivery(
-      ConnectionRecords records, NotificationSignature signature, HttpClient http, Clock clock) {
+      ConnectionRecords records,
+      NotificationSignature signature,
+      HttpClient http,
+      Clock clock,
+      OutboundUrls urls) {
     this.records = records;
     this.signature = signature;
     this.http = http;
     this.clock = clock;
+    this.urls = urls;
   }
 
   /**
@@ -60,6 +66,22 @@ public final class NotificationDelivery {
           "type",
           n.path("type").asText());
       return true;
+    }
+    // Resolved now, not when the URL was stored: a name can point anywhere by the time we send.
+    String refused;
+    try {
+      refused = urls.refusedAtSendTime(URI.create(url));
+    } catch (IllegalArgumentException e) {
+      refused = "it is not a URL";
+    }
+    if (refused != null) {
+      LOG.warn(
+          "notification not sent: the URL is not allowed; will retry",
+          "saasTenantId",
+          saasTenantId,
+          "reason",
+          refused);
+      return false;
     }
     long t = clock.instant().getEpochSecond();
     try {

@@ -44,6 +44,9 @@ public final class AdminAuth {
     }
   }
 
+  /** The longest an admin token may live (README, Security model). */
+  public static final java.time.Duration MAX_LIFETIME = java.time.Duration.ofHours(1);
+
   private final String adminApiKey;
   private final Hmac hmac;
   private final Clock clock;
@@ -105,6 +108,16 @@ public final class AdminAuth {
     Instant exp = Instant.ofEpochSecond(claims.path("exp").asLong(0));
     if (!clock.instant().isBefore(exp)) {
       throw new Denied(401, "The admin token expired at " + exp + ". Mint a new one.");
+    }
+    // A leaked token must not outlive the admin's session by much: longer ones are refused.
+    if (exp.isAfter(clock.instant().plus(MAX_LIFETIME))) {
+      throw new Denied(
+          401,
+          "The admin token expires at "
+              + exp
+              + ", more than "
+              + MAX_LIFETIME.toMinutes()
+              + " minutes ahead; mint tokens that live at most that long.");
     }
     String sub = claims.path("sub").asText("");
     if (!sub.equals(saasTenantId)) {

@@ -17,6 +17,13 @@ public final class Metrics {
   public static final String WEBHOOKS_RECEIVED = "WebhooksReceived";
   public static final String WEBHOOKS_REJECTED = "WebhooksRejected";
   public static final String EVENTS_ENQUEUED = "EventsEnqueued";
+
+  /** Signed events that were not well formed (README, Security model). */
+  public static final String WEBHOOK_EVENTS_DROPPED = "WebhookEventsDropped";
+
+  /** Ids in a sync message that are not Xero ids; the rest of the message is synced. */
+  public static final String SYNC_IDS_DROPPED = "SyncIdsDropped";
+
   public static final String XERO_CALLS = "XeroCalls";
   public static final String XERO_429S = "Xero429s";
   public static final String SYNC_LAG_MS = "SyncLagMs";

@@ -63,11 +63,18 @@ public final class Requests {
    * the browser back to, and the links in statuses and notifications.
    */
   public static String baseUrl(APIGatewayProxyRequestEvent request) {
-    String host = header(request, "Host");
-    String proto = header(request, "X-Forwarded-Proto");
-    String stage =
-        request.getRequestContext() == null ? null : request.getRequestContext().getStage();
-    return (proto == null ? "http" : proto) + "://" + host + (stage == null ? "" : "/" + stage);
+    // From API Gateway's own request context, never from client headers (Host, X-Forwarded-*):
+    // a client could otherwise point Xero's redirect, and the state it carries, at any host.
+    var context = request.getRequestContext();
+    String domain = context == null ? null : context.getDomainName();
+    String stage = context == null ? null : context.getStage();
+    if (domain == null || domain.isBlank()) {
+      throw new IllegalStateException(
+          "the request has no requestContext.domainName; set PUBLIC_API_URL");
+    }
+    // API Gateway serves https only; the local host (loopback) serves http.
+    boolean local = domain.startsWith("127.0.0.1:") || domain.startsWith("localhost:");
+    return (local ? "http" : "https") + "://" + domain + (stage == null ? "" : "/" + stage);
   }
 
   public static boolean wantsJson(APIGatewayProxyRequestEvent request) {

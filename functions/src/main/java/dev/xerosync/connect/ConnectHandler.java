@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.alerts.OutboundUrls;
 import dev.xerosync.auth.AdminAuth;
 import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
@@ -51,6 +52,7 @@ public final class ConnectHandler
   private final String clientId;
   private final String scope;
   private final Clock clock;
+  private final OutboundUrls urls;
   private final java.util.function.Function<APIGatewayProxyRequestEvent, String> baseUrl;
   private final SecureRandom random = new SecureRandom();
 
@@ -88,7 +90,8 @@ public final class ConnectHandler
         w.env().required("XERO_CLIENT_ID"),
         scope(w.env().get("XERO_SCOPES", "granular")),
         w.clock(),
-        w::baseUrl);
+        w::baseUrl,
+        OutboundUrls.of(w.env()));
   }
 
   public ConnectHandler(
@@ -100,8 +103,10 @@ public final class ConnectHandler
       String clientId,
       String scope,
       Clock clock,
-      java.util.function.Function<APIGatewayProxyRequestEvent, String> baseUrl) {
+      java.util.function.Function<APIGatewayProxyRequestEvent, String> baseUrl,
+      OutboundUrls urls) {
     this.baseUrl = baseUrl;
+    this.urls = urls;
     this.admin = admin;
     this.flows = flows;
     this.state = state;
@@ -201,20 +206,17 @@ public final class ConnectHandler
     } catch (Exception e) {
       url = null;
     }
-    URI parsed;
-    try {
-      parsed = url == null ? null : URI.create(url);
-    } catch (IllegalArgumentException e) {
-      parsed = null;
-    }
-    if (parsed == null
-        || parsed.getHost() == null
-        || !("https".equals(parsed.getScheme()) || "http".equals(parsed.getScheme()))) {
+    String problem = urls.problem(url);
+    if (problem != null) {
       return ApiResponses.problem(
           400,
           "Invalid notification URL",
-          "Send a JSON body {\"url\": \"https://…\"} with the absolute http(s) URL that should receive notifications.");
+          "The notification URL cannot be used: "
+              + problem
+              + ". Send a JSON body {\"url\": \"https://…\"} with the public https URL that"
+              + " should receive notifications.");
     }
+    URI parsed = URI.create(url);
     records.setNotificationUrl(saasTenantId, parsed.toString());
     return ApiResponses.json(
         200, Map.of("saasTenantId", saasTenantId, "notificationUrl", parsed.toString()));

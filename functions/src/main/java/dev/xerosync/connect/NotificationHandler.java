@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.xerosync.alerts.NotificationDelivery;
 import dev.xerosync.alerts.NotificationSignature;
+import dev.xerosync.alerts.OutboundUrls;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Priming;
 import java.util.ArrayList;
@@ -42,7 +43,8 @@ public final class NotificationHandler implements RequestHandler<SQSEvent, SQSBa
             w.records(),
             new NotificationSignature(w.secrets().notificationSigningKey()),
             w.http(),
-            w.clock()));
+            w.clock(),
+            OutboundUrls.of(w.env())));
   }
 
   public NotificationHandler(NotificationDelivery delivery) {

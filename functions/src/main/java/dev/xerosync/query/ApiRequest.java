@@ -2,6 +2,7 @@ package dev.xerosync.query;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.common.Guid;
 import dev.xerosync.common.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -11,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  */
 final class ApiRequest {
   private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+  private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
   private final APIGatewayProxyRequestEvent event;
@@ -86,12 +87,9 @@ final class ApiRequest {
   }
 
   static String uuid(String name, String value) throws BadRequest {
-    try {
-      if (value.length() == 36) {
-        return UUID.fromString(value).toString();
-      }
-    } catch (IllegalArgumentException e) {
-      // Falls through to the message below.
+    // Canonical form only: UUID.fromString also reads "+1234567-..." as some other UUID.
+    if (Guid.isCanonical(value)) {
+      return value.toLowerCase(Locale.ROOT);
     }
     throw new BadRequest(
         name
@@ -186,12 +184,20 @@ final class ApiRequest {
     if (raw == null) {
       return null;
     }
+    // Four-digit years only: LocalDate also reads +999999999-12-31, which the store's keys (dates
+    // as text) would then compare out of order.
     try {
-      return LocalDate.parse(raw);
+      if (ISO_DATE.matcher(raw).matches()) {
+        return LocalDate.parse(raw);
+      }
     } catch (DateTimeParseException e) {
-      throw new BadRequest(
-          name + " must be a date as yyyy-MM-dd, such as 2024-03-31, not '" + truncate(raw) + "'");
+      // Falls through to the message below.
     }
+    throw new BadRequest(
+        name
+            + " must be a date as yyyy-MM-dd from 0000-01-01 to 9999-12-31, such as 2024-03-31, not '"
+            + truncate(raw)
+            + "'");
   }
 
   String currencyQuery(String name) throws BadRequest {

@@ -428,8 +428,15 @@ public final class QueryHandler
           "a record links at most " + RecordLinks.MAX_LINKS + " Xero contacts; unlink one first");
     }
     Instant now = clock.instant();
-    RecordLinks.Link link =
-        records.link(tenantId, record, contactId, contact.map(XeroContact::name).orElse(null), now);
+    RecordLinks.Link link;
+    try {
+      link =
+          records.link(
+              tenantId, record, contactId, contact.map(XeroContact::name).orElse(null), now);
+    } catch (RecordLinks.TooManyLinks full) {
+      throw new BadRequest(
+          "a record links at most " + RecordLinks.MAX_LINKS + " Xero contacts; unlink one first");
+    }
     return written(link.created() ? 201 : 200, linkJson(Json.MAPPER.createObjectNode(), link));
   }
 
@@ -646,9 +653,16 @@ public final class QueryHandler
   static ViewQuery viewQuery(ApiRequest req, LocalDate today, Set<String> allowedViews)
       throws BadRequest {
     String number = req.query("number");
-    if (number != null && (number.isEmpty() || number.length() > 64)) {
+    // '#' separates the parts of the index key a number search reads, and control characters are
+    // never part of an invoice number: either would match something other than a number.
+    if (number != null
+        && (number.isEmpty()
+            || number.length() > 64
+            || number.indexOf('#') >= 0
+            || number.chars().anyMatch(Character::isISOControl))) {
       throw new BadRequest(
-          "number must be 1 to 64 characters of an invoice number, or a prefix of one, such as INV-00");
+          "number must be 1 to 64 characters of an invoice number without '#' or control"
+              + " characters, or a prefix of one, such as INV-00");
     }
     String match = req.oneOf("match", null, Set.of("prefix", "exact"));
     if (match != null && number == null) {

@@ -32,7 +32,13 @@ public final class ApiKeys {
   /**
    * A positive lookup is trusted this long per container, so a revocation takes effect within it.
    */
-  static final Duration CACHE_TTL = Duration.ofSeconds(30);
+  static final Duration CACHE_TTL = Duration.ofSeconds(5);
+
+  /**
+   * How long a revoked or purged key may still be accepted anywhere: the longest any cache holds a
+   * positive lookup (README, Security model).
+   */
+  public static final Duration REVOCATION_BOUND = CACHE_TTL;
 
   private static final SecureRandom RANDOM = new SecureRandom();
 

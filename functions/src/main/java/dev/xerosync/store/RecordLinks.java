@@ -9,6 +9,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * A CRM record (a contact, an account or a deal) and what our API consumers attach to it: links to
@@ -40,9 +42,22 @@ public final class RecordLinks {
     this.table = table;
   }
 
-  /** Links a record to a contact; linking twice keeps the first link's time. */
-  public Link link(
-      String tenantId, Record record, String contactId, String contactName, Instant at) {
+  /** The record already links {@link #MAX_LINKS} contacts. */
+  public static final class TooManyLinks extends Exception {
+    public TooManyLinks() {
+      super("a record links at most " + MAX_LINKS + " Xero contacts");
+    }
+  }
+
+  /** The record's link counter, moved in the same transaction as each link it counts. */
+  private static final String LINK_COUNT_SK = "COUNT#LINKS";
+
+  /**
+   * Links a record to a contact; linking twice keeps the first link's time. The limit holds under
+   * concurrency: a new link and its counter's conditional increment commit together or not at all.
+   */
+  public Link link(String tenantId, Record record, String contactId, String contactName, Instant at)
+      throws TooManyLinks {
     Map<String, AttributeValue> values =
         new HashMap<>(Map.of(":at", ItemCodec.s(at.toString()), ":c", ItemCodec.s(contactId)));
     String update =
@@ -51,11 +66,49 @@ public final class RecordLinks {
     if (contactName != null) {
       values.put(":n", ItemCodec.s(contactName));
     }
+    var linkKey = key(tenantId, record, Keys.linkSk(contactId));
+    try {
+      dynamo.transactWriteItems(
+          r ->
+              r.transactItems(
+                  TransactWriteItem.builder()
+                      .update(
+                          u ->
+                              u.tableName(table)
+                                  .key(linkKey)
+                                  .updateExpression(update)
+                                  .conditionExpression("attribute_not_exists(linkedAt)")
+                                  .expressionAttributeValues(values))
+                      .build(),
+                  TransactWriteItem.builder()
+                      .update(
+                          u ->
+                              u.tableName(table)
+                                  .key(key(tenantId, record, LINK_COUNT_SK))
+                                  .updateExpression(
+                                      "SET linkCount = if_not_exists(linkCount, :zero) + :one")
+                                  .conditionExpression(
+                                      "attribute_not_exists(linkCount) OR linkCount < :max")
+                                  .expressionAttributeValues(
+                                      Map.of(
+                                          ":zero", number(0),
+                                          ":one", number(1),
+                                          ":max", number(MAX_LINKS))))
+                      .build()));
+      return new Link(contactId, contactName, at, true);
+    } catch (TransactionCanceledException e) {
+      // Either the link exists already (a relink), or the counter is at the limit.
+      var existing =
+          dynamo.getItem(r -> r.tableName(table).key(linkKey).consistentRead(true)).item();
+      if (existing == null || existing.isEmpty()) {
+        throw new TooManyLinks();
+      }
+    }
     var response =
         dynamo.updateItem(
             r ->
                 r.tableName(table)
-                    .key(key(tenantId, record, Keys.linkSk(contactId)))
+                    .key(linkKey)
                     .updateExpression(update)
                     .expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_OLD));
@@ -67,9 +120,39 @@ public final class RecordLinks {
         !existed);
   }
 
-  /** True if there was a link to remove. */
+  /** True if there was a link to remove; its counter moves down with it. */
   public boolean unlink(String tenantId, Record record, String contactId) {
-    return delete(tenantId, record, Keys.linkSk(contactId));
+    var linkKey = key(tenantId, record, Keys.linkSk(contactId));
+    try {
+      dynamo.transactWriteItems(
+          r ->
+              r.transactItems(
+                  TransactWriteItem.builder()
+                      .delete(
+                          d ->
+                              d.tableName(table)
+                                  .key(linkKey)
+                                  .conditionExpression("attribute_exists(linkedAt)"))
+                      .build(),
+                  TransactWriteItem.builder()
+                      .update(
+                          u ->
+                              u.tableName(table)
+                                  .key(key(tenantId, record, LINK_COUNT_SK))
+                                  .updateExpression("SET linkCount = linkCount - :one")
+                                  .conditionExpression("linkCount > :zero")
+                                  .expressionAttributeValues(
+                                      Map.of(":zero", number(0), ":one", number(1))))
+                      .build()));
+      return true;
+    } catch (TransactionCanceledException e) {
+      // No such link, or a record linked before the counter existed: a plain delete tells which.
+      return delete(tenantId, record, Keys.linkSk(contactId));
+    }
+  }
+
+  private static AttributeValue number(int n) {
+    return AttributeValue.fromN(Integer.toString(n));
   }
 
   public List<Link> links(String tenantId, Record record) {

@@ -19,10 +19,10 @@ public final class TenantPurge {
   }
 
   /**
-   * Deletes the organisation's synced items (invoices, contacts, totals, organisation facts). Their
-   * keys spread over one partition per invoice and contact, so finding them takes a filtered Scan:
-   * costly, but only on this rare, explicit request. The connection item stays, to show the
-   * Disconnected state.
+   * Deletes the organisation's synced items (invoices, contacts, totals, organisation facts) and
+   * every credential of it (its API keys' listing and lookup items). Their keys spread over one
+   * partition per invoice and contact, so finding them takes a filtered Scan: costly, but only on
+   * this rare, explicit request. The connection item stays, to show the Disconnected state.
    */
   public int purge(String tenantId) {
     String prefix = Keys.tenantPk(tenantId) + "#";
@@ -35,7 +35,11 @@ public final class TenantPurge {
               s -> {
                 s.tableName(table)
                     .projectionExpression("pk, sk")
-                    .filterExpression("begins_with(pk, :p) OR (pk = :t AND sk = :org)")
+                    // The API keys' lookup items (APIKEY#<hash>) name the tenant only in an
+                    // attribute: without them a purged tenant's keys would still read.
+                    .filterExpression(
+                        "begins_with(pk, :p) OR (pk = :t AND sk = :org)"
+                            + " OR (begins_with(pk, :k) AND tenantId = :id)")
                     .expressionAttributeValues(
                         Map.of(
                             ":p",
@@ -43,7 +47,11 @@ public final class TenantPurge {
                             ":t",
                             AttributeValue.fromS(Keys.tenantPk(tenantId)),
                             ":org",
-                            AttributeValue.fromS(Keys.ORGANISATION_SK)));
+                            AttributeValue.fromS(Keys.ORGANISATION_SK),
+                            ":k",
+                            AttributeValue.fromS(Keys.apiKeyPk("")),
+                            ":id",
+                            AttributeValue.fromS(tenantId)));
                 if (from != null) {
                   s.exclusiveStartKey(from);
                 }

@@ -192,7 +192,8 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
         continue;
       }
       try {
-        SyncRequest request = SyncRequest.fromJson(m.getBody());
+        SyncRequest request =
+            InvalidIds.dropFrom(SyncRequest.fromJson(m.getBody()), m.getMessageId());
         if (!requests.isEmpty() && !requests.get(0).tenantId().equals(request.tenantId())) {
           throw new SyncRequest.InvalidSyncRequestException(
               "message group holds another tenant's request");
@@ -284,6 +285,30 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
         }
       }
     } catch (RuntimeException e) {
+      if (requests.size() > 1) {
+        // Something in one message broke the folded run: run each message alone so only the one
+        // that causes it fails. A sync reads Xero's current state, so CHANGES need no order.
+        LOG.warn(
+            "folded sync failed; running each message alone",
+            "tenantId",
+            tenantId,
+            "messages",
+            requests.size(),
+            "error",
+            e.getClass().getSimpleName());
+        List<SQSBatchResponse.BatchItemFailure> isolated = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+          isolated.addAll(
+              processRequests(
+                  tenantId,
+                  correlationId,
+                  List.of(requests.get(i)),
+                  List.of(taken.get(i)),
+                  new ArrayList<>()));
+        }
+        isolated.addAll(failures(failed));
+        return isolated;
+      }
       LOG.error(
           "tenant sync failed unexpectedly; messages return to the queue",
           e,

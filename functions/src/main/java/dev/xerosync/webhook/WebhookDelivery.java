@@ -27,29 +27,28 @@ public record WebhookDelivery(List<Event> events, long firstEventSequence, long 
     if (root == null || !root.isObject() || !root.path("events").isArray()) {
       throw new MalformedDeliveryException("body has no events array");
     }
+    // A missing or non-text field is kept as null: EventCheck drops that one event, not the
+    // delivery.
     List<Event> events = new ArrayList<>();
-    int index = 0;
     for (JsonNode e : root.path("events")) {
-      String tenantId = e.path("tenantId").asText(null);
-      String resourceId = e.path("resourceId").asText(null);
-      String category = e.path("eventCategory").asText(null);
-      if (tenantId == null || resourceId == null || category == null) {
-        throw new MalformedDeliveryException(
-            "event " + index + " lacks tenantId, resourceId or eventCategory");
-      }
+      String date = text(e, "eventDateUtc");
       events.add(
           new Event(
-              tenantId,
-              category,
-              e.path("eventType").asText(""),
-              resourceId,
-              e.path("eventDateUtc").asText("")));
-      index++;
+              text(e, "tenantId"),
+              text(e, "eventCategory"),
+              text(e, "eventType"),
+              text(e, "resourceId"),
+              date == null ? "" : date));
     }
     return new WebhookDelivery(
         List.copyOf(events),
         root.path("firstEventSequence").asLong(0),
         root.path("lastEventSequence").asLong(0));
+  }
+
+  private static String text(JsonNode event, String field) {
+    JsonNode value = event.path(field);
+    return value.isTextual() ? value.asText() : null;
   }
 
   public static final class MalformedDeliveryException extends Exception {

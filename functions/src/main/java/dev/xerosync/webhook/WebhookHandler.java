@@ -14,6 +14,7 @@ import dev.xerosync.common.Priming;
 import dev.xerosync.queue.SyncQueue;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -83,9 +84,10 @@ public final class WebhookHandler
       LOG.warn("webhook rejected: malformed", "reason", e.getMessage());
       return ApiResponses.problem(400, "Malformed webhook delivery", e.getMessage());
     }
+    List<WebhookDelivery.Event> events = InvalidEvents.dropFrom(delivery.events());
     int messages;
     try {
-      var folded = DeliveryFold.fold(delivery.events(), correlationId);
+      var folded = DeliveryFold.fold(events, correlationId);
       queue.send(folded);
       messages = folded.size();
     } catch (RuntimeException e) {
@@ -95,7 +97,7 @@ public final class WebhookHandler
           "webhook events could not be enqueued",
           e,
           "events",
-          delivery.events().size(),
+          events.size(),
           "correlationId",
           correlationId);
       return ApiResponses.problem(
@@ -103,11 +105,11 @@ public final class WebhookHandler
           "Sync queue unavailable",
           "The events were not stored; Xero will deliver them again.");
     }
-    Metrics.count(Metrics.EVENTS_ENQUEUED, delivery.events().size());
+    Metrics.count(Metrics.EVENTS_ENQUEUED, events.size());
     LOG.info(
         "webhook accepted",
         "events",
-        delivery.events().size(),
+        events.size(),
         "messages",
         messages,
         "correlationId",

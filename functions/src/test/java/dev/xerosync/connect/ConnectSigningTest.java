@@ -55,6 +55,23 @@ class ConnectSigningTest {
   }
 
   @Test
+  void adminTokensLivingLongerThanAnHourAreRefused() throws Exception {
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    AdminAuth auth = new AdminAuth("admin-key-for-tests-only-0123456789", clock);
+    for (Duration life : new Duration[] {Duration.ofMinutes(61), Duration.ofDays(3650)}) {
+      String token =
+          AdminAuth.mint(
+              "admin-key-for-tests-only-0123456789", "acme", "a@acme.test", NOW.plus(life));
+      var request =
+          new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent()
+              .withHeaders(java.util.Map.of("authorization", "Bearer " + token));
+      assertThatThrownBy(() -> auth.authenticate(request, "acme"))
+          .isInstanceOf(AdminAuth.Denied.class)
+          .hasMessageContaining("minutes ahead");
+    }
+  }
+
+  @Test
   void adminTokensAreBoundToOneSaasTenantAndExpire() throws Exception {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     AdminAuth auth = new AdminAuth("admin-key-for-tests-only-0123456789", clock);

@@ -24,6 +24,42 @@ class ViewParametersTest {
   }
 
   @Test
+  void aNumberSearchCannotReachIntoTheIndexKey() {
+    for (String number : new String[] {"INV#1", "#", "INV\u00071"}) {
+      assertThatThrownBy(() -> parse(Map.of("number", number)))
+          .as(number)
+          .isInstanceOf(BadRequest.class)
+          .hasMessageContaining("without '#'");
+    }
+  }
+
+  @Test
+  void onlyCanonicalIdsAreIds() throws Exception {
+    String id = "4f5e2b0c-8a45-4e8a-9d8e-0d1f1c2b3a4d";
+    assertThat(ApiRequest.uuid("invoiceId", id.toUpperCase())).isEqualTo(id);
+    for (String bad :
+        new String[] {"+" + id.substring(1), "4f5e2b0c-8a45-4e8a-9d8e-+d1f1c2b3a4d"}) {
+      assertThatThrownBy(() -> ApiRequest.uuid("invoiceId", bad))
+          .as(bad)
+          .isInstanceOf(BadRequest.class);
+    }
+  }
+
+  @Test
+  void datesOutsideFourDigitYearsAreA400NamingTheRange() throws Exception {
+    for (String date :
+        new String[] {"+999999999-12-31", "-0001-01-01", "10000-01-01", "+2026-01-01"}) {
+      assertThatThrownBy(() -> parse(Map.of("from", date)))
+          .as(date)
+          .isInstanceOf(BadRequest.class)
+          .hasMessageContaining("from 0000-01-01 to 9999-12-31");
+      assertThatThrownBy(() -> parse(Map.of("to", date))).as(date).isInstanceOf(BadRequest.class);
+    }
+    assertThat(parse(Map.of("from", "0000-01-01", "to", "9999-12-31")).to())
+        .isEqualTo(LocalDate.of(9999, 12, 31));
+  }
+
+  @Test
   void defaultsToOpenSalesInvoicesFiftyAPage() throws Exception {
     ViewQuery q = parse(Map.of());
     assertThat(q.view()).isEqualTo(InvoiceView.OPEN);

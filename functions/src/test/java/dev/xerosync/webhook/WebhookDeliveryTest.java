@@ -30,10 +30,14 @@ class WebhookDeliveryTest {
         .hasMessageContaining("not JSON");
     assertThatThrownBy(() -> WebhookDelivery.parse("{\"foo\":1}".getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("no events array");
-    assertThatThrownBy(
-            () ->
-                WebhookDelivery.parse(
-                    "{\"events\":[{\"resourceId\":\"a\"}]}".getBytes(StandardCharsets.UTF_8)))
-        .hasMessageContaining("event 0");
+  }
+
+  @Test
+  void anEventLackingFieldsIsKeptForTheCheckToDropNotTheWholeDelivery() throws Exception {
+    WebhookDelivery delivery =
+        WebhookDelivery.parse(
+            "{\"events\":[{\"resourceId\":\"a\"}]}".getBytes(StandardCharsets.UTF_8));
+    assertThat(delivery.events()).hasSize(1);
+    assertThat(EventCheck.problem(delivery.events().get(0))).contains("tenantId");
   }
 }

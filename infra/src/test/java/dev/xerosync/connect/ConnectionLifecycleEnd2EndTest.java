@@ -287,8 +287,10 @@ class ConnectionLifecycleEnd2EndTest {
   @Order(4)
   void onlyAnAdminOfTheSaasTenantMayConnectOrDisconnect() throws Exception {
     HttpResponse<String> anonymous = send("GET", "/saas-tenants/delta/connect", Map.of(), null);
+    // API Gateway's AdminCredential authorizer refuses before the function runs (README, Security
+    // model); the function's own messages are ConnectSigningTest's.
     assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertThat(problem(anonymous)).contains("x-admin-key");
+    assertThat(anonymous.body()).contains("Unauthorized");
     String otherTenants =
         AdminAuth.mint(adminKey, "acme", "alice@acme.test", Instant.now().plusSeconds(600));
     assertThat(
@@ -316,13 +318,13 @@ class ConnectionLifecycleEnd2EndTest {
     String stale =
         AdminAuth.mint(adminKey, "delta", "dan@delta.test", Instant.now().minusSeconds(1));
     assertThat(
-            problem(
-                send(
+            send(
                     "GET",
                     "/saas-tenants/delta/connect",
                     Map.of("Authorization", "Bearer " + stale),
-                    null)))
-        .contains("expired");
+                    null)
+                .statusCode())
+        .isEqualTo(401);
     assertThat(
             send(
                     "DELETE",
@@ -466,17 +468,11 @@ class ConnectionLifecycleEnd2EndTest {
     setNotificationUrl("theta", "/theta");
     connect("theta", org, "tom@theta.test");
     awaitStatus("theta", org.tenantId(), s -> "CONNECTED".equals(s.path("status").asText()));
-    // The query API wants the tenant's API key (ApiKeyAdminFunction issues it); its lookup item
-    // outlives a purge.
-    Map<String, String> apiKey =
-        Map.of(
-            "x-api-key",
-            new dev.xerosync.store.ApiKeys(
-                    stack.aws().dynamoDb(),
-                    stack.aws().resources().tableName("Table"),
-                    Clock.systemUTC())
-                .create(org.tenantId(), "e2e")
-                .secret());
+    // The query API wants the tenant's API key (ApiKeyAdminFunction issues it); a purge removes it.
+    var keys =
+        new dev.xerosync.store.ApiKeys(
+            stack.aws().dynamoDb(), stack.aws().resources().tableName("Table"), Clock.systemUTC());
+    Map<String, String> apiKey = Map.of("x-api-key", keys.create(org.tenantId(), "e2e").secret());
     assertThat(
             send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, apiKey, null)
                 .statusCode())
@@ -497,11 +493,25 @@ class ConnectionLifecycleEnd2EndTest {
     assertThat(result.path("tokenRevoked").asBoolean()).isTrue();
     assertThat(result.path("purgedItems").asInt()).isGreaterThan(0);
     assertThat(vault().read(org.tenantId())).as("the secret is deleted").isEmpty();
-    assertThat(
-            send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, apiKey, null)
-                .statusCode())
-        .as("purged")
-        .isEqualTo(404);
+    // Every credential dies with the tenant: the key's lookup item is gone, and the key is refused
+    // once the caches that may still hold it expire (README, Security model: revocation bound).
+    assertThat(keys.list(org.tenantId())).isEmpty();
+    assertThat(apiKeyItemsOf(org.tenantId())).as("APIKEY# lookup items left").isZero();
+    long purgedAt = System.nanoTime();
+    int afterPurge = 0;
+    while (System.nanoTime() - purgedAt < Duration.ofSeconds(20).toNanos()) {
+      afterPurge =
+          send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, apiKey, null)
+              .statusCode();
+      if (afterPurge == 401) {
+        break;
+      }
+      assertThat(afterPurge).as("purged data is never served").isEqualTo(404);
+      Thread.sleep(200);
+    }
+    assertThat(afterPurge).as("the purged tenant's key is refused").isEqualTo(401);
+    assertThat(Duration.ofNanos(System.nanoTime() - purgedAt))
+        .isLessThanOrEqualTo(dev.xerosync.store.ApiKeys.REVOCATION_BOUND);
     HttpResponse<String> refreshAfter =
         HTTP.send(
             HttpRequest.newBuilder(URI.create(stack.xero().baseUrl() + "/connect/token"))
@@ -534,10 +544,32 @@ class ConnectionLifecycleEnd2EndTest {
     // Reconnecting later resumes cleanly: a fresh initial sync brings the data back.
     connect("theta", org, "tom@theta.test");
     awaitStatus("theta", org.tenantId(), s -> "CONNECTED".equals(s.path("status").asText()));
+    Map<String, String> newKey = Map.of("x-api-key", keys.create(org.tenantId(), "e2e").secret());
     assertThat(
-            send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, apiKey, null)
+            send("GET", "/tenants/" + org.tenantId() + "/invoices/" + invoice, newKey, null)
                 .statusCode())
         .isEqualTo(200);
+  }
+
+  private static int apiKeyItemsOf(String tenantId) {
+    return stack
+        .aws()
+        .dynamoDb()
+        .scanPaginator(
+            r ->
+                r.tableName(stack.aws().resources().tableName("Table"))
+                    .filterExpression("begins_with(pk, :k) AND tenantId = :t")
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":k",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                "APIKEY#"),
+                            ":t",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                tenantId))))
+        .stream()
+        .mapToInt(page -> page.count())
+        .sum();
   }
 
   @Test
@@ -651,6 +683,36 @@ class ConnectionLifecycleEnd2EndTest {
         com.amazonaws.services.lambda.runtime.tests.EventLoader.loadApiGatewayRestEvent(
             "events/" + event),
         null);
+  }
+
+  @Test
+  @Order(12)
+  void theRedirectUriComesFromApiGatewaysContextNeverFromClientHeaders() throws Exception {
+    var event =
+        com.amazonaws.services.lambda.runtime.tests.EventLoader.loadApiGatewayRestEvent(
+            "events/connect-start.json");
+    Map<String, String> headers = new java.util.HashMap<>(event.getHeaders());
+    headers.put("Host", "evil.example");
+    headers.put("X-Forwarded-Proto", "javascript");
+    headers.put("X-Forwarded-Host", "evil.example");
+    headers.put("x-admin-key", adminKey);
+    event.setHeaders(headers);
+    event.setMultiValueHeaders(null);
+    var handler =
+        (com.amazonaws.services.lambda.runtime.RequestHandler<
+                com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent,
+                com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent>)
+            stack.handler("ConnectFunction");
+
+    var response = handler.handleRequest(event, null);
+
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(302);
+    String location = response.getHeaders().get("Location");
+    String redirect =
+        java.net.URLDecoder.decode(
+            location.replaceAll(".*[?&]redirect_uri=([^&]+).*", "$1"), StandardCharsets.UTF_8);
+    assertThat(redirect)
+        .isEqualTo("https://" + event.getRequestContext().getDomainName() + "/v1/connect/callback");
   }
 
   // ---- nothing leaked ----

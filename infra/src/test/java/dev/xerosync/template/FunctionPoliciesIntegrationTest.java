@@ -186,6 +186,24 @@ class FunctionPoliciesIntegrationTest {
           .add(invokeApi("PanelFunction", panel, withApiKey(apiEvent(e), apiKey)).getStatusCode());
     }
 
+    // Authorizer: the sample events (sample credentials: refused), then the issued key and the
+    // deployment's admin key, as API Gateway would call it.
+    var authorizer =
+        (RequestHandler<
+                com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent,
+                Object>)
+            handler("AuthorizerFunction", stack.environment("AuthorizerFunction"));
+    for (String e : List.of("authorizer-tenant-key.json", "authorizer-admin.json")) {
+      var event = authorizerEvent(e);
+      statuses.computeIfAbsent(e, k -> new ArrayList<>()).add(authorize(authorizer, event));
+      if (e.contains("tenant")) {
+        event.getHeaders().put("x-api-key", apiKey);
+      } else {
+        event.getHeaders().put("x-admin-key", stack.adminApiKey());
+      }
+      statuses.computeIfAbsent(e, k -> new ArrayList<>()).add(authorize(authorizer, event));
+    }
+
     // Redrive: one dead letter in each dead-letter queue, moved back by the operator function.
     String deadRequest =
         new dev.xerosync.queue.SyncRequest(org.tenantId(), List.of(invoice), List.of(), "redrive")
@@ -478,7 +496,9 @@ class FunctionPoliciesIntegrationTest {
     all.putIfAbsent("x-admin-key", stack.adminApiKey());
     var context =
         new APIGatewayProxyRequestEvent.ProxyRequestContext()
-            .withStage(api.getPath().replace("/", ""));
+            .withStage(api.getPath().replace("/", ""))
+            // As API Gateway sets it: the connect flow builds its redirect URI from it.
+            .withDomainName(api.getHost() + ":" + api.getPort());
     return new APIGatewayProxyRequestEvent()
         .withHttpMethod(method)
         .withResource(resource)
@@ -703,6 +723,8 @@ class FunctionPoliciesIntegrationTest {
     assertThat(statuses.get("panel-module.json")).containsExactly(200);
     assertThat(statuses.get("panel-page.json")).containsExactly(200);
     assertThat(statuses.get("panel-status.json")).containsExactly(200);
+    assertThat(statuses.get("authorizer-tenant-key.json")).containsExactly(401, 200);
+    assertThat(statuses.get("authorizer-admin.json")).containsExactly(401, 200);
     assertThat(statuses.get("redrive-sync.json")).containsExactly(1);
     assertThat(statuses.get("redrive-delay.json")).containsExactly(1);
     // The connect events carry a sample admin key: this stack answers 401 "does not match", as
@@ -980,6 +1002,47 @@ class FunctionPoliciesIntegrationTest {
           Files.readString(Path.of("..", "events", name)), Map.class);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent
+      authorizerEvent(String name) {
+    eventsUsed.add(name);
+    try {
+      var event =
+          dev.xerosync.common.Json.MAPPER.readValue(
+              Files.readString(Path.of("..", "events", name)),
+              com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent.class);
+      event.setHeaders(new HashMap<>(event.getHeaders()));
+      return event;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** 200 for an allow, 403 for a deny, 401 for "Unauthorized": what API Gateway would answer. */
+  private static int authorize(
+      RequestHandler<
+              com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent, Object>
+          h,
+      com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent event) {
+    invocations.merge("AuthorizerFunction", 1, Integer::sum);
+    try {
+      var policy =
+          (com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1)
+              RecordedAwsCalls.as("AuthorizerFunction", () -> h.handleRequest(event, null));
+      var statement =
+          dev.xerosync.common.Json.MAPPER
+              .valueToTree(policy)
+              .path("policyDocument")
+              .path("Statement")
+              .path(0);
+      return "Allow".equals(statement.path("Effect").asText()) ? 200 : 403;
+    } catch (RuntimeException e) {
+      if ("Unauthorized".equals(e.getMessage())) {
+        return 401;
+      }
+      throw e;
     }
   }
 

@@ -38,15 +38,24 @@ class TemplateInvariantsTest {
    * API routes whose caller cannot send an API key: Xero's webhook, authenticated by its HMAC
    * signature.
    */
-  private static final Set<String> ROUTES_WITHOUT_API_KEY = Set.of("POST /webhooks/xero");
+  /**
+   * Routes no client credential can come with: Xero's webhook (its signature is the credential),
+   * the browser following Xero's redirect (the signed state is), and the public OpenAPI document.
+   */
+  private static final Set<String> ROUTES_WITHOUT_API_KEY =
+      Set.of(
+          "POST /webhooks/xero",
+          "GET /connect/callback",
+          "POST /connect/select",
+          "GET /openapi.yaml");
 
   /**
-   * What a browser calls for the invoice panel: the module, the page, CORS preflights (a browser
-   * never sends credentials in one), and the status it reads with a panel token.
+   * What a browser fetches for the invoice panel before it holds any credential: the module and the
+   * page (CORS preflights, which never carry credentials, are checked by method). Its reads with a
+   * panel token pass the authorizer like every other tenant route.
    */
   private static final Set<String> PANEL_BROWSER_ROUTES =
-      Set.of(
-          "GET /panel", "GET /panel/xero-invoice-panel.js", "GET /tenants/{tenantId}/panel-status");
+      Set.of("GET /panel", "GET /panel/xero-invoice-panel.js");
 
   @Test
   void everyFunctionRunsJava21OnArm64WithSnapStartOnAPublishedAlias() {
@@ -309,7 +318,7 @@ class TemplateInvariantsTest {
   }
 
   @Test
-  void everyRouteButTheWebhookNeedsAnApiKeyAndTheStageIsThrottled() {
+  void everyRouteButTheOpenOnesPassesTheAuthorizerAndTheStageIsThrottled() {
     for (var fn : T.functions()) {
       for (var event : fn.events()) {
         if (!event.type().equals("Api")) {
@@ -324,18 +333,25 @@ class TemplateInvariantsTest {
             T.apiKeyRequiredByDefault(event.properties())
                 ? !auth.path("ApiKeyRequired").asText("true").equals("false")
                 : auth.path("ApiKeyRequired").asBoolean(false);
-        boolean authorizer =
-            auth.hasNonNull("Authorizer") && !auth.path("Authorizer").asText().equals("NONE");
-        if (ROUTES_WITHOUT_API_KEY.contains(route)) {
-          assertThat(apiKey).as(route + ": Xero cannot send an API key").isFalse();
-        } else if (PANEL_BROWSER_ROUTES.contains(route) || route.startsWith("OPTIONS ")) {
-          assertThat(apiKey).as(route + ": a browser holds no API key").isFalse();
-        } else {
+        boolean authorizer = !auth.path("Authorizer").asText("default").equals("NONE");
+        if (ROUTES_WITHOUT_API_KEY.contains(route)
+            || PANEL_BROWSER_ROUTES.contains(route)
+            || route.startsWith("OPTIONS ")) {
           assertThat(apiKey || authorizer)
-              .as(fn.id() + " " + route + " needs an API key or an authorizer")
+              .as(route + ": its caller has no credential to send")
+              .isFalse();
+        } else {
+          assertThat(apiKey && authorizer)
+              .as(fn.id() + " " + route + " needs the authorizer and the usage-plan key")
               .isTrue();
         }
       }
+    }
+    for (var api : T.resourcesOfType("AWS::Serverless::Api")) {
+      JsonNode props = api.getValue().path("Properties");
+      // The usage plan's key comes from the authorizer: clients send their own credentials.
+      assertThat(props.path("ApiKeySourceType").asText()).isEqualTo("AUTHORIZER");
+      assertThat(props.path("Auth").path("DefaultAuthorizer").asText()).isNotEmpty();
     }
     for (var api : T.resourcesOfType("AWS::Serverless::Api")) {
       JsonNode all = null;

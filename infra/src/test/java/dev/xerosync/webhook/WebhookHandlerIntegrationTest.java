@@ -120,6 +120,46 @@ class WebhookHandlerIntegrationTest {
   }
 
   @Test
+  void aSignedEventWithAnInvalidTenantIdIsDroppedAndCountedNeverA5xx() {
+    String invoice = "d4956132-ed94-4dd7-9eaa-aa22dfdf06f2";
+    for (String tenant : List.of("ünïcødé-😀", "\\u0000abc\\u0007", "t".repeat(300), "")) {
+      String body =
+          "{\"events\":["
+              + event(tenant, invoice)
+              + ","
+              + event(TENANT, invoice)
+              + "],\"firstEventSequence\":1,\"lastEventSequence\":2,\"entropy\":\""
+              + tenant.length()
+              + "\"}";
+      APIGatewayProxyRequestEvent request = event("webhook-signed.json");
+      request.setBody(body);
+      request
+          .getHeaders()
+          .put(
+              "x-xero-signature",
+              new WebhookSignature(SAMPLE_KEY)
+                  .sign(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+      APIGatewayProxyResponseEvent response = handler.handleRequest(request, null);
+
+      assertThat(response.getStatusCode()).as("tenantId %s", tenant.length()).isEqualTo(200);
+    }
+    List<Message> messages = receiveAll();
+    assertThat(messages).isNotEmpty();
+    assertThat(messages)
+        .allSatisfy(m -> assertThat(read(m.body()).path("tenantId").asText()).isEqualTo(TENANT));
+  }
+
+  private static String event(String tenantId, String resourceId) {
+    return "{\"resourceId\":\""
+        + resourceId
+        + "\",\"eventDateUtc\":\"2026-01-01T00:00:00.000\",\"eventType\":\"UPDATE\","
+        + "\"eventCategory\":\"INVOICE\",\"tenantId\":\""
+        + tenantId
+        + "\",\"tenantType\":\"ORGANISATION\"}";
+  }
+
+  @Test
   void aBase64EncodedBodyIsVerifiedOverItsDecodedBytes() {
     APIGatewayProxyRequestEvent request = event("webhook-signed.json");
     request.setBody(java.util.Base64.getEncoder().encodeToString(request.getBody().getBytes()));

@@ -36,22 +36,26 @@ public final class ApiGatewayHost implements AutoCloseable {
       String resourcePath,
       String functionName,
       Duration timeout,
-      RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler) {}
+      RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
+      ApiGatewayAuth.Authorizer authorizer,
+      boolean apiKeyRequired) {}
 
   private final HttpServer server;
   private final String stage;
   private final List<Route> routes;
+  private final ApiGatewayAuth auth;
 
-  private ApiGatewayHost(HttpServer server, String stage, List<Route> routes) {
+  private ApiGatewayHost(HttpServer server, String stage, List<Route> routes, ApiGatewayAuth auth) {
     this.server = server;
     this.stage = stage;
     this.routes = List.copyOf(routes);
+    this.auth = auth;
   }
 
-  public static ApiGatewayHost start(int port, String stage, List<Route> routes)
-      throws IOException {
+  public static ApiGatewayHost start(
+      int port, String stage, List<Route> routes, ApiGatewayAuth auth) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
-    ApiGatewayHost host = new ApiGatewayHost(server, stage, routes);
+    ApiGatewayHost host = new ApiGatewayHost(server, stage, routes, auth);
     server.createContext("/", host::serve);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.start();
@@ -96,6 +100,38 @@ public final class ApiGatewayHost implements AutoCloseable {
       HttpExchange exchange, Route route, String path, Map<String, String> pathParams)
       throws IOException {
     APIGatewayProxyRequestEvent event = toEvent(exchange, route, path, pathParams);
+    ApiGatewayAuth.Outcome outcome =
+        auth.check(
+            route.authorizer(),
+            route.apiKeyRequired(),
+            new ApiGatewayAuth.Request(
+                event.getHttpMethod(),
+                route.resourcePath(),
+                path,
+                "arn:aws:execute-api:us-east-1:000000000000:local/"
+                    + stage
+                    + "/"
+                    + event.getHttpMethod()
+                    + path,
+                event.getHeaders(),
+                event.getQueryStringParameters(),
+                event.getPathParameters()));
+    if (outcome instanceof ApiGatewayAuth.Refused refused) {
+      respond(
+          exchange,
+          refused.status(),
+          Map.of(
+              "Content-Type",
+              List.of("application/json"),
+              "x-amzn-ErrorType",
+              List.of(refused.status() == 401 ? "UnauthorizedException" : "AccessDeniedException")),
+          bytes(
+              "{\"message\":"
+                  + (refused.message() == null ? "null" : "\"" + refused.message() + "\"")
+                  + "}"));
+      return;
+    }
+    event.getRequestContext().setAuthorizer(((ApiGatewayAuth.Passed) outcome).authorizerContext());
     APIGatewayProxyResponseEvent response;
     try {
       response =
@@ -186,6 +222,7 @@ public final class ApiGatewayHost implements AutoCloseable {
     context.setAccountId("000000000000");
     context.setApiId("local");
     context.setStage(stage);
+    context.setDomainName("127.0.0.1:" + server.getAddress().getPort());
     context.setRequestId(UUID.randomUUID().toString());
     context.setHttpMethod(exchange.getRequestMethod());
     context.setResourcePath(route.resourcePath());

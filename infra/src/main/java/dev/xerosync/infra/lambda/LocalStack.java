@@ -1,6 +1,7 @@
 package dev.xerosync.infra.lambda;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -21,10 +22,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -216,6 +219,8 @@ public final class LocalStack implements AutoCloseable {
     for (SamApplication.FunctionSpec fn : app.functions()) {
       Map<String, String> env = new HashMap<>(clientEnvironment(aws));
       fn.environment().forEach((name, value) -> env.put(name, intrinsics.resolve(value)));
+      // The local notification receivers listen on 127.0.0.1 over http (README, Security model).
+      env.put("NOTIFICATION_ALLOW_LOOPBACK", "true");
       Environment environment = Environment.of(env);
       Object handler =
           options.handlerOverrides().containsKey(fn.logicalId())
@@ -225,16 +230,6 @@ public final class LocalStack implements AutoCloseable {
                   .newInstance(environment);
       handlers.put(fn.logicalId(), handler);
       environments.put(fn.logicalId(), environment);
-      for (SamApplication.ApiEvent e : fn.apiEvents()) {
-        routes.add(
-            new ApiGatewayHost.Route(
-                e.method(),
-                e.path(),
-                fn.logicalId(),
-                fn.timeout(),
-                (RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>)
-                    handler));
-      }
       for (SamApplication.ScheduleEvent s : fn.schedules()) {
         schedules.add(
             new ScheduleTicker.Schedule(
@@ -245,7 +240,48 @@ public final class LocalStack implements AutoCloseable {
                 (RequestHandler<ScheduledEvent, ?>) handler));
       }
     }
-    ApiGatewayHost api = ApiGatewayHost.start(options.apiPort(), app.stageName(), routes);
+    // API Gateway's auth as template.yaml configures it: authorizers, their caching, usage-plan
+    // keys.
+    Map<String, ApiGatewayAuth.Authorizer> authorizers = new HashMap<>();
+    for (var a : app.apiAuth().authorizers().values()) {
+      var fn = app.function(a.functionLogicalId()).orElseThrow();
+      authorizers.put(
+          a.name(),
+          new ApiGatewayAuth.Authorizer(
+              a.name(),
+              a.identityHeaders(),
+              a.identityQueryStrings(),
+              Duration.ofSeconds(a.ttlSeconds()),
+              fn.logicalId(),
+              fn.timeout(),
+              (RequestHandler<APIGatewayCustomAuthorizerEvent, ?>) handlers.get(fn.logicalId())));
+    }
+    for (SamApplication.FunctionSpec fn : app.functions()) {
+      for (SamApplication.ApiEvent e : fn.apiEvents()) {
+        if (e.authorizer() != null && !authorizers.containsKey(e.authorizer())) {
+          throw new IllegalArgumentException(
+              fn.logicalId() + " " + e.path() + ": no authorizer " + e.authorizer());
+        }
+        routes.add(
+            new ApiGatewayHost.Route(
+                e.method(),
+                e.path(),
+                fn.logicalId(),
+                fn.timeout(),
+                (RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>)
+                    handlers.get(fn.logicalId()),
+                e.authorizer() == null ? null : authorizers.get(e.authorizer()),
+                e.apiKeyRequired()));
+      }
+    }
+    Set<String> usagePlanKeys = new HashSet<>();
+    app.apiAuth().usagePlanKeyValues().forEach(v -> usagePlanKeys.add(intrinsics.resolve(v)));
+    ApiGatewayHost api =
+        ApiGatewayHost.start(
+            options.apiPort(),
+            app.stageName(),
+            routes,
+            new ApiGatewayAuth(app.apiAuth().apiKeySourceType(), usagePlanKeys));
     List<SqsEventSource> sources = new ArrayList<>();
     for (SamApplication.FunctionSpec fn : app.functions()) {
       for (SamApplication.SqsEvent e : fn.sqsEvents()) {
@@ -269,6 +305,8 @@ public final class LocalStack implements AutoCloseable {
     }
     ScheduleTicker ticker = new ScheduleTicker(schedules).start(options.scheduleSpeedUp());
     xero.webhookUrl(URI.create(api.baseUrl() + "/webhooks/xero"));
+    // As on the Xero app's configuration page: the one redirect URI (stack output XeroRedirectUri).
+    xero.redirectUri(CLIENT_ID, URI.create(api.baseUrl() + "/connect/callback"));
     return new LocalStack(
         aws,
         xero,

@@ -14,7 +14,31 @@ import java.util.Optional;
  * (Globals merged, intrinsics left for the caller to resolve), and API, SQS and schedule events.
  */
 public final class SamApplication {
-  public record ApiEvent(String method, String path) {}
+  /**
+   * One API event: its route, the authorizer API Gateway runs first (null: none), and whether a
+   * usage-plan key must come with it.
+   */
+  public record ApiEvent(String method, String path, String authorizer, boolean apiKeyRequired) {}
+
+  /**
+   * A Lambda REQUEST authorizer of the API: the function it runs, the identity sources that must
+   * all be present (and key its cache), and how long a result is cached (0: not cached).
+   */
+  public record AuthorizerSpec(
+      String name,
+      String functionLogicalId,
+      List<String> identityHeaders,
+      List<String> identityQueryStrings,
+      int ttlSeconds) {}
+
+  /**
+   * The API's auth rules: where API keys come from (HEADER or AUTHORIZER), its authorizers, and the
+   * values of the API keys its usage plans hold (intrinsics left for the caller to resolve).
+   */
+  public record ApiAuth(
+      String apiKeySourceType,
+      Map<String, AuthorizerSpec> authorizers,
+      List<JsonNode> usagePlanKeyValues) {}
 
   public record SqsEvent(
       String queueLogicalId,
@@ -35,10 +59,12 @@ public final class SamApplication {
 
   private final List<FunctionSpec> functions;
   private final String stageName;
+  private final ApiAuth apiAuth;
 
-  private SamApplication(List<FunctionSpec> functions, String stageName) {
+  private SamApplication(List<FunctionSpec> functions, String stageName, ApiAuth apiAuth) {
     this.functions = List.copyOf(functions);
     this.stageName = stageName;
+    this.apiAuth = apiAuth;
   }
 
   /**
@@ -49,6 +75,16 @@ public final class SamApplication {
     JsonNode globals = template.path("Globals").path("Function");
     List<FunctionSpec> functions = new ArrayList<>();
     String stage = "Prod";
+    JsonNode apiAuth = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    String keySource = "HEADER";
+    for (var entry : iterable(template.path("Resources"))) {
+      if (entry.getValue().path("Type").asText().equals("AWS::Serverless::Api")) {
+        apiAuth = entry.getValue().path("Properties").path("Auth");
+        keySource = entry.getValue().path("Properties").path("ApiKeySourceType").asText("HEADER");
+      }
+    }
+    boolean keyByDefault = apiAuth.path("ApiKeyRequired").asBoolean(false);
+    String defaultAuthorizer = apiAuth.path("DefaultAuthorizer").asText(null);
     for (var entry : iterable(template.path("Resources"))) {
       JsonNode resource = entry.getValue();
       String type = resource.path("Type").asText();
@@ -75,11 +111,16 @@ public final class SamApplication {
       for (var ev : iterable(props.path("Events"))) {
         JsonNode p = ev.getValue().path("Properties");
         switch (ev.getValue().path("Type").asText()) {
-          case "Api" ->
-              api.add(
-                  new ApiEvent(
-                      p.path("Method").asText().toUpperCase(java.util.Locale.ROOT),
-                      p.path("Path").asText()));
+          case "Api" -> {
+            JsonNode auth = p.path("Auth");
+            String authorizer = auth.path("Authorizer").asText(defaultAuthorizer);
+            api.add(
+                new ApiEvent(
+                    p.path("Method").asText().toUpperCase(java.util.Locale.ROOT),
+                    p.path("Path").asText(),
+                    "NONE".equals(authorizer) ? null : authorizer,
+                    auth.path("ApiKeyRequired").asBoolean(keyByDefault)));
+          }
           case "SQS" ->
               sqs.add(
                   new SqsEvent(
@@ -112,7 +153,52 @@ public final class SamApplication {
               sqs,
               schedules));
     }
-    return new SamApplication(functions, stage);
+    Map<String, AuthorizerSpec> authorizers = new LinkedHashMap<>();
+    for (var a : iterable(apiAuth.path("Authorizers"))) {
+      JsonNode spec = a.getValue();
+      if (!spec.path("FunctionPayloadType").asText("TOKEN").equals("REQUEST")) {
+        throw new IllegalArgumentException(
+            "authorizer " + a.getKey() + ": the local host runs REQUEST authorizers only");
+      }
+      List<String> headers = new ArrayList<>();
+      spec.path("Identity").path("Headers").forEach(h -> headers.add(h.asText()));
+      List<String> queries = new ArrayList<>();
+      spec.path("Identity").path("QueryStrings").forEach(q -> queries.add(q.asText()));
+      authorizers.put(
+          a.getKey(),
+          new AuthorizerSpec(
+              a.getKey(),
+              functionTarget(spec.path("FunctionArn")),
+              List.copyOf(headers),
+              List.copyOf(queries),
+              // SAM's default result TTL is 300 s.
+              spec.path("Identity").path("ReauthorizeEvery").asInt(300)));
+    }
+    // The API keys that some usage plan key (AWS::ApiGateway::UsagePlanKey) attaches to a plan.
+    List<JsonNode> planKeys = new ArrayList<>();
+    for (var entry : iterable(template.path("Resources"))) {
+      if (entry.getValue().path("Type").asText().equals("AWS::ApiGateway::UsagePlanKey")) {
+        String keyId = entry.getValue().path("Properties").path("KeyId").path("Ref").asText();
+        JsonNode value = template.path("Resources").path(keyId).path("Properties").path("Value");
+        if (!value.isMissingNode()) {
+          planKeys.add(value);
+        }
+      }
+    }
+    return new SamApplication(
+        functions, stage, new ApiAuth(keySource, authorizers, List.copyOf(planKeys)));
+  }
+
+  public ApiAuth apiAuth() {
+    return apiAuth;
+  }
+
+  /** The function of {@code !GetAtt Fn.Arn} or {@code !Ref Fn.Alias}. */
+  private static String functionTarget(JsonNode arn) {
+    if (arn.has("Ref")) {
+      return arn.get("Ref").asText().split("\\.")[0];
+    }
+    return getAttTarget(arn);
   }
 
   public List<FunctionSpec> functions() {

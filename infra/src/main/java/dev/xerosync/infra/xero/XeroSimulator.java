@@ -296,6 +296,11 @@ public final class XeroSimulator implements AutoCloseable {
     identity.registerApp(clientId, clientSecret, clientId);
   }
 
+  /** Registers a redirect URI of an app; once an app has one, others are refused. */
+  public void redirectUri(String clientId, URI uri) {
+    identity.registerRedirectUri(clientId, uri.toString());
+  }
+
   public void webhookUrl(URI url) {
     webhooks.url(url);
   }

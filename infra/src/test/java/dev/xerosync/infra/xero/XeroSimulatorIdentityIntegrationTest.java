@@ -67,6 +67,38 @@ class XeroSimulatorIdentityIntegrationTest {
         loc.replaceAll(".*[?&]code=([^&]+).*", "$1"), java.nio.charset.StandardCharsets.UTF_8);
   }
 
+  @Test
+  void aRedirectUriTheAppDidNotRegisterIsAnErrorPageNeverARedirect() {
+    sim.redirectUri(CLIENT, java.net.URI.create(REDIRECT));
+    assertThat(
+            authorize(
+                "client_id="
+                    + CLIENT
+                    + "&response_type=code&scope=openid&redirect_uri="
+                    + REDIRECT
+                    + "&state=xyz&sim_consent="
+                    + org.tenantId()))
+        .isNotEmpty();
+    for (String other :
+        new String[] {
+          "http://evil.example/v1/connect/callback", "javascript://x/%0aalert(1)", REDIRECT + "/x"
+        }) {
+      SimHttp.Resp r =
+          http.get(
+              "/identity/connect/authorize?client_id="
+                  + CLIENT
+                  + "&response_type=code&scope=openid&redirect_uri="
+                  + java.net.URLEncoder.encode(other, java.nio.charset.StandardCharsets.UTF_8)
+                  + "&state=xyz&sim_consent="
+                  + org.tenantId(),
+              null,
+              null);
+      assertThat(r.status()).as(other).isEqualTo(400);
+      assertThat(r.header("Location")).isNull();
+      assertThat(r.body()).contains("Invalid redirect_uri");
+    }
+  }
+
   SimHttp.Resp refresh(String refreshToken) {
     return http.form(
         "/connect/token",

@@ -50,6 +50,9 @@ public final class AuthorizeHandler implements Route {
     if (clientId == null || store.app(clientId).isEmpty())
       return page(400, "<p>unauthorized_client: unknown client_id</p>");
     if (redirect == null) return page(400, "<p>invalid_request: redirect_uri is required</p>");
+    // Never redirect to a URI the app did not register: Xero shows an error page instead.
+    if (!store.redirectAllowed(clientId, redirect))
+      return page(400, "<p>unauthorized_client: Invalid redirect_uri</p>");
     if (!"code".equals(first(p, "response_type")))
       return redirectError(redirect, "unsupported_response_type", first(p, "state"));
     String challenge = first(p, "code_challenge");

@@ -143,6 +143,22 @@ public final class IdentityStore {
     apps.put(clientId, new App(clientId, clientSecret, name));
   }
 
+  private final Map<String, java.util.Set<String>> redirectUris = new ConcurrentHashMap<>();
+
+  /** Adds a redirect URI to an app's registered ones, as on Xero's app configuration page. */
+  public void registerRedirectUri(String clientId, String uri) {
+    redirectUris.computeIfAbsent(clientId, k -> ConcurrentHashMap.newKeySet()).add(uri);
+  }
+
+  /**
+   * Whether Xero would send a browser to {@code uri} for this app: only a registered URI, exactly.
+   * An app registered without any (simulator tests of other concerns) accepts any.
+   */
+  public boolean redirectAllowed(String clientId, String uri) {
+    var registered = redirectUris.get(clientId);
+    return registered == null || registered.contains(uri);
+  }
+
   public Optional<App> app(String clientId) {
     return Optional.ofNullable(apps.get(clientId));
   }

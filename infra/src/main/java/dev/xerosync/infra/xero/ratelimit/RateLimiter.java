@@ -4,9 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -48,7 +46,10 @@ public final class RateLimiter {
     int inFlight;
     // For benchmarks: what the app actually did, admitted or not.
     int peakInFlight;
-    final List<Long> askedAtMs = new ArrayList<>();
+    // The last minute's asks and the most seen in any minute: a list of every call's time grew
+    // without bound in long runs.
+    final java.util.ArrayDeque<Long> askedLastMinute = new java.util.ArrayDeque<>();
+    int peakPerMinute;
   }
 
   /**
@@ -75,7 +76,10 @@ public final class RateLimiter {
     Instant now = clock.instant();
     TenantState t = tenants.computeIfAbsent(clientId + "|" + tenantId, k -> new TenantState());
     Window app = apps.computeIfAbsent(clientId, k -> new Window());
-    t.askedAtMs.add(now.toEpochMilli());
+    long askedAt = now.toEpochMilli();
+    t.askedLastMinute.addLast(askedAt);
+    while (askedAt - t.askedLastMinute.peekFirst() >= 60_000) t.askedLastMinute.pollFirst();
+    t.peakPerMinute = Math.max(t.peakPerMinute, t.askedLastMinute.size());
     t.minute.trim(now, Duration.ofMinutes(1));
     t.day.trim(now, Duration.ofDays(1));
     app.trim(now, Duration.ofMinutes(1));
@@ -124,11 +128,7 @@ public final class RateLimiter {
   public synchronized Peaks peaks(String clientId, String tenantId) {
     TenantState t = tenants.get(clientId + "|" + tenantId);
     if (t == null) return new Peaks(0, 0);
-    int perMinute = 0;
-    for (int first = 0, last = 0; last < t.askedAtMs.size(); last++) {
-      while (t.askedAtMs.get(last) - t.askedAtMs.get(first) >= 60_000) first++;
-      perMinute = Math.max(perMinute, last - first + 1);
-    }
+    int perMinute = t.peakPerMinute;
     return new Peaks(t.peakInFlight, perMinute);
   }
 

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -50,7 +49,11 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final Object lock = new Object();
   private final List<WebhookEvent> queued = new ArrayList<>();
   private final List<Pending> retries = new ArrayList<>();
-  private final List<Delivery> log = new CopyOnWriteArrayList<>();
+
+  /** The latest deliveries, for tests and benchmarks: bounded, a soak run sends without end. */
+  static final int LOG_LIMIT = 10_000;
+
+  private final java.util.Deque<Delivery> log = new java.util.ArrayDeque<>();
   private volatile String key;
   private volatile URI url;
   private volatile Status status = Status.ACTIVE;
@@ -91,8 +94,19 @@ public final class WebhookDispatcher implements AutoCloseable {
     this.faults = f == null ? DeliveryFaults.NONE : f;
   }
 
+  private void record(Delivery d) {
+    synchronized (log) {
+      log.addLast(d);
+      if (log.size() > LOG_LIMIT) {
+        log.removeFirst();
+      }
+    }
+  }
+
   public List<Delivery> deliveries() {
-    return List.copyOf(log);
+    synchronized (log) {
+      return List.copyOf(log);
+    }
   }
 
   /**
@@ -121,7 +135,7 @@ public final class WebhookDispatcher implements AutoCloseable {
       String sig = sign(body);
       if (!good) sig = sign(body + "x");
       int code = post(target, body, sig);
-      log.add(new Delivery(clock.instant(), code, List.of(), body, sig, true, good, 1));
+      record(new Delivery(clock.instant(), code, List.of(), body, sig, true, good, 1));
       ok &= good ? code == 200 : code == 401;
     }
     status = ok ? Status.VERIFIED : Status.INTENT_FAILED;
@@ -222,7 +236,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     String sig = sign(body);
     int code = post(target, body, sig);
     Instant now = clock.instant();
-    log.add(new Delivery(now, code, p.events(), body, sig, false, true, p.attempt()));
+    record(new Delivery(now, code, p.events(), body, sig, false, true, p.attempt()));
     synchronized (lock) {
       if (code >= 200 && code < 300) {
         failingSince = null;

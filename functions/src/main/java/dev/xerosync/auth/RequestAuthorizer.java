@@ -1,0 +1,179 @@
+package dev.xerosync.auth;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import dev.xerosync.store.ApiKeys;
+import dev.xerosync.store.PanelGrants;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The API's gate, decided once per credential and cached by API Gateway (README, Security model).
+ * Two authorizers of template.yaml share it:
+ *
+ * <ul>
+ *   <li>{@code TenantKey} on {@code /tenants/...}: a tenant's {@code xsk_} key in {@code
+ *       x-api-key}; cached by that header, so the policy it returns covers every tenant route, and
+ *       the query function still checks that the key's tenant is the one in the path;
+ *   <li>{@code AdminCredential} on {@code /saas-tenants/...}: {@code x-admin-key}, or an admin
+ *       token as a bearer token or {@code ?admin_token=} on a browser link. These are alternatives,
+ *       and API Gateway caches only by sources that are all present, so this one is not cached; it
+ *       is an HMAC check with no I/O.
+ * </ul>
+ *
+ * <p>{@code TenantKey} also takes a panel token ({@code Authorization: Bearer xsp_…}) when no
+ * {@code x-api-key} comes: API Gateway lets one authorizer guard a route, and the panel reads the
+ * same routes as a tenant's backend. Alternatives cannot be cached by, so {@code TenantKey} is not
+ * cached by API Gateway; the key and token lookups keep their own short caches in the container.
+ * Every allow carries the deployment's usage-plan key as {@code usageIdentifierKey} ({@code
+ * ApiKeySourceType: AUTHORIZER}), so the usage plan still throttles.
+ */
+public final class RequestAuthorizer {
+  /** Which credentials a route takes, from its resource path. */
+  public enum Scheme {
+    TENANT_KEY,
+    ADMIN,
+    NONE
+  }
+
+  /**
+   * Allow: principal, context for the function, and the resource pattern (under the stage ARN) the
+   * allow covers. A refusal is {@link Unauthorized} (401) or a deny (403).
+   */
+  public record Decision(
+      boolean allow,
+      String principalId,
+      Map<String, Object> context,
+      String resourcePattern,
+      String reason) {}
+
+  /** No credential, or one that is not valid: API Gateway answers 401 "Unauthorized". */
+  public static final class Unauthorized extends RuntimeException {
+    public Unauthorized() {
+      // API Gateway maps exactly this message to 401; any other is a 500.
+      super("Unauthorized");
+    }
+  }
+
+  private final ApiKeys apiKeys;
+  private final AdminAuth admins;
+  private final PanelTokens panelTokens;
+
+  public RequestAuthorizer(ApiKeys apiKeys, AdminAuth admins, PanelTokens panelTokens) {
+    this.apiKeys = apiKeys;
+    this.admins = admins;
+    this.panelTokens = panelTokens;
+  }
+
+  public static Scheme schemeOf(String resourcePath) {
+    if (resourcePath == null) {
+      return Scheme.NONE;
+    }
+    if (resourcePath.startsWith("/tenants/")) {
+      return Scheme.TENANT_KEY;
+    }
+    if (resourcePath.startsWith("/saas-tenants/")) {
+      return Scheme.ADMIN;
+    }
+    return Scheme.NONE;
+  }
+
+  public Decision decide(
+      String resourcePath,
+      Map<String, String> headers,
+      Map<String, String> query,
+      Map<String, String> pathParameters) {
+    return switch (schemeOf(resourcePath)) {
+      case TENANT_KEY -> {
+        String key = header(headers, "x-api-key");
+        String bearer = bearer(header(headers, "authorization"));
+        yield key == null && PanelTokens.isPanelToken(bearer) ? panel(bearer) : tenantKey(key);
+      }
+      case ADMIN -> admin(headers, query, pathParameters);
+      case NONE ->
+          new Decision(false, "nobody", Map.of(), resourcePath, "no authorizer serves this route");
+    };
+  }
+
+  private Decision tenantKey(String key) {
+    Optional<ApiKeys.Caller> caller = apiKeys.caller(key);
+    if (caller.isEmpty()) {
+      throw new Unauthorized();
+    }
+    Map<String, Object> context = new LinkedHashMap<>();
+    context.put("credential", "tenant-key");
+    context.put("tenantId", caller.get().tenantId());
+    context.put("keyId", caller.get().keyId());
+    // Every tenant route, not just this one: the cached result answers the key's next requests.
+    return new Decision(true, "key:" + caller.get().keyId(), context, "/*/tenants/*", null);
+  }
+
+  /**
+   * A panel token from a browser: allowed into its own tenant's routes only; the function then
+   * holds it to its one record and the routes a panel may call ({@link PanelTokens#allows}).
+   */
+  private Decision panel(String token) {
+    PanelGrants.Grant grant;
+    try {
+      grant = panelTokens.check(token);
+    } catch (PanelTokens.Denied denied) {
+      throw new Unauthorized();
+    }
+    Map<String, Object> context = new LinkedHashMap<>();
+    context.put("credential", "panel-token");
+    context.put("tenantId", grant.tenantId());
+    return new Decision(
+        true,
+        "panel:" + grant.recordType(),
+        context,
+        "/*/tenants/" + grant.tenantId() + "/*",
+        null);
+  }
+
+  private static String bearer(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    return authorization.substring(7).trim();
+  }
+
+  private Decision admin(
+      Map<String, String> headers, Map<String, String> query, Map<String, String> pathParameters) {
+    String saasTenantId = pathParameters == null ? null : pathParameters.get("saasTenantId");
+    var request =
+        new APIGatewayProxyRequestEvent()
+            .withHeaders(headers)
+            .withQueryStringParameters(query)
+            .withPathParameters(pathParameters);
+    AdminAuth.Admin admin;
+    try {
+      admin = admins.authenticate(request, saasTenantId);
+    } catch (AdminAuth.Denied denied) {
+      if (denied.status() == 401) {
+        throw new Unauthorized();
+      }
+      return new Decision(
+          false, "admin", Map.of(), "/*/saas-tenants/" + saasTenantId + "/*", denied.getMessage());
+    }
+    Map<String, Object> context = new LinkedHashMap<>();
+    context.put("credential", admin.via());
+    if (admin.saasTenantId() != null) {
+      context.put("saasTenantId", admin.saasTenantId());
+    }
+    String scope = admin.saasTenantId() == null ? "*" : admin.saasTenantId();
+    return new Decision(
+        true, "admin:" + admin.who(), context, "/*/saas-tenants/" + scope + "/*", null);
+  }
+
+  private static String header(Map<String, String> headers, String name) {
+    if (headers == null) {
+      return null;
+    }
+    for (var e : headers.entrySet()) {
+      if (e.getKey().equalsIgnoreCase(name)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+}
