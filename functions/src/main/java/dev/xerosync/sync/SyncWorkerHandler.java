@@ -233,7 +233,8 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
       switch (e.kind()) {
         case RATE_LIMITED -> {
           Duration wait = e.retryAfter() == null ? Duration.ofSeconds(60) : e.retryAfter();
-          deferred.defer(requests, wait);
+          List<SyncRequest> held = heldBack(tenantId, correlationId, requests, e.remaining());
+          deferred.defer(held, wait);
           if (e.isDailyLimit()) {
             connections.setStatus(
                 tenantId,
@@ -322,6 +323,28 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
     return failures(failed);
   }
 
+  /**
+   * What a rate limit holds back: when the failure says which changes were not yet fetched, those
+   * in one request instead of every CHANGES request folded (what was fetched is stored), and every
+   * INITIAL or RECONCILE request as it was.
+   */
+  static List<SyncRequest> heldBack(
+      String tenantId,
+      String correlationId,
+      List<SyncRequest> requests,
+      SyncFailure.Remaining remaining) {
+    if (remaining == null) {
+      return requests;
+    }
+    List<SyncRequest> held = new ArrayList<>();
+    if (!remaining.isEmpty()) {
+      held.add(
+          new SyncRequest(tenantId, remaining.invoiceIds(), remaining.contactIds(), correlationId));
+    }
+    requests.stream().filter(r -> r.kind() != SyncRequest.Kind.CHANGES).forEach(held::add);
+    return held;
+  }
+
   private void run(String tenantId, List<SyncRequest> requests, String correlationId)
       throws SyncFailure {
     Set<String> invoiceIds = new LinkedHashSet<>();
@@ -337,6 +360,18 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
     if (!invoiceIds.isEmpty() || !contactIds.isEmpty()) {
       sync.syncChanges(tenantId, invoiceIds, contactIds, correlationId);
     }
+    try {
+      runSteps(tenantId, initial, reconcile, correlationId);
+    } catch (SyncFailure e) {
+      // Every change was fetched and stored; only the steps wait.
+      throw e.remaining() == null
+          ? e.withRemaining(new SyncFailure.Remaining(List.of(), List.of()))
+          : e;
+    }
+  }
+
+  private void runSteps(String tenantId, boolean initial, boolean reconcile, String correlationId)
+      throws SyncFailure {
     if (initial) {
       sync.initialSyncStep(tenantId, correlationId);
       if (alerts != null

@@ -4,6 +4,7 @@ import dev.xerosync.common.Log;
 import dev.xerosync.tokens.TokenRefreshException;
 import dev.xerosync.xero.XeroApiException;
 import java.time.Duration;
+import java.util.List;
 
 /** Why a tenant's sync could not finish, and whether trying again later can help. */
 public final class SyncFailure extends Exception implements Log.SafeMessage {
@@ -17,15 +18,51 @@ public final class SyncFailure extends Exception implements Log.SafeMessage {
   private final Duration retryAfter;
   private final String limit;
 
+  /**
+   * The changes not yet fetched when the failure came, or null when progress is unknown (then
+   * everything asked must be asked again).
+   */
+  private final Remaining remaining;
+
+  /** Invoice and contact ids a CHANGES sync had still to fetch. */
+  public record Remaining(List<String> invoiceIds, List<String> contactIds) {
+    public Remaining {
+      invoiceIds = List.copyOf(invoiceIds);
+      contactIds = List.copyOf(contactIds);
+    }
+
+    public boolean isEmpty() {
+      return invoiceIds.isEmpty() && contactIds.isEmpty();
+    }
+  }
+
   private SyncFailure(Kind kind, Duration retryAfter, String message) {
     this(kind, retryAfter, null, message);
   }
 
   private SyncFailure(Kind kind, Duration retryAfter, String limit, String message) {
+    this(kind, retryAfter, limit, null, message);
+  }
+
+  private SyncFailure(
+      Kind kind, Duration retryAfter, String limit, Remaining remaining, String message) {
     super(message);
     this.kind = kind;
     this.retryAfter = retryAfter;
     this.limit = limit;
+    this.remaining = remaining;
+  }
+
+  /** The same failure, saying which of the changes asked for are still to fetch. */
+  public SyncFailure withRemaining(Remaining remaining) {
+    SyncFailure f = new SyncFailure(kind, retryAfter, limit, remaining, getMessage());
+    f.setStackTrace(getStackTrace());
+    return f;
+  }
+
+  /** Null when unknown: then every change asked for is still to fetch. */
+  public Remaining remaining() {
+    return remaining;
   }
 
   static SyncFailure transientFailure(String tenantId, XeroApiException e) {

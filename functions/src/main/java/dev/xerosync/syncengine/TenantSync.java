@@ -81,6 +81,8 @@ public final class TenantSync {
 
   /**
    * The invoices and contacts a webhook named, fetched in as few calls as Xero's URL limit allows.
+   * Each call's invoices are stored before the next call, so a failure part-way (a spent rate
+   * budget) names in {@link SyncFailure#remaining()} only the ids not yet fetched.
    */
   public Map<UpsertOutcome, Integer> syncChanges(
       String tenantId,
@@ -89,16 +91,24 @@ public final class TenantSync {
       String correlationId)
       throws SyncFailure {
     Map<UpsertOutcome, Integer> outcomes = new EnumMap<>(UpsertOutcome.class);
-    if (!invoiceIds.isEmpty()) {
-      List<XeroInvoice> fetched =
-          call(tenantId, token -> xero.invoicesByIds(tenantId, token, invoiceIds));
-      upsertInvoices(tenantId, fetched).forEach((k, v) -> outcomes.merge(k, v, Integer::sum));
-    }
-    if (!contactIds.isEmpty()) {
-      for (XeroContact c :
-          call(tenantId, token -> xero.contactsByIds(tenantId, token, contactIds))) {
-        contacts.upsert(tenantId, c);
+    Set<String> invoicesLeft = new LinkedHashSet<>(invoiceIds);
+    Set<String> contactsLeft = new LinkedHashSet<>(contactIds);
+    try {
+      for (List<String> ids : xero.invoiceIdCalls(invoiceIds)) {
+        List<XeroInvoice> fetched =
+            call(tenantId, token -> xero.invoicesByIds(tenantId, token, ids));
+        upsertInvoices(tenantId, fetched).forEach((k, v) -> outcomes.merge(k, v, Integer::sum));
+        ids.forEach(invoicesLeft::remove);
       }
+      for (List<String> ids : xero.contactIdCalls(contactIds)) {
+        for (XeroContact c : call(tenantId, token -> xero.contactsByIds(tenantId, token, ids))) {
+          contacts.upsert(tenantId, c);
+        }
+        ids.forEach(contactsLeft::remove);
+      }
+    } catch (SyncFailure e) {
+      throw e.withRemaining(
+          new SyncFailure.Remaining(List.copyOf(invoicesLeft), List.copyOf(contactsLeft)));
     }
     LOG.info(
         "changes synced",

@@ -117,6 +117,19 @@ public final class XeroApi {
         n -> n);
   }
 
+  /**
+   * The invoice ids cut as {@link #invoicesByIds} sends them, one list per call, so a caller can
+   * keep track of what it has fetched.
+   */
+  public List<List<String>> invoiceIdCalls(Collection<String> invoiceIds) {
+    return chunkForUrl("/api.xro/2.0/Invoices?IDs=", "", invoiceIds);
+  }
+
+  /** The contact ids cut as {@link #contactsByIds} sends them, one list per call. */
+  public List<List<String>> contactIdCalls(Collection<String> contactIds) {
+    return chunkForUrl("/api.xro/2.0/Contacts?includeArchived=true&IDs=", "", contactIds);
+  }
+
   public List<XeroContact> contactsByIds(
       String tenantId, String accessToken, Collection<String> contactIds) throws XeroApiException {
     List<XeroContact> contacts = new ArrayList<>();

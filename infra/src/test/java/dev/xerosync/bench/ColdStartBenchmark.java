@@ -28,8 +28,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * ./dev bench ColdStartBenchmark [reps]: cold starts of every function, each in a fresh JVM as
- * Lambda starts one, from the deployment jar, with the template's JAVA_TOOL_OPTIONS, handling a
+ * ./dev bench ColdStartBenchmark [reps] [quick]: cold starts of every function, each in a fresh JVM
+ * as Lambda starts one, from the deployment jar, with the template's JAVA_TOOL_OPTIONS, handling a
  * sample event against the local stand-ins (embedded DynamoDB, SQS, Secrets Manager and the Xero
  * simulator, started here and passed to the child through the AWS_ENDPOINT_URL_* variables). A bare
  * Java handler measured the same way is the baseline.
@@ -73,7 +73,20 @@ public final class ColdStartBenchmark {
       String result) {}
 
   public static void main(String[] args) throws Exception {
-    int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    List<String> rest = new ArrayList<>(List.of(args));
+    // Quick: one JVM per cell and only the default flags among the compared ones.
+    boolean quick = rest.remove("quick");
+    int reps = !rest.isEmpty() ? Integer.parseInt(rest.get(0)) : quick ? 1 : 5;
+    Figures figures = Figures.to(System.out);
+    System.setOut(figures.out());
+    figures.require("coldstart-baseline-ms", "artifact-functions-lambda-mb");
+    for (String fn : List.of("webhook", "worker", "query", "delayed", "reconcile")) {
+      figures.require("coldstart-" + fn + "-ms", "snapstart-" + fn + "-first-event-ms");
+    }
+    figures.run(() -> measure(reps, quick));
+  }
+
+  static void measure(int reps, boolean quick) throws Exception {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR + " is missing; ./dev bench builds it");
     }
@@ -138,9 +151,11 @@ public final class ColdStartBenchmark {
       String probeCp = childClasspath + File.pathSeparator + apache5Classpath();
       Map<String, String> variants = new LinkedHashMap<>();
       variants.put("jvm-default", "");
-      variants.put("c1-only", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
-      variants.put(
-          "c1-serialgc", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+      if (!quick) {
+        variants.put("c1-only", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+        variants.put(
+            "c1-serialgc", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+      }
 
       // Every cell once per round, rounds repeated: a busy neighbour slows all cells alike, not
       // one.

@@ -1,16 +1,32 @@
 package dev.xerosync.bench;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * {@code ./dev bench ConvergenceRun [tenants] [changes]}: the full-size convergence run under
- * faults.
+ * {@code ./dev bench ConvergenceRun [tenants] [changes] [quick]}: the full-size convergence run
+ * under faults (quick: 2 tenants, 300 changes). Exits non-zero on any difference or missing figure.
  */
 public final class ConvergenceRun {
   private ConvergenceRun() {}
 
   public static void main(String[] args) throws Exception {
-    int tenants = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-    int changes = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
-    dev.xerosync.sync.ConvergenceRunner.main(
-        new String[] {Integer.toString(tenants), Integer.toString(changes)});
+    List<String> numbers = new ArrayList<>(List.of(args));
+    boolean quick = numbers.remove("quick");
+    int tenants = numbers.size() > 0 ? Integer.parseInt(numbers.get(0)) : quick ? 2 : 10;
+    int changes = numbers.size() > 1 ? Integer.parseInt(numbers.get(1)) : quick ? 300 : 10_000;
+    Figures figures = Figures.to(System.out);
+    System.setOut(figures.out());
+    figures.require(
+        "convergence-changes-applied",
+        "convergence-time-after-faults-s",
+        "convergence-differences");
+    figures.run(
+        () -> {
+          int differences = dev.xerosync.sync.ConvergenceRunner.run(tenants, changes);
+          if (differences != 0) {
+            figures.problem(differences + " fields differ from the simulator");
+          }
+        });
   }
 }

@@ -59,22 +59,46 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 public final class QueryBenchmark {
   static final String TENANT = "b0b0b0b0-0000-4000-8000-000000000001";
-  static final int CONTACTS = 10_000;
-  static final int INVOICES = 100_000;
+  // Not final: quick divides them by 10.
+  static int CONTACTS = 10_000;
+  static int INVOICES = 100_000;
 
   /** 20 large customers hold 1,000 invoices each, so pages of 50 are full; the rest share 80k. */
   static final int BIG_CONTACTS = 20;
 
-  static final int BIG_SIZE = 1_000;
-  static final int ITERATIONS = Integer.getInteger("iterations", 200);
+  static int BIG_SIZE = 1_000;
+  static int ITERATIONS = Integer.getInteger("iterations", 200);
   static final LocalDate TODAY = LocalDate.parse("2026-11-21");
 
   public static void main(String[] args) throws Exception {
+    if (List.of(args).contains("quick")) {
+      CONTACTS /= 10;
+      INVOICES /= 10;
+      BIG_SIZE /= 10;
+      ITERATIONS = Math.min(ITERATIONS, 20);
+    }
+    Figures figures = Figures.to(System.out);
+    System.setOut(figures.out());
+    figures.require(
+        "query-seed-s", "query-open-p99-ms", "query-invoice-detail-p99-ms", "totals-p99-ms");
+    figures.run(QueryBenchmark::measure);
+  }
+
+  static void measure() throws Exception {
+    System.out.println(
+        "# query: "
+            + INVOICES
+            + " invoices, "
+            + CONTACTS
+            + " contacts, "
+            + ITERATIONS
+            + " requests a view; "
+            + Figures.loadAverage());
     try (LocalAws aws = LocalAws.start()) {
       String table = aws.resources().tableName("Table");
       long t0 = System.nanoTime();
       List<String> contacts = seed(aws.dynamoDb(), table);
-      System.out.printf("query-seed-s %.1f%n", (System.nanoTime() - t0) / 1e9);
+      System.out.printf("query-seed-s: %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
       Counter counter = new Counter();
       DynamoDbClient counted =
@@ -135,8 +159,8 @@ public final class QueryBenchmark {
       bench.single("query-tenant-aging", () -> "/tenants/" + TENANT + "/aging");
       bench.single("query-record-totals", () -> record + "/totals");
       Bench.Result totals = bench.single("query-totals", () -> big.get() + "/totals");
-      System.out.printf("totals-requests %.1f%n", totals.requests());
-      System.out.printf("totals-p99-ms %.2f%n", totals.p99());
+      System.out.printf("totals-requests: %.1f requests%n", totals.requests());
+      System.out.printf("totals-p99-ms: %.2f ms%n", totals.p99());
     }
   }
 
@@ -636,7 +660,7 @@ public final class QueryBenchmark {
       double meanRcu = rcu.stream().mapToDouble(Double::doubleValue).average().orElse(0);
       String unit = page ? "per-page" : "per-request";
       System.out.printf(
-          "%s-p50-ms %.2f%n%s-p99-ms %.2f%n%s-requests-%s %.2f (max %d)%n%s-rcu-%s %.2f%n",
+          "%s-p50-ms: %.2f ms%n%s-p99-ms: %.2f ms%n%s-requests-%s: %.2f requests (max %d)%n%s-rcu-%s: %.2f RCU%n",
           name, p50, name, p99, name, unit, meanRequests, maxRequests, name, unit, meanRcu);
       return new Result(p50, p99, meanRequests, meanRcu, maxRequests);
     }

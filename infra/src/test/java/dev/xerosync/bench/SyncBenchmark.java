@@ -6,6 +6,7 @@ import dev.xerosync.infra.xero.SimOrganisation;
 import dev.xerosync.infra.xero.ratelimit.RateLimiter;
 import dev.xerosync.infra.xero.webhooks.Delivery;
 import dev.xerosync.queue.SyncQueue;
+import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.Connection;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
@@ -57,6 +58,7 @@ public final class SyncBenchmark {
   private static final int POLLERS = 3;
 
   private static PrintStream out;
+  private static Figures figures;
   private static int scale = 1;
 
   public static void main(String[] args) throws Exception {
@@ -75,7 +77,8 @@ public final class SyncBenchmark {
       chosen.addAll(ALL);
     }
     // The functions log a JSON line per step to stdout; keep stdout for figures.
-    out = System.out;
+    figures = Figures.to(System.out);
+    out = figures.out();
     Path logs = Path.of("infra/target/bench-logs/SyncBenchmark.log");
     Files.createDirectories(logs.getParent());
     System.setOut(new PrintStream(new FileOutputStream(logs.toFile()), true));
@@ -88,19 +91,22 @@ public final class SyncBenchmark {
             + Runtime.getRuntime().availableProcessors()
             + " cores, load average "
             + loadAverage());
-    for (String name : chosen) {
-      long started = System.nanoTime();
-      switch (name) {
-        case "freshness" -> freshness();
-        case "burst" -> burst();
-        case "idle" -> idle();
-        case "storm" -> storm();
-        case "initial" -> initial();
-        default -> throw new IllegalStateException(name);
-      }
-      out.printf("# %s took %.0f s, load average now %s%n", name, seconds(started), loadAverage());
-    }
-    System.exit(0);
+    figures.run(
+        () -> {
+          for (String name : chosen) {
+            long started = System.nanoTime();
+            switch (name) {
+              case "freshness" -> freshness();
+              case "burst" -> burst();
+              case "idle" -> idle();
+              case "storm" -> storm();
+              case "initial" -> initial();
+              default -> throw new IllegalStateException(name);
+            }
+            out.printf(
+                "# %s took %.0f s, load average now %s%n", name, seconds(started), loadAverage());
+          }
+        });
   }
 
   // ---- freshness ----
@@ -111,6 +117,7 @@ public final class SyncBenchmark {
    * query API answer that shows it.
    */
   static void freshness() throws Exception {
+    figures.require("freshness-p50-ms", "freshness-p99-ms");
     int tenants = 25;
     int changes = 1000 / scale;
     int perSecond = 20;
@@ -154,7 +161,14 @@ public final class SyncBenchmark {
       }
 
       Random random = new Random(1);
-      Poller poller = new Poller(b.stack.apiUrl(), pollEvery);
+      // The query API wants each tenant's API key, as ApiKeyAdminFunction issues it.
+      ApiKeys keys = new ApiKeys(b.stack.aws().dynamoDb(), b.table, Clock.systemUTC());
+      Map<String, String> apiKeys = new HashMap<>();
+      for (Tenant t : ts) {
+        apiKeys.put(t.org.tenantId(), keys.create(t.org.tenantId(), "bench").secret());
+      }
+      Poller poller = new Poller(b.stack.apiUrl(), pollEvery, apiKeys);
+      poller.check(ts.get(0).org.tenantId(), ts.get(0).payable.get(0));
       List<Thread> polling = new ArrayList<>();
       for (int i = 0; i < POLLERS; i++) {
         polling.add(Thread.ofPlatform().name("freshness-poller-" + i).start(poller::run));
@@ -209,6 +223,7 @@ public final class SyncBenchmark {
               + " ms; target p99 <= 1000 ms");
       if (!all) {
         out.println("freshness-missed: " + (changes - ms.size()) + " changes");
+        figures.problem((changes - ms.size()) + " changes never seen in the query API");
       }
       printLimits(b, ts.stream().map(t -> t.org.tenantId()).toList(), "freshness");
     }
@@ -239,6 +254,7 @@ public final class SyncBenchmark {
    */
   private static final class Poller {
     private final URI api;
+    private final Map<String, String> apiKeys;
     private final long everyNanos;
     private final List<Change> pending = new ArrayList<>();
     private final Map<Change, Long> nextPoll = new HashMap<>();
@@ -246,9 +262,32 @@ public final class SyncBenchmark {
     private volatile boolean running = true;
     private long gets;
 
-    Poller(URI api, Duration every) {
+    Poller(URI api, Duration every, Map<String, String> apiKeys) {
       this.api = api;
       this.everyNanos = every.toNanos();
+      this.apiKeys = apiKeys;
+    }
+
+    /**
+     * Fails at once unless the query API answers 200 for a stored invoice: a poller that is refused
+     * would only ever report every change as missed.
+     */
+    void check(String tenantId, String invoiceId) throws Exception {
+      HttpResponse<String> r = get(tenantId, invoiceId);
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException(
+            "the query API answered " + r.statusCode() + " to the poller: " + r.body());
+      }
+    }
+
+    private HttpResponse<String> get(String tenantId, String invoiceId) throws Exception {
+      return HTTP.send(
+          HttpRequest.newBuilder(
+                  URI.create(api + "/tenants/" + tenantId + "/invoices/" + invoiceId))
+              .header("x-api-key", apiKeys.get(tenantId))
+              .GET()
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
     }
 
     synchronized void add(Change c) {
@@ -293,13 +332,7 @@ public final class SyncBenchmark {
 
     private boolean shows(Change c) {
       try {
-        HttpResponse<String> r =
-            HTTP.send(
-                HttpRequest.newBuilder(
-                        URI.create(api + "/tenants/" + c.tenantId() + "/invoices/" + c.invoiceId()))
-                    .GET()
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = get(c.tenantId(), c.invoiceId());
         if (r.statusCode() != 200) {
           return false;
         }
@@ -345,8 +378,12 @@ public final class SyncBenchmark {
    * on its own would make.
    */
   static void burst() throws Exception {
+    figures.require(
+        "calls-per-1000-changed",
+        "naive-calls-per-1000-changed",
+        "burst-settled-after-last-change-s");
     int invoices = 1000 / scale;
-    Duration within = Duration.ofSeconds(50);
+    Duration within = Duration.ofSeconds(50 / scale);
     try (Bench b = Bench.start()) {
       SimOrganisation org = b.stack.xero().createOrganisation("Burst Ltd");
       String contact = org.createContact("Burst Customer");
@@ -403,6 +440,8 @@ public final class SyncBenchmark {
       out.println("calls-per-1000-changed: " + Math.round(calls * 1000.0 / invoices) + " calls");
       out.println(
           "naive-calls-per-1000-changed: " + Math.round(events * 1000.0 / invoices) + " calls");
+      out.printf("burst-settled-after-last-change-s: %.1f s%n", Math.max(0, converged - madeIn));
+      out.println("# burst targets: calls-per-1000-changed <= 20, settled <= 5 s");
       printLimits(b, List.of(tenant), "burst");
     }
   }
@@ -418,6 +457,9 @@ public final class SyncBenchmark {
   private static final Duration SWEEP_SPACING = Duration.ofSeconds(4);
 
   static void idle() throws Exception {
+    figures.require("idle-calls-per-tenant-day");
+    // Quick runs 3 sweeps and scales their calls to a day.
+    int sweepsRun = scale > 1 ? 3 : 24;
     try (Bench b = Bench.start()) {
       SimOrganisation org = b.stack.xero().createOrganisation("Idle Ltd");
       org.generateHistory(11, 200, 2000, Instant.now());
@@ -429,7 +471,7 @@ public final class SyncBenchmark {
       int before = b.stack.xero().callCount(tenant);
       Instant previous = b.connections.get(tenant).map(Connection::lastReconciledAt).orElse(null);
       long paced = System.nanoTime();
-      for (int hour = 1; hour <= 24; hour++) {
+      for (int hour = 1; hour <= sweepsRun; hour++) {
         // A day of sweeps squeezed into minutes must stay under 60 calls a minute, or budget waits
         // re-run sweeps.
         sleepUntil(paced + (hour - 1) * SWEEP_SPACING.toNanos());
@@ -447,14 +489,14 @@ public final class SyncBenchmark {
                 Duration.ofSeconds(60),
                 "sweep " + hour);
       }
-      int sweeps = b.stack.xero().callCount(tenant) - before;
+      int sweeps = (b.stack.xero().callCount(tenant) - before) * 24 / sweepsRun;
       // The Organisation is re-read once a day; a real-time run does not reach it, so it is added
       // here.
       int daily = 1;
       out.printf(
-          "# idle: 24 hourly sweeps of a connected, unchanged tenant (2,000 invoices) made %d calls; "
-              + "+%d daily Organisation refresh%n",
-          sweeps, daily);
+          "# idle: %d hourly sweeps of a connected, unchanged tenant (2,000 invoices), a day of them"
+              + " made %d calls; +%d daily Organisation refresh%n",
+          sweepsRun, sweeps, daily);
       out.println("idle-calls-per-tenant-day: " + (sweeps + daily) + " calls");
       out.println("peer-idle-calls-per-tenant-day: 216 calls");
     }
@@ -468,9 +510,15 @@ public final class SyncBenchmark {
    * tenant, and every tenant must converge to exactly what the simulator holds.
    */
   static void storm() throws Exception {
+    figures.require(
+        "storm-429s",
+        "storm-peak-concurrent-per-tenant",
+        "storm-peak-calls-per-minute-per-tenant",
+        "storm-converged-s",
+        "storm-tenants-converged");
     int tenants = 20;
     int changes = 10_000 / scale;
-    Duration within = Duration.ofSeconds(60);
+    Duration within = Duration.ofSeconds(60 / scale);
     try (Bench b = Bench.start()) {
       List<Tenant> ts = new ArrayList<>();
       for (int i = 0; i < tenants; i++) {
@@ -547,7 +595,10 @@ public final class SyncBenchmark {
           "# storm: the %d other tenants were all in their final state %.1f s after the first change%n",
           tenants - 1, cold);
       out.printf("storm-converged-s: %.1f s%n", converged);
-      out.println("storm-tenants-converged: " + convergedTenants + "/" + tenants + " tenants");
+      out.println("storm-tenants-converged: " + convergedTenants + " tenants (of " + tenants + ")");
+      if (convergedTenants != tenants) {
+        figures.problem((tenants - convergedTenants) + " storm tenants differ from the simulator");
+      }
       firstDiffs.forEach(d -> out.println("# difference: " + d));
     }
   }
@@ -559,6 +610,12 @@ public final class SyncBenchmark {
    * is Connected.
    */
   static void initial() throws Exception {
+    figures.require(
+        "initial-sync-invoice-calls",
+        "initial-sync-simulated-xero-s",
+        "initial-sync-recent-12m-queryable-s",
+        "initial-sync-total-s",
+        "initial-sync-sample-mismatches");
     int invoices = 100_000 / scale;
     int contacts = 10_000 / scale;
     try (Bench b = Bench.start()) {
@@ -610,7 +667,11 @@ public final class SyncBenchmark {
           wrong++;
         }
       }
-      out.println("initial-sync-sample-mismatches: " + wrong + "/" + n + " invoices");
+      out.println("initial-sync-sample-mismatches: " + wrong + " invoices (of " + n + " sampled)");
+      if (wrong > 0) {
+        figures.problem(
+            wrong + " sampled invoices differ from the simulator after the initial sync");
+      }
       printLimits(b, List.of(tenant), "initial-sync");
     }
   }
@@ -618,7 +679,7 @@ public final class SyncBenchmark {
   // ---- shared ----
 
   /** One local stack and the stores a benchmark reads it through. */
-  private record Bench(LocalStack stack, InvoiceStore store, Connections connections)
+  private record Bench(LocalStack stack, String table, InvoiceStore store, Connections connections)
       implements AutoCloseable {
     static Bench start() throws Exception {
       // A failed batch comes back after 30 s instead of the template's 6 minutes, so a benchmark
@@ -629,6 +690,7 @@ public final class SyncBenchmark {
       String table = stack.aws().resources().tableName("Table");
       return new Bench(
           stack,
+          table,
           new InvoiceStore(stack.aws().dynamoDb(), table, Clock.systemUTC()),
           new Connections(stack.aws().dynamoDb(), table));
     }

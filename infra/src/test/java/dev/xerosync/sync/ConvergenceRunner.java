@@ -8,8 +8,11 @@ public final class ConvergenceRunner {
   private ConvergenceRunner() {}
 
   public static void main(String[] args) throws Exception {
-    int tenants = Integer.parseInt(args[0]);
-    int changes = Integer.parseInt(args[1]);
+    System.exit(run(Integer.parseInt(args[0]), Integer.parseInt(args[1])) == 0 ? 0 : 1);
+  }
+
+  /** Prints the run's figures and returns the number of fields that differ. */
+  public static int run(int tenants, int changes) throws Exception {
     long started = System.nanoTime();
     var result =
         ConvergenceScenario.run(
@@ -33,6 +36,6 @@ public final class ConvergenceRunner {
         .forEach(
             (tenant, diffs) ->
                 diffs.stream().limit(5).forEach(d -> System.out.println("# " + tenant + ": " + d)));
-    System.exit(differences == 0 ? 0 : 1);
+    return differences;
   }
 }
