@@ -53,6 +53,10 @@ public final class XeroApi {
     this.budget = budget;
   }
 
+  CallBudget budget() {
+    return budget;
+  }
+
   public static HttpClient defaultHttpClient() {
     return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
@@ -244,7 +248,7 @@ public final class XeroApi {
     throw failure(status, response, pathAndQuery);
   }
 
-  private void waitForBudget(String tenantId, String pathAndQuery) throws XeroApiException {
+  void waitForBudget(String tenantId, String pathAndQuery) throws XeroApiException {
     for (int i = 0; i < 20; i++) {
       Optional<CallBudget.Deferral> deferral = budget.acquire(tenantId);
       if (deferral.isEmpty()) {
@@ -303,8 +307,7 @@ public final class XeroApi {
         .orElse(null);
   }
 
-  private static XeroApiException failure(
-      int status, HttpResponse<String> response, String pathAndQuery) {
+  static XeroApiException failure(int status, HttpResponse<String> response, String pathAndQuery) {
     Duration retryAfter =
         response
             .headers()
