@@ -58,8 +58,48 @@ public final class SimOrganisation {
     ledger.baseCurrency(currencyCode);
   }
 
+  /** Adds a currency to those the organisation subscribes to (Settings, Currencies). */
+  public void subscribeCurrency(String code) {
+    ledger.subscribeCurrency(code);
+  }
+
+  public List<String> currencies() {
+    return ledger.currencies();
+  }
+
+  /** Sets the period and end-of-year lock dates (null clears one). */
+  public void lockDates(LocalDate period, LocalDate endOfYear) {
+    ledger.lockDates(period, endOfYear);
+  }
+
+  public List<dev.xerosync.infra.xero.ledger.Account> accounts() {
+    return ledger.accounts();
+  }
+
+  /** The active account with this code (e.g. "090" bank, "615" Undeposited Funds). */
+  public dev.xerosync.infra.xero.ledger.Account account(String code) {
+    return ledger.accountByCode(code).orElseThrow();
+  }
+
+  public List<dev.xerosync.infra.xero.ledger.TaxRate> taxRates() {
+    return ledger.taxRates();
+  }
+
   public String createContact(String name) {
     return ledger.createContact(name, null, null);
+  }
+
+  /** A contact with the external system's key, as an app would create it. */
+  public String createContact(String name, String contactNumber) {
+    return ledger.createContact(name, null, contactNumber, null);
+  }
+
+  /**
+   * As merging in Xero's contacts screen: {@code mergedId}'s transactions move to {@code keptId},
+   * and it is archived with MergedToContactID = keptId.
+   */
+  public void mergeContacts(String mergedId, String keptId) {
+    ledger.mergeContacts(mergedId, keptId);
   }
 
   public void archiveContact(String contactId) {
@@ -191,6 +231,14 @@ public final class SimOrganisation {
 
   public List<Contact> contacts() {
     return ledger.contacts(c -> true);
+  }
+
+  public List<dev.xerosync.infra.xero.ledger.BankTransaction> bankTransactions() {
+    return ledger.bankTransactions(b -> true);
+  }
+
+  public List<Credit> credits() {
+    return ledger.credits(c -> true);
   }
 
   public Contact contact(String contactId) {

@@ -3,14 +3,19 @@ package dev.xerosync.infra.xero;
 import dev.xerosync.infra.xero.accounting.AccountingGate;
 import dev.xerosync.infra.xero.accounting.DeletePayment;
 import dev.xerosync.infra.xero.accounting.GetAccounts;
+import dev.xerosync.infra.xero.accounting.GetBankTransactions;
 import dev.xerosync.infra.xero.accounting.GetContacts;
 import dev.xerosync.infra.xero.accounting.GetCredits;
+import dev.xerosync.infra.xero.accounting.GetCurrencies;
 import dev.xerosync.infra.xero.accounting.GetInvoice;
 import dev.xerosync.infra.xero.accounting.GetInvoices;
 import dev.xerosync.infra.xero.accounting.GetOrganisation;
 import dev.xerosync.infra.xero.accounting.GetPayments;
+import dev.xerosync.infra.xero.accounting.GetTaxRates;
 import dev.xerosync.infra.xero.accounting.IdempotentWrites;
 import dev.xerosync.infra.xero.accounting.PutAllocations;
+import dev.xerosync.infra.xero.accounting.PutBankTransactions;
+import dev.xerosync.infra.xero.accounting.PutContacts;
 import dev.xerosync.infra.xero.accounting.PutInvoices;
 import dev.xerosync.infra.xero.accounting.PutPayments;
 import dev.xerosync.infra.xero.http.HttpFront;
@@ -170,13 +175,25 @@ public final class XeroSimulator implements AutoCloseable {
         .on("PUT", api + "/Payments", gate.guard(idem.wrap(new PutPayments(clock))))
         .on("POST", api + "/Payments", gate.guard(idem.wrap(new PutPayments(clock))))
         .on("POST", api + "/Payments/{id}", gate.guard(idem.wrap(new DeletePayment(clock))))
+        .on("GET", api + "/BankTransactions", gate.guard(new GetBankTransactions(clock, false)))
+        .on("GET", api + "/BankTransactions/{id}", gate.guard(new GetBankTransactions(clock, true)))
+        .on("PUT", api + "/BankTransactions", gate.guard(idem.wrap(new PutBankTransactions(clock))))
+        .on(
+            "POST",
+            api + "/BankTransactions",
+            gate.guard(idem.wrap(new PutBankTransactions(clock))))
         .on("GET", api + "/Contacts", gate.guard(new GetContacts(clock, false)))
+        .on("PUT", api + "/Contacts", gate.guard(idem.wrap(new PutContacts(clock, false))))
+        .on("POST", api + "/Contacts", gate.guard(idem.wrap(new PutContacts(clock, true))))
+        .on("POST", api + "/Contacts/{id}", gate.guard(idem.wrap(new PutContacts(clock, true))))
         .on("GET", api + "/Contacts/{id}", gate.guard(new GetContacts(clock, true)))
         .on(
             "GET",
             api + "/Organisation",
             gate.guard(new GetOrganisation(clock, WindowsTimeZones::name)))
         .on("GET", api + "/Accounts", gate.guard(new GetAccounts(clock)))
+        .on("GET", api + "/TaxRates", gate.guard(new GetTaxRates(clock)))
+        .on("GET", api + "/Currencies", gate.guard(new GetCurrencies(clock)))
         .on(
             "GET",
             api + "/CreditNotes",

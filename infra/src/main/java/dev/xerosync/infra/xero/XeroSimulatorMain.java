@@ -28,6 +28,9 @@ public final class XeroSimulatorMain {
     Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
 
     SimOrganisation demo = sim.createOrganisation("Demo Company (NZ)");
+    // A multi-currency demo organisation, as Xero's own demo company is.
+    demo.subscribeCurrency("AUD");
+    demo.subscribeCurrency("USD");
     LocalDate today = LocalDate.now(demo.timezone());
     String acme = demo.createContact("Acme Ltd");
     String bolt = demo.createContact("Bolt Supplies");

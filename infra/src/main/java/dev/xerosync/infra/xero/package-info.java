@@ -41,6 +41,10 @@
  *       ValidationException listing the bad elements, each echoing the submitted object with
  *       ValidationErrors (the spec's own examples); false saves the valid ones and returns 200 with
  *       HasErrors/StatusAttributeString per element.
+ *   <li>Idempotency-Key (Xero's "Idempotent requests" guide): POST/PUT/PATCH, at most 128
+ *       characters, 6 minutes per app, replays the first response, refuses another request under
+ *       the same key; see {@code accounting.IdempotentWrites}.
+ *   <li>Validation messages: one definition each in {@code ledger.XeroMessages}, with its source.
  * </ul>
  *
  * <p>Choices where Xero documents nothing: unpaged GET Invoices returns every match without line

@@ -3,6 +3,7 @@ package dev.xerosync.infra.xero;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.infra.xero.ledger.XeroMessages;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,7 +106,7 @@ class XeroSimulatorWritesTest {
                 .get(0)
                 .get("Message")
                 .asText())
-        .isEqualTo("Invoice not of valid status for modification");
+        .isEqualTo(XeroMessages.INVOICE_NOT_MODIFIABLE);
     assertThat(send("POST", "/api.xro/2.0/Invoices", status(id, "DELETED")).status())
         .as("DELETED only from DRAFT/SUBMITTED")
         .isEqualTo(400);
@@ -113,7 +114,7 @@ class XeroSimulatorWritesTest {
     org.pay(id, BigDecimal.TEN, LocalDate.of(2026, 2, 2), "part");
     SimHttp.Resp voidPaid = send("POST", "/api.xro/2.0/Invoices", status(id, "VOIDED"));
     assertThat(voidPaid.status()).isEqualTo(400);
-    assertThat(voidPaid.body()).contains("has a payment or credit note allocated");
+    assertThat(voidPaid.body()).contains(XeroMessages.HAS_PAYMENT_OR_CREDIT);
 
     String other =
         ok(send("PUT", "/api.xro/2.0/Invoices", draftJson(null)))
@@ -166,7 +167,7 @@ class XeroSimulatorWritesTest {
     org.pay(id, BigDecimal.ONE, LocalDate.of(2026, 2, 2), "p");
     SimHttp.Resp locked = send("POST", "/api.xro/2.0/Invoices", edit);
     assertThat(locked.status()).isEqualTo(400);
-    assertThat(locked.body()).contains("has a payment or credit note allocated");
+    assertThat(locked.body()).contains(XeroMessages.HAS_PAYMENT_OR_CREDIT);
     assertThat(
             ok(send("POST", "/api.xro/2.0/Invoices/" + id, "{\"Reference\":\"still editable\"}"))
                 .get("Invoices")
@@ -194,7 +195,7 @@ class XeroSimulatorWritesTest {
     assertThat(err.get("Elements")).hasSize(1);
     assertThat(err.get("Elements").get(0).get("InvoiceNumber").asText()).isEqualTo("A-2");
     assertThat(err.get("Elements").get(0).get("ValidationErrors").get(0).get("Message").asText())
-        .isEqualTo("A Contact must be specified for this type of transaction");
+        .isEqualTo(XeroMessages.CONTACT_REQUIRED);
     assertThat(org.invoices()).as("nothing saved").isEmpty();
 
     JsonNode partial =
@@ -213,7 +214,7 @@ class XeroSimulatorWritesTest {
                 .get(0)
                 .get("Message")
                 .asText())
-        .isEqualTo("Invoice # must be unique.");
+        .isEqualTo(XeroMessages.INVOICE_NUMBER_NOT_UNIQUE);
   }
 
   @Test
@@ -246,8 +247,7 @@ class XeroSimulatorWritesTest {
 
     SimHttp.Resp over = send("PUT", "/api.xro/2.0/Payments", pay.replace("40.00", "60.01"));
     assertThat(over.status()).isEqualTo(400);
-    assertThat(over.body())
-        .contains("Payment amount exceeds the amount outstanding on this document");
+    assertThat(over.body()).contains(XeroMessages.PAYMENT_EXCEEDS_OUTSTANDING);
     SimHttp.Resp wrongAccount =
         send("PUT", "/api.xro/2.0/Payments", pay.replace("\"Code\":\"090\"", "\"Code\":\"200\""));
     assertThat(wrongAccount.status()).isEqualTo(400);
@@ -284,7 +284,7 @@ class XeroSimulatorWritesTest {
         org.createDraftInvoice(
             acme, "D-1", LocalDate.of(2026, 2, 1), LocalDate.of(2026, 3, 1), BigDecimal.TEN, null);
     assertThat(send("PUT", "/api.xro/2.0/Payments", pay.replace(id, draft)).body())
-        .contains("Payment can only be made against Authorised documents");
+        .contains(XeroMessages.PAYMENT_NOT_AUTHORISED);
 
     JsonNode all = ok(send("GET", "/api.xro/2.0/Payments?page=1&pageSize=1", null));
     assertThat(all.get("pagination").get("itemCount").asInt()).isEqualTo(2);

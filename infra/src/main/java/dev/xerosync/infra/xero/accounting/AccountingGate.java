@@ -31,6 +31,9 @@ public final class AccountingGate {
 
   private static final String REAL_ORIGIN = "https://api.xero.com";
 
+  /** Xero's documented request size limit: 3.5 MB per request body. */
+  public static final int MAX_BODY_BYTES = 3_500_000;
+
   /**
    * Hook for fault injection around the operation: may answer in its place (a fault before the
    * commit), delay it, or run it and then change or lose its response (a fault after the commit).
@@ -123,6 +126,9 @@ public final class AccountingGate {
             () -> {
               if (REAL_ORIGIN.length() + req.rawTarget().length() > MAX_URL_LENGTH)
                 return Problems.notFound();
+              if (req.body().length > MAX_BODY_BYTES)
+                return Problems.problem(
+                    413, "Request Entity Too Large", "The request body exceeds 3.5 MB");
               String name = identity.app(clientId).map(IdentityStore.App::name).orElse(clientId);
               SimResponse done = op.handle(new AccountingCall(req, ledger, clientId, name));
               ran[0] = done;

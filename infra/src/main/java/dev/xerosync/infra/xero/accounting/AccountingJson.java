@@ -76,7 +76,10 @@ public final class AccountingJson {
     if (!Invoice.DRAFT.equals(inv.status()) && !Invoice.SUBMITTED.equals(inv.status()))
       n.put("SentToContact", inv.sentToContact());
     n.put("CurrencyRate", XeroJson.rate(inv.currencyRate()))
-        .put("IsDiscounted", false)
+        .put(
+            "IsDiscounted",
+            inv.lineItems().stream()
+                .anyMatch(l -> l.discountRate() != null && l.discountRate().signum() != 0))
         .put("HasAttachments", false)
         .put("HasErrors", false);
     n.set("Contact", contactRef(v.contact()));
@@ -115,6 +118,8 @@ public final class AccountingJson {
               .put("TaxAmount", XeroJson.money(l.taxAmount()))
               .put("LineAmount", XeroJson.money(l.lineAmount()));
       if (l.accountCode() != null) ln.put("AccountCode", l.accountCode());
+      if (l.itemCode() != null) ln.put("ItemCode", l.itemCode());
+      if (l.discountRate() != null) ln.put("DiscountRate", XeroJson.money(l.discountRate()));
       ln.putArray("Tracking");
       ln.put("Quantity", l.quantity().setScale(4, java.math.RoundingMode.HALF_UP))
           .put("LineItemID", l.lineItemId());
@@ -134,11 +139,10 @@ public final class AccountingJson {
   }
 
   public static ObjectNode contact(Contact c, boolean summary) {
-    ObjectNode n =
-        XeroJson.object()
-            .put("ContactID", c.contactId())
-            .put("ContactStatus", c.status())
-            .put("Name", c.name());
+    ObjectNode n = XeroJson.object().put("ContactID", c.contactId());
+    if (c.mergedToContactId() != null) n.put("MergedToContactID", c.mergedToContactId());
+    if (c.contactNumber() != null) n.put("ContactNumber", c.contactNumber());
+    n.put("ContactStatus", c.status()).put("Name", c.name());
     if (c.emailAddress() != null) n.put("EmailAddress", c.emailAddress());
     n.put("BankAccountDetails", "");
     if (!summary) {
@@ -234,7 +238,7 @@ public final class AccountingJson {
     return n;
   }
 
-  public static ObjectNode account(Account a) {
+  public static ObjectNode account(Account a, String baseCurrency) {
     ObjectNode n =
         XeroJson.object()
             .put("AccountID", a.accountId())
@@ -243,24 +247,42 @@ public final class AccountingJson {
             .put("Status", a.status())
             .put("Type", a.type())
             .put("TaxType", a.taxType())
-            .put("Class", accountClass(a.type()))
+            .put("Class", a.accountClass())
             .put("EnablePaymentsToAccount", a.enablePaymentsToAccount())
             .put("ShowInExpenseClaims", false);
     if ("BANK".equals(a.type()))
       n.put("BankAccountNumber", a.bankAccountNumber())
           .put("BankAccountType", "BANK")
-          .put("CurrencyCode", "NZD");
+          .put("CurrencyCode", baseCurrency);
+    if (a.systemAccount() != null) n.put("SystemAccount", a.systemAccount());
     n.put("ReportingCode", "").put("HasAttachments", false).put("AddToWatchlist", false);
     return n;
   }
 
-  private static String accountClass(String type) {
-    return switch (type) {
-      case "BANK", "CURRENT", "FIXED", "INVENTORY", "NONCURRENT", "PREPAYMENT" -> "ASSET";
-      case "CURRLIAB", "LIABILITY", "TERMLIAB" -> "LIABILITY";
-      case "EQUITY" -> "EQUITY";
-      case "REVENUE", "SALES", "OTHERINCOME" -> "REVENUE";
-      default -> "EXPENSE";
-    };
+  public static ObjectNode bankTransaction(
+      dev.xerosync.infra.xero.ledger.BankTransaction b, Ledger ledger) {
+    ObjectNode n = XeroJson.object().put("Type", b.type());
+    n.set("Contact", contactRef(ledger.contact(b.contactId())));
+    n.set("LineItems", lineItems(b.lineItems()));
+    Account acc = ledger.accountByCodeOrId(null, b.bankAccountId());
+    n.putObject("BankAccount")
+        .put("AccountID", acc.accountId())
+        .put("Code", acc.code())
+        .put("Name", acc.name());
+    n.put("IsReconciled", false);
+    date(n, "Date", b.date(), false);
+    n.put("Reference", b.reference())
+        .put("CurrencyCode", b.currencyCode())
+        .put("CurrencyRate", XeroJson.rate(b.currencyRate()))
+        .put("Status", b.status())
+        .put("LineAmountTypes", b.lineAmountTypes())
+        .put("SubTotal", XeroJson.money(b.subTotal()))
+        .put("TotalTax", XeroJson.money(b.totalTax()))
+        .put("Total", XeroJson.money(b.total()))
+        .put("BankTransactionID", b.bankTransactionId());
+    if (b.creditId() != null)
+      n.put("RECEIVE-PREPAYMENT".equals(b.type()) ? "PrepaymentID" : "OverpaymentID", b.creditId());
+    n.put("UpdatedDateUTC", XeroJson.msDateTime(b.updatedDateUtc())).put("HasAttachments", false);
+    return n;
   }
 }

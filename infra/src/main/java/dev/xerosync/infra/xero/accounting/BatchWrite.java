@@ -7,6 +7,7 @@ import dev.xerosync.infra.xero.http.Problems;
 import dev.xerosync.infra.xero.http.SimResponse;
 import dev.xerosync.infra.xero.http.XeroJson;
 import dev.xerosync.infra.xero.ledger.LedgerException;
+import dev.xerosync.infra.xero.ledger.XeroMessages;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -23,6 +24,12 @@ import java.util.List;
  * with HasErrors/ValidationErrors per element.
  */
 final class BatchWrite {
+  /**
+   * Xero asks for at most 50 elements per write request (its docs' batch guidance); more is refused
+   * whole here (wording unsourced).
+   */
+  static final int MAX_ELEMENTS = 50;
+
   /** One element of the request. */
   interface Item {
     List<String> validate();
@@ -32,11 +39,17 @@ final class BatchWrite {
     ObjectNode echo();
   }
 
+  /** Collections whose schema carries Warnings beside ValidationErrors. */
+  private static final java.util.Set<String> WITH_WARNINGS =
+      java.util.Set.of("Invoices", "Payments");
+
   private BatchWrite() {}
 
   static SimResponse run(AccountingCall call, Clock clock, String key, List<Item> items) {
     boolean summarize =
         call.request().param("summarizeErrors").map(Boolean::parseBoolean).orElse(true);
+    if (items.size() > MAX_ELEMENTS)
+      return Problems.validation(XeroMessages.tooManyElements(MAX_ELEMENTS));
     synchronized (call.ledger()) {
       List<List<String>> errors = new ArrayList<>();
       boolean anyError = false;
@@ -69,10 +82,18 @@ final class BatchWrite {
         }
         if (node == null) {
           node = items.get(k).echo();
-          node.put("StatusAttributeString", "ERROR").put("HasErrors", true);
+          node.put("StatusAttributeString", "ERROR");
+          // Each collection names its error flag as its schema does (some have none).
+          if ("Invoices".equals(key)) node.put("HasErrors", true);
+          else if (List.of("Contacts", "Payments").contains(key))
+            node.put("HasValidationErrors", true);
           node.set("ValidationErrors", Problems.validationErrors(e));
+          if (WITH_WARNINGS.contains(key)) node.putArray("Warnings");
         } else if (!summarize) {
+          // The simulator raises no warnings, so a saved element is OK, never WARNING.
           node.put("StatusAttributeString", "OK");
+          node.putArray("ValidationErrors");
+          if (WITH_WARNINGS.contains(key)) node.putArray("Warnings");
         }
         out.add(node);
       }

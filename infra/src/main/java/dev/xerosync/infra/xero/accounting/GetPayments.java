@@ -50,13 +50,13 @@ public final class GetPayments implements AccountingOperation {
       var since = q.modifiedSince().truncatedTo(ChronoUnit.SECONDS);
       filter = filter.and(p -> !p.updatedDateUtc().isBefore(since));
     }
-    var where = call.request().param("where").orElse("").trim();
-    if (where.matches("(?i)Status\\s*==\\s*\"(AUTHORISED|DELETED)\"")) {
-      String s = where.replaceAll("(?i).*\"(\\w+)\".*", "$1").toUpperCase(Locale.ROOT);
-      filter = filter.and(p -> p.status().equals(s));
-    } else if (!where.isEmpty()) {
-      return Problems.validation(
-          "Only Status==\"AUTHORISED\" or Status==\"DELETED\" filters are supported on Payments by this simulator.");
+    var where = call.request().param("where").filter(w -> !w.isBlank());
+    if (where.isPresent()) {
+      try {
+        filter = filter.and(WhereClause.parse(where.get()).forPayments());
+      } catch (ListQuery.BadQuery e) {
+        return Problems.validation(e.getMessage());
+      }
     }
     List<Payment> matched = new ArrayList<>(ledger.payments(filter));
     matched.sort(Comparator.comparing(Payment::updatedDateUtc).thenComparing(Payment::paymentId));

@@ -9,6 +9,7 @@ import dev.xerosync.infra.xero.ledger.Invoice;
 import dev.xerosync.infra.xero.ledger.InvoiceEdit;
 import dev.xerosync.infra.xero.ledger.Ledger;
 import dev.xerosync.infra.xero.ledger.NewInvoice;
+import dev.xerosync.infra.xero.ledger.XeroMessages;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -79,14 +80,13 @@ public final class PutInvoices implements AccountingOperation {
       }
 
       public List<String> validate() {
-        if (existing == null)
-          return List.of("Invoice with InvoiceID " + pathId + " could not be found.");
+        if (existing == null) return List.of(XeroMessages.invoiceNotFound(pathId));
         List<String> errors = new ArrayList<>();
         InvoiceEdit edit;
         try {
           edit = edit();
         } catch (RuntimeException e) {
-          return List.of("The date provided is not valid");
+          return List.of(XeroMessages.DATE_NOT_VALID);
         }
         if (!edit.isEmpty()) errors.addAll(ledger.checkEdit(existing.invoiceId(), edit));
         String status = BatchWrite.text(el, "Status");
@@ -122,7 +122,10 @@ public final class PutInvoices implements AccountingOperation {
                       BatchWrite.number(l, "Quantity"),
                       BatchWrite.number(l, "UnitAmount"),
                       BatchWrite.text(l, "AccountCode"),
-                      BatchWrite.text(l, "TaxType"))));
+                      BatchWrite.text(l, "TaxType"),
+                      BatchWrite.text(l, "LineItemID"),
+                      BatchWrite.number(l, "DiscountRate"),
+                      BatchWrite.text(l, "ItemCode"))));
     return lines;
   }
 
@@ -131,9 +134,14 @@ public final class PutInvoices implements AccountingOperation {
     JsonNode contactNode = el.get("Contact");
     String contactId = BatchWrite.text(contactNode, "ContactID");
     String contactName = BatchWrite.text(contactNode, "Name");
+    String contactNumber = BatchWrite.text(contactNode, "ContactNumber");
     return new BatchWrite.Item() {
       String resolvedContact() {
         if (contactId != null) return contactId.toLowerCase(Locale.ROOT);
+        if (contactNumber != null) {
+          Contact byNumber = ledger.contactByNumber(contactNumber);
+          if (byNumber != null) return byNumber.contactId();
+        }
         if (contactName == null) return null;
         return ledger
             .contacts(
@@ -159,7 +167,11 @@ public final class PutInvoices implements AccountingOperation {
             lines,
             BatchWrite.text(el, "CurrencyCode"),
             BatchWrite.text(el, "Status"),
-            call.clientId());
+            call.clientId(),
+            BatchWrite.number(el, "CurrencyRate"),
+            BatchWrite.number(el, "SubTotal"),
+            BatchWrite.number(el, "TotalTax"),
+            BatchWrite.number(el, "Total"));
       }
 
       LocalDate date(String field) {
@@ -175,7 +187,7 @@ public final class PutInvoices implements AccountingOperation {
         List<String> errors = new ArrayList<>(ledger.validateInvoice(spec(cid)));
         // A new contact named in the invoice is created on save.
         if (cid == null && contactName != null && !contactName.isBlank()) {
-          errors.remove("A Contact must be specified for this type of transaction");
+          errors.remove(XeroMessages.CONTACT_REQUIRED);
         }
         return errors;
       }

@@ -7,6 +7,7 @@ import dev.xerosync.infra.xero.http.SimResponse;
 import dev.xerosync.infra.xero.ledger.Account;
 import dev.xerosync.infra.xero.ledger.Invoice;
 import dev.xerosync.infra.xero.ledger.Ledger;
+import dev.xerosync.infra.xero.ledger.XeroMessages;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,17 +54,18 @@ public final class PutPayments implements AccountingOperation {
 
             public List<String> validate() {
               Invoice inv = invoice();
-              if (inv == null) return List.of("Invoice could not be found");
+              if (inv == null) return List.of(XeroMessages.INVOICE_NOT_FOUND_FOR_PAYMENT);
               Account acc = account();
               try {
                 BatchWrite.date(el, "Date");
               } catch (RuntimeException e) {
-                return List.of("The date provided is not valid");
+                return List.of(XeroMessages.DATE_NOT_VALID);
               }
               return ledger.checkPayment(
                   inv.invoiceId(),
                   acc == null ? null : acc.accountId(),
-                  BatchWrite.number(el, "Amount"));
+                  BatchWrite.number(el, "Amount"),
+                  BatchWrite.date(el, "Date"));
             }
 
             public ObjectNode apply() {

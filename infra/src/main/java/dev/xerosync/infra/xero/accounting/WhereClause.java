@@ -68,6 +68,39 @@ public final class WhereClause {
     return build(field -> invoiceField(field, ledger));
   }
 
+  public Predicate<dev.xerosync.infra.xero.ledger.Payment> forPayments() {
+    return build(
+        f ->
+            switch (f) {
+              case "status" -> p -> p.status();
+              case "reference" -> p -> p.reference();
+              case "paymentid" -> p -> p.paymentId();
+              case "invoice.invoiceid" -> p -> p.invoiceId();
+              case "amount" -> p -> p.amount();
+              case "date" -> p -> p.date();
+              default ->
+                  throw new ListQuery.BadQuery(
+                      "No property or field '" + f + "' exists in type 'Payment'");
+            });
+  }
+
+  public Predicate<dev.xerosync.infra.xero.ledger.BankTransaction> forBankTransactions() {
+    return build(
+        f ->
+            switch (f) {
+              case "status" -> b -> b.status();
+              case "type" -> b -> b.type();
+              case "reference" -> b -> b.reference();
+              case "banktransactionid" -> b -> b.bankTransactionId();
+              case "contact.contactid" -> b -> b.contactId();
+              case "total" -> b -> b.total();
+              case "date" -> b -> b.date();
+              default ->
+                  throw new ListQuery.BadQuery(
+                      "No property or field '" + f + "' exists in type 'BankTransaction'");
+            });
+  }
+
   public Predicate<Contact> forContacts() {
     return build(WhereClause::contactField);
   }
@@ -130,6 +163,7 @@ public final class WhereClause {
       case "name" -> Contact::name;
       case "contactid" -> Contact::contactId;
       case "contactstatus" -> Contact::status;
+      case "contactnumber" -> Contact::contactNumber;
       case "emailaddress" -> Contact::emailAddress;
       case "iscustomer" -> Contact::isCustomer;
       case "issupplier" -> Contact::isSupplier;

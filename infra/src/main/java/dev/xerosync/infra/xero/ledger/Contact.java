@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * A contact as the ledger holds it. IsCustomer/IsSupplier are set by Xero itself once a sale or
- * bill uses the contact.
+ * bill uses the contact. ContactNumber is the external system's key (at most 50 characters,
+ * unique); MergedToContactID names the contact this one was merged into (it is then ARCHIVED).
  */
 public record Contact(
     String contactId,
@@ -15,9 +16,36 @@ public record Contact(
     boolean isSupplier,
     Instant createdDateUtc,
     Instant updatedDateUtc,
-    String createdByClientId) {
+    String createdByClientId,
+    String contactNumber,
+    String mergedToContactId) {
   public static final String ACTIVE = "ACTIVE";
   public static final String ARCHIVED = "ARCHIVED";
+  public static final int MAX_CONTACT_NUMBER = 50;
+
+  public Contact(
+      String contactId,
+      String name,
+      String emailAddress,
+      String status,
+      boolean isCustomer,
+      boolean isSupplier,
+      Instant createdDateUtc,
+      Instant updatedDateUtc,
+      String createdByClientId) {
+    this(
+        contactId,
+        name,
+        emailAddress,
+        status,
+        isCustomer,
+        isSupplier,
+        createdDateUtc,
+        updatedDateUtc,
+        createdByClientId,
+        null,
+        null);
+  }
 
   Contact withStatus(String s, Instant at) {
     return new Contact(
@@ -29,7 +57,9 @@ public record Contact(
         isSupplier,
         createdDateUtc,
         at,
-        createdByClientId);
+        createdByClientId,
+        contactNumber,
+        ACTIVE.equals(s) ? null : mergedToContactId);
   }
 
   Contact withRoles(boolean customer, boolean supplier, Instant at) {
@@ -42,6 +72,38 @@ public record Contact(
         supplier,
         createdDateUtc,
         at,
-        createdByClientId);
+        createdByClientId,
+        contactNumber,
+        mergedToContactId);
+  }
+
+  Contact edited(String n, String email, String number, Instant at) {
+    return new Contact(
+        contactId,
+        n == null ? name : n,
+        email == null ? emailAddress : email,
+        status,
+        isCustomer,
+        isSupplier,
+        createdDateUtc,
+        at,
+        createdByClientId,
+        number == null ? contactNumber : number,
+        mergedToContactId);
+  }
+
+  Contact mergedInto(String into, Instant at) {
+    return new Contact(
+        contactId,
+        name,
+        emailAddress,
+        ARCHIVED,
+        isCustomer,
+        isSupplier,
+        createdDateUtc,
+        at,
+        createdByClientId,
+        contactNumber,
+        into);
   }
 }

@@ -62,6 +62,30 @@ public record Invoice(
         sentToContact);
   }
 
+  Invoice withContact(String newContactId, Instant at) {
+    return new Invoice(
+        invoiceId,
+        type,
+        newContactId,
+        invoiceNumber,
+        reference,
+        date,
+        dueDate,
+        lineAmountTypes,
+        lineItems,
+        currencyCode,
+        currencyRate,
+        status,
+        subTotal,
+        totalTax,
+        total,
+        fullyPaidOnDate,
+        createdDateUtc,
+        at,
+        createdByClientId,
+        sentToContact);
+  }
+
   Invoice touched(Instant at) {
     return withStatus(status, fullyPaidOnDate, at);
   }

@@ -22,22 +22,19 @@ import java.util.function.Predicate;
  * reports the change so webhooks follow. No HTTP here: handlers and the scripting API both call in.
  */
 public final class Ledger {
-  private static final Map<String, BigDecimal> TAX_RATES =
+  /** Most a sent Total may differ from the computed one and still be honoured as rounding. */
+  public static final BigDecimal MAX_ROUNDING = new BigDecimal("0.10");
+
+  /**
+   * Day rates the simulator uses when a foreign-currency document names no CurrencyRate (Xero would
+   * take XE.com's): units of the currency per one NZD.
+   */
+  private static final Map<String, BigDecimal> DAY_RATES =
       Map.of(
-          "OUTPUT2",
-          new BigDecimal("0.15"),
-          "INPUT2",
-          new BigDecimal("0.15"),
-          "NONE",
-          BigDecimal.ZERO,
-          "EXEMPTOUTPUT",
-          BigDecimal.ZERO,
-          "EXEMPTINPUT",
-          BigDecimal.ZERO,
-          "ZERORATEDOUTPUT",
-          BigDecimal.ZERO,
-          "ZERORATEDINPUT",
-          BigDecimal.ZERO);
+          "USD", new BigDecimal("0.600000"),
+          "AUD", new BigDecimal("0.920000"),
+          "GBP", new BigDecimal("0.480000"),
+          "EUR", new BigDecimal("0.550000"));
 
   private final String tenantId;
   private final String shortCode;
@@ -58,6 +55,11 @@ public final class Ledger {
   private final Map<String, List<Allocation>> allocationsByInvoice = new HashMap<>();
   private final Map<String, List<Allocation>> allocationsByCredit = new HashMap<>();
   private final Map<String, Account> accounts = new LinkedHashMap<>();
+  private final Map<String, BankTransaction> bankTransactions = new LinkedHashMap<>();
+  private final Map<String, TaxRate> taxRates = new LinkedHashMap<>();
+  private final java.util.Set<String> currencies = new java.util.LinkedHashSet<>();
+  private volatile LocalDate periodLockDate;
+  private volatile LocalDate endOfYearLockDate;
   private int invoiceSeq;
   private int creditNoteSeq;
 
@@ -70,25 +72,118 @@ public final class Ledger {
     this.listener = listener;
     this.createdDateUtc = clock.instant();
     seedChartOfAccounts();
+    seedTaxRates();
+    currencies.add(baseCurrency);
   }
 
   private void seedChartOfAccounts() {
-    // A small slice of Xero's default NZ chart: enough for sales, receipts and payments.
-    addAccount("090", "Business Bank Account", "BANK", "NONE", false, "10-9999-0000001-00");
-    addAccount("091", "Business Savings Account", "BANK", "NONE", false, "10-9999-0000002-00");
-    addAccount("200", "Sales", "REVENUE", "OUTPUT2", false, null);
-    addAccount("260", "Other Revenue", "REVENUE", "OUTPUT2", false, null);
-    addAccount("400", "Advertising", "EXPENSE", "INPUT2", false, null);
-    addAccount("610", "Accounts Receivable", "CURRENT", "NONE", false, null);
-    addAccount("800", "Accounts Payable", "CURRLIAB", "NONE", false, null);
-    addAccount("820", "GST", "CURRLIAB", "NONE", false, null);
-    addAccount("880", "Owner A Drawings", "EQUITY", "NONE", true, null);
+    // Xero's default NZ chart (the demo company's codes), plus the clearing account payment
+    // platforms post to: a CURRENT asset with payments enabled, "Undeposited Funds".
+    bank("090", "Business Bank Account", "10-9999-0000001-00");
+    bank("091", "Business Savings Account", "10-9999-0000002-00");
+    addAccount("200", "Sales", "REVENUE", "OUTPUT2", false, null, null);
+    addAccount("260", "Other Revenue", "REVENUE", "OUTPUT2", false, null, null);
+    addAccount("270", "Interest Income", "REVENUE", "NONE", false, null, null);
+    addAccount("310", "Cost of Goods Sold", "DIRECTCOSTS", "INPUT2", false, null, null);
+    addAccount("400", "Advertising", "EXPENSE", "INPUT2", false, null, null);
+    addAccount("404", "Bank Fees", "EXPENSE", "NONE", false, null, null);
+    addAccount("429", "General Expenses", "EXPENSE", "INPUT2", false, null, null);
+    addAccount("610", "Accounts Receivable", "CURRENT", "NONE", false, null, "DEBTORS");
+    addAccount("615", "Undeposited Funds", "CURRENT", "NONE", true, null, null);
+    addAccount("620", "Prepayments", "CURRENT", "NONE", false, null, null);
+    addAccount("630", "Inventory", "INVENTORY", "NONE", false, null, null);
+    addAccount("710", "Office Equipment", "FIXED", "INPUT2", false, null, null);
+    addAccount("800", "Accounts Payable", "CURRLIAB", "NONE", false, null, "CREDITORS");
+    addAccount("820", "GST", "CURRLIAB", "NONE", false, null, "GST");
+    addAccount("840", "Historical Adjustment", "CURRLIAB", "NONE", false, null, "HISTORICAL");
+    addAccount("880", "Owner A Drawings", "EQUITY", "NONE", true, null, null);
+    addAccount("960", "Retained Earnings", "EQUITY", "NONE", false, null, "RETAINEDEARNINGS");
+    Account old =
+        addAccount("205", "Sales - Legacy Products", "REVENUE", "OUTPUT2", false, null, null);
+    accounts.put(old.accountId(), withStatus(old, Account.ARCHIVED));
   }
 
-  private void addAccount(
-      String code, String name, String type, String tax, boolean payments, String bankNo) {
+  private void bank(String code, String name, String number) {
+    addAccount(code, name, "BANK", "NONE", false, number, null);
+  }
+
+  private Account addAccount(
+      String code,
+      String name,
+      String type,
+      String tax,
+      boolean payments,
+      String bankNo,
+      String system) {
     String id = UUID.randomUUID().toString();
-    accounts.put(id, new Account(id, code, name, type, tax, payments, "ACTIVE", bankNo));
+    Account a =
+        new Account(id, code, name, type, tax, payments, Account.ACTIVE, bankNo, system, "");
+    accounts.put(id, a);
+    return a;
+  }
+
+  private static Account withStatus(Account a, String status) {
+    return new Account(
+        a.accountId(),
+        a.code(),
+        a.name(),
+        a.type(),
+        a.taxType(),
+        a.enablePaymentsToAccount(),
+        status,
+        a.bankAccountNumber(),
+        a.systemAccount(),
+        a.description());
+  }
+
+  private void seedTaxRates() {
+    // NZ's list: GST on Income may not be used on expense accounts, GST on Expenses not on revenue.
+    BigDecimal fifteen = new BigDecimal("15.0000"), zero = new BigDecimal("0.0000");
+    tax("GST on Income", "OUTPUT2", "OUTPUT", fifteen, true, true, false, true, true);
+    tax("GST on Expenses", "INPUT2", "INPUT", fifteen, true, true, true, true, false);
+    tax("No GST", "NONE", "NONE", zero, true, true, true, true, true);
+    tax("Zero Rated", "ZERORATEDOUTPUT", "OUTPUT", zero, true, true, false, true, true);
+    tax("Zero Rated Purchases", "ZERORATEDINPUT", "INPUT", zero, true, true, true, true, false);
+    tax("GST Exempt Income", "EXEMPTOUTPUT", "EXEMPTOUTPUT", zero, true, true, false, true, true);
+    tax("GST Exempt Expenses", "EXEMPTINPUT", "EXEMPTINPUT", zero, true, true, true, true, false);
+    taxRates.put(
+        "TAX001",
+        new TaxRate(
+            "Old GST 12.5%",
+            "TAX001",
+            TaxRate.ARCHIVED,
+            "OUTPUT",
+            new BigDecimal("12.5000"),
+            true,
+            true,
+            false,
+            true,
+            true));
+  }
+
+  private void tax(
+      String name,
+      String type,
+      String report,
+      BigDecimal rate,
+      boolean assets,
+      boolean equity,
+      boolean expenses,
+      boolean liabilities,
+      boolean revenue) {
+    taxRates.put(
+        type,
+        new TaxRate(
+            name,
+            type,
+            TaxRate.ACTIVE,
+            report,
+            rate,
+            assets,
+            equity,
+            expenses,
+            liabilities,
+            revenue));
   }
 
   // ---- organisation ----
@@ -122,7 +217,58 @@ public final class Ledger {
   }
 
   public void baseCurrency(String c) {
-    baseCurrency = Objects.requireNonNull(c);
+    synchronized (this) {
+      currencies.remove(baseCurrency);
+      baseCurrency = Objects.requireNonNull(c);
+      currencies.add(c);
+    }
+  }
+
+  /** The currencies the organisation subscribes to, base currency first. */
+  public synchronized List<String> currencies() {
+    return List.copyOf(currencies);
+  }
+
+  public synchronized void subscribeCurrency(String code) {
+    currencies.add(code.toUpperCase(java.util.Locale.ROOT));
+  }
+
+  public synchronized List<TaxRate> taxRates() {
+    return List.copyOf(taxRates.values());
+  }
+
+  public LocalDate periodLockDate() {
+    return periodLockDate;
+  }
+
+  public LocalDate endOfYearLockDate() {
+    return endOfYearLockDate;
+  }
+
+  /** Lock dates as set in Xero's advanced settings; null clears one. */
+  public void lockDates(LocalDate period, LocalDate endOfYear) {
+    periodLockDate = period;
+    endOfYearLockDate = endOfYear;
+  }
+
+  /**
+   * Xero locks documents dated on or before a lock date; the end-of-year date is the stricter, so
+   * its message wins.
+   */
+  public List<String> checkLockDate(LocalDate date) {
+    if (date == null) return List.of();
+    LocalDate year = endOfYearLockDate, period = periodLockDate;
+    if (year != null && !date.isAfter(year))
+      return List.of(XeroMessages.beforeEndOfYearLockDate(year));
+    if (period != null && !date.isAfter(period))
+      return List.of(XeroMessages.beforePeriodLockDate(period));
+    return List.of();
+  }
+
+  /** Units of currency per one unit of the base currency, for a document that names none. */
+  public BigDecimal dayRate(String currency) {
+    if (currency == null || currency.equals(baseCurrency)) return BigDecimal.ONE;
+    return DAY_RATES.getOrDefault(currency, BigDecimal.ONE);
   }
 
   public String countryCode() {
@@ -239,23 +385,133 @@ public final class Ledger {
   // ---- contacts ----
 
   public synchronized String createContact(String contactName, String email, String clientId) {
+    return createContact(contactName, email, null, clientId);
+  }
+
+  /** Why a new contact would be refused (empty when it would be created). */
+  public synchronized List<String> checkNewContact(String contactName, String contactNumber) {
+    List<String> errors = new ArrayList<>();
     if (contactName == null || contactName.isBlank())
-      throw new LedgerException("The contact name must be specified.");
+      errors.add(XeroMessages.CONTACT_NAME_REQUIRED);
+    else if (activeNameTaken(contactName, null))
+      errors.add(XeroMessages.contactNameTaken(contactName.trim()));
+    errors.addAll(checkContactNumber(contactNumber, null));
+    return errors;
+  }
+
+  private boolean activeNameTaken(String contactName, String exceptId) {
+    // Archived contacts keep their names without blocking them (Xero: "unique across all active
+    // contacts").
+    return contacts.values().stream()
+        .anyMatch(
+            c ->
+                Contact.ACTIVE.equals(c.status())
+                    && !c.contactId().equals(exceptId)
+                    && c.name().equalsIgnoreCase(contactName.trim()));
+  }
+
+  private List<String> checkContactNumber(String number, String exceptId) {
+    if (number == null || number.isEmpty()) return List.of();
+    if (number.length() > Contact.MAX_CONTACT_NUMBER)
+      return List.of(XeroMessages.CONTACT_NUMBER_TOO_LONG);
     boolean taken =
-        contacts.values().stream().anyMatch(c -> c.name().equalsIgnoreCase(contactName.trim()));
-    if (taken)
-      throw new LedgerException(
-          "The contact name "
-              + contactName.trim()
-              + " is already assigned to another contact. The contact name must be unique across all active contacts.");
+        contacts.values().stream()
+            .anyMatch(c -> number.equals(c.contactNumber()) && !c.contactId().equals(exceptId));
+    return taken ? List.of(XeroMessages.CONTACT_NUMBER_TAKEN) : List.of();
+  }
+
+  public synchronized String createContact(
+      String contactName, String email, String contactNumber, String clientId) {
+    List<String> errors = checkNewContact(contactName, contactNumber);
+    if (!errors.isEmpty()) throw new LedgerException(errors);
     Instant now = clock.instant();
     String id = UUID.randomUUID().toString();
     contacts.put(
         id,
         new Contact(
-            id, contactName.trim(), email, Contact.ACTIVE, false, false, now, now, clientId));
+            id,
+            contactName.trim(),
+            email,
+            Contact.ACTIVE,
+            false,
+            false,
+            now,
+            now,
+            clientId,
+            contactNumber == null || contactNumber.isEmpty() ? null : contactNumber,
+            null));
     listener.changed(tenantId, "CONTACT", "CREATE", id, now);
     return id;
+  }
+
+  public synchronized Contact contactByNumber(String number) {
+    return contacts.values().stream()
+        .filter(c -> number.equals(c.contactNumber()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** The active contact with this name (case-insensitive), or null. */
+  public synchronized Contact activeContactByName(String contactName) {
+    return contacts.values().stream()
+        .filter(
+            c -> Contact.ACTIVE.equals(c.status()) && c.name().equalsIgnoreCase(contactName.trim()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * Why an update would be refused. status is ACTIVE (restore), ARCHIVED or null (unchanged); null
+   * fields stay as they are.
+   */
+  public synchronized List<String> checkContactUpdate(
+      String contactId, String newName, String contactNumber, String status) {
+    Contact c = contacts.get(contactId);
+    if (c == null) return List.of(XeroMessages.contactNotFound(contactId));
+    List<String> errors = new ArrayList<>();
+    String name = newName == null ? c.name() : newName;
+    boolean willBeActive =
+        status == null
+            ? Contact.ACTIVE.equals(c.status())
+            : Contact.ACTIVE.equalsIgnoreCase(status);
+    if (newName != null && newName.isBlank()) errors.add(XeroMessages.CONTACT_NAME_REQUIRED);
+    else if (willBeActive && activeNameTaken(name, contactId))
+      errors.add(XeroMessages.contactNameTaken(name.trim()));
+    errors.addAll(checkContactNumber(contactNumber, contactId));
+    return errors;
+  }
+
+  public synchronized void updateContact(
+      String contactId, String newName, String email, String contactNumber, String status) {
+    List<String> errors = checkContactUpdate(contactId, newName, contactNumber, status);
+    if (!errors.isEmpty()) throw new LedgerException(errors);
+    Instant now = clock.instant();
+    Contact c =
+        contacts
+            .get(contactId)
+            .edited(newName == null ? null : newName.trim(), email, contactNumber, now);
+    if (status != null && !status.equalsIgnoreCase(c.status()))
+      c = c.withStatus(status.toUpperCase(java.util.Locale.ROOT), now);
+    contacts.put(contactId, c);
+    listener.changed(tenantId, "CONTACT", "UPDATE", contactId, now);
+  }
+
+  /**
+   * As merging two contacts in Xero: the merged one's transactions move to the kept one, and the
+   * merged one is archived with MergedToContactID naming the kept one.
+   */
+  public synchronized void mergeContacts(String mergedId, String keptId) {
+    Contact merged = requireContact(mergedId);
+    requireContact(keptId);
+    Instant now = clock.instant();
+    for (Invoice inv : List.copyOf(invoices.values())) {
+      if (inv.contactId().equals(mergedId)) {
+        invoices.put(inv.invoiceId(), inv.withContact(keptId, now));
+        listener.changed(tenantId, "INVOICE", "UPDATE", inv.invoiceId(), now);
+      }
+    }
+    contacts.put(mergedId, merged.mergedInto(keptId, now));
+    listener.changed(tenantId, "CONTACT", "UPDATE", mergedId, now);
   }
 
   public synchronized void archiveContact(String contactId) {
@@ -281,8 +537,7 @@ public final class Ledger {
 
   private Contact requireContact(String id) {
     Contact c = contacts.get(id);
-    if (c == null)
-      throw new LedgerException("The contact with ContactID " + id + " could not be found.");
+    if (c == null) throw new LedgerException(XeroMessages.contactNotFound(id));
     return c;
   }
 
@@ -301,42 +556,95 @@ public final class Ledger {
   private List<LineItem> prepareLines(NewInvoice spec, List<String> errors) {
     String type = spec.type() == null ? null : spec.type().toUpperCase();
     if (!"ACCREC".equals(type) && !"ACCPAY".equals(type))
-      errors.add("Invoice Type must be specified");
+      errors.add(XeroMessages.INVOICE_TYPE_REQUIRED);
     Contact contact = spec.contactId() == null ? null : contacts.get(spec.contactId());
-    if (contact == null) errors.add("A Contact must be specified for this type of transaction");
+    if (contact == null) errors.add(XeroMessages.CONTACT_REQUIRED);
     else if (Contact.ARCHIVED.equals(contact.status())) errors.add(XeroMessages.CONTACT_ARCHIVED);
     String status = spec.status() == null ? Invoice.DRAFT : spec.status().toUpperCase();
     if (!List.of(Invoice.DRAFT, Invoice.SUBMITTED, Invoice.AUTHORISED).contains(status)) {
-      errors.add(
-          "Invoice Status Code must be one of DRAFT, SUBMITTED or AUTHORISED when creating an invoice.");
+      errors.add(XeroMessages.STATUS_ON_CREATE);
     }
     String number = spec.invoiceNumber();
     if (number != null && invoiceIdByNumber.containsKey(number) && "ACCREC".equals(type))
-      errors.add("Invoice # must be unique.");
+      errors.add(XeroMessages.INVOICE_NUMBER_NOT_UNIQUE);
     String lat = spec.lineAmountTypes() == null ? "Exclusive" : spec.lineAmountTypes();
     if (!List.of("Exclusive", "Inclusive", "NoTax").contains(lat))
-      errors.add("LineAmountTypes must be Exclusive, Inclusive or NoTax.");
+      errors.add(XeroMessages.LINE_AMOUNT_TYPES);
+    String currency = spec.currencyCode();
+    if (currency != null && !currencies.contains(currency))
+      errors.add(XeroMessages.currencyNotSubscribed(currency));
+    errors.addAll(checkLockDate(spec.date() == null ? today() : spec.date()));
     if (Invoice.AUTHORISED.equals(status) && spec.lines().isEmpty())
-      errors.add("Invoice must have at least one line item to be approved.");
+      errors.add(XeroMessages.LINE_ITEM_REQUIRED_TO_APPROVE);
     if (Invoice.AUTHORISED.equals(status) && spec.dueDate() == null)
-      errors.add("Due Date is required.");
+      errors.add(XeroMessages.DUE_DATE_REQUIRED);
     List<LineItem> lines = new ArrayList<>();
     for (NewInvoice.Line l : spec.lines()) {
-      String tax = l.taxType();
-      if (tax == null) tax = accountByCode(l.accountCode()).map(Account::taxType).orElse("NONE");
-      if ("NoTax".equals(lat)) tax = "NONE";
-      if (!TAX_RATES.containsKey(tax)) {
-        errors.add(
-            "The TaxType code "
-                + tax
-                + " does not exist or cannot be used for this type of transaction.");
-        continue;
-      }
-      if (l.accountCode() != null && accountByCode(l.accountCode()).isEmpty())
-        errors.add("Account code '" + l.accountCode() + "' is not a valid code for this document.");
-      lines.add(line(l, tax, lat));
+      LineItem li = prepareLine(l, lat, type, errors);
+      if (li != null) lines.add(li);
     }
+    if (errors.isEmpty()) errors.addAll(checkSentTotals(spec, lines, lat));
     return lines;
+  }
+
+  /**
+   * One line's account, tax rate and discount checked as Xero does (messages appended to errors);
+   * the computed line when it passes, else null. Discounts apply to ACCREC documents only.
+   */
+  private LineItem prepareLine(NewInvoice.Line l, String lat, String docType, List<String> errors) {
+    int before = errors.size();
+    Account account = accountByCode(l.accountCode()).orElse(null);
+    if (l.accountCode() != null) {
+      // Unsourced split: an unknown code, or one no sales/purchase line may use (a bank
+      // account), is "not a valid code"; an archived one is "Account must be valid.".
+      if (account == null || "BANK".equals(account.type()))
+        errors.add(XeroMessages.accountCodeNotValid(l.accountCode()));
+      else if (!account.active()) errors.add(XeroMessages.ACCOUNT_MUST_BE_VALID);
+    }
+    String tax = l.taxType();
+    if (tax == null) tax = account == null ? "NONE" : account.taxType();
+    if ("NoTax".equals(lat)) tax = "NONE";
+    TaxRate rate = taxRates.get(tax);
+    if (rate == null) errors.add(XeroMessages.taxTypeDoesNotExist(tax));
+    else if (!TaxRate.ACTIVE.equals(rate.status())) errors.add(XeroMessages.TAX_RATE_MUST_BE_VALID);
+    else if (account != null
+        && account.active()
+        && !"BANK".equals(account.type())
+        && !rate.canApplyTo(account.accountClass()))
+      errors.add(XeroMessages.taxTypeNotForAccount(tax, l.accountCode()));
+    BigDecimal discount = l.discountRate();
+    if (discount != null && discount.signum() != 0) {
+      if (!"ACCREC".equals(docType)) errors.add(XeroMessages.DISCOUNT_SALES_ONLY);
+      else if (discount.signum() < 0 || discount.compareTo(new BigDecimal(100)) > 0)
+        errors.add(XeroMessages.DISCOUNT_TOO_LARGE);
+    }
+    return errors.size() == before ? line(l, tax, lat) : null;
+  }
+
+  private record Totals(BigDecimal subTotal, BigDecimal tax, BigDecimal total) {}
+
+  /** Xero's arithmetic: each line's tax rounded to 2 dp, then summed. */
+  private static Totals totals(List<LineItem> lines, String lat) {
+    BigDecimal tax =
+        scale(lines.stream().map(LineItem::taxAmount).reduce(BigDecimal.ZERO, BigDecimal::add));
+    BigDecimal sum =
+        lines.stream().map(LineItem::lineAmount).reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal subTotal = scale("Inclusive".equals(lat) ? sum.subtract(tax) : sum);
+    return new Totals(subTotal, tax, subTotal.add(tax));
+  }
+
+  /**
+   * When SubTotal, TotalTax and Total are all sent, Xero keeps the sent Total if it is within 0.10
+   * of its own (the difference is a rounding adjustment). Beyond that the document is refused:
+   * wording unsourced.
+   */
+  private static List<String> checkSentTotals(NewInvoice spec, List<LineItem> lines, String lat) {
+    if (spec.sentSubTotal() == null || spec.sentTotalTax() == null || spec.sentTotal() == null)
+      return List.of();
+    Totals t = totals(lines, lat);
+    if (spec.sentTotal().subtract(t.total()).abs().compareTo(MAX_ROUNDING) > 0)
+      return List.of(XeroMessages.totalMismatch("Total"));
+    return List.of();
   }
 
   public synchronized String createInvoice(NewInvoice spec) {
@@ -352,12 +660,14 @@ public final class Ledger {
       number = "ACCREC".equals(type) ? nextInvoiceNumber() : "";
     Instant now = clock.instant();
     LocalDate date = spec.date() == null ? today() : spec.date();
-    BigDecimal tax =
-        lines.stream().map(LineItem::taxAmount).reduce(BigDecimal.ZERO, BigDecimal::add);
-    BigDecimal sum =
-        lines.stream().map(LineItem::lineAmount).reduce(BigDecimal.ZERO, BigDecimal::add);
-    BigDecimal subTotal = "Inclusive".equals(lat) ? sum.subtract(tax) : sum;
-    BigDecimal total = subTotal.add(tax);
+    Totals t = totals(lines, lat);
+    BigDecimal subTotal = t.subTotal(), tax = t.tax(), total = t.total();
+    if (spec.sentSubTotal() != null && spec.sentTotalTax() != null && spec.sentTotal() != null) {
+      // Honoured within MAX_ROUNDING: the difference is Xero's rounding adjustment.
+      total = scale(spec.sentTotal());
+    }
+    String currency = spec.currencyCode() == null ? baseCurrency : spec.currencyCode();
+    BigDecimal rate = spec.currencyRate() != null ? spec.currencyRate() : dayRate(currency);
     String id = UUID.randomUUID().toString();
     Invoice inv =
         new Invoice(
@@ -370,8 +680,8 @@ public final class Ledger {
             spec.dueDate(),
             lat,
             List.copyOf(lines),
-            spec.currencyCode() == null ? baseCurrency : spec.currencyCode(),
-            BigDecimal.ONE,
+            currency,
+            rate,
             status,
             scale(subTotal),
             scale(tax),
@@ -399,8 +709,12 @@ public final class Ledger {
   private LineItem line(NewInvoice.Line l, String taxType, String lat) {
     BigDecimal qty = l.quantity() == null ? BigDecimal.ONE : l.quantity();
     BigDecimal unit = l.unitAmount() == null ? BigDecimal.ZERO : l.unitAmount();
-    BigDecimal amount = scale(qty.multiply(unit));
-    BigDecimal rate = TAX_RATES.get(taxType);
+    BigDecimal gross = qty.multiply(unit);
+    BigDecimal discount = l.discountRate();
+    if (discount != null && discount.signum() != 0)
+      gross = gross.multiply(new BigDecimal(100).subtract(discount)).movePointLeft(2);
+    BigDecimal amount = scale(gross);
+    BigDecimal rate = taxRates.get(taxType).fraction();
     BigDecimal tax =
         switch (lat) {
           case "Inclusive" ->
@@ -410,17 +724,19 @@ public final class Ledger {
           default -> scale(amount.multiply(rate));
         };
     return new LineItem(
-        UUID.randomUUID().toString(),
+        l.lineItemId() == null ? UUID.randomUUID().toString() : l.lineItemId(),
         l.description() == null ? "" : l.description(),
         qty,
         unit,
         l.accountCode(),
         taxType,
         tax,
-        amount);
+        amount,
+        discount,
+        l.itemCode());
   }
 
-  private java.util.Optional<Account> accountByCode(String code) {
+  public synchronized java.util.Optional<Account> accountByCode(String code) {
     if (code == null) return java.util.Optional.empty();
     return accounts.values().stream().filter(a -> a.code().equals(code)).findFirst();
   }
@@ -436,7 +752,7 @@ public final class Ledger {
   /** Why a status change would be refused (empty when allowed). */
   public synchronized List<String> checkTransition(String invoiceId, String target) {
     Invoice inv = invoices.get(invoiceId);
-    if (inv == null) return List.of("Invoice with InvoiceID " + invoiceId + " could not be found.");
+    if (inv == null) return List.of(XeroMessages.invoiceNotFound(invoiceId));
     String from = inv.status();
     target = target.toUpperCase();
     if (from.equals(target)) return List.of();
@@ -453,16 +769,16 @@ public final class Ledger {
         && (from.equals(Invoice.AUTHORISED) || from.equals(Invoice.PAID))) {
       InvoiceView v = view(inv);
       if (!v.payments().isEmpty() || !v.credits().isEmpty()) {
-        return List.of(
-            "This document cannot be edited as it has a payment or credit note allocated to it.");
+        return List.of(XeroMessages.INVOICE_NOT_MODIFIABLE, XeroMessages.HAS_PAYMENT_OR_CREDIT);
       }
     }
-    if (!ok) return List.of("Invoice not of valid status for modification");
+    if (!ok) return List.of(XeroMessages.INVOICE_NOT_MODIFIABLE);
     if (target.equals(Invoice.AUTHORISED)) {
-      if (inv.lineItems().isEmpty())
-        return List.of("Invoice must have at least one line item to be approved.");
-      if (inv.dueDate() == null) return List.of("Due Date is required.");
+      if (inv.lineItems().isEmpty()) return List.of(XeroMessages.LINE_ITEM_REQUIRED_TO_APPROVE);
+      if (inv.dueDate() == null) return List.of(XeroMessages.DUE_DATE_REQUIRED);
     }
+    if (target.equals(Invoice.AUTHORISED) || target.equals(Invoice.VOIDED))
+      return checkLockDate(inv.date());
     return List.of();
   }
 
@@ -486,16 +802,17 @@ public final class Ledger {
   /** Why an edit would be refused (empty when allowed). */
   public synchronized List<String> checkEdit(String invoiceId, InvoiceEdit edit) {
     Invoice inv = invoices.get(invoiceId);
-    if (inv == null) return List.of("Invoice with InvoiceID " + invoiceId + " could not be found.");
+    if (inv == null) return List.of(XeroMessages.invoiceNotFound(invoiceId));
     if (List.of(Invoice.PAID, Invoice.VOIDED, Invoice.DELETED).contains(inv.status())) {
-      return List.of("Invoice not of valid status for modification");
+      return List.of(XeroMessages.INVOICE_NOT_MODIFIABLE);
     }
-    List<String> errors = new ArrayList<>();
+    List<String> errors = new ArrayList<>(checkLockDate(inv.date()));
+    if (edit.date() != null && errors.isEmpty()) errors.addAll(checkLockDate(edit.date()));
+    if (!errors.isEmpty()) return errors;
     if (edit.lines() != null || edit.lineAmountTypes() != null) {
       InvoiceView v = view(inv);
       if (!v.payments().isEmpty() || !v.credits().isEmpty()) {
-        return List.of(
-            "This document cannot be edited as it has a payment or credit note allocated to it.");
+        return List.of(XeroMessages.INVOICE_NOT_MODIFIABLE, XeroMessages.HAS_PAYMENT_OR_CREDIT);
       }
       NewInvoice probe =
           new NewInvoice(
@@ -506,20 +823,20 @@ public final class Ledger {
               inv.date(),
               inv.dueDate(),
               edit.lineAmountTypes() == null ? inv.lineAmountTypes() : edit.lineAmountTypes(),
-              edit.lines() == null ? List.of() : edit.lines(),
+              edit.lines() == null ? List.of() : mergeLines(inv, edit.lines()),
               null,
               Invoice.DRAFT,
               null);
       prepareLines(probe, errors);
       if (edit.lines() != null && edit.lines().isEmpty() && !Invoice.DRAFT.equals(inv.status())) {
-        errors.add("Invoice must have at least one line item to be approved.");
+        errors.add(XeroMessages.LINE_ITEM_REQUIRED_TO_APPROVE);
       }
     }
     if (edit.invoiceNumber() != null
         && !edit.invoiceNumber().equals(inv.invoiceNumber())
         && invoiceIdByNumber.containsKey(edit.invoiceNumber())
         && "ACCREC".equals(inv.type())) {
-      errors.add("Invoice # must be unique.");
+      errors.add(XeroMessages.INVOICE_NUMBER_NOT_UNIQUE);
     }
     return errors;
   }
@@ -545,26 +862,16 @@ public final class Ledger {
               inv.dueDate(),
               lat,
               edit.lines() != null
-                  ? edit.lines()
-                  : inv.lineItems().stream()
-                      .map(
-                          l ->
-                              new NewInvoice.Line(
-                                  l.description(),
-                                  l.quantity(),
-                                  l.unitAmount(),
-                                  l.accountCode(),
-                                  l.taxType()))
-                      .toList(),
+                  ? mergeLines(inv, edit.lines())
+                  : inv.lineItems().stream().map(Ledger::asRequested).toList(),
               null,
               Invoice.DRAFT,
               null);
       lines = List.copyOf(prepareLines(probe, new ArrayList<>()));
-      tax = scale(lines.stream().map(LineItem::taxAmount).reduce(BigDecimal.ZERO, BigDecimal::add));
-      BigDecimal sum =
-          lines.stream().map(LineItem::lineAmount).reduce(BigDecimal.ZERO, BigDecimal::add);
-      subTotal = scale("Inclusive".equals(lat) ? sum.subtract(tax) : sum);
-      total = subTotal.add(tax);
+      Totals t = totals(lines, lat);
+      subTotal = t.subTotal();
+      tax = t.tax();
+      total = t.total();
     }
     String number = edit.invoiceNumber() == null ? inv.invoiceNumber() : edit.invoiceNumber();
     if (!number.equals(inv.invoiceNumber())) {
@@ -598,6 +905,56 @@ public final class Ledger {
     listener.changed(tenantId, "INVOICE", "UPDATE", invoiceId, now);
   }
 
+  private static NewInvoice.Line asRequested(LineItem l) {
+    return new NewInvoice.Line(
+        l.description(),
+        l.quantity(),
+        l.unitAmount(),
+        l.accountCode(),
+        l.taxType(),
+        l.lineItemId(),
+        l.discountRate(),
+        l.itemCode());
+  }
+
+  /**
+   * Xero's LineItemID rule on update: a sent line naming an existing LineItemID updates that line
+   * (fields it leaves out keep their values); a line without one is added; an existing line left
+   * out is deleted. An unknown LineItemID is treated as a new line (unsourced).
+   */
+  private static List<NewInvoice.Line> mergeLines(Invoice inv, List<NewInvoice.Line> sent) {
+    Map<String, LineItem> existing = new HashMap<>();
+    for (LineItem l : inv.lineItems()) existing.put(l.lineItemId(), l);
+    List<NewInvoice.Line> out = new ArrayList<>();
+    for (NewInvoice.Line l : sent) {
+      LineItem old = l.lineItemId() == null ? null : existing.get(l.lineItemId().toLowerCase());
+      if (old == null) {
+        out.add(
+            new NewInvoice.Line(
+                l.description(),
+                l.quantity(),
+                l.unitAmount(),
+                l.accountCode(),
+                l.taxType(),
+                null,
+                l.discountRate(),
+                l.itemCode()));
+        continue;
+      }
+      out.add(
+          new NewInvoice.Line(
+              l.description() != null ? l.description() : old.description(),
+              l.quantity() != null ? l.quantity() : old.quantity(),
+              l.unitAmount() != null ? l.unitAmount() : old.unitAmount(),
+              l.accountCode() != null ? l.accountCode() : old.accountCode(),
+              l.taxType() != null ? l.taxType() : old.taxType(),
+              old.lineItemId(),
+              l.discountRate() != null ? l.discountRate() : old.discountRate(),
+              l.itemCode() != null ? l.itemCode() : old.itemCode()));
+    }
+    return out;
+  }
+
   private Invoice requireInvoice(String id) {
     Invoice inv = invoices.get(id);
     if (inv == null)
@@ -610,26 +967,34 @@ public final class Ledger {
   /** Why a payment would be refused (empty when it would be accepted). */
   public synchronized List<String> checkPayment(
       String invoiceId, String accountId, BigDecimal amount) {
+    return checkPayment(invoiceId, accountId, amount, null);
+  }
+
+  /**
+   * Why a payment would be refused (empty when accepted): an AUTHORISED document, an active account
+   * that is BANK or has payments enabled, a positive amount no larger than what is due, a date
+   * after the lock dates.
+   */
+  public synchronized List<String> checkPayment(
+      String invoiceId, String accountId, BigDecimal amount, LocalDate date) {
     Invoice inv = invoices.get(invoiceId);
     List<String> errors = new ArrayList<>();
-    if (inv == null) return List.of("Invoice could not be found");
+    if (inv == null) return List.of(XeroMessages.INVOICE_NOT_FOUND_FOR_PAYMENT);
     Account acc = accountId == null ? null : accounts.get(accountId);
-    if (acc == null) errors.add("Account could not be found");
-    else if (!acc.acceptsPayments())
-      errors.add(
-          "Payments can only be made to BANK accounts or accounts with \"Enable payments to this account\" set.");
-    if (!Invoice.AUTHORISED.equals(inv.status()))
-      errors.add("Payment can only be made against Authorised documents");
-    if (amount == null || amount.signum() <= 0)
-      errors.add("Payment amount must be greater than zero");
+    if (acc == null) errors.add(XeroMessages.ACCOUNT_NOT_FOUND);
+    else if (!acc.active()) errors.add(XeroMessages.ACCOUNT_MUST_BE_VALID);
+    else if (!acc.acceptsPayments()) errors.add(XeroMessages.PAYMENT_ACCOUNT_TYPE);
+    if (!Invoice.AUTHORISED.equals(inv.status())) errors.add(XeroMessages.PAYMENT_NOT_AUTHORISED);
+    if (amount == null || amount.signum() <= 0) errors.add(XeroMessages.PAYMENT_AMOUNT_POSITIVE);
     else if (errors.isEmpty() && amount.compareTo(view(inv).amountDue()) > 0)
-      errors.add("Payment amount exceeds the amount outstanding on this document");
+      errors.add(XeroMessages.PAYMENT_EXCEEDS_OUTSTANDING);
+    errors.addAll(checkLockDate(date == null ? today() : date));
     return errors;
   }
 
   public synchronized String pay(
       String invoiceId, String accountId, BigDecimal amount, LocalDate date, String reference) {
-    List<String> errors = checkPayment(invoiceId, accountId, amount);
+    List<String> errors = checkPayment(invoiceId, accountId, amount, date);
     if (!errors.isEmpty()) throw new LedgerException(errors);
     Invoice inv = invoices.get(invoiceId);
     Instant now = clock.instant();
@@ -646,7 +1011,7 @@ public final class Ledger {
             reference == null ? "" : reference,
             Payment.AUTHORISED,
             paymentType,
-            BigDecimal.ONE,
+            inv.currencyRate(),
             now,
             false));
     paymentIdsByInvoice.computeIfAbsent(invoiceId, k -> new ArrayList<>()).add(id);
@@ -676,6 +1041,99 @@ public final class Ledger {
     Instant now = clock.instant();
     payments.put(paymentId, p.deleted(now));
     settle(p.invoiceId(), now);
+  }
+
+  // ---- bank transactions ----
+
+  public synchronized BankTransaction bankTransaction(String id) {
+    return bankTransactions.get(id);
+  }
+
+  public synchronized List<BankTransaction> bankTransactions(Predicate<BankTransaction> filter) {
+    return bankTransactions.values().stream().filter(filter).toList();
+  }
+
+  /** Why a bank transaction would be refused (empty when it would be saved). */
+  public synchronized List<String> checkBankTransaction(BankTransaction.New spec) {
+    List<String> errors = new ArrayList<>();
+    prepareBankTransaction(spec, errors);
+    return errors;
+  }
+
+  private List<LineItem> prepareBankTransaction(BankTransaction.New spec, List<String> errors) {
+    String type = spec.type() == null ? "" : spec.type().toUpperCase(java.util.Locale.ROOT);
+    if (!BankTransaction.TYPES.contains(type))
+      errors.add(XeroMessages.bankTransactionType(spec.type()));
+    Contact contact = spec.contactId() == null ? null : contacts.get(spec.contactId());
+    if (contact == null) errors.add(XeroMessages.CONTACT_REQUIRED);
+    else if (Contact.ARCHIVED.equals(contact.status())) errors.add(XeroMessages.CONTACT_ARCHIVED);
+    Account bank = spec.bankAccountId() == null ? null : accounts.get(spec.bankAccountId());
+    if (bank == null || !"BANK".equals(bank.type()) || !bank.active())
+      errors.add(XeroMessages.BANK_ACCOUNT_REQUIRED);
+    String lat = spec.lineAmountTypes() == null ? "Exclusive" : spec.lineAmountTypes();
+    if (!List.of("Exclusive", "Inclusive", "NoTax").contains(lat))
+      errors.add(XeroMessages.LINE_AMOUNT_TYPES);
+    if (spec.currencyCode() != null && !currencies.contains(spec.currencyCode()))
+      errors.add(XeroMessages.currencyNotSubscribed(spec.currencyCode()));
+    errors.addAll(checkLockDate(spec.date() == null ? today() : spec.date()));
+    if (spec.lines().isEmpty()) errors.add(XeroMessages.LINE_ITEM_REQUIRED);
+    List<LineItem> lines = new ArrayList<>();
+    for (NewInvoice.Line l : spec.lines()) {
+      LineItem li = prepareLine(l, lat, type, errors);
+      if (li != null) lines.add(li);
+    }
+    return lines;
+  }
+
+  /**
+   * Saves a RECEIVE or SPEND bank transaction; RECEIVE-OVERPAYMENT and RECEIVE-PREPAYMENT also
+   * create the overpayment or prepayment for its total, unallocated.
+   */
+  public synchronized String createBankTransaction(BankTransaction.New spec) {
+    List<String> errors = new ArrayList<>();
+    List<LineItem> lines = prepareBankTransaction(spec, errors);
+    if (!errors.isEmpty()) throw new LedgerException(errors);
+    String type = spec.type().toUpperCase(java.util.Locale.ROOT);
+    String lat = spec.lineAmountTypes() == null ? "Exclusive" : spec.lineAmountTypes();
+    Totals t = totals(lines, lat);
+    LocalDate date = spec.date() == null ? today() : spec.date();
+    String reference = spec.reference() == null ? "" : spec.reference();
+    String creditId =
+        switch (type) {
+          case "RECEIVE-OVERPAYMENT" ->
+              createCredit(Credit.Kind.OVERPAYMENT, spec.contactId(), t.total(), date, reference);
+          case "RECEIVE-PREPAYMENT" ->
+              createCredit(Credit.Kind.PREPAYMENT, spec.contactId(), t.total(), date, reference);
+          default -> null;
+        };
+    String currency = spec.currencyCode() == null ? baseCurrency : spec.currencyCode();
+    String id = UUID.randomUUID().toString();
+    bankTransactions.put(
+        id,
+        new BankTransaction(
+            id,
+            type,
+            spec.contactId(),
+            spec.bankAccountId(),
+            date,
+            reference,
+            lat,
+            List.copyOf(lines),
+            t.subTotal(),
+            t.tax(),
+            t.total(),
+            currency,
+            spec.currencyRate() != null ? spec.currencyRate() : dayRate(currency),
+            BankTransaction.AUTHORISED,
+            creditId,
+            clock.instant()));
+    return id;
+  }
+
+  public synchronized void deleteBankTransaction(String id) {
+    BankTransaction b = bankTransactions.get(id);
+    if (b == null) throw new LedgerException(XeroMessages.bankTransactionNotFound(id));
+    bankTransactions.put(id, b.deleted(clock.instant()));
   }
 
   // ---- credits ----

@@ -4,7 +4,8 @@ import java.math.BigDecimal;
 
 /**
  * One invoice or credit note line; LineAmount excludes tax when LineAmountTypes is Exclusive,
- * includes it when Inclusive.
+ * includes it when Inclusive, and is after DiscountRate (Quantity x UnitAmount x (100 -
+ * DiscountRate) / 100, rounded to 2 dp). TaxAmount is this line's own tax, rounded to 2 dp.
  */
 public record LineItem(
     String lineItemId,
@@ -14,4 +15,28 @@ public record LineItem(
     String accountCode,
     String taxType,
     BigDecimal taxAmount,
-    BigDecimal lineAmount) {}
+    BigDecimal lineAmount,
+    BigDecimal discountRate,
+    String itemCode) {
+  public LineItem(
+      String lineItemId,
+      String description,
+      BigDecimal quantity,
+      BigDecimal unitAmount,
+      String accountCode,
+      String taxType,
+      BigDecimal taxAmount,
+      BigDecimal lineAmount) {
+    this(
+        lineItemId,
+        description,
+        quantity,
+        unitAmount,
+        accountCode,
+        taxType,
+        taxAmount,
+        lineAmount,
+        null,
+        null);
+  }
+}

@@ -152,6 +152,22 @@ public final class XeroMessages {
   public static final String BANK_ACCOUNT_REQUIRED =
       "The bank account must be a valid BANK account.";
 
+  /** Unsourced wording. */
+  public static String bankTransactionType(String type) {
+    return "Bank Transaction Type '" + type + "' is not valid.";
+  }
+
+  /** Unsourced wording. */
+  public static final String LINE_ITEM_REQUIRED = "At least one line item must be specified.";
+
+  /** Unsourced wording: the simulator takes deletion as the only update of a bank transaction. */
+  public static final String BANK_TRANSACTION_UPDATE =
+      "Bank transactions can only be updated by setting Status to DELETED.";
+
+  public static String bankTransactionNotFound(String id) {
+    return "Bank Transaction with BankTransactionID " + id + " could not be found.";
+  }
+
   // ---- contacts ----
 
   public static String contactNameTaken(String name) {
