@@ -203,7 +203,7 @@ public final class Outbox {
       }
       case DEPOSIT -> WriteRequests.checkDeposit(w.body());
       case CONTACT_UPSERT -> {
-        WriteRequests.checkExternalId("the contact's externalId", w.externalId());
+        WriteRequests.checkContactId("the contact's externalId", w.externalId());
         WriteRequests.checkContact(w.body());
       }
       case ACCOUNTING_SETTINGS -> WriteRequests.checkSettings(w.body());

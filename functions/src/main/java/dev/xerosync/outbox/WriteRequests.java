@@ -40,6 +40,14 @@ final class WriteRequests {
     }
   }
 
+  /** Xero's ContactNumber holds 50 characters at most. */
+  static void checkContactId(String what, String id) throws InvalidWrite {
+    checkExternalId(what, id);
+    if (id.length() > 50) {
+      throw new InvalidWrite(what + " is kept as Xero's ContactNumber, which holds 50 characters");
+    }
+  }
+
   static void checkInvoice(JsonNode body) throws InvalidWrite {
     object(body, "the invoice");
     optionalEnum(body, "status", INVOICE_STATUSES);
@@ -60,7 +68,7 @@ final class WriteRequests {
     if (contact != null) {
       object(contact, "contact");
       if (contact.hasNonNull("externalId")) {
-        checkExternalId("contact.externalId", contact.get("externalId").asText());
+        checkContactId("contact.externalId", contact.get("externalId").asText());
       } else if (!contact.hasNonNull("xeroContactId")) {
         throw new InvalidWrite(
             "contact needs externalId (our customer id, kept as Xero's ContactNumber) or"
@@ -156,6 +164,10 @@ final class WriteRequests {
     copy(body, "reference", x, "Reference");
     copy(body, "currency", x, "CurrencyCode");
     copy(body, "lineAmountTypes", x, "LineAmountTypes");
+    // Totals are the product's claim; Xero checks them against the lines.
+    copy(body, "subTotal", x, "SubTotal");
+    copy(body, "totalTax", x, "TotalTax");
+    copy(body, "total", x, "Total");
     if (withLines) {
       x.set("LineItems", xeroLines(body));
     }
