@@ -8,13 +8,16 @@ import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
+import dev.xerosync.common.Requests;
+import dev.xerosync.queue.SyncQueue;
+import dev.xerosync.store.ConnectFlows;
+import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.ConnectionStatus;
-import dev.xerosync.store.ContactStore;
-import dev.xerosync.store.InvoiceStore;
-import dev.xerosync.sync.SyncQueue;
-import dev.xerosync.sync.TenantRateBudget;
-import dev.xerosync.sync.TenantSync;
-import dev.xerosync.xero.XeroApi;
+import dev.xerosync.syncengine.InitialSyncStarter;
+import dev.xerosync.tokens.ConnectionTokens;
+import dev.xerosync.tokens.TokenRefreshException;
+import dev.xerosync.tokens.XeroIdentity;
+import dev.xerosync.tokens.XeroTenantConnections;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +39,7 @@ public final class CallbackHandler
   private static final Log LOG = Log.of(CallbackHandler.class);
 
   private final ConnectWiring w;
-  private final TenantSync sync;
+  private final InitialSyncStarter initialSync;
 
   public CallbackHandler() {
     this(Environment.process());
@@ -66,27 +69,15 @@ public final class CallbackHandler
   private CallbackHandler(ConnectWiring w) {
     this(
         w,
-        new TenantSync(
-            new XeroApi(
-                w.http(),
-                URI.create(w.env().required("XERO_API_BASE_URL")),
-                new TenantRateBudget(
-                    w.dynamo(),
-                    w.table(),
-                    w.clock(),
-                    new TenantRateBudget.Limits(
-                        60, w.env().getInt("XERO_DAILY_CALL_LIMIT", 5000), 10_000))),
-            w.tokens(),
-            new InvoiceStore(w.dynamo(), w.table(), w.clock()),
-            new ContactStore(w.dynamo(), w.table()),
+        new InitialSyncStarter(
             w.connections(),
             new SyncQueue(w.sqs(), w.env().required("SYNC_QUEUE_URL")),
             w.clock()));
   }
 
-  public CallbackHandler(ConnectWiring wiring, TenantSync sync) {
+  public CallbackHandler(ConnectWiring wiring, InitialSyncStarter initialSync) {
     this.w = wiring;
-    this.sync = sync;
+    this.initialSync = initialSync;
   }
 
   /** A refusal the user can act on: its status and message. */
@@ -145,7 +136,7 @@ public final class CallbackHandler
     ConnectFlows.Flow flow;
     try {
       flow = w.flows().claimCallback(flowId);
-    } catch (ConnectState.Refused e) {
+    } catch (ConnectFlows.Refused e) {
       throw new Refusal(409, "Connect link already used", e.getMessage());
     }
     XeroIdentity.CodeGrant grant;
@@ -232,7 +223,7 @@ public final class CallbackHandler
     ConnectFlows.Flow flow;
     try {
       flow = w.flows().claimChoice(flowId, tenantId);
-    } catch (ConnectState.Refused e) {
+    } catch (ConnectFlows.Refused e) {
       throw new Refusal(
           e.getMessage().contains("already") ? 409 : 400, "Choice refused", e.getMessage());
     }
@@ -287,7 +278,7 @@ public final class CallbackHandler
     w.tokens().forget(org.tenantId());
     String baseUrl = w.baseUrl(request);
     // Recorded before the sync starts, so the sync's notifications find who owns the connection.
-    w.records()
+    w.connections()
         .recordConnected(
             org.tenantId(),
             flow.saasTenantId(),
@@ -296,7 +287,7 @@ public final class CallbackHandler
             org.connectionId(),
             baseUrl,
             now);
-    sync.startInitialSync(org.tenantId(), correlationId);
+    initialSync.start(org.tenantId(), correlationId);
     releaseUnchosen(tokens.accessToken(), notChosen);
     ConnectionRecords.Link link = w.records().link(org.tenantId()).orElseThrow();
     w.alerts().connected(link);

@@ -1,6 +1,7 @@
 package dev.xerosync.connect;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.xerosync.store.ConnectFlows;
 import java.util.List;
 import java.util.Map;
 

@@ -2,6 +2,7 @@ package dev.xerosync.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xerosync.common.Hmac;
 import dev.xerosync.common.Json;
 import java.time.Clock;
 import java.time.Duration;

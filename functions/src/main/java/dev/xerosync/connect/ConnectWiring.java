@@ -1,8 +1,21 @@
 package dev.xerosync.connect;
 
+import dev.xerosync.alerts.ConnectionAlerts;
+import dev.xerosync.alerts.Notifications;
+import dev.xerosync.auth.AdminAuth;
+import dev.xerosync.common.AppSecrets;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
+import dev.xerosync.common.Requests;
+import dev.xerosync.store.ConnectFlows;
+import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.Connections;
+import dev.xerosync.store.RefreshLease;
+import dev.xerosync.store.TenantPurge;
+import dev.xerosync.tokens.AccessTokens;
+import dev.xerosync.tokens.TokenVault;
+import dev.xerosync.tokens.XeroIdentity;
+import dev.xerosync.tokens.XeroTenantConnections;
 import dev.xerosync.xero.XeroApi;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,6 +40,7 @@ public record ConnectWiring(
     AppSecrets secrets,
     Connections connections,
     ConnectionRecords records,
+    TenantPurge purge,
     ConnectFlows flows,
     TokenVault vault,
     TokenVault pendingVault,
@@ -86,6 +100,7 @@ public record ConnectWiring(
         secrets,
         connections,
         records,
+        new TenantPurge(dynamo, table),
         new ConnectFlows(dynamo, table, clock),
         vault,
         pending,

@@ -4,19 +4,19 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.xerosync.auth.AdminAuth;
 import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
+import dev.xerosync.common.Requests;
+import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.ConnectionStatus;
+import dev.xerosync.tokens.TokenRefreshException;
+import dev.xerosync.tokens.XeroTenantConnections;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Disconnects an organisation: removes it from the app in Xero ({@code DELETE /connections/{id}}),
@@ -153,8 +153,8 @@ public final class DisconnectHandler
     Instant now = w.clock().instant();
     w.connections()
         .setStatus(tenantId, ConnectionStatus.DISCONNECTED, "Disconnected by " + by + ".", null);
-    w.records().recordDisconnected(tenantId, by, now);
-    int purged = purge ? purge(tenantId) : 0;
+    w.connections().recordDisconnected(tenantId, by, now);
+    int purged = purge ? w.purge().purge(tenantId) : 0;
     w.alerts().disconnected(link, by);
     LOG.info(
         "organisation disconnected",
@@ -176,66 +176,5 @@ public final class DisconnectHandler
     body.put("tokenRevoked", revoked);
     body.put("purgedItems", purged);
     return body;
-  }
-
-  /**
-   * Deletes the organisation's synced items (invoices, contacts, totals, organisation facts). Their
-   * keys spread over one partition per invoice and contact, so finding them takes a filtered Scan:
-   * costly, but only on this rare, explicit request. The connection item stays, to show the
-   * Disconnected state.
-   */
-  private int purge(String tenantId) {
-    String prefix = "T#" + tenantId + "#";
-    int deleted = 0;
-    Map<String, AttributeValue> start = null;
-    do {
-      Map<String, AttributeValue> from = start;
-      ScanResponse page =
-          w.dynamo()
-              .scan(
-                  s -> {
-                    s.tableName(w.table())
-                        .projectionExpression("pk, sk")
-                        .filterExpression("begins_with(pk, :p) OR (pk = :t AND sk = :org)")
-                        .expressionAttributeValues(
-                            Map.of(
-                                ":p",
-                                AttributeValue.fromS(prefix),
-                                ":t",
-                                AttributeValue.fromS("T#" + tenantId),
-                                ":org",
-                                AttributeValue.fromS("ORGANISATION")));
-                    if (from != null) {
-                      s.exclusiveStartKey(from);
-                    }
-                  });
-      List<WriteRequest> batch = new ArrayList<>();
-      for (var item : page.items()) {
-        batch.add(WriteRequest.builder().deleteRequest(d -> d.key(item)).build());
-        if (batch.size() == 25) {
-          deleted += write(batch);
-          batch = new ArrayList<>();
-        }
-      }
-      deleted += write(batch);
-      start =
-          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-              ? page.lastEvaluatedKey()
-              : null;
-    } while (start != null);
-    return deleted;
-  }
-
-  private int write(List<WriteRequest> batch) {
-    if (batch.isEmpty()) {
-      return 0;
-    }
-    Map<String, List<WriteRequest>> pending = Map.of(w.table(), batch);
-    while (!pending.isEmpty()) {
-      Map<String, List<WriteRequest>> request = pending;
-      var r = w.dynamo().batchWriteItem(b -> b.requestItems(request));
-      pending = r.hasUnprocessedItems() ? r.unprocessedItems() : Map.of();
-    }
-    return batch.size();
   }
 }

@@ -24,6 +24,7 @@ import dev.xerosync.store.InvoiceViews;
 import dev.xerosync.store.Keys;
 import dev.xerosync.store.Organisations;
 import dev.xerosync.store.Organisations.Organisation;
+import dev.xerosync.store.PageCursor;
 import dev.xerosync.store.RecordLinks;
 import dev.xerosync.store.ViewQuery;
 import dev.xerosync.xero.XeroContact;
@@ -44,7 +45,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The query API: views, totals and aging of a contact's or a CRM record's invoices, records' links
@@ -227,7 +227,7 @@ public final class QueryHandler
     ViewQuery q = viewQuery(req, today, CONTACT_VIEWS);
     ViewQuery.Index index = q.index();
     PageCursor.State state =
-        PageCursor.decode(
+        decodeCursor(
             req.query("cursor"),
             q.listing(),
             keyAttributes(index),
@@ -444,7 +444,7 @@ public final class QueryHandler
     }
     ViewQuery.Index index = q.index();
     PageCursor.State state =
-        PageCursor.decode(
+        decodeCursor(
             req.query("cursor"),
             q.listing(),
             keyAttributes(index),
@@ -480,15 +480,15 @@ public final class QueryHandler
       throws BadRequest {
     String recordPk = Keys.recordPk(tenantId, record.type(), record.id());
     PageCursor.State state =
-        PageCursor.decode(
+        decodeCursor(
             req.query("cursor"),
             PINS_LISTING,
             Set.of("pk", "sk"),
             "pk",
             name -> name.equals("pins") ? recordPk : null,
             recordPk);
-    Map<String, AttributeValue> start = state.positions().get("pins");
-    if (start != null && !start.get("sk").s().startsWith(Keys.PIN_SK_PREFIX)) {
+    var start = state.positions().get("pins");
+    if (start != null && !PageCursor.startsWith(start, "sk", Keys.PIN_SK_PREFIX)) {
       throw new BadRequest(
           "cursor belongs to a different listing; pass back the nextCursor value of the previous page with the same parameters");
     }
@@ -777,5 +777,21 @@ public final class QueryHandler
     Map<String, String> headers = new HashMap<>(response.getHeaders());
     headers.put("Cache-Control", HttpCaching.NO_STORE);
     return response.withHeaders(headers);
+  }
+
+  private static PageCursor.State decodeCursor(
+      String cursor,
+      String listing,
+      java.util.Set<String> keyAttributes,
+      String partitionAttribute,
+      java.util.function.Function<String, String> expectedPartition,
+      String itemPkPrefix)
+      throws BadRequest {
+    try {
+      return PageCursor.decode(
+          cursor, listing, keyAttributes, partitionAttribute, expectedPartition, itemPkPrefix);
+    } catch (PageCursor.InvalidCursor e) {
+      throw new BadRequest(e.getMessage());
+    }
   }
 }

@@ -31,7 +31,9 @@ public final class Connections {
     var response =
         dynamo.getItem(
             r ->
-                r.tableName(table).consistentRead(true).key(key(tenantPk(tenantId), "CONNECTION")));
+                r.tableName(table)
+                    .consistentRead(true)
+                    .key(key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK)));
     return response.hasItem() ? Optional.of(fromItem(response.item())) : Optional.empty();
   }
 
@@ -115,7 +117,7 @@ public final class Connections {
     dynamo.updateItem(
         r ->
             r.tableName(table)
-                .key(key(tenantPk(tenantId), "CONNECTION"))
+                .key(key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
                 .updateExpression(set.toString())
                 .expressionAttributeValues(values));
   }
@@ -176,7 +178,7 @@ public final class Connections {
                     t.update(
                         u ->
                             u.tableName(table)
-                                .key(key(tenantPk(tenantId), "CONNECTION"))
+                                .key(key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
                                 .updateExpression(expression)
                                 .conditionExpression(condition)
                                 .expressionAttributeNames(Map.of("#status", "status"))
@@ -188,9 +190,9 @@ public final class Connections {
                                 .item(
                                     Map.of(
                                         "pk",
-                                        s("TENANTS"),
+                                        s(Keys.TENANTS_PK),
                                         "sk",
-                                        s("T#" + tenantId),
+                                        s(Keys.tenantsSk(tenantId)),
                                         "tenantId",
                                         s(tenantId),
                                         "status",
@@ -208,7 +210,7 @@ public final class Connections {
               r -> {
                 r.tableName(table)
                     .keyConditionExpression("pk = :pk")
-                    .expressionAttributeValues(Map.of(":pk", s("TENANTS")));
+                    .expressionAttributeValues(Map.of(":pk", s(Keys.TENANTS_PK)));
                 if (exclusiveStart != null) {
                   r.exclusiveStartKey(exclusiveStart);
                 }
@@ -229,7 +231,8 @@ public final class Connections {
   }
 
   public void putOrganisation(String tenantId, XeroOrganisation org) {
-    Map<String, AttributeValue> item = new HashMap<>(key(tenantPk(tenantId), "ORGANISATION"));
+    Map<String, AttributeValue> item =
+        new HashMap<>(key(Keys.tenantPk(tenantId), Keys.ORGANISATION_SK));
     putIfPresent(item, "name", org.name());
     putIfPresent(item, "shortCode", org.shortCode());
     putIfPresent(item, "xeroTimezone", org.xeroTimezone());
@@ -238,8 +241,119 @@ public final class Connections {
     dynamo.putItem(r -> r.tableName(table).item(item));
   }
 
-  public static String tenantPk(String tenantId) {
-    return "T#" + tenantId;
+  /**
+   * Records a (re)connection; clears whatever an earlier failure or disconnect left behind. A new
+   * connection item starts PENDING, so it is readable before the initial sync registers it.
+   */
+  public void recordConnected(
+      String tenantId,
+      String saasTenantId,
+      String organisationName,
+      String connectedBy,
+      String xeroConnectionId,
+      String apiBaseUrl,
+      Instant at) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":saas", s(saasTenantId));
+    values.put(":org", s(organisationName));
+    values.put(":by", s(connectedBy == null ? "unknown" : connectedBy));
+    values.put(":conn", s(xeroConnectionId));
+    values.put(":base", s(apiBaseUrl));
+    values.put(":at", s(at.toString()));
+    values.put(":tenant", s(tenantId));
+    values.put(":pending", s("PENDING"));
+    dynamo.transactWriteItems(
+        t ->
+            t.transactItems(
+                w ->
+                    w.update(
+                        u ->
+                            u.tableName(table)
+                                .key(key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
+                                .updateExpression(
+                                    "SET tenantId = :tenant, #status = if_not_exists(#status, :pending), saasTenantId = :saas, organisationName = :org, connectedBy = :by, xeroConnectionId = :conn, "
+                                        + "apiBaseUrl = :base, connectedAt = :at REMOVE statusAction, actionUrl, disconnectedAt, disconnectedBy, "
+                                        + "syncErrorNotifiedAt, initialSyncNotifiedAt, reconnectNotifiedAt")
+                                .expressionAttributeNames(Map.of("#status", "status"))
+                                .expressionAttributeValues(values)),
+                w ->
+                    w.put(
+                        p ->
+                            p.tableName(table)
+                                .item(
+                                    Map.of(
+                                        "pk",
+                                        s(Keys.saasPk(saasTenantId)),
+                                        "sk",
+                                        s(Keys.saasConnectionSk(tenantId)),
+                                        "saasTenantId",
+                                        s(saasTenantId),
+                                        "tenantId",
+                                        s(tenantId),
+                                        "organisationName",
+                                        s(organisationName))))));
+  }
+
+  /** The corrective action (and its URL, where one applies) shown with an unhealthy status. */
+  public void setAction(String tenantId, String action, String actionUrl) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":action", s(action));
+    String set = "SET statusAction = :action";
+    String remove = "";
+    if (actionUrl != null) {
+      values.put(":url", s(actionUrl));
+      set += ", actionUrl = :url";
+    } else {
+      remove = " REMOVE actionUrl";
+    }
+    String expression = set + remove;
+    dynamo.updateItem(
+        u ->
+            u.tableName(table)
+                .key(key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
+                .updateExpression(expression)
+                .conditionExpression("attribute_exists(pk)")
+                .expressionAttributeValues(values));
+  }
+
+  public void recordDisconnected(String tenantId, String by, Instant at) {
+    dynamo.updateItem(
+        u ->
+            u.tableName(table)
+                .key(key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
+                .updateExpression(
+                    "SET disconnectedAt = :at, disconnectedBy = :by REMOVE statusAction, actionUrl")
+                .expressionAttributeValues(Map.of(":at", s(at.toString()), ":by", s(by))));
+  }
+
+  /**
+   * Claims the right to send a once-only notification ({@code initialSyncNotifiedAt}) or a
+   * throttled one (sent again only after {@code notBefore}): true for exactly one caller.
+   */
+  public boolean claimNotification(
+      String tenantId, String attribute, Instant now, Instant notBefore) {
+    try {
+      String condition =
+          notBefore == null
+              ? "attribute_exists(pk) AND attribute_not_exists(#a)"
+              : "attribute_exists(pk) AND (attribute_not_exists(#a) OR #a < :nb)";
+      Map<String, AttributeValue> values = new HashMap<>();
+      values.put(":now", s(now.toString()));
+      if (notBefore != null) {
+        values.put(":nb", s(notBefore.toString()));
+      }
+      dynamo.updateItem(
+          u ->
+              u.tableName(table)
+                  .key(key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
+                  .updateExpression("SET #a = :now")
+                  .conditionExpression(condition)
+                  .expressionAttributeNames(Map.of("#a", attribute))
+                  .expressionAttributeValues(values));
+      return true;
+    } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+      return false;
+    }
   }
 
   private static Connection fromItem(Map<String, AttributeValue> item) {

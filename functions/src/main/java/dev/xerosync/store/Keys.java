@@ -42,7 +42,7 @@ public final class Keys {
   public static final String API_KEY_ENTRY_SK_PREFIX = "KEY#";
 
   public static String organisationPk(String tenantId) {
-    return "T#" + tenantId;
+    return tenantPk(tenantId);
   }
 
   public static String recordPk(String tenantId, String recordType, String recordId) {
@@ -95,5 +95,47 @@ public final class Keys {
 
   public static String externalLinkPk(String tenantId, String kind, String externalId) {
     return "T#" + tenantId + "#EXT#" + kind + "#" + externalId;
+  }
+
+  // The connection, its lifecycle and the SaaS tenants that own connections.
+  public static final String CONNECTION_SK = "CONNECTION";
+  public static final String REFRESH_LEASE_SK = "REFRESH_LEASE";
+  public static final String TENANTS_PK = "TENANTS";
+  public static final String SAAS_CONNECTION_SK_PREFIX = "CONN#";
+  public static final String PROFILE_SK = "PROFILE";
+  public static final String FLOW_SK = "FLOW";
+
+  /** The tenant's own partition: its connection, organisation facts and refresh lease. */
+  public static String tenantPk(String tenantId) {
+    return "T#" + tenantId;
+  }
+
+  /** The sort key of a tenant's entry in the {@code TENANTS} registry. */
+  public static String tenantsSk(String tenantId) {
+    return tenantPk(tenantId);
+  }
+
+  public static String saasPk(String saasTenantId) {
+    return "SAAS#" + saasTenantId;
+  }
+
+  public static String saasConnectionSk(String tenantId) {
+    return SAAS_CONNECTION_SK_PREFIX + tenantId;
+  }
+
+  public static String flowPk(String flowId) {
+    return "FLOW#" + flowId;
+  }
+
+  // Rate budget: per tenant, and app-wide per minute.
+  public static final String RATE_BUDGET_SK = "BUDGET";
+  public static final String APP_RATE_PK = "RATE#APP";
+
+  public static String rateBudgetPk(String tenantId) {
+    return "RATE#" + tenantId;
+  }
+
+  public static String appRateSk(long epochMinute) {
+    return "M#" + epochMinute;
   }
 }

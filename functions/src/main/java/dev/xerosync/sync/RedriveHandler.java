@@ -6,6 +6,7 @@ import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
+import dev.xerosync.queue.DeadLetterRedrive;
 import java.util.Map;
 
 /**

@@ -4,23 +4,30 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.xerosync.alerts.ConnectionAlerts;
+import dev.xerosync.alerts.Notifications;
+import dev.xerosync.common.AppSecrets;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
 import dev.xerosync.common.Priming;
-import dev.xerosync.connect.AccessTokens;
-import dev.xerosync.connect.AppSecrets;
-import dev.xerosync.connect.ConnectionAlerts;
-import dev.xerosync.connect.ConnectionRecords;
-import dev.xerosync.connect.Notifications;
-import dev.xerosync.connect.RefreshLease;
-import dev.xerosync.connect.TokenVault;
-import dev.xerosync.connect.XeroIdentity;
+import dev.xerosync.queue.DeferredSyncs;
+import dev.xerosync.queue.SyncQueue;
+import dev.xerosync.queue.SyncRequest;
+import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
 import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.InvoiceStore;
+import dev.xerosync.store.RateBudgets;
+import dev.xerosync.store.RefreshLease;
+import dev.xerosync.syncengine.SyncFailure;
+import dev.xerosync.syncengine.TenantRateBudget;
+import dev.xerosync.syncengine.TenantSync;
+import dev.xerosync.tokens.AccessTokens;
+import dev.xerosync.tokens.TokenVault;
+import dev.xerosync.tokens.XeroIdentity;
 import dev.xerosync.xero.XeroApi;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -125,8 +132,7 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
               clock);
       var budget =
           new TenantRateBudget(
-              dynamo,
-              table,
+              new RateBudgets(dynamo, table),
               clock,
               new TenantRateBudget.Limits(
                   env.getInt("XERO_MINUTE_CALL_LIMIT", 60),

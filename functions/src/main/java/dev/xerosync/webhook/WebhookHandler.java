@@ -5,13 +5,13 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.xerosync.common.ApiResponses;
+import dev.xerosync.common.AppSecrets;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
 import dev.xerosync.common.Priming;
-import dev.xerosync.connect.AppSecrets;
-import dev.xerosync.sync.SyncQueue;
+import dev.xerosync.queue.SyncQueue;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -85,7 +85,9 @@ public final class WebhookHandler
     }
     int messages;
     try {
-      messages = queue.enqueue(delivery.events(), correlationId);
+      var folded = DeliveryFold.fold(delivery.events(), correlationId);
+      queue.send(folded);
+      messages = folded.size();
     } catch (RuntimeException e) {
       // Not the sender's fault: a 5xx makes Xero deliver again, and SQS deduplicates what did get
       // through.

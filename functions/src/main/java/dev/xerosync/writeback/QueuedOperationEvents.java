@@ -2,9 +2,9 @@ package dev.xerosync.writeback;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.common.Log;
-import dev.xerosync.connect.ConnectionRecords;
 import dev.xerosync.outbox.Operation;
 import dev.xerosync.outbox.OperationEvents;
+import dev.xerosync.store.ConnectionRecords;
 import java.time.Clock;
 import software.amazon.awssdk.services.sqs.SqsClient;
 

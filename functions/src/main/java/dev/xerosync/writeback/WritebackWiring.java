@@ -1,23 +1,24 @@
 package dev.xerosync.writeback;
 
+import dev.xerosync.common.AppSecrets;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
-import dev.xerosync.connect.AccessTokens;
-import dev.xerosync.connect.AppSecrets;
-import dev.xerosync.connect.ConnectionRecords;
-import dev.xerosync.connect.RefreshLease;
-import dev.xerosync.connect.TokenRefreshException;
-import dev.xerosync.connect.TokenVault;
-import dev.xerosync.connect.XeroIdentity;
 import dev.xerosync.outbox.DryRun;
 import dev.xerosync.outbox.Outbox;
 import dev.xerosync.outbox.WriteExecutor;
 import dev.xerosync.outbox.XeroAccess;
 import dev.xerosync.store.ApiKeys;
+import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.Operations;
-import dev.xerosync.sync.TenantRateBudget;
+import dev.xerosync.store.RateBudgets;
+import dev.xerosync.store.RefreshLease;
+import dev.xerosync.syncengine.TenantRateBudget;
+import dev.xerosync.tokens.AccessTokens;
+import dev.xerosync.tokens.TokenRefreshException;
+import dev.xerosync.tokens.TokenVault;
+import dev.xerosync.tokens.XeroIdentity;
 import dev.xerosync.xero.XeroApi;
 import dev.xerosync.xero.XeroWrites;
 import java.net.URI;
@@ -87,8 +88,7 @@ public record WritebackWiring(
               clock);
       TenantRateBudget budget =
           new TenantRateBudget(
-              dynamo,
-              table,
+              new RateBudgets(dynamo, table),
               clock,
               new TenantRateBudget.Limits(
                   share(env.getInt("XERO_MINUTE_CALL_LIMIT", 60)),

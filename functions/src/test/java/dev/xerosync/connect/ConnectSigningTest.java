@@ -3,6 +3,8 @@ package dev.xerosync.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.xerosync.alerts.NotificationSignature;
+import dev.xerosync.auth.AdminAuth;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,9 +3,16 @@ package dev.xerosync.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.alerts.NotificationSignature;
+import dev.xerosync.auth.AdminAuth;
+import dev.xerosync.common.AppSecrets;
 import dev.xerosync.common.Json;
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
+import dev.xerosync.store.RefreshLease;
+import dev.xerosync.tokens.AccessTokens;
+import dev.xerosync.tokens.TokenVault;
+import dev.xerosync.tokens.XeroIdentity;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -2,6 +2,7 @@ package dev.xerosync.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.xerosync.alerts.NotificationSignature;
 import dev.xerosync.common.Json;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
+import dev.xerosync.queue.SyncRequest;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
 import dev.xerosync.store.ContactStore;

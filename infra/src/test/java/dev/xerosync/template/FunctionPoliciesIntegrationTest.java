@@ -195,7 +195,7 @@ class FunctionPoliciesIntegrationTest {
 
     // Redrive: one dead letter in each dead-letter queue, moved back by the operator function.
     String deadRequest =
-        new dev.xerosync.sync.SyncRequest(org.tenantId(), List.of(invoice), List.of(), "redrive")
+        new dev.xerosync.queue.SyncRequest(org.tenantId(), List.of(invoice), List.of(), "redrive")
             .toJson();
     stack
         .aws()
@@ -390,13 +390,13 @@ class FunctionPoliciesIntegrationTest {
       // Both connections idle for 40 days; the picked one's consent (another user's) was revoked in
       // Xero meanwhile.
       var vault =
-          new dev.xerosync.connect.TokenVault(
-              stack.aws().secretsManager(), dev.xerosync.connect.TokenVault.DEFAULT_PREFIX);
+          new dev.xerosync.tokens.TokenVault(
+              stack.aws().secretsManager(), dev.xerosync.tokens.TokenVault.DEFAULT_PREFIX);
       for (String tenant : List.of(solo.tenantId(), picked.tenantId())) {
         var t = vault.read(tenant).orElseThrow();
         vault.write(
             tenant,
-            new dev.xerosync.connect.ConnectionTokens(
+            new dev.xerosync.tokens.ConnectionTokens(
                 t.accessToken(),
                 t.refreshToken(),
                 t.accessTokenExpiresAt(),
@@ -427,7 +427,7 @@ class FunctionPoliciesIntegrationTest {
       var current = vault.read(solo.tenantId()).orElseThrow();
       vault.write(
           solo.tenantId(),
-          new dev.xerosync.connect.ConnectionTokens(
+          new dev.xerosync.tokens.ConnectionTokens(
               current.accessToken(),
               current.refreshToken(),
               java.time.Instant.now().minus(Duration.ofMinutes(5)),
@@ -557,7 +557,7 @@ class FunctionPoliciesIntegrationTest {
   /** What an admin's "disconnect" in Xero does to a consent: its refresh token stops working. */
   private static void revokeInXero(String refreshToken) throws Exception {
     String clientSecret =
-        dev.xerosync.connect.AppSecrets.field(
+        dev.xerosync.common.AppSecrets.field(
             stack.environment("SyncWorkerFunction"), "clientSecret", "XERO_CLIENT_SECRET");
     var r =
         BROWSER.send(
@@ -1021,7 +1021,7 @@ class FunctionPoliciesIntegrationTest {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(
         new SecretKeySpec(
-            dev.xerosync.connect.AppSecrets.field(env, "webhookKey", "XERO_WEBHOOK_KEY")
+            dev.xerosync.common.AppSecrets.field(env, "webhookKey", "XERO_WEBHOOK_KEY")
                 .getBytes(StandardCharsets.UTF_8),
             "HmacSHA256"));
     String signature =
@@ -1077,7 +1077,7 @@ class FunctionPoliciesIntegrationTest {
     List<String> operations = new ArrayList<>();
     var dynamo = stack.aws().dynamoDb();
     String table = stack.aws().resources().tableName("Table");
-    new dev.xerosync.connect.ConnectionRecords(dynamo, table)
+    new dev.xerosync.store.Connections(dynamo, table)
         .recordConnected(
             org.tenantId(),
             "policies-saas",

@@ -8,7 +8,7 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Json;
 import dev.xerosync.infra.aws.LocalAws;
-import dev.xerosync.sync.SyncQueue;
+import dev.xerosync.queue.SyncQueue;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

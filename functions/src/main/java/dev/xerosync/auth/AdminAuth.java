@@ -1,0 +1,125 @@
+package dev.xerosync.auth;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.common.Hmac;
+import dev.xerosync.common.Json;
+import dev.xerosync.common.Requests;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * Who may connect, disconnect and read connection statuses: an admin of the SaaS tenant. Two ways
+ * in:
+ *
+ * <ul>
+ *   <li>{@code x-admin-key: <admin API key>}: the SaaS backend itself, for any SaaS tenant;
+ *   <li>a signed admin token {@code xsa1.<base64url JSON {sub, email, exp}>.<base64url
+ *       HMAC-SHA256>} keyed with the admin API key, minted by the SaaS backend for one admin of one
+ *       SaaS tenant ({@code sub}), sent as {@code Authorization: Bearer …}, or as {@code
+ *       ?admin_token=} on the browser's connect link.
+ * </ul>
+ */
+public final class AdminAuth {
+  /** An authenticated admin; {@code saasTenantId} null means the SaaS backend (any tenant). */
+  public record Admin(String saasTenantId, String email, String via) {
+    public String who() {
+      return email != null ? email : via;
+    }
+  }
+
+  /** A refusal with its HTTP status (401: no or bad credentials; 403: another tenant's admin). */
+  public static final class Denied extends Exception {
+    private final int status;
+
+    Denied(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+
+    public int status() {
+      return status;
+    }
+  }
+
+  private final String adminApiKey;
+  private final Hmac hmac;
+  private final Clock clock;
+
+  public AdminAuth(String adminApiKey, Clock clock) {
+    this.adminApiKey = adminApiKey;
+    this.hmac = new Hmac(adminApiKey);
+    this.clock = clock;
+  }
+
+  /**
+   * Mints an admin token, as the SaaS backend does for a signed-in admin of {@code saasTenantId}.
+   */
+  public static String mint(
+      String adminApiKey, String saasTenantId, String email, Instant expiresAt) {
+    String payload =
+        Json.MAPPER
+            .createObjectNode()
+            .put("sub", saasTenantId)
+            .put("email", email)
+            .put("exp", expiresAt.getEpochSecond())
+            .toString();
+    String body = "xsa1." + Hmac.b64(payload);
+    return body + "." + new Hmac(adminApiKey).signB64(body);
+  }
+
+  public Admin authenticate(APIGatewayProxyRequestEvent request, String saasTenantId)
+      throws Denied {
+    String key = Requests.header(request, "x-admin-key");
+    if (key != null) {
+      if (!MessageDigest.isEqual(
+          key.getBytes(StandardCharsets.UTF_8), adminApiKey.getBytes(StandardCharsets.UTF_8))) {
+        throw new Denied(
+            401, "The x-admin-key header does not match this deployment's admin API key.");
+      }
+      return new Admin(null, null, "admin-api-key");
+    }
+    String token = bearer(request);
+    if (token == null) {
+      throw new Denied(
+          401,
+          "Only an admin of the SaaS tenant may do this. Send x-admin-key: <admin API key>, "
+              + "or Authorization: Bearer <admin token> (or ?admin_token= on a browser link); see README, section Connecting Xero.");
+    }
+    String[] parts = token.split("\\.");
+    if (parts.length != 3
+        || !parts[0].equals("xsa1")
+        || !hmac.verifyB64(parts[0] + "." + parts[1], parts[2])) {
+      throw new Denied(
+          401,
+          "The admin token is not valid: it is malformed or its signature does not match. Mint a new one with the admin API key.");
+    }
+    JsonNode claims;
+    try {
+      claims = Json.MAPPER.readTree(Hmac.unb64(parts[1]));
+    } catch (Exception e) {
+      throw new Denied(401, "The admin token is malformed. Mint a new one with the admin API key.");
+    }
+    Instant exp = Instant.ofEpochSecond(claims.path("exp").asLong(0));
+    if (!clock.instant().isBefore(exp)) {
+      throw new Denied(401, "The admin token expired at " + exp + ". Mint a new one.");
+    }
+    String sub = claims.path("sub").asText("");
+    if (!sub.equals(saasTenantId)) {
+      throw new Denied(
+          403, "The admin token is for SaaS tenant '" + sub + "', not '" + saasTenantId + "'.");
+    }
+    String email = claims.path("email").asText(null);
+    return new Admin(sub, email == null || email.isBlank() ? null : email, "admin-token");
+  }
+
+  private static String bearer(APIGatewayProxyRequestEvent request) {
+    String auth = Requests.header(request, "Authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return auth.substring(7).trim();
+    }
+    return Requests.query(request, "admin_token");
+  }
+}

@@ -1,0 +1,203 @@
+package dev.xerosync.store;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * Connect flows in flight ({@code FLOW#id / FLOW}, gone by TTL a day later). Each step is claimed
+ * with a conditional update, so a {@code state} or a choice works once: a replayed callback finds
+ * its step already claimed. No token and no PKCE verifier is stored here.
+ */
+public final class ConnectFlows {
+  /** A flow as the callback and the pick step need it. */
+  public record Flow(
+      String flowId,
+      String saasTenantId,
+      String requestedBy,
+      String redirectUri,
+      String email,
+      List<XeroTenantConnection> choices) {}
+
+  /** One organisation offered in the pick step. */
+  public record XeroTenantConnection(String connectionId, String tenantId, String tenantName) {}
+
+  private final DynamoDbClient dynamo;
+  private final String table;
+  private final Clock clock;
+
+  /** A flow step that cannot be claimed: unknown, already used, or not offered. */
+  public static final class Refused extends Exception
+      implements dev.xerosync.common.Log.SafeMessage {
+    public Refused(String message) {
+      super(message);
+    }
+
+    @Override
+    public String safeMessage() {
+      return getMessage();
+    }
+  }
+
+  public ConnectFlows(DynamoDbClient dynamo, String table, Clock clock) {
+    this.dynamo = dynamo;
+    this.table = table;
+    this.clock = clock;
+  }
+
+  public void start(
+      String flowId,
+      String saasTenantId,
+      String requestedBy,
+      String redirectUri,
+      Instant expiresAt) {
+    dynamo.putItem(
+        r ->
+            r.tableName(table)
+                .item(
+                    Map.of(
+                        "pk",
+                        s(Keys.flowPk(flowId)),
+                        "sk",
+                        s("FLOW"),
+                        "saasTenantId",
+                        s(saasTenantId),
+                        "requestedBy",
+                        s(requestedBy),
+                        "redirectUri",
+                        s(redirectUri),
+                        "startedAt",
+                        s(clock.instant().toString()),
+                        "expiresAt",
+                        AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond() + 86_400))))
+                .conditionExpression("attribute_not_exists(pk)"));
+  }
+
+  /** Claims the callback step; refused when the flow is unknown or its callback already ran. */
+  public Flow claimCallback(String flowId) throws Refused {
+    return claim(
+        flowId,
+        "callbackAt",
+        "attribute_exists(pk) AND attribute_not_exists(callbackAt)",
+        "This connect link was already used. Each link works once; start connecting again from your app.");
+  }
+
+  /** Records the organisations offered, and who consented, for the pick step. */
+  public void awaitChoice(String flowId, String email, List<XeroTenantConnection> choices) {
+    List<AttributeValue> list = new ArrayList<>();
+    for (XeroTenantConnection c : choices) {
+      list.add(
+          AttributeValue.fromM(
+              Map.of(
+                  "connectionId",
+                  s(c.connectionId()),
+                  "tenantId",
+                  s(c.tenantId()),
+                  "tenantName",
+                  s(c.tenantName()))));
+    }
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":choices", AttributeValue.fromL(list));
+    values.put(
+        ":ids",
+        AttributeValue.fromSs(choices.stream().map(XeroTenantConnection::tenantId).toList()));
+    String set = "SET choices = :choices, choiceIds = :ids";
+    if (email != null) {
+      values.put(":email", s(email));
+      set += ", email = :email";
+    }
+    String expression = set;
+    dynamo.updateItem(
+        r ->
+            r.tableName(table)
+                .key(key(flowId))
+                .updateExpression(expression)
+                .expressionAttributeValues(values));
+  }
+
+  /** Claims the pick step; refused when there is nothing to pick or a pick was already made. */
+  public Flow claimChoice(String flowId, String tenantId) throws Refused {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":t", s(tenantId));
+    return claim(
+        flowId,
+        "chosenAt",
+        "attribute_exists(choices) AND attribute_not_exists(chosenAt) AND contains(choiceIds, :t)",
+        values,
+        item ->
+            item.containsKey("chosenAt")
+                ? "An organisation was already chosen for this connect flow. Start connecting again from your app to change it."
+                : "Organisation "
+                    + tenantId
+                    + " is not one of those offered in this connect flow; pick one from the list.");
+  }
+
+  private Flow claim(String flowId, String step, String condition, String usedMessage)
+      throws Refused {
+    return claim(flowId, step, condition, new HashMap<>(), item -> usedMessage);
+  }
+
+  private Flow claim(
+      String flowId,
+      String step,
+      String condition,
+      Map<String, AttributeValue> values,
+      java.util.function.Function<Map<String, AttributeValue>, String> refusal)
+      throws Refused {
+    values.put(":now", s(clock.instant().toString()));
+    UpdateItemResponse r;
+    try {
+      r =
+          dynamo.updateItem(
+              u ->
+                  u.tableName(table)
+                      .key(key(flowId))
+                      .updateExpression("SET " + step + " = :now")
+                      .conditionExpression(condition)
+                      .expressionAttributeValues(values)
+                      .returnValues(ReturnValue.ALL_NEW));
+    } catch (ConditionalCheckFailedException e) {
+      var existing = dynamo.getItem(g -> g.tableName(table).key(key(flowId)).consistentRead(true));
+      throw new Refused(
+          existing.hasItem()
+              ? refusal.apply(existing.item())
+              : "This connect flow is unknown here (it was never started, or it is too old). Start connecting again from your app.");
+    }
+    return fromItem(flowId, r.attributes());
+  }
+
+  private static Flow fromItem(String flowId, Map<String, AttributeValue> item) {
+    List<XeroTenantConnection> choices = new ArrayList<>();
+    if (item.containsKey("choices")) {
+      for (AttributeValue v : item.get("choices").l()) {
+        Map<String, AttributeValue> m = v.m();
+        choices.add(
+            new XeroTenantConnection(
+                m.get("connectionId").s(), m.get("tenantId").s(), m.get("tenantName").s()));
+      }
+    }
+    return new Flow(
+        flowId,
+        item.get("saasTenantId").s(),
+        item.get("requestedBy").s(),
+        item.get("redirectUri").s(),
+        item.containsKey("email") ? item.get("email").s() : null,
+        choices);
+  }
+
+  private static Map<String, AttributeValue> key(String flowId) {
+    return Map.of("pk", s(Keys.flowPk(flowId)), "sk", s(Keys.FLOW_SK));
+  }
+
+  private static AttributeValue s(String v) {
+    return AttributeValue.fromS(v);
+  }
+}

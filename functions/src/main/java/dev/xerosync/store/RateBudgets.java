@@ -1,0 +1,158 @@
+package dev.xerosync.store;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * The rate budget's items: per tenant {@code RATE#tenant / BUDGET} (recent call times, the day's
+ * count, a block until Xero's Retry-After), and app-wide {@code RATE#APP / M#minute} counters. The
+ * arithmetic lives in {@code syncengine.TenantRateBudget}; this class only reads and writes, with
+ * the optimistic version check that keeps concurrent workers from losing calls.
+ */
+public final class RateBudgets {
+  /** A tenant's budget as stored; {@code version} and {@code blockedUntil} are null when absent. */
+  public record TenantBudget(
+      boolean exists,
+      Long version,
+      List<Long> calls,
+      String day,
+      long dayCount,
+      Long blockedUntil,
+      String blockedBy) {}
+
+  private final DynamoDbClient dynamo;
+  private final String table;
+
+  public RateBudgets(DynamoDbClient dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
+
+  public TenantBudget read(String tenantId) {
+    var response =
+        dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(budgetKey(tenantId)));
+    Map<String, AttributeValue> item = response.hasItem() ? response.item() : Map.of();
+    List<Long> calls = new ArrayList<>();
+    if (item.containsKey("calls")) {
+      for (AttributeValue v : item.get("calls").l()) {
+        calls.add(Long.parseLong(v.n()));
+      }
+    }
+    return new TenantBudget(
+        !item.isEmpty(),
+        item.containsKey("version") ? number(item, "version") : null,
+        calls,
+        item.containsKey("day") ? item.get("day").s() : null,
+        number(item, "dayCount"),
+        item.containsKey("blockedUntil") ? number(item, "blockedUntil") : null,
+        item.containsKey("blockedBy") ? item.get("blockedBy").s() : null);
+  }
+
+  /**
+   * Writes the tenant's calls if nobody else wrote since {@code old} was read; false if someone
+   * did. A block set by a 429 is carried over.
+   */
+  public boolean write(
+      String tenantId, TenantBudget old, List<Long> calls, String day, long dayCount, Instant now) {
+    Map<String, AttributeValue> item = new HashMap<>(budgetKey(tenantId));
+    item.put(
+        "calls",
+        AttributeValue.fromL(
+            calls.stream().map(c -> AttributeValue.fromN(Long.toString(c))).toList()));
+    item.put("day", AttributeValue.fromS(day));
+    item.put("dayCount", AttributeValue.fromN(Long.toString(dayCount)));
+    long version = old.version() == null ? 0 : old.version();
+    item.put("version", AttributeValue.fromN(Long.toString(version + 1)));
+    item.put("expiresAt", AttributeValue.fromN(Long.toString(now.getEpochSecond() + 2 * 86400)));
+    if (old.blockedUntil() != null) {
+      item.put("blockedUntil", AttributeValue.fromN(Long.toString(old.blockedUntil())));
+      item.put(
+          "blockedBy", AttributeValue.fromS(old.blockedBy() == null ? "minute" : old.blockedBy()));
+    }
+    try {
+      dynamo.putItem(
+          r -> {
+            r.tableName(table).item(item);
+            if (!old.exists()) {
+              r.conditionExpression("attribute_not_exists(pk)");
+            } else if (old.version() == null) {
+              // Written so far only by a 429's block, which sets no version.
+              r.conditionExpression("attribute_not_exists(version)");
+            } else {
+              r.conditionExpression("version = :v")
+                  .expressionAttributeValues(
+                      Map.of(":v", AttributeValue.fromN(Long.toString(version))));
+            }
+          });
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  /** Blocks the tenant until {@code until}, unless a later block already stands. */
+  public void block(String tenantId, String problem, Instant until) {
+    dynamo.updateItem(
+        r ->
+            r.tableName(table)
+                .key(budgetKey(tenantId))
+                .updateExpression("SET blockedUntil = :until, blockedBy = :by, expiresAt = :ttl")
+                .conditionExpression("attribute_not_exists(blockedUntil) OR blockedUntil < :until")
+                .expressionAttributeValues(
+                    Map.of(
+                        ":until", AttributeValue.fromN(Long.toString(until.toEpochMilli())),
+                        ":by", AttributeValue.fromS(problem),
+                        ":ttl",
+                            AttributeValue.fromN(
+                                Long.toString(until.getEpochSecond() + 2 * 86400)))));
+  }
+
+  /**
+   * Counts one app-wide call in {@code now}'s minute; false if the minute already has {@code
+   * limit}.
+   */
+  public boolean takeAppCall(Instant now, int limit) {
+    long minute = now.getEpochSecond() / 60;
+    try {
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(
+                      Map.of(
+                          "pk",
+                          AttributeValue.fromS(Keys.APP_RATE_PK),
+                          "sk",
+                          AttributeValue.fromS(Keys.appRateSk(minute))))
+                  .updateExpression("ADD calls :one SET expiresAt = :ttl")
+                  .conditionExpression("attribute_not_exists(calls) OR calls < :limit")
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":one", AttributeValue.fromN("1"),
+                          ":limit", AttributeValue.fromN(Integer.toString(limit)),
+                          ":ttl",
+                              AttributeValue.fromN(Long.toString(now.getEpochSecond() + 600)))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  private static Map<String, AttributeValue> budgetKey(String tenantId) {
+    return Map.of(
+        "pk",
+        AttributeValue.fromS(Keys.rateBudgetPk(tenantId)),
+        "sk",
+        AttributeValue.fromS(Keys.RATE_BUDGET_SK));
+  }
+
+  private static long number(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
+  }
+}

@@ -1,0 +1,526 @@
+package dev.xerosync.syncengine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.common.Log;
+import dev.xerosync.queue.SyncQueue;
+import dev.xerosync.queue.SyncRequest;
+import dev.xerosync.store.Connection;
+import dev.xerosync.store.Connection.InitialSync;
+import dev.xerosync.store.Connection.InitialSync.Phase;
+import dev.xerosync.store.ConnectionStatus;
+import dev.xerosync.store.Connections;
+import dev.xerosync.store.ContactStore;
+import dev.xerosync.store.InvoiceStore;
+import dev.xerosync.store.UpsertOutcome;
+import dev.xerosync.tokens.AccessTokens;
+import dev.xerosync.tokens.TokenRefreshException;
+import dev.xerosync.xero.XeroApi;
+import dev.xerosync.xero.XeroApiException;
+import dev.xerosync.xero.XeroContact;
+import dev.xerosync.xero.XeroDates;
+import dev.xerosync.xero.XeroInvoice;
+import dev.xerosync.xero.XeroPage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Brings one tenant's data from Xero into the store: the changes a webhook named, the initial sync
+ * one checkpointed page at a time, and reconciliation sweeps that catch what webhooks missed.
+ * Everything it writes is idempotent and ordered by Xero's UpdatedDateUTC, so a repeat, a replay or
+ * an out-of-order read changes nothing.
+ */
+public final class TenantSync {
+  private static final Log LOG = Log.of(TenantSync.class);
+  private static final int MAX_ATTEMPTS = 4;
+  private static final Duration BASE_BACKOFF = Duration.ofMillis(200);
+
+  /** Reconciliation reads back this far before its watermark: Xero's timestamps can land late. */
+  static final Duration OVERLAP = Duration.ofMinutes(5);
+
+  private static final int PAGE_SIZE = XeroApi.MAX_PAGE_SIZE;
+  private static final int WRITE_PARALLELISM = 16;
+
+  private final XeroApi xero;
+  private final AccessTokens tokens;
+  private final InvoiceStore invoices;
+  private final ContactStore contacts;
+  private final Connections connections;
+  private final SyncQueue queue;
+  private final Clock clock;
+
+  public TenantSync(
+      XeroApi xero,
+      AccessTokens tokens,
+      InvoiceStore invoices,
+      ContactStore contacts,
+      Connections connections,
+      SyncQueue queue,
+      Clock clock) {
+    this.xero = xero;
+    this.tokens = tokens;
+    this.invoices = invoices;
+    this.contacts = contacts;
+    this.connections = connections;
+    this.queue = queue;
+    this.clock = clock;
+  }
+
+  /**
+   * The invoices and contacts a webhook named, fetched in as few calls as Xero's URL limit allows.
+   */
+  public Map<UpsertOutcome, Integer> syncChanges(
+      String tenantId,
+      Collection<String> invoiceIds,
+      Collection<String> contactIds,
+      String correlationId)
+      throws SyncFailure {
+    Map<UpsertOutcome, Integer> outcomes = new EnumMap<>(UpsertOutcome.class);
+    if (!invoiceIds.isEmpty()) {
+      List<XeroInvoice> fetched =
+          call(tenantId, token -> xero.invoicesByIds(tenantId, token, invoiceIds));
+      upsertInvoices(tenantId, fetched).forEach((k, v) -> outcomes.merge(k, v, Integer::sum));
+    }
+    if (!contactIds.isEmpty()) {
+      for (XeroContact c :
+          call(tenantId, token -> xero.contactsByIds(tenantId, token, contactIds))) {
+        contacts.upsert(tenantId, c);
+      }
+    }
+    LOG.info(
+        "changes synced",
+        "tenantId",
+        tenantId,
+        "invoices",
+        invoiceIds.size(),
+        "contacts",
+        contactIds.size(),
+        "outcomes",
+        outcomes,
+        "correlationId",
+        correlationId);
+    return outcomes;
+  }
+
+  /** Registers the tenant as PENDING and queues the first page of its initial sync. */
+  public void startInitialSync(String tenantId, String correlationId) {
+    new InitialSyncStarter(connections, queue, clock).start(tenantId, correlationId);
+  }
+
+  /**
+   * One page of the initial sync, then a checkpoint, then the next page is queued. A run killed at
+   * any point redoes at most one page, and redoing a page changes nothing.
+   */
+  public void initialSyncStep(String tenantId, String correlationId) throws SyncFailure {
+    Connection connection = connections.get(tenantId).orElse(null);
+    if (connection == null
+        || connection.initialSync() == null
+        || connection.initialSync().phase() == Phase.DONE) {
+      return;
+    }
+    InitialSync s = connection.initialSync();
+    boolean first =
+        s.phase() == Phase.RECENT && s.cursorMs() == 0 && s.page() == 1 && s.processed() == 0;
+    long total = s.total();
+    if (first) {
+      var org = call(tenantId, token -> xero.organisation(tenantId, token));
+      connections.putOrganisation(tenantId, org);
+      XeroPage<XeroInvoice> olderCount =
+          call(
+              tenantId,
+              token ->
+                  xero.invoicesModifiedSince(tenantId, token, null, olderThan(s.cutoff()), 1, 1));
+      total = count(olderCount);
+    }
+    InitialSync next;
+    if (s.phase() == Phase.CONTACTS) {
+      XeroPage<XeroContact> page =
+          call(tenantId, token -> xero.contactsModifiedSince(tenantId, token, null, s.page()));
+      page.items().forEach(c -> contacts.upsert(tenantId, c));
+      if (page.items().size() >= PAGE_SIZE) {
+        next =
+            new InitialSync(
+                Phase.CONTACTS,
+                s.cutoff(),
+                0,
+                s.page() + 1,
+                s.processed(),
+                total,
+                s.startedAt(),
+                s.recentQueryableAt(),
+                null);
+      } else {
+        finishInitialSync(tenantId, s);
+        return;
+      }
+    } else {
+      String where = s.phase() == Phase.RECENT ? onOrAfter(s.cutoff()) : olderThan(s.cutoff());
+      Instant since = s.cursorMs() == 0 ? null : Instant.ofEpochMilli(s.cursorMs()).minusSeconds(1);
+      XeroPage<XeroInvoice> page =
+          call(
+              tenantId,
+              token ->
+                  xero.invoicesModifiedSince(tenantId, token, since, where, s.page(), PAGE_SIZE));
+      if (first) {
+        total += count(page);
+      }
+      upsertInvoices(tenantId, page.items());
+      long fresh =
+          page.items().stream()
+              .filter(i -> i.updatedDateUtc().toEpochMilli() > s.cursorMs())
+              .count();
+      long processed = s.processed() + fresh;
+      if (page.items().size() >= PAGE_SIZE) {
+        long lastMs =
+            page.items().stream()
+                .mapToLong(i -> i.updatedDateUtc().toEpochMilli())
+                .max()
+                .orElse(s.cursorMs());
+        // Keyset paging on UpdatedDateUTC; if a whole page shares one second, step by page number
+        // instead.
+        boolean advanced = lastMs / 1000 > s.cursorMs() / 1000;
+        next =
+            new InitialSync(
+                s.phase(),
+                s.cutoff(),
+                advanced ? lastMs : s.cursorMs(),
+                advanced ? 1 : s.page() + 1,
+                processed,
+                total,
+                s.startedAt(),
+                s.recentQueryableAt(),
+                null);
+      } else if (s.phase() == Phase.RECENT) {
+        next =
+            new InitialSync(
+                Phase.OLDER,
+                s.cutoff(),
+                0,
+                1,
+                processed,
+                total,
+                s.startedAt(),
+                clock.instant(),
+                null);
+        LOG.info(
+            "last 12 months synced and queryable",
+            "tenantId",
+            tenantId,
+            "invoices",
+            processed,
+            "correlationId",
+            correlationId);
+      } else {
+        next =
+            new InitialSync(
+                Phase.CONTACTS,
+                s.cutoff(),
+                0,
+                1,
+                processed,
+                total,
+                s.startedAt(),
+                s.recentQueryableAt(),
+                null);
+      }
+    }
+    connections.saveInitialSync(tenantId, next, ConnectionStatus.SYNCING);
+    // A crash between the save and this send stalls nothing: the sweep re-queues stalled initial
+    // syncs.
+    queue.send(SyncRequest.initialStep(tenantId, stepOf(next), correlationId));
+  }
+
+  /**
+   * Names a step of the initial sync. Any INITIAL message runs the stored step; the name only keeps
+   * consecutive steps apart in FIFO deduplication, and collapses duplicate chains into one.
+   */
+  public static String stepOf(InitialSync s) {
+    return s.startedAt().toEpochMilli() + ":" + s.phase() + ":" + s.cursorMs() + ":" + s.page();
+  }
+
+  private void finishInitialSync(String tenantId, InitialSync s) {
+    Instant now = clock.instant();
+    connections.saveInitialSync(
+        tenantId,
+        new InitialSync(
+            Phase.DONE,
+            s.cutoff(),
+            0,
+            1,
+            s.total(),
+            s.total(),
+            s.startedAt(),
+            s.recentQueryableAt(),
+            now),
+        ConnectionStatus.CONNECTED);
+    // Anything that changed while the initial sync ran is read again by the first sweep.
+    connections.saveWatermarks(
+        tenantId, s.startedAt(), s.startedAt(), s.startedAt(), s.startedAt(), now);
+    LOG.info(
+        "initial sync finished",
+        "tenantId",
+        tenantId,
+        "invoices",
+        s.total(),
+        "seconds",
+        Duration.between(s.startedAt(), now).toSeconds());
+  }
+
+  /**
+   * A sweep for what webhooks missed: invoices, payments and contacts modified since the last
+   * sweep's watermark (less an overlap). When nothing changed it costs three calls.
+   */
+  public void reconcile(String tenantId, String correlationId) throws SyncFailure {
+    Connection c = connections.get(tenantId).orElse(null);
+    if (c == null
+        || (c.status() != ConnectionStatus.CONNECTED
+            && c.status() != ConnectionStatus.RATE_LIMITED)) {
+      return;
+    }
+    Instant now = clock.instant();
+    Instant invoicesSince = orDefault(c.invoicesSince(), now);
+    Instant maxInvoice = invoicesSince;
+    Set<String> seen = new LinkedHashSet<>();
+    Instant cursor = invoicesSince.minus(OVERLAP);
+    int pageNumber = 1;
+    while (true) {
+      Instant since = cursor;
+      int p = pageNumber;
+      XeroPage<XeroInvoice> page =
+          call(
+              tenantId,
+              token -> xero.invoicesModifiedSince(tenantId, token, since, null, p, PAGE_SIZE));
+      upsertInvoices(tenantId, page.items());
+      for (XeroInvoice i : page.items()) {
+        seen.add(i.invoiceId());
+        maxInvoice = max(maxInvoice, i.updatedDateUtc());
+      }
+      if (page.items().size() < PAGE_SIZE) {
+        break;
+      }
+      Instant last = page.items().get(page.items().size() - 1).updatedDateUtc();
+      if (last.getEpochSecond() > cursor.getEpochSecond()) {
+        cursor = last.minusSeconds(1);
+        pageNumber = 1;
+      } else {
+        pageNumber++;
+      }
+    }
+
+    // Xero sends no payment webhooks: a payment made or reversed shows here, and its invoice is
+    // re-read.
+    Instant paymentsSince = orDefault(c.paymentsSince(), now);
+    Instant maxPayment = paymentsSince;
+    Set<String> touched = new LinkedHashSet<>();
+    for (int p = 1; ; p++) {
+      int pageNo = p;
+      XeroPage<JsonNode> page =
+          call(
+              tenantId,
+              token ->
+                  xero.paymentsModifiedSince(
+                      tenantId, token, paymentsSince.minus(OVERLAP), pageNo));
+      for (JsonNode payment : page.items()) {
+        String invoiceId = payment.path("Invoice").path("InvoiceID").asText(null);
+        if (invoiceId != null && !seen.contains(invoiceId)) {
+          touched.add(invoiceId);
+        }
+        Instant updated = XeroDates.instant(payment.path("UpdatedDateUTC").asText(null));
+        maxPayment = updated == null ? maxPayment : max(maxPayment, updated);
+      }
+      if (page.items().size() < PAGE_SIZE) {
+        break;
+      }
+    }
+    if (!touched.isEmpty()) {
+      upsertInvoices(
+          tenantId, call(tenantId, token -> xero.invoicesByIds(tenantId, token, touched)));
+    }
+
+    Instant contactsSince = orDefault(c.contactsSince(), now);
+    Instant maxContact = contactsSince;
+    for (int p = 1; ; p++) {
+      int pageNo = p;
+      XeroPage<XeroContact> page =
+          call(
+              tenantId,
+              token ->
+                  xero.contactsModifiedSince(
+                      tenantId, token, contactsSince.minus(OVERLAP), pageNo));
+      for (XeroContact contact : page.items()) {
+        contacts.upsert(tenantId, contact);
+        maxContact =
+            contact.updatedDateUtc() == null
+                ? maxContact
+                : max(maxContact, contact.updatedDateUtc());
+      }
+      if (page.items().size() < PAGE_SIZE) {
+        break;
+      }
+    }
+
+    Instant orgFetched = c.organisationFetchedAt();
+    if (orgFetched == null || orgFetched.isBefore(now.minus(Duration.ofDays(1)))) {
+      connections.putOrganisation(
+          tenantId, call(tenantId, token -> xero.organisation(tenantId, token)));
+      orgFetched = now;
+    }
+    connections.saveWatermarks(tenantId, maxInvoice, maxPayment, maxContact, orgFetched, now);
+    if (c.status() == ConnectionStatus.RATE_LIMITED) {
+      connections.setStatus(tenantId, ConnectionStatus.CONNECTED, null, null);
+    }
+    LOG.info(
+        "reconciled",
+        "tenantId",
+        tenantId,
+        "invoicesChanged",
+        seen.size(),
+        "paymentInvoicesReread",
+        touched.size(),
+        "correlationId",
+        correlationId);
+  }
+
+  private Map<UpsertOutcome, Integer> upsertInvoices(String tenantId, List<XeroInvoice> batch) {
+    Map<UpsertOutcome, Integer> outcomes = new EnumMap<>(UpsertOutcome.class);
+    if (batch.size() <= 1) {
+      batch.forEach(i -> outcomes.merge(invoices.upsert(tenantId, i), 1, Integer::sum));
+      return outcomes;
+    }
+    Semaphore slots = new Semaphore(WRITE_PARALLELISM);
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<UpsertOutcome>> futures = new ArrayList<>();
+      for (XeroInvoice invoice : batch) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  slots.acquire();
+                  try {
+                    return invoices.upsert(tenantId, invoice);
+                  } finally {
+                    slots.release();
+                  }
+                }));
+      }
+      for (Future<UpsertOutcome> f : futures) {
+        outcomes.merge(f.get(), 1, Integer::sum);
+      }
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while storing invoices");
+    }
+    return outcomes;
+  }
+
+  @FunctionalInterface
+  interface XeroCall<T> {
+    T apply(String accessToken) throws XeroApiException;
+  }
+
+  /**
+   * One Xero call with the tenant's token: refreshed once on 401, retried with backoff on 5xx and
+   * timeouts.
+   */
+  private <T> T call(String tenantId, XeroCall<T> call) throws SyncFailure {
+    String token = accessToken(tenantId);
+    boolean refreshed = false;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call.apply(token);
+      } catch (XeroApiException e) {
+        if (e.isTokenExpired() && !refreshed) {
+          refreshed = true;
+          token = replaceRejected(tenantId, token);
+          continue;
+        }
+        if (e.isForbidden()) {
+          throw SyncFailure.reconnectNeeded(tenantId, e);
+        }
+        if (e.isRateLimited()) {
+          throw SyncFailure.rateLimited(tenantId, e);
+        }
+        if (!e.isRetryable() || attempt >= MAX_ATTEMPTS) {
+          throw SyncFailure.transientFailure(tenantId, e);
+        }
+        sleep(backoff(attempt));
+      }
+    }
+  }
+
+  private String accessToken(String tenantId) throws SyncFailure {
+    try {
+      return tokens.accessToken(tenantId);
+    } catch (TokenRefreshException e) {
+      throw SyncFailure.fromToken(tenantId, e);
+    }
+  }
+
+  private String replaceRejected(String tenantId, String token) throws SyncFailure {
+    try {
+      return tokens.replaceRejected(tenantId, token);
+    } catch (TokenRefreshException e) {
+      throw SyncFailure.fromToken(tenantId, e);
+    }
+  }
+
+  static String onOrAfter(LocalDate d) {
+    return "Date>=DateTime("
+        + d.getYear()
+        + ","
+        + d.getMonthValue()
+        + ","
+        + d.getDayOfMonth()
+        + ")";
+  }
+
+  static String olderThan(LocalDate d) {
+    return "Date<DateTime(" + d.getYear() + "," + d.getMonthValue() + "," + d.getDayOfMonth() + ")";
+  }
+
+  private static long count(XeroPage<?> page) {
+    return page.itemCount() != null ? page.itemCount() : page.items().size();
+  }
+
+  private static Instant orDefault(Instant value, Instant fallback) {
+    return value == null ? fallback.minus(Duration.ofDays(1)) : value;
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+
+  /**
+   * Exponential backoff with equal jitter (a random wait in [cap/2, cap]): retrying workers spread
+   * out instead of colliding, and none retries at once, as full jitter ([0, cap]) would allow.
+   */
+  static Duration backoff(int attempt) {
+    long cap = BASE_BACKOFF.toMillis() << Math.min(attempt, 6);
+    return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package dev.xerosync.tokens;
+
+import dev.xerosync.common.Log;
+import dev.xerosync.store.RefreshLease;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+
+/**
+ * Hands out a valid access token per tenant. Tokens are cached in the container, so a warm worker
+ * makes no Secrets Manager call per message. A refresh happens under the connection's {@link
+ * RefreshLease}, so across every container exactly one caller refreshes while the others wait and
+ * reread the secret; the new tokens are persisted before they are used, because Xero rotates the
+ * refresh token on every use and a rotated token that was never stored is a lost connection.
+ */
+public final class AccessTokens {
+  private static final Log LOG = Log.of(AccessTokens.class);
+  private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(60);
+
+  /** Longer than a refresh can take (15 s HTTP timeout plus the secret write). */
+  static final Duration LEASE_TTL = Duration.ofSeconds(30);
+
+  /** Long enough for a crashed holder's lease to lapse and be taken over. */
+  private static final Duration MAX_WAIT = LEASE_TTL.plusSeconds(5);
+
+  private final TokenVault vault;
+  private final XeroIdentity identity;
+  private final RefreshLease lease;
+  private final Clock clock;
+  private final Map<String, ConnectionTokens> cache = new ConcurrentHashMap<>();
+
+  public AccessTokens(TokenVault vault, XeroIdentity identity, RefreshLease lease, Clock clock) {
+    this.vault = vault;
+    this.identity = identity;
+    this.lease = lease;
+    this.clock = clock;
+  }
+
+  public String accessToken(String tenantId) throws TokenRefreshException {
+    ConnectionTokens cached = cache.get(tenantId);
+    if (cached != null && cached.accessTokenValidFor(EXPIRY_MARGIN, clock.instant())) {
+      return cached.accessToken();
+    }
+    return obtain(
+            tenantId, stored -> !stored.accessTokenValidFor(EXPIRY_MARGIN, clock.instant()), true)
+        .accessToken();
+  }
+
+  /**
+   * Xero refused {@code rejectedToken} as expired. Refresh, unless the stored token has already
+   * moved on (another caller refreshed), in which case that newer token is the answer.
+   */
+  public String replaceRejected(String tenantId, String rejectedToken)
+      throws TokenRefreshException {
+    cache.remove(tenantId);
+    return obtain(
+            tenantId,
+            stored ->
+                stored.accessToken().equals(rejectedToken)
+                    || !stored.accessTokenValidFor(EXPIRY_MARGIN, clock.instant()),
+            true)
+        .accessToken();
+  }
+
+  /**
+   * Refreshes a connection whose tokens were last refreshed before {@code before}, so that an idle
+   * connection's refresh token never reaches Xero's 60-day expiry. Does not wait for a lease
+   * someone else holds: that caller is refreshing already. Returns whether this call refreshed.
+   */
+  public boolean refreshIfRefreshedBefore(String tenantId, Instant before)
+      throws TokenRefreshException {
+    Predicate<ConnectionTokens> stale = stored -> stored.refreshedAt().isBefore(before);
+    ConnectionTokens stored = read(tenantId);
+    if (!stale.test(stored)) {
+      return false;
+    }
+    ConnectionTokens after = obtain(tenantId, stale, false);
+    return after != null && !after.refreshedAt().isBefore(before);
+  }
+
+  /** Forgets the cached tokens of a connection that was disconnected or reconnected. */
+  public void forget(String tenantId) {
+    cache.remove(tenantId);
+  }
+
+  /**
+   * Returns the stored tokens if {@code needsRefresh} says they are good; otherwise refreshes under
+   * the lease, or waits for the lease holder's result. Null when not waiting and the lease is busy.
+   */
+  private ConnectionTokens obtain(
+      String tenantId, Predicate<ConnectionTokens> needsRefresh, boolean wait)
+      throws TokenRefreshException {
+    String owner = UUID.randomUUID().toString();
+    long deadline = System.nanoTime() + MAX_WAIT.toNanos();
+    for (int attempt = 1; ; attempt++) {
+      ConnectionTokens stored = read(tenantId);
+      if (!needsRefresh.test(stored)) {
+        cache.put(tenantId, stored);
+        return stored;
+      }
+      if (lease.tryAcquire(tenantId, owner, LEASE_TTL)) {
+        try {
+          return refreshHolding(tenantId, needsRefresh);
+        } finally {
+          lease.release(tenantId, owner);
+        }
+      }
+      if (!wait) {
+        return null;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TokenRefreshException(
+            "refresh_busy",
+            "another caller held the refresh lease for " + MAX_WAIT.toSeconds() + " s");
+      }
+      pause(attempt);
+    }
+  }
+
+  private ConnectionTokens refreshHolding(String tenantId, Predicate<ConnectionTokens> needsRefresh)
+      throws TokenRefreshException {
+    // Reread under the lease: the previous holder may have stored new tokens just before releasing
+    // it.
+    ConnectionTokens stored = read(tenantId);
+    if (!needsRefresh.test(stored)) {
+      cache.put(tenantId, stored);
+      return stored;
+    }
+    ConnectionTokens refreshed;
+    try {
+      refreshed = identity.refresh(stored.refreshToken());
+    } catch (TokenRefreshException e) {
+      if (!e.isInvalidGrant()) {
+        throw e;
+      }
+      // Another caller may have rotated the token and stored the successor after our read (Xero
+      // keeps
+      // the old one usable for 30 minutes after rotation, so this is rare): reread before declaring
+      // the connection broken.
+      ConnectionTokens latest = read(tenantId);
+      if (latest.refreshToken().equals(stored.refreshToken())) {
+        throw new TokenRefreshException("invalid_grant", reasonForInvalidGrant(tenantId, stored));
+      }
+      if (!needsRefresh.test(latest)) {
+        cache.put(tenantId, latest);
+        return latest;
+      }
+      refreshed = identity.refresh(latest.refreshToken());
+    }
+    // Persisted before use: if this write fails, nobody uses tokens the next caller cannot find.
+    vault.write(tenantId, refreshed);
+    cache.put(tenantId, refreshed);
+    LOG.info(
+        "tokens refreshed",
+        "tenantId",
+        tenantId,
+        "accessTokenExpiresAt",
+        refreshed.accessTokenExpiresAt());
+    return refreshed;
+  }
+
+  private String reasonForInvalidGrant(String tenantId, ConnectionTokens stored) {
+    Duration idle = Duration.between(stored.refreshedAt(), clock.instant());
+    return idle.compareTo(Duration.ofDays(60)) >= 0
+        ? "Xero refused the refresh token: it went unused for "
+            + idle.toDays()
+            + " days (Xero's limit is 60)"
+        : "Xero refused the refresh token: access was revoked or the app was disconnected in Xero";
+  }
+
+  private ConnectionTokens read(String tenantId) throws TokenRefreshException {
+    return vault
+        .read(tenantId)
+        .orElseThrow(
+            () ->
+                new TokenRefreshException(
+                    "not_connected", "no stored connection (its token secret is missing)"));
+  }
+
+  /**
+   * Waiting for the lease holder: short, jittered, growing pauses, so 20 waiters do not poll in
+   * step.
+   */
+  private static void pause(int attempt) {
+    long capMs = 25L << Math.min(attempt, 3);
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(capMs / 2, capMs + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.xerosync.webhook;
+
+import dev.xerosync.queue.SyncQueue;
+import dev.xerosync.queue.SyncRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Folds a delivery into per-tenant sync requests. The deduplication id is a hash of the events: a
+ * redelivery of a delivery we already took hashes the same and SQS drops it.
+ */
+final class DeliveryFold {
+  /** Keeps a message far below SQS's 256 KiB: a UUID is 36 bytes. */
+  static final int MAX_IDS_PER_MESSAGE = 2000;
+
+  private DeliveryFold() {}
+
+  /** Folds a delivery's events into one request per tenant (split if it names many ids). */
+  static List<SyncQueue.Message> fold(List<WebhookDelivery.Event> events, String correlationId) {
+    Map<String, List<WebhookDelivery.Event>> byTenant = new LinkedHashMap<>();
+    for (var e : events) {
+      byTenant.computeIfAbsent(e.tenantId(), k -> new ArrayList<>()).add(e);
+    }
+    List<SyncQueue.Message> messages = new ArrayList<>();
+    for (var entry : byTenant.entrySet()) {
+      Set<String> invoices = new LinkedHashSet<>();
+      Set<String> contacts = new LinkedHashSet<>();
+      for (var e : entry.getValue()) {
+        switch (e.eventCategory()) {
+          case "INVOICE" -> invoices.add(e.resourceId());
+          case "CONTACT" -> contacts.add(e.resourceId());
+          default -> {} // Categories we do not sync are acknowledged and ignored.
+        }
+      }
+      if (invoices.isEmpty() && contacts.isEmpty()) {
+        continue;
+      }
+      // The events themselves identify the change: a redelivery hashes the same, a later change
+      // does not.
+      String eventsHash =
+          SyncQueue.sha256(
+              entry.getValue().stream()
+                  .map(
+                      e ->
+                          e.eventCategory()
+                              + "|"
+                              + e.eventType()
+                              + "|"
+                              + e.resourceId()
+                              + "|"
+                              + e.eventDateUtc())
+                  .sorted()
+                  .reduce(entry.getKey(), (a, b) -> a + "\n" + b));
+      List<String> inv = List.copyOf(invoices);
+      List<String> con = List.copyOf(contacts);
+      for (int i = 0; i < Math.max(inv.size(), con.size()); i += MAX_IDS_PER_MESSAGE) {
+        var request = new SyncRequest(entry.getKey(), slice(inv, i), slice(con, i), correlationId);
+        messages.add(
+            new SyncQueue.Message(
+                request, i == 0 ? eventsHash : SyncQueue.sha256(eventsHash + "#" + i)));
+      }
+    }
+    return messages;
+  }
+
+  private static List<String> slice(List<String> ids, int from) {
+    return from >= ids.size()
+        ? List.of()
+        : ids.subList(from, Math.min(ids.size(), from + MAX_IDS_PER_MESSAGE));
+  }
+}
