@@ -76,6 +76,11 @@ public final class Operation {
     return externalId;
   }
 
+  /** For a payment, the invoice it pays; otherwise null. */
+  public String invoiceExternalId() {
+    return parentExternalId;
+  }
+
   public OperationState state() {
     return state;
   }

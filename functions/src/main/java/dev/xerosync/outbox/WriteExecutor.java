@@ -449,9 +449,18 @@ public final class WriteExecutor {
       JsonNode inv = c.lookup("Invoices/" + invoiceId).path("Invoices").path(0);
       for (JsonNode p : inv.path("Payments")) {
         if (reference.equals(p.path("Reference").asText())) {
+          // Adopted: linked like a payment we saw succeed, so a resend of this id is never sent.
+          String paymentId = p.path("PaymentID").asText();
+          log.putLink(
+              op.tenantId,
+              OperationLog.PAYMENT,
+              op.externalId,
+              Json.MAPPER
+                  .createObjectNode()
+                  .put("paymentId", paymentId)
+                  .put("invoiceId", invoiceId));
           upsertRead(op, inv);
-          return Completion.succeeded(
-              Map.of("paymentId", p.path("PaymentID").asText(), "invoiceId", invoiceId));
+          return Completion.succeeded(Map.of("paymentId", paymentId, "invoiceId", invoiceId));
         }
       }
     }
@@ -501,6 +510,13 @@ public final class WriteExecutor {
       for (JsonNode t : found) {
         if (reference.equals(t.path("Reference").asText())
             && !"DELETED".equals(t.path("Status").asText())) {
+          log.putLink(
+              op.tenantId,
+              OperationLog.DEPOSIT,
+              op.externalId,
+              Json.MAPPER
+                  .createObjectNode()
+                  .put("bankTransactionId", t.path("BankTransactionID").asText()));
           return Completion.succeeded(
               Map.of("bankTransactionId", t.path("BankTransactionID").asText()));
         }
@@ -659,6 +675,12 @@ public final class WriteExecutor {
    */
   private ContactResult ensureContact(Call c, JsonNode contact, boolean updateOwnedFields)
       throws XeroApiException, XeroAccess.NoAccessException {
+    return ensureContact(c, contact, updateOwnedFields, false);
+  }
+
+  private ContactResult ensureContact(
+      Call c, JsonNode contact, boolean updateOwnedFields, boolean retried)
+      throws XeroApiException, XeroAccess.NoAccessException {
     Operation op = c.op;
     String xeroId = contact.path("xeroContactId").asText(null);
     if (xeroId != null) {
@@ -666,7 +688,7 @@ public final class WriteExecutor {
     }
     String ext = contact.path("externalId").asText();
     Optional<ObjectNode> link = log.link(op.tenantId, OperationLog.CONTACT, ext);
-    if (link.isPresent() && !updateOwnedFields) {
+    if (link.isPresent() && !updateOwnedFields && !retried) {
       return new ContactResult(link.get().path("contactId").asText(), null);
     }
     JsonNode found = null;
@@ -733,6 +755,10 @@ public final class WriteExecutor {
     XeroWrites.Outcome out =
         c.write("PUT", "Contacts", "Contacts", contactElement(contact, ext), "contact-create");
     if (out.rejected()) {
+      if (!retried && Corrections.of(out.messages()).code().equals("CONTACT_NUMBER_TAKEN")) {
+        // Another write for the same customer created it a moment ago: link that one.
+        return ensureContact(c, contact, updateOwnedFields, true);
+      }
       return new ContactResult(null, Completion.rejected(out.messages()));
     }
     String contactId = out.element().path("ContactID").asText();
