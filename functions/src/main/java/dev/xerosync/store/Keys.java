@@ -77,6 +77,26 @@ public final class Keys {
     return type + "#" + currency + "#" + dueDate;
   }
 
+  // Write-back: the outbox of operations, our API's idempotency keys, the links from external ids
+  // to Xero ids, and the tenant's accounting set-up and cached reference data.
+  public static final String OPERATION_SK = "OPERATION";
+  public static final String IDEMPOTENCY_SK = "IDEMPOTENCY";
+  public static final String EXTERNAL_LINK_SK = "EXTERNAL";
+  public static final String ACCOUNTING_SETTINGS_SK = "SETTINGS#ACCOUNTING";
+  public static final String XERO_REFERENCE_SK = "XEROREF";
+
+  public static String operationPk(String tenantId, String operationId) {
+    return "T#" + tenantId + "#OP#" + operationId;
+  }
+
+  public static String idempotencyPk(String tenantId, String keyHash) {
+    return "T#" + tenantId + "#IDEM#" + keyHash;
+  }
+
+  public static String externalLinkPk(String tenantId, String kind, String externalId) {
+    return "T#" + tenantId + "#EXT#" + kind + "#" + externalId;
+  }
+
   // The connection, its lifecycle and the SaaS tenants that own connections.
   public static final String CONNECTION_SK = "CONNECTION";
   public static final String REFRESH_LEASE_SK = "REFRESH_LEASE";

@@ -53,6 +53,10 @@ public final class XeroApi {
     this.budget = budget;
   }
 
+  CallBudget budget() {
+    return budget;
+  }
+
   public static HttpClient defaultHttpClient() {
     return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
@@ -257,7 +261,7 @@ public final class XeroApi {
     throw failure(status, response, pathAndQuery);
   }
 
-  private void waitForBudget(String tenantId, String pathAndQuery) throws XeroApiException {
+  void waitForBudget(String tenantId, String pathAndQuery) throws XeroApiException {
     for (int i = 0; i < 20; i++) {
       Optional<CallBudget.Deferral> deferral = budget.acquire(tenantId);
       if (deferral.isEmpty()) {
@@ -316,8 +320,7 @@ public final class XeroApi {
         .orElse(null);
   }
 
-  private static XeroApiException failure(
-      int status, HttpResponse<String> response, String pathAndQuery) {
+  static XeroApiException failure(int status, HttpResponse<String> response, String pathAndQuery) {
     Duration retryAfter =
         response
             .headers()

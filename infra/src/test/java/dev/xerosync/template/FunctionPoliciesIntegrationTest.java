@@ -204,6 +204,31 @@ class FunctionPoliciesIntegrationTest {
       statuses.computeIfAbsent(e, k -> new ArrayList<>()).add(authorize(authorizer, event));
     }
 
+    // Write-back: the sample events with the sample tenant's key (never connected, so its queued
+    // writes end NEEDS_ATTENTION), then a push and a payment for the connected organisation, whose
+    // token has expired so the worker refreshes it, and whose SaaS tenant hears of the outcome.
+    var writeApi = handler("WriteApiFunction", stack.environment("WriteApiFunction"));
+    for (String e :
+        List.of(
+            "write-settings.json",
+            "write-invoice.json",
+            "write-invoice-validate.json",
+            "write-payment.json",
+            "write-operation.json")) {
+      statuses
+          .computeIfAbsent(e, k -> new ArrayList<>())
+          .add(
+              invokeApi("WriteApiFunction", writeApi, withApiKey(apiEvent(e), apiKey))
+                  .getStatusCode());
+    }
+    invokeSqs("WriteWorkerFunction", sqsEvent("write-worker-batch.json"));
+    drainWriteQueue();
+    // A fresh organisation: the first one's daily limit was spent above on purpose.
+    SimOrganisation writer = stack.xero().createOrganisation("Write Back Ltd");
+    stack.connect(writer);
+    drainSyncQueue();
+    writeBack(writer, writer.createContact("Coyote Industries"));
+
     // Redrive: one dead letter in each dead-letter queue, moved back by the operator function.
     String deadRequest =
         new dev.xerosync.queue.SyncRequest(org.tenantId(), List.of(invoice), List.of(), "redrive")
@@ -741,6 +766,11 @@ class FunctionPoliciesIntegrationTest {
     assertThat(statuses.get("connect-callback-tampered-state.json")).containsExactly(400);
     assertThat(statuses.get("connect-callback-denied.json")).containsExactly(400);
     assertThat(statuses.get("connect-select.json")).containsExactly(400);
+    assertThat(statuses.get("write-settings.json")).containsExactly(202);
+    assertThat(statuses.get("write-invoice.json")).containsExactly(202);
+    assertThat(statuses.get("write-invoice-validate.json")).containsExactly(200);
+    assertThat(statuses.get("write-payment.json")).containsExactly(202);
+    assertThat(statuses.get("write-operation.json")).containsExactly(404);
     assertThat(statuses.get("connect-notification-batch.json"))
         .as("batch item failures")
         .containsExactly(0);
@@ -1119,6 +1149,110 @@ class FunctionPoliciesIntegrationTest {
       }
       empty = 0;
       SQSBatchResponse response = invokeSqs("SyncWorkerFunction", toEvent(messages));
+      Set<String> failed = new LinkedHashSet<>();
+      response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
+      for (Message m : messages) {
+        if (!failed.contains(m.messageId())) {
+          stack.aws().sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
+        }
+      }
+    }
+  }
+
+  /** A push, the set-up and a payment for a connected organisation, through both functions. */
+  private static void writeBack(SimOrganisation org, String contact) {
+    List<String> operations = new ArrayList<>();
+    var dynamo = stack.aws().dynamoDb();
+    String table = stack.aws().resources().tableName("Table");
+    new dev.xerosync.store.Connections(dynamo, table)
+        .recordConnected(
+            org.tenantId(),
+            "policies-saas",
+            org.name(),
+            "policy-test",
+            "conn-policies",
+            stack.xero().baseUrl().toString(),
+            java.time.Instant.now());
+    String key =
+        new dev.xerosync.store.ApiKeys(dynamo, table, java.time.Clock.systemUTC())
+            .create(org.tenantId(), "policies")
+            .secret();
+    var writeApi = handler("WriteApiFunction", stack.environment("WriteApiFunction"));
+    String invoice =
+        "{\"contact\":{\"xeroContactId\":\""
+            + contact
+            + "\"},\"status\":\"AUTHORISED\",\"dueDate\":\"2030-01-31\",\"lineItems\":[{\"description\":\"Anvil\",\"quantity\":1,"
+            + "\"unitAmount\":100,\"accountCode\":\"200\"}]}";
+    for (String[] w :
+        List.of(
+            new String[] {
+              "PUT",
+              "/tenants/{tenantId}/settings/accounting",
+              "",
+              "{\"paymentAccountCode\":\"090\"}"
+            },
+            new String[] {"PUT", "/tenants/{tenantId}/invoices/{invoiceId}", "policy-1", invoice},
+            new String[] {
+              "PUT",
+              "/tenants/{tenantId}/invoices/{invoiceId}",
+              "policy-2",
+              invoice.replaceFirst("\\{", "{\"skipAccounting\":true,")
+            },
+            new String[] {
+              "POST",
+              "/tenants/{tenantId}/invoices/{invoiceId}/payments",
+              "policy-1",
+              "{\"paymentId\":\"policy-pay-1\",\"amount\":20}"
+            })) {
+      Map<String, String> params = new HashMap<>(Map.of("tenantId", org.tenantId()));
+      if (!w[2].isEmpty()) {
+        params.put("invoiceId", w[2]);
+      }
+      var event =
+          new APIGatewayProxyRequestEvent()
+              .withHttpMethod(w[0])
+              .withResource(w[1])
+              .withPath(w[1].replace("{tenantId}", org.tenantId()).replace("{invoiceId}", w[2]))
+              .withHeaders(Map.of("x-api-key", key, "Content-Type", "application/json"))
+              .withPathParameters(params)
+              .withBody(w[3]);
+      var answer = invokeApi("WriteApiFunction", writeApi, event);
+      assertThat(answer.getStatusCode()).as(answer.getBody()).isEqualTo(202);
+      operations.add(answer.getBody().replaceAll(".*\"operationId\":\"([^\"]+)\".*", "$1"));
+    }
+    stack.xero().clock().advance(Duration.ofMinutes(45));
+    drainWriteQueue();
+    var outbox = new dev.xerosync.store.Operations(dynamo, table);
+    List<String> outcomes = new ArrayList<>();
+    operations.forEach(
+        id -> outcomes.add(outbox.get(org.tenantId(), id).map(o -> o.document()).orElse(id)));
+    assertThat(org.payments()).as("the payment reached Xero: " + outcomes).hasSize(1);
+  }
+
+  /**
+   * Feeds the write queue to the write worker, as its SQS event source would, until it is empty.
+   */
+  private static void drainWriteQueue() {
+    String url = stack.aws().resources().queueUrl("WriteQueue");
+    int empty = 0;
+    for (int round = 0; round < 60 && empty < 2; round++) {
+      List<Message> messages =
+          stack
+              .aws()
+              .sqs()
+              .receiveMessage(
+                  r ->
+                      r.queueUrl(url)
+                          .maxNumberOfMessages(10)
+                          .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                          .waitTimeSeconds(0))
+              .messages();
+      if (messages.isEmpty()) {
+        empty++;
+        continue;
+      }
+      empty = 0;
+      SQSBatchResponse response = invokeSqs("WriteWorkerFunction", toEvent(messages));
       Set<String> failed = new LinkedHashSet<>();
       response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
       for (Message m : messages) {

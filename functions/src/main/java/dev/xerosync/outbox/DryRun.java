@@ -1,0 +1,295 @@
+package dev.xerosync.outbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xerosync.common.Json;
+import dev.xerosync.store.ContactStore;
+import dev.xerosync.store.InvoiceStore;
+import dev.xerosync.store.Operations;
+import dev.xerosync.xero.XeroContact;
+import dev.xerosync.xero.XeroInvoice;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code ?validate=only}: checks a write against what we hold of the organisation (accounts, tax
+ * rates, currencies and lock dates read at set-up, contacts and invoices from the sync), and never
+ * calls Xero. Every problem comes with a code; an empty list means Xero should accept the write as
+ * far as our copy can tell.
+ */
+public final class DryRun {
+  private final OperationLog log;
+  private final InvoiceStore invoices;
+  private final ContactStore contacts;
+
+  public DryRun(Operations operations, InvoiceStore invoices, ContactStore contacts) {
+    this.log = new OperationLog(operations);
+    this.invoices = invoices;
+    this.contacts = contacts;
+  }
+
+  public ObjectNode check(Outbox.Write write) {
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    ArrayNode problems = out.putArray("problems");
+    Outbox.Refused refused = Outbox.checked(write);
+    if (refused != null) {
+      problem(problems, "INVALID_REQUEST", refused.getMessage(), null);
+      out.put("valid", false);
+      return out;
+    }
+    ObjectNode ref = log.reference(write.tenantId()).orElse(Json.MAPPER.createObjectNode());
+    JsonNode body = write.body();
+    switch (write.kind()) {
+      case INVOICE_UPSERT -> invoice(write, body, ref, problems);
+      case INVOICE_VOID -> voidable(write, problems);
+      case PAYMENT -> payment(write, body, ref, problems);
+      case DEPOSIT -> {
+        account(ref, body.path("accountCode").asText(null), "accountCode", problems);
+        lockDate(ref, body.path("date").asText(null), problems);
+      }
+      case CONTACT_UPSERT -> {}
+      case ACCOUNTING_SETTINGS -> {
+        account(ref, body.path("paymentAccountCode").asText(null), "paymentAccountCode", problems);
+      }
+    }
+    out.put("valid", problems.isEmpty());
+    out.put("checkedAgainst", ref.path("accountsFetchedAt").asText("nothing cached yet"));
+    return out;
+  }
+
+  /** The accounting set-up as stored (GET /settings/accounting). */
+  public ObjectNode settings(String tenantId) {
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    Optional<ObjectNode> s = log.settings(tenantId);
+    out.put("configured", s.isPresent());
+    s.ifPresent(v -> out.set("settings", v));
+    if (s.isEmpty()) {
+      out.put(
+          "action",
+          "Choose the account payments go into with PUT /tenants/{tenantId}/settings/accounting");
+    }
+    return out;
+  }
+
+  private void invoice(Outbox.Write w, JsonNode body, ObjectNode ref, ArrayNode problems) {
+    Map<String, BigDecimal> taxRates = taxRates(ref);
+    int i = 0;
+    BigDecimal net = BigDecimal.ZERO;
+    BigDecimal tax = BigDecimal.ZERO;
+    for (JsonNode line : WriteRequests.xeroLines(body)) {
+      String at = "lineItems[" + i++ + "]";
+      account(ref, line.path("AccountCode").asText(null), at + ".accountCode", problems);
+      String taxType = line.path("TaxType").asText(null);
+      if (taxType != null && ref.has("taxRates") && !taxRates.containsKey(taxType)) {
+        problem(
+            problems,
+            "TAX_RATE_INVALID",
+            at + ".taxType " + taxType + " is not an active tax rate of the organisation",
+            at);
+      }
+      BigDecimal amount =
+          line.path("Quantity").decimalValue().multiply(line.path("UnitAmount").decimalValue());
+      if (line.has("DiscountRate")) {
+        amount =
+            amount.multiply(
+                BigDecimal.ONE.subtract(line.get("DiscountRate").decimalValue().movePointLeft(2)));
+      }
+      amount = amount.setScale(2, RoundingMode.HALF_UP);
+      net = net.add(amount);
+      if (taxType != null && taxRates.containsKey(taxType)) {
+        tax = tax.add(amount.multiply(taxRates.get(taxType)).movePointLeft(2));
+      }
+    }
+    String currency = body.path("currency").asText(null);
+    if (currency != null && ref.has("currencies")) {
+      Set<String> codes = new HashSet<>();
+      ref.get("currencies").forEach(c -> codes.add(c.path("Code").asText()));
+      if (!codes.contains(currency)) {
+        problem(
+            problems,
+            "CURRENCY_NOT_SUBSCRIBED",
+            "The organisation does not have currency " + currency,
+            "currency");
+      }
+    }
+    lockDate(ref, body.path("date").asText(null), problems);
+    if (body.has("total")) {
+      BigDecimal expected =
+          "Exclusive".equals(body.path("lineAmountTypes").asText("Exclusive"))
+              ? net.add(tax.setScale(2, RoundingMode.HALF_UP))
+              : net;
+      if (expected.compareTo(body.get("total").decimalValue()) != 0) {
+        problem(
+            problems,
+            "TOTAL_MISMATCH",
+            "total is " + body.get("total").decimalValue() + " but the lines come to " + expected,
+            "total");
+      }
+    }
+    String contactExt = body.path("contact").path("externalId").asText(null);
+    if (contactExt != null) {
+      log.link(w.tenantId(), OperationLog.CONTACT, contactExt)
+          .flatMap(l -> contacts.get(w.tenantId(), l.path("contactId").asText()))
+          .filter(c -> "ARCHIVED".equals(c.status()))
+          .ifPresent(
+              c ->
+                  problem(
+                      problems,
+                      "CONTACT_ARCHIVED",
+                      "The contact " + c.name() + " is archived in Xero; restore it first",
+                      "contact"));
+    }
+    Optional<ObjectNode> link = log.link(w.tenantId(), OperationLog.INVOICE, w.externalId());
+    if (link.isPresent()) {
+      String status = current(w.tenantId(), link.get());
+      boolean linesChanged =
+          body.has("lineItems")
+              && !WriteRequests.linesFingerprint(body).equals(link.get().path("lines").asText());
+      if ((linesChanged && !"DRAFT".equals(status))
+          || Set.of("PAID", "VOIDED", "DELETED").contains(status)) {
+        problem(
+            problems,
+            "STATUS_NOT_MODIFIABLE",
+            "The invoice is " + status + " in Xero; its line items can no longer change",
+            "lineItems");
+      }
+    }
+  }
+
+  private void voidable(Outbox.Write w, ArrayNode problems) {
+    Optional<ObjectNode> link = log.link(w.tenantId(), OperationLog.INVOICE, w.externalId());
+    if (link.isEmpty()) {
+      problem(problems, "STATUS_NOT_MODIFIABLE", "The invoice was never pushed to Xero", null);
+      return;
+    }
+    Optional<XeroInvoice> inv = invoices.get(w.tenantId(), link.get().path("invoiceId").asText());
+    String status = current(w.tenantId(), link.get());
+    boolean paid =
+        inv.map(x -> x.amountPaid() != null && x.amountPaid().signum() > 0).orElse(false);
+    if (!"AUTHORISED".equals(status) || paid) {
+      problem(
+          problems,
+          "STATUS_NOT_MODIFIABLE",
+          "Only an authorised invoice with no payments can be voided; it is "
+              + status
+              + (paid ? " with payments" : ""),
+          null);
+    }
+  }
+
+  private void payment(Outbox.Write w, JsonNode body, ObjectNode ref, ArrayNode problems) {
+    Optional<ObjectNode> settings = log.settings(w.tenantId());
+    String account = body.path("accountCode").asText(null);
+    if (account == null && settings.isPresent()) {
+      account = settings.get().path("paymentAccountCode").asText(null);
+    }
+    if (account == null) {
+      problem(
+          problems,
+          "ACCOUNT_INVALID",
+          "No account to pay into: the accounting set-up is not done",
+          "accountCode");
+    } else {
+      account(ref, account, "accountCode", problems);
+    }
+    lockDate(ref, body.path("date").asText(null), problems);
+    Optional<ObjectNode> link = log.link(w.tenantId(), OperationLog.INVOICE, w.parentExternalId());
+    if (link.isEmpty()) {
+      problem(problems, "STATUS_NOT_MODIFIABLE", "The invoice is not in Xero", null);
+      return;
+    }
+    String status = current(w.tenantId(), link.get());
+    if (!"AUTHORISED".equals(status)) {
+      problem(
+          problems,
+          "STATUS_NOT_MODIFIABLE",
+          "Payments go only on AUTHORISED invoices; it is " + status,
+          null);
+    }
+    invoices
+        .get(w.tenantId(), link.get().path("invoiceId").asText())
+        .filter(
+            x ->
+                x.amountDue() != null
+                    && body.path("amount").decimalValue().compareTo(x.amountDue()) > 0)
+        .ifPresent(
+            x ->
+                problem(
+                    problems,
+                    "PAYMENT_EXCEEDS_OUTSTANDING",
+                    "The payment of "
+                        + body.path("amount").decimalValue()
+                        + " exceeds the amount due of "
+                        + x.amountDue(),
+                    "amount"));
+  }
+
+  /** The read side's status when it has the invoice (it sees payments made in Xero), else ours. */
+  private String current(String tenantId, ObjectNode link) {
+    return invoices
+        .get(tenantId, link.path("invoiceId").asText())
+        .map(XeroInvoice::status)
+        .orElse(link.path("status").asText());
+  }
+
+  private static void account(ObjectNode ref, String code, String field, ArrayNode problems) {
+    if (code == null || !ref.has("accounts")) {
+      return;
+    }
+    for (JsonNode a : ref.get("accounts")) {
+      if (code.equals(a.path("Code").asText())
+          && "ACTIVE".equals(a.path("Status").asText("ACTIVE"))) {
+        return;
+      }
+    }
+    problem(
+        problems,
+        "ACCOUNT_INVALID",
+        field + " " + code + " is not an active account of the organisation",
+        field);
+  }
+
+  private static void lockDate(ObjectNode ref, String date, ArrayNode problems) {
+    String lock = ref.path("lockDate").asText(null);
+    if (date == null || lock == null || lock.isEmpty()) {
+      return;
+    }
+    if (!LocalDate.parse(date).isAfter(LocalDate.parse(lock))) {
+      problem(
+          problems,
+          "LOCK_DATE",
+          "The date " + date + " is on or before the organisation's lock date " + lock,
+          "date");
+    }
+  }
+
+  private static Map<String, BigDecimal> taxRates(ObjectNode ref) {
+    Map<String, BigDecimal> rates = new HashMap<>();
+    ref.path("taxRates")
+        .forEach(
+            t -> {
+              if ("ACTIVE".equals(t.path("Status").asText("ACTIVE"))) {
+                rates.put(t.path("TaxType").asText(), t.path("EffectiveRate").decimalValue());
+              }
+            });
+    return rates;
+  }
+
+  private static void problem(ArrayNode problems, String code, String message, String field) {
+    ObjectNode p = problems.addObject().put("code", code).put("message", message);
+    if (field != null) {
+      p.put("field", field);
+    }
+  }
+
+  static boolean archived(XeroContact c) {
+    return "ARCHIVED".equals(c.status());
+  }
+}

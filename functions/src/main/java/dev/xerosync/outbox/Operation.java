@@ -1,0 +1,193 @@
+package dev.xerosync.outbox;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xerosync.common.Json;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One write the product asked for, as recorded in the outbox before anything is sent: what to do,
+ * where it is, what Xero answered, and what the product should do about a failure. Only the outbox
+ * moves it, through {@link WriteExecutor}; the stored version guards every move.
+ */
+@JsonAutoDetect(
+    fieldVisibility = JsonAutoDetect.Visibility.ANY,
+    getterVisibility = JsonAutoDetect.Visibility.NONE,
+    isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public final class Operation {
+  String operationId;
+  String tenantId;
+  OperationKind kind;
+  String externalId;
+
+  /** For a payment, the invoice it pays; otherwise null. */
+  String parentExternalId;
+
+  OperationState state;
+  JsonNode request;
+  boolean skipped;
+  boolean dryRun;
+
+  /** Passes the worker made; each pass may make several Xero calls. */
+  int attempts;
+
+  /** A call may have reached Xero without our hearing its outcome: reconcile before sending. */
+  boolean ambiguous;
+
+  /** Xero's Idempotency-Key generation, and when it was first used (Xero keeps keys 6 minutes). */
+  int keyGeneration;
+
+  Instant keyIssuedAt;
+  int xeroCalls;
+  int reconcileLookups;
+  Map<String, String> xero = new LinkedHashMap<>();
+  List<String> messages = new ArrayList<>();
+  String code;
+  String action;
+  String actionUrl;
+  Instant createdAt;
+  Instant updatedAt;
+  Instant finishedAt;
+
+  @JsonIgnore long version;
+
+  Operation() {}
+
+  public String operationId() {
+    return operationId;
+  }
+
+  public String tenantId() {
+    return tenantId;
+  }
+
+  public OperationKind kind() {
+    return kind;
+  }
+
+  public String externalId() {
+    return externalId;
+  }
+
+  /** For a payment, the invoice it pays; otherwise null. */
+  public String invoiceExternalId() {
+    return parentExternalId;
+  }
+
+  public OperationState state() {
+    return state;
+  }
+
+  public Map<String, String> xeroIds() {
+    return Map.copyOf(xero);
+  }
+
+  public List<String> messages() {
+    return List.copyOf(messages);
+  }
+
+  public String action() {
+    return action;
+  }
+
+  public String actionUrl() {
+    return actionUrl;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public int xeroCalls() {
+    return xeroCalls;
+  }
+
+  public boolean skipped() {
+    return skipped;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public Instant finishedAt() {
+    return finishedAt;
+  }
+
+  void finish(
+      OperationState terminal,
+      List<String> msgs,
+      String problemCode,
+      String act,
+      String url,
+      Instant now) {
+    state = terminal;
+    messages = new ArrayList<>(msgs);
+    code = problemCode;
+    action = act;
+    actionUrl = url;
+    finishedAt = now;
+    updatedAt = now;
+  }
+
+  String toDocument() {
+    try {
+      return Json.MAPPER.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("operation could not be serialised", e);
+    }
+  }
+
+  static Operation fromDocument(String document, long version) {
+    try {
+      Operation op = Json.MAPPER.readValue(document, Operation.class);
+      op.version = version;
+      return op;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored operation is not readable", e);
+    }
+  }
+
+  /** The body of GET /operations/{id}, and of the notification on a terminal state. */
+  public ObjectNode toJson() {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("operationId", operationId);
+    n.put("tenantId", tenantId);
+    n.put("kind", kind.name());
+    n.put("externalId", externalId);
+    if (parentExternalId != null) {
+      n.put("invoiceExternalId", parentExternalId);
+    }
+    n.put("state", state.name());
+    if (skipped) {
+      n.put("skipped", true);
+    }
+    n.set("xero", Json.MAPPER.valueToTree(xero));
+    var msgs = n.putArray("messages");
+    messages.forEach(msgs::add);
+    if (code != null) {
+      n.put("code", code);
+    }
+    if (action != null) {
+      n.put("action", action);
+    }
+    if (actionUrl != null) {
+      n.put("actionUrl", actionUrl);
+    }
+    n.put("attempts", attempts);
+    n.put("xeroCalls", xeroCalls);
+    n.put("createdAt", createdAt.toString());
+    n.put("updatedAt", updatedAt.toString());
+    if (finishedAt != null) {
+      n.put("finishedAt", finishedAt.toString());
+    }
+    return n;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.xerosync.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xerosync.common.Json;
+import dev.xerosync.store.Operations;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The outbox's links and set-up documents, read and written as JSON through the store. */
+final class OperationLog {
+  static final String INVOICE = "INVOICE";
+  static final String CONTACT = "CONTACT";
+  static final String PAYMENT = "PAYMENT";
+  static final String DEPOSIT = "DEPOSIT";
+
+  private final Operations operations;
+
+  OperationLog(Operations operations) {
+    this.operations = operations;
+  }
+
+  Optional<ObjectNode> link(String tenantId, String kind, String externalId) {
+    return operations.link(tenantId, kind, externalId).map(OperationLog::parse);
+  }
+
+  void putLink(String tenantId, String kind, String externalId, ObjectNode link) {
+    operations.putLink(tenantId, kind, externalId, link.toString());
+  }
+
+  Optional<ObjectNode> settings(String tenantId) {
+    return operations.accountingSettings(tenantId).map(OperationLog::parse);
+  }
+
+  void putSettings(String tenantId, ObjectNode settings) {
+    operations.putAccountingSettings(tenantId, settings.toString());
+  }
+
+  Optional<ObjectNode> reference(String tenantId) {
+    return operations.xeroReference(tenantId).map(OperationLog::parse);
+  }
+
+  void putReference(String tenantId, ObjectNode reference) {
+    operations.putXeroReference(tenantId, reference.toString());
+  }
+
+  boolean save(Operation op, Instant now) {
+    op.updatedAt = now;
+    boolean saved =
+        operations.save(
+            op.tenantId, op.operationId, op.state.name(), op.toDocument(), op.version, now);
+    if (saved) {
+      op.version++;
+    }
+    return saved;
+  }
+
+  Optional<Operation> load(String tenantId, String operationId) {
+    return operations
+        .get(tenantId, operationId)
+        .map(s -> Operation.fromDocument(s.document(), s.version()));
+  }
+
+  private static ObjectNode parse(String doc) {
+    try {
+      JsonNode n = Json.MAPPER.readTree(doc);
+      return (ObjectNode) n;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored write-back document is not JSON", e);
+    }
+  }
+}

@@ -1,0 +1,897 @@
+package dev.xerosync.outbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xerosync.common.Json;
+import dev.xerosync.common.Log;
+import dev.xerosync.common.Metrics;
+import dev.xerosync.store.InvoiceStore;
+import dev.xerosync.xero.XeroApiException;
+import dev.xerosync.xero.XeroInvoice;
+import dev.xerosync.xero.XeroWrites;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Carries one operation to Xero exactly once.
+ *
+ * <ul>
+ *   <li>The operation is marked SENDING (a conditional write) before any call; a worker that finds
+ *       it SENDING knows an earlier pass may have reached Xero and treats it as ambiguous.
+ *   <li>After an ambiguous outcome (a timeout, a lost response, a 5xx) nothing is sent before the
+ *       entity is looked up by our own key: InvoiceNumbers= for invoices, ContactNumber for
+ *       contacts, Reference for payments (among the invoice's) and deposits. Found means adopted.
+ *   <li>Xero's Idempotency-Key is reused only inside Xero's 6-minute window (we stop at 5, as
+ *       margin for clock skew and the call's own duration); after it, a lookup has just shown the
+ *       entity absent, so a new key is safe.
+ *   <li>A pass that cannot finish leaves the operation for the queue to bring back; after {@link
+ *       #MAX_ATTEMPTS} passes, or on the queue's last delivery, it ends FAILED (nothing was saved)
+ *       or NEEDS_ATTENTION (Xero never confirmed either way) with the action. It never loops.
+ * </ul>
+ */
+public final class WriteExecutor {
+  private static final Log LOG = Log.of(WriteExecutor.class);
+  static final Duration KEY_WINDOW = Duration.ofMinutes(5);
+  static final int MAX_ATTEMPTS = 8;
+  static final int INLINE_TRIES = 3;
+  static final String OPERATIONS_METRIC = "WriteOperations";
+  static final String UNSUCCESSFUL_METRIC = "WriteOperationsUnsuccessful";
+
+  private final OperationLog log;
+  private final XeroWrites xero;
+  private final XeroAccess access;
+  private final InvoiceStore invoices;
+  private final OperationEvents events;
+  private final Clock clock;
+  private final Duration inlineBackoff;
+
+  public WriteExecutor(
+      dev.xerosync.store.Operations operations,
+      XeroWrites xero,
+      XeroAccess access,
+      InvoiceStore invoices,
+      OperationEvents events,
+      Clock clock,
+      Duration inlineBackoff) {
+    this.log = new OperationLog(operations);
+    this.xero = xero;
+    this.access = access;
+    this.invoices = invoices;
+    this.events = events;
+    this.clock = clock;
+    this.inlineBackoff = inlineBackoff;
+  }
+
+  /** What the queue should do with the operation's message. */
+  public sealed interface Pass {
+    /** The operation is terminal (now or before): delete the message. */
+    record Done(OperationState state) implements Pass {}
+
+    /** Bring the message back after this wait; the operation stays open. */
+    record Later(Duration delay, String why) implements Pass {}
+  }
+
+  /** What one operation came to. */
+  record Completion(
+      OperationState state,
+      Map<String, String> ids,
+      List<String> messages,
+      String code,
+      String action,
+      String actionUrl) {
+    static Completion succeeded(Map<String, String> ids) {
+      return new Completion(OperationState.SUCCEEDED, ids, List.of(), null, null, null);
+    }
+
+    static Completion rejected(List<String> messages) {
+      Corrections.Correction c = Corrections.of(messages);
+      OperationState s =
+          "CONTACT_ARCHIVED".equals(c.code())
+              ? OperationState.NEEDS_ATTENTION
+              : OperationState.FAILED;
+      return new Completion(s, Map.of(), messages, c.code(), c.action(), null);
+    }
+
+    static Completion failed(String code, String message, String action) {
+      return new Completion(OperationState.FAILED, Map.of(), List.of(message), code, action, null);
+    }
+  }
+
+  /** One pass over the operation; {@code lastDelivery} is the queue's final chance. */
+  @SuppressWarnings("try")
+  public Pass run(String tenantId, String operationId, boolean lastDelivery) {
+    Optional<Operation> loaded = log.load(tenantId, operationId);
+    if (loaded.isEmpty()) {
+      LOG.warn("no such operation; message dropped", "operationId", operationId);
+      return new Pass.Done(null);
+    }
+    Operation op = loaded.get();
+    if (op.state.isTerminal()) {
+      return new Pass.Done(op.state);
+    }
+    try (var scope = Log.scope(Log.TENANT_ID, tenantId, "operationId", operationId)) {
+      Instant now = clock.instant();
+      if (op.state == OperationState.SENDING) {
+        // A pass died while sending, or saw no answer: Xero may hold the entity.
+        op.ambiguous = true;
+      }
+      op.state = OperationState.SENDING;
+      op.attempts++;
+      if (op.keyIssuedAt == null || now.isAfter(op.keyIssuedAt.plus(KEY_WINDOW))) {
+        // Safe: either nothing was sent under the old key, or the lookup below runs first.
+        op.keyGeneration++;
+        op.keyIssuedAt = now;
+      }
+      if (!log.save(op, now)) {
+        return new Pass.Later(Duration.ofSeconds(1), "another worker moved the operation");
+      }
+      XeroApiException last = null;
+      for (int i = 0; i < INLINE_TRIES; i++) {
+        try {
+          Completion done = execute(op);
+          return finish(op, done);
+        } catch (XeroApiException e) {
+          last = e;
+          if (XeroWrites.isAmbiguous(e)) {
+            op.ambiguous = true;
+          }
+          if (e.isForbidden()) {
+            return finish(
+                op,
+                new Completion(
+                    OperationState.NEEDS_ATTENTION,
+                    Map.of(),
+                    List.of(e.getMessage()),
+                    "NOT_AUTHORISED",
+                    "Reconnect the organisation to Xero: the connection no longer has access.",
+                    null));
+          }
+          Duration wait =
+              e.retryAfter() == null ? inlineBackoff.multipliedBy(1L << i) : e.retryAfter();
+          if (!e.isRetryable() && !e.isTokenExpired()) {
+            return finish(
+                op,
+                Completion.failed(
+                    "XERO_ERROR",
+                    e.getMessage(),
+                    "Send the write again; if it keeps failing, contact support with the operation id."));
+          }
+          if (wait.compareTo(Duration.ofSeconds(3)) > 0 || i == INLINE_TRIES - 1) {
+            break;
+          }
+          sleep(wait);
+        } catch (XeroAccess.NoAccessException e) {
+          if (!e.permanent()) {
+            // Nothing was sent: wait for the identity service like for a busy Xero.
+            last = new XeroApiException(503, "TokenRefresh", null, e.getMessage());
+            break;
+          }
+          return finish(
+              op,
+              new Completion(
+                  OperationState.NEEDS_ATTENTION,
+                  Map.of(),
+                  List.of(e.getMessage()),
+                  "NOT_CONNECTED",
+                  "Reconnect the organisation to Xero; then send the write again.",
+                  null));
+        }
+      }
+      return giveUpOrLater(op, last, lastDelivery);
+    }
+  }
+
+  private Pass giveUpOrLater(Operation op, XeroApiException last, boolean lastDelivery) {
+    Instant now = clock.instant();
+    if (op.attempts < MAX_ATTEMPTS
+        && !lastDelivery
+        && !(last.isRateLimited() && "day".equals(last.problem()))) {
+      if (!op.ambiguous) {
+        // Nothing reached Xero: back in the queue as it was.
+        op.state = OperationState.QUEUED;
+      }
+      log.save(op, now);
+      Duration wait = last.retryAfter() == null ? Duration.ofSeconds(2) : last.retryAfter();
+      return new Pass.Later(wait, last.getMessage());
+    }
+    if (op.ambiguous) {
+      // A lookup could not run or answered nothing conclusive: never guess about money.
+      return finish(
+          op,
+          new Completion(
+              OperationState.NEEDS_ATTENTION,
+              Map.of(),
+              List.of(last.getMessage()),
+              "UNCONFIRMED",
+              "Xero did not confirm whether it saved this write. Look in Xero for "
+                  + lookupHint(op)
+                  + " before sending it again: if it is there, nothing more is needed.",
+              null));
+    }
+    return finish(
+        op,
+        Completion.failed(
+            last.isRateLimited() ? "RATE_LIMITED" : "XERO_UNAVAILABLE",
+            last.getMessage() + " (after " + op.attempts + " attempts; nothing was saved in Xero)",
+            last.isRateLimited()
+                ? "Xero's API limit for the organisation is spent; send the write again later."
+                : "Xero was unavailable; send the write again later."));
+  }
+
+  private static String lookupHint(Operation op) {
+    return switch (op.kind) {
+      case INVOICE_UPSERT, INVOICE_VOID -> "invoice number " + op.externalId;
+      case PAYMENT, DEPOSIT -> "a payment or deposit with reference " + op.externalId;
+      case CONTACT_UPSERT -> "a contact with contact number " + op.externalId;
+      case ACCOUNTING_SETTINGS -> "the organisation's accounts";
+    };
+  }
+
+  private Pass finish(Operation op, Completion c) {
+    Instant now = clock.instant();
+    op.xero.putAll(c.ids());
+    op.finish(c.state(), c.messages(), c.code(), c.action(), c.actionUrl(), now);
+    if (!log.save(op, now)) {
+      LOG.warn("operation moved while finishing; the other pass's result stands");
+      return new Pass.Done(op.state);
+    }
+    events.finished(op);
+    Metrics.count(OPERATIONS_METRIC, 1, "State", op.state.name());
+    if (op.state != OperationState.SUCCEEDED) {
+      Metrics.count(UNSUCCESSFUL_METRIC, 1);
+    }
+    LOG.info(
+        "operation finished",
+        "state",
+        op.state,
+        "kind",
+        op.kind,
+        "xeroCalls",
+        op.xeroCalls,
+        "attempts",
+        op.attempts);
+    return new Pass.Done(op.state);
+  }
+
+  // ---- the operations
+
+  private Completion execute(Operation op) throws XeroApiException, XeroAccess.NoAccessException {
+    Call call = new Call(op);
+    return switch (op.kind) {
+      case INVOICE_UPSERT -> invoiceUpsert(call);
+      case INVOICE_VOID -> invoiceVoid(call);
+      case PAYMENT -> payment(call);
+      case DEPOSIT -> deposit(call);
+      case CONTACT_UPSERT -> contactUpsert(call);
+      case ACCOUNTING_SETTINGS -> settings(call);
+    };
+  }
+
+  private Completion invoiceUpsert(Call c) throws XeroApiException, XeroAccess.NoAccessException {
+    Operation op = c.op;
+    JsonNode body = op.request;
+    Optional<ObjectNode> link = log.link(op.tenantId, OperationLog.INVOICE, op.externalId);
+    if (link.isEmpty() && op.ambiguous) {
+      JsonNode found =
+          c.lookup("Invoices?InvoiceNumbers=" + XeroWrites.encode(op.externalId)).path("Invoices");
+      for (JsonNode inv : found) {
+        if (op.externalId.equals(inv.path("InvoiceNumber").asText())
+            && !"DELETED".equals(inv.path("Status").asText())) {
+          // Our earlier create reached Xero: adopt it instead of creating a second one.
+          ObjectNode adopted = linkInvoice(op, inv, WriteRequests.linesFingerprint(body));
+          return Completion.succeeded(ids(adopted));
+        }
+      }
+    }
+    String wantedStatus = WriteRequests.text(body, "status");
+    if (link.isEmpty()) {
+      String contactId = null;
+      if (body.has("contact")) {
+        ContactResult cr = ensureContact(c, body.get("contact"), false);
+        if (cr.problem != null) {
+          return cr.problem;
+        }
+        contactId = cr.contactId;
+      } else {
+        return Completion.failed(
+            "CONTACT_REQUIRED",
+            "A new invoice needs a contact",
+            "Send the invoice with contact.externalId and contact.name (or contact.xeroContactId).");
+      }
+      if (wantedStatus == null) {
+        wantedStatus =
+            log.settings(op.tenantId).map(s -> s.path("invoiceStatus").asText(null)).orElse(null);
+      }
+      ObjectNode el =
+          WriteRequests.xeroInvoice(body, op.externalId, contactId, wantedStatus, true, null);
+      XeroWrites.Outcome out = c.write("PUT", "Invoices", "Invoices", el, "invoice-create");
+      if (out.rejected()) {
+        return Completion.rejected(out.messages());
+      }
+      ObjectNode linked = linkInvoice(op, out.element(), WriteRequests.linesFingerprint(body));
+      return Completion.succeeded(ids(linked));
+    }
+    ObjectNode l = link.get();
+    if (op.operationId.equals(l.path("operationId").asText())) {
+      // An earlier pass of this operation applied it and was cut off before recording the end.
+      return Completion.succeeded(ids(l));
+    }
+    String invoiceId = l.path("invoiceId").asText();
+    String current = l.path("status").asText();
+    String fingerprint = WriteRequests.linesFingerprint(body);
+    boolean linesChanged = body.has("lineItems") && !fingerprint.equals(l.path("lines").asText());
+    if (linesChanged && !"DRAFT".equals(current)) {
+      return new Completion(
+          OperationState.FAILED,
+          Map.of("invoiceId", invoiceId),
+          List.of("Line items can only change while the invoice is DRAFT; it is " + current + "."),
+          "STATUS_NOT_MODIFIABLE",
+          "Keep the line items as they are, or void the invoice and push a new one.",
+          null);
+    }
+    String status = wantedStatus != null && !wantedStatus.equals(current) ? wantedStatus : null;
+    String contactId = null;
+    if (body.has("contact")) {
+      String ext = body.get("contact").path("externalId").asText(null);
+      String xid = body.get("contact").path("xeroContactId").asText(null);
+      boolean same =
+          (ext != null && ext.equals(l.path("contactExternalId").asText(null)))
+              || (xid != null && xid.equals(l.path("contactId").asText(null)));
+      if (!same) {
+        ContactResult cr = ensureContact(c, body.get("contact"), false);
+        if (cr.problem != null) {
+          return cr.problem;
+        }
+        contactId = cr.contactId;
+      }
+    }
+    ObjectNode el =
+        WriteRequests.xeroInvoice(body, op.externalId, contactId, status, linesChanged, invoiceId);
+    if (op.ambiguous && status != null) {
+      // The earlier send may have applied this very change (status and lines move together).
+      JsonNode now = c.lookup("Invoices/" + invoiceId).path("Invoices").path(0);
+      if (status.equals(now.path("Status").asText())) {
+        ObjectNode linked =
+            linkInvoice(op, now, linesChanged ? fingerprint : l.path("lines").asText());
+        return Completion.succeeded(ids(linked));
+      }
+    }
+    XeroWrites.Outcome out =
+        c.write("POST", "Invoices/" + invoiceId, "Invoices", el, "invoice-update");
+    if (out.rejected()) {
+      Completion r = Completion.rejected(out.messages());
+      return new Completion(
+          r.state(),
+          Map.of("invoiceId", invoiceId),
+          r.messages(),
+          r.code(),
+          r.action(),
+          r.actionUrl());
+    }
+    ObjectNode linked =
+        linkInvoice(op, out.element(), linesChanged ? fingerprint : l.path("lines").asText());
+    return Completion.succeeded(ids(linked));
+  }
+
+  private Completion invoiceVoid(Call c) throws XeroApiException, XeroAccess.NoAccessException {
+    Operation op = c.op;
+    Optional<ObjectNode> link = log.link(op.tenantId, OperationLog.INVOICE, op.externalId);
+    if (link.isEmpty()) {
+      return Completion.failed(
+          "NOT_IN_XERO",
+          "Invoice " + op.externalId + " was never pushed to Xero, so there is nothing to void.",
+          "Nothing to do in Xero; if it should exist, push it first.");
+    }
+    String invoiceId = link.get().path("invoiceId").asText();
+    if (op.operationId.equals(link.get().path("operationId").asText())) {
+      return Completion.succeeded(Map.of("invoiceId", invoiceId));
+    }
+    if (op.ambiguous) {
+      JsonNode now = c.lookup("Invoices/" + invoiceId).path("Invoices").path(0);
+      if ("VOIDED".equals(now.path("Status").asText())) {
+        linkInvoice(op, now, link.get().path("lines").asText());
+        return Completion.succeeded(Map.of("invoiceId", invoiceId));
+      }
+    }
+    ObjectNode el =
+        Json.MAPPER.createObjectNode().put("InvoiceID", invoiceId).put("Status", "VOIDED");
+    XeroWrites.Outcome out = c.write("POST", "Invoices/" + invoiceId, "Invoices", el, "void");
+    if (out.rejected()) {
+      Completion r = Completion.rejected(out.messages());
+      return new Completion(
+          r.state(),
+          Map.of("invoiceId", invoiceId),
+          r.messages(),
+          r.code(),
+          r.action(),
+          r.actionUrl());
+    }
+    linkInvoice(op, out.element(), link.get().path("lines").asText());
+    return Completion.succeeded(Map.of("invoiceId", invoiceId));
+  }
+
+  private Completion payment(Call c) throws XeroApiException, XeroAccess.NoAccessException {
+    Operation op = c.op;
+    JsonNode body = op.request;
+    Optional<ObjectNode> paid = log.link(op.tenantId, OperationLog.PAYMENT, op.externalId);
+    if (paid.isPresent()) {
+      // This payment id was recorded before (a resend without our Idempotency-Key): never twice.
+      return Completion.succeeded(
+          Map.of(
+              "paymentId", paid.get().path("paymentId").asText(),
+              "invoiceId", paid.get().path("invoiceId").asText()));
+    }
+    Optional<ObjectNode> settings = log.settings(op.tenantId);
+    if (settings.isEmpty()) {
+      return Completion.failed(
+          "SETUP_REQUIRED",
+          "The accounting set-up is not done, so there is no account to pay into.",
+          "Choose the account payments go into with PUT /tenants/{tenantId}/settings/accounting,"
+              + " then send the payment again.");
+    }
+    Optional<ObjectNode> invoice = log.link(op.tenantId, OperationLog.INVOICE, op.parentExternalId);
+    if (invoice.isEmpty()) {
+      return Completion.failed(
+          "NOT_IN_XERO",
+          "Invoice " + op.parentExternalId + " is not in Xero (its push failed or was skipped).",
+          "Push the invoice first, authorised, then send the payment again.");
+    }
+    String invoiceId = invoice.get().path("invoiceId").asText();
+    String reference = op.externalId;
+    if (op.ambiguous) {
+      JsonNode inv = c.lookup("Invoices/" + invoiceId).path("Invoices").path(0);
+      for (JsonNode p : inv.path("Payments")) {
+        if (reference.equals(p.path("Reference").asText())) {
+          // Adopted: linked like a payment we saw succeed, so a resend of this id is never sent.
+          String paymentId = p.path("PaymentID").asText();
+          log.putLink(
+              op.tenantId,
+              OperationLog.PAYMENT,
+              op.externalId,
+              Json.MAPPER
+                  .createObjectNode()
+                  .put("paymentId", paymentId)
+                  .put("invoiceId", invoiceId));
+          upsertRead(op, inv);
+          return Completion.succeeded(Map.of("paymentId", paymentId, "invoiceId", invoiceId));
+        }
+      }
+    }
+    String account = WriteRequests.text(body, "accountCode");
+    if (account == null) {
+      account = settings.get().path("paymentAccountCode").asText();
+    }
+    ObjectNode el = Json.MAPPER.createObjectNode();
+    el.putObject("Invoice").put("InvoiceID", invoiceId);
+    el.putObject("Account").put("Code", account);
+    el.put("Date", body.path("date").asText(LocalDate.now(clock).toString()));
+    el.set("Amount", body.get("amount"));
+    el.put("Reference", reference);
+    XeroWrites.Outcome out = c.write("PUT", "Payments", "Payments", el, "payment");
+    if (out.rejected()) {
+      return Completion.rejected(out.messages());
+    }
+    String paymentId = out.element().path("PaymentID").asText();
+    ObjectNode link =
+        Json.MAPPER.createObjectNode().put("paymentId", paymentId).put("invoiceId", invoiceId);
+    log.putLink(op.tenantId, OperationLog.PAYMENT, op.externalId, link);
+    return Completion.succeeded(Map.of("paymentId", paymentId, "invoiceId", invoiceId));
+  }
+
+  private Completion deposit(Call c) throws XeroApiException, XeroAccess.NoAccessException {
+    Operation op = c.op;
+    JsonNode body = op.request;
+    Optional<ObjectNode> posted = log.link(op.tenantId, OperationLog.DEPOSIT, op.externalId);
+    if (posted.isPresent()) {
+      return Completion.succeeded(
+          Map.of("bankTransactionId", posted.get().path("bankTransactionId").asText()));
+    }
+    Optional<ObjectNode> settings = log.settings(op.tenantId);
+    String bank = settings.map(s -> s.path("depositAccountCode").asText(null)).orElse(null);
+    if (bank == null) {
+      return Completion.failed(
+          "SETUP_REQUIRED",
+          "No bank account for deposits is set up.",
+          "Choose depositAccountCode with PUT /tenants/{tenantId}/settings/accounting, then send"
+              + " the deposit again.");
+    }
+    String reference = op.externalId;
+    if (op.ambiguous) {
+      JsonNode found =
+          c.lookup("BankTransactions?where=" + XeroWrites.whereEquals("Reference", reference))
+              .path("BankTransactions");
+      for (JsonNode t : found) {
+        if (reference.equals(t.path("Reference").asText())
+            && !"DELETED".equals(t.path("Status").asText())) {
+          log.putLink(
+              op.tenantId,
+              OperationLog.DEPOSIT,
+              op.externalId,
+              Json.MAPPER
+                  .createObjectNode()
+                  .put("bankTransactionId", t.path("BankTransactionID").asText()));
+          return Completion.succeeded(
+              Map.of("bankTransactionId", t.path("BankTransactionID").asText()));
+        }
+      }
+    }
+    ObjectNode el = Json.MAPPER.createObjectNode();
+    el.put("Type", "RECEIVE");
+    el.putObject("BankAccount").put("Code", bank);
+    if (body.hasNonNull("contact")) {
+      ContactResult cr = ensureContact(c, body.get("contact"), false);
+      if (cr.problem != null) {
+        return cr.problem;
+      }
+      el.putObject("Contact").put("ContactID", cr.contactId);
+    }
+    el.put("Date", body.path("date").asText(LocalDate.now(clock).toString()));
+    el.put("Reference", reference);
+    el.put("LineAmountTypes", body.path("lineAmountTypes").asText("NoTax"));
+    ObjectNode line = el.putArray("LineItems").addObject();
+    line.put("Description", body.path("description").asText("Deposit " + reference));
+    line.put("Quantity", 1);
+    line.set("UnitAmount", body.get("amount"));
+    line.put("AccountCode", body.path("accountCode").asText());
+    if (body.hasNonNull("taxType")) {
+      line.put("TaxType", body.get("taxType").asText());
+    }
+    XeroWrites.Outcome out = c.write("PUT", "BankTransactions", "BankTransactions", el, "deposit");
+    if (out.rejected()) {
+      return Completion.rejected(out.messages());
+    }
+    String id = out.element().path("BankTransactionID").asText();
+    log.putLink(
+        op.tenantId,
+        OperationLog.DEPOSIT,
+        op.externalId,
+        Json.MAPPER.createObjectNode().put("bankTransactionId", id));
+    return Completion.succeeded(Map.of("bankTransactionId", id));
+  }
+
+  private Completion contactUpsert(Call c) throws XeroApiException, XeroAccess.NoAccessException {
+    ObjectNode contact = ((ObjectNode) c.op.request.deepCopy()).put("externalId", c.op.externalId);
+    ContactResult r = ensureContact(c, contact, true);
+    if (r.problem != null) {
+      return r.problem;
+    }
+    return Completion.succeeded(Map.of("contactId", r.contactId));
+  }
+
+  /** The account codes are checked against the organisation's Accounts before they are kept. */
+  private Completion settings(Call c) throws XeroApiException, XeroAccess.NoAccessException {
+    Operation op = c.op;
+    JsonNode accounts = c.lookup("Accounts").path("Accounts");
+    ObjectNode reference = log.reference(op.tenantId).orElse(Json.MAPPER.createObjectNode());
+    reference.set("accounts", accounts);
+    reference.put("accountsFetchedAt", clock.instant().toString());
+    cacheOptional(c, reference, "TaxRates", "taxRates");
+    cacheOptional(c, reference, "Currencies", "currencies");
+    JsonNode org = c.lookup("Organisation").path("Organisations").path(0);
+    String lock =
+        latest(org.path("PeriodLockDate").asText(null), org.path("EndOfYearLockDate").asText(null));
+    if (lock != null) {
+      reference.put("lockDate", lock);
+    }
+    log.putReference(op.tenantId, reference);
+    List<String> problems = new ArrayList<>();
+    String pay = op.request.path("paymentAccountCode").asText();
+    JsonNode payAccount = account(accounts, pay);
+    if (payAccount == null) {
+      problems.add("Account code " + pay + " is not an active account of the organisation.");
+    } else if (!"BANK".equals(payAccount.path("Type").asText())
+        && !payAccount.path("EnablePaymentsToAccount").asBoolean(false)) {
+      problems.add(
+          "Account "
+              + pay
+              + " ("
+              + payAccount.path("Name").asText()
+              + ") takes no payments: choose a bank account, or a current asset such as"
+              + " 'Undeposited Funds' with 'Enable payments to this account' ticked.");
+    }
+    String deposit = op.request.path("depositAccountCode").asText(null);
+    if (deposit != null) {
+      JsonNode d = account(accounts, deposit);
+      if (d == null || !"BANK".equals(d.path("Type").asText())) {
+        problems.add(
+            "Account code " + deposit + " is not an active bank account of the organisation.");
+      }
+    }
+    if (!problems.isEmpty()) {
+      return new Completion(
+          OperationState.FAILED,
+          Map.of(),
+          problems,
+          "ACCOUNT_INVALID",
+          "Choose accounts from the organisation's chart of accounts (Settings > Chart of accounts)"
+              + " and send the set-up again.",
+          null);
+    }
+    ObjectNode settings = ((ObjectNode) op.request.deepCopy());
+    settings.put("paymentAccountId", payAccount.path("AccountID").asText());
+    settings.put("validatedAt", clock.instant().toString());
+    log.putSettings(op.tenantId, settings);
+    return Completion.succeeded(Map.of("paymentAccountId", payAccount.path("AccountID").asText()));
+  }
+
+  /** Reference data the dry run uses; an endpoint this Xero does not serve is left out. */
+  private static void cacheOptional(Call c, ObjectNode reference, String endpoint, String field)
+      throws XeroApiException, XeroAccess.NoAccessException {
+    try {
+      reference.set(field, c.lookup(endpoint).path(endpoint));
+    } catch (XeroApiException e) {
+      if (e.status() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  /** The later of two lock dates (Xero sends them as /Date(ms)/ or ISO dates), as YYYY-MM-DD. */
+  static String latest(String a, String b) {
+    LocalDate x = lockDate(a);
+    LocalDate y = lockDate(b);
+    if (x == null) {
+      return y == null ? null : y.toString();
+    }
+    return (y == null || x.isAfter(y) ? x : y).toString();
+  }
+
+  private static LocalDate lockDate(String s) {
+    if (s == null || s.isBlank()) {
+      return null;
+    }
+    if (s.startsWith("/Date(")) {
+      long ms = Long.parseLong(s.replaceAll("/Date\\((-?\\d+).*", "$1"));
+      return java.time.Instant.ofEpochMilli(ms).atZone(java.time.ZoneOffset.UTC).toLocalDate();
+    }
+    return LocalDate.parse(s.substring(0, 10));
+  }
+
+  private static JsonNode account(JsonNode accounts, String code) {
+    for (JsonNode a : accounts) {
+      if (code != null
+          && code.equals(a.path("Code").asText())
+          && "ACTIVE".equals(a.path("Status").asText("ACTIVE"))) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  // ---- contacts
+
+  private record ContactResult(String contactId, Completion problem) {}
+
+  /**
+   * The Xero contact for our customer: the linked one, else the one whose ContactNumber is our id
+   * (following a merge), else a new one. An archived contact is never replaced.
+   */
+  private ContactResult ensureContact(Call c, JsonNode contact, boolean updateOwnedFields)
+      throws XeroApiException, XeroAccess.NoAccessException {
+    return ensureContact(c, contact, updateOwnedFields, false);
+  }
+
+  private ContactResult ensureContact(
+      Call c, JsonNode contact, boolean updateOwnedFields, boolean retried)
+      throws XeroApiException, XeroAccess.NoAccessException {
+    Operation op = c.op;
+    String xeroId = contact.path("xeroContactId").asText(null);
+    if (xeroId != null) {
+      return new ContactResult(xeroId, null);
+    }
+    String ext = contact.path("externalId").asText();
+    Optional<ObjectNode> link = log.link(op.tenantId, OperationLog.CONTACT, ext);
+    if (link.isPresent() && !updateOwnedFields && !retried) {
+      return new ContactResult(link.get().path("contactId").asText(), null);
+    }
+    JsonNode found = null;
+    if (link.isPresent()) {
+      found =
+          c.lookup("Contacts/" + link.get().path("contactId").asText()).path("Contacts").path(0);
+    } else {
+      // Always looked up before a create: it links a contact made in Xero, and it is the
+      // reconciliation after an ambiguous create.
+      for (JsonNode n :
+          c.lookup(
+                  "Contacts?includeArchived=true&where="
+                      + XeroWrites.whereEquals("ContactNumber", ext))
+              .path("Contacts")) {
+        if (ext.equals(n.path("ContactNumber").asText())) {
+          found = n;
+          break;
+        }
+      }
+    }
+    if (found != null && !found.isMissingNode()) {
+      String merged = found.path("MergedToContactID").asText("");
+      if (!merged.isEmpty() && !merged.startsWith("00000000")) {
+        JsonNode target = c.lookup("Contacts/" + merged).path("Contacts").path(0);
+        if (!target.isMissingNode()) {
+          found = target;
+        }
+      }
+      String contactId = found.path("ContactID").asText();
+      if ("ARCHIVED".equals(found.path("ContactStatus").asText())) {
+        return new ContactResult(
+            null,
+            new Completion(
+                OperationState.NEEDS_ATTENTION,
+                Map.of("contactId", contactId),
+                List.of("The contact " + found.path("Name").asText() + " is archived in Xero."),
+                "CONTACT_ARCHIVED",
+                "Restore the contact in Xero (open it and choose Restore), then send the write"
+                    + " again. Nothing was created in its place.",
+                "https://go.xero.com/Contacts/View/" + contactId));
+      }
+      if (updateOwnedFields) {
+        ObjectNode el = contactElement(contact, ext);
+        el.put("ContactID", contactId);
+        XeroWrites.Outcome out =
+            c.write("POST", "Contacts/" + contactId, "Contacts", el, "contact-update");
+        if (out.rejected()) {
+          return new ContactResult(null, Completion.rejected(out.messages()));
+        }
+      }
+      linkContact(op, ext, contactId);
+      return new ContactResult(contactId, null);
+    }
+    if (!contact.hasNonNull("name")) {
+      return new ContactResult(
+          null,
+          Completion.failed(
+              "CONTACT_REQUIRED",
+              "No Xero contact has contact number "
+                  + ext
+                  + ", and no name was given to create one.",
+              "Send contact.name with the first write for a new customer."));
+    }
+    XeroWrites.Outcome out =
+        c.write("PUT", "Contacts", "Contacts", contactElement(contact, ext), "contact-create");
+    if (out.rejected()) {
+      if (!retried && Corrections.of(out.messages()).code().equals("CONTACT_NUMBER_TAKEN")) {
+        // Another write for the same customer created it a moment ago: link that one.
+        return ensureContact(c, contact, updateOwnedFields, true);
+      }
+      return new ContactResult(null, Completion.rejected(out.messages()));
+    }
+    String contactId = out.element().path("ContactID").asText();
+    linkContact(op, ext, contactId);
+    return new ContactResult(contactId, null);
+  }
+
+  /** The fields we own on a contact; everything else in Xero is left as it is. */
+  private static ObjectNode contactElement(JsonNode contact, String ext) {
+    ObjectNode el = Json.MAPPER.createObjectNode();
+    el.put("Name", contact.path("name").asText());
+    el.put("ContactNumber", ext);
+    if (contact.hasNonNull("firstName")) {
+      el.put("FirstName", contact.get("firstName").asText());
+    }
+    if (contact.hasNonNull("lastName")) {
+      el.put("LastName", contact.get("lastName").asText());
+    }
+    if (contact.hasNonNull("email")) {
+      el.put("EmailAddress", contact.get("email").asText());
+    }
+    return el;
+  }
+
+  private void linkContact(Operation op, String ext, String contactId) {
+    log.putLink(
+        op.tenantId,
+        OperationLog.CONTACT,
+        ext,
+        Json.MAPPER.createObjectNode().put("contactId", contactId));
+  }
+
+  // ---- invoices
+
+  private ObjectNode linkInvoice(Operation op, JsonNode xeroInvoice, String lines) {
+    String contactExt = op.request.path("contact").path("externalId").asText(null);
+    Optional<ObjectNode> old = log.link(op.tenantId, OperationLog.INVOICE, op.externalId);
+    ObjectNode link = Json.MAPPER.createObjectNode();
+    link.put("invoiceId", xeroInvoice.path("InvoiceID").asText());
+    link.put("status", xeroInvoice.path("Status").asText());
+    link.put("operationId", op.operationId);
+    link.put("lines", lines);
+    link.put("contactId", xeroInvoice.path("Contact").path("ContactID").asText());
+    if (contactExt == null && old.isPresent()) {
+      contactExt = old.get().path("contactExternalId").asText(null);
+    }
+    if (contactExt != null) {
+      link.put("contactExternalId", contactExt);
+    }
+    log.putLink(op.tenantId, OperationLog.INVOICE, op.externalId, link);
+    upsertRead(op, xeroInvoice);
+    return link;
+  }
+
+  /** Read-your-write: the query API shows what Xero answered without waiting for the webhook. */
+  private void upsertRead(Operation op, JsonNode xeroInvoice) {
+    if (invoices == null || !xeroInvoice.has("UpdatedDateUTC")) {
+      return;
+    }
+    try {
+      invoices.upsert(op.tenantId, XeroInvoice.fromJson(xeroInvoice));
+    } catch (RuntimeException e) {
+      // The webhook and reconciliation bring it anyway; the write itself succeeded.
+      LOG.warn("invoice not copied to the read side", "error", e.getClass().getSimpleName());
+    }
+  }
+
+  private static Map<String, String> ids(ObjectNode link) {
+    Map<String, String> ids = new LinkedHashMap<>();
+    ids.put("invoiceId", link.path("invoiceId").asText());
+    ids.put("status", link.path("status").asText());
+    if (!link.path("contactId").asText().isEmpty()) {
+      ids.put("contactId", link.path("contactId").asText());
+    }
+    return ids;
+  }
+
+  // ---- calls to Xero for one operation
+
+  /** Counts every call against the operation and refreshes a refused token once. */
+  private final class Call {
+    final Operation op;
+
+    Call(Operation op) {
+      this.op = op;
+    }
+
+    JsonNode lookup(String pathAndQuery) throws XeroApiException, XeroAccess.NoAccessException {
+      op.reconcileLookups++;
+      op.xeroCalls++;
+      String token = access.accessToken(op.tenantId);
+      try {
+        return xero.read(pathAndQuery, op.tenantId, token);
+      } catch (XeroApiException e) {
+        if (!e.isTokenExpired()) {
+          throw e;
+        }
+        op.xeroCalls++;
+        return xero.read(pathAndQuery, op.tenantId, access.replaceRejected(op.tenantId, token));
+      }
+    }
+
+    XeroWrites.Outcome write(
+        String method, String path, String collection, JsonNode element, String step)
+        throws XeroApiException, XeroAccess.NoAccessException {
+      String key = op.operationId + "-" + op.keyGeneration + "-" + step;
+      op.xeroCalls++;
+      String token = access.accessToken(op.tenantId);
+      try {
+        return xero.write(method, path, collection, element, op.tenantId, token, key);
+      } catch (XeroApiException e) {
+        if (!e.isTokenExpired()) {
+          throw e;
+        }
+        // A 401 is refused before anything is saved: the same key again is safe.
+        op.xeroCalls++;
+        return xero.write(
+            method,
+            path,
+            collection,
+            element,
+            op.tenantId,
+            access.replaceRejected(op.tenantId, token),
+            key);
+      }
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

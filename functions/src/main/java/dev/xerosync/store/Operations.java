@@ -1,0 +1,238 @@
+package dev.xerosync.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * The write-back outbox. An operation is one item holding its JSON document (the outbox owns its
+ * shape), its state and a version; every change is a conditional put on the version, so two workers
+ * can never both move one operation. Our API's Idempotency-Key is an item of its own, written in
+ * the same transaction as the operation it names, and kept 24 hours. External links map the
+ * product's ids to Xero's; the accounting set-up and the cached reference data are per-tenant
+ * documents.
+ */
+public final class Operations {
+  /** How long a finished operation stays readable through GET /operations/{id}. */
+  static final Duration OPERATION_RETENTION = Duration.ofDays(90);
+
+  private final DynamoDbClient dynamo;
+  private final String table;
+
+  public Operations(DynamoDbClient dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
+
+  /** An operation's stored document and version. */
+  public record Stored(String document, String state, long version) {}
+
+  /** The operation an Idempotency-Key already names, and the hash of the body it was sent with. */
+  public record KeyUse(String operationId, String bodyHash, Instant expiresAt) {}
+
+  /**
+   * Records a new operation, and with it the Idempotency-Key when one is given. Returns empty when
+   * recorded, or the key's earlier use when the key is taken (nothing is written then).
+   */
+  public Optional<KeyUse> create(
+      String tenantId,
+      String operationId,
+      String state,
+      String document,
+      Instant now,
+      String keyHash,
+      String bodyHash,
+      Instant keyExpiresAt) {
+    Map<String, AttributeValue> op = operationItem(tenantId, operationId, state, document, 1, now);
+    if (keyHash == null) {
+      dynamo.putItem(
+          r -> r.tableName(table).item(op).conditionExpression("attribute_not_exists(pk)"));
+      return Optional.empty();
+    }
+    Map<String, AttributeValue> key = new HashMap<>();
+    key.put("pk", ItemCodec.s(Keys.idempotencyPk(tenantId, keyHash)));
+    key.put("sk", ItemCodec.s(Keys.IDEMPOTENCY_SK));
+    key.put("operationId", ItemCodec.s(operationId));
+    key.put("bodyHash", ItemCodec.s(bodyHash));
+    key.put("expiresAt", AttributeValue.fromN(Long.toString(keyExpiresAt.getEpochSecond())));
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        dynamo.transactWriteItems(
+            r ->
+                r.transactItems(
+                    TransactWriteItem.builder()
+                        .put(
+                            Put.builder()
+                                .tableName(table)
+                                .item(key)
+                                // TTL deletes lag by up to days: an expired key is free to reuse.
+                                .conditionExpression("attribute_not_exists(pk) OR expiresAt < :now")
+                                .expressionAttributeValues(
+                                    Map.of(
+                                        ":now",
+                                        AttributeValue.fromN(Long.toString(now.getEpochSecond()))))
+                                .build())
+                        .build(),
+                    TransactWriteItem.builder()
+                        .put(
+                            Put.builder()
+                                .tableName(table)
+                                .item(op)
+                                .conditionExpression("attribute_not_exists(pk)")
+                                .build())
+                        .build()));
+        return Optional.empty();
+      } catch (TransactionCanceledException e) {
+        var reasons = e.cancellationReasons();
+        // The operation id is new, so only the key's condition can fail.
+        boolean keyTaken =
+            !reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code());
+        if (keyTaken) {
+          Optional<KeyUse> use = keyUse(tenantId, keyHash);
+          if (use.isPresent()) {
+            return use;
+          }
+          // The key expired and vanished in between; try again.
+        } else if (reasons.stream().noneMatch(r -> "TransactionConflict".equals(r.code()))) {
+          throw e;
+        }
+      }
+    }
+    throw new IllegalStateException("the Idempotency-Key stayed contended");
+  }
+
+  public Optional<KeyUse> keyUse(String tenantId, String keyHash) {
+    var item =
+        dynamo
+            .getItem(
+                r ->
+                    r.tableName(table)
+                        .consistentRead(true)
+                        .key(key(Keys.idempotencyPk(tenantId, keyHash), Keys.IDEMPOTENCY_SK)))
+            .item();
+    if (item == null || item.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new KeyUse(
+            item.get("operationId").s(),
+            item.get("bodyHash").s(),
+            Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n()))));
+  }
+
+  public Optional<Stored> get(String tenantId, String operationId) {
+    var item =
+        dynamo
+            .getItem(
+                r ->
+                    r.tableName(table)
+                        .consistentRead(true)
+                        .key(key(Keys.operationPk(tenantId, operationId), Keys.OPERATION_SK)))
+            .item();
+    if (item == null || item.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Stored(
+            item.get("doc").s(), item.get("state").s(), Long.parseLong(item.get("version").n())));
+  }
+
+  /**
+   * Replaces the operation if it is still at {@code expectedVersion}; false when someone else moved
+   * it first.
+   */
+  public boolean save(
+      String tenantId,
+      String operationId,
+      String state,
+      String document,
+      long expectedVersion,
+      Instant now) {
+    try {
+      dynamo.putItem(
+          r ->
+              r.tableName(table)
+                  .item(
+                      operationItem(
+                          tenantId, operationId, state, document, expectedVersion + 1, now))
+                  .conditionExpression("version = :v")
+                  .expressionAttributeValues(
+                      Map.of(":v", AttributeValue.fromN(Long.toString(expectedVersion)))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  /** The Xero side of one of the product's ids: a JSON document the outbox owns. */
+  public Optional<String> link(String tenantId, String kind, String externalId) {
+    return document(Keys.externalLinkPk(tenantId, kind, externalId), Keys.EXTERNAL_LINK_SK);
+  }
+
+  public void putLink(String tenantId, String kind, String externalId, String document) {
+    putDocument(Keys.externalLinkPk(tenantId, kind, externalId), Keys.EXTERNAL_LINK_SK, document);
+  }
+
+  public Optional<String> accountingSettings(String tenantId) {
+    return document(Keys.organisationPk(tenantId), Keys.ACCOUNTING_SETTINGS_SK);
+  }
+
+  public void putAccountingSettings(String tenantId, String document) {
+    putDocument(Keys.organisationPk(tenantId), Keys.ACCOUNTING_SETTINGS_SK, document);
+  }
+
+  /** Accounts, tax rates, currencies and lock dates as last read from Xero, for the dry run. */
+  public Optional<String> xeroReference(String tenantId) {
+    return document(Keys.organisationPk(tenantId), Keys.XERO_REFERENCE_SK);
+  }
+
+  public void putXeroReference(String tenantId, String document) {
+    putDocument(Keys.organisationPk(tenantId), Keys.XERO_REFERENCE_SK, document);
+  }
+
+  private Optional<String> document(String pk, String sk) {
+    var item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(pk, sk))).item();
+    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("doc").s());
+  }
+
+  private void putDocument(String pk, String sk, String document) {
+    Map<String, AttributeValue> item = key(pk, sk);
+    item.put("doc", ItemCodec.s(document));
+    dynamo.putItem(r -> r.tableName(table).item(item));
+  }
+
+  private static Map<String, AttributeValue> operationItem(
+      String tenantId,
+      String operationId,
+      String state,
+      String document,
+      long version,
+      Instant now) {
+    Map<String, AttributeValue> item =
+        key(Keys.operationPk(tenantId, operationId), Keys.OPERATION_SK);
+    item.put("tenantId", ItemCodec.s(tenantId));
+    item.put("doc", ItemCodec.s(document));
+    item.put("state", ItemCodec.s(state));
+    item.put("version", AttributeValue.fromN(Long.toString(version)));
+    item.put("updatedAt", ItemCodec.s(now.toString()));
+    item.put(
+        "expiresAt",
+        AttributeValue.fromN(Long.toString(now.plus(OPERATION_RETENTION).getEpochSecond())));
+    return item;
+  }
+
+  private static Map<String, AttributeValue> key(String pk, String sk) {
+    Map<String, AttributeValue> key = new HashMap<>();
+    key.put("pk", ItemCodec.s(pk));
+    key.put("sk", ItemCodec.s(sk));
+    return key;
+  }
+}

@@ -1,0 +1,310 @@
+package dev.xerosync.writeback;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xerosync.common.ApiResponses;
+import dev.xerosync.common.Environment;
+import dev.xerosync.common.Json;
+import dev.xerosync.common.Log;
+import dev.xerosync.common.Priming;
+import dev.xerosync.outbox.DryRun;
+import dev.xerosync.outbox.Operation;
+import dev.xerosync.outbox.OperationKind;
+import dev.xerosync.outbox.Outbox;
+import dev.xerosync.store.ApiKeys;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The write API: each write is recorded in the outbox and answered 202 with its operation, whose
+ * state the product polls at GET /operations/{id} (or hears about by notification). In write routes
+ * the id in the path is the product's own id (API Gateway needs one parameter name per path level,
+ * so it shares the query routes' names). {@code ?validate=only} checks a write against the
+ * organisation's cached data and sends nothing.
+ */
+public final class WriteApiHandler
+    implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+  private static final Log LOG = Log.of(WriteApiHandler.class);
+  static final int MAX_BODY_BYTES = 256 * 1024;
+
+  private final Outbox outbox;
+  private final DryRun dryRun;
+  private final ApiKeys apiKeys;
+
+  public WriteApiHandler() {
+    this(Environment.process());
+    Priming.register(WriteApiHandler.class, this::prime);
+  }
+
+  public WriteApiHandler(Environment env) {
+    this(WritebackWiring.forApi(env));
+  }
+
+  public WriteApiHandler(WritebackWiring w) {
+    this.outbox = w.outbox();
+    this.dryRun = w.dryRun();
+    this.apiKeys = w.apiKeys();
+  }
+
+  /** A request with a key that cannot exist: routing, the key lookup, a problem document. */
+  public void prime() {
+    String nil = "00000000-0000-0000-0000-000000000000";
+    handleRequest(
+        new APIGatewayProxyRequestEvent()
+            .withHttpMethod("GET")
+            .withResource("/tenants/{tenantId}/operations/{operationId}")
+            .withHeaders(Map.of("x-api-key", "xs_priming_never_a_real_key"))
+            .withPathParameters(Map.of("tenantId", nil, "operationId", nil)),
+        null);
+  }
+
+  /** A refusal with its status; the detail says what to do. */
+  static final class Problem extends Exception {
+    final int status;
+    final String title;
+
+    Problem(int status, String title, String detail) {
+      super(detail);
+      this.status = status;
+      this.title = title;
+    }
+  }
+
+  @Override
+  @SuppressWarnings("try")
+  public APIGatewayProxyResponseEvent handleRequest(
+      APIGatewayProxyRequestEvent event, Context context) {
+    Map<String, String> path =
+        event.getPathParameters() == null ? Map.of() : event.getPathParameters();
+    String route = event.getHttpMethod() + " " + event.getResource();
+    try (var scope =
+        Log.scope(
+            Log.CORRELATION_ID,
+            context == null ? null : context.getAwsRequestId(),
+            Log.TENANT_ID,
+            path.get("tenantId"))) {
+      String tenantId = authorise(event, path);
+      boolean validateOnly = "only".equals(query(event, "validate"));
+      return switch (route) {
+        case "PUT /tenants/{tenantId}/invoices/{invoiceId}" ->
+            write(
+                event,
+                tenantId,
+                OperationKind.INVOICE_UPSERT,
+                path.get("invoiceId"),
+                null,
+                validateOnly);
+        case "POST /tenants/{tenantId}/invoices/{invoiceId}/void" ->
+            write(
+                event,
+                tenantId,
+                OperationKind.INVOICE_VOID,
+                path.get("invoiceId"),
+                null,
+                validateOnly);
+        case "POST /tenants/{tenantId}/invoices/{invoiceId}/payments" -> {
+          JsonNode body = body(event);
+          yield write(
+              event,
+              tenantId,
+              OperationKind.PAYMENT,
+              body.path("paymentId").asText(null),
+              path.get("invoiceId"),
+              validateOnly,
+              body);
+        }
+        case "POST /tenants/{tenantId}/deposits" -> {
+          JsonNode body = body(event);
+          yield write(
+              event,
+              tenantId,
+              OperationKind.DEPOSIT,
+              body.path("depositId").asText(null),
+              null,
+              validateOnly,
+              body);
+        }
+        case "PUT /tenants/{tenantId}/contacts/{contactId}" ->
+            write(
+                event,
+                tenantId,
+                OperationKind.CONTACT_UPSERT,
+                path.get("contactId"),
+                null,
+                validateOnly);
+        case "PUT /tenants/{tenantId}/settings/accounting" ->
+            write(event, tenantId, OperationKind.ACCOUNTING_SETTINGS, "accounting", null, false);
+        case "GET /tenants/{tenantId}/settings/accounting" -> settings(tenantId);
+        case "GET /tenants/{tenantId}/operations/{operationId}" ->
+            operation(tenantId, path.get("operationId"));
+        default ->
+            ApiResponses.problem(
+                404, "No such route", "There is no route " + route + "; see /openapi.yaml.");
+      };
+    } catch (Problem p) {
+      return ApiResponses.problem(p.status, p.title, p.getMessage());
+    } catch (Outbox.Refused r) {
+      return ApiResponses.problem(r.status(), r.title(), r.getMessage());
+    } catch (RuntimeException e) {
+      LOG.error("write API failed", e, "route", route);
+      return ApiResponses.problem(
+          500,
+          "Internal error",
+          "The request could not be served; retry with the same Idempotency-Key.");
+    }
+  }
+
+  private APIGatewayProxyResponseEvent write(
+      APIGatewayProxyRequestEvent event,
+      String tenantId,
+      OperationKind kind,
+      String externalId,
+      String parent,
+      boolean validateOnly)
+      throws Problem, Outbox.Refused {
+    JsonNode body =
+        kind == OperationKind.INVOICE_VOID && (event.getBody() == null || event.getBody().isBlank())
+            ? Json.MAPPER.createObjectNode()
+            : body(event);
+    return write(event, tenantId, kind, externalId, parent, validateOnly, body);
+  }
+
+  private APIGatewayProxyResponseEvent write(
+      APIGatewayProxyRequestEvent event,
+      String tenantId,
+      OperationKind kind,
+      String externalId,
+      String parent,
+      boolean validateOnly,
+      JsonNode body)
+      throws Outbox.Refused {
+    Outbox.Write write =
+        new Outbox.Write(
+            tenantId, kind, externalId, parent, body, header(event, "Idempotency-Key"));
+    if (validateOnly) {
+      return ApiResponses.json(200, dryRun.check(write));
+    }
+    Outbox.Accepted accepted = outbox.accept(write);
+    Operation op = accepted.operation();
+    ObjectNode answer = op.toJson();
+    String location = "/tenants/" + tenantId + "/operations/" + op.operationId();
+    answer.put("href", location);
+    return ApiResponses.json(
+        202,
+        answer,
+        accepted.replayed()
+            ? Map.of("Location", location, "Idempotent-Replayed", "true")
+            : Map.of("Location", location));
+  }
+
+  private APIGatewayProxyResponseEvent operation(String tenantId, String operationId)
+      throws Problem {
+    try {
+      UUID.fromString(operationId);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new Problem(
+          400, "Invalid request", "operationId must be the UUID a write answered with");
+    }
+    Operation op =
+        outbox
+            .get(tenantId, operationId)
+            .orElseThrow(
+                () ->
+                    new Problem(
+                        404,
+                        "No such operation",
+                        "No operation "
+                            + operationId
+                            + " for this tenant; operations are kept 90 days."));
+    return ApiResponses.json(200, op.toJson());
+  }
+
+  private APIGatewayProxyResponseEvent settings(String tenantId) {
+    return ApiResponses.json(200, dryRun.settings(tenantId));
+  }
+
+  private String authorise(APIGatewayProxyRequestEvent event, Map<String, String> path)
+      throws Problem {
+    String key = header(event, "x-api-key");
+    if (key == null || key.isBlank()) {
+      throw new Problem(
+          401,
+          "API key required",
+          "Send your API key in the x-api-key header; an admin issues keys per tenant.");
+    }
+    ApiKeys.Caller caller =
+        apiKeys
+            .caller(key)
+            .orElseThrow(
+                () ->
+                    new Problem(
+                        401,
+                        "API key not valid",
+                        "The x-api-key header holds no live API key: it was revoked or mistyped."
+                            + " Ask an admin for a key."));
+    String tenantId = path.get("tenantId");
+    try {
+      tenantId = UUID.fromString(tenantId).toString();
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new Problem(400, "Invalid request", "tenantId must be a Xero tenant id (a UUID)");
+    }
+    if (!caller.tenantId().equals(tenantId)) {
+      throw new Problem(
+          403,
+          "Not your tenant",
+          "This API key is scoped to one tenant, and it is not "
+              + tenantId
+              + ". Use the tenant id the key was issued for.");
+    }
+    return tenantId;
+  }
+
+  private static JsonNode body(APIGatewayProxyRequestEvent event) throws Problem {
+    String raw = event.getBody();
+    if (raw == null || raw.isBlank()) {
+      throw new Problem(400, "Invalid request", "The request needs a JSON body.");
+    }
+    if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+      try {
+        raw = new String(Base64.getDecoder().decode(raw), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new Problem(400, "Invalid request", "The body is marked base64 but is not base64.");
+      }
+    }
+    if (raw.length() > MAX_BODY_BYTES) {
+      throw new Problem(413, "Body too large", "A write body may be at most 256 KiB.");
+    }
+    try {
+      JsonNode n = Json.MAPPER.readTree(raw);
+      if (n == null || !n.isObject()) {
+        throw new Problem(400, "Invalid request", "The body must be a JSON object.");
+      }
+      return n;
+    } catch (IOException e) {
+      throw new Problem(400, "Invalid request", "The body is not valid JSON.");
+    }
+  }
+
+  private static String header(APIGatewayProxyRequestEvent event, String name) {
+    if (event.getHeaders() == null) {
+      return null;
+    }
+    for (var e : event.getHeaders().entrySet()) {
+      if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  private static String query(APIGatewayProxyRequestEvent event, String name) {
+    Map<String, String> q = event.getQueryStringParameters();
+    return q == null ? null : q.get(name);
+  }
+}

@@ -1,0 +1,146 @@
+package dev.xerosync.writeback;
+
+import dev.xerosync.common.AppSecrets;
+import dev.xerosync.common.AwsClients;
+import dev.xerosync.common.Environment;
+import dev.xerosync.outbox.DryRun;
+import dev.xerosync.outbox.Outbox;
+import dev.xerosync.outbox.WriteExecutor;
+import dev.xerosync.outbox.XeroAccess;
+import dev.xerosync.store.ApiKeys;
+import dev.xerosync.store.ConnectionRecords;
+import dev.xerosync.store.ContactStore;
+import dev.xerosync.store.InvoiceStore;
+import dev.xerosync.store.Operations;
+import dev.xerosync.store.RateBudgets;
+import dev.xerosync.store.RefreshLease;
+import dev.xerosync.syncengine.TenantRateBudget;
+import dev.xerosync.tokens.AccessTokens;
+import dev.xerosync.tokens.TokenRefreshException;
+import dev.xerosync.tokens.TokenVault;
+import dev.xerosync.tokens.XeroIdentity;
+import dev.xerosync.xero.XeroApi;
+import dev.xerosync.xero.XeroWrites;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** The write API's and the write worker's collaborators, built once per container. */
+public record WritebackWiring(
+    Outbox outbox,
+    WriteExecutor executor,
+    DryRun dryRun,
+    ApiKeys apiKeys,
+    Operations operations,
+    Clock clock) {
+
+  /**
+   * Of Xero's per-tenant minute, day and app-minute allowances, this share is left to reads: writes
+   * take from the same DynamoDB budget but stop short of it, so a burst of writes can slow itself
+   * down but never starve the sync.
+   */
+  static final double READ_RESERVE = 0.25;
+
+  public static WritebackWiring of(Environment env) {
+    return of(env, AwsClients.dynamoDb(env), AwsClients.sqs(env), null);
+  }
+
+  /** The write API needs no Xero access: it only records and queues. */
+  public static WritebackWiring forApi(Environment env) {
+    return of(env, AwsClients.dynamoDb(env), AwsClients.sqs(env), null);
+  }
+
+  public static WritebackWiring forWorker(Environment env) {
+    return of(env, AwsClients.dynamoDb(env), AwsClients.sqs(env), AwsClients.secretsManager(env));
+  }
+
+  public static WritebackWiring of(
+      Environment env, DynamoDbClient dynamo, SqsClient sqs, SecretsManagerClient secrets) {
+    Clock clock = Clock.systemUTC();
+    String table = env.required("TABLE_NAME");
+    Operations operations = new Operations(dynamo, table);
+    QueuedOperationEvents events =
+        new QueuedOperationEvents(
+            sqs,
+            env.required("WRITE_QUEUE_URL"),
+            env.optional("NOTIFICATION_QUEUE_URL").orElse(null),
+            new ConnectionRecords(dynamo, table),
+            clock);
+    Outbox outbox = new Outbox(operations, events, clock);
+    WriteExecutor executor = null;
+    if (secrets != null) {
+      HttpClient http = XeroApi.defaultHttpClient();
+      AccessTokens tokens =
+          new AccessTokens(
+              new TokenVault(
+                  secrets, env.get("CONNECTION_SECRET_PREFIX", TokenVault.DEFAULT_PREFIX)),
+              new XeroIdentity(
+                  http,
+                  URI.create(env.required("XERO_IDENTITY_BASE_URL")),
+                  env.required("XERO_CLIENT_ID"),
+                  AppSecrets.field(env, "clientSecret", "XERO_CLIENT_SECRET"),
+                  clock),
+              new RefreshLease(dynamo, table, clock),
+              clock);
+      TenantRateBudget budget =
+          new TenantRateBudget(
+              new RateBudgets(dynamo, table),
+              clock,
+              new TenantRateBudget.Limits(
+                  share(env.getInt("XERO_MINUTE_CALL_LIMIT", 60)),
+                  share(env.getInt("XERO_DAILY_CALL_LIMIT", 5000)),
+                  share(env.getInt("XERO_APP_MINUTE_CALL_LIMIT", 10_000))));
+      executor =
+          new WriteExecutor(
+              operations,
+              new XeroWrites(
+                  http,
+                  URI.create(env.required("XERO_API_BASE_URL")),
+                  budget,
+                  Duration.ofSeconds(env.getInt("XERO_WRITE_TIMEOUT_SECONDS", 20))),
+              access(tokens),
+              new InvoiceStore(dynamo, table, clock),
+              events,
+              clock,
+              Duration.ofMillis(env.getInt("WRITE_INLINE_BACKOFF_MS", 200)));
+    }
+    DryRun dryRun =
+        new DryRun(
+            operations, new InvoiceStore(dynamo, table, clock), new ContactStore(dynamo, table));
+    return new WritebackWiring(
+        outbox, executor, dryRun, new ApiKeys(dynamo, table, clock), operations, clock);
+  }
+
+  static int share(int limit) {
+    return Math.max(1, (int) Math.floor(limit * (1 - READ_RESERVE)));
+  }
+
+  private static XeroAccess access(AccessTokens tokens) {
+    return new XeroAccess() {
+      @Override
+      public String accessToken(String tenantId) throws NoAccessException {
+        try {
+          return tokens.accessToken(tenantId);
+        } catch (TokenRefreshException e) {
+          throw new NoAccessException(
+              e.getMessage(), e.isInvalidGrant() || "not_connected".equals(e.error()));
+        }
+      }
+
+      @Override
+      public String replaceRejected(String tenantId, String rejectedToken)
+          throws NoAccessException {
+        try {
+          return tokens.replaceRejected(tenantId, rejectedToken);
+        } catch (TokenRefreshException e) {
+          throw new NoAccessException(
+              e.getMessage(), e.isInvalidGrant() || "not_connected".equals(e.error()));
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,188 @@
+package dev.xerosync.xero;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xerosync.common.Json;
+import dev.xerosync.common.Metrics;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes to Xero's Accounting API, one element per request with {@code summarizeErrors=false}, so
+ * each element comes back with its own status and validation messages; and the reads that reconcile
+ * an ambiguous write. Every call takes from the same call budget as the sync's reads.
+ *
+ * <p>Outcomes: a 200 element without errors is {@link Outcome#accepted}; Xero's validation messages
+ * (in a 200 element or a 400) are a {@link Outcome#rejected} outcome, definitive, nothing was
+ * saved. Anything else throws {@link XeroApiException}: a 429 or a refused token was turned away
+ * before Xero did anything, while a timeout, a lost connection or a 5xx is <em>ambiguous</em>
+ * ({@link #isAmbiguous}): Xero may have saved the element.
+ */
+public final class XeroWrites {
+  private final HttpClient http;
+  private final URI apiBase;
+  private final XeroApi budgeted;
+  private final Duration timeout;
+
+  public XeroWrites(HttpClient http, URI apiBase, CallBudget budget) {
+    this(http, apiBase, budget, Duration.ofSeconds(20));
+  }
+
+  public XeroWrites(HttpClient http, URI apiBase, CallBudget budget, Duration timeout) {
+    this.http = http;
+    this.apiBase = apiBase;
+    this.budgeted = new XeroApi(http, apiBase, budget);
+    this.timeout = timeout;
+  }
+
+  /** The element Xero saved, or every validation message Xero gave for it. */
+  public record Outcome(int status, JsonNode element, List<String> messages) {
+    public boolean accepted() {
+      return messages.isEmpty() && element != null;
+    }
+
+    public boolean rejected() {
+      return !accepted();
+    }
+  }
+
+  /** A failure after which Xero may or may not have saved what was sent. */
+  public static boolean isAmbiguous(XeroApiException e) {
+    return e.status() == 0 || e.status() >= 500;
+  }
+
+  /**
+   * Sends one element to a collection endpoint, e.g. {@code PUT /Invoices} or {@code POST
+   * /Invoices/{id}}, with Xero's Idempotency-Key.
+   */
+  public Outcome write(
+      String method,
+      String path,
+      String collection,
+      JsonNode element,
+      String tenantId,
+      String accessToken,
+      String idempotencyKey)
+      throws XeroApiException {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.putArray(collection).add(element);
+    String pathAndQuery = "/api.xro/2.0/" + path + "?summarizeErrors=false";
+    budgeted.waitForBudget(tenantId, pathAndQuery);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(apiBase.resolve(pathAndQuery))
+            .timeout(timeout)
+            .header("Authorization", "Bearer " + accessToken)
+            .header("xero-tenant-id", tenantId)
+            .header("Accept", "application/json")
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+    if (idempotencyKey != null) {
+      request.header("Idempotency-Key", idempotencyKey);
+    }
+    HttpResponse<String> response = send(request.build(), path);
+    int status = response.statusCode();
+    budgeted.budget().record(tenantId, XeroApi.rateHeaders(status, response.headers()));
+    if (status == 200 || status == 400) {
+      JsonNode root;
+      try {
+        root = Json.MAPPER.readTree(response.body());
+      } catch (IOException e) {
+        if (status == 200) {
+          // Xero said OK but the body is lost: it saved the element, and we cannot tell its id.
+          throw new XeroApiException(502, "InvalidResponse", null, "Xero sent no JSON for " + path);
+        }
+        return new Outcome(status, null, List.of("Xero refused the request (400)"));
+      }
+      JsonNode el = root.path(collection).path(0);
+      if (el.isMissingNode()) {
+        el = root.path("Elements").path(0);
+      }
+      List<String> messages = messages(el);
+      if (status == 400 && messages.isEmpty()) {
+        messages = List.of(root.path("Message").asText(root.path("Detail").asText("Bad request")));
+      }
+      if (status == 200 && el.isMissingNode()) {
+        throw new XeroApiException(
+            502, "InvalidResponse", null, "Xero answered without the element for " + path);
+      }
+      return new Outcome(status, messages.isEmpty() ? el : null, messages);
+    }
+    if (status == 404) {
+      return new Outcome(404, null, List.of(notFoundMessage(response.body(), path)));
+    }
+    throw XeroApi.failure(status, response, pathAndQuery);
+  }
+
+  /** A GET for reconciliation and reference data, within the same budget. */
+  public JsonNode read(String pathAndQuery, String tenantId, String accessToken)
+      throws XeroApiException {
+    return budgeted.get("/api.xro/2.0/" + pathAndQuery, tenantId, accessToken, null);
+  }
+
+  public static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  /** Xero's where-clause string literal, with its quotes escaped. */
+  public static String whereEquals(String field, String value) {
+    return encode(field + "==\"" + value.replace("\"", "\\\"") + "\"");
+  }
+
+  private HttpResponse<String> send(HttpRequest request, String path) throws XeroApiException {
+    try {
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+      Metrics.count(Metrics.XERO_CALLS, 1, "Outcome", Metrics.outcomeOf(r.statusCode()));
+      if (r.statusCode() == 429) {
+        Metrics.count(Metrics.XERO_429S, 1);
+      }
+      return r;
+    } catch (IOException e) {
+      Metrics.count(Metrics.XERO_CALLS, 1, "Outcome", Metrics.outcomeOf(0));
+      throw new XeroApiException(
+          0,
+          "Timeout",
+          null,
+          "Xero did not answer "
+              + request.method()
+              + " "
+              + path
+              + ": "
+              + e.getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new XeroApiException(0, "Interrupted", null, "interrupted while calling Xero");
+    }
+  }
+
+  private static List<String> messages(JsonNode element) {
+    List<String> out = new ArrayList<>();
+    element.path("ValidationErrors").forEach(v -> out.add(v.path("Message").asText()));
+    if (out.isEmpty() && element.path("HasErrors").asBoolean(false)) {
+      out.add("Xero marked the element as in error without a message");
+    }
+    return out;
+  }
+
+  private static String notFoundMessage(String body, String path) {
+    try {
+      JsonNode n = Json.MAPPER.readTree(body);
+      if (n.hasNonNull("Message")) {
+        return n.get("Message").asText();
+      }
+      if (n.hasNonNull("Detail")) {
+        return n.get("Detail").asText();
+      }
+    } catch (IOException | RuntimeException e) {
+      // fall through to the generic message
+    }
+    return "Xero found nothing at " + path;
+  }
+}

@@ -1,0 +1,322 @@
+package dev.xerosync.writeback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.infra.lambda.LocalStack;
+import dev.xerosync.infra.xero.Faults;
+import dev.xerosync.infra.xero.SimOrganisation;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalDate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The payment platform's flow (set-up, a payment into Undeposited Funds, a deposit, two-way
+ * status), the commerce flow's payment and void, contacts keyed by ContactNumber, and one failure
+ * per validation rule of the simulator, each ending with Xero's words and an action.
+ */
+class PaymentsAndContactsEnd2EndTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static LocalStack stack;
+  private static WriteBackApi api;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack =
+        LocalStack.start(
+            LocalStack.Options.defaults().withVisibilityTimeout(Duration.ofSeconds(10)));
+    api = new WriteBackApi(stack);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @AfterEach
+  void noFaults() {
+    stack.xero().faults().clear();
+  }
+
+  private SimOrganisation connected(String name) {
+    SimOrganisation org = stack.xero().createOrganisation(name);
+    stack.connect(org);
+    return org;
+  }
+
+  private JsonNode run(SimOrganisation org, String method, String path, String body) {
+    WriteBackApi.Response r = api.send(method, org.tenantId(), path, body, null);
+    assertThat(r.status()).as(r.body().toString()).isEqualTo(202);
+    return api.awaitTerminal(org.tenantId(), r.operationId(), WAIT);
+  }
+
+  private static String invoice(String customer, String status, double unit, String extra) {
+    return "{\"contact\":{\"externalId\":\""
+        + customer
+        + "\",\"name\":\"Customer "
+        + customer
+        + "\",\"email\":\""
+        + customer
+        + "@example.com\"},\"status\":\""
+        + status
+        + "\",\"date\":\""
+        + LocalDate.now()
+        + "\",\"dueDate\":\""
+        + LocalDate.now().plusDays(14)
+        + "\",\"lineItems\":[{\"description\":\"Subscription\",\"quantity\":1,\"unitAmount\":"
+        + unit
+        + ",\"accountCode\":\"200\",\"taxType\":\"NONE\"}]"
+        + extra
+        + "}";
+  }
+
+  @Test
+  void paymentPlatformSetUpPaymentIntoUndepositedFundsDepositAndTwoWayStatus() {
+    SimOrganisation org = connected("Payments Platform Ltd");
+    // Before the set-up a payment is refused with the action that fixes it.
+    assertThat(
+            run(org, "PUT", "/invoices/sub-1", invoice("cust-1", "AUTHORISED", 100, ""))
+                .path("state")
+                .asText())
+        .isEqualTo("SUCCEEDED");
+    JsonNode early =
+        run(org, "POST", "/invoices/sub-1/payments", "{\"paymentId\":\"pay-0\",\"amount\":10}");
+    assertThat(early.path("state").asText()).isEqualTo("FAILED");
+    assertThat(early.path("code").asText()).isEqualTo("SETUP_REQUIRED");
+    assertThat(early.path("action").asText()).contains("settings/accounting");
+
+    JsonNode wrong = run(org, "PUT", "/settings/accounting", "{\"paymentAccountCode\":\"200\"}");
+    assertThat(wrong.path("state").asText()).isEqualTo("FAILED");
+    assertThat(wrong.path("code").asText()).isEqualTo("ACCOUNT_INVALID");
+    JsonNode setUp =
+        run(
+            org,
+            "PUT",
+            "/settings/accounting",
+            "{\"paymentAccountCode\":\"615\",\"depositAccountCode\":\"090\"}");
+    assertThat(setUp.path("state").asText()).as(setUp.toString()).isEqualTo("SUCCEEDED");
+    assertThat(
+            api.get(org.tenantId(), "/settings/accounting").body().path("configured").asBoolean())
+        .isTrue();
+
+    JsonNode paid =
+        run(org, "POST", "/invoices/sub-1/payments", "{\"paymentId\":\"pay-1\",\"amount\":100}");
+    assertThat(paid.path("state").asText()).as(paid.toString()).isEqualTo("SUCCEEDED");
+    assertThat(org.payments()).hasSize(1);
+    assertThat(org.payments().get(0).reference()).isEqualTo("pay-1");
+    String invoiceId = paid.path("xero").path("invoiceId").asText();
+    assertThat(org.invoice(invoiceId).status()).isEqualTo("PAID");
+    awaitRead(org, invoiceId, "PAID");
+
+    // The same payment id again, without our Idempotency-Key: recorded once, never twice.
+    JsonNode again =
+        run(org, "POST", "/invoices/sub-1/payments", "{\"paymentId\":\"pay-1\",\"amount\":100}");
+    assertThat(again.path("state").asText()).isEqualTo("SUCCEEDED");
+    assertThat(org.payments()).hasSize(1);
+
+    JsonNode deposit =
+        run(
+            org,
+            "POST",
+            "/deposits",
+            "{\"depositId\":\"dep-1\",\"amount\":250,\"accountCode\":\"260\","
+                + "\"contact\":{\"externalId\":\"platform\",\"name\":\"Card processor\"}}");
+    assertThat(deposit.path("state").asText()).as(deposit.toString()).isEqualTo("SUCCEEDED");
+    assertThat(org.bankTransactions()).hasSize(1);
+    assertThat(org.bankTransactions().get(0).reference()).isEqualTo("dep-1");
+
+    // Two-way: a payment made in Xero on a second invoice reaches the read side as it does today.
+    JsonNode second = run(org, "PUT", "/invoices/sub-2", invoice("cust-1", "AUTHORISED", 40, ""));
+    String secondId = second.path("xero").path("invoiceId").asText();
+    org.pay(secondId, new BigDecimal("40.00"), LocalDate.now(), "paid in Xero");
+    awaitRead(org, secondId, "PAID");
+  }
+
+  @Test
+  void aLostPaymentResponseIsFoundByItsReferenceAndNotPostedTwice() {
+    SimOrganisation org = connected("Lost Payment Ltd");
+    run(org, "PUT", "/settings/accounting", "{\"paymentAccountCode\":\"090\"}");
+    run(org, "PUT", "/invoices/lp-1", invoice("cust-lp", "AUTHORISED", 80, ""));
+    stack.xero().faults().failNextWrites(Faults.WriteFault.RESPONSE_LOST_AFTER_COMMIT, 1);
+    JsonNode paid =
+        run(org, "POST", "/invoices/lp-1/payments", "{\"paymentId\":\"pay-lp\",\"amount\":30}");
+    assertThat(paid.path("state").asText()).as(paid.toString()).isEqualTo("SUCCEEDED");
+    assertThat(org.payments()).hasSize(1);
+  }
+
+  @Test
+  void commercePaymentThenVoidIsRefusedWhilePaidAndAllowedWhenUnpaid() {
+    SimOrganisation org = connected("Commerce Pay Ltd");
+    run(org, "PUT", "/settings/accounting", "{\"paymentAccountCode\":\"090\"}");
+    run(org, "PUT", "/invoices/ord-1", invoice("buyer-1", "AUTHORISED", 60, ""));
+    run(org, "POST", "/invoices/ord-1/payments", "{\"paymentId\":\"ord-1-p1\",\"amount\":20}");
+    JsonNode refused = run(org, "POST", "/invoices/ord-1/void", null);
+    assertThat(refused.path("state").asText()).isEqualTo("FAILED");
+    assertThat(refused.path("messages").get(0).asText()).isNotBlank();
+    assertThat(refused.path("action").asText()).isNotBlank();
+
+    run(org, "PUT", "/invoices/ord-2", invoice("buyer-1", "AUTHORISED", 60, ""));
+    JsonNode voided = run(org, "POST", "/invoices/ord-2/void", null);
+    assertThat(voided.path("state").asText()).as(voided.toString()).isEqualTo("SUCCEEDED");
+    // One contact for the customer, reused by both invoices.
+    assertThat(org.contacts().stream().filter(c -> "buyer-1".equals(c.contactNumber()))).hasSize(1);
+  }
+
+  @Test
+  void contactsAreKeyedByContactNumberFollowMergesAndArchivedOnesNeedAttention() {
+    SimOrganisation org = connected("Contacts Ltd");
+    // A contact made in Xero with our id as its number is linked, not duplicated.
+    String existing = org.createContact("Existing Customer", "c-1");
+    JsonNode linked =
+        run(org, "PUT", "/contacts/c-1", "{\"name\":\"Existing Customer\",\"email\":\"e@x.com\"}");
+    assertThat(linked.path("state").asText()).as(linked.toString()).isEqualTo("SUCCEEDED");
+    assertThat(linked.path("xero").path("contactId").asText()).isEqualTo(existing);
+
+    // Merged in Xero: the kept contact is used.
+    String merged = org.createContact("Old Name", "c-2");
+    String kept = org.createContact("Kept Name");
+    org.mergeContacts(merged, kept);
+    JsonNode followed = run(org, "PUT", "/invoices/m-1", invoice("c-2", "DRAFT", 10, ""));
+    assertThat(followed.path("state").asText()).as(followed.toString()).isEqualTo("SUCCEEDED");
+    assertThat(org.invoice(followed.path("xero").path("invoiceId").asText()).contact().contactId())
+        .isEqualTo(kept);
+
+    // Archived: nothing is created in its place.
+    String archived = org.createContact("Gone Customer", "c-3");
+    org.archiveContact(archived);
+    int contacts = org.contacts().size();
+    JsonNode attention = run(org, "PUT", "/invoices/a-1", invoice("c-3", "DRAFT", 10, ""));
+    assertThat(attention.path("state").asText()).isEqualTo("NEEDS_ATTENTION");
+    assertThat(attention.path("code").asText()).isEqualTo("CONTACT_ARCHIVED");
+    assertThat(attention.path("action").asText()).contains("Restore the contact in Xero");
+    assertThat(attention.path("actionUrl").asText()).contains(archived);
+    assertThat(org.contacts()).hasSize(contacts);
+  }
+
+  @Test
+  void everyValidationRuleEndsTerminalWithXerosWordsAndAnAction() {
+    SimOrganisation org = connected("Rules Ltd");
+    org.lockDates(LocalDate.now().minusDays(30), null);
+    run(org, "PUT", "/settings/accounting", "{\"paymentAccountCode\":\"090\"}");
+    String base = invoice("rules", "AUTHORISED", 50, "");
+    record Rule(String code, String method, String path, String body) {}
+    run(org, "PUT", "/invoices/r-ok", base);
+    var rules =
+        java.util.List.of(
+            new Rule(
+                "ACCOUNT_INVALID",
+                "PUT",
+                "/invoices/r-1",
+                base.replace("\"accountCode\":\"200\"", "\"accountCode\":\"999\"")),
+            new Rule(
+                "TAX_RATE_INVALID",
+                "PUT",
+                "/invoices/r-2",
+                base.replace("\"taxType\":\"NONE\"", "\"taxType\":\"INPUT2\"")),
+            new Rule(
+                "CURRENCY_NOT_SUBSCRIBED",
+                "PUT",
+                "/invoices/r-3",
+                invoice("rules", "AUTHORISED", 50, ",\"currency\":\"JPY\"")),
+            new Rule(
+                "LOCK_DATE",
+                "PUT",
+                "/invoices/r-4",
+                base.replace(
+                    "\"date\":\"" + LocalDate.now(),
+                    "\"date\":\"" + LocalDate.now().minusDays(60))),
+            new Rule(
+                "TOTAL_MISMATCH",
+                "PUT",
+                "/invoices/r-5",
+                invoice("rules", "AUTHORISED", 50, ",\"subTotal\":75,\"totalTax\":0,\"total\":75")),
+            new Rule(
+                "PAYMENT_EXCEEDS_OUTSTANDING",
+                "POST",
+                "/invoices/r-ok/payments",
+                "{\"paymentId\":\"r-p1\",\"amount\":500}"),
+            new Rule(
+                "ACCOUNT_INVALID",
+                "POST",
+                "/invoices/r-ok/payments",
+                "{\"paymentId\":\"r-p2\",\"amount\":5,\"accountCode\":\"200\"}"));
+    for (Rule rule : rules) {
+      JsonNode done = run(org, rule.method(), rule.path(), rule.body());
+      assertThat(done.path("state").asText()).as(rule + " " + done).isEqualTo("FAILED");
+      assertThat(done.path("code").asText()).as(done.toString()).isEqualTo(rule.code());
+      assertThat(done.path("messages").size()).as(done.toString()).isPositive();
+      assertThat(done.path("action").asText()).isNotBlank();
+    }
+    run(org, "PUT", "/invoices/r-draft", invoice("rules", "DRAFT", 50, ""));
+    JsonNode notAuthorised =
+        run(org, "POST", "/invoices/r-draft/payments", "{\"paymentId\":\"r-p3\",\"amount\":5}");
+    assertThat(notAuthorised.path("code").asText()).isEqualTo("STATUS_NOT_MODIFIABLE");
+    assertThat(notAuthorised.path("messages").get(0).asText())
+        .isEqualTo("Payments can only be made against Authorised documents");
+  }
+
+  @Test
+  void dryRunReportsEveryProblemWithItsCodeAndSendsNothing() {
+    SimOrganisation org = connected("Dry Run Ltd");
+    org.lockDates(LocalDate.now().minusDays(30), null);
+    run(org, "PUT", "/settings/accounting", "{\"paymentAccountCode\":\"090\"}");
+    int writes = stack.xero().writeAttempts().size();
+    String bad =
+        "{\"contact\":{\"externalId\":\"dry\",\"name\":\"Dry\"},\"currency\":\"JPY\",\"date\":\""
+            + LocalDate.now().minusDays(60)
+            + "\",\"total\":1,\"lineItems\":[{\"description\":\"x\",\"quantity\":1,"
+            + "\"unitAmount\":10,\"accountCode\":\"999\",\"taxType\":\"NOPE\"}]}";
+    WriteBackApi.Response r =
+        api.send("PUT", org.tenantId(), "/invoices/dry-1?validate=only", bad, null);
+    assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+    assertThat(r.body().path("valid").asBoolean()).isFalse();
+    assertThat(r.body().path("problems").findValuesAsText("code"))
+        .contains(
+            "ACCOUNT_INVALID",
+            "TAX_RATE_INVALID",
+            "CURRENCY_NOT_SUBSCRIBED",
+            "LOCK_DATE",
+            "TOTAL_MISMATCH");
+    assertThat(stack.xero().writeAttempts()).hasSize(writes);
+
+    run(org, "PUT", "/invoices/dry-2", invoice("dry", "AUTHORISED", 20, ""));
+    WriteBackApi.Response over =
+        api.send(
+            "POST",
+            org.tenantId(),
+            "/invoices/dry-2/payments?validate=only",
+            "{\"paymentId\":\"dp\",\"amount\":500}",
+            null);
+    assertThat(over.body().path("problems").findValuesAsText("code"))
+        .containsExactly("PAYMENT_EXCEEDS_OUTSTANDING");
+    WriteBackApi.Response lines =
+        api.send(
+            "PUT",
+            org.tenantId(),
+            "/invoices/dry-2?validate=only",
+            invoice("dry", "AUTHORISED", 99, ""),
+            null);
+    assertThat(lines.body().path("problems").findValuesAsText("code"))
+        .containsExactly("STATUS_NOT_MODIFIABLE");
+  }
+
+  private void awaitRead(SimOrganisation org, String invoiceId, String status) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    String last = null;
+    while (System.nanoTime() < deadline) {
+      WriteBackApi.Response r = api.get(org.tenantId(), "/invoices/" + invoiceId);
+      last = r.body().path("status").asText();
+      if (status.equals(last)) {
+        return;
+      }
+      WriteBackApi.sleep(50);
+    }
+    throw new AssertionError("read side shows " + last + ", not " + status);
+  }
+}
