@@ -28,7 +28,7 @@ public final class LocalAws implements AutoCloseable {
   private static final AwsCredentialsProvider CREDENTIALS =
       StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
 
-  private final EmbeddedDynamoDb dynamoDbServer;
+  private final DynamoDbStandIn dynamoDbServer;
   private final EmbeddedSqs sqsServer;
   private final SecretsManagerStandIn secretsManagerServer;
   private final DynamoDbClient dynamoDb;
@@ -37,7 +37,7 @@ public final class LocalAws implements AutoCloseable {
   private final LocalResources resources;
 
   private LocalAws(
-      EmbeddedDynamoDb dynamoDbServer,
+      DynamoDbStandIn dynamoDbServer,
       EmbeddedSqs sqsServer,
       SecretsManagerStandIn secretsManagerServer,
       DynamoDbClient dynamoDb,
@@ -71,7 +71,7 @@ public final class LocalAws implements AutoCloseable {
       dynamoDbStart =
           executor.submit(
               () -> {
-                var server = track(started, EmbeddedDynamoDb.start());
+                var server = track(started, DynamoDbStandIn.start());
                 var client = track(started, client(DynamoDbClient.builder(), server.endpoint()));
                 return new DynamoDbSide(server, client, plan.createTables(client));
               });
@@ -111,7 +111,7 @@ public final class LocalAws implements AutoCloseable {
   }
 
   private record DynamoDbSide(
-      EmbeddedDynamoDb server, DynamoDbClient client, Map<String, String> tableNames) {}
+      DynamoDbStandIn server, DynamoDbClient client, Map<String, String> tableNames) {}
 
   private record SqsSide(
       EmbeddedSqs server, SqsClient client, CloudFormationTemplate.CreatedQueues queues) {}
