@@ -114,7 +114,7 @@ public final class LocalAws implements AutoCloseable {
       DynamoDbStandIn server, DynamoDbClient client, Map<String, String> tableNames) {}
 
   private record SqsSide(
-      EmbeddedSqs server, SqsClient client, CloudFormationTemplate.CreatedQueues queues) {}
+      EmbeddedSqs server, SqsClient client, TemplateQueues.CreatedQueues queues) {}
 
   private record SecretsManagerSide(SecretsManagerStandIn server, SecretsManagerClient client) {}
 

@@ -1042,7 +1042,10 @@ public final class Database {
     var name = request.get("IndexName").asText();
     var index = table.indexes.get(name);
     if (index == null) {
-      throw DynamoError.validation("The table does not have the specified index: " + name);
+      // The API reference lists ResourceNotFoundException for "a nonexistent table or index".
+      throw new DynamoError(
+          "ResourceNotFoundException",
+          "Requested resource not found: Index: " + name + " not found");
     }
     return index;
   }
