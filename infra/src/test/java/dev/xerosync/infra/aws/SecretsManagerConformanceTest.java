@@ -16,9 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Differential conformance of the Secrets Manager stand-in against moto's server: the same
- * requests to both, replies compared field by field. Normalised: ARNs (a random suffix and the
- * account), timestamps, and the order of lists Secrets Manager does not order.
+ * Differential conformance of the Secrets Manager stand-in against moto's server: the same requests
+ * to both, replies compared field by field. Normalised: ARNs (a random suffix and the account),
+ * timestamps, and the order of lists Secrets Manager does not order.
  */
 class SecretsManagerConformanceTest {
 
@@ -116,7 +116,9 @@ class SecretsManagerConformanceTest {
     same(
         "with-token",
         "CreateSecret",
-        "{\"Name\":\"$N\",\"SecretString\":\"{\\\"a\\\":1}\",\"ClientRequestToken\":\"" + v1 + "\"}");
+        "{\"Name\":\"$N\",\"SecretString\":\"{\\\"a\\\":1}\",\"ClientRequestToken\":\""
+            + v1
+            + "\"}");
     same(
         "duplicate",
         "CreateSecret",
