@@ -40,6 +40,14 @@ public final class DynamoDbStandIn implements AutoCloseable {
   private static final String ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  static {
+    // The JDK server writes a response's headers and body separately; without TCP_NODELAY the
+    // body can wait for the client's delayed ACK. Read once, when the first server starts.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   /** How often expired items are looked for; DynamoDB itself takes up to a few days. */
   public static final Duration DEFAULT_TTL_SWEEP = Duration.ofMinutes(5);
 
