@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each view's definition at its boundaries, through the handler and DynamoDB Local: due today, due
+ * Each view's definition at its boundaries, through the handler and the DynamoDB stand-in: due today, due
  * yesterday, a partial payment, a credit note that pays an invoice off, a reversed payment that
  * reopens one, and the same data in an organisation on the other side of the date line.
  */

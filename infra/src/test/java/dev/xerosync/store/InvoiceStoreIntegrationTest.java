@@ -21,7 +21,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The invoice store against DynamoDB Local, with the table created from template.yaml. */
+/** The invoice store against the DynamoDB stand-in, with the table created from template.yaml. */
 class InvoiceStoreIntegrationTest {
   private static LocalAws aws;
   private static InvoiceStore store;
