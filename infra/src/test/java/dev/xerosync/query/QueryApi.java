@@ -125,6 +125,16 @@ final class QueryApi {
         r.getStatusCode(), r.getHeaders() == null ? Map.of() : r.getHeaders(), r.getBody());
   }
 
+  /** An operation of the write API (tag {@code writes}), served by WriteApiFunction, not here. */
+  static boolean isWriteOperation(JsonNode operation) {
+    for (JsonNode tag : operation.path("tags")) {
+      if (tag.asText().equals("writes")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static JsonNode readOpenApi() {
     try (InputStream in = QueryHandler.class.getResourceAsStream("/openapi.yaml")) {
       return new ObjectMapper(new YAMLFactory()).readTree(in);

@@ -238,7 +238,12 @@ class QueryOpenApiConformanceIntegrationTest {
       var p = it.next();
       p.getValue()
           .fieldNames()
-          .forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey()));
+          .forEachRemaining(
+              m -> {
+                if (!QueryApi.isWriteOperation(p.getValue().path(m))) {
+                  documented.add(m.toUpperCase() + " " + p.getKey());
+                }
+              });
     }
     assertThat(operations).containsExactlyInAnyOrderElementsOf(documented);
     assertThat(statuses).contains(200, 201, 204, 304, 400, 401, 403, 404);

@@ -133,7 +133,11 @@ class QueryTenantIsolationIntegrationTest {
               .replace("{recordType}", "deal")
               .replace("{recordId}", "d1");
       for (Iterator<String> methods = e.getValue().fieldNames(); methods.hasNext(); ) {
-        routes.add(new String[] {methods.next().toUpperCase(), path});
+        String method = methods.next();
+        // The write API is another function's (WriteApiFunction); its own tests cover it.
+        if (!QueryApi.isWriteOperation(e.getValue().path(method))) {
+          routes.add(new String[] {method.toUpperCase(), path});
+        }
       }
     }
     return routes;
