@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.xerosync.alerts.ConnectionAlerts;
 import dev.xerosync.alerts.Notifications;
-import dev.xerosync.common.AppSecrets;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
@@ -21,13 +20,10 @@ import dev.xerosync.store.Connections;
 import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.RateBudgets;
-import dev.xerosync.store.RefreshLease;
 import dev.xerosync.syncengine.SyncFailure;
 import dev.xerosync.syncengine.TenantRateBudget;
 import dev.xerosync.syncengine.TenantSync;
 import dev.xerosync.tokens.AccessTokens;
-import dev.xerosync.tokens.TokenVault;
-import dev.xerosync.tokens.XeroIdentity;
 import dev.xerosync.xero.XeroApi;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -118,26 +114,10 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
       HttpClient http = XeroApi.defaultHttpClient();
       Clock clock = Clock.systemUTC();
       String table = env.required("TABLE_NAME");
-      var tokens =
-          new AccessTokens(
-              new TokenVault(
-                  secrets, env.get("CONNECTION_SECRET_PREFIX", TokenVault.DEFAULT_PREFIX)),
-              new XeroIdentity(
-                  http,
-                  URI.create(env.required("XERO_IDENTITY_BASE_URL")),
-                  env.required("XERO_CLIENT_ID"),
-                  AppSecrets.field(env, "clientSecret", "XERO_CLIENT_SECRET"),
-                  clock),
-              new RefreshLease(dynamo, table, clock),
-              clock);
+      var tokens = AccessTokens.fromEnvironment(env, secrets, dynamo, table, http, clock);
       var budget =
           new TenantRateBudget(
-              new RateBudgets(dynamo, table),
-              clock,
-              new TenantRateBudget.Limits(
-                  env.getInt("XERO_MINUTE_CALL_LIMIT", 60),
-                  env.getInt("XERO_DAILY_CALL_LIMIT", 5000),
-                  env.getInt("XERO_APP_MINUTE_CALL_LIMIT", 10_000)));
+              new RateBudgets(dynamo, table), clock, TenantRateBudget.Limits.fromEnvironment(env));
       var connections = new Connections(dynamo, table);
       var sync =
           new TenantSync(

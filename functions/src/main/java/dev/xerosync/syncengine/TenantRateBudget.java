@@ -26,7 +26,17 @@ public final class TenantRateBudget implements CallBudget {
 
   private static final int MAX_ATTEMPTS = 50;
 
-  public record Limits(int perMinute, int perDay, int appPerMinute) {}
+  public record Limits(int perMinute, int perDay, int appPerMinute) {
+    /**
+     * Xero's limits for this app and its tier, from the environment (Xero's defaults otherwise).
+     */
+    public static Limits fromEnvironment(dev.xerosync.common.Environment env) {
+      return new Limits(
+          env.getInt("XERO_MINUTE_CALL_LIMIT", 60),
+          env.getInt("XERO_DAILY_CALL_LIMIT", 5000),
+          env.getInt("XERO_APP_MINUTE_CALL_LIMIT", 10_000));
+    }
+  }
 
   private final RateBudgets budgets;
   private final Clock clock;

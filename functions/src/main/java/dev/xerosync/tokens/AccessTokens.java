@@ -1,7 +1,11 @@
 package dev.xerosync.tokens;
 
+import dev.xerosync.common.AppSecrets;
+import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.store.RefreshLease;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +14,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Hands out a valid access token per tenant. Tokens are cached in the container, so a warm worker
@@ -32,6 +38,26 @@ public final class AccessTokens {
   private final RefreshLease lease;
   private final Clock clock;
   private final Map<String, ConnectionTokens> cache = new ConcurrentHashMap<>();
+
+  /** The tokens of a function that calls Xero, configured from its environment. */
+  public static AccessTokens fromEnvironment(
+      Environment env,
+      SecretsManagerClient secrets,
+      DynamoDbClient dynamo,
+      String table,
+      HttpClient http,
+      Clock clock) {
+    return new AccessTokens(
+        new TokenVault(secrets, env.get("CONNECTION_SECRET_PREFIX", TokenVault.DEFAULT_PREFIX)),
+        new XeroIdentity(
+            http,
+            URI.create(env.required("XERO_IDENTITY_BASE_URL")),
+            env.required("XERO_CLIENT_ID"),
+            AppSecrets.field(env, "clientSecret", "XERO_CLIENT_SECRET"),
+            clock),
+        new RefreshLease(dynamo, table, clock),
+        clock);
+  }
 
   public AccessTokens(TokenVault vault, XeroIdentity identity, RefreshLease lease, Clock clock) {
     this.vault = vault;

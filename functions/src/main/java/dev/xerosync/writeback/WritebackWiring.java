@@ -1,6 +1,5 @@
 package dev.xerosync.writeback;
 
-import dev.xerosync.common.AppSecrets;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.outbox.DryRun;
@@ -13,12 +12,9 @@ import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.Operations;
 import dev.xerosync.store.RateBudgets;
-import dev.xerosync.store.RefreshLease;
 import dev.xerosync.syncengine.TenantRateBudget;
 import dev.xerosync.tokens.AccessTokens;
 import dev.xerosync.tokens.TokenRefreshException;
-import dev.xerosync.tokens.TokenVault;
-import dev.xerosync.tokens.XeroIdentity;
 import dev.xerosync.xero.XeroApi;
 import dev.xerosync.xero.XeroWrites;
 import java.net.URI;
@@ -74,26 +70,12 @@ public record WritebackWiring(
     WriteExecutor executor = null;
     if (secrets != null) {
       HttpClient http = XeroApi.defaultHttpClient();
-      AccessTokens tokens =
-          new AccessTokens(
-              new TokenVault(
-                  secrets, env.get("CONNECTION_SECRET_PREFIX", TokenVault.DEFAULT_PREFIX)),
-              new XeroIdentity(
-                  http,
-                  URI.create(env.required("XERO_IDENTITY_BASE_URL")),
-                  env.required("XERO_CLIENT_ID"),
-                  AppSecrets.field(env, "clientSecret", "XERO_CLIENT_SECRET"),
-                  clock),
-              new RefreshLease(dynamo, table, clock),
-              clock);
+      AccessTokens tokens = AccessTokens.fromEnvironment(env, secrets, dynamo, table, http, clock);
       TenantRateBudget budget =
           new TenantRateBudget(
               new RateBudgets(dynamo, table),
               clock,
-              new TenantRateBudget.Limits(
-                  share(env.getInt("XERO_MINUTE_CALL_LIMIT", 60)),
-                  share(env.getInt("XERO_DAILY_CALL_LIMIT", 5000)),
-                  share(env.getInt("XERO_APP_MINUTE_CALL_LIMIT", 10_000))));
+              share(TenantRateBudget.Limits.fromEnvironment(env)));
       executor =
           new WriteExecutor(
               operations,
@@ -113,6 +95,12 @@ public record WritebackWiring(
             operations, new InvoiceStore(dynamo, table, clock), new ContactStore(dynamo, table));
     return new WritebackWiring(
         outbox, executor, dryRun, new ApiKeys(dynamo, table, clock), operations, clock);
+  }
+
+  /** The writes' part of each of Xero's limits; the rest stays for reads. */
+  static TenantRateBudget.Limits share(TenantRateBudget.Limits limits) {
+    return new TenantRateBudget.Limits(
+        share(limits.perMinute()), share(limits.perDay()), share(limits.appPerMinute()));
   }
 
   static int share(int limit) {
