@@ -4,21 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.xerosync.infra.aws.dynamodb.Database;
 import dev.xerosync.infra.aws.dynamodb.DynamoError;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 
@@ -40,34 +36,16 @@ public final class DynamoDbStandIn implements AutoCloseable {
   private static final String ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static {
-    // The JDK server writes a response's headers and body separately; without TCP_NODELAY the
-    // body can wait for the client's delayed ACK. Read once, when the first server starts.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
-
   /** How often expired items are looked for; DynamoDB itself takes up to a few days. */
   public static final Duration DEFAULT_TTL_SWEEP = Duration.ofMinutes(5);
 
-  private final HttpServer server;
-  private final ExecutorService executor;
   private final ScheduledExecutorService sweeper;
   private final Database database;
-  private final URI endpoint;
+  private LoopbackHttpServer server;
 
-  private DynamoDbStandIn(
-      HttpServer server,
-      ExecutorService executor,
-      ScheduledExecutorService sweeper,
-      Database database,
-      URI endpoint) {
-    this.server = server;
-    this.executor = executor;
+  private DynamoDbStandIn(ScheduledExecutorService sweeper, Database database) {
     this.sweeper = sweeper;
     this.database = database;
-    this.endpoint = endpoint;
   }
 
   public static DynamoDbStandIn start() {
@@ -76,13 +54,6 @@ public final class DynamoDbStandIn implements AutoCloseable {
 
   /** With a clock of the caller's and a sweep interval, so a test can watch items expire. */
   public static DynamoDbStandIn start(Clock clock, Duration ttlSweep) {
-    HttpServer server;
-    try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
-    } catch (IOException e) {
-      throw new UncheckedIOException("DynamoDB stand-in could not bind a loopback port", e);
-    }
-    var executor = Executors.newVirtualThreadPerTaskExecutor();
     var database = new Database(clock, EmbeddedSqs.REGION, EmbeddedSqs.ACCOUNT_ID);
     var sweeper =
         Executors.newSingleThreadScheduledExecutor(
@@ -102,18 +73,13 @@ public final class DynamoDbStandIn implements AutoCloseable {
         ttlSweep.toMillis(),
         ttlSweep.toMillis(),
         TimeUnit.MILLISECONDS);
-    var address = server.getAddress();
-    var endpoint =
-        URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort());
-    var standIn = new DynamoDbStandIn(server, executor, sweeper, database, endpoint);
-    server.createContext("/", standIn::handle);
-    server.setExecutor(executor);
-    server.start();
+    var standIn = new DynamoDbStandIn(sweeper, database);
+    standIn.server = LoopbackHttpServer.start("dynamodb-stand-in", standIn::handle);
     return standIn;
   }
 
   public URI endpoint() {
-    return endpoint;
+    return server.endpoint();
   }
 
   /** Deletes every item past its time to live now, rather than at the next sweep. */
@@ -124,70 +90,72 @@ public final class DynamoDbStandIn implements AutoCloseable {
   @Override
   public void close() {
     sweeper.shutdownNow();
-    server.stop(0);
-    executor.close();
+    server.close();
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      int status;
-      ObjectNode reply;
-      try {
-        reply = dispatch(exchange);
-        status = 200;
-      } catch (DynamoError e) {
-        status = e.status();
-        reply = errorBody(e);
-      } catch (RuntimeException e) {
-        // The exception's message is left out on purpose: it could quote request content.
-        status = 500;
-        reply = JSON.createObjectNode();
-        reply.put("__type", ERROR_PREFIX + "InternalServerError");
-        reply.put("message", "The stand-in failed: " + e.getClass().getName());
-      }
-      byte[] bytes = JSON.writeValueAsBytes(reply);
-      var crc = new CRC32();
-      crc.update(bytes);
-      var headers = exchange.getResponseHeaders();
-      headers.set("Content-Type", CONTENT_TYPE);
-      headers.set("x-amzn-RequestId", UUID.randomUUID().toString());
-      headers.set("x-amz-crc32", Long.toString(crc.getValue()));
-      exchange.sendResponseHeaders(status, bytes.length);
-      try (var body = exchange.getResponseBody()) {
-        body.write(bytes);
-      }
+  private LoopbackHttpServer.Response handle(LoopbackHttpServer.Request request) {
+    int status;
+    ObjectNode reply;
+    try {
+      reply = dispatch(request);
+      status = 200;
+    } catch (DynamoError e) {
+      status = e.status();
+      reply = errorBody(e);
+    } catch (RuntimeException e) {
+      // The exception's message is left out on purpose: it could quote request content.
+      status = 500;
+      reply = JSON.createObjectNode();
+      reply.put("__type", ERROR_PREFIX + "InternalServerError");
+      reply.put("message", "The stand-in failed: " + e.getClass().getName());
     }
+    byte[] bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(reply);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a reply tree always serialises", e);
+    }
+    var crc = new CRC32();
+    crc.update(bytes);
+    return new LoopbackHttpServer.Response(
+        status,
+        Map.of(
+            "Content-Type", CONTENT_TYPE,
+            // Request ids need to be unique, not unguessable: no SecureRandom per call.
+            "x-amzn-RequestId", new UUID(random().nextLong(), random().nextLong()).toString(),
+            "x-amz-crc32", Long.toString(crc.getValue())),
+        bytes);
   }
 
-  private ObjectNode dispatch(HttpExchange exchange) throws IOException {
-    var target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-    if (!"POST".equals(exchange.getRequestMethod())
-        || !"/".equals(exchange.getRequestURI().getPath())) {
+  private ObjectNode dispatch(LoopbackHttpServer.Request request) {
+    var target = request.header("X-Amz-Target");
+    if (!"POST".equals(request.method()) || !"/".equals(request.path())) {
       throw new DynamoError(
           "UnknownOperationException",
-          "Only POST / is served; got "
-              + exchange.getRequestMethod()
-              + " "
-              + exchange.getRequestURI().getPath());
+          "Only POST / is served; got " + request.method() + " " + request.path());
     }
     if (target == null || !target.startsWith(TARGET_PREFIX)) {
       throw new DynamoError(
           "UnknownOperationException", "X-Amz-Target must be DynamoDB_20120810.<Operation>");
     }
-    var contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+    var contentType = request.header("Content-Type");
     if (contentType == null || !contentType.startsWith(CONTENT_TYPE)) {
       throw new DynamoError("SerializationException", "Content-Type must be " + CONTENT_TYPE);
     }
-    JsonNode request;
+    JsonNode body;
     try {
-      request = JSON.readTree(exchange.getRequestBody().readAllBytes());
-    } catch (JsonProcessingException e) {
+      body = JSON.readTree(request.body());
+    } catch (IOException e) {
       throw new DynamoError("SerializationException", "The request body is not valid JSON");
     }
-    if (request == null || !request.isObject()) {
+    if (body == null || !body.isObject()) {
       throw new DynamoError("SerializationException", "The request body must be a JSON object");
     }
-    return database.handle(target.substring(TARGET_PREFIX.length()), request);
+    return database.handle(target.substring(TARGET_PREFIX.length()), body);
+  }
+
+  private static ThreadLocalRandom random() {
+    return ThreadLocalRandom.current();
   }
 
   private static ObjectNode errorBody(DynamoError e) {
