@@ -33,11 +33,18 @@ final class MotoServer implements AutoCloseable {
     this.endpoint = endpoint;
   }
 
-  /** Starts moto, or skips the calling test with one line saying how to install it. */
+  /**
+   * Starts moto, or skips the calling test with one line saying how to install it; under {@code
+   * MOTO_REQUIRED=1} (set by {@code .ci/run}) a missing moto fails instead, so CI cannot pass
+   * without the conformance suites having run.
+   */
   static MotoServer startOrSkip() {
     var executable = find();
     if (executable == null) {
       System.out.println(INSTALL);
+      if ("1".equals(System.getenv("MOTO_REQUIRED"))) {
+        throw new IllegalStateException(INSTALL + " (MOTO_REQUIRED=1)");
+      }
       Assumptions.abort(INSTALL);
     }
     int port;
