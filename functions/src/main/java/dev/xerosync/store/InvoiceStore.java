@@ -13,7 +13,6 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -92,7 +91,8 @@ public final class InvoiceStore {
       }
       latest.put(invoice.invoiceId(), invoice);
     }
-    Map<String, Map<String, AttributeValue>> stored = storedItems(tenantId, latest.keySet());
+    Map<String, Map<String, AttributeValue>> stored =
+        InvoiceBatchGet.items(dynamo, table, tenantId, latest.keySet(), true);
     List<XeroInvoice> chunk = new ArrayList<>();
     for (XeroInvoice incoming : latest.values()) {
       Map<String, AttributeValue> oldItem = stored.get(incoming.invoiceId());
@@ -185,50 +185,6 @@ public final class InvoiceStore {
               }
             })
         .build();
-  }
-
-  /** The stored invoice items by id, read consistently, 100 keys per BatchGetItem. */
-  private Map<String, Map<String, AttributeValue>> storedItems(
-      String tenantId, java.util.Collection<String> invoiceIds) {
-    Map<String, Map<String, AttributeValue>> found = new HashMap<>();
-    List<String> ids = new ArrayList<>(invoiceIds);
-    for (int from = 0; from < ids.size(); from += 100) {
-      List<Map<String, AttributeValue>> keys = new ArrayList<>();
-      for (String id : ids.subList(from, Math.min(ids.size(), from + 100))) {
-        keys.add(
-            Map.of(
-                "pk", ItemCodec.s(Keys.invoicePk(tenantId, id)),
-                "sk", ItemCodec.s(Keys.INVOICE_SK)));
-      }
-      Map<String, KeysAndAttributes> pending =
-          Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-      for (int attempt = 0; !pending.isEmpty(); attempt++) {
-        if (attempt == MAX_ATTEMPTS) {
-          throw new IllegalStateException(
-              "DynamoDB left keys unprocessed after " + MAX_ATTEMPTS + " attempts");
-        }
-        if (attempt > 0) {
-          pause(25L << attempt);
-        }
-        Map<String, KeysAndAttributes> request = pending;
-        var response = dynamo.batchGetItem(r -> r.requestItems(request));
-        response
-            .responses()
-            .getOrDefault(table, List.of())
-            .forEach(item -> found.put(ItemCodec.str(item, "invoiceId"), item));
-        pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
-      }
-    }
-    return found;
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading invoices");
-    }
   }
 
   private static boolean lostRace(TransactionCanceledException e) {
