@@ -44,37 +44,50 @@ public final class AgingLedger {
    */
   public static List<TransactWriteItem> updates(
       String table, String tenantId, XeroInvoice old, XeroInvoice incoming) {
-    Map<String, Entry> deltas = new LinkedHashMap<>();
-    if (old != null && InvoiceBucket.of(old) == InvoiceBucket.UNPAID) {
-      deltas.merge(sk(old), new Entry(-1, old.amountDue().negate()), Entry::plus);
+    var deltas = new Deltas();
+    deltas.add(old, incoming);
+    return deltas.updates(table, tenantId);
+  }
+
+  /** Aging changes summed over several invoices, so a batch moves each bucket once. */
+  public static final class Deltas {
+    private final Map<String, Entry> bySk = new LinkedHashMap<>();
+
+    public void add(XeroInvoice old, XeroInvoice incoming) {
+      if (old != null && InvoiceBucket.of(old) == InvoiceBucket.UNPAID) {
+        bySk.merge(sk(old), new Entry(-1, old.amountDue().negate()), Entry::plus);
+      }
+      if (InvoiceBucket.of(incoming) == InvoiceBucket.UNPAID) {
+        bySk.merge(sk(incoming), new Entry(1, incoming.amountDue()), Entry::plus);
+      }
     }
-    if (InvoiceBucket.of(incoming) == InvoiceBucket.UNPAID) {
-      deltas.merge(sk(incoming), new Entry(1, incoming.amountDue()), Entry::plus);
+
+    public List<TransactWriteItem> updates(String table, String tenantId) {
+      List<TransactWriteItem> writes = new ArrayList<>();
+      bySk.forEach(
+          (sk, d) -> {
+            if (d.count() != 0 || d.amount().signum() != 0) {
+              writes.add(
+                  TransactWriteItem.builder()
+                      .update(
+                          u ->
+                              u.tableName(table)
+                                  .key(
+                                      Map.of(
+                                          "pk",
+                                          ItemCodec.s(Keys.agingPk(tenantId)),
+                                          "sk",
+                                          ItemCodec.s(sk)))
+                                  .updateExpression("ADD unpaidCount :c, unpaidAmount :a")
+                                  .expressionAttributeValues(
+                                      Map.of(
+                                          ":c", AttributeValue.fromN(Long.toString(d.count())),
+                                          ":a", ItemCodec.n(d.amount()))))
+                      .build());
+            }
+          });
+      return writes;
     }
-    List<TransactWriteItem> writes = new ArrayList<>();
-    deltas.forEach(
-        (sk, d) -> {
-          if (d.count() != 0 || d.amount().signum() != 0) {
-            writes.add(
-                TransactWriteItem.builder()
-                    .update(
-                        u ->
-                            u.tableName(table)
-                                .key(
-                                    Map.of(
-                                        "pk",
-                                        ItemCodec.s(Keys.agingPk(tenantId)),
-                                        "sk",
-                                        ItemCodec.s(sk)))
-                                .updateExpression("ADD unpaidCount :c, unpaidAmount :a")
-                                .expressionAttributeValues(
-                                    Map.of(
-                                        ":c", AttributeValue.fromN(Long.toString(d.count())),
-                                        ":a", ItemCodec.n(d.amount()))))
-                    .build());
-          }
-        });
-    return writes;
   }
 
   private static String sk(XeroInvoice inv) {

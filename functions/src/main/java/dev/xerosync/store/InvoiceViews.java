@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
@@ -40,9 +39,6 @@ public final class InvoiceViews {
 
   /** A filtered first query evaluates a quarter more than the page needs. */
   static final int FILTER_SLACK_DIVISOR = 4;
-
-  private static final int BATCH_GET_MAX = 100;
-  private static final int BATCH_GET_ATTEMPTS = 5;
 
   /**
    * A page: the invoices, and where each contact goes on from. {@code positions} holds, for each
@@ -328,42 +324,12 @@ public final class InvoiceViews {
 
   /** Invoices by id, in the order given; ids the tenant has no invoice for are left out. */
   public List<XeroInvoice> invoices(String tenantId, List<String> invoiceIds) {
-    Map<String, XeroInvoice> found = new HashMap<>();
-    for (int from = 0; from < invoiceIds.size(); from += BATCH_GET_MAX) {
-      List<Map<String, AttributeValue>> keys = new ArrayList<>();
-      for (String id :
-          new LinkedHashSet<>(
-              invoiceIds.subList(from, Math.min(invoiceIds.size(), from + BATCH_GET_MAX)))) {
-        keys.add(
-            Map.of(
-                "pk",
-                ItemCodec.s(Keys.invoicePk(tenantId, id)),
-                "sk",
-                ItemCodec.s(Keys.INVOICE_SK)));
-      }
-      Map<String, KeysAndAttributes> pending =
-          Map.of(table, KeysAndAttributes.builder().keys(keys).build());
-      for (int attempt = 0; !pending.isEmpty(); attempt++) {
-        if (attempt == BATCH_GET_ATTEMPTS) {
-          throw new IllegalStateException(
-              "DynamoDB left keys unprocessed after " + BATCH_GET_ATTEMPTS + " attempts");
-        }
-        if (attempt > 0) {
-          sleep(25L << attempt);
-        }
-        Map<String, KeysAndAttributes> request = pending;
-        var response = dynamo.batchGetItem(r -> r.requestItems(request));
-        response
-            .responses()
-            .getOrDefault(table, List.of())
-            .forEach(item -> found.put(ItemCodec.str(item, "invoiceId"), ItemCodec.invoice(item)));
-        pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
-      }
-    }
+    var found = InvoiceBatchGet.items(dynamo, table, tenantId, invoiceIds, false);
     return invoiceIds.stream()
         .distinct()
         .map(found::get)
         .filter(java.util.Objects::nonNull)
+        .map(ItemCodec::invoice)
         .toList();
   }
 
@@ -403,14 +369,5 @@ public final class InvoiceViews {
           r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
     } while (start != null);
     return dues;
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while retrying unprocessed keys", e);
-    }
   }
 }

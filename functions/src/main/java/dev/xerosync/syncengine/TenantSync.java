@@ -24,18 +24,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -364,38 +358,12 @@ public final class TenantSync {
   }
 
   private Map<UpsertOutcome, Integer> upsertInvoices(String tenantId, List<XeroInvoice> batch) {
-    Map<UpsertOutcome, Integer> outcomes = new EnumMap<>(UpsertOutcome.class);
     if (batch.size() <= 1) {
+      Map<UpsertOutcome, Integer> outcomes = new EnumMap<>(UpsertOutcome.class);
       batch.forEach(i -> outcomes.merge(invoices.upsert(tenantId, i), 1, Integer::sum));
       return outcomes;
     }
-    Semaphore slots = new Semaphore(WRITE_PARALLELISM);
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<UpsertOutcome>> futures = new ArrayList<>();
-      for (XeroInvoice invoice : batch) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  slots.acquire();
-                  try {
-                    return invoices.upsert(tenantId, invoice);
-                  } finally {
-                    slots.release();
-                  }
-                }));
-      }
-      for (Future<UpsertOutcome> f : futures) {
-        outcomes.merge(f.get(), 1, Integer::sum);
-      }
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r
-          ? r
-          : new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while storing invoices");
-    }
-    return outcomes;
+    return invoices.upsertAll(tenantId, batch);
   }
 
   @FunctionalInterface

@@ -49,7 +49,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * {@code ./dev bench QueryBenchmark}: one tenant with 100k invoices and 10k contacts in the local
- * stack (DynamoDB Local), then, for every view, the latency of a page of 50 and the DynamoDB
+ * stack (the DynamoDB stand-in), then, for every view, the latency of a page of 50 and the DynamoDB
  * requests and read capacity it cost (ReturnConsumedCapacity=TOTAL, added by an SDK interceptor),
  * through the query handler with its per-container caches warm, as in a warm Lambda.
  *

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each view's definition at its boundaries, through the handler and DynamoDB Local: due today, due
- * yesterday, a partial payment, a credit note that pays an invoice off, a reversed payment that
- * reopens one, and the same data in an organisation on the other side of the date line.
+ * Each view's definition at its boundaries, through the handler and the DynamoDB stand-in: due
+ * today, due yesterday, a partial payment, a credit note that pays an invoice off, a reversed
+ * payment that reopens one, and the same data in an organisation on the other side of the date
+ * line.
  */
 class QueryViewsIntegrationTest {
   // 11:00 UTC on 20 Nov: already 21 Nov in Auckland, still 20 Nov in Honolulu.

@@ -21,7 +21,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The invoice store against DynamoDB Local, with the table created from template.yaml. */
+/** The invoice store against the DynamoDB stand-in, with the table created from template.yaml. */
 class InvoiceStoreIntegrationTest {
   private static LocalAws aws;
   private static InvoiceStore store;
@@ -109,6 +109,77 @@ class InvoiceStoreIntegrationTest {
   @Test
   void totalsStayExactUnderConcurrentOutOfOrderUpdates() throws Exception {
     String tenant = UUID.randomUUID().toString();
+    assertTotalsExactAfter(
+        tenant,
+        (versions, pool) -> {
+          List<Future<?>> done = new ArrayList<>();
+          for (XeroInvoice v : versions) {
+            done.add(pool.submit(() -> store.upsert(tenant, v)));
+          }
+          return done;
+        });
+  }
+
+  @Test
+  void batchesAndSingleUpsertsRacingEachOtherKeepTotalsAndAgingExact() throws Exception {
+    String tenant = UUID.randomUUID().toString();
+    Random sizes = new Random(7);
+    assertTotalsExactAfter(
+        tenant,
+        (versions, pool) -> {
+          // Pages of 1 to 60 versions (some with one invoice twice), interleaved with single
+          // upserts, so batch transactions lose races to each other and to upsert.
+          List<Future<?>> done = new ArrayList<>();
+          for (int from = 0; from < versions.size(); ) {
+            int n = 1 + sizes.nextInt(60);
+            List<XeroInvoice> page = versions.subList(from, Math.min(versions.size(), from + n));
+            from += n;
+            if (page.size() == 1) {
+              done.add(pool.submit(() -> store.upsert(tenant, page.get(0))));
+            } else {
+              done.add(pool.submit(() -> store.upsertAll(tenant, List.copyOf(page))));
+            }
+          }
+          return done;
+        });
+    // The tenant's aging ledger holds exactly what is still due.
+    var ledger =
+        aws.dynamoDb()
+            .query(
+                r ->
+                    r.tableName(aws.resources().tableName("Table"))
+                        .keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(
+                            java.util.Map.of(
+                                ":pk",
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                    Keys.agingPk(tenant)))))
+            .items();
+    long unpaid = ledger.stream().mapToLong(i -> Long.parseLong(i.get("unpaidCount").n())).sum();
+    BigDecimal due =
+        ledger.stream()
+            .map(i -> new BigDecimal(i.get("unpaidAmount").n()))
+            .reduce(BigDecimal.ZERO, BigDecimal::add);
+    long expectedUnpaid = 0;
+    BigDecimal expectedDue = BigDecimal.ZERO;
+    for (var f : lastFinals) {
+      if (f.status().equals("AUTHORISED")) {
+        expectedUnpaid++;
+        expectedDue = expectedDue.add(f.amountDue());
+      }
+    }
+    assertThat(unpaid).isEqualTo(expectedUnpaid);
+    assertThat(due).isEqualByComparingTo(expectedDue);
+  }
+
+  @FunctionalInterface
+  private interface Writer {
+    List<Future<?>> write(List<XeroInvoice> versions, ExecutorService pool) throws Exception;
+  }
+
+  private static List<XeroInvoice> lastFinals;
+
+  private static void assertTotalsExactAfter(String tenant, Writer writer) throws Exception {
     String contactA = UUID.randomUUID().toString();
     String contactB = UUID.randomUUID().toString();
     Random random = new Random(42);
@@ -134,12 +205,9 @@ class InvoiceStoreIntegrationTest {
       finals.add(last);
     }
     Collections.shuffle(versions, random);
+    lastFinals = finals;
     try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
-      List<Future<UpsertOutcome>> done = new ArrayList<>();
-      for (XeroInvoice v : versions) {
-        done.add(pool.submit(() -> store.upsert(tenant, v)));
-      }
-      for (Future<UpsertOutcome> f : done) {
+      for (Future<?> f : writer.write(versions, pool)) {
         f.get();
       }
     }

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The shared rate budget against DynamoDB Local, with time under the test's control. */
+/** The shared rate budget against the DynamoDB stand-in, with time under the test's control. */
 class TenantRateBudgetIntegrationTest {
   private static LocalAws aws;
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The refresh lease against DynamoDB Local, the Secrets Manager stand-in and the simulator's
+ * The refresh lease against the DynamoDB stand-in, the Secrets Manager stand-in and the simulator's
  * rotating refresh tokens. Each worker is its own {@link AccessTokens} (its own container cache),
  * as separate Lambda containers would be; they share only what containers share: the table and the
  * secret.

@@ -28,18 +28,20 @@ public final class LocalAws implements AutoCloseable {
   private static final AwsCredentialsProvider CREDENTIALS =
       StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
 
-  private final EmbeddedDynamoDb dynamoDbServer;
+  private final DynamoDbStandIn dynamoDbServer;
   private final EmbeddedSqs sqsServer;
   private final SecretsManagerStandIn secretsManagerServer;
   private final DynamoDbClient dynamoDb;
   private final SqsClient sqs;
   private final SecretsManagerClient secretsManager;
   private final LocalResources resources;
+  private final URI external;
 
   private LocalAws(
-      EmbeddedDynamoDb dynamoDbServer,
+      DynamoDbStandIn dynamoDbServer,
       EmbeddedSqs sqsServer,
       SecretsManagerStandIn secretsManagerServer,
+      URI external,
       DynamoDbClient dynamoDb,
       SqsClient sqs,
       SecretsManagerClient secretsManager,
@@ -51,6 +53,7 @@ public final class LocalAws implements AutoCloseable {
     this.sqs = sqs;
     this.secretsManager = secretsManager;
     this.resources = resources;
+    this.external = external;
   }
 
   /** With the resources of the repository's template.yaml, read from the classpath. */
@@ -71,7 +74,7 @@ public final class LocalAws implements AutoCloseable {
       dynamoDbStart =
           executor.submit(
               () -> {
-                var server = track(started, EmbeddedDynamoDb.start());
+                var server = track(started, DynamoDbStandIn.start());
                 var client = track(started, client(DynamoDbClient.builder(), server.endpoint()));
                 return new DynamoDbSide(server, client, plan.createTables(client));
               });
@@ -104,17 +107,41 @@ public final class LocalAws implements AutoCloseable {
         dynamoDb.server(),
         sqs.server(),
         secretsManager.server(),
+        null,
         dynamoDb.client(),
         sqs.client(),
         secretsManager.client(),
         new LocalResources(dynamoDb.tableNames(), sqs.queues().urls(), sqs.queues().arns()));
   }
 
+  /**
+   * Clients aimed at an emulator that already runs elsewhere (LocalStack, Floci: one endpoint for
+   * every service), with the template's tables and queues created in it. Nothing is started, so
+   * close() only closes the clients.
+   */
+  public static LocalAws attach(URI endpoint, CloudFormationTemplate template) {
+    var plan = template.plan();
+    var dynamoDb = client(DynamoDbClient.builder(), endpoint);
+    var sqs = client(SqsClient.builder(), endpoint);
+    var secretsManager = client(SecretsManagerClient.builder(), endpoint);
+    var tables = plan.createTables(dynamoDb);
+    var queues = plan.createQueues(sqs);
+    return new LocalAws(
+        null,
+        null,
+        null,
+        endpoint,
+        dynamoDb,
+        sqs,
+        secretsManager,
+        new LocalResources(tables, queues.urls(), queues.arns()));
+  }
+
   private record DynamoDbSide(
-      EmbeddedDynamoDb server, DynamoDbClient client, Map<String, String> tableNames) {}
+      DynamoDbStandIn server, DynamoDbClient client, Map<String, String> tableNames) {}
 
   private record SqsSide(
-      EmbeddedSqs server, SqsClient client, CloudFormationTemplate.CreatedQueues queues) {}
+      EmbeddedSqs server, SqsClient client, TemplateQueues.CreatedQueues queues) {}
 
   private record SecretsManagerSide(SecretsManagerStandIn server, SecretsManagerClient client) {}
 
@@ -131,15 +158,15 @@ public final class LocalAws implements AutoCloseable {
   }
 
   public URI dynamoDbEndpoint() {
-    return dynamoDbServer.endpoint();
+    return external != null ? external : dynamoDbServer.endpoint();
   }
 
   public URI sqsEndpoint() {
-    return sqsServer.endpoint();
+    return external != null ? external : sqsServer.endpoint();
   }
 
   public URI secretsManagerEndpoint() {
-    return secretsManagerServer.endpoint();
+    return external != null ? external : secretsManagerServer.endpoint();
   }
 
   public LocalResources resources() {
@@ -159,9 +186,11 @@ public final class LocalAws implements AutoCloseable {
   @Override
   public void close() {
     var failure = new IllegalStateException("Local AWS did not stop cleanly");
-    closeAll(
-        List.of(secretsManager, sqs, dynamoDb, secretsManagerServer, sqsServer, dynamoDbServer),
-        failure);
+    var resources = new ArrayList<AutoCloseable>(List.of(secretsManager, sqs, dynamoDb));
+    if (external == null) {
+      resources.addAll(List.of(secretsManagerServer, sqsServer, dynamoDbServer));
+    }
+    closeAll(resources, failure);
     if (failure.getSuppressed().length > 0) {
       throw failure;
     }

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.xerosync.infra.aws.SecretStore.Description;
 import dev.xerosync.infra.aws.SecretStore.Outcome;
 import dev.xerosync.infra.aws.SecretStore.SecretValue;
@@ -14,8 +12,6 @@ import dev.xerosync.infra.aws.SecretStore.Tag;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,8 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 /**
@@ -47,17 +41,11 @@ public final class SecretsManagerStandIn implements AutoCloseable {
   private static final int DEFAULT_MAX_RESULTS = 100;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpServer server;
-  private final ExecutorService executor;
   private final SecretStore store;
-  private final URI endpoint;
+  private LoopbackHttpServer server;
 
-  private SecretsManagerStandIn(
-      HttpServer server, ExecutorService executor, SecretStore store, URI endpoint) {
-    this.server = server;
-    this.executor = executor;
+  private SecretsManagerStandIn(SecretStore store) {
     this.store = store;
-    this.endpoint = endpoint;
   }
 
   public static SecretsManagerStandIn start() {
@@ -66,41 +54,23 @@ public final class SecretsManagerStandIn implements AutoCloseable {
 
   /** With a clock of the caller's, so recovery windows can elapse in a test. */
   public static SecretsManagerStandIn start(Clock clock) {
-    HttpServer server;
-    try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Secrets Manager stand-in could not bind a loopback port", e);
-    }
-    var executor = Executors.newVirtualThreadPerTaskExecutor();
-    var store = new SecretStore(clock, EmbeddedSqs.REGION, EmbeddedSqs.ACCOUNT_ID);
-    var address = server.getAddress();
-    var endpoint =
-        URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort());
-    var standIn = new SecretsManagerStandIn(server, executor, store, endpoint);
-    server.createContext("/", standIn::handle);
-    server.setExecutor(executor);
-    server.start();
+    var standIn =
+        new SecretsManagerStandIn(
+            new SecretStore(clock, EmbeddedSqs.REGION, EmbeddedSqs.ACCOUNT_ID));
+    standIn.server = LoopbackHttpServer.start("secrets-manager-stand-in", standIn::handle);
     return standIn;
   }
 
   public URI endpoint() {
-    return endpoint;
+    return server.endpoint();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.close();
+    server.close();
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      respond(exchange);
-    }
-  }
-
-  private void respond(HttpExchange exchange) throws IOException {
+  private LoopbackHttpServer.Response handle(LoopbackHttpServer.Request exchange) {
     int status;
     ObjectNode reply;
     try {
@@ -114,35 +84,33 @@ public final class SecretsManagerStandIn implements AutoCloseable {
       status = 500;
       reply = errorBody("InternalServiceError", "The stand-in failed: " + e.getClass().getName());
     }
-    byte[] bytes = JSON.writeValueAsBytes(reply);
-    var headers = exchange.getResponseHeaders();
-    headers.set("Content-Type", CONTENT_TYPE);
-    headers.set("x-amzn-RequestId", UUID.randomUUID().toString());
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (var body = exchange.getResponseBody()) {
-      body.write(bytes);
+    byte[] bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(reply);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a reply tree always serialises", e);
     }
+    return new LoopbackHttpServer.Response(
+        status,
+        Map.of("Content-Type", CONTENT_TYPE, "x-amzn-RequestId", UUID.randomUUID().toString()),
+        bytes);
   }
 
-  private ObjectNode dispatch(HttpExchange exchange) throws IOException {
-    var target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-    if (!"POST".equals(exchange.getRequestMethod())
-        || !"/".equals(exchange.getRequestURI().getPath())) {
+  private ObjectNode dispatch(LoopbackHttpServer.Request exchange) {
+    var target = exchange.header("X-Amz-Target");
+    if (!"POST".equals(exchange.method()) || !"/".equals(exchange.path())) {
       throw unknownOperation(
-          "Only POST / is served; got "
-              + exchange.getRequestMethod()
-              + " "
-              + exchange.getRequestURI().getPath());
+          "Only POST / is served; got " + exchange.method() + " " + exchange.path());
     }
     if (target == null || !target.startsWith(TARGET_PREFIX)) {
       throw unknownOperation("X-Amz-Target must be secretsmanager.<Operation>");
     }
-    var contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+    var contentType = exchange.header("Content-Type");
     if (contentType == null || !contentType.startsWith(CONTENT_TYPE)) {
       throw ServiceError.badRequest(
           "SerializationException", "Content-Type must be " + CONTENT_TYPE);
     }
-    var request = parse(exchange.getRequestBody().readAllBytes());
+    var request = parse(exchange.body());
     var operation = target.substring(TARGET_PREFIX.length());
     return switch (operation) {
       case "CreateSecret" -> createSecret(request);

@@ -1,8 +1,9 @@
 /**
- * AWS for local runs and tests, in-process and without Docker: DynamoDB Local ({@link
- * dev.xerosync.infra.aws.EmbeddedDynamoDb}), ElasticMQ for SQS ({@link
- * dev.xerosync.infra.aws.EmbeddedSqs}), a Secrets Manager that speaks the real wire protocol
- * ({@link dev.xerosync.infra.aws.SecretsManagerStandIn}), the template's tables and queues ({@link
+ * AWS for local runs and tests, in-process and without Docker: a DynamoDB that speaks the real wire
+ * protocol ({@link dev.xerosync.infra.aws.DynamoDbStandIn}, checked against moto by a differential
+ * conformance suite), ElasticMQ for SQS ({@link dev.xerosync.infra.aws.EmbeddedSqs}), a Secrets
+ * Manager that speaks the real wire protocol ({@link
+ * dev.xerosync.infra.aws.SecretsManagerStandIn}), the template's tables and queues ({@link
  * dev.xerosync.infra.aws.CloudFormationTemplate}), and all of it together ({@link
  * dev.xerosync.infra.aws.LocalAws}). Production code talks to them through the unchanged AWS SDK
  * clients, aimed at loopback endpoints.
@@ -10,7 +11,11 @@
  * <p>Where the stand-ins differ from AWS, and why it is acceptable:
  *
  * <ul>
- *   <li>DynamoDB Local reports table ARNs in region {@code ddblocal}, not us-east-1.
+ *   <li>The DynamoDB stand-in serves the operations and expressions this project uses (not PartiQL,
+ *       streams, backups or the legacy non-expression parameters, which fail by name). It deletes
+ *       expired items every five minutes rather than within days; a Scan's order and segments
+ *       differ from DynamoDB's hash order, which DynamoDB leaves unspecified. There are no local
+ *       secondary indexes in the template, so ItemCollectionSizeLimitExceeded never applies.
  *   <li>ElasticMQ accepts MessageRetentionPeriod and MaximumMessageSize but neither stores nor
  *       enforces them: messages stay until deleted, and every queue takes SQS's default maximum
  *       size. {@link dev.xerosync.infra.aws.CloudFormationTemplate} therefore refuses retention

@@ -85,7 +85,7 @@ class LocalAwsIntegrationTest {
     var before = java.util.Set.copyOf(Thread.getAllStackTraces().keySet());
     LocalAws.start().close();
 
-    // DynamoDB Local's job schedulers sleep on non-daemon threads unless interrupted.
+    // A stand-in's schedulers (the DynamoDB TTL sweep, ElasticMQ's actors) must not outlive close.
     long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
     List<String> lingering;
     do {

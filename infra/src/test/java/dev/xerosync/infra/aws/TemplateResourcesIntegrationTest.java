@@ -22,7 +22,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 
-/** The template's tables and queues, created in DynamoDB Local and ElasticMQ through LocalAws. */
+/**
+ * The template's tables and queues, created in the DynamoDB stand-in and ElasticMQ through
+ * LocalAws.
+ */
 class TemplateResourcesIntegrationTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
