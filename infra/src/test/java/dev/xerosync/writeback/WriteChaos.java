@@ -107,7 +107,7 @@ final class WriteChaos {
                     "{\"paymentAccountCode\":\"090\"}",
                     "setup-" + t)
                 .operationId();
-        api.awaitTerminal(org.tenantId(), op, Duration.ofSeconds(30));
+        api.awaitTerminal(org.tenantId(), op, Duration.ofSeconds(120));
         org.createContact("Chaos Customer " + t, "cc-" + t);
       }
       Faults faults = stack.xero().faults().reseed(seed);
