@@ -719,12 +719,17 @@ public final class WriteExecutor {
    */
   private ContactResult ensureContact(Call c, JsonNode contact, boolean updateOwnedFields)
       throws XeroApiException, XeroAccess.NoAccessException {
-    return ensureContact(c, contact, updateOwnedFields, false);
+    return ensureContact(c, contact, updateOwnedFields, null);
   }
 
+  /**
+   * {@code refused} is Xero's answer to our create when another write (in another lane) may have
+   * created the same customer a moment before: look again, and link that one or give that answer.
+   */
   private ContactResult ensureContact(
-      Call c, JsonNode contact, boolean updateOwnedFields, boolean retried)
+      Call c, JsonNode contact, boolean updateOwnedFields, List<String> refused)
       throws XeroApiException, XeroAccess.NoAccessException {
+    boolean retried = refused != null;
     Operation op = c.op;
     String xeroId = contact.path("xeroContactId").asText(null);
     if (xeroId != null) {
@@ -786,6 +791,9 @@ public final class WriteExecutor {
       linkContact(op, ext, contactId);
       return new ContactResult(contactId, null);
     }
+    if (retried) {
+      return new ContactResult(null, Completion.rejected(refused));
+    }
     if (!contact.hasNonNull("name")) {
       return new ContactResult(
           null,
@@ -799,9 +807,10 @@ public final class WriteExecutor {
     XeroWrites.Outcome out =
         c.write("PUT", "Contacts", "Contacts", contactElement(contact, ext), "contact-create");
     if (out.rejected()) {
-      if (!retried && Corrections.of(out.messages()).code().equals("CONTACT_NUMBER_TAKEN")) {
-        // Another write for the same customer created it a moment ago: link that one.
-        return ensureContact(c, contact, updateOwnedFields, true);
+      String code = Corrections.of(out.messages()).code();
+      if (code.equals("CONTACT_NUMBER_TAKEN") || code.equals("CONTACT_NAME_TAKEN")) {
+        // Another write for the same customer may have created it a moment ago: link that one.
+        return ensureContact(c, contact, updateOwnedFields, out.messages());
       }
       return new ContactResult(null, Completion.rejected(out.messages()));
     }

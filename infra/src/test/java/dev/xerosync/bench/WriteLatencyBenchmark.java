@@ -9,9 +9,27 @@ package dev.xerosync.bench;
 public final class WriteLatencyBenchmark {
   private WriteLatencyBenchmark() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
     boolean quick = args.length > 0 && args[0].equals("quick");
-    dev.xerosync.writeback.WriteLatencyRun.main(
-        new String[] {quick ? "3" : "8", quick ? "5" : "25"});
+    Figures figures = Figures.to(System.out);
+    figures.require(
+        "write-latency-operations",
+        "write-accept-to-succeeded-p50-ms",
+        "write-accept-to-succeeded-p99-ms",
+        "write-queued-p99-ms",
+        "write-read-your-write-p99-ms",
+        "write-latency-wall-seconds");
+    figures.run(
+        () -> {
+          long started = System.nanoTime();
+          dev.xerosync.writeback.WriteLatencyRun.run(quick ? 3 : 8, quick ? 5 : 25)
+              .forEach(figures.out()::println);
+          figures
+              .out()
+              .println(
+                  "write-latency-wall-seconds: "
+                      + (System.nanoTime() - started) / 1_000_000_000
+                      + " s");
+        });
   }
 }

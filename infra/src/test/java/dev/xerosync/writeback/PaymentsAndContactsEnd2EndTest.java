@@ -301,6 +301,30 @@ class PaymentsAndContactsEnd2EndTest {
   }
 
   /**
+   * Two invoices for one new customer at once, in two lanes: both may look the contact up, find
+   * nothing and create it; Xero refuses the second create (name and number taken), and that write
+   * links the contact the other one made instead of failing.
+   */
+  @Test
+  void twoInvoicesForOneNewCustomerAtOnceMakeOneContact() {
+    assertThat(QueuedOperationEvents.lane("invoice:n-1"))
+        .isNotEqualTo(QueuedOperationEvents.lane("invoice:n-2"));
+    SimOrganisation org = connected("Race Ltd");
+    var a =
+        api.send(
+            "PUT", org.tenantId(), "/invoices/n-1", invoice("racer", "AUTHORISED", 10, ""), null);
+    var b =
+        api.send(
+            "PUT", org.tenantId(), "/invoices/n-2", invoice("racer", "AUTHORISED", 10, ""), null);
+    for (var sent : java.util.List.of(a, b)) {
+      JsonNode done = api.awaitTerminal(org.tenantId(), sent.operationId(), WAIT);
+      assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+    }
+    assertThat(org.contacts().stream().filter(c -> "racer".equals(c.contactNumber())).count())
+        .isEqualTo(1);
+  }
+
+  /**
    * The simulator's remaining rules that a write through this API can meet, each ending FAILED with
    * Xero's exact words and an action. The rest are refused by the API itself with a 400 (an invoice
    * status other than DRAFT, SUBMITTED or AUTHORISED, LineAmountTypes, dates, a payment's amount),

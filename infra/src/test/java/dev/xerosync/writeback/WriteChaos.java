@@ -65,13 +65,13 @@ final class WriteChaos {
           "write-xero-writes-per-operation: "
               + String.format("%.2f", xeroWritesPerOperation)
               + " calls",
-          "write-accept-to-succeeded-p50-ms: " + acceptToSucceededP50Ms + " ms",
-          "write-accept-to-succeeded-p99-ms: " + acceptToSucceededP99Ms + " ms",
-          "write-read-your-write-p99-ms: " + readYourWriteP99Ms + " ms",
-          "write-queued-p50-ms: " + queuedP50Ms + " ms",
-          "write-queued-p99-ms: " + queuedP99Ms + " ms",
-          "write-one-pass-p50-ms: " + onePassP50Ms + " ms",
-          "write-one-pass-p99-ms: " + onePassP99Ms + " ms",
+          "write-chaos-accept-to-succeeded-p50-ms: " + acceptToSucceededP50Ms + " ms",
+          "write-chaos-accept-to-succeeded-p99-ms: " + acceptToSucceededP99Ms + " ms",
+          "write-chaos-read-your-write-p99-ms: " + readYourWriteP99Ms + " ms",
+          "write-chaos-queued-p50-ms: " + queuedP50Ms + " ms",
+          "write-chaos-queued-p99-ms: " + queuedP99Ms + " ms",
+          "write-chaos-one-pass-p50-ms: " + onePassP50Ms + " ms",
+          "write-chaos-one-pass-p99-ms: " + onePassP99Ms + " ms",
           "write-passes-per-operation: " + String.format("%.2f", passesPerOperation) + " passes",
           "write-chaos-xero-calls-per-tenant: "
               + String.format("%.1f", xeroCallsPerTenant)

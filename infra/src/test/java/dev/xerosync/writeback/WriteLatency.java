@@ -44,7 +44,7 @@ final class WriteLatency {
           "write-read-your-write-invoice-p99-ms: " + invoiceReadYourWriteP99Ms + " ms",
           "write-read-your-write-payment-p99-ms: " + paymentReadYourWriteP99Ms + " ms",
           "write-read-your-write-p99-ms: " + ryw + " ms",
-          "write-latency-terminal-states: " + states);
+          "# terminal states: " + states);
     }
   }
 

@@ -1,17 +1,13 @@
 package dev.xerosync.writeback;
 
-/**
- * Runs WriteLatency from the command line (the benchmark's entry; WriteLatency is package-private).
- */
+import java.util.List;
+
+/** Runs WriteLatency for the benchmark (WriteLatency is package-private). */
 public final class WriteLatencyRun {
   private WriteLatencyRun() {}
 
-  public static void main(String[] args) throws Exception {
-    long started = System.nanoTime();
-    WriteLatency.Figures f = WriteLatency.run(Integer.parseInt(args[0]), Integer.parseInt(args[1]));
-    f.lines().forEach(System.out::println);
-    System.out.println(
-        "write-latency-wall-seconds: " + (System.nanoTime() - started) / 1_000_000_000 + " s");
-    System.exit(0);
+  /** The figure lines of one run. */
+  public static List<String> run(int tenants, int invoicesPerTenant) throws Exception {
+    return WriteLatency.run(tenants, invoicesPerTenant).lines();
   }
 }
