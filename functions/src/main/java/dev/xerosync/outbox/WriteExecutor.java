@@ -316,15 +316,11 @@ public final class WriteExecutor {
     JsonNode body = op.request;
     Optional<ObjectNode> link = log.link(op.tenantId, OperationLog.INVOICE, op.externalId);
     if (link.isEmpty() && op.ambiguous) {
-      JsonNode found =
-          c.lookup("Invoices?InvoiceNumbers=" + XeroWrites.encode(op.externalId)).path("Invoices");
-      for (JsonNode inv : found) {
-        if (op.externalId.equals(inv.path("InvoiceNumber").asText())
-            && !"DELETED".equals(inv.path("Status").asText())) {
-          // Our earlier create reached Xero: adopt it instead of creating a second one.
-          ObjectNode adopted = linkInvoice(op, inv, WriteRequests.linesFingerprint(body));
-          return Completion.succeeded(ids(adopted));
-        }
+      Optional<JsonNode> ours = invoiceNumbered(c, op.externalId);
+      if (ours.isPresent()) {
+        // Our earlier create reached Xero: adopt it instead of creating a second one.
+        ObjectNode adopted = linkInvoice(op, ours.get(), WriteRequests.linesFingerprint(body));
+        return Completion.succeeded(ids(adopted));
       }
     }
     String wantedStatus = WriteRequests.text(body, "status");
@@ -350,6 +346,14 @@ public final class WriteExecutor {
           WriteRequests.xeroInvoice(body, op.externalId, contactId, wantedStatus, true, null);
       XeroWrites.Outcome out = c.write("PUT", "Invoices", "Invoices", el, "invoice-create");
       if (out.rejected()) {
+        if (op.ambiguous && "INVOICE_NUMBER_TAKEN".equals(Corrections.of(out.messages()).code())) {
+          // An earlier pass of this operation, still running when this one looked, created it.
+          Optional<JsonNode> ours = invoiceNumbered(c, op.externalId);
+          if (ours.isPresent()) {
+            ObjectNode adopted = linkInvoice(op, ours.get(), WriteRequests.linesFingerprint(body));
+            return Completion.succeeded(ids(adopted));
+          }
+        }
         return Completion.rejected(out.messages());
       }
       ObjectNode linked = linkInvoice(op, out.element(), WriteRequests.linesFingerprint(body));
@@ -415,6 +419,19 @@ public final class WriteExecutor {
     ObjectNode linked =
         linkInvoice(op, out.element(), linesChanged ? fingerprint : l.path("lines").asText());
     return Completion.succeeded(ids(linked));
+  }
+
+  /** The invoice Xero holds under our number (not deleted), looked up by InvoiceNumbers=. */
+  private static Optional<JsonNode> invoiceNumbered(Call c, String number)
+      throws XeroApiException, XeroAccess.NoAccessException {
+    for (JsonNode inv :
+        c.lookup("Invoices?InvoiceNumbers=" + XeroWrites.encode(number)).path("Invoices")) {
+      if (number.equals(inv.path("InvoiceNumber").asText())
+          && !"DELETED".equals(inv.path("Status").asText())) {
+        return Optional.of(inv);
+      }
+    }
+    return Optional.empty();
   }
 
   private Completion invoiceVoid(Call c) throws XeroApiException, XeroAccess.NoAccessException {
