@@ -87,6 +87,23 @@ final class Corrections {
             "Another Xero contact already has this contact number: check which contact your"
                 + " customer id belongs to and clear the number on the other one.");
       }
+      if (s.contains("due date is required")) {
+        return new Correction(
+            "DUE_DATE_REQUIRED",
+            "Send dueDate with an invoice to be authorised, or push it as a draft.");
+      }
+      if (s.contains("at least one line item")) {
+        return new Correction(
+            "LINE_ITEMS_REQUIRED",
+            "Send at least one line item with an invoice to be authorised, or push it as a"
+                + " draft.");
+      }
+      if (s.contains("discount")) {
+        return new Correction(
+            "DISCOUNT_INVALID",
+            "Send each line's discountRate as a percentage from 0 to 100, on sales invoices"
+                + " only.");
+      }
     }
     return new Correction(
         "XERO_VALIDATION",

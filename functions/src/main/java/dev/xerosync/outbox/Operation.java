@@ -53,6 +53,10 @@ public final class Operation {
   String action;
   String actionUrl;
   Instant createdAt;
+
+  /** When a worker first took it up: the time before that is time spent queued. */
+  Instant startedAt;
+
   Instant updatedAt;
   Instant finishedAt;
 
@@ -184,6 +188,9 @@ public final class Operation {
     n.put("attempts", attempts);
     n.put("xeroCalls", xeroCalls);
     n.put("createdAt", createdAt.toString());
+    if (startedAt != null) {
+      n.put("startedAt", startedAt.toString());
+    }
     n.put("updatedAt", updatedAt.toString());
     if (finishedAt != null) {
       n.put("finishedAt", finishedAt.toString());

@@ -15,6 +15,9 @@ final class OperationLog {
   static final String PAYMENT = "PAYMENT";
   static final String DEPOSIT = "DEPOSIT";
 
+  /** The latest accepted set-up operation, which payments and deposits wait for. */
+  static final String SETUP = "SETUP";
+
   private final Operations operations;
 
   OperationLog(Operations operations) {

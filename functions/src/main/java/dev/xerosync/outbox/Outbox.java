@@ -153,6 +153,14 @@ public final class Outbox {
       return new Accepted(op, false);
     }
     op.version = 1;
+    if (op.kind == OperationKind.ACCOUNTING_SETTINGS) {
+      // Payments and deposits run in other lanes of the queue; this tells them a set-up is coming.
+      operations.putLink(
+          op.tenantId,
+          OperationLog.SETUP,
+          "accounting",
+          Json.MAPPER.createObjectNode().put("operationId", op.operationId).toString());
+    }
     try {
       events.dispatch(op);
     } catch (RuntimeException e) {

@@ -7,8 +7,11 @@ import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.xero.XeroApiException;
+import dev.xerosync.xero.XeroDates;
 import dev.xerosync.xero.XeroInvoice;
+import dev.xerosync.xero.XeroPayment;
 import dev.xerosync.xero.XeroWrites;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,6 +105,11 @@ public final class WriteExecutor {
     static Completion failed(String code, String message, String action) {
       return new Completion(OperationState.FAILED, Map.of(), List.of(message), code, action, null);
     }
+
+    /** Not now: another operation must finish first (nothing was sent). */
+    static Completion waitFor(String why) {
+      return new Completion(OperationState.QUEUED, Map.of(), List.of(why), null, null, null);
+    }
   }
 
   /** One pass over the operation; {@code lastDelivery} is the queue's final chance. */
@@ -124,6 +132,9 @@ public final class WriteExecutor {
       }
       op.state = OperationState.SENDING;
       op.attempts++;
+      if (op.startedAt == null) {
+        op.startedAt = now;
+      }
       if (op.keyIssuedAt == null || now.isAfter(op.keyIssuedAt.plus(KEY_WINDOW))) {
         // Safe: either nothing was sent under the old key, or the lookup below runs first.
         op.keyGeneration++;
@@ -136,6 +147,9 @@ public final class WriteExecutor {
       for (int i = 0; i < INLINE_TRIES; i++) {
         try {
           Completion done = execute(op);
+          if (done.state() == OperationState.QUEUED) {
+            return waitFor(op, done.messages().get(0), lastDelivery);
+          }
           return finish(op, done);
         } catch (XeroApiException e) {
           last = e;
@@ -186,6 +200,29 @@ public final class WriteExecutor {
       }
       return giveUpOrLater(op, last, lastDelivery);
     }
+  }
+
+  private Pass waitFor(Operation op, String why, boolean lastDelivery) {
+    if (op.attempts >= MAX_ATTEMPTS || lastDelivery) {
+      return finish(
+          op,
+          Completion.failed(
+              "SETUP_REQUIRED",
+              why + " It did not finish in time; nothing was sent to Xero.",
+              "Check the accounting set-up's operation, fix it if it failed, then send this"
+                  + " write again."));
+    }
+    op.state = OperationState.QUEUED;
+    log.save(op, clock.instant());
+    return new Pass.Later(Duration.ofSeconds(1), why);
+  }
+
+  /** True when a set-up operation was accepted and has not finished yet. */
+  private boolean setupPending(String tenantId) {
+    return log.link(tenantId, OperationLog.SETUP, "accounting")
+        .flatMap(l -> log.load(tenantId, l.path("operationId").asText()))
+        .map(setup -> !setup.state.isTerminal())
+        .orElse(false);
   }
 
   private Pass giveUpOrLater(Operation op, XeroApiException last, boolean lastDelivery) {
@@ -279,15 +316,11 @@ public final class WriteExecutor {
     JsonNode body = op.request;
     Optional<ObjectNode> link = log.link(op.tenantId, OperationLog.INVOICE, op.externalId);
     if (link.isEmpty() && op.ambiguous) {
-      JsonNode found =
-          c.lookup("Invoices?InvoiceNumbers=" + XeroWrites.encode(op.externalId)).path("Invoices");
-      for (JsonNode inv : found) {
-        if (op.externalId.equals(inv.path("InvoiceNumber").asText())
-            && !"DELETED".equals(inv.path("Status").asText())) {
-          // Our earlier create reached Xero: adopt it instead of creating a second one.
-          ObjectNode adopted = linkInvoice(op, inv, WriteRequests.linesFingerprint(body));
-          return Completion.succeeded(ids(adopted));
-        }
+      Optional<JsonNode> ours = invoiceNumbered(c, op.externalId);
+      if (ours.isPresent()) {
+        // Our earlier create reached Xero: adopt it instead of creating a second one.
+        ObjectNode adopted = linkInvoice(op, ours.get(), WriteRequests.linesFingerprint(body));
+        return Completion.succeeded(ids(adopted));
       }
     }
     String wantedStatus = WriteRequests.text(body, "status");
@@ -313,6 +346,14 @@ public final class WriteExecutor {
           WriteRequests.xeroInvoice(body, op.externalId, contactId, wantedStatus, true, null);
       XeroWrites.Outcome out = c.write("PUT", "Invoices", "Invoices", el, "invoice-create");
       if (out.rejected()) {
+        if (op.ambiguous && "INVOICE_NUMBER_TAKEN".equals(Corrections.of(out.messages()).code())) {
+          // An earlier pass of this operation, still running when this one looked, created it.
+          Optional<JsonNode> ours = invoiceNumbered(c, op.externalId);
+          if (ours.isPresent()) {
+            ObjectNode adopted = linkInvoice(op, ours.get(), WriteRequests.linesFingerprint(body));
+            return Completion.succeeded(ids(adopted));
+          }
+        }
         return Completion.rejected(out.messages());
       }
       ObjectNode linked = linkInvoice(op, out.element(), WriteRequests.linesFingerprint(body));
@@ -380,6 +421,19 @@ public final class WriteExecutor {
     return Completion.succeeded(ids(linked));
   }
 
+  /** The invoice Xero holds under our number (not deleted), looked up by InvoiceNumbers=. */
+  private static Optional<JsonNode> invoiceNumbered(Call c, String number)
+      throws XeroApiException, XeroAccess.NoAccessException {
+    for (JsonNode inv :
+        c.lookup("Invoices?InvoiceNumbers=" + XeroWrites.encode(number)).path("Invoices")) {
+      if (number.equals(inv.path("InvoiceNumber").asText())
+          && !"DELETED".equals(inv.path("Status").asText())) {
+        return Optional.of(inv);
+      }
+    }
+    return Optional.empty();
+  }
+
   private Completion invoiceVoid(Call c) throws XeroApiException, XeroAccess.NoAccessException {
     Operation op = c.op;
     Optional<ObjectNode> link = log.link(op.tenantId, OperationLog.INVOICE, op.externalId);
@@ -429,6 +483,9 @@ public final class WriteExecutor {
               "invoiceId", paid.get().path("invoiceId").asText()));
     }
     Optional<ObjectNode> settings = log.settings(op.tenantId);
+    if (settings.isEmpty() && setupPending(op.tenantId)) {
+      return Completion.waitFor("The payment waits for the accounting set-up sent before it.");
+    }
     if (settings.isEmpty()) {
       return Completion.failed(
           "SETUP_REQUIRED",
@@ -482,6 +539,7 @@ public final class WriteExecutor {
     ObjectNode link =
         Json.MAPPER.createObjectNode().put("paymentId", paymentId).put("invoiceId", invoiceId);
     log.putLink(op.tenantId, OperationLog.PAYMENT, op.externalId, link);
+    readPayment(op, invoiceId, out.element());
     return Completion.succeeded(Map.of("paymentId", paymentId, "invoiceId", invoiceId));
   }
 
@@ -495,6 +553,9 @@ public final class WriteExecutor {
     }
     Optional<ObjectNode> settings = log.settings(op.tenantId);
     String bank = settings.map(s -> s.path("depositAccountCode").asText(null)).orElse(null);
+    if (bank == null && setupPending(op.tenantId)) {
+      return Completion.waitFor("The deposit waits for the accounting set-up sent before it.");
+    }
     if (bank == null) {
       return Completion.failed(
           "SETUP_REQUIRED",
@@ -675,12 +736,17 @@ public final class WriteExecutor {
    */
   private ContactResult ensureContact(Call c, JsonNode contact, boolean updateOwnedFields)
       throws XeroApiException, XeroAccess.NoAccessException {
-    return ensureContact(c, contact, updateOwnedFields, false);
+    return ensureContact(c, contact, updateOwnedFields, null);
   }
 
+  /**
+   * {@code refused} is Xero's answer to our create when another write (in another lane) may have
+   * created the same customer a moment before: look again, and link that one or give that answer.
+   */
   private ContactResult ensureContact(
-      Call c, JsonNode contact, boolean updateOwnedFields, boolean retried)
+      Call c, JsonNode contact, boolean updateOwnedFields, List<String> refused)
       throws XeroApiException, XeroAccess.NoAccessException {
+    boolean retried = refused != null;
     Operation op = c.op;
     String xeroId = contact.path("xeroContactId").asText(null);
     if (xeroId != null) {
@@ -742,6 +808,9 @@ public final class WriteExecutor {
       linkContact(op, ext, contactId);
       return new ContactResult(contactId, null);
     }
+    if (retried) {
+      return new ContactResult(null, Completion.rejected(refused));
+    }
     if (!contact.hasNonNull("name")) {
       return new ContactResult(
           null,
@@ -755,9 +824,10 @@ public final class WriteExecutor {
     XeroWrites.Outcome out =
         c.write("PUT", "Contacts", "Contacts", contactElement(contact, ext), "contact-create");
     if (out.rejected()) {
-      if (!retried && Corrections.of(out.messages()).code().equals("CONTACT_NUMBER_TAKEN")) {
-        // Another write for the same customer created it a moment ago: link that one.
-        return ensureContact(c, contact, updateOwnedFields, true);
+      String code = Corrections.of(out.messages()).code();
+      if (code.equals("CONTACT_NUMBER_TAKEN") || code.equals("CONTACT_NAME_TAKEN")) {
+        // Another write for the same customer may have created it a moment ago: link that one.
+        return ensureContact(c, contact, updateOwnedFields, out.messages());
       }
       return new ContactResult(null, Completion.rejected(out.messages()));
     }
@@ -823,6 +893,64 @@ public final class WriteExecutor {
     } catch (RuntimeException e) {
       // The webhook and reconciliation bring it anyway; the write itself succeeded.
       LOG.warn("invoice not copied to the read side", "error", e.getClass().getSimpleName());
+    }
+  }
+
+  /**
+   * Read-your-write for a payment: Xero's answer names the invoice but not its new amounts, so the
+   * stored invoice gets the payment applied here, dated a millisecond before the payment. Xero's
+   * own invoice after the payment is at least as new as the payment, so the sync's copy replaces
+   * this one; a later invoice already stored is left alone.
+   */
+  private void readPayment(Operation op, String invoiceId, JsonNode payment) {
+    if (invoices == null) {
+      return;
+    }
+    try {
+      Optional<XeroInvoice> stored = invoices.get(op.tenantId, invoiceId);
+      Instant paidAt = XeroDates.instant(payment.path("UpdatedDateUTC").asText(null));
+      BigDecimal amount = new BigDecimal(payment.path("Amount").asText("0"));
+      String paymentId = payment.path("PaymentID").asText();
+      if (stored.isEmpty() || paidAt == null || amount.signum() <= 0) {
+        return;
+      }
+      XeroInvoice inv = stored.get();
+      Instant version = paidAt.minusMillis(1);
+      if (!version.isAfter(inv.updatedDateUtc())
+          || inv.payments().stream().anyMatch(p -> paymentId.equals(p.paymentId()))) {
+        return;
+      }
+      LocalDate date = XeroDates.date(null, payment.path("Date").asText(null));
+      BigDecimal due = inv.amountDue().subtract(amount).max(BigDecimal.ZERO);
+      boolean paid = due.signum() == 0;
+      List<XeroPayment> payments = new ArrayList<>(inv.payments());
+      payments.add(new XeroPayment(paymentId, date, amount, payment.path("Reference").asText()));
+      invoices.upsert(
+          op.tenantId,
+          new XeroInvoice(
+              inv.invoiceId(),
+              inv.invoiceNumber(),
+              inv.reference(),
+              inv.type(),
+              paid ? "PAID" : inv.status(),
+              inv.contactId(),
+              inv.contactName(),
+              inv.date(),
+              inv.dueDate(),
+              inv.currencyCode(),
+              inv.subTotal(),
+              inv.totalTax(),
+              inv.total(),
+              due,
+              inv.amountPaid().add(amount),
+              inv.amountCredited(),
+              paid ? date : inv.fullyPaidOnDate(),
+              version,
+              List.copyOf(payments),
+              inv.allocations()));
+    } catch (RuntimeException e) {
+      // The webhook and reconciliation bring it anyway; the payment itself succeeded.
+      LOG.warn("payment not copied to the read side", "error", e.getClass().getSimpleName());
     }
   }
 

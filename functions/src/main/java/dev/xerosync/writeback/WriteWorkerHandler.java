@@ -8,16 +8,20 @@ import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
 import dev.xerosync.outbox.WriteExecutor;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs queued write operations from the FIFO write queue. A message whose operation is not yet
- * terminal is reported as a batch item failure, so SQS brings it back; the tenant's later messages
- * in the batch fail with it, so its writes never overtake one another. An unreadable message fails
- * until it rests in the dead-letter queue (an alarm watches it).
+ * terminal is reported as a batch item failure and comes back after the wait the executor asked
+ * for; the later messages of its group in the batch fail with it, so an entity's writes never
+ * overtake one another. The batch's groups (lanes of different entities) run side by side, so one
+ * slow write holds back only its own lane. An unreadable message fails until it rests in the
+ * dead-letter queue (an alarm watches it).
  *
  * <p>FIFO rule (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html): once
  * one message of a group fails, every later message of that group in the batch fails too.
@@ -28,6 +32,7 @@ public final class WriteWorkerHandler implements RequestHandler<SQSEvent, SQSBat
 
   private final WriteExecutor executor;
   private final int maxReceives;
+  private final Redelivery redelivery;
 
   public WriteWorkerHandler() {
     this(Environment.process());
@@ -35,12 +40,21 @@ public final class WriteWorkerHandler implements RequestHandler<SQSEvent, SQSBat
   }
 
   public WriteWorkerHandler(Environment env) {
-    this(WritebackWiring.forWorker(env).executor(), env.getInt("WRITE_MAX_RECEIVES", 10));
+    this(WritebackWiring.forWorker(env), env.getInt("WRITE_MAX_RECEIVES", 10));
+  }
+
+  public WriteWorkerHandler(WritebackWiring wiring, int maxReceives) {
+    this(wiring.executor(), maxReceives, wiring.redelivery());
   }
 
   public WriteWorkerHandler(WriteExecutor executor, int maxReceives) {
+    this(executor, maxReceives, Redelivery.NONE);
+  }
+
+  WriteWorkerHandler(WriteExecutor executor, int maxReceives, Redelivery redelivery) {
     this.executor = executor;
     this.maxReceives = maxReceives;
+    this.redelivery = redelivery;
   }
 
   /** Runs an operation that cannot exist: JSON, the DynamoDB client and the outbox's codecs. */
@@ -50,12 +64,64 @@ public final class WriteWorkerHandler implements RequestHandler<SQSEvent, SQSBat
 
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-    List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-    Set<String> blockedGroups = new HashSet<>();
+    Map<String, List<SQSEvent.SQSMessage>> groups = new LinkedHashMap<>();
     for (SQSEvent.SQSMessage m : event.getRecords()) {
       String group = attribute(m, "MessageGroupId");
-      if (group != null && blockedGroups.contains(group)) {
+      groups
+          .computeIfAbsent(group == null ? m.getMessageId() : group, g -> new ArrayList<>())
+          .add(m);
+    }
+    List<SQSBatchResponse.BatchItemFailure> failures =
+        java.util.Collections.synchronizedList(new ArrayList<>());
+    if (groups.size() == 1) {
+      runGroup(groups.values().iterator().next(), failures);
+    } else {
+      List<Thread> threads = new ArrayList<>();
+      AtomicReference<Throwable> crash = new AtomicReference<>();
+      for (List<SQSEvent.SQSMessage> group : groups.values()) {
+        threads.add(
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      try {
+                        runGroup(group, failures);
+                      } catch (RuntimeException | Error e) {
+                        crash.compareAndSet(null, e);
+                      }
+                    }));
+      }
+      for (Thread t : threads) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while writes ran", e);
+        }
+      }
+      // A crash in one lane fails the whole batch, as it would if the lanes ran in one thread.
+      if (crash.get() instanceof RuntimeException e) {
+        throw e;
+      }
+      if (crash.get() instanceof Error e) {
+        throw e;
+      }
+    }
+    return SQSBatchResponse.builder().withBatchItemFailures(new ArrayList<>(failures)).build();
+  }
+
+  /** One group's messages, in order; after the first that fails, the rest fail unread. */
+  private void runGroup(
+      List<SQSEvent.SQSMessage> group, List<SQSBatchResponse.BatchItemFailure> failures) {
+    boolean blocked = false;
+    Duration comeBack = null;
+    for (SQSEvent.SQSMessage m : group) {
+      if (blocked) {
         failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
+        if (comeBack != null) {
+          // While any message of the group is out, SQS holds the whole group back: these come
+          // back with the one that failed, not after the queue's visibility timeout.
+          redelivery.after(m.getReceiptHandle(), comeBack);
+        }
         continue;
       }
       boolean done;
@@ -72,8 +138,12 @@ public final class WriteWorkerHandler implements RequestHandler<SQSEvent, SQSBat
               msg.operationId(),
               "why",
               later.why(),
+              "delayMs",
+              later.delay().toMillis(),
               "receiveCount",
               receives);
+          redelivery.after(m.getReceiptHandle(), later.delay());
+          comeBack = later.delay();
         }
       } catch (IllegalArgumentException e) {
         LOG.warn(
@@ -86,12 +156,9 @@ public final class WriteWorkerHandler implements RequestHandler<SQSEvent, SQSBat
       }
       if (!done) {
         failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
-        if (group != null) {
-          blockedGroups.add(group);
-        }
+        blocked = true;
       }
     }
-    return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
   }
 
   private static String attribute(SQSEvent.SQSMessage m, String name) {

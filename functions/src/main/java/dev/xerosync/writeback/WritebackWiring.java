@@ -32,6 +32,7 @@ public record WritebackWiring(
     DryRun dryRun,
     ApiKeys apiKeys,
     Operations operations,
+    Redelivery redelivery,
     Clock clock) {
 
   /**
@@ -94,7 +95,13 @@ public record WritebackWiring(
         new DryRun(
             operations, new InvoiceStore(dynamo, table, clock), new ContactStore(dynamo, table));
     return new WritebackWiring(
-        outbox, executor, dryRun, new ApiKeys(dynamo, table, clock), operations, clock);
+        outbox,
+        executor,
+        dryRun,
+        new ApiKeys(dynamo, table, clock),
+        operations,
+        Redelivery.of(sqs, env.required("WRITE_QUEUE_URL")),
+        clock);
   }
 
   /** The writes' part of each of Xero's limits; the rest stays for reads. */

@@ -1221,6 +1221,17 @@ class FunctionPoliciesIntegrationTest {
       operations.add(answer.getBody().replaceAll(".*\"operationId\":\"([^\"]+)\".*", "$1"));
     }
     stack.xero().clock().advance(Duration.ofMinutes(45));
+    // Xero fails the invoice's create three times: the worker sets when its lane comes back.
+    stack
+        .xero()
+        .faults()
+        .failNextWrites(dev.xerosync.infra.xero.Faults.WriteFault.SERVER_ERROR_BEFORE_COMMIT, 3);
+    drainWriteQueue();
+    try {
+      Thread.sleep(3000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     drainWriteQueue();
     var outbox = new dev.xerosync.store.Operations(dynamo, table);
     List<String> outcomes = new ArrayList<>();

@@ -46,6 +46,12 @@ final class WriteChaos {
       long acceptToSucceededP50Ms,
       long acceptToSucceededP99Ms,
       long readYourWriteP99Ms,
+      long queuedP50Ms,
+      long queuedP99Ms,
+      long onePassP50Ms,
+      long onePassP99Ms,
+      double passesPerOperation,
+      double xeroCallsPerTenant,
       Map<String, Integer> states,
       int workerKills) {
     List<String> lines() {
@@ -59,9 +65,17 @@ final class WriteChaos {
           "write-xero-writes-per-operation: "
               + String.format("%.2f", xeroWritesPerOperation)
               + " calls",
-          "write-accept-to-succeeded-p50-ms: " + acceptToSucceededP50Ms + " ms",
-          "write-accept-to-succeeded-p99-ms: " + acceptToSucceededP99Ms + " ms",
-          "write-read-your-write-p99-ms: " + readYourWriteP99Ms + " ms",
+          "write-chaos-accept-to-succeeded-p50-ms: " + acceptToSucceededP50Ms + " ms",
+          "write-chaos-accept-to-succeeded-p99-ms: " + acceptToSucceededP99Ms + " ms",
+          "write-chaos-read-your-write-p99-ms: " + readYourWriteP99Ms + " ms",
+          "write-chaos-queued-p50-ms: " + queuedP50Ms + " ms",
+          "write-chaos-queued-p99-ms: " + queuedP99Ms + " ms",
+          "write-chaos-one-pass-p50-ms: " + onePassP50Ms + " ms",
+          "write-chaos-one-pass-p99-ms: " + onePassP99Ms + " ms",
+          "write-passes-per-operation: " + String.format("%.2f", passesPerOperation) + " passes",
+          "write-chaos-xero-calls-per-tenant: "
+              + String.format("%.1f", xeroCallsPerTenant)
+              + " calls",
           "write-worker-kills: " + workerKills + " count",
           "write-terminal-states: " + new java.util.TreeMap<>(states));
     }
@@ -93,7 +107,7 @@ final class WriteChaos {
                     "{\"paymentAccountCode\":\"090\"}",
                     "setup-" + t)
                 .operationId();
-        api.awaitTerminal(org.tenantId(), op, Duration.ofSeconds(30));
+        api.awaitTerminal(org.tenantId(), op, Duration.ofSeconds(120));
         org.createContact("Chaos Customer " + t, "cc-" + t);
       }
       Faults faults = stack.xero().faults().reseed(seed);
@@ -138,6 +152,7 @@ final class WriteChaos {
       // Tenants interleave in a shuffled order; each unit's own steps stay in order, as a
       // product's would.
       Collections.shuffle(units, random);
+      long submitStarted = System.nanoTime();
       ExecutorService pool = Executors.newFixedThreadPool(8);
       List<Future<?>> done = new ArrayList<>();
       units.forEach(u -> done.add(pool.submit(u)));
@@ -145,10 +160,17 @@ final class WriteChaos {
         f.get();
       }
       pool.shutdown();
+      System.out.println(
+          "write-chaos-submit-seconds: "
+              + (System.nanoTime() - submitStarted) / 1_000_000_000
+              + " s");
 
       // Every accepted operation must end terminal; read-your-write on the invoice creates.
       Map<String, Integer> states = new HashMap<>();
       List<Long> acceptToSucceeded = new ArrayList<>();
+      List<Long> queued = new ArrayList<>();
+      List<Long> onePass = new ArrayList<>();
+      long passes = 0;
       long calls = 0;
       int lost = 0;
       Instant deadline = Instant.now().plus(Duration.ofSeconds(120 + accepted.size() / 5));
@@ -169,6 +191,21 @@ final class WriteChaos {
         String state = op.path("state").asText();
         states.merge(state, 1, Integer::sum);
         calls += op.path("xeroCalls").asLong();
+        passes += op.path("attempts").asLong();
+        if (op.hasNonNull("startedAt")) {
+          queued.add(
+              Duration.between(
+                      Instant.parse(op.path("createdAt").asText()),
+                      Instant.parse(op.path("startedAt").asText()))
+                  .toMillis());
+          if (op.path("attempts").asInt() == 1 && op.hasNonNull("finishedAt")) {
+            onePass.add(
+                Duration.between(
+                        Instant.parse(op.path("startedAt").asText()),
+                        Instant.parse(op.path("finishedAt").asText()))
+                    .toMillis());
+          }
+        }
         if ("SUCCEEDED".equals(state)) {
           Instant created = Instant.parse(op.path("createdAt").asText());
           Instant finished = Instant.parse(op.path("finishedAt").asText());
@@ -200,6 +237,10 @@ final class WriteChaos {
       long writes =
           stack.xero().writeAttempts().stream().filter(w -> w.path().contains("/api.xro")).count();
       int ops = accepted.size();
+      long tenantCalls = 0;
+      for (SimOrganisation org : orgs) {
+        tenantCalls += stack.xero().callCount(org.tenantId());
+      }
       return new Figures(
           ops,
           duplicates,
@@ -209,6 +250,12 @@ final class WriteChaos {
           percentile(acceptToSucceeded, 50),
           percentile(acceptToSucceeded, 99),
           percentile(readYourWrite, 99),
+          percentile(queued, 50),
+          percentile(queued, 99),
+          percentile(onePass, 50),
+          percentile(onePass, 99),
+          (double) passes / Math.max(1, ops),
+          (double) tenantCalls / Math.max(1, tenants),
           states,
           kills.get());
     } finally {
@@ -237,7 +284,9 @@ final class WriteChaos {
       if (WriteBackApi.TERMINAL.contains(state)) {
         return;
       }
-      WriteBackApi.sleep(10);
+      // Sparse polling: sixty watchers at 10 ms were most of the run's load, and slowed the very
+      // writes they timed. Read-your-write is timed from when SUCCEEDED is seen, not from the poll.
+      WriteBackApi.sleep(200);
     }
   }
 
@@ -330,8 +379,7 @@ final class WriteChaos {
             Proxy.newProxyInstance(
                 DynamoDbClient.class.getClassLoader(), new Class<?>[] {DynamoDbClient.class}, h);
     return new WriteWorkerHandler(
-        WritebackWiring.of(env, dying, AwsClients.sqs(env), AwsClients.secretsManager(env))
-            .executor(),
+        WritebackWiring.of(env, dying, AwsClients.sqs(env), AwsClients.secretsManager(env)),
         env.getInt("WRITE_MAX_RECEIVES", 10));
   }
 

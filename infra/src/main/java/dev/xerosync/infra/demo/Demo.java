@@ -161,6 +161,8 @@ public final class Demo {
     await(overdueUrl, body -> "VOIDED".equals(body.path("status").asText()));
     report("overdue invoice voided", t);
 
+    writeBack(base, acme, today);
+
     if (exitAfterDemo) {
       stack.close();
       System.exit(0);
@@ -171,6 +173,72 @@ public final class Demo {
             + crm.recordUrl("contact", "crm-acme")
             + " . Ctrl-C stops.");
     new CountDownLatch(1).await();
+  }
+
+  /**
+   * The write side: the set-up, an invoice pushed from the product, and "mark paid", each through
+   * the write API, with when its operation SUCCEEDED and when the query API showed it.
+   */
+  private static void writeBack(String base, String acme, LocalDate today) throws Exception {
+    OUT.println("\nWrite-back: the product pushes an invoice into Xero and marks it paid:");
+    long t = System.nanoTime();
+    JsonNode setup =
+        write("PUT", base + "/settings/accounting", "{\"paymentAccountCode\":\"090\"}");
+    report("accounting set-up " + setup.path("state").asText(), t);
+    String order = "demo-order-1001";
+    t = System.nanoTime();
+    JsonNode pushed =
+        write(
+            "PUT",
+            base + "/invoices/" + order,
+            "{\"contact\":{\"xeroContactId\":\""
+                + acme
+                + "\"},\"status\":\"AUTHORISED\",\"reference\":\"Order 1001\",\"dueDate\":\""
+                + today.plusDays(14)
+                + "\",\"lineItems\":[{\"description\":\"Widgets\",\"quantity\":3,"
+                + "\"unitAmount\":40,\"accountCode\":\"200\",\"taxType\":\"NONE\"}]}");
+    String invoiceId = pushed.path("xero").path("invoiceId").asText();
+    report("invoice " + order + " pushed: " + pushed.path("state").asText(), t);
+    await(URI.create(base + "/invoices/" + invoiceId), body -> body.has("status"));
+    report("  ... and shown by the query API", t);
+    t = System.nanoTime();
+    JsonNode paid =
+        write(
+            "POST",
+            base + "/invoices/" + order + "/payments",
+            "{\"paymentId\":\"demo-payment-1001\",\"amount\":120}");
+    report("marked paid: payment " + paid.path("state").asText(), t);
+    await(
+        URI.create(base + "/invoices/" + invoiceId),
+        body -> "PAID".equals(body.path("status").asText()));
+    report("  ... and shown PAID by the query API", t);
+    OUT.println(
+        "  curl -s -H \"x-api-key: $XS_KEY\" '"
+            + base
+            + "/operations/"
+            + paid.path("operationId").asText()
+            + "'   # the payment's operation");
+  }
+
+  /** Sends one write and waits for its operation to end; returns the operation. */
+  private static JsonNode write(String method, String url, String body) throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("x-api-key", apiKey)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 202) {
+      throw new IllegalStateException("write refused: " + r.statusCode() + " " + r.body());
+    }
+    String operationId = Json.MAPPER.readTree(r.body()).path("operationId").asText();
+    String tenantBase = url.substring(0, url.indexOf('/', url.indexOf("/tenants/") + 9));
+    return await(
+        URI.create(tenantBase + "/operations/" + operationId),
+        op ->
+            List.of("SUCCEEDED", "FAILED", "NEEDS_ATTENTION").contains(op.path("state").asText()));
   }
 
   /** Keeps the open panel moving: a new invoice for Acme, then a payment on it, every 30 s. */
