@@ -174,6 +174,26 @@ class XeroSimulatorCreditsIntegrationTest {
   }
 
   @Test
+  void aRefundIsPutAsAPaymentNamingTheCredit() {
+    String cn = org.creditNoteFor(acme, new BigDecimal("30.00"), LocalDate.of(2026, 2, 2));
+    String body =
+        "{\"Payments\":[{\"CreditNote\":{\"CreditNoteID\":\""
+            + cn
+            + "\"},\"Account\":{\"Code\":\"090\"},\"Date\":\"2026-02-10\",\"Amount\":AMOUNT}]}";
+    JsonNode paid =
+        ok(send("PUT", "/api.xro/2.0/Payments", body.replace("AMOUNT", "30.00")))
+            .get("Payments")
+            .get(0);
+    assertThat(paid.get("PaymentType").asText()).isEqualTo("ARCREDITPAYMENT");
+    assertThat(paid.get("Invoice").get("Type").asText()).isEqualTo("ACCRECCREDIT");
+    assertThat(paid.get("CreditNote").get("CreditNoteID").asText()).isEqualTo(cn);
+    assertThat(org.credit(cn).status()).isEqualTo("PAID");
+    assertThat(send("PUT", "/api.xro/2.0/Payments", body.replace("AMOUNT", "1.00")).status())
+        .as("nothing left to refund")
+        .isEqualTo(400);
+  }
+
+  @Test
   void creditNotesRaiseCreditNoteWebhooks() throws Exception {
     String id = invoice(LocalDate.of(2026, 2, 1), "50.00");
     sim.awaitDeliveriesIdle(Duration.ofSeconds(5));

@@ -1308,18 +1308,9 @@ public final class Ledger {
    */
   public synchronized String refundCredit(
       String creditId, String accountId, BigDecimal amount, LocalDate date, String reference) {
-    Credit c = credits.get(creditId);
-    if (c == null) throw new LedgerException(XeroMessages.INVOICE_NOT_FOUND_FOR_PAYMENT);
-    List<String> errors = new ArrayList<>();
-    Account acc = accountId == null ? null : accounts.get(accountId);
-    if (acc == null) errors.add(XeroMessages.ACCOUNT_NOT_FOUND);
-    else if (!acc.acceptsPayments()) errors.add(XeroMessages.PAYMENT_ACCOUNT_TYPE);
-    if (!Invoice.AUTHORISED.equals(c.status())) errors.add(XeroMessages.PAYMENT_NOT_AUTHORISED);
-    if (amount == null || amount.signum() <= 0) errors.add(XeroMessages.PAYMENT_AMOUNT_POSITIVE);
-    else if (amount.compareTo(remaining(c)) > 0)
-      errors.add(XeroMessages.PAYMENT_EXCEEDS_OUTSTANDING);
-    errors.addAll(checkLockDate(date == null ? today() : date));
+    List<String> errors = checkRefund(creditId, accountId, amount, date);
     if (!errors.isEmpty()) throw new LedgerException(errors);
+    Credit c = credits.get(creditId);
     Instant now = clock.instant();
     String id = UUID.randomUUID().toString();
     payments.put(
@@ -1339,6 +1330,23 @@ public final class Ledger {
     paymentIdsByInvoice.computeIfAbsent(creditId, k -> new ArrayList<>()).add(id);
     settleCredit(creditId, now);
     return id;
+  }
+
+  /** Why a refund of a credit would be refused (empty when it would be paid), as for payments. */
+  public synchronized List<String> checkRefund(
+      String creditId, String accountId, BigDecimal amount, LocalDate date) {
+    Credit c = credits.get(creditId);
+    if (c == null) return List.of(XeroMessages.INVOICE_NOT_FOUND_FOR_PAYMENT);
+    List<String> errors = new ArrayList<>();
+    Account acc = accountId == null ? null : accounts.get(accountId);
+    if (acc == null) errors.add(XeroMessages.ACCOUNT_NOT_FOUND);
+    else if (!acc.acceptsPayments()) errors.add(XeroMessages.PAYMENT_ACCOUNT_TYPE);
+    if (!Invoice.AUTHORISED.equals(c.status())) errors.add(XeroMessages.PAYMENT_NOT_AUTHORISED);
+    if (amount == null || amount.signum() <= 0) errors.add(XeroMessages.PAYMENT_AMOUNT_POSITIVE);
+    else if (amount.compareTo(remaining(c)) > 0)
+      errors.add(XeroMessages.PAYMENT_EXCEEDS_OUTSTANDING);
+    errors.addAll(checkLockDate(date == null ? today() : date));
+    return errors;
   }
 
   /**
