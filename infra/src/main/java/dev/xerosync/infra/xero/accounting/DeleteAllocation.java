@@ -13,7 +13,7 @@ import java.util.Locale;
 /**
  * DELETE /CreditNotes|Overpayments|Prepayments/{id}/Allocations/{AllocationID}: removes an
  * allocation, so the credit has the amount back and the invoice owes it again. Answers the
- * Allocation with IsDeleted true, as the spec's deleteCreditNoteAllocations example does.
+ * Allocation with IsDeleted true, in the spec's Allocation schema.
  */
 public final class DeleteAllocation implements AccountingOperation {
   private final Credit.Kind kind;
@@ -38,8 +38,9 @@ public final class DeleteAllocation implements AccountingOperation {
         return Problems.validation(String.join(" ", e.messages()));
       }
     }
-    ObjectNode n = XeroJson.object().put("AllocationId", removed.allocationId());
-    AccountingJson.date(n, "Date", removed.date(), true);
+    // The schema's names (its example spells AllocationId, which the schema does not allow).
+    ObjectNode n = XeroJson.object().put("AllocationID", removed.allocationId());
+    AccountingJson.date(n, "Date", removed.date(), false);
     // The spec's example shows Invoice as a list; its schema (which Xero's SDKs parse) an object.
     n.putObject("Invoice").put("InvoiceID", removed.invoiceId());
     n.put("Amount", XeroJson.money(removed.amount())).put("IsDeleted", true);
