@@ -81,6 +81,61 @@ public final class CreditStore {
         "credit " + incoming.creditId() + " kept changing under " + MAX_ATTEMPTS + " attempts");
   }
 
+  /**
+   * Remembers that a credit is allocated to an invoice, as the invoice showed it. A credit first
+   * seen through an invoice (in the initial sync, or before its own webhook is processed) is then
+   * known well enough that deleting the allocation later re-reads the invoice. Writes only when the
+   * pair is new; a stub written here has no UpdatedDateUTC, so any read of the credit replaces it.
+   */
+  public void rememberAllocation(
+      String tenantId, XeroAllocation.Kind kind, String creditId, String invoiceId) {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      Map<String, AttributeValue> old = getItem(Keys.creditPk(tenantId, creditId));
+      List<AttributeValue> ids =
+          old == null
+              ? List.of()
+              : old.getOrDefault("invoiceIds", AttributeValue.fromL(List.of())).l();
+      if (ids.stream().anyMatch(v -> invoiceId.equals(v.s()))) {
+        return;
+      }
+      Map<String, AttributeValue> item;
+      if (old == null) {
+        item = new HashMap<>();
+        item.put("pk", ItemCodec.s(Keys.creditPk(tenantId, creditId)));
+        item.put("sk", ItemCodec.s(Keys.CREDIT_SK));
+        item.put("tenantId", ItemCodec.s(tenantId));
+        item.put("creditId", ItemCodec.s(creditId));
+        item.put("kind", ItemCodec.s(kind.name()));
+        item.put("updatedMs", AttributeValue.fromN("0"));
+        item.put("allocations", AttributeValue.fromL(List.of()));
+      } else {
+        item = new HashMap<>(old);
+      }
+      List<AttributeValue> grown = new ArrayList<>(ids);
+      grown.add(AttributeValue.fromS(invoiceId));
+      item.put("invoiceIds", AttributeValue.fromL(grown));
+      long rev = old == null ? 0 : Long.parseLong(old.get("rev").n());
+      item.put("rev", AttributeValue.fromN(Long.toString(rev + 1)));
+      try {
+        dynamo.putItem(
+            p -> {
+              p.tableName(table).item(item);
+              if (old == null) {
+                p.conditionExpression("attribute_not_exists(pk)");
+              } else {
+                p.conditionExpression("rev = :rev")
+                    .expressionAttributeValues(Map.of(":rev", old.get("rev")));
+              }
+            });
+        return;
+      } catch (ConditionalCheckFailedException e) {
+        // Changed since we read: read again.
+      }
+    }
+    throw new IllegalStateException(
+        "credit " + creditId + " kept changing under " + MAX_ATTEMPTS + " attempts");
+  }
+
   public Optional<XeroCredit> get(String tenantId, String creditId) {
     return Optional.ofNullable(getItem(Keys.creditPk(tenantId, creditId))).map(CreditStore::credit);
   }

@@ -5,6 +5,7 @@ import dev.xerosync.store.CreditStore;
 import dev.xerosync.xero.XeroAllocation;
 import dev.xerosync.xero.XeroApi;
 import dev.xerosync.xero.XeroCredit;
+import dev.xerosync.xero.XeroInvoice;
 import dev.xerosync.xero.XeroPage;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,17 @@ final class CreditSync {
     this.store = store;
     this.caller = caller;
     this.rereader = rereader;
+  }
+
+  /** Remembers which invoices the credits on these invoices are allocated to. */
+  void rememberAllocations(String tenantId, Collection<XeroInvoice> invoices) {
+    for (XeroInvoice invoice : invoices) {
+      for (XeroAllocation a : invoice.allocations()) {
+        if (a.id() != null) {
+          store.rememberAllocation(tenantId, a.kind(), a.id(), invoice.invoiceId());
+        }
+      }
+    }
   }
 
   /** The credits named (by a CREDITNOTE webhook or a refund payment), one call each. */

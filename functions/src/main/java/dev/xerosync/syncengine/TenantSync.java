@@ -410,6 +410,12 @@ public final class TenantSync {
   }
 
   private Map<UpsertOutcome, Integer> upsertInvoices(String tenantId, List<XeroInvoice> batch) {
+    Map<UpsertOutcome, Integer> outcomes = upsertEach(tenantId, batch);
+    credits.rememberAllocations(tenantId, batch);
+    return outcomes;
+  }
+
+  private Map<UpsertOutcome, Integer> upsertEach(String tenantId, List<XeroInvoice> batch) {
     Map<UpsertOutcome, Integer> outcomes = new EnumMap<>(UpsertOutcome.class);
     if (batch.size() <= 1) {
       batch.forEach(i -> outcomes.merge(invoices.upsert(tenantId, i), 1, Integer::sum));
