@@ -16,7 +16,8 @@ public record SyncRequest(
     List<String> contactIds,
     String correlationId,
     String step,
-    Long notBeforeMs) {
+    Long notBeforeMs,
+    List<String> creditNoteIds) {
 
   /**
    * CHANGES: the ids a webhook named. INITIAL: the next page of the initial sync. RECONCILE: a
@@ -32,11 +33,29 @@ public record SyncRequest(
     kind = kind == null ? Kind.CHANGES : kind;
     invoiceIds = invoiceIds == null ? List.of() : List.copyOf(invoiceIds);
     contactIds = contactIds == null ? List.of() : List.copyOf(contactIds);
+    creditNoteIds = creditNoteIds == null ? List.of() : List.copyOf(creditNoteIds);
+  }
+
+  public SyncRequest(
+      String tenantId,
+      Kind kind,
+      List<String> invoiceIds,
+      List<String> contactIds,
+      String correlationId,
+      String step,
+      Long notBeforeMs) {
+    this(tenantId, kind, invoiceIds, contactIds, correlationId, step, notBeforeMs, List.of());
   }
 
   public SyncRequest(
       String tenantId, List<String> invoiceIds, List<String> contactIds, String correlationId) {
     this(tenantId, Kind.CHANGES, invoiceIds, contactIds, correlationId, null, null);
+  }
+
+  /** The same request also naming credit notes (from CREDITNOTE webhook events). */
+  public SyncRequest withCreditNotes(List<String> ids) {
+    return new SyncRequest(
+        tenantId, kind, invoiceIds, contactIds, correlationId, step, notBeforeMs, ids);
   }
 
   public static SyncRequest initialStep(String tenantId, String step, String correlationId) {
@@ -58,7 +77,14 @@ public record SyncRequest(
    */
   public SyncRequest notBefore(java.time.Instant when) {
     return new SyncRequest(
-        tenantId, kind, invoiceIds, contactIds, correlationId, step, when.toEpochMilli());
+        tenantId,
+        kind,
+        invoiceIds,
+        contactIds,
+        correlationId,
+        step,
+        when.toEpochMilli(),
+        creditNoteIds);
   }
 
   /**
@@ -74,6 +100,7 @@ public record SyncRequest(
           + "|"
           + contactIds
           + "|"
+          + (creditNoteIds.isEmpty() ? "" : creditNoteIds + "|")
           + correlationId
           + "|"
           + notBeforeMs;

@@ -18,6 +18,17 @@ public final class Keys {
     return "T#" + tenantId + "#INV#" + invoiceId;
   }
 
+  public static final String CREDIT_SK = "CREDIT";
+
+  public static String creditPk(String tenantId, String creditId) {
+    return "T#" + tenantId + "#CR#" + creditId;
+  }
+
+  /** Where the credit sweeps keep their watermarks, one item per kind of credit. */
+  public static String creditWatermarkPk(String tenantId) {
+    return "T#" + tenantId + "#CRWM";
+  }
+
   public static String contactPk(String tenantId, String contactId) {
     return "T#" + tenantId + "#C#" + contactId;
   }

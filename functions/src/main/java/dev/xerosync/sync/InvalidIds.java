@@ -19,11 +19,21 @@ final class InvalidIds {
   static SyncRequest dropFrom(SyncRequest r, String messageId) {
     List<String> invoices = valid(r.invoiceIds(), "invoice", r.tenantId(), messageId);
     List<String> contacts = valid(r.contactIds(), "contact", r.tenantId(), messageId);
-    if (invoices.size() == r.invoiceIds().size() && contacts.size() == r.contactIds().size()) {
+    List<String> creditNotes = valid(r.creditNoteIds(), "credit note", r.tenantId(), messageId);
+    if (invoices.size() == r.invoiceIds().size()
+        && contacts.size() == r.contactIds().size()
+        && creditNotes.size() == r.creditNoteIds().size()) {
       return r;
     }
     return new SyncRequest(
-        r.tenantId(), r.kind(), invoices, contacts, r.correlationId(), r.step(), r.notBeforeMs());
+        r.tenantId(),
+        r.kind(),
+        invoices,
+        contacts,
+        r.correlationId(),
+        r.step(),
+        r.notBeforeMs(),
+        creditNotes);
   }
 
   private static List<String> valid(

@@ -18,12 +18,14 @@ import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
 import dev.xerosync.store.ContactStore;
+import dev.xerosync.store.CreditStore;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.RateBudgets;
 import dev.xerosync.syncengine.SyncFailure;
 import dev.xerosync.syncengine.TenantRateBudget;
 import dev.xerosync.syncengine.TenantSync;
 import dev.xerosync.tokens.AccessTokens;
+import dev.xerosync.xero.XeroAllocation;
 import dev.xerosync.xero.XeroApi;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -125,6 +127,7 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
               tokens,
               new InvoiceStore(dynamo, table, clock),
               new ContactStore(dynamo, table),
+              new CreditStore(dynamo, table),
               connections,
               new SyncQueue(sqs, env.required("SYNC_QUEUE_URL")),
               clock);
@@ -317,9 +320,18 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
       return requests;
     }
     List<SyncRequest> held = new ArrayList<>();
-    if (!remaining.isEmpty()) {
+    // Credit notes are read after invoices and contacts: held back whole (reading one again is
+    // harmless).
+    List<String> creditNotes =
+        requests.stream()
+            .filter(r -> r.kind() == SyncRequest.Kind.CHANGES)
+            .flatMap(r -> r.creditNoteIds().stream())
+            .distinct()
+            .toList();
+    if (!remaining.isEmpty() || !creditNotes.isEmpty()) {
       held.add(
-          new SyncRequest(tenantId, remaining.invoiceIds(), remaining.contactIds(), correlationId));
+          new SyncRequest(tenantId, remaining.invoiceIds(), remaining.contactIds(), correlationId)
+              .withCreditNotes(creditNotes));
     }
     requests.stream().filter(r -> r.kind() != SyncRequest.Kind.CHANGES).forEach(held::add);
     return held;
@@ -329,11 +341,13 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
       throws SyncFailure {
     Set<String> invoiceIds = new LinkedHashSet<>();
     Set<String> contactIds = new LinkedHashSet<>();
+    Set<String> creditNoteIds = new LinkedHashSet<>();
     boolean initial = false;
     boolean reconcile = false;
     for (SyncRequest r : requests) {
       invoiceIds.addAll(r.invoiceIds());
       contactIds.addAll(r.contactIds());
+      creditNoteIds.addAll(r.creditNoteIds());
       initial |= r.kind() == SyncRequest.Kind.INITIAL;
       reconcile |= r.kind() == SyncRequest.Kind.RECONCILE;
     }
@@ -341,6 +355,10 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
       sync.syncChanges(tenantId, invoiceIds, contactIds, correlationId);
     }
     try {
+      if (!creditNoteIds.isEmpty()) {
+        sync.syncCredits(
+            tenantId, Map.of(XeroAllocation.Kind.CREDIT_NOTE, creditNoteIds), correlationId);
+      }
       runSteps(tenantId, initial, reconcile, correlationId);
     } catch (SyncFailure e) {
       // Every change was fetched and stored; only the steps wait.

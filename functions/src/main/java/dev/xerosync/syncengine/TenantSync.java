@@ -10,10 +10,13 @@ import dev.xerosync.store.Connection.InitialSync.Phase;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
 import dev.xerosync.store.ContactStore;
+import dev.xerosync.store.CreditStore;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.UpsertOutcome;
 import dev.xerosync.tokens.AccessTokens;
 import dev.xerosync.tokens.TokenRefreshException;
+import dev.xerosync.xero.PaymentTarget;
+import dev.xerosync.xero.XeroAllocation;
 import dev.xerosync.xero.XeroApi;
 import dev.xerosync.xero.XeroApiException;
 import dev.xerosync.xero.XeroContact;
@@ -55,12 +58,14 @@ public final class TenantSync {
   private final Connections connections;
   private final SyncQueue queue;
   private final Clock clock;
+  private final CreditSync credits;
 
   public TenantSync(
       XeroApi xero,
       AccessTokens tokens,
       InvoiceStore invoices,
       ContactStore contacts,
+      CreditStore creditStore,
       Connections connections,
       SyncQueue queue,
       Clock clock) {
@@ -71,6 +76,33 @@ public final class TenantSync {
     this.connections = connections;
     this.queue = queue;
     this.clock = clock;
+    this.credits = new CreditSync(xero, creditStore, this::call, this::rereadInvoices);
+  }
+
+  /**
+   * The credits named (credit notes a CREDITNOTE webhook named), and the invoices they are or were
+   * allocated to.
+   */
+  public void syncCredits(
+      String tenantId,
+      Map<XeroAllocation.Kind, ? extends Collection<String>> creditIds,
+      String correlationId)
+      throws SyncFailure {
+    credits.byIds(tenantId, creditIds);
+    LOG.info(
+        "credits synced",
+        "tenantId",
+        tenantId,
+        "credits",
+        creditIds.values().stream().mapToInt(Collection::size).sum(),
+        "correlationId",
+        correlationId);
+  }
+
+  private void rereadInvoices(String tenantId, Collection<String> invoiceIds) throws SyncFailure {
+    for (List<String> ids : xero.invoiceIdCalls(invoiceIds)) {
+      upsertInvoices(tenantId, call(tenantId, token -> xero.invoicesByIds(tenantId, token, ids)));
+    }
   }
 
   /**
@@ -243,8 +275,9 @@ public final class TenantSync {
   }
 
   /**
-   * A sweep for what webhooks missed: invoices, payments and contacts modified since the last
-   * sweep's watermark (less an overlap). When nothing changed it costs three calls.
+   * A sweep for what webhooks missed: invoices, payments, credit notes, overpayments, prepayments
+   * and contacts modified since the last sweep's watermark (less an overlap). When nothing changed
+   * it costs six calls.
    */
   public void reconcile(String tenantId, String correlationId) throws SyncFailure {
     Connection c = connections.get(tenantId).orElse(null);
@@ -284,10 +317,12 @@ public final class TenantSync {
     }
 
     // Xero sends no payment webhooks: a payment made or reversed shows here, and its invoice is
-    // re-read.
+    // re-read. A payment of a credit (a refund) names the credit, never an invoice: that credit is
+    // read again instead.
     Instant paymentsSince = orDefault(c.paymentsSince(), now);
     Instant maxPayment = paymentsSince;
     Set<String> touched = new LinkedHashSet<>();
+    Map<XeroAllocation.Kind, Set<String>> refunded = new EnumMap<>(XeroAllocation.Kind.class);
     for (int p = 1; ; p++) {
       int pageNo = p;
       XeroPage<JsonNode> page =
@@ -297,9 +332,13 @@ public final class TenantSync {
                   xero.paymentsModifiedSince(
                       tenantId, token, paymentsSince.minus(OVERLAP), pageNo));
       for (JsonNode payment : page.items()) {
-        String invoiceId = payment.path("Invoice").path("InvoiceID").asText(null);
-        if (invoiceId != null && !seen.contains(invoiceId)) {
-          touched.add(invoiceId);
+        PaymentTarget target = PaymentTarget.of(payment);
+        if (target != null && target.isInvoice() && !seen.contains(target.id())) {
+          touched.add(target.id());
+        } else if (target != null && !target.isInvoice()) {
+          refunded
+              .computeIfAbsent(target.creditKind(), k -> new LinkedHashSet<>())
+              .add(target.id());
         }
         Instant updated = XeroDates.instant(payment.path("UpdatedDateUTC").asText(null));
         maxPayment = updated == null ? maxPayment : max(maxPayment, updated);
@@ -309,8 +348,15 @@ public final class TenantSync {
       }
     }
     if (!touched.isEmpty()) {
-      upsertInvoices(
-          tenantId, call(tenantId, token -> xero.invoicesByIds(tenantId, token, touched)));
+      rereadInvoices(tenantId, touched);
+    }
+    Set<String> invoicesRead = new LinkedHashSet<>(seen);
+    invoicesRead.addAll(touched);
+    Set<String> creditsRead = credits.sweep(tenantId, now, invoicesRead, OVERLAP);
+    refunded.values().forEach(ids -> ids.removeAll(creditsRead));
+    refunded.values().removeIf(Set::isEmpty);
+    if (!refunded.isEmpty()) {
+      credits.byIds(tenantId, refunded);
     }
 
     Instant contactsSince = orDefault(c.contactsSince(), now);
@@ -358,6 +404,12 @@ public final class TenantSync {
   }
 
   private Map<UpsertOutcome, Integer> upsertInvoices(String tenantId, List<XeroInvoice> batch) {
+    Map<UpsertOutcome, Integer> outcomes = upsertEach(tenantId, batch);
+    credits.rememberAllocations(tenantId, batch);
+    return outcomes;
+  }
+
+  private Map<UpsertOutcome, Integer> upsertEach(String tenantId, List<XeroInvoice> batch) {
     if (batch.size() <= 1) {
       Map<UpsertOutcome, Integer> outcomes = new EnumMap<>(UpsertOutcome.class);
       batch.forEach(i -> outcomes.merge(invoices.upsert(tenantId, i), 1, Integer::sum));

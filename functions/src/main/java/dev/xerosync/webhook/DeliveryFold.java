@@ -29,14 +29,16 @@ final class DeliveryFold {
     for (var entry : byTenant.entrySet()) {
       Set<String> invoices = new LinkedHashSet<>();
       Set<String> contacts = new LinkedHashSet<>();
+      Set<String> creditNotes = new LinkedHashSet<>();
       for (var e : entry.getValue()) {
         switch (e.eventCategory()) {
           case "INVOICE" -> invoices.add(e.resourceId());
           case "CONTACT" -> contacts.add(e.resourceId());
+          case "CREDITNOTE" -> creditNotes.add(e.resourceId());
           default -> {} // Categories we do not sync are acknowledged and ignored.
         }
       }
-      if (invoices.isEmpty() && contacts.isEmpty()) {
+      if (invoices.isEmpty() && contacts.isEmpty() && creditNotes.isEmpty()) {
         continue;
       }
       // The events themselves identify the change: a redelivery hashes the same, a later change
@@ -57,8 +59,12 @@ final class DeliveryFold {
                   .reduce(entry.getKey(), (a, b) -> a + "\n" + b));
       List<String> inv = List.copyOf(invoices);
       List<String> con = List.copyOf(contacts);
-      for (int i = 0; i < Math.max(inv.size(), con.size()); i += MAX_IDS_PER_MESSAGE) {
-        var request = new SyncRequest(entry.getKey(), slice(inv, i), slice(con, i), correlationId);
+      List<String> cn = List.copyOf(creditNotes);
+      int most = Math.max(inv.size(), Math.max(con.size(), cn.size()));
+      for (int i = 0; i < most; i += MAX_IDS_PER_MESSAGE) {
+        var request =
+            new SyncRequest(entry.getKey(), slice(inv, i), slice(con, i), correlationId)
+                .withCreditNotes(slice(cn, i));
         messages.add(
             new SyncQueue.Message(
                 request, i == 0 ? eventsHash : SyncQueue.sha256(eventsHash + "#" + i)));

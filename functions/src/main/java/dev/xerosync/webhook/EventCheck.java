@@ -18,7 +18,7 @@ final class EventCheck {
       Pattern.compile(
           "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,7})?(Z|[+-]\\d{2}:\\d{2})?");
 
-  static final Set<String> SYNCED_CATEGORIES = Set.of("INVOICE", "CONTACT");
+  static final Set<String> SYNCED_CATEGORIES = Set.of("INVOICE", "CONTACT", "CREDITNOTE");
 
   private EventCheck() {}
 

@@ -122,6 +122,58 @@ public final class XeroApi {
   }
 
   /**
+   * One credit note, overpayment or prepayment with its allocations; empty when Xero no longer has
+   * it (404). Xero's credit endpoints take no IDs= list, so each is one call.
+   */
+  public Optional<XeroCredit> credit(
+      String tenantId, String accessToken, XeroAllocation.Kind kind, String creditId)
+      throws XeroApiException {
+    if (!creditId.matches("[0-9A-Fa-f-]{1,64}")) {
+      throw new IllegalArgumentException("not a Xero id: " + creditId);
+    }
+    String collection = XeroCredit.collection(kind);
+    try {
+      JsonNode body =
+          get("/api.xro/2.0/" + collection + "/" + creditId, tenantId, accessToken, null);
+      JsonNode first = body.path(collection).path(0);
+      return first.isMissingNode()
+          ? Optional.empty()
+          : Optional.of(XeroCredit.fromJson(kind, first));
+    } catch (XeroApiException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** One page of credits of a kind modified since the instant, oldest change first. */
+  public XeroPage<XeroCredit> creditsModifiedSince(
+      String tenantId,
+      String accessToken,
+      XeroAllocation.Kind kind,
+      Instant modifiedSince,
+      int page)
+      throws XeroApiException {
+    String collection = XeroCredit.collection(kind);
+    return page(
+        get(
+            "/api.xro/2.0/"
+                + collection
+                + "?page="
+                + page
+                + "&pageSize="
+                + MAX_PAGE_SIZE
+                + "&order="
+                + encode("UpdatedDateUTC ASC"),
+            tenantId,
+            accessToken,
+            modifiedSince),
+        collection,
+        n -> XeroCredit.fromJson(kind, n));
+  }
+
+  /**
    * The invoice ids cut as {@link #invoicesByIds} sends them, one list per call, so a caller can
    * keep track of what it has fetched.
    */

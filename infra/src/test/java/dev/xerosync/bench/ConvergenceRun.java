@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * {@code ./dev bench ConvergenceRun [tenants] [changes] [quick]}: the full-size convergence run
- * under faults (quick: 2 tenants, 300 changes). Exits non-zero on any difference or missing figure.
+ * under faults, a third of the changes to credits (quick: 2 tenants, 300 changes). Exits non-zero
+ * on any difference or missing figure.
  */
 public final class ConvergenceRun {
   private ConvergenceRun() {}
@@ -20,7 +21,8 @@ public final class ConvergenceRun {
     figures.require(
         "convergence-changes-applied",
         "convergence-time-after-faults-s",
-        "convergence-differences");
+        "convergence-differences",
+        "credit-convergence-differences");
     figures.run(
         () -> {
           int differences = dev.xerosync.sync.ConvergenceRunner.run(tenants, changes);

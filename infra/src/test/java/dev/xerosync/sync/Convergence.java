@@ -1,10 +1,15 @@
 package dev.xerosync.sync;
 
 import dev.xerosync.infra.xero.SimOrganisation;
+import dev.xerosync.infra.xero.ledger.Allocation;
+import dev.xerosync.infra.xero.ledger.Credit;
 import dev.xerosync.infra.xero.ledger.InvoiceView;
 import dev.xerosync.infra.xero.ledger.Payment;
 import dev.xerosync.store.ContactTotals;
+import dev.xerosync.store.CreditStore;
 import dev.xerosync.store.InvoiceStore;
+import dev.xerosync.xero.XeroAllocation;
+import dev.xerosync.xero.XeroCredit;
 import dev.xerosync.xero.XeroInvoice;
 import dev.xerosync.xero.XeroPayment;
 import java.math.BigDecimal;
@@ -101,6 +106,109 @@ public final class Convergence {
           money(diffs, "contact " + parts[0], "unpaidAmount", t[3], stored.unpaidAmount());
         });
     return diffs;
+  }
+
+  /**
+   * Credits field by field: every invoice lists exactly the credits applied to it (kind, id,
+   * number, date, amount), and every credit note, overpayment and prepayment is stored with Xero's
+   * status, remaining credit and allocations.
+   */
+  public static List<String> creditDifferences(
+      SimOrganisation org, InvoiceStore store, CreditStore credits) {
+    List<String> diffs = new ArrayList<>();
+    String tenant = org.tenantId();
+    for (InvoiceView truth : org.invoices()) {
+      String id = truth.invoice().invoiceId();
+      XeroInvoice stored = store.get(tenant, id).orElse(null);
+      if (stored == null) {
+        continue; // differences() reports it
+      }
+      List<String> expected = new ArrayList<>();
+      for (InvoiceView.AppliedCredit ac : truth.credits()) {
+        Credit c = ac.credit();
+        expected.add(
+            kind(c.kind())
+                + " "
+                + c.creditId()
+                + " "
+                + c.number()
+                + " "
+                + c.date()
+                + " "
+                + ac.appliedAmount().stripTrailingZeros().toPlainString());
+      }
+      List<String> actual = new ArrayList<>();
+      for (XeroAllocation a : stored.allocations()) {
+        actual.add(
+            a.kind()
+                + " "
+                + a.id()
+                + " "
+                + a.number()
+                + " "
+                + a.date()
+                + " "
+                + a.amount().stripTrailingZeros().toPlainString());
+      }
+      expected.sort(null);
+      actual.sort(null);
+      check(diffs, id, "credits", expected, actual);
+    }
+    for (Credit truth : org.credits()) {
+      String id = truth.creditId();
+      XeroCredit stored = credits.get(tenant, id).orElse(null);
+      if (stored == null) {
+        diffs.add(kind(truth.kind()) + " " + id + " is missing");
+        continue;
+      }
+      check(diffs, id, "kind", kind(truth.kind()), stored.kind());
+      check(diffs, id, "number", truth.number(), stored.number());
+      check(diffs, id, "status", truth.status(), stored.status());
+      check(diffs, id, "contact", truth.contactId(), stored.contactId());
+      check(diffs, id, "date", truth.date(), stored.date());
+      money(diffs, id, "total", truth.total(), stored.total());
+      money(diffs, id, "remainingCredit", org.remainingCredit(id), stored.remainingCredit());
+      check(
+          diffs,
+          id,
+          "updated",
+          truth.updatedDateUtc().truncatedTo(ChronoUnit.MILLIS),
+          stored.updatedDateUtc());
+      List<String> expected = new ArrayList<>();
+      for (Allocation a : org.allocations(id)) {
+        expected.add(
+            a.allocationId()
+                + " "
+                + a.invoiceId()
+                + " "
+                + a.date()
+                + " "
+                + a.amount().stripTrailingZeros().toPlainString());
+      }
+      List<String> actual = new ArrayList<>();
+      for (XeroCredit.Allocation a : stored.allocations()) {
+        actual.add(
+            a.allocationId()
+                + " "
+                + a.invoiceId()
+                + " "
+                + a.date()
+                + " "
+                + a.amount().stripTrailingZeros().toPlainString());
+      }
+      expected.sort(null);
+      actual.sort(null);
+      check(diffs, id, "allocations", expected, actual);
+    }
+    return diffs;
+  }
+
+  private static XeroAllocation.Kind kind(Credit.Kind k) {
+    return switch (k) {
+      case CREDITNOTE -> XeroAllocation.Kind.CREDIT_NOTE;
+      case OVERPAYMENT -> XeroAllocation.Kind.OVERPAYMENT;
+      case PREPAYMENT -> XeroAllocation.Kind.PREPAYMENT;
+    };
   }
 
   private static void check(

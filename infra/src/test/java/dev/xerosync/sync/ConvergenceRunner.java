@@ -30,12 +30,21 @@ public final class ConvergenceRunner {
         "convergence-total-s: "
             + String.format("%.1f", (System.nanoTime() - started) / 1e9)
             + " s");
+    int creditDifferences =
+        result.creditDifferences().values().stream().mapToInt(java.util.List::size).sum();
     System.out.println("convergence-differences: " + differences + " fields");
+    System.out.println("credit-convergence-changes: " + result.creditChanges() + " changes");
+    System.out.println("credit-convergence-differences: " + creditDifferences + " differences");
     result
         .differences()
         .forEach(
             (tenant, diffs) ->
                 diffs.stream().limit(5).forEach(d -> System.out.println("# " + tenant + ": " + d)));
-    return differences;
+    result
+        .creditDifferences()
+        .forEach(
+            (tenant, diffs) ->
+                diffs.stream().limit(5).forEach(d -> System.out.println("# " + tenant + ": " + d)));
+    return differences + creditDifferences;
   }
 }

@@ -7,11 +7,13 @@ import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
+import dev.xerosync.infra.xero.ledger.Credit;
 import dev.xerosync.infra.xero.ledger.InvoiceView;
 import dev.xerosync.infra.xero.ledger.LedgerException;
 import dev.xerosync.infra.xero.ledger.Payment;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
+import dev.xerosync.store.CreditStore;
 import dev.xerosync.store.InvoiceStore;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -42,14 +44,18 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 final class ConvergenceScenario {
   record Size(int tenants, int changes, int contactsPerTenant, long seed) {}
 
+  /** differences covers invoices and totals; creditDifferences credits and their allocations. */
   record Result(
       int applied,
       int refused,
       long crashes,
       Duration convergence,
-      Map<String, List<String>> differences) {
+      Map<String, List<String>> differences,
+      Map<String, List<String>> creditDifferences,
+      int creditChanges) {
     boolean converged() {
-      return differences.values().stream().allMatch(List::isEmpty);
+      return differences.values().stream().allMatch(List::isEmpty)
+          && creditDifferences.values().stream().allMatch(List::isEmpty);
     }
   }
 
@@ -88,6 +94,7 @@ final class ConvergenceScenario {
     try (LocalStack stack = LocalStack.start(options)) {
       String table = stack.aws().resources().tableName("Table");
       InvoiceStore store = new InvoiceStore(stack.aws().dynamoDb(), table, Clock.systemUTC());
+      CreditStore credits = new CreditStore(stack.aws().dynamoDb(), table);
       Connections connections = new Connections(stack.aws().dynamoDb(), table);
       List<SimOrganisation> orgs = new ArrayList<>();
       Map<String, List<String>> contacts = new LinkedHashMap<>();
@@ -130,11 +137,17 @@ final class ConvergenceScenario {
           .force429("concurrent", 2);
       int applied = 0;
       int refused = 0;
+      int creditChanges = 0;
       LocalDate today = LocalDate.now();
       for (int i = 0; i < size.changes(); i++) {
         SimOrganisation org = orgs.get(random.nextInt(orgs.size()));
         try {
-          change(org, contacts.get(org.tenantId()), random, today);
+          if (random.nextInt(100) < 35) {
+            creditChange(org, contacts.get(org.tenantId()), random, today);
+            creditChanges++;
+          } else {
+            change(org, contacts.get(org.tenantId()), random, today);
+          }
           applied++;
         } catch (LedgerException e) {
           refused++;
@@ -147,15 +160,19 @@ final class ConvergenceScenario {
       stack.xero().faults().clear();
       stack.xero().awaitDeliveriesIdle(Duration.ofSeconds(30));
       Map<String, List<String>> differences = new LinkedHashMap<>();
+      Map<String, List<String>> creditDifferences = new LinkedHashMap<>();
       for (int round = 0; round < 4; round++) {
         drain(stack, Duration.ofMinutes(5));
         stack.schedules().fire("ReconcileFunction");
         drain(stack, Duration.ofMinutes(5));
         differences.clear();
+        creditDifferences.clear();
         for (SimOrganisation org : orgs) {
           differences.put(org.tenantId(), Convergence.differences(org, store));
+          creditDifferences.put(org.tenantId(), Convergence.creditDifferences(org, store, credits));
         }
-        if (differences.values().stream().allMatch(List::isEmpty)) {
+        if (differences.values().stream().allMatch(List::isEmpty)
+            && creditDifferences.values().stream().allMatch(List::isEmpty)) {
           break;
         }
         progress.accept(
@@ -163,14 +180,18 @@ final class ConvergenceScenario {
                 + round
                 + ": "
                 + differences.values().stream().mapToInt(List::size).sum()
-                + " differences left");
+                + " differences and "
+                + creditDifferences.values().stream().mapToInt(List::size).sum()
+                + " credit differences left");
       }
       return new Result(
           applied,
           refused,
           crashes.get(),
           Duration.ofNanos(System.nanoTime() - started),
-          differences);
+          differences,
+          creditDifferences,
+          creditChanges);
     }
   }
 
@@ -242,6 +263,61 @@ final class ConvergenceScenario {
           org.createDraftInvoice(
               contact, null, today, today.plusDays(14), BigDecimal.valueOf(2500, 2), "NZD");
       org.authorise(draft);
+    }
+  }
+
+  /**
+   * A change to credits: a credit note, overpayment or prepayment created, part of one allocated to
+   * an open invoice of its contact, an allocation deleted (reopening its invoice), or part of a
+   * credit refunded (a payment of the credit in Xero's Payments feed).
+   */
+  private static void creditChange(
+      SimOrganisation org, List<String> contacts, Random random, LocalDate today) {
+    List<Credit> credits = org.credits();
+    int op = random.nextInt(100);
+    if (op < 25 || credits.isEmpty()) {
+      String contact = contacts.get(random.nextInt(contacts.size()));
+      BigDecimal amount = BigDecimal.valueOf(500 + random.nextInt(20_000), 2);
+      LocalDate date = today.minusDays(random.nextInt(60));
+      switch (random.nextInt(3)) {
+        case 0 -> org.creditNoteFor(contact, amount, date);
+        case 1 -> org.overpayment(contact, amount, date);
+        default -> org.prepayment(contact, amount, date);
+      }
+      return;
+    }
+    Credit credit = credits.get(random.nextInt(credits.size()));
+    if (op < 65) {
+      List<InvoiceView> open =
+          org.invoices().stream()
+              .filter(v -> v.invoice().contactId().equals(credit.contactId()))
+              .filter(v -> "AUTHORISED".equals(v.status()) && v.amountDue().signum() > 0)
+              .toList();
+      BigDecimal left = org.remainingCredit(credit.creditId());
+      if (open.isEmpty() || left.signum() <= 0) {
+        throw new LedgerException("nothing to allocate");
+      }
+      InvoiceView v = open.get(random.nextInt(open.size()));
+      BigDecimal amount =
+          left.min(v.amountDue())
+              .multiply(BigDecimal.valueOf(random.nextBoolean() ? 100 : 20 + random.nextInt(80)))
+              .divide(BigDecimal.valueOf(100), 2, RoundingMode.DOWN);
+      org.allocate(
+          credit.creditId(), v.invoice().invoiceId(), amount.signum() > 0 ? amount : left, today);
+    } else if (op < 90) {
+      var allocations = org.allocations(credit.creditId());
+      if (allocations.isEmpty()) {
+        throw new LedgerException("no allocation to delete");
+      }
+      org.deallocate(
+          credit.creditId(), allocations.get(random.nextInt(allocations.size())).allocationId());
+    } else {
+      BigDecimal left = org.remainingCredit(credit.creditId());
+      BigDecimal amount = left.divide(BigDecimal.valueOf(2), 2, RoundingMode.DOWN);
+      if (amount.signum() <= 0) {
+        throw new LedgerException("nothing to refund");
+      }
+      org.refundCredit(credit.creditId(), amount, today);
     }
   }
 

@@ -114,6 +114,7 @@ class PartialDeferralIntegrationTest {
             w.tokens(),
             invoices,
             new ContactStore(w.dynamo(), w.table()),
+            new dev.xerosync.store.CreditStore(w.dynamo(), w.table()),
             connections,
             null,
             Clock.systemUTC());

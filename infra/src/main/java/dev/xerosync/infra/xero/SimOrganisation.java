@@ -200,6 +200,32 @@ public final class SimOrganisation {
     return ledger.createCredit(Credit.Kind.PREPAYMENT, contactId, amount, date, "");
   }
 
+  /**
+   * An AUTHORISED ACCRECCREDIT for a contact, unallocated until {@link #allocate} (or refunded by
+   * {@link #refundCredit}).
+   */
+  public String creditNoteFor(String contactId, BigDecimal amount, LocalDate date) {
+    return ledger.createCredit(Credit.Kind.CREDITNOTE, contactId, amount, date, "");
+  }
+
+  /** Deletes an allocation, as DELETE .../Allocations/{AllocationID} does. */
+  public void deallocate(String creditId, String allocationId) {
+    ledger.deallocate(creditId, allocationId);
+  }
+
+  public List<dev.xerosync.infra.xero.ledger.Allocation> allocations(String creditId) {
+    return ledger.allocationsOfCredit(creditId);
+  }
+
+  public BigDecimal remainingCredit(String creditId) {
+    return ledger.remainingCredit(creditId);
+  }
+
+  /** Pays part of a credit back to the customer from the main bank account. */
+  public String refundCredit(String creditId, BigDecimal amount, LocalDate date) {
+    return ledger.refundCredit(creditId, ledger.defaultBankAccountId(), amount, date, "refund");
+  }
+
   /** Applies part of a credit note, overpayment or prepayment to an invoice. */
   public String allocate(String creditId, String invoiceId, BigDecimal amount, LocalDate date) {
     return ledger.allocate(creditId, invoiceId, amount, date);

@@ -1,6 +1,7 @@
 package dev.xerosync.infra.xero;
 
 import dev.xerosync.infra.xero.accounting.AccountingGate;
+import dev.xerosync.infra.xero.accounting.DeleteAllocation;
 import dev.xerosync.infra.xero.accounting.DeletePayment;
 import dev.xerosync.infra.xero.accounting.GetAccounts;
 import dev.xerosync.infra.xero.accounting.GetBankTransactions;
@@ -229,7 +230,19 @@ public final class XeroSimulator implements AutoCloseable {
         .on(
             "PUT",
             api + "/Prepayments/{id}/Allocations",
-            gate.guard(idem.wrap(new PutAllocations(clock, Credit.Kind.PREPAYMENT))));
+            gate.guard(idem.wrap(new PutAllocations(clock, Credit.Kind.PREPAYMENT))))
+        .on(
+            "DELETE",
+            api + "/CreditNotes/{id}/Allocations/{allocationId}",
+            gate.guard(new DeleteAllocation(Credit.Kind.CREDITNOTE)))
+        .on(
+            "DELETE",
+            api + "/Overpayments/{id}/Allocations/{allocationId}",
+            gate.guard(new DeleteAllocation(Credit.Kind.OVERPAYMENT)))
+        .on(
+            "DELETE",
+            api + "/Prepayments/{id}/Allocations/{allocationId}",
+            gate.guard(new DeleteAllocation(Credit.Kind.PREPAYMENT)));
     try {
       front.start(requestedPort);
     } catch (IOException e) {
@@ -415,7 +428,12 @@ public final class XeroSimulator implements AutoCloseable {
   private void onChange(
       String tenantId, String category, String eventType, String resourceId, Instant at) {
     URI base = baseUrl;
-    String collection = "INVOICE".equals(category) ? "Invoices" : "Contacts";
+    String collection =
+        switch (category) {
+          case "INVOICE" -> "Invoices";
+          case "CREDITNOTE" -> "CreditNotes";
+          default -> "Contacts";
+        };
     String root = base == null ? "https://api.xero.com" : base.toString();
     webhooks.publish(
         new WebhookEvent(

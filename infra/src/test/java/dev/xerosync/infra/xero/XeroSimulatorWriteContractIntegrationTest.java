@@ -84,6 +84,55 @@ class XeroSimulatorWriteContractIntegrationTest {
     assertThat(report.getMessages()).isNotEmpty();
   }
 
+  @Test
+  void creditAllocationsTheirDeletionAndRefundsFollowTheSpec() {
+    String invoiceId =
+        org.createAuthorisedInvoice(
+            acme, LocalDate.of(2026, 3, 1), LocalDate.of(2026, 4, 1), new BigDecimal("80.00"));
+    for (String kind : new String[] {"CreditNotes", "Overpayments", "Prepayments"}) {
+      String credit =
+          switch (kind) {
+            case "CreditNotes" ->
+                org.creditNoteFor(acme, new BigDecimal("20.00"), LocalDate.of(2026, 3, 2));
+            case "Overpayments" ->
+                org.overpayment(acme, new BigDecimal("20.00"), LocalDate.of(2026, 3, 2));
+            default -> org.prepayment(acme, new BigDecimal("20.00"), LocalDate.of(2026, 3, 2));
+          };
+      String allocationId =
+          exchange(
+                  "PUT",
+                  "/api.xro/2.0/" + kind + "/" + credit + "/Allocations",
+                  "{\"Allocations\":[{\"Invoice\":{\"InvoiceID\":\""
+                      + invoiceId
+                      + "\"},\"Amount\":5,\"Date\":\"2026-03-05\"}]}",
+                  200)
+              .json()
+              .at("/Allocations/0/AllocationID")
+              .asText();
+      exchange(
+          "DELETE",
+          "/api.xro/2.0/" + kind + "/" + credit + "/Allocations/" + allocationId,
+          null,
+          200);
+      String idField =
+          switch (kind) {
+            case "CreditNotes" -> "CreditNote\":{\"CreditNoteID";
+            case "Overpayments" -> "Overpayment\":{\"OverpaymentID";
+            default -> "Prepayment\":{\"PrepaymentID";
+          };
+      exchange(
+          "PUT",
+          "/api.xro/2.0/Payments",
+          "{\"Payments\":[{\""
+              + idField
+              + "\":\""
+              + credit
+              + "\"},\"Account\":{\"Code\":\"090\"},\"Date\":\"2026-03-06\",\"Amount\":2}]}",
+          200);
+    }
+    exchange("GET", "/api.xro/2.0/Payments", null, 200);
+  }
+
   static String invoice(String number, String extra) {
     return "{\"Type\":\"ACCREC\",\"Contact\":{\"ContactID\":\""
         + acme

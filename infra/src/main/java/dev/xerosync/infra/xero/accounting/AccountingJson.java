@@ -162,7 +162,8 @@ public final class AccountingJson {
   /** A payment as /Payments returns it: with the invoice and account it links. */
   public static ObjectNode payment(Payment p, Ledger ledger) {
     Invoice inv = ledger.invoice(p.invoiceId());
-    Contact c = ledger.contact(inv.contactId());
+    Credit credit = inv == null ? ledger.credit(p.invoiceId()) : null;
+    Contact c = ledger.contact(inv != null ? inv.contactId() : credit.contactId());
     Account acc = ledger.accountByCodeOrId(null, p.accountId());
     ObjectNode n = XeroJson.object().put("PaymentID", p.paymentId());
     date(n, "Date", p.date(), false);
@@ -178,11 +179,16 @@ public final class AccountingJson {
     ObjectNode an =
         n.putObject("Account").put("AccountID", acc.accountId()).put("Code", acc.code());
     an.put("Name", acc.name());
+    // A payment of a credit (a refund) names the credit in its Invoice element, with the credit's
+    // Invoice Type (ACCRECCREDIT, AROVERPAYMENT, ARPREPAYMENT), as Xero's getPayments example
+    // shows.
     ObjectNode in =
         n.putObject("Invoice")
-            .put("Type", inv.type())
-            .put("InvoiceID", inv.invoiceId())
-            .put("InvoiceNumber", inv.invoiceNumber());
+            .put("Type", inv != null ? inv.type() : credit.invoiceType())
+            .put("InvoiceID", p.invoiceId())
+            .put(
+                "InvoiceNumber",
+                inv != null ? inv.invoiceNumber() : credit.number() == null ? "" : credit.number());
     in.putArray("Payments");
     in.putArray("CreditNotes");
     in.putArray("Prepayments");
@@ -190,8 +196,48 @@ public final class AccountingJson {
     in.put("IsDiscounted", false).put("HasErrors", false);
     in.set("Contact", contactRef(c));
     in.putArray("LineItems");
-    in.put("CurrencyCode", inv.currencyCode());
+    in.put("CurrencyCode", inv != null ? inv.currencyCode() : credit.currencyCode());
+    if (credit != null) creditRef(n, credit);
     n.put("HasValidationErrors", false);
+    return n;
+  }
+
+  /** The credit a payment or allocation belongs to: {CreditNote|Overpayment|Prepayment: {ID}}. */
+  static ObjectNode creditRef(ObjectNode into, Credit c) {
+    ObjectNode r =
+        switch (c.kind()) {
+          case CREDITNOTE -> into.putObject("CreditNote").put("CreditNoteID", c.creditId());
+          case OVERPAYMENT -> into.putObject("Overpayment").put("OverpaymentID", c.creditId());
+          case PREPAYMENT -> into.putObject("Prepayment").put("PrepaymentID", c.creditId());
+        };
+    r.put("ID", c.creditId());
+    r.putArray("LineItems");
+    return r;
+  }
+
+  /**
+   * An allocation as PUT .../Allocations answers it (the spec's Allocations example): amount, date,
+   * the invoice with Xero's empty collections, and the credit it came from.
+   */
+  public static ObjectNode allocation(Allocation a, Credit c, Ledger ledger) {
+    ObjectNode n =
+        XeroJson.object()
+            .put("AllocationID", a.allocationId())
+            .put("Amount", XeroJson.money(a.amount()));
+    date(n, "Date", a.date(), true);
+    ObjectNode in =
+        n.putObject("Invoice")
+            .put("InvoiceID", a.invoiceId())
+            .put("InvoiceNumber", ledger.invoice(a.invoiceId()).invoiceNumber());
+    in.putArray("Payments");
+    in.putArray("CreditNotes");
+    in.putArray("Prepayments");
+    in.putArray("Overpayments");
+    in.put("HasErrors", false).put("IsDiscounted", false);
+    in.putArray("LineItems");
+    in.putArray("ValidationErrors");
+    creditRef(n, c);
+    n.putArray("ValidationErrors");
     return n;
   }
 
@@ -229,10 +275,27 @@ public final class AccountingJson {
               .addObject()
               .put("AllocationID", a.allocationId())
               .put("Amount", XeroJson.money(a.amount()));
-      date(an, "Date", a.date(), false);
-      an.putObject("Invoice")
-          .put("InvoiceID", inv.invoiceId())
-          .put("InvoiceNumber", inv.invoiceNumber());
+      date(an, "Date", a.date(), true);
+      ObjectNode in =
+          an.putObject("Invoice")
+              .put("InvoiceID", inv.invoiceId())
+              .put("InvoiceNumber", inv.invoiceNumber());
+      in.putArray("Payments");
+      in.putArray("CreditNotes");
+      in.putArray("Prepayments");
+      in.putArray("Overpayments");
+      in.put("HasErrors", false).put("IsDiscounted", false);
+      in.putArray("LineItems");
+    }
+    ArrayNode pays = n.putArray("Payments");
+    for (Payment p : ledger.paymentsOfCredit(c.creditId())) {
+      ObjectNode pn = pays.addObject().put("PaymentID", p.paymentId());
+      date(pn, "Date", p.date(), false);
+      pn.put("Amount", XeroJson.money(p.amount()))
+          .put("Reference", p.reference())
+          .put("CurrencyRate", XeroJson.rate(p.currencyRate()))
+          .put("HasAccount", false)
+          .put("HasValidationErrors", false);
     }
     n.put("HasAttachments", false);
     return n;

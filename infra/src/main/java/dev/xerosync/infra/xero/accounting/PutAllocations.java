@@ -3,7 +3,6 @@ package dev.xerosync.infra.xero.accounting;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.infra.xero.http.Problems;
 import dev.xerosync.infra.xero.http.SimResponse;
-import dev.xerosync.infra.xero.http.XeroJson;
 import dev.xerosync.infra.xero.ledger.Allocation;
 import dev.xerosync.infra.xero.ledger.Credit;
 import dev.xerosync.infra.xero.ledger.Ledger;
@@ -58,20 +57,9 @@ public final class PutAllocations implements AccountingOperation {
               allocationId =
                   ledger.allocate(
                       creditId, inv, BatchWrite.number(el, "Amount"), BatchWrite.date(el, "Date"));
-              Allocation a =
-                  ledger.allocationsOfCredit(creditId).stream()
-                      .filter(x -> x.allocationId().equals(allocationId))
-                      .findFirst()
-                      .orElseThrow(() -> new LedgerException("allocation lost"));
-              ObjectNode n =
-                  XeroJson.object()
-                      .put("AllocationID", a.allocationId())
-                      .put("Amount", XeroJson.money(a.amount()));
-              AccountingJson.date(n, "Date", a.date(), false);
-              n.putObject("Invoice")
-                  .put("InvoiceID", a.invoiceId())
-                  .put("InvoiceNumber", ledger.invoice(a.invoiceId()).invoiceNumber());
-              return n;
+              Allocation a = ledger.allocation(creditId, allocationId);
+              if (a == null) throw new LedgerException("allocation lost");
+              return AccountingJson.allocation(a, ledger.credit(creditId), ledger);
             }
 
             public ObjectNode echo() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.infra.xero.http.Problems;
 import dev.xerosync.infra.xero.http.SimResponse;
 import dev.xerosync.infra.xero.ledger.Account;
+import dev.xerosync.infra.xero.ledger.Credit;
 import dev.xerosync.infra.xero.ledger.Invoice;
 import dev.xerosync.infra.xero.ledger.Ledger;
 import dev.xerosync.infra.xero.ledger.XeroMessages;
@@ -52,7 +53,45 @@ public final class PutPayments implements AccountingOperation {
                   BatchWrite.text(acc, "Code"), id == null ? null : id.toLowerCase(Locale.ROOT));
             }
 
+            /**
+             * A refund names the credit instead of an invoice: {"CreditNote": {"CreditNoteID"}},
+             * "Overpayment" or "Prepayment" (Xero's createPayments).
+             */
+            Credit credit() {
+              for (String[] f :
+                  new String[][] {
+                    {"CreditNote", "CreditNoteID"},
+                    {"Overpayment", "OverpaymentID"},
+                    {"Prepayment", "PrepaymentID"}
+                  }) {
+                String id = BatchWrite.text(el.get(f[0]), f[1]);
+                if (id != null) return ledger.credit(id.toLowerCase(Locale.ROOT));
+              }
+              return null;
+            }
+
+            boolean refund() {
+              return el.hasNonNull("CreditNote")
+                  || el.hasNonNull("Overpayment")
+                  || el.hasNonNull("Prepayment");
+            }
+
             public List<String> validate() {
+              if (refund()) {
+                Credit c = credit();
+                if (c == null) return List.of(XeroMessages.INVOICE_NOT_FOUND_FOR_PAYMENT);
+                Account acc = account();
+                try {
+                  BatchWrite.date(el, "Date");
+                } catch (RuntimeException e) {
+                  return List.of(XeroMessages.DATE_NOT_VALID);
+                }
+                return ledger.checkRefund(
+                    c.creditId(),
+                    acc == null ? null : acc.accountId(),
+                    BatchWrite.number(el, "Amount"),
+                    BatchWrite.date(el, "Date"));
+              }
               Invoice inv = invoice();
               if (inv == null) return List.of(XeroMessages.INVOICE_NOT_FOUND_FOR_PAYMENT);
               Account acc = account();
@@ -69,6 +108,16 @@ public final class PutPayments implements AccountingOperation {
             }
 
             public ObjectNode apply() {
+              if (refund()) {
+                String refund =
+                    ledger.refundCredit(
+                        credit().creditId(),
+                        account().accountId(),
+                        BatchWrite.number(el, "Amount"),
+                        BatchWrite.date(el, "Date"),
+                        BatchWrite.text(el, "Reference"));
+                return AccountingJson.payment(ledger.payment(refund), ledger);
+              }
               String id =
                   ledger.pay(
                       invoice().invoiceId(),

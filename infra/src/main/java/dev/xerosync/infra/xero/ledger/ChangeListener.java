@@ -3,8 +3,8 @@ package dev.xerosync.infra.xero.ledger;
 import java.time.Instant;
 
 /**
- * Told about every create/update the ledger commits, so webhooks can follow. category is INVOICE or
- * CONTACT.
+ * Told about every create/update the ledger commits, so webhooks can follow. category is INVOICE,
+ * CONTACT or CREDITNOTE.
  */
 @FunctionalInterface
 public interface ChangeListener {

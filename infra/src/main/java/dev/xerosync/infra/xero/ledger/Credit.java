@@ -32,6 +32,24 @@ public record Credit(
     PREPAYMENT
   }
 
+  /** The Type a payment of this credit names in its Invoice element (Xero's Invoice Types). */
+  public String invoiceType() {
+    return switch (kind) {
+      case CREDITNOTE -> type;
+      case OVERPAYMENT -> "AROVERPAYMENT";
+      case PREPAYMENT -> "ARPREPAYMENT";
+    };
+  }
+
+  /** Xero's PaymentType for a refund of this credit. */
+  public String paymentType() {
+    return switch (kind) {
+      case CREDITNOTE -> "ARCREDITPAYMENT";
+      case OVERPAYMENT -> "AROVERPAYMENTPAYMENT";
+      case PREPAYMENT -> "ARPREPAYMENTPAYMENT";
+    };
+  }
+
   Credit withStatus(String s, LocalDate paidOn, Instant at) {
     return new Credit(
         creditId,

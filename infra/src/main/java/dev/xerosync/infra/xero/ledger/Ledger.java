@@ -337,7 +337,28 @@ public final class Ledger {
 
   public synchronized BigDecimal remainingCredit(String creditId) {
     Credit c = credits.get(creditId);
-    return c == null ? BigDecimal.ZERO : c.total().subtract(allocated(creditId));
+    return c == null ? BigDecimal.ZERO : remaining(c);
+  }
+
+  /** What is left of a credit after its allocations and its refunds (payments of the credit). */
+  private BigDecimal remaining(Credit c) {
+    return c.total().subtract(allocated(c.creditId())).subtract(refunded(c.creditId()));
+  }
+
+  private BigDecimal refunded(String creditId) {
+    return paymentIdsByInvoice.getOrDefault(creditId, List.of()).stream()
+        .map(payments::get)
+        .filter(p -> Payment.AUTHORISED.equals(p.status()))
+        .map(Payment::amount)
+        .reduce(BigDecimal.ZERO, BigDecimal::add);
+  }
+
+  /** The refunds paid out of a credit (Xero lists them as the credit's Payments), live ones. */
+  public synchronized List<Payment> paymentsOfCredit(String creditId) {
+    return paymentIdsByInvoice.getOrDefault(creditId, List.of()).stream()
+        .map(payments::get)
+        .filter(p -> Payment.AUTHORISED.equals(p.status()))
+        .toList();
   }
 
   public synchronized InvoiceView view(String invoiceId) {
@@ -359,9 +380,7 @@ public final class Ledger {
     BigDecimal credited = BigDecimal.ZERO;
     for (Allocation a : allocationsByInvoice.getOrDefault(inv.invoiceId(), List.of())) {
       Credit c = credits.get(a.creditId());
-      cs.add(
-          new InvoiceView.AppliedCredit(
-              c, a.amount(), c.total().subtract(allocated(c.creditId()))));
+      cs.add(new InvoiceView.AppliedCredit(c, a.amount(), remaining(c)));
       credited = credited.add(a.amount());
     }
     BigDecimal paid = ps.stream().map(Payment::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
@@ -1029,7 +1048,8 @@ public final class Ledger {
       throw new LedgerException("Payment has already been deleted");
     Instant now = clock.instant();
     payments.put(paymentId, p.deleted(now));
-    settle(p.invoiceId(), now);
+    if (credits.containsKey(p.invoiceId())) settleCredit(p.invoiceId(), now);
+    else settle(p.invoiceId(), now);
   }
 
   // ---- bank transactions ----
@@ -1176,7 +1196,41 @@ public final class Ledger {
             Invoice.AUTHORISED,
             now,
             null));
+    creditChanged(credits.get(id), "CREATE", now);
     return id;
+  }
+
+  /** Xero raises CREDITNOTE events for credit notes; overpayments and prepayments have none. */
+  private void creditChanged(Credit c, String eventType, Instant at) {
+    if (c.kind() == Credit.Kind.CREDITNOTE)
+      listener.changed(tenantId, "CREDITNOTE", eventType, c.creditId(), at);
+  }
+
+  /**
+   * After a credit's remaining amount moves: PAID when nothing remains, AUTHORISED again when an
+   * un-allocation or a reversed refund gives some back; UpdatedDateUTC moves either way.
+   */
+  private void settleCredit(String creditId, Instant now) {
+    Credit c = credits.get(creditId);
+    Credit next;
+    if (remaining(c).signum() == 0) {
+      LocalDate on =
+          allocationsByCredit.getOrDefault(creditId, List.of()).stream()
+              .map(Allocation::date)
+              .max(Comparator.naturalOrder())
+              .orElse(null);
+      LocalDate refundedOn =
+          paymentsOfCredit(creditId).stream()
+              .map(Payment::date)
+              .max(Comparator.naturalOrder())
+              .orElse(null);
+      if (on == null || (refundedOn != null && refundedOn.isAfter(on))) on = refundedOn;
+      next = c.withStatus(Invoice.PAID, on, now);
+    } else {
+      next = c.withStatus(Invoice.AUTHORISED, null, now);
+    }
+    credits.put(creditId, next);
+    creditChanged(next, "UPDATE", now);
   }
 
   /** Why an allocation would be refused (empty when allowed). */
@@ -1191,32 +1245,108 @@ public final class Ledger {
     if (!c.contactId().equals(inv.contactId()))
       return List.of("The document and the credit must belong to the same contact");
     if (amount == null || amount.signum() <= 0) return List.of("Amount must be greater than zero");
-    if (amount.compareTo(c.total().subtract(allocated(creditId))) > 0)
+    if (amount.compareTo(remaining(c)) > 0)
       return List.of("The amount being allocated exceeds the remaining credit");
     if (amount.compareTo(view(inv).amountDue()) > 0)
       return List.of("The amount being allocated exceeds the amount outstanding on the invoice");
     return List.of();
   }
 
+  /**
+   * Applies credit to an invoice. The allocation's Date is read-only in Xero: it is the later of
+   * the invoice's date and the credit's date, whatever the request sent (Xero's Overpayments
+   * documentation), so {@code ignoredDate} is accepted and ignored.
+   */
   public synchronized String allocate(
-      String creditId, String invoiceId, BigDecimal amount, LocalDate date) {
+      String creditId, String invoiceId, BigDecimal amount, LocalDate ignoredDate) {
     List<String> errors = checkAllocation(creditId, invoiceId, amount);
     if (!errors.isEmpty()) throw new LedgerException(errors);
     Credit c = credits.get(creditId);
+    Invoice inv = invoices.get(invoiceId);
     Instant now = clock.instant();
+    LocalDate on = inv.date() == null || c.date().isAfter(inv.date()) ? c.date() : inv.date();
     Allocation a =
-        new Allocation(
-            UUID.randomUUID().toString(),
-            creditId,
-            invoiceId,
-            scale(amount),
-            date == null ? today() : date);
+        new Allocation(UUID.randomUUID().toString(), creditId, invoiceId, scale(amount), on);
     allocationsByInvoice.computeIfAbsent(invoiceId, k -> new ArrayList<>()).add(a);
     allocationsByCredit.computeIfAbsent(creditId, k -> new ArrayList<>()).add(a);
-    if (c.total().subtract(allocated(creditId)).signum() == 0)
-      credits.put(creditId, c.withStatus(Invoice.PAID, a.date(), now));
+    settleCredit(creditId, now);
     settle(invoiceId, now);
     return a.allocationId();
+  }
+
+  public synchronized Allocation allocation(String creditId, String allocationId) {
+    return allocationsByCredit.getOrDefault(creditId, List.of()).stream()
+        .filter(a -> a.allocationId().equalsIgnoreCase(allocationId))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * Deletes an allocation: the credit gets the amount back and the invoice owes it again (a PAID
+   * invoice reopens as AUTHORISED). Returns the allocation removed.
+   */
+  public synchronized Allocation deallocate(String creditId, String allocationId) {
+    Allocation a = allocation(creditId, allocationId);
+    if (a == null) throw new LedgerException(XeroMessages.allocationNotFound(allocationId));
+    Invoice inv = invoices.get(a.invoiceId());
+    List<String> locked = checkLockDate(a.date());
+    if (!locked.isEmpty()) throw new LedgerException(locked);
+    if (Invoice.VOIDED.equals(inv.status()) || Invoice.DELETED.equals(inv.status()))
+      throw new LedgerException(XeroMessages.ALLOCATION_INVOICE_VOIDED);
+    Instant now = clock.instant();
+    allocationsByCredit.get(creditId).remove(a);
+    allocationsByInvoice.get(a.invoiceId()).remove(a);
+    settleCredit(creditId, now);
+    settle(a.invoiceId(), now);
+    return a;
+  }
+
+  /**
+   * Pays out part of a credit (a cash refund of a credit note, overpayment or prepayment): a
+   * payment Xero lists in /Payments with the credit's PaymentType, its Invoice element naming the
+   * credit.
+   */
+  public synchronized String refundCredit(
+      String creditId, String accountId, BigDecimal amount, LocalDate date, String reference) {
+    List<String> errors = checkRefund(creditId, accountId, amount, date);
+    if (!errors.isEmpty()) throw new LedgerException(errors);
+    Credit c = credits.get(creditId);
+    Instant now = clock.instant();
+    String id = UUID.randomUUID().toString();
+    payments.put(
+        id,
+        new Payment(
+            id,
+            creditId,
+            accountId,
+            date == null ? today() : date,
+            scale(amount),
+            reference == null ? "" : reference,
+            Payment.AUTHORISED,
+            c.paymentType(),
+            BigDecimal.ONE.setScale(6),
+            now,
+            false));
+    paymentIdsByInvoice.computeIfAbsent(creditId, k -> new ArrayList<>()).add(id);
+    settleCredit(creditId, now);
+    return id;
+  }
+
+  /** Why a refund of a credit would be refused (empty when it would be paid), as for payments. */
+  public synchronized List<String> checkRefund(
+      String creditId, String accountId, BigDecimal amount, LocalDate date) {
+    Credit c = credits.get(creditId);
+    if (c == null) return List.of(XeroMessages.INVOICE_NOT_FOUND_FOR_PAYMENT);
+    List<String> errors = new ArrayList<>();
+    Account acc = accountId == null ? null : accounts.get(accountId);
+    if (acc == null) errors.add(XeroMessages.ACCOUNT_NOT_FOUND);
+    else if (!acc.acceptsPayments()) errors.add(XeroMessages.PAYMENT_ACCOUNT_TYPE);
+    if (!Invoice.AUTHORISED.equals(c.status())) errors.add(XeroMessages.PAYMENT_NOT_AUTHORISED);
+    if (amount == null || amount.signum() <= 0) errors.add(XeroMessages.PAYMENT_AMOUNT_POSITIVE);
+    else if (amount.compareTo(remaining(c)) > 0)
+      errors.add(XeroMessages.PAYMENT_EXCEEDS_OUTSTANDING);
+    errors.addAll(checkLockDate(date == null ? today() : date));
+    return errors;
   }
 
   /**

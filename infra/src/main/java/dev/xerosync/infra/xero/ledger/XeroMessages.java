@@ -189,4 +189,15 @@ public final class XeroMessages {
   public static String contactNotFound(String id) {
     return "The contact with ContactID " + id + " could not be found.";
   }
+
+  // ---- allocations ----
+
+  /** Unsourced wording. */
+  public static String allocationNotFound(String id) {
+    return "Allocation with AllocationID " + id + " could not be found.";
+  }
+
+  /** Unsourced wording: an allocation to a voided or deleted invoice cannot be removed. */
+  public static final String ALLOCATION_INVOICE_VOIDED =
+      "Allocations cannot be deleted from a voided or deleted document.";
 }

@@ -1,0 +1,249 @@
+package dev.xerosync.store;
+
+import dev.xerosync.xero.XeroAllocation;
+import dev.xerosync.xero.XeroCredit;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * Credit notes, overpayments and prepayments, each with its allocations and every invoice it was
+ * ever allocated to. That last list is what lets a deleted allocation be seen: Xero's credit no
+ * longer names the invoice, but the invoice still shows the credit until it is read again.
+ */
+public final class CreditStore {
+  private static final int MAX_ATTEMPTS = 8;
+
+  private final DynamoDbClient dynamo;
+  private final String table;
+
+  public CreditStore(DynamoDbClient dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
+
+  /**
+   * Stores the credit unless a newer version is stored, and returns every invoice the credit was
+   * ever allocated to (this version's included): the invoices to read again. Repeating it returns
+   * the same list, so a retry after a crash still re-reads them.
+   */
+  public Set<String> upsert(String tenantId, XeroCredit incoming) {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      Map<String, AttributeValue> old = getItem(Keys.creditPk(tenantId, incoming.creditId()));
+      Set<String> invoiceIds = new LinkedHashSet<>();
+      long oldUpdated = -1;
+      if (old != null) {
+        old.getOrDefault("invoiceIds", AttributeValue.fromL(List.of())).l().stream()
+            .map(AttributeValue::s)
+            .forEach(invoiceIds::add);
+        oldUpdated = Long.parseLong(old.get("updatedMs").n());
+      }
+      int known = invoiceIds.size();
+      invoiceIds.addAll(incoming.invoiceIds());
+      long incomingUpdated =
+          incoming.updatedDateUtc() == null ? 0 : incoming.updatedDateUtc().toEpochMilli();
+      boolean newer = incomingUpdated > oldUpdated;
+      if (!newer && invoiceIds.size() == known) {
+        return invoiceIds;
+      }
+      Map<String, AttributeValue> item = newer ? item(tenantId, incoming) : new HashMap<>(old);
+      item.put(
+          "invoiceIds",
+          AttributeValue.fromL(invoiceIds.stream().map(AttributeValue::fromS).toList()));
+      long rev = old == null ? 0 : Long.parseLong(old.get("rev").n());
+      item.put("rev", AttributeValue.fromN(Long.toString(rev + 1)));
+      try {
+        dynamo.putItem(
+            p -> {
+              p.tableName(table).item(item);
+              if (old == null) {
+                p.conditionExpression("attribute_not_exists(pk)");
+              } else {
+                p.conditionExpression("rev = :rev")
+                    .expressionAttributeValues(Map.of(":rev", old.get("rev")));
+              }
+            });
+        return invoiceIds;
+      } catch (ConditionalCheckFailedException e) {
+        // Another writer stored a version since we read: read again and merge again.
+      }
+    }
+    throw new IllegalStateException(
+        "credit " + incoming.creditId() + " kept changing under " + MAX_ATTEMPTS + " attempts");
+  }
+
+  /**
+   * Remembers that a credit is allocated to an invoice, as the invoice showed it. A credit first
+   * seen through an invoice (in the initial sync, or before its own webhook is processed) is then
+   * known well enough that deleting the allocation later re-reads the invoice. Writes only when the
+   * pair is new; a stub written here has no UpdatedDateUTC, so any read of the credit replaces it.
+   */
+  public void rememberAllocation(
+      String tenantId, XeroAllocation.Kind kind, String creditId, String invoiceId) {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      Map<String, AttributeValue> old = getItem(Keys.creditPk(tenantId, creditId));
+      List<AttributeValue> ids =
+          old == null
+              ? List.of()
+              : old.getOrDefault("invoiceIds", AttributeValue.fromL(List.of())).l();
+      if (ids.stream().anyMatch(v -> invoiceId.equals(v.s()))) {
+        return;
+      }
+      Map<String, AttributeValue> item;
+      if (old == null) {
+        item = new HashMap<>();
+        item.put("pk", ItemCodec.s(Keys.creditPk(tenantId, creditId)));
+        item.put("sk", ItemCodec.s(Keys.CREDIT_SK));
+        item.put("tenantId", ItemCodec.s(tenantId));
+        item.put("creditId", ItemCodec.s(creditId));
+        item.put("kind", ItemCodec.s(kind.name()));
+        item.put("updatedMs", AttributeValue.fromN("0"));
+        item.put("allocations", AttributeValue.fromL(List.of()));
+      } else {
+        item = new HashMap<>(old);
+      }
+      List<AttributeValue> grown = new ArrayList<>(ids);
+      grown.add(AttributeValue.fromS(invoiceId));
+      item.put("invoiceIds", AttributeValue.fromL(grown));
+      long rev = old == null ? 0 : Long.parseLong(old.get("rev").n());
+      item.put("rev", AttributeValue.fromN(Long.toString(rev + 1)));
+      try {
+        dynamo.putItem(
+            p -> {
+              p.tableName(table).item(item);
+              if (old == null) {
+                p.conditionExpression("attribute_not_exists(pk)");
+              } else {
+                p.conditionExpression("rev = :rev")
+                    .expressionAttributeValues(Map.of(":rev", old.get("rev")));
+              }
+            });
+        return;
+      } catch (ConditionalCheckFailedException e) {
+        // Changed since we read: read again.
+      }
+    }
+    throw new IllegalStateException(
+        "credit " + creditId + " kept changing under " + MAX_ATTEMPTS + " attempts");
+  }
+
+  public Optional<XeroCredit> get(String tenantId, String creditId) {
+    return Optional.ofNullable(getItem(Keys.creditPk(tenantId, creditId))).map(CreditStore::credit);
+  }
+
+  /** Where the last sweep of this kind of credit got to; null before the first. */
+  public Instant watermark(String tenantId, XeroAllocation.Kind kind) {
+    var response =
+        dynamo.getItem(
+            r ->
+                r.tableName(table)
+                    .consistentRead(true)
+                    .key(
+                        Map.of(
+                            "pk", ItemCodec.s(Keys.creditWatermarkPk(tenantId)),
+                            "sk", ItemCodec.s(kind.name()))));
+    if (!response.hasItem() || response.item().isEmpty()) {
+      return null;
+    }
+    return Instant.parse(response.item().get("since").s());
+  }
+
+  public void saveWatermark(String tenantId, XeroAllocation.Kind kind, Instant since) {
+    dynamo.putItem(
+        r ->
+            r.tableName(table)
+                .item(
+                    Map.of(
+                        "pk", ItemCodec.s(Keys.creditWatermarkPk(tenantId)),
+                        "sk", ItemCodec.s(kind.name()),
+                        "tenantId", ItemCodec.s(tenantId),
+                        "since", ItemCodec.s(since.toString()))));
+  }
+
+  private Map<String, AttributeValue> getItem(String pk) {
+    var response =
+        dynamo.getItem(
+            r ->
+                r.tableName(table)
+                    .consistentRead(true)
+                    .key(Map.of("pk", ItemCodec.s(pk), "sk", ItemCodec.s(Keys.CREDIT_SK))));
+    return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
+  }
+
+  private static Map<String, AttributeValue> item(String tenantId, XeroCredit c) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("pk", ItemCodec.s(Keys.creditPk(tenantId, c.creditId())));
+    item.put("sk", ItemCodec.s(Keys.CREDIT_SK));
+    item.put("tenantId", ItemCodec.s(tenantId));
+    item.put("creditId", ItemCodec.s(c.creditId()));
+    item.put("kind", ItemCodec.s(c.kind().name()));
+    put(item, "number", c.number());
+    put(item, "type", c.type());
+    put(item, "status", c.status());
+    put(item, "contactId", c.contactId());
+    put(item, "date", c.date());
+    put(item, "currency", c.currencyCode());
+    item.put("total", ItemCodec.n(c.total()));
+    item.put("remainingCredit", ItemCodec.n(c.remainingCredit()));
+    long updated = c.updatedDateUtc() == null ? 0 : c.updatedDateUtc().toEpochMilli();
+    item.put("updatedMs", AttributeValue.fromN(Long.toString(updated)));
+    List<AttributeValue> allocations = new ArrayList<>();
+    for (XeroCredit.Allocation a : c.allocations()) {
+      Map<String, AttributeValue> m = new HashMap<>();
+      put(m, "allocationId", a.allocationId());
+      put(m, "invoiceId", a.invoiceId());
+      m.put("amount", ItemCodec.n(a.amount()));
+      put(m, "date", a.date());
+      allocations.add(AttributeValue.fromM(m));
+    }
+    item.put("allocations", AttributeValue.fromL(allocations));
+    return item;
+  }
+
+  private static XeroCredit credit(Map<String, AttributeValue> item) {
+    List<XeroCredit.Allocation> allocations = new ArrayList<>();
+    for (AttributeValue v : item.getOrDefault("allocations", AttributeValue.fromL(List.of())).l()) {
+      Map<String, AttributeValue> m = v.m();
+      allocations.add(
+          new XeroCredit.Allocation(
+              ItemCodec.str(m, "allocationId"),
+              ItemCodec.str(m, "invoiceId"),
+              ItemCodec.dec(m, "amount"),
+              date(m, "date")));
+    }
+    long updated = Long.parseLong(item.get("updatedMs").n());
+    return new XeroCredit(
+        XeroAllocation.Kind.valueOf(ItemCodec.str(item, "kind")),
+        ItemCodec.str(item, "creditId"),
+        ItemCodec.str(item, "number"),
+        ItemCodec.str(item, "type"),
+        ItemCodec.str(item, "status"),
+        ItemCodec.str(item, "contactId"),
+        date(item, "date"),
+        ItemCodec.str(item, "currency"),
+        ItemCodec.dec(item, "total"),
+        ItemCodec.dec(item, "remainingCredit"),
+        updated == 0 ? null : Instant.ofEpochMilli(updated),
+        List.copyOf(allocations));
+  }
+
+  private static void put(Map<String, AttributeValue> item, String name, Object value) {
+    if (value != null && !value.toString().isEmpty()) {
+      item.put(name, ItemCodec.s(value.toString()));
+    }
+  }
+
+  private static LocalDate date(Map<String, AttributeValue> item, String name) {
+    String v = ItemCodec.str(item, name);
+    return v == null ? null : LocalDate.parse(v);
+  }
+}

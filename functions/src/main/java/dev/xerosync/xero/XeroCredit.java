@@ -1,0 +1,79 @@
+package dev.xerosync.xero;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A credit note, overpayment or prepayment as our sync reads it from Xero, with the allocations
+ * that apply it to invoices.
+ */
+public record XeroCredit(
+    XeroAllocation.Kind kind,
+    String creditId,
+    String number,
+    String type,
+    String status,
+    String contactId,
+    LocalDate date,
+    String currencyCode,
+    BigDecimal total,
+    BigDecimal remainingCredit,
+    Instant updatedDateUtc,
+    List<Allocation> allocations) {
+
+  /** Part of the credit applied to one invoice. */
+  public record Allocation(
+      String allocationId, String invoiceId, BigDecimal amount, LocalDate date) {}
+
+  /** The endpoint (and JSON collection) Xero serves this kind of credit from. */
+  public static String collection(XeroAllocation.Kind kind) {
+    return switch (kind) {
+      case CREDIT_NOTE -> "CreditNotes";
+      case OVERPAYMENT -> "Overpayments";
+      case PREPAYMENT -> "Prepayments";
+    };
+  }
+
+  static String idField(XeroAllocation.Kind kind) {
+    return switch (kind) {
+      case CREDIT_NOTE -> "CreditNoteID";
+      case OVERPAYMENT -> "OverpaymentID";
+      case PREPAYMENT -> "PrepaymentID";
+    };
+  }
+
+  public static XeroCredit fromJson(XeroAllocation.Kind kind, JsonNode n) {
+    List<Allocation> allocations = new ArrayList<>();
+    for (JsonNode a : n.path("Allocations")) {
+      allocations.add(
+          new Allocation(
+              XeroInvoice.text(a, "AllocationID"),
+              XeroInvoice.text(a.path("Invoice"), "InvoiceID"),
+              XeroInvoice.decimal(a, "Amount"),
+              XeroDates.date(XeroInvoice.text(a, "DateString"), XeroInvoice.text(a, "Date"))));
+    }
+    String id = XeroInvoice.text(n, idField(kind));
+    return new XeroCredit(
+        kind,
+        id != null ? id : XeroInvoice.text(n, "ID"),
+        XeroInvoice.text(n, "CreditNoteNumber"),
+        XeroInvoice.text(n, "Type"),
+        XeroInvoice.text(n, "Status"),
+        XeroInvoice.text(n.path("Contact"), "ContactID"),
+        XeroDates.date(XeroInvoice.text(n, "DateString"), XeroInvoice.text(n, "Date")),
+        XeroInvoice.text(n, "CurrencyCode"),
+        XeroInvoice.decimal(n, "Total"),
+        XeroInvoice.decimal(n, "RemainingCredit"),
+        XeroDates.instant(XeroInvoice.text(n, "UpdatedDateUTC")),
+        List.copyOf(allocations));
+  }
+
+  /** The invoices this credit is allocated to. */
+  public List<String> invoiceIds() {
+    return allocations.stream().map(Allocation::invoiceId).distinct().toList();
+  }
+}
