@@ -363,7 +363,8 @@ public final class TenantSync {
         correlationId);
   }
 
-  private Map<UpsertOutcome, Integer> upsertInvoices(String tenantId, List<XeroInvoice> batch) {
+  private Map<UpsertOutcome, Integer> upsertInvoices(String tenantId, List<XeroInvoice> fetched) {
+    List<XeroInvoice> batch = InvoiceProblems.storable(tenantId, fetched);
     Map<UpsertOutcome, Integer> outcomes = new EnumMap<>(UpsertOutcome.class);
     if (batch.size() <= 1) {
       batch.forEach(i -> outcomes.merge(invoices.upsert(tenantId, i), 1, Integer::sum));
