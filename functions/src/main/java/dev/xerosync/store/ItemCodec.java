@@ -129,12 +129,8 @@ final class ItemCodec {
     return AttributeValue.fromN((v == null ? BigDecimal.ZERO : v).toPlainString());
   }
 
-  /**
-   * Absent stays absent and an empty string stays empty: Xero sends {@code "Reference": ""} for a
-   * reference cleared in Xero, which is not the same as one it never had.
-   */
   private static void put(Map<String, AttributeValue> item, String name, Object value) {
-    if (value != null) {
+    if (value != null && !value.toString().isEmpty()) {
       item.put(name, s(value.toString()));
     }
   }
