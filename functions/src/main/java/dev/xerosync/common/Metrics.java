@@ -29,6 +29,9 @@ public final class Metrics {
   public static final String SYNC_LAG_MS = "SyncLagMs";
   public static final String XERO_DAILY_BUDGET_USED_PERCENT = "XeroDailyBudgetUsedPercent";
 
+  /** Invoices Xero sent with ValidationErrors or Warnings, by Kind (README, Operations). */
+  public static final String XERO_INVOICE_PROBLEMS = "XeroInvoiceProblems";
+
   private static final String NAMESPACE = namespace();
 
   private Metrics() {}

@@ -3,6 +3,7 @@ package dev.xerosync.query;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.common.Json;
+import dev.xerosync.common.Money;
 import dev.xerosync.store.InvoiceBucket;
 import dev.xerosync.store.InvoiceView;
 import dev.xerosync.store.Organisations.Organisation;
@@ -51,10 +52,10 @@ final class InvoiceJson {
     n.put("date", Objects.toString(inv.date(), null));
     n.put("dueDate", Objects.toString(inv.dueDate(), null));
     n.put("currency", inv.currencyCode());
-    n.put("total", inv.total());
-    n.put("amountDue", inv.amountDue());
-    n.put("amountPaid", inv.amountPaid());
-    n.put("amountCredited", inv.amountCredited());
+    n.set("total", Money.json(inv.total(), inv.currencyCode()));
+    n.set("amountDue", Money.json(inv.amountDue(), inv.currencyCode()));
+    n.set("amountPaid", Money.json(inv.amountPaid(), inv.currencyCode()));
+    n.set("amountCredited", Money.json(inv.amountCredited(), inv.currencyCode()));
     n.put("fullyPaidOn", Objects.toString(inv.fullyPaidOnDate(), null));
     n.put("instalmentCount", inv.payments().size());
     n.put("updatedUtc", inv.updatedDateUtc().toString());
@@ -71,7 +72,7 @@ final class InvoiceJson {
           .put("number", number++)
           .put("paymentId", p.paymentId())
           .put("date", Objects.toString(p.date(), null))
-          .put("amount", p.amount())
+          .<ObjectNode>set("amount", Money.json(p.amount(), inv.currencyCode()))
           .put("reference", p.reference());
     }
     ArrayNode credits = n.putArray("credits");
@@ -81,7 +82,7 @@ final class InvoiceJson {
           .put("kind", a.kind().name())
           .put("id", a.id())
           .put("number", a.number())
-          .put("amount", a.amount())
+          .<ObjectNode>set("amount", Money.json(a.amount(), inv.currencyCode()))
           .put("date", Objects.toString(a.date(), null));
     }
     return n;

@@ -13,6 +13,7 @@ import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Money;
 import dev.xerosync.common.Priming;
 import dev.xerosync.store.AgingLedger;
 import dev.xerosync.store.AgingSummary;
@@ -785,11 +786,11 @@ public final class QueryHandler
               String filter = "&type=" + t.type() + "&currency=" + t.currency();
               n.putObject("paid")
                   .put("count", t.paidCount())
-                  .put("amount", t.paidAmount())
+                  .<ObjectNode>set("amount", Money.json(t.paidAmount(), t.currency()))
                   .put("invoices", invoicesPath + "?view=paid" + filter);
               n.putObject("unpaid")
                   .put("count", t.unpaidCount())
-                  .put("amount", t.unpaidAmount())
+                  .<ObjectNode>set("amount", Money.json(t.unpaidAmount(), t.currency()))
                   .put("invoices", invoicesPath + "?view=unpaid" + filter);
             });
   }
@@ -821,7 +822,7 @@ public final class QueryHandler
                 AgingSummary.Cell cell = bands.get(band);
                 c.putObject(BAND_NAMES.get(band))
                     .put("count", cell.count())
-                    .put("amount", cell.amount());
+                    .<ObjectNode>set("amount", Money.json(cell.amount(), currency));
                 count += cell.count();
                 amount = amount.add(cell.amount());
                 if (band != AgingSummary.Band.CURRENT) {
@@ -829,8 +830,12 @@ public final class QueryHandler
                   overdueAmount = overdueAmount.add(cell.amount());
                 }
               }
-              c.putObject("overdue").put("count", overdueCount).put("amount", overdueAmount);
-              c.putObject("total").put("count", count).put("amount", amount);
+              c.putObject("overdue")
+                  .put("count", overdueCount)
+                  .<ObjectNode>set("amount", Money.json(overdueAmount, currency));
+              c.putObject("total")
+                  .put("count", count)
+                  .<ObjectNode>set("amount", Money.json(amount, currency));
             });
     return body;
   }

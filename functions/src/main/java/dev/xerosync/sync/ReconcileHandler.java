@@ -7,25 +7,32 @@ import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
+import dev.xerosync.queue.DeferredSyncs;
 import dev.xerosync.queue.SyncQueue;
 import dev.xerosync.queue.SyncRequest;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
 import dev.xerosync.syncengine.TenantSync;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
  * On schedule, queues a reconciliation sweep for every connected tenant, and re-queues initial
  * syncs that stopped moving. The sweep itself runs in the worker, in the tenant's FIFO group, so it
- * shares the tenant's rate budget and never runs beside another sync of the same tenant.
+ * shares the tenant's rate budget and never runs beside another sync of the same tenant. Sweeps are
+ * paced ({@link SweepPacing}): each waits its turn in the delay queue, so webhook changes never
+ * queue behind thousands of them.
  */
 public final class ReconcileHandler implements RequestHandler<ScheduledEvent, String> {
   private static final Log LOG = Log.of(ReconcileHandler.class);
 
   private final Connections connections;
   private final SyncQueue queue;
+  private final DeferredSyncs deferred;
+  private final SweepPacing pacing;
   private final Clock clock;
 
   public ReconcileHandler() {
@@ -43,12 +50,27 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
     this(
         new Connections(AwsClients.dynamoDb(env), env.required("TABLE_NAME")),
         new SyncQueue(AwsClients.sqs(env), env.required("SYNC_QUEUE_URL")),
+        new DeferredSyncs(
+            AwsClients.sqs(env), env.required("SYNC_DELAY_QUEUE_URL"), Clock.systemUTC()),
+        SweepPacing.DEFAULT,
         Clock.systemUTC());
   }
 
+  /** Queues every sweep at once: for benchmarks that time one sweep of a few tenants. */
   public ReconcileHandler(Connections connections, SyncQueue queue, Clock clock) {
+    this(connections, queue, null, null, clock);
+  }
+
+  public ReconcileHandler(
+      Connections connections,
+      SyncQueue queue,
+      DeferredSyncs deferred,
+      SweepPacing pacing,
+      Clock clock) {
     this.connections = connections;
     this.queue = queue;
+    this.deferred = deferred;
+    this.pacing = pacing;
     this.clock = clock;
   }
 
@@ -68,10 +90,27 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
     String window = Long.toString(now.getEpochSecond() / 60);
     int sweeps = 0;
     int resumed = 0;
-    for (Map.Entry<String, ConnectionStatus> tenant : connections.tenants()) {
+    var tenants = connections.tenants();
+    int toSweep =
+        (int)
+            tenants.stream()
+                .filter(
+                    t ->
+                        t.getValue() == ConnectionStatus.CONNECTED
+                            || t.getValue() == ConnectionStatus.RATE_LIMITED)
+                .count();
+    Duration last = Duration.ZERO;
+    for (Map.Entry<String, ConnectionStatus> tenant : tenants) {
       switch (tenant.getValue()) {
         case CONNECTED, RATE_LIMITED -> {
-          queue.send(SyncRequest.reconcile(tenant.getKey(), window, correlationId));
+          SyncRequest sweep = SyncRequest.reconcile(tenant.getKey(), window, correlationId);
+          Duration offset = pacing == null ? Duration.ZERO : pacing.offset(sweeps, toSweep);
+          if (offset.toMillis() < 1000) {
+            queue.send(sweep);
+          } else {
+            deferred.defer(List.of(sweep), offset);
+          }
+          last = offset;
           sweeps++;
         }
         case PENDING, SYNCING -> {
@@ -89,7 +128,14 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
         default -> {}
       }
     }
-    LOG.info("reconciliation queued", "sweeps", sweeps, "initialSyncsNudged", resumed);
+    LOG.info(
+        "reconciliation queued",
+        "sweeps",
+        sweeps,
+        "lastSweepStartsInSeconds",
+        last.toSeconds(),
+        "initialSyncsNudged",
+        resumed);
     return "queued " + sweeps + " sweeps";
   }
 }

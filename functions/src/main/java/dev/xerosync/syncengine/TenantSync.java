@@ -403,7 +403,8 @@ public final class TenantSync {
         correlationId);
   }
 
-  private Map<UpsertOutcome, Integer> upsertInvoices(String tenantId, List<XeroInvoice> batch) {
+  private Map<UpsertOutcome, Integer> upsertInvoices(String tenantId, List<XeroInvoice> fetched) {
+    List<XeroInvoice> batch = InvoiceProblems.storable(tenantId, fetched);
     Map<UpsertOutcome, Integer> outcomes = upsertEach(tenantId, batch);
     credits.rememberAllocations(tenantId, batch);
     return outcomes;

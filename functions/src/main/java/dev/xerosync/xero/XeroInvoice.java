@@ -8,7 +8,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** An invoice as our sync reads it from Xero's Accounting API. */
+/**
+ * An invoice as our sync reads it from Xero's Accounting API. {@code validationErrors} and {@code
+ * warnings} are the messages Xero attached to it (empty for a clean invoice, and for every stored
+ * one).
+ */
 public record XeroInvoice(
     String invoiceId,
     String invoiceNumber,
@@ -29,7 +33,61 @@ public record XeroInvoice(
     LocalDate fullyPaidOnDate,
     Instant updatedDateUtc,
     List<XeroPayment> payments,
-    List<XeroAllocation> allocations) {
+    List<XeroAllocation> allocations,
+    List<String> validationErrors,
+    List<String> warnings) {
+
+  /** A clean invoice: no validation errors, no warnings. */
+  public XeroInvoice(
+      String invoiceId,
+      String invoiceNumber,
+      String reference,
+      String type,
+      String status,
+      String contactId,
+      String contactName,
+      LocalDate date,
+      LocalDate dueDate,
+      String currencyCode,
+      BigDecimal subTotal,
+      BigDecimal totalTax,
+      BigDecimal total,
+      BigDecimal amountDue,
+      BigDecimal amountPaid,
+      BigDecimal amountCredited,
+      LocalDate fullyPaidOnDate,
+      Instant updatedDateUtc,
+      List<XeroPayment> payments,
+      List<XeroAllocation> allocations) {
+    this(
+        invoiceId,
+        invoiceNumber,
+        reference,
+        type,
+        status,
+        contactId,
+        contactName,
+        date,
+        dueDate,
+        currencyCode,
+        subTotal,
+        totalTax,
+        total,
+        amountDue,
+        amountPaid,
+        amountCredited,
+        fullyPaidOnDate,
+        updatedDateUtc,
+        payments,
+        allocations,
+        List.of(),
+        List.of());
+  }
+
+  /** Whether Xero said the invoice is in error: such an invoice is logged, counted, not stored. */
+  public boolean hasValidationErrors() {
+    return !validationErrors.isEmpty();
+  }
 
   public static XeroInvoice fromJson(JsonNode n) {
     JsonNode contact = n.path("Contact");
@@ -80,7 +138,19 @@ public record XeroInvoice(
         XeroDates.date(null, text(n, "FullyPaidOnDate")),
         XeroDates.instant(text(n, "UpdatedDateUTC")),
         List.copyOf(payments),
-        List.copyOf(allocations));
+        List.copyOf(allocations),
+        messages(n.path("ValidationErrors")),
+        messages(n.path("Warnings")));
+  }
+
+  /** Xero's ValidationErrors and Warnings are arrays of {@code {"Message": "..."}}. */
+  private static List<String> messages(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode m : array) {
+      String text = m.isTextual() ? m.asText() : m.path("Message").asText("");
+      out.add(text.isEmpty() ? m.toString() : text);
+    }
+    return List.copyOf(out);
   }
 
   private static void addAllocations(

@@ -343,6 +343,36 @@ class QueryViewsIntegrationTest {
     assertThat(credited.path("amountCredited").decimalValue()).isEqualByComparingTo("400.00");
   }
 
+  /**
+   * DynamoDB keeps 400.00 as 400 and 60.0 as 60: every amount in every read body still has its
+   * currency's two places, as text on the wire, whatever a parser would make of it.
+   */
+  @Test
+  void everyAmountHasItsCurrencysScale() {
+    List<String> bodies =
+        List.of(
+            api.get(nzKey, "/tenants/" + NZ + "/invoices/" + PARTIAL).body(),
+            api.get(nzKey, "/tenants/" + NZ + "/invoices/" + CREDITED).body(),
+            api.get(nzKey, "/tenants/" + NZ + "/contacts/" + CUSTOMER + "/invoices", "view", "all")
+                .body(),
+            api.get(nzKey, "/tenants/" + NZ + "/contacts/" + CUSTOMER + "/totals").body(),
+            api.get(nzKey, "/tenants/" + NZ + "/contacts/" + CUSTOMER + "/aging").body(),
+            api.get(nzKey, "/tenants/" + NZ + "/aging").body());
+    var amount =
+        java.util.regex.Pattern.compile(
+            "\"(total|amountDue|amountPaid|amountCredited|amount)\":(-?[0-9.eE+]+)");
+    int seen = 0;
+    for (String body : bodies) {
+      var m = amount.matcher(body);
+      while (m.find()) {
+        seen++;
+        assertThat(m.group(2)).as(m.group()).matches("-?[0-9]+\\.[0-9]{2}");
+      }
+    }
+    assertThat(seen).isGreaterThan(40);
+    assertThat(bodies.get(0)).contains("\"amountPaid\":120.00", "\"amount\":60.00");
+  }
+
   @Test
   void totalsCountWhatTheViewsBehindThemList() {
     JsonNode totals =

@@ -113,8 +113,12 @@ class FunctionPoliciesIntegrationTest {
     assertThat(signedWebhook(org.tenantId(), invoice, contact).getStatusCode()).isEqualTo(200);
     drainSyncQueue();
 
-    // Reconciliation on schedule, and the sweeps it queues; a second tenant's initial sync has not
+    // Reconciliation on schedule, and the sweeps it queues (two more connected tenants, so the
+    // third sweep is paced through the delay queue); a further tenant's initial sync has not
     // started yet.
+    stack.connect(stack.xero().createOrganisation("Swept Second Ltd"));
+    stack.connect(stack.xero().createOrganisation("Swept Third Ltd"));
+    drainSyncQueue();
     stack.connect(stack.xero().createOrganisation("Just Connected Ltd"));
     ScheduledEvent scheduled = EventLoader.loadScheduledEvent("events/reconcile-scheduled.json");
     eventsUsed.add("reconcile-scheduled.json");
