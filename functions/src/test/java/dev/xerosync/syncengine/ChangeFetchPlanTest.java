@@ -59,7 +59,7 @@ class ChangeFetchPlanTest {
     assertThat(since).isEqualTo(ago(2000).minus(ChangeFetchPlan.LEAD));
     ChangeFetch after = ChangeFetchPlan.after(ChangeFetch.NONE, NOW, 40, since);
     assertThat(after.sinceFetchStartedAt()).isEqualTo(NOW);
-    assertThat(after.sinceFetchCovers()).isEqualTo(Instant.parse("2026-03-10T12:00:19Z"));
+    assertThat(after.sinceFetchCovers()).isEqualTo(Instant.parse("2026-03-10T12:00:26Z"));
   }
 
   @Test

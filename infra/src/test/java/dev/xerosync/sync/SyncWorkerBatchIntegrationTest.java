@@ -121,9 +121,10 @@ class SyncWorkerBatchIntegrationTest {
   void aHotTenantsChangesAreReadByDateAndMessagesThatReadCoveredCostNoCall() throws Exception {
     SimOrganisation org = connected("Hot Ltd");
     String tenant = org.tenantId();
-    List<String> ids = invoicesWithoutWebhooks(org, 30);
-    // As queued messages would be: sent a moment before the worker takes them.
+    // As a webhook's message would be: sent after the changes, a moment before the worker takes
+    // it. Here dated a second before the first change, so every change lies after it.
     Instant sent = Instant.now().minusSeconds(1);
+    List<String> ids = invoicesWithoutWebhooks(org, 30);
 
     int before = stack.xero().callCount(tenant);
     var first = worker().handleRequest(batch(changes("h-1", tenant, ids, sent)), null);
