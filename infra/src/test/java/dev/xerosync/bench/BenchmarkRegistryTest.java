@@ -11,10 +11,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code .ci/run} smoke-runs every class under bench/ whose main reports through {@link Figures}.
- * This holds every class there with a main to that rule, so a new benchmark cannot be left out of
- * CI (or print figures nobody checks): the only exceptions are the child processes another
- * benchmark starts ({@code Child.class.getName()} in its source).
+ * {@code .ci/run} smoke-runs every class under bench/ with a public main that reports through
+ * {@link Figures}. This holds every class there with a main to that rule, so a new benchmark cannot
+ * be left out of CI (or print figures nobody checks): the only exceptions are the child processes
+ * another benchmark starts ({@code Child.class.getName()} in its source).
  */
 class BenchmarkRegistryTest {
   private static final Path BENCH = Path.of("src/test/java/dev/xerosync/bench");
@@ -35,10 +35,11 @@ class BenchmarkRegistryTest {
     for (int i = 0; i < files.size(); i++) {
       String name = files.get(i).getFileName().toString().replace(".java", "");
       String source = sources.get(i);
-      if (!source.contains("static void main(")) {
+      // Built from parts, so this file's own source does not match the rule .ci/run greps by.
+      if (!source.contains("public static void " + "main(")) {
         continue;
       }
-      if (source.contains("Figures.to(")) {
+      if (source.contains("Figures" + ".to(")) {
         benchmarks.add(name);
         continue;
       }
