@@ -230,6 +230,19 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
     String tenantId = requests.get(0).tenantId();
     String correlationId = requests.get(0).correlationId();
     try (var scope = Log.scope(Log.TENANT_ID, tenantId, Log.CORRELATION_ID, correlationId)) {
+      if (needsReconnect(tenantId)) {
+        // Only an admin's reconnect helps, and it starts a full sync: no token refresh (a call to
+        // Xero's identity service) per message, and nothing to retry.
+        LOG.info(
+            "tenant needs to reconnect; sync messages acknowledged without a sync",
+            "tenantId",
+            tenantId,
+            "messages",
+            taken.size(),
+            "correlationId",
+            correlationId);
+        return failures(failed);
+      }
       return processRequests(tenantId, correlationId, requests, taken, failed);
     }
   }
@@ -395,6 +408,13 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
           ? e.withRemaining(new SyncFailure.Remaining(List.of(), List.of()))
           : e;
     }
+  }
+
+  private boolean needsReconnect(String tenantId) {
+    return connections
+        .get(tenantId)
+        .map(c -> c.status() == ConnectionStatus.NEEDS_RECONNECT)
+        .orElse(false);
   }
 
   private static Instant sentAt(SQSEvent.SQSMessage m) {

@@ -201,6 +201,30 @@ class SyncWorkerBatchIntegrationTest {
   }
 
   @Test
+  void aTenantThatNeedsAReconnectIsNotSyncedPerMessage() {
+    SimOrganisation org = connected("Revoked Ltd");
+    String tenant = org.tenantId();
+    List<String> ids = invoicesWithoutWebhooks(org, 2);
+    connections.setStatus(
+        tenant, ConnectionStatus.NEEDS_RECONNECT, "Xero refused access (test)", null);
+    int calls = stack.xero().callCount(tenant);
+    int refreshes = stack.xero().tokenRefreshRequests();
+
+    var response =
+        worker()
+            .handleRequest(
+                batch(
+                    changes("r-1", tenant, ids.subList(0, 1), Instant.now()),
+                    changes("r-2", tenant, ids.subList(1, 2), Instant.now())),
+                null);
+
+    assertThat(response.getBatchItemFailures()).as("nothing to retry until a reconnect").isEmpty();
+    assertThat(stack.xero().callCount(tenant)).isEqualTo(calls);
+    assertThat(stack.xero().tokenRefreshRequests()).isEqualTo(refreshes);
+    assertThat(invoices.get(tenant, ids.get(0))).isEmpty();
+  }
+
+  @Test
   @SuppressWarnings("unchecked")
   void anUnreadableMessageFailsWithTheRestOfItsGroupWhileOtherTenantsSucceed() {
     SimOrganisation a = connected("Group A Ltd");
