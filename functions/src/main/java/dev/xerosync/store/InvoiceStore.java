@@ -3,6 +3,7 @@ package dev.xerosync.store;
 import dev.xerosync.xero.XeroInvoice;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -200,6 +201,25 @@ public final class InvoiceStore {
   public Optional<XeroInvoice> get(String tenantId, String invoiceId) {
     return Optional.ofNullable(getItem(Keys.invoicePk(tenantId, invoiceId), Keys.INVOICE_SK))
         .map(ItemCodec::invoice);
+  }
+
+  /** The stored invoice's UpdatedDateUTC alone (a projection: one small read), if it is stored. */
+  public Optional<Instant> updatedAt(String tenantId, String invoiceId) {
+    var response =
+        dynamo.getItem(
+            r ->
+                r.tableName(table)
+                    .consistentRead(true)
+                    .key(
+                        Map.of(
+                            "pk",
+                            ItemCodec.s(Keys.invoicePk(tenantId, invoiceId)),
+                            "sk",
+                            ItemCodec.s(Keys.INVOICE_SK)))
+                    .projectionExpression("updatedMs"));
+    return response.hasItem() && response.item().containsKey("updatedMs")
+        ? Optional.of(Instant.ofEpochMilli(Long.parseLong(response.item().get("updatedMs").n())))
+        : Optional.empty();
   }
 
   public List<ContactTotals> totals(String tenantId, String contactId) {

@@ -140,6 +140,10 @@ public final class Keys {
 
   // Rate budget: per tenant, and app-wide per minute.
   public static final String RATE_BUDGET_SK = "BUDGET";
+
+  /** Beside the tenant's budget: when its changes were last fetched, and what that fetch covers. */
+  public static final String CHANGE_FETCH_SK = "CHANGES";
+
   public static final String APP_RATE_PK = "RATE#APP";
 
   public static String rateBudgetPk(String tenantId) {

@@ -14,6 +14,7 @@ import dev.xerosync.common.Priming;
 import dev.xerosync.queue.DeferredSyncs;
 import dev.xerosync.queue.SyncQueue;
 import dev.xerosync.queue.SyncRequest;
+import dev.xerosync.store.ChangeFetches;
 import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
@@ -31,12 +32,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -130,7 +136,8 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
               new CreditStore(dynamo, table),
               connections,
               new SyncQueue(sqs, env.required("SYNC_QUEUE_URL")),
-              clock);
+              clock,
+              new ChangeFetches(dynamo, table));
       ConnectionAlerts alerts =
           env.optional("NOTIFICATION_QUEUE_URL")
               .map(
@@ -157,10 +164,37 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
       groups.computeIfAbsent(groupOf(m), k -> new ArrayList<>()).add(m);
     }
     List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-    for (var group : groups.entrySet()) {
-      failures.addAll(processGroup(group.getValue()));
+    if (groups.size() == 1) {
+      failures.addAll(processGroup(groups.values().iterator().next()));
+      return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+    // Tenants side by side: one tenant waiting on its rate budget (or paced while hot) must not
+    // hold up another's changes. Each group stays in order on its own thread.
+    List<List<SQSEvent.SQSMessage>> ordered = List.copyOf(groups.values());
+    List<Future<List<SQSBatchResponse.BatchItemFailure>>> running = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (var group : ordered) {
+        running.add(pool.submit(() -> processGroup(group)));
+      }
+      for (int i = 0; i < running.size(); i++) {
+        failures.addAll(outcome(running.get(i), ordered.get(i)));
+      }
     }
     return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+  }
+
+  /** A group's failures; if its thread broke outside the group's own handling, all its messages. */
+  private static List<SQSBatchResponse.BatchItemFailure> outcome(
+      Future<List<SQSBatchResponse.BatchItemFailure>> f, List<SQSEvent.SQSMessage> group) {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      LOG.error("a tenant's messages failed outside its sync; they return to the queue", e);
+      return failures(group);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return failures(group);
+    }
   }
 
   @SuppressWarnings("try") // the scope is used through Log's thread context
@@ -199,6 +233,19 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
     String tenantId = requests.get(0).tenantId();
     String correlationId = requests.get(0).correlationId();
     try (var scope = Log.scope(Log.TENANT_ID, tenantId, Log.CORRELATION_ID, correlationId)) {
+      if (needsReconnect(tenantId)) {
+        // Only an admin's reconnect helps, and it starts a full sync: no token refresh (a call to
+        // Xero's identity service) per message, and nothing to retry.
+        LOG.info(
+            "tenant needs to reconnect; sync messages acknowledged without a sync",
+            "tenantId",
+            tenantId,
+            "messages",
+            taken.size(),
+            "correlationId",
+            correlationId);
+        return failures(failed);
+      }
       return processRequests(tenantId, correlationId, requests, taken, failed);
     }
   }
@@ -210,7 +257,7 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
       List<SQSEvent.SQSMessage> taken,
       List<SQSEvent.SQSMessage> failed) {
     try {
-      run(tenantId, requests, correlationId);
+      run(tenantId, requests, taken, correlationId);
       recordLag(taken);
     } catch (SyncFailure e) {
       switch (e.kind()) {
@@ -337,15 +384,28 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
     return held;
   }
 
-  private void run(String tenantId, List<SyncRequest> requests, String correlationId)
+  private void run(
+      String tenantId,
+      List<SyncRequest> requests,
+      List<SQSEvent.SQSMessage> messages,
+      String correlationId)
       throws SyncFailure {
-    Set<String> invoiceIds = new LinkedHashSet<>();
+    // Each invoice id with the latest time a message naming it was sent: a fetch that started
+    // after that has seen the change.
+    Map<String, Instant> invoiceIds = new LinkedHashMap<>();
     Set<String> contactIds = new LinkedHashSet<>();
     Set<String> creditNoteIds = new LinkedHashSet<>();
     boolean initial = false;
     boolean reconcile = false;
-    for (SyncRequest r : requests) {
-      invoiceIds.addAll(r.invoiceIds());
+    for (int i = 0; i < requests.size(); i++) {
+      SyncRequest r = requests.get(i);
+      Instant sent = sentAt(messages.get(i));
+      for (String id : r.invoiceIds()) {
+        // Unknown (null) wins: such an id is never taken as covered.
+        Instant before = invoiceIds.getOrDefault(id, sent);
+        invoiceIds.put(
+            id, before == null || sent == null ? null : before.isAfter(sent) ? before : sent);
+      }
       contactIds.addAll(r.contactIds());
       creditNoteIds.addAll(r.creditNoteIds());
       initial |= r.kind() == SyncRequest.Kind.INITIAL;
@@ -365,6 +425,22 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
       throw e.remaining() == null
           ? e.withRemaining(new SyncFailure.Remaining(List.of(), List.of()))
           : e;
+    }
+  }
+
+  private boolean needsReconnect(String tenantId) {
+    return connections
+        .get(tenantId)
+        .map(c -> c.status() == ConnectionStatus.NEEDS_RECONNECT)
+        .orElse(false);
+  }
+
+  private static Instant sentAt(SQSEvent.SQSMessage m) {
+    String sent = m.getAttributes() == null ? null : m.getAttributes().get("SentTimestamp");
+    try {
+      return sent == null ? null : Instant.ofEpochMilli(Long.parseLong(sent));
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Log;
 import dev.xerosync.queue.SyncQueue;
 import dev.xerosync.queue.SyncRequest;
+import dev.xerosync.store.ChangeFetches;
+import dev.xerosync.store.ChangeFetches.ChangeFetch;
 import dev.xerosync.store.Connection;
 import dev.xerosync.store.Connection.InitialSync;
 import dev.xerosync.store.Connection.InitialSync.Phase;
@@ -29,6 +31,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +63,9 @@ public final class TenantSync {
   private final Clock clock;
   private final CreditSync credits;
 
+  /** Null: changes are always fetched by {@code IDs=}, as they are named. */
+  private final ChangeFetches changeFetches;
+
   public TenantSync(
       XeroApi xero,
       AccessTokens tokens,
@@ -69,6 +75,20 @@ public final class TenantSync {
       Connections connections,
       SyncQueue queue,
       Clock clock) {
+    this(xero, tokens, invoices, contacts, connections, queue, clock, null);
+  }
+
+  /** With {@code changeFetches}, a tenant's changes are fetched as {@link ChangeFetchPlan} says. */
+  public TenantSync(
+      XeroApi xero,
+      AccessTokens tokens,
+      InvoiceStore invoices,
+      ContactStore contacts,
+      Connections connections,
+      SyncQueue queue,
+      Clock clock,
+      ChangeFetches changeFetches) {
+    this.changeFetches = changeFetches;
     this.xero = xero;
     this.tokens = tokens;
     this.invoices = invoices;
@@ -116,15 +136,65 @@ public final class TenantSync {
       Collection<String> contactIds,
       String correlationId)
       throws SyncFailure {
+    Map<String, Instant> unknownSent = new LinkedHashMap<>();
+    invoiceIds.forEach(id -> unknownSent.put(id, null));
+    return syncChanges(tenantId, unknownSent, contactIds, correlationId);
+  }
+
+  /**
+   * The changes named by messages, each invoice id with when the latest message naming it was sent
+   * to the queue (null if unknown). With a change-fetch record, ids that an earlier
+   * If-Modified-Since read already covers cost nothing, and the rest are fetched as {@link
+   * ChangeFetchPlan} decides; without one, by {@code IDs=}.
+   */
+  public Map<UpsertOutcome, Integer> syncChanges(
+      String tenantId,
+      Map<String, Instant> invoiceSentAt,
+      Collection<String> contactIds,
+      String correlationId)
+      throws SyncFailure {
     Map<UpsertOutcome, Integer> outcomes = new EnumMap<>(UpsertOutcome.class);
-    Set<String> invoicesLeft = new LinkedHashSet<>(invoiceIds);
+    Set<String> invoicesLeft = new LinkedHashSet<>(invoiceSentAt.keySet());
     Set<String> contactsLeft = new LinkedHashSet<>(contactIds);
+    int covered = 0;
+    boolean bySince = false;
     try {
-      for (List<String> ids : xero.invoiceIdCalls(invoiceIds)) {
-        List<XeroInvoice> fetched =
-            call(tenantId, token -> xero.invoicesByIds(tenantId, token, ids));
-        upsertInvoices(tenantId, fetched).forEach((k, v) -> outcomes.merge(k, v, Integer::sum));
-        ids.forEach(invoicesLeft::remove);
+      if (changeFetches != null && !invoicesLeft.isEmpty()) {
+        ChangeFetch last = changeFetches.get(tenantId);
+        for (var e : invoiceSentAt.entrySet()) {
+          if (ChangeFetchPlan.mayBeCovered(last, e.getValue())
+              && ChangeFetchPlan.covered(
+                  last, e.getValue(), invoices.updatedAt(tenantId, e.getKey()))) {
+            invoicesLeft.remove(e.getKey());
+            covered++;
+          }
+        }
+        if (!invoicesLeft.isEmpty()) {
+          ChangeFetchPlan.Decision plan =
+              ChangeFetchPlan.decide(
+                  last,
+                  clock.instant(),
+                  invoicesLeft.size(),
+                  xero.invoiceIdCalls(invoicesLeft).get(0).size());
+          bySince = plan.bySince();
+          sleepUntil(plan.notBefore());
+          Instant startedAt = clock.instant();
+          int named = invoicesLeft.size();
+          Instant since = null;
+          if (plan.bySince()) {
+            List<Instant> sent = new ArrayList<>();
+            invoicesLeft.forEach(id -> sent.add(invoiceSentAt.get(id)));
+            since = ChangeFetchPlan.since(sent, startedAt);
+            for (XeroInvoice i : readModifiedSince(tenantId, since, outcomes)) {
+              invoicesLeft.remove(i.invoiceId());
+            }
+          }
+          // Named but not read by date: changed before the read's window (a late webhook).
+          fetchByIds(tenantId, invoicesLeft, outcomes);
+          changeFetches.put(tenantId, ChangeFetchPlan.after(last, startedAt, named, since));
+        }
+      } else {
+        fetchByIds(tenantId, invoicesLeft, outcomes);
       }
       for (List<String> ids : xero.contactIdCalls(contactIds)) {
         for (XeroContact c : call(tenantId, token -> xero.contactsByIds(tenantId, token, ids))) {
@@ -141,7 +211,11 @@ public final class TenantSync {
         "tenantId",
         tenantId,
         "invoices",
-        invoiceIds.size(),
+        invoiceSentAt.size(),
+        "alreadyCovered",
+        covered,
+        "byModifiedSince",
+        bySince,
         "contacts",
         contactIds.size(),
         "outcomes",
@@ -149,6 +223,48 @@ public final class TenantSync {
         "correlationId",
         correlationId);
     return outcomes;
+  }
+
+  /** Fetches and stores the ids one {@code IDs=} call at a time, removing each call's from left. */
+  private void fetchByIds(String tenantId, Set<String> left, Map<UpsertOutcome, Integer> outcomes)
+      throws SyncFailure {
+    for (List<String> ids : xero.invoiceIdCalls(List.copyOf(left))) {
+      List<XeroInvoice> fetched = call(tenantId, token -> xero.invoicesByIds(tenantId, token, ids));
+      upsertInvoices(tenantId, fetched).forEach((k, v) -> outcomes.merge(k, v, Integer::sum));
+      ids.forEach(left::remove);
+    }
+  }
+
+  /**
+   * Every invoice modified since the instant, stored page by page; the next page is asked from the
+   * last one's UpdatedDateUTC (less a second), so an invoice that changes meanwhile moves forward
+   * into a later page instead of slipping between two. Returns what was read.
+   */
+  private List<XeroInvoice> readModifiedSince(
+      String tenantId, Instant since, Map<UpsertOutcome, Integer> outcomes) throws SyncFailure {
+    List<XeroInvoice> read = new ArrayList<>();
+    Instant cursor = since;
+    int pageNumber = 1;
+    while (true) {
+      Instant from = cursor;
+      int p = pageNumber;
+      XeroPage<XeroInvoice> page =
+          call(
+              tenantId,
+              token -> xero.invoicesModifiedSince(tenantId, token, from, null, p, PAGE_SIZE));
+      upsertInvoices(tenantId, page.items()).forEach((k, v) -> outcomes.merge(k, v, Integer::sum));
+      read.addAll(page.items());
+      if (page.items().size() < PAGE_SIZE) {
+        return read;
+      }
+      Instant lastUpdated = page.items().get(page.items().size() - 1).updatedDateUtc();
+      if (lastUpdated.getEpochSecond() > cursor.getEpochSecond()) {
+        cursor = lastUpdated.minusSeconds(1);
+        pageNumber = 1;
+      } else {
+        pageNumber++;
+      }
+    }
   }
 
   /** Registers the tenant as PENDING and queues the first page of its initial sync. */
@@ -494,6 +610,13 @@ public final class TenantSync {
 
   private static Instant max(Instant a, Instant b) {
     return a.isAfter(b) ? a : b;
+  }
+
+  private void sleepUntil(Instant when) {
+    long ms = Duration.between(clock.instant(), when).toMillis();
+    if (ms > 0) {
+      sleep(Duration.ofMillis(ms));
+    }
   }
 
   private static void sleep(Duration d) {

@@ -399,7 +399,7 @@ public final class SyncBenchmark {
       b.stack.xero().awaitDeliveriesIdle(Duration.ofSeconds(30));
       b.stack.xero().faults().clear();
       b.stack.connect(org);
-      b.awaitConnected(org.tenantId(), Duration.ofSeconds(120));
+      b.awaitConnected(org.tenantId(), Duration.ofMinutes(5));
 
       String tenant = org.tenantId();
       int deliveriesBefore = b.stack.xero().deliveries().size();

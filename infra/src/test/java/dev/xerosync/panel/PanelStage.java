@@ -194,7 +194,7 @@ public final class PanelStage implements AutoCloseable {
   }
 
   private void awaitConnected() throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (System.nanoTime() < deadline) {
       var c = connections.get(tenantId);
       if (c.isPresent() && c.get().status() == ConnectionStatus.CONNECTED) {
@@ -202,7 +202,7 @@ public final class PanelStage implements AutoCloseable {
       }
       Thread.sleep(50);
     }
-    throw new IllegalStateException("initial sync did not finish within 60 s");
+    throw new IllegalStateException("initial sync did not finish within 180 s (a loaded machine)");
   }
 
   URI controlUrl() {

@@ -8,6 +8,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
 import dev.xerosync.queue.SyncRequest;
+import dev.xerosync.store.ChangeFetches;
+import dev.xerosync.store.ChangeFetches.ChangeFetch;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
 import dev.xerosync.store.ContactStore;
@@ -15,7 +17,9 @@ import dev.xerosync.store.InvoiceStore;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +58,7 @@ class SyncWorkerBatchIntegrationTest {
                 .get(org.tenantId())
                 .filter(c -> c.status() == ConnectionStatus.CONNECTED)
                 .orElse(null),
-        Duration.ofSeconds(30),
+        Duration.ofSeconds(90),
         "initial sync");
     return org;
   }
@@ -65,6 +69,159 @@ class SyncWorkerBatchIntegrationTest {
     m.setBody(body);
     m.setAttributes(Map.of("MessageGroupId", group, "ApproximateReceiveCount", "1"));
     return m;
+  }
+
+  /** A CHANGES message as SQS hands it over, with when it was sent to the queue. */
+  private static SQSEvent.SQSMessage changes(
+      String id, String tenantId, List<String> invoiceIds, Instant sentAt) {
+    SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+    m.setMessageId(id);
+    m.setBody(new SyncRequest(tenantId, invoiceIds, List.of(), "t-" + id).toJson());
+    m.setAttributes(
+        Map.of(
+            "MessageGroupId",
+            tenantId,
+            "ApproximateReceiveCount",
+            "1",
+            "SentTimestamp",
+            Long.toString(sentAt.toEpochMilli())));
+    return m;
+  }
+
+  private static SQSEvent batch(SQSEvent.SQSMessage... messages) {
+    SQSEvent event = new SQSEvent();
+    event.setRecords(List.of(messages));
+    return event;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static RequestHandler<SQSEvent, SQSBatchResponse> worker() {
+    return (RequestHandler<SQSEvent, SQSBatchResponse>) stack.handler("SyncWorkerFunction");
+  }
+
+  private static List<String> invoicesWithoutWebhooks(SimOrganisation org, int n) {
+    stack.xero().faults().dropWebhooks(1.0);
+    try {
+      String contact = org.createContact("Burst Customer " + n);
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        ids.add(
+            org.createAuthorisedInvoice(
+                contact, LocalDate.now(), LocalDate.now().plusDays(9), new BigDecimal("40.00")));
+      }
+      // Dropped when the dispatcher's batch goes out, so only after that may the faults clear.
+      stack.xero().awaitDeliveriesIdle(Duration.ofSeconds(30));
+      return ids;
+    } finally {
+      stack.xero().faults().clear();
+    }
+  }
+
+  @Test
+  void aHotTenantsChangesAreReadByDateAndMessagesThatReadCoveredCostNoCall() throws Exception {
+    SimOrganisation org = connected("Hot Ltd");
+    String tenant = org.tenantId();
+    // As a webhook's message would be: sent after the changes, a moment before the worker takes
+    // it. Here dated a second before the first change, so every change lies after it.
+    Instant sent = Instant.now().minusSeconds(1);
+    List<String> ids = invoicesWithoutWebhooks(org, 30);
+
+    int before = stack.xero().callCount(tenant);
+    var first = worker().handleRequest(batch(changes("h-1", tenant, ids, sent)), null);
+    assertThat(first.getBatchItemFailures()).isEmpty();
+    assertThat(stack.xero().callCount(tenant) - before)
+        .as("30 ids in one If-Modified-Since read")
+        .isEqualTo(1);
+    for (String id : ids) {
+      assertThat(invoices.get(tenant, id)).isPresent();
+    }
+
+    // Messages sent before that read started, still queued behind it: nothing left to fetch.
+    before = stack.xero().callCount(tenant);
+    var covered =
+        worker()
+            .handleRequest(
+                batch(
+                    changes("h-2", tenant, ids.subList(0, 10), sent),
+                    changes("h-3", tenant, ids.subList(10, 30), sent.minusMillis(200))),
+                null);
+    assertThat(covered.getBatchItemFailures()).isEmpty();
+    assertThat(stack.xero().callCount(tenant) - before).as("covered by the read").isZero();
+
+    // A change after the read is not covered: read again, but not sooner than the pace allows.
+    stack.xero().faults().dropWebhooks(1.0);
+    try {
+      org.pay(ids.get(3), new BigDecimal("15.00"), LocalDate.now(), "after the read");
+      stack.xero().awaitDeliveriesIdle(Duration.ofSeconds(30));
+    } finally {
+      stack.xero().faults().clear();
+    }
+    before = stack.xero().callCount(tenant);
+    var again =
+        worker()
+            .handleRequest(batch(changes("h-4", tenant, List.of(ids.get(3)), Instant.now())), null);
+    assertThat(again.getBatchItemFailures()).isEmpty();
+    assertThat(stack.xero().callCount(tenant) - before).isEqualTo(1);
+    assertThat(invoices.get(tenant, ids.get(3)).orElseThrow().amountDue())
+        .isEqualByComparingTo("25.00");
+  }
+
+  @Test
+  void aTenantPacedWhileHotDoesNotHoldUpAnotherTenantInTheSameBatch() throws Exception {
+    SimOrganisation hot = connected("Paced Ltd");
+    SimOrganisation calm = connected("Calm Ltd");
+    List<String> hotIds = invoicesWithoutWebhooks(hot, 20);
+    List<String> calmIds = invoicesWithoutWebhooks(calm, 1);
+    // The hot tenant was just read, many ids: its next read waits out the pace (3 s from now).
+    new ChangeFetches(stack.aws().dynamoDb(), stack.aws().resources().tableName("Table"))
+        .put(hot.tenantId(), new ChangeFetch(Instant.now(), 100, null, null));
+    long start = System.nanoTime();
+    var run =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                worker()
+                    .handleRequest(
+                        batch(
+                            changes("p-2", hot.tenantId(), hotIds, Instant.now()),
+                            changes("c-1", calm.tenantId(), calmIds, Instant.now())),
+                        null));
+    SyncEngineIntegrationTest.await(
+        () -> invoices.get(calm.tenantId(), calmIds.get(0)).orElse(null),
+        Duration.ofSeconds(10),
+        "the calm tenant's invoice");
+    double calmSeconds = (System.nanoTime() - start) / 1e9;
+    assertThat(run.get().getBatchItemFailures()).isEmpty();
+    double batchSeconds = (System.nanoTime() - start) / 1e9;
+    assertThat(invoices.get(hot.tenantId(), hotIds.get(19))).isPresent();
+    assertThat(batchSeconds).as("the hot tenant was paced").isGreaterThan(2.5);
+    // In turn, the calm tenant would wait out the whole pace behind the hot one.
+    assertThat(calmSeconds)
+        .as("the calm tenant's change is stored while the hot one waits")
+        .isLessThan(2.5);
+  }
+
+  @Test
+  void aTenantThatNeedsAReconnectIsNotSyncedPerMessage() {
+    SimOrganisation org = connected("Revoked Ltd");
+    String tenant = org.tenantId();
+    List<String> ids = invoicesWithoutWebhooks(org, 2);
+    connections.setStatus(
+        tenant, ConnectionStatus.NEEDS_RECONNECT, "Xero refused access (test)", null);
+    int calls = stack.xero().callCount(tenant);
+    int refreshes = stack.xero().tokenRefreshRequests();
+
+    var response =
+        worker()
+            .handleRequest(
+                batch(
+                    changes("r-1", tenant, ids.subList(0, 1), Instant.now()),
+                    changes("r-2", tenant, ids.subList(1, 2), Instant.now())),
+                null);
+
+    assertThat(response.getBatchItemFailures()).as("nothing to retry until a reconnect").isEmpty();
+    assertThat(stack.xero().callCount(tenant)).isEqualTo(calls);
+    assertThat(stack.xero().tokenRefreshRequests()).isEqualTo(refreshes);
+    assertThat(invoices.get(tenant, ids.get(0))).isEmpty();
   }
 
   @Test

@@ -30,7 +30,9 @@ public final class RecordedAwsCalls implements ExecutionInterceptor {
    */
   public record Call(String action, String resource) {}
 
-  private static final ThreadLocal<String> FUNCTION = new ThreadLocal<>();
+  // Inherited: a function that works on threads of its own (the sync worker runs a batch's tenants
+  // side by side) still has their calls attributed to it.
+  private static final ThreadLocal<String> FUNCTION = new InheritableThreadLocal<>();
   private static final Map<String, List<Call>> CALLS = new ConcurrentHashMap<>();
 
   /** Runs {@code invocation} as the function {@code logicalId}, recording its AWS calls. */

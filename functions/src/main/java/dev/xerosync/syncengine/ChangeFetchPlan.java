@@ -1,0 +1,129 @@
+package dev.xerosync.syncengine;
+
+import dev.xerosync.store.ChangeFetches.ChangeFetch;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * How a tenant's changed invoices are fetched: by {@code IDs=} while they trickle in, by one
+ * If-Modified-Since read (1,000 invoices a call) when they pour in, and not at all when such a read
+ * already covers them. Pure rules; {@link TenantSync} does the calls and keeps the record.
+ *
+ * <p>A tenant is <em>hot</em> when the invoice ids it named lately (a count that decays with a
+ * {@link #HEAT_TIME} time constant) pass {@link #HOT_IDS}. A hot tenant's changes are read at most
+ * once every {@link #PACE}, by If-Modified-Since: what arrives meanwhile waits in its FIFO message
+ * group, and the next read covers all of it. The numbers come from {@code SyncBenchmark burst} and
+ * {@code freshness}; README's "Adaptive fetching" has the measurements.
+ */
+public final class ChangeFetchPlan {
+  /** The time constant of a tenant's heat. */
+  static final Duration HEAT_TIME = Duration.ofSeconds(5);
+
+  /**
+   * Ids within about {@link #HEAT_TIME} that make a tenant hot. A tenant at Xero's own pace (under
+   * a change a second) stays near 5.
+   */
+  static final double HOT_IDS = 12;
+
+  /** A hot tenant's changes are read at most this often. */
+  static final Duration PACE = Duration.ofSeconds(3);
+
+  /**
+   * How much earlier than its message's arrival on the queue a change may have happened and still
+   * be found by the If-Modified-Since read (an earlier one is fetched by {@code IDs=} after the
+   * read). Every second of lead is a second of a hot tenant's changes read (and compared with the
+   * store) again: at 10 s a burst spent most of each cycle on invoices it already had.
+   */
+  static final Duration LEAD = Duration.ofSeconds(3);
+
+  /**
+   * A message counts as sent before a read only this much before the read started: SQS's clock and
+   * ours are both synchronised, but not to the millisecond.
+   */
+  static final Duration CLOCK_MARGIN = Duration.ofMillis(500);
+
+  private ChangeFetchPlan() {}
+
+  /** The next fetch: by If-Modified-Since or by {@code IDs=}, and not before when. */
+  public record Decision(boolean bySince, Instant notBefore) {}
+
+  /**
+   * Whether a change named in a message sent at {@code sentAt} is already stored: a complete
+   * If-Modified-Since read that started after the message was sent read every invoice changed at or
+   * after what it covers; so if the stored copy is that new, it is at least what that read saw,
+   * which was after the change. A stored copy older than that was not in the read (the change came
+   * before what it covers), and is fetched again.
+   */
+  public static boolean covered(
+      ChangeFetch last, Instant sentAt, Optional<Instant> storedUpdatedAt) {
+    return last.sinceFetchStartedAt() != null
+        && sentAt != null
+        && sentAt.isBefore(last.sinceFetchStartedAt().minus(CLOCK_MARGIN))
+        && storedUpdatedAt.isPresent()
+        && !storedUpdatedAt.get().isBefore(last.sinceFetchCovers());
+  }
+
+  /** Whether a read that started at {@code startedAt} can cover anything sent at {@code sentAt}. */
+  public static boolean mayBeCovered(ChangeFetch last, Instant sentAt) {
+    return last.sinceFetchStartedAt() != null
+        && sentAt != null
+        && sentAt.isBefore(last.sinceFetchStartedAt().minus(CLOCK_MARGIN));
+  }
+
+  static double heatAt(ChangeFetch last, Instant now) {
+    if (last.lastFetchAt() == null) {
+      return 0;
+    }
+    double elapsed = Math.max(0, Duration.between(last.lastFetchAt(), now).toMillis());
+    return last.heat() * Math.exp(-elapsed / HEAT_TIME.toMillis());
+  }
+
+  /**
+   * {@code pending} ids to fetch, of which one {@code IDs=} call carries about {@code idsPerCall}.
+   */
+  public static Decision decide(ChangeFetch last, Instant now, int pending, int idsPerCall) {
+    boolean hot = heatAt(last, now) + pending > HOT_IDS;
+    // One If-Modified-Since call brings up to 1,000 invoices: more than one IDs= call's worth is
+    // cheaper by date.
+    boolean bySince = hot || pending > idsPerCall;
+    Instant notBefore = now;
+    if (hot && last.lastFetchAt() != null && last.lastFetchAt().plus(PACE).isAfter(now)) {
+      notBefore = last.lastFetchAt().plus(PACE);
+    }
+    return new Decision(bySince, notBefore);
+  }
+
+  /** The If-Modified-Since of a read for changes whose messages were sent at {@code sentAts}. */
+  public static Instant since(Collection<Instant> sentAts, Instant now) {
+    Instant earliest = now;
+    for (Instant s : sentAts) {
+      if (s != null && s.isBefore(earliest)) {
+        earliest = s;
+      }
+    }
+    return earliest.minus(LEAD);
+  }
+
+  /**
+   * What a read with this If-Modified-Since surely covers: the header carries whole seconds, and
+   * Xero may read it as "after", so the next whole second.
+   */
+  static Instant covers(Instant since) {
+    return since.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+  }
+
+  /**
+   * The record after a fetch of {@code ids} invoice ids that started at {@code startedAt}; {@code
+   * since} is its If-Modified-Since, or null for an {@code IDs=} fetch (which covers nothing beyond
+   * the ids it names).
+   */
+  public static ChangeFetch after(ChangeFetch last, Instant startedAt, int ids, Instant since) {
+    double heat = heatAt(last, startedAt) + ids;
+    return since == null
+        ? new ChangeFetch(startedAt, heat, last.sinceFetchStartedAt(), last.sinceFetchCovers())
+        : new ChangeFetch(startedAt, heat, startedAt, covers(since));
+  }
+}

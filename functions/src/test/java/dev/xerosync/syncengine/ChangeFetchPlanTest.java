@@ -1,0 +1,98 @@
+package dev.xerosync.syncengine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.xerosync.store.ChangeFetches.ChangeFetch;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ChangeFetchPlanTest {
+  private static final Instant NOW = Instant.parse("2026-03-10T12:00:30.250Z");
+  private static final int PER_CALL = 50;
+
+  private static Instant ago(long ms) {
+    return NOW.minusMillis(ms);
+  }
+
+  @Test
+  void aTenantAtXerosOwnPaceIsFetchedByIdsAtOnce() {
+    // About one change a second for a while: the heat settles near 5.
+    ChangeFetch last = ChangeFetch.NONE;
+    Instant t = NOW.minusSeconds(60);
+    for (int i = 0; i < 60; i++) {
+      t = t.plusSeconds(1);
+      last = ChangeFetchPlan.after(last, t, 1, null);
+    }
+    var d = ChangeFetchPlan.decide(last, t.plusMillis(300), 1, PER_CALL);
+    assertThat(d.bySince()).isFalse();
+    assertThat(d.notBefore()).isEqualTo(t.plusMillis(300));
+  }
+
+  @Test
+  void moreThanOneIdsCallsWorthIsReadByDateAtOnce() {
+    var d = ChangeFetchPlan.decide(ChangeFetch.NONE, NOW, PER_CALL + 1, PER_CALL);
+    assertThat(d.bySince()).isTrue();
+    assertThat(d.notBefore()).isEqualTo(NOW);
+  }
+
+  @Test
+  void aHotTenantIsReadByDateAtMostOncePerPace() {
+    ChangeFetch last = ChangeFetchPlan.after(ChangeFetch.NONE, ago(1000), 15, null);
+    var d = ChangeFetchPlan.decide(last, NOW, 3, PER_CALL);
+    assertThat(d.bySince()).isTrue();
+    assertThat(d.notBefore()).isEqualTo(ago(1000).plus(ChangeFetchPlan.PACE));
+  }
+
+  @Test
+  void heatFadesSoATenantThatWentQuietIsServedAtOnceAgain() {
+    ChangeFetch last = ChangeFetchPlan.after(ChangeFetch.NONE, ago(30_000), 500, null);
+    var d = ChangeFetchPlan.decide(last, NOW, 1, PER_CALL);
+    assertThat(d.bySince()).isFalse();
+    assertThat(d.notBefore()).isEqualTo(NOW);
+  }
+
+  @Test
+  void theReadStartsALeadBeforeTheEarliestMessageAndCoversFromTheNextWholeSecond() {
+    Instant since = ChangeFetchPlan.since(Arrays.asList(ago(2000), null, ago(500)), NOW);
+    assertThat(since).isEqualTo(ago(2000).minus(ChangeFetchPlan.LEAD));
+    ChangeFetch after = ChangeFetchPlan.after(ChangeFetch.NONE, NOW, 40, since);
+    assertThat(after.sinceFetchStartedAt()).isEqualTo(NOW);
+    assertThat(after.sinceFetchCovers()).isEqualTo(Instant.parse("2026-03-10T12:00:26Z"));
+  }
+
+  @Test
+  void anIdsFetchKeepsWhatTheLastReadByDateCovers() {
+    ChangeFetch read = new ChangeFetch(ago(5000), 30, ago(5000), ago(20_000));
+    ChangeFetch after = ChangeFetchPlan.after(read, NOW, 1, null);
+    assertThat(after.sinceFetchStartedAt()).isEqualTo(ago(5000));
+    assertThat(after.sinceFetchCovers()).isEqualTo(ago(20_000));
+    assertThat(after.lastFetchAt()).isEqualTo(NOW);
+  }
+
+  @Test
+  void aChangeIsCoveredOnlyBySentBeforeTheReadAndStoredAtLeastAsNewAsItCovers() {
+    Instant readAt = ago(1000);
+    Instant covers = ago(15_000);
+    ChangeFetch last = new ChangeFetch(readAt, 50, readAt, covers);
+    Instant sentBefore = readAt.minusSeconds(2);
+    assertThat(ChangeFetchPlan.covered(last, sentBefore, Optional.of(covers))).isTrue();
+    assertThat(ChangeFetchPlan.covered(last, sentBefore, Optional.of(ago(100)))).isTrue();
+    assertThat(ChangeFetchPlan.covered(last, sentBefore, Optional.of(covers.minusMillis(1))))
+        .as("stored copy older than the read's window: the read did not see it")
+        .isFalse();
+    assertThat(ChangeFetchPlan.covered(last, sentBefore, Optional.empty())).isFalse();
+    assertThat(ChangeFetchPlan.covered(last, readAt.minusMillis(100), Optional.of(ago(100))))
+        .as("sent within the clock margin of the read")
+        .isFalse();
+    assertThat(ChangeFetchPlan.covered(last, NOW, Optional.of(ago(100))))
+        .as("sent after the read started")
+        .isFalse();
+    assertThat(ChangeFetchPlan.covered(last, null, Optional.of(ago(100))))
+        .as("sent when is unknown")
+        .isFalse();
+    assertThat(ChangeFetchPlan.covered(ChangeFetch.NONE, sentBefore, Optional.of(ago(100))))
+        .isFalse();
+  }
+}
