@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -52,7 +53,6 @@ public final class TenantSync {
   static final Duration OVERLAP = Duration.ofMinutes(5);
 
   private static final int PAGE_SIZE = XeroApi.MAX_PAGE_SIZE;
-  private static final int WRITE_PARALLELISM = 16;
 
   private final XeroApi xero;
   private final AccessTokens tokens;
@@ -75,7 +75,7 @@ public final class TenantSync {
       Connections connections,
       SyncQueue queue,
       Clock clock) {
-    this(xero, tokens, invoices, contacts, connections, queue, clock, null);
+    this(xero, tokens, invoices, contacts, creditStore, connections, queue, clock, null);
   }
 
   /** With {@code changeFetches}, a tenant's changes are fetched as {@link ChangeFetchPlan} says. */
@@ -84,6 +84,7 @@ public final class TenantSync {
       AccessTokens tokens,
       InvoiceStore invoices,
       ContactStore contacts,
+      CreditStore creditStore,
       Connections connections,
       SyncQueue queue,
       Clock clock,
