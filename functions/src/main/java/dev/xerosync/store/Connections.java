@@ -56,18 +56,35 @@ public final class Connections {
   }
 
   /**
-   * Saves a step of the initial sync, unless the connection was disconnected meanwhile: a step that
-   * was in flight during a disconnect must not bring the connection back to SYNCING or CONNECTED.
-   * Returns false when it was disconnected.
+   * Saves the step after {@code from}, unless the connection was disconnected meanwhile (a step in
+   * flight during a disconnect must not bring it back to SYNCING or CONNECTED) or another run saved
+   * a step since {@code from} was read. The second matters when a message is delivered again while
+   * its first run is still going: a late run that overwrote a newer step would send a message SQS
+   * drops as a duplicate of one already handled, and the initial sync would stop. Returns false
+   * when nothing was saved; the caller then sends nothing.
    */
   public boolean saveInitialSync(
-      String tenantId, Connection.InitialSync initial, ConnectionStatus status) {
+      String tenantId,
+      Connection.InitialSync from,
+      Connection.InitialSync initial,
+      ConnectionStatus status) {
     Map<String, AttributeValue> values = new HashMap<>();
     String set = initialSyncAssignments(initial, values);
     values.put(":status", s(status.name()));
     values.put(":disconnected", s(ConnectionStatus.DISCONNECTED.name()));
+    values.put(":fromStarted", s(from.startedAt().toString()));
+    values.put(":fromPhase", s(from.phase().name()));
+    values.put(":fromCursor", n(from.cursorMs()));
+    values.put(":fromPage", n(from.page()));
     try {
-      update(tenantId, "SET #status = :status, " + set, values, status, "#status <> :disconnected");
+      update(
+          tenantId,
+          "SET #status = :status, " + set,
+          values,
+          status,
+          "#status <> :disconnected AND initialStartedAt = :fromStarted"
+              + " AND initialPhase = :fromPhase AND initialCursorMs = :fromCursor"
+              + " AND initialPage = :fromPage");
       return true;
     } catch (TransactionCanceledException e) {
       if (e.cancellationReasons().stream()

@@ -349,7 +349,10 @@ public final class TenantSync {
             correlationId);
       }
     }
-    connections.saveInitialSync(tenantId, next, ConnectionStatus.SYNCING);
+    if (!connections.saveInitialSync(tenantId, s, next, ConnectionStatus.SYNCING)) {
+      // Disconnected, or another run of this message already moved the sync on and sent its step.
+      return;
+    }
     // A crash between the save and this send stalls nothing: the sweep re-queues stalled initial
     // syncs.
     queue.send(SyncRequest.initialStep(tenantId, stepOf(next), correlationId));
@@ -365,19 +368,24 @@ public final class TenantSync {
 
   private void finishInitialSync(String tenantId, InitialSync s) {
     Instant now = clock.instant();
-    connections.saveInitialSync(
-        tenantId,
-        new InitialSync(
-            Phase.DONE,
-            s.cutoff(),
-            0,
-            1,
-            s.total(),
-            s.total(),
-            s.startedAt(),
-            s.recentQueryableAt(),
-            now),
-        ConnectionStatus.CONNECTED);
+    boolean saved =
+        connections.saveInitialSync(
+            tenantId,
+            s,
+            new InitialSync(
+                Phase.DONE,
+                s.cutoff(),
+                0,
+                1,
+                s.total(),
+                s.total(),
+                s.startedAt(),
+                s.recentQueryableAt(),
+                now),
+            ConnectionStatus.CONNECTED);
+    if (!saved) {
+      return; // Disconnected, or another run of this step finished it.
+    }
     // Anything that changed while the initial sync ran is read again by the first sweep.
     connections.saveWatermarks(
         tenantId, s.startedAt(), s.startedAt(), s.startedAt(), s.startedAt(), now);

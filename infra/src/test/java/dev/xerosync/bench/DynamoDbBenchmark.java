@@ -25,7 +25,13 @@ public final class DynamoDbBenchmark {
   private static final int CONTACTS = 100;
   private static final int WRITERS = 4;
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    Figures figures = Figures.to(System.out);
+    figures.require("local-stack-start-s", "dynamodb-put-per-s", "dynamodb-query-page-p50-ms");
+    figures.run(() -> measure(args, figures.out()));
+  }
+
+  private static void measure(String[] args, java.io.PrintStream out) throws Exception {
     boolean quick = args.length > 0 && args[0].equals("quick");
     int items = quick ? 10_000 : 100_000;
     int queries = quick ? 300 : 2_000;
@@ -33,7 +39,7 @@ public final class DynamoDbBenchmark {
     long t0 = System.nanoTime();
     try (var aws = LocalAws.start()) {
       double startSeconds = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("local-stack-start-s: %.2f s%n", startSeconds);
+      out.printf("local-stack-start-s: %.2f s%n", startSeconds);
       var dynamo = aws.dynamoDb();
       var table = aws.resources().tableName("Table");
 
@@ -62,7 +68,7 @@ public final class DynamoDbBenchmark {
         }
       }
       double putSeconds = (System.nanoTime() - p0) / 1e9;
-      System.out.printf("dynamodb-put-per-s: %.0f puts/s%n", items / putSeconds);
+      out.printf("dynamodb-put-per-s: %.0f puts/s%n", items / putSeconds);
 
       var random = new Random(7);
       var latencies = new ArrayList<Long>();
@@ -87,9 +93,9 @@ public final class DynamoDbBenchmark {
         }
       }
       latencies.sort(null);
-      System.out.printf(
+      out.printf(
           "dynamodb-query-page-p50-ms: %.2f ms%n", latencies.get(latencies.size() / 2) / 1e6);
-      System.out.printf("dynamodb-items: %d items%n", items);
+      out.printf("dynamodb-items: %d items%n", items);
     }
   }
 

@@ -598,7 +598,10 @@ class ConnectionLifecycleEnd2EndTest {
     // What a worker that read the connection before the disconnect writes when its page is done.
     assertThat(
             connections.saveInitialSync(
-                org.tenantId(), checkpoint, dev.xerosync.store.ConnectionStatus.SYNCING))
+                org.tenantId(),
+                checkpoint,
+                checkpoint,
+                dev.xerosync.store.ConnectionStatus.SYNCING))
         .isFalse();
     assertThat(json(status("iota", org.tenantId()), 200).path("status").asText())
         .isEqualTo("DISCONNECTED");

@@ -235,6 +235,7 @@ public final class PanelStage implements AutoCloseable {
           Instant now = Instant.now();
           connections.saveInitialSync(
               tenantId,
+              connections.get(tenantId).orElseThrow().initialSync(),
               new Connection.InitialSync(
                   Connection.InitialSync.Phase.OLDER, today, 0, 3, 42, 100, now, now, null),
               ConnectionStatus.SYNCING);
@@ -255,6 +256,7 @@ public final class PanelStage implements AutoCloseable {
           Instant now = Instant.now();
           connections.saveInitialSync(
               tenantId,
+              connections.get(tenantId).orElseThrow().initialSync(),
               new Connection.InitialSync(
                   Connection.InitialSync.Phase.DONE, today, 0, 3, 100, 100, now, now, now),
               ConnectionStatus.CONNECTED);
