@@ -128,8 +128,14 @@ final class TemplateQueues {
     }
     if (properties.has("DeduplicationScope")) {
       var scope = literal(properties.get("DeduplicationScope"), where + " DeduplicationScope");
-      if (!scope.equals("queue")) {
+      // ElasticMQ deduplicates per queue. Per message group (AWS's high-throughput mode) differs
+      // only when two groups send one deduplication id: AWS delivers both, locally the second is
+      // dropped. Ours never do: each id hashes a request that names its tenant, or an operation.
+      if (!scope.equals("queue") && !scope.equals("messageGroup")) {
         throw unsupported(where, "DeduplicationScope " + scope + " is not applied locally");
+      }
+      if (scope.equals("messageGroup") && !fifo) {
+        throw unsupported(where, "DeduplicationScope applies to FIFO queues only");
       }
     }
     integerAttribute(
