@@ -12,6 +12,7 @@ import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
 import dev.xerosync.common.Priming;
 import dev.xerosync.queue.DeferredSyncs;
+import dev.xerosync.queue.Redelivery;
 import dev.xerosync.queue.SyncQueue;
 import dev.xerosync.queue.SyncRequest;
 import dev.xerosync.store.ChangeFetches;
@@ -65,6 +66,8 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
   /** Reasons, corrective actions and notifications for connection trouble; null leaves them out. */
   private final ConnectionAlerts alerts;
 
+  private final Redelivery redelivery;
+
   public SyncWorkerHandler() {
     this(Environment.process());
     Priming.register(SyncWorkerHandler.class, this::prime);
@@ -90,7 +93,7 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
   }
 
   public SyncWorkerHandler(Wiring w) {
-    this(w.sync(), w.deferred(), w.connections(), w.alerts());
+    this(w.sync(), w.deferred(), w.connections(), w.alerts(), w.redelivery());
   }
 
   public SyncWorkerHandler(TenantSync sync, DeferredSyncs deferred, Connections connections) {
@@ -99,10 +102,20 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
 
   public SyncWorkerHandler(
       TenantSync sync, DeferredSyncs deferred, Connections connections, ConnectionAlerts alerts) {
+    this(sync, deferred, connections, alerts, Redelivery.NONE);
+  }
+
+  public SyncWorkerHandler(
+      TenantSync sync,
+      DeferredSyncs deferred,
+      Connections connections,
+      ConnectionAlerts alerts,
+      Redelivery redelivery) {
     this.sync = sync;
     this.deferred = deferred;
     this.connections = connections;
     this.alerts = alerts;
+    this.redelivery = redelivery;
   }
 
   /** The worker's collaborators, built once per container from its environment. */
@@ -111,7 +124,8 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
       DeferredSyncs deferred,
       Connections connections,
       TenantRateBudget budget,
-      ConnectionAlerts alerts) {
+      ConnectionAlerts alerts,
+      Redelivery redelivery) {
     public static Wiring of(Environment env) {
       return of(env, AwsClients.dynamoDb(env), AwsClients.sqs(env), AwsClients.secretsManager(env));
     }
@@ -153,7 +167,8 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
           new DeferredSyncs(sqs, env.required("SYNC_DELAY_QUEUE_URL"), clock),
           connections,
           budget,
-          alerts);
+          alerts,
+          Redelivery.of(sqs, env.required("SYNC_QUEUE_URL")));
     }
   }
 
@@ -184,7 +199,7 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
   }
 
   /** A group's failures; if its thread broke outside the group's own handling, all its messages. */
-  private static List<SQSBatchResponse.BatchItemFailure> outcome(
+  private List<SQSBatchResponse.BatchItemFailure> outcome(
       Future<List<SQSBatchResponse.BatchItemFailure>> f, List<SQSEvent.SQSMessage> group) {
     try {
       return f.get();
@@ -492,11 +507,28 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
     }
   }
 
-  private static List<SQSBatchResponse.BatchItemFailure> failures(
-      List<SQSEvent.SQSMessage> failed) {
+  /**
+   * Failures for these messages, each to come back after a backoff by how often the first has been
+   * received: while any message of a FIFO group is out, SQS holds the whole group, so a message
+   * that keeps failing would otherwise hold its tenant for the visibility timeout per receive.
+   */
+  private List<SQSBatchResponse.BatchItemFailure> failures(List<SQSEvent.SQSMessage> failed) {
+    if (!failed.isEmpty()) {
+      Duration wait = Redelivery.backoff(receiveCount(failed.get(0)));
+      failed.forEach(m -> redelivery.after(m.getReceiptHandle(), wait));
+    }
     return failed.stream()
         .map(m -> new SQSBatchResponse.BatchItemFailure(m.getMessageId()))
         .toList();
+  }
+
+  private static int receiveCount(SQSEvent.SQSMessage m) {
+    String v = m.getAttributes() == null ? null : m.getAttributes().get("ApproximateReceiveCount");
+    try {
+      return v == null ? 1 : Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      return 1;
+    }
   }
 
   private static String groupOf(SQSEvent.SQSMessage m) {

@@ -8,6 +8,7 @@ import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
 import dev.xerosync.outbox.WriteExecutor;
+import dev.xerosync.queue.Redelivery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -6,6 +6,7 @@ import dev.xerosync.outbox.DryRun;
 import dev.xerosync.outbox.Outbox;
 import dev.xerosync.outbox.WriteExecutor;
 import dev.xerosync.outbox.XeroAccess;
+import dev.xerosync.queue.Redelivery;
 import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.ContactStore;

@@ -116,6 +116,45 @@ class PoisonEventEnd2EndTest {
     assertThat(deadLetters()).isEmpty();
   }
 
+  @Test
+  void aMessageThatFailsComesBackAfterABackoffNotTheVisibilityTimeout() throws Exception {
+    SimOrganisation org = connectedAndSynced("Flaky Moment Ltd");
+    String contact = org.createContact("Patient Customer");
+    String invoice =
+        org.createAuthorisedInvoice(
+            contact, LocalDate.now(), LocalDate.now().plusDays(30), new BigDecimal("9.99"));
+    long failedBefore = failedMessages();
+    stack.xero().faults().serverErrors(1.0);
+    try {
+      assertThat(
+              postSigned(
+                      "{\"events\":["
+                          + event(org.tenantId(), "INVOICE", invoice)
+                          + "],\"firstEventSequence\":1,\"lastEventSequence\":1,"
+                          + "\"entropy\":\"flaky\"}")
+                  .statusCode())
+          .isEqualTo(200);
+      long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+      while (failedMessages() == failedBefore && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(failedMessages())
+          .as("the message failed while Xero answered 500")
+          .isGreaterThan(failedBefore);
+    } finally {
+      stack.xero().faults().clear();
+    }
+    // The queue's visibility timeout here is 60 s; the first backoff is 5 s.
+    long recovered = System.nanoTime();
+    awaitInvoice(org.tenantId(), invoice);
+    assertThat(Duration.ofNanos(System.nanoTime() - recovered)).isLessThan(FRESH);
+    assertThat(deadLetters()).isEmpty();
+  }
+
+  private static long failedMessages() {
+    return stack.eventSources().stream().mapToLong(e -> e.failed()).sum();
+  }
+
   /** Connected, initial sync done, and Xero's own webhooks off: only our deliveries count. */
   private static SimOrganisation connectedAndSynced(String name) throws Exception {
     SimOrganisation org = stack.xero().createOrganisation(name);
@@ -172,7 +211,7 @@ class PoisonEventEnd2EndTest {
             .create(tenantId, "poison-test")
             .secret();
     URI url = URI.create(stack.apiUrl() + "/tenants/" + tenantId + "/invoices/" + invoiceId);
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
     int status = 0;
     while (System.nanoTime() < deadline) {
       HttpResponse<String> r =

@@ -127,6 +127,15 @@ class FunctionPoliciesIntegrationTest {
         "ReconcileFunction", () -> scheduledHandler().handleRequest(scheduled, null));
     drainSyncQueue();
 
+    // Xero failing: the worker fails the message and sets when it comes back (a short backoff,
+    // not the queue's visibility timeout); once Xero answers again, it syncs.
+    stack.xero().faults().serverErrors(1.0);
+    assertThat(signedWebhook(org.tenantId(), invoice, contact).getStatusCode()).isEqualTo(200);
+    drainSyncQueue();
+    stack.xero().faults().clear();
+    Thread.sleep(dev.xerosync.queue.Redelivery.backoff(1).plusSeconds(1).toMillis());
+    drainSyncQueue();
+
     // Xero's daily limit spent: the worker holds the request back on the delay queue and marks the
     // connection.
     stack.xero().faults().force429("day", 1);

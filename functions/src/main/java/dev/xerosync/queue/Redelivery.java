@@ -1,15 +1,15 @@
-package dev.xerosync.writeback;
+package dev.xerosync.queue;
 
 import dev.xerosync.common.Log;
 import java.time.Duration;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * When SQS brings back a write message the worker could not finish: after the wait the executor
- * asked for (a Retry-After, a short backoff), not after the queue's visibility timeout, which must
- * stay at six times the function's timeout and would hold the entity's lane for six minutes.
+ * When SQS brings back a message a worker could not finish: after the wait it asks for (a
+ * Retry-After, a short backoff), not after the queue's visibility timeout, which must stay at six
+ * times the function's timeout and would hold the message's FIFO group for six minutes.
  */
-interface Redelivery {
+public interface Redelivery {
   /** The longest wait set on a message; the queue's own timeout covers anything longer. */
   Duration MAX = Duration.ofMinutes(15);
 
@@ -27,9 +27,19 @@ interface Redelivery {
                 r.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout((int) seconds));
       } catch (RuntimeException e) {
         // The message still comes back, after the queue's visibility timeout.
-        log.warn("write message's redelivery not set", "error", e.getClass().getSimpleName());
+        log.warn("message's redelivery not set", "error", e.getClass().getSimpleName());
       }
     };
+  }
+
+  /**
+   * The wait before the next delivery of a message that failed {@code receiveCount} times: 5 s,
+   * then three times longer each time, so a message that keeps failing holds its group for minutes
+   * in all (5 + 15 + 45 + 135 s before a dead-letter queue at five receives), not half an hour.
+   */
+  public static Duration backoff(int receiveCount) {
+    int n = Math.max(1, Math.min(receiveCount, 8));
+    return Duration.ofSeconds(Math.min(MAX.toSeconds(), 5L * (long) Math.pow(3, n - 1)));
   }
 
   private static long ceilSeconds(Duration d) {
