@@ -42,6 +42,16 @@ public interface Redelivery {
     return Duration.ofSeconds(Math.min(MAX.toSeconds(), 5L * (long) Math.pow(3, n - 1)));
   }
 
+  /** How often SQS has delivered this message, counting this delivery (1 when not told). */
+  static int receiveCount(com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage m) {
+    String v = m.getAttributes() == null ? null : m.getAttributes().get("ApproximateReceiveCount");
+    try {
+      return v == null ? 1 : Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+
   private static long ceilSeconds(Duration d) {
     return d.isNegative() ? 0 : (d.toMillis() + 999) / 1000;
   }

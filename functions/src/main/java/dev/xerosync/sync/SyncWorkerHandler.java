@@ -514,21 +514,12 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
    */
   private List<SQSBatchResponse.BatchItemFailure> failures(List<SQSEvent.SQSMessage> failed) {
     if (!failed.isEmpty()) {
-      Duration wait = Redelivery.backoff(receiveCount(failed.get(0)));
+      Duration wait = Redelivery.backoff(Redelivery.receiveCount(failed.get(0)));
       failed.forEach(m -> redelivery.after(m.getReceiptHandle(), wait));
     }
     return failed.stream()
         .map(m -> new SQSBatchResponse.BatchItemFailure(m.getMessageId()))
         .toList();
-  }
-
-  private static int receiveCount(SQSEvent.SQSMessage m) {
-    String v = m.getAttributes() == null ? null : m.getAttributes().get("ApproximateReceiveCount");
-    try {
-      return v == null ? 1 : Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      return 1;
-    }
   }
 
   private static String groupOf(SQSEvent.SQSMessage m) {

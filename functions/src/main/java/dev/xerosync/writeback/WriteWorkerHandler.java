@@ -128,7 +128,7 @@ public final class WriteWorkerHandler implements RequestHandler<SQSEvent, SQSBat
       boolean done;
       try {
         WriteMessage msg = WriteMessage.fromJson(m.getBody());
-        int receives = receiveCount(m);
+        int receives = Redelivery.receiveCount(m);
         WriteExecutor.Pass pass =
             executor.run(msg.tenantId(), msg.operationId(), receives >= maxReceives);
         done = pass instanceof WriteExecutor.Pass.Done;
@@ -164,14 +164,5 @@ public final class WriteWorkerHandler implements RequestHandler<SQSEvent, SQSBat
 
   private static String attribute(SQSEvent.SQSMessage m, String name) {
     return m.getAttributes() == null ? null : m.getAttributes().get(name);
-  }
-
-  private static int receiveCount(SQSEvent.SQSMessage m) {
-    String v = attribute(m, "ApproximateReceiveCount");
-    try {
-      return v == null ? 1 : Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      return 1;
-    }
   }
 }
