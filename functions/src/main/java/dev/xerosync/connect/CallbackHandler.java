@@ -9,7 +9,6 @@ import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
 import dev.xerosync.common.Requests;
-import dev.xerosync.queue.SyncQueue;
 import dev.xerosync.store.ConnectFlows;
 import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.ConnectionStatus;
@@ -59,7 +58,7 @@ public final class CallbackHandler
                 Map.of("code", "priming", "state", "v1.cHJpbWluZw.cHJpbWluZw")),
         null);
     w.records().link("00000000-0000-0000-0000-000000000000");
-    new SyncQueue(w.sqs(), w.env().required("SYNC_QUEUE_URL")).prime();
+    initialSync.prime();
   }
 
   public CallbackHandler(Environment env) {
@@ -67,12 +66,7 @@ public final class CallbackHandler
   }
 
   private CallbackHandler(ConnectWiring w) {
-    this(
-        w,
-        new InitialSyncStarter(
-            w.connections(),
-            new SyncQueue(w.sqs(), w.env().required("SYNC_QUEUE_URL")),
-            w.clock()));
+    this(w, w.initialSync());
   }
 
   public CallbackHandler(ConnectWiring wiring, InitialSyncStarter initialSync) {

@@ -7,11 +7,13 @@ import dev.xerosync.common.AppSecrets;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Requests;
+import dev.xerosync.queue.SyncQueue;
 import dev.xerosync.store.ConnectFlows;
 import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.Connections;
 import dev.xerosync.store.RefreshLease;
 import dev.xerosync.store.TenantPurge;
+import dev.xerosync.syncengine.InitialSyncStarter;
 import dev.xerosync.tokens.AccessTokens;
 import dev.xerosync.tokens.TokenVault;
 import dev.xerosync.tokens.XeroIdentity;
@@ -63,6 +65,15 @@ public record ConnectWiring(
     return env.optional("PUBLIC_API_URL")
         .map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u)
         .orElseGet(() -> Requests.baseUrl(request));
+  }
+
+  /**
+   * All the callback needs to start an initial sync: the connection item and the sync queue (the
+   * pages run in the worker, with its rate budget).
+   */
+  public InitialSyncStarter initialSync() {
+    return new InitialSyncStarter(
+        connections, new SyncQueue(sqs, env.required("SYNC_QUEUE_URL")), clock);
   }
 
   public static ConnectWiring of(Environment env) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.auth.PanelTokens;
 import dev.xerosync.common.ApiResponses;
-import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
@@ -23,7 +22,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -34,7 +32,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The invoice panel's own routes: the component's ES module and the standalone page that hosts it
@@ -60,15 +57,16 @@ public final class PanelHandler
     Priming.register(PanelHandler.class, this::prime);
   }
 
+  /** From the function's environment: the process's in Lambda, the local host's locally. */
   public PanelHandler(Environment env) {
-    this(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), Clock.systemUTC());
+    this(PanelWiring.of(env));
   }
 
-  public PanelHandler(DynamoDbClient dynamo, String table, Clock clock) {
-    this.apiKeys = new ApiKeys(dynamo, table, clock);
-    this.grants = new PanelGrants(dynamo, table);
-    this.tokens = new PanelTokens(grants, clock);
-    this.connections = new Connections(dynamo, table);
+  public PanelHandler(PanelWiring w) {
+    this.apiKeys = w.apiKeys();
+    this.grants = w.grants();
+    this.tokens = w.tokens();
+    this.connections = w.connections();
   }
 
   /** Serves the module and a status request with a token that cannot exist (one DynamoDB read). */

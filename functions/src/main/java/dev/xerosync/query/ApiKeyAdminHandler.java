@@ -2,12 +2,10 @@ package dev.xerosync.query;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
 import dev.xerosync.store.ApiKeys;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +42,7 @@ public final class ApiKeyAdminHandler
   }
 
   public ApiKeyAdminHandler(Environment env) {
-    this(new ApiKeys(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), Clock.systemUTC()));
+    this(QueryWiring.apiKeys(env));
   }
 
   public ApiKeyAdminHandler(ApiKeys keys) {

@@ -4,14 +4,21 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Guid;
 import dev.xerosync.common.Json;
+import dev.xerosync.store.InvoiceView;
+import dev.xerosync.store.PageCursor;
+import dev.xerosync.store.RecordLinks;
+import dev.xerosync.store.ViewQuery;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +26,16 @@ import java.util.regex.Pattern;
  * how to fix it.
  */
 final class ApiRequest {
+  static final int DEFAULT_LIMIT = 50;
+  static final int MAX_LIMIT = 100;
+  static final Set<String> XERO_STATUSES =
+      Set.of("DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED", "DELETED");
+
+  /** The query parameters of every invoice listing. */
+  static final Set<String> LIST_PARAMS =
+      Set.of(
+          "view", "status", "type", "currency", "from", "to", "number", "match", "limit", "cursor");
+
   private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
   private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
@@ -276,6 +293,128 @@ final class ApiRequest {
     }
     throw new BadRequest(
         "the request body must be a JSON object, such as {\"contactId\": \"4f5e2b0c-8a45-4e8a-9d8e-0d1f1c2b3a4d\"}");
+  }
+
+  /** The record in the path: its type and its id in the CRM. */
+  RecordLinks.Record record() throws BadRequest {
+    return new RecordLinks.Record(recordType(), recordId());
+  }
+
+  /**
+   * The type parameter: ACCREC (sales invoices, the default: what customers are invoiced), ACCPAY
+   * (bills) or ANY (null).
+   */
+  String typeParam(String fallback) throws BadRequest {
+    String type = oneOf("type", fallback, Set.of("ACCREC", "ACCPAY", "ANY"));
+    return "ANY".equals(type) ? null : type;
+  }
+
+  /** A listing's view, filters and page size, as the query parameters give them. */
+  ViewQuery viewQuery(LocalDate today, Set<String> allowedViews) throws BadRequest {
+    String number = query("number");
+    // '#' separates the parts of the index key a number search reads, and control characters are
+    // never part of an invoice number: either would match something other than a number.
+    if (number != null
+        && (number.isEmpty()
+            || number.length() > 64
+            || number.indexOf('#') >= 0
+            || number.chars().anyMatch(Character::isISOControl))) {
+      throw new BadRequest(
+          "number must be 1 to 64 characters of an invoice number without '#' or control"
+              + " characters, or a prefix of one, such as INV-00");
+    }
+    String match = oneOf("match", null, Set.of("prefix", "exact"));
+    if (match != null && number == null) {
+      throw new BadRequest(
+          "match applies to an invoice number search; pass number too, or leave match out");
+    }
+    Set<String> statuses = listQuery("status", XERO_STATUSES);
+    String viewName = oneOf("view", null, allowedViews);
+    // A number search or a status filter looks across views unless a view is named.
+    InvoiceView view =
+        viewName != null
+            ? InvoiceView.valueOf(viewName.toUpperCase(Locale.ROOT))
+            : number != null || !statuses.isEmpty() ? InvoiceView.ALL : InvoiceView.OPEN;
+    String type = typeParam(view == InvoiceView.PINNED ? "ANY" : "ACCREC");
+    String currency = currencyQuery("currency");
+    LocalDate from = dateQuery("from");
+    LocalDate to = dateQuery("to");
+    if (from != null && to != null && from.isAfter(to)) {
+      throw new BadRequest(
+          "from (" + from + ") is after to (" + to + "); the invoice date range must run forwards");
+    }
+    int limit = intQuery("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    return new ViewQuery(
+        view, statuses, type, currency, from, to, number, "exact".equals(match), today, limit);
+  }
+
+  /**
+   * The cursor parameter of a view listing, checked to belong to this listing and its partitions.
+   */
+  PageCursor.State viewCursor(
+      ViewQuery q, Function<String, String> expectedPartition, String itemPkPrefix)
+      throws BadRequest {
+    ViewQuery.Index index = q.index();
+    return cursor(
+        q.listing(),
+        new LinkedHashSet<>(List.of(index.partitionAttribute, index.sortAttribute, "pk", "sk")),
+        index.partitionAttribute,
+        expectedPartition,
+        itemPkPrefix);
+  }
+
+  /** The cursor parameter, checked to belong to {@code listing}; see {@link PageCursor}. */
+  PageCursor.State cursor(
+      String listing,
+      Set<String> keyAttributes,
+      String partitionAttribute,
+      Function<String, String> expectedPartition,
+      String itemPkPrefix)
+      throws BadRequest {
+    try {
+      return PageCursor.decode(
+          query("cursor"),
+          listing,
+          keyAttributes,
+          partitionAttribute,
+          expectedPartition,
+          itemPkPrefix);
+    } catch (PageCursor.InvalidCursor e) {
+      throw new BadRequest(e.getMessage());
+    }
+  }
+
+  /** The one string field of a JSON body such as {@code {"contactId": "..."}}. */
+  String bodyField(String field) throws BadRequest {
+    JsonNode body = jsonBody();
+    var names = body.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!name.equals(field)) {
+        throw new BadRequest(
+            "the request body has an unknown field '"
+                + truncate(name)
+                + "'; send only {\""
+                + field
+                + "\": \"...\"}");
+      }
+    }
+    JsonNode v = body.get(field);
+    if (v == null || !v.isTextual()) {
+      throw new BadRequest(
+          "the request body needs "
+              + field
+              + " as a string, such as {\""
+              + field
+              + "\": \"4f5e2b0c-8a45-4e8a-9d8e-0d1f1c2b3a4d\"}");
+    }
+    return v.asText();
+  }
+
+  static Set<String> with(Set<String> set, String extra) {
+    Set<String> s = new LinkedHashSet<>(set);
+    s.add(extra);
+    return s;
   }
 
   static String truncate(String s) {

@@ -4,17 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
-import dev.xerosync.auth.AdminAuth;
-import dev.xerosync.auth.PanelTokens;
 import dev.xerosync.auth.RequestAuthorizer;
-import dev.xerosync.common.AppSecrets;
-import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
-import dev.xerosync.store.ApiKeys;
-import dev.xerosync.store.PanelGrants;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -36,14 +29,7 @@ public final class AuthorizerHandler
   }
 
   public AuthorizerHandler(Environment env) {
-    this(
-        new RequestAuthorizer(
-            new ApiKeys(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), Clock.systemUTC()),
-            new AdminAuth(AppSecrets.field(env, "adminApiKey", "ADMIN_API_KEY"), Clock.systemUTC()),
-            new PanelTokens(
-                new PanelGrants(AwsClients.dynamoDb(env), env.required("TABLE_NAME")),
-                Clock.systemUTC())),
-        env.required("USAGE_IDENTIFIER_KEY"));
+    this(QueryWiring.authorizer(env), env.required("USAGE_IDENTIFIER_KEY"));
   }
 
   public AuthorizerHandler(RequestAuthorizer authorizer, String usageIdentifierKey) {

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -72,6 +73,15 @@ public final class AgingSummary {
   }
 
   /** Currency → band → count and amount, currencies in alphabetical order. */
+  /** Adds each of a contact's unpaid invoices whose type is {@code type} (null: any type). */
+  public void addUnpaid(List<InvoiceViews.Due> unpaid, String type) {
+    for (InvoiceViews.Due due : unpaid) {
+      if (type == null || type.equals(due.type())) {
+        add(due.currency(), due.dueDate(), 1, due.amountDue());
+      }
+    }
+  }
+
   public Map<String, EnumMap<Band, Cell>> byCurrency() {
     return byCurrency;
   }

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
@@ -41,12 +40,13 @@ public final class DelayedSyncHandler implements RequestHandler<SQSEvent, SQSBat
     queue.prime();
   }
 
+  /** From the function's environment: the process's in Lambda, the local host's locally. */
   public DelayedSyncHandler(Environment env) {
-    this(
-        new DeferredSyncs(
-            AwsClients.sqs(env), env.required("SYNC_DELAY_QUEUE_URL"), Clock.systemUTC()),
-        new SyncQueue(AwsClients.sqs(env), env.required("SYNC_QUEUE_URL")),
-        Clock.systemUTC());
+    this(SyncWiring.Queues.of(env));
+  }
+
+  public DelayedSyncHandler(SyncWiring.Queues queues) {
+    this(queues.delay(), queues.sync(), queues.clock());
   }
 
   public DelayedSyncHandler(DeferredSyncs deferred, SyncQueue queue, Clock clock) {

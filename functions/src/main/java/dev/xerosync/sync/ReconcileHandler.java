@@ -3,7 +3,6 @@ package dev.xerosync.sync;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
@@ -46,14 +45,13 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
     queue.prime();
   }
 
+  /** From the function's environment: the process's in Lambda, the local host's locally. */
   public ReconcileHandler(Environment env) {
-    this(
-        new Connections(AwsClients.dynamoDb(env), env.required("TABLE_NAME")),
-        new SyncQueue(AwsClients.sqs(env), env.required("SYNC_QUEUE_URL")),
-        new DeferredSyncs(
-            AwsClients.sqs(env), env.required("SYNC_DELAY_QUEUE_URL"), Clock.systemUTC()),
-        SweepPacing.DEFAULT,
-        Clock.systemUTC());
+    this(SyncWiring.connections(env), SyncWiring.Queues.of(env));
+  }
+
+  public ReconcileHandler(Connections connections, SyncWiring.Queues queues) {
+    this(connections, queues.sync(), queues.delay(), SweepPacing.DEFAULT, queues.clock());
   }
 
   /** Queues every sweep at once: for benchmarks that time one sweep of a few tenants. */

@@ -2,7 +2,6 @@ package dev.xerosync.sync;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
@@ -32,19 +31,13 @@ public final class RedriveHandler
     redrive.prime(queues.get("sync")[1]);
   }
 
+  /** From the function's environment: the process's in Lambda, the local host's locally. */
   public RedriveHandler(Environment env) {
-    this(
-        new DeadLetterRedrive(AwsClients.sqs(env)),
-        Map.of(
-            "sync",
-                new String[] {
-                  env.required("SYNC_DEAD_LETTER_QUEUE_URL"), env.required("SYNC_QUEUE_URL")
-                },
-            "delay",
-                new String[] {
-                  env.required("SYNC_DELAY_DEAD_LETTER_QUEUE_URL"),
-                  env.required("SYNC_DELAY_QUEUE_URL")
-                }));
+    this(SyncWiring.Redrives.of(env));
+  }
+
+  public RedriveHandler(SyncWiring.Redrives w) {
+    this(w.redrive(), w.queues());
   }
 
   public RedriveHandler(DeadLetterRedrive redrive, Map<String, String[]> queues) {

@@ -5,33 +5,18 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.xerosync.alerts.ConnectionAlerts;
-import dev.xerosync.alerts.Notifications;
-import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
 import dev.xerosync.common.Priming;
 import dev.xerosync.queue.DeferredSyncs;
 import dev.xerosync.queue.Redelivery;
-import dev.xerosync.queue.SyncQueue;
 import dev.xerosync.queue.SyncRequest;
-import dev.xerosync.store.ChangeFetches;
-import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
-import dev.xerosync.store.ContactStore;
-import dev.xerosync.store.CreditStore;
-import dev.xerosync.store.InvoiceStore;
-import dev.xerosync.store.RateBudgets;
 import dev.xerosync.syncengine.SyncFailure;
-import dev.xerosync.syncengine.TenantRateBudget;
 import dev.xerosync.syncengine.TenantSync;
-import dev.xerosync.tokens.AccessTokens;
 import dev.xerosync.xero.XeroAllocation;
-import dev.xerosync.xero.XeroApi;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,9 +29,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Takes a batch from the FIFO sync queue, folds it per tenant (message group), syncs each tenant
@@ -88,11 +70,12 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
 
   static final String PRIMING_TENANT = "00000000-0000-0000-0000-000000000000";
 
+  /** From the function's environment: the process's in Lambda, the local host's locally. */
   public SyncWorkerHandler(Environment env) {
-    this(Wiring.of(env));
+    this(SyncWiring.of(env));
   }
 
-  public SyncWorkerHandler(Wiring w) {
+  public SyncWorkerHandler(SyncWiring w) {
     this(w.sync(), w.deferred(), w.connections(), w.alerts(), w.redelivery());
   }
 
@@ -116,60 +99,6 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
     this.connections = connections;
     this.alerts = alerts;
     this.redelivery = redelivery;
-  }
-
-  /** The worker's collaborators, built once per container from its environment. */
-  public record Wiring(
-      TenantSync sync,
-      DeferredSyncs deferred,
-      Connections connections,
-      TenantRateBudget budget,
-      ConnectionAlerts alerts,
-      Redelivery redelivery) {
-    public static Wiring of(Environment env) {
-      return of(env, AwsClients.dynamoDb(env), AwsClients.sqs(env), AwsClients.secretsManager(env));
-    }
-
-    /** With the AWS clients given, e.g. clients that fail on purpose in a chaos test. */
-    public static Wiring of(
-        Environment env, DynamoDbClient dynamo, SqsClient sqs, SecretsManagerClient secrets) {
-      HttpClient http = XeroApi.defaultHttpClient();
-      Clock clock = Clock.systemUTC();
-      String table = env.required("TABLE_NAME");
-      var tokens = AccessTokens.fromEnvironment(env, secrets, dynamo, table, http, clock);
-      var budget =
-          new TenantRateBudget(
-              new RateBudgets(dynamo, table), clock, TenantRateBudget.Limits.fromEnvironment(env));
-      var connections = new Connections(dynamo, table);
-      var sync =
-          new TenantSync(
-              new XeroApi(http, URI.create(env.required("XERO_API_BASE_URL")), budget),
-              tokens,
-              new InvoiceStore(dynamo, table, clock),
-              new ContactStore(dynamo, table),
-              new CreditStore(dynamo, table),
-              connections,
-              new SyncQueue(sqs, env.required("SYNC_QUEUE_URL")),
-              clock,
-              new ChangeFetches(dynamo, table));
-      ConnectionAlerts alerts =
-          env.optional("NOTIFICATION_QUEUE_URL")
-              .map(
-                  url ->
-                      new ConnectionAlerts(
-                          connections,
-                          new ConnectionRecords(dynamo, table),
-                          new Notifications(sqs, url),
-                          clock))
-              .orElse(null);
-      return new Wiring(
-          sync,
-          new DeferredSyncs(sqs, env.required("SYNC_DELAY_QUEUE_URL"), clock),
-          connections,
-          budget,
-          alerts,
-          Redelivery.of(sqs, env.required("SYNC_QUEUE_URL")));
-    }
   }
 
   @Override

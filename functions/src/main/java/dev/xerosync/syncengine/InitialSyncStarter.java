@@ -24,6 +24,11 @@ public final class InitialSyncStarter {
     this.clock = clock;
   }
 
+  /** Warms the SQS client with the empty batch SQS refuses; starts nothing. */
+  public void prime() {
+    queue.prime();
+  }
+
   /** Registers the tenant as PENDING and queues the first page of its initial sync. */
   public void start(String tenantId, String correlationId) {
     Instant now = clock.instant();

@@ -5,8 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.xerosync.common.ApiResponses;
-import dev.xerosync.common.AppSecrets;
-import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
@@ -34,10 +32,13 @@ public final class WebhookHandler
     Priming.register(WebhookHandler.class, this::prime);
   }
 
+  /** From the function's environment: the process's in Lambda, the local host's locally. */
   public WebhookHandler(Environment env) {
-    this(
-        new WebhookSignature(AppSecrets.field(env, "webhookKey", "XERO_WEBHOOK_KEY")),
-        new SyncQueue(AwsClients.sqs(env), env.required("SYNC_QUEUE_URL")));
+    this(WebhookWiring.of(env));
+  }
+
+  public WebhookHandler(WebhookWiring w) {
+    this(w.signature(), w.queue());
   }
 
   public WebhookHandler(WebhookSignature signature, SyncQueue queue) {

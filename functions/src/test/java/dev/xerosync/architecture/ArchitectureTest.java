@@ -192,6 +192,15 @@ class ArchitectureTest {
         .check(CLASSES);
     noClasses()
         .that()
+        .implement(RequestHandler.class)
+        .should()
+        .callMethodWhere(target(owner(JavaClass.Predicates.equivalentTo(AwsClients.class))))
+        .orShould()
+        .callConstructorWhere(target(owner(JavaClass.Predicates.assignableTo(HttpClient.class))))
+        .because("a function's clients are built once, in its package's *Wiring")
+        .check(CLASSES);
+    noClasses()
+        .that()
         .resideInAPackage("dev.xerosync..")
         .and()
         .doNotImplement(RequestHandler.class)

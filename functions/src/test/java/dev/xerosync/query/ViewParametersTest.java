@@ -17,10 +17,8 @@ class ViewParametersTest {
       Set.of("open", "overdue", "unpaid", "paid", "draft", "voided", "all");
 
   static ViewQuery parse(Map<String, String> query) throws BadRequest {
-    return QueryHandler.viewQuery(
-        new ApiRequest(new APIGatewayProxyRequestEvent().withQueryStringParameters(query)),
-        TODAY,
-        VIEWS);
+    return new ApiRequest(new APIGatewayProxyRequestEvent().withQueryStringParameters(query))
+        .viewQuery(TODAY, VIEWS);
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Json;
 import dev.xerosync.infra.aws.LocalAws;
 import dev.xerosync.query.QueryHandler;
+import dev.xerosync.query.QueryWiring;
 import dev.xerosync.store.AgingLedger;
 import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.InvoiceBucket;
@@ -110,7 +111,7 @@ public final class QueryBenchmark {
               .overrideConfiguration(c -> c.addExecutionInterceptor(counter))
               .build();
       Clock clock = Clock.fixed(Instant.parse("2026-11-21T00:00:00Z"), java.time.ZoneOffset.UTC);
-      QueryHandler handler = new QueryHandler(counted, table, clock);
+      QueryHandler handler = new QueryHandler(QueryWiring.of(counted, table, clock));
       String key = new ApiKeys(aws.dynamoDb(), table, clock).create(TENANT, "bench").secret();
       Bench bench = new Bench(handler, counter, key);
 

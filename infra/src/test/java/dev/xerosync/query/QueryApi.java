@@ -61,8 +61,10 @@ final class QueryApi {
   QueryApi(QueryTable table, Instant now) {
     this.table = table;
     this.clock = SimClock.frozen(now);
-    this.handler = new QueryHandler(table.dynamo, table.name, clock);
-    this.panel = new dev.xerosync.panel.PanelHandler(table.dynamo, table.name, clock);
+    this.handler = new QueryHandler(QueryWiring.of(table.dynamo, table.name, clock));
+    this.panel =
+        new dev.xerosync.panel.PanelHandler(
+            dev.xerosync.panel.PanelWiring.of(table.dynamo, table.name, clock));
     this.apiKeys = new ApiKeys(table.dynamo, table.name, clock);
   }
 

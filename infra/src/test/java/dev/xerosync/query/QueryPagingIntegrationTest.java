@@ -224,12 +224,12 @@ class QueryPagingIntegrationTest {
     var event =
         new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent()
             .withQueryStringParameters(QuerySeed.map(kv));
-    return QueryHandler.viewQuery(
-        new ApiRequest(event),
-        TODAY,
-        record
-            ? Set.of("open", "overdue", "unpaid", "paid", "draft", "voided", "all", "pinned")
-            : Set.of("open", "overdue", "unpaid", "paid", "draft", "voided", "all"));
+    return new ApiRequest(event)
+        .viewQuery(
+            TODAY,
+            record
+                ? Set.of("open", "overdue", "unpaid", "paid", "draft", "voided", "all", "pinned")
+                : Set.of("open", "overdue", "unpaid", "paid", "draft", "voided", "all"));
   }
 
   @Test
@@ -270,7 +270,7 @@ class QueryPagingIntegrationTest {
   @Test
   void aPageCostsOneGetItemAndAtMostTwoQueries() {
     var counter = new RequestCounter();
-    var counted = new QueryHandler(counter.client(table), table.name, api.clock);
+    var counted = new QueryHandler(QueryWiring.of(counter.client(table), table.name, api.clock));
     String contact = CONTACTS.get(0);
     java.util.function.Function<
             java.util.Map<String, String>,

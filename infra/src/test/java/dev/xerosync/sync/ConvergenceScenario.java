@@ -211,8 +211,7 @@ final class ConvergenceScenario {
             .build();
     SyncWorkerHandler worker =
         new SyncWorkerHandler(
-            SyncWorkerHandler.Wiring.of(
-                env, dynamo, AwsClients.sqs(env), AwsClients.secretsManager(env)));
+            SyncWiring.of(env, dynamo, AwsClients.sqs(env), AwsClients.secretsManager(env)));
     return (RequestHandler<SQSEvent, SQSBatchResponse>)
         (event, context) -> {
           synchronized (chaos) {

@@ -13,7 +13,7 @@ import dev.xerosync.infra.aws.LocalAws;
 import dev.xerosync.infra.xero.SimOrganisation;
 import dev.xerosync.infra.xero.TokenSet;
 import dev.xerosync.infra.xero.XeroSimulator;
-import dev.xerosync.sync.SyncWorkerHandler;
+import dev.xerosync.sync.SyncWiring;
 import dev.xerosync.tokens.ConnectionTokens;
 import dev.xerosync.tokens.TokenVault;
 import java.net.URI;
@@ -86,7 +86,7 @@ public final class LocalStack implements AutoCloseable {
   private final TokenVault vault;
   private final String adminApiKey;
   private final String notificationSigningKey;
-  private SyncWorkerHandler.Wiring wiring;
+  private SyncWiring wiring;
 
   private LocalStack(
       LocalAws aws,
@@ -336,9 +336,9 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /** The worker's own collaborators, for driving the sync directly in tests and benchmarks. */
-  public synchronized SyncWorkerHandler.Wiring workerWiring() {
+  public synchronized SyncWiring workerWiring() {
     if (wiring == null) {
-      wiring = SyncWorkerHandler.Wiring.of(environments.get("SyncWorkerFunction"));
+      wiring = SyncWiring.of(environments.get("SyncWorkerFunction"));
     }
     return wiring;
   }

@@ -1,0 +1,70 @@
+package dev.xerosync.query;
+
+import dev.xerosync.auth.AdminAuth;
+import dev.xerosync.auth.PanelTokens;
+import dev.xerosync.auth.RequestAuthorizer;
+import dev.xerosync.common.AppSecrets;
+import dev.xerosync.common.AwsClients;
+import dev.xerosync.common.Environment;
+import dev.xerosync.store.AgingLedger;
+import dev.xerosync.store.ApiKeys;
+import dev.xerosync.store.ContactStore;
+import dev.xerosync.store.InvoiceStore;
+import dev.xerosync.store.InvoiceViews;
+import dev.xerosync.store.Organisations;
+import dev.xerosync.store.PanelGrants;
+import dev.xerosync.store.RecordLinks;
+import java.time.Clock;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The query API's collaborators, built once per container from the function's environment; and
+ * those of the authorizer and the API-key admin function, which read the same table.
+ */
+public record QueryWiring(
+    ApiKeys apiKeys,
+    Organisations organisations,
+    ContactStore contacts,
+    InvoiceViews views,
+    InvoiceStore invoiceStore,
+    RecordLinks records,
+    AgingLedger agingLedger,
+    PanelGrants panelGrants,
+    PanelTokens panelTokens,
+    Clock clock) {
+
+  public static QueryWiring of(Environment env) {
+    return of(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), Clock.systemUTC());
+  }
+
+  public static QueryWiring of(DynamoDbClient dynamo, String table, Clock clock) {
+    PanelGrants grants = new PanelGrants(dynamo, table);
+    return new QueryWiring(
+        new ApiKeys(dynamo, table, clock),
+        new Organisations(dynamo, table, clock),
+        new ContactStore(dynamo, table),
+        new InvoiceViews(dynamo, table),
+        new InvoiceStore(dynamo, table, clock),
+        new RecordLinks(dynamo, table),
+        new AgingLedger(dynamo, table),
+        grants,
+        new PanelTokens(grants, clock),
+        clock);
+  }
+
+  /** The authorizer function's decision: API keys, admin tokens and panel tokens. */
+  public static RequestAuthorizer authorizer(Environment env) {
+    DynamoDbClient dynamo = AwsClients.dynamoDb(env);
+    String table = env.required("TABLE_NAME");
+    Clock clock = Clock.systemUTC();
+    return new RequestAuthorizer(
+        new ApiKeys(dynamo, table, clock),
+        new AdminAuth(AppSecrets.field(env, "adminApiKey", "ADMIN_API_KEY"), clock),
+        new PanelTokens(new PanelGrants(dynamo, table), clock));
+  }
+
+  /** The API-key admin function's one collaborator. */
+  public static ApiKeys apiKeys(Environment env) {
+    return new ApiKeys(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), Clock.systemUTC());
+  }
+}

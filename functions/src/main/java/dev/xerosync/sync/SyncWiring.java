@@ -1,0 +1,125 @@
+package dev.xerosync.sync;
+
+import dev.xerosync.alerts.ConnectionAlerts;
+import dev.xerosync.alerts.Notifications;
+import dev.xerosync.common.AwsClients;
+import dev.xerosync.common.Environment;
+import dev.xerosync.queue.DeadLetterRedrive;
+import dev.xerosync.queue.DeferredSyncs;
+import dev.xerosync.queue.Redelivery;
+import dev.xerosync.queue.SyncQueue;
+import dev.xerosync.store.ChangeFetches;
+import dev.xerosync.store.ConnectionRecords;
+import dev.xerosync.store.Connections;
+import dev.xerosync.store.ContactStore;
+import dev.xerosync.store.CreditStore;
+import dev.xerosync.store.InvoiceStore;
+import dev.xerosync.store.RateBudgets;
+import dev.xerosync.syncengine.TenantRateBudget;
+import dev.xerosync.syncengine.TenantSync;
+import dev.xerosync.tokens.AccessTokens;
+import dev.xerosync.xero.XeroApi;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The sync functions' collaborators, built once per container from the function's environment. The
+ * record is the worker's; {@link Queues}, {@link #connections} and {@link Redrives} are what the
+ * reconcile, delayed-sync and redrive functions use, so each builds only the clients it needs.
+ */
+public record SyncWiring(
+    TenantSync sync,
+    DeferredSyncs deferred,
+    Connections connections,
+    TenantRateBudget budget,
+    ConnectionAlerts alerts,
+    Redelivery redelivery) {
+
+  public static SyncWiring of(Environment env) {
+    return of(env, AwsClients.dynamoDb(env), AwsClients.sqs(env), AwsClients.secretsManager(env));
+  }
+
+  /** With the AWS clients given, e.g. clients that fail on purpose in a chaos test. */
+  public static SyncWiring of(
+      Environment env, DynamoDbClient dynamo, SqsClient sqs, SecretsManagerClient secrets) {
+    HttpClient http = XeroApi.defaultHttpClient();
+    Clock clock = Clock.systemUTC();
+    String table = env.required("TABLE_NAME");
+    Queues queues = Queues.of(env, sqs, clock);
+    var tokens = AccessTokens.fromEnvironment(env, secrets, dynamo, table, http, clock);
+    var budget =
+        new TenantRateBudget(
+            new RateBudgets(dynamo, table), clock, TenantRateBudget.Limits.fromEnvironment(env));
+    var connections = new Connections(dynamo, table);
+    var sync =
+        new TenantSync(
+            new XeroApi(http, URI.create(env.required("XERO_API_BASE_URL")), budget),
+            tokens,
+            new InvoiceStore(dynamo, table, clock),
+            new ContactStore(dynamo, table),
+            new CreditStore(dynamo, table),
+            connections,
+            queues.sync(),
+            clock,
+            new ChangeFetches(dynamo, table));
+    ConnectionAlerts alerts =
+        env.optional("NOTIFICATION_QUEUE_URL")
+            .map(
+                url ->
+                    new ConnectionAlerts(
+                        connections,
+                        new ConnectionRecords(dynamo, table),
+                        new Notifications(sqs, url),
+                        clock))
+            .orElse(null);
+    return new SyncWiring(
+        sync,
+        queues.delay(),
+        connections,
+        budget,
+        alerts,
+        Redelivery.of(sqs, env.required("SYNC_QUEUE_URL")));
+  }
+
+  /** The connections table, for the reconcile function's sweep. */
+  public static Connections connections(Environment env) {
+    return new Connections(AwsClients.dynamoDb(env), env.required("TABLE_NAME"));
+  }
+
+  /** The FIFO sync queue and the delay queue in front of it, on one SQS client. */
+  public record Queues(SyncQueue sync, DeferredSyncs delay, Clock clock) {
+    public static Queues of(Environment env) {
+      return of(env, AwsClients.sqs(env), Clock.systemUTC());
+    }
+
+    static Queues of(Environment env, SqsClient sqs, Clock clock) {
+      return new Queues(
+          new SyncQueue(sqs, env.required("SYNC_QUEUE_URL")),
+          new DeferredSyncs(sqs, env.required("SYNC_DELAY_QUEUE_URL"), clock),
+          clock);
+    }
+  }
+
+  /** The redrive function's: each queue's dead-letter queue and where its messages go back to. */
+  public record Redrives(DeadLetterRedrive redrive, Map<String, String[]> queues) {
+    public static Redrives of(Environment env) {
+      return new Redrives(
+          new DeadLetterRedrive(AwsClients.sqs(env)),
+          Map.of(
+              "sync",
+                  new String[] {
+                    env.required("SYNC_DEAD_LETTER_QUEUE_URL"), env.required("SYNC_QUEUE_URL")
+                  },
+              "delay",
+                  new String[] {
+                    env.required("SYNC_DELAY_DEAD_LETTER_QUEUE_URL"),
+                    env.required("SYNC_DELAY_QUEUE_URL")
+                  }));
+    }
+  }
+}
