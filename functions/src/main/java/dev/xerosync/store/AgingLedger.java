@@ -78,11 +78,15 @@ public final class AgingLedger {
                                           ItemCodec.s(Keys.agingPk(tenantId)),
                                           "sk",
                                           ItemCodec.s(sk)))
-                                  .updateExpression("ADD unpaidCount :c, unpaidAmount :a")
+                                  .updateExpression(
+                                      TenantItems.set("ADD unpaidCount :c, unpaidAmount :a"))
                                   .expressionAttributeValues(
-                                      Map.of(
-                                          ":c", AttributeValue.fromN(Long.toString(d.count())),
-                                          ":a", ItemCodec.n(d.amount()))))
+                                      TenantItems.values(
+                                          tenantId,
+                                          Keys.agingPk(tenantId),
+                                          Map.of(
+                                              ":c", AttributeValue.fromN(Long.toString(d.count())),
+                                              ":a", ItemCodec.n(d.amount())))))
                       .build());
             }
           });

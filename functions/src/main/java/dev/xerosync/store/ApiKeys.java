@@ -103,14 +103,14 @@ public final class ApiKeys {
                     .put(
                         p ->
                             p.tableName(table)
-                                .item(lookup)
+                                .item(TenantItems.stamp(tenantId, lookup))
                                 .conditionExpression("attribute_not_exists(pk)"))
                     .build(),
                 TransactWriteItem.builder()
                     .put(
                         p ->
                             p.tableName(table)
-                                .item(entry)
+                                .item(TenantItems.stamp(tenantId, entry))
                                 .conditionExpression("attribute_not_exists(pk)"))
                     .build()));
     return new IssuedKey(keyId, tenantId, name, now, secret);

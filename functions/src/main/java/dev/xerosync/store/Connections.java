@@ -255,7 +255,7 @@ public final class Connections {
     putIfPresent(item, "xeroTimezone", org.xeroTimezone());
     item.put("timezone", s(org.zone().getId()));
     putIfPresent(item, "baseCurrency", org.baseCurrency());
-    dynamo.putItem(r -> r.tableName(table).item(item));
+    dynamo.putItem(r -> r.tableName(table).item(TenantItems.stamp(tenantId, item)));
   }
 
   /**

@@ -70,7 +70,7 @@ public final class ContactStore {
       dynamo.putItem(
           r ->
               r.tableName(table)
-                  .item(item)
+                  .item(TenantItems.stamp(tenantId, item))
                   .conditionExpression("attribute_not_exists(updatedMs) OR updatedMs < :u")
                   .expressionAttributeValues(
                       Map.of(":u", AttributeValue.fromN(Long.toString(updatedMs)))));

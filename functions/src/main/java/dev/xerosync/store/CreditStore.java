@@ -64,7 +64,7 @@ public final class CreditStore {
       try {
         dynamo.putItem(
             p -> {
-              p.tableName(table).item(item);
+              p.tableName(table).item(TenantItems.stamp(tenantId, item));
               if (old == null) {
                 p.conditionExpression("attribute_not_exists(pk)");
               } else {
@@ -119,7 +119,7 @@ public final class CreditStore {
       try {
         dynamo.putItem(
             p -> {
-              p.tableName(table).item(item);
+              p.tableName(table).item(TenantItems.stamp(tenantId, item));
               if (old == null) {
                 p.conditionExpression("attribute_not_exists(pk)");
               } else {
@@ -162,11 +162,13 @@ public final class CreditStore {
         r ->
             r.tableName(table)
                 .item(
-                    Map.of(
-                        "pk", ItemCodec.s(Keys.creditWatermarkPk(tenantId)),
-                        "sk", ItemCodec.s(kind.name()),
-                        "tenantId", ItemCodec.s(tenantId),
-                        "since", ItemCodec.s(since.toString()))));
+                    TenantItems.stamp(
+                        tenantId,
+                        Map.of(
+                            "pk", ItemCodec.s(Keys.creditWatermarkPk(tenantId)),
+                            "sk", ItemCodec.s(kind.name()),
+                            "tenantId", ItemCodec.s(tenantId),
+                            "since", ItemCodec.s(since.toString())))));
   }
 
   private Map<String, AttributeValue> getItem(String pk) {

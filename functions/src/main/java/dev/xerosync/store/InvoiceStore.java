@@ -257,7 +257,7 @@ public final class InvoiceStore {
     return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
   }
 
-  private record TotalsKey(String pk, String sk) {}
+  private record TotalsKey(String tenantId, String pk, String sk) {}
 
   private record TotalsDelta(
       long paidCount, BigDecimal paidAmount, long unpaidCount, BigDecimal unpaidAmount) {
@@ -289,13 +289,18 @@ public final class InvoiceStore {
                   u.tableName(table)
                       .key(Map.of("pk", ItemCodec.s(key.pk()), "sk", ItemCodec.s(key.sk())))
                       .updateExpression(
-                          "ADD paidCount :pc, paidAmount :pa, unpaidCount :uc, unpaidAmount :ua")
+                          TenantItems.set(
+                              "ADD paidCount :pc, paidAmount :pa, unpaidCount :uc, unpaidAmount"
+                                  + " :ua"))
                       .expressionAttributeValues(
-                          Map.of(
-                              ":pc", AttributeValue.fromN(Long.toString(paidCount)),
-                              ":pa", ItemCodec.n(paidAmount),
-                              ":uc", AttributeValue.fromN(Long.toString(unpaidCount)),
-                              ":ua", ItemCodec.n(unpaidAmount))))
+                          TenantItems.values(
+                              key.tenantId(),
+                              key.pk(),
+                              Map.of(
+                                  ":pc", AttributeValue.fromN(Long.toString(paidCount)),
+                                  ":pa", ItemCodec.n(paidAmount),
+                                  ":uc", AttributeValue.fromN(Long.toString(unpaidCount)),
+                                  ":ua", ItemCodec.n(unpaidAmount)))))
           .build();
     }
   }
@@ -330,6 +335,7 @@ public final class InvoiceStore {
     String contact = inv.contactId() == null ? "NONE" : inv.contactId();
     String type = inv.type() == null ? "UNKNOWN" : inv.type();
     String currency = inv.currencyCode() == null ? "XXX" : inv.currencyCode();
-    return new TotalsKey(Keys.contactPk(tenantId, contact), Keys.totalsSk(type, currency));
+    return new TotalsKey(
+        tenantId, Keys.contactPk(tenantId, contact), Keys.totalsSk(type, currency));
   }
 }

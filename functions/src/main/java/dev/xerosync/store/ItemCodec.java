@@ -76,7 +76,7 @@ final class ItemCodec {
       allocations.add(AttributeValue.fromM(m));
     }
     item.put("allocations", AttributeValue.fromL(allocations));
-    return item;
+    return TenantItems.stamp(tenantId, item);
   }
 
   static XeroInvoice invoice(Map<String, AttributeValue> item) {

@@ -60,6 +60,9 @@ public final class Keys {
     return "T#" + tenantId + "#R#" + recordType + "#" + recordId;
   }
 
+  /** Beside a record's links: how many it has, so a link past the limit is refused. */
+  public static final String LINK_COUNT_SK = "COUNT#LINKS";
+
   public static String linkSk(String contactId) {
     return LINK_SK_PREFIX + contactId;
   }
@@ -74,6 +77,15 @@ public final class Keys {
    */
   public static String apiKeyPk(String keyHash) {
     return "APIKEY#" + keyHash;
+  }
+
+  // The invoice panel: a short-lived token's grant, looked up by the token's hash, and the
+  // tenant's allowed origins.
+  public static final String PANEL_TOKEN_SK = "PANELTOKEN";
+  public static final String PANEL_ORIGINS_SK = "PANELORIGINS";
+
+  public static String panelTokenPk(String tokenHash) {
+    return "PANELTOKEN#" + tokenHash;
   }
 
   public static String tenantApiKeysPk(String tenantId) {
@@ -152,5 +164,42 @@ public final class Keys {
 
   public static String appRateSk(long epochMinute) {
     return "M#" + epochMinute;
+  }
+
+  // Purge: a sparse KEYS_ONLY index over every item deleted with its tenant.
+  public static final String BY_TENANT = "ByTenant";
+
+  /** The attribute {@link #BY_TENANT} is keyed on; only items purged with their tenant carry it. */
+  public static final String TENANT_SHARD = "tenantShard";
+
+  /**
+   * A tenant's items spread over this many index partitions: one key would take an initial sync's
+   * every write (an index partition takes 1,000 WCU/s, and a throttled index throttles the table).
+   */
+  public static final int TENANT_SHARDS = 16;
+
+  /**
+   * Whether the item goes when its tenant is purged: everything under {@code T#tenant#}, the
+   * organisation facts and panel origins, and the credentials looked up by hash (API keys, panel
+   * tokens), which name the tenant in an attribute. The connection item stays, to show it.
+   */
+  public static boolean purgedWithTenant(String tenantId, String pk, String sk) {
+    return pk.startsWith(tenantPk(tenantId) + "#")
+        || (pk.equals(tenantPk(tenantId))
+            && (sk.equals(ORGANISATION_SK) || sk.equals(PANEL_ORIGINS_SK)))
+        || pk.startsWith(apiKeyPk(""))
+        || pk.startsWith(panelTokenPk(""));
+  }
+
+  /** The item's {@link #BY_TENANT} key: its tenant and a stable shard drawn from its pk. */
+  public static String tenantShard(String tenantId, String pk) {
+    return tenantId + "#" + Math.floorMod(pk.hashCode(), TENANT_SHARDS);
+  }
+
+  /** Every {@link #BY_TENANT} key of the tenant, one per shard. */
+  public static java.util.List<String> tenantShards(String tenantId) {
+    return java.util.stream.IntStream.range(0, TENANT_SHARDS)
+        .mapToObj(n -> tenantId + "#" + n)
+        .toList();
   }
 }

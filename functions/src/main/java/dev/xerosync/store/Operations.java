@@ -72,7 +72,7 @@ public final class Operations {
                         .put(
                             Put.builder()
                                 .tableName(table)
-                                .item(key)
+                                .item(TenantItems.stamp(tenantId, key))
                                 // TTL deletes lag by up to days: an expired key is free to reuse.
                                 .conditionExpression("attribute_not_exists(pk) OR expiresAt < :now")
                                 .expressionAttributeValues(
@@ -178,7 +178,8 @@ public final class Operations {
   }
 
   public void putLink(String tenantId, String kind, String externalId, String document) {
-    putDocument(Keys.externalLinkPk(tenantId, kind, externalId), Keys.EXTERNAL_LINK_SK, document);
+    putDocument(
+        tenantId, Keys.externalLinkPk(tenantId, kind, externalId), Keys.EXTERNAL_LINK_SK, document);
   }
 
   public Optional<String> accountingSettings(String tenantId) {
@@ -186,7 +187,7 @@ public final class Operations {
   }
 
   public void putAccountingSettings(String tenantId, String document) {
-    putDocument(Keys.organisationPk(tenantId), Keys.ACCOUNTING_SETTINGS_SK, document);
+    putDocument(tenantId, Keys.organisationPk(tenantId), Keys.ACCOUNTING_SETTINGS_SK, document);
   }
 
   /** Accounts, tax rates, currencies and lock dates as last read from Xero, for the dry run. */
@@ -195,7 +196,7 @@ public final class Operations {
   }
 
   public void putXeroReference(String tenantId, String document) {
-    putDocument(Keys.organisationPk(tenantId), Keys.XERO_REFERENCE_SK, document);
+    putDocument(tenantId, Keys.organisationPk(tenantId), Keys.XERO_REFERENCE_SK, document);
   }
 
   private Optional<String> document(String pk, String sk) {
@@ -203,10 +204,10 @@ public final class Operations {
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("doc").s());
   }
 
-  private void putDocument(String pk, String sk, String document) {
+  private void putDocument(String tenantId, String pk, String sk, String document) {
     Map<String, AttributeValue> item = key(pk, sk);
     item.put("doc", ItemCodec.s(document));
-    dynamo.putItem(r -> r.tableName(table).item(item));
+    dynamo.putItem(r -> r.tableName(table).item(TenantItems.stamp(tenantId, item)));
   }
 
   private static Map<String, AttributeValue> operationItem(
@@ -226,7 +227,7 @@ public final class Operations {
     item.put(
         "expiresAt",
         AttributeValue.fromN(Long.toString(now.plus(OPERATION_RETENTION).getEpochSecond())));
-    return item;
+    return TenantItems.stamp(tenantId, item);
   }
 
   private static Map<String, AttributeValue> key(String pk, String sk) {

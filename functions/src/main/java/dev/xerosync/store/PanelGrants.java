@@ -18,8 +18,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * with the tenant's other items so a purge removes them.
  */
 public final class PanelGrants {
-  public static final String TOKEN_SK = "PANELTOKEN";
-  public static final String ORIGINS_SK = "PANELORIGINS";
 
   /** One token's grant: reads and pins of one record of one tenant until {@code expiresAt}. */
   public record Grant(
@@ -33,25 +31,23 @@ public final class PanelGrants {
     this.table = table;
   }
 
-  static String tokenPk(String tokenHash) {
-    return "PANELTOKEN#" + tokenHash;
-  }
-
   public void put(String tokenHash, Grant grant) {
     dynamo.putItem(
         r ->
             r.tableName(table)
                 .item(
-                    Map.of(
-                        "pk", ItemCodec.s(tokenPk(tokenHash)),
-                        "sk", ItemCodec.s(TOKEN_SK),
-                        "tenantId", ItemCodec.s(grant.tenantId()),
-                        "recordType", ItemCodec.s(grant.recordType()),
-                        "recordId", ItemCodec.s(grant.recordId()),
-                        "aud", ItemCodec.s(grant.audience()),
-                        "expiresAt",
-                            AttributeValue.fromN(
-                                Long.toString(grant.expiresAt().getEpochSecond()))))
+                    TenantItems.stamp(
+                        grant.tenantId(),
+                        Map.of(
+                            "pk", ItemCodec.s(Keys.panelTokenPk(tokenHash)),
+                            "sk", ItemCodec.s(Keys.PANEL_TOKEN_SK),
+                            "tenantId", ItemCodec.s(grant.tenantId()),
+                            "recordType", ItemCodec.s(grant.recordType()),
+                            "recordId", ItemCodec.s(grant.recordId()),
+                            "aud", ItemCodec.s(grant.audience()),
+                            "expiresAt",
+                                AttributeValue.fromN(
+                                    Long.toString(grant.expiresAt().getEpochSecond())))))
                 .conditionExpression("attribute_not_exists(pk)"));
   }
 
@@ -64,7 +60,10 @@ public final class PanelGrants {
                     .consistentRead(true)
                     .key(
                         Map.of(
-                            "pk", ItemCodec.s(tokenPk(tokenHash)), "sk", ItemCodec.s(TOKEN_SK))));
+                            "pk",
+                            ItemCodec.s(Keys.panelTokenPk(tokenHash)),
+                            "sk",
+                            ItemCodec.s(Keys.PANEL_TOKEN_SK))));
     if (!response.hasItem() || response.item().isEmpty()) {
       return Optional.empty();
     }
@@ -83,13 +82,15 @@ public final class PanelGrants {
         r ->
             r.tableName(table)
                 .item(
-                    Map.of(
-                        "pk", ItemCodec.s(Keys.organisationPk(tenantId)),
-                        "sk", ItemCodec.s(ORIGINS_SK),
-                        "tenantId", ItemCodec.s(tenantId),
-                        "origins",
-                            AttributeValue.fromL(origins.stream().map(ItemCodec::s).toList()),
-                        "updatedAt", ItemCodec.s(now.toString()))));
+                    TenantItems.stamp(
+                        tenantId,
+                        Map.of(
+                            "pk", ItemCodec.s(Keys.organisationPk(tenantId)),
+                            "sk", ItemCodec.s(Keys.PANEL_ORIGINS_SK),
+                            "tenantId", ItemCodec.s(tenantId),
+                            "origins",
+                                AttributeValue.fromL(origins.stream().map(ItemCodec::s).toList()),
+                            "updatedAt", ItemCodec.s(now.toString())))));
   }
 
   public List<String> origins(String tenantId) {
@@ -102,7 +103,7 @@ public final class PanelGrants {
                             "pk",
                             ItemCodec.s(Keys.organisationPk(tenantId)),
                             "sk",
-                            ItemCodec.s(ORIGINS_SK))));
+                            ItemCodec.s(Keys.PANEL_ORIGINS_SK))));
     if (!response.hasItem() || !response.item().containsKey("origins")) {
       return List.of();
     }

@@ -2,7 +2,6 @@ package dev.xerosync.store;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -50,7 +49,6 @@ public final class RecordLinks {
   }
 
   /** The record's link counter, moved in the same transaction as each link it counts. */
-  private static final String LINK_COUNT_SK = "COUNT#LINKS";
 
   /**
    * Links a record to a contact; linking twice keeps the first link's time. The limit holds under
@@ -58,11 +56,14 @@ public final class RecordLinks {
    */
   public Link link(String tenantId, Record record, String contactId, String contactName, Instant at)
       throws TooManyLinks {
+    String pk = Keys.recordPk(tenantId, record.type(), record.id());
     Map<String, AttributeValue> values =
-        new HashMap<>(Map.of(":at", ItemCodec.s(at.toString()), ":c", ItemCodec.s(contactId)));
+        TenantItems.values(
+            tenantId, pk, Map.of(":at", ItemCodec.s(at.toString()), ":c", ItemCodec.s(contactId)));
     String update =
-        "SET linkedAt = if_not_exists(linkedAt, :at), contactId = :c"
-            + (contactName == null ? "" : ", contactName = :n");
+        TenantItems.set(
+            "SET linkedAt = if_not_exists(linkedAt, :at), contactId = :c"
+                + (contactName == null ? "" : ", contactName = :n"));
     if (contactName != null) {
       values.put(":n", ItemCodec.s(contactName));
     }
@@ -84,16 +85,20 @@ public final class RecordLinks {
                       .update(
                           u ->
                               u.tableName(table)
-                                  .key(key(tenantId, record, LINK_COUNT_SK))
+                                  .key(key(tenantId, record, Keys.LINK_COUNT_SK))
                                   .updateExpression(
-                                      "SET linkCount = if_not_exists(linkCount, :zero) + :one")
+                                      TenantItems.set(
+                                          "SET linkCount = if_not_exists(linkCount, :zero) + :one"))
                                   .conditionExpression(
                                       "attribute_not_exists(linkCount) OR linkCount < :max")
                                   .expressionAttributeValues(
-                                      Map.of(
-                                          ":zero", number(0),
-                                          ":one", number(1),
-                                          ":max", number(MAX_LINKS))))
+                                      TenantItems.values(
+                                          tenantId,
+                                          pk,
+                                          Map.of(
+                                              ":zero", number(0),
+                                              ":one", number(1),
+                                              ":max", number(MAX_LINKS)))))
                       .build()));
       return new Link(contactId, contactName, at, true);
     } catch (TransactionCanceledException e) {
@@ -138,7 +143,7 @@ public final class RecordLinks {
                       .update(
                           u ->
                               u.tableName(table)
-                                  .key(key(tenantId, record, LINK_COUNT_SK))
+                                  .key(key(tenantId, record, Keys.LINK_COUNT_SK))
                                   .updateExpression("SET linkCount = linkCount - :one")
                                   .conditionExpression("linkCount > :zero")
                                   .expressionAttributeValues(
@@ -191,9 +196,15 @@ public final class RecordLinks {
             r ->
                 r.tableName(table)
                     .key(key(tenantId, record, Keys.pinSk(invoiceId)))
-                    .updateExpression("SET pinnedAt = if_not_exists(pinnedAt, :at), invoiceId = :i")
+                    .updateExpression(
+                        TenantItems.set(
+                            "SET pinnedAt = if_not_exists(pinnedAt, :at), invoiceId = :i"))
                     .expressionAttributeValues(
-                        Map.of(":at", ItemCodec.s(at.toString()), ":i", ItemCodec.s(invoiceId)))
+                        TenantItems.values(
+                            tenantId,
+                            Keys.recordPk(tenantId, record.type(), record.id()),
+                            Map.of(
+                                ":at", ItemCodec.s(at.toString()), ":i", ItemCodec.s(invoiceId))))
                     .returnValues(ReturnValue.ALL_OLD));
     boolean existed = response.hasAttributes() && response.attributes().containsKey("pinnedAt");
     return new Pin(

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** Removes a disconnected organisation's synced data on request ({@code ?purge=true}). */
@@ -19,57 +19,45 @@ public final class TenantPurge {
   }
 
   /**
-   * Deletes the organisation's synced items (invoices, contacts, totals, organisation facts) and
-   * every credential of it (its API keys' listing and lookup items). Their keys spread over one
-   * partition per invoice and contact, so finding them takes a filtered Scan: costly, but only on
-   * this rare, explicit request. The connection item stays, to show the Disconnected state.
+   * Deletes the organisation's synced items (invoices, contacts, totals, views, credits, records,
+   * write-back operations, organisation facts) and every credential of it (its API keys' listing
+   * and lookup items). Each carries {@link Keys#TENANT_SHARD}, so one Query per shard of the sparse
+   * {@link Keys#BY_TENANT} index finds them all, however many tenants share the table. The
+   * connection item stays, to show the Disconnected state.
    */
   public int purge(String tenantId) {
-    String prefix = Keys.tenantPk(tenantId) + "#";
     int deleted = 0;
-    Map<String, AttributeValue> start = null;
-    do {
-      Map<String, AttributeValue> from = start;
-      ScanResponse page =
-          dynamo.scan(
-              s -> {
-                s.tableName(table)
-                    .projectionExpression("pk, sk")
-                    // The API keys' lookup items (APIKEY#<hash>) name the tenant only in an
-                    // attribute: without them a purged tenant's keys would still read.
-                    .filterExpression(
-                        "begins_with(pk, :p) OR (pk = :t AND sk = :org)"
-                            + " OR (begins_with(pk, :k) AND tenantId = :id)")
-                    .expressionAttributeValues(
-                        Map.of(
-                            ":p",
-                            AttributeValue.fromS(prefix),
-                            ":t",
-                            AttributeValue.fromS(Keys.tenantPk(tenantId)),
-                            ":org",
-                            AttributeValue.fromS(Keys.ORGANISATION_SK),
-                            ":k",
-                            AttributeValue.fromS(Keys.apiKeyPk("")),
-                            ":id",
-                            AttributeValue.fromS(tenantId)));
-                if (from != null) {
-                  s.exclusiveStartKey(from);
-                }
-              });
-      List<WriteRequest> batch = new ArrayList<>();
-      for (var item : page.items()) {
-        batch.add(WriteRequest.builder().deleteRequest(d -> d.key(item)).build());
-        if (batch.size() == 25) {
-          deleted += write(batch);
-          batch = new ArrayList<>();
+    for (String shard : Keys.tenantShards(tenantId)) {
+      Map<String, AttributeValue> start = null;
+      do {
+        Map<String, AttributeValue> from = start;
+        QueryResponse page =
+            dynamo.query(
+                q -> {
+                  q.tableName(table)
+                      .indexName(Keys.BY_TENANT)
+                      .keyConditionExpression(Keys.TENANT_SHARD + " = :s")
+                      .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(shard)));
+                  if (from != null) {
+                    q.exclusiveStartKey(from);
+                  }
+                });
+        List<WriteRequest> batch = new ArrayList<>();
+        for (var item : page.items()) {
+          var key = Map.of("pk", item.get("pk"), "sk", item.get("sk"));
+          batch.add(WriteRequest.builder().deleteRequest(d -> d.key(key)).build());
+          if (batch.size() == 25) {
+            deleted += write(batch);
+            batch = new ArrayList<>();
+          }
         }
-      }
-      deleted += write(batch);
-      start =
-          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-              ? page.lastEvaluatedKey()
-              : null;
-    } while (start != null);
+        deleted += write(batch);
+        start =
+            page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                ? page.lastEvaluatedKey()
+                : null;
+      } while (start != null);
+    }
     return deleted;
   }
 
