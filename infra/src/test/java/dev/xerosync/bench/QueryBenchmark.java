@@ -7,11 +7,11 @@ import dev.xerosync.common.Json;
 import dev.xerosync.infra.aws.LocalAws;
 import dev.xerosync.query.QueryHandler;
 import dev.xerosync.query.QueryWiring;
-import dev.xerosync.store.AgingLedger;
 import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.InvoiceBucket;
-import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.Keys;
+import dev.xerosync.store.StoreItems;
+import dev.xerosync.testsupport.RequestCounter;
 import dev.xerosync.xero.XeroInvoice;
 import dev.xerosync.xero.XeroPayment;
 import java.math.BigDecimal;
@@ -22,30 +22,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.SdkRequest;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -70,6 +55,7 @@ public final class QueryBenchmark {
   static int BIG_SIZE = 1_000;
   static int ITERATIONS = Integer.getInteger("iterations", 200);
   static final LocalDate TODAY = LocalDate.parse("2026-11-21");
+  static final Instant SYNCED_AT = Instant.parse("2026-11-21T00:00:00Z");
 
   public static void main(String[] args) throws Exception {
     if (List.of(args).contains("quick")) {
@@ -101,15 +87,8 @@ public final class QueryBenchmark {
       List<String> contacts = seed(aws.dynamoDb(), table);
       System.out.printf("query-seed-s: %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
-      Counter counter = new Counter();
-      DynamoDbClient counted =
-          DynamoDbClient.builder()
-              .endpointOverride(aws.dynamoDbEndpoint())
-              .region(LocalAws.region())
-              .credentialsProvider(LocalAws.credentials())
-              .httpClientBuilder(UrlConnectionHttpClient.builder())
-              .overrideConfiguration(c -> c.addExecutionInterceptor(counter))
-              .build();
+      RequestCounter counter = new RequestCounter();
+      DynamoDbClient counted = counter.client(aws);
       Clock clock = Clock.fixed(Instant.parse("2026-11-21T00:00:00Z"), java.time.ZoneOffset.UTC);
       QueryHandler handler = new QueryHandler(QueryWiring.of(counted, table, clock));
       String key = new ApiKeys(aws.dynamoDb(), table, clock).create(TENANT, "bench").secret();
@@ -219,7 +198,7 @@ public final class QueryBenchmark {
               ? i / BIG_SIZE
               : BIG_CONTACTS + random.nextInt(CONTACTS - BIG_CONTACTS);
       XeroInvoice inv = randomInvoice(random, invoiceId(i), contacts.get(c), i);
-      items.add(item(inv));
+      items.add(StoreItems.invoice(TENANT, inv, SYNCED_AT));
       String type = inv.type();
       String cur = inv.currencyCode();
       InvoiceBucket bucket = InvoiceBucket.of(inv);
@@ -276,8 +255,6 @@ public final class QueryBenchmark {
                     n(a[0]),
                     "unpaidAmount",
                     n(a[1]))));
-    checkShape(
-        dynamo, table, randomInvoice(new Random(1), invoiceId(999_999_999), contacts.get(0), 1));
     batchWrite(dynamo, table, items);
     return contacts;
   }
@@ -334,132 +311,6 @@ public final class QueryBenchmark {
         List.of());
   }
 
-  /** The invoice item in the documented shape (functions/DATA_MODEL.md). */
-  static Map<String, AttributeValue> item(XeroInvoice inv) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("pk", s(Keys.invoicePk(TENANT, inv.invoiceId())));
-    item.put("sk", s(Keys.INVOICE_SK));
-    item.put("gsi1pk", s(Keys.contactPk(TENANT, inv.contactId())));
-    item.put("gsi1sk", s(inv.date() + "#" + inv.invoiceId()));
-    item.put("gsi2pk", s(Keys.contactViewPk(TENANT, inv.contactId(), InvoiceBucket.of(inv))));
-    item.put("gsi2sk", s(inv.dueDate() + "#" + inv.invoiceId()));
-    item.put("gsi3pk", s(Keys.contactNumberPk(TENANT, inv.contactId())));
-    item.put("gsi3sk", s(inv.invoiceNumber().toUpperCase(Locale.ROOT) + "#" + inv.invoiceId()));
-    item.put("tenantId", s(TENANT));
-    item.put("invoiceId", s(inv.invoiceId()));
-    item.put("invoiceNumber", s(inv.invoiceNumber()));
-    item.put("reference", s(inv.reference()));
-    item.put("type", s(inv.type()));
-    item.put("status", s(inv.status()));
-    item.put("contactId", s(inv.contactId()));
-    item.put("contactName", s(inv.contactName()));
-    item.put("date", s(inv.date().toString()));
-    item.put("dueDate", s(inv.dueDate().toString()));
-    item.put("currency", s(inv.currencyCode()));
-    item.put("subTotal", n(inv.subTotal()));
-    item.put("totalTax", n(inv.totalTax()));
-    item.put("total", n(inv.total()));
-    item.put("amountDue", n(inv.amountDue()));
-    item.put("amountPaid", n(inv.amountPaid()));
-    item.put("amountCredited", n(inv.amountCredited()));
-    if (inv.fullyPaidOnDate() != null) {
-      item.put("fullyPaidOn", s(inv.fullyPaidOnDate().toString()));
-    }
-    item.put("updatedUtc", s(inv.updatedDateUtc().toString()));
-    item.put("updatedMs", AttributeValue.fromN(Long.toString(inv.updatedDateUtc().toEpochMilli())));
-    item.put("syncedAt", s("2026-11-21T00:00:00Z"));
-    List<AttributeValue> payments = new ArrayList<>();
-    for (XeroPayment p : inv.payments()) {
-      payments.add(
-          AttributeValue.fromM(
-              Map.of(
-                  "paymentId",
-                  s(p.paymentId()),
-                  "date",
-                  s(p.date().toString()),
-                  "amount",
-                  n(p.amount()),
-                  "reference",
-                  s(p.reference()))));
-    }
-    item.put("payments", AttributeValue.fromL(payments));
-    item.put("allocations", AttributeValue.fromL(List.of()));
-    return item;
-  }
-
-  /**
-   * Fails unless our item has exactly the attributes InvoiceStore.upsert writes, with the same
-   * values.
-   */
-  static void checkShape(DynamoDbClient dynamo, String table, XeroInvoice inv) {
-    new InvoiceStore(dynamo, table, Clock.systemUTC()).upsert(TENANT, inv);
-    var written =
-        new HashMap<>(
-            dynamo
-                .getItem(
-                    r ->
-                        r.tableName(table)
-                            .key(
-                                Map.of(
-                                    "pk",
-                                    s(Keys.invoicePk(TENANT, inv.invoiceId())),
-                                    "sk",
-                                    s(Keys.INVOICE_SK))))
-                .item());
-    var ours = new HashMap<>(item(inv));
-    written.remove("syncedAt");
-    ours.remove("syncedAt");
-    if (!normal(written).equals(normal(ours))) {
-      throw new IllegalStateException(
-          "benchmark items differ from InvoiceStore's:\n  store " + written + "\n  bench " + ours);
-    }
-    // Undo the sample's totals and ledger contribution: the seeded sums are written whole
-    // afterwards.
-    dynamo.deleteItem(
-        r ->
-            r.tableName(table)
-                .key(
-                    Map.of(
-                        "pk",
-                        s(Keys.invoicePk(TENANT, inv.invoiceId())),
-                        "sk",
-                        s(Keys.INVOICE_SK))));
-    for (var w : AgingLedger.updates(table, TENANT, null, inv)) {
-      dynamo.deleteItem(r -> r.tableName(table).key(w.update().key()));
-    }
-    dynamo.deleteItem(
-        r ->
-            r.tableName(table)
-                .key(
-                    Map.of(
-                        "pk",
-                        s(Keys.contactPk(TENANT, inv.contactId())),
-                        "sk",
-                        s(Keys.totalsSk(inv.type(), inv.currencyCode())))));
-  }
-
-  /**
-   * DynamoDB stores numbers normalised (1947.00 reads back as 1947): compare values, not spellings.
-   */
-  static Map<String, AttributeValue> normal(Map<String, AttributeValue> item) {
-    Map<String, AttributeValue> out = new HashMap<>();
-    item.forEach((k, v) -> out.put(k, normal(v)));
-    return out;
-  }
-
-  static AttributeValue normal(AttributeValue v) {
-    if (v.n() != null) {
-      return AttributeValue.fromN(new BigDecimal(v.n()).stripTrailingZeros().toPlainString());
-    }
-    if (v.hasL()) {
-      return AttributeValue.fromL(v.l().stream().map(QueryBenchmark::normal).toList());
-    }
-    if (v.hasM()) {
-      return AttributeValue.fromM(normal(v.m()));
-    }
-    return v;
-  }
-
   static void batchWrite(
       DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> items)
       throws Exception {
@@ -501,63 +352,14 @@ public final class QueryBenchmark {
 
   // ---- measuring
 
-  /**
-   * Counts requests and sums consumed read capacity, asking every read for
-   * ReturnConsumedCapacity=TOTAL.
-   */
-  static final class Counter implements ExecutionInterceptor {
-    int requests;
-    double rcu;
-    final List<String> operations = new ArrayList<>();
-
-    @Override
-    public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
-      SdkRequest r = context.request();
-      if (r instanceof QueryRequest q) {
-        return q.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
-      }
-      if (r instanceof GetItemRequest g) {
-        return g.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
-      }
-      if (r instanceof BatchGetItemRequest b) {
-        return b.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
-      }
-      return r;
-    }
-
-    @Override
-    public synchronized void afterExecution(
-        Context.AfterExecution context, ExecutionAttributes attributes) {
-      requests++;
-      operations.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
-      if (attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME).equals("Scan")) {
-        throw new IllegalStateException("a Scan was made");
-      }
-      var response = context.response();
-      if (response instanceof QueryResponse q && q.consumedCapacity() != null) {
-        rcu += q.consumedCapacity().capacityUnits();
-      } else if (response instanceof GetItemResponse g && g.consumedCapacity() != null) {
-        rcu += g.consumedCapacity().capacityUnits();
-      } else if (response instanceof BatchGetItemResponse b && b.hasConsumedCapacity()) {
-        rcu += b.consumedCapacity().stream().mapToDouble(ConsumedCapacity::capacityUnits).sum();
-      }
-    }
-
-    synchronized void reset() {
-      requests = 0;
-      rcu = 0;
-      operations.clear();
-    }
-  }
-
   static final class Bench {
     record Result(double p50, double p99, double requests, double rcu, int maxRequests) {}
 
     final QueryHandler handler;
-    final Counter counter;
+    final RequestCounter counter;
     final String key;
 
-    Bench(QueryHandler handler, Counter counter, String key) {
+    Bench(QueryHandler handler, RequestCounter counter, String key) {
       this.handler = handler;
       this.counter = counter;
       this.key = key;
@@ -619,8 +421,8 @@ public final class QueryBenchmark {
           double elapsed = (System.nanoTime() - t0) / 1e6;
           if (i >= 20) { // the first 20 warm up the JIT and the per-container caches
             ms.add(elapsed);
-            requests.add(counter.requests);
-            rcu.add(counter.rcu);
+            requests.add(counter.requests());
+            rcu.add(counter.rcu());
           }
           JsonNode body = read(r);
           if (body.path("nextCursor").isNull()) {
@@ -644,8 +446,8 @@ public final class QueryBenchmark {
         double elapsed = (System.nanoTime() - t0) / 1e6;
         if (i >= 20) {
           ms.add(elapsed);
-          requests.add(counter.requests);
-          rcu.add(counter.rcu);
+          requests.add(counter.requests());
+          rcu.add(counter.rcu());
         }
       }
       return report(name, ms, requests, rcu, false);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xerosync.store.InvoiceView;
 import dev.xerosync.store.ViewQuery;
+import dev.xerosync.testsupport.RequestCounter;
 import dev.xerosync.xero.XeroInvoice;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -270,7 +271,8 @@ class QueryPagingIntegrationTest {
   @Test
   void aPageCostsOneGetItemAndAtMostTwoQueries() {
     var counter = new RequestCounter();
-    var counted = new QueryHandler(QueryWiring.of(counter.client(table), table.name, api.clock));
+    var counted =
+        new QueryHandler(QueryWiring.of(counter.client(table.aws), table.name, api.clock));
     String contact = CONTACTS.get(0);
     java.util.function.Function<
             java.util.Map<String, String>,

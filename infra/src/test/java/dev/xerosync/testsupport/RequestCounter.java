@@ -1,49 +1,58 @@
-package dev.xerosync.query;
+package dev.xerosync.testsupport;
 
+import dev.xerosync.infra.aws.LocalAws;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 /**
  * Counts the DynamoDB requests a client makes and the read capacity they consume: it asks every
- * read for ReturnConsumedCapacity=TOTAL, so production code need not.
+ * read for ReturnConsumedCapacity=TOTAL, so production code need not. A Scan fails the request: no
+ * read path may scan.
  */
-final class RequestCounter implements ExecutionInterceptor {
+public final class RequestCounter implements ExecutionInterceptor {
   private final List<String> operations = Collections.synchronizedList(new ArrayList<>());
   private double rcu;
 
-  DynamoDbClient client(QueryTable table) {
+  /** A client on {@code aws}'s DynamoDB whose every request this counter sees. */
+  public DynamoDbClient client(LocalAws aws) {
     return DynamoDbClient.builder()
-        .endpointOverride(table.aws.dynamoDbEndpoint())
-        .region(dev.xerosync.infra.aws.LocalAws.region())
-        .credentialsProvider(dev.xerosync.infra.aws.LocalAws.credentials())
-        .httpClientBuilder(
-            software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
+        .endpointOverride(aws.dynamoDbEndpoint())
+        .region(LocalAws.region())
+        .credentialsProvider(LocalAws.credentials())
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
         .overrideConfiguration(c -> c.addExecutionInterceptor(this))
         .build();
   }
 
   @Override
-  public software.amazon.awssdk.core.SdkRequest modifyRequest(
-      Context.ModifyRequest context, ExecutionAttributes attributes) {
-    var request = context.request();
-    if (request instanceof software.amazon.awssdk.services.dynamodb.model.QueryRequest q) {
+  public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+    if ("Scan".equals(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))) {
+      throw new IllegalStateException("a Scan was made");
+    }
+    SdkRequest request = context.request();
+    if (request instanceof QueryRequest q) {
       return q.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
     }
-    if (request instanceof software.amazon.awssdk.services.dynamodb.model.GetItemRequest g) {
+    if (request instanceof GetItemRequest g) {
       return g.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
     }
-    if (request instanceof software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest b) {
+    if (request instanceof BatchGetItemRequest b) {
       return b.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
     }
     return request;
@@ -64,16 +73,20 @@ final class RequestCounter implements ExecutionInterceptor {
     }
   }
 
-  synchronized void reset() {
+  public synchronized void reset() {
     operations.clear();
     rcu = 0;
   }
 
-  List<String> operations() {
+  public List<String> operations() {
     return List.copyOf(operations);
   }
 
-  synchronized double rcu() {
+  public int requests() {
+    return operations.size();
+  }
+
+  public synchronized double rcu() {
     return rcu;
   }
 }
