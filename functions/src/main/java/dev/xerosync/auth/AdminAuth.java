@@ -129,10 +129,7 @@ public final class AdminAuth {
   }
 
   private static String bearer(APIGatewayProxyRequestEvent request) {
-    String auth = Requests.header(request, "Authorization");
-    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return auth.substring(7).trim();
-    }
-    return Requests.query(request, "admin_token");
+    String token = Requests.bearer(request);
+    return token != null ? token : Requests.query(request, "admin_token");
   }
 }

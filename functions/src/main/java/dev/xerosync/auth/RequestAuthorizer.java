@@ -1,6 +1,7 @@
 package dev.xerosync.auth;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import dev.xerosync.common.Requests;
 import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.PanelGrants;
 import java.util.LinkedHashMap;
@@ -85,8 +86,8 @@ public final class RequestAuthorizer {
       Map<String, String> pathParameters) {
     return switch (schemeOf(resourcePath)) {
       case TENANT_KEY -> {
-        String key = header(headers, "x-api-key");
-        String bearer = bearer(header(headers, "authorization"));
+        String key = Requests.header(headers, "x-api-key");
+        String bearer = Requests.bearer(Requests.header(headers, "authorization"));
         yield key == null && PanelTokens.isPanelToken(bearer) ? panel(bearer) : tenantKey(key);
       }
       case ADMIN -> admin(headers, query, pathParameters);
@@ -130,13 +131,6 @@ public final class RequestAuthorizer {
         null);
   }
 
-  private static String bearer(String authorization) {
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
-    }
-    return authorization.substring(7).trim();
-  }
-
   private Decision admin(
       Map<String, String> headers, Map<String, String> query, Map<String, String> pathParameters) {
     String saasTenantId = pathParameters == null ? null : pathParameters.get("saasTenantId");
@@ -163,17 +157,5 @@ public final class RequestAuthorizer {
     String scope = admin.saasTenantId() == null ? "*" : admin.saasTenantId();
     return new Decision(
         true, "admin:" + admin.who(), context, "/*/saas-tenants/" + scope + "/*", null);
-  }
-
-  private static String header(Map<String, String> headers, String name) {
-    if (headers == null) {
-      return null;
-    }
-    for (var e : headers.entrySet()) {
-      if (e.getKey().equalsIgnoreCase(name)) {
-        return e.getValue();
-      }
-    }
-    return null;
   }
 }

@@ -6,23 +6,39 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/**
- * What the connect handlers read from an API Gateway proxy event; header names match in any case.
- */
+/** What handlers read from an API Gateway proxy event; header names match in any case. */
 public final class Requests {
   private Requests() {}
 
   public static String header(APIGatewayProxyRequestEvent request, String name) {
-    Map<String, String> headers = request.getHeaders();
+    return header(request.getHeaders(), name);
+  }
+
+  /**
+   * HTTP header names are case-insensitive, and API Gateway passes them as the client sent them.
+   */
+  public static String header(Map<String, String> headers, String name) {
     if (headers == null) {
       return null;
     }
     for (var e : headers.entrySet()) {
-      if (e.getKey().equalsIgnoreCase(name)) {
+      if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) {
         return e.getValue();
       }
     }
     return null;
+  }
+
+  /** The credential of an {@code Authorization: Bearer ...} header, or null. */
+  public static String bearer(APIGatewayProxyRequestEvent request) {
+    return bearer(header(request, "Authorization"));
+  }
+
+  /** The credential of an Authorization header's value {@code Bearer ...}, or null. */
+  public static String bearer(String authorization) {
+    return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? authorization.substring(7).trim()
+        : null;
   }
 
   public static String query(APIGatewayProxyRequestEvent request, String name) {

@@ -12,6 +12,7 @@ import dev.xerosync.common.Environment;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
+import dev.xerosync.common.Requests;
 import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.Connection;
 import dev.xerosync.store.Connections;
@@ -238,8 +239,8 @@ public final class PanelHandler
    */
   private APIGatewayProxyResponseEvent status(APIGatewayProxyRequestEvent event)
       throws PanelTokens.Denied {
-    String tenantId = uuid("tenantId", path(event, "tenantId"));
-    String bearer = bearer(event);
+    String tenantId = uuid("tenantId", Requests.path(event, "tenantId"));
+    String bearer = Requests.bearer(event);
     if (PanelTokens.isPanelToken(bearer)) {
       PanelTokens.allows(
           tokens.check(bearer), PanelTokens.STATUS_ROUTE, Map.of("tenantId", tenantId));
@@ -296,8 +297,8 @@ public final class PanelHandler
    */
   private APIGatewayProxyResponseEvent preflight(APIGatewayProxyRequestEvent event)
       throws PanelTokens.Denied {
-    String tenantId = uuid("tenantId", path(event, "tenantId"));
-    String origin = header(event, "Origin");
+    String tenantId = uuid("tenantId", Requests.path(event, "tenantId"));
+    String origin = Requests.header(event, "Origin");
     if (origin == null || !grants.origins(tenantId).contains(origin)) {
       throw new PanelTokens.Denied(
           403,
@@ -313,7 +314,7 @@ public final class PanelHandler
   // ---- helpers
 
   private String apiKeyTenant(APIGatewayProxyRequestEvent event) throws PanelTokens.Denied {
-    String key = header(event, "x-api-key");
+    String key = Requests.header(event, "x-api-key");
     if (key == null || key.isBlank()) {
       throw new PanelTokens.Denied(
           401,
@@ -324,7 +325,7 @@ public final class PanelHandler
             .caller(key)
             .orElseThrow(
                 () -> new PanelTokens.Denied(401, "The x-api-key header holds no live API key."));
-    String tenantId = uuid("tenantId", path(event, "tenantId"));
+    String tenantId = uuid("tenantId", Requests.path(event, "tenantId"));
     if (!caller.tenantId().equals(tenantId)) {
       throw new PanelTokens.Denied(
           403, "This API key is scoped to one tenant, and it is not " + tenantId + ".");
@@ -397,29 +398,6 @@ public final class PanelHandler
     return value;
   }
 
-  private static String path(APIGatewayProxyRequestEvent event, String name) {
-    return event.getPathParameters() == null ? null : event.getPathParameters().get(name);
-  }
-
-  private static String header(APIGatewayProxyRequestEvent event, String name) {
-    if (event.getHeaders() == null) {
-      return null;
-    }
-    for (var e : event.getHeaders().entrySet()) {
-      if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) {
-        return e.getValue();
-      }
-    }
-    return null;
-  }
-
-  private static String bearer(APIGatewayProxyRequestEvent event) {
-    String auth = header(event, "Authorization");
-    return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
-        ? auth.substring(7).trim()
-        : null;
-  }
-
   private APIGatewayProxyResponseEvent problem(
       APIGatewayProxyRequestEvent event, int status, String title, String detail) {
     APIGatewayProxyResponseEvent r = ApiResponses.problem(status, title, detail);
@@ -431,8 +409,8 @@ public final class PanelHandler
 
   /** CORS headers for a tenant's allowed origin on a tenant route; none otherwise. */
   private Map<String, String> cors(APIGatewayProxyRequestEvent event) {
-    String origin = header(event, "Origin");
-    String tenantId = path(event, "tenantId");
+    String origin = Requests.header(event, "Origin");
+    String tenantId = Requests.path(event, "tenantId");
     if (origin == null || tenantId == null || tenantId.length() != 36) {
       return Map.of();
     }
@@ -459,7 +437,7 @@ public final class PanelHandler
     headers.put("ETag", etag);
     headers.put("Cache-Control", cacheControl);
     headers.putAll(cors(event));
-    String inm = header(event, "If-None-Match");
+    String inm = Requests.header(event, "If-None-Match");
     if (inm != null && (inm.contains(etag) || inm.trim().equals("*"))) {
       return new APIGatewayProxyResponseEvent()
           .withStatusCode(304)

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Guid;
 import dev.xerosync.common.Json;
+import dev.xerosync.common.Requests;
 import dev.xerosync.store.InvoiceView;
 import dev.xerosync.store.PageCursor;
 import dev.xerosync.store.RecordLinks;
@@ -55,24 +56,12 @@ final class ApiRequest {
    * them.
    */
   String header(String name) {
-    Map<String, String> headers = event.getHeaders();
-    if (headers == null) {
-      return null;
-    }
-    for (var e : headers.entrySet()) {
-      if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) {
-        return e.getValue();
-      }
-    }
-    return null;
+    return Requests.header(event, name);
   }
 
   /** The bearer credential of an Authorization header, or null. */
   String bearer() {
-    String auth = header("Authorization");
-    return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
-        ? auth.substring(7).trim()
-        : null;
+    return Requests.bearer(event);
   }
 
   Map<String, String> pathParameters() {

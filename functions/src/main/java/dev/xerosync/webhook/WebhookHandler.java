@@ -9,11 +9,11 @@ import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
 import dev.xerosync.common.Priming;
+import dev.xerosync.common.Requests;
 import dev.xerosync.queue.SyncQueue;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Receives Xero's webhooks. The signature is the authentication: a wrong one gets 401 and nothing
@@ -72,7 +72,7 @@ public final class WebhookHandler
           "Malformed webhook delivery",
           "The body is marked isBase64Encoded but is not valid base64.");
     }
-    if (!signature.verify(body, header(request.getHeaders(), "x-xero-signature"))) {
+    if (!signature.verify(body, Requests.header(request.getHeaders(), "x-xero-signature"))) {
       Metrics.count(Metrics.WEBHOOKS_REJECTED, 1);
       LOG.warn("webhook rejected: bad signature", "bytes", body.length);
       return ApiResponses.empty(401);
@@ -150,17 +150,5 @@ public final class WebhookHandler
       return Base64.getDecoder().decode(body);
     }
     return body.getBytes(StandardCharsets.UTF_8);
-  }
-
-  static String header(Map<String, String> headers, String name) {
-    if (headers == null) {
-      return null;
-    }
-    for (var entry : headers.entrySet()) {
-      if (entry.getKey().equalsIgnoreCase(name)) {
-        return entry.getValue();
-      }
-    }
-    return null;
   }
 }

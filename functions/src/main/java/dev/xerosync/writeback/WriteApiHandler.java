@@ -11,6 +11,7 @@ import dev.xerosync.common.Environment;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
+import dev.xerosync.common.Requests;
 import dev.xerosync.outbox.DryRun;
 import dev.xerosync.outbox.Operation;
 import dev.xerosync.outbox.OperationKind;
@@ -186,7 +187,7 @@ public final class WriteApiHandler
       throws Outbox.Refused {
     Outbox.Write write =
         new Outbox.Write(
-            tenantId, kind, externalId, parent, body, header(event, "Idempotency-Key"));
+            tenantId, kind, externalId, parent, body, Requests.header(event, "Idempotency-Key"));
     if (validateOnly) {
       return ApiResponses.json(200, dryRun.check(write));
     }
@@ -231,7 +232,7 @@ public final class WriteApiHandler
 
   private String authorise(APIGatewayProxyRequestEvent event, Map<String, String> path)
       throws Problem {
-    String key = header(event, "x-api-key");
+    String key = Requests.header(event, "x-api-key");
     if (key == null || key.isBlank()) {
       throw new Problem(
           401,
@@ -289,18 +290,6 @@ public final class WriteApiHandler
     } catch (IOException e) {
       throw new Problem(400, "Invalid request", "The body is not valid JSON.");
     }
-  }
-
-  private static String header(APIGatewayProxyRequestEvent event, String name) {
-    if (event.getHeaders() == null) {
-      return null;
-    }
-    for (var e : event.getHeaders().entrySet()) {
-      if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) {
-        return e.getValue();
-      }
-    }
-    return null;
   }
 
   private static String query(APIGatewayProxyRequestEvent event, String name) {
