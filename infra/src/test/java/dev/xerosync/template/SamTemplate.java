@@ -1,10 +1,12 @@
 package dev.xerosync.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.infra.aws.CloudFormationTemplate;
 import dev.xerosync.infra.lambda.LocalIntrinsics;
+import dev.xerosync.infra.lambda.SamApplication;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,7 +17,12 @@ import java.util.Map;
 final class SamTemplate {
   record Event(String name, String type, JsonNode properties) {}
 
-  record Function(String id, JsonNode properties, JsonNode globals) {
+  /**
+   * A function as the local host reads it ({@link SamApplication}: handler, timeout and the merged
+   * environment), plus its raw properties for what only these tests look at.
+   */
+  record Function(
+      String id, JsonNode properties, JsonNode globals, SamApplication.FunctionSpec spec) {
     /**
      * The function's own value, else the Globals one (SAM's rule for scalar and map properties).
      */
@@ -26,13 +33,8 @@ final class SamTemplate {
 
     /** Globals variables overlaid with the function's own, as SAM merges Environment. */
     ObjectNode environment() {
-      ObjectNode env =
-          globals.path("Environment").path("Variables").isObject()
-              ? ((ObjectNode) globals.path("Environment").path("Variables")).deepCopy()
-              : new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-      if (properties.path("Environment").path("Variables").isObject()) {
-        env.setAll((ObjectNode) properties.path("Environment").path("Variables").deepCopy());
-      }
+      ObjectNode env = JsonNodeFactory.instance.objectNode();
+      spec.environment().forEach(env::set);
       return env;
     }
 
@@ -52,18 +54,20 @@ final class SamTemplate {
     }
 
     int timeoutSeconds() {
-      return property("Timeout").asInt(3);
+      return (int) spec.timeout().toSeconds();
     }
 
     String handlerClass() {
-      return property("Handler").asText().split("::")[0];
+      return spec.handlerClass();
     }
   }
 
   private final JsonNode tree;
+  private final SamApplication application;
 
   private SamTemplate(JsonNode tree) {
     this.tree = tree;
+    this.application = SamApplication.from(tree);
   }
 
   static SamTemplate load() {
@@ -82,7 +86,8 @@ final class SamTemplate {
           new Function(
               r.getKey(),
               r.getValue().path("Properties"),
-              globals.isMissingNode() ? MissingNode.getInstance() : globals));
+              globals.isMissingNode() ? MissingNode.getInstance() : globals,
+              application.function(r.getKey()).orElseThrow()));
     }
     return functions;
   }
