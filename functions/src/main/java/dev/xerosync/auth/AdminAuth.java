@@ -57,22 +57,6 @@ public final class AdminAuth {
     this.clock = clock;
   }
 
-  /**
-   * Mints an admin token, as the SaaS backend does for a signed-in admin of {@code saasTenantId}.
-   */
-  public static String mint(
-      String adminApiKey, String saasTenantId, String email, Instant expiresAt) {
-    String payload =
-        Json.MAPPER
-            .createObjectNode()
-            .put("sub", saasTenantId)
-            .put("email", email)
-            .put("exp", expiresAt.getEpochSecond())
-            .toString();
-    String body = "xsa1." + Hmac.b64(payload);
-    return body + "." + new Hmac(adminApiKey).signB64(body);
-  }
-
   public Admin authenticate(APIGatewayProxyRequestEvent request, String saasTenantId)
       throws Denied {
     String key = Requests.header(request, "x-admin-key");

@@ -52,8 +52,4 @@ public final class Environment {
   public int getInt(String name, int fallback) {
     return optional(name).map(Integer::parseInt).orElse(fallback);
   }
-
-  public Map<String, String> asMap() {
-    return values;
-  }
 }

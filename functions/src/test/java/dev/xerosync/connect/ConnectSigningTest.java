@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xerosync.alerts.NotificationSignature;
-import dev.xerosync.auth.AdminAuth;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
@@ -52,46 +50,6 @@ class ConnectSigningTest {
     // RFC 7636 appendix B example.
     assertThat(ConnectState.pkceChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"))
         .isEqualTo("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
-  }
-
-  @Test
-  void adminTokensLivingLongerThanAnHourAreRefused() throws Exception {
-    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    AdminAuth auth = new AdminAuth("admin-key-for-tests-only-0123456789", clock);
-    for (Duration life : new Duration[] {Duration.ofMinutes(61), Duration.ofDays(3650)}) {
-      String token =
-          AdminAuth.mint(
-              "admin-key-for-tests-only-0123456789", "acme", "a@acme.test", NOW.plus(life));
-      var request =
-          new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent()
-              .withHeaders(java.util.Map.of("authorization", "Bearer " + token));
-      assertThatThrownBy(() -> auth.authenticate(request, "acme"))
-          .isInstanceOf(AdminAuth.Denied.class)
-          .hasMessageContaining("minutes ahead");
-    }
-  }
-
-  @Test
-  void adminTokensAreBoundToOneSaasTenantAndExpire() throws Exception {
-    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    AdminAuth auth = new AdminAuth("admin-key-for-tests-only-0123456789", clock);
-    String token =
-        AdminAuth.mint(
-            "admin-key-for-tests-only-0123456789",
-            "acme",
-            "a@acme.test",
-            NOW.plus(Duration.ofMinutes(5)));
-    var request =
-        new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent()
-            .withHeaders(java.util.Map.of("authorization", "Bearer " + token));
-    assertThat(auth.authenticate(request, "acme").email()).isEqualTo("a@acme.test");
-    assertThatThrownBy(() -> auth.authenticate(request, "globex"))
-        .isInstanceOf(AdminAuth.Denied.class)
-        .hasMessageContaining("'acme'");
-    var keyed =
-        new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent()
-            .withHeaders(java.util.Map.of("X-Admin-Key", "admin-key-for-tests-only-0123456789"));
-    assertThat(auth.authenticate(keyed, "globex").via()).isEqualTo("admin-api-key");
   }
 
   @Test

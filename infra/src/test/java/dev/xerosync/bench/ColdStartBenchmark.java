@@ -347,7 +347,7 @@ public final class ColdStartBenchmark {
     String path = env.get("PATH");
     env.clear();
     env.put("PATH", path == null ? "/usr/bin:/bin" : path);
-    env.putAll(stack.environment(t.logicalId()).asMap());
+    env.putAll(stack.environmentVariables(t.logicalId()));
     env.put(
         "XERO_WEBHOOK_KEY",
         t.logicalId().equals("WebhookFunction")

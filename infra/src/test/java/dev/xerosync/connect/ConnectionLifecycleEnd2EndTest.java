@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.alerts.NotificationSignature;
-import dev.xerosync.auth.AdminAuth;
 import dev.xerosync.common.AppSecrets;
 import dev.xerosync.common.Json;
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
 import dev.xerosync.store.RefreshLease;
+import dev.xerosync.testsupport.AdminTokens;
 import dev.xerosync.tokens.AccessTokens;
 import dev.xerosync.tokens.TokenVault;
 import dev.xerosync.tokens.XeroIdentity;
@@ -102,7 +102,7 @@ class ConnectionLifecycleEnd2EndTest {
         new BigDecimal("99.00"));
     setNotificationUrl("acme", "/acme");
     String token =
-        AdminAuth.mint(adminKey, "acme", "alice@acme.test", Instant.now().plusSeconds(600));
+        AdminTokens.mint(adminKey, "acme", "alice@acme.test", Instant.now().plusSeconds(600));
 
     HttpResponse<String> start =
         send("GET", "/saas-tenants/acme/connect?admin_token=" + token, Map.of(), null);
@@ -292,7 +292,7 @@ class ConnectionLifecycleEnd2EndTest {
     assertThat(anonymous.statusCode()).isEqualTo(401);
     assertThat(anonymous.body()).contains("Unauthorized");
     String otherTenants =
-        AdminAuth.mint(adminKey, "acme", "alice@acme.test", Instant.now().plusSeconds(600));
+        AdminTokens.mint(adminKey, "acme", "alice@acme.test", Instant.now().plusSeconds(600));
     assertThat(
             send(
                     "GET",
@@ -302,7 +302,7 @@ class ConnectionLifecycleEnd2EndTest {
                 .statusCode())
         .isEqualTo(403);
     String forged =
-        AdminAuth.mint(
+        AdminTokens.mint(
             "not-the-admin-key-not-the-admin-key",
             "delta",
             "mallory@evil.test",
@@ -316,7 +316,7 @@ class ConnectionLifecycleEnd2EndTest {
                 .statusCode())
         .isEqualTo(401);
     String stale =
-        AdminAuth.mint(adminKey, "delta", "dan@delta.test", Instant.now().minusSeconds(1));
+        AdminTokens.mint(adminKey, "delta", "dan@delta.test", Instant.now().minusSeconds(1));
     assertThat(
             send(
                     "GET",
@@ -480,7 +480,7 @@ class ConnectionLifecycleEnd2EndTest {
     String refresh = vault().read(org.tenantId()).orElseThrow().refreshToken();
 
     String token =
-        AdminAuth.mint(adminKey, "theta", "tom@theta.test", Instant.now().plusSeconds(600));
+        AdminTokens.mint(adminKey, "theta", "tom@theta.test", Instant.now().plusSeconds(600));
     JsonNode result =
         json(
             send(

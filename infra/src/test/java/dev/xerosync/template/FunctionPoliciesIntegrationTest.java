@@ -88,11 +88,11 @@ class FunctionPoliciesIntegrationTest {
 
     // Webhook: the sample events, then a signed delivery for the connected tenant.
     // The sample key replaces the app secret's, as in events/README's sam local invoke.
-    Environment sampleKeyed =
-        withoutVariable(
-            withVariable(
-                stack.environment("WebhookFunction"), "XERO_WEBHOOK_KEY", SAMPLE_WEBHOOK_KEY),
-            "APP_SECRET_ID");
+    Map<String, String> webhookVariables =
+        new HashMap<>(stack.environmentVariables("WebhookFunction"));
+    webhookVariables.put("XERO_WEBHOOK_KEY", SAMPLE_WEBHOOK_KEY);
+    webhookVariables.remove("APP_SECRET_ID");
+    Environment sampleKeyed = Environment.of(webhookVariables);
     var sampleWebhook = handler("WebhookFunction", sampleKeyed);
     for (String e :
         List.of(
@@ -1303,17 +1303,5 @@ class FunctionPoliciesIntegrationTest {
     SQSEvent event = new SQSEvent();
     event.setRecords(records);
     return event;
-  }
-
-  private static Environment withoutVariable(Environment env, String name) {
-    Map<String, String> values = new HashMap<>(env.asMap());
-    values.remove(name);
-    return Environment.of(values);
-  }
-
-  private static Environment withVariable(Environment env, String name, String value) {
-    Map<String, String> values = new HashMap<>(env.asMap());
-    values.put(name, value);
-    return Environment.of(values);
   }
 }

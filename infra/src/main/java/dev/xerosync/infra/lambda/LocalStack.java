@@ -82,7 +82,7 @@ public final class LocalStack implements AutoCloseable {
   private final List<SqsEventSource> eventSources;
   private final ScheduleTicker ticker;
   private final Map<String, Object> handlers;
-  private final Map<String, Environment> environments;
+  private final Map<String, Map<String, String>> variables;
   private final TokenVault vault;
   private final String adminApiKey;
   private final String notificationSigningKey;
@@ -95,7 +95,7 @@ public final class LocalStack implements AutoCloseable {
       List<SqsEventSource> eventSources,
       ScheduleTicker ticker,
       Map<String, Object> handlers,
-      Map<String, Environment> environments,
+      Map<String, Map<String, String>> variables,
       String adminApiKey,
       String notificationSigningKey) {
     this.adminApiKey = adminApiKey;
@@ -106,7 +106,7 @@ public final class LocalStack implements AutoCloseable {
     this.eventSources = eventSources;
     this.ticker = ticker;
     this.handlers = handlers;
-    this.environments = environments;
+    this.variables = variables;
     this.vault = new TokenVault(aws.secretsManager(), TokenVault.DEFAULT_PREFIX);
   }
 
@@ -213,7 +213,7 @@ public final class LocalStack implements AutoCloseable {
 
     SamApplication app = SamApplication.from(template.tree());
     Map<String, Object> handlers = new LinkedHashMap<>();
-    Map<String, Environment> environments = new LinkedHashMap<>();
+    Map<String, Map<String, String>> variables = new LinkedHashMap<>();
     List<ApiGatewayHost.Route> routes = new ArrayList<>();
     List<ScheduleTicker.Schedule> schedules = new ArrayList<>();
     for (SamApplication.FunctionSpec fn : app.functions()) {
@@ -229,7 +229,7 @@ public final class LocalStack implements AutoCloseable {
                   .getConstructor(Environment.class)
                   .newInstance(environment);
       handlers.put(fn.logicalId(), handler);
-      environments.put(fn.logicalId(), environment);
+      variables.put(fn.logicalId(), Map.copyOf(env));
       for (SamApplication.ScheduleEvent s : fn.schedules()) {
         schedules.add(
             new ScheduleTicker.Schedule(
@@ -308,15 +308,7 @@ public final class LocalStack implements AutoCloseable {
     // As on the Xero app's configuration page: the one redirect URI (stack output XeroRedirectUri).
     xero.redirectUri(CLIENT_ID, URI.create(api.baseUrl() + "/connect/callback"));
     return new LocalStack(
-        aws,
-        xero,
-        api,
-        sources,
-        ticker,
-        handlers,
-        environments,
-        adminApiKey,
-        notificationSigningKey);
+        aws, xero, api, sources, ticker, handlers, variables, adminApiKey, notificationSigningKey);
   }
 
   /**
@@ -338,7 +330,7 @@ public final class LocalStack implements AutoCloseable {
   /** The worker's own collaborators, for driving the sync directly in tests and benchmarks. */
   public synchronized SyncWiring workerWiring() {
     if (wiring == null) {
-      wiring = SyncWiring.of(environments.get("SyncWorkerFunction"));
+      wiring = SyncWiring.of(environment("SyncWorkerFunction"));
     }
     return wiring;
   }
@@ -381,7 +373,12 @@ public final class LocalStack implements AutoCloseable {
   }
 
   public Environment environment(String logicalId) {
-    return environments.get(logicalId);
+    return Environment.of(variables.get(logicalId));
+  }
+
+  /** The variables a function's environment holds here, e.g. to start it as its own process. */
+  public Map<String, String> environmentVariables(String logicalId) {
+    return variables.get(logicalId);
   }
 
   public List<SqsEventSource> eventSources() {

@@ -2,9 +2,9 @@ package dev.xerosync.infra.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xerosync.auth.AdminAuth;
 import dev.xerosync.infra.aws.CloudFormationTemplate;
 import dev.xerosync.store.ApiKeys;
+import dev.xerosync.testsupport.AdminTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -129,10 +129,10 @@ class ApiGatewayAuthIntegrationTest {
   void adminCredentialsPassTheGatewayOnEveryAdminRouteAndAnotherTenantsTokenIsDenied()
       throws Exception {
     String token =
-        AdminAuth.mint(
+        AdminTokens.mint(
             stack.adminApiKey(), "acme", "ann@acme.test", Instant.now().plusSeconds(600));
     String theirs =
-        AdminAuth.mint(
+        AdminTokens.mint(
             stack.adminApiKey(), "other", "oz@other.test", Instant.now().plusSeconds(600));
     int adminRoutes = 0;
     for (Route r : routes()) {
