@@ -26,10 +26,10 @@ public final class ChangeFetchPlan {
    * Ids within about {@link #HEAT_TIME} that make a tenant hot. A tenant at Xero's own pace (under
    * a change a second) stays near 5.
    */
-  static final double HOT_IDS = 12;
+  static final double HOT_IDS = 8;
 
   /** A hot tenant's changes are read at most this often. */
-  static final Duration PACE = Duration.ofSeconds(3);
+  static final Duration PACE = Duration.ofSeconds(4);
 
   /**
    * How much earlier than its message's arrival on the queue a change may have happened and still

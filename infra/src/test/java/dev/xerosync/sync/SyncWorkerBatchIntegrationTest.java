@@ -172,7 +172,7 @@ class SyncWorkerBatchIntegrationTest {
     SimOrganisation calm = connected("Calm Ltd");
     List<String> hotIds = invoicesWithoutWebhooks(hot, 20);
     List<String> calmIds = invoicesWithoutWebhooks(calm, 1);
-    // The hot tenant was just read, many ids: its next read waits out the pace (3 s from now).
+    // The hot tenant was just read, many ids: its next read waits out the pace (4 s from now).
     new ChangeFetches(stack.aws().dynamoDb(), stack.aws().resources().tableName("Table"))
         .put(hot.tenantId(), new ChangeFetch(Instant.now(), 100, null, null));
     long start = System.nanoTime();
