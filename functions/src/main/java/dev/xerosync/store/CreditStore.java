@@ -188,12 +188,12 @@ public final class CreditStore {
     item.put("tenantId", ItemCodec.s(tenantId));
     item.put("creditId", ItemCodec.s(c.creditId()));
     item.put("kind", ItemCodec.s(c.kind().name()));
-    put(item, "number", c.number());
-    put(item, "type", c.type());
-    put(item, "status", c.status());
-    put(item, "contactId", c.contactId());
-    put(item, "date", c.date());
-    put(item, "currency", c.currencyCode());
+    ItemCodec.put(item, "number", c.number());
+    ItemCodec.put(item, "type", c.type());
+    ItemCodec.put(item, "status", c.status());
+    ItemCodec.put(item, "contactId", c.contactId());
+    ItemCodec.put(item, "date", c.date());
+    ItemCodec.put(item, "currency", c.currencyCode());
     item.put("total", ItemCodec.n(c.total()));
     item.put("remainingCredit", ItemCodec.n(c.remainingCredit()));
     long updated = c.updatedDateUtc() == null ? 0 : c.updatedDateUtc().toEpochMilli();
@@ -201,10 +201,10 @@ public final class CreditStore {
     List<AttributeValue> allocations = new ArrayList<>();
     for (XeroCredit.Allocation a : c.allocations()) {
       Map<String, AttributeValue> m = new HashMap<>();
-      put(m, "allocationId", a.allocationId());
-      put(m, "invoiceId", a.invoiceId());
+      ItemCodec.put(m, "allocationId", a.allocationId());
+      ItemCodec.put(m, "invoiceId", a.invoiceId());
       m.put("amount", ItemCodec.n(a.amount()));
-      put(m, "date", a.date());
+      ItemCodec.put(m, "date", a.date());
       allocations.add(AttributeValue.fromM(m));
     }
     item.put("allocations", AttributeValue.fromL(allocations));
@@ -236,12 +236,6 @@ public final class CreditStore {
         ItemCodec.dec(item, "remainingCredit"),
         updated == 0 ? null : Instant.ofEpochMilli(updated),
         List.copyOf(allocations));
-  }
-
-  private static void put(Map<String, AttributeValue> item, String name, Object value) {
-    if (value != null && !value.toString().isEmpty()) {
-      item.put(name, ItemCodec.s(value.toString()));
-    }
   }
 
   private static LocalDate date(Map<String, AttributeValue> item, String name) {

@@ -129,8 +129,13 @@ final class ItemCodec {
     return AttributeValue.fromN((v == null ? BigDecimal.ZERO : v).toPlainString());
   }
 
-  private static void put(Map<String, AttributeValue> item, String name, Object value) {
-    if (value != null && !value.toString().isEmpty()) {
+  /**
+   * Absent stays absent and an empty string stays empty: Xero sends {@code "Reference": ""} for a
+   * reference cleared in Xero, which is not one it never had. Only key attributes must not be empty
+   * (DynamoDB refuses that), and none of these is one.
+   */
+  static void put(Map<String, AttributeValue> item, String name, Object value) {
+    if (value != null) {
       item.put(name, s(value.toString()));
     }
   }

@@ -244,4 +244,53 @@ class InvoiceStoreIntegrationTest {
           .isEqualTo(f.updatedDateUtc());
     }
   }
+
+  @Test
+  void xeroEmptyStringsReadBackEmptyAndMissingFieldsStayMissing() throws Exception {
+    String tenant = UUID.randomUUID().toString();
+    String contact = UUID.randomUUID().toString();
+    String cleared = UUID.randomUUID().toString();
+    String never = UUID.randomUUID().toString();
+    // As Xero sends them: a reference cleared in Xero is "", an invoice without one has no field.
+    XeroInvoice withEmpty =
+        XeroInvoice.fromJson(
+            dev.xerosync.common.Json.MAPPER.readTree(
+                xeroInvoice(
+                    cleared,
+                    contact,
+                    "\"InvoiceNumber\":\"\",\"Reference\":\"\","
+                        + "\"Payments\":[{\"PaymentID\":\"p-1\",\"Date\":\"/Date(1761955200000+0000)/\","
+                        + "\"Amount\":10.00,\"Reference\":\"\"}],")));
+    XeroInvoice without =
+        XeroInvoice.fromJson(
+            dev.xerosync.common.Json.MAPPER.readTree(xeroInvoice(never, contact, "")));
+    store.upsert(tenant, withEmpty);
+    store.upsert(tenant, without);
+
+    var views = new InvoiceViews(aws.dynamoDb(), aws.resources().tableName("Table"));
+    XeroInvoice read = views.invoice(tenant, cleared).orElseThrow();
+    assertThat(read.reference()).isEmpty();
+    assertThat(read.invoiceNumber()).isEmpty();
+    assertThat(read.payments().get(0).reference()).isEmpty();
+    XeroInvoice absent = views.invoice(tenant, never).orElseThrow();
+    assertThat(absent.reference()).isNull();
+    assertThat(absent.invoiceNumber()).isNull();
+    // An empty number never becomes an index key (DynamoDB refuses empty key strings): the invoice
+    // is still listed by its contact.
+    assertThat(views.invoices(tenant, List.of(cleared, never))).hasSize(2);
+    assertThat(views.unpaid(tenant, contact)).hasSize(2);
+  }
+
+  private static String xeroInvoice(String id, String contact, String extra) {
+    return "{\"InvoiceID\":\""
+        + id
+        + "\","
+        + extra
+        + "\"Type\":\"ACCREC\",\"Status\":\"AUTHORISED\",\"Contact\":{\"ContactID\":\""
+        + contact
+        + "\",\"Name\":\"Acme\"},\"DateString\":\"2026-11-01T00:00:00\","
+        + "\"DueDateString\":\"2026-12-01T00:00:00\",\"CurrencyCode\":\"NZD\",\"SubTotal\":100.00,"
+        + "\"TotalTax\":0.00,\"Total\":100.00,\"AmountDue\":90.00,\"AmountPaid\":10.00,"
+        + "\"AmountCredited\":0.00,\"UpdatedDateUTC\":\"/Date(1764547200000+0000)/\"}";
+  }
 }
