@@ -150,7 +150,7 @@ public final class Keys {
     return "FLOW#" + flowId;
   }
 
-  // Rate budget: per tenant, and app-wide per minute.
+  // Rate budget: per tenant, and app-wide in slices of a rolling minute.
   public static final String RATE_BUDGET_SK = "BUDGET";
 
   /** Beside the tenant's budget: when its changes were last fetched, and what that fetch covers. */
@@ -162,8 +162,9 @@ public final class Keys {
     return "RATE#" + tenantId;
   }
 
-  public static String appRateSk(long epochMinute) {
-    return "M#" + epochMinute;
+  /** One app-wide counter per slice of time; zero-padded so slices sort in time order. */
+  public static String appRateSk(long slice) {
+    return String.format("S#%012d", slice);
   }
 
   // Purge: a sparse KEYS_ONLY index over every item deleted with its tenant.

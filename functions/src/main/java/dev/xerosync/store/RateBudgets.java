@@ -1,17 +1,19 @@
 package dev.xerosync.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * The rate budget's items: per tenant {@code RATE#tenant / BUDGET} (recent call times, the day's
- * count, a block until Xero's Retry-After), and app-wide {@code RATE#APP / M#minute} counters. The
+ * count, a block until Xero's Retry-After), and app-wide {@code RATE#APP / S#slice} counters. The
  * arithmetic lives in {@code syncengine.TenantRateBudget}; this class only reads and writes, with
  * the optimistic version check that keeps concurrent workers from losing calls.
  */
@@ -25,6 +27,9 @@ public final class RateBudgets {
       long dayCount,
       Long blockedUntil,
       String blockedBy) {}
+
+  /** The app-wide count's granularity: a finer slice wastes less allowance but reads more items. */
+  static final long APP_SLICE_MS = 5_000;
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -114,11 +119,40 @@ public final class RateBudgets {
   }
 
   /**
-   * Counts one app-wide call in {@code now}'s minute; false if the minute already has {@code
-   * limit}.
+   * Counts one app-wide call unless the app already made {@code limit} in the last {@code window};
+   * empty if taken, otherwise when a call leaves the window. Calls are counted in 5 s slices, and
+   * every slice that touches the window counts whole, so the count is never less than Xero's
+   * rolling one (a per-minute counter let twice the limit through across a minute boundary). Past
+   * slices no longer change, so one conditional update of the current slice is race-free.
    */
-  public boolean takeAppCall(Instant now, int limit) {
-    long minute = now.getEpochSecond() / 60;
+  public Optional<Instant> takeAppCall(Instant now, int limit, Duration window) {
+    long current = now.toEpochMilli() / APP_SLICE_MS;
+    long oldest = (now.toEpochMilli() - window.toMillis()) / APP_SLICE_MS;
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":pk", AttributeValue.fromS(Keys.APP_RATE_PK));
+    values.put(":from", AttributeValue.fromS(Keys.appRateSk(oldest)));
+    values.put(":to", AttributeValue.fromS(Keys.appRateSk(current - 1)));
+    long used = 0;
+    Long firstUsed = null;
+    for (Map<String, AttributeValue> slice :
+        dynamo
+            .queryPaginator(
+                r ->
+                    r.tableName(table)
+                        .consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
+                        .expressionAttributeValues(values))
+            .items()) {
+      long calls = number(slice, "calls");
+      if (calls > 0 && firstUsed == null) {
+        firstUsed = Long.parseLong(slice.get("sk").s().substring(2));
+      }
+      used += calls;
+    }
+    if (used >= limit) {
+      return Optional.of(leaves(firstUsed, window));
+    }
+    long left = limit - used;
     try {
       dynamo.updateItem(
           r ->
@@ -128,19 +162,24 @@ public final class RateBudgets {
                           "pk",
                           AttributeValue.fromS(Keys.APP_RATE_PK),
                           "sk",
-                          AttributeValue.fromS(Keys.appRateSk(minute))))
+                          AttributeValue.fromS(Keys.appRateSk(current))))
                   .updateExpression("ADD calls :one SET expiresAt = :ttl")
-                  .conditionExpression("attribute_not_exists(calls) OR calls < :limit")
+                  .conditionExpression("attribute_not_exists(calls) OR calls < :left")
                   .expressionAttributeValues(
                       Map.of(
                           ":one", AttributeValue.fromN("1"),
-                          ":limit", AttributeValue.fromN(Integer.toString(limit)),
+                          ":left", AttributeValue.fromN(Long.toString(left)),
                           ":ttl",
                               AttributeValue.fromN(Long.toString(now.getEpochSecond() + 600)))));
-      return true;
+      return Optional.empty();
     } catch (ConditionalCheckFailedException e) {
-      return false;
+      return Optional.of(leaves(firstUsed == null ? current : firstUsed, window));
     }
+  }
+
+  /** When slice {@code slice}'s calls stop counting: its end plus the window. */
+  private static Instant leaves(long slice, Duration window) {
+    return Instant.ofEpochMilli((slice + 1) * APP_SLICE_MS).plus(window);
   }
 
   private static Map<String, AttributeValue> budgetKey(String tenantId) {

@@ -60,9 +60,4 @@ final class RateWindow {
         .atStartOfDay()
         .toInstant(ZoneOffset.UTC);
   }
-
-  /** The app-wide counter is per calendar minute: the wait until the next one starts. */
-  static Duration untilNextMinute(Instant now) {
-    return Duration.ofSeconds(60 - now.getEpochSecond() % 60);
-  }
 }

@@ -10,11 +10,11 @@ import java.util.Optional;
 
 /**
  * Xero's limits, shared through DynamoDB by every worker: per tenant 60 calls in any rolling minute
- * and a daily allowance, app-wide 10,000 a minute. The tenant's item keeps the times of its recent
- * calls, so the rolling window is enforced exactly (a fixed per-minute counter would let 120 calls
- * through across a minute boundary, and Xero's window rolls). A 429 blocks the tenant until Xero's
- * Retry-After. Concurrency per tenant needs no counter here: the FIFO queue runs one batch per
- * tenant at a time.
+ * and a daily allowance, app-wide 10,000 in any rolling minute. The tenant's item keeps the times
+ * of its recent calls, so the rolling window is enforced exactly (a fixed per-minute counter would
+ * let 120 calls through across a minute boundary, and Xero's window rolls); the app-wide count
+ * rolls too, in 5 s slices. A 429 blocks the tenant until Xero's Retry-After. Concurrency per
+ * tenant needs no counter here: the FIFO queue runs one batch per tenant at a time.
  */
 public final class TenantRateBudget implements CallBudget {
   /**
@@ -89,9 +89,13 @@ public final class TenantRateBudget implements CallBudget {
   }
 
   private Optional<Deferral> takeAppCall(Instant now) {
-    return budgets.takeAppCall(now, limits.appPerMinute())
-        ? Optional.empty()
-        : Optional.of(new Deferral("appminute", RateWindow.untilNextMinute(now)));
+    return budgets
+        .takeAppCall(now, limits.appPerMinute(), WINDOW)
+        .map(
+            frees ->
+                new Deferral(
+                    "appminute",
+                    Duration.ofMillis(Math.max(1000, Duration.between(now, frees).toMillis()))));
   }
 
   private void block(String tenantId, String problem, Instant until) {

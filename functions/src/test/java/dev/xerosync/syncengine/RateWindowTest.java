@@ -86,10 +86,7 @@ class RateWindowTest {
   }
 
   @Test
-  void theAppWideMinuteAndTheDayRollOnCalendarBoundaries() {
-    assertThat(RateWindow.untilNextMinute(NOW)).isEqualTo(Duration.ofSeconds(30));
-    assertThat(RateWindow.untilNextMinute(Instant.parse("2026-03-10T12:00:00Z")))
-        .isEqualTo(Duration.ofSeconds(60));
+  void theDayRollsAtMidnightUtc() {
     assertThat(RateWindow.nextUtcMidnight(Instant.parse("2026-03-10T23:59:59Z")))
         .isEqualTo(Instant.parse("2026-03-11T00:00:00Z"));
   }

@@ -23,8 +23,9 @@ import java.util.Random;
 
 /**
  * {@code ./dev bench ScaleBenchmark [quick] [--tenants=N] [--workers=N] [--minutes=N]
- * [--lead-minutes=N] [--sweeps=paced|at-once] [--xero-latency-ms=N]}: thousands of connected
- * tenants under Xero's app-wide limit of 10,000 calls a minute, in simulated time.
+ * [--lead-minutes=N] [--sweeps=paced|at-once] [--xero-latency-ms=N] [--app-limit=N]}: thousands of
+ * connected tenants under Xero's app-wide limit of 10,000 calls a minute (or {@code --app-limit},
+ * for both the simulator and our budget, to make it bind), in simulated time.
  *
  * <p>What is real: the simulator's {@link RateLimiter} judges every call (its refusals are the 429s
  * counted here, its rolling windows are Xero's), our {@link TenantRateBudget} decides every call
@@ -63,6 +64,7 @@ public final class ScaleBenchmark {
   private int tenants = 5000;
   private int workers = 10;
   private long xeroLatencyMs = 300;
+  private int appLimit = RateLimiter.APP_PER_MINUTE;
   private double minutes = 50;
   private int leadMinutes = 5;
   private boolean paced = true;
@@ -153,6 +155,8 @@ public final class ScaleBenchmark {
         b.minutes = Double.parseDouble(a.substring(10));
       } else if (a.startsWith("--xero-latency-ms=")) {
         b.xeroLatencyMs = Long.parseLong(a.substring(18));
+      } else if (a.startsWith("--app-limit=")) {
+        b.appLimit = Integer.parseInt(a.substring(12));
       } else if (a.equals("--sweeps=at-once")) {
         b.paced = false;
       } else if (!a.equals("--sweeps=paced")) {
@@ -187,8 +191,8 @@ public final class ScaleBenchmark {
       RateBudgets items = new RateBudgets(aws.dynamoDb(), aws.resources().tableName("Table"));
       budget =
           new TenantRateBudget(
-              items, clock, new TenantRateBudget.Limits(RateLimiter.PER_MINUTE, 5000, 10_000));
-      xero = new RateLimiter(clock, 5000);
+              items, clock, new TenantRateBudget.Limits(RateLimiter.PER_MINUTE, 5000, appLimit));
+      xero = new RateLimiter(clock, 5000, appLimit);
       simulate();
     }
     double wallSeconds = (System.nanoTime() - wallStart) / 1e9;

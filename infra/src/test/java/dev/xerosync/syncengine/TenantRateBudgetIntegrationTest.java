@@ -69,6 +69,35 @@ class TenantRateBudgetIntegrationTest {
   }
 
   @Test
+  void theAppWideLimitRollsAcrossTenantsAndAMinuteBoundary() {
+    // A time of its own: the app-wide count is one item for every tenant in the table.
+    SimClock clock = SimClock.frozen(Instant.parse("2031-05-17T08:00:59Z"));
+    TenantRateBudget budget =
+        new TenantRateBudget(
+            new RateBudgets(aws.dynamoDb(), aws.resources().tableName("Table")),
+            clock,
+            new TenantRateBudget.Limits(60, 5000, 10));
+    for (int i = 0; i < 10; i++) {
+      assertThat(budget.acquire(UUID.randomUUID().toString())).as("call " + (i + 1)).isEmpty();
+    }
+    assertThat(budget.acquire(UUID.randomUUID().toString())).isPresent();
+
+    clock.advance(Duration.ofSeconds(2));
+    Optional<CallBudget.Deferral> refused = budget.acquire(UUID.randomUUID().toString());
+    assertThat(refused)
+        .as("a per-minute counter starts afresh at 08:01:00; Xero's app window does not")
+        .isPresent();
+    assertThat(refused.get().limit()).isEqualTo("appminute");
+    // The calls count in the slice 08:00:55-08:01:00, which leaves the 62 s window at 08:02:02.
+    assertThat(refused.get().delay()).isEqualTo(Duration.ofSeconds(61));
+
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(budget.acquire(UUID.randomUUID().toString())).isPresent();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(budget.acquire(UUID.randomUUID().toString())).isEmpty();
+  }
+
+  @Test
   void theDailyAllowanceHoldsUntilMidnightUtc() {
     SimClock clock = SimClock.frozen(Instant.parse("2026-11-21T23:00:00Z"));
     TenantRateBudget budget = budget(clock, 60, 3);
