@@ -55,6 +55,27 @@ public final class DryRun {
         lockDate(ref, body.path("date").asText(null), problems);
       }
       case CONTACT_UPSERT -> {}
+      case INVOICE_HISTORY -> {
+        for (JsonNode invoice : body.path("invoices")) {
+          ArrayNode its = Json.MAPPER.createArrayNode();
+          invoice(
+              new Outbox.Write(
+                  write.tenantId(),
+                  OperationKind.INVOICE_UPSERT,
+                  invoice.path("invoiceId").asText(),
+                  null,
+                  invoice,
+                  null),
+              invoice,
+              ref,
+              its);
+          for (JsonNode p : its) {
+            ObjectNode named = ((ObjectNode) p.deepCopy());
+            named.put("invoiceId", invoice.path("invoiceId").asText());
+            problems.add(named);
+          }
+        }
+      }
       case ACCOUNTING_SETTINGS -> {
         account(ref, body.path("paymentAccountCode").asText(null), "paymentAccountCode", problems);
       }

@@ -49,6 +49,10 @@ public final class Operation {
   int reconcileLookups;
   Map<String, String> xero = new LinkedHashMap<>();
   List<String> messages = new ArrayList<>();
+
+  /** For a history push, each invoice's own outcome, in the order they were sent. */
+  List<Element> elements = new ArrayList<>();
+
   String code;
   String action;
   String actionUrl;
@@ -61,6 +65,15 @@ public final class Operation {
   Instant finishedAt;
 
   @JsonIgnore long version;
+
+  /** One invoice of a history push: its own terminal state, Xero's ids and messages. */
+  record Element(
+      String externalId,
+      OperationState state,
+      Map<String, String> xero,
+      List<String> messages,
+      String code,
+      String action) {}
 
   Operation() {}
 
@@ -176,6 +189,23 @@ public final class Operation {
     n.set("xero", Json.MAPPER.valueToTree(xero));
     var msgs = n.putArray("messages");
     messages.forEach(msgs::add);
+    if (kind == OperationKind.INVOICE_HISTORY) {
+      var els = n.putArray("elements");
+      for (Element e : elements) {
+        ObjectNode el = els.addObject();
+        el.put("invoiceId", e.externalId());
+        el.put("state", e.state().name());
+        el.set("xero", Json.MAPPER.valueToTree(e.xero()));
+        var m = el.putArray("messages");
+        e.messages().forEach(m::add);
+        if (e.code() != null) {
+          el.put("code", e.code());
+        }
+        if (e.action() != null) {
+          el.put("action", e.action());
+        }
+      }
+    }
     if (code != null) {
       n.put("code", code);
     }

@@ -12,6 +12,11 @@ public enum OperationKind {
   DEPOSIT,
   /** Creates or links a contact keyed by ContactNumber; looked up by ContactNumber. */
   CONTACT_UPSERT,
+  /**
+   * Invoices from before the connection, created in batches of 50 with each invoice's own outcome;
+   * after an ambiguous batch its invoices are looked up in one InvoiceNumbers= call.
+   */
+  INVOICE_HISTORY,
   /** Validates and stores the tenant's accounting set-up against its Accounts. */
   ACCOUNTING_SETTINGS
 }

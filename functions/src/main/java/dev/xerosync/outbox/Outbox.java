@@ -214,6 +214,7 @@ public final class Outbox {
         WriteRequests.checkContactId("the contact's externalId", w.externalId());
         WriteRequests.checkContact(w.body());
       }
+      case INVOICE_HISTORY -> WriteRequests.checkHistory(w.body());
       case ACCOUNTING_SETTINGS -> WriteRequests.checkSettings(w.body());
     }
   }

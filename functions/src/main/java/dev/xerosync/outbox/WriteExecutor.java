@@ -267,6 +267,8 @@ public final class WriteExecutor {
       case INVOICE_UPSERT, INVOICE_VOID -> "invoice number " + op.externalId;
       case PAYMENT, DEPOSIT -> "a payment or deposit with reference " + op.externalId;
       case CONTACT_UPSERT -> "a contact with contact number " + op.externalId;
+      case INVOICE_HISTORY ->
+          "the invoice numbers of this push that its elements do not show as SUCCEEDED";
       case ACCOUNTING_SETTINGS -> "the organisation's accounts";
     };
   }
@@ -307,6 +309,7 @@ public final class WriteExecutor {
       case PAYMENT -> payment(call);
       case DEPOSIT -> deposit(call);
       case CONTACT_UPSERT -> contactUpsert(call);
+      case INVOICE_HISTORY -> invoiceHistory(call);
       case ACCOUNTING_SETTINGS -> settings(call);
     };
   }
@@ -419,6 +422,177 @@ public final class WriteExecutor {
     ObjectNode linked =
         linkInvoice(op, out.element(), linesChanged ? fingerprint : l.path("lines").asText());
     return Completion.succeeded(ids(linked));
+  }
+
+  // ---- the history push
+
+  /** Xero's guidance for a write request: at most 50 elements. */
+  static final int BATCH = 50;
+
+  /**
+   * Creates the push's invoices 50 to a request. An invoice we already linked is not sent again;
+   * after an ambiguous batch (or a pass that died while sending) the batch's invoices are looked up
+   * by InvoiceNumbers= in one call and adopted before anything is resent. Each invoice ends with
+   * its own state; the push succeeds when all of them did.
+   */
+  private Completion invoiceHistory(Call c) throws XeroApiException, XeroAccess.NoAccessException {
+    Operation op = c.op;
+    Map<String, Operation.Element> done = new LinkedHashMap<>();
+    op.elements.forEach(e -> done.put(e.externalId(), e));
+    List<JsonNode> pending = new ArrayList<>();
+    for (JsonNode invoice : op.request.path("invoices")) {
+      String ext = invoice.path("invoiceId").asText();
+      if (done.containsKey(ext)) {
+        continue;
+      }
+      Optional<ObjectNode> link = log.link(op.tenantId, OperationLog.INVOICE, ext);
+      if (link.isPresent()) {
+        done.put(ext, succeeded(ext, ids(link.get()), "Already in Xero: not sent again."));
+      } else {
+        pending.add(invoice);
+      }
+    }
+    op.elements = new ArrayList<>(done.values());
+    for (int from = 0; from < pending.size(); from += BATCH) {
+      List<JsonNode> batch = pending.subList(from, Math.min(pending.size(), from + BATCH));
+      pushBatch(c, batch, done);
+      op.elements = new ArrayList<>(done.values());
+      // Progress shows in GET /operations/{id}; the links, not this, keep a resend from happening.
+      log.save(op, clock.instant());
+    }
+    List<Operation.Element> ordered = new ArrayList<>();
+    for (JsonNode invoice : op.request.path("invoices")) {
+      ordered.add(done.get(invoice.path("invoiceId").asText()));
+    }
+    op.elements = ordered;
+    long ok = ordered.stream().filter(e -> e.state() == OperationState.SUCCEEDED).count();
+    int total = ordered.size();
+    if (ok == total) {
+      return new Completion(
+          OperationState.SUCCEEDED,
+          Map.of(),
+          List.of(total + " of " + total + " invoices are in Xero."),
+          null,
+          null,
+          null);
+    }
+    String summary =
+        ok + " of " + total + " invoices are in Xero; " + (total - ok) + " were refused.";
+    String action =
+        "Fix the refused invoices (each element says how) and push them again; the others are in"
+            + " Xero and are never sent twice.";
+    return ok == 0
+        ? new Completion(
+            OperationState.FAILED, Map.of(), List.of(summary), "HISTORY_REFUSED", action, null)
+        : new Completion(
+            OperationState.NEEDS_ATTENTION,
+            Map.of(),
+            List.of(summary),
+            "SOME_INVOICES_REFUSED",
+            action,
+            null);
+  }
+
+  private void pushBatch(Call c, List<JsonNode> batch, Map<String, Operation.Element> done)
+      throws XeroApiException, XeroAccess.NoAccessException {
+    Operation op = c.op;
+    Map<String, JsonNode> toSend = new LinkedHashMap<>();
+    batch.forEach(inv -> toSend.put(inv.path("invoiceId").asText(), inv));
+    if (op.ambiguous) {
+      // An earlier send of this batch may have reached Xero: adopt what it created.
+      for (String numbers : lookupGroups(List.copyOf(toSend.keySet()))) {
+        for (JsonNode inv :
+            c.lookup("Invoices?InvoiceNumbers=" + XeroWrites.encode(numbers)).path("Invoices")) {
+          String ext = inv.path("InvoiceNumber").asText();
+          JsonNode ours = toSend.get(ext);
+          if (ours != null && !"DELETED".equals(inv.path("Status").asText())) {
+            ObjectNode link = linkInvoice(op, ext, ours, inv, WriteRequests.linesFingerprint(ours));
+            done.put(ext, succeeded(ext, ids(link), "Found in Xero after an unconfirmed send."));
+            toSend.remove(ext);
+          }
+        }
+      }
+    }
+    String defaultStatus = null;
+    List<String> numbers = new ArrayList<>();
+    List<ObjectNode> elements = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : toSend.entrySet()) {
+      JsonNode body = e.getValue();
+      ContactResult cr = ensureContact(c, body.get("contact"), false);
+      if (cr.problem != null) {
+        done.put(e.getKey(), element(e.getKey(), cr.problem));
+        continue;
+      }
+      String status = WriteRequests.text(body, "status");
+      if (status == null) {
+        if (defaultStatus == null) {
+          defaultStatus =
+              log.settings(op.tenantId)
+                  .map(s -> s.path("invoiceStatus").asText("DRAFT"))
+                  .orElse("DRAFT");
+        }
+        status = defaultStatus;
+      }
+      numbers.add(e.getKey());
+      elements.add(WriteRequests.xeroInvoice(body, e.getKey(), cr.contactId, status, true, null));
+    }
+    if (elements.isEmpty()) {
+      return;
+    }
+    // The key names this batch's content: a batch re-formed after adoptions gets a key of its own.
+    String step = "history-" + Outbox.hash(String.join(",", numbers)).substring(0, 16);
+    List<XeroWrites.Outcome> outcomes = c.writeAll("PUT", "Invoices", "Invoices", elements, step);
+    for (int i = 0; i < outcomes.size(); i++) {
+      String ext = numbers.get(i);
+      JsonNode body = toSend.get(ext);
+      XeroWrites.Outcome out = outcomes.get(i);
+      if (out.accepted()) {
+        ObjectNode link =
+            linkInvoice(op, ext, body, out.element(), WriteRequests.linesFingerprint(body));
+        done.put(ext, succeeded(ext, ids(link), null));
+        continue;
+      }
+      if (op.ambiguous && "INVOICE_NUMBER_TAKEN".equals(Corrections.of(out.messages()).code())) {
+        // A pass still running when this one looked created it: adopt that one.
+        Optional<JsonNode> ours = invoiceNumbered(c, ext);
+        if (ours.isPresent()) {
+          ObjectNode link =
+              linkInvoice(op, ext, body, ours.get(), WriteRequests.linesFingerprint(body));
+          done.put(ext, succeeded(ext, ids(link), "Found in Xero after an unconfirmed send."));
+          continue;
+        }
+      }
+      done.put(ext, element(ext, Completion.rejected(out.messages())));
+    }
+  }
+
+  /**
+   * Invoice numbers joined for InvoiceNumbers= (our ids hold no commas), split so that no URL grows
+   * past about 2,000 characters, as ids may be 255 long: usually one lookup per batch.
+   */
+  static List<String> lookupGroups(List<String> numbers) {
+    List<String> groups = new ArrayList<>();
+    StringBuilder group = new StringBuilder();
+    for (String n : numbers) {
+      if (group.length() > 0 && group.length() + n.length() + 1 > 1_500) {
+        groups.add(group.toString());
+        group.setLength(0);
+      }
+      group.append(group.length() == 0 ? "" : ",").append(n);
+    }
+    if (group.length() > 0) {
+      groups.add(group.toString());
+    }
+    return groups;
+  }
+
+  private static Operation.Element succeeded(String ext, Map<String, String> ids, String note) {
+    return new Operation.Element(
+        ext, OperationState.SUCCEEDED, ids, note == null ? List.of() : List.of(note), null, null);
+  }
+
+  private static Operation.Element element(String ext, Completion c) {
+    return new Operation.Element(ext, c.state(), c.ids(), c.messages(), c.code(), c.action());
   }
 
   /** The invoice Xero holds under our number (not deleted), looked up by InvoiceNumbers=. */
@@ -822,7 +996,14 @@ public final class WriteExecutor {
               "Send contact.name with the first write for a new customer."));
     }
     XeroWrites.Outcome out =
-        c.write("PUT", "Contacts", "Contacts", contactElement(contact, ext), "contact-create");
+        c.write(
+            "PUT",
+            "Contacts",
+            "Contacts",
+            contactElement(contact, ext),
+            // Per customer: a history push creates several under one operation, and Xero answers
+            // a key it has seen with the first answer.
+            "contact-create-" + Outbox.hash(ext).substring(0, 16));
     if (out.rejected()) {
       String code = Corrections.of(out.messages()).code();
       if (code.equals("CONTACT_NUMBER_TAKEN") || code.equals("CONTACT_NAME_TAKEN")) {
@@ -864,8 +1045,14 @@ public final class WriteExecutor {
   // ---- invoices
 
   private ObjectNode linkInvoice(Operation op, JsonNode xeroInvoice, String lines) {
-    String contactExt = op.request.path("contact").path("externalId").asText(null);
-    Optional<ObjectNode> old = log.link(op.tenantId, OperationLog.INVOICE, op.externalId);
+    return linkInvoice(op, op.externalId, op.request, xeroInvoice, lines);
+  }
+
+  /** Links our invoice id {@code ext}, sent as {@code body}, to the invoice Xero holds. */
+  private ObjectNode linkInvoice(
+      Operation op, String ext, JsonNode body, JsonNode xeroInvoice, String lines) {
+    String contactExt = body.path("contact").path("externalId").asText(null);
+    Optional<ObjectNode> old = log.link(op.tenantId, OperationLog.INVOICE, ext);
     ObjectNode link = Json.MAPPER.createObjectNode();
     link.put("invoiceId", xeroInvoice.path("InvoiceID").asText());
     link.put("status", xeroInvoice.path("Status").asText());
@@ -878,7 +1065,7 @@ public final class WriteExecutor {
     if (contactExt != null) {
       link.put("contactExternalId", contactExt);
     }
-    log.putLink(op.tenantId, OperationLog.INVOICE, op.externalId, link);
+    log.putLink(op.tenantId, OperationLog.INVOICE, ext, link);
     upsertRead(op, xeroInvoice);
     return link;
   }
@@ -992,22 +1179,32 @@ public final class WriteExecutor {
     XeroWrites.Outcome write(
         String method, String path, String collection, JsonNode element, String step)
         throws XeroApiException, XeroAccess.NoAccessException {
+      return writeAll(method, path, collection, List.of(element), step).get(0);
+    }
+
+    List<XeroWrites.Outcome> writeAll(
+        String method,
+        String path,
+        String collection,
+        List<? extends JsonNode> elements,
+        String step)
+        throws XeroApiException, XeroAccess.NoAccessException {
       String key = op.operationId + "-" + op.keyGeneration + "-" + step;
       op.xeroCalls++;
       String token = access.accessToken(op.tenantId);
       try {
-        return xero.write(method, path, collection, element, op.tenantId, token, key);
+        return xero.writeAll(method, path, collection, elements, op.tenantId, token, key);
       } catch (XeroApiException e) {
         if (!e.isTokenExpired()) {
           throw e;
         }
         // A 401 is refused before anything is saved: the same key again is safe.
         op.xeroCalls++;
-        return xero.write(
+        return xero.writeAll(
             method,
             path,
             collection,
-            element,
+            elements,
             op.tenantId,
             access.replaceRejected(op.tenantId, token),
             key);

@@ -102,6 +102,66 @@ final class WriteRequests {
     }
   }
 
+  /**
+   * Invoices per history push: two of Xero's 50-element batches, and well inside a DynamoDB item
+   * (400 KB) with each invoice's outcome beside it.
+   */
+  static final int MAX_HISTORY_INVOICES = 100;
+
+  /** The history push's body as stored; bigger would crowd the outbox item. */
+  static final int MAX_HISTORY_CHARS = 200_000;
+
+  /**
+   * A history push: {@code pushId} and up to {@value #MAX_HISTORY_INVOICES} new invoices, each with
+   * its own {@code invoiceId} and a contact, checked as {@code PUT /invoices/{id}} checks one.
+   */
+  static void checkHistory(JsonNode body) throws InvalidWrite {
+    object(body, "the history push");
+    checkExternalId("pushId", text(body, "pushId"));
+    JsonNode invoices = body.get("invoices");
+    if (invoices == null || !invoices.isArray() || invoices.isEmpty()) {
+      throw new InvalidWrite("invoices must be a non-empty array of invoices");
+    }
+    if (invoices.size() > MAX_HISTORY_INVOICES) {
+      throw new InvalidWrite(
+          "a history push holds at most "
+              + MAX_HISTORY_INVOICES
+              + " invoices; got "
+              + invoices.size()
+              + ". Split it into several pushes.");
+    }
+    if (body.toString().length() > MAX_HISTORY_CHARS) {
+      throw new InvalidWrite(
+          "a history push holds at most " + MAX_HISTORY_CHARS / 1000 + " KB; split it");
+    }
+    Set<String> seen = new java.util.HashSet<>();
+    int i = 0;
+    for (JsonNode invoice : invoices) {
+      String at = "invoices[" + i++ + "]";
+      object(invoice, at);
+      String id = text(invoice, "invoiceId");
+      checkExternalId(at + ".invoiceId", id);
+      if (!seen.add(id)) {
+        throw new InvalidWrite(at + ".invoiceId " + id + " appears twice in the push");
+      }
+      try {
+        checkInvoice(invoice);
+      } catch (InvalidWrite e) {
+        throw new InvalidWrite(at + ": " + e.getMessage());
+      }
+      if (!invoice.has("contact")) {
+        throw new InvalidWrite(at + " needs a contact: every invoice in a history push is new");
+      }
+      if (!invoice.has("lineItems")) {
+        throw new InvalidWrite(at + " needs lineItems: every invoice in a history push is new");
+      }
+      if (invoice.path("skipAccounting").asBoolean(false)) {
+        throw new InvalidWrite(
+            at + " has skipAccounting: leave an invoice out of the push to keep it out of Xero");
+      }
+    }
+  }
+
   static void checkPayment(JsonNode body) throws InvalidWrite {
     object(body, "the payment");
     checkExternalId("paymentId", text(body, "paymentId"));

@@ -62,6 +62,7 @@ final class QueuedOperationEvents implements OperationEvents {
           case PAYMENT -> "invoice:" + op.invoiceExternalId();
           case DEPOSIT -> "deposit:" + op.externalId();
           case CONTACT_UPSERT -> "contact:" + op.externalId();
+          case INVOICE_HISTORY -> "history:" + op.externalId();
           case ACCOUNTING_SETTINGS -> "settings";
         };
     return op.tenantId() + "." + lane(entity);

@@ -139,6 +139,17 @@ public final class WriteApiHandler
                 path.get("contactId"),
                 null,
                 validateOnly);
+        case "POST /tenants/{tenantId}/history/invoices" -> {
+          JsonNode body = body(event);
+          yield write(
+              event,
+              tenantId,
+              OperationKind.INVOICE_HISTORY,
+              body.path("pushId").asText(null),
+              null,
+              validateOnly,
+              body);
+        }
         case "PUT /tenants/{tenantId}/settings/accounting" ->
             write(event, tenantId, OperationKind.ACCOUNTING_SETTINGS, "accounting", null, false);
         case "GET /tenants/{tenantId}/settings/accounting" -> settings(tenantId);

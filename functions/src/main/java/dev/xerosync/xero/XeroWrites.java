@@ -16,9 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes to Xero's Accounting API, one element per request with {@code summarizeErrors=false}, so
- * each element comes back with its own status and validation messages; and the reads that reconcile
- * an ambiguous write. Every call takes from the same call budget as the sync's reads.
+ * Writes to Xero's Accounting API with {@code summarizeErrors=false}, so each element comes back
+ * with its own status and validation messages (one element per request, or a batch of up to 50);
+ * and the reads that reconcile an ambiguous write. Every call takes from the same call budget as
+ * the sync's reads.
  *
  * <p>Outcomes: a 200 element without errors is {@link Outcome#accepted}; Xero's validation messages
  * (in a 200 element or a 400) are a {@link Outcome#rejected} outcome, definitive, nothing was
@@ -72,8 +73,26 @@ public final class XeroWrites {
       String accessToken,
       String idempotencyKey)
       throws XeroApiException {
+    return writeAll(
+            method, path, collection, List.of(element), tenantId, accessToken, idempotencyKey)
+        .get(0);
+  }
+
+  /**
+   * Sends up to 50 elements in one request; each comes back with its own outcome, in the order sent
+   * (Xero answers a batch element by element under {@code summarizeErrors=false}).
+   */
+  public List<Outcome> writeAll(
+      String method,
+      String path,
+      String collection,
+      List<? extends JsonNode> elements,
+      String tenantId,
+      String accessToken,
+      String idempotencyKey)
+      throws XeroApiException {
     ObjectNode body = Json.MAPPER.createObjectNode();
-    body.putArray(collection).add(element);
+    body.putArray(collection).addAll(List.copyOf(elements));
     String pathAndQuery = "/api.xro/2.0/" + path + "?summarizeErrors=false";
     budgeted.waitForBudget(tenantId, pathAndQuery);
     HttpRequest.Builder request =
@@ -96,29 +115,52 @@ public final class XeroWrites {
         root = Json.MAPPER.readTree(response.body());
       } catch (IOException e) {
         if (status == 200) {
-          // Xero said OK but the body is lost: it saved the element, and we cannot tell its id.
+          // Xero said OK but the body is lost: it saved the elements, and we cannot tell their ids.
           throw new XeroApiException(502, "InvalidResponse", null, "Xero sent no JSON for " + path);
         }
-        return new Outcome(status, null, List.of("Xero refused the request (400)"));
+        return all(
+            elements.size(), new Outcome(status, null, List.of("Xero refused the request (400)")));
       }
-      JsonNode el = root.path(collection).path(0);
-      if (el.isMissingNode()) {
-        el = root.path("Elements").path(0);
+      JsonNode els = root.path(collection);
+      if (els.isMissingNode()) {
+        els = root.path("Elements");
       }
-      List<String> messages = messages(el);
-      if (status == 400 && messages.isEmpty()) {
-        messages = List.of(root.path("Message").asText(root.path("Detail").asText("Bad request")));
-      }
-      if (status == 200 && el.isMissingNode()) {
+      if (status == 200 && els.size() != elements.size()) {
         throw new XeroApiException(
-            502, "InvalidResponse", null, "Xero answered without the element for " + path);
+            502,
+            "InvalidResponse",
+            null,
+            "Xero answered " + els.size() + " of " + elements.size() + " elements for " + path);
       }
-      return new Outcome(status, messages.isEmpty() ? el : null, messages);
+      if (status == 400 && els.size() != elements.size()) {
+        // The request as a whole was refused (too many elements, a malformed body): nothing saved.
+        List<String> messages = messages(els.path(0));
+        if (messages.isEmpty()) {
+          messages =
+              List.of(root.path("Message").asText(root.path("Detail").asText("Bad request")));
+        }
+        return all(elements.size(), new Outcome(status, null, messages));
+      }
+      List<Outcome> out = new ArrayList<>();
+      for (JsonNode el : els) {
+        List<String> messages = messages(el);
+        if (status == 400 && messages.isEmpty()) {
+          messages =
+              List.of(root.path("Message").asText(root.path("Detail").asText("Bad request")));
+        }
+        out.add(new Outcome(status, messages.isEmpty() ? el : null, messages));
+      }
+      return out;
     }
     if (status == 404) {
-      return new Outcome(404, null, List.of(notFoundMessage(response.body(), path)));
+      return all(
+          elements.size(), new Outcome(404, null, List.of(notFoundMessage(response.body(), path))));
     }
     throw XeroApi.failure(status, response, pathAndQuery);
+  }
+
+  private static List<Outcome> all(int n, Outcome outcome) {
+    return java.util.Collections.nCopies(n, outcome);
   }
 
   /** A GET for reconciliation and reference data, within the same budget. */
