@@ -226,6 +226,7 @@ class FunctionPoliciesIntegrationTest {
             "write-settings.json",
             "write-invoice.json",
             "write-invoice-validate.json",
+            "write-history.json",
             "write-payment.json",
             "write-operation.json")) {
       statuses
@@ -782,6 +783,7 @@ class FunctionPoliciesIntegrationTest {
     assertThat(statuses.get("write-settings.json")).containsExactly(202);
     assertThat(statuses.get("write-invoice.json")).containsExactly(202);
     assertThat(statuses.get("write-invoice-validate.json")).containsExactly(200);
+    assertThat(statuses.get("write-history.json")).containsExactly(202);
     assertThat(statuses.get("write-payment.json")).containsExactly(202);
     assertThat(statuses.get("write-operation.json")).containsExactly(404);
     assertThat(statuses.get("connect-notification-batch.json"))

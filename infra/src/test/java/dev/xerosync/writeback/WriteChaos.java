@@ -32,9 +32,10 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * Writes under chaos, for the suite's small test and the large benchmark: Xero loses responses
  * after committing, answers 504 after committing, fails with 5xx and 429s before committing; the
  * write worker is killed between Xero's commit and recording the outcome; the client sends every
- * request twice (same Idempotency-Key, concurrently) and resends payments without a key; tenants'
- * units run interleaved in a shuffled order. Then it counts, in the simulator's own ledger, every
- * invoice number and payment reference that exists more than once.
+ * request twice (same Idempotency-Key, concurrently) and resends payments without a key; each
+ * tenant also pushes a history of 60 invoices; tenants' units run interleaved in a shuffled order.
+ * Then it counts, in the simulator's own ledger, every invoice number and payment reference that
+ * exists more than once.
  */
 final class WriteChaos {
   record Figures(
@@ -53,7 +54,8 @@ final class WriteChaos {
       double passesPerOperation,
       double xeroCallsPerTenant,
       Map<String, Integer> states,
-      int workerKills) {
+      int workerKills,
+      int historyMissing) {
     List<String> lines() {
       return List.of(
           "write-operations: " + operations + " count",
@@ -77,6 +79,7 @@ final class WriteChaos {
               + String.format("%.1f", xeroCallsPerTenant)
               + " calls",
           "write-worker-kills: " + workerKills + " count",
+          "write-history-missing: " + historyMissing + " invoices",
           "write-terminal-states: " + new java.util.TreeMap<>(states));
     }
   }
@@ -124,6 +127,17 @@ final class WriteChaos {
       for (int t = 0; t < tenants; t++) {
         SimOrganisation org = orgs.get(t);
         int tenant = t;
+        // One historical push per tenant: two batches of Xero's 50 under the same faults.
+        units.add(
+            () ->
+                twice(
+                    api,
+                    org,
+                    "POST",
+                    "/history/invoices",
+                    history(tenant),
+                    "history-" + tenant,
+                    accepted));
         for (int u = 0; u < unitsPerTenant; u++) {
           String a = "ch-" + tenant + "-" + u + "-a";
           String b = "ch-" + tenant + "-" + u + "-b";
@@ -216,6 +230,7 @@ final class WriteChaos {
         w.join(Duration.ofSeconds(30));
       }
       int duplicates = 0;
+      int historyMissing = 0;
       for (SimOrganisation org : orgs) {
         Map<String, Integer> numbers = new HashMap<>();
         for (InvoiceView v : org.invoices()) {
@@ -232,6 +247,9 @@ final class WriteChaos {
           }
         }
         for (int n : numbers.values()) duplicates += n - 1;
+        historyMissing +=
+            HISTORY_INVOICES
+                - (int) numbers.keySet().stream().filter(n -> n.matches("ch-\\d+-h\\d+")).count();
         for (int n : references.values()) duplicates += n - 1;
       }
       long writes =
@@ -257,7 +275,8 @@ final class WriteChaos {
           (double) passes / Math.max(1, ops),
           (double) tenantCalls / Math.max(1, tenants),
           states,
-          kills.get());
+          kills.get(),
+          historyMissing);
     } finally {
       stack.close();
     }
@@ -301,6 +320,21 @@ final class WriteChaos {
         + LocalDate.now().plusDays(30)
         + "\",\"lineItems\":[{\"description\":\"Thing\",\"quantity\":1,\"unitAmount\":25,"
         + "\"accountCode\":\"200\",\"taxType\":\"NONE\"}]}";
+  }
+
+  static final int HISTORY_INVOICES = 60;
+
+  private static String history(int tenant) {
+    List<String> invoices = new ArrayList<>();
+    for (int i = 0; i < HISTORY_INVOICES; i++) {
+      invoices.add(
+          invoice(tenant).replaceFirst("\\{", "{\"invoiceId\":\"ch-" + tenant + "-h" + i + "\","));
+    }
+    return "{\"pushId\":\"history-"
+        + tenant
+        + "\",\"invoices\":["
+        + String.join(",", invoices)
+        + "]}";
   }
 
   /** The same request twice at once, with one Idempotency-Key: one operation must come of it. */

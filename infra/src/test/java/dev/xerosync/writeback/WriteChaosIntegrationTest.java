@@ -15,9 +15,11 @@ class WriteChaosIntegrationTest {
   void chaosPostsNothingTwiceAndLosesNothing() throws Exception {
     WriteChaos.Figures f = WriteChaos.run(3, 3, 14L, 0.15);
     f.lines().forEach(System.out::println);
-    assertThat(f.operations()).isEqualTo(3 * 3 * 4 + 3 * 3);
+    // Per unit four writes and a resent payment; per tenant one history push.
+    assertThat(f.operations()).isEqualTo(3 * 3 * 4 + 3 * 3 + 3);
     assertThat(f.duplicates()).isZero();
     assertThat(f.lost()).isZero();
+    assertThat(f.historyMissing()).as("history invoices not in Xero").isZero();
     assertThat(f.workerKills()).as("the run killed the worker at least once").isPositive();
     assertThat(f.states().getOrDefault("SUCCEEDED", 0))
         .as("every operation of the chaos run can succeed: " + f.states())

@@ -18,6 +18,6 @@ public final class WriteChaosRun {
     WriteChaos.Figures f = WriteChaos.run(tenants, units, 2026L, 0.10);
     var lines = new java.util.ArrayList<>(f.lines());
     lines.add("write-chaos-wall-seconds: " + (System.nanoTime() - started) / 1_000_000_000 + " s");
-    return new Result(lines, f.duplicates() == 0 && f.lost() == 0);
+    return new Result(lines, f.duplicates() == 0 && f.lost() == 0 && f.historyMissing() == 0);
   }
 }
