@@ -109,28 +109,16 @@ public final class WriteApiHandler
                 path.get("invoiceId"),
                 null,
                 validateOnly);
-        case "POST /tenants/{tenantId}/invoices/{invoiceId}/payments" -> {
-          JsonNode body = body(event);
-          yield write(
-              event,
-              tenantId,
-              OperationKind.PAYMENT,
-              body.path("paymentId").asText(null),
-              path.get("invoiceId"),
-              validateOnly,
-              body);
-        }
-        case "POST /tenants/{tenantId}/deposits" -> {
-          JsonNode body = body(event);
-          yield write(
-              event,
-              tenantId,
-              OperationKind.DEPOSIT,
-              body.path("depositId").asText(null),
-              null,
-              validateOnly,
-              body);
-        }
+        case "POST /tenants/{tenantId}/invoices/{invoiceId}/payments" ->
+            namedInBody(
+                event,
+                tenantId,
+                OperationKind.PAYMENT,
+                "paymentId",
+                path.get("invoiceId"),
+                validateOnly);
+        case "POST /tenants/{tenantId}/deposits" ->
+            namedInBody(event, tenantId, OperationKind.DEPOSIT, "depositId", null, validateOnly);
         case "PUT /tenants/{tenantId}/contacts/{contactId}" ->
             write(
                 event,
@@ -139,17 +127,9 @@ public final class WriteApiHandler
                 path.get("contactId"),
                 null,
                 validateOnly);
-        case "POST /tenants/{tenantId}/history/invoices" -> {
-          JsonNode body = body(event);
-          yield write(
-              event,
-              tenantId,
-              OperationKind.INVOICE_HISTORY,
-              body.path("pushId").asText(null),
-              null,
-              validateOnly,
-              body);
-        }
+        case "POST /tenants/{tenantId}/history/invoices" ->
+            namedInBody(
+                event, tenantId, OperationKind.INVOICE_HISTORY, "pushId", null, validateOnly);
         case "PUT /tenants/{tenantId}/settings/accounting" ->
             write(event, tenantId, OperationKind.ACCOUNTING_SETTINGS, "accounting", null, false);
         case "GET /tenants/{tenantId}/settings/accounting" -> settings(tenantId);
@@ -170,6 +150,20 @@ public final class WriteApiHandler
           "Internal error",
           "The request could not be served; retry with the same Idempotency-Key.");
     }
+  }
+
+  /** A write whose own id is a field of its body (a payment's, a deposit's, a push's). */
+  private APIGatewayProxyResponseEvent namedInBody(
+      APIGatewayProxyRequestEvent event,
+      String tenantId,
+      OperationKind kind,
+      String idField,
+      String parent,
+      boolean validateOnly)
+      throws Problem, Outbox.Refused {
+    JsonNode body = body(event);
+    return write(
+        event, tenantId, kind, body.path(idField).asText(null), parent, validateOnly, body);
   }
 
   private APIGatewayProxyResponseEvent write(

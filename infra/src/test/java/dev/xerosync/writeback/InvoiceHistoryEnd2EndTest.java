@@ -3,7 +3,6 @@ package dev.xerosync.writeback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.Faults;
 import dev.xerosync.infra.xero.SimOrganisation;
 import java.time.Duration;
@@ -13,9 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,36 +19,8 @@ import org.junit.jupiter.api.Test;
  * simulator's batch writes (50 to a request, summarizeErrors=false), each invoice with its own
  * outcome, and nothing sent twice after a lost answer or a second push of the same history.
  */
-class InvoiceHistoryEnd2EndTest {
+class InvoiceHistoryEnd2EndTest extends WriteBackStage {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static LocalStack stack;
-  private static WriteBackApi api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    stack =
-        LocalStack.start(
-            LocalStack.Options.defaults().withVisibilityTimeout(Duration.ofSeconds(10)));
-    api = new WriteBackApi(stack);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) {
-      stack.close();
-    }
-  }
-
-  @AfterEach
-  void noFaults() {
-    stack.xero().faults().clear();
-  }
-
-  private SimOrganisation connected(String name) {
-    SimOrganisation org = stack.xero().createOrganisation(name);
-    stack.connect(org);
-    return org;
-  }
 
   private static String invoice(String id, String contact, String accountCode) {
     return "{\"invoiceId\":\""

@@ -3,7 +3,6 @@ package dev.xerosync.writeback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.Faults;
 import dev.xerosync.infra.xero.SimOrganisation;
 import dev.xerosync.infra.xero.ledger.InvoiceView;
@@ -11,45 +10,14 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The commerce platform's push through the whole stack: write API → outbox → FIFO write queue →
  * write worker → the Xero simulator, and back through GET /operations/{id} and the query API.
  */
-class InvoicePushEnd2EndTest {
+class InvoicePushEnd2EndTest extends WriteBackStage {
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static LocalStack stack;
-  private static WriteBackApi api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    stack =
-        LocalStack.start(
-            LocalStack.Options.defaults().withVisibilityTimeout(Duration.ofSeconds(10)));
-    api = new WriteBackApi(stack);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) {
-      stack.close();
-    }
-  }
-
-  @AfterEach
-  void noFaults() {
-    stack.xero().faults().clear();
-  }
-
-  private SimOrganisation connected(String name) {
-    SimOrganisation org = stack.xero().createOrganisation(name);
-    stack.connect(org);
-    return org;
-  }
 
   static String invoice(String contactId, String status, String lines) {
     return "{\"contact\":{\"xeroContactId\":\""

@@ -3,15 +3,11 @@ package dev.xerosync.writeback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.Faults;
 import dev.xerosync.infra.xero.SimOrganisation;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,36 +15,8 @@ import org.junit.jupiter.api.Test;
  * status), the commerce flow's payment and void, contacts keyed by ContactNumber, and one failure
  * per validation rule of the simulator, each ending with Xero's words and an action.
  */
-class PaymentsAndContactsEnd2EndTest {
+class PaymentsAndContactsEnd2EndTest extends WriteBackStage {
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static LocalStack stack;
-  private static WriteBackApi api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    stack =
-        LocalStack.start(
-            LocalStack.Options.defaults().withVisibilityTimeout(Duration.ofSeconds(10)));
-    api = new WriteBackApi(stack);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) {
-      stack.close();
-    }
-  }
-
-  @AfterEach
-  void noFaults() {
-    stack.xero().faults().clear();
-  }
-
-  private SimOrganisation connected(String name) {
-    SimOrganisation org = stack.xero().createOrganisation(name);
-    stack.connect(org);
-    return org;
-  }
 
   private JsonNode run(SimOrganisation org, String method, String path, String body) {
     WriteBackApi.Response r = api.send(method, org.tenantId(), path, body, null);
