@@ -17,7 +17,8 @@ public record SyncRequest(
     String correlationId,
     String step,
     Long notBeforeMs,
-    List<String> creditNoteIds) {
+    List<String> creditNoteIds,
+    Long invoicesChangedUpToMs) {
 
   /**
    * CHANGES: the ids a webhook named. INITIAL: the next page of the initial sync. RECONCILE: a
@@ -44,7 +45,7 @@ public record SyncRequest(
       String correlationId,
       String step,
       Long notBeforeMs) {
-    this(tenantId, kind, invoiceIds, contactIds, correlationId, step, notBeforeMs, List.of());
+    this(tenantId, kind, invoiceIds, contactIds, correlationId, step, notBeforeMs, List.of(), null);
   }
 
   public SyncRequest(
@@ -55,7 +56,40 @@ public record SyncRequest(
   /** The same request also naming credit notes (from CREDITNOTE webhook events). */
   public SyncRequest withCreditNotes(List<String> ids) {
     return new SyncRequest(
-        tenantId, kind, invoiceIds, contactIds, correlationId, step, notBeforeMs, ids);
+        tenantId,
+        kind,
+        invoiceIds,
+        contactIds,
+        correlationId,
+        step,
+        notBeforeMs,
+        ids,
+        invoicesChangedUpToMs);
+  }
+
+  /**
+   * The same request, saying that every invoice change it names happened at or before {@code at}
+   * (the latest eventDateUtc of its INVOICE events). An invoice already stored at least that new
+   * needs no fetch: typically our own write-back, stored from Xero's answer, coming back as a
+   * webhook.
+   */
+  public SyncRequest withInvoicesChangedUpTo(java.time.Instant at) {
+    return new SyncRequest(
+        tenantId,
+        kind,
+        invoiceIds,
+        contactIds,
+        correlationId,
+        step,
+        notBeforeMs,
+        creditNoteIds,
+        at == null ? null : at.toEpochMilli());
+  }
+
+  /** When the latest invoice change this request names happened, if the webhook said. */
+  public java.util.Optional<java.time.Instant> invoicesChangedUpTo() {
+    return java.util.Optional.ofNullable(invoicesChangedUpToMs)
+        .map(java.time.Instant::ofEpochMilli);
   }
 
   public static SyncRequest initialStep(String tenantId, String step, String correlationId) {
@@ -84,7 +118,8 @@ public record SyncRequest(
         correlationId,
         step,
         when.toEpochMilli(),
-        creditNoteIds);
+        creditNoteIds,
+        invoicesChangedUpToMs);
   }
 
   /**

@@ -24,6 +24,17 @@ final class InvoiceBatchGet {
       String tenantId,
       Collection<String> invoiceIds,
       boolean consistent) {
+    return items(dynamo, table, tenantId, invoiceIds, consistent, null);
+  }
+
+  /** The same, each item holding only {@code projection}'s attributes (all when null). */
+  static Map<String, Map<String, AttributeValue>> items(
+      DynamoDbClient dynamo,
+      String table,
+      String tenantId,
+      Collection<String> invoiceIds,
+      boolean consistent,
+      String projection) {
     Map<String, Map<String, AttributeValue>> found = new HashMap<>();
     List<String> ids = new ArrayList<>(new LinkedHashSet<>(invoiceIds));
     for (int from = 0; from < ids.size(); from += MAX_KEYS) {
@@ -35,7 +46,13 @@ final class InvoiceBatchGet {
                 "sk", ItemCodec.s(Keys.INVOICE_SK)));
       }
       Map<String, KeysAndAttributes> pending =
-          Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(consistent).build());
+          Map.of(
+              table,
+              KeysAndAttributes.builder()
+                  .keys(keys)
+                  .consistentRead(consistent)
+                  .projectionExpression(projection)
+                  .build());
       for (int attempt = 0; !pending.isEmpty(); attempt++) {
         if (attempt == ATTEMPTS) {
           throw new IllegalStateException(

@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -220,6 +221,19 @@ public final class InvoiceStore {
     return response.hasItem() && response.item().containsKey("updatedMs")
         ? Optional.of(Instant.ofEpochMilli(Long.parseLong(response.item().get("updatedMs").n())))
         : Optional.empty();
+  }
+
+  /** Each stored invoice's UpdatedDateUTC, read consistently in batches; unknown ids are absent. */
+  public Map<String, Instant> updatedAtAll(String tenantId, Collection<String> invoiceIds) {
+    Map<String, Instant> dates = new HashMap<>();
+    InvoiceBatchGet.items(dynamo, table, tenantId, invoiceIds, true, "invoiceId, updatedMs")
+        .forEach(
+            (id, item) -> {
+              if (item.containsKey("updatedMs")) {
+                dates.put(id, Instant.ofEpochMilli(Long.parseLong(item.get("updatedMs").n())));
+              }
+            });
+    return dates;
   }
 
   public List<ContactTotals> totals(String tenantId, String contactId) {

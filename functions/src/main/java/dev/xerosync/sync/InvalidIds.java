@@ -33,7 +33,8 @@ final class InvalidIds {
         r.correlationId(),
         r.step(),
         r.notBeforeMs(),
-        creditNotes);
+        creditNotes,
+        r.invoicesChangedUpToMs());
   }
 
   private static List<String> valid(

@@ -337,6 +337,8 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
     // Each invoice id with the latest time a message naming it was sent: a fetch that started
     // after that has seen the change.
     Map<String, Instant> invoiceIds = new LinkedHashMap<>();
+    // And the latest time Xero said it changed; unknown (null) wins here too.
+    Map<String, Instant> changedAt = new LinkedHashMap<>();
     Set<String> contactIds = new LinkedHashSet<>();
     Set<String> creditNoteIds = new LinkedHashSet<>();
     boolean initial = false;
@@ -349,6 +351,10 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
         Instant before = invoiceIds.getOrDefault(id, sent);
         invoiceIds.put(
             id, before == null || sent == null ? null : before.isAfter(sent) ? before : sent);
+        Instant changed = r.invoicesChangedUpTo().orElse(null);
+        Instant known = changedAt.getOrDefault(id, changed);
+        changedAt.put(
+            id, known == null || changed == null ? null : known.isAfter(changed) ? known : changed);
       }
       contactIds.addAll(r.contactIds());
       creditNoteIds.addAll(r.creditNoteIds());
@@ -356,7 +362,7 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
       reconcile |= r.kind() == SyncRequest.Kind.RECONCILE;
     }
     if (!invoiceIds.isEmpty() || !contactIds.isEmpty()) {
-      sync.syncChanges(tenantId, invoiceIds, contactIds, correlationId);
+      sync.syncChanges(tenantId, invoiceIds, changedAt, contactIds, correlationId);
     }
     try {
       if (!creditNoteIds.isEmpty()) {

@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -139,18 +140,22 @@ public final class TenantSync {
       throws SyncFailure {
     Map<String, Instant> unknownSent = new LinkedHashMap<>();
     invoiceIds.forEach(id -> unknownSent.put(id, null));
-    return syncChanges(tenantId, unknownSent, contactIds, correlationId);
+    return syncChanges(tenantId, unknownSent, Map.of(), contactIds, correlationId);
   }
 
   /**
    * The changes named by messages, each invoice id with when the latest message naming it was sent
    * to the queue (null if unknown). With a change-fetch record, ids that an earlier
    * If-Modified-Since read already covers cost nothing, and the rest are fetched as {@link
-   * ChangeFetchPlan} decides; without one, by {@code IDs=}.
+   * ChangeFetchPlan} decides; without one, by {@code IDs=}. {@code changedAt} holds, where the
+   * webhook said, when Xero last changed an id: one stored at least that new is already up to date
+   * (our own write-back, stored from Xero's answer, is the usual case) and costs no call. Both
+   * dates are Xero's; a stored copy dated earlier, or no date, means a fetch.
    */
   public Map<UpsertOutcome, Integer> syncChanges(
       String tenantId,
       Map<String, Instant> invoiceSentAt,
+      Map<String, Instant> changedAt,
       Collection<String> contactIds,
       String correlationId)
       throws SyncFailure {
@@ -158,18 +163,35 @@ public final class TenantSync {
     Set<String> invoicesLeft = new LinkedHashSet<>(invoiceSentAt.keySet());
     Set<String> contactsLeft = new LinkedHashSet<>(contactIds);
     int covered = 0;
+    int stored = 0;
     boolean bySince = false;
     try {
-      if (changeFetches != null && !invoicesLeft.isEmpty()) {
-        ChangeFetch last = changeFetches.get(tenantId);
-        for (var e : invoiceSentAt.entrySet()) {
-          if (ChangeFetchPlan.mayBeCovered(last, e.getValue())
-              && ChangeFetchPlan.covered(
-                  last, e.getValue(), invoices.updatedAt(tenantId, e.getKey()))) {
-            invoicesLeft.remove(e.getKey());
-            covered++;
-          }
+      ChangeFetch last =
+          changeFetches == null || invoicesLeft.isEmpty() ? null : changeFetches.get(tenantId);
+      // One batched read of the stored dates, for the ids either check below can spare.
+      List<String> dated = new ArrayList<>();
+      for (String id : invoicesLeft) {
+        if (changedAt.get(id) != null
+            || (last != null && ChangeFetchPlan.mayBeCovered(last, invoiceSentAt.get(id)))) {
+          dated.add(id);
         }
+      }
+      Map<String, Instant> storedAt =
+          dated.isEmpty() ? Map.of() : invoices.updatedAtAll(tenantId, dated);
+      for (String id : dated) {
+        Instant changed = changedAt.get(id);
+        Optional<Instant> at = Optional.ofNullable(storedAt.get(id));
+        if (changed != null && at.filter(a -> !a.isBefore(changed)).isPresent()) {
+          invoicesLeft.remove(id);
+          stored++;
+        } else if (last != null
+            && ChangeFetchPlan.mayBeCovered(last, invoiceSentAt.get(id))
+            && ChangeFetchPlan.covered(last, invoiceSentAt.get(id), at)) {
+          invoicesLeft.remove(id);
+          covered++;
+        }
+      }
+      if (last != null && !invoicesLeft.isEmpty()) {
         if (!invoicesLeft.isEmpty()) {
           ChangeFetchPlan.Decision plan =
               ChangeFetchPlan.decide(
@@ -215,6 +237,8 @@ public final class TenantSync {
         invoiceSentAt.size(),
         "alreadyCovered",
         covered,
+        "alreadyStored",
+        stored,
         "byModifiedSince",
         bySince,
         "contacts",

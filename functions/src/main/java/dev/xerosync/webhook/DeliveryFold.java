@@ -2,6 +2,14 @@ package dev.xerosync.webhook;
 
 import dev.xerosync.queue.SyncQueue;
 import dev.xerosync.queue.SyncRequest;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -30,9 +38,19 @@ final class DeliveryFold {
       Set<String> invoices = new LinkedHashSet<>();
       Set<String> contacts = new LinkedHashSet<>();
       Set<String> creditNotes = new LinkedHashSet<>();
+      // Known only if every INVOICE event says when; one without a date leaves it unknown.
+      Instant invoicesUpTo = null;
+      boolean datesKnown = true;
       for (var e : entry.getValue()) {
         switch (e.eventCategory()) {
-          case "INVOICE" -> invoices.add(e.resourceId());
+          case "INVOICE" -> {
+            invoices.add(e.resourceId());
+            Instant at = eventDate(e.eventDateUtc());
+            datesKnown &= at != null;
+            if (at != null && (invoicesUpTo == null || at.isAfter(invoicesUpTo))) {
+              invoicesUpTo = at;
+            }
+          }
           case "CONTACT" -> contacts.add(e.resourceId());
           case "CREDITNOTE" -> creditNotes.add(e.resourceId());
           default -> {} // Categories we do not sync are acknowledged and ignored.
@@ -64,13 +82,38 @@ final class DeliveryFold {
       for (int i = 0; i < most; i += MAX_IDS_PER_MESSAGE) {
         var request =
             new SyncRequest(entry.getKey(), slice(inv, i), slice(con, i), correlationId)
-                .withCreditNotes(slice(cn, i));
+                .withCreditNotes(slice(cn, i))
+                .withInvoicesChangedUpTo(datesKnown ? invoicesUpTo : null);
         messages.add(
             new SyncQueue.Message(
                 request, i == 0 ? eventsHash : SyncQueue.sha256(eventsHash + "#" + i)));
       }
     }
     return messages;
+  }
+
+  /**
+   * Xero's eventDateUtc as an instant, UTC when it has no zone, rounded up to the millisecond (a
+   * stored invoice is dated to the millisecond, and must not look newer than a change it lacks);
+   * null when absent or not a date.
+   */
+  static Instant eventDate(String value) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    try {
+      TemporalAccessor parsed =
+          DateTimeFormatter.ISO_DATE_TIME.parseBest(
+              value, OffsetDateTime::from, LocalDateTime::from);
+      Instant at =
+          parsed instanceof OffsetDateTime o
+              ? o.toInstant()
+              : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+      Instant millis = at.truncatedTo(ChronoUnit.MILLIS);
+      return millis.equals(at) ? at : millis.plusMillis(1);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   private static List<String> slice(List<String> ids, int from) {

@@ -3,6 +3,7 @@ package dev.xerosync.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xerosync.queue.SyncRequest;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +53,54 @@ class DeliveryFoldTest {
                 + "\"],\"contactIds\":[],\"correlationId\":\"c\"}");
     assertThat(old.creditNoteIds()).isEmpty();
     assertThat(old.invoiceIds()).containsExactly(INVOICE);
+  }
+
+  static WebhookDelivery.Event invoiceAt(String id, String eventDateUtc) {
+    return new WebhookDelivery.Event(TENANT, "INVOICE", "UPDATE", id, eventDateUtc);
+  }
+
+  @Test
+  void aRequestSaysWhenTheLatestOfItsInvoiceChangesHappened() throws Exception {
+    String other = "44444444-4444-4444-4444-444444444444";
+    SyncRequest r =
+        DeliveryFold.fold(
+                List.of(
+                    invoiceAt(INVOICE, "2026-11-30T10:00:00.250"),
+                    invoiceAt(other, "2026-11-30T10:00:01.500")),
+                "c3")
+            .getFirst()
+            .request();
+
+    assertThat(r.invoicesChangedUpTo()).contains(Instant.parse("2026-11-30T10:00:01.500Z"));
+    assertThat(SyncRequest.fromJson(r.toJson())).as("through the queue").isEqualTo(r);
+  }
+
+  @Test
+  void oneInvoiceEventWithoutADateLeavesTheRequestUndated() {
+    SyncRequest r =
+        DeliveryFold.fold(
+                List.of(
+                    invoiceAt(INVOICE, "2026-11-30T10:00:00.250"),
+                    invoiceAt("44444444-4444-4444-4444-444444444444", "")),
+                "c4")
+            .getFirst()
+            .request();
+
+    assertThat(r.invoicesChangedUpTo())
+        .as("a stored copy can never be taken as new enough")
+        .isEmpty();
+  }
+
+  @Test
+  void eventDatesAreReadInUtcAndRoundedUpToTheMillisecond() {
+    // A stored invoice is dated to the millisecond: rounding down could make a copy that lacks a
+    // change look as new as it.
+    assertThat(DeliveryFold.eventDate("2026-11-30T10:00:00.1234567"))
+        .isEqualTo(Instant.parse("2026-11-30T10:00:00.124Z"));
+    assertThat(DeliveryFold.eventDate("2026-11-30T10:00:00.123"))
+        .isEqualTo(Instant.parse("2026-11-30T10:00:00.123Z"));
+    assertThat(DeliveryFold.eventDate("2026-11-30T12:00:00+02:00"))
+        .isEqualTo(Instant.parse("2026-11-30T10:00:00Z"));
+    assertThat(DeliveryFold.eventDate("yesterday")).isNull();
   }
 }

@@ -69,6 +69,47 @@ class InvoicePushEnd2EndTest extends WriteBackStage {
   }
 
   @Test
+  void ourOwnPushComingBackAsAWebhookCostsNoRead() {
+    SimOrganisation org = connected("Push Echo Ltd");
+    String contact = org.createContact("Shopper Echo");
+    JsonNode done =
+        api.awaitTerminal(
+            org.tenantId(),
+            api.send(
+                    "PUT",
+                    org.tenantId(),
+                    "/invoices/web-1501",
+                    invoice(contact, "AUTHORISED", TWO_LINES),
+                    null)
+                .operationId(),
+            WAIT);
+    assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+    String pushed = done.path("xero").path("invoiceId").asText();
+    // Xero tells us about our own invoice; once that delivery is taken, a later change made in
+    // Xero queues behind it for the tenant, so seeing the later one means the echo was handled.
+    WriteBackApi.await(
+        () ->
+            stack.xero().deliveries().stream()
+                .anyMatch(
+                    d ->
+                        d.status() == 200
+                            && d.events().stream().anyMatch(e -> e.resourceId().equals(pushed))),
+        WAIT);
+    String later =
+        org.createAuthorisedInvoice(
+            contact, LocalDate.now(), LocalDate.now().plusDays(7), new BigDecimal("12.00"));
+    WriteBackApi.await(() -> api.get(org.tenantId(), "/invoices/" + later).status() == 200, WAIT);
+
+    List<String> reads = stack.xero().reads(org.tenantId());
+    assertThat(reads).anyMatch(r -> r.contains(later));
+    assertThat(reads)
+        .as("the stored copy is Xero's own answer, as new as the event")
+        .noneMatch(r -> r.contains(pushed));
+    assertThat(api.get(org.tenantId(), "/invoices/" + pushed).body().path("total").decimalValue())
+        .isEqualByComparingTo("39.50");
+  }
+
+  @Test
   void ourIdempotencyKeyReplaysTheSameOperationAndRefusesAnotherBody() {
     SimOrganisation org = connected("Push Keys Ltd");
     String contact = org.createContact("Shopper Two");

@@ -78,6 +78,11 @@ final class WriteBackApi {
 
   /** Polls the operation until it is terminal. */
   JsonNode awaitTerminal(String tenantId, String operationId, Duration timeout) {
+    return awaitTerminal(tenantId, operationId, timeout, Duration.ofMillis(20));
+  }
+
+  /** The same, polling every {@code every}. */
+  JsonNode awaitTerminal(String tenantId, String operationId, Duration timeout, Duration every) {
     long deadline = System.nanoTime() + timeout.toNanos();
     JsonNode last = null;
     while (System.nanoTime() < deadline) {
@@ -86,9 +91,20 @@ final class WriteBackApi {
       if (r.status() == 200 && TERMINAL.contains(last.path("state").asText())) {
         return last;
       }
-      sleep(20);
+      sleep(every.toMillis());
     }
     throw new AssertionError("operation " + operationId + " not terminal; last " + last);
+  }
+
+  /** Polls until the condition holds, or fails the test naming what it waited for. */
+  static void await(java.util.function.BooleanSupplier condition, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within " + timeout);
+      }
+      sleep(20);
+    }
   }
 
   static void sleep(long ms) {

@@ -382,6 +382,11 @@ public final class XeroSimulator implements AutoCloseable {
     return gate.callCount(tenantId.toLowerCase(Locale.ROOT));
   }
 
+  /** The path and query of the tenant's latest accounting GETs (the last 200), oldest first. */
+  public List<String> reads(String tenantId) {
+    return gate.reads(tenantId.toLowerCase(Locale.ROOT));
+  }
+
   /** 429 responses the accounting API sent to this app. */
   public int tooManyRequests(String clientId) {
     return gate.tooManyRequests(clientId);

@@ -56,6 +56,11 @@ public final class AccountingGate {
   private final RateLimiter limiter;
   private final Map<String, AtomicInteger> callCounts = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> tooManyRequests = new ConcurrentHashMap<>();
+
+  /** Per tenant, the targets of its latest GETs: bounded, so a long soak holds no history. */
+  static final int READS_KEPT = 200;
+
+  private final Map<String, java.util.Deque<String>> reads = new ConcurrentHashMap<>();
   private volatile Interceptor interceptor = (t, c, r, p) -> p.run();
   private final List<WriteAttempt> writes = new CopyOnWriteArrayList<>();
   private final Clock clock;
@@ -77,6 +82,15 @@ public final class AccountingGate {
     return n == null ? 0 : n.get();
   }
 
+  /** The path and query of the tenant's latest GETs (at most READS_KEPT), oldest first. */
+  public List<String> reads(String tenantId) {
+    java.util.Deque<String> log = reads.get(tenantId);
+    if (log == null) return List.of();
+    synchronized (log) {
+      return List.copyOf(log);
+    }
+  }
+
   /** 429 responses sent to this app, whether from the limits or from fault injection. */
   public int tooManyRequests(String clientId) {
     AtomicInteger n = tooManyRequests.get(clientId);
@@ -92,10 +106,19 @@ public final class AccountingGate {
   public Route guard(AccountingOperation op) {
     return req -> {
       String tenantId = req.header("xero-tenant-id").map(String::trim).orElse(null);
-      if (tenantId != null)
+      if (tenantId != null) {
         callCounts
             .computeIfAbsent(tenantId.toLowerCase(), k -> new AtomicInteger())
             .incrementAndGet();
+        if ("GET".equals(req.method())) {
+          java.util.Deque<String> log =
+              reads.computeIfAbsent(tenantId.toLowerCase(), k -> new java.util.ArrayDeque<>());
+          synchronized (log) {
+            log.addLast(req.rawTarget());
+            if (log.size() > READS_KEPT) log.removeFirst();
+          }
+        }
+      }
       String auth = req.header("authorization").orElse("");
       if (!auth.regionMatches(true, 0, "Bearer ", 0, 7)) return correlate(Problems.unauthorized());
       IdentityStore.AccessToken token;
