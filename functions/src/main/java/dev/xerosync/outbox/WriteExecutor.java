@@ -6,6 +6,8 @@ import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
 import dev.xerosync.store.InvoiceStore;
+import dev.xerosync.tokens.TenantXero;
+import dev.xerosync.tokens.TokenRefreshException;
 import dev.xerosync.xero.XeroApiException;
 import dev.xerosync.xero.XeroDates;
 import dev.xerosync.xero.XeroInvoice;
@@ -49,7 +51,7 @@ public final class WriteExecutor {
 
   private final OperationLog log;
   private final XeroWrites xero;
-  private final XeroAccess access;
+  private final TenantXero access;
   private final InvoiceStore invoices;
   private final OperationEvents events;
   private final Clock clock;
@@ -58,7 +60,7 @@ public final class WriteExecutor {
   public WriteExecutor(
       dev.xerosync.store.Operations operations,
       XeroWrites xero,
-      XeroAccess access,
+      TenantXero access,
       InvoiceStore invoices,
       OperationEvents events,
       Clock clock,
@@ -181,8 +183,8 @@ public final class WriteExecutor {
             break;
           }
           sleep(wait);
-        } catch (XeroAccess.NoAccessException e) {
-          if (!e.permanent()) {
+        } catch (TokenRefreshException e) {
+          if (!e.isPermanent()) {
             // Nothing was sent: wait for the identity service like for a busy Xero.
             last = new XeroApiException(503, "TokenRefresh", null, e.getMessage());
             break;
@@ -301,7 +303,7 @@ public final class WriteExecutor {
 
   // ---- the operations
 
-  private Completion execute(Operation op) throws XeroApiException, XeroAccess.NoAccessException {
+  private Completion execute(Operation op) throws XeroApiException, TokenRefreshException {
     Call call = new Call(op);
     return switch (op.kind) {
       case INVOICE_UPSERT -> invoiceUpsert(call);
@@ -314,7 +316,7 @@ public final class WriteExecutor {
     };
   }
 
-  private Completion invoiceUpsert(Call c) throws XeroApiException, XeroAccess.NoAccessException {
+  private Completion invoiceUpsert(Call c) throws XeroApiException, TokenRefreshException {
     Operation op = c.op;
     JsonNode body = op.request;
     Optional<ObjectNode> link = log.link(op.tenantId, OperationLog.INVOICE, op.externalId);
@@ -435,7 +437,7 @@ public final class WriteExecutor {
    * by InvoiceNumbers= in one call and adopted before anything is resent. Each invoice ends with
    * its own state; the push succeeds when all of them did.
    */
-  private Completion invoiceHistory(Call c) throws XeroApiException, XeroAccess.NoAccessException {
+  private Completion invoiceHistory(Call c) throws XeroApiException, TokenRefreshException {
     Operation op = c.op;
     Map<String, Operation.Element> done = new LinkedHashMap<>();
     op.elements.forEach(e -> done.put(e.externalId(), e));
@@ -494,7 +496,7 @@ public final class WriteExecutor {
   }
 
   private void pushBatch(Call c, List<JsonNode> batch, Map<String, Operation.Element> done)
-      throws XeroApiException, XeroAccess.NoAccessException {
+      throws XeroApiException, TokenRefreshException {
     Operation op = c.op;
     Map<String, JsonNode> toSend = new LinkedHashMap<>();
     batch.forEach(inv -> toSend.put(inv.path("invoiceId").asText(), inv));
@@ -597,7 +599,7 @@ public final class WriteExecutor {
 
   /** The invoice Xero holds under our number (not deleted), looked up by InvoiceNumbers=. */
   private static Optional<JsonNode> invoiceNumbered(Call c, String number)
-      throws XeroApiException, XeroAccess.NoAccessException {
+      throws XeroApiException, TokenRefreshException {
     for (JsonNode inv :
         c.lookup("Invoices?InvoiceNumbers=" + XeroWrites.encode(number)).path("Invoices")) {
       if (number.equals(inv.path("InvoiceNumber").asText())
@@ -608,7 +610,7 @@ public final class WriteExecutor {
     return Optional.empty();
   }
 
-  private Completion invoiceVoid(Call c) throws XeroApiException, XeroAccess.NoAccessException {
+  private Completion invoiceVoid(Call c) throws XeroApiException, TokenRefreshException {
     Operation op = c.op;
     Optional<ObjectNode> link = log.link(op.tenantId, OperationLog.INVOICE, op.externalId);
     if (link.isEmpty()) {
@@ -645,7 +647,7 @@ public final class WriteExecutor {
     return Completion.succeeded(Map.of("invoiceId", invoiceId));
   }
 
-  private Completion payment(Call c) throws XeroApiException, XeroAccess.NoAccessException {
+  private Completion payment(Call c) throws XeroApiException, TokenRefreshException {
     Operation op = c.op;
     JsonNode body = op.request;
     Optional<ObjectNode> paid = log.link(op.tenantId, OperationLog.PAYMENT, op.externalId);
@@ -717,7 +719,7 @@ public final class WriteExecutor {
     return Completion.succeeded(Map.of("paymentId", paymentId, "invoiceId", invoiceId));
   }
 
-  private Completion deposit(Call c) throws XeroApiException, XeroAccess.NoAccessException {
+  private Completion deposit(Call c) throws XeroApiException, TokenRefreshException {
     Operation op = c.op;
     JsonNode body = op.request;
     Optional<ObjectNode> posted = log.link(op.tenantId, OperationLog.DEPOSIT, op.externalId);
@@ -791,7 +793,7 @@ public final class WriteExecutor {
     return Completion.succeeded(Map.of("bankTransactionId", id));
   }
 
-  private Completion contactUpsert(Call c) throws XeroApiException, XeroAccess.NoAccessException {
+  private Completion contactUpsert(Call c) throws XeroApiException, TokenRefreshException {
     ObjectNode contact = ((ObjectNode) c.op.request.deepCopy()).put("externalId", c.op.externalId);
     ContactResult r = ensureContact(c, contact, true);
     if (r.problem != null) {
@@ -801,7 +803,7 @@ public final class WriteExecutor {
   }
 
   /** The account codes are checked against the organisation's Accounts before they are kept. */
-  private Completion settings(Call c) throws XeroApiException, XeroAccess.NoAccessException {
+  private Completion settings(Call c) throws XeroApiException, TokenRefreshException {
     Operation op = c.op;
     JsonNode accounts = c.lookup("Accounts").path("Accounts");
     ObjectNode reference = log.reference(op.tenantId).orElse(Json.MAPPER.createObjectNode());
@@ -858,7 +860,7 @@ public final class WriteExecutor {
 
   /** Reference data the dry run uses; an endpoint this Xero does not serve is left out. */
   private static void cacheOptional(Call c, ObjectNode reference, String endpoint, String field)
-      throws XeroApiException, XeroAccess.NoAccessException {
+      throws XeroApiException, TokenRefreshException {
     try {
       reference.set(field, c.lookup(endpoint).path(endpoint));
     } catch (XeroApiException e) {
@@ -909,7 +911,7 @@ public final class WriteExecutor {
    * (following a merge), else a new one. An archived contact is never replaced.
    */
   private ContactResult ensureContact(Call c, JsonNode contact, boolean updateOwnedFields)
-      throws XeroApiException, XeroAccess.NoAccessException {
+      throws XeroApiException, TokenRefreshException {
     return ensureContact(c, contact, updateOwnedFields, null);
   }
 
@@ -919,7 +921,7 @@ public final class WriteExecutor {
    */
   private ContactResult ensureContact(
       Call c, JsonNode contact, boolean updateOwnedFields, List<String> refused)
-      throws XeroApiException, XeroAccess.NoAccessException {
+      throws XeroApiException, TokenRefreshException {
     boolean retried = refused != null;
     Operation op = c.op;
     String xeroId = contact.path("xeroContactId").asText(null);
@@ -1161,24 +1163,15 @@ public final class WriteExecutor {
       this.op = op;
     }
 
-    JsonNode lookup(String pathAndQuery) throws XeroApiException, XeroAccess.NoAccessException {
+    JsonNode lookup(String pathAndQuery) throws XeroApiException, TokenRefreshException {
       op.reconcileLookups++;
-      op.xeroCalls++;
-      String token = access.accessToken(op.tenantId);
-      try {
-        return xero.read(pathAndQuery, op.tenantId, token);
-      } catch (XeroApiException e) {
-        if (!e.isTokenExpired()) {
-          throw e;
-        }
-        op.xeroCalls++;
-        return xero.read(pathAndQuery, op.tenantId, access.replaceRejected(op.tenantId, token));
-      }
+      return access.call(
+          op.tenantId, token -> xero.read(pathAndQuery, op.tenantId, token), () -> op.xeroCalls++);
     }
 
     XeroWrites.Outcome write(
         String method, String path, String collection, JsonNode element, String step)
-        throws XeroApiException, XeroAccess.NoAccessException {
+        throws XeroApiException, TokenRefreshException {
       return writeAll(method, path, collection, List.of(element), step).get(0);
     }
 
@@ -1188,27 +1181,12 @@ public final class WriteExecutor {
         String collection,
         List<? extends JsonNode> elements,
         String step)
-        throws XeroApiException, XeroAccess.NoAccessException {
+        throws XeroApiException, TokenRefreshException {
       String key = op.operationId + "-" + op.keyGeneration + "-" + step;
-      op.xeroCalls++;
-      String token = access.accessToken(op.tenantId);
-      try {
-        return xero.writeAll(method, path, collection, elements, op.tenantId, token, key);
-      } catch (XeroApiException e) {
-        if (!e.isTokenExpired()) {
-          throw e;
-        }
-        // A 401 is refused before anything is saved: the same key again is safe.
-        op.xeroCalls++;
-        return xero.writeAll(
-            method,
-            path,
-            collection,
-            elements,
-            op.tenantId,
-            access.replaceRejected(op.tenantId, token),
-            key);
-      }
+      return access.call(
+          op.tenantId,
+          token -> xero.writeAll(method, path, collection, elements, op.tenantId, token, key),
+          () -> op.xeroCalls++);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.xerosync.syncengine;
 
 import dev.xerosync.common.Log;
 import dev.xerosync.store.CreditStore;
+import dev.xerosync.tokens.TenantXero;
 import dev.xerosync.xero.XeroAllocation;
 import dev.xerosync.xero.XeroApi;
 import dev.xerosync.xero.XeroCredit;
@@ -26,7 +27,7 @@ final class CreditSync {
 
   /** TenantSync's guarded call: token refresh, retries, rate limits. */
   interface Caller {
-    <T> T call(String tenantId, TenantSync.XeroCall<T> call) throws SyncFailure;
+    <T> T call(String tenantId, TenantXero.Call<T> call) throws SyncFailure;
   }
 
   /** Reads invoices again by id and stores them. */

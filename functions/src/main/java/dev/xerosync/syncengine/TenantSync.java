@@ -15,7 +15,7 @@ import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.CreditStore;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.UpsertOutcome;
-import dev.xerosync.tokens.AccessTokens;
+import dev.xerosync.tokens.TenantXero;
 import dev.xerosync.tokens.TokenRefreshException;
 import dev.xerosync.xero.PaymentTarget;
 import dev.xerosync.xero.XeroAllocation;
@@ -56,7 +56,7 @@ public final class TenantSync {
   private static final int PAGE_SIZE = XeroApi.MAX_PAGE_SIZE;
 
   private final XeroApi xero;
-  private final AccessTokens tokens;
+  private final TenantXero xeroAccess;
   private final InvoiceStore invoices;
   private final ContactStore contacts;
   private final Connections connections;
@@ -69,7 +69,7 @@ public final class TenantSync {
 
   public TenantSync(
       XeroApi xero,
-      AccessTokens tokens,
+      TenantXero.Tokens tokens,
       InvoiceStore invoices,
       ContactStore contacts,
       CreditStore creditStore,
@@ -82,7 +82,7 @@ public final class TenantSync {
   /** With {@code changeFetches}, a tenant's changes are fetched as {@link ChangeFetchPlan} says. */
   public TenantSync(
       XeroApi xero,
-      AccessTokens tokens,
+      TenantXero.Tokens tokens,
       InvoiceStore invoices,
       ContactStore contacts,
       CreditStore creditStore,
@@ -92,7 +92,7 @@ public final class TenantSync {
       ChangeFetches changeFetches) {
     this.changeFetches = changeFetches;
     this.xero = xero;
-    this.tokens = tokens;
+    this.xeroAccess = new TenantXero(tokens);
     this.invoices = invoices;
     this.contacts = contacts;
     this.connections = connections;
@@ -568,27 +568,17 @@ public final class TenantSync {
     return invoices.upsertAll(tenantId, batch);
   }
 
-  @FunctionalInterface
-  interface XeroCall<T> {
-    T apply(String accessToken) throws XeroApiException;
-  }
-
   /**
-   * One Xero call with the tenant's token: refreshed once on 401, retried with backoff on 5xx and
-   * timeouts.
+   * One Xero call with the tenant's token: refreshed once on 401 (by {@link TenantXero}), retried
+   * with backoff on 5xx and timeouts.
    */
-  private <T> T call(String tenantId, XeroCall<T> call) throws SyncFailure {
-    String token = accessToken(tenantId);
-    boolean refreshed = false;
+  private <T> T call(String tenantId, TenantXero.Call<T> call) throws SyncFailure {
     for (int attempt = 1; ; attempt++) {
       try {
-        return call.apply(token);
+        return xeroAccess.call(tenantId, call);
+      } catch (TokenRefreshException e) {
+        throw SyncFailure.fromToken(tenantId, e);
       } catch (XeroApiException e) {
-        if (e.isTokenExpired() && !refreshed) {
-          refreshed = true;
-          token = replaceRejected(tenantId, token);
-          continue;
-        }
         if (e.isForbidden()) {
           throw SyncFailure.reconnectNeeded(tenantId, e);
         }
@@ -600,22 +590,6 @@ public final class TenantSync {
         }
         sleep(Backoff.delay(attempt, ThreadLocalRandom.current()));
       }
-    }
-  }
-
-  private String accessToken(String tenantId) throws SyncFailure {
-    try {
-      return tokens.accessToken(tenantId);
-    } catch (TokenRefreshException e) {
-      throw SyncFailure.fromToken(tenantId, e);
-    }
-  }
-
-  private String replaceRejected(String tenantId, String token) throws SyncFailure {
-    try {
-      return tokens.replaceRejected(tenantId, token);
-    } catch (TokenRefreshException e) {
-      throw SyncFailure.fromToken(tenantId, e);
     }
   }
 

@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * reread the secret; the new tokens are persisted before they are used, because Xero rotates the
  * refresh token on every use and a rotated token that was never stored is a lost connection.
  */
-public final class AccessTokens {
+public final class AccessTokens implements TenantXero.Tokens {
   private static final Log LOG = Log.of(AccessTokens.class);
 
   /** Longer than a refresh can take (15 s HTTP timeout plus the secret write). */
@@ -66,6 +66,7 @@ public final class AccessTokens {
     this.clock = clock;
   }
 
+  @Override
   public String accessToken(String tenantId) throws TokenRefreshException {
     ConnectionTokens cached = cache.get(tenantId);
     if (cached != null && !RefreshRules.accessTokenDue(cached, clock.instant())) {
@@ -79,6 +80,7 @@ public final class AccessTokens {
    * Xero refused {@code rejectedToken} as expired. Refresh, unless the stored token has already
    * moved on (another caller refreshed), in which case that newer token is the answer.
    */
+  @Override
   public String replaceRejected(String tenantId, String rejectedToken)
       throws TokenRefreshException {
     cache.remove(tenantId);

@@ -19,6 +19,14 @@ public final class TokenRefreshException extends Exception implements Log.SafeMe
     return "invalid_grant".equals(error);
   }
 
+  /**
+   * Only the organisation's admin can mend this by reconnecting: Xero refused the refresh token, or
+   * the tenant is not connected. Anything else (Xero's identity service unreachable) may pass.
+   */
+  public boolean isPermanent() {
+    return isInvalidGrant() || "not_connected".equals(error);
+  }
+
   @Override
   public String safeMessage() {
     return getMessage();

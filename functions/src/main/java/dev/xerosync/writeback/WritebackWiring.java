@@ -5,7 +5,6 @@ import dev.xerosync.common.Environment;
 import dev.xerosync.outbox.DryRun;
 import dev.xerosync.outbox.Outbox;
 import dev.xerosync.outbox.WriteExecutor;
-import dev.xerosync.outbox.XeroAccess;
 import dev.xerosync.queue.Redelivery;
 import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.ConnectionRecords;
@@ -15,7 +14,7 @@ import dev.xerosync.store.Operations;
 import dev.xerosync.store.RateBudgets;
 import dev.xerosync.syncengine.TenantRateBudget;
 import dev.xerosync.tokens.AccessTokens;
-import dev.xerosync.tokens.TokenRefreshException;
+import dev.xerosync.tokens.TenantXero;
 import dev.xerosync.xero.XeroApi;
 import dev.xerosync.xero.XeroWrites;
 import java.net.URI;
@@ -86,7 +85,7 @@ public record WritebackWiring(
                   URI.create(env.required("XERO_API_BASE_URL")),
                   budget,
                   Duration.ofSeconds(env.getInt("XERO_WRITE_TIMEOUT_SECONDS", 20))),
-              access(tokens),
+              new TenantXero(tokens),
               new InvoiceStore(dynamo, table, clock),
               events,
               clock,
@@ -113,30 +112,5 @@ public record WritebackWiring(
 
   static int share(int limit) {
     return Math.max(1, (int) Math.floor(limit * (1 - READ_RESERVE)));
-  }
-
-  private static XeroAccess access(AccessTokens tokens) {
-    return new XeroAccess() {
-      @Override
-      public String accessToken(String tenantId) throws NoAccessException {
-        try {
-          return tokens.accessToken(tenantId);
-        } catch (TokenRefreshException e) {
-          throw new NoAccessException(
-              e.getMessage(), e.isInvalidGrant() || "not_connected".equals(e.error()));
-        }
-      }
-
-      @Override
-      public String replaceRejected(String tenantId, String rejectedToken)
-          throws NoAccessException {
-        try {
-          return tokens.replaceRejected(tenantId, rejectedToken);
-        } catch (TokenRefreshException e) {
-          throw new NoAccessException(
-              e.getMessage(), e.isInvalidGrant() || "not_connected".equals(e.error()));
-        }
-      }
-    };
   }
 }
