@@ -9,12 +9,14 @@ import dev.xerosync.xero.PaymentTarget;
 import dev.xerosync.xero.XeroAllocation;
 import dev.xerosync.xero.XeroContact;
 import dev.xerosync.xero.XeroDates;
+import dev.xerosync.xero.XeroInvoice;
 import dev.xerosync.xero.XeroPage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -62,18 +64,9 @@ final class Reconciliation {
     }
     Instant now = clock.instant();
     Instant invoicesSince = orDefault(c.invoicesSince(), now);
-    Set<String> seen = new LinkedHashSet<>();
-    Instant[] maxInvoice = {invoicesSince};
+    SeenInvoices seen = new SeenInvoices(invoicesSince);
     invoices.modifiedSince(
-        tenantId,
-        invoicesSince.minus(OVERLAP),
-        new EnumMap<>(UpsertOutcome.class),
-        page ->
-            page.forEach(
-                i -> {
-                  seen.add(i.invoiceId());
-                  maxInvoice[0] = max(maxInvoice[0], i.updatedDateUtc());
-                }));
+        tenantId, invoicesSince.minus(OVERLAP), new EnumMap<>(UpsertOutcome.class), seen);
 
     // Xero sends no payment webhooks: a payment made or reversed shows here, and its invoice is
     // re-read. A payment of a credit (a refund) names the credit, never an invoice: that credit is
@@ -91,7 +84,7 @@ final class Reconciliation {
                   x.paymentsModifiedSince(tenantId, token, paymentsSince.minus(OVERLAP), pageNo));
       for (JsonNode payment : page.items()) {
         PaymentTarget target = PaymentTarget.of(payment);
-        if (target != null && target.isInvoice() && !seen.contains(target.id())) {
+        if (target != null && target.isInvoice() && !seen.ids.contains(target.id())) {
           touched.add(target.id());
         } else if (target != null && !target.isInvoice()) {
           refunded
@@ -108,7 +101,7 @@ final class Reconciliation {
     if (!touched.isEmpty()) {
       invoices.reread(tenantId, touched);
     }
-    Set<String> invoicesRead = new LinkedHashSet<>(seen);
+    Set<String> invoicesRead = new LinkedHashSet<>(seen.ids);
     invoicesRead.addAll(touched);
     Set<String> creditsRead = credits.sweep(tenantId, now, invoicesRead, OVERLAP);
     refunded.values().forEach(ids -> ids.removeAll(creditsRead));
@@ -144,7 +137,7 @@ final class Reconciliation {
           tenantId, reads.call(tenantId, (x, token) -> x.organisation(tenantId, token)));
       orgFetched = now;
     }
-    connections.saveWatermarks(tenantId, maxInvoice[0], maxPayment, maxContact, orgFetched, now);
+    connections.saveWatermarks(tenantId, seen.newest, maxPayment, maxContact, orgFetched, now);
     if (c.status() == ConnectionStatus.RATE_LIMITED) {
       connections.setStatus(tenantId, ConnectionStatus.CONNECTED, null, null);
     }
@@ -153,11 +146,29 @@ final class Reconciliation {
         "tenantId",
         tenantId,
         "invoicesChanged",
-        seen.size(),
+        seen.ids.size(),
         "paymentInvoicesReread",
         touched.size(),
         "correlationId",
         correlationId);
+  }
+
+  /** The invoices the sweep read, and the newest of their changes and the old watermark. */
+  private static final class SeenInvoices implements InvoiceSync.StoredPage {
+    final Set<String> ids = new LinkedHashSet<>();
+    Instant newest;
+
+    SeenInvoices(Instant watermark) {
+      this.newest = watermark;
+    }
+
+    @Override
+    public void accept(List<XeroInvoice> page) {
+      for (XeroInvoice i : page) {
+        ids.add(i.invoiceId());
+        newest = max(newest, i.updatedDateUtc());
+      }
+    }
   }
 
   private static Instant orDefault(Instant value, Instant fallback) {

@@ -58,10 +58,14 @@ class TenantBatchTest {
           (Redelivery) redelivered::put,
           Clock.fixed(NOW, ZoneOffset.UTC));
 
-  /** The sync's steps, recorded; a step fails with {@link #failure} or {@link #breaksOn}. */
+  /**
+   * The sync's steps, recorded. Changes fail with {@link #failure} or break on {@link #breaksOn}; a
+   * sweep fails with {@link #failure} or {@link #sweepFailure}.
+   */
   private static final class Steps implements SyncSteps {
     final List<String> runs = new ArrayList<>();
     SyncFailure failure;
+    SyncFailure sweepFailure;
     String breaksOn;
 
     @Override
@@ -98,8 +102,8 @@ class TenantBatchTest {
     @Override
     public void reconcile(String tenantId, String correlationId) throws SyncFailure {
       runs.add("reconcile");
-      if (failure != null) {
-        throw failure;
+      if (failure != null || sweepFailure != null) {
+        throw failure != null ? failure : sweepFailure;
       }
     }
   }
@@ -196,43 +200,9 @@ class TenantBatchTest {
   @Test
   void aStepThatFailsAfterEveryChangeWasStoredHoldsBackOnlyTheStep() {
     store.connect(TENANT, ConnectionStatus.CONNECTED);
-    steps.failure = null;
-    SyncFailure limit = SyncFailure.rateLimited(TENANT, status(429, null, "Minute"));
-    TenantBatch b =
-        new TenantBatch(
-            new SyncSteps() {
-              @Override
-              public Map<UpsertOutcome, Integer> syncChanges(
-                  String t,
-                  Map<String, Instant> s,
-                  Map<String, Instant> c,
-                  Collection<String> k,
-                  String id) {
-                return Map.of();
-              }
+    steps.sweepFailure = SyncFailure.rateLimited(TENANT, status(429, null, "Minute"));
 
-              @Override
-              public void syncCredits(
-                  String t, Map<XeroAllocation.Kind, ? extends Collection<String>> c, String id) {}
-
-              @Override
-              public void initialSyncStep(String t, String id) {}
-
-              @Override
-              public void reconcile(String t, String id) throws SyncFailure {
-                throw limit;
-              }
-            },
-            (requests, wait) -> {
-              requests.forEach(r -> deferred.add(r.kind() + " " + r.invoiceIds()));
-              deferredFor.add(wait);
-            },
-            store,
-            null,
-            Redelivery.NONE,
-            Clock.fixed(NOW, ZoneOffset.UTC));
-
-    b.process(
+    batch.process(
         List.of(
             message("m1", 1, changes("a")),
             message("m2", 1, SyncRequest.reconcile(TENANT, "h1", "c"))));
