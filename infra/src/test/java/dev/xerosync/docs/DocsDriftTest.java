@@ -379,6 +379,57 @@ class DocsDriftTest {
     return names;
   }
 
+  // ---- environment variables
+
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Z][A-Z0-9]*_[A-Z0-9_]+");
+
+  /**
+   * docs/configuration.md names every variable the template sets and every one the functions read,
+   * and no variable that neither does.
+   */
+  @Test
+  void theConfigurationNamesEveryEnvironmentVariable() throws IOException {
+    String config = Files.readString(ROOT.resolve("docs/configuration.md"));
+    Set<String> documented = new TreeSet<>();
+    Matcher row = Pattern.compile("(?m)^\\| (`[^|]+`) \\|").matcher(config);
+    while (row.find()) {
+      Matcher name = Pattern.compile("`(" + ENV_NAME.pattern() + ")`").matcher(row.group(1));
+      while (name.find()) {
+        documented.add(name.group(1));
+      }
+    }
+    Set<String> read = new TreeSet<>();
+    Set<String> literals = new TreeSet<>();
+    Pattern reads =
+        Pattern.compile(
+            "(?:\\.(?:get|getInt|getLong|required|optional)|getenv|AppSecrets\\.field\\([^;]*?)\\(?\\s*\"("
+                + ENV_NAME.pattern()
+                + ")\"");
+    try (Stream<Path> files = Files.walk(ROOT.resolve("functions/src/main/java"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        String code = Files.readString(f);
+        Matcher m = reads.matcher(code);
+        while (m.find()) {
+          read.add(m.group(1));
+        }
+        Matcher l = Pattern.compile("\"(" + ENV_NAME.pattern() + ")\"").matcher(code);
+        while (l.find()) {
+          literals.add(l.group(1));
+        }
+      }
+    }
+    assertThat(read).as("variables the functions read").contains("TABLE_NAME", "APP_SECRET_ID");
+    assertThat(documented)
+        .as("docs/configuration.md names every variable template.yaml sets")
+        .containsAll(TEMPLATE.environment());
+    assertThat(documented)
+        .as("docs/configuration.md names every variable the functions read")
+        .containsAll(read);
+    Set<String> known = new TreeSet<>(literals);
+    known.addAll(TEMPLATE.environment());
+    assertThat(known).as("variables docs/configuration.md names").containsAll(documented);
+  }
+
   // ---- ./dev
 
   @Test

@@ -17,7 +17,8 @@ record TemplateOutline(
     Map<String, String> resources,
     Map<String, Boolean> parameters,
     Set<String> outputs,
-    Set<String> routes) {
+    Set<String> routes,
+    Set<String> environment) {
 
   boolean hasRoute(String method, String path) {
     String wanted = normalise(path);
@@ -49,7 +50,18 @@ record TemplateOutline(
     String section = "";
     String key = null;
     String path = null;
+    Set<String> environment = new TreeSet<>();
+    int variablesIndent = -1;
     for (String line : lines) {
+      int indent = line.length() - line.stripLeading().length();
+      if (variablesIndent >= 0 && (line.isBlank() || indent > variablesIndent)) {
+        Matcher variable = Pattern.compile("^\\s+([A-Z][A-Z0-9_]*):").matcher(line);
+        if (variable.find()) {
+          environment.add(variable.group(1));
+        }
+        continue;
+      }
+      variablesIndent = line.matches("^\\s+Variables:\\s*$") ? indent : -1;
       Matcher top = Pattern.compile("^([A-Za-z]+):").matcher(line);
       Matcher second = Pattern.compile("^  ([A-Za-z0-9]+):\\s*$").matcher(line);
       if (top.find()) {
@@ -78,6 +90,6 @@ record TemplateOutline(
         parameters.put(key, true);
       }
     }
-    return new TemplateOutline(resources, parameters, outputs, routes);
+    return new TemplateOutline(resources, parameters, outputs, routes, environment);
   }
 }
