@@ -25,11 +25,21 @@ import java.util.Set;
  */
 public final class DryRun {
   private final OperationLog log;
-  private final InvoiceStore invoices;
-  private final ContactStore contacts;
+  private final ReadSide invoices;
+  private final Contacts contacts;
+
+  /** The synced contacts, by Xero's id: {@link ContactStore} in production. */
+  @FunctionalInterface
+  interface Contacts {
+    Optional<XeroContact> get(String tenantId, String contactId);
+  }
 
   public DryRun(Operations operations, InvoiceStore invoices, ContactStore contacts) {
-    this.log = new OperationLog(operations);
+    this(new OperationLog(operations), ReadSide.of(invoices), contacts::get);
+  }
+
+  DryRun(OperationLog log, ReadSide invoices, Contacts contacts) {
+    this.log = log;
     this.invoices = invoices;
     this.contacts = contacts;
   }
