@@ -15,7 +15,11 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Carries one operation to Xero exactly once.
+ * Carries one operation to Xero exactly once. This class is the operation's lifecycle (passes,
+ * SENDING, inline retries, give-up, the finish); each kind's write is an {@link OperationWrite} of
+ * its own, and each reconcile-before-retry lookup a class of its own ({@link InvoiceByNumber},
+ * {@link InvoiceById}, {@link PaymentByReference}, {@link DepositByReference}, {@link
+ * ContactLookup}).
  *
  * <ul>
  *   <li>The operation is marked SENDING (a conditional write) before any call; a worker that finds
