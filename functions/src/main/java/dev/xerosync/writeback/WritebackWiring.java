@@ -6,6 +6,7 @@ import dev.xerosync.outbox.DryRun;
 import dev.xerosync.outbox.Outbox;
 import dev.xerosync.outbox.WriteExecutor;
 import dev.xerosync.queue.Redelivery;
+import dev.xerosync.queue.WriteQueue;
 import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.ContactStore;
@@ -62,9 +63,10 @@ public record WritebackWiring(
     Operations operations = new Operations(dynamo, table);
     QueuedOperationEvents events =
         new QueuedOperationEvents(
-            sqs,
-            env.required("WRITE_QUEUE_URL"),
-            env.optional("NOTIFICATION_QUEUE_URL").orElse(null),
+            new WriteQueue(
+                sqs,
+                env.required("WRITE_QUEUE_URL"),
+                env.optional("NOTIFICATION_QUEUE_URL").orElse(null)),
             new ConnectionRecords(dynamo, table),
             clock);
     Outbox outbox = new Outbox(operations, events, clock);

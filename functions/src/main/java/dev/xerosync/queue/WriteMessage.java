@@ -1,4 +1,4 @@
-package dev.xerosync.writeback;
+package dev.xerosync.queue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Json;
@@ -8,10 +8,10 @@ import java.io.IOException;
  * The write queue's message: only which operation to run. The operation itself lives in the outbox,
  * so a duplicate or stale message can do no harm.
  */
-record WriteMessage(String tenantId, String operationId) {
+public record WriteMessage(String tenantId, String operationId) {
   static final String UUID = "[0-9a-fA-F-]{36}";
 
-  String toJson() {
+  public String toJson() {
     return Json.MAPPER
         .createObjectNode()
         .put("tenantId", tenantId)
@@ -19,7 +19,8 @@ record WriteMessage(String tenantId, String operationId) {
         .toString();
   }
 
-  static WriteMessage fromJson(String body) {
+  /** Throws IllegalArgumentException for a message that names no operation. */
+  public static WriteMessage fromJson(String body) {
     try {
       JsonNode n = Json.MAPPER.readTree(body);
       String tenant = n.path("tenantId").asText("");
