@@ -51,21 +51,21 @@ public final class ConnectFlows {
         r ->
             r.tableName(table)
                 .item(
-                    Map.of(
-                        "pk",
-                        s(Keys.flowPk(flowId)),
-                        "sk",
-                        s("FLOW"),
-                        "saasTenantId",
-                        s(saasTenantId),
-                        "requestedBy",
-                        s(requestedBy),
-                        "redirectUri",
-                        s(redirectUri),
-                        "startedAt",
-                        s(clock.instant().toString()),
-                        "expiresAt",
-                        AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond() + 86_400))))
+                    Keys.item(
+                        Keys.flowPk(flowId),
+                        "FLOW",
+                        Map.of(
+                            "saasTenantId",
+                            s(saasTenantId),
+                            "requestedBy",
+                            s(requestedBy),
+                            "redirectUri",
+                            s(redirectUri),
+                            "startedAt",
+                            s(clock.instant().toString()),
+                            "expiresAt",
+                            AttributeValue.fromN(
+                                Long.toString(expiresAt.getEpochSecond() + 86_400)))))
                 .conditionExpression("attribute_not_exists(pk)"));
   }
 
@@ -193,7 +193,7 @@ public final class ConnectFlows {
   }
 
   private static Map<String, AttributeValue> key(String flowId) {
-    return Map.of("pk", s(Keys.flowPk(flowId)), "sk", s(Keys.FLOW_SK));
+    return Keys.key(Keys.flowPk(flowId), Keys.FLOW_SK);
   }
 
   private static AttributeValue s(String v) {
