@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.common.Json;
+import dev.xerosync.common.Problem;
 import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.Operations;
@@ -47,7 +48,7 @@ public final class DryRun {
   public ObjectNode check(Outbox.Write write) {
     ObjectNode out = Json.MAPPER.createObjectNode();
     ArrayNode problems = out.putArray("problems");
-    Outbox.Refused refused = Outbox.checked(write);
+    Problem refused = Outbox.checked(write);
     if (refused != null) {
       problem(problems, "INVALID_REQUEST", refused.getMessage(), null);
       out.put("valid", false);
