@@ -7,7 +7,6 @@ import dev.xerosync.outbox.Outbox;
 import dev.xerosync.outbox.WriteExecutor;
 import dev.xerosync.queue.Redelivery;
 import dev.xerosync.queue.WriteQueue;
-import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.InvoiceStore;
@@ -31,7 +30,6 @@ public record WritebackWiring(
     Outbox outbox,
     WriteExecutor executor,
     DryRun dryRun,
-    ApiKeys apiKeys,
     Operations operations,
     Redelivery redelivery,
     Clock clock) {
@@ -100,7 +98,6 @@ public record WritebackWiring(
         outbox,
         executor,
         dryRun,
-        new ApiKeys(dynamo, table, clock),
         operations,
         Redelivery.of(sqs, env.required("WRITE_QUEUE_URL")),
         clock);
