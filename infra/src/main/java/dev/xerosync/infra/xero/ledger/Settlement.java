@@ -140,22 +140,38 @@ final class Settlement {
     }
     Invoice inv = invoices.get(invoiceId);
     Instant now = org.now();
-    String id = UUID.randomUUID().toString();
     String paymentType = "ACCREC".equals(inv.type()) ? "ACCRECPAYMENT" : "ACCPAYPAYMENT";
+    String id =
+        addPayment(
+            invoiceId, accountId, amount, date, reference, paymentType, inv.currencyRate(), now);
+    settle(invoiceId, now);
+    return id;
+  }
+
+  /** Records an AUTHORISED payment of a document (an invoice, or a credit for a refund). */
+  private String addPayment(
+      String documentId,
+      String accountId,
+      BigDecimal amount,
+      LocalDate date,
+      String reference,
+      String paymentType,
+      BigDecimal currencyRate,
+      Instant now) {
+    String id = UUID.randomUUID().toString();
     payments.add(
         new Payment(
             id,
-            invoiceId,
+            documentId,
             accountId,
             org.dateOrToday(date),
             InvoiceArithmetic.scale(amount),
             reference == null ? "" : reference,
             Payment.AUTHORISED,
             paymentType,
-            inv.currencyRate(),
+            currencyRate,
             now,
             false));
-    settle(invoiceId, now);
     return id;
   }
 
@@ -405,20 +421,16 @@ final class Settlement {
     }
     Credit c = credits.get(creditId);
     Instant now = org.now();
-    String id = UUID.randomUUID().toString();
-    payments.add(
-        new Payment(
-            id,
+    String id =
+        addPayment(
             creditId,
             accountId,
-            org.dateOrToday(date),
-            InvoiceArithmetic.scale(amount),
-            reference == null ? "" : reference,
-            Payment.AUTHORISED,
+            amount,
+            date,
+            reference,
             c.paymentType(),
             BigDecimal.ONE.setScale(6),
-            now,
-            false));
+            now);
     settleCredit(creditId, now);
     return id;
   }
