@@ -2,8 +2,6 @@ package dev.xerosync.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.xerosync.infra.aws.LocalAws;
-import dev.xerosync.testsupport.SharedLocalAws;
 import dev.xerosync.xero.XeroInvoice;
 import dev.xerosync.xero.XeroPayment;
 import java.math.BigDecimal;
@@ -22,14 +20,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The invoice store against the DynamoDB stand-in, with the table created from template.yaml. */
-class InvoiceStoreIntegrationTest {
-  private static LocalAws aws;
+class InvoiceStoreTest {
+  private static LocalTable table;
   private static InvoiceStore store;
 
   @BeforeAll
   static void start() throws Exception {
-    aws = SharedLocalAws.get();
-    store = new InvoiceStore(aws.dynamoDb(), aws.resources().tableName("Table"), Clock.systemUTC());
+    table = LocalTable.get();
+    store = new InvoiceStore(table.dynamoDb(), table.name(), Clock.systemUTC());
   }
 
   static XeroInvoice invoice(
@@ -144,10 +142,11 @@ class InvoiceStoreIntegrationTest {
         });
     // The tenant's aging ledger holds exactly what is still due.
     var ledger =
-        aws.dynamoDb()
+        table
+            .dynamoDb()
             .query(
                 r ->
-                    r.tableName(aws.resources().tableName("Table"))
+                    r.tableName(table.name())
                         .keyConditionExpression("pk = :pk")
                         .expressionAttributeValues(
                             java.util.Map.of(
@@ -267,7 +266,7 @@ class InvoiceStoreIntegrationTest {
     store.upsert(tenant, withEmpty);
     store.upsert(tenant, without);
 
-    var views = new InvoiceViews(aws.dynamoDb(), aws.resources().tableName("Table"));
+    var views = new InvoiceViews(table.dynamoDb(), table.name());
     XeroInvoice read = views.invoice(tenant, cleared).orElseThrow();
     assertThat(read.reference()).isEmpty();
     assertThat(read.invoiceNumber()).isEmpty();

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One table's items in primary-key order, each secondary index as its own ordered map, and the
  * items that carry a time to live ordered by expiry. Reads need no lock (every stored item is an
- * immutable map); {@link Database} serialises writes.
+ * immutable map); {@link Tables} serialises writes.
  */
 final class Table {
 

@@ -36,6 +36,14 @@ public final class DynamoDbStandIn implements AutoCloseable {
   private static final String ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * The account every local stand-in answers as (infra's EmbeddedSqs and Secrets Manager stand-in
+   * too), so ARNs look like real ones.
+   */
+  public static final String REGION = "us-east-1";
+
+  public static final String ACCOUNT_ID = "000000000000";
+
   /** How often expired items are looked for; DynamoDB itself takes up to a few days. */
   public static final Duration DEFAULT_TTL_SWEEP = Duration.ofMinutes(5);
 
@@ -54,7 +62,7 @@ public final class DynamoDbStandIn implements AutoCloseable {
 
   /** With a clock of the caller's and a sweep interval, so a test can watch items expire. */
   public static DynamoDbStandIn start(Clock clock, Duration ttlSweep) {
-    var database = new Database(clock, EmbeddedSqs.REGION, EmbeddedSqs.ACCOUNT_ID);
+    var database = new Database(clock, REGION, ACCOUNT_ID);
     var sweeper =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

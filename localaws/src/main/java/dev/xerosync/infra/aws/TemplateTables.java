@@ -1,14 +1,19 @@
 package dev.xerosync.infra.aws;
 
-import static dev.xerosync.infra.aws.CloudFormationTemplate.bool;
-import static dev.xerosync.infra.aws.CloudFormationTemplate.expectKeys;
-import static dev.xerosync.infra.aws.CloudFormationTemplate.integer;
-import static dev.xerosync.infra.aws.CloudFormationTemplate.list;
-import static dev.xerosync.infra.aws.CloudFormationTemplate.literal;
-import static dev.xerosync.infra.aws.CloudFormationTemplate.properties;
-import static dev.xerosync.infra.aws.CloudFormationTemplate.unsupported;
+import static dev.xerosync.infra.aws.TemplateProperties.bool;
+import static dev.xerosync.infra.aws.TemplateProperties.expectKeys;
+import static dev.xerosync.infra.aws.TemplateProperties.integer;
+import static dev.xerosync.infra.aws.TemplateProperties.list;
+import static dev.xerosync.infra.aws.TemplateProperties.literal;
+import static dev.xerosync.infra.aws.TemplateProperties.properties;
+import static dev.xerosync.infra.aws.TemplateProperties.unsupported;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 
 /** A template's {@code AWS::DynamoDB::Table} resources: checked, then created. */
-final class TemplateTables {
+public final class TemplateTables {
 
   static final String TABLE = "AWS::DynamoDB::Table";
 
@@ -59,6 +64,30 @@ final class TemplateTables {
 
   record TableDefinition(
       String logicalId, CreateTableRequest request, TimeToLiveSpecification timeToLive) {}
+
+  /**
+   * Creates the tables of the template at {@code template}, and only those (queues and the rest are
+   * infra's CloudFormationTemplate's), for tests that need DynamoDB alone. Every table is checked
+   * before any is created. Returns physical table names by logical id.
+   */
+  public static Map<String, String> createFrom(Path template, DynamoDbClient dynamoDb) {
+    ObjectNode root;
+    try {
+      root = CloudFormationYaml.read(Files.readString(template));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not read " + template, e);
+    }
+    var tables = new ArrayList<TableDefinition>();
+    root.path("Resources")
+        .properties()
+        .forEach(
+            entry -> {
+              if (entry.getValue().path("Type").asText().equals(TABLE)) {
+                tables.add(table(entry.getKey(), entry.getValue()));
+              }
+            });
+    return create(tables, dynamoDb);
+  }
 
   /** Physical table names by logical id. */
   static Map<String, String> create(List<TableDefinition> tables, DynamoDbClient dynamoDb) {

@@ -4,19 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xerosync.store.Connection.InitialSync;
 import dev.xerosync.store.Connection.InitialSync.Phase;
-import dev.xerosync.testsupport.SharedLocalAws;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The connection item's initial-sync checkpoint against the DynamoDB stand-in. */
-class ConnectionsIntegrationTest {
+class ConnectionsTest {
 
   @Test
   void aLateRunOfAnOlderStepCannotMoveTheInitialSyncBack() {
-    var aws = SharedLocalAws.get();
-    var connections = new Connections(aws.dynamoDb(), aws.resources().tableName("Table"));
+    var table = LocalTable.get();
+    var connections = new Connections(table.dynamoDb(), table.name());
     String tenant = UUID.randomUUID().toString();
     Instant started = Instant.parse("2026-11-30T00:00:00Z");
     LocalDate cutoff = LocalDate.of(2025, 11, 30);
