@@ -44,7 +44,9 @@ class XeroSimulatorWriteContractIntegrationTest {
 
   @AfterAll
   static void stop() {
-    sim.close();
+    if (sim != null) { // null when the spec is missing and the class was skipped
+      sim.close();
+    }
   }
 
   /** Sends the request, checks it and the response against the spec, returns the response. */

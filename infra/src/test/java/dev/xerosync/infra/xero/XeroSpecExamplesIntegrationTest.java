@@ -43,7 +43,9 @@ class XeroSpecExamplesIntegrationTest {
 
   @AfterAll
   static void stop() {
-    sim.close();
+    if (sim != null) { // null when the spec is missing and the class was skipped
+      sim.close();
+    }
   }
 
   static JsonNode example(String path, String method, String status) {
