@@ -12,6 +12,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Xero's published Accounting API spec in tests. The response examples the tests parse are kept in
@@ -94,18 +97,39 @@ public final class XeroSpec {
    * A file of Xero's spec (xero_accounting.yaml, xero-identity.yaml, ...): from {@code
    * XERO_OPENAPI_DIR}, or else from shared/xero-openapi beside the repository, as CI lays it out.
    * Where neither has it, the calling test is skipped (one line says so, once per JVM), or fails
-   * under {@code XERO_OPENAPI_REQUIRED=1}.
+   * under {@code XERO_OPENAPI_REQUIRED=1}. A class whose setup needs the spec says so with
+   * {@code @ExtendWith(XeroSpec.Needed.class)}, so that it is reported skipped rather than empty.
    */
-  public static synchronized Path locate(String file) {
+  public static Path locate(String file) {
+    Path spec = path(file);
+    if (Files.isRegularFile(spec)) {
+      return spec;
+    }
+    return Assumptions.abort(missing(spec));
+  }
+
+  /** Runs the annotated class only where the whole spec is present (see {@link #locate}). */
+  public static final class Needed implements ExecutionCondition {
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      Path spec = path("xero_accounting.yaml");
+      return Files.isRegularFile(spec)
+          ? ConditionEvaluationResult.enabled("Xero's spec is at " + spec)
+          : ConditionEvaluationResult.disabled(missing(spec));
+    }
+  }
+
+  private static Path path(String file) {
     String override = System.getenv("XERO_OPENAPI_DIR");
     Path dir =
         override != null && !override.isBlank()
             ? Path.of(override)
             : repositoryRoot().resolveSibling("shared").resolve("xero-openapi");
-    Path spec = dir.resolve(file).toAbsolutePath().normalize();
-    if (Files.isRegularFile(spec)) {
-      return spec;
-    }
+    return dir.resolve(file).toAbsolutePath().normalize();
+  }
+
+  /** Why a test cannot run; fails instead under XERO_OPENAPI_REQUIRED=1. */
+  private static synchronized String missing(Path spec) {
     String why =
         "Xero's OpenAPI spec "
             + spec
@@ -117,7 +141,7 @@ public final class XeroSpec {
       toldSkipped = true;
       System.out.println("Skipped the tests that need the whole spec: " + why);
     }
-    return Assumptions.abort(why);
+    return why;
   }
 
   /** Tests run from a module's directory; the repository root is where template.yaml is. */

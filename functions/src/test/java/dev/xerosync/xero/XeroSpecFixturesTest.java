@@ -2,6 +2,7 @@ package dev.xerosync.xero;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -9,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The examples kept in the repository are Xero's, unchanged: each equals its source in the whole
  * spec. Needs the spec (skipped without it; CI requires it).
  */
+@ExtendWith(XeroSpec.Needed.class)
 class XeroSpecFixturesTest {
 
   @ParameterizedTest(name = "{1} {0}")

@@ -14,11 +14,13 @@ import java.time.LocalDate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every operation's responses, as the simulator actually serves them, validate against Xero's
  * published OpenAPI specs.
  */
+@ExtendWith(XeroSpec.Needed.class)
 class XeroSimulatorContractIntegrationTest {
   static XeroSimulator sim;
   static SimHttp http;
