@@ -121,4 +121,39 @@ public final class Invoices {
         inv.payments(),
         inv.allocations());
   }
+
+  /** One read of an ACCREC invoice: its status, amounts and update time, as Xero reports them. */
+  public static XeroInvoice version(
+      String id,
+      String contact,
+      String status,
+      String total,
+      String due,
+      Instant updated,
+      List<XeroPayment> payments) {
+    BigDecimal t = new BigDecimal(total);
+    BigDecimal paid =
+        payments.stream().map(XeroPayment::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+    return new XeroInvoice(
+        id,
+        "INV-" + id.substring(0, 4),
+        "ref",
+        "ACCREC",
+        status,
+        contact,
+        "Acme",
+        LocalDate.of(2026, 10, 1),
+        LocalDate.of(2026, 10, 31),
+        "NZD",
+        t,
+        BigDecimal.ZERO,
+        t,
+        new BigDecimal(due),
+        paid,
+        BigDecimal.ZERO,
+        null,
+        updated,
+        payments,
+        List.of());
+  }
 }

@@ -1,5 +1,6 @@
 package dev.xerosync.bench;
 
+import dev.xerosync.testsupport.FunctionLogFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -29,14 +30,32 @@ final class Figures {
   private final Set<String> required = new LinkedHashSet<>();
   private final List<String> problems = new ArrayList<>();
   private final PrintStream out;
+  private final Path functionLogs;
 
-  private Figures(OutputStream target) {
-    this.out = new PrintStream(new LineReader(target), true, StandardCharsets.UTF_8);
+  private Figures(OutputStream target, Path functionLogs) {
+    this.functionLogs = functionLogs;
+    this.out =
+        new PrintStream(
+            new LineReader(FunctionLogFiles.splitting(target)), true, StandardCharsets.UTF_8);
   }
 
-  /** Figures printed to {@code target} through {@link #out()}. */
+  /**
+   * Figures printed to {@code target} through {@link #out()}. The functions' log lines, wherever
+   * they are written, go to infra/target/bench-logs/&lt;benchmark&gt;.log instead, named at the
+   * end.
+   */
   static Figures to(OutputStream target) {
-    return new Figures(target);
+    Class<?> benchmark =
+        StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
+    return new Figures(
+        target,
+        FunctionLogFiles.redirect(
+            Path.of("infra", "target", "bench-logs", benchmark.getSimpleName() + ".log")));
+  }
+
+  /** Where the functions' log lines of this run go. */
+  Path functionLogs() {
+    return functionLogs;
   }
 
   PrintStream out() {
@@ -59,6 +78,9 @@ final class Figures {
    */
   void finish() {
     out.flush();
+    if (FunctionLogFiles.written()) {
+      out.println("# function logs: " + functionLogs);
+    }
     List<String> wrong = check();
     if (wrong.isEmpty()) {
       out.println(

@@ -165,11 +165,8 @@ public final class ScaleBenchmark {
       }
     }
     figures.require("app-limit-429s", "app-peak-calls-per-minute", "quiet-tenant-freshness-p99-s");
-    // Keep stdout for figures: the functions' JSON log and metric lines go to a file.
+    // Stdout keeps the figures: Figures sends the functions' JSON log and metric lines to a file.
     var out = figures.out();
-    var logs = java.nio.file.Path.of("infra/target/bench-logs/ScaleBenchmark.log");
-    java.nio.file.Files.createDirectories(logs.getParent());
-    System.setOut(new java.io.PrintStream(new java.io.FileOutputStream(logs.toFile()), true));
     figures.run(() -> b.run(figures, out));
   }
 

@@ -14,7 +14,6 @@ import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.sync.Convergence;
 import dev.xerosync.sync.ReconcileHandler;
 import dev.xerosync.xero.XeroInvoice;
-import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -76,15 +75,12 @@ public final class SyncBenchmark {
     if (chosen.isEmpty()) {
       chosen.addAll(ALL);
     }
-    // The functions log a JSON line per step to stdout; keep stdout for figures.
+    // The functions log a JSON line per step; Figures sends them to a file, stdout keeps figures.
     figures = Figures.to(System.out);
     out = figures.out();
-    Path logs = Path.of("infra/target/bench-logs/SyncBenchmark.log");
-    Files.createDirectories(logs.getParent());
-    System.setOut(new PrintStream(new FileOutputStream(logs.toFile()), true));
     out.println(
         "# function logs: "
-            + logs.toAbsolutePath()
+            + figures.functionLogs()
             + (scale > 1 ? "  (quick: sizes / " + scale + ")" : ""));
     out.println(
         "# machine: "

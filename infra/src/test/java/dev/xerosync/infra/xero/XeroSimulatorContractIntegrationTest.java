@@ -7,18 +7,20 @@ import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
+import dev.xerosync.xero.XeroSpec;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every operation's responses, as the simulator actually serves them, validate against Xero's
  * published OpenAPI specs.
  */
+@ExtendWith(XeroSpec.Needed.class)
 class XeroSimulatorContractIntegrationTest {
   static XeroSimulator sim;
   static SimHttp http;
@@ -27,16 +29,9 @@ class XeroSimulatorContractIntegrationTest {
   static String invoiceId, paidInvoiceId, paymentId, contactId, creditNoteId, overpaymentId;
   static OpenApiInteractionValidator accounting, identity;
 
+  /** Xero's spec, or the test is skipped (fails under XERO_OPENAPI_REQUIRED=1). */
   static Path spec(String name) {
-    // CI keeps shared/ beside the clone; locally the worktree may sit elsewhere, so look upwards.
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path p = dir.resolve("shared/xero-openapi").resolve(name);
-      if (Files.exists(p)) return p;
-      Path sibling = dir.resolve("../shared/xero-openapi").resolve(name).normalize();
-      if (Files.exists(sibling)) return sibling;
-    }
-    throw new IllegalStateException(
-        "Xero OpenAPI spec " + name + " not found beside the repository");
+    return XeroSpec.locate(name);
   }
 
   static OpenApiInteractionValidator validator(String name) {
@@ -74,7 +69,9 @@ class XeroSimulatorContractIntegrationTest {
 
   @AfterAll
   static void stop() {
-    sim.close();
+    if (sim != null) { // null when the spec is missing and the class was skipped
+      sim.close();
+    }
   }
 
   static void check(

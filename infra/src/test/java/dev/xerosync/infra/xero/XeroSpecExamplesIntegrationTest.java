@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.xerosync.infra.xero.http.XeroJson;
+import dev.xerosync.xero.XeroSpec;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -15,12 +16,14 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The published spec's own examples (Invoices, Payments, errors, connections) read the way the
  * simulator writes: same date encodings, and every field the simulator emits is one Xero shows or
  * declares.
  */
+@ExtendWith(XeroSpec.Needed.class)
 class XeroSpecExamplesIntegrationTest {
   static JsonNode accounting, identity;
   static XeroSimulator sim;
@@ -43,7 +46,9 @@ class XeroSpecExamplesIntegrationTest {
 
   @AfterAll
   static void stop() {
-    sim.close();
+    if (sim != null) { // null when the spec is missing and the class was skipped
+      sim.close();
+    }
   }
 
   static JsonNode example(String path, String method, String status) {
