@@ -31,9 +31,13 @@ class XeroSimulatorContractIntegrationTest {
     // CI keeps shared/ beside the clone; locally the worktree may sit elsewhere, so look upwards.
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       Path p = dir.resolve("shared/xero-openapi").resolve(name);
-      if (Files.exists(p)) return p;
+      if (Files.exists(p)) {
+        return p;
+      }
       Path sibling = dir.resolve("../shared/xero-openapi").resolve(name).normalize();
-      if (Files.exists(sibling)) return sibling;
+      if (Files.exists(sibling)) {
+        return sibling;
+      }
     }
     throw new IllegalStateException(
         "Xero OpenAPI spec " + name + " not found beside the repository");
@@ -111,13 +115,18 @@ class XeroSimulatorContractIntegrationTest {
       return true;
     }
     // ValidationException elements echo the submitted object, as the spec's own examples show.
-    if (text.startsWith("[Path '/Elements/") && text.contains("not allowed by the schema"))
+    if (text.startsWith("[Path '/Elements/") && text.contains("not allowed by the schema")) {
       return true;
+    }
     java.util.regex.Matcher props =
         java.util.regex.Pattern.compile("not allowed by the schema: \\[(.*?)]").matcher(text);
-    if (!props.find()) return false;
+    if (!props.find()) {
+      return false;
+    }
     for (String p : props.group(1).split(",")) {
-      if (!SPEC_GAPS.contains(p.replace("\"", "").trim())) return false;
+      if (!SPEC_GAPS.contains(p.replace("\"", "").trim())) {
+        return false;
+      }
     }
     return true;
   }
