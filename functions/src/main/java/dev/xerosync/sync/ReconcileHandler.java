@@ -11,7 +11,7 @@ import dev.xerosync.queue.SyncQueue;
 import dev.xerosync.queue.SyncRequest;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
-import dev.xerosync.syncengine.TenantSync;
+import dev.xerosync.syncengine.InitialSyncStarter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,7 +120,7 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
                   s ->
                       queue.send(
                           SyncRequest.initialStep(
-                              tenant.getKey(), TenantSync.stepOf(s), correlationId)));
+                              tenant.getKey(), InitialSyncStarter.stepOf(s), correlationId)));
           resumed++;
         }
         default -> {}

@@ -15,6 +15,7 @@ import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.CreditStore;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.RateBudgets;
+import dev.xerosync.syncengine.SyncAlerts;
 import dev.xerosync.syncengine.TenantRateBudget;
 import dev.xerosync.syncengine.TenantSync;
 import dev.xerosync.tokens.AccessTokens;
@@ -84,6 +85,29 @@ public record SyncWiring(
         budget,
         alerts,
         Redelivery.of(sqs, env.required("SYNC_QUEUE_URL")));
+  }
+
+  /** The connection alerts as the sync engine sees them; null stays null. */
+  static SyncAlerts alerts(ConnectionAlerts alerts) {
+    if (alerts == null) {
+      return null;
+    }
+    return new SyncAlerts() {
+      @Override
+      public void needsReconnect(String tenantId, String cause) {
+        alerts.needsReconnect(tenantId, cause);
+      }
+
+      @Override
+      public void syncError(String tenantId, String cause) {
+        alerts.syncError(tenantId, cause);
+      }
+
+      @Override
+      public void initialSyncComplete(String tenantId) {
+        alerts.initialSyncComplete(tenantId);
+      }
+    };
   }
 
   /** The connections table, for the reconcile function's sweep. */

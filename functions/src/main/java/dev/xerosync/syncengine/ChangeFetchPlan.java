@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * How a tenant's changed invoices are fetched: by {@code IDs=} while they trickle in, by one
  * If-Modified-Since read (1,000 invoices a call) when they pour in, and not at all when such a read
- * already covers them. Pure rules; {@link TenantSync} does the calls and keeps the record.
+ * already covers them. Pure rules; {@link ChangeSync} does the calls and keeps the record.
  *
  * <p>A tenant is <em>hot</em> when the invoice ids it named lately (a count that decays with a
  * {@link #HEAT_TIME} time constant) pass {@link #HOT_IDS}. A hot tenant's changes are read at most

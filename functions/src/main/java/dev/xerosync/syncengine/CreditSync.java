@@ -1,12 +1,9 @@
 package dev.xerosync.syncengine;
 
 import dev.xerosync.common.Log;
-import dev.xerosync.store.CreditStore;
-import dev.xerosync.tokens.TenantXero;
 import dev.xerosync.xero.XeroAllocation;
 import dev.xerosync.xero.XeroApi;
 import dev.xerosync.xero.XeroCredit;
-import dev.xerosync.xero.XeroInvoice;
 import dev.xerosync.xero.XeroPage;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,64 +22,41 @@ import java.util.Set;
 final class CreditSync {
   private static final Log LOG = Log.of(CreditSync.class);
 
-  /** TenantSync's guarded call: token refresh, retries, rate limits. */
-  interface Caller {
-    <T> T call(String tenantId, TenantXero.Call<T> call) throws SyncFailure;
-  }
+  private final TenantReads reads;
+  private final SyncRecords.Credits store;
+  private final InvoiceSync invoices;
 
-  /** Reads invoices again by id and stores them. */
-  interface Rereader {
-    void reread(String tenantId, Collection<String> invoiceIds) throws SyncFailure;
-  }
-
-  private final XeroApi xero;
-  private final CreditStore store;
-  private final Caller caller;
-  private final Rereader rereader;
-
-  CreditSync(XeroApi xero, CreditStore store, Caller caller, Rereader rereader) {
-    this.xero = xero;
+  CreditSync(TenantReads reads, SyncRecords.Credits store, InvoiceSync invoices) {
+    this.reads = reads;
     this.store = store;
-    this.caller = caller;
-    this.rereader = rereader;
-  }
-
-  /** Remembers which invoices the credits on these invoices are allocated to. */
-  void rememberAllocations(String tenantId, Collection<XeroInvoice> invoices) {
-    for (XeroInvoice invoice : invoices) {
-      for (XeroAllocation a : invoice.allocations()) {
-        if (a.id() != null) {
-          store.rememberAllocation(tenantId, a.kind(), a.id(), invoice.invoiceId());
-        }
-      }
-    }
+    this.invoices = invoices;
   }
 
   /** The credits named (by a CREDITNOTE webhook or a refund payment), one call each. */
   void byIds(String tenantId, Map<XeroAllocation.Kind, ? extends Collection<String>> ids)
       throws SyncFailure {
-    Set<String> invoices = new LinkedHashSet<>();
+    Set<String> touched = new LinkedHashSet<>();
     for (var entry : ids.entrySet()) {
       for (String id : entry.getValue()) {
         Optional<XeroCredit> credit =
-            caller.call(tenantId, token -> xero.credit(tenantId, token, entry.getKey(), id));
+            reads.call(tenantId, (x, token) -> x.credit(tenantId, token, entry.getKey(), id));
         if (credit.isPresent()) {
-          invoices.addAll(store.upsert(tenantId, credit.get()));
+          touched.addAll(store.upsert(tenantId, credit.get()));
         } else {
           // Gone from Xero: the invoices it was allocated to are read again all the same.
-          store.get(tenantId, id).ifPresent(c -> invoices.addAll(store.upsert(tenantId, c)));
+          store.get(tenantId, id).ifPresent(c -> touched.addAll(store.upsert(tenantId, c)));
         }
       }
     }
-    if (!invoices.isEmpty()) {
-      rereader.reread(tenantId, invoices);
+    if (!touched.isEmpty()) {
+      invoices.reread(tenantId, touched);
     }
   }
 
   /**
    * The reconcile sweep's part: every kind of credit modified since its watermark (less the
-   * overlap), then the invoices they touch, except those the invoice sweep has just read. Returns
-   * the ids of the credits it read.
+   * overlap), then the invoices they touch, except those the invoice sweep has just read. A kind's
+   * watermark moves only after its invoices are read again. Returns the ids of the credits read.
    */
   Set<String> sweep(String tenantId, Instant now, Set<String> invoicesRead, Duration overlap)
       throws SyncFailure {
@@ -92,14 +66,15 @@ final class CreditSync {
       since = since == null ? now.minus(Duration.ofDays(1)) : since;
       Instant from = since.minus(overlap);
       Instant max = since;
-      Set<String> invoices = new LinkedHashSet<>();
+      Set<String> touched = new LinkedHashSet<>();
       for (int p = 1; ; p++) {
         int pageNo = p;
         XeroPage<XeroCredit> page =
-            caller.call(
-                tenantId, token -> xero.creditsModifiedSince(tenantId, token, kind, from, pageNo));
+            reads.call(
+                tenantId,
+                (x, token) -> x.creditsModifiedSince(tenantId, token, kind, from, pageNo));
         for (XeroCredit c : page.items()) {
-          invoices.addAll(store.upsert(tenantId, c));
+          touched.addAll(store.upsert(tenantId, c));
           read.add(c.creditId());
           if (c.updatedDateUtc() != null && c.updatedDateUtc().isAfter(max)) {
             max = c.updatedDateUtc();
@@ -109,9 +84,9 @@ final class CreditSync {
           break;
         }
       }
-      invoices.removeAll(invoicesRead);
-      if (!invoices.isEmpty()) {
-        rereader.reread(tenantId, invoices);
+      touched.removeAll(invoicesRead);
+      if (!touched.isEmpty()) {
+        invoices.reread(tenantId, touched);
       }
       store.saveWatermark(tenantId, kind, max);
     }

@@ -11,7 +11,8 @@ import java.time.ZoneOffset;
 
 /**
  * Starts a tenant's initial sync: registers it as PENDING and queues the first page. All the
- * callback needs to start one; the pages themselves run in the sync worker ({@link TenantSync}).
+ * callback needs to start one; the pages themselves run in the sync worker ({@link
+ * InitialSyncPages}).
  */
 public final class InitialSyncStarter {
   private final Connections connections;
@@ -35,6 +36,14 @@ public final class InitialSyncStarter {
     LocalDate cutoff = LocalDate.ofInstant(now, ZoneOffset.UTC).minusMonths(12);
     InitialSync start = InitialSync.start(now, cutoff);
     connections.startInitialSync(tenantId, start);
-    queue.send(SyncRequest.initialStep(tenantId, TenantSync.stepOf(start), correlationId));
+    queue.send(SyncRequest.initialStep(tenantId, stepOf(start), correlationId));
+  }
+
+  /**
+   * Names a step of the initial sync. Any INITIAL message runs the stored step; the name only keeps
+   * consecutive steps apart in FIFO deduplication, and collapses duplicate chains into one.
+   */
+  public static String stepOf(InitialSync s) {
+    return s.startedAt().toEpochMilli() + ":" + s.phase() + ":" + s.cursorMs() + ":" + s.page();
   }
 }

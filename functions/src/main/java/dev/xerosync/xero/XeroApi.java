@@ -25,7 +25,7 @@ import java.util.function.Function;
  * Calls to Xero's Accounting API on behalf of one tenant at a time, each one within the call
  * budget.
  */
-public final class XeroApi {
+public final class XeroApi implements XeroReads {
   /**
    * Xero's gateway answers a URL longer than about 2,091 characters with a 404 (52 GUIDs in IDs=
    * pass, 53 fail), so IDs= lists are cut by the length of the whole URL, with a margin.

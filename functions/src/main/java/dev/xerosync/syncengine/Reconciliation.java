@@ -1,0 +1,181 @@
+package dev.xerosync.syncengine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.common.Log;
+import dev.xerosync.store.Connection;
+import dev.xerosync.store.ConnectionStatus;
+import dev.xerosync.store.UpsertOutcome;
+import dev.xerosync.xero.PaymentTarget;
+import dev.xerosync.xero.XeroAllocation;
+import dev.xerosync.xero.XeroContact;
+import dev.xerosync.xero.XeroDates;
+import dev.xerosync.xero.XeroInvoice;
+import dev.xerosync.xero.XeroPage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A sweep for what webhooks missed: invoices, payments, credit notes, overpayments, prepayments and
+ * contacts modified since the last sweep's watermark (less an overlap). When nothing changed it
+ * costs six calls.
+ */
+final class Reconciliation {
+  private static final Log LOG = Log.of(Reconciliation.class);
+  private static final int PAGE_SIZE = InvoiceSync.PAGE_SIZE;
+
+  /** Reconciliation reads back this far before its watermark: Xero's timestamps can land late. */
+  static final Duration OVERLAP = Duration.ofMinutes(5);
+
+  private final TenantReads reads;
+  private final InvoiceSync invoices;
+  private final CreditSync credits;
+  private final SyncRecords.Contacts contacts;
+  private final SyncRecords.Tenants connections;
+  private final Clock clock;
+
+  Reconciliation(
+      TenantReads reads,
+      InvoiceSync invoices,
+      CreditSync credits,
+      SyncRecords.Contacts contacts,
+      SyncRecords.Tenants connections,
+      Clock clock) {
+    this.reads = reads;
+    this.invoices = invoices;
+    this.credits = credits;
+    this.contacts = contacts;
+    this.connections = connections;
+    this.clock = clock;
+  }
+
+  /** One sweep of a connected (or rate-limited) tenant; the watermarks move only at its end. */
+  void sweep(String tenantId, String correlationId) throws SyncFailure {
+    Connection c = connections.get(tenantId).orElse(null);
+    if (c == null
+        || (c.status() != ConnectionStatus.CONNECTED
+            && c.status() != ConnectionStatus.RATE_LIMITED)) {
+      return;
+    }
+    Instant now = clock.instant();
+    Instant invoicesSince = orDefault(c.invoicesSince(), now);
+    SeenInvoices seen = new SeenInvoices(invoicesSince);
+    invoices.modifiedSince(
+        tenantId, invoicesSince.minus(OVERLAP), new EnumMap<>(UpsertOutcome.class), seen);
+
+    // Xero sends no payment webhooks: a payment made or reversed shows here, and its invoice is
+    // re-read. A payment of a credit (a refund) names the credit, never an invoice: that credit is
+    // read again instead.
+    Instant paymentsSince = orDefault(c.paymentsSince(), now);
+    Instant maxPayment = paymentsSince;
+    Set<String> touched = new LinkedHashSet<>();
+    Map<XeroAllocation.Kind, Set<String>> refunded = new EnumMap<>(XeroAllocation.Kind.class);
+    for (int p = 1; ; p++) {
+      int pageNo = p;
+      XeroPage<JsonNode> page =
+          reads.call(
+              tenantId,
+              (x, token) ->
+                  x.paymentsModifiedSince(tenantId, token, paymentsSince.minus(OVERLAP), pageNo));
+      for (JsonNode payment : page.items()) {
+        PaymentTarget target = PaymentTarget.of(payment);
+        if (target != null && target.isInvoice() && !seen.ids.contains(target.id())) {
+          touched.add(target.id());
+        } else if (target != null && !target.isInvoice()) {
+          refunded
+              .computeIfAbsent(target.creditKind(), k -> new LinkedHashSet<>())
+              .add(target.id());
+        }
+        Instant updated = XeroDates.instant(payment.path("UpdatedDateUTC").asText(null));
+        maxPayment = updated == null ? maxPayment : max(maxPayment, updated);
+      }
+      if (page.items().size() < PAGE_SIZE) {
+        break;
+      }
+    }
+    if (!touched.isEmpty()) {
+      invoices.reread(tenantId, touched);
+    }
+    Set<String> invoicesRead = new LinkedHashSet<>(seen.ids);
+    invoicesRead.addAll(touched);
+    Set<String> creditsRead = credits.sweep(tenantId, now, invoicesRead, OVERLAP);
+    refunded.values().forEach(ids -> ids.removeAll(creditsRead));
+    refunded.values().removeIf(Set::isEmpty);
+    if (!refunded.isEmpty()) {
+      credits.byIds(tenantId, refunded);
+    }
+
+    Instant contactsSince = orDefault(c.contactsSince(), now);
+    Instant maxContact = contactsSince;
+    for (int p = 1; ; p++) {
+      int pageNo = p;
+      XeroPage<XeroContact> page =
+          reads.call(
+              tenantId,
+              (x, token) ->
+                  x.contactsModifiedSince(tenantId, token, contactsSince.minus(OVERLAP), pageNo));
+      for (XeroContact contact : page.items()) {
+        contacts.upsert(tenantId, contact);
+        maxContact =
+            contact.updatedDateUtc() == null
+                ? maxContact
+                : max(maxContact, contact.updatedDateUtc());
+      }
+      if (page.items().size() < PAGE_SIZE) {
+        break;
+      }
+    }
+
+    Instant orgFetched = c.organisationFetchedAt();
+    if (orgFetched == null || orgFetched.isBefore(now.minus(Duration.ofDays(1)))) {
+      connections.putOrganisation(
+          tenantId, reads.call(tenantId, (x, token) -> x.organisation(tenantId, token)));
+      orgFetched = now;
+    }
+    connections.saveWatermarks(tenantId, seen.newest, maxPayment, maxContact, orgFetched, now);
+    if (c.status() == ConnectionStatus.RATE_LIMITED) {
+      connections.setStatus(tenantId, ConnectionStatus.CONNECTED, null, null);
+    }
+    LOG.info(
+        "reconciled",
+        "tenantId",
+        tenantId,
+        "invoicesChanged",
+        seen.ids.size(),
+        "paymentInvoicesReread",
+        touched.size(),
+        "correlationId",
+        correlationId);
+  }
+
+  /** The invoices the sweep read, and the newest of their changes and the old watermark. */
+  private static final class SeenInvoices implements InvoiceSync.StoredPage {
+    final Set<String> ids = new LinkedHashSet<>();
+    Instant newest;
+
+    SeenInvoices(Instant watermark) {
+      this.newest = watermark;
+    }
+
+    @Override
+    public void accept(List<XeroInvoice> page) {
+      for (XeroInvoice i : page) {
+        ids.add(i.invoiceId());
+        newest = max(newest, i.updatedDateUtc());
+      }
+    }
+  }
+
+  private static Instant orDefault(Instant value, Instant fallback) {
+    return value == null ? fallback.minus(Duration.ofDays(1)) : value;
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+}

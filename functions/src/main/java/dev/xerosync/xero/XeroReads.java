@@ -1,0 +1,59 @@
+package dev.xerosync.xero;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Accounting API reads the sync makes, each with the tenant's access token: {@link XeroApi}
+ * sends them over HTTP, and a unit test hands in a fake.
+ */
+public interface XeroReads {
+  /** Fetches the invoices with these IDs; Xero returns each with its payments and allocations. */
+  List<XeroInvoice> invoicesByIds(String tenantId, String accessToken, Collection<String> ids)
+      throws XeroApiException;
+
+  /** One page of invoices modified since the instant (null: all), oldest change first. */
+  XeroPage<XeroInvoice> invoicesModifiedSince(
+      String tenantId,
+      String accessToken,
+      Instant modifiedSince,
+      String where,
+      int page,
+      int pageSize)
+      throws XeroApiException;
+
+  /** One page of payments modified since the instant (created, or deleted by a reversal). */
+  XeroPage<JsonNode> paymentsModifiedSince(
+      String tenantId, String accessToken, Instant modifiedSince, int page) throws XeroApiException;
+
+  /** One credit of a kind with its allocations; empty when Xero no longer has it. */
+  Optional<XeroCredit> credit(
+      String tenantId, String accessToken, XeroAllocation.Kind kind, String creditId)
+      throws XeroApiException;
+
+  /** One page of credits of a kind modified since the instant, oldest change first. */
+  XeroPage<XeroCredit> creditsModifiedSince(
+      String tenantId,
+      String accessToken,
+      XeroAllocation.Kind kind,
+      Instant modifiedSince,
+      int page)
+      throws XeroApiException;
+
+  List<XeroContact> contactsByIds(String tenantId, String accessToken, Collection<String> ids)
+      throws XeroApiException;
+
+  XeroPage<XeroContact> contactsModifiedSince(
+      String tenantId, String accessToken, Instant modifiedSince, int page) throws XeroApiException;
+
+  XeroOrganisation organisation(String tenantId, String accessToken) throws XeroApiException;
+
+  /** The invoice ids cut as {@link #invoicesByIds} sends them, one list per call. */
+  List<List<String>> invoiceIdCalls(Collection<String> invoiceIds);
+
+  /** The contact ids cut as {@link #contactsByIds} sends them, one list per call. */
+  List<List<String>> contactIdCalls(Collection<String> contactIds);
+}
