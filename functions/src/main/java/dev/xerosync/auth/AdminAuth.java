@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Hmac;
 import dev.xerosync.common.Json;
+import dev.xerosync.common.Problem;
 import dev.xerosync.common.Requests;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,6 +22,9 @@ import java.time.Instant;
  *       SaaS tenant ({@code sub}), sent as {@code Authorization: Bearer …}, or as {@code
  *       ?admin_token=} on the browser's connect link.
  * </ul>
+ *
+ * <p>A refusal is a {@link Problem}: 401 with no or a bad credential, 403 for another tenant's
+ * admin.
  */
 public final class AdminAuth {
   /** An authenticated admin; {@code saasTenantId} null means the SaaS backend (any tenant). */
@@ -30,18 +34,9 @@ public final class AdminAuth {
     }
   }
 
-  /** A refusal with its HTTP status (401: no or bad credentials; 403: another tenant's admin). */
-  public static final class Denied extends Exception {
-    private final int status;
-
-    Denied(int status, String message) {
-      super(message);
-      this.status = status;
-    }
-
-    public int status() {
-      return status;
-    }
+  /** 401: no admin credential, or one that is not valid. */
+  private static Problem notAdmin(String detail) {
+    return new Problem(401, "Admin authentication required", detail);
   }
 
   /** The longest an admin token may live (README, Security model). */
@@ -58,20 +53,18 @@ public final class AdminAuth {
   }
 
   public Admin authenticate(APIGatewayProxyRequestEvent request, String saasTenantId)
-      throws Denied {
+      throws Problem {
     String key = Requests.header(request, "x-admin-key");
     if (key != null) {
       if (!MessageDigest.isEqual(
           key.getBytes(StandardCharsets.UTF_8), adminApiKey.getBytes(StandardCharsets.UTF_8))) {
-        throw new Denied(
-            401, "The x-admin-key header does not match this deployment's admin API key.");
+        throw notAdmin("The x-admin-key header does not match this deployment's admin API key.");
       }
       return new Admin(null, null, "admin-api-key");
     }
     String token = bearer(request);
     if (token == null) {
-      throw new Denied(
-          401,
+      throw notAdmin(
           "Only an admin of the SaaS tenant may do this. Send x-admin-key: <admin API key>, "
               + "or Authorization: Bearer <admin token> (or ?admin_token= on a browser link); see README, section Connecting Xero.");
     }
@@ -79,24 +72,22 @@ public final class AdminAuth {
     if (parts.length != 3
         || !parts[0].equals("xsa1")
         || !hmac.verifyB64(parts[0] + "." + parts[1], parts[2])) {
-      throw new Denied(
-          401,
+      throw notAdmin(
           "The admin token is not valid: it is malformed or its signature does not match. Mint a new one with the admin API key.");
     }
     JsonNode claims;
     try {
       claims = Json.MAPPER.readTree(Hmac.unb64(parts[1]));
     } catch (Exception e) {
-      throw new Denied(401, "The admin token is malformed. Mint a new one with the admin API key.");
+      throw notAdmin("The admin token is malformed. Mint a new one with the admin API key.");
     }
     Instant exp = Instant.ofEpochSecond(claims.path("exp").asLong(0));
     if (!clock.instant().isBefore(exp)) {
-      throw new Denied(401, "The admin token expired at " + exp + ". Mint a new one.");
+      throw notAdmin("The admin token expired at " + exp + ". Mint a new one.");
     }
     // A leaked token must not outlive the admin's session by much: longer ones are refused.
     if (exp.isAfter(clock.instant().plus(MAX_LIFETIME))) {
-      throw new Denied(
-          401,
+      throw notAdmin(
           "The admin token expires at "
               + exp
               + ", more than "
@@ -105,8 +96,10 @@ public final class AdminAuth {
     }
     String sub = claims.path("sub").asText("");
     if (!sub.equals(saasTenantId)) {
-      throw new Denied(
-          403, "The admin token is for SaaS tenant '" + sub + "', not '" + saasTenantId + "'.");
+      throw new Problem(
+          403,
+          "Forbidden",
+          "The admin token is for SaaS tenant '" + sub + "', not '" + saasTenantId + "'.");
     }
     String email = claims.path("email").asText(null);
     return new Admin(sub, email == null || email.isBlank() ? null : email, "admin-token");

@@ -1,18 +1,16 @@
 package dev.xerosync.auth;
 
+import dev.xerosync.common.Problem;
+import dev.xerosync.common.Sha256;
 import dev.xerosync.store.PanelGrants;
 import dev.xerosync.store.PanelGrants.Grant;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,18 +52,14 @@ public final class PanelTokens {
   /** A freshly minted token; the token itself is shown once and never stored. */
   public record Issued(String token, Grant grant) {}
 
-  /** Why a token or an origin was refused, with the HTTP status that says so. */
-  public static final class Denied extends Exception {
-    private final int status;
+  /** 401: a token that is malformed, unknown or expired. */
+  private static Problem notValid(String detail) {
+    return new Problem(401, "Panel token not valid", detail);
+  }
 
-    public Denied(int status, String message) {
-      super(message);
-      this.status = status;
-    }
-
-    public int status() {
-      return status;
-    }
+  /** 403: a live token, but not for this tenant, route or record. */
+  private static Problem notThisRecord(String detail) {
+    return new Problem(403, "Not this panel's record", detail);
   }
 
   private record Cached(Grant grant, Instant until) {}
@@ -84,10 +78,9 @@ public final class PanelTokens {
   }
 
   public Issued mint(String tenantId, String recordType, String recordId, Duration ttl)
-      throws Denied {
+      throws Problem {
     if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
-      throw new Denied(
-          400,
+      throw Problem.invalid(
           "ttlSeconds must be from "
               + MIN_TTL.toSeconds()
               + " to "
@@ -109,9 +102,9 @@ public final class PanelTokens {
   }
 
   /** The live grant of a presented token. */
-  public Grant check(String token) throws Denied {
+  public Grant check(String token) throws Problem {
     if (!isPanelToken(token) || token.length() > 100) {
-      throw new Denied(401, "The panel token is malformed; ask your backend for a new one.");
+      throw notValid("The panel token is malformed; ask your backend for a new one.");
     }
     String hash = hash(token);
     Instant now = clock.instant();
@@ -125,20 +118,18 @@ public final class PanelTokens {
               .get(hash)
               .orElseThrow(
                   () ->
-                      new Denied(
-                          401,
+                      notValid(
                           "The panel token is not known: it was never minted or has been removed. Ask your backend for a new one."));
       Instant until = now.plus(CACHE_TTL);
       cache.put(
           hash, new Cached(grant, until.isBefore(grant.expiresAt()) ? until : grant.expiresAt()));
     }
     if (!AUDIENCE.equals(grant.audience())) {
-      throw new Denied(401, "The token's audience is not 'panel'.");
+      throw notValid("The token's audience is not 'panel'.");
     }
     if (!now.isBefore(grant.expiresAt())) {
       cache.remove(hash);
-      throw new Denied(
-          401,
+      throw notValid(
           "The panel token expired at " + grant.expiresAt() + "; ask your backend for a new one.");
     }
     return grant;
@@ -149,25 +140,23 @@ public final class PanelTokens {
    * invoice's detail is allowed here; the caller still checks that the invoice is the record's.
    */
   public static void allows(Grant grant, String route, Map<String, String> pathParameters)
-      throws Denied {
+      throws Problem {
     Map<String, String> p = pathParameters == null ? Map.of() : pathParameters;
     if (!grant.tenantId().equals(p.get("tenantId"))) {
-      throw new Denied(403, "This panel token is for another tenant.");
+      throw notThisRecord("This panel token is for another tenant.");
     }
     if (route.equals(INVOICE_ROUTE) || route.equals(STATUS_ROUTE)) {
       return;
     }
     if (!RECORD_ROUTES.contains(route)) {
-      throw new Denied(
-          403,
+      throw notThisRecord(
           "A panel token reads and pins one record's invoices only; "
               + route
               + " needs an API key.");
     }
     if (!grant.recordType().equals(p.get("recordType"))
         || !grant.recordId().equals(p.get("recordId"))) {
-      throw new Denied(
-          403,
+      throw notThisRecord(
           "This panel token is for record "
               + grant.recordType()
               + "/"
@@ -180,9 +169,9 @@ public final class PanelTokens {
    * Origins as a browser sends them: https with a host (and a port), or http on localhost for
    * development; no path, no credentials.
    */
-  public static List<String> validOrigins(List<String> origins) throws Denied {
+  public static List<String> validOrigins(List<String> origins) throws Problem {
     if (origins.size() > MAX_ORIGINS) {
-      throw new Denied(400, "at most " + MAX_ORIGINS + " origins may embed the panel");
+      throw Problem.invalid("at most " + MAX_ORIGINS + " origins may embed the panel");
     }
     List<String> out = new ArrayList<>();
     for (String o : origins) {
@@ -190,7 +179,7 @@ public final class PanelTokens {
       try {
         u = URI.create(o);
       } catch (IllegalArgumentException e) {
-        throw new Denied(400, "origin '" + truncate(o) + "' is not a URL");
+        throw Problem.invalid("origin '" + truncate(o) + "' is not a URL");
       }
       String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
       String host = u.getHost();
@@ -201,8 +190,7 @@ public final class PanelTokens {
               && u.getRawQuery() == null
               && u.getRawFragment() == null;
       if (host == null || !bare || !(scheme.equals("https") || (scheme.equals("http") && local))) {
-        throw new Denied(
-            400,
+        throw Problem.invalid(
             "origin '"
                 + truncate(o)
                 + "' must be scheme://host[:port] with https (http only for localhost), such as https://crm.example.com");
@@ -230,13 +218,7 @@ public final class PanelTokens {
   }
 
   static String hash(String token) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+    return Sha256.hex(token);
   }
 
   private static String truncate(String s) {

@@ -1,6 +1,7 @@
 package dev.xerosync.auth;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import dev.xerosync.common.Problem;
 import dev.xerosync.common.Requests;
 import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.PanelGrants;
@@ -14,8 +15,9 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@code TenantKey} on {@code /tenants/...}: a tenant's {@code xsk_} key in {@code
- *       x-api-key}; cached by that header, so the policy it returns covers every tenant route, and
- *       the query function still checks that the key's tenant is the one in the path;
+ *       x-api-key}; the policy it returns covers every tenant route, so the functions read the
+ *       key's tenant from the context ({@link TenantCredential}) and check it is the one in the
+ *       path;
  *   <li>{@code AdminCredential} on {@code /saas-tenants/...}: {@code x-admin-key}, or an admin
  *       token as a bearer token or {@code ?admin_token=} on a browser link. These are alternatives,
  *       and API Gateway caches only by sources that are all present, so this one is not cached; it
@@ -101,10 +103,8 @@ public final class RequestAuthorizer {
     if (caller.isEmpty()) {
       throw new Unauthorized();
     }
-    Map<String, Object> context = new LinkedHashMap<>();
-    context.put("credential", "tenant-key");
-    context.put("tenantId", caller.get().tenantId());
-    context.put("keyId", caller.get().keyId());
+    Map<String, Object> context =
+        TenantCredential.apiKey(caller.get().tenantId(), caller.get().keyId()).context();
     // Every tenant route, not just this one: the cached result answers the key's next requests.
     return new Decision(true, "key:" + caller.get().keyId(), context, "/*/tenants/*", null);
   }
@@ -117,12 +117,10 @@ public final class RequestAuthorizer {
     PanelGrants.Grant grant;
     try {
       grant = panelTokens.check(token);
-    } catch (PanelTokens.Denied denied) {
+    } catch (Problem denied) {
       throw new Unauthorized();
     }
-    Map<String, Object> context = new LinkedHashMap<>();
-    context.put("credential", "panel-token");
-    context.put("tenantId", grant.tenantId());
+    Map<String, Object> context = TenantCredential.panelToken(grant.tenantId()).context();
     return new Decision(
         true,
         "panel:" + grant.recordType(),
@@ -142,7 +140,7 @@ public final class RequestAuthorizer {
     AdminAuth.Admin admin;
     try {
       admin = admins.authenticate(request, saasTenantId);
-    } catch (AdminAuth.Denied denied) {
+    } catch (Problem denied) {
       if (denied.status() == 401) {
         throw new Unauthorized();
       }

@@ -2,7 +2,6 @@ package dev.xerosync.common;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 
 /** API Gateway proxy responses: JSON bodies, and errors as RFC 9457 problem details. */
@@ -34,18 +33,8 @@ public final class ApiResponses {
         .withBody("");
   }
 
-  /** A problem whose detail says what is wrong and how to fix it. */
+  /** A problem whose detail says what is wrong and how to fix it ({@link Problem}). */
   public static APIGatewayProxyResponseEvent problem(int status, String title, String detail) {
-    ObjectNode problem =
-        Json.MAPPER
-            .createObjectNode()
-            .put("type", "about:blank")
-            .put("title", title)
-            .put("status", status)
-            .put("detail", detail);
-    return new APIGatewayProxyResponseEvent()
-        .withStatusCode(status)
-        .withHeaders(Map.of("Content-Type", "application/problem+json"))
-        .withBody(problem.toString());
+    return new Problem(status, title, detail).response();
   }
 }

@@ -8,6 +8,7 @@ import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
+import dev.xerosync.common.Problem;
 import dev.xerosync.common.Requests;
 import dev.xerosync.store.ConnectFlows;
 import dev.xerosync.store.ConnectionRecords;
@@ -74,18 +75,6 @@ public final class CallbackHandler
     this.initialSync = initialSync;
   }
 
-  /** A refusal the user can act on: its status and message. */
-  private static final class Refusal extends Exception {
-    final int status;
-    final String title;
-
-    Refusal(int status, String title, String message) {
-      super(message);
-      this.status = status;
-      this.title = title;
-    }
-  }
-
   @Override
   public APIGatewayProxyResponseEvent handleRequest(
       APIGatewayProxyRequestEvent request, Context context) {
@@ -94,9 +83,9 @@ public final class CallbackHandler
       return "POST".equals(request.getHttpMethod())
           ? select(request, correlationId)
           : callback(request, correlationId);
-    } catch (Refusal r) {
-      LOG.warn("connect step refused", "status", r.status, "reason", r.getMessage());
-      return ApiResponses.problem(r.status, r.title, r.getMessage());
+    } catch (Problem r) {
+      LOG.warn("connect step refused", "status", r.status(), "reason", r.getMessage());
+      return r.response();
     } catch (RuntimeException e) {
       LOG.error("connect callback failed", e, "correlationId", correlationId);
       return ApiResponses.problem(
@@ -107,10 +96,10 @@ public final class CallbackHandler
   }
 
   private APIGatewayProxyResponseEvent callback(
-      APIGatewayProxyRequestEvent request, String correlationId) throws Refusal {
+      APIGatewayProxyRequestEvent request, String correlationId) throws Problem {
     String error = Requests.query(request, "error");
     if (error != null) {
-      throw new Refusal(
+      throw new Problem(
           400,
           "Xero did not grant access",
           "access_denied".equals(error)
@@ -119,20 +108,15 @@ public final class CallbackHandler
                   + error
                   + "'. Nothing was connected; start connecting again from your app.");
     }
-    String flowId = verify(Requests.query(request, "state"), "callback");
+    String flowId = w.state().verify(Requests.query(request, "state"), "callback");
     String code = Requests.query(request, "code");
     if (code == null) {
-      throw new Refusal(
+      throw new Problem(
           400,
           "Missing code",
           "Xero's callback must carry a code parameter. Start connecting again from your app.");
     }
-    ConnectFlows.Flow flow;
-    try {
-      flow = w.flows().claimCallback(flowId);
-    } catch (ConnectFlows.Refused e) {
-      throw new Refusal(409, "Connect link already used", e.getMessage());
-    }
+    ConnectFlows.Flow flow = w.flows().claimCallback(flowId);
     XeroIdentity.CodeGrant grant;
     try {
       grant =
@@ -140,11 +124,11 @@ public final class CallbackHandler
               .exchangeCode(code, URI.create(flow.redirectUri()), w.state().pkceVerifier(flowId));
     } catch (TokenRefreshException e) {
       throw e.isInvalidGrant()
-          ? new Refusal(
+          ? new Problem(
               400,
               "Authorization code refused",
               "Xero refused the authorization code: it was already used or is older than 5 minutes. Start connecting again from your app.")
-          : new Refusal(
+          : new Problem(
               502,
               "Xero unavailable",
               "Xero's token endpoint failed ("
@@ -155,7 +139,7 @@ public final class CallbackHandler
     try {
       granted = w.tenantConnections().list(grant.tokens().accessToken(), grant.authEventId());
     } catch (XeroTenantConnections.Failure e) {
-      throw new Refusal(
+      throw new Problem(
           502,
           "Xero unavailable",
           "Xero's list of connected organisations could not be read (status "
@@ -163,7 +147,7 @@ public final class CallbackHandler
               + "). Start connecting again in a minute.");
     }
     if (granted.isEmpty()) {
-      throw new Refusal(
+      throw new Problem(
           400,
           "No organisation granted",
           "Xero's consent granted no organisation. Start again and tick the organisation to connect.");
@@ -204,29 +188,23 @@ public final class CallbackHandler
   }
 
   private APIGatewayProxyResponseEvent select(
-      APIGatewayProxyRequestEvent request, String correlationId) throws Refusal {
+      APIGatewayProxyRequestEvent request, String correlationId) throws Problem {
     Map<String, String> form = Requests.form(request);
-    String flowId = verify(form.get("choice"), "choose");
+    String flowId = w.state().verify(form.get("choice"), "choose");
     String tenantId = form.get("tenantId");
     if (tenantId == null || tenantId.isBlank()) {
-      throw new Refusal(
+      throw new Problem(
           400,
           "No organisation picked",
           "Pick one organisation (form field tenantId) and submit again.");
     }
-    ConnectFlows.Flow flow;
-    try {
-      flow = w.flows().claimChoice(flowId, tenantId);
-    } catch (ConnectFlows.Refused e) {
-      throw new Refusal(
-          e.getMessage().contains("already") ? 409 : 400, "Choice refused", e.getMessage());
-    }
+    ConnectFlows.Flow flow = w.flows().claimChoice(flowId, tenantId);
     var tokens =
         w.pendingVault()
             .read(flowId)
             .orElseThrow(
                 () ->
-                    new Refusal(
+                    new Problem(
                         409,
                         "Choice refused",
                         "This connect flow has already completed. Start connecting again from your app."));
@@ -252,7 +230,7 @@ public final class CallbackHandler
       String email,
       String correlationId,
       List<ConnectFlows.XeroTenantConnection> notChosen)
-      throws Refusal {
+      throws Problem {
     Optional<ConnectionRecords.Link> existing = w.records().link(org.tenantId());
     if (existing.isPresent()
         && !existing.get().saasTenantId().equals(flow.saasTenantId())
@@ -260,7 +238,7 @@ public final class CallbackHandler
             .get(org.tenantId())
             .map(c -> c.status() != ConnectionStatus.DISCONNECTED)
             .orElse(false)) {
-      throw new Refusal(
+      throw new Problem(
           409,
           "Organisation connected elsewhere",
           "Xero organisation "
@@ -339,14 +317,6 @@ public final class CallbackHandler
             "status",
             e.status());
       }
-    }
-  }
-
-  private String verify(String token, String use) throws Refusal {
-    try {
-      return w.state().verify(token, use);
-    } catch (ConnectState.Refused e) {
-      throw new Refusal(400, "Invalid state", e.getMessage());
     }
   }
 }

@@ -12,6 +12,7 @@ import dev.xerosync.common.Environment;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
+import dev.xerosync.common.Problem;
 import dev.xerosync.common.Requests;
 import dev.xerosync.store.ConnectFlows;
 import dev.xerosync.store.ConnectionRecords;
@@ -140,11 +141,8 @@ public final class ConnectHandler
     AdminAuth.Admin who;
     try {
       who = admin.authenticate(request, saasTenantId);
-    } catch (AdminAuth.Denied e) {
-      return ApiResponses.problem(
-          e.status(),
-          e.status() == 403 ? "Forbidden" : "Admin authentication required",
-          e.getMessage());
+    } catch (Problem e) {
+      return e.response();
     }
     try {
       return switch (request.getHttpMethod()) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.common.Hmac;
 import dev.xerosync.common.Json;
+import dev.xerosync.common.Problem;
+import dev.xerosync.common.Sha256;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,25 +20,17 @@ import java.time.Instant;
 public final class ConnectState {
   public static final Duration TTL = Duration.ofMinutes(10);
 
-  /** Why a state was refused, each with the message the user sees. */
-  public static final class Refused extends Exception
-      implements dev.xerosync.common.Log.SafeMessage {
-    public Refused(String message) {
-      super(message);
-    }
-
-    @Override
-    public String safeMessage() {
-      return getMessage();
-    }
-  }
-
   private final Hmac hmac;
   private final Clock clock;
 
   public ConnectState(String signingKey, Clock clock) {
     this.hmac = new Hmac(signingKey);
     this.clock = clock;
+  }
+
+  /** 400 "Invalid state", with what the user does next. */
+  private static Problem invalid(String detail) {
+    return new Problem(400, "Invalid state", detail);
   }
 
   public String issue(String flowId, String use, Instant expiresAt) {
@@ -51,33 +45,33 @@ public final class ConnectState {
   }
 
   /** The flow id of a valid, unexpired token issued for {@code use}. */
-  public String verify(String token, String use) throws Refused {
+  public String verify(String token, String use) throws Problem {
     if (token == null || token.isBlank()) {
-      throw new Refused(
+      throw invalid(
           "The request has no state parameter. Start connecting again from your app; do not bookmark the Xero login page.");
     }
     String[] parts = token.split("\\.");
     if (parts.length != 3 || !parts[0].equals("v1")) {
-      throw new Refused("The state parameter is malformed. Start connecting again from your app.");
+      throw invalid("The state parameter is malformed. Start connecting again from your app.");
     }
     String body = parts[0] + "." + parts[1];
     if (!hmac.verifyB64(body, parts[2])) {
-      throw new Refused(
+      throw invalid(
           "The state parameter was altered (its signature does not match), so the request was refused. Start connecting again from your app.");
     }
     JsonNode payload;
     try {
       payload = Json.MAPPER.readTree(Hmac.unb64(parts[1]));
     } catch (Exception e) {
-      throw new Refused("The state parameter is malformed. Start connecting again from your app.");
+      throw invalid("The state parameter is malformed. Start connecting again from your app.");
     }
     if (!use.equals(payload.path("use").asText())) {
-      throw new Refused(
+      throw invalid(
           "The state parameter belongs to another step of the connect flow. Start connecting again from your app.");
     }
     Instant exp = Instant.ofEpochSecond(payload.path("exp").asLong(0));
     if (!clock.instant().isBefore(exp)) {
-      throw new Refused(
+      throw invalid(
           "This connect link expired at "
               + exp
               + " (links last "
@@ -94,14 +88,10 @@ public final class ConnectState {
     return hmac.signB64("pkce:" + flowId);
   }
 
+  /** RFC 7636 S256: base64url of the verifier's SHA-256 (the verifier is ASCII). */
   public static String pkceChallenge(String verifier) {
-    try {
-      byte[] digest =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(verifier.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return java.util.Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(Sha256.digest(verifier));
   }
 }

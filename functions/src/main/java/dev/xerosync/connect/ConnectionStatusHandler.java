@@ -13,6 +13,7 @@ import dev.xerosync.common.Environment;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
+import dev.xerosync.common.Problem;
 import dev.xerosync.common.Requests;
 import dev.xerosync.store.Connection;
 import dev.xerosync.store.ConnectionRecords;
@@ -73,11 +74,8 @@ public final class ConnectionStatusHandler
     }
     try {
       admin.authenticate(request, saasTenantId);
-    } catch (AdminAuth.Denied e) {
-      return ApiResponses.problem(
-          e.status(),
-          e.status() == 403 ? "Forbidden" : "Admin authentication required",
-          e.getMessage());
+    } catch (Problem e) {
+      return e.response();
     }
     try {
       String tenantId = Requests.path(request, "tenantId");

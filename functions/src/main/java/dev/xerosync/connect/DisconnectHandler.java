@@ -9,6 +9,7 @@ import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
+import dev.xerosync.common.Problem;
 import dev.xerosync.common.Requests;
 import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.ConnectionStatus;
@@ -83,11 +84,8 @@ public final class DisconnectHandler
     AdminAuth.Admin who;
     try {
       who = w.admin().authenticate(request, saasTenantId);
-    } catch (AdminAuth.Denied e) {
-      return ApiResponses.problem(
-          e.status(),
-          e.status() == 403 ? "Forbidden" : "Admin authentication required",
-          e.getMessage());
+    } catch (Problem e) {
+      return e.response();
     }
     var link =
         w.records()

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.common.Json;
+import dev.xerosync.common.Problem;
 import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.Operations;
@@ -11,7 +12,6 @@ import dev.xerosync.xero.XeroContact;
 import dev.xerosync.xero.XeroInvoice;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -26,11 +26,21 @@ import java.util.Set;
  */
 public final class DryRun {
   private final OperationLog log;
-  private final InvoiceStore invoices;
-  private final ContactStore contacts;
+  private final ReadSide invoices;
+  private final Contacts contacts;
+
+  /** The synced contacts, by Xero's id: {@link ContactStore} in production. */
+  @FunctionalInterface
+  interface Contacts {
+    Optional<XeroContact> get(String tenantId, String contactId);
+  }
 
   public DryRun(Operations operations, InvoiceStore invoices, ContactStore contacts) {
-    this.log = new OperationLog(operations);
+    this(new OperationLog(operations), ReadSide.of(invoices), contacts::get);
+  }
+
+  DryRun(OperationLog log, ReadSide invoices, Contacts contacts) {
+    this.log = log;
     this.invoices = invoices;
     this.contacts = contacts;
   }
@@ -38,7 +48,7 @@ public final class DryRun {
   public ObjectNode check(Outbox.Write write) {
     ObjectNode out = Json.MAPPER.createObjectNode();
     ArrayNode problems = out.putArray("problems");
-    Outbox.Refused refused = Outbox.checked(write);
+    Problem refused = Outbox.checked(write);
     if (refused != null) {
       problem(problems, "INVALID_REQUEST", refused.getMessage(), null);
       out.put("valid", false);
@@ -77,7 +87,15 @@ public final class DryRun {
         }
       }
       case ACCOUNTING_SETTINGS -> {
-        account(ref, body.path("paymentAccountCode").asText(null), "paymentAccountCode", problems);
+        paymentAccount(
+            ref, body.path("paymentAccountCode").asText(null), "paymentAccountCode", problems);
+        String deposit = body.path("depositAccountCode").asText(null);
+        if (deposit != null && ref.has("accounts")) {
+          String p = WriteRules.depositAccountProblem(ref.get("accounts"), deposit);
+          if (p != null) {
+            problem(problems, "ACCOUNT_INVALID", p, "depositAccountCode");
+          }
+        }
       }
     }
     out.put("valid", problems.isEmpty());
@@ -218,7 +236,7 @@ public final class DryRun {
           "No account to pay into: the accounting set-up is not done",
           "accountCode");
     } else {
-      account(ref, account, "accountCode", problems);
+      paymentAccount(ref, account, "accountCode", problems);
     }
     lockDate(ref, body.path("date").asText(null), problems);
     Optional<ObjectNode> link = log.link(w.tenantId(), OperationLog.INVOICE, w.parentExternalId());
@@ -264,30 +282,31 @@ public final class DryRun {
     if (code == null || !ref.has("accounts")) {
       return;
     }
-    for (JsonNode a : ref.get("accounts")) {
-      if (code.equals(a.path("Code").asText())
-          && "ACTIVE".equals(a.path("Status").asText("ACTIVE"))) {
-        return;
-      }
+    if (WriteRules.activeAccount(ref.get("accounts"), code).isEmpty()) {
+      problem(
+          problems,
+          "ACCOUNT_INVALID",
+          field + " " + code + " is not an active account of the organisation",
+          field);
     }
-    problem(
-        problems,
-        "ACCOUNT_INVALID",
-        field + " " + code + " is not an active account of the organisation",
-        field);
+  }
+
+  /** The set-up's rule for the account payments go into. */
+  private static void paymentAccount(
+      ObjectNode ref, String code, String field, ArrayNode problems) {
+    if (code == null || !ref.has("accounts")) {
+      return;
+    }
+    String p = WriteRules.paymentAccountProblem(ref.get("accounts"), code);
+    if (p != null) {
+      problem(problems, "ACCOUNT_INVALID", p, field);
+    }
   }
 
   private static void lockDate(ObjectNode ref, String date, ArrayNode problems) {
-    String lock = ref.path("lockDate").asText(null);
-    if (date == null || lock == null || lock.isEmpty()) {
-      return;
-    }
-    if (!LocalDate.parse(date).isAfter(LocalDate.parse(lock))) {
-      problem(
-          problems,
-          "LOCK_DATE",
-          "The date " + date + " is on or before the organisation's lock date " + lock,
-          "date");
+    String p = WriteRules.lockDateProblem(ref.path("lockDate").asText(null), date);
+    if (p != null) {
+      problem(problems, "LOCK_DATE", p, "date");
     }
   }
 

@@ -18,9 +18,13 @@ final class OperationLog {
   /** The latest accepted set-up operation, which payments and deposits wait for. */
   static final String SETUP = "SETUP";
 
-  private final Operations operations;
+  private final OperationRecords operations;
 
   OperationLog(Operations operations) {
+    this(OperationRecords.of(operations));
+  }
+
+  OperationLog(OperationRecords operations) {
     this.operations = operations;
   }
 
@@ -46,6 +50,14 @@ final class OperationLog {
 
   void putReference(String tenantId, ObjectNode reference) {
     operations.putXeroReference(tenantId, reference.toString());
+  }
+
+  /** True when a set-up operation was accepted and has not finished yet. */
+  boolean setupPending(String tenantId) {
+    return link(tenantId, SETUP, "accounting")
+        .flatMap(l -> load(tenantId, l.path("operationId").asText()))
+        .map(setup -> !setup.state.isTerminal())
+        .orElse(false);
   }
 
   boolean save(Operation op, Instant now) {

@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Problem;
+import dev.xerosync.common.Sha256;
 import dev.xerosync.store.Operations;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -51,35 +49,15 @@ public final class Outbox {
   /** The operation that now stands for the write, and whether the key replayed an earlier one. */
   public record Accepted(Operation operation, boolean replayed) {}
 
-  /** A write refused before it became an operation, with the HTTP status and what to fix. */
-  public static final class Refused extends Exception {
-    private final int status;
-    private final String title;
-
-    Refused(int status, String title, String detail) {
-      super(detail);
-      this.status = status;
-      this.title = title;
-    }
-
-    public int status() {
-      return status;
-    }
-
-    public String title() {
-      return title;
-    }
-  }
-
-  public Accepted accept(Write write) throws Refused {
+  public Accepted accept(Write write) throws Problem {
     try {
       check(write);
     } catch (WriteRequests.InvalidWrite e) {
-      throw new Refused(400, "Invalid write", e.getMessage());
+      throw new Problem(400, "Invalid write", e.getMessage());
     }
     String key = write.idempotencyKey();
     if (key != null && (key.isBlank() || key.length() > MAX_KEY_LENGTH)) {
-      throw new Refused(
+      throw new Problem(
           400,
           "Invalid Idempotency-Key",
           "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters");
@@ -129,7 +107,7 @@ public final class Outbox {
             now.plus(KEY_RETENTION));
     if (earlier.isPresent()) {
       if (!earlier.get().bodyHash().equals(bodyHash)) {
-        throw new Refused(
+        throw new Problem(
             422,
             "Idempotency-Key reused with another body",
             "This Idempotency-Key was first used within the last 24 hours for a different request"
@@ -173,7 +151,7 @@ public final class Outbox {
           null,
           clock.instant());
       operations.save(op.tenantId, op.operationId, op.state.name(), op.toDocument(), 1, now);
-      throw new Refused(
+      throw new Problem(
           503,
           "Write not queued",
           "The write could not be queued and was not sent; send it again.");
@@ -182,12 +160,12 @@ public final class Outbox {
   }
 
   /** The refusal {@link #accept} would give for the write's shape, or null. */
-  static Refused checked(Write write) {
+  static Problem checked(Write write) {
     try {
       check(write);
       return null;
     } catch (WriteRequests.InvalidWrite e) {
-      return new Refused(400, "Invalid write", e.getMessage());
+      return new Problem(400, "Invalid write", e.getMessage());
     }
   }
 
@@ -228,12 +206,6 @@ public final class Outbox {
   }
 
   static String hash(String value) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(value);
   }
 }

@@ -7,13 +7,15 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.auth.PanelTokens;
+import dev.xerosync.auth.TenantCredential;
 import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
+import dev.xerosync.common.HttpCaching;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
+import dev.xerosync.common.Problem;
 import dev.xerosync.common.Requests;
-import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.Connection;
 import dev.xerosync.store.Connections;
 import dev.xerosync.store.PanelGrants;
@@ -21,8 +23,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -46,9 +46,8 @@ public final class PanelHandler
   private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
   private static final Set<String> RECORD_TYPES = Set.of("contact", "account", "deal");
   static final String MODULE_PATH = "/panel/xero-invoice-panel.js";
-  private static final String NO_STORE = "no-store";
+  private static final String NO_STORE = HttpCaching.NO_STORE;
 
-  private final ApiKeys apiKeys;
   private final PanelGrants grants;
   private final PanelTokens tokens;
   private final Connections connections;
@@ -64,7 +63,6 @@ public final class PanelHandler
   }
 
   public PanelHandler(PanelWiring w) {
-    this.apiKeys = w.apiKeys();
     this.grants = w.grants();
     this.tokens = w.tokens();
     this.connections = w.connections();
@@ -80,7 +78,8 @@ public final class PanelHandler
             .withHttpMethod("GET")
             .withResource(PanelTokens.STATUS_ROUTE.substring(4))
             .withHeaders(Map.of("Authorization", "Bearer xsp_priming_never_a_real_token"))
-            .withPathParameters(Map.of("tenantId", nil)),
+            .withPathParameters(Map.of("tenantId", nil))
+            .withRequestContext(TenantCredential.panelToken(nil).requestContext()),
         null);
   }
 
@@ -102,11 +101,13 @@ public final class PanelHandler
             ApiResponses.problem(
                 404, "No such route", "There is no route " + route + "; see /openapi.yaml.");
       };
-    } catch (PanelTokens.Denied e) {
-      return problem(event, e.status(), title(e.status()), e.getMessage());
+    } catch (Problem e) {
+      return problem(event, e);
     } catch (RuntimeException e) {
       LOG.error("panel request failed", e, "route", route);
-      return problem(event, 500, "Internal error", "The request could not be served; retry later.");
+      return problem(
+          event,
+          new Problem(500, "Internal error", "The request could not be served; retry later."));
     }
   }
 
@@ -127,14 +128,12 @@ public final class PanelHandler
    * it never reaches a server log. The page runs under a strict CSP: its only script is the module,
    * and only the tenant's origins may frame it.
    */
-  private APIGatewayProxyResponseEvent page(APIGatewayProxyRequestEvent event)
-      throws PanelTokens.Denied {
+  private APIGatewayProxyResponseEvent page(APIGatewayProxyRequestEvent event) throws Problem {
     Map<String, String> q =
         event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
     for (String name : q.keySet()) {
       if (!Set.of("tenant", "recordType", "recordId", "view").contains(name)) {
-        throw new PanelTokens.Denied(
-            400,
+        throw Problem.invalid(
             "unknown query parameter '"
                 + name
                 + "'; /panel takes tenant, recordType, recordId, view");
@@ -145,7 +144,7 @@ public final class PanelHandler
     String recordId = recordId(q.get("recordId"));
     String view = q.getOrDefault("view", "open");
     if (!Set.of("open", "overdue", "unpaid", "paid", "pinned").contains(view)) {
-      throw new PanelTokens.Denied(400, "view must be open, overdue, unpaid, paid or pinned");
+      throw Problem.invalid("view must be open, overdue, unpaid, paid or pinned");
     }
     List<String> origins = grants.origins(tenant);
     String html =
@@ -182,16 +181,14 @@ public final class PanelHandler
 
   // ---- the SaaS backend's routes (tenant API key)
 
-  private APIGatewayProxyResponseEvent mint(APIGatewayProxyRequestEvent event)
-      throws PanelTokens.Denied {
+  private APIGatewayProxyResponseEvent mint(APIGatewayProxyRequestEvent event) throws Problem {
     String tenantId = apiKeyTenant(event);
     JsonNode body = jsonBody(event, Set.of("recordType", "recordId", "ttlSeconds"));
     String recordType = recordType(body.path("recordType").asText(null));
     String recordId = recordId(body.path("recordId").asText(null));
     JsonNode ttl = body.path("ttlSeconds");
     if (!ttl.isMissingNode() && !ttl.canConvertToInt()) {
-      throw new PanelTokens.Denied(
-          400, "ttlSeconds must be a whole number of seconds, at most 900");
+      throw Problem.invalid("ttlSeconds must be a whole number of seconds, at most 900");
     }
     Duration lifetime = ttl.isMissingNode() ? PanelTokens.MAX_TTL : Duration.ofSeconds(ttl.asInt());
     PanelTokens.Issued issued = tokens.mint(tenantId, recordType, recordId, lifetime);
@@ -209,18 +206,17 @@ public final class PanelHandler
   }
 
   private APIGatewayProxyResponseEvent setOrigins(APIGatewayProxyRequestEvent event)
-      throws PanelTokens.Denied {
+      throws Problem {
     String tenantId = apiKeyTenant(event);
     JsonNode body = jsonBody(event, Set.of("origins"));
     if (!body.path("origins").isArray()) {
-      throw new PanelTokens.Denied(
-          400,
+      throw Problem.invalid(
           "the body needs origins as a list, such as {\"origins\": [\"https://crm.example.com\"]}");
     }
     List<String> raw = new ArrayList<>();
     for (JsonNode o : body.path("origins")) {
       if (!o.isTextual()) {
-        throw new PanelTokens.Denied(400, "every origin must be a string");
+        throw Problem.invalid("every origin must be a string");
       }
       raw.add(o.asText());
     }
@@ -237,15 +233,16 @@ public final class PanelHandler
    * The connection's state in the words a panel shows: syncing with percent, rate limited until
    * when, or needing a reconnect.
    */
-  private APIGatewayProxyResponseEvent status(APIGatewayProxyRequestEvent event)
-      throws PanelTokens.Denied {
+  private APIGatewayProxyResponseEvent status(APIGatewayProxyRequestEvent event) throws Problem {
     String tenantId = uuid("tenantId", Requests.path(event, "tenantId"));
-    String bearer = Requests.bearer(event);
-    if (PanelTokens.isPanelToken(bearer)) {
+    TenantCredential credential = TenantCredential.of(event);
+    if (credential.isPanelToken()) {
       PanelTokens.allows(
-          tokens.check(bearer), PanelTokens.STATUS_ROUTE, Map.of("tenantId", tenantId));
-    } else if (!apiKeyTenant(event).equals(tenantId)) {
-      throw new PanelTokens.Denied(403, "This API key is scoped to another tenant.");
+          tokens.check(Requests.bearer(event)),
+          PanelTokens.STATUS_ROUTE,
+          Map.of("tenantId", tenantId));
+    } else {
+      credential.apiKeyFor(tenantId);
     }
     Optional<Connection> c = connections.get(tenantId);
     ObjectNode out = Json.MAPPER.createObjectNode().put("tenantId", tenantId);
@@ -283,7 +280,8 @@ public final class PanelHandler
         case CONNECTED -> {}
       }
     }
-    return cacheable(event, out.toString(), "application/json", "private, no-cache", Map.of());
+    return cacheable(
+        event, out.toString(), "application/json", HttpCaching.PRIVATE_REVALIDATE, Map.of());
   }
 
   private static String reasonOr(Connection c, String fallback) {
@@ -295,13 +293,13 @@ public final class PanelHandler
    * configured; API Gateway passes OPTIONS through here rather than answering it with fixed
    * origins.
    */
-  private APIGatewayProxyResponseEvent preflight(APIGatewayProxyRequestEvent event)
-      throws PanelTokens.Denied {
+  private APIGatewayProxyResponseEvent preflight(APIGatewayProxyRequestEvent event) throws Problem {
     String tenantId = uuid("tenantId", Requests.path(event, "tenantId"));
     String origin = Requests.header(event, "Origin");
     if (origin == null || !grants.origins(tenantId).contains(origin)) {
-      throw new PanelTokens.Denied(
+      throw new Problem(
           403,
+          "Forbidden",
           "Origin "
               + (origin == null ? "(none)" : origin)
               + " may not embed this tenant's panel; add it with PUT /tenants/{tenantId}/panel-origins.");
@@ -313,28 +311,14 @@ public final class PanelHandler
 
   // ---- helpers
 
-  private String apiKeyTenant(APIGatewayProxyRequestEvent event) throws PanelTokens.Denied {
-    String key = Requests.header(event, "x-api-key");
-    if (key == null || key.isBlank()) {
-      throw new PanelTokens.Denied(
-          401,
-          "Send the tenant's API key in the x-api-key header; this is a route for your backend.");
-    }
-    ApiKeys.Caller caller =
-        apiKeys
-            .caller(key)
-            .orElseThrow(
-                () -> new PanelTokens.Denied(401, "The x-api-key header holds no live API key."));
-    String tenantId = uuid("tenantId", Requests.path(event, "tenantId"));
-    if (!caller.tenantId().equals(tenantId)) {
-      throw new PanelTokens.Denied(
-          403, "This API key is scoped to one tenant, and it is not " + tenantId + ".");
-    }
-    return tenantId;
+  /** The tenant in the path, when the authorizer accepted an API key issued for it. */
+  private static String apiKeyTenant(APIGatewayProxyRequestEvent event) throws Problem {
+    TenantCredential credential = TenantCredential.of(event);
+    return credential.apiKeyFor(uuid("tenantId", Requests.path(event, "tenantId")));
   }
 
   private static JsonNode jsonBody(APIGatewayProxyRequestEvent event, Set<String> fields)
-      throws PanelTokens.Denied {
+      throws Problem {
     String body = event.getBody();
     if (body != null && Boolean.TRUE.equals(event.getIsBase64Encoded())) {
       try {
@@ -350,20 +334,19 @@ public final class PanelHandler
       // Falls through to the message below.
     }
     if (node == null || !node.isObject()) {
-      throw new PanelTokens.Denied(
-          400, "the body must be a JSON object with " + String.join(", ", fields));
+      throw Problem.invalid("the body must be a JSON object with " + String.join(", ", fields));
     }
     for (var it = node.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!fields.contains(f)) {
-        throw new PanelTokens.Denied(
-            400, "unknown field '" + truncate(f) + "'; send " + String.join(", ", fields));
+        throw Problem.invalid(
+            "unknown field '" + truncate(f) + "'; send " + String.join(", ", fields));
       }
     }
     return node;
   }
 
-  private static String uuid(String name, String value) throws PanelTokens.Denied {
+  private static String uuid(String name, String value) throws Problem {
     try {
       if (value != null && value.length() == 36) {
         return UUID.fromString(value).toString();
@@ -371,18 +354,16 @@ public final class PanelHandler
     } catch (IllegalArgumentException e) {
       // Falls through to the message below.
     }
-    throw new PanelTokens.Denied(
-        400,
+    throw Problem.invalid(
         name
             + " must be a Xero tenant id (a UUID), not '"
             + (value == null ? "" : truncate(value))
             + "'");
   }
 
-  private static String recordType(String value) throws PanelTokens.Denied {
+  private static String recordType(String value) throws Problem {
     if (value == null || !RECORD_TYPES.contains(value)) {
-      throw new PanelTokens.Denied(
-          400,
+      throw Problem.invalid(
           "recordType must be contact, account or deal, not '"
               + (value == null ? "" : truncate(value))
               + "'");
@@ -390,21 +371,18 @@ public final class PanelHandler
     return value;
   }
 
-  private static String recordId(String value) throws PanelTokens.Denied {
+  private static String recordId(String value) throws Problem {
     if (value == null || !RECORD_ID.matcher(value).matches()) {
-      throw new PanelTokens.Denied(
-          400, "recordId must be 1 to 128 characters of letters, digits and . _ : @ -");
+      throw Problem.invalid(
+          "recordId must be 1 to 128 characters of letters, digits and . _ : @ -");
     }
     return value;
   }
 
-  private APIGatewayProxyResponseEvent problem(
-      APIGatewayProxyRequestEvent event, int status, String title, String detail) {
-    APIGatewayProxyResponseEvent r = ApiResponses.problem(status, title, detail);
-    Map<String, String> headers = new HashMap<>(r.getHeaders());
+  private APIGatewayProxyResponseEvent problem(APIGatewayProxyRequestEvent event, Problem p) {
+    Map<String, String> headers = new HashMap<>(cors(event));
     headers.put("Cache-Control", NO_STORE);
-    headers.putAll(cors(event));
-    return r.withHeaders(headers);
+    return p.response(headers);
   }
 
   /** CORS headers for a tenant's allowed origin on a tenant route; none otherwise. */
@@ -421,7 +399,7 @@ public final class PanelHandler
               "Access-Control-Expose-Headers", "ETag",
               "Vary", "Origin")
           : Map.of();
-    } catch (PanelTokens.Denied e) {
+    } catch (Problem e) {
       return Map.of();
     }
   }
@@ -432,43 +410,10 @@ public final class PanelHandler
       String contentType,
       String cacheControl,
       Map<String, String> extra) {
-    String etag = etag(body);
     Map<String, String> headers = new HashMap<>(extra);
-    headers.put("ETag", etag);
-    headers.put("Cache-Control", cacheControl);
     headers.putAll(cors(event));
-    String inm = Requests.header(event, "If-None-Match");
-    if (inm != null && (inm.contains(etag) || inm.trim().equals("*"))) {
-      return new APIGatewayProxyResponseEvent()
-          .withStatusCode(304)
-          .withHeaders(headers)
-          .withBody("");
-    }
-    headers.put("Content-Type", contentType);
-    return new APIGatewayProxyResponseEvent()
-        .withStatusCode(200)
-        .withHeaders(headers)
-        .withBody(body);
-  }
-
-  private static String etag(String body) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
-      return "\""
-          + Base64.getUrlEncoder().withoutPadding().encodeToString(d).substring(0, 27)
-          + "\"";
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
-  }
-
-  private static String title(int status) {
-    return switch (status) {
-      case 400 -> "Invalid request";
-      case 401 -> "Credentials required";
-      case 403 -> "Forbidden";
-      default -> "Error";
-    };
+    return HttpCaching.ok(
+        Requests.header(event, "If-None-Match"), body, contentType, cacheControl, headers);
   }
 
   private static String truncate(String s) {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
+import dev.xerosync.common.Problem;
 import dev.xerosync.store.ApiKeys;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +59,7 @@ public final class ApiKeyAdminHandler
         case "create" -> {
           String name = required(input, "name");
           if (name.length() > 100) {
-            throw new BadRequest(
+            throw Problem.invalid(
                 "name must be at most 100 characters: say who uses the key, such as hubspot-prod");
           }
           ApiKeys.IssuedKey key = keys.create(tenantId, name);
@@ -74,7 +75,7 @@ public final class ApiKeyAdminHandler
         case "revoke" -> {
           String keyId = required(input, "keyId");
           if (!KEY_ID.matcher(keyId).matches()) {
-            throw new BadRequest("keyId must be the 18 hex digits that create or list returned");
+            throw Problem.invalid("keyId must be the 18 hex digits that create or list returned");
           }
           boolean revoked = keys.revoke(tenantId, keyId);
           LOG.info("API key revoke", "tenantId", tenantId, "keyId", keyId, "revoked", revoked);
@@ -95,9 +96,9 @@ public final class ApiKeyAdminHandler
                   .toList();
           yield Map.of("keys", list);
         }
-        default -> throw new BadRequest("action must be create, revoke or list");
+        default -> throw Problem.invalid("action must be create, revoke or list");
       };
-    } catch (BadRequest e) {
+    } catch (Problem e) {
       return Map.of("error", e.getMessage());
     }
   }
@@ -107,10 +108,10 @@ public final class ApiKeyAdminHandler
     return v instanceof String s ? s : null;
   }
 
-  private static String required(Map<String, Object> input, String name) throws BadRequest {
+  private static String required(Map<String, Object> input, String name) throws Problem {
     String v = text(input, name);
     if (v == null || v.isBlank()) {
-      throw new BadRequest(name + " is required, as a string");
+      throw Problem.invalid(name + " is required, as a string");
     }
     return v.trim();
   }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Guid;
 import dev.xerosync.common.Json;
+import dev.xerosync.common.Problem;
 import dev.xerosync.common.Requests;
 import dev.xerosync.store.InvoiceView;
 import dev.xerosync.store.PageCursor;
@@ -23,7 +24,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * One API Gateway request, read and checked: every bad value becomes a {@link BadRequest} that says
+ * One API Gateway request, read and checked: every bad value becomes a {@link Problem} that says
  * how to fix it.
  */
 final class ApiRequest {
@@ -59,6 +60,11 @@ final class ApiRequest {
     return Requests.header(event, name);
   }
 
+  /** The event as API Gateway passed it (its authorizer context is {@code auth}'s to read). */
+  APIGatewayProxyRequestEvent event() {
+    return event;
+  }
+
   /** The bearer credential of an Authorization header, or null. */
   String bearer() {
     return Requests.bearer(event);
@@ -72,42 +78,42 @@ final class ApiRequest {
     try {
       uuid("id", s);
       return true;
-    } catch (BadRequest e) {
+    } catch (Problem e) {
       return false;
     }
   }
 
-  String path(String name) throws BadRequest {
+  String path(String name) throws Problem {
     Map<String, String> params = event.getPathParameters();
     String value = params == null ? null : params.get(name);
     if (value == null || value.isEmpty()) {
-      throw new BadRequest("path parameter " + name + " is missing");
+      throw Problem.invalid("path parameter " + name + " is missing");
     }
     return value;
   }
 
   /** A Xero id from the path, in canonical lower-case form. */
-  String uuid(String name) throws BadRequest {
+  String uuid(String name) throws Problem {
     String value = path(name);
     return uuid(name, value);
   }
 
-  static String uuid(String name, String value) throws BadRequest {
+  static String uuid(String name, String value) throws Problem {
     // Canonical form only: UUID.fromString also reads "+1234567-..." as some other UUID.
     if (Guid.isCanonical(value)) {
       return value.toLowerCase(Locale.ROOT);
     }
-    throw new BadRequest(
+    throw Problem.invalid(
         name
             + " must be a Xero ID (a UUID such as 4f5e2b0c-8a45-4e8a-9d8e-0d1f1c2b3a4d), not '"
             + truncate(value)
             + "'");
   }
 
-  String recordType() throws BadRequest {
+  String recordType() throws Problem {
     String value = path("recordType");
     if (!Set.of("contact", "account", "deal").contains(value)) {
-      throw new BadRequest(
+      throw Problem.invalid(
           "recordType must be contact, account or deal (lower case), not '"
               + truncate(value)
               + "'");
@@ -115,10 +121,10 @@ final class ApiRequest {
     return value;
   }
 
-  String recordId() throws BadRequest {
+  String recordId() throws Problem {
     String value = path("recordId");
     if (!RECORD_ID.matcher(value).matches()) {
-      throw new BadRequest(
+      throw Problem.invalid(
           "recordId must be 1 to 128 characters of letters, digits and . _ : @ -, not '"
               + truncate(value)
               + "'");
@@ -127,14 +133,14 @@ final class ApiRequest {
   }
 
   /** Refuses query parameters the route does not know, so a typo is not silently ignored. */
-  void onlyParams(Set<String> allowed) throws BadRequest {
+  void onlyParams(Set<String> allowed) throws Problem {
     Map<String, String> q = event.getQueryStringParameters();
     if (q == null) {
       return;
     }
     for (String name : q.keySet()) {
       if (!allowed.contains(name)) {
-        throw new BadRequest(
+        throw Problem.invalid(
             "unknown query parameter '"
                 + truncate(name)
                 + "'; this endpoint takes "
@@ -149,7 +155,7 @@ final class ApiRequest {
     return v == null ? null : v.trim();
   }
 
-  int intQuery(String name, int fallback, int min, int max) throws BadRequest {
+  int intQuery(String name, int fallback, int min, int max) throws Problem {
     String raw = query(name);
     if (raw == null) {
       return fallback;
@@ -162,7 +168,7 @@ final class ApiRequest {
     } catch (NumberFormatException ignored) {
       // Falls through to the message below.
     }
-    throw new BadRequest(
+    throw Problem.invalid(
         name
             + " must be a whole number from "
             + min
@@ -173,7 +179,7 @@ final class ApiRequest {
             + "'");
   }
 
-  boolean boolQuery(String name, boolean fallback) throws BadRequest {
+  boolean boolQuery(String name, boolean fallback) throws Problem {
     String raw = query(name);
     if (raw == null) {
       return fallback;
@@ -181,11 +187,12 @@ final class ApiRequest {
     return switch (raw.toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw new BadRequest(name + " must be true or false, not '" + truncate(raw) + "'");
+      default ->
+          throw Problem.invalid(name + " must be true or false, not '" + truncate(raw) + "'");
     };
   }
 
-  LocalDate dateQuery(String name) throws BadRequest {
+  LocalDate dateQuery(String name) throws Problem {
     String raw = query(name);
     if (raw == null) {
       return null;
@@ -199,28 +206,28 @@ final class ApiRequest {
     } catch (DateTimeParseException e) {
       // Falls through to the message below.
     }
-    throw new BadRequest(
+    throw Problem.invalid(
         name
             + " must be a date as yyyy-MM-dd from 0000-01-01 to 9999-12-31, such as 2024-03-31, not '"
             + truncate(raw)
             + "'");
   }
 
-  String currencyQuery(String name) throws BadRequest {
+  String currencyQuery(String name) throws Problem {
     String raw = query(name);
     if (raw == null) {
       return null;
     }
     String upper = raw.toUpperCase(Locale.ROOT);
     if (!CURRENCY.matcher(upper).matches()) {
-      throw new BadRequest(
+      throw Problem.invalid(
           name + " must be an ISO 4217 currency code such as NZD, not '" + truncate(raw) + "'");
     }
     return upper;
   }
 
   /** One of {@code allowed} (case-insensitive), returned as spelled in {@code allowed}. */
-  String oneOf(String name, String fallback, Set<String> allowed) throws BadRequest {
+  String oneOf(String name, String fallback, Set<String> allowed) throws Problem {
     String raw = query(name);
     if (raw == null) {
       return fallback;
@@ -230,7 +237,7 @@ final class ApiRequest {
         return a;
       }
     }
-    throw new BadRequest(
+    throw Problem.invalid(
         name
             + " must be one of "
             + String.join(", ", new TreeSet<>(allowed))
@@ -240,7 +247,7 @@ final class ApiRequest {
   }
 
   /** A comma-separated list of values from {@code allowed} (case-insensitive). */
-  Set<String> listQuery(String name, Set<String> allowed) throws BadRequest {
+  Set<String> listQuery(String name, Set<String> allowed) throws Problem {
     String raw = query(name);
     if (raw == null) {
       return Set.of();
@@ -249,7 +256,7 @@ final class ApiRequest {
     for (String part : raw.split(",")) {
       String v = part.trim().toUpperCase(Locale.ROOT);
       if (!allowed.contains(v)) {
-        throw new BadRequest(
+        throw Problem.invalid(
             name
                 + " must be a comma-separated list of "
                 + String.join(", ", new TreeSet<>(allowed))
@@ -263,10 +270,10 @@ final class ApiRequest {
   }
 
   /** The JSON object body of a POST. */
-  JsonNode jsonBody() throws BadRequest {
+  JsonNode jsonBody() throws Problem {
     String body = event.getBody();
     if (body == null || body.isBlank()) {
-      throw new BadRequest(
+      throw Problem.invalid(
           "the request body is missing; send a JSON object, see the OpenAPI document");
     }
     if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
@@ -280,12 +287,12 @@ final class ApiRequest {
     } catch (Exception e) {
       // Falls through to the message below.
     }
-    throw new BadRequest(
+    throw Problem.invalid(
         "the request body must be a JSON object, such as {\"contactId\": \"4f5e2b0c-8a45-4e8a-9d8e-0d1f1c2b3a4d\"}");
   }
 
   /** The record in the path: its type and its id in the CRM. */
-  RecordLinks.Record record() throws BadRequest {
+  RecordLinks.Record record() throws Problem {
     return new RecordLinks.Record(recordType(), recordId());
   }
 
@@ -293,13 +300,13 @@ final class ApiRequest {
    * The type parameter: ACCREC (sales invoices, the default: what customers are invoiced), ACCPAY
    * (bills) or ANY (null).
    */
-  String typeParam(String fallback) throws BadRequest {
+  String typeParam(String fallback) throws Problem {
     String type = oneOf("type", fallback, Set.of("ACCREC", "ACCPAY", "ANY"));
     return "ANY".equals(type) ? null : type;
   }
 
   /** A listing's view, filters and page size, as the query parameters give them. */
-  ViewQuery viewQuery(LocalDate today, Set<String> allowedViews) throws BadRequest {
+  ViewQuery viewQuery(LocalDate today, Set<String> allowedViews) throws Problem {
     String number = query("number");
     // '#' separates the parts of the index key a number search reads, and control characters are
     // never part of an invoice number: either would match something other than a number.
@@ -308,13 +315,13 @@ final class ApiRequest {
             || number.length() > 64
             || number.indexOf('#') >= 0
             || number.chars().anyMatch(Character::isISOControl))) {
-      throw new BadRequest(
+      throw Problem.invalid(
           "number must be 1 to 64 characters of an invoice number without '#' or control"
               + " characters, or a prefix of one, such as INV-00");
     }
     String match = oneOf("match", null, Set.of("prefix", "exact"));
     if (match != null && number == null) {
-      throw new BadRequest(
+      throw Problem.invalid(
           "match applies to an invoice number search; pass number too, or leave match out");
     }
     Set<String> statuses = listQuery("status", XERO_STATUSES);
@@ -329,7 +336,7 @@ final class ApiRequest {
     LocalDate from = dateQuery("from");
     LocalDate to = dateQuery("to");
     if (from != null && to != null && from.isAfter(to)) {
-      throw new BadRequest(
+      throw Problem.invalid(
           "from (" + from + ") is after to (" + to + "); the invoice date range must run forwards");
     }
     int limit = intQuery("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
@@ -341,8 +348,7 @@ final class ApiRequest {
    * The cursor parameter of a view listing, checked to belong to this listing and its partitions.
    */
   PageCursor.State viewCursor(
-      ViewQuery q, Function<String, String> expectedPartition, String itemPkPrefix)
-      throws BadRequest {
+      ViewQuery q, Function<String, String> expectedPartition, String itemPkPrefix) throws Problem {
     ViewQuery.Index index = q.index();
     return cursor(
         q.listing(),
@@ -359,7 +365,7 @@ final class ApiRequest {
       String partitionAttribute,
       Function<String, String> expectedPartition,
       String itemPkPrefix)
-      throws BadRequest {
+      throws Problem {
     try {
       return PageCursor.decode(
           query("cursor"),
@@ -369,18 +375,18 @@ final class ApiRequest {
           expectedPartition,
           itemPkPrefix);
     } catch (PageCursor.InvalidCursor e) {
-      throw new BadRequest(e.getMessage());
+      throw Problem.invalid(e.getMessage());
     }
   }
 
   /** The one string field of a JSON body such as {@code {"contactId": "..."}}. */
-  String bodyField(String field) throws BadRequest {
+  String bodyField(String field) throws Problem {
     JsonNode body = jsonBody();
     var names = body.fieldNames();
     while (names.hasNext()) {
       String name = names.next();
       if (!name.equals(field)) {
-        throw new BadRequest(
+        throw Problem.invalid(
             "the request body has an unknown field '"
                 + truncate(name)
                 + "'; send only {\""
@@ -390,7 +396,7 @@ final class ApiRequest {
     }
     JsonNode v = body.get(field);
     if (v == null || !v.isTextual()) {
-      throw new BadRequest(
+      throw Problem.invalid(
           "the request body needs "
               + field
               + " as a string, such as {\""

@@ -9,13 +9,15 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.auth.PanelTokens;
+import dev.xerosync.auth.TenantCredential;
 import dev.xerosync.common.Environment;
+import dev.xerosync.common.HttpCaching;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
+import dev.xerosync.common.Problem;
 import dev.xerosync.store.AgingLedger;
 import dev.xerosync.store.AgingSummary;
-import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.InvoiceViews;
@@ -38,8 +40,8 @@ import java.util.Set;
 /**
  * The query API: views, totals and aging of a contact's invoices, one invoice, a tenant's aging,
  * and the OpenAPI document; a CRM record's routes are {@link RecordRoutes}'. Every tenant route
- * first maps the {@code x-api-key} header (or a panel token) to the tenant it was issued for, and
- * refuses any other tenant in the path.
+ * first reads the credential the authorizer accepted (an API key or a panel token) and refuses any
+ * tenant in the path but the one it was issued for.
  */
 public final class QueryHandler
     implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
@@ -47,7 +49,6 @@ public final class QueryHandler
   private static final Set<String> CONTACT_VIEWS =
       Set.of("open", "overdue", "unpaid", "paid", "draft", "voided", "all");
 
-  private final ApiKeys apiKeys;
   private final Organisations organisations;
   private final ContactStore contacts;
   private final InvoiceViews views;
@@ -58,6 +59,9 @@ public final class QueryHandler
   private final RecordRoutes recordRoutes;
   private final Clock clock;
 
+  private static final APIGatewayProxyRequestEvent.ProxyRequestContext PRIMING_CONTEXT =
+      TenantCredential.apiKey("00000000-0000-0000-0000-000000000000", null).requestContext();
+
   /** Who is calling: the tenant, and the panel grant when it is a panel in a browser. */
   private record Access(String tenantId, PanelGrants.Grant panel) {}
 
@@ -67,8 +71,9 @@ public final class QueryHandler
   }
 
   /**
-   * Serves a request with a key that cannot exist: routing, the key lookup (a DynamoDB read) and a
-   * problem document, so the snapshot holds warm classes and a warm client, and no tenant's data.
+   * Serves a request for a tenant that cannot exist: routing, the authorizer's context, an invoice
+   * lookup (a DynamoDB read) and a problem document, so the snapshot holds warm classes and a warm
+   * client, and no tenant's data.
    */
   public void prime() {
     String nil = "00000000-0000-0000-0000-000000000000";
@@ -77,8 +82,8 @@ public final class QueryHandler
             .withHttpMethod("GET")
             .withResource("/tenants/{tenantId}/invoices/{invoiceId}")
             .withPath("/tenants/" + nil + "/invoices/" + nil)
-            .withHeaders(Map.of("x-api-key", "xs_priming_never_a_real_key"))
-            .withPathParameters(Map.of("tenantId", nil, "invoiceId", nil)));
+            .withPathParameters(Map.of("tenantId", nil, "invoiceId", nil))
+            .withRequestContext(PRIMING_CONTEXT));
   }
 
   /** From the function's environment: the process's in Lambda, the local host's locally. */
@@ -87,7 +92,6 @@ public final class QueryHandler
   }
 
   public QueryHandler(QueryWiring w) {
-    this.apiKeys = w.apiKeys();
     this.organisations = w.organisations();
     this.contacts = w.contacts();
     this.views = w.views();
@@ -149,7 +153,7 @@ public final class QueryHandler
             OpenApiDocument.text(),
             "application/yaml",
             HttpCaching.PUBLIC_FIVE_MINUTES,
-            null);
+            Map.of());
       }
       Access access = authorise(req);
       String tenantId = access.tenantId();
@@ -165,68 +169,33 @@ public final class QueryHandler
                 ? recordRoutes.serve(req, tenantId)
                 : QueryResponses.noSuchRoute(route);
       };
-    } catch (BadRequest e) {
-      return problem(400, "Invalid request", e.getMessage());
-    } catch (ApiProblem e) {
-      return problem(e.status, e.title, e.getMessage());
+    } catch (Problem e) {
+      return problem(e);
     } catch (RuntimeException e) {
       LOG.error("query failed", e, "route", route);
-      return problem(500, "Internal error", "The request could not be served; retry later.");
+      return problem(
+          new Problem(500, "Internal error", "The request could not be served; retry later."));
     }
   }
 
   /**
-   * The tenant in the path, once the caller's API key is shown to be issued for exactly that
-   * tenant.
+   * The tenant in the path, once the credential the authorizer accepted is shown to be issued for
+   * exactly that tenant (and, for a panel token, for this route and record).
    */
-  private Access authorise(ApiRequest req) throws BadRequest, ApiProblem {
-    String bearer = req.bearer();
-    if (PanelTokens.isPanelToken(bearer)) {
-      try {
-        PanelGrants.Grant grant = panelTokens.check(bearer);
-        PanelTokens.allows(grant, req.route(), req.pathParameters());
-        return new Access(req.uuid("tenantId"), grant);
-      } catch (PanelTokens.Denied e) {
-        throw new ApiProblem(
-            e.status(),
-            e.status() == 401 ? "Panel token not valid" : "Not this panel's record",
-            e.getMessage());
-      }
+  private Access authorise(ApiRequest req) throws Problem {
+    TenantCredential credential = TenantCredential.of(req.event());
+    if (credential.isPanelToken()) {
+      PanelGrants.Grant grant = panelTokens.check(req.bearer());
+      PanelTokens.allows(grant, req.route(), req.pathParameters());
+      return new Access(req.uuid("tenantId"), grant);
     }
-    String key = req.header("x-api-key");
-    if (key == null || key.isBlank()) {
-      throw new ApiProblem(
-          401,
-          "API key required",
-          "Send your API key in the x-api-key header; an admin issues keys per tenant.");
-    }
-    ApiKeys.Caller caller =
-        apiKeys
-            .caller(key)
-            .orElseThrow(
-                () ->
-                    new ApiProblem(
-                        401,
-                        "API key not valid",
-                        "The x-api-key header holds no live API key: it was revoked or mistyped. Ask an admin for a key."));
-    String tenantId = req.uuid("tenantId");
-    if (!caller.tenantId().equals(tenantId)) {
-      LOG.warn(
-          "API key used for another tenant", "keyId", caller.keyId(), "pathTenantId", tenantId);
-      throw new ApiProblem(
-          403,
-          "Not your tenant",
-          "This API key is scoped to one tenant, and it is not "
-              + tenantId
-              + ". Use the tenant id the key was issued for.");
-    }
-    return new Access(tenantId, null);
+    return new Access(credential.apiKeyFor(req.uuid("tenantId")), null);
   }
 
   // ---- contacts
 
   private APIGatewayProxyResponseEvent contactInvoices(ApiRequest req, String tenantId)
-      throws BadRequest, ApiProblem {
+      throws Problem {
     req.onlyParams(ApiRequest.with(ApiRequest.LIST_PARAMS, "customersOnly"));
     String contactId = req.uuid("contactId");
     boolean customersOnly = req.boolQuery("customersOnly", true);
@@ -240,7 +209,7 @@ public final class QueryHandler
             Keys.invoicePk(tenantId, ""));
     Optional<XeroContact> contact = contacts.get(tenantId, contactId);
     if (customersOnly && contact.isPresent() && !contact.get().isCustomer()) {
-      throw new ApiProblem(
+      throw new Problem(
           404,
           "Not a customer",
           "Contact "
@@ -267,7 +236,7 @@ public final class QueryHandler
   }
 
   private APIGatewayProxyResponseEvent contactTotals(ApiRequest req, String tenantId)
-      throws BadRequest {
+      throws Problem {
     req.onlyParams(Set.of("type"));
     String contactId = req.uuid("contactId");
     String type = req.typeParam("ACCREC");
@@ -282,7 +251,7 @@ public final class QueryHandler
   }
 
   private APIGatewayProxyResponseEvent contactAging(ApiRequest req, String tenantId)
-      throws BadRequest {
+      throws Problem {
     req.onlyParams(Set.of("type"));
     String contactId = req.uuid("contactId");
     String type = req.typeParam("ACCREC");
@@ -296,8 +265,7 @@ public final class QueryHandler
 
   // ---- invoices and tenant
 
-  private APIGatewayProxyResponseEvent invoice(ApiRequest req, Access access)
-      throws BadRequest, ApiProblem {
+  private APIGatewayProxyResponseEvent invoice(ApiRequest req, Access access) throws Problem {
     String tenantId = access.tenantId();
     req.onlyParams(Set.of());
     String invoiceId = req.uuid("invoiceId");
@@ -306,7 +274,7 @@ public final class QueryHandler
             .invoice(tenantId, invoiceId)
             .orElseThrow(
                 () ->
-                    new ApiProblem(
+                    new Problem(
                         404,
                         "Invoice not found",
                         "Invoice "
@@ -315,7 +283,7 @@ public final class QueryHandler
                             + tenantId
                             + "; check the id, or wait a few seconds after creating it in Xero."));
     if (access.panel() != null && !recordRoutes.onPanelRecord(tenantId, access.panel(), inv)) {
-      throw new ApiProblem(
+      throw new Problem(
           404,
           "Invoice not found",
           "Invoice "
@@ -326,8 +294,7 @@ public final class QueryHandler
     return ok(req, InvoiceJson.detail(inv, org, org.today(clock)));
   }
 
-  private APIGatewayProxyResponseEvent tenantAging(ApiRequest req, String tenantId)
-      throws BadRequest {
+  private APIGatewayProxyResponseEvent tenantAging(ApiRequest req, String tenantId) throws Problem {
     req.onlyParams(Set.of("type"));
     String type = req.typeParam("ACCREC");
     Organisation org = organisations.get(tenantId);

@@ -3,7 +3,8 @@ package dev.xerosync.query;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.common.ApiResponses;
-import java.util.HashMap;
+import dev.xerosync.common.HttpCaching;
+import dev.xerosync.common.Problem;
 import java.util.Map;
 
 /** The query API's answers and how caches may keep them. */
@@ -17,7 +18,7 @@ final class QueryResponses {
         body.toString(),
         "application/json",
         HttpCaching.PRIVATE_REVALIDATE,
-        "x-api-key");
+        Map.of("Vary", "x-api-key"));
   }
 
   /** The answer to a write, which no cache keeps. */
@@ -27,15 +28,14 @@ final class QueryResponses {
 
   static APIGatewayProxyResponseEvent noSuchRoute(String route) {
     return problem(
-        404,
-        "No such route",
-        "There is no route " + route + "; see the API's OpenAPI document at /openapi.yaml.");
+        new Problem(
+            404,
+            "No such route",
+            "There is no route " + route + "; see the API's OpenAPI document at /openapi.yaml."));
   }
 
-  static APIGatewayProxyResponseEvent problem(int status, String title, String detail) {
-    APIGatewayProxyResponseEvent response = ApiResponses.problem(status, title, detail);
-    Map<String, String> headers = new HashMap<>(response.getHeaders());
-    headers.put("Cache-Control", HttpCaching.NO_STORE);
-    return response.withHeaders(headers);
+  /** A refusal, which no cache keeps. */
+  static APIGatewayProxyResponseEvent problem(Problem p) {
+    return p.response(Map.of("Cache-Control", HttpCaching.NO_STORE));
   }
 }

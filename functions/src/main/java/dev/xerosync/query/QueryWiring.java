@@ -22,7 +22,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * those of the authorizer and the API-key admin function, which read the same table.
  */
 public record QueryWiring(
-    ApiKeys apiKeys,
     Organisations organisations,
     ContactStore contacts,
     InvoiceViews views,
@@ -40,7 +39,6 @@ public record QueryWiring(
   public static QueryWiring of(DynamoDbClient dynamo, String table, Clock clock) {
     PanelGrants grants = new PanelGrants(dynamo, table);
     return new QueryWiring(
-        new ApiKeys(dynamo, table, clock),
         new Organisations(dynamo, table, clock),
         new ContactStore(dynamo, table),
         new InvoiceViews(dynamo, table),

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Json;
+import dev.xerosync.common.Problem;
 import dev.xerosync.store.AgingSummary;
 import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.ContactTotals;
@@ -68,8 +69,7 @@ final class RecordRoutes {
     return route.contains(" /tenants/{tenantId}/records/{recordType}/{recordId}");
   }
 
-  APIGatewayProxyResponseEvent serve(ApiRequest req, String tenantId)
-      throws BadRequest, ApiProblem {
+  APIGatewayProxyResponseEvent serve(ApiRequest req, String tenantId) throws Problem {
     return switch (req.route()) {
       case "GET /tenants/{tenantId}/records/{recordType}/{recordId}" -> record(req, tenantId);
       case "POST /tenants/{tenantId}/records/{recordType}/{recordId}/links" -> link(req, tenantId);
@@ -99,7 +99,7 @@ final class RecordRoutes {
         .anyMatch(p -> p.invoiceId().equals(inv.invoiceId()));
   }
 
-  private APIGatewayProxyResponseEvent record(ApiRequest req, String tenantId) throws BadRequest {
+  private APIGatewayProxyResponseEvent record(ApiRequest req, String tenantId) throws Problem {
     req.onlyParams(Set.of());
     RecordLinks.Record record = req.record();
     ObjectNode body = QueryBodies.record(Json.MAPPER.createObjectNode(), record);
@@ -110,14 +110,14 @@ final class RecordRoutes {
     return ok(req, body);
   }
 
-  private APIGatewayProxyResponseEvent link(ApiRequest req, String tenantId) throws BadRequest {
+  private APIGatewayProxyResponseEvent link(ApiRequest req, String tenantId) throws Problem {
     req.onlyParams(Set.of("customersOnly"));
     RecordLinks.Record record = req.record();
     boolean customersOnly = req.boolQuery("customersOnly", true);
     String contactId = ApiRequest.uuid("contactId", req.bodyField("contactId"));
     Optional<XeroContact> contact = contacts.get(tenantId, contactId);
     if (customersOnly && contact.isPresent() && !contact.get().isCustomer()) {
-      throw new BadRequest(
+      throw Problem.invalid(
           "contact "
               + contactId
               + " is not a customer in Xero; records link customers only by default, "
@@ -126,7 +126,7 @@ final class RecordRoutes {
     List<RecordLinks.Link> existing = records.links(tenantId, record);
     boolean linked = existing.stream().anyMatch(l -> l.contactId().equals(contactId));
     if (!linked && existing.size() >= RecordLinks.MAX_LINKS) {
-      throw new BadRequest(
+      throw Problem.invalid(
           "a record links at most " + RecordLinks.MAX_LINKS + " Xero contacts; unlink one first");
     }
     Instant now = clock.instant();
@@ -136,20 +136,19 @@ final class RecordRoutes {
           records.link(
               tenantId, record, contactId, contact.map(XeroContact::name).orElse(null), now);
     } catch (RecordLinks.TooManyLinks full) {
-      throw new BadRequest(
+      throw Problem.invalid(
           "a record links at most " + RecordLinks.MAX_LINKS + " Xero contacts; unlink one first");
     }
     return written(
         link.created() ? 201 : 200, QueryBodies.link(Json.MAPPER.createObjectNode(), link));
   }
 
-  private APIGatewayProxyResponseEvent unlink(ApiRequest req, String tenantId)
-      throws BadRequest, ApiProblem {
+  private APIGatewayProxyResponseEvent unlink(ApiRequest req, String tenantId) throws Problem {
     req.onlyParams(Set.of());
     RecordLinks.Record record = req.record();
     String contactId = req.uuid("contactId");
     if (!records.unlink(tenantId, record, contactId)) {
-      throw new ApiProblem(
+      throw new Problem(
           404,
           "Link not found",
           "Record "
@@ -163,13 +162,12 @@ final class RecordRoutes {
     return ApiResponses.empty(204);
   }
 
-  private APIGatewayProxyResponseEvent pin(ApiRequest req, String tenantId)
-      throws BadRequest, ApiProblem {
+  private APIGatewayProxyResponseEvent pin(ApiRequest req, String tenantId) throws Problem {
     req.onlyParams(Set.of());
     RecordLinks.Record record = req.record();
     String invoiceId = ApiRequest.uuid("invoiceId", req.bodyField("invoiceId"));
     if (views.invoice(tenantId, invoiceId).isEmpty()) {
-      throw new ApiProblem(
+      throw new Problem(
           404,
           "Invoice not found",
           "Invoice "
@@ -183,13 +181,12 @@ final class RecordRoutes {
     return written(pin.created() ? 201 : 200, QueryBodies.pin(pin));
   }
 
-  private APIGatewayProxyResponseEvent unpin(ApiRequest req, String tenantId)
-      throws BadRequest, ApiProblem {
+  private APIGatewayProxyResponseEvent unpin(ApiRequest req, String tenantId) throws Problem {
     req.onlyParams(Set.of());
     RecordLinks.Record record = req.record();
     String invoiceId = req.uuid("invoiceId");
     if (!records.unpin(tenantId, record, invoiceId)) {
-      throw new ApiProblem(
+      throw new Problem(
           404,
           "Pin not found",
           "Invoice "
@@ -204,7 +201,7 @@ final class RecordRoutes {
   }
 
   private APIGatewayProxyResponseEvent recordInvoices(ApiRequest req, String tenantId)
-      throws BadRequest {
+      throws Problem {
     req.onlyParams(ApiRequest.LIST_PARAMS);
     RecordLinks.Record record = req.record();
     Organisation org = organisations.get(tenantId);
@@ -246,7 +243,7 @@ final class RecordRoutes {
       ViewQuery q,
       Organisation org,
       ObjectNode body)
-      throws BadRequest {
+      throws Problem {
     String recordPk = Keys.recordPk(tenantId, record.type(), record.id());
     PageCursor.State state =
         req.cursor(
@@ -257,7 +254,7 @@ final class RecordRoutes {
             recordPk);
     var start = state.positions().get("pins");
     if (start != null && !PageCursor.startsWith(start, "sk", Keys.PIN_SK_PREFIX)) {
-      throw new BadRequest(
+      throw Problem.invalid(
           "cursor belongs to a different listing; pass back the nextCursor value of the previous page with the same parameters");
     }
     RecordLinks.PinPage pins = records.pins(tenantId, record, q.limit(), start);
@@ -277,7 +274,7 @@ final class RecordRoutes {
   }
 
   private APIGatewayProxyResponseEvent recordTotals(ApiRequest req, String tenantId)
-      throws BadRequest {
+      throws Problem {
     req.onlyParams(Set.of("type"));
     RecordLinks.Record record = req.record();
     String type = req.typeParam("ACCREC");
@@ -312,8 +309,7 @@ final class RecordRoutes {
     return ok(req, body);
   }
 
-  private APIGatewayProxyResponseEvent recordAging(ApiRequest req, String tenantId)
-      throws BadRequest {
+  private APIGatewayProxyResponseEvent recordAging(ApiRequest req, String tenantId) throws Problem {
     req.onlyParams(Set.of("type"));
     RecordLinks.Record record = req.record();
     String type = req.typeParam("ACCREC");

@@ -1,5 +1,6 @@
 package dev.xerosync.queue;
 
+import dev.xerosync.common.Sha256;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ public final class DeadLetterRedrive {
                     attributes.getOrDefault(MessageSystemAttributeName.MESSAGE_GROUP_ID, "redrive");
                 r.messageGroupId(group)
                     .messageDeduplicationId(
-                        SyncQueue.sha256("redrive|" + m.messageId() + "|" + m.body()));
+                        Sha256.hex("redrive|" + m.messageId() + "|" + m.body()));
               }
             });
         sent.add(m);

@@ -1,10 +1,7 @@
 package dev.xerosync.queue;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.xerosync.common.Sha256;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -44,7 +41,7 @@ public final class SyncQueue {
 
   /** Requests not tied to a webhook (reconciliation, initial sync) are deduplicated by content. */
   public void send(SyncRequest request) {
-    send(List.of(new Message(request, sha256(request.deduplicationKey()))));
+    send(List.of(new Message(request, Sha256.hex(request.deduplicationKey()))));
   }
 
   /** A request and the id SQS deduplicates it by (within its 5-minute window). */
@@ -85,16 +82,6 @@ public final class SyncQueue {
     }
     if (!pending.isEmpty()) {
       throw new IllegalStateException(pending.size() + " sync messages could not be enqueued");
-    }
-  }
-
-  public static String sha256(String body) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

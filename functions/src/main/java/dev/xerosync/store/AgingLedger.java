@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
@@ -72,12 +71,7 @@ public final class AgingLedger {
                       .update(
                           u ->
                               u.tableName(table)
-                                  .key(
-                                      Map.of(
-                                          "pk",
-                                          ItemCodec.s(Keys.agingPk(tenantId)),
-                                          "sk",
-                                          ItemCodec.s(sk)))
+                                  .key(Keys.key(Keys.agingPk(tenantId), sk))
                                   .updateExpression(
                                       TenantItems.set("ADD unpaidCount :c, unpaidAmount :a"))
                                   .expressionAttributeValues(
@@ -104,39 +98,32 @@ public final class AgingLedger {
   /** The tenant's aging for one invoice type (null: every type) as of {@code today}. */
   public AgingSummary read(String tenantId, String type, LocalDate today) {
     AgingSummary summary = new AgingSummary(today);
-    Map<String, AttributeValue> start = null;
-    do {
-      Map<String, AttributeValue> from = start;
-      QueryResponse r =
-          dynamo.query(
-              q -> {
-                q.tableName(table).exclusiveStartKey(from);
-                if (type == null) {
-                  q.keyConditionExpression("pk = :pk")
-                      .expressionAttributeValues(
-                          Map.of(":pk", ItemCodec.s(Keys.agingPk(tenantId))));
-                } else {
-                  q.keyConditionExpression("pk = :pk AND begins_with(sk, :type)")
-                      .expressionAttributeValues(
-                          Map.of(
-                              ":pk",
-                              ItemCodec.s(Keys.agingPk(tenantId)),
-                              ":type",
-                              ItemCodec.s(type + "#")));
-                }
-              });
-      for (var item : r.items()) {
-        String[] parts = ItemCodec.str(item, "sk").split("#", 3);
-        LocalDate due = NO_DUE_DATE.equals(parts[2]) ? null : LocalDate.parse(parts[2]);
-        summary.add(
-            parts[1],
-            due,
-            ItemCodec.dec(item, "unpaidCount").longValue(),
-            ItemCodec.dec(item, "unpaidAmount"));
-      }
-      start =
-          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-    } while (start != null);
+    Pages.forEachItem(
+        dynamo,
+        q -> {
+          q.tableName(table);
+          if (type == null) {
+            q.keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", ItemCodec.s(Keys.agingPk(tenantId))));
+          } else {
+            q.keyConditionExpression("pk = :pk AND begins_with(sk, :type)")
+                .expressionAttributeValues(
+                    Map.of(
+                        ":pk",
+                        ItemCodec.s(Keys.agingPk(tenantId)),
+                        ":type",
+                        ItemCodec.s(type + "#")));
+          }
+        },
+        item -> {
+          String[] parts = ItemCodec.str(item, Keys.SK).split("#", 3);
+          LocalDate due = NO_DUE_DATE.equals(parts[2]) ? null : LocalDate.parse(parts[2]);
+          summary.add(
+              parts[1],
+              due,
+              ItemCodec.dec(item, "unpaidCount").longValue(),
+              ItemCodec.dec(item, "unpaidAmount"));
+        });
     return summary;
   }
 }

@@ -1,8 +1,6 @@
 package dev.xerosync.store;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.xerosync.common.Sha256;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,31 +69,25 @@ public final class ApiKeys {
     String hash = hash(secret);
     Instant now = clock.instant();
     Map<String, AttributeValue> lookup =
-        Map.of(
-            "pk",
-            ItemCodec.s(Keys.apiKeyPk(hash)),
-            "sk",
-            ItemCodec.s(Keys.API_KEY_SK),
-            "tenantId",
-            ItemCodec.s(tenantId),
-            "keyId",
-            ItemCodec.s(keyId));
+        Keys.item(
+            Keys.apiKeyPk(hash),
+            Keys.API_KEY_SK,
+            Map.of("tenantId", ItemCodec.s(tenantId), "keyId", ItemCodec.s(keyId)));
     Map<String, AttributeValue> entry =
-        Map.of(
-            "pk",
-            ItemCodec.s(Keys.tenantApiKeysPk(tenantId)),
-            "sk",
-            ItemCodec.s(Keys.API_KEY_ENTRY_SK_PREFIX + keyId),
-            "tenantId",
-            ItemCodec.s(tenantId),
-            "keyId",
-            ItemCodec.s(keyId),
-            "keyHash",
-            ItemCodec.s(hash),
-            "name",
-            ItemCodec.s(name),
-            "createdAt",
-            ItemCodec.s(now.toString()));
+        Keys.item(
+            Keys.tenantApiKeysPk(tenantId),
+            Keys.API_KEY_ENTRY_SK_PREFIX + keyId,
+            Map.of(
+                "tenantId",
+                ItemCodec.s(tenantId),
+                "keyId",
+                ItemCodec.s(keyId),
+                "keyHash",
+                ItemCodec.s(hash),
+                "name",
+                ItemCodec.s(name),
+                "createdAt",
+                ItemCodec.s(now.toString())));
     dynamo.transactWriteItems(
         r ->
             r.transactItems(
@@ -118,12 +110,7 @@ public final class ApiKeys {
 
   /** Revokes a tenant's key; false if the tenant has no such key or it was revoked already. */
   public boolean revoke(String tenantId, String keyId) {
-    var entryKey =
-        Map.of(
-            "pk",
-            ItemCodec.s(Keys.tenantApiKeysPk(tenantId)),
-            "sk",
-            ItemCodec.s(Keys.API_KEY_ENTRY_SK_PREFIX + keyId));
+    var entryKey = Keys.key(Keys.tenantApiKeysPk(tenantId), Keys.API_KEY_ENTRY_SK_PREFIX + keyId);
     var entry = dynamo.getItem(r -> r.tableName(table).key(entryKey).consistentRead(true));
     if (!entry.hasItem() || entry.item().isEmpty() || entry.item().containsKey("revokedAt")) {
       return false;
@@ -134,14 +121,7 @@ public final class ApiKeys {
             r.transactItems(
                 TransactWriteItem.builder()
                     .delete(
-                        d ->
-                            d.tableName(table)
-                                .key(
-                                    Map.of(
-                                        "pk",
-                                        ItemCodec.s(Keys.apiKeyPk(hash)),
-                                        "sk",
-                                        ItemCodec.s(Keys.API_KEY_SK))))
+                        d -> d.tableName(table).key(Keys.key(Keys.apiKeyPk(hash), Keys.API_KEY_SK)))
                     .build(),
                 TransactWriteItem.builder()
                     .update(
@@ -159,30 +139,23 @@ public final class ApiKeys {
 
   public List<KeyInfo> list(String tenantId) {
     List<KeyInfo> keys = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      Map<String, AttributeValue> from = start;
-      var r =
-          dynamo.query(
-              q ->
-                  q.tableName(table)
-                      .keyConditionExpression("pk = :pk")
-                      .expressionAttributeValues(
-                          Map.of(":pk", ItemCodec.s(Keys.tenantApiKeysPk(tenantId))))
-                      .exclusiveStartKey(from));
-      for (var item : r.items()) {
-        String revoked = ItemCodec.str(item, "revokedAt");
-        keys.add(
-            new KeyInfo(
-                ItemCodec.str(item, "keyId"),
-                tenantId,
-                ItemCodec.str(item, "name"),
-                Instant.parse(ItemCodec.str(item, "createdAt")),
-                revoked == null ? null : Instant.parse(revoked)));
-      }
-      start =
-          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-    } while (start != null);
+    Pages.forEachItem(
+        dynamo,
+        q ->
+            q.tableName(table)
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(
+                    Map.of(":pk", ItemCodec.s(Keys.tenantApiKeysPk(tenantId)))),
+        item -> {
+          String revoked = ItemCodec.str(item, "revokedAt");
+          keys.add(
+              new KeyInfo(
+                  ItemCodec.str(item, "keyId"),
+                  tenantId,
+                  ItemCodec.str(item, "name"),
+                  Instant.parse(ItemCodec.str(item, "createdAt")),
+                  revoked == null ? null : Instant.parse(revoked)));
+        });
     return keys;
   }
 
@@ -198,15 +171,7 @@ public final class ApiKeys {
       return Optional.of(cached.caller());
     }
     var response =
-        dynamo.getItem(
-            r ->
-                r.tableName(table)
-                    .key(
-                        Map.of(
-                            "pk",
-                            ItemCodec.s(Keys.apiKeyPk(hash)),
-                            "sk",
-                            ItemCodec.s(Keys.API_KEY_SK))));
+        dynamo.getItem(r -> r.tableName(table).key(Keys.key(Keys.apiKeyPk(hash), Keys.API_KEY_SK)));
     if (!response.hasItem() || response.item().isEmpty()) {
       cache.remove(hash);
       return Optional.empty();
@@ -219,13 +184,7 @@ public final class ApiKeys {
   }
 
   static String hash(String key) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+    return Sha256.hex(key);
   }
 
   private static String random(int bytes) {

@@ -62,11 +62,7 @@ public final class ChangeFetches {
   }
 
   private static Map<String, AttributeValue> key(String tenantId) {
-    return Map.of(
-        "pk",
-        AttributeValue.fromS(Keys.rateBudgetPk(tenantId)),
-        "sk",
-        AttributeValue.fromS(Keys.CHANGE_FETCH_SK));
+    return Keys.key(Keys.rateBudgetPk(tenantId), Keys.CHANGE_FETCH_SK);
   }
 
   private static AttributeValue millis(Instant at) {

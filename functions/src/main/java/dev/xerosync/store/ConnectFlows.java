@@ -1,5 +1,6 @@
 package dev.xerosync.store;
 
+import dev.xerosync.common.Problem;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,19 +35,6 @@ public final class ConnectFlows {
   private final String table;
   private final Clock clock;
 
-  /** A flow step that cannot be claimed: unknown, already used, or not offered. */
-  public static final class Refused extends Exception
-      implements dev.xerosync.common.Log.SafeMessage {
-    public Refused(String message) {
-      super(message);
-    }
-
-    @Override
-    public String safeMessage() {
-      return getMessage();
-    }
-  }
-
   public ConnectFlows(DynamoDbClient dynamo, String table, Clock clock) {
     this.dynamo = dynamo;
     this.table = table;
@@ -63,31 +51,39 @@ public final class ConnectFlows {
         r ->
             r.tableName(table)
                 .item(
-                    Map.of(
-                        "pk",
-                        s(Keys.flowPk(flowId)),
-                        "sk",
-                        s("FLOW"),
-                        "saasTenantId",
-                        s(saasTenantId),
-                        "requestedBy",
-                        s(requestedBy),
-                        "redirectUri",
-                        s(redirectUri),
-                        "startedAt",
-                        s(clock.instant().toString()),
-                        "expiresAt",
-                        AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond() + 86_400))))
+                    Keys.item(
+                        Keys.flowPk(flowId),
+                        "FLOW",
+                        Map.of(
+                            "saasTenantId",
+                            s(saasTenantId),
+                            "requestedBy",
+                            s(requestedBy),
+                            "redirectUri",
+                            s(redirectUri),
+                            "startedAt",
+                            s(clock.instant().toString()),
+                            "expiresAt",
+                            AttributeValue.fromN(
+                                Long.toString(expiresAt.getEpochSecond() + 86_400)))))
                 .conditionExpression("attribute_not_exists(pk)"));
   }
 
   /** Claims the callback step; refused when the flow is unknown or its callback already ran. */
-  public Flow claimCallback(String flowId) throws Refused {
+  public Flow claimCallback(String flowId) throws Problem {
     return claim(
         flowId,
         "callbackAt",
         "attribute_exists(pk) AND attribute_not_exists(callbackAt)",
-        "This connect link was already used. Each link works once; start connecting again from your app.");
+        new HashMap<>(),
+        item ->
+            linkUsed(
+                "This connect link was already used. Each link works once; start connecting again from your app."),
+        linkUsed(UNKNOWN));
+  }
+
+  private static Problem linkUsed(String detail) {
+    return new Problem(409, "Connect link already used", detail);
   }
 
   /** Records the organisations offered, and who consented, for the pick step. */
@@ -124,7 +120,7 @@ public final class ConnectFlows {
   }
 
   /** Claims the pick step; refused when there is nothing to pick or a pick was already made. */
-  public Flow claimChoice(String flowId, String tenantId) throws Refused {
+  public Flow claimChoice(String flowId, String tenantId) throws Problem {
     Map<String, AttributeValue> values = new HashMap<>();
     values.put(":t", s(tenantId));
     return claim(
@@ -134,24 +130,30 @@ public final class ConnectFlows {
         values,
         item ->
             item.containsKey("chosenAt")
-                ? "An organisation was already chosen for this connect flow. Start connecting again from your app to change it."
-                : "Organisation "
-                    + tenantId
-                    + " is not one of those offered in this connect flow; pick one from the list.");
+                ? new Problem(
+                    409,
+                    "Choice refused",
+                    "An organisation was already chosen for this connect flow. Start connecting again from your app to change it.")
+                : new Problem(
+                    400,
+                    "Choice refused",
+                    "Organisation "
+                        + tenantId
+                        + " is not one of those offered in this connect flow; pick one from the list."),
+        new Problem(400, "Choice refused", UNKNOWN));
   }
 
-  private Flow claim(String flowId, String step, String condition, String usedMessage)
-      throws Refused {
-    return claim(flowId, step, condition, new HashMap<>(), item -> usedMessage);
-  }
+  private static final String UNKNOWN =
+      "This connect flow is unknown here (it was never started, or it is too old). Start connecting again from your app.";
 
   private Flow claim(
       String flowId,
       String step,
       String condition,
       Map<String, AttributeValue> values,
-      java.util.function.Function<Map<String, AttributeValue>, String> refusal)
-      throws Refused {
+      java.util.function.Function<Map<String, AttributeValue>, Problem> refusal,
+      Problem unknown)
+      throws Problem {
     values.put(":now", s(clock.instant().toString()));
     UpdateItemResponse r;
     try {
@@ -166,10 +168,7 @@ public final class ConnectFlows {
                       .returnValues(ReturnValue.ALL_NEW));
     } catch (ConditionalCheckFailedException e) {
       var existing = dynamo.getItem(g -> g.tableName(table).key(key(flowId)).consistentRead(true));
-      throw new Refused(
-          existing.hasItem()
-              ? refusal.apply(existing.item())
-              : "This connect flow is unknown here (it was never started, or it is too old). Start connecting again from your app.");
+      throw existing.hasItem() ? refusal.apply(existing.item()) : unknown;
     }
     return fromItem(flowId, r.attributes());
   }
@@ -194,7 +193,7 @@ public final class ConnectFlows {
   }
 
   private static Map<String, AttributeValue> key(String flowId) {
-    return Map.of("pk", s(Keys.flowPk(flowId)), "sk", s(Keys.FLOW_SK));
+    return Keys.key(Keys.flowPk(flowId), Keys.FLOW_SK);
   }
 
   private static AttributeValue s(String v) {

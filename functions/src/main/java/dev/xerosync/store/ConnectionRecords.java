@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * What the connection lifecycle adds to a connection: which SaaS tenant owns it, the organisation's
@@ -66,30 +65,18 @@ public final class ConnectionRecords {
   /** The Xero tenant ids a SaaS tenant has connected (disconnected ones included). */
   public List<String> tenantsOf(String saasTenantId) {
     List<String> out = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      Map<String, AttributeValue> from = start;
-      QueryResponse page =
-          dynamo.query(
-              q -> {
-                q.tableName(table)
-                    .keyConditionExpression("pk = :pk AND begins_with(sk, :c)")
-                    .expressionAttributeValues(
-                        Map.of(
-                            ":pk",
-                            s(Keys.saasPk(saasTenantId)),
-                            ":c",
-                            s(Keys.SAAS_CONNECTION_SK_PREFIX)));
-                if (from != null) {
-                  q.exclusiveStartKey(from);
-                }
-              });
-      page.items().forEach(i -> out.add(i.get("tenantId").s()));
-      start =
-          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-              ? page.lastEvaluatedKey()
-              : null;
-    } while (start != null);
+    Pages.forEachItem(
+        dynamo,
+        q ->
+            q.tableName(table)
+                .keyConditionExpression("pk = :pk AND begins_with(sk, :c)")
+                .expressionAttributeValues(
+                    Map.of(
+                        ":pk",
+                        s(Keys.saasPk(saasTenantId)),
+                        ":c",
+                        s(Keys.SAAS_CONNECTION_SK_PREFIX))),
+        i -> out.add(i.get("tenantId").s()));
     return out;
   }
 
@@ -97,7 +84,7 @@ public final class ConnectionRecords {
     dynamo.updateItem(
         u ->
             u.tableName(table)
-                .key(Map.of("pk", s(Keys.saasPk(saasTenantId)), "sk", s(Keys.PROFILE_SK)))
+                .key(Keys.key(Keys.saasPk(saasTenantId), Keys.PROFILE_SK))
                 .updateExpression("SET notificationUrl = :u, saasTenantId = :s")
                 .expressionAttributeValues(Map.of(":u", s(url), ":s", s(saasTenantId))));
   }
@@ -105,14 +92,12 @@ public final class ConnectionRecords {
   public Optional<String> notificationUrl(String saasTenantId) {
     var r =
         dynamo.getItem(
-            g ->
-                g.tableName(table)
-                    .key(Map.of("pk", s(Keys.saasPk(saasTenantId)), "sk", s(Keys.PROFILE_SK))));
+            g -> g.tableName(table).key(Keys.key(Keys.saasPk(saasTenantId), Keys.PROFILE_SK)));
     return r.hasItem() ? Optional.ofNullable(str(r.item(), "notificationUrl")) : Optional.empty();
   }
 
   private static Map<String, AttributeValue> connectionKey(String tenantId) {
-    return Map.of("pk", s(Keys.tenantPk(tenantId)), "sk", s(Keys.CONNECTION_SK));
+    return Keys.key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK);
   }
 
   private static AttributeValue s(String v) {

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
@@ -33,7 +32,7 @@ public final class Connections {
             r ->
                 r.tableName(table)
                     .consistentRead(true)
-                    .key(key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK)));
+                    .key(Keys.key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK)));
     return response.hasItem() ? Optional.of(fromItem(response.item())) : Optional.empty();
   }
 
@@ -134,7 +133,7 @@ public final class Connections {
     dynamo.updateItem(
         r ->
             r.tableName(table)
-                .key(key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
+                .key(Keys.key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
                 .updateExpression(set.toString())
                 .expressionAttributeValues(values));
   }
@@ -195,7 +194,7 @@ public final class Connections {
                     t.update(
                         u ->
                             u.tableName(table)
-                                .key(key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
+                                .key(Keys.key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
                                 .updateExpression(expression)
                                 .conditionExpression(condition)
                                 .expressionAttributeNames(Map.of("#status", "status"))
@@ -205,51 +204,34 @@ public final class Connections {
                         p ->
                             p.tableName(table)
                                 .item(
-                                    Map.of(
-                                        "pk",
-                                        s(Keys.TENANTS_PK),
-                                        "sk",
-                                        s(Keys.tenantsSk(tenantId)),
-                                        "tenantId",
-                                        s(tenantId),
-                                        "status",
-                                        s(status.name()))))));
+                                    Keys.item(
+                                        Keys.TENANTS_PK,
+                                        Keys.tenantsSk(tenantId),
+                                        Map.of(
+                                            "tenantId",
+                                            s(tenantId),
+                                            "status",
+                                            s(status.name())))))));
   }
 
   /** Every registered tenant with its status, a page at a time. */
   public List<Map.Entry<String, ConnectionStatus>> tenants() {
     List<Map.Entry<String, ConnectionStatus>> tenants = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      Map<String, AttributeValue> exclusiveStart = start;
-      QueryResponse page =
-          dynamo.query(
-              r -> {
-                r.tableName(table)
-                    .keyConditionExpression("pk = :pk")
-                    .expressionAttributeValues(Map.of(":pk", s(Keys.TENANTS_PK)));
-                if (exclusiveStart != null) {
-                  r.exclusiveStartKey(exclusiveStart);
-                }
-              });
-      page.items()
-          .forEach(
-              item ->
-                  tenants.add(
-                      Map.entry(
-                          item.get("tenantId").s(),
-                          ConnectionStatus.valueOf(item.get("status").s()))));
-      start =
-          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-              ? page.lastEvaluatedKey()
-              : null;
-    } while (start != null);
+    Pages.forEachItem(
+        dynamo,
+        r ->
+            r.tableName(table)
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", s(Keys.TENANTS_PK))),
+        item ->
+            tenants.add(
+                Map.entry(
+                    item.get("tenantId").s(), ConnectionStatus.valueOf(item.get("status").s()))));
     return tenants;
   }
 
   public void putOrganisation(String tenantId, XeroOrganisation org) {
-    Map<String, AttributeValue> item =
-        new HashMap<>(key(Keys.tenantPk(tenantId), Keys.ORGANISATION_SK));
+    Map<String, AttributeValue> item = Keys.item(Keys.tenantPk(tenantId), Keys.ORGANISATION_SK);
     putIfPresent(item, "name", org.name());
     putIfPresent(item, "shortCode", org.shortCode());
     putIfPresent(item, "xeroTimezone", org.xeroTimezone());
@@ -286,7 +268,7 @@ public final class Connections {
                     w.update(
                         u ->
                             u.tableName(table)
-                                .key(key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
+                                .key(Keys.key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
                                 .updateExpression(
                                     "SET tenantId = :tenant, #status = if_not_exists(#status, :pending), saasTenantId = :saas, organisationName = :org, connectedBy = :by, xeroConnectionId = :conn, "
                                         + "apiBaseUrl = :base, connectedAt = :at REMOVE statusAction, actionUrl, disconnectedAt, disconnectedBy, "
@@ -298,17 +280,16 @@ public final class Connections {
                         p ->
                             p.tableName(table)
                                 .item(
-                                    Map.of(
-                                        "pk",
-                                        s(Keys.saasPk(saasTenantId)),
-                                        "sk",
-                                        s(Keys.saasConnectionSk(tenantId)),
-                                        "saasTenantId",
-                                        s(saasTenantId),
-                                        "tenantId",
-                                        s(tenantId),
-                                        "organisationName",
-                                        s(organisationName))))));
+                                    Keys.item(
+                                        Keys.saasPk(saasTenantId),
+                                        Keys.saasConnectionSk(tenantId),
+                                        Map.of(
+                                            "saasTenantId",
+                                            s(saasTenantId),
+                                            "tenantId",
+                                            s(tenantId),
+                                            "organisationName",
+                                            s(organisationName)))))));
   }
 
   /** The corrective action (and its URL, where one applies) shown with an unhealthy status. */
@@ -327,7 +308,7 @@ public final class Connections {
     dynamo.updateItem(
         u ->
             u.tableName(table)
-                .key(key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
+                .key(Keys.key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
                 .updateExpression(expression)
                 .conditionExpression("attribute_exists(pk)")
                 .expressionAttributeValues(values));
@@ -337,7 +318,7 @@ public final class Connections {
     dynamo.updateItem(
         u ->
             u.tableName(table)
-                .key(key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
+                .key(Keys.key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
                 .updateExpression(
                     "SET disconnectedAt = :at, disconnectedBy = :by REMOVE statusAction, actionUrl")
                 .expressionAttributeValues(Map.of(":at", s(at.toString()), ":by", s(by))));
@@ -362,7 +343,7 @@ public final class Connections {
       dynamo.updateItem(
           u ->
               u.tableName(table)
-                  .key(key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
+                  .key(Keys.key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
                   .updateExpression("SET #a = :now")
                   .conditionExpression(condition)
                   .expressionAttributeNames(Map.of("#a", attribute))
@@ -399,10 +380,6 @@ public final class Connections {
         instant(item, "contactsSince"),
         instant(item, "organisationFetchedAt"),
         instant(item, "lastReconciledAt"));
-  }
-
-  private static Map<String, AttributeValue> key(String pk, String sk) {
-    return Map.of("pk", s(pk), "sk", s(sk));
   }
 
   private static AttributeValue s(String v) {

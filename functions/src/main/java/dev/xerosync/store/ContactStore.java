@@ -1,7 +1,6 @@
 package dev.xerosync.store;
 
 import dev.xerosync.xero.XeroContact;
-import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -22,12 +21,7 @@ public final class ContactStore {
         dynamo.getItem(
             r ->
                 r.tableName(table)
-                    .key(
-                        Map.of(
-                            "pk",
-                            AttributeValue.fromS(Keys.contactPk(tenantId, contactId)),
-                            "sk",
-                            AttributeValue.fromS(Keys.CONTACT_SK))));
+                    .key(Keys.key(Keys.contactPk(tenantId, contactId), Keys.CONTACT_SK)));
     if (!response.hasItem() || response.item().isEmpty()) {
       return java.util.Optional.empty();
     }
@@ -50,9 +44,8 @@ public final class ContactStore {
   }
 
   public UpsertOutcome upsert(String tenantId, XeroContact c) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("pk", AttributeValue.fromS(Keys.contactPk(tenantId, c.contactId())));
-    item.put("sk", AttributeValue.fromS(Keys.CONTACT_SK));
+    Map<String, AttributeValue> item =
+        Keys.item(Keys.contactPk(tenantId, c.contactId()), Keys.CONTACT_SK);
     item.put("tenantId", AttributeValue.fromS(tenantId));
     item.put("contactId", AttributeValue.fromS(c.contactId()));
     if (c.name() != null) {

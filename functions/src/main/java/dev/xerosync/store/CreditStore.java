@@ -100,9 +100,7 @@ public final class CreditStore {
       }
       Map<String, AttributeValue> item;
       if (old == null) {
-        item = new HashMap<>();
-        item.put("pk", ItemCodec.s(Keys.creditPk(tenantId, creditId)));
-        item.put("sk", ItemCodec.s(Keys.CREDIT_SK));
+        item = Keys.item(Keys.creditPk(tenantId, creditId), Keys.CREDIT_SK);
         item.put("tenantId", ItemCodec.s(tenantId));
         item.put("creditId", ItemCodec.s(creditId));
         item.put("kind", ItemCodec.s(kind.name()));
@@ -147,10 +145,7 @@ public final class CreditStore {
             r ->
                 r.tableName(table)
                     .consistentRead(true)
-                    .key(
-                        Map.of(
-                            "pk", ItemCodec.s(Keys.creditWatermarkPk(tenantId)),
-                            "sk", ItemCodec.s(kind.name()))));
+                    .key(Keys.key(Keys.creditWatermarkPk(tenantId), kind.name())));
     if (!response.hasItem() || response.item().isEmpty()) {
       return null;
     }
@@ -164,27 +159,26 @@ public final class CreditStore {
                 .item(
                     TenantItems.stamp(
                         tenantId,
-                        Map.of(
-                            "pk", ItemCodec.s(Keys.creditWatermarkPk(tenantId)),
-                            "sk", ItemCodec.s(kind.name()),
-                            "tenantId", ItemCodec.s(tenantId),
-                            "since", ItemCodec.s(since.toString())))));
+                        Keys.item(
+                            Keys.creditWatermarkPk(tenantId),
+                            kind.name(),
+                            Map.of(
+                                "tenantId",
+                                ItemCodec.s(tenantId),
+                                "since",
+                                ItemCodec.s(since.toString()))))));
   }
 
   private Map<String, AttributeValue> getItem(String pk) {
     var response =
         dynamo.getItem(
-            r ->
-                r.tableName(table)
-                    .consistentRead(true)
-                    .key(Map.of("pk", ItemCodec.s(pk), "sk", ItemCodec.s(Keys.CREDIT_SK))));
+            r -> r.tableName(table).consistentRead(true).key(Keys.key(pk, Keys.CREDIT_SK)));
     return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
   }
 
   private static Map<String, AttributeValue> item(String tenantId, XeroCredit c) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("pk", ItemCodec.s(Keys.creditPk(tenantId, c.creditId())));
-    item.put("sk", ItemCodec.s(Keys.CREDIT_SK));
+    Map<String, AttributeValue> item =
+        Keys.item(Keys.creditPk(tenantId, c.creditId()), Keys.CREDIT_SK);
     item.put("tenantId", ItemCodec.s(tenantId));
     item.put("creditId", ItemCodec.s(c.creditId()));
     item.put("kind", ItemCodec.s(c.kind().name()));

@@ -40,10 +40,7 @@ final class InvoiceBatchGet {
     for (int from = 0; from < ids.size(); from += MAX_KEYS) {
       List<Map<String, AttributeValue>> keys = new ArrayList<>();
       for (String id : ids.subList(from, Math.min(ids.size(), from + MAX_KEYS))) {
-        keys.add(
-            Map.of(
-                "pk", ItemCodec.s(Keys.invoicePk(tenantId, id)),
-                "sk", ItemCodec.s(Keys.INVOICE_SK)));
+        keys.add(Keys.key(Keys.invoicePk(tenantId, id), Keys.INVOICE_SK));
       }
       Map<String, KeysAndAttributes> pending =
           Map.of(

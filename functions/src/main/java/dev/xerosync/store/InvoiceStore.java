@@ -211,12 +211,7 @@ public final class InvoiceStore {
             r ->
                 r.tableName(table)
                     .consistentRead(true)
-                    .key(
-                        Map.of(
-                            "pk",
-                            ItemCodec.s(Keys.invoicePk(tenantId, invoiceId)),
-                            "sk",
-                            ItemCodec.s(Keys.INVOICE_SK)))
+                    .key(Keys.key(Keys.invoicePk(tenantId, invoiceId), Keys.INVOICE_SK))
                     .projectionExpression("updatedMs"));
     return response.hasItem() && response.item().containsKey("updatedMs")
         ? Optional.of(Instant.ofEpochMilli(Long.parseLong(response.item().get("updatedMs").n())))
@@ -263,11 +258,7 @@ public final class InvoiceStore {
 
   private Map<String, AttributeValue> getItem(String pk, String sk) {
     var response =
-        dynamo.getItem(
-            r ->
-                r.tableName(table)
-                    .consistentRead(true)
-                    .key(Map.of("pk", ItemCodec.s(pk), "sk", ItemCodec.s(sk))));
+        dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(Keys.key(pk, sk)));
     return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
   }
 
@@ -301,7 +292,7 @@ public final class InvoiceStore {
           .update(
               u ->
                   u.tableName(table)
-                      .key(Map.of("pk", ItemCodec.s(key.pk()), "sk", ItemCodec.s(key.sk())))
+                      .key(Keys.key(key.pk(), key.sk()))
                       .updateExpression(
                           TenantItems.set(
                               "ADD paidCount :pc, paidAmount :pa, unpaidCount :uc, unpaidAmount"

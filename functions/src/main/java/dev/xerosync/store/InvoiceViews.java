@@ -174,8 +174,7 @@ public final class InvoiceViews {
       QueryResponse r = dynamo.query(b.build());
       items.addAll(r.items());
       evaluated += r.scannedCount();
-      last =
-          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+      last = Pages.next(r);
       if (last == null || items.size() > q.limit() || queries >= maxQueries) {
         return new Partition(contactId, items, last);
       }
@@ -311,12 +310,7 @@ public final class InvoiceViews {
         dynamo.getItem(
             r ->
                 r.tableName(table)
-                    .key(
-                        Map.of(
-                            "pk",
-                            ItemCodec.s(Keys.invoicePk(tenantId, invoiceId)),
-                            "sk",
-                            ItemCodec.s(Keys.INVOICE_SK))));
+                    .key(Keys.key(Keys.invoicePk(tenantId, invoiceId), Keys.INVOICE_SK)));
     return response.hasItem() && !response.item().isEmpty()
         ? Optional.of(ItemCodec.invoice(response.item()))
         : Optional.empty();
@@ -339,35 +333,27 @@ public final class InvoiceViews {
    */
   public List<Due> unpaid(String tenantId, String contactId) {
     List<Due> dues = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryRequest.Builder b =
-          QueryRequest.builder()
-              .tableName(table)
-              .indexName(Keys.BY_CONTACT_VIEW)
-              .keyConditionExpression("gsi2pk = :pk")
-              .expressionAttributeValues(
-                  Map.of(
-                      ":pk",
-                      ItemCodec.s(Keys.contactViewPk(tenantId, contactId, InvoiceBucket.UNPAID))))
-              .projectionExpression("#type, currency, dueDate, amountDue")
-              .expressionAttributeNames(Map.of("#type", "type"));
-      if (start != null) {
-        b.exclusiveStartKey(start);
-      }
-      QueryResponse r = dynamo.query(b.build());
-      for (var item : r.items()) {
-        String due = ItemCodec.str(item, "dueDate");
-        dues.add(
-            new Due(
-                ItemCodec.str(item, "type"),
-                ItemCodec.str(item, "currency"),
-                due == null ? null : LocalDate.parse(due),
-                ItemCodec.dec(item, "amountDue")));
-      }
-      start =
-          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-    } while (start != null);
+    Pages.forEachItem(
+        dynamo,
+        b ->
+            b.tableName(table)
+                .indexName(Keys.BY_CONTACT_VIEW)
+                .keyConditionExpression("gsi2pk = :pk")
+                .expressionAttributeValues(
+                    Map.of(
+                        ":pk",
+                        ItemCodec.s(Keys.contactViewPk(tenantId, contactId, InvoiceBucket.UNPAID))))
+                .projectionExpression("#type, currency, dueDate, amountDue")
+                .expressionAttributeNames(Map.of("#type", "type")),
+        item -> {
+          String due = ItemCodec.str(item, "dueDate");
+          dues.add(
+              new Due(
+                  ItemCodec.str(item, "type"),
+                  ItemCodec.str(item, "currency"),
+                  due == null ? null : LocalDate.parse(due),
+                  ItemCodec.dec(item, "amountDue")));
+        });
     return dues;
   }
 }

@@ -18,9 +18,8 @@ final class ItemCodec {
 
   static Map<String, AttributeValue> invoiceItem(
       String tenantId, XeroInvoice inv, Instant syncedAt) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("pk", s(Keys.invoicePk(tenantId, inv.invoiceId())));
-    item.put("sk", s(Keys.INVOICE_SK));
+    Map<String, AttributeValue> item =
+        Keys.item(Keys.invoicePk(tenantId, inv.invoiceId()), Keys.INVOICE_SK);
     String contactId = inv.contactId() == null ? "NONE" : inv.contactId();
     String invoiceDate = inv.date() == null ? "0000-00-00" : inv.date().toString();
     String dueDate = inv.dueDate() == null ? "9999-12-31" : inv.dueDate().toString();

@@ -1,9 +1,19 @@
 package dev.xerosync.store;
 
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
 /**
- * Every key of the single table; see functions/DATA_MODEL.md for the access pattern each serves.
+ * Every key of the single table, and the one place its primary keys are built; see
+ * functions/DATA_MODEL.md for the access pattern each serves.
  */
 public final class Keys {
+  /** The table's partition and sort key attributes. */
+  public static final String PK = "pk";
+
+  public static final String SK = "sk";
+
   public static final String INVOICE_SK = "INVOICE";
   public static final String CONTACT_SK = "CONTACT";
   public static final String TOTALS_SK_PREFIX = "TOTALS#";
@@ -13,6 +23,29 @@ public final class Keys {
   public static final String BY_NUMBER = "ByNumber";
 
   private Keys() {}
+
+  /** The primary key of the item {@code pk}, {@code sk}: for a get, update or delete. */
+  public static Map<String, AttributeValue> key(String pk, String sk) {
+    return Map.of(PK, AttributeValue.fromS(pk), SK, AttributeValue.fromS(sk));
+  }
+
+  /** The primary key of an item read back (a page's last item, an item to delete). */
+  public static Map<String, AttributeValue> keyOf(Map<String, AttributeValue> item) {
+    return Map.of(PK, item.get(PK), SK, item.get(SK));
+  }
+
+  /** A new item holding only its primary key, for the caller to add attributes to. */
+  public static Map<String, AttributeValue> item(String pk, String sk) {
+    return new HashMap<>(key(pk, sk));
+  }
+
+  /** A whole item: its primary key and {@code attributes}. */
+  public static Map<String, AttributeValue> item(
+      String pk, String sk, Map<String, AttributeValue> attributes) {
+    Map<String, AttributeValue> item = new HashMap<>(attributes);
+    item.putAll(key(pk, sk));
+    return item;
+  }
 
   public static String invoicePk(String tenantId, String invoiceId) {
     return "T#" + tenantId + "#INV#" + invoiceId;

@@ -2,7 +2,6 @@ package dev.xerosync.store;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -57,9 +56,8 @@ public final class Operations {
           r -> r.tableName(table).item(op).conditionExpression("attribute_not_exists(pk)"));
       return Optional.empty();
     }
-    Map<String, AttributeValue> key = new HashMap<>();
-    key.put("pk", ItemCodec.s(Keys.idempotencyPk(tenantId, keyHash)));
-    key.put("sk", ItemCodec.s(Keys.IDEMPOTENCY_SK));
+    Map<String, AttributeValue> key =
+        Keys.item(Keys.idempotencyPk(tenantId, keyHash), Keys.IDEMPOTENCY_SK);
     key.put("operationId", ItemCodec.s(operationId));
     key.put("bodyHash", ItemCodec.s(bodyHash));
     key.put("expiresAt", AttributeValue.fromN(Long.toString(keyExpiresAt.getEpochSecond())));
@@ -116,7 +114,7 @@ public final class Operations {
                 r ->
                     r.tableName(table)
                         .consistentRead(true)
-                        .key(key(Keys.idempotencyPk(tenantId, keyHash), Keys.IDEMPOTENCY_SK)))
+                        .key(Keys.key(Keys.idempotencyPk(tenantId, keyHash), Keys.IDEMPOTENCY_SK)))
             .item();
     if (item == null || item.isEmpty()) {
       return Optional.empty();
@@ -135,7 +133,7 @@ public final class Operations {
                 r ->
                     r.tableName(table)
                         .consistentRead(true)
-                        .key(key(Keys.operationPk(tenantId, operationId), Keys.OPERATION_SK)))
+                        .key(Keys.key(Keys.operationPk(tenantId, operationId), Keys.OPERATION_SK)))
             .item();
     if (item == null || item.isEmpty()) {
       return Optional.empty();
@@ -200,12 +198,13 @@ public final class Operations {
   }
 
   private Optional<String> document(String pk, String sk) {
-    var item = dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(key(pk, sk))).item();
+    var item =
+        dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(Keys.key(pk, sk))).item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("doc").s());
   }
 
   private void putDocument(String tenantId, String pk, String sk, String document) {
-    Map<String, AttributeValue> item = key(pk, sk);
+    Map<String, AttributeValue> item = Keys.item(pk, sk);
     item.put("doc", ItemCodec.s(document));
     dynamo.putItem(r -> r.tableName(table).item(TenantItems.stamp(tenantId, item)));
   }
@@ -218,7 +217,7 @@ public final class Operations {
       long version,
       Instant now) {
     Map<String, AttributeValue> item =
-        key(Keys.operationPk(tenantId, operationId), Keys.OPERATION_SK);
+        Keys.item(Keys.operationPk(tenantId, operationId), Keys.OPERATION_SK);
     item.put("tenantId", ItemCodec.s(tenantId));
     item.put("doc", ItemCodec.s(document));
     item.put("state", ItemCodec.s(state));
@@ -228,12 +227,5 @@ public final class Operations {
         "expiresAt",
         AttributeValue.fromN(Long.toString(now.plus(OPERATION_RETENTION).getEpochSecond())));
     return TenantItems.stamp(tenantId, item);
-  }
-
-  private static Map<String, AttributeValue> key(String pk, String sk) {
-    Map<String, AttributeValue> key = new HashMap<>();
-    key.put("pk", ItemCodec.s(pk));
-    key.put("sk", ItemCodec.s(sk));
-    return key;
   }
 }

@@ -76,12 +76,7 @@ public final class Organisations {
         dynamo.getItem(
             r ->
                 r.tableName(table)
-                    .key(
-                        Map.of(
-                            "pk",
-                            ItemCodec.s(Keys.organisationPk(tenantId)),
-                            "sk",
-                            ItemCodec.s(Keys.ORGANISATION_SK))));
+                    .key(Keys.key(Keys.organisationPk(tenantId), Keys.ORGANISATION_SK)));
     Organisation org;
     if (response.hasItem() && !response.item().isEmpty()) {
       var item = response.item();

@@ -38,16 +38,21 @@ public final class PanelGrants {
                 .item(
                     TenantItems.stamp(
                         grant.tenantId(),
-                        Map.of(
-                            "pk", ItemCodec.s(Keys.panelTokenPk(tokenHash)),
-                            "sk", ItemCodec.s(Keys.PANEL_TOKEN_SK),
-                            "tenantId", ItemCodec.s(grant.tenantId()),
-                            "recordType", ItemCodec.s(grant.recordType()),
-                            "recordId", ItemCodec.s(grant.recordId()),
-                            "aud", ItemCodec.s(grant.audience()),
-                            "expiresAt",
+                        Keys.item(
+                            Keys.panelTokenPk(tokenHash),
+                            Keys.PANEL_TOKEN_SK,
+                            Map.of(
+                                "tenantId",
+                                ItemCodec.s(grant.tenantId()),
+                                "recordType",
+                                ItemCodec.s(grant.recordType()),
+                                "recordId",
+                                ItemCodec.s(grant.recordId()),
+                                "aud",
+                                ItemCodec.s(grant.audience()),
+                                "expiresAt",
                                 AttributeValue.fromN(
-                                    Long.toString(grant.expiresAt().getEpochSecond())))))
+                                    Long.toString(grant.expiresAt().getEpochSecond()))))))
                 .conditionExpression("attribute_not_exists(pk)"));
   }
 
@@ -58,12 +63,7 @@ public final class PanelGrants {
             r ->
                 r.tableName(table)
                     .consistentRead(true)
-                    .key(
-                        Map.of(
-                            "pk",
-                            ItemCodec.s(Keys.panelTokenPk(tokenHash)),
-                            "sk",
-                            ItemCodec.s(Keys.PANEL_TOKEN_SK))));
+                    .key(Keys.key(Keys.panelTokenPk(tokenHash), Keys.PANEL_TOKEN_SK)));
     if (!response.hasItem() || response.item().isEmpty()) {
       return Optional.empty();
     }
@@ -84,13 +84,16 @@ public final class PanelGrants {
                 .item(
                     TenantItems.stamp(
                         tenantId,
-                        Map.of(
-                            "pk", ItemCodec.s(Keys.organisationPk(tenantId)),
-                            "sk", ItemCodec.s(Keys.PANEL_ORIGINS_SK),
-                            "tenantId", ItemCodec.s(tenantId),
-                            "origins",
+                        Keys.item(
+                            Keys.organisationPk(tenantId),
+                            Keys.PANEL_ORIGINS_SK,
+                            Map.of(
+                                "tenantId",
+                                ItemCodec.s(tenantId),
+                                "origins",
                                 AttributeValue.fromL(origins.stream().map(ItemCodec::s).toList()),
-                            "updatedAt", ItemCodec.s(now.toString())))));
+                                "updatedAt",
+                                ItemCodec.s(now.toString()))))));
   }
 
   public List<String> origins(String tenantId) {
@@ -98,12 +101,7 @@ public final class PanelGrants {
         dynamo.getItem(
             r ->
                 r.tableName(table)
-                    .key(
-                        Map.of(
-                            "pk",
-                            ItemCodec.s(Keys.organisationPk(tenantId)),
-                            "sk",
-                            ItemCodec.s(Keys.PANEL_ORIGINS_SK))));
+                    .key(Keys.key(Keys.organisationPk(tenantId), Keys.PANEL_ORIGINS_SK)));
     if (!response.hasItem() || !response.item().containsKey("origins")) {
       return List.of();
     }

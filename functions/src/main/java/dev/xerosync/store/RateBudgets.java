@@ -157,12 +157,7 @@ public final class RateBudgets {
       dynamo.updateItem(
           r ->
               r.tableName(table)
-                  .key(
-                      Map.of(
-                          "pk",
-                          AttributeValue.fromS(Keys.APP_RATE_PK),
-                          "sk",
-                          AttributeValue.fromS(Keys.appRateSk(current))))
+                  .key(Keys.key(Keys.APP_RATE_PK, Keys.appRateSk(current)))
                   .updateExpression("ADD calls :one SET expiresAt = :ttl")
                   .conditionExpression("attribute_not_exists(calls) OR calls < :left")
                   .expressionAttributeValues(
@@ -183,11 +178,7 @@ public final class RateBudgets {
   }
 
   private static Map<String, AttributeValue> budgetKey(String tenantId) {
-    return Map.of(
-        "pk",
-        AttributeValue.fromS(Keys.rateBudgetPk(tenantId)),
-        "sk",
-        AttributeValue.fromS(Keys.RATE_BUDGET_SK));
+    return Keys.key(Keys.rateBudgetPk(tenantId), Keys.RATE_BUDGET_SK);
   }
 
   private static long number(Map<String, AttributeValue> item, String name) {

@@ -162,31 +162,22 @@ public final class RecordLinks {
 
   public List<Link> links(String tenantId, Record record) {
     List<Link> links = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      Map<String, AttributeValue> from = start;
-      QueryResponse r =
-          dynamo.query(
-              q ->
-                  q.tableName(table)
-                      .keyConditionExpression("pk = :pk AND begins_with(sk, :link)")
-                      .expressionAttributeValues(
-                          Map.of(
-                              ":pk",
-                                  ItemCodec.s(Keys.recordPk(tenantId, record.type(), record.id())),
-                              ":link", ItemCodec.s(Keys.LINK_SK_PREFIX)))
-                      .exclusiveStartKey(from));
-      for (var item : r.items()) {
-        links.add(
-            new Link(
-                ItemCodec.str(item, "contactId"),
-                ItemCodec.str(item, "contactName"),
-                Instant.parse(ItemCodec.str(item, "linkedAt")),
-                false));
-      }
-      start =
-          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-    } while (start != null);
+    Pages.forEachItem(
+        dynamo,
+        q ->
+            q.tableName(table)
+                .keyConditionExpression("pk = :pk AND begins_with(sk, :link)")
+                .expressionAttributeValues(
+                    Map.of(
+                        ":pk", ItemCodec.s(Keys.recordPk(tenantId, record.type(), record.id())),
+                        ":link", ItemCodec.s(Keys.LINK_SK_PREFIX))),
+        item ->
+            links.add(
+                new Link(
+                    ItemCodec.str(item, "contactId"),
+                    ItemCodec.str(item, "contactName"),
+                    Instant.parse(ItemCodec.str(item, "linkedAt")),
+                    false)));
     return links;
   }
 
@@ -239,7 +230,7 @@ public final class RecordLinks {
     if (items.size() > limit) {
       items = items.subList(0, limit);
       Map<String, AttributeValue> last = items.get(limit - 1);
-      lastKey = Map.of("pk", last.get("pk"), "sk", last.get("sk"));
+      lastKey = Keys.keyOf(last);
     }
     List<Pin> pins =
         items.stream()
@@ -264,10 +255,6 @@ public final class RecordLinks {
   }
 
   private static Map<String, AttributeValue> key(String tenantId, Record record, String sk) {
-    return Map.of(
-        "pk",
-        ItemCodec.s(Keys.recordPk(tenantId, record.type(), record.id())),
-        "sk",
-        ItemCodec.s(sk));
+    return Keys.key(Keys.recordPk(tenantId, record.type(), record.id()), sk);
   }
 }

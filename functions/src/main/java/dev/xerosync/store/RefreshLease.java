@@ -37,12 +37,16 @@ public final class RefreshLease {
           r ->
               r.tableName(table)
                   .item(
-                      Map.of(
-                          "pk", AttributeValue.fromS(Keys.tenantPk(tenantId)),
-                          "sk", AttributeValue.fromS(Keys.REFRESH_LEASE_SK),
-                          "owner", AttributeValue.fromS(owner),
-                          "leaseUntil", AttributeValue.fromN(Long.toString(until)),
-                          "expiresAt", AttributeValue.fromN(Long.toString(until / 1000 + 3600))))
+                      Keys.item(
+                          Keys.tenantPk(tenantId),
+                          Keys.REFRESH_LEASE_SK,
+                          Map.of(
+                              "owner",
+                              AttributeValue.fromS(owner),
+                              "leaseUntil",
+                              AttributeValue.fromN(Long.toString(until)),
+                              "expiresAt",
+                              AttributeValue.fromN(Long.toString(until / 1000 + 3600)))))
                   .conditionExpression(
                       "attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner")
                   .expressionAttributeNames(Map.of("#owner", "owner"))
@@ -65,12 +69,7 @@ public final class RefreshLease {
       dynamo.deleteItem(
           r ->
               r.tableName(table)
-                  .key(
-                      Map.of(
-                          "pk",
-                          AttributeValue.fromS(Keys.tenantPk(tenantId)),
-                          "sk",
-                          AttributeValue.fromS(Keys.REFRESH_LEASE_SK)))
+                  .key(Keys.key(Keys.tenantPk(tenantId), Keys.REFRESH_LEASE_SK))
                   .conditionExpression("#owner = :owner")
                   .expressionAttributeNames(Map.of("#owner", "owner"))
                   .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner))));

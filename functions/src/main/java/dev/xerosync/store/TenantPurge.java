@@ -3,9 +3,9 @@ package dev.xerosync.store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** Removes a disconnected organisation's synced data on request ({@code ?purge=true}). */
@@ -26,39 +26,33 @@ public final class TenantPurge {
    * connection item stays, to show the Disconnected state.
    */
   public int purge(String tenantId) {
-    int deleted = 0;
+    AtomicInteger deleted = new AtomicInteger();
     for (String shard : Keys.tenantShards(tenantId)) {
-      Map<String, AttributeValue> start = null;
-      do {
-        Map<String, AttributeValue> from = start;
-        QueryResponse page =
-            dynamo.query(
-                q -> {
-                  q.tableName(table)
-                      .indexName(Keys.BY_TENANT)
-                      .keyConditionExpression(Keys.TENANT_SHARD + " = :s")
-                      .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(shard)));
-                  if (from != null) {
-                    q.exclusiveStartKey(from);
-                  }
-                });
-        List<WriteRequest> batch = new ArrayList<>();
-        for (var item : page.items()) {
-          var key = Map.of("pk", item.get("pk"), "sk", item.get("sk"));
-          batch.add(WriteRequest.builder().deleteRequest(d -> d.key(key)).build());
-          if (batch.size() == 25) {
-            deleted += write(batch);
-            batch = new ArrayList<>();
-          }
-        }
-        deleted += write(batch);
-        start =
-            page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                ? page.lastEvaluatedKey()
-                : null;
-      } while (start != null);
+      Pages.forEachPage(
+          dynamo,
+          q ->
+              q.tableName(table)
+                  .indexName(Keys.BY_TENANT)
+                  .keyConditionExpression(Keys.TENANT_SHARD + " = :s")
+                  .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(shard))),
+          page -> deleted.addAndGet(delete(page.items())));
     }
-    return deleted;
+    return deleted.get();
+  }
+
+  /** Deletes one page's items, 25 to a batch. */
+  private int delete(List<Map<String, AttributeValue>> items) {
+    int deleted = 0;
+    List<WriteRequest> batch = new ArrayList<>();
+    for (var item : items) {
+      var key = Keys.keyOf(item);
+      batch.add(WriteRequest.builder().deleteRequest(d -> d.key(key)).build());
+      if (batch.size() == 25) {
+        deleted += write(batch);
+        batch = new ArrayList<>();
+      }
+    }
+    return deleted + write(batch);
   }
 
   private int write(List<WriteRequest> batch) {

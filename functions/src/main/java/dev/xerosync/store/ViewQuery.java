@@ -1,5 +1,6 @@
 package dev.xerosync.store;
 
+import dev.xerosync.common.Sha256;
 import dev.xerosync.xero.XeroInvoice;
 import java.time.LocalDate;
 import java.util.Locale;
@@ -106,14 +107,7 @@ public record ViewQuery(
             String.valueOf(to),
             String.valueOf(number),
             String.valueOf(exactNumber));
-    try {
-      byte[] digest =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(params.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return index().indexName + ":" + java.util.HexFormat.of().formatHex(digest, 0, 6);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+    return index().indexName + ":" + Sha256.hex(params).substring(0, 12);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.xerosync.webhook;
 
+import dev.xerosync.common.Sha256;
 import dev.xerosync.queue.SyncQueue;
 import dev.xerosync.queue.SyncRequest;
 import java.time.Instant;
@@ -62,7 +63,7 @@ final class DeliveryFold {
       // The events themselves identify the change: a redelivery hashes the same, a later change
       // does not.
       String eventsHash =
-          SyncQueue.sha256(
+          Sha256.hex(
               entry.getValue().stream()
                   .map(
                       e ->
@@ -85,8 +86,7 @@ final class DeliveryFold {
                 .withCreditNotes(slice(cn, i))
                 .withInvoicesChangedUpTo(datesKnown ? invoicesUpTo : null);
         messages.add(
-            new SyncQueue.Message(
-                request, i == 0 ? eventsHash : SyncQueue.sha256(eventsHash + "#" + i)));
+            new SyncQueue.Message(request, i == 0 ? eventsHash : Sha256.hex(eventsHash + "#" + i)));
       }
     }
     return messages;

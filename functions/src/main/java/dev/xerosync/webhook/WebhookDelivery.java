@@ -2,6 +2,7 @@ package dev.xerosync.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Json;
+import dev.xerosync.common.Problem;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,15 +18,15 @@ public record WebhookDelivery(List<Event> events, long firstEventSequence, long 
       String resourceId,
       String eventDateUtc) {}
 
-  public static WebhookDelivery parse(byte[] body) throws MalformedDeliveryException {
+  public static WebhookDelivery parse(byte[] body) throws Problem {
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(body);
     } catch (IOException e) {
-      throw new MalformedDeliveryException("body is not JSON");
+      throw malformed("body is not JSON");
     }
     if (root == null || !root.isObject() || !root.path("events").isArray()) {
-      throw new MalformedDeliveryException("body has no events array");
+      throw malformed("body has no events array");
     }
     // A missing or non-text field is kept as null: EventCheck drops that one event, not the
     // delivery.
@@ -51,9 +52,8 @@ public record WebhookDelivery(List<Event> events, long firstEventSequence, long 
     return value.isTextual() ? value.asText() : null;
   }
 
-  public static final class MalformedDeliveryException extends Exception {
-    public MalformedDeliveryException(String message) {
-      super(message);
-    }
+  /** 400: a signed delivery that is not the shape Xero sends. */
+  private static Problem malformed(String detail) {
+    return new Problem(400, "Malformed webhook delivery", detail);
   }
 }

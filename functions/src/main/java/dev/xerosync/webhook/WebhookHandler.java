@@ -9,6 +9,7 @@ import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
 import dev.xerosync.common.Priming;
+import dev.xerosync.common.Problem;
 import dev.xerosync.common.Requests;
 import dev.xerosync.queue.SyncQueue;
 import java.nio.charset.StandardCharsets;
@@ -80,10 +81,10 @@ public final class WebhookHandler
     WebhookDelivery delivery;
     try {
       delivery = WebhookDelivery.parse(body);
-    } catch (WebhookDelivery.MalformedDeliveryException e) {
+    } catch (Problem e) {
       Metrics.count(Metrics.WEBHOOKS_REJECTED, 1);
       LOG.warn("webhook rejected: malformed", "reason", e.getMessage());
-      return ApiResponses.problem(400, "Malformed webhook delivery", e.getMessage());
+      return e.response();
     }
     List<WebhookDelivery.Event> events = InvalidEvents.dropFrom(delivery.events());
     int messages;
@@ -124,7 +125,7 @@ public final class WebhookHandler
     signature.verify(sample, "cHJpbWluZw==");
     try {
       WebhookDelivery.parse(sample);
-    } catch (WebhookDelivery.MalformedDeliveryException e) {
+    } catch (Problem e) {
       throw new IllegalStateException("the priming delivery is malformed", e);
     }
     ApiResponses.empty(200);

@@ -4,78 +4,51 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.common.Log;
 import dev.xerosync.outbox.Operation;
 import dev.xerosync.outbox.OperationEvents;
+import dev.xerosync.queue.WriteMessage;
+import dev.xerosync.queue.WriteQueue;
 import dev.xerosync.store.ConnectionRecords;
 import java.time.Clock;
-import software.amazon.awssdk.services.sqs.SqsClient;
+import java.util.Locale;
 
 /**
- * Sends accepted operations to the FIFO write queue and terminal states to the notification queue,
- * whose function signs and delivers them like every other notification.
- *
- * <p>A tenant's writes go to {@link #LANES} message groups, chosen by the entity they change: an
- * invoice, its void and its payments share one lane, so they reach Xero in the order they were
- * accepted, while other entities' writes pass them. One group per tenant made every write wait for
- * all the tenant's earlier ones (and for each one's retries); the chaos benchmark measured that
- * queueing as nearly all of the accept-to-succeeded time. Four lanes keep a tenant's write calls at
- * four at once, under Xero's five concurrent calls per tenant with room for the sync.
+ * Sends accepted operations to the write queue, in the lane of the entity they change, and terminal
+ * states to the notification queue, whose function signs and delivers them like every other
+ * notification.
  */
 final class QueuedOperationEvents implements OperationEvents {
   private static final Log LOG = Log.of(QueuedOperationEvents.class);
   static final String TYPE_PREFIX = "write.";
-  static final int LANES = 4;
 
-  private final SqsClient sqs;
-  private final String writeQueueUrl;
-  private final String notificationQueueUrl;
+  private final WriteQueue queue;
   private final ConnectionRecords records;
   private final Clock clock;
 
-  QueuedOperationEvents(
-      SqsClient sqs,
-      String writeQueueUrl,
-      String notificationQueueUrl,
-      ConnectionRecords records,
-      Clock clock) {
-    this.sqs = sqs;
-    this.writeQueueUrl = writeQueueUrl;
-    this.notificationQueueUrl = notificationQueueUrl;
+  QueuedOperationEvents(WriteQueue queue, ConnectionRecords records, Clock clock) {
+    this.queue = queue;
     this.records = records;
     this.clock = clock;
   }
 
   @Override
   public void dispatch(Operation op) {
-    String body = new WriteMessage(op.tenantId(), op.operationId()).toJson();
-    sqs.sendMessage(
-        r ->
-            r.queueUrl(writeQueueUrl)
-                .messageBody(body)
-                .messageGroupId(group(op))
-                .messageDeduplicationId(op.operationId()));
+    queue.send(new WriteMessage(op.tenantId(), op.operationId()), entity(op));
   }
 
-  /** The message group: the tenant and the lane of the entity the operation changes. */
-  static String group(Operation op) {
-    String entity =
-        switch (op.kind()) {
-          case INVOICE_UPSERT, INVOICE_VOID -> "invoice:" + op.externalId();
-          case PAYMENT -> "invoice:" + op.invoiceExternalId();
-          case DEPOSIT -> "deposit:" + op.externalId();
-          case CONTACT_UPSERT -> "contact:" + op.externalId();
-          case INVOICE_HISTORY -> "history:" + op.externalId();
-          case ACCOUNTING_SETTINGS -> "settings";
-        };
-    return op.tenantId() + "." + lane(entity);
-  }
-
-  /** String.hashCode is specified, so a lane never changes between deployments. */
-  static int lane(String entity) {
-    return Math.floorMod(entity.hashCode(), LANES);
+  /** What the operation changes: an invoice's writes and its payments share one lane. */
+  static String entity(Operation op) {
+    return switch (op.kind()) {
+      case INVOICE_UPSERT, INVOICE_VOID -> "invoice:" + op.externalId();
+      case PAYMENT -> "invoice:" + op.invoiceExternalId();
+      case DEPOSIT -> "deposit:" + op.externalId();
+      case CONTACT_UPSERT -> "contact:" + op.externalId();
+      case INVOICE_HISTORY -> "history:" + op.externalId();
+      case ACCOUNTING_SETTINGS -> "settings";
+    };
   }
 
   @Override
   public void finished(Operation op) {
-    if (notificationQueueUrl == null) {
+    if (!queue.announces()) {
       return;
     }
     try {
@@ -84,12 +57,12 @@ final class QueuedOperationEvents implements OperationEvents {
         return;
       }
       ObjectNode n = op.toJson();
-      n.put("id", op.operationId() + "." + op.state().name().toLowerCase(java.util.Locale.ROOT));
-      n.put("type", TYPE_PREFIX + op.state().name().toLowerCase(java.util.Locale.ROOT));
+      String state = op.state().name().toLowerCase(Locale.ROOT);
+      n.put("id", op.operationId() + "." + state);
+      n.put("type", TYPE_PREFIX + state);
       n.put("saasTenantId", saasTenantId);
       n.put("occurredAt", clock.instant().toString());
-      String body = n.toString();
-      sqs.sendMessage(r -> r.queueUrl(notificationQueueUrl).messageBody(body));
+      queue.announce(n.toString());
     } catch (RuntimeException e) {
       // The operation's state is stored and readable; a lost notification must not undo it.
       LOG.error("write notification not queued", e, "operationId", op.operationId());

@@ -6,17 +6,18 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xerosync.auth.TenantCredential;
 import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
+import dev.xerosync.common.Problem;
 import dev.xerosync.common.Requests;
 import dev.xerosync.outbox.DryRun;
 import dev.xerosync.outbox.Operation;
 import dev.xerosync.outbox.OperationKind;
 import dev.xerosync.outbox.Outbox;
-import dev.xerosync.store.ApiKeys;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.Map;
@@ -36,7 +37,6 @@ public final class WriteApiHandler
 
   private final Outbox outbox;
   private final DryRun dryRun;
-  private final ApiKeys apiKeys;
 
   public WriteApiHandler() {
     this(Environment.process());
@@ -50,31 +50,21 @@ public final class WriteApiHandler
   public WriteApiHandler(WritebackWiring w) {
     this.outbox = w.outbox();
     this.dryRun = w.dryRun();
-    this.apiKeys = w.apiKeys();
   }
 
-  /** A request with a key that cannot exist: routing, the key lookup, a problem document. */
+  /**
+   * A request for a tenant that cannot exist: routing, the authorizer's context, an operation
+   * lookup (a DynamoDB read) and a problem document.
+   */
   public void prime() {
     String nil = "00000000-0000-0000-0000-000000000000";
     handleRequest(
         new APIGatewayProxyRequestEvent()
             .withHttpMethod("GET")
             .withResource("/tenants/{tenantId}/operations/{operationId}")
-            .withHeaders(Map.of("x-api-key", "xs_priming_never_a_real_key"))
-            .withPathParameters(Map.of("tenantId", nil, "operationId", nil)),
+            .withPathParameters(Map.of("tenantId", nil, "operationId", nil))
+            .withRequestContext(TenantCredential.apiKey(nil, null).requestContext()),
         null);
-  }
-
-  /** A refusal with its status; the detail says what to do. */
-  static final class Problem extends Exception {
-    final int status;
-    final String title;
-
-    Problem(int status, String title, String detail) {
-      super(detail);
-      this.status = status;
-      this.title = title;
-    }
   }
 
   @Override
@@ -140,9 +130,7 @@ public final class WriteApiHandler
                 404, "No such route", "There is no route " + route + "; see /openapi.yaml.");
       };
     } catch (Problem p) {
-      return ApiResponses.problem(p.status, p.title, p.getMessage());
-    } catch (Outbox.Refused r) {
-      return ApiResponses.problem(r.status(), r.title(), r.getMessage());
+      return p.response();
     } catch (RuntimeException e) {
       LOG.error("write API failed", e, "route", route);
       return ApiResponses.problem(
@@ -160,7 +148,7 @@ public final class WriteApiHandler
       String idField,
       String parent,
       boolean validateOnly)
-      throws Problem, Outbox.Refused {
+      throws Problem {
     JsonNode body = body(event);
     return write(
         event, tenantId, kind, body.path(idField).asText(null), parent, validateOnly, body);
@@ -173,7 +161,7 @@ public final class WriteApiHandler
       String externalId,
       String parent,
       boolean validateOnly)
-      throws Problem, Outbox.Refused {
+      throws Problem {
     JsonNode body =
         kind == OperationKind.INVOICE_VOID && (event.getBody() == null || event.getBody().isBlank())
             ? Json.MAPPER.createObjectNode()
@@ -189,7 +177,7 @@ public final class WriteApiHandler
       String parent,
       boolean validateOnly,
       JsonNode body)
-      throws Outbox.Refused {
+      throws Problem {
     Outbox.Write write =
         new Outbox.Write(
             tenantId, kind, externalId, parent, body, Requests.header(event, "Idempotency-Key"));
@@ -235,40 +223,17 @@ public final class WriteApiHandler
     return ApiResponses.json(200, dryRun.settings(tenantId));
   }
 
-  private String authorise(APIGatewayProxyRequestEvent event, Map<String, String> path)
+  /** The tenant in the path, when the authorizer accepted an API key issued for it. */
+  private static String authorise(APIGatewayProxyRequestEvent event, Map<String, String> path)
       throws Problem {
-    String key = Requests.header(event, "x-api-key");
-    if (key == null || key.isBlank()) {
-      throw new Problem(
-          401,
-          "API key required",
-          "Send your API key in the x-api-key header; an admin issues keys per tenant.");
-    }
-    ApiKeys.Caller caller =
-        apiKeys
-            .caller(key)
-            .orElseThrow(
-                () ->
-                    new Problem(
-                        401,
-                        "API key not valid",
-                        "The x-api-key header holds no live API key: it was revoked or mistyped."
-                            + " Ask an admin for a key."));
+    TenantCredential credential = TenantCredential.of(event);
     String tenantId = path.get("tenantId");
     try {
       tenantId = UUID.fromString(tenantId).toString();
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new Problem(400, "Invalid request", "tenantId must be a Xero tenant id (a UUID)");
+      throw Problem.invalid("tenantId must be a Xero tenant id (a UUID)");
     }
-    if (!caller.tenantId().equals(tenantId)) {
-      throw new Problem(
-          403,
-          "Not your tenant",
-          "This API key is scoped to one tenant, and it is not "
-              + tenantId
-              + ". Use the tenant id the key was issued for.");
-    }
-    return tenantId;
+    return credential.apiKeyFor(tenantId);
   }
 
   private static JsonNode body(APIGatewayProxyRequestEvent event) throws Problem {

@@ -9,6 +9,7 @@ import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
 import dev.xerosync.outbox.WriteExecutor;
 import dev.xerosync.queue.Redelivery;
+import dev.xerosync.queue.WriteMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -6,7 +6,7 @@ import dev.xerosync.outbox.DryRun;
 import dev.xerosync.outbox.Outbox;
 import dev.xerosync.outbox.WriteExecutor;
 import dev.xerosync.queue.Redelivery;
-import dev.xerosync.store.ApiKeys;
+import dev.xerosync.queue.WriteQueue;
 import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.InvoiceStore;
@@ -30,7 +30,6 @@ public record WritebackWiring(
     Outbox outbox,
     WriteExecutor executor,
     DryRun dryRun,
-    ApiKeys apiKeys,
     Operations operations,
     Redelivery redelivery,
     Clock clock) {
@@ -62,9 +61,10 @@ public record WritebackWiring(
     Operations operations = new Operations(dynamo, table);
     QueuedOperationEvents events =
         new QueuedOperationEvents(
-            sqs,
-            env.required("WRITE_QUEUE_URL"),
-            env.optional("NOTIFICATION_QUEUE_URL").orElse(null),
+            new WriteQueue(
+                sqs,
+                env.required("WRITE_QUEUE_URL"),
+                env.optional("NOTIFICATION_QUEUE_URL").orElse(null)),
             new ConnectionRecords(dynamo, table),
             clock);
     Outbox outbox = new Outbox(operations, events, clock);
@@ -98,7 +98,6 @@ public record WritebackWiring(
         outbox,
         executor,
         dryRun,
-        new ApiKeys(dynamo, table, clock),
         operations,
         Redelivery.of(sqs, env.required("WRITE_QUEUE_URL")),
         clock);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import dev.xerosync.common.Problem;
 import dev.xerosync.store.InvoiceView;
 import dev.xerosync.store.ViewQuery;
 import java.time.LocalDate;
@@ -16,7 +17,7 @@ class ViewParametersTest {
   static final Set<String> VIEWS =
       Set.of("open", "overdue", "unpaid", "paid", "draft", "voided", "all");
 
-  static ViewQuery parse(Map<String, String> query) throws BadRequest {
+  static ViewQuery parse(Map<String, String> query) throws Problem {
     return new ApiRequest(new APIGatewayProxyRequestEvent().withQueryStringParameters(query))
         .viewQuery(TODAY, VIEWS);
   }
@@ -26,7 +27,7 @@ class ViewParametersTest {
     for (String number : new String[] {"INV#1", "#", "INV\u00071"}) {
       assertThatThrownBy(() -> parse(Map.of("number", number)))
           .as(number)
-          .isInstanceOf(BadRequest.class)
+          .isInstanceOf(Problem.class)
           .hasMessageContaining("without '#'");
     }
   }
@@ -39,7 +40,7 @@ class ViewParametersTest {
         new String[] {"+" + id.substring(1), "4f5e2b0c-8a45-4e8a-9d8e-+d1f1c2b3a4d"}) {
       assertThatThrownBy(() -> ApiRequest.uuid("invoiceId", bad))
           .as(bad)
-          .isInstanceOf(BadRequest.class);
+          .isInstanceOf(Problem.class);
     }
   }
 
@@ -49,9 +50,9 @@ class ViewParametersTest {
         new String[] {"+999999999-12-31", "-0001-01-01", "10000-01-01", "+2026-01-01"}) {
       assertThatThrownBy(() -> parse(Map.of("from", date)))
           .as(date)
-          .isInstanceOf(BadRequest.class)
+          .isInstanceOf(Problem.class)
           .hasMessageContaining("from 0000-01-01 to 9999-12-31");
-      assertThatThrownBy(() -> parse(Map.of("to", date))).as(date).isInstanceOf(BadRequest.class);
+      assertThatThrownBy(() -> parse(Map.of("to", date))).as(date).isInstanceOf(Problem.class);
     }
     assertThat(parse(Map.of("from", "0000-01-01", "to", "9999-12-31")).to())
         .isEqualTo(LocalDate.of(9999, 12, 31));

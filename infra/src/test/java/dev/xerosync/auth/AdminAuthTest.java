@@ -26,7 +26,7 @@ class AdminAuthTest {
           new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent()
               .withHeaders(java.util.Map.of("authorization", "Bearer " + token));
       assertThatThrownBy(() -> auth.authenticate(request, "acme"))
-          .isInstanceOf(AdminAuth.Denied.class)
+          .isInstanceOf(dev.xerosync.common.Problem.class)
           .hasMessageContaining("minutes ahead");
     }
   }
@@ -46,7 +46,7 @@ class AdminAuthTest {
             .withHeaders(java.util.Map.of("authorization", "Bearer " + token));
     assertThat(auth.authenticate(request, "acme").email()).isEqualTo("a@acme.test");
     assertThatThrownBy(() -> auth.authenticate(request, "globex"))
-        .isInstanceOf(AdminAuth.Denied.class)
+        .isInstanceOf(dev.xerosync.common.Problem.class)
         .hasMessageContaining("'acme'");
     var keyed =
         new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent()

@@ -504,6 +504,8 @@ public final class ColdStartBenchmark {
     ObjectNode path = event.putObject("pathParameters");
     params.forEach(path::put);
     event.put("path", "/tenants/" + tenantId + "/contacts/" + contactId + "/invoices");
+    // The TenantKey authorizer's context, as API Gateway hands it on: a key of this tenant.
+    ((ObjectNode) event.path("requestContext").path("authorizer")).put("tenantId", tenantId);
     Path file = work.resolve("query-event.json");
     Files.writeString(file, event.toString());
     return file;

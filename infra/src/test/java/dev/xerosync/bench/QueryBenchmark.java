@@ -389,6 +389,10 @@ public final class QueryBenchmark {
                   .withPathParameters(params)
                   .withQueryStringParameters(query.isEmpty() ? null : query)
                   .withHeaders(Map.of("x-api-key", key))
+                  // What the TenantKey authorizer hands on for this tenant's key.
+                  .withRequestContext(
+                      dev.xerosync.auth.TenantCredential.apiKey(params.get("tenantId"), null)
+                          .requestContext())
                   .withBody(body),
               null);
       if (r.getStatusCode() >= 300) {

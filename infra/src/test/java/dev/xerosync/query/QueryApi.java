@@ -5,9 +5,13 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.xerosync.auth.AdminAuth;
+import dev.xerosync.auth.PanelTokens;
+import dev.xerosync.auth.RequestAuthorizer;
 import dev.xerosync.common.Json;
 import dev.xerosync.infra.xero.SimClock;
 import dev.xerosync.store.ApiKeys;
+import dev.xerosync.store.PanelGrants;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +25,10 @@ import java.util.regex.Pattern;
 
 /**
  * Calls the query handler as API Gateway would: a concrete path is matched against the paths of our
- * OpenAPI document to find its resource template and path parameters. Every exchange is recorded.
+ * OpenAPI document to find its resource template and path parameters, and the authorizer's decision
+ * on the credentials becomes the request's {@code requestContext.authorizer}. A request the
+ * authorizer refuses reaches the handler with no context, and the handler answers 401 itself (API
+ * Gateway would answer with its own 401 first). Every exchange is recorded.
  */
 final class QueryApi {
   record Exchange(
@@ -56,6 +63,7 @@ final class QueryApi {
   final QueryHandler handler;
   final dev.xerosync.panel.PanelHandler panel;
   final ApiKeys apiKeys;
+  final RequestAuthorizer authorizer;
   final List<Exchange> exchanges = new ArrayList<>();
 
   QueryApi(QueryTable table, Instant now) {
@@ -66,6 +74,11 @@ final class QueryApi {
         new dev.xerosync.panel.PanelHandler(
             dev.xerosync.panel.PanelWiring.of(table.dynamo, table.name, clock));
     this.apiKeys = new ApiKeys(table.dynamo, table.name, clock);
+    this.authorizer =
+        new RequestAuthorizer(
+            new ApiKeys(table.dynamo, table.name, clock),
+            new AdminAuth("admin-key-for-tests-only-0123456789", clock),
+            new PanelTokens(new PanelGrants(table.dynamo, table.name), clock));
   }
 
   String newKey(String tenantId) {
@@ -117,6 +130,16 @@ final class QueryApi {
             .withQueryStringParameters(query.isEmpty() ? null : query)
             .withHeaders(h)
             .withBody(body);
+    try {
+      RequestAuthorizer.Decision d = authorizer.decide(template, h, query, params);
+      if (d.allow()) {
+        var context = new APIGatewayProxyRequestEvent.ProxyRequestContext();
+        context.setAuthorizer(d.context());
+        event.setRequestContext(context);
+      }
+    } catch (RequestAuthorizer.Unauthorized refused) {
+      // No context: the handler refuses the request.
+    }
     // The document also describes the panel function's routes (template.yaml: PanelFunction).
     APIGatewayProxyResponseEvent r =
         template.startsWith("/panel") || template.contains("/panel-")

@@ -286,7 +286,10 @@ class QueryPagingIntegrationTest {
                         .withPath("/tenants/" + T + "/contacts/" + contact + "/invoices")
                         .withPathParameters(QuerySeed.map("tenantId", T, "contactId", contact))
                         .withQueryStringParameters(query)
-                        .withHeaders(QuerySeed.map("x-api-key", key)),
+                        .withHeaders(QuerySeed.map("x-api-key", key))
+                        // What the TenantKey authorizer hands on for T's key.
+                        .withRequestContext(
+                            dev.xerosync.auth.TenantCredential.apiKey(T, null).requestContext()),
                     null);
     call.apply(QuerySeed.map("view", "paid")); // warms the key and organisation caches
     // A bucket view without filters: the contact (is it a customer?) and one Query for a full page.

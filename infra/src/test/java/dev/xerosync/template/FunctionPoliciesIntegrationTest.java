@@ -1230,6 +1230,9 @@ class FunctionPoliciesIntegrationTest {
               .withPath(w[1].replace("{tenantId}", org.tenantId()).replace("{invoiceId}", w[2]))
               .withHeaders(Map.of("x-api-key", key, "Content-Type", "application/json"))
               .withPathParameters(params)
+              // What the TenantKey authorizer hands on for the organisation's key.
+              .withRequestContext(
+                  dev.xerosync.auth.TenantCredential.apiKey(org.tenantId(), null).requestContext())
               .withBody(w[3]);
       var answer = invokeApi("WriteApiFunction", writeApi, event);
       assertThat(answer.getStatusCode()).as(answer.getBody()).isEqualTo(202);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.infra.xero.Faults;
 import dev.xerosync.infra.xero.SimOrganisation;
+import dev.xerosync.queue.WriteQueue;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -237,9 +238,9 @@ class PaymentsAndContactsEnd2EndTest extends WriteBackStage {
    */
   @Test
   void aPaymentSentWithTheSetUpWaitsForItAndReadsPaidAtOnce() {
-    assertThat(QueuedOperationEvents.lane("invoice:e-1"))
+    assertThat(WriteQueue.lane("invoice:e-1"))
         .as("the payment's lane is not the set-up's")
-        .isNotEqualTo(QueuedOperationEvents.lane("settings"));
+        .isNotEqualTo(WriteQueue.lane("settings"));
     SimOrganisation org = connected("Eager Ltd");
     JsonNode pushed = run(org, "PUT", "/invoices/e-1", invoice("eager", "AUTHORISED", 40, ""));
     String invoiceId = pushed.path("xero").path("invoiceId").asText();
@@ -275,8 +276,7 @@ class PaymentsAndContactsEnd2EndTest extends WriteBackStage {
    */
   @Test
   void twoInvoicesForOneNewCustomerAtOnceMakeOneContact() {
-    assertThat(QueuedOperationEvents.lane("invoice:n-1"))
-        .isNotEqualTo(QueuedOperationEvents.lane("invoice:n-2"));
+    assertThat(WriteQueue.lane("invoice:n-1")).isNotEqualTo(WriteQueue.lane("invoice:n-2"));
     SimOrganisation org = connected("Race Ltd");
     var a =
         api.send(

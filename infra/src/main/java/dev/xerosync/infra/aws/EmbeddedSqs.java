@@ -18,8 +18,8 @@ import scala.concurrent.Await;
  */
 public final class EmbeddedSqs implements AutoCloseable {
 
-  static final String REGION = "us-east-1";
-  static final String ACCOUNT_ID = "000000000000";
+  static final String REGION = DynamoDbStandIn.REGION;
+  static final String ACCOUNT_ID = DynamoDbStandIn.ACCOUNT_ID;
 
   // ElasticMQ's bundled application.conf logs at DEBUG through SLF4J; an actor system of our own
   // silences Pekko. Daemon threads so a test that forgets close() cannot keep the JVM alive.

@@ -1,11 +1,11 @@
 package dev.xerosync.infra.aws;
 
-import static dev.xerosync.infra.aws.CloudFormationTemplate.bool;
-import static dev.xerosync.infra.aws.CloudFormationTemplate.expectKeys;
-import static dev.xerosync.infra.aws.CloudFormationTemplate.integer;
-import static dev.xerosync.infra.aws.CloudFormationTemplate.literal;
-import static dev.xerosync.infra.aws.CloudFormationTemplate.properties;
-import static dev.xerosync.infra.aws.CloudFormationTemplate.unsupported;
+import static dev.xerosync.infra.aws.TemplateProperties.bool;
+import static dev.xerosync.infra.aws.TemplateProperties.expectKeys;
+import static dev.xerosync.infra.aws.TemplateProperties.integer;
+import static dev.xerosync.infra.aws.TemplateProperties.literal;
+import static dev.xerosync.infra.aws.TemplateProperties.properties;
+import static dev.xerosync.infra.aws.TemplateProperties.unsupported;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -6,7 +6,8 @@
  * dev.xerosync.infra.aws.SecretsManagerStandIn}), the template's tables and queues ({@link
  * dev.xerosync.infra.aws.CloudFormationTemplate}), and all of it together ({@link
  * dev.xerosync.infra.aws.LocalAws}). Production code talks to them through the unchanged AWS SDK
- * clients, aimed at loopback endpoints.
+ * clients, aimed at loopback endpoints. The DynamoDB stand-in and the template's tables are in
+ * module localaws (same package), small enough for the functions' own tests to use.
  *
  * <p>Where the stand-ins differ from AWS, and why it is acceptable:
  *

@@ -114,7 +114,8 @@ public final class ApiGatewayAuth {
       }
       context = new LinkedHashMap<>();
       for (var e : response.path("context").properties()) {
-        context.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue());
+        // API Gateway hands the context on with every value as a string.
+        context.put(e.getKey(), e.getValue().asText());
       }
       context.put("principalId", response.path("principalId").asText(null));
       usageKey = response.path("usageIdentifierKey").asText(null);

@@ -1,0 +1,84 @@
+package dev.xerosync.outbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xerosync.common.Json;
+import dev.xerosync.tokens.TokenRefreshException;
+import dev.xerosync.xero.XeroApiException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PUT /settings/accounting: the account codes are checked against the organisation's Accounts
+ * before they are kept, and the reference data the dry run checks against (accounts, tax rates,
+ * currencies, lock date) is read and kept with them. It only reads Xero, so a retry is always safe.
+ */
+final class AccountingSetup implements OperationWrite {
+  private final OperationLog log;
+  private final Clock clock;
+
+  AccountingSetup(OperationLog log, Clock clock) {
+    this.log = log;
+    this.clock = clock;
+  }
+
+  @Override
+  public Completion send(XeroCall c) throws XeroApiException, TokenRefreshException {
+    Operation op = c.op();
+    JsonNode accounts = c.lookup("Accounts").path("Accounts");
+    ObjectNode reference = log.reference(op.tenantId).orElse(Json.MAPPER.createObjectNode());
+    reference.set("accounts", accounts);
+    reference.put("accountsFetchedAt", clock.instant().toString());
+    cacheOptional(c, reference, "TaxRates", "taxRates");
+    cacheOptional(c, reference, "Currencies", "currencies");
+    String lock = WriteRules.lockDate(c.lookup("Organisation").path("Organisations").path(0));
+    if (lock != null) {
+      reference.put("lockDate", lock);
+    }
+    log.putReference(op.tenantId, reference);
+    List<String> problems = new ArrayList<>();
+    String pay = op.request.path("paymentAccountCode").asText();
+    String payProblem = WriteRules.paymentAccountProblem(accounts, pay);
+    if (payProblem != null) {
+      problems.add(payProblem);
+    }
+    String deposit = op.request.path("depositAccountCode").asText(null);
+    if (deposit != null) {
+      String depositProblem = WriteRules.depositAccountProblem(accounts, deposit);
+      if (depositProblem != null) {
+        problems.add(depositProblem);
+      }
+    }
+    if (!problems.isEmpty()) {
+      return new Completion(
+          OperationState.FAILED,
+          Map.of(),
+          problems,
+          "ACCOUNT_INVALID",
+          "Choose accounts from the organisation's chart of accounts (Settings > Chart of accounts)"
+              + " and send the set-up again.",
+          null);
+    }
+    String accountId =
+        WriteRules.activeAccount(accounts, pay).orElseThrow().path("AccountID").asText();
+    ObjectNode settings = ((ObjectNode) op.request.deepCopy());
+    settings.put("paymentAccountId", accountId);
+    settings.put("validatedAt", clock.instant().toString());
+    log.putSettings(op.tenantId, settings);
+    return Completion.succeeded(Map.of("paymentAccountId", accountId));
+  }
+
+  /** Reference data the dry run uses; an endpoint this Xero does not serve is left out. */
+  private static void cacheOptional(XeroCall c, ObjectNode reference, String endpoint, String field)
+      throws XeroApiException, TokenRefreshException {
+    try {
+      reference.set(field, c.lookup(endpoint).path(endpoint));
+    } catch (XeroApiException e) {
+      if (e.status() != 404) {
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.xerosync.outbox;
+
+import java.util.List;
+import java.util.Map;
+
+/** What one operation (or one invoice of a history push) came to. */
+record Completion(
+    OperationState state,
+    Map<String, String> ids,
+    List<String> messages,
+    String code,
+    String action,
+    String actionUrl) {
+
+  static Completion succeeded(Map<String, String> ids) {
+    return new Completion(OperationState.SUCCEEDED, ids, List.of(), null, null, null);
+  }
+
+  /** Xero's validation messages: definitive, nothing was saved. */
+  static Completion rejected(List<String> messages) {
+    Corrections.Correction c = Corrections.of(messages);
+    OperationState s =
+        "CONTACT_ARCHIVED".equals(c.code())
+            ? OperationState.NEEDS_ATTENTION
+            : OperationState.FAILED;
+    return new Completion(s, Map.of(), messages, c.code(), c.action(), null);
+  }
+
+  static Completion failed(String code, String message, String action) {
+    return new Completion(OperationState.FAILED, Map.of(), List.of(message), code, action, null);
+  }
+
+  static Completion needsAttention(String message, String code, String action) {
+    return new Completion(
+        OperationState.NEEDS_ATTENTION, Map.of(), List.of(message), code, action, null);
+  }
+
+  /** Not now: another operation must finish first (nothing was sent). */
+  static Completion waitFor(String why) {
+    return new Completion(OperationState.QUEUED, Map.of(), List.of(why), null, null, null);
+  }
+
+  /** The same outcome, naming Xero's ids (a refused change still says which invoice it was). */
+  Completion withIds(Map<String, String> xeroIds) {
+    return new Completion(state, xeroIds, messages, code, action, actionUrl);
+  }
+}

@@ -1,0 +1,129 @@
+package dev.xerosync.outbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xerosync.tokens.TokenRefreshException;
+import dev.xerosync.xero.XeroApiException;
+import dev.xerosync.xero.XeroWrites;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * PUT /invoices/{id}: creates the invoice under our id as its InvoiceNumber, or changes the one
+ * already linked. After an ambiguous create the invoice is looked up by number and adopted; after
+ * an ambiguous status change, the invoice's status shows whether it was applied.
+ */
+final class InvoiceUpsert implements OperationWrite {
+  private final OperationLog log;
+  private final InvoiceLinks links;
+  private final ContactLinks contacts;
+
+  InvoiceUpsert(OperationLog log, InvoiceLinks links, ContactLinks contacts) {
+    this.log = log;
+    this.links = links;
+    this.contacts = contacts;
+  }
+
+  @Override
+  public Completion send(XeroCall c) throws XeroApiException, TokenRefreshException {
+    Operation op = c.op();
+    Optional<ObjectNode> link = links.find(op.tenantId, op.externalId);
+    return link.isEmpty() ? create(c) : update(c, link.get());
+  }
+
+  private Completion create(XeroCall c) throws XeroApiException, TokenRefreshException {
+    Operation op = c.op();
+    JsonNode body = op.request;
+    String lines = WriteRequests.linesFingerprint(body);
+    if (op.ambiguous) {
+      Optional<JsonNode> ours = InvoiceByNumber.find(c, op.externalId);
+      if (ours.isPresent()) {
+        // Our earlier create reached Xero: adopt it instead of creating a second one.
+        return Completion.succeeded(InvoiceLinks.ids(links.link(op, ours.get(), lines)));
+      }
+    }
+    if (!body.has("contact")) {
+      return Completion.failed(
+          "CONTACT_REQUIRED",
+          "A new invoice needs a contact",
+          "Send the invoice with contact.externalId and contact.name (or contact.xeroContactId).");
+    }
+    ContactLinks.Result contact = contacts.ensure(c, body.get("contact"), false);
+    if (contact.problem() != null) {
+      return contact.problem();
+    }
+    String status = WriteRequests.text(body, "status");
+    if (status == null) {
+      status =
+          log.settings(op.tenantId).map(s -> s.path("invoiceStatus").asText(null)).orElse(null);
+    }
+    ObjectNode el =
+        WriteRequests.xeroInvoice(body, op.externalId, contact.contactId(), status, true, null);
+    XeroWrites.Outcome out = c.write("PUT", "Invoices", "Invoices", el, "invoice-create");
+    if (out.rejected()) {
+      if (op.ambiguous && "INVOICE_NUMBER_TAKEN".equals(Corrections.of(out.messages()).code())) {
+        // An earlier pass of this operation, still running when this one looked, created it.
+        Optional<JsonNode> ours = InvoiceByNumber.find(c, op.externalId);
+        if (ours.isPresent()) {
+          return Completion.succeeded(InvoiceLinks.ids(links.link(op, ours.get(), lines)));
+        }
+      }
+      return Completion.rejected(out.messages());
+    }
+    return Completion.succeeded(InvoiceLinks.ids(links.link(op, out.element(), lines)));
+  }
+
+  private Completion update(XeroCall c, ObjectNode l)
+      throws XeroApiException, TokenRefreshException {
+    Operation op = c.op();
+    JsonNode body = op.request;
+    if (op.operationId.equals(l.path("operationId").asText())) {
+      // An earlier pass of this operation applied it and was cut off before recording the end.
+      return Completion.succeeded(InvoiceLinks.ids(l));
+    }
+    String invoiceId = l.path("invoiceId").asText();
+    String current = l.path("status").asText();
+    String fingerprint = WriteRequests.linesFingerprint(body);
+    boolean linesChanged = body.has("lineItems") && !fingerprint.equals(l.path("lines").asText());
+    if (linesChanged && !"DRAFT".equals(current)) {
+      return Completion.failed(
+              "STATUS_NOT_MODIFIABLE",
+              "Line items can only change while the invoice is DRAFT; it is " + current + ".",
+              "Keep the line items as they are, or void the invoice and push a new one.")
+          .withIds(Map.of("invoiceId", invoiceId));
+    }
+    String wanted = WriteRequests.text(body, "status");
+    String status = wanted != null && !wanted.equals(current) ? wanted : null;
+    String contactId = null;
+    if (body.has("contact")) {
+      String ext = body.get("contact").path("externalId").asText(null);
+      String xid = body.get("contact").path("xeroContactId").asText(null);
+      boolean same =
+          (ext != null && ext.equals(l.path("contactExternalId").asText(null)))
+              || (xid != null && xid.equals(l.path("contactId").asText(null)));
+      if (!same) {
+        ContactLinks.Result contact = contacts.ensure(c, body.get("contact"), false);
+        if (contact.problem() != null) {
+          return contact.problem();
+        }
+        contactId = contact.contactId();
+      }
+    }
+    String lines = linesChanged ? fingerprint : l.path("lines").asText();
+    ObjectNode el =
+        WriteRequests.xeroInvoice(body, op.externalId, contactId, status, linesChanged, invoiceId);
+    if (op.ambiguous && status != null) {
+      // The earlier send may have applied this very change (status and lines move together).
+      Optional<JsonNode> applied = InvoiceById.withStatus(c, invoiceId, status);
+      if (applied.isPresent()) {
+        return Completion.succeeded(InvoiceLinks.ids(links.link(op, applied.get(), lines)));
+      }
+    }
+    XeroWrites.Outcome out =
+        c.write("POST", "Invoices/" + invoiceId, "Invoices", el, "invoice-update");
+    if (out.rejected()) {
+      return Completion.rejected(out.messages()).withIds(Map.of("invoiceId", invoiceId));
+    }
+    return Completion.succeeded(InvoiceLinks.ids(links.link(op, out.element(), lines)));
+  }
+}

@@ -1,0 +1,182 @@
+package dev.xerosync.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.xerosync.outbox.FakeXero.Fault;
+import dev.xerosync.tokens.TokenRefreshException;
+import dev.xerosync.xero.XeroApiException;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The operation's lifecycle: passes, SENDING, inline retries, give-up and the finish. */
+class WriteExecutorTest {
+  private final WritePath w = new WritePath();
+
+  private Operation contact(String id) {
+    return w.accept(OperationKind.CONTACT_UPSERT, id, null, "{\"name\":\"Name " + id + "\"}");
+  }
+
+  private Fault[] times(int n, Fault fault) {
+    Fault[] faults = new Fault[n];
+    java.util.Arrays.fill(faults, fault);
+    return faults;
+  }
+
+  @Test
+  void aMessageForNoOperationIsDropped() {
+    assertThat(w.executor.run(WritePath.TENANT, UUID.randomUUID().toString(), false))
+        .isEqualTo(new WriteExecutor.Pass.Done(null));
+  }
+
+  @Test
+  void aFinishedOperationIsNeverSentAgain() {
+    Operation op = contact("c-1");
+    w.runToEnd(op);
+    int sent = w.xero.writeRequests.size();
+
+    assertThat(w.pass(op)).isEqualTo(new WriteExecutor.Pass.Done(OperationState.SUCCEEDED));
+    assertThat(w.xero.writeRequests).hasSize(sent);
+    assertThat(w.finished).as("announced once").hasSize(1);
+  }
+
+  @Test
+  void anExpiredTokenIsReplacedOnceAndTheWriteSentAgain() {
+    w.xero.failNext("PUT Contacts", Fault.TOKEN_EXPIRED);
+
+    Operation op = w.runToEnd(contact("c-2"));
+
+    assertThat(op.state).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(w.tokensRefreshed).containsExactly("token-1");
+    assertThat(w.xero.savedCount("PUT Contacts")).isEqualTo(1);
+    assertThat(op.xeroCalls).as("the lookup, the refused send and the resend").isEqualTo(3);
+  }
+
+  @Test
+  void aConnectionWithoutAccessNeedsAttentionAndIsNotRetried() {
+    w.xero.answerNext(
+        "PUT Contacts", new XeroApiException(403, "AuthorizationUnsuccessful", null, "forbidden"));
+
+    Operation op = w.runToEnd(contact("c-3"));
+
+    assertThat(op.state).isEqualTo(OperationState.NEEDS_ATTENTION);
+    assertThat(op.code).isEqualTo("NOT_AUTHORISED");
+    assertThat(op.attempts).isEqualTo(1);
+  }
+
+  @Test
+  void aShortRetryAfterIsWaitedInsideThePass() {
+    w.xero.failNext("PUT Contacts", Fault.RATE_LIMITED);
+
+    Operation op = w.runToEnd(contact("c-4"));
+
+    assertThat(op.state).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(op.attempts).isEqualTo(1);
+    assertThat(w.waits).contains(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aLongRetryAfterBringsTheOperationBackThenAndNothingIsAmbiguous() {
+    w.xero.retryAfter = Duration.ofSeconds(30);
+    w.xero.failNext("PUT Contacts", Fault.RATE_LIMITED);
+    Operation op = contact("c-5");
+
+    WriteExecutor.Pass first = w.pass(op);
+
+    assertThat(first).isInstanceOf(WriteExecutor.Pass.Later.class);
+    assertThat(((WriteExecutor.Pass.Later) first).delay()).isEqualTo(Duration.ofSeconds(30));
+    Operation stored = w.load(op);
+    assertThat(stored.state).as("back in the queue as it was").isEqualTo(OperationState.QUEUED);
+    assertThat(stored.ambiguous).isFalse();
+    assertThat(w.runToEnd(op).state).isEqualTo(OperationState.SUCCEEDED);
+  }
+
+  @Test
+  void theDaysLimitEndsTheWriteAtOnceWithNothingSaved() {
+    w.xero.retryAfter = Duration.ofHours(5);
+    w.xero.rateLimitProblem = "day";
+    w.xero.failNext("PUT Contacts", Fault.RATE_LIMITED);
+
+    Operation op = w.runToEnd(contact("c-6"));
+
+    assertThat(op.state).isEqualTo(OperationState.FAILED);
+    assertThat(op.code).isEqualTo("RATE_LIMITED");
+    assertThat(w.xero.contacts).isEmpty();
+  }
+
+  @Test
+  void xeroDownThroughoutEndsUnconfirmedAfterTheLastAttemptAndNeverLoops() {
+    w.xero.failNext("PUT Contacts", times(3 * WriteExecutor.MAX_ATTEMPTS, Fault.SERVER_ERROR));
+
+    Operation op = w.runToEnd(contact("c-7"));
+
+    assertThat(op.state).isEqualTo(OperationState.NEEDS_ATTENTION);
+    assertThat(op.code).isEqualTo("UNCONFIRMED");
+    assertThat(op.action).contains("a contact with contact number c-7");
+    assertThat(op.attempts).isEqualTo(WriteExecutor.MAX_ATTEMPTS);
+    assertThat(w.finished).hasSize(1);
+  }
+
+  @Test
+  void turnedAwayThroughoutEndsFailedSayingNothingWasSaved() {
+    w.xero.retryAfter = Duration.ofSeconds(30);
+    w.xero.failNext("PUT Contacts", times(WriteExecutor.MAX_ATTEMPTS, Fault.RATE_LIMITED));
+
+    Operation op = w.runToEnd(contact("c-8"));
+
+    assertThat(op.state).isEqualTo(OperationState.FAILED);
+    assertThat(op.code).isEqualTo("RATE_LIMITED");
+    assertThat(op.messages.get(0)).contains("nothing was saved in Xero");
+  }
+
+  @Test
+  void theQueuesLastDeliveryEndsAnAmbiguousWriteAtOnce() {
+    w.xero.failNext("PUT Contacts", times(3, Fault.SERVER_ERROR));
+    Operation op = contact("c-9");
+
+    assertThat(w.executor.run(WritePath.TENANT, op.operationId, true))
+        .isEqualTo(new WriteExecutor.Pass.Done(OperationState.NEEDS_ATTENTION));
+    assertThat(w.load(op).code).isEqualTo("UNCONFIRMED");
+  }
+
+  @Test
+  void xeroIdempotencyKeyIsRenewedOnlyAfterItsWindow() {
+    w.xero.retryAfter = Duration.ofSeconds(30);
+    w.xero.failNext("PUT Contacts", times(3, Fault.RATE_LIMITED));
+    Operation op = contact("c-10");
+
+    w.pass(op);
+    int first = w.load(op).keyGeneration;
+    w.clock.advance(Duration.ofMinutes(1));
+    w.pass(op);
+    assertThat(w.load(op).keyGeneration).isEqualTo(first);
+    w.clock.advance(WriteExecutor.KEY_WINDOW);
+    w.pass(op);
+    assertThat(w.load(op).keyGeneration).isEqualTo(first + 1);
+  }
+
+  @Test
+  void aRevokedConnectionNeedsAttentionAndAnUnreachableIdentityServiceWaits() {
+    w.tokenFailure = new TokenRefreshException("temporarily_unavailable", "identity down");
+    Operation op = contact("c-11");
+
+    assertThat(w.pass(op)).isInstanceOf(WriteExecutor.Pass.Later.class);
+    assertThat(w.load(op).state).isEqualTo(OperationState.QUEUED);
+
+    w.tokenFailure = new TokenRefreshException("invalid_grant", "revoked");
+    assertThat(w.runToEnd(op).code).isEqualTo("NOT_CONNECTED");
+    assertThat(w.xero.writeRequests).isEmpty();
+  }
+
+  @Test
+  void aPassThatDiedWhileSendingMakesTheNextOneReconcileFirst() {
+    w.xero.failNext("PUT Contacts", Fault.WORKER_DIES_AFTER_COMMIT);
+    Operation op = contact("c-12");
+
+    Operation done = w.runToEnd(op);
+
+    assertThat(done.state).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(done.attempts).isEqualTo(2);
+    assertThat(w.xero.contactsNumbered("c-12")).hasSize(1);
+  }
+}
