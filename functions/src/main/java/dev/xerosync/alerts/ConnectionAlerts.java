@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns what went wrong with a connection into a status the SaaS can act on (a plain-language
@@ -147,7 +148,7 @@ public final class ConnectionAlerts {
             reconnectUrl(link)));
   }
 
-  public static String reconnectUrl(ConnectionRecords.Link link) {
+  public static @Nullable String reconnectUrl(ConnectionRecords.Link link) {
     return link.apiBaseUrl() == null
         ? null
         : link.apiBaseUrl() + "/saas-tenants/" + link.saasTenantId() + "/connect";
@@ -182,10 +183,10 @@ public final class ConnectionAlerts {
   private Notification notification(
       String type,
       ConnectionRecords.Link link,
-      ConnectionStatus status,
+      @Nullable ConnectionStatus status,
       String reason,
-      String action,
-      String url) {
+      @Nullable String action,
+      @Nullable String url) {
     return new Notification(
         UUID.randomUUID().toString(),
         type,

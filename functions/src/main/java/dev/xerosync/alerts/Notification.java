@@ -1,6 +1,7 @@
 package dev.xerosync.alerts;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An event the SaaS hears about on its notification URL. Types: {@code connection.connected},
@@ -13,10 +14,10 @@ public record Notification(
     String saasTenantId,
     String tenantId,
     String organisationName,
-    String status,
+    @Nullable String status,
     String reason,
-    String action,
-    String actionUrl,
+    @Nullable String action,
+    @Nullable String actionUrl,
     Instant occurredAt) {
   public static final String CONNECTED = "connection.connected";
   public static final String INITIAL_SYNC_COMPLETE = "sync.initial_complete";

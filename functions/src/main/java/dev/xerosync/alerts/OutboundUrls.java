@@ -6,6 +6,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the service may send a request that a SaaS tenant's admin chose (the notification URL):
@@ -38,7 +39,7 @@ public final class OutboundUrls {
   }
 
   /** Why this URL cannot be a notification URL, or null when it can be stored. */
-  public String problem(String url) {
+  public @Nullable String problem(String url) {
     URI uri;
     try {
       uri = url == null ? null : new URI(url);
@@ -74,7 +75,7 @@ public final class OutboundUrls {
   }
 
   /** Resolves the URL's host now; why sending there is refused, or null when it is public. */
-  public String refusedAtSendTime(URI uri) {
+  public @Nullable String refusedAtSendTime(URI uri) {
     String problem = problem(uri.toString());
     if (problem != null) {
       return problem;
@@ -95,7 +96,7 @@ public final class OutboundUrls {
   }
 
   /** The kind of internal address this is, or null for a public one. */
-  String refused(InetAddress a) {
+  @Nullable String refused(InetAddress a) {
     if (a.isLoopbackAddress()) {
       return allowLoopback ? null : "a loopback address";
     }
@@ -127,7 +128,7 @@ public final class OutboundUrls {
     return "an unknown kind of address";
   }
 
-  private String refusedV4(byte[] b) {
+  private @Nullable String refusedV4(byte[] b) {
     int o1 = b[0] & 0xff;
     int o2 = b[1] & 0xff;
     if (o1 == 127) {

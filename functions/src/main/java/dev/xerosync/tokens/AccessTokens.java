@@ -10,10 +10,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
@@ -72,8 +74,7 @@ public final class AccessTokens implements TenantXero.Tokens {
     if (cached != null && !RefreshRules.accessTokenDue(cached, clock.instant())) {
       return cached.accessToken();
     }
-    return obtain(tenantId, stored -> RefreshRules.accessTokenDue(stored, clock.instant()), true)
-        .accessToken();
+    return waitFor(tenantId, stored -> RefreshRules.accessTokenDue(stored, clock.instant()));
   }
 
   /**
@@ -84,11 +85,14 @@ public final class AccessTokens implements TenantXero.Tokens {
   public String replaceRejected(String tenantId, String rejectedToken)
       throws TokenRefreshException {
     cache.remove(tenantId);
-    return obtain(
-            tenantId,
-            stored -> RefreshRules.rejectedTokenDue(stored, rejectedToken, clock.instant()),
-            true)
-        .accessToken();
+    return waitFor(
+        tenantId, stored -> RefreshRules.rejectedTokenDue(stored, rejectedToken, clock.instant()));
+  }
+
+  /** {@link #obtain} waiting for the lease: it returns tokens or throws, never null. */
+  private String waitFor(String tenantId, Predicate<ConnectionTokens> needsRefresh)
+      throws TokenRefreshException {
+    return Objects.requireNonNull(obtain(tenantId, needsRefresh, true)).accessToken();
   }
 
   /**
@@ -116,7 +120,7 @@ public final class AccessTokens implements TenantXero.Tokens {
    * Returns the stored tokens if {@code needsRefresh} says they are good; otherwise refreshes under
    * the lease, or waits for the lease holder's result. Null when not waiting and the lease is busy.
    */
-  private ConnectionTokens obtain(
+  private @Nullable ConnectionTokens obtain(
       String tenantId, Predicate<ConnectionTokens> needsRefresh, boolean wait)
       throws TokenRefreshException {
     String owner = UUID.randomUUID().toString();

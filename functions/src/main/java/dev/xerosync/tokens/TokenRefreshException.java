@@ -1,6 +1,7 @@
 package dev.xerosync.tokens;
 
 import dev.xerosync.common.Log;
+import org.jspecify.annotations.Nullable;
 
 /** A refresh Xero refused ({@code invalid_grant} and friends) or could not be reached for. */
 public final class TokenRefreshException extends Exception implements Log.SafeMessage {
@@ -28,7 +29,7 @@ public final class TokenRefreshException extends Exception implements Log.SafeMe
   }
 
   @Override
-  public String safeMessage() {
+  public @Nullable String safeMessage() {
     return getMessage();
   }
 }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Xero's {@code /connections}: which organisations a token reaches, and removing one of them. */
 public final class XeroTenantConnections {
@@ -34,7 +35,7 @@ public final class XeroTenantConnections {
     }
 
     @Override
-    public String safeMessage() {
+    public @Nullable String safeMessage() {
       return getMessage();
     }
   }

@@ -2,6 +2,7 @@ package dev.xerosync.xero;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every call to Xero's API asks the budget first and reports back after, so Xero's limits hold
@@ -26,11 +27,11 @@ public interface CallBudget {
    */
   record RateHeaders(
       int status,
-      Integer minRemaining,
-      Integer dayRemaining,
-      Integer appMinRemaining,
-      String rateLimitProblem,
-      Duration retryAfter) {}
+      @Nullable Integer minRemaining,
+      @Nullable Integer dayRemaining,
+      @Nullable Integer appMinRemaining,
+      @Nullable String rateLimitProblem,
+      @Nullable Duration retryAfter) {}
 
   CallBudget UNLIMITED =
       new CallBudget() {

@@ -2,6 +2,7 @@ package dev.xerosync.xero;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a payment in Xero's /Payments feed pays. Its Invoice element names an invoice only when the
@@ -9,7 +10,7 @@ import java.util.Locale;
  * ACCRECCREDIT), an overpayment or a prepayment carries that credit's id in Invoice.InvoiceID, and
  * taking it for an invoice id would ask Xero for an invoice that does not exist.
  */
-public record PaymentTarget(XeroAllocation.Kind creditKind, String id) {
+public record PaymentTarget(XeroAllocation.@Nullable Kind creditKind, String id) {
 
   /** True when the payment is of an invoice (then {@link #id} is an invoice id). */
   public boolean isInvoice() {
@@ -17,7 +18,7 @@ public record PaymentTarget(XeroAllocation.Kind creditKind, String id) {
   }
 
   /** The payment's target, or null when the payment names none. */
-  public static PaymentTarget of(JsonNode payment) {
+  public static @Nullable PaymentTarget of(JsonNode payment) {
     JsonNode invoice = payment.path("Invoice");
     String type = upper(invoice.path("Type").asText(""));
     String paymentType = upper(payment.path("PaymentType").asText(""));
@@ -43,7 +44,7 @@ public record PaymentTarget(XeroAllocation.Kind creditKind, String id) {
     return id == null || id.isBlank() ? null : new PaymentTarget(kind, id);
   }
 
-  private static XeroAllocation.Kind creditKind(String invoiceType, String paymentType) {
+  private static XeroAllocation.@Nullable Kind creditKind(String invoiceType, String paymentType) {
     if (invoiceType.endsWith("CREDIT") || paymentType.endsWith("CREDITPAYMENT")) {
       return XeroAllocation.Kind.CREDIT_NOTE;
     }

@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Calls to Xero's Accounting API on behalf of one tenant at a time, each one within the call
@@ -266,7 +267,8 @@ public final class XeroApi implements XeroReads {
     return chunks;
   }
 
-  JsonNode get(String pathAndQuery, String tenantId, String accessToken, Instant ifModifiedSince)
+  JsonNode get(
+      String pathAndQuery, String tenantId, String accessToken, @Nullable Instant ifModifiedSince)
       throws XeroApiException {
     waitForBudget(tenantId, pathAndQuery);
     HttpRequest.Builder request =
@@ -358,7 +360,7 @@ public final class XeroApi implements XeroReads {
             .orElse(null));
   }
 
-  private static Integer intHeader(HttpHeaders headers, String name) {
+  private static @Nullable Integer intHeader(HttpHeaders headers, String name) {
     return headers
         .firstValue(name)
         .map(

@@ -2,6 +2,7 @@ package dev.xerosync.xero;
 
 import dev.xerosync.common.Log;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A failed Xero call, with what the caller needs to decide: retry, back off, refresh or give up.
@@ -9,9 +10,10 @@ import java.time.Duration;
 public final class XeroApiException extends Exception implements Log.SafeMessage {
   private final int status;
   private final String problem;
-  private final Duration retryAfter;
+  private final @Nullable Duration retryAfter;
 
-  public XeroApiException(int status, String problem, Duration retryAfter, String message) {
+  public XeroApiException(
+      int status, String problem, @Nullable Duration retryAfter, String message) {
     super(message);
     this.status = status;
     this.problem = problem;
@@ -30,7 +32,7 @@ public final class XeroApiException extends Exception implements Log.SafeMessage
     return problem;
   }
 
-  public Duration retryAfter() {
+  public @Nullable Duration retryAfter() {
     return retryAfter;
   }
 
@@ -51,7 +53,7 @@ public final class XeroApiException extends Exception implements Log.SafeMessage
   }
 
   @Override
-  public String safeMessage() {
+  public @Nullable String safeMessage() {
     return getMessage();
   }
 }

@@ -2,18 +2,19 @@ package dev.xerosync.xero;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A contact as the sync reads it: who it is, whether it is a customer, and whether it is archived.
  */
 public record XeroContact(
-    String contactId,
-    String name,
-    String status,
+    @Nullable String contactId,
+    @Nullable String name,
+    @Nullable String status,
     boolean isCustomer,
     boolean isSupplier,
-    String email,
-    Instant updatedDateUtc) {
+    @Nullable String email,
+    @Nullable Instant updatedDateUtc) {
 
   public static XeroContact fromJson(JsonNode n) {
     return new XeroContact(

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A credit note, overpayment or prepayment as our sync reads it from Xero, with the allocations
@@ -13,21 +14,24 @@ import java.util.List;
  */
 public record XeroCredit(
     XeroAllocation.Kind kind,
-    String creditId,
-    String number,
-    String type,
-    String status,
-    String contactId,
-    LocalDate date,
-    String currencyCode,
+    @Nullable String creditId,
+    @Nullable String number,
+    @Nullable String type,
+    @Nullable String status,
+    @Nullable String contactId,
+    @Nullable LocalDate date,
+    @Nullable String currencyCode,
     BigDecimal total,
     BigDecimal remainingCredit,
-    Instant updatedDateUtc,
+    @Nullable Instant updatedDateUtc,
     List<Allocation> allocations) {
 
   /** Part of the credit applied to one invoice. */
   public record Allocation(
-      String allocationId, String invoiceId, BigDecimal amount, LocalDate date) {}
+      @Nullable String allocationId,
+      @Nullable String invoiceId,
+      BigDecimal amount,
+      @Nullable LocalDate date) {}
 
   /** The endpoint (and JSON collection) Xero serves this kind of credit from. */
   public static String collection(XeroAllocation.Kind kind) {

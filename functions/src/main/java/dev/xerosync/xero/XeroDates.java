@@ -6,6 +6,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Xero's JSON dates: {@code /Date(1539993600000+0000)/}, milliseconds since the epoch, negative
@@ -17,7 +18,7 @@ public final class XeroDates {
 
   private XeroDates() {}
 
-  public static Instant instant(String value) {
+  public static @Nullable Instant instant(@Nullable String value) {
     if (value == null || value.isBlank()) {
       return null;
     }
@@ -37,7 +38,7 @@ public final class XeroDates {
   /**
    * A calendar date, from the ISO DateString when given, otherwise from the /Date()/ value at UTC.
    */
-  public static LocalDate date(String dateString, String msDate) {
+  public static @Nullable LocalDate date(@Nullable String dateString, @Nullable String msDate) {
     if (dateString != null && !dateString.isBlank()) {
       String s = dateString.trim();
       return LocalDate.parse(s.length() > 10 ? s.substring(0, 10) : s);

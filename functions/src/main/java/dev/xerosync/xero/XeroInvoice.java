@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An invoice as our sync reads it from Xero's Accounting API. {@code validationErrors} and {@code
@@ -14,24 +15,24 @@ import java.util.List;
  * one).
  */
 public record XeroInvoice(
-    String invoiceId,
-    String invoiceNumber,
-    String reference,
-    String type,
-    String status,
-    String contactId,
-    String contactName,
-    LocalDate date,
-    LocalDate dueDate,
-    String currencyCode,
+    @Nullable String invoiceId,
+    @Nullable String invoiceNumber,
+    @Nullable String reference,
+    @Nullable String type,
+    @Nullable String status,
+    @Nullable String contactId,
+    @Nullable String contactName,
+    @Nullable LocalDate date,
+    @Nullable LocalDate dueDate,
+    @Nullable String currencyCode,
     BigDecimal subTotal,
     BigDecimal totalTax,
     BigDecimal total,
     BigDecimal amountDue,
     BigDecimal amountPaid,
     BigDecimal amountCredited,
-    LocalDate fullyPaidOnDate,
-    Instant updatedDateUtc,
+    @Nullable LocalDate fullyPaidOnDate,
+    @Nullable Instant updatedDateUtc,
     List<XeroPayment> payments,
     List<XeroAllocation> allocations,
     List<String> validationErrors,
@@ -158,7 +159,7 @@ public record XeroInvoice(
       JsonNode array,
       XeroAllocation.Kind kind,
       String idField,
-      String numberField) {
+      @Nullable String numberField) {
     for (JsonNode a : array) {
       BigDecimal applied =
           a.hasNonNull("AppliedAmount") ? decimal(a, "AppliedAmount") : decimal(a, "Total");
@@ -172,7 +173,7 @@ public record XeroInvoice(
     }
   }
 
-  static String text(JsonNode n, String field) {
+  static @Nullable String text(JsonNode n, String field) {
     JsonNode v = n.get(field);
     return v == null || v.isNull() ? null : v.asText();
   }

@@ -3,13 +3,18 @@ package dev.xerosync.xero;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.ZoneId;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The organisation's facts the views need: its ShortCode for deep links and its timezone for
- * "today".
+ * "@Nullable today".
  */
 public record XeroOrganisation(
-    String name, String shortCode, String xeroTimezone, ZoneId zone, String baseCurrency) {
+    @Nullable String name,
+    @Nullable String shortCode,
+    @Nullable String xeroTimezone,
+    ZoneId zone,
+    @Nullable String baseCurrency) {
 
   public static XeroOrganisation fromJson(JsonNode n) {
     String timezone = XeroInvoice.text(n, "Timezone");
@@ -25,7 +30,7 @@ public record XeroOrganisation(
    * Xero names timezones the Windows way, upper-cased without spaces (NEWZEALANDSTANDARDTIME). The
    * common ones map to IANA zones; an unknown one falls back to UTC rather than failing a sync.
    */
-  static ZoneId zoneOf(String xeroTimezone) {
+  static ZoneId zoneOf(@Nullable String xeroTimezone) {
     if (xeroTimezone == null) {
       return ZoneId.of("UTC");
     }

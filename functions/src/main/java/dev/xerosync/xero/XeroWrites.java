@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes to Xero's Accounting API with {@code summarizeErrors=false}, so each element comes back
@@ -45,7 +46,7 @@ public final class XeroWrites {
   }
 
   /** The element Xero saved, or every validation message Xero gave for it. */
-  public record Outcome(int status, JsonNode element, List<String> messages) {
+  public record Outcome(int status, @Nullable JsonNode element, List<String> messages) {
     public boolean accepted() {
       return messages.isEmpty() && element != null;
     }

@@ -246,11 +246,15 @@ final class WriteChaos {
             references.merge(p.reference(), 1, Integer::sum);
           }
         }
-        for (int n : numbers.values()) duplicates += n - 1;
+        for (int n : numbers.values()) {
+          duplicates += n - 1;
+        }
         historyMissing +=
             HISTORY_INVOICES
                 - (int) numbers.keySet().stream().filter(n -> n.matches("ch-\\d+-h\\d+")).count();
-        for (int n : references.values()) duplicates += n - 1;
+        for (int n : references.values()) {
+          duplicates += n - 1;
+        }
       }
       long writes =
           stack.xero().writeAttempts().stream().filter(w -> w.path().contains("/api.xro")).count();

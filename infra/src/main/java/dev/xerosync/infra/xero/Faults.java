@@ -66,7 +66,9 @@ public final class Faults {
   /** The next {@code count} writes meet this fault (queued faults come before random ones). */
   public Faults failNextWrites(WriteFault fault, int count) {
     synchronized (nextWriteFaults) {
-      for (int i = 0; i < count; i++) nextWriteFaults.add(fault);
+      for (int i = 0; i < count; i++) {
+        nextWriteFaults.add(fault);
+      }
     }
     return this;
   }
@@ -122,7 +124,9 @@ public final class Faults {
       throw new IllegalArgumentException("unknown rate limit problem " + problem);
     }
     synchronized (forced429s) {
-      for (int i = 0; i < count; i++) forced429s.add(problem);
+      for (int i = 0; i < count; i++) {
+        forced429s.add(problem);
+      }
     }
     return this;
   }
@@ -150,13 +154,16 @@ public final class Faults {
   }
 
   private static double check(double rate) {
-    if (rate < 0 || rate > 1)
+    if (rate < 0 || rate > 1) {
       throw new IllegalArgumentException("rate must be within 0..1: " + rate);
+    }
     return rate;
   }
 
   private boolean roll(double rate) {
-    if (rate <= 0) return false;
+    if (rate <= 0) {
+      return false;
+    }
     synchronized (random) {
       return random.nextDouble() < rate;
     }
@@ -169,11 +176,19 @@ public final class Faults {
     synchronized (forced429s) {
       forced = forced429s.poll();
     }
-    if (forced != null) return tooMany(clientId, tenantId, forced);
-    if (roll(slowRate)) Thread.sleep(slowDelay);
-    if (roll(serverErrorRate)) return serverError();
+    if (forced != null) {
+      return tooMany(clientId, tenantId, forced);
+    }
+    if (roll(slowRate)) {
+      Thread.sleep(slowDelay);
+    }
+    if (roll(serverErrorRate)) {
+      return serverError();
+    }
     WriteFault fault = "GET".equals(req.method()) ? null : writeFault();
-    if (fault == null) return proceed.run();
+    if (fault == null) {
+      return proceed.run();
+    }
     SimResponse r =
         switch (fault) {
           case SERVER_ERROR_BEFORE_COMMIT -> serverError();
@@ -200,10 +215,16 @@ public final class Faults {
   private WriteFault writeFault() {
     synchronized (nextWriteFaults) {
       WriteFault f = nextWriteFaults.poll();
-      if (f != null) return f;
+      if (f != null) {
+        return f;
+      }
     }
     synchronized (writeFaultRates) {
-      for (var e : writeFaultRates.entrySet()) if (roll(e.getValue())) return e.getKey();
+      for (var e : writeFaultRates.entrySet()) {
+        if (roll(e.getValue())) {
+          return e.getKey();
+        }
+      }
     }
     return null;
   }

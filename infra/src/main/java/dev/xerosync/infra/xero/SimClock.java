@@ -31,7 +31,9 @@ public final class SimClock extends Clock {
   }
 
   public synchronized void advance(Duration d) {
-    if (d.isNegative()) throw new IllegalArgumentException("time only moves forward: " + d);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException("time only moves forward: " + d);
+    }
     offset = offset.plus(d);
   }
 
@@ -51,7 +53,9 @@ public final class SimClock extends Clock {
 
   @Override
   public Clock withZone(ZoneId zone) {
-    if (ZoneOffset.UTC.equals(zone)) return this;
+    if (ZoneOffset.UTC.equals(zone)) {
+      return this;
+    }
     throw new UnsupportedOperationException("SimClock is always UTC");
   }
 }

@@ -179,9 +179,10 @@ public final class SimOrganisation {
   /** An AUTHORISED ACCRECCREDIT for the invoice's contact, allocated in full to the invoice. */
   public String creditNote(String invoiceId, BigDecimal amount, LocalDate date) {
     Invoice inv = ledger.invoice(invoiceId);
-    if (inv == null)
+    if (inv == null) {
       throw new dev.xerosync.infra.xero.ledger.LedgerException(
           "Invoice with InvoiceID " + invoiceId + " could not be found.");
+    }
     String id = ledger.createCredit(Credit.Kind.CREDITNOTE, inv.contactId(), amount, date, "");
     ledger.allocate(id, invoiceId, amount, date);
     return id;

@@ -40,9 +40,10 @@ final class WindowsTimeZones {
 
   static String name(ZoneId zone) {
     String n = BY_IANA.get(zone.getId());
-    if (n == null)
+    if (n == null) {
       throw new IllegalArgumentException(
           "no Xero (Windows) timezone name known for " + zone + "; known: " + BY_IANA.keySet());
+    }
     return n;
   }
 }

@@ -271,7 +271,9 @@ public final class XeroSimulator implements AutoCloseable {
 
   public SimOrganisation organisation(String tenantId) {
     SimOrganisation org = organisations.get(tenantId.toLowerCase(Locale.ROOT));
-    if (org == null) throw new IllegalArgumentException("no organisation " + tenantId);
+    if (org == null) {
+      throw new IllegalArgumentException("no organisation " + tenantId);
+    }
     return org;
   }
 
@@ -284,7 +286,9 @@ public final class XeroSimulator implements AutoCloseable {
    * issue.
    */
   public TokenSet grant(String clientId, String... tenantIds) {
-    for (String t : tenantIds) organisation(t);
+    for (String t : tenantIds) {
+      organisation(t);
+    }
     IdentityStore.Issued i = identity.consent(clientId, null, List.of(tenantIds), null);
     return new TokenSet(i.accessToken(), i.refreshToken(), i.accessExpiresAt(), i.authEventId());
   }
@@ -296,9 +300,13 @@ public final class XeroSimulator implements AutoCloseable {
   public int disconnect(String clientId, String tenantId) {
     int removed = 0;
     for (IdentityStore.Authorisation auth : identity.authorisations()) {
-      if (!auth.clientId().equals(clientId)) continue;
+      if (!auth.clientId().equals(clientId)) {
+        continue;
+      }
       for (IdentityStore.Connection c : auth.connections()) {
-        if (c.tenantId().equalsIgnoreCase(tenantId) && identity.disconnect(auth, c.id())) removed++;
+        if (c.tenantId().equalsIgnoreCase(tenantId) && identity.disconnect(auth, c.id())) {
+          removed++;
+        }
       }
     }
     return removed;
@@ -453,7 +461,9 @@ public final class XeroSimulator implements AutoCloseable {
   private String shortCode() {
     String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     StringBuilder sb = new StringBuilder("!");
-    for (int i = 0; i < 5; i++) sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    for (int i = 0; i < 5; i++) {
+      sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
     return sb.toString();
   }
 }

@@ -46,10 +46,18 @@ final class SimHttp {
       String method, String path, String token, String tenant, String jsonBody, String... headers) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "application/json");
-    if (token != null) b.header("Authorization", "Bearer " + token);
-    if (tenant != null) b.header("xero-tenant-id", tenant);
-    for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
-    if (jsonBody != null) b.header("Content-Type", "application/json");
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (tenant != null) {
+      b.header("xero-tenant-id", tenant);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    if (jsonBody != null) {
+      b.header("Content-Type", "application/json");
+    }
     b.method(
         method,
         jsonBody == null
@@ -96,10 +104,18 @@ final class SimHttp {
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(timeout)
             .header("Accept", "application/json");
-    if (token != null) b.header("Authorization", "Bearer " + token);
-    if (tenant != null) b.header("xero-tenant-id", tenant);
-    for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
-    if (jsonBody != null) b.header("Content-Type", "application/json");
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (tenant != null) {
+      b.header("xero-tenant-id", tenant);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    if (jsonBody != null) {
+      b.header("Content-Type", "application/json");
+    }
     b.method(
         method,
         jsonBody == null

@@ -108,13 +108,18 @@ class XeroSimulatorContractIntegrationTest {
       return true;
     }
     // ValidationException elements echo the submitted object, as the spec's own examples show.
-    if (text.startsWith("[Path '/Elements/") && text.contains("not allowed by the schema"))
+    if (text.startsWith("[Path '/Elements/") && text.contains("not allowed by the schema")) {
       return true;
+    }
     java.util.regex.Matcher props =
         java.util.regex.Pattern.compile("not allowed by the schema: \\[(.*?)]").matcher(text);
-    if (!props.find()) return false;
+    if (!props.find()) {
+      return false;
+    }
     for (String p : props.group(1).split(",")) {
-      if (!SPEC_GAPS.contains(p.replace("\"", "").trim())) return false;
+      if (!SPEC_GAPS.contains(p.replace("\"", "").trim())) {
+        return false;
+      }
     }
     return true;
   }

@@ -214,8 +214,9 @@ class XeroSimulatorCreditsIntegrationTest {
                 + e.get("eventType").asText()
                 + " "
                 + e.get("resourceId").asText());
-        if (e.get("eventCategory").asText().equals("CREDITNOTE"))
+        if (e.get("eventCategory").asText().equals("CREDITNOTE")) {
           assertThat(e.get("resourceUrl").asText()).endsWith("/api.xro/2.0/CreditNotes/" + cn);
+        }
       }
     }
     assertThat(events).contains("CREDITNOTE CREATE " + cn, "CREDITNOTE UPDATE " + cn);

@@ -17,7 +17,9 @@ class XeroSimulatorFaultsIntegrationTest {
 
   @AfterEach
   void stop() {
-    if (sim != null) sim.close();
+    if (sim != null) {
+      sim.close();
+    }
     receiver.close();
   }
 
@@ -28,8 +30,9 @@ class XeroSimulatorFaultsIntegrationTest {
       s.faults().serverErrors(rate);
       SimHttp http = new SimHttp(s.baseUrl());
       List<Integer> out = new ArrayList<>();
-      for (int i = 0; i < calls; i++)
+      for (int i = 0; i < calls; i++) {
         out.add(http.get("/api.xro/2.0/Organisation", token, org.tenantId()).status());
+      }
       return out;
     }
   }
@@ -64,7 +67,9 @@ class XeroSimulatorFaultsIntegrationTest {
   List<JsonNode> payloads() throws Exception {
     assertThat(sim.awaitDeliveriesIdle(Duration.ofSeconds(5))).isTrue();
     List<JsonNode> out = new ArrayList<>();
-    for (var r : receiver.received) out.add(XeroJson.MAPPER.readTree(r.body()));
+    for (var r : receiver.received) {
+      out.add(XeroJson.MAPPER.readTree(r.body()));
+    }
     return out;
   }
 

@@ -235,7 +235,9 @@ class XeroSimulatorIdempotencyIntegrationTest {
             Duration.ofMillis(200));
     assertThat(timedOut).as("the client gave up").isNull();
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (invoicesWithReference("S") == 0 && System.nanoTime() < deadline) Thread.sleep(20);
+    while (invoicesWithReference("S") == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
     assertThat(invoicesWithReference("S")).as("the slow commit still happened").isEqualTo(1);
     WriteAttempt slow = sim.writeAttempts().getLast();
     assertThat(slow.fault()).isEqualTo("SLOW_COMMIT");
@@ -251,7 +253,9 @@ class XeroSimulatorIdempotencyIntegrationTest {
   List<Boolean> lostPattern(long seed) {
     sim.faults().clear().reseed(seed).writeFaults(WriteFault.RESPONSE_LOST_AFTER_COMMIT, 0.5);
     List<Boolean> out = new java.util.ArrayList<>();
-    for (int i = 0; i < 12; i++) out.add(tryPut(invoice("Z" + seed)) == null);
+    for (int i = 0; i < 12; i++) {
+      out.add(tryPut(invoice("Z" + seed)) == null);
+    }
     sim.faults().clear();
     return out;
   }

@@ -124,13 +124,14 @@ class XeroSimulatorInvoicesIntegrationTest {
   @Test
   void idsFilterReturnsThoseInvoicesWithoutLineItemsUnlessPaged() {
     List<String> ids = new ArrayList<>();
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 5; i++) {
       ids.add(
           org.createAuthorisedInvoice(
               acme,
               LocalDate.of(2026, 1, 1),
               LocalDate.of(2026, 2, 1),
               BigDecimal.valueOf(10 + i)));
+    }
     JsonNode list =
         get("/api.xro/2.0/Invoices?IDs=" + ids.get(1) + "," + ids.get(3)).get("Invoices");
     assertThat(list).hasSize(2);
@@ -229,7 +230,9 @@ class XeroSimulatorInvoicesIntegrationTest {
   @Test
   void tooLongUrlFailsLikeXerosGateway() {
     List<String> ids = new ArrayList<>();
-    for (int i = 0; i < 60; i++) ids.add(java.util.UUID.randomUUID().toString());
+    for (int i = 0; i < 60; i++) {
+      ids.add(java.util.UUID.randomUUID().toString());
+    }
     // SDKs percent-encode the commas: 52 ids fit, 53 do not (Xero-OpenAPI#534).
     assertThat(
             http.get(

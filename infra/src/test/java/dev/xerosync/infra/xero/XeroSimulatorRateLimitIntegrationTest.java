@@ -73,7 +73,9 @@ class XeroSimulatorRateLimitIntegrationTest {
       call();
       clock.advance(Duration.ofSeconds(1));
     }
-    for (int i = 0; i < 31; i++) call();
+    for (int i = 0; i < 31; i++) {
+      call();
+    }
     assertThat(sim.tooManyRequests("app")).isEqualTo(1);
     assertThat(sim.peaks("app", org.tenantId()))
         .isEqualTo(new dev.xerosync.infra.xero.ratelimit.RateLimiter.Peaks(1, 61));
@@ -90,7 +92,9 @@ class XeroSimulatorRateLimitIntegrationTest {
     SimOrganisation other = sim.createOrganisation("Org Two");
     String otherToken = sim.grant("app", other.tenantId()).accessToken();
     for (int i = 0; i < 1000; i++) {
-      if (i % 60 == 0) clock.advance(Duration.ofMinutes(1));
+      if (i % 60 == 0) {
+        clock.advance(Duration.ofMinutes(1));
+      }
       assertThat(call().status()).isEqualTo(200);
     }
     clock.advance(Duration.ofMinutes(1));
@@ -135,20 +139,23 @@ class XeroSimulatorRateLimitIntegrationTest {
     CountDownLatch go = new CountDownLatch(1);
     try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<SimHttp.Resp>> inFlight = new ArrayList<>();
-      for (int i = 0; i < 5; i++)
+      for (int i = 0; i < 5; i++) {
         inFlight.add(
             pool.submit(
                 () -> {
                   go.await();
                   return call();
                 }));
+      }
       go.countDown();
       Thread.sleep(800);
       SimHttp.Resp sixth = call();
       assertThat(sixth.status()).isEqualTo(429);
       assertThat(sixth.header("X-Rate-Limit-Problem")).isEqualTo("concurrent");
       assertThat(sixth.header("Retry-After")).isNotNull();
-      for (Future<SimHttp.Resp> f : inFlight) assertThat(f.get().status()).isEqualTo(200);
+      for (Future<SimHttp.Resp> f : inFlight) {
+        assertThat(f.get().status()).isEqualTo(200);
+      }
     }
     assertThat(sim.peaks("app", org.tenantId()).inFlight()).isEqualTo(5);
     sim.faults().clear();

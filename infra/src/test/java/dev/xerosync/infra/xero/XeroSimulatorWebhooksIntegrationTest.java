@@ -58,8 +58,9 @@ class XeroSimulatorWebhooksIntegrationTest {
   List<JsonNode> events() throws Exception {
     assertThat(sim.awaitDeliveriesIdle(Duration.ofSeconds(5))).isTrue();
     List<JsonNode> all = new ArrayList<>();
-    for (var r : receiver.received)
+    for (var r : receiver.received) {
       XeroJson.MAPPER.readTree(r.body()).get("events").forEach(all::add);
+    }
     return all;
   }
 
@@ -201,7 +202,9 @@ class XeroSimulatorWebhooksIntegrationTest {
   }
 
   void awaitReceived(int n) throws InterruptedException {
-    for (int i = 0; i < 200 && receiver.received.size() < n; i++) Thread.sleep(10);
+    for (int i = 0; i < 200 && receiver.received.size() < n; i++) {
+      Thread.sleep(10);
+    }
     assertThat(receiver.received).hasSize(n);
   }
 }

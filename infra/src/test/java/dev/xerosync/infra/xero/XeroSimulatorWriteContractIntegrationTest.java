@@ -64,11 +64,18 @@ class XeroSimulatorWriteContractIntegrationTest {
             .withHeader("Authorization", "Bearer " + token)
             .withHeader("xero-tenant-id", org.tenantId())
             .withHeader("Accept", "application/json");
-    if (body != null) b.withContentType("application/json").withBody(body);
-    for (int i = 0; i < headers.length; i += 2) b.withHeader(headers[i], headers[i + 1]);
-    if (q >= 0)
-      for (Map.Entry<String, String> e : SimRequest.parseQuery(target.substring(q + 1)).entrySet())
+    if (body != null) {
+      b.withContentType("application/json").withBody(body);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      b.withHeader(headers[i], headers[i + 1]);
+    }
+    if (q >= 0) {
+      for (Map.Entry<String, String> e :
+          SimRequest.parseQuery(target.substring(q + 1)).entrySet()) {
         b.withQueryParam(e.getKey(), e.getValue());
+      }
+    }
     ValidationReport report = accounting.validateRequest(b.build());
     assertThat(report.getMessages()).as("request " + method + " " + target + " " + body).isEmpty();
     XeroSimulatorContractIntegrationTest.check(

@@ -122,7 +122,11 @@ class XeroSimulatorWriteRulesIntegrationTest {
   }
 
   static JsonNode find(JsonNode arr, String field, String value) {
-    for (JsonNode n : arr) if (value.equals(n.path(field).asText())) return n;
+    for (JsonNode n : arr) {
+      if (value.equals(n.path(field).asText())) {
+        return n;
+      }
+    }
     throw new AssertionError("no " + field + "=" + value + " in " + arr);
   }
 

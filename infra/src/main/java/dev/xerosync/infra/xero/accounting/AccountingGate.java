@@ -85,7 +85,9 @@ public final class AccountingGate {
   /** The path and query of the tenant's latest GETs (at most READS_KEPT), oldest first. */
   public List<String> reads(String tenantId) {
     java.util.Deque<String> log = reads.get(tenantId);
-    if (log == null) return List.of();
+    if (log == null) {
+      return List.of();
+    }
     synchronized (log) {
       return List.copyOf(log);
     }
@@ -98,8 +100,9 @@ public final class AccountingGate {
   }
 
   private SimResponse counted(String clientId, SimResponse r) {
-    if (r.status() == 429)
+    if (r.status() == 429) {
       tooManyRequests.computeIfAbsent(clientId, k -> new AtomicInteger()).incrementAndGet();
+    }
     return r;
   }
 
@@ -115,12 +118,16 @@ public final class AccountingGate {
               reads.computeIfAbsent(tenantId.toLowerCase(), k -> new java.util.ArrayDeque<>());
           synchronized (log) {
             log.addLast(req.rawTarget());
-            if (log.size() > READS_KEPT) log.removeFirst();
+            if (log.size() > READS_KEPT) {
+              log.removeFirst();
+            }
           }
         }
       }
       String auth = req.header("authorization").orElse("");
-      if (!auth.regionMatches(true, 0, "Bearer ", 0, 7)) return correlate(Problems.unauthorized());
+      if (!auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        return correlate(Problems.unauthorized());
+      }
       IdentityStore.AccessToken token;
       switch (identity.check(auth.substring(7).trim())) {
         case IdentityStore.Check.Valid v -> token = v.token();
@@ -132,8 +139,9 @@ public final class AccountingGate {
         }
       }
       Ledger ledger = tenantId == null ? null : ledgers.apply(tenantId.toLowerCase());
-      if (ledger == null || !token.authorisation().connectedTo(ledger.tenantId()))
+      if (ledger == null || !token.authorisation().connectedTo(ledger.tenantId())) {
         return correlate(Problems.forbidden());
+      }
       String clientId = token.authorisation().clientId();
       RateLimiter.Admission adm = limiter.acquire(clientId, ledger.tenantId());
       if (!adm.admitted()) {
@@ -147,11 +155,13 @@ public final class AccountingGate {
         SimResponse[] ran = new SimResponse[1];
         Proceed proceed =
             () -> {
-              if (REAL_ORIGIN.length() + req.rawTarget().length() > MAX_URL_LENGTH)
+              if (REAL_ORIGIN.length() + req.rawTarget().length() > MAX_URL_LENGTH) {
                 return Problems.notFound();
-              if (req.body().length > MAX_BODY_BYTES)
+              }
+              if (req.body().length > MAX_BODY_BYTES) {
                 return Problems.problem(
                     413, "Request Entity Too Large", "The request body exceeds 3.5 MB");
+              }
               String name = identity.app(clientId).map(IdentityStore.App::name).orElse(clientId);
               SimResponse done = op.handle(new AccountingCall(req, ledger, clientId, name));
               ran[0] = done;

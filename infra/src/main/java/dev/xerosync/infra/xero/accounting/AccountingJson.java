@@ -73,8 +73,9 @@ public final class AccountingJson {
     n.put("AmountDue", XeroJson.money(v.amountDue()))
         .put("AmountPaid", XeroJson.money(v.amountPaid()))
         .put("AmountCredited", XeroJson.money(v.amountCredited()));
-    if (!Invoice.DRAFT.equals(inv.status()) && !Invoice.SUBMITTED.equals(inv.status()))
+    if (!Invoice.DRAFT.equals(inv.status()) && !Invoice.SUBMITTED.equals(inv.status())) {
       n.put("SentToContact", inv.sentToContact());
+    }
     n.put("CurrencyRate", XeroJson.rate(inv.currencyRate()))
         .put(
             "IsDiscounted",
@@ -84,17 +85,23 @@ public final class AccountingJson {
         .put("HasErrors", false);
     n.set("Contact", contactRef(v.contact()));
     date(n, "Date", inv.date(), true);
-    if (inv.dueDate() != null) date(n, "DueDate", inv.dueDate(), true);
+    if (inv.dueDate() != null) {
+      date(n, "DueDate", inv.dueDate(), true);
+    }
     n.put("Status", inv.status()).put("LineAmountTypes", inv.lineAmountTypes());
-    if (detail == Detail.FULL) n.set("LineItems", lineItems(inv.lineItems()));
-    else if (detail == Detail.NO_LINES) n.putArray("LineItems");
+    if (detail == Detail.FULL) {
+      n.set("LineItems", lineItems(inv.lineItems()));
+    } else if (detail == Detail.NO_LINES) {
+      n.putArray("LineItems");
+    }
     n.put("SubTotal", XeroJson.money(inv.subTotal()))
         .put("TotalTax", XeroJson.money(inv.totalTax()))
         .put("Total", XeroJson.money(inv.total()))
         .put("UpdatedDateUTC", XeroJson.msDateTime(inv.updatedDateUtc()))
         .put("CurrencyCode", inv.currencyCode());
-    if (inv.fullyPaidOnDate() != null)
+    if (inv.fullyPaidOnDate() != null) {
       n.put("FullyPaidOnDate", XeroJson.msDate(inv.fullyPaidOnDate()));
+    }
     return n;
   }
 
@@ -103,7 +110,9 @@ public final class AccountingJson {
    * DueDateString).
    */
   static void date(ObjectNode n, String field, LocalDate d, boolean withString) {
-    if (withString) n.put(field + "String", XeroJson.dateString(d));
+    if (withString) {
+      n.put(field + "String", XeroJson.dateString(d));
+    }
     n.put(field, XeroJson.msDate(d));
   }
 
@@ -117,9 +126,15 @@ public final class AccountingJson {
               .put("TaxType", l.taxType())
               .put("TaxAmount", XeroJson.money(l.taxAmount()))
               .put("LineAmount", XeroJson.money(l.lineAmount()));
-      if (l.accountCode() != null) ln.put("AccountCode", l.accountCode());
-      if (l.itemCode() != null) ln.put("ItemCode", l.itemCode());
-      if (l.discountRate() != null) ln.put("DiscountRate", XeroJson.money(l.discountRate()));
+      if (l.accountCode() != null) {
+        ln.put("AccountCode", l.accountCode());
+      }
+      if (l.itemCode() != null) {
+        ln.put("ItemCode", l.itemCode());
+      }
+      if (l.discountRate() != null) {
+        ln.put("DiscountRate", XeroJson.money(l.discountRate()));
+      }
       ln.putArray("Tracking");
       ln.put("Quantity", l.quantity().setScale(4, java.math.RoundingMode.HALF_UP))
           .put("LineItemID", l.lineItemId());
@@ -140,10 +155,16 @@ public final class AccountingJson {
 
   public static ObjectNode contact(Contact c, boolean summary) {
     ObjectNode n = XeroJson.object().put("ContactID", c.contactId());
-    if (c.mergedToContactId() != null) n.put("MergedToContactID", c.mergedToContactId());
-    if (c.contactNumber() != null) n.put("ContactNumber", c.contactNumber());
+    if (c.mergedToContactId() != null) {
+      n.put("MergedToContactID", c.mergedToContactId());
+    }
+    if (c.contactNumber() != null) {
+      n.put("ContactNumber", c.contactNumber());
+    }
     n.put("ContactStatus", c.status()).put("Name", c.name());
-    if (c.emailAddress() != null) n.put("EmailAddress", c.emailAddress());
+    if (c.emailAddress() != null) {
+      n.put("EmailAddress", c.emailAddress());
+    }
     n.put("BankAccountDetails", "");
     if (!summary) {
       n.putArray("Addresses");
@@ -197,7 +218,9 @@ public final class AccountingJson {
     in.set("Contact", contactRef(c));
     in.putArray("LineItems");
     in.put("CurrencyCode", inv != null ? inv.currencyCode() : credit.currencyCode());
-    if (credit != null) creditRef(n, credit);
+    if (credit != null) {
+      creditRef(n, credit);
+    }
     n.put("HasValidationErrors", false);
     return n;
   }
@@ -250,7 +273,9 @@ public final class AccountingJson {
           case PREPAYMENT -> "PrepaymentID";
         };
     n.put(idField, c.creditId());
-    if (c.number() != null) n.put("CreditNoteNumber", c.number());
+    if (c.number() != null) {
+      n.put("CreditNoteNumber", c.number());
+    }
     n.put("Type", c.type()).put("Reference", c.reference());
     n.set("Contact", contactRef(ledger.contact(c.contactId())));
     date(n, "Date", c.date(), true);
@@ -265,8 +290,9 @@ public final class AccountingJson {
         .put("CurrencyRate", XeroJson.rate(BigDecimal.ONE))
         .put("RemainingCredit", XeroJson.money(remaining));
     // Only credit notes report FullyPaidOnDate; overpayments and prepayments have no such field.
-    if (c.fullyPaidOnDate() != null && c.kind() == Credit.Kind.CREDITNOTE)
+    if (c.fullyPaidOnDate() != null && c.kind() == Credit.Kind.CREDITNOTE) {
       n.put("FullyPaidOnDate", XeroJson.msDate(c.fullyPaidOnDate()));
+    }
     ArrayNode allocs = n.putArray("Allocations");
     for (Allocation a : allocations) {
       Invoice inv = ledger.invoice(a.invoiceId());
@@ -313,11 +339,14 @@ public final class AccountingJson {
             .put("Class", a.accountClass())
             .put("EnablePaymentsToAccount", a.enablePaymentsToAccount())
             .put("ShowInExpenseClaims", false);
-    if ("BANK".equals(a.type()))
+    if ("BANK".equals(a.type())) {
       n.put("BankAccountNumber", a.bankAccountNumber())
           .put("BankAccountType", "BANK")
           .put("CurrencyCode", baseCurrency);
-    if (a.systemAccount() != null) n.put("SystemAccount", a.systemAccount());
+    }
+    if (a.systemAccount() != null) {
+      n.put("SystemAccount", a.systemAccount());
+    }
     n.put("ReportingCode", "").put("HasAttachments", false).put("AddToWatchlist", false);
     return n;
   }
@@ -343,8 +372,9 @@ public final class AccountingJson {
         .put("TotalTax", XeroJson.money(b.totalTax()))
         .put("Total", XeroJson.money(b.total()))
         .put("BankTransactionID", b.bankTransactionId());
-    if (b.creditId() != null)
+    if (b.creditId() != null) {
       n.put("RECEIVE-PREPAYMENT".equals(b.type()) ? "PrepaymentID" : "OverpaymentID", b.creditId());
+    }
     n.put("UpdatedDateUTC", XeroJson.msDateTime(b.updatedDateUtc())).put("HasAttachments", false);
     return n;
   }

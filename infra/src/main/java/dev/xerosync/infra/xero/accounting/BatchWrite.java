@@ -48,8 +48,9 @@ final class BatchWrite {
   static SimResponse run(AccountingCall call, Clock clock, String key, List<Item> items) {
     boolean summarize =
         call.request().param("summarizeErrors").map(Boolean::parseBoolean).orElse(true);
-    if (items.size() > MAX_ELEMENTS)
+    if (items.size() > MAX_ELEMENTS) {
       return Problems.validation(XeroMessages.tooManyElements(MAX_ELEMENTS));
+    }
     synchronized (call.ledger()) {
       List<List<String>> errors = new ArrayList<>();
       boolean anyError = false;
@@ -61,7 +62,9 @@ final class BatchWrite {
       if (summarize && anyError) {
         ArrayNode elements = XeroJson.MAPPER.createArrayNode();
         for (int k = 0; k < items.size(); k++) {
-          if (errors.get(k).isEmpty()) continue;
+          if (errors.get(k).isEmpty()) {
+            continue;
+          }
           ObjectNode el = items.get(k).echo();
           el.set("ValidationErrors", Problems.validationErrors(errors.get(k)));
           elements.add(el);
@@ -84,16 +87,22 @@ final class BatchWrite {
           node = items.get(k).echo();
           node.put("StatusAttributeString", "ERROR");
           // Each collection names its error flag as its schema does (some have none).
-          if ("Invoices".equals(key)) node.put("HasErrors", true);
-          else if (List.of("Contacts", "Payments").contains(key))
+          if ("Invoices".equals(key)) {
+            node.put("HasErrors", true);
+          } else if (List.of("Contacts", "Payments").contains(key)) {
             node.put("HasValidationErrors", true);
+          }
           node.set("ValidationErrors", Problems.validationErrors(e));
-          if (WITH_WARNINGS.contains(key)) node.putArray("Warnings");
+          if (WITH_WARNINGS.contains(key)) {
+            node.putArray("Warnings");
+          }
         } else if (!summarize) {
           // The simulator raises no warnings, so a saved element is OK, never WARNING.
           node.put("StatusAttributeString", "OK");
           node.putArray("ValidationErrors");
-          if (WITH_WARNINGS.contains(key)) node.putArray("Warnings");
+          if (WITH_WARNINGS.contains(key)) {
+            node.putArray("Warnings");
+          }
         }
         out.add(node);
       }
@@ -109,16 +118,21 @@ final class BatchWrite {
     } catch (IOException e) {
       throw new ListQuery.BadQuery("The request body could not be parsed as JSON.");
     }
-    if (root == null || root.isMissingNode())
+    if (root == null || root.isMissingNode()) {
       throw new ListQuery.BadQuery("The request body is empty.");
+    }
     JsonNode arr = root.isArray() ? root : root.has(key) ? root.get(key) : null;
     List<ObjectNode> out = new ArrayList<>();
     if (arr == null) {
-      if (root.isObject()) out.add((ObjectNode) root);
+      if (root.isObject()) {
+        out.add((ObjectNode) root);
+      }
     } else {
       arr.forEach(
           n -> {
-            if (n.isObject()) out.add((ObjectNode) n);
+            if (n.isObject()) {
+              out.add((ObjectNode) n);
+            }
           });
     }
     return out;
@@ -131,8 +145,12 @@ final class BatchWrite {
 
   static BigDecimal number(JsonNode n, String field) {
     JsonNode v = n == null ? null : n.get(field);
-    if (v == null || v.isNull()) return null;
-    if (v.isNumber()) return v.decimalValue();
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (v.isNumber()) {
+      return v.decimalValue();
+    }
     try {
       return new BigDecimal(v.asText().trim());
     } catch (NumberFormatException e) {
@@ -143,9 +161,15 @@ final class BatchWrite {
   /** Request dates: 2019-03-11, 2019-03-11T00:00:00, or /Date(ms+0000)/. */
   static LocalDate date(JsonNode n, String field) {
     String s = text(n, field);
-    if (s == null || s.isBlank()) return null;
-    if (s.startsWith("/Date(")) return LocalDate.ofInstant(XeroJson.parseMsDate(s), ZoneOffset.UTC);
-    if (s.length() > 10) return LocalDateTime.parse(s.substring(0, 19)).toLocalDate();
+    if (s == null || s.isBlank()) {
+      return null;
+    }
+    if (s.startsWith("/Date(")) {
+      return LocalDate.ofInstant(XeroJson.parseMsDate(s), ZoneOffset.UTC);
+    }
+    if (s.length() > 10) {
+      return LocalDateTime.parse(s.substring(0, 19)).toLocalDate();
+    }
     return LocalDate.parse(s);
   }
 }

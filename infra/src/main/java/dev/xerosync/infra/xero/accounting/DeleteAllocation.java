@@ -30,8 +30,12 @@ public final class DeleteAllocation implements AccountingOperation {
     Allocation removed;
     synchronized (ledger) {
       Credit credit = ledger.credit(creditId);
-      if (credit == null || credit.kind() != kind) return Problems.notFound();
-      if (ledger.allocation(creditId, allocationId) == null) return Problems.notFound();
+      if (credit == null || credit.kind() != kind) {
+        return Problems.notFound();
+      }
+      if (ledger.allocation(creditId, allocationId) == null) {
+        return Problems.notFound();
+      }
       try {
         removed = ledger.deallocate(creditId, allocationId);
       } catch (LedgerException e) {

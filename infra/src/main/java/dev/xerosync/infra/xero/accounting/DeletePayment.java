@@ -24,7 +24,9 @@ public final class DeletePayment implements AccountingOperation {
   public SimResponse handle(AccountingCall call) {
     Ledger ledger = call.ledger();
     String id = call.request().pathParams().getFirst().toLowerCase(Locale.ROOT);
-    if (ledger.payment(id) == null) return Problems.notFound();
+    if (ledger.payment(id) == null) {
+      return Problems.notFound();
+    }
     List<ObjectNode> elements;
     try {
       elements = BatchWrite.elements(call.request().body(), "Payments");
@@ -38,8 +40,9 @@ public final class DeletePayment implements AccountingOperation {
             if (el == null || !"DELETED".equalsIgnoreCase(BatchWrite.text(el, "Status"))) {
               return List.of("Payments can only be deleted by setting Status to DELETED");
             }
-            if (Payment.DELETED.equals(ledger.payment(id).status()))
+            if (Payment.DELETED.equals(ledger.payment(id).status())) {
               return List.of("Payment has already been deleted");
+            }
             return List.of();
           }
 

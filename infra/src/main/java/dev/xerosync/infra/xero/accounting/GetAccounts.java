@@ -17,8 +17,9 @@ public final class GetAccounts implements AccountingOperation {
   @Override
   public SimResponse handle(AccountingCall call) {
     ArrayNode items = XeroJson.MAPPER.createArrayNode();
-    for (Account a : call.ledger().accounts())
+    for (Account a : call.ledger().accounts()) {
       items.add(AccountingJson.account(a, call.ledger().baseCurrency()));
+    }
     return Envelope.ok(Envelope.start(call, clock), "Accounts", items);
   }
 }

@@ -33,7 +33,9 @@ public final class GetBankTransactions implements AccountingOperation {
     if (single) {
       BankTransaction b =
           ledger.bankTransaction(call.request().pathParams().getFirst().toLowerCase(Locale.ROOT));
-      if (b == null) return Problems.notFound();
+      if (b == null) {
+        return Problems.notFound();
+      }
       items.add(AccountingJson.bankTransaction(b, ledger));
       return Envelope.ok(env, "BankTransactions", items);
     }
@@ -46,8 +48,9 @@ public final class GetBankTransactions implements AccountingOperation {
         filter = filter.and(b -> !b.updatedDateUtc().isBefore(since));
       }
       var where = call.request().param("where").filter(w -> !w.isBlank());
-      if (where.isPresent())
+      if (where.isPresent()) {
         filter = filter.and(WhereClause.parse(where.get()).forBankTransactions());
+      }
     } catch (ListQuery.BadQuery e) {
       return Problems.validation(e.getMessage());
     }
@@ -55,8 +58,12 @@ public final class GetBankTransactions implements AccountingOperation {
     matched.sort(
         Comparator.comparing(BankTransaction::updatedDateUtc)
             .thenComparing(BankTransaction::bankTransactionId));
-    for (BankTransaction b : q.slice(matched)) items.add(AccountingJson.bankTransaction(b, ledger));
-    if (q.paged()) Envelope.pagination(env, q.page(), q.pageSize(), matched.size());
+    for (BankTransaction b : q.slice(matched)) {
+      items.add(AccountingJson.bankTransaction(b, ledger));
+    }
+    if (q.paged()) {
+      Envelope.pagination(env, q.page(), q.pageSize(), matched.size());
+    }
     return Envelope.ok(env, "BankTransactions", items);
   }
 }

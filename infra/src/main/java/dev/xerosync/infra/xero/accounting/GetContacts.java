@@ -38,7 +38,9 @@ public final class GetContacts implements AccountingOperation {
     ArrayNode items = XeroJson.MAPPER.createArrayNode();
     if (single) {
       Contact c = ledger.contact(req.pathParams().getFirst().toLowerCase(Locale.ROOT));
-      if (c == null) return Problems.notFound();
+      if (c == null) {
+        return Problems.notFound();
+      }
       items.add(AccountingJson.contact(c, false));
       return Envelope.ok(env, "Contacts", items);
     }
@@ -58,7 +60,9 @@ public final class GetContacts implements AccountingOperation {
         filter = filter.and(c -> !c.updatedDateUtc().isBefore(since));
       }
       var where = req.param("where").filter(s -> !s.isBlank());
-      if (where.isPresent()) filter = filter.and(WhereClause.parse(where.get()).forContacts());
+      if (where.isPresent()) {
+        filter = filter.and(WhereClause.parse(where.get()).forContacts());
+      }
       var term = req.param("searchTerm").filter(s -> !s.isBlank());
       if (term.isPresent()) {
         String t = term.get().toLowerCase(Locale.ROOT);
@@ -76,8 +80,12 @@ public final class GetContacts implements AccountingOperation {
     matched.sort(
         Comparator.comparing(Contact::name, String.CASE_INSENSITIVE_ORDER)
             .thenComparing(Contact::contactId));
-    for (Contact c : q.slice(matched)) items.add(AccountingJson.contact(c, q.summaryOnly()));
-    if (q.paged()) Envelope.pagination(env, q.page(), q.pageSize(), matched.size());
+    for (Contact c : q.slice(matched)) {
+      items.add(AccountingJson.contact(c, q.summaryOnly()));
+    }
+    if (q.paged()) {
+      Envelope.pagination(env, q.page(), q.pageSize(), matched.size());
+    }
     return Envelope.ok(env, "Contacts", items);
   }
 }

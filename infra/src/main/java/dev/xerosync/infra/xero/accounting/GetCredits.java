@@ -45,7 +45,9 @@ public final class GetCredits implements AccountingOperation {
     ArrayNode items = XeroJson.MAPPER.createArrayNode();
     if (single) {
       Credit c = ledger.credit(call.request().pathParams().getFirst().toLowerCase(Locale.ROOT));
-      if (c == null || c.kind() != kind) return Problems.notFound();
+      if (c == null || c.kind() != kind) {
+        return Problems.notFound();
+      }
       items.add(AccountingJson.credit(c, ledger, ledger.allocationsOfCredit(c.creditId())));
       return Envelope.ok(env, key(), items);
     }
@@ -62,9 +64,12 @@ public final class GetCredits implements AccountingOperation {
     }
     List<Credit> matched = new ArrayList<>(ledger.credits(filter));
     matched.sort(Comparator.comparing(Credit::updatedDateUtc).thenComparing(Credit::creditId));
-    for (Credit c : q.slice(matched))
+    for (Credit c : q.slice(matched)) {
       items.add(AccountingJson.credit(c, ledger, ledger.allocationsOfCredit(c.creditId())));
-    if (q.paged()) Envelope.pagination(env, q.page(), q.pageSize(), matched.size());
+    }
+    if (q.paged()) {
+      Envelope.pagination(env, q.page(), q.pageSize(), matched.size());
+    }
     return Envelope.ok(env, key(), items);
   }
 }

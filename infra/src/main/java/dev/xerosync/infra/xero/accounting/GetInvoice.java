@@ -20,8 +20,12 @@ public final class GetInvoice implements AccountingOperation {
   public SimResponse handle(AccountingCall call) {
     String key = call.request().pathParams().getFirst();
     Invoice inv = call.ledger().invoice(key.toLowerCase(Locale.ROOT));
-    if (inv == null) inv = call.ledger().invoiceByNumber(key);
-    if (inv == null) return Problems.notFound();
+    if (inv == null) {
+      inv = call.ledger().invoiceByNumber(key);
+    }
+    if (inv == null) {
+      return Problems.notFound();
+    }
     InvoiceView v = call.ledger().view(inv.invoiceId());
     var items =
         XeroJson.MAPPER

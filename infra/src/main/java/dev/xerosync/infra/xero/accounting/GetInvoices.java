@@ -50,9 +50,13 @@ public final class GetInvoices implements AccountingOperation {
             ? AccountingJson.Detail.SUMMARY
             : q.paged() ? AccountingJson.Detail.FULL : AccountingJson.Detail.NO_LINES;
     ArrayNode items = XeroJson.MAPPER.createArrayNode();
-    for (InvoiceView v : page) items.add(AccountingJson.invoice(v, detail));
+    for (InvoiceView v : page) {
+      items.add(AccountingJson.invoice(v, detail));
+    }
     ObjectNode env = Envelope.start(call, clock);
-    if (q.paged()) Envelope.pagination(env, q.page(), q.pageSize(), matched.size());
+    if (q.paged()) {
+      Envelope.pagination(env, q.page(), q.pageSize(), matched.size());
+    }
     return Envelope.ok(env, "Invoices", items);
   }
 
@@ -91,7 +95,9 @@ public final class GetInvoices implements AccountingOperation {
       p = p.and(i -> call.clientId().equals(i.createdByClientId()));
     }
     var where = req.param("where").filter(s -> !s.isBlank());
-    if (where.isPresent()) p = p.and(WhereClause.parse(where.get()).forInvoices(call.ledger()));
+    if (where.isPresent()) {
+      p = p.and(WhereClause.parse(where.get()).forInvoices(call.ledger()));
+    }
     var term = req.param("searchTerm").filter(s -> !s.isBlank());
     if (term.isPresent()) {
       String t = term.get().toLowerCase(Locale.ROOT);

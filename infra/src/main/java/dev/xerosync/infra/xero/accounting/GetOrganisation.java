@@ -49,9 +49,12 @@ public final class GetOrganisation implements AccountingOperation {
             .put("ShortCode", l.shortCode())
             .put("Edition", "BUSINESS")
             .put("Class", "PREMIUM");
-    if (l.periodLockDate() != null) o.put("PeriodLockDate", XeroJson.msDate(l.periodLockDate()));
-    if (l.endOfYearLockDate() != null)
+    if (l.periodLockDate() != null) {
+      o.put("PeriodLockDate", XeroJson.msDate(l.periodLockDate()));
+    }
+    if (l.endOfYearLockDate() != null) {
       o.put("EndOfYearLockDate", XeroJson.msDate(l.endOfYearLockDate()));
+    }
     o.putArray("Addresses");
     o.putArray("Phones");
     o.putArray("ExternalLinks");

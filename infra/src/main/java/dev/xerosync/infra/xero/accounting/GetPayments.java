@@ -35,7 +35,9 @@ public final class GetPayments implements AccountingOperation {
     ArrayNode items = XeroJson.MAPPER.createArrayNode();
     if (single) {
       Payment p = ledger.payment(call.request().pathParams().getFirst().toLowerCase(Locale.ROOT));
-      if (p == null) return Problems.notFound();
+      if (p == null) {
+        return Problems.notFound();
+      }
       items.add(AccountingJson.payment(p, ledger));
       return Envelope.ok(env, "Payments", items);
     }
@@ -60,8 +62,12 @@ public final class GetPayments implements AccountingOperation {
     }
     List<Payment> matched = new ArrayList<>(ledger.payments(filter));
     matched.sort(Comparator.comparing(Payment::updatedDateUtc).thenComparing(Payment::paymentId));
-    for (Payment p : q.slice(matched)) items.add(AccountingJson.payment(p, ledger));
-    if (q.paged()) Envelope.pagination(env, q.page(), q.pageSize(), matched.size());
+    for (Payment p : q.slice(matched)) {
+      items.add(AccountingJson.payment(p, ledger));
+    }
+    if (q.paged()) {
+      Envelope.pagination(env, q.page(), q.pageSize(), matched.size());
+    }
     return Envelope.ok(env, "Payments", items);
   }
 }

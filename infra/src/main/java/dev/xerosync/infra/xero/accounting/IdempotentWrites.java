@@ -45,22 +45,27 @@ public final class IdempotentWrites {
     return call -> {
       var req = call.request();
       String key = req.header("idempotency-key").orElse(null);
-      if (key == null || key.isEmpty() || !METHODS.contains(req.method())) return op.handle(call);
-      if (key.length() > MAX_KEY_LENGTH)
+      if (key == null || key.isEmpty() || !METHODS.contains(req.method())) {
+        return op.handle(call);
+      }
+      if (key.length() > MAX_KEY_LENGTH) {
         return Problems.validation(XeroMessages.idempotencyKeyTooLong(MAX_KEY_LENGTH));
+      }
       String scoped = call.clientId() + "|" + call.ledger().tenantId() + "|" + key;
       String fingerprint = req.method() + " " + req.rawTarget() + " " + sha256(req.body());
       synchronized (locks.computeIfAbsent(scoped, k -> new Object())) {
         Instant now = clock.instant();
         Stored s = responses.get(scoped);
         if (s != null && now.isBefore(s.at().plus(RETENTION))) {
-          if (!s.fingerprint().equals(fingerprint))
+          if (!s.fingerprint().equals(fingerprint)) {
             return Problems.validation(XeroMessages.idempotencyKeyReused(key));
+          }
           return copy(s.response()).header(REPLAY_MARKER, "true");
         }
         SimResponse r = op.handle(call);
-        if (r.status() != 429 && r.status() < 500)
+        if (r.status() != 429 && r.status() < 500) {
           responses.put(scoped, new Stored(fingerprint, copy(r), now));
+        }
         return r;
       }
     };

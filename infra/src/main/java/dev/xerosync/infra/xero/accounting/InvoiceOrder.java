@@ -16,14 +16,18 @@ final class InvoiceOrder {
   static Comparator<Invoice> parse(String order, Ledger ledger) {
     Comparator<Invoice> byDefault =
         Comparator.comparing(Invoice::updatedDateUtc).thenComparing(Invoice::invoiceId);
-    if (order == null || order.isBlank()) return byDefault;
+    if (order == null || order.isBlank()) {
+      return byDefault;
+    }
     Comparator<Invoice> result = null;
     for (String term : order.split(",")) {
       String[] parts = term.trim().split("\\s+");
       Comparator<Invoice> c = field(parts[0], ledger);
-      if (parts.length > 1 && parts[1].equalsIgnoreCase("DESC")) c = c.reversed();
-      else if (parts.length > 1 && !parts[1].equalsIgnoreCase("ASC"))
+      if (parts.length > 1 && parts[1].equalsIgnoreCase("DESC")) {
+        c = c.reversed();
+      } else if (parts.length > 1 && !parts[1].equalsIgnoreCase("ASC")) {
         throw new ListQuery.BadQuery("Syntax error in order: '" + term.trim() + "'");
+      }
       result = result == null ? c : result.thenComparing(c);
     }
     return result.thenComparing(Invoice::invoiceId);

@@ -31,7 +31,9 @@ public record ListQuery(Integer page, int pageSize, Instant modifiedSince, boole
   public static ListQuery of(SimRequest req) {
     Integer page =
         req.param("page").filter(s -> !s.isBlank()).map(s -> parseInt(s, "page")).orElse(null);
-    if (page != null && page < 1) page = 1;
+    if (page != null && page < 1) {
+      page = 1;
+    }
     int size =
         req.param("pageSize")
             .filter(s -> !s.isBlank())
@@ -97,7 +99,9 @@ public record ListQuery(Integer page, int pageSize, Instant modifiedSince, boole
   }
 
   public <T> List<T> slice(List<T> all) {
-    if (!paged()) return all;
+    if (!paged()) {
+      return all;
+    }
     int from = (int) Math.min((long) (page - 1) * pageSize, all.size());
     return all.subList(from, Math.min(all.size(), from + pageSize));
   }

@@ -30,7 +30,9 @@ public final class PutAllocations implements AccountingOperation {
     Ledger ledger = call.ledger();
     String creditId = call.request().pathParams().getFirst().toLowerCase(Locale.ROOT);
     Credit credit = ledger.credit(creditId);
-    if (credit == null || credit.kind() != kind) return Problems.notFound();
+    if (credit == null || credit.kind() != kind) {
+      return Problems.notFound();
+    }
     List<ObjectNode> elements;
     try {
       elements = BatchWrite.elements(call.request().body(), "Allocations");
@@ -46,9 +48,12 @@ public final class PutAllocations implements AccountingOperation {
             public List<String> validate() {
               String inv = BatchWrite.text(el.get("Invoice"), "InvoiceID");
               BigDecimal amount = BatchWrite.number(el, "Amount");
-              if (inv == null || ledger.invoice(inv.toLowerCase(Locale.ROOT)) == null)
+              if (inv == null || ledger.invoice(inv.toLowerCase(Locale.ROOT)) == null) {
                 return List.of("Invoice could not be found");
-              if (amount == null) return List.of("Amount must be specified");
+              }
+              if (amount == null) {
+                return List.of("Amount must be specified");
+              }
               return ledger.checkAllocation(creditId, inv.toLowerCase(Locale.ROOT), amount);
             }
 
@@ -58,7 +63,9 @@ public final class PutAllocations implements AccountingOperation {
                   ledger.allocate(
                       creditId, inv, BatchWrite.number(el, "Amount"), BatchWrite.date(el, "Date"));
               Allocation a = ledger.allocation(creditId, allocationId);
-              if (a == null) throw new LedgerException("allocation lost");
+              if (a == null) {
+                throw new LedgerException("allocation lost");
+              }
               return AccountingJson.allocation(a, ledger.credit(creditId), ledger);
             }
 
@@ -67,7 +74,9 @@ public final class PutAllocations implements AccountingOperation {
             }
           });
     }
-    if (items.isEmpty()) return Problems.validation("No Allocations were provided.");
+    if (items.isEmpty()) {
+      return Problems.validation("No Allocations were provided.");
+    }
     return BatchWrite.run(call, clock, "Allocations", items);
   }
 }

@@ -44,7 +44,9 @@ public final class PutBankTransactions implements AccountingOperation {
               ? delete(ledger, el, existingId.toLowerCase(Locale.ROOT))
               : create(ledger, el));
     }
-    if (items.isEmpty()) return Problems.validation(XeroMessages.LINE_ITEM_REQUIRED);
+    if (items.isEmpty()) {
+      return Problems.validation(XeroMessages.LINE_ITEM_REQUIRED);
+    }
     return BatchWrite.run(call, clock, "BankTransactions", items);
   }
 
@@ -52,9 +54,12 @@ public final class PutBankTransactions implements AccountingOperation {
     return new BatchWrite.Item() {
       public List<String> validate() {
         BankTransaction b = ledger.bankTransaction(id);
-        if (b == null) return List.of(XeroMessages.bankTransactionNotFound(id));
-        if (!"DELETED".equalsIgnoreCase(BatchWrite.text(el, "Status")))
+        if (b == null) {
+          return List.of(XeroMessages.bankTransactionNotFound(id));
+        }
+        if (!"DELETED".equalsIgnoreCase(BatchWrite.text(el, "Status"))) {
           return List.of(XeroMessages.BANK_TRANSACTION_UPDATE);
+        }
         return List.of();
       }
 

@@ -40,7 +40,9 @@ public final class PutContacts implements AccountingOperation {
             ? null
             : call.request().pathParams().getFirst().toLowerCase(Locale.ROOT);
     Ledger ledger = call.ledger();
-    if (pathId != null && ledger.contact(pathId) == null) return Problems.notFound();
+    if (pathId != null && ledger.contact(pathId) == null) {
+      return Problems.notFound();
+    }
     List<BatchWrite.Item> items = new ArrayList<>();
     for (ObjectNode el : elements) {
       String name = BatchWrite.text(el, "Name");
@@ -62,7 +64,9 @@ public final class PutContacts implements AccountingOperation {
               String id;
               if (existing == null) {
                 id = ledger.createContact(name, email, number, call.clientId());
-                if (Contact.ARCHIVED.equalsIgnoreCase(status)) ledger.archiveContact(id);
+                if (Contact.ARCHIVED.equalsIgnoreCase(status)) {
+                  ledger.archiveContact(id);
+                }
               } else {
                 id = existing.contactId();
                 ledger.updateContact(id, name, email, number, status);
@@ -75,18 +79,26 @@ public final class PutContacts implements AccountingOperation {
             }
           });
     }
-    if (items.isEmpty()) return Problems.validation(XeroMessages.CONTACT_NAME_REQUIRED);
+    if (items.isEmpty()) {
+      return Problems.validation(XeroMessages.CONTACT_NAME_REQUIRED);
+    }
     return BatchWrite.run(call, clock, "Contacts", items);
   }
 
   private static Contact find(Ledger ledger, ObjectNode el, String pathId) {
-    if (pathId != null) return ledger.contact(pathId);
+    if (pathId != null) {
+      return ledger.contact(pathId);
+    }
     String id = BatchWrite.text(el, "ContactID");
-    if (id != null) return ledger.contact(id.toLowerCase(Locale.ROOT));
+    if (id != null) {
+      return ledger.contact(id.toLowerCase(Locale.ROOT));
+    }
     String number = BatchWrite.text(el, "ContactNumber");
     if (number != null && !number.isEmpty()) {
       Contact c = ledger.contactByNumber(number);
-      if (c != null) return c;
+      if (c != null) {
+        return c;
+      }
     }
     String name = BatchWrite.text(el, "Name");
     return name == null || name.isBlank() ? null : ledger.activeContactByName(name);

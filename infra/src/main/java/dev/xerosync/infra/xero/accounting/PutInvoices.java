@@ -52,13 +52,17 @@ public final class PutInvoices implements AccountingOperation {
               ? update(call, el, existing, pathId)
               : create(call, el));
     }
-    if (items.isEmpty()) return Problems.validation("No Invoices were provided.");
+    if (items.isEmpty()) {
+      return Problems.validation("No Invoices were provided.");
+    }
     return BatchWrite.run(call, clock, "Invoices", items);
   }
 
   private Invoice find(Ledger ledger, ObjectNode el, String pathId) {
     String id = pathId != null ? pathId : BatchWrite.text(el, "InvoiceID");
-    if (id != null) return ledger.invoice(id.toLowerCase(Locale.ROOT));
+    if (id != null) {
+      return ledger.invoice(id.toLowerCase(Locale.ROOT));
+    }
     String number = BatchWrite.text(el, "InvoiceNumber");
     return post && number != null ? ledger.invoiceByNumber(number) : null;
   }
@@ -80,7 +84,9 @@ public final class PutInvoices implements AccountingOperation {
       }
 
       public List<String> validate() {
-        if (existing == null) return List.of(XeroMessages.invoiceNotFound(pathId));
+        if (existing == null) {
+          return List.of(XeroMessages.invoiceNotFound(pathId));
+        }
         List<String> errors = new ArrayList<>();
         InvoiceEdit edit;
         try {
@@ -88,18 +94,25 @@ public final class PutInvoices implements AccountingOperation {
         } catch (RuntimeException e) {
           return List.of(XeroMessages.DATE_NOT_VALID);
         }
-        if (!edit.isEmpty()) errors.addAll(ledger.checkEdit(existing.invoiceId(), edit));
+        if (!edit.isEmpty()) {
+          errors.addAll(ledger.checkEdit(existing.invoiceId(), edit));
+        }
         String status = BatchWrite.text(el, "Status");
-        if (errors.isEmpty() && status != null)
+        if (errors.isEmpty() && status != null) {
           errors.addAll(ledger.checkTransition(existing.invoiceId(), status));
+        }
         return errors;
       }
 
       public ObjectNode apply() {
         InvoiceEdit edit = edit();
-        if (!edit.isEmpty()) ledger.updateInvoice(existing.invoiceId(), edit);
+        if (!edit.isEmpty()) {
+          ledger.updateInvoice(existing.invoiceId(), edit);
+        }
         String status = BatchWrite.text(el, "Status");
-        if (status != null) ledger.transition(existing.invoiceId(), status);
+        if (status != null) {
+          ledger.transition(existing.invoiceId(), status);
+        }
         return AccountingJson.invoice(
             ledger.view(existing.invoiceId()), AccountingJson.Detail.FULL);
       }
@@ -113,7 +126,7 @@ public final class PutInvoices implements AccountingOperation {
   static List<NewInvoice.Line> lines(ObjectNode el) {
     List<NewInvoice.Line> lines = new ArrayList<>();
     JsonNode li = el.get("LineItems");
-    if (li != null)
+    if (li != null) {
       li.forEach(
           l ->
               lines.add(
@@ -126,6 +139,7 @@ public final class PutInvoices implements AccountingOperation {
                       BatchWrite.text(l, "LineItemID"),
                       BatchWrite.number(l, "DiscountRate"),
                       BatchWrite.text(l, "ItemCode"))));
+    }
     return lines;
   }
 
@@ -137,12 +151,18 @@ public final class PutInvoices implements AccountingOperation {
     String contactNumber = BatchWrite.text(contactNode, "ContactNumber");
     return new BatchWrite.Item() {
       String resolvedContact() {
-        if (contactId != null) return contactId.toLowerCase(Locale.ROOT);
+        if (contactId != null) {
+          return contactId.toLowerCase(Locale.ROOT);
+        }
         if (contactNumber != null) {
           Contact byNumber = ledger.contactByNumber(contactNumber);
-          if (byNumber != null) return byNumber.contactId();
+          if (byNumber != null) {
+            return byNumber.contactId();
+          }
         }
-        if (contactName == null) return null;
+        if (contactName == null) {
+          return null;
+        }
         return ledger
             .contacts(
                 c ->
@@ -194,7 +214,9 @@ public final class PutInvoices implements AccountingOperation {
 
       public ObjectNode apply() {
         String cid = resolvedContact();
-        if (cid == null) cid = ledger.createContact(contactName, null, call.clientId());
+        if (cid == null) {
+          cid = ledger.createContact(contactName, null, call.clientId());
+        }
         String id = ledger.createInvoice(spec(cid));
         return AccountingJson.invoice(ledger.view(id), AccountingJson.Detail.FULL);
       }

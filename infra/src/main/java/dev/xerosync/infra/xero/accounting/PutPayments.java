@@ -41,7 +41,9 @@ public final class PutPayments implements AccountingOperation {
             Invoice invoice() {
               JsonNode inv = el.get("Invoice");
               String id = BatchWrite.text(inv, "InvoiceID");
-              if (id != null) return ledger.invoice(id.toLowerCase(Locale.ROOT));
+              if (id != null) {
+                return ledger.invoice(id.toLowerCase(Locale.ROOT));
+              }
               String number = BatchWrite.text(inv, "InvoiceNumber");
               return number == null ? null : ledger.invoiceByNumber(number);
             }
@@ -65,7 +67,9 @@ public final class PutPayments implements AccountingOperation {
                     {"Prepayment", "PrepaymentID"}
                   }) {
                 String id = BatchWrite.text(el.get(f[0]), f[1]);
-                if (id != null) return ledger.credit(id.toLowerCase(Locale.ROOT));
+                if (id != null) {
+                  return ledger.credit(id.toLowerCase(Locale.ROOT));
+                }
               }
               return null;
             }
@@ -79,7 +83,9 @@ public final class PutPayments implements AccountingOperation {
             public List<String> validate() {
               if (refund()) {
                 Credit c = credit();
-                if (c == null) return List.of(XeroMessages.INVOICE_NOT_FOUND_FOR_PAYMENT);
+                if (c == null) {
+                  return List.of(XeroMessages.INVOICE_NOT_FOUND_FOR_PAYMENT);
+                }
                 Account acc = account();
                 try {
                   BatchWrite.date(el, "Date");
@@ -93,7 +99,9 @@ public final class PutPayments implements AccountingOperation {
                     BatchWrite.date(el, "Date"));
               }
               Invoice inv = invoice();
-              if (inv == null) return List.of(XeroMessages.INVOICE_NOT_FOUND_FOR_PAYMENT);
+              if (inv == null) {
+                return List.of(XeroMessages.INVOICE_NOT_FOUND_FOR_PAYMENT);
+              }
               Account acc = account();
               try {
                 BatchWrite.date(el, "Date");
@@ -133,7 +141,9 @@ public final class PutPayments implements AccountingOperation {
             }
           });
     }
-    if (items.isEmpty()) return Problems.validation("No Payments were provided.");
+    if (items.isEmpty()) {
+      return Problems.validation("No Payments were provided.");
+    }
     return BatchWrite.run(call, clock, "Payments", items);
   }
 }

@@ -42,9 +42,10 @@ public final class WhereClause {
       List<Term> and = new ArrayList<>();
       for (String t : conj.split("(?i)\\s+AND\\s+|&&")) {
         Matcher m = TERM.matcher(t);
-        if (!m.matches())
+        if (!m.matches()) {
           throw new ListQuery.BadQuery(
               "Operator or expression expected in where: '" + t.trim() + "'");
+        }
         and.add(new Term(m.group(1), m.group(2), literal(m.group(3))));
       }
       or.add(and);
@@ -53,14 +54,20 @@ public final class WhereClause {
   }
 
   private static Object literal(String s) {
-    if (s.startsWith("\"")) return s.substring(1, s.length() - 1);
-    if (s.regionMatches(true, 0, "guid(", 0, 5))
+    if (s.startsWith("\"")) {
+      return s.substring(1, s.length() - 1);
+    }
+    if (s.regionMatches(true, 0, "guid(", 0, 5)) {
       return s.substring(6, s.length() - 2).toLowerCase(Locale.ROOT);
+    }
     Matcher d = DATE.matcher(s);
-    if (d.matches())
+    if (d.matches()) {
       return LocalDate.of(
           Integer.parseInt(d.group(1)), Integer.parseInt(d.group(2)), Integer.parseInt(d.group(3)));
-    if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) return Boolean.parseBoolean(s);
+    }
+    if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(s);
+    }
     return new BigDecimal(s);
   }
 
@@ -120,13 +127,19 @@ public final class WhereClause {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static boolean compare(Object actual, String op, Object expected) {
-    if (actual == null) return op.equals("!=") && expected != null;
+    if (actual == null) {
+      return op.equals("!=") && expected != null;
+    }
     int c;
-    if (actual instanceof BigDecimal a && expected instanceof BigDecimal e) c = a.compareTo(e);
-    else if (actual instanceof String a && expected instanceof String e) c = a.compareTo(e);
-    else if (actual instanceof Comparable a && actual.getClass() == expected.getClass())
+    if (actual instanceof BigDecimal a && expected instanceof BigDecimal e) {
+      c = a.compareTo(e);
+    } else if (actual instanceof String a && expected instanceof String e) {
+      c = a.compareTo(e);
+    } else if (actual instanceof Comparable a && actual.getClass() == expected.getClass()) {
       c = a.compareTo(expected);
-    else throw new ListQuery.BadQuery("Operator '" + op + "' incompatible with operand types");
+    } else {
+      throw new ListQuery.BadQuery("Operator '" + op + "' incompatible with operand types");
+    }
     return switch (op) {
       case "==" -> c == 0;
       case "!=" -> c != 0;

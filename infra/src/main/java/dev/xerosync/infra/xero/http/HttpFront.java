@@ -56,9 +56,13 @@ public final class HttpFront implements AutoCloseable {
       resp = SimResponse.text(500, "text/plain; charset=utf-8", "An error occurred in Xero. " + e);
     }
     // Throwing out of the handler makes the JDK server close the connection unanswered.
-    if (resp.isDropped()) throw new IOException("response dropped by fault injection");
+    if (resp.isDropped()) {
+      throw new IOException("response dropped by fault injection");
+    }
     try (ex) {
-      for (var h : resp.headers().entrySet()) ex.getResponseHeaders().set(h.getKey(), h.getValue());
+      for (var h : resp.headers().entrySet()) {
+        ex.getResponseHeaders().set(h.getKey(), h.getValue());
+      }
       boolean noBody =
           resp.status() == 204 || resp.status() == 304 || ex.getRequestMethod().equals("HEAD");
       ex.sendResponseHeaders(
@@ -75,11 +79,17 @@ public final class HttpFront implements AutoCloseable {
     boolean pathKnown = false;
     for (Binding b : bindings) {
       Matcher m = b.path.matcher(req.path());
-      if (!m.matches()) continue;
+      if (!m.matches()) {
+        continue;
+      }
       pathKnown = true;
-      if (!b.method.equals(req.method())) continue;
+      if (!b.method.equals(req.method())) {
+        continue;
+      }
       List<String> params = new ArrayList<>();
-      for (int i = 1; i <= m.groupCount(); i++) params.add(m.group(i));
+      for (int i = 1; i <= m.groupCount(); i++) {
+        params.add(m.group(i));
+      }
       return b.route.handle(req.withPathParams(params));
     }
     return pathKnown
@@ -110,7 +120,11 @@ public final class HttpFront implements AutoCloseable {
 
   @Override
   public void close() {
-    if (server != null) server.stop(0);
-    if (executor != null) executor.shutdownNow();
+    if (server != null) {
+      server.stop(0);
+    }
+    if (executor != null) {
+      executor.shutdownNow();
+    }
   }
 }

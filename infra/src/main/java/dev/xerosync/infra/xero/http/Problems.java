@@ -67,13 +67,17 @@ public final class Problems {
       int status, int number, String type, String message, ArrayNode elements) {
     ObjectNode n =
         XeroJson.object().put("ErrorNumber", number).put("Type", type).put("Message", message);
-    if (elements != null) n.set("Elements", elements);
+    if (elements != null) {
+      n.set("Elements", elements);
+    }
     return SimResponse.json(status, n);
   }
 
   public static ArrayNode validationErrors(List<String> messages) {
     ArrayNode arr = XeroJson.MAPPER.createArrayNode();
-    for (String m : messages) arr.addObject().put("Message", m);
+    for (String m : messages) {
+      arr.addObject().put("Message", m);
+    }
     return arr;
   }
 

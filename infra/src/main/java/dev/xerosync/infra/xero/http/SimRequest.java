@@ -24,9 +24,13 @@ public record SimRequest(
 
   public static Map<String, String> parseQuery(String raw) {
     Map<String, String> out = new LinkedHashMap<>();
-    if (raw == null || raw.isEmpty()) return out;
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
     for (String pair : raw.split("&")) {
-      if (pair.isEmpty()) continue;
+      if (pair.isEmpty()) {
+        continue;
+      }
       int eq = pair.indexOf('=');
       String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
       String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
@@ -43,7 +47,9 @@ public record SimRequest(
   /** Query parameter names are case-insensitive in Xero (IDs, ids, Ids all work). */
   public Optional<String> param(String name) {
     for (var e : query.entrySet()) {
-      if (e.getKey().equalsIgnoreCase(name)) return Optional.of(e.getValue());
+      if (e.getKey().equalsIgnoreCase(name)) {
+        return Optional.of(e.getValue());
+      }
     }
     return Optional.empty();
   }

@@ -65,7 +65,9 @@ public final class XeroJson {
 
   public static Instant parseMsDate(String s) {
     Matcher m = MS_DATE.matcher(s);
-    if (!m.matches()) throw new IllegalArgumentException("not a /Date()/ value: " + s);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a /Date()/ value: " + s);
+    }
     return Instant.ofEpochMilli(Long.parseLong(m.group(1)));
   }
 

@@ -47,14 +47,19 @@ public final class AuthorizeHandler implements Route {
         req.method().equals("POST") ? multi(req.bodyText()) : multi(rawQuery(req));
     String clientId = first(p, "client_id");
     String redirect = first(p, "redirect_uri");
-    if (clientId == null || store.app(clientId).isEmpty())
+    if (clientId == null || store.app(clientId).isEmpty()) {
       return page(400, "<p>unauthorized_client: unknown client_id</p>");
-    if (redirect == null) return page(400, "<p>invalid_request: redirect_uri is required</p>");
+    }
+    if (redirect == null) {
+      return page(400, "<p>invalid_request: redirect_uri is required</p>");
+    }
     // Never redirect to a URI the app did not register: Xero shows an error page instead.
-    if (!store.redirectAllowed(clientId, redirect))
+    if (!store.redirectAllowed(clientId, redirect)) {
       return page(400, "<p>unauthorized_client: Invalid redirect_uri</p>");
-    if (!"code".equals(first(p, "response_type")))
+    }
+    if (!"code".equals(first(p, "response_type"))) {
       return redirectError(redirect, "unsupported_response_type", first(p, "state"));
+    }
     String challenge = first(p, "code_challenge");
     if (challenge != null && !"S256".equals(first(p, "code_challenge_method"))) {
       return redirectError(redirect, "invalid_request", first(p, "state"));
@@ -69,12 +74,16 @@ public final class AuthorizeHandler implements Route {
           auto.equals("all") ? organisations.get().keySet() : Arrays.asList(auto.split(",")));
     } else if (req.method().equals("POST")) {
       tenants.addAll(p.getOrDefault("tenant", List.of()));
-      if (p.containsKey("deny")) return redirectError(redirect, "access_denied", first(p, "state"));
+      if (p.containsKey("deny")) {
+        return redirectError(redirect, "access_denied", first(p, "state"));
+      }
     } else {
       return consentForm(p);
     }
     tenants.removeIf(t -> !organisations.get().containsKey(t));
-    if (tenants.isEmpty()) return redirectError(redirect, "access_denied", first(p, "state"));
+    if (tenants.isEmpty()) {
+      return redirectError(redirect, "access_denied", first(p, "state"));
+    }
     String scope = first(p, "scope");
     String code =
         store.issueCode(clientId, redirect, scope, tenants, first(p, "sim_user"), challenge);
@@ -83,8 +92,12 @@ public final class AuthorizeHandler implements Route {
             .append(redirect.contains("?") ? "&" : "?")
             .append("code=")
             .append(enc(code));
-    if (scope != null) loc.append("&scope=").append(enc(scope));
-    if (first(p, "state") != null) loc.append("&state=").append(enc(first(p, "state")));
+    if (scope != null) {
+      loc.append("&scope=").append(enc(scope));
+    }
+    if (first(p, "state") != null) {
+      loc.append("&state=").append(enc(first(p, "state")));
+    }
     loc.append("&session_state=").append(enc(java.util.UUID.randomUUID().toString()));
     return SimResponse.empty(302).header("Location", loc.toString());
   }
@@ -99,12 +112,13 @@ public final class AuthorizeHandler implements Route {
             .append("<form method=\"post\" action=\"/identity/connect/authorize\">");
     for (String k : CARRIED) {
       String v = first(p, k);
-      if (v != null)
+      if (v != null) {
         html.append("<input type=\"hidden\" name=\"")
             .append(k)
             .append("\" value=\"")
             .append(esc(v))
             .append("\">");
+      }
     }
     organisations
         .get()
@@ -143,7 +157,9 @@ public final class AuthorizeHandler implements Route {
   private static Map<String, List<String>> multi(String raw) {
     Map<String, List<String>> out = new LinkedHashMap<>();
     for (String pair : raw.split("&")) {
-      if (pair.isEmpty()) continue;
+      if (pair.isEmpty()) {
+        continue;
+      }
       int eq = pair.indexOf('=');
       String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
       String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);

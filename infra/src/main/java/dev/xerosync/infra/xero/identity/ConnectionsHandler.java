@@ -23,7 +23,9 @@ public final class ConnectionsHandler implements Route {
 
   static Object authorise(IdentityStore store, SimRequest req) {
     String auth = req.header("authorization").orElse("");
-    if (!auth.regionMatches(true, 0, "Bearer ", 0, 7)) return Problems.unauthorized();
+    if (!auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Problems.unauthorized();
+    }
     return switch (store.check(auth.substring(7).trim())) {
       case IdentityStore.Check.Valid v -> v.token();
       case IdentityStore.Check.Expired e -> Problems.tokenExpired(e.at());
@@ -34,12 +36,16 @@ public final class ConnectionsHandler implements Route {
   @Override
   public SimResponse handle(SimRequest req) {
     Object who = authorise(store, req);
-    if (who instanceof SimResponse r) return r;
+    if (who instanceof SimResponse r) {
+      return r;
+    }
     IdentityStore.AccessToken token = (IdentityStore.AccessToken) who;
     String eventFilter = req.param("authEventId").orElse(null);
     ArrayNode arr = XeroJson.MAPPER.createArrayNode();
     for (IdentityStore.Connection c : token.authorisation().connections()) {
-      if (eventFilter != null && !eventFilter.equalsIgnoreCase(c.authEventId())) continue;
+      if (eventFilter != null && !eventFilter.equalsIgnoreCase(c.authEventId())) {
+        continue;
+      }
       arr.addObject()
           .put("id", c.id())
           .put("authEventId", c.authEventId())

@@ -16,7 +16,9 @@ public final class DeleteConnectionHandler implements Route {
   @Override
   public SimResponse handle(SimRequest req) {
     Object who = ConnectionsHandler.authorise(store, req);
-    if (who instanceof SimResponse r) return r;
+    if (who instanceof SimResponse r) {
+      return r;
+    }
     IdentityStore.AccessToken token = (IdentityStore.AccessToken) who;
     return store.disconnect(token.authorisation(), req.pathParams().getFirst())
         ? SimResponse.empty(204)

@@ -213,8 +213,9 @@ public final class IdentityStore {
 
   private App requireApp(String clientId) {
     App app = apps.get(clientId);
-    if (app == null)
+    if (app == null) {
       throw new IllegalArgumentException("no app registered with client id " + clientId);
+    }
     return app;
   }
 
@@ -230,8 +231,12 @@ public final class IdentityStore {
     }
     String idToken = scope.contains("openid") ? idToken(auth, scope, now, exp) : null;
     issuedValues.add(access);
-    if (refresh != null) issuedValues.add(refresh);
-    if (idToken != null) issuedValues.add(idToken);
+    if (refresh != null) {
+      issuedValues.add(refresh);
+    }
+    if (idToken != null) {
+      issuedValues.add(idToken);
+    }
     return new Issued(access, refresh, exp, authEventId, scope, idToken);
   }
 
@@ -321,8 +326,12 @@ public final class IdentityStore {
    */
   public boolean authenticateClient(String clientId, String secret) {
     App app = apps.get(clientId);
-    if (app == null) return false;
-    if (app.clientSecret() == null) return secret == null || secret.isEmpty();
+    if (app == null) {
+      return false;
+    }
+    if (app.clientSecret() == null) {
+      return secret == null || secret.isEmpty();
+    }
     return MessageDigest.isEqual(
         app.clientSecret().getBytes(StandardCharsets.UTF_8),
         (secret == null ? "" : secret).getBytes(StandardCharsets.UTF_8));
@@ -355,11 +364,16 @@ public final class IdentityStore {
   public synchronized Optional<Issued> redeemCode(
       String clientId, String code, String redirectUri, String verifier) {
     Code c = code == null ? null : codes.remove(code);
-    if (c == null || !c.clientId().equals(clientId) || clock.instant().isAfter(c.expiresAt()))
+    if (c == null || !c.clientId().equals(clientId) || clock.instant().isAfter(c.expiresAt())) {
       return Optional.empty();
-    if (c.redirectUri() != null && !c.redirectUri().equals(redirectUri)) return Optional.empty();
+    }
+    if (c.redirectUri() != null && !c.redirectUri().equals(redirectUri)) {
+      return Optional.empty();
+    }
     if (c.codeChallenge() != null) {
-      if (verifier == null || !c.codeChallenge().equals(s256(verifier))) return Optional.empty();
+      if (verifier == null || !c.codeChallenge().equals(s256(verifier))) {
+        return Optional.empty();
+      }
     }
     String user = c.userId() == null ? "user-" + UUID.randomUUID() : c.userId();
     Authorisation auth =
@@ -387,7 +401,9 @@ public final class IdentityStore {
   public synchronized Optional<Issued> refresh(String clientId, String token) {
     refreshRequests.incrementAndGet();
     Optional<Issued> issued = rotate(clientId, token);
-    if (issued.isEmpty()) refreshRefusals.incrementAndGet();
+    if (issued.isEmpty()) {
+      refreshRefusals.incrementAndGet();
+    }
     return issued;
   }
 
@@ -413,16 +429,21 @@ public final class IdentityStore {
   private Optional<Issued> rotate(String clientId, String token) {
     RefreshToken rt = token == null ? null : refreshTokens.get(token);
     Instant now = clock.instant();
-    if (rt == null || !rt.authorisation().clientId.equals(clientId) || rt.authorisation().revoked)
+    if (rt == null || !rt.authorisation().clientId.equals(clientId) || rt.authorisation().revoked) {
       return Optional.empty();
-    if (rt.supersededAt() != null && now.isAfter(rt.supersededAt().plus(REFRESH_GRACE)))
+    }
+    if (rt.supersededAt() != null && now.isAfter(rt.supersededAt().plus(REFRESH_GRACE))) {
       return Optional.empty();
-    if (now.isAfter(rt.issuedAt().plus(REFRESH_TTL))) return Optional.empty();
-    if (rt.supersededAt() == null)
+    }
+    if (now.isAfter(rt.issuedAt().plus(REFRESH_TTL))) {
+      return Optional.empty();
+    }
+    if (rt.supersededAt() == null) {
       refreshTokens.put(
           token,
           new RefreshToken(
               token, rt.authorisation(), rt.authEventId(), rt.scope(), rt.issuedAt(), now));
+    }
     return Optional.of(issue(rt.authorisation(), rt.authEventId(), rt.scope()));
   }
 
@@ -432,7 +453,9 @@ public final class IdentityStore {
    */
   public synchronized boolean revoke(String clientId, String token) {
     RefreshToken rt = token == null ? null : refreshTokens.get(token);
-    if (rt == null || !rt.authorisation().clientId.equals(clientId)) return false;
+    if (rt == null || !rt.authorisation().clientId.equals(clientId)) {
+      return false;
+    }
     Authorisation auth = rt.authorisation();
     auth.revoked = true;
     synchronized (auth) {
@@ -445,8 +468,12 @@ public final class IdentityStore {
 
   public Check check(String bearer) {
     AccessToken t = bearer == null ? null : accessTokens.get(bearer);
-    if (t == null || t.authorisation().revoked) return new Check.Invalid();
-    if (!clock.instant().isBefore(t.expiresAt())) return new Check.Expired(t.expiresAt());
+    if (t == null || t.authorisation().revoked) {
+      return new Check.Invalid();
+    }
+    if (!clock.instant().isBefore(t.expiresAt())) {
+      return new Check.Expired(t.expiresAt());
+    }
     return new Check.Valid(t);
   }
 

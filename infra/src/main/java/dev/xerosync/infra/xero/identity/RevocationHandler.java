@@ -21,8 +21,9 @@ public final class RevocationHandler implements Route {
   public SimResponse handle(SimRequest req) {
     Map<String, String> form = SimRequest.parseQuery(req.bodyText());
     String[] client = TokenHandler.clientCredentials(req, form);
-    if (client[0] == null || !store.authenticateClient(client[0], client[1]))
+    if (client[0] == null || !store.authenticateClient(client[0], client[1])) {
       return Problems.oauthError(400, "invalid_client");
+    }
     store.revoke(client[0], form.get("token"));
     return SimResponse.empty(200);
   }

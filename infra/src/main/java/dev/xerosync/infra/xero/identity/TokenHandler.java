@@ -37,8 +37,9 @@ public final class TokenHandler implements Route {
             new String(
                 Base64.getDecoder().decode(auth.get().substring(6).trim()), StandardCharsets.UTF_8);
         int colon = decoded.indexOf(':');
-        if (colon > 0)
+        if (colon > 0) {
           return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+        }
       } catch (IllegalArgumentException ignored) {
         return new String[] {null, null};
       }
@@ -64,16 +65,22 @@ public final class TokenHandler implements Route {
     } else {
       return Problems.oauthError(400, "unsupported_grant_type");
     }
-    if (issued.isEmpty()) return Problems.oauthError(400, "invalid_grant");
+    if (issued.isEmpty()) {
+      return Problems.oauthError(400, "invalid_grant");
+    }
     IdentityStore.Issued t = issued.get();
     ObjectNode body =
         XeroJson.object()
             .put("access_token", t.accessToken())
             .put("expires_in", Duration.between(clock.instant(), t.accessExpiresAt()).toSeconds())
             .put("token_type", "Bearer");
-    if (t.refreshToken() != null) body.put("refresh_token", t.refreshToken());
+    if (t.refreshToken() != null) {
+      body.put("refresh_token", t.refreshToken());
+    }
     body.put("scope", t.scope());
-    if (t.idToken() != null) body.put("id_token", t.idToken());
+    if (t.idToken() != null) {
+      body.put("id_token", t.idToken());
+    }
     return SimResponse.json(200, body)
         .header("Cache-Control", "no-store")
         .header("Pragma", "no-cache");

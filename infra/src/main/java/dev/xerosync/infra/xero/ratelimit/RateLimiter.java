@@ -31,7 +31,9 @@ public final class RateLimiter {
     final Deque<Instant> hits = new ArrayDeque<>();
 
     void trim(Instant now, Duration span) {
-      while (!hits.isEmpty() && !hits.peekFirst().isAfter(now.minus(span))) hits.removeFirst();
+      while (!hits.isEmpty() && !hits.peekFirst().isAfter(now.minus(span))) {
+        hits.removeFirst();
+      }
     }
 
     long secondsUntilSlot(Instant now, Duration span) {
@@ -85,7 +87,9 @@ public final class RateLimiter {
     Window app = apps.computeIfAbsent(clientId, k -> new Window());
     long askedAt = now.toEpochMilli();
     t.askedLastMinute.addLast(askedAt);
-    while (askedAt - t.askedLastMinute.peekFirst() >= 60_000) t.askedLastMinute.pollFirst();
+    while (askedAt - t.askedLastMinute.peekFirst() >= 60_000) {
+      t.askedLastMinute.pollFirst();
+    }
     t.peakPerMinute = Math.max(t.peakPerMinute, t.askedLastMinute.size());
     t.minute.trim(now, Duration.ofMinutes(1));
     t.day.trim(now, Duration.ofDays(1));
@@ -93,16 +97,21 @@ public final class RateLimiter {
     int min = PER_MINUTE - t.minute.hits.size();
     int day = dailyLimit - t.day.hits.size();
     int appMin = appPerMinute - app.hits.size();
-    if (day <= 0)
+    if (day <= 0) {
       return new Admission(
           false, "day", t.day.secondsUntilSlot(now, Duration.ofDays(1)), min, 0, appMin);
-    if (appMin <= 0)
+    }
+    if (appMin <= 0) {
       return new Admission(
           false, "appminute", app.secondsUntilSlot(now, Duration.ofMinutes(1)), min, day, 0);
-    if (min <= 0)
+    }
+    if (min <= 0) {
       return new Admission(
           false, "minute", t.minute.secondsUntilSlot(now, Duration.ofMinutes(1)), 0, day, appMin);
-    if (t.inFlight >= CONCURRENT) return new Admission(false, "concurrent", 1, min, day, appMin);
+    }
+    if (t.inFlight >= CONCURRENT) {
+      return new Admission(false, "concurrent", 1, min, day, appMin);
+    }
     t.inFlight++;
     t.peakInFlight = Math.max(t.peakInFlight, t.inFlight);
     t.minute.hits.addLast(now);
@@ -134,13 +143,17 @@ public final class RateLimiter {
    */
   public synchronized Peaks peaks(String clientId, String tenantId) {
     TenantState t = tenants.get(clientId + "|" + tenantId);
-    if (t == null) return new Peaks(0, 0);
+    if (t == null) {
+      return new Peaks(0, 0);
+    }
     int perMinute = t.peakPerMinute;
     return new Peaks(t.peakInFlight, perMinute);
   }
 
   public synchronized void release(String clientId, String tenantId) {
     TenantState t = tenants.get(clientId + "|" + tenantId);
-    if (t != null && t.inFlight > 0) t.inFlight--;
+    if (t != null && t.inFlight > 0) {
+      t.inFlight--;
+    }
   }
 }

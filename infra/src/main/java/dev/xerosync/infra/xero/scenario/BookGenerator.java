@@ -134,7 +134,9 @@ public final class BookGenerator {
           updated = at2;
           paidOn = d2;
         }
-        if (!status.equals(Invoice.PAID)) paidOn = null;
+        if (!status.equals(Invoice.PAID)) {
+          paidOn = null;
+        }
       }
       invoices.add(
           new Invoice(

@@ -114,9 +114,13 @@ public final class WebhookDispatcher implements AutoCloseable {
    * its check.
    */
   public void publish(WebhookEvent e) {
-    if (url == null || status == Status.DISABLED || status == Status.INTENT_FAILED) return;
+    if (url == null || status == Status.DISABLED || status == Status.INTENT_FAILED) {
+      return;
+    }
     synchronized (lock) {
-      if (queued.isEmpty()) firstQueuedAt = System.nanoTime();
+      if (queued.isEmpty()) {
+        firstQueuedAt = System.nanoTime();
+      }
       queued.add(e);
       lock.notifyAll();
     }
@@ -128,12 +132,16 @@ public final class WebhookDispatcher implements AutoCloseable {
    */
   public boolean verifyIntentToReceive() {
     URI target = url;
-    if (target == null) throw new IllegalStateException("no webhook URL configured");
+    if (target == null) {
+      throw new IllegalStateException("no webhook URL configured");
+    }
     boolean ok = true;
     for (boolean good : new boolean[] {true, false, true, false}) {
       String body = payload(List.of(), 0, 0);
       String sig = sign(body);
-      if (!good) sig = sign(body + "x");
+      if (!good) {
+        sig = sign(body + "x");
+      }
       int code = post(target, body, sig);
       record(new Delivery(clock.instant(), code, List.of(), body, sig, true, good, 1));
       ok &= good ? code == 200 : code == 401;
@@ -148,7 +156,9 @@ public final class WebhookDispatcher implements AutoCloseable {
     synchronized (lock) {
       while (!queued.isEmpty() || busy || dueRetry() != null) {
         long left = deadline - System.nanoTime();
-        if (left <= 0) return false;
+        if (left <= 0) {
+          return false;
+        }
         TimeUnit.NANOSECONDS.timedWait(lock, Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)));
       }
       return true;
@@ -163,7 +173,11 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   private Pending dueRetry() {
     Instant now = clock.instant();
-    for (Pending p : retries) if (!p.due().isAfter(now)) return p;
+    for (Pending p : retries) {
+      if (!p.due().isAfter(now)) {
+        return p;
+      }
+    }
     return null;
   }
 
@@ -211,17 +225,23 @@ public final class WebhookDispatcher implements AutoCloseable {
   }
 
   private void send(Pending p) {
-    if (status == Status.DISABLED) return;
+    if (status == Status.DISABLED) {
+      return;
+    }
     DeliveryFaults f = faults;
     if (p.attempt() == 1) {
-      if (f.drop()) return;
+      if (f.drop()) {
+        return;
+      }
       if (f.reorder() && heldBack == null) {
         heldBack = p;
         return;
       }
     }
     attempt(p);
-    if (p.attempt() == 1 && f.duplicate()) attempt(p);
+    if (p.attempt() == 1 && f.duplicate()) {
+      attempt(p);
+    }
     Pending held = heldBack;
     if (held != null && held != p) {
       heldBack = null;
@@ -231,7 +251,9 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   private void attempt(Pending p) {
     URI target = url;
-    if (target == null) return;
+    if (target == null) {
+      return;
+    }
     String body = p.body();
     String sig = sign(body);
     int code = post(target, body, sig);
@@ -242,7 +264,9 @@ public final class WebhookDispatcher implements AutoCloseable {
         failingSince = null;
         return;
       }
-      if (failingSince == null) failingSince = now;
+      if (failingSince == null) {
+        failingSince = now;
+      }
       if (!now.isBefore(failingSince.plus(DISABLE_AFTER))) {
         status = Status.DISABLED;
         retries.clear();
@@ -272,7 +296,9 @@ public final class WebhookDispatcher implements AutoCloseable {
     try {
       return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (Exception e) {
-      if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
       return -1;
     }
   }
@@ -297,7 +323,9 @@ public final class WebhookDispatcher implements AutoCloseable {
   private String entropy() {
     StringBuilder sb = new StringBuilder(20);
     synchronized (entropy) {
-      for (int i = 0; i < 20; i++) sb.append((char) ('A' + entropy.nextInt(26)));
+      for (int i = 0; i < 20; i++) {
+        sb.append((char) ('A' + entropy.nextInt(26)));
+      }
     }
     return sb.toString();
   }
