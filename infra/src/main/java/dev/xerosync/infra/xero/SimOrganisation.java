@@ -151,6 +151,29 @@ public final class SimOrganisation {
             null));
   }
 
+  /** An AUTHORISED ACCREC invoice with the number (null: the next INV-) and reference given. */
+  public String createAuthorisedInvoice(
+      String contactId,
+      String invoiceNumber,
+      String reference,
+      LocalDate date,
+      LocalDate dueDate,
+      BigDecimal total) {
+    return ledger.createInvoice(
+        new NewInvoice(
+            "ACCREC",
+            contactId,
+            invoiceNumber,
+            reference,
+            date,
+            dueDate,
+            "Exclusive",
+            List.of(new NewInvoice.Line("Services", BigDecimal.ONE, total, "200", "NONE")),
+            null,
+            Invoice.AUTHORISED,
+            null));
+  }
+
   public void submit(String invoiceId) {
     ledger.transition(invoiceId, Invoice.SUBMITTED);
   }
