@@ -271,6 +271,7 @@ export class XeroInvoicePanel extends HTMLElement {
   /** The list's pages as far as Show more asked, following the API's cursor. */
   async #list() {
     let page = await this.#get(this.#listUrl());
+    const first = page.body;
     const invoices = [...page.body.invoices];
     let changed = page.changed;
     for (let n = 1; n < this.#pages && page.body.nextCursor; n++) {
@@ -278,7 +279,8 @@ export class XeroInvoicePanel extends HTMLElement {
       invoices.push(...page.body.invoices);
       changed ||= page.changed;
     }
-    return { invoices, more: !!page.body.nextCursor, changed };
+    // linkedContacts 0: the record is not linked to any Xero contact (absent on the pinned view).
+    return { invoices, more: !!page.body.nextCursor, changed, linked: first.linkedContacts !== 0 };
   }
 
   /** Loads (or revalidates) everything the panel shows; re-renders only when something changed. */
@@ -298,14 +300,12 @@ export class XeroInvoicePanel extends HTMLElement {
         this.#get(`${this.#recordBase}/invoices?view=pinned&type=ANY&limit=${PAGE}`),
         this.#get(`${this.#tenantBase}/panel-status`).catch(() => ({ body: null, changed: false })),
       ]);
-      // An empty list may mean the record has no Xero contact at all: ask only then.
-      const record = list.invoices.length ? null : await this.#get(this.#recordBase);
       // The open popover's invoice changed: fetch its payments now, so row and popover change together.
       const pop = this.#openPop && list.invoices.find((i) => i.invoiceId === this.#openPop);
       const popChanged = pop && (await this.#detail(pop)).changed;
       if (seq !== this.#seq) return;
       const changed =
-        !this.#data || this.#error || list.changed || totals.changed || pinned.changed || status.changed || record?.changed || popChanged;
+        !this.#data || this.#error || list.changed || totals.changed || pinned.changed || status.changed || popChanged;
       this.#error = null;
       this.#data = {
         invoices: list.invoices,
@@ -313,7 +313,7 @@ export class XeroInvoicePanel extends HTMLElement {
         totals: totals.body.totals,
         pinned: new Set(pinned.body.invoices.map((i) => i.invoiceId)),
         status: status.body,
-        linked: record ? record.body.contacts.length > 0 : true,
+        linked: list.linked,
       };
       if (changed) {
         performance.mark("xip-data");

@@ -58,7 +58,8 @@ export async function control(what) {
 
 /**
  * PANEL_LIVE_SRC=1 (or a path) serves the component from disk instead of the copy the running stage
- * loaded at start, so a change shows without restarting PanelStageMain.
+ * loaded at start, so a change shows without restarting PanelStageMain. While a route is set,
+ * Playwright answers CORS preflights itself: such a run does not check CORS, the Maven run does.
  */
 export async function liveSource(context) {
   const live = process.env.PANEL_LIVE_SRC;
