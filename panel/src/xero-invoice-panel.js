@@ -55,7 +55,8 @@ a{color:var(--xip-accent)}
 .scroll>table,.scroll>table>tbody{display:block}
 .scroll>table>thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .scroll>table>caption{display:block}
-.scroll>table>tbody>tr{display:grid;grid-template-columns:30px repeat(3,minmax(0,1fr));column-gap:8px;padding:4px 8px 4px 4px;border-bottom:1px solid var(--xip-border)}
+.scroll>table>tbody>tr{display:grid;grid-template-columns:30px repeat(3,minmax(0,1fr));column-gap:8px;padding:4px 8px 4px 4px;border-bottom:1px solid var(--xip-border);content-visibility:auto;contain-intrinsic-size:auto 96px}
+.scroll>table>tbody>tr:has(.pop){content-visibility:visible}
 .scroll>table>tbody>tr>td{border:0;padding:1px 0;white-space:normal;overflow-wrap:break-word;min-width:0;text-align:left}
 .scroll>table>tbody>tr>td.empty{grid-column:1/-1;text-align:center}
 .scroll>table>tbody>tr>td[data-l]::before{content:attr(data-l);display:block;font-size:11px;color:var(--xip-muted);font-weight:600}
@@ -139,6 +140,7 @@ export class XeroInvoicePanel extends HTMLElement {
   #seq = 0;
   #details = new Map(); // invoiceId -> detail body, as of its updatedUtc
   #openPop = null;
+  #before = null; // ids shown when Show more was pressed: focus goes to the first new row
   #dismissed = null; // the popover Escape closed stays closed until focus or pointer moves on
   #restoring = false;
   #started = false;
@@ -502,6 +504,7 @@ export class XeroInvoicePanel extends HTMLElement {
       this.#openPop === t.dataset.pay ? this.#closePop() : this.#showPop(t.dataset.pay);
     } else if (t.dataset.more !== undefined) {
       this.#pages++;
+      this.#before = new Set(this.#data.invoices.map((i) => i.invoiceId));
       t.disabled = true;
       this.refresh();
     } else if (t.dataset.link !== undefined) {
@@ -612,9 +615,12 @@ ${Number(d.amountDue) > 0 ? `<div>Still due: ${esc(this.#money(d.amountDue, d.cu
       this.#openPop = null;
       this.#showPop(id);
     }
-    if (focusKey) {
+    const fresh = this.#before && d && d.invoices.find((i) => !this.#before.has(i.invoiceId));
+    const key = fresh ? `pin-${fresh.invoiceId}` : focusKey;
+    if (fresh) this.#before = null;
+    if (key) {
       this.#restoring = true;
-      this.#root.querySelector(`[data-key="${focusKey}"]`)?.focus();
+      this.#root.querySelector(`[data-key="${key}"]`)?.focus();
       this.#restoring = false;
     }
   }

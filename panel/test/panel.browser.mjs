@@ -477,6 +477,8 @@ try {
       config.many,
     );
     await more.waitFor({ state: "detached" });
+    const focused = await page.evaluate(() => document.querySelector("xero-invoice-panel").shadowRoot.activeElement?.getAttribute("aria-label"));
+    expect(/^Pin /.test(focused || ""), `focus moves to the first new row, not lost: ${focused}`);
     const ids = await rows().evaluateAll((trs) => trs.map((t) => t.dataset.invoice));
     expect(new Set(ids).size === config.many, `no row twice: ${new Set(ids).size}`);
     await view("Open");
@@ -498,6 +500,13 @@ try {
         if (width === 320) {
           await panel().locator(`[data-pay="${inv.open.id}"]`).hover();
           await panel().getByRole("tooltip").getByText("instalments paid").waitFor();
+          // Nothing clips the popover: the point at the foot of its box hits it.
+          const hit = await sidebar.evaluate(() => {
+            const root = document.querySelector("xero-invoice-panel").shadowRoot;
+            const r = root.querySelector("[role=tooltip]").getBoundingClientRect();
+            return !!root.elementFromPoint(r.left + r.width / 2, r.bottom - 4)?.closest("[role=tooltip]");
+          });
+          expect(hit, "the popover shows whole at 320 px");
         }
         const bad = await sidebar.evaluate(() => {
           const host = document.querySelector("xero-invoice-panel");
