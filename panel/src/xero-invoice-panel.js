@@ -1,5 +1,5 @@
 // <xero-invoice-panel>: a CRM record's Xero invoices, live. Plain custom element, no dependencies:
-// this file is what the API serves (GET /panel/xero-invoice-panel.js). See panel/README.md.
+// this file is what the API serves (GET /panel/xero-invoice-panel.js). See README, "Invoice panel".
 const CSS = `
 :host{--xip-font:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;--xip-fg:#1f2328;--xip-muted:#57606a;
 --xip-bg:#fff;--xip-border:#d0d7de;--xip-control-border:#818b98;--xip-accent:#0b57d0;--xip-paid:#116329;--xip-overdue:#a40e26;--xip-open:#0b57d0;

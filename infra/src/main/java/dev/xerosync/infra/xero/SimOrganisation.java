@@ -136,19 +136,7 @@ public final class SimOrganisation {
   /** An AUTHORISED ACCREC invoice numbered INV-0001, INV-0002 ... */
   public String createAuthorisedInvoice(
       String contactId, LocalDate date, LocalDate dueDate, BigDecimal total) {
-    return ledger.createInvoice(
-        new NewInvoice(
-            "ACCREC",
-            contactId,
-            null,
-            null,
-            date,
-            dueDate,
-            "Exclusive",
-            List.of(new NewInvoice.Line("Services", BigDecimal.ONE, total, "200", "NONE")),
-            null,
-            Invoice.AUTHORISED,
-            null));
+    return createAuthorisedInvoice(contactId, null, null, date, dueDate, total);
   }
 
   /** An AUTHORISED ACCREC invoice with the number (null: the next INV-) and reference given. */
