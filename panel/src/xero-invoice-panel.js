@@ -1,50 +1,70 @@
 // <xero-invoice-panel>: a CRM record's Xero invoices, live. Plain custom element, no dependencies:
-// this file is what the API serves (GET /panel/xero-invoice-panel.js). See panel/README.md.
+// this file is what the API serves (GET /panel/xero-invoice-panel.js). See README, "Invoice panel".
 const CSS = `
 :host{--xip-font:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;--xip-fg:#1f2328;--xip-muted:#57606a;
---xip-bg:#fff;--xip-border:#d0d7de;--xip-accent:#0b57d0;--xip-paid:#116329;--xip-overdue:#a40e26;--xip-open:#0b57d0;
---xip-radius:6px;display:flex;flex-direction:column;box-sizing:border-box;min-height:100px;height:100%;
+--xip-bg:#fff;--xip-border:#d0d7de;--xip-control-border:#818b98;--xip-accent:#0b57d0;--xip-paid:#116329;--xip-overdue:#a40e26;--xip-open:#0b57d0;
+--xip-radius:6px;display:flex;flex-direction:column;box-sizing:border-box;min-height:100px;height:100%;min-width:0;
 font:13px/1.4 var(--xip-font);color:var(--xip-fg);background:var(--xip-bg)}
 *{box-sizing:border-box}
 header{display:flex;align-items:baseline;justify-content:space-between;padding:6px 8px 0}
 h2{font-size:14px;margin:0}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.banner{margin:6px 8px 0;padding:6px 8px;border:1px solid var(--xip-border);border-radius:var(--xip-radius);display:flex;gap:8px;align-items:center;flex-wrap:wrap}
+.banner{margin:6px 8px 0;padding:6px 8px;border:1px solid var(--xip-control-border);border-radius:var(--xip-radius);display:flex;gap:8px;align-items:center;flex-wrap:wrap}
 .banner.error{border-color:var(--xip-overdue)}
 .banner progress{flex:1;min-width:60px}
 .totals{display:flex;gap:6px;padding:6px 8px 0}
-.totals button{flex:1;text-align:left;background:var(--xip-bg);color:var(--xip-fg);border:1px solid var(--xip-border);border-radius:var(--xip-radius);padding:4px 8px;font:inherit;cursor:pointer;min-height:24px}
+.totals button{flex:1;min-width:0;text-align:left;background:var(--xip-bg);color:var(--xip-fg);border:1px solid var(--xip-control-border);border-radius:var(--xip-radius);padding:4px 8px;font:inherit;cursor:pointer;min-height:24px}
 .totals button[aria-pressed=true]{border-color:var(--xip-accent);box-shadow:inset 0 0 0 1px var(--xip-accent)}
 .totals b{display:block;font-size:11px;color:var(--xip-muted);font-weight:600}
 .tools{display:flex;flex-wrap:wrap;gap:6px;padding:6px 8px 0;align-items:center}
 .tools input[type=search]{flex:1 1 120px;min-width:0}
-.tools input,.tools label{font:inherit}
+.tools input,.tools label,.tools select,.tools button{font:inherit}
 .tools label{display:inline-flex;align-items:center;gap:4px}
 .tools input[type=checkbox]{min-height:0;margin:0;width:16px;height:16px}
-.tools input{min-height:26px;border:1px solid var(--xip-border);border-radius:var(--xip-radius);padding:2px 6px;color:var(--xip-fg);background:var(--xip-bg)}
+.tools input,.tools select,.tools button,.more button{min-height:26px;border:1px solid var(--xip-control-border);border-radius:var(--xip-radius);padding:2px 6px;color:var(--xip-fg);background:var(--xip-bg)}
+.tools button,.more button{cursor:pointer;padding:2px 10px}
+.sort{display:inline-flex;gap:4px;align-items:center}
+.dates{display:flex;flex-wrap:wrap;gap:6px;align-items:center}
 .views{display:flex;flex-wrap:wrap;gap:4px;padding:6px 8px 0}
-.views button,.banner button,.banner a{font:inherit;min-height:24px;min-width:24px;padding:2px 8px;border:1px solid var(--xip-border);border-radius:999px;background:var(--xip-bg);color:var(--xip-fg);cursor:pointer;text-decoration:none}
+.views button,.banner button,.banner a{font:inherit;min-height:24px;min-width:24px;padding:2px 8px;border:1px solid var(--xip-control-border);border-radius:999px;background:var(--xip-bg);color:var(--xip-fg);cursor:pointer;text-decoration:none}
 .views button[aria-pressed=true]{background:var(--xip-accent);border-color:var(--xip-accent);color:#fff}
-.scroll{flex:1;min-height:40px;overflow:auto;margin-top:6px;border-top:1px solid var(--xip-border)}
+.scroll{flex:1;min-height:40px;overflow:auto;margin-top:6px;border-top:1px solid var(--xip-border);container-type:inline-size}
 table{border-collapse:collapse;width:100%}
 caption{text-align:left;padding:4px 8px;color:var(--xip-muted);font-size:12px}
 th,td{padding:3px 4px;border-bottom:1px solid var(--xip-border);text-align:left;white-space:nowrap;vertical-align:middle}
+td.c-ref,td.c-status{white-space:normal;min-width:7em}
 th{position:sticky;top:0;background:var(--xip-bg);font-size:11px;color:var(--xip-muted);font-weight:600}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 a{color:var(--xip-accent)}
 .pin{width:28px;height:28px;padding:0;border:1px solid transparent;border-radius:var(--xip-radius);background:none;color:var(--xip-muted);font-size:16px;line-height:1;cursor:pointer}
-.pin[aria-pressed=true]{color:#7a4d00;border-color:var(--xip-border)}
-.status{display:inline-flex;gap:3px;align-items:center;font-weight:600}
+.pin[aria-pressed=true]{color:#7a4d00;border-color:var(--xip-control-border)}
+.status{display:inline-flex;gap:3px;align-items:baseline;font-weight:600}
 .status.PAID{color:var(--xip-paid)}.status.OVERDUE{color:var(--xip-overdue)}.status.OPEN{color:var(--xip-open)}
 .status.DRAFT,.status.VOIDED,.status.SUBMITTED,.status.DELETED{color:var(--xip-muted)}
 .pay{position:relative}
 .pay button{font:inherit;background:none;border:0;color:var(--xip-accent);text-decoration:underline;cursor:pointer;min-height:24px;padding:0 2px}
-.pop{position:absolute;right:0;top:100%;max-width:90vw;z-index:2;min-width:220px;background:var(--xip-bg);border:1px solid var(--xip-border);border-radius:var(--xip-radius);box-shadow:0 4px 12px rgba(0,0,0,.15);padding:6px 8px;white-space:normal}
-.pop table th,.pop table td{border:0;padding:2px 4px;position:static}
+.pop{position:absolute;right:0;top:100%;max-width:min(90vw,320px);z-index:2;min-width:220px;background:var(--xip-bg);border:1px solid var(--xip-control-border);border-radius:var(--xip-radius);box-shadow:0 4px 12px rgba(0,0,0,.15);padding:6px 8px;white-space:normal}
+.pop table th,.pop table td{border:0;padding:2px 4px;position:static;white-space:nowrap}
 .empty{padding:16px 8px;color:var(--xip-muted);text-align:center;white-space:normal}
+.empty button{margin-top:8px}
+.more{display:flex;flex-wrap:wrap;gap:8px;align-items:center;padding:8px;color:var(--xip-muted)}
 .sk{display:block;height:12px;border-radius:4px;background:linear-gradient(90deg,#eaeef2,#f6f8fa,#eaeef2);background-size:200% 100%;animation:sk 1.2s infinite}
 @keyframes sk{to{background-position:-200% 0}}
 @media (prefers-reduced-motion:reduce){.sk{animation:none}}
+@container (max-width:699px){
+.scroll>table,.scroll>table>tbody{display:block}
+.scroll>table>thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.scroll>table>caption{display:block}
+.scroll>table>tbody>tr{display:grid;grid-template-columns:30px repeat(3,minmax(0,1fr));column-gap:8px;padding:4px 8px 4px 4px;border-bottom:1px solid var(--xip-border);content-visibility:auto;contain-intrinsic-size:auto 96px}
+.scroll>table>tbody>tr:has(.pop){content-visibility:visible}
+.scroll>table>tbody>tr>td{border:0;padding:1px 0;white-space:normal;overflow-wrap:break-word;min-width:0;text-align:left}
+.scroll>table>tbody>tr>td.empty{grid-column:1/-1;text-align:center}
+.scroll>table>tbody>tr>td[data-l]::before{content:attr(data-l);display:block;font-size:11px;color:var(--xip-muted);font-weight:600}
+.scroll>table>tbody>tr>td[data-l]:empty::before{content:none}
+td.c-pin{grid-area:1/1/5/2}td.c-num{grid-area:1/2}td.c-status{grid-area:1/3/2/5}
+td.c-date{grid-area:2/2}td.c-due{grid-area:2/3}td.c-type{grid-area:2/4}
+td.c-bal{grid-area:3/2}td.c-tot{grid-area:3/3}td.c-pay{grid-area:3/4}td.c-ref{grid-area:4/2/5/5}
+}
 `;
 const PAGE_CSS = "html,body{margin:0;height:100%}xero-invoice-panel{height:100%}";
 
@@ -56,6 +76,14 @@ const VIEWS = [
   ["pinned", "Pinned"],
   ["all", "All"],
 ];
+// The API has no sort parameter: the panel sorts the rows it has loaded (and says so when more exist).
+const SORTS = [
+  ["date", "Date, newest first", (a, b) => cmp(b.date, a.date)],
+  ["due", "Due date, soonest first", (a, b) => cmp(a.dueDate, b.dueDate)],
+  ["balance", "Balance, largest first", (a, b) => Number(b.amountDue) - Number(a.amountDue)],
+  ["total", "Total, largest first", (a, b) => Number(b.total) - Number(a.total)],
+];
+const PAGE = 100;
 const ALL_STATUSES = "DRAFT,SUBMITTED,AUTHORISED,PAID,VOIDED";
 const STATUS_TEXT = {
   OPEN: ["○", "Open"],
@@ -66,7 +94,15 @@ const STATUS_TEXT = {
   VOIDED: ["⊘", "Voided"],
   DELETED: ["⊘", "Deleted"],
 };
-const TYPES = { ACCREC: "Invoice", ACCPAY: "Bill" };
+const TYPES = { ACCREC: "Invoice", ACCPAY: "Bill", ACCRECCREDIT: "Credit note", ACCPAYCREDIT: "Bill credit note" };
+// What a failed request means to the person looking at the panel, and what they can do about it.
+const TROUBLE = {
+  0: "The panel can't reach the invoice service. Check your internet connection; the panel tries again by itself.",
+  403: "This page isn't allowed to show these invoices. Ask your admin to allow this site for the Xero panel, then reload the page.",
+  404: "These invoices weren't found. Reload the page; if it keeps happening, ask your admin to check the record's Xero link.",
+  429: "The invoice service is busy. The panel tries again by itself in a few seconds.",
+  500: "The invoice service had a problem. The panel tries again by itself; if this lasts, tell your admin.",
+};
 
 let sheet;
 function adopt(root, css) {
@@ -76,6 +112,14 @@ function adopt(root, css) {
 }
 const esc = (v) =>
   String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+const cmp = (a, b) => (a || "").localeCompare(b || "");
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+// encodeURIComponent, never URLSearchParams: API Gateway reads '+' as a plus, not as a space.
+const query = (o) =>
+  Object.entries(o)
+    .filter(([, v]) => v != null && v !== "")
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join("&");
 
 export class XeroInvoicePanel extends HTMLElement {
   static observedAttributes = ["tenant", "record-type", "record-id", "token", "view"];
@@ -86,14 +130,17 @@ export class XeroInvoicePanel extends HTMLElement {
   #from = "";
   #to = "";
   #drafts = false;
+  #sort = "date";
+  #pages = 1; // pages of the list asked for with Show more
   #token = null;
   #cache = new Map(); // url -> {etag, body}
-  #data = null; // {invoices, totals, pinned:Set, status}
+  #data = null; // {invoices, more, totals, pinned:Set, status, linked}
   #error = null;
   #timer = 0;
   #seq = 0;
-  #details = new Map();
+  #details = new Map(); // invoiceId -> detail body, as of its updatedUtc
   #openPop = null;
+  #before = null; // ids shown when Show more was pressed: focus goes to the first new row
   #dismissed = null; // the popover Escape closed stays closed until focus or pointer moves on
   #restoring = false;
   #started = false;
@@ -122,16 +169,21 @@ export class XeroInvoicePanel extends HTMLElement {
     const a = this.getAttribute("api");
     return a ? (a.endsWith("/") ? a : a + "/") : new URL("../", import.meta.url).href;
   }
+  get #tenantBase() {
+    return `${this.#api}tenants/${encodeURIComponent(this.getAttribute("tenant"))}`;
+  }
   get #locale() {
     return this.getAttribute("locale") || navigator.language || "en";
   }
   get #pollMs() {
     return Number(this.getAttribute("poll-interval")) || 2000;
   }
+  get #record() {
+    return { recordType: this.getAttribute("record-type") || "contact", recordId: this.getAttribute("record-id") };
+  }
   get #recordBase() {
-    return `${this.#api}tenants/${encodeURIComponent(this.getAttribute("tenant"))}/records/${encodeURIComponent(
-      this.getAttribute("record-type") || "contact",
-    )}/${encodeURIComponent(this.getAttribute("record-id"))}`;
+    const r = this.#record;
+    return `${this.#tenantBase}/records/${encodeURIComponent(r.recordType)}/${encodeURIComponent(r.recordId)}`;
   }
 
   connectedCallback() {
@@ -162,24 +214,25 @@ export class XeroInvoicePanel extends HTMLElement {
     if (!this.#started || old === value) return;
     if (name === "token") this.#token = value;
     if (name === "view") this.#view = value || "open";
-    if (name !== "token") this.#data = null;
+    if (name !== "token") this.#reset();
     this.#render();
     this.refresh();
   }
 
   // ---- data
 
-  #listUrl() {
-    const p = new URLSearchParams();
+  #listUrl(cursor) {
     const view = this.#number && this.#view !== "pinned" ? "all" : this.#view;
-    p.set("view", view);
-    if (view === "all" && this.#drafts) p.set("status", ALL_STATUSES);
-    if (view === "pinned" || view === "all") p.set("type", "ANY");
-    if (this.#number) p.set("number", this.#number);
-    if (this.#from) p.set("from", this.#from);
-    if (this.#to) p.set("to", this.#to);
-    p.set("limit", "100");
-    return `${this.#recordBase}/invoices?${p}`;
+    return `${this.#recordBase}/invoices?${query({
+      view,
+      status: view === "all" && this.#drafts ? ALL_STATUSES : null,
+      type: view === "pinned" || view === "all" ? "ANY" : null,
+      number: this.#number,
+      from: this.#from,
+      to: this.#to,
+      limit: PAGE,
+      cursor,
+    })}`;
   }
 
   async #get(url) {
@@ -217,6 +270,21 @@ export class XeroInvoicePanel extends HTMLElement {
     }
   }
 
+  /** The list's pages as far as Show more asked, following the API's cursor. */
+  async #list() {
+    let page = await this.#get(this.#listUrl());
+    const first = page.body;
+    const invoices = [...page.body.invoices];
+    let changed = page.changed;
+    for (let n = 1; n < this.#pages && page.body.nextCursor; n++) {
+      page = await this.#get(this.#listUrl(page.body.nextCursor));
+      invoices.push(...page.body.invoices);
+      changed ||= page.changed;
+    }
+    // linkedContacts 0: the record is not linked to any Xero contact (absent on the pinned view).
+    return { invoices, more: !!page.body.nextCursor, changed, linked: first.linkedContacts !== 0 };
+  }
+
   /** Loads (or revalidates) everything the panel shows; re-renders only when something changed. */
   async refresh() {
     clearTimeout(this.#timer);
@@ -229,24 +297,25 @@ export class XeroInvoicePanel extends HTMLElement {
     try {
       const t0 = performance.now();
       const [list, totals, pinned, status] = await Promise.all([
-        this.#get(this.#listUrl()),
+        this.#list(),
         this.#get(`${this.#recordBase}/totals?type=ACCREC`),
-        this.#get(`${this.#recordBase}/invoices?view=pinned&type=ANY&limit=100`),
-        this.#get(`${this.#api}tenants/${encodeURIComponent(this.getAttribute("tenant"))}/panel-status`).catch(
-          () => ({ body: null, changed: false }),
-        ),
+        this.#get(`${this.#recordBase}/invoices?view=pinned&type=ANY&limit=${PAGE}`),
+        this.#get(`${this.#tenantBase}/panel-status`).catch(() => ({ body: null, changed: false })),
       ]);
+      // The open popover's invoice changed: fetch its payments now, so row and popover change together.
+      const pop = this.#openPop && list.invoices.find((i) => i.invoiceId === this.#openPop);
+      const popChanged = pop && (await this.#detail(pop)).changed;
       if (seq !== this.#seq) return;
-      const changed = !this.#data || this.#error || list.changed || totals.changed || pinned.changed || status.changed;
+      const changed =
+        !this.#data || this.#error || list.changed || totals.changed || pinned.changed || status.changed || popChanged;
       this.#error = null;
       this.#data = {
-        // Newest first whatever the view's order in the API (bucket views come by due date).
-        invoices: [...list.body.invoices].sort(
-          (a, b) => (b.date || "").localeCompare(a.date || "") || (b.invoiceNumber || "").localeCompare(a.invoiceNumber || ""),
-        ),
+        invoices: list.invoices,
+        more: list.more,
         totals: totals.body.totals,
         pinned: new Set(pinned.body.invoices.map((i) => i.invoiceId)),
         status: status.body,
+        linked: list.linked,
       };
       if (changed) {
         performance.mark("xip-data");
@@ -264,11 +333,20 @@ export class XeroInvoicePanel extends HTMLElement {
     } catch (e) {
       if (seq !== this.#seq) return;
       if (e && e.status === 401 && (await this.#newToken())) return this.refresh();
-      this.#error = e && e.status ? e : { status: 0, detail: String(e && e.message) };
+      this.#error = e && e.status ? e : { status: 0, detail: "" };
       this.#render();
     } finally {
       if (seq === this.#seq && this.#started) this.#timer = setTimeout(() => this.refresh(), this.#pollMs);
     }
+  }
+
+  /** An invoice's payments, fetched again whenever its list row says it changed. */
+  async #detail(row) {
+    const d = this.#details.get(row.invoiceId);
+    if (d && d.updatedUtc === row.updatedUtc) return { body: d, changed: false };
+    const body = (await this.#get(`${this.#tenantBase}/invoices/${encodeURIComponent(row.invoiceId)}`)).body;
+    this.#details.set(row.invoiceId, body);
+    return { body, changed: true };
   }
 
   async #togglePin(id, pressed) {
@@ -280,8 +358,12 @@ export class XeroInvoicePanel extends HTMLElement {
     if (pressed) this.#data.pinned.delete(id);
     else this.#data.pinned.add(id);
     this.#render();
-    const r = await fetch(url, { ...init, credentials: "omit" });
-    if (!r.ok && r.status !== 404) this.#error = await this.#problem(r);
+    try {
+      const r = await fetch(url, { ...init, credentials: "omit" });
+      if (!r.ok && r.status !== 404) this.#error = await this.#problem(r);
+    } catch {
+      this.#error = { status: 0, detail: "" };
+    }
     this.refresh();
   }
 
@@ -314,6 +396,18 @@ export class XeroInvoicePanel extends HTMLElement {
 
   // ---- rendering
 
+  /** Forgets the loaded list: the view or a filter changed. */
+  #reset() {
+    this.#data = null;
+    this.#pages = 1;
+  }
+
+  #reload() {
+    this.#reset();
+    this.#render();
+    this.refresh();
+  }
+
   /** The parts that never re-render (so typing and focus survive live updates). */
   #shell() {
     this.#root.innerHTML = `
@@ -322,9 +416,13 @@ export class XeroInvoicePanel extends HTMLElement {
 <div class="totals" part="totals" data-totals></div>
 <div class="tools" part="tools">
   <input type="search" data-number placeholder="Invoice number" aria-label="Search by invoice number" autocomplete="off">
-  <label>From <input type="date" data-from></label>
-  <label>To <input type="date" data-to></label>
+  <div class="dates" role="group" aria-label="Invoice date">
+    <label>From <input type="date" data-from></label>
+    <label>To <input type="date" data-to></label>
+    <button type="button" data-apply>Apply</button><button type="button" data-clear>Clear</button>
+  </div>
   <label><input type="checkbox" data-drafts> Drafts and voided</label>
+  <span class="sort"><label for="xip-sort">Sort</label><select id="xip-sort" data-sort>${SORTS.map(([v, label]) => `<option value="${v}">${label}</option>`).join("")}</select></span>
 </div>
 <div class="views" role="group" aria-label="Saved views" data-views></div>
 <div class="scroll" data-scroll></div>`;
@@ -335,31 +433,34 @@ export class XeroInvoicePanel extends HTMLElement {
       clearTimeout(debounce);
       debounce = setTimeout(() => {
         this.#number = search.value.trim();
-        this.#data = null;
-        this.#render();
-        this.refresh();
+        this.#reload();
       }, 250);
     });
-    for (const [sel, key] of [
-      ["[data-from]", "from"],
-      ["[data-to]", "to"],
-    ]) {
-      const input = $(sel);
-      input.addEventListener("change", () => {
-        if (key === "from") this.#from = input.value;
-        else this.#to = input.value;
-        this.#data = null;
-        this.#render();
-        this.refresh();
-      });
-    }
+    // Dates apply on Apply (or Enter), not per keystroke: a half-typed date is not a filter.
+    const from = $("[data-from]");
+    const to = $("[data-to]");
+    const apply = () => {
+      if (from.value === this.#from && to.value === this.#to) return;
+      this.#from = from.value;
+      this.#to = to.value;
+      this.#reload();
+    };
+    $("[data-apply]").addEventListener("click", apply);
+    for (const input of [from, to]) input.addEventListener("keydown", (e) => e.key === "Enter" && apply());
+    $("[data-clear]").addEventListener("click", () => {
+      from.value = to.value = "";
+      apply();
+    });
     const drafts = $("[data-drafts]");
     drafts.addEventListener("change", () => {
       this.#drafts = drafts.checked;
       if (this.#drafts && this.#view !== "all") this.#view = "all";
-      this.#data = null;
+      this.#reload();
+    });
+    const sort = $("[data-sort]");
+    sort.addEventListener("change", () => {
+      this.#sort = sort.value;
       this.#render();
-      this.refresh();
     });
     this.#root.addEventListener("click", (e) => this.#onClick(e));
     this.#root.addEventListener("keydown", (e) => {
@@ -395,19 +496,28 @@ export class XeroInvoicePanel extends HTMLElement {
         this.#drafts = false;
         this.#root.querySelector("[data-drafts]").checked = false;
       }
-      this.#data = null;
-      this.#render();
-      this.refresh();
+      this.#reload();
     } else if (t.dataset.pin) {
       this.#togglePin(t.dataset.pin, t.getAttribute("aria-pressed") === "true");
     } else if (t.dataset.pay) {
       this.#dismissed = null;
       this.#openPop === t.dataset.pay ? this.#closePop() : this.#showPop(t.dataset.pay);
-    } else if (t.dataset.retry !== undefined) {
-      this.#data = null;
-      this.#error = null;
-      this.#render();
+    } else if (t.dataset.more !== undefined) {
+      this.#pages++;
+      this.#before = new Set(this.#data.invoices.map((i) => i.invoiceId));
+      t.disabled = true;
       this.refresh();
+    } else if (t.dataset.link !== undefined) {
+      this.dispatchEvent(
+        new CustomEvent("xero-link-requested", {
+          bubbles: true,
+          composed: true,
+          detail: { tenant: this.getAttribute("tenant"), ...this.#record },
+        }),
+      );
+    } else if (t.dataset.retry !== undefined) {
+      this.#error = null;
+      this.#reload();
     }
   }
 
@@ -416,7 +526,8 @@ export class XeroInvoicePanel extends HTMLElement {
     this.#closePop();
     this.#openPop = id;
     const btn = this.#root.querySelector(`[data-pay="${id}"]`);
-    if (!btn) return;
+    const row = this.#data?.invoices.find((i) => i.invoiceId === id);
+    if (!btn || !row) return;
     btn.setAttribute("aria-expanded", "true");
     const pop = document.createElement("div");
     pop.className = "pop";
@@ -427,24 +538,24 @@ export class XeroInvoicePanel extends HTMLElement {
     btn.after(pop);
     btn.setAttribute("aria-describedby", pop.id);
     try {
-      let d = this.#details.get(id);
-      if (!d) {
-        d = (await this.#get(`${this.#api}tenants/${encodeURIComponent(this.getAttribute("tenant"))}/invoices/${id}`)).body;
-        this.#details.set(id, d);
-      }
+      const d = (await this.#detail(row)).body;
       if (this.#openPop !== id) return;
+      const refs = d.instalments.some((p) => p.reference);
       const rows = d.instalments
         .map(
           (p) =>
-            `<tr><td>${p.number}</td><td>${esc(this.#date(p.date))}</td><td class="num">${esc(this.#money(p.amount, d.currency))}</td></tr>`,
+            `<tr><td>${p.number}</td><td>${esc(this.#date(p.date))}</td><td class="num">${esc(this.#money(p.amount, d.currency))}</td>${
+              refs ? `<td>${esc(p.reference || "—")}</td>` : ""
+            }</tr>`,
         )
         .join("");
-      const n = d.instalments.length;
-      pop.innerHTML = `<strong>${n} instalment${n === 1 ? "" : "s"} paid</strong>
-<table><thead><tr><th scope="col">No.</th><th scope="col">Date</th><th scope="col" class="num">Amount</th></tr></thead><tbody>${rows}</tbody></table>
+      pop.innerHTML = `<strong>${plural(d.instalments.length, "instalment")} paid</strong>
+<table><thead><tr><th scope="col">No.</th><th scope="col">Date</th><th scope="col" class="num">Amount</th>${
+        refs ? '<th scope="col">Payment no.</th>' : ""
+      }</tr></thead><tbody>${rows}</tbody></table>
 ${Number(d.amountDue) > 0 ? `<div>Still due: ${esc(this.#money(d.amountDue, d.currency))}</div>` : ""}`;
     } catch {
-      pop.textContent = "Payments could not be loaded.";
+      pop.textContent = "Payments could not be loaded. Move away and back to try again.";
     }
   }
 
@@ -479,48 +590,72 @@ ${Number(d.amountDue) > 0 ? `<div>Still due: ${esc(this.#money(d.amountDue, d.cu
     } else if (!d) {
       scroll.setAttribute("aria-busy", "true");
       scroll.innerHTML = this.#table(
-        Array.from({ length: 5 }, () => `<tr aria-hidden="true">${'<td><span class="sk"></span></td>'.repeat(8)}</tr>`).join(""),
+        Array.from({ length: 5 }, () => `<tr aria-hidden="true">${'<td><span class="sk"></span></td>'.repeat(10)}</tr>`).join(""),
         "Loading invoices…",
       );
     } else {
       scroll.removeAttribute("aria-busy");
-      const rows = d.invoices.map((i) => this.#row(i, d.pinned.has(i.invoiceId))).join("");
-      scroll.innerHTML = this.#table(
-        rows || `<tr><td colspan="8" class="empty">${esc(this.#emptyText())}</td></tr>`,
-        this.#caption(d.invoices.length),
+      const sorted = [...d.invoices].sort(
+        (a, b) => SORTS.find(([v]) => v === this.#sort)[2](a, b) || cmp(b.invoiceNumber, a.invoiceNumber),
       );
-      $("[data-live]").textContent = `${d.invoices.length} invoice${d.invoices.length === 1 ? "" : "s"}`;
+      const rows = sorted.map((i) => this.#row(i, d.pinned.has(i.invoiceId))).join("");
+      const known = this.#known();
+      const shown = d.invoices.length;
+      scroll.innerHTML =
+        this.#table(rows || `<tr><td colspan="10" class="empty">${this.#emptyText()}</td></tr>`, this.#caption(shown, known)) +
+        (d.more
+          ? `<div class="more"><button type="button" data-more data-key="more">Show more</button><span>${
+              known != null ? `${shown} of ${known} shown` : `${shown} shown; more to load`
+            }</span></div>`
+          : "");
+      $("[data-live]").textContent = known != null && d.more ? `${shown} of ${known} invoices` : plural(shown, "invoice");
     }
     if (this.#openPop) {
       const id = this.#openPop;
       this.#openPop = null;
       this.#showPop(id);
     }
-    if (focusKey) {
+    const fresh = this.#before && d && d.invoices.find((i) => !this.#before.has(i.invoiceId));
+    const key = fresh ? `pin-${fresh.invoiceId}` : focusKey;
+    if (fresh) this.#before = null;
+    if (key) {
       this.#restoring = true;
-      this.#root.querySelector(`[data-key="${focusKey}"]`)?.focus();
+      this.#root.querySelector(`[data-key="${key}"]`)?.focus();
       this.#restoring = false;
     }
   }
 
-  #caption(n) {
+  /** How many invoices the view holds in all, where the totals say (paid and unpaid, unfiltered). */
+  #known() {
+    const t = this.#data?.totals;
+    if (!t || this.#number || this.#from || this.#to || !["paid", "unpaid"].includes(this.#view)) return null;
+    return t.reduce((n, c) => n + c[this.#view].count, 0);
+  }
+
+  #caption(n, known) {
     const label = this.#number
       ? `Invoices matching “${this.#number}”`
       : `${VIEWS.find(([v]) => v === this.#view)?.[1] ?? "All"} invoices`;
     const range = this.#from || this.#to ? `, dated ${this.#from || "…"} to ${this.#to || "…"}` : "";
-    return `${label}${range}: ${n}`;
+    const count = this.#data.more ? (known != null ? `${n} of ${known}` : `first ${n}`) : `${n}`;
+    const sort = SORTS.find(([v]) => v === this.#sort)[1].toLowerCase();
+    const sorted = this.#data.more ? `, sorted by ${sort} among those loaded` : `, sorted by ${sort}`;
+    return `${label}${range}: ${count}${sorted}`;
   }
 
   #emptyText() {
-    if (this.#number) return `No invoice number starts with “${this.#number}”.`;
+    if (this.#data && !this.#data.linked && this.#view !== "pinned")
+      return `This record isn't linked to a Xero contact yet, so no invoices can show here.<br><button type="button" data-link data-key="link">Link to a Xero contact</button>`;
+    if (this.#number) return esc(`No invoice number starts with “${this.#number}”.`);
     const name = VIEWS.find(([v]) => v === this.#view)?.[1].toLowerCase() ?? "";
-    return this.#view === "pinned" ? "Nothing pinned yet. Pin an invoice with its star." : `No ${name} invoices.`;
+    return this.#view === "pinned" ? "Nothing pinned yet. Pin an invoice with its star." : esc(`No ${name} invoices.`);
   }
 
   #table(body, caption) {
     return `<table part="table"><caption>${esc(caption)}</caption><thead><tr>
-<th scope="col"><span class="vh">Pinned</span></th><th scope="col">Number</th><th scope="col">Date</th><th scope="col">Type</th>
-<th scope="col" class="num">Balance</th><th scope="col" class="num">Total</th><th scope="col">Status</th><th scope="col">Payments</th>
+<th scope="col"><span class="vh">Pinned</span></th><th scope="col">Number</th><th scope="col">Date</th><th scope="col">Due</th>
+<th scope="col">Reference</th><th scope="col">Type</th><th scope="col" class="num">Balance</th><th scope="col" class="num">Total</th>
+<th scope="col">Status</th><th scope="col">Payments</th>
 </tr></thead><tbody>${body}</tbody></table>`;
   }
 
@@ -536,22 +671,29 @@ ${Number(d.amountDue) > 0 ? `<div>Still due: ${esc(this.#money(d.amountDue, d.cu
         ? [i.overdue ? "!" : "◐", i.overdue ? "Overdue, part paid" : "Part paid"]
         : STATUS_TEXT[i.displayStatus] || ["•", i.displayStatus];
     const days = i.overdue && i.daysOverdue ? ` ${i.daysOverdue} d` : "";
+    const paid = i.instalmentCount ? `: ${plural(i.instalmentCount, "instalment")}` : "";
     const pay = i.instalmentCount
       ? `<span class="pay"><button type="button" data-pay="${id}" data-key="pay-${id}" aria-expanded="false">Payments (${i.instalmentCount})</button></span>`
       : `<span aria-label="No payments">—</span>`;
     return `<tr part="row" data-invoice="${id}">
-<td><button type="button" class="pin" part="pin" data-pin="${id}" data-key="pin-${id}" aria-pressed="${pinned}" aria-label="Pin ${num}">${pinned ? "★" : "☆"}</button></td>
-<td>${link}</td><td>${esc(this.#date(i.date))}</td><td>${esc(TYPES[i.type] || i.type)}</td>
-<td class="num">${esc(this.#money(i.amountDue, i.currency))}</td><td class="num">${esc(this.#money(i.total, i.currency))}</td>
-<td><span class="status ${esc(i.overdue ? "OVERDUE" : i.displayStatus)}" part="status"><span aria-hidden="true">${icon}</span>${esc(text + days)}</span></td>
-<td>${pay}</td></tr>`;
+<td class="c-pin"><button type="button" class="pin" part="pin" data-pin="${id}" data-key="pin-${id}" aria-pressed="${pinned}" aria-label="Pin ${num}">${pinned ? "★" : "☆"}</button></td>
+<td class="c-num">${link}</td><td class="c-date" data-l="Date">${esc(this.#date(i.date))}</td><td class="c-due" data-l="Due">${esc(this.#date(i.dueDate))}</td>
+<td class="c-ref" data-l="Reference">${esc(i.reference)}</td><td class="c-type" data-l="Type">${esc(TYPES[i.type] || i.type)}</td>
+<td class="num c-bal" data-l="Balance">${esc(this.#money(i.amountDue, i.currency))}</td><td class="num c-tot" data-l="Total">${esc(this.#money(i.total, i.currency))}</td>
+<td class="c-status"><span class="status ${esc(i.overdue ? "OVERDUE" : i.displayStatus)}" part="status"><span aria-hidden="true">${icon}</span>${esc(text + days + paid)}</span></td>
+<td class="c-pay">${pay}</td></tr>`;
   }
 
   #totals() {
     const t = this.#data?.totals;
     const box = (kind, label) => {
       const lines = (t || [])
-        .map((c) => `<span>${esc(this.#money(c[kind].amount, c.currency))} <small>(${c[kind].count})</small></span>`)
+        .map(
+          (c) =>
+            `<span>${esc(this.#money(c[kind].amount, c.currency))} <small>(${c[kind].count}<span class="vh"> ${
+              c[kind].count === 1 ? "invoice" : "invoices"
+            }</span>)</small></span>`,
+        )
         .join("<br>");
       const content = t ? lines || "—" : '<span class="sk"></span>';
       return `<button type="button" data-view="${kind}" data-key="total-${kind}" aria-pressed="${!this.#number && this.#view === kind}"><b>${label}</b>${content}</button>`;
@@ -564,8 +706,12 @@ ${Number(d.amountDue) > 0 ? `<div>Still due: ${esc(this.#money(d.amountDue, d.cu
     if (e) {
       if (e.status === 401)
         return `<div class="banner error" role="alert">Your session for this panel has ended. <button type="button" data-retry data-key="retry">Try again</button></div>`;
-      const what = e.status === 0 ? "Xero invoices could not be reached." : `Xero invoices could not be loaded (${e.status}).`;
-      return `<div class="banner error" role="alert">${esc(what)} ${esc(e.detail || "")} <button type="button" data-retry data-key="retry">Retry</button></div>`;
+      const what =
+        TROUBLE[e.status] ??
+        (e.status >= 500
+          ? TROUBLE[500]
+          : `The invoice service refused the panel's request${e.detail ? `: ${e.detail}` : "."} Reload the page; if it keeps happening, tell your admin.`);
+      return `<div class="banner error" role="alert">${esc(what)} <button type="button" data-retry data-key="retry">Retry</button></div>`;
     }
     const s = this.#data?.status;
     if (!s) return "";

@@ -3,6 +3,7 @@
 import { chromium } from "playwright-core";
 import fs from "node:fs";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 
 export const config = JSON.parse(process.env.PANEL_TEST || "{}");
 const require = createRequire(import.meta.url);
@@ -53,4 +54,22 @@ export async function control(what) {
   const r = await fetch(new URL(what, config.control), { method: "POST" });
   if (!r.ok) throw new Error(`control ${what}: ${r.status}`);
   return r.json();
+}
+
+/**
+ * PANEL_LIVE_SRC=1 (or a path) serves the component from disk instead of the copy the running stage
+ * loaded at start, so a change shows without restarting PanelStageMain. While a route is set,
+ * Playwright answers CORS preflights itself: such a run does not check CORS, the Maven run does.
+ */
+export async function liveSource(context) {
+  const live = process.env.PANEL_LIVE_SRC;
+  if (!live) return;
+  const file = live === "1" ? fileURLToPath(new URL("../src/xero-invoice-panel.js", import.meta.url)) : live;
+  await context.route("**/panel/xero-invoice-panel.js", (route) =>
+    route.fulfill({
+      path: file,
+      contentType: "text/javascript; charset=utf-8",
+      headers: { "Access-Control-Allow-Origin": "*", "Cache-Control": "no-store" },
+    }),
+  );
 }

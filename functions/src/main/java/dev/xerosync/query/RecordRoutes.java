@@ -218,6 +218,8 @@ final class RecordRoutes {
             Keys.invoicePk(tenantId, ""));
     List<String> contactIds =
         records.links(tenantId, record).stream().map(RecordLinks.Link::contactId).toList();
+    // Lets a client tell "not linked to Xero" from "no invoices in this view" without a request.
+    body.put("linkedContacts", contactIds.size());
     InvoiceViews.Page page =
         contactIds.isEmpty()
             ? new InvoiceViews.Page(List.of(), Map.of(), Set.of())

@@ -40,6 +40,10 @@ import java.util.concurrent.Executors;
  */
 public final class PanelStage implements AutoCloseable {
   public static final Path PANEL_DIR = findPanelDir();
+
+  /** Invoices of the Initech record: more than one page of the API. */
+  static final int MANY = 130;
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   final LocalStack stack;
@@ -112,9 +116,17 @@ public final class PanelStage implements AutoCloseable {
     acme = org.createContact("Acme Widgets Ltd");
     String globex = org.createContact("Globex Corporation");
     // Every kind of row the panel shows, each on its own date so a date filter can pick it.
-    String open = add("open", acme, today.minusDays(3), today.plusDays(27), "1200.00");
-    org.pay(open, new BigDecimal("400.00"), today.minusDays(2), "Instalment 1");
-    org.pay(open, new BigDecimal("300.00"), today.minusDays(1), "Instalment 2");
+    String open =
+        org.createAuthorisedInvoice(
+            acme,
+            null,
+            "PO 4410",
+            today.minusDays(3),
+            today.plusDays(27),
+            new BigDecimal("1200.00"));
+    record("open", open);
+    org.pay(open, new BigDecimal("400.00"), today.minusDays(2), "DD-5521");
+    org.pay(open, new BigDecimal("300.00"), today.minusDays(1), "DD-5522");
     add("overdue", acme, today.minusDays(45), today.minusDays(15), "640.50");
     String paid = add("paid", acme, today.minusDays(60), today.minusDays(30), "300.00");
     org.pay(paid, new BigDecimal("300.00"), today.minusDays(31), "Bank transfer");
@@ -126,6 +138,21 @@ public final class PanelStage implements AutoCloseable {
     String voided = add("voided", acme, today.minusDays(20), today.plusDays(10), "80.00");
     org.voidInvoice(voided);
     add("globex", globex, today.minusDays(10), today.plusDays(20), "5400.00");
+    // More invoices than a page holds (100), one of them numbered with a space.
+    String initech = org.createContact("Initech Pty");
+    record(
+        "spaced",
+        org.createAuthorisedInvoice(
+            initech,
+            "ORC 1001",
+            "Q3 retainer",
+            today.minusDays(5),
+            today.plusDays(25),
+            new BigDecimal("99.00")));
+    for (int i = 1; i < MANY; i++) {
+      org.createAuthorisedInvoice(
+          initech, today.minusDays(10 + i), today.plusDays(30), new BigDecimal(20 + i + ".00"));
+    }
     for (int i = 0; i < bulk; i++) {
       org.createAuthorisedInvoice(
           acme, today.minusDays(100 + i), today.plusDays(30), new BigDecimal(10 + i + ".00"));
@@ -150,10 +177,12 @@ public final class PanelStage implements AutoCloseable {
             Map.of(
                 "contact/crm-acme", "Acme Widgets Ltd",
                 "deal/deal-globex", "Globex renewal",
-                "deal/deal-empty", "New prospect"),
+                "deal/deal-empty", "New prospect",
+                "contact/crm-many", "Initech Pty"),
             pollMs);
     call("POST", "/records/contact/crm-acme/links", "{\"contactId\":\"" + acme + "\"}");
     call("POST", "/records/deal/deal-globex/links", "{\"contactId\":\"" + globex + "\"}");
+    call("POST", "/records/contact/crm-many/links", "{\"contactId\":\"" + initech + "\"}");
     call("PUT", "/panel-origins", "{\"origins\":[\"" + crm.origin() + "\"]}");
     control = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     control.createContext("/", this::control);
@@ -175,7 +204,8 @@ public final class PanelStage implements AutoCloseable {
             .createObjectNode()
             .put("id", id)
             .put("number", inv.invoiceNumber())
-            .put("date", inv.date().toString()));
+            .put("date", inv.date().toString())
+            .put("due", inv.dueDate().toString()));
   }
 
   String call(String method, String path, String body) throws Exception {
@@ -227,8 +257,16 @@ public final class PanelStage implements AutoCloseable {
           out.put("id", id).put("number", org.invoice(id).invoice().invoiceNumber());
         }
         case "/pay" -> {
-          String id = query.substring(query.indexOf('=') + 1);
-          org.pay(id, org.invoice(id).amountDue(), today, "Paid in full");
+          Map<String, String> q = new LinkedHashMap<>();
+          for (String pair : query.split("&")) {
+            q.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+          }
+          String id = q.get("invoice");
+          BigDecimal amount =
+              q.containsKey("amount")
+                  ? new BigDecimal(q.get("amount"))
+                  : org.invoice(id).amountDue();
+          org.pay(id, amount, today, q.getOrDefault("reference", "Paid in full"));
           out.put("id", id);
         }
         case "/status/SYNCING" -> {
@@ -290,6 +328,7 @@ public final class PanelStage implements AutoCloseable {
     c.put("control", controlUrl().toString());
     c.put("screenshots", screenshots.toAbsolutePath().toString());
     c.set("invoices", Json.MAPPER.valueToTree(invoices));
+    c.put("many", MANY);
     // A token for the standalone page, minted as a SaaS backend would.
     String minted =
         call("POST", "/panel-tokens", "{\"recordType\":\"contact\",\"recordId\":\"crm-acme\"}");

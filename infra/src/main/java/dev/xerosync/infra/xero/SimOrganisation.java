@@ -136,12 +136,23 @@ public final class SimOrganisation {
   /** An AUTHORISED ACCREC invoice numbered INV-0001, INV-0002 ... */
   public String createAuthorisedInvoice(
       String contactId, LocalDate date, LocalDate dueDate, BigDecimal total) {
+    return createAuthorisedInvoice(contactId, null, null, date, dueDate, total);
+  }
+
+  /** An AUTHORISED ACCREC invoice with the number (null: the next INV-) and reference given. */
+  public String createAuthorisedInvoice(
+      String contactId,
+      String invoiceNumber,
+      String reference,
+      LocalDate date,
+      LocalDate dueDate,
+      BigDecimal total) {
     return ledger.createInvoice(
         new NewInvoice(
             "ACCREC",
             contactId,
-            null,
-            null,
+            invoiceNumber,
+            reference,
             date,
             dueDate,
             "Exclusive",
