@@ -26,7 +26,7 @@ class ChangeSyncTest {
 
   private ChangeSync sync() {
     TenantReads reads = xero.reads(slept);
-    InvoiceSync invoices = new InvoiceSync(reads, store, store);
+    InvoiceSync invoices = new InvoiceSync(reads, store, store, new SetAsideWrites(store));
     return new ChangeSync(
         reads,
         invoices,
