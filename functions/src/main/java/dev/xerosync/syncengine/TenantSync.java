@@ -40,24 +40,11 @@ public final class TenantSync implements SyncSteps {
       Connections connections,
       SyncQueue queue,
       Clock clock) {
-    this(xero, tokens, invoices, contacts, credits, connections, queue, clock, null);
-  }
-
-  /** With {@code changeFetches}, a tenant's changes are fetched as {@link ChangeFetchPlan} says. */
-  public TenantSync(
-      XeroReads xero,
-      TenantXero.Tokens tokens,
-      InvoiceStore invoices,
-      ContactStore contacts,
-      CreditStore credits,
-      Connections connections,
-      SyncQueue queue,
-      Clock clock,
-      ChangeFetches changeFetches) {
-    this(xero, tokens, invoices, contacts, credits, connections, queue, clock, changeFetches, null);
+    this(xero, tokens, invoices, contacts, credits, connections, queue, clock, null, null);
   }
 
   /**
+   * With {@code changeFetches}, a tenant's changes are fetched as {@link ChangeFetchPlan} says.
    * With {@code setAside}, an item the store refuses is recorded there; without, only logged and
    * counted. Either way it is put aside and the rest is stored.
    */
