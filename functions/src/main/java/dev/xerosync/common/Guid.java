@@ -1,11 +1,13 @@
 package dev.xerosync.common;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * Xero's ids (tenants, invoices, contacts) are GUIDs in their canonical 8-4-4-4-12 hex form. Every
  * id that reaches a queue, a key or a URL is checked here first: {@code UUID.fromString} is not
- * enough, it accepts signs and short groups ({@code +1-1-1-1-1}) as some other UUID.
+ * enough, it accepts signs and short groups ({@code +1-1-1-1-1}) as some other UUID. Each id is
+ * lower-cased ({@link #canonical}) where it enters, so one tenant is never taken for two.
  */
 public final class Guid {
   private static final Pattern CANONICAL =
@@ -16,6 +18,15 @@ public final class Guid {
 
   public static boolean isCanonical(String value) {
     return value != null && value.length() == 36 && CANONICAL.matcher(value).matches();
+  }
+
+  /**
+   * The one spelling of a GUID we key, queue and compare by: lower case. GUIDs compare
+   * case-insensitively (RFC 9562, section 4), and Xero mixes cases between its APIs. Anything that
+   * is not a GUID comes back unchanged, so the check that refuses it still sees what was sent.
+   */
+  public static String canonical(String value) {
+    return isCanonical(value) ? value.toLowerCase(Locale.ROOT) : value;
   }
 
   /**

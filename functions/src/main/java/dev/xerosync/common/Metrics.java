@@ -32,6 +32,9 @@ public final class Metrics {
   /** Invoices Xero sent with ValidationErrors or Warnings, by Kind (README, Operations). */
   public static final String XERO_INVOICE_PROBLEMS = "XeroInvoiceProblems";
 
+  /** Items Xero sent that the store refused, set aside so the rest is stored (docs/operations). */
+  public static final String SYNC_ITEMS_SET_ASIDE = "SyncItemsSetAside";
+
   private static final String NAMESPACE = namespace();
 
   private Metrics() {}

@@ -15,6 +15,7 @@ import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.CreditStore;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.RateBudgets;
+import dev.xerosync.store.SetAsideItems;
 import dev.xerosync.syncengine.SyncAlerts;
 import dev.xerosync.syncengine.TenantRateBudget;
 import dev.xerosync.syncengine.TenantSync;
@@ -67,7 +68,8 @@ public record SyncWiring(
             connections,
             queues.sync(),
             clock,
-            new ChangeFetches(dynamo, table));
+            new ChangeFetches(dynamo, table),
+            new SetAsideItems(dynamo, table, clock));
     ConnectionAlerts alerts =
         env.optional("NOTIFICATION_QUEUE_URL")
             .map(

@@ -66,6 +66,23 @@ public final class ChangeFetchPlan {
         && !storedUpdatedAt.get().isBefore(last.sinceFetchCovers());
   }
 
+  /**
+   * Whether the last read by date saw a change that Xero dated {@code changedAt} (the webhook's
+   * event date), named in a message sent at {@code sentAt}, whatever is stored: the read started
+   * after the message was sent and its window opened before the change, so it listed the invoice as
+   * it was after the change. An invoice it listed is stored (or was set aside); one it did not list
+   * is no invoice Xero lists (a bill, a deleted draft, no invoice at all), and fetching it by id
+   * again brings nothing more. Without this, each such id in a backlog cost its batch a paced read
+   * and held the tenant's queue to ten messages per {@link #PACE} (issue 29, finding 9). The margin
+   * keeps an event dated a moment after the invoice's UpdatedDateUTC from counting.
+   */
+  public static boolean changeSeen(ChangeFetch last, Instant sentAt, Instant changedAt) {
+    return mayBeCovered(last, sentAt)
+        && changedAt != null
+        && last.sinceFetchCovers() != null
+        && !changedAt.isBefore(last.sinceFetchCovers().plus(CLOCK_MARGIN));
+  }
+
   /** Whether a read that started at {@code startedAt} can cover anything sent at {@code sentAt}. */
   public static boolean mayBeCovered(ChangeFetch last, Instant sentAt) {
     return last.sinceFetchStartedAt() != null

@@ -102,7 +102,8 @@ final class ChangeSync {
           stored++;
         } else if (last != null
             && ChangeFetchPlan.mayBeCovered(last, invoiceSentAt.get(id))
-            && ChangeFetchPlan.covered(last, invoiceSentAt.get(id), at)) {
+            && (ChangeFetchPlan.covered(last, invoiceSentAt.get(id), at)
+                || ChangeFetchPlan.changeSeen(last, invoiceSentAt.get(id), changed))) {
           invoicesLeft.remove(id);
           covered++;
         }

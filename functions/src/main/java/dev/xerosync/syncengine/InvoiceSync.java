@@ -6,6 +6,7 @@ import dev.xerosync.xero.XeroApi;
 import dev.xerosync.xero.XeroInvoice;
 import dev.xerosync.xero.XeroPage;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
@@ -29,26 +30,51 @@ final class InvoiceSync {
   private final TenantReads reads;
   private final SyncRecords.Invoices invoices;
   private final SyncRecords.Credits credits;
+  private final SetAsideWrites setAside;
 
-  InvoiceSync(TenantReads reads, SyncRecords.Invoices invoices, SyncRecords.Credits credits) {
+  InvoiceSync(
+      TenantReads reads,
+      SyncRecords.Invoices invoices,
+      SyncRecords.Credits credits,
+      SetAsideWrites setAside) {
     this.reads = reads;
     this.invoices = invoices;
     this.credits = credits;
+    this.setAside = setAside;
   }
 
-  /** Stores what Xero sent (less what cannot be stored), then remembers its allocations. */
+  /**
+   * Stores what Xero sent (less what cannot be stored), then remembers its allocations. When the
+   * store refuses the batch, each invoice is written alone, so only the one it refuses is put
+   * aside.
+   */
   Map<UpsertOutcome, Integer> store(String tenantId, List<XeroInvoice> fetched) {
     List<XeroInvoice> batch = InvoiceProblems.storable(tenantId, fetched);
-    Map<UpsertOutcome, Integer> outcomes;
-    if (batch.size() <= 1) {
-      outcomes = new EnumMap<>(UpsertOutcome.class);
-      for (XeroInvoice i : batch) {
-        outcomes.merge(invoices.upsert(tenantId, i), 1, Integer::sum);
+    Map<UpsertOutcome, Integer> outcomes = new EnumMap<>(UpsertOutcome.class);
+    List<XeroInvoice> stored = batch;
+    try {
+      if (batch.size() == 1) {
+        outcomes.merge(invoices.upsert(tenantId, batch.get(0)), 1, Integer::sum);
+      } else if (!batch.isEmpty()) {
+        outcomes = invoices.upsertAll(tenantId, batch);
       }
-    } else {
-      outcomes = invoices.upsertAll(tenantId, batch);
+    } catch (RuntimeException e) {
+      if (!setAside.refused(e)) {
+        throw e;
+      }
+      stored = new ArrayList<>();
+      for (XeroInvoice i : batch) {
+        Map<UpsertOutcome, Integer> one = outcomes;
+        if (setAside.write(
+            tenantId,
+            SetAsideWrites.INVOICE,
+            i.invoiceId(),
+            () -> one.merge(invoices.upsert(tenantId, i), 1, Integer::sum))) {
+          stored.add(i);
+        }
+      }
     }
-    for (XeroInvoice invoice : batch) {
+    for (XeroInvoice invoice : stored) {
       for (XeroAllocation a : invoice.allocations()) {
         if (a.id() != null) {
           credits.rememberAllocation(tenantId, a.kind(), a.id(), invoice.invoiceId());

@@ -8,6 +8,7 @@ import dev.xerosync.store.Connections;
 import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.CreditStore;
 import dev.xerosync.store.InvoiceStore;
+import dev.xerosync.store.SetAsideItems;
 import dev.xerosync.store.UpsertOutcome;
 import dev.xerosync.xero.XeroAllocation;
 import dev.xerosync.xero.XeroContact;
@@ -182,6 +183,28 @@ public final class SyncRecords {
         public void setStatus(
             String tenantId, ConnectionStatus status, String reason, Instant rateLimitedUntil) {
           store.setStatus(tenantId, status, reason, rateLimitedUntil);
+        }
+      };
+    }
+  }
+
+  /** Items the store refused, put aside so they cost only themselves. */
+  public interface SetAsideLog {
+    /** Whether the store refused the item itself, so writing it again cannot help. */
+    boolean refused(RuntimeException e);
+
+    void put(String tenantId, String kind, String id, String reason);
+
+    static SetAsideLog of(SetAsideItems store) {
+      return new SetAsideLog() {
+        @Override
+        public boolean refused(RuntimeException e) {
+          return SetAsideItems.refusedByStore(e);
+        }
+
+        @Override
+        public void put(String tenantId, String kind, String id, String reason) {
+          store.put(tenantId, kind, id, reason);
         }
       };
     }

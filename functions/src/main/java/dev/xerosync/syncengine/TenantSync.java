@@ -7,6 +7,7 @@ import dev.xerosync.store.Connections;
 import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.CreditStore;
 import dev.xerosync.store.InvoiceStore;
+import dev.xerosync.store.SetAsideItems;
 import dev.xerosync.store.UpsertOutcome;
 import dev.xerosync.tokens.TenantXero;
 import dev.xerosync.xero.XeroAllocation;
@@ -39,10 +40,14 @@ public final class TenantSync implements SyncSteps {
       Connections connections,
       SyncQueue queue,
       Clock clock) {
-    this(xero, tokens, invoices, contacts, credits, connections, queue, clock, null);
+    this(xero, tokens, invoices, contacts, credits, connections, queue, clock, null, null);
   }
 
-  /** With {@code changeFetches}, a tenant's changes are fetched as {@link ChangeFetchPlan} says. */
+  /**
+   * With {@code changeFetches}, a tenant's changes are fetched as {@link ChangeFetchPlan} says.
+   * With {@code setAside}, an item the store refuses is recorded there; without, only logged and
+   * counted. Either way it is put aside and the rest is stored.
+   */
   public TenantSync(
       XeroReads xero,
       TenantXero.Tokens tokens,
@@ -52,7 +57,8 @@ public final class TenantSync implements SyncSteps {
       Connections connections,
       SyncQueue queue,
       Clock clock,
-      ChangeFetches changeFetches) {
+      ChangeFetches changeFetches,
+      SetAsideItems setAside) {
     this(
         new TenantReads(xero, tokens, TenantReads.Sleeper.THREAD),
         SyncRecords.Invoices.of(invoices),
@@ -63,8 +69,21 @@ public final class TenantSync implements SyncSteps {
         queue == null ? null : queue::send,
         clock,
         TenantReads.Sleeper.THREAD,
-        queue == null ? null : new InitialSyncStarter(connections, queue, clock));
+        queue == null ? null : new InitialSyncStarter(connections, queue, clock),
+        setAside == null ? UNRECORDED : SyncRecords.SetAsideLog.of(setAside));
   }
+
+  /** Classifies as the store does; records nothing beyond the log line and the metric. */
+  private static final SyncRecords.SetAsideLog UNRECORDED =
+      new SyncRecords.SetAsideLog() {
+        @Override
+        public boolean refused(RuntimeException e) {
+          return SetAsideItems.refusedByStore(e);
+        }
+
+        @Override
+        public void put(String tenantId, String kind, String id, String reason) {}
+      };
 
   TenantSync(
       TenantReads reads,
@@ -76,8 +95,11 @@ public final class TenantSync implements SyncSteps {
       Consumer<SyncRequest> queue,
       Clock clock,
       TenantReads.Sleeper sleeper,
-      InitialSyncStarter starter) {
-    InvoiceSync invoiceSync = new InvoiceSync(reads, invoices, credits);
+      InitialSyncStarter starter,
+      SyncRecords.SetAsideLog setAsideLog) {
+    SetAsideWrites setAside = new SetAsideWrites(setAsideLog);
+    InvoiceSync invoiceSync = new InvoiceSync(reads, invoices, credits, setAside);
+    contacts = setAside.contacts(contacts);
     CreditSync creditSync = new CreditSync(reads, credits, invoiceSync);
     this.changes =
         new ChangeSync(

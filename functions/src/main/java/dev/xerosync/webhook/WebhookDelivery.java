@@ -1,6 +1,7 @@
 package dev.xerosync.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.common.Guid;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Problem;
 import java.io.IOException;
@@ -29,16 +30,16 @@ public record WebhookDelivery(List<Event> events, long firstEventSequence, long 
       throw malformed("body has no events array");
     }
     // A missing or non-text field is kept as null: EventCheck drops that one event, not the
-    // delivery.
+    // delivery. Ids are lower-cased: Xero may send a tenant's GUID in upper case.
     List<Event> events = new ArrayList<>();
     for (JsonNode e : root.path("events")) {
       String date = text(e, "eventDateUtc");
       events.add(
           new Event(
-              text(e, "tenantId"),
+              Guid.canonical(text(e, "tenantId")),
               text(e, "eventCategory"),
               text(e, "eventType"),
-              text(e, "resourceId"),
+              Guid.canonical(text(e, "resourceId")),
               date == null ? "" : date));
     }
     return new WebhookDelivery(

@@ -95,4 +95,24 @@ class ChangeFetchPlanTest {
     assertThat(ChangeFetchPlan.covered(ChangeFetch.NONE, sentBefore, Optional.of(ago(100))))
         .isFalse();
   }
+
+  /** Issue 29, finding 9: an id no read stores was fetched again for every batch naming it. */
+  @Test
+  void aChangeDatedInsideTheReadsWindowWasSeenByItEvenWithNothingStored() {
+    Instant readAt = ago(1000);
+    Instant covers = ago(15_000);
+    ChangeFetch last = new ChangeFetch(readAt, 50, readAt, covers);
+    Instant sentBefore = readAt.minusSeconds(2);
+    Instant margin = covers.plus(ChangeFetchPlan.CLOCK_MARGIN);
+    assertThat(ChangeFetchPlan.changeSeen(last, sentBefore, margin)).isTrue();
+    assertThat(ChangeFetchPlan.changeSeen(last, sentBefore, ago(3000))).isTrue();
+    assertThat(ChangeFetchPlan.changeSeen(last, sentBefore, margin.minusMillis(1)))
+        .as("changed before the read's window, or within the margin of its start")
+        .isFalse();
+    assertThat(ChangeFetchPlan.changeSeen(last, sentBefore, null)).as("date unknown").isFalse();
+    assertThat(ChangeFetchPlan.changeSeen(last, NOW, ago(3000)))
+        .as("sent after the read started")
+        .isFalse();
+    assertThat(ChangeFetchPlan.changeSeen(ChangeFetch.NONE, sentBefore, ago(3000))).isFalse();
+  }
 }

@@ -25,7 +25,7 @@ class CreditSyncTest {
   private final List<Duration> slept = new ArrayList<>();
   private final TenantReads reads = xero.reads(slept);
   private final CreditSync credits =
-      new CreditSync(reads, store, new InvoiceSync(reads, store, store));
+      new CreditSync(reads, store, new InvoiceSync(reads, store, store, new SetAsideWrites(store)));
 
   private static XeroCredit creditNote(String id, Instant updated, String... invoiceIds) {
     List<XeroCredit.Allocation> allocations = new ArrayList<>();

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,7 +30,8 @@ final class FakeRecords
     implements SyncRecords.Invoices,
         SyncRecords.Contacts,
         SyncRecords.Credits,
-        SyncRecords.Tenants {
+        SyncRecords.Tenants,
+        SyncRecords.SetAsideLog {
   final Map<String, XeroInvoice> invoices = new LinkedHashMap<>();
   final Map<String, XeroContact> contacts = new LinkedHashMap<>();
   final Map<String, XeroCredit> credits = new LinkedHashMap<>();
@@ -40,11 +42,18 @@ final class FakeRecords
   final Map<String, ChangeFetch> changeFetches = new HashMap<>();
   final List<String> writes = new ArrayList<>();
 
+  /** Ids the store refuses, as DynamoDB refuses an amount past its range (all or nothing). */
+  final Set<String> refusing = new HashSet<>();
+
+  /** Items put aside, as "kind id". */
+  final List<String> setAside = new ArrayList<>();
+
   /** Runs as a checkpoint save begins: what another run or a disconnect does meanwhile. */
   Runnable beforeCheckpoint = () -> {};
 
   @Override
   public UpsertOutcome upsert(String tenantId, XeroInvoice invoice) {
+    refuse(invoice.invoiceId());
     writes.add("invoice " + invoice.invoiceId());
     return invoices.put(invoice.invoiceId(), invoice) == null
         ? UpsertOutcome.CREATED
@@ -53,6 +62,7 @@ final class FakeRecords
 
   @Override
   public Map<UpsertOutcome, Integer> upsertAll(String tenantId, List<XeroInvoice> batch) {
+    batch.forEach(i -> refuse(i.invoiceId()));
     Map<UpsertOutcome, Integer> out = new EnumMap<>(UpsertOutcome.class);
     batch.forEach(i -> out.merge(upsert(tenantId, i), 1, Integer::sum));
     return out;
@@ -72,6 +82,7 @@ final class FakeRecords
 
   @Override
   public void upsert(String tenantId, XeroContact contact) {
+    refuse(contact.contactId());
     writes.add("contact " + contact.contactId());
     contacts.put(contact.contactId(), contact);
   }
@@ -106,6 +117,24 @@ final class FakeRecords
   public void saveWatermark(String tenantId, XeroAllocation.Kind kind, Instant since) {
     writes.add("credit watermark " + kind);
     creditWatermarks.put(kind, since);
+  }
+
+  // Items put aside
+
+  @Override
+  public boolean refused(RuntimeException e) {
+    return e instanceof IllegalArgumentException;
+  }
+
+  @Override
+  public void put(String tenantId, String kind, String id, String reason) {
+    setAside.add(kind + " " + id);
+  }
+
+  private void refuse(String id) {
+    if (refusing.contains(id)) {
+      throw new IllegalArgumentException("Number overflow: " + id);
+    }
   }
 
   // Connections

@@ -33,7 +33,7 @@ class InitialSyncPagesTest {
     TenantReads reads = xero.reads(slept);
     new InitialSyncPages(
             reads,
-            new InvoiceSync(reads, store, store),
+            new InvoiceSync(reads, store, store, new SetAsideWrites(store)),
             store,
             store,
             queued::add,

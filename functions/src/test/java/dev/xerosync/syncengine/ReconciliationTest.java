@@ -26,7 +26,7 @@ class ReconciliationTest {
 
   private void sweep() throws SyncFailure {
     TenantReads reads = xero.reads(slept);
-    InvoiceSync invoices = new InvoiceSync(reads, store, store);
+    InvoiceSync invoices = new InvoiceSync(reads, store, store, new SetAsideWrites(store));
     new Reconciliation(
             reads,
             invoices,

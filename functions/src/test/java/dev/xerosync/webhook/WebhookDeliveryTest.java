@@ -40,4 +40,25 @@ class WebhookDeliveryTest {
     assertThat(delivery.events()).hasSize(1);
     assertThat(EventCheck.problem(delivery.events().get(0))).contains("tenantId");
   }
+
+  /** Issue 29, finding 8: an upper-case tenant GUID was taken as another tenant and dropped. */
+  @Test
+  void guidsAreLowerCasedSoOneTenantHasOneSpelling() throws Exception {
+    String body =
+        "{\"events\":[{\"resourceId\":\"0AF8B7E4-1C2D-4E5F-8A9B-0C1D2E3F4A5B\","
+            + "\"eventDateUtc\":\"2024-01-01T00:00:00.001\",\"eventType\":\"UPDATE\","
+            + "\"eventCategory\":\"INVOICE\",\"tenantId\":\"9D3C2B1A-AAAA-4BBB-8CCC-DDDDEEEEFFFF\"},"
+            + "{\"resourceId\":\"NOT-A-GUID\",\"eventType\":\"UPDATE\","
+            + "\"eventCategory\":\"INVOICE\",\"tenantId\":\"9d3c2b1a-aaaa-4bbb-8ccc-ddddeeeeffff\"}]}";
+
+    WebhookDelivery delivery = WebhookDelivery.parse(body.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(delivery.events())
+        .extracting(WebhookDelivery.Event::tenantId)
+        .containsOnly("9d3c2b1a-aaaa-4bbb-8ccc-ddddeeeeffff");
+    assertThat(delivery.events().get(0).resourceId())
+        .isEqualTo("0af8b7e4-1c2d-4e5f-8a9b-0c1d2e3f4a5b");
+    // What is no GUID is left as sent, for the check to refuse and name.
+    assertThat(delivery.events().get(1).resourceId()).isEqualTo("NOT-A-GUID");
+  }
 }

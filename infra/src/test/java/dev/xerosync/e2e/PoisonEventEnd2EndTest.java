@@ -10,6 +10,7 @@ import dev.xerosync.infra.xero.webhooks.WebhookDispatcher;
 import dev.xerosync.queue.SyncRequest;
 import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.Connection.InitialSync.Phase;
+import dev.xerosync.store.SetAsideItems;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -149,6 +150,73 @@ class PoisonEventEnd2EndTest {
     awaitInvoice(org.tenantId(), invoice);
     assertThat(Duration.ofNanos(System.nanoTime() - recovered)).isLessThan(FRESH);
     assertThat(deadLetters()).isEmpty();
+  }
+
+  /**
+   * Issue 29, finding 1: an invoice Xero holds with an amount the store cannot (1e400, past
+   * DynamoDB's range) rides in one delivery with a genuine change. Before the fix the message
+   * failed on every receive and went to the DLQ with the genuine id; now only the poison is set
+   * aside.
+   */
+  @Test
+  void anInvoiceTheStoreCannotHoldIsSetAsideAndTheGenuineChangeBesideItArrives() throws Exception {
+    SimOrganisation org = connectedAndSynced("Poison Amount Ltd");
+    String contact = org.createContact("Genuine Customer");
+    String poison =
+        org.createAuthorisedInvoice(
+            contact, LocalDate.now(), LocalDate.now().plusDays(30), new BigDecimal("1e400"));
+    String invoice =
+        org.createAuthorisedInvoice(
+            contact, LocalDate.now(), LocalDate.now().plusDays(30), new BigDecimal("43.21"));
+    String body =
+        "{\"events\":["
+            + event(org.tenantId(), "INVOICE", poison)
+            + ","
+            + event(org.tenantId(), "INVOICE", invoice)
+            + "],\"firstEventSequence\":1,\"lastEventSequence\":2,\"entropy\":\"amount\"}";
+
+    long sent = System.nanoTime();
+    assertThat(postSigned(body).statusCode()).isEqualTo(200);
+
+    awaitInvoice(org.tenantId(), invoice);
+    assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(FRESH);
+    assertThat(deadLetters()).isEmpty();
+    assertThat(
+            new SetAsideItems(
+                    stack.aws().dynamoDb(),
+                    stack.aws().resources().tableName("Table"),
+                    Clock.systemUTC())
+                .list(org.tenantId()))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.kind()).isEqualTo("INVOICE");
+              assertThat(a.id()).isEqualTo(poison);
+              assertThat(a.reason()).contains("Number");
+            });
+  }
+
+  /**
+   * Issue 29, finding 8: Xero's GUIDs compare case-insensitively; a delivery naming the tenant and
+   * the invoice in upper case was taken as another tenant and dropped.
+   */
+  @Test
+  void aDeliveryNamingTheTenantInUpperCaseSyncsThatTenant() throws Exception {
+    SimOrganisation org = connectedAndSynced("Upper Case Ltd");
+    String contact = org.createContact("Genuine Customer");
+    String invoice =
+        org.createAuthorisedInvoice(
+            contact, LocalDate.now(), LocalDate.now().plusDays(30), new BigDecimal("8.76"));
+    String body =
+        "{\"events\":["
+            + event(org.tenantId().toUpperCase(), "INVOICE", invoice.toUpperCase())
+            + "],\"firstEventSequence\":1,\"lastEventSequence\":1,\"entropy\":\"upper\"}";
+
+    long sent = System.nanoTime();
+    assertThat(postSigned(body).statusCode()).isEqualTo(200);
+
+    awaitInvoice(org.tenantId(), invoice);
+    assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(FRESH);
   }
 
   private static long failedMessages() {

@@ -1,0 +1,78 @@
+package dev.xerosync.syncengine;
+
+import dev.xerosync.common.Log;
+import dev.xerosync.common.Metrics;
+
+/**
+ * Writes of single items that the store may refuse (finding 1 of issue 29: an amount past what
+ * DynamoDB holds). A refused item is put aside, named, logged and counted, and the sync carries on:
+ * retrying the message could never store it, and would hold the tenant's other changes behind it
+ * until the dead-letter queue. A transient failure still fails the sync, which retries.
+ */
+final class SetAsideWrites {
+  private static final Log LOG = Log.of(SetAsideWrites.class);
+
+  static final String INVOICE = "INVOICE";
+  static final String CONTACT = "CONTACT";
+
+  private final SyncRecords.SetAsideLog log;
+
+  SetAsideWrites(SyncRecords.SetAsideLog log) {
+    this.log = log;
+  }
+
+  /** Runs the write; returns false when the store refused the item and it was put aside. */
+  boolean write(String tenantId, String kind, String id, Runnable write) {
+    try {
+      write.run();
+      return true;
+    } catch (RuntimeException e) {
+      if (!refused(e)) {
+        throw e;
+      }
+      setAside(tenantId, kind, id, e);
+      return false;
+    }
+  }
+
+  boolean refused(RuntimeException e) {
+    return log.refused(e);
+  }
+
+  /** Contacts written through {@link #write}. */
+  SyncRecords.Contacts contacts(SyncRecords.Contacts contacts) {
+    return (tenantId, contact) ->
+        write(tenantId, CONTACT, contact.contactId(), () -> contacts.upsert(tenantId, contact));
+  }
+
+  private void setAside(String tenantId, String kind, String id, RuntimeException e) {
+    // The store's message names the value's problem, not the value; no token is in reach here.
+    String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+    Metrics.count(Metrics.SYNC_ITEMS_SET_ASIDE, 1);
+    LOG.error(
+        "the store refused an item Xero sent; set aside, the rest is stored",
+        e,
+        "tenantId",
+        tenantId,
+        "kind",
+        kind,
+        "id",
+        id,
+        "reason",
+        reason);
+    try {
+      log.put(tenantId, kind, id, reason);
+    } catch (RuntimeException recordFailed) {
+      // The metric and the log line above still name it; failing here would stall the tenant.
+      LOG.error(
+          "set-aside record not written",
+          recordFailed,
+          "tenantId",
+          tenantId,
+          "kind",
+          kind,
+          "id",
+          id);
+    }
+  }
+}
