@@ -1,6 +1,7 @@
 package dev.xerosync.tokens;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.common.Guid;
 import dev.xerosync.common.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -68,7 +69,7 @@ public final class XeroTenantConnections {
         out.add(
             new TenantConnection(
                 c.path("id").asText(),
-                c.path("tenantId").asText(),
+                Guid.canonical(c.path("tenantId").asText()),
                 c.path("tenantName").asText(""),
                 c.path("tenantType").asText(),
                 c.path("authEventId").asText(null)));

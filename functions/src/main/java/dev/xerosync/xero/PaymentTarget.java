@@ -1,6 +1,7 @@
 package dev.xerosync.xero;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.common.Guid;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -41,7 +42,7 @@ public record PaymentTarget(XeroAllocation.@Nullable Kind creditKind, String id)
               .asText(null);
       id = own != null ? own : id;
     }
-    return id == null || id.isBlank() ? null : new PaymentTarget(kind, id);
+    return id == null || id.isBlank() ? null : new PaymentTarget(kind, Guid.canonical(id));
   }
 
   private static XeroAllocation.@Nullable Kind creditKind(String invoiceType, String paymentType) {

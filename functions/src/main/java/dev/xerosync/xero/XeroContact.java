@@ -18,7 +18,7 @@ public record XeroContact(
 
   public static XeroContact fromJson(JsonNode n) {
     return new XeroContact(
-        XeroInvoice.text(n, "ContactID"),
+        XeroInvoice.id(n, "ContactID"),
         XeroInvoice.text(n, "Name"),
         XeroInvoice.text(n, "ContactStatus"),
         n.path("IsCustomer").asBoolean(false),

@@ -56,18 +56,18 @@ public record XeroCredit(
       allocations.add(
           new Allocation(
               XeroInvoice.text(a, "AllocationID"),
-              XeroInvoice.text(a.path("Invoice"), "InvoiceID"),
+              XeroInvoice.id(a.path("Invoice"), "InvoiceID"),
               XeroInvoice.decimal(a, "Amount"),
               XeroDates.date(XeroInvoice.text(a, "DateString"), XeroInvoice.text(a, "Date"))));
     }
-    String id = XeroInvoice.text(n, idField(kind));
+    String id = XeroInvoice.id(n, idField(kind));
     return new XeroCredit(
         kind,
-        id != null ? id : XeroInvoice.text(n, "ID"),
+        id != null ? id : XeroInvoice.id(n, "ID"),
         XeroInvoice.text(n, "CreditNoteNumber"),
         XeroInvoice.text(n, "Type"),
         XeroInvoice.text(n, "Status"),
-        XeroInvoice.text(n.path("Contact"), "ContactID"),
+        XeroInvoice.id(n.path("Contact"), "ContactID"),
         XeroDates.date(XeroInvoice.text(n, "DateString"), XeroInvoice.text(n, "Date")),
         XeroInvoice.text(n, "CurrencyCode"),
         XeroInvoice.decimal(n, "Total"),

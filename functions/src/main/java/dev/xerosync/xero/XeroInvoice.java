@@ -1,6 +1,7 @@
 package dev.xerosync.xero;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.common.Guid;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -120,12 +121,12 @@ public record XeroInvoice(
     addAllocations(
         allocations, n.path("Prepayments"), XeroAllocation.Kind.PREPAYMENT, "PrepaymentID", null);
     return new XeroInvoice(
-        text(n, "InvoiceID"),
+        id(n, "InvoiceID"),
         text(n, "InvoiceNumber"),
         text(n, "Reference"),
         text(n, "Type"),
         text(n, "Status"),
-        text(contact, "ContactID"),
+        id(contact, "ContactID"),
         text(contact, "Name"),
         XeroDates.date(text(n, "DateString"), text(n, "Date")),
         XeroDates.date(text(n, "DueDateString"), text(n, "DueDate")),
@@ -166,7 +167,7 @@ public record XeroInvoice(
       into.add(
           new XeroAllocation(
               kind,
-              text(a, idField),
+              id(a, idField),
               numberField == null ? null : text(a, numberField),
               applied,
               XeroDates.date(text(a, "DateString"), text(a, "Date"))));
@@ -176,6 +177,12 @@ public record XeroInvoice(
   static @Nullable String text(JsonNode n, String field) {
     JsonNode v = n.get(field);
     return v == null || v.isNull() ? null : v.asText();
+  }
+
+  /** A Xero id field, lower-cased ({@link Guid#canonical}) so it keys and compares as one id. */
+  static @Nullable String id(JsonNode n, String field) {
+    String v = text(n, field);
+    return v == null ? null : Guid.canonical(v);
   }
 
   static BigDecimal decimal(JsonNode n, String field) {
