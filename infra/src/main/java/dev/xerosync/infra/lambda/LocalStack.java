@@ -10,6 +10,9 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.xerosync.common.Environment;
 import dev.xerosync.infra.aws.CloudFormationTemplate;
 import dev.xerosync.infra.aws.LocalAws;
+import dev.xerosync.infra.aws.iam.EffectivePermissions;
+import dev.xerosync.infra.aws.iam.IamEnforcement;
+import dev.xerosync.infra.aws.iam.RequestedActions;
 import dev.xerosync.infra.xero.SimOrganisation;
 import dev.xerosync.infra.xero.TokenSet;
 import dev.xerosync.infra.xero.XeroSimulator;
@@ -29,6 +32,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The whole system on one machine: embedded AWS, the Xero simulator, and every function of
@@ -86,7 +94,12 @@ public final class LocalStack implements AutoCloseable {
   private final TokenVault vault;
   private final String adminApiKey;
   private final String notificationSigningKey;
+  private final List<IamEnforcement.Credentials> roleCredentials;
+  private final List<SqsClient> pollerClients;
   private SyncWiring wiring;
+
+  private static final String REGION = "us-east-1";
+  private static final String ACCOUNT = "000000000000";
 
   private LocalStack(
       LocalAws aws,
@@ -97,7 +110,11 @@ public final class LocalStack implements AutoCloseable {
       Map<String, Object> handlers,
       Map<String, Map<String, String>> variables,
       String adminApiKey,
-      String notificationSigningKey) {
+      String notificationSigningKey,
+      List<IamEnforcement.Credentials> roleCredentials,
+      List<SqsClient> pollerClients) {
+    this.roleCredentials = roleCredentials;
+    this.pollerClients = pollerClients;
     this.adminApiKey = adminApiKey;
     this.notificationSigningKey = notificationSigningKey;
     this.aws = aws;
@@ -185,6 +202,7 @@ public final class LocalStack implements AutoCloseable {
               }
             });
     LocalIntrinsics intrinsics = new LocalIntrinsics(parameters, refs, attributes);
+    Map<String, String> secretArns = new HashMap<>();
     // Secrets the template defines are created in the stand-in, with their resolved or generated
     // value.
     template
@@ -207,9 +225,38 @@ public final class LocalStack implements AutoCloseable {
                   props.has("SecretString")
                       ? intrinsics.resolve(props.get("SecretString"))
                       : randomHex(32);
-              aws.secretsManager().createSecret(r -> r.name(name).secretString(value));
+              String arn =
+                  aws.secretsManager().createSecret(r -> r.name(name).secretString(value)).arn();
               refs.put(resource.getKey(), name);
+              secretArns.put(resource.getKey(), arn);
             });
+    // Each function's role as IAM evaluates it; its credentials hold its clients to it.
+    // As IAM sees the template: a secret's !Ref is its ARN, and the log group has one.
+    Map<String, String> iamRefs = new HashMap<>(refs);
+    iamRefs.putAll(secretArns);
+    Map<String, Map<String, String>> iamAttributes = new HashMap<>(attributes);
+    template
+        .tree()
+        .path("Resources")
+        .properties()
+        .forEach(
+            r -> {
+              if (r.getValue().path("Type").asText().equals("AWS::Logs::LogGroup")) {
+                String name =
+                    intrinsics.resolve(r.getValue().path("Properties").path("LogGroupName"));
+                iamAttributes.put(
+                    r.getKey(),
+                    Map.of(
+                        "Arn",
+                        "arn:aws:logs:" + REGION + ":" + ACCOUNT + ":log-group:" + name + ":*"));
+              }
+            });
+    Map<String, EffectivePermissions> roles =
+        FunctionRoles.of(
+            template.tree(), new LocalIntrinsics(parameters, iamRefs, iamAttributes), ACCOUNT);
+    RequestedActions requested = new RequestedActions(REGION, ACCOUNT, secretArns(aws));
+    Map<String, IamEnforcement.Credentials> credentials = new LinkedHashMap<>();
+    roles.forEach((id, role) -> credentials.put(id, IamEnforcement.register(role, requested)));
 
     SamApplication app = SamApplication.from(template.tree());
     Map<String, Object> handlers = new LinkedHashMap<>();
@@ -217,7 +264,8 @@ public final class LocalStack implements AutoCloseable {
     List<ApiGatewayHost.Route> routes = new ArrayList<>();
     List<ScheduleTicker.Schedule> schedules = new ArrayList<>();
     for (SamApplication.FunctionSpec fn : app.functions()) {
-      Map<String, String> env = new HashMap<>(clientEnvironment(aws));
+      Map<String, String> env =
+          new HashMap<>(clientEnvironment(aws, credentials.get(fn.logicalId())));
       fn.environment().forEach((name, value) -> env.put(name, intrinsics.resolve(value)));
       // The local notification receivers listen on 127.0.0.1 over http (README, Security model).
       env.put("NOTIFICATION_ALLOW_LOOPBACK", "true");
@@ -283,8 +331,16 @@ public final class LocalStack implements AutoCloseable {
             routes,
             new ApiGatewayAuth(app.apiAuth().apiKeySourceType(), usagePlanKeys));
     List<SqsEventSource> sources = new ArrayList<>();
+    List<SqsClient> pollerClients = new ArrayList<>();
     for (SamApplication.FunctionSpec fn : app.functions()) {
       for (SamApplication.SqsEvent e : fn.sqsEvents()) {
+        // Lambda checks the execution role when the mapping is created, and polls with it.
+        checkEventSourceMapping(
+            fn.logicalId(),
+            roles.get(fn.logicalId()),
+            aws.resources().queueArn(e.queueLogicalId()));
+        SqsClient poller = sqsClient(aws, credentials.get(fn.logicalId()));
+        pollerClients.add(poller);
         var mapping =
             new SqsEventSource.Mapping(
                 fn.logicalId(),
@@ -297,7 +353,7 @@ public final class LocalStack implements AutoCloseable {
                 fn.timeout());
         sources.add(
             new SqsEventSource(
-                    aws.sqs(),
+                    poller,
                     mapping,
                     (RequestHandler<SQSEvent, SQSBatchResponse>) handlers.get(fn.logicalId()))
                 .start());
@@ -308,7 +364,38 @@ public final class LocalStack implements AutoCloseable {
     // As on the Xero app's configuration page: the one redirect URI (stack output XeroRedirectUri).
     xero.redirectUri(CLIENT_ID, URI.create(api.baseUrl() + "/connect/callback"));
     return new LocalStack(
-        aws, xero, api, sources, ticker, handlers, variables, adminApiKey, notificationSigningKey);
+        aws,
+        xero,
+        api,
+        sources,
+        ticker,
+        handlers,
+        variables,
+        adminApiKey,
+        notificationSigningKey,
+        List.copyOf(credentials.values()),
+        pollerClients);
+  }
+
+  /**
+   * What Lambda checks when an SQS event source mapping is created: the function's execution role
+   * may receive, delete and read the attributes of the queue's messages. CloudFormation rolls the
+   * stack back otherwise, with this message.
+   */
+  static void checkEventSourceMapping(
+      String functionId, EffectivePermissions role, String queueArn) {
+    for (String action : List.of("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")) {
+      if (!role.allows("sqs:" + action, queueArn)) {
+        throw new IllegalStateException(
+            functionId
+                + " event source mapping on "
+                + queueArn
+                + ": InvalidParameterValueException: The provided execution role does not have"
+                + " permissions to call "
+                + action
+                + " on SQS");
+      }
+    }
   }
 
   /**
@@ -388,8 +475,8 @@ public final class LocalStack implements AutoCloseable {
   /**
    * What the AWS runtime would give a function: region, credentials, and here the local endpoints.
    */
-  static Map<String, String> clientEnvironment(LocalAws aws) {
-    var credentials = LocalAws.credentials().resolveCredentials();
+  static Map<String, String> clientEnvironment(
+      LocalAws aws, IamEnforcement.Credentials credentials) {
     return Map.of(
         "AWS_REGION", LocalAws.region().id(),
         "AWS_ACCESS_KEY_ID", credentials.accessKeyId(),
@@ -397,6 +484,43 @@ public final class LocalStack implements AutoCloseable {
         "AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDbEndpoint().toString(),
         "AWS_ENDPOINT_URL_SQS", aws.sqsEndpoint().toString(),
         "AWS_ENDPOINT_URL_SECRETS_MANAGER", aws.secretsManagerEndpoint().toString());
+  }
+
+  /** An SQS client signing with a role's credentials, as Lambda's pollers use the function's. */
+  private static SqsClient sqsClient(LocalAws aws, IamEnforcement.Credentials credentials) {
+    return SqsClient.builder()
+        .endpointOverride(aws.sqsEndpoint())
+        .region(LocalAws.region())
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(
+                    credentials.accessKeyId(), credentials.secretAccessKey())))
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .build();
+  }
+
+  /**
+   * A secret's ARN from the id a request names, as IAM authorises it; a secret that does not exist
+   * yet (CreateSecret) gets a placeholder suffix, which only a wildcard grant matches.
+   */
+  private static java.util.function.UnaryOperator<String> secretArns(LocalAws aws) {
+    // Found ARNs only: a secret's ARN never changes, one not created yet is looked up again.
+    Map<String, String> known = new java.util.concurrent.ConcurrentHashMap<>();
+    return id -> {
+      String arn = known.get(id);
+      if (arn != null) {
+        return arn;
+      }
+      try {
+        arn = aws.secretsManager().describeSecret(r -> r.secretId(id)).arn();
+        known.put(id, arn);
+        return arn;
+      } catch (ResourceNotFoundException e) {
+        return id.startsWith("arn:")
+            ? id
+            : "arn:aws:secretsmanager:" + REGION + ":" + ACCOUNT + ":secret:" + id + "-??????";
+      }
+    };
   }
 
   private static String randomHex(int bytes) {
@@ -409,6 +533,8 @@ public final class LocalStack implements AutoCloseable {
   public void close() {
     ticker.close();
     eventSources.forEach(SqsEventSource::close);
+    pollerClients.forEach(SqsClient::close);
+    roleCredentials.forEach(IamEnforcement::unregister);
     api.close();
     xero.close();
     aws.close();
