@@ -124,7 +124,10 @@ public final class LocalStack implements AutoCloseable {
     this.ticker = ticker;
     this.handlers = handlers;
     this.variables = variables;
-    this.vault = new TokenVault(aws.secretsManager(), TokenVault.DEFAULT_PREFIX);
+    this.vault =
+        new TokenVault(
+            aws.secretsManager(),
+            variables.get("SyncWorkerFunction").get("CONNECTION_SECRET_PREFIX"));
   }
 
   @SuppressWarnings("unchecked")
