@@ -887,7 +887,7 @@ class ConnectionLifecycleEnd2EndTest {
   }
 
   private static TokenVault vault() {
-    return new TokenVault(stack.aws().secretsManager(), TokenVault.DEFAULT_PREFIX);
+    return stack.vault();
   }
 
   private static ConnectWiring wiring() {

@@ -417,6 +417,11 @@ public final class LocalStack implements AutoCloseable {
     workerWiring().sync().startInitialSync(organisation.tenantId(), "local-connect");
   }
 
+  /** The connections' token secrets, under the prefix template.yaml derives from the stack name. */
+  public TokenVault vault() {
+    return vault;
+  }
+
   /** The worker's own collaborators, for driving the sync directly in tests and benchmarks. */
   public synchronized SyncWiring workerWiring() {
     if (wiring == null) {

@@ -1,0 +1,52 @@
+package dev.xerosync.template;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What a first deploy and day-to-day operation need from template.yaml, beyond its functions. */
+class DeployInvariantsTest {
+  private static final SamTemplate TEMPLATE = SamTemplate.load();
+
+  @Test
+  void guidedDeployExplainsEveryParameterInOneGroupWithALabel() {
+    JsonNode ui = TEMPLATE.tree().path("Metadata").path("AWS::CloudFormation::Interface");
+    List<String> grouped = new ArrayList<>();
+    ui.path("ParameterGroups")
+        .forEach(g -> g.path("Parameters").forEach(p -> grouped.add(p.asText())));
+    List<String> parameters = new ArrayList<>();
+    TEMPLATE.tree().path("Parameters").fieldNames().forEachRemaining(parameters::add);
+    assertThat(grouped)
+        .as("parameters in ParameterGroups")
+        .containsExactlyInAnyOrderElementsOf(parameters);
+    for (String p : parameters) {
+      assertThat(ui.path("ParameterLabels").path(p).path("default").asText())
+          .as(p + " label")
+          .isNotBlank();
+      assertThat(TEMPLATE.tree().path("Parameters").path(p).path("Description").asText())
+          .as(p + " description")
+          .isNotBlank();
+    }
+  }
+
+  @Test
+  void everyStatefulResourceSaysWhatHappensOnDeleteAndReplace() {
+    // cfn-lint I3011: the default deletes; each says so explicitly, and the table is kept.
+    for (var r :
+        TEMPLATE.resourcesOfType(
+            "AWS::SQS::Queue",
+            "AWS::SecretsManager::Secret",
+            "AWS::DynamoDB::Table",
+            "AWS::Logs::LogGroup")) {
+      assertThat(r.getValue().path("DeletionPolicy").asText()).as(r.getKey()).isNotEmpty();
+      assertThat(r.getValue().path("UpdateReplacePolicy").asText()).as(r.getKey()).isNotEmpty();
+    }
+    JsonNode table = TEMPLATE.resource("Table");
+    assertThat(table.path("DeletionPolicy").asText()).isEqualTo("Retain");
+    assertThat(table.path("UpdateReplacePolicy").asText()).isEqualTo("Retain");
+    assertThat(table.path("Properties").path("DeletionProtectionEnabled").asBoolean()).isTrue();
+  }
+}
