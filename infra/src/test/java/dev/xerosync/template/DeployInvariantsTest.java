@@ -49,4 +49,20 @@ class DeployInvariantsTest {
     assertThat(table.path("UpdateReplacePolicy").asText()).isEqualTo("Retain");
     assertThat(table.path("Properties").path("DeletionProtectionEnabled").asBoolean()).isTrue();
   }
+
+  @Test
+  void everyResponseApiGatewayMakesItselfCarriesCorsHeaders() {
+    for (var api : TEMPLATE.resourcesOfType("AWS::Serverless::Api")) {
+      JsonNode responses = api.getValue().path("Properties").path("GatewayResponses");
+      for (String type : List.of("DEFAULT_4XX", "DEFAULT_5XX")) {
+        JsonNode headers = responses.path(type).path("ResponseParameters").path("Headers");
+        assertThat(headers.path("Access-Control-Allow-Origin").asText())
+            .as(api.getKey() + " " + type)
+            .isEqualTo("method.request.header.origin");
+        assertThat(headers.path("Vary").asText())
+            .as(api.getKey() + " " + type)
+            .isEqualTo("'Origin'");
+      }
+    }
+  }
 }

@@ -332,7 +332,8 @@ public final class LocalStack implements AutoCloseable {
             options.apiPort(),
             app.stageName(),
             routes,
-            new ApiGatewayAuth(app.apiAuth().apiKeySourceType(), usagePlanKeys));
+            new ApiGatewayAuth(app.apiAuth().apiKeySourceType(), usagePlanKeys),
+            GatewayResponses.from(app.gatewayResponses()));
     List<SqsEventSource> sources = new ArrayList<>();
     List<SqsClient> pollerClients = new ArrayList<>();
     for (SamApplication.FunctionSpec fn : app.functions()) {
