@@ -15,6 +15,7 @@ import dev.xerosync.syncengine.TenantSync;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -98,15 +99,18 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
                             || t.getValue() == ConnectionStatus.RATE_LIMITED)
                 .count();
     Duration last = Duration.ZERO;
+    // Sent in batches of ten after the loop: one call per tenant ran out of time at a few thousand.
+    List<SyncQueue.Message> due = new ArrayList<>();
+    List<DeferredSyncs.Deferred> later = new ArrayList<>();
     for (Map.Entry<String, ConnectionStatus> tenant : tenants) {
       switch (tenant.getValue()) {
         case CONNECTED, RATE_LIMITED -> {
           SyncRequest sweep = SyncRequest.reconcile(tenant.getKey(), window, correlationId);
           Duration offset = pacing == null ? Duration.ZERO : pacing.offset(sweeps, toSweep);
           if (offset.toMillis() < 1000) {
-            queue.send(sweep);
+            due.add(message(sweep));
           } else {
-            deferred.defer(List.of(sweep), offset);
+            later.add(new DeferredSyncs.Deferred(sweep, offset));
           }
           last = offset;
           sweeps++;
@@ -118,13 +122,18 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
               .map(c -> c.initialSync())
               .ifPresent(
                   s ->
-                      queue.send(
-                          SyncRequest.initialStep(
-                              tenant.getKey(), TenantSync.stepOf(s), correlationId)));
+                      due.add(
+                          message(
+                              SyncRequest.initialStep(
+                                  tenant.getKey(), TenantSync.stepOf(s), correlationId))));
           resumed++;
         }
         default -> {}
       }
+    }
+    queue.send(due);
+    if (!later.isEmpty()) {
+      deferred.deferEach(later);
     }
     LOG.info(
         "reconciliation queued",
@@ -135,5 +144,10 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
         "initialSyncsNudged",
         resumed);
     return "queued " + sweeps + " sweeps";
+  }
+
+  /** Deduplicated by content, as SyncQueue.send(SyncRequest) does. */
+  private static SyncQueue.Message message(SyncRequest request) {
+    return new SyncQueue.Message(request, SyncQueue.sha256(request.deduplicationKey()));
   }
 }

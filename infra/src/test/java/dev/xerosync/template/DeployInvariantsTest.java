@@ -65,4 +65,50 @@ class DeployInvariantsTest {
       }
     }
   }
+
+  @Test
+  void theFunctionsThatFailQuietlyAndTheQueuesThatFillQuietlyHaveAlarms() {
+    List<String> watched = new ArrayList<>();
+    for (var alarm : TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm")) {
+      JsonNode p = alarm.getValue().path("Properties");
+      assertThat(p.path("AlarmActions").toString()).as(alarm.getKey()).contains("AlarmTopic");
+      assertThat(p.path("AlarmDescription").asText()).as(alarm.getKey()).isNotBlank();
+      String target = p.path("Dimensions").path(0).path("Value").toString();
+      watched.add(
+          p.path("Namespace").asText() + " " + p.path("MetricName").asText() + " " + target);
+    }
+    for (String fn : List.of("AuthorizerFunction", "ReconcileFunction", "TokenRefreshFunction")) {
+      for (String metric : List.of("Errors", "Throttles")) {
+        assertThat(watched).contains("AWS/Lambda " + metric + " {\"Ref\":\"" + fn + "\"}");
+      }
+    }
+    for (String dlq :
+        List.of(
+            "SyncDeadLetterQueue",
+            "SyncDelayDeadLetterQueue",
+            "WriteDeadLetterQueue",
+            "NotificationDeadLetterQueue")) {
+      assertThat(watched)
+          .contains(
+              "AWS/SQS ApproximateNumberOfMessagesVisible {\"Fn::GetAtt\":[\""
+                  + dlq
+                  + "\",\"QueueName\"]}");
+    }
+    assertThat(watched)
+        .contains(
+            "AWS/SQS ApproximateAgeOfOldestMessage {\"Fn::GetAtt\":[\"SyncQueue\",\"QueueName\"]}");
+  }
+
+  @Test
+  void noDetailedMethodMetricsAreBilled() {
+    // docs/cost counts the API-wide metrics only; per-method ones would add about $0.30 a metric.
+    for (var api : TEMPLATE.resourcesOfType("AWS::Serverless::Api")) {
+      api.getValue()
+          .path("Properties")
+          .path("MethodSettings")
+          .forEach(
+              m ->
+                  assertThat(m.path("MetricsEnabled").asBoolean(false)).as(m.toString()).isFalse());
+    }
+  }
 }
