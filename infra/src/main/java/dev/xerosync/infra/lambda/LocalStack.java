@@ -130,10 +130,30 @@ public final class LocalStack implements AutoCloseable {
             variables.get("SyncWorkerFunction").get("CONNECTION_SECRET_PREFIX"));
   }
 
-  @SuppressWarnings("unchecked")
   public static LocalStack start(Options options) throws Exception {
     CloudFormationTemplate template = CloudFormationTemplate.fromClasspath();
     LocalAws aws = LocalAws.start(template);
+    // What started so far, closed in reverse when a later step fails (a template AWS would roll
+    // back, say), so a failed start leaves no servers or registered credentials behind.
+    List<AutoCloseable> started = new ArrayList<>(List.of(aws));
+    try {
+      return start(options, template, aws, started);
+    } catch (Exception | Error e) {
+      for (AutoCloseable c : started.reversed()) {
+        try {
+          c.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static LocalStack start(
+      Options options, CloudFormationTemplate template, LocalAws aws, List<AutoCloseable> started)
+      throws Exception {
     String clientSecret = randomHex(24);
     String webhookKey = randomHex(32);
     XeroSimulator xero =
@@ -143,6 +163,7 @@ public final class LocalStack implements AutoCloseable {
             .webhookKey(webhookKey)
             .build()
             .start();
+    started.add(xero);
 
     // Template defaults first, then the values that point the functions at the local stand-ins.
     Map<String, String> parameters = new HashMap<>();
@@ -260,6 +281,7 @@ public final class LocalStack implements AutoCloseable {
     RequestedActions requested = new RequestedActions(REGION, ACCOUNT, secretArns(aws));
     Map<String, IamEnforcement.Credentials> credentials = new LinkedHashMap<>();
     roles.forEach((id, role) -> credentials.put(id, IamEnforcement.register(role, requested)));
+    started.add(() -> credentials.values().forEach(IamEnforcement::unregister));
 
     SamApplication app = SamApplication.from(template.tree());
     Map<String, Object> handlers = new LinkedHashMap<>();
@@ -334,7 +356,9 @@ public final class LocalStack implements AutoCloseable {
             routes,
             new ApiGatewayAuth(app.apiAuth().apiKeySourceType(), usagePlanKeys),
             GatewayResponses.from(app.gatewayResponses()));
+    started.add(api);
     List<SqsEventSource> sources = new ArrayList<>();
+    started.add(() -> sources.forEach(SqsEventSource::close));
     List<SqsClient> pollerClients = new ArrayList<>();
     for (SamApplication.FunctionSpec fn : app.functions()) {
       for (SamApplication.SqsEvent e : fn.sqsEvents()) {
@@ -345,6 +369,7 @@ public final class LocalStack implements AutoCloseable {
             aws.resources().queueArn(e.queueLogicalId()));
         SqsClient poller = sqsClient(aws, credentials.get(fn.logicalId()));
         pollerClients.add(poller);
+        started.add(poller);
         var mapping =
             new SqsEventSource.Mapping(
                 fn.logicalId(),
