@@ -32,10 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -97,9 +93,6 @@ public final class LocalStack implements AutoCloseable {
   private final List<IamEnforcement.Credentials> roleCredentials;
   private final List<SqsClient> pollerClients;
   private SyncWiring wiring;
-
-  private static final String REGION = "us-east-1";
-  private static final String ACCOUNT = "000000000000";
 
   private LocalStack(
       LocalAws aws,
@@ -255,30 +248,10 @@ public final class LocalStack implements AutoCloseable {
               secretArns.put(resource.getKey(), arn);
             });
     // Each function's role as IAM evaluates it; its credentials hold its clients to it.
-    // As IAM sees the template: a secret's !Ref is its ARN, and the log group has one.
-    Map<String, String> iamRefs = new HashMap<>(refs);
-    iamRefs.putAll(secretArns);
-    Map<String, Map<String, String>> iamAttributes = new HashMap<>(attributes);
-    template
-        .tree()
-        .path("Resources")
-        .properties()
-        .forEach(
-            r -> {
-              if (r.getValue().path("Type").asText().equals("AWS::Logs::LogGroup")) {
-                String name =
-                    intrinsics.resolve(r.getValue().path("Properties").path("LogGroupName"));
-                iamAttributes.put(
-                    r.getKey(),
-                    Map.of(
-                        "Arn",
-                        "arn:aws:logs:" + REGION + ":" + ACCOUNT + ":log-group:" + name + ":*"));
-              }
-            });
     Map<String, EffectivePermissions> roles =
-        FunctionRoles.of(
-            template.tree(), new LocalIntrinsics(parameters, iamRefs, iamAttributes), ACCOUNT);
-    RequestedActions requested = new RequestedActions(REGION, ACCOUNT, secretArns(aws));
+        LocalRoles.of(template, parameters, refs, attributes, secretArns);
+    RequestedActions requested =
+        new RequestedActions(LocalRoles.REGION, LocalRoles.ACCOUNT, LocalRoles.secretArns(aws));
     Map<String, IamEnforcement.Credentials> credentials = new LinkedHashMap<>();
     roles.forEach((id, role) -> credentials.put(id, IamEnforcement.register(role, requested)));
     started.add(() -> credentials.values().forEach(IamEnforcement::unregister));
@@ -363,11 +336,11 @@ public final class LocalStack implements AutoCloseable {
     for (SamApplication.FunctionSpec fn : app.functions()) {
       for (SamApplication.SqsEvent e : fn.sqsEvents()) {
         // Lambda checks the execution role when the mapping is created, and polls with it.
-        checkEventSourceMapping(
+        LocalRoles.checkEventSourceMapping(
             fn.logicalId(),
             roles.get(fn.logicalId()),
             aws.resources().queueArn(e.queueLogicalId()));
-        SqsClient poller = sqsClient(aws, credentials.get(fn.logicalId()));
+        SqsClient poller = LocalRoles.sqsClient(aws, credentials.get(fn.logicalId()));
         pollerClients.add(poller);
         started.add(poller);
         var mapping =
@@ -404,27 +377,6 @@ public final class LocalStack implements AutoCloseable {
         notificationSigningKey,
         List.copyOf(credentials.values()),
         pollerClients);
-  }
-
-  /**
-   * What Lambda checks when an SQS event source mapping is created: the function's execution role
-   * may receive, delete and read the attributes of the queue's messages. CloudFormation rolls the
-   * stack back otherwise, with this message.
-   */
-  static void checkEventSourceMapping(
-      String functionId, EffectivePermissions role, String queueArn) {
-    for (String action : List.of("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")) {
-      if (!role.allows("sqs:" + action, queueArn)) {
-        throw new IllegalStateException(
-            functionId
-                + " event source mapping on "
-                + queueArn
-                + ": InvalidParameterValueException: The provided execution role does not have"
-                + " permissions to call "
-                + action
-                + " on SQS");
-      }
-    }
   }
 
   /**
@@ -518,43 +470,6 @@ public final class LocalStack implements AutoCloseable {
         "AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDbEndpoint().toString(),
         "AWS_ENDPOINT_URL_SQS", aws.sqsEndpoint().toString(),
         "AWS_ENDPOINT_URL_SECRETS_MANAGER", aws.secretsManagerEndpoint().toString());
-  }
-
-  /** An SQS client signing with a role's credentials, as Lambda's pollers use the function's. */
-  private static SqsClient sqsClient(LocalAws aws, IamEnforcement.Credentials credentials) {
-    return SqsClient.builder()
-        .endpointOverride(aws.sqsEndpoint())
-        .region(LocalAws.region())
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(
-                    credentials.accessKeyId(), credentials.secretAccessKey())))
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .build();
-  }
-
-  /**
-   * A secret's ARN from the id a request names, as IAM authorises it; a secret that does not exist
-   * yet (CreateSecret) gets a placeholder suffix, which only a wildcard grant matches.
-   */
-  private static java.util.function.UnaryOperator<String> secretArns(LocalAws aws) {
-    // Found ARNs only: a secret's ARN never changes, one not created yet is looked up again.
-    Map<String, String> known = new java.util.concurrent.ConcurrentHashMap<>();
-    return id -> {
-      String arn = known.get(id);
-      if (arn != null) {
-        return arn;
-      }
-      try {
-        arn = aws.secretsManager().describeSecret(r -> r.secretId(id)).arn();
-        known.put(id, arn);
-        return arn;
-      } catch (ResourceNotFoundException e) {
-        return id.startsWith("arn:")
-            ? id
-            : "arn:aws:secretsmanager:" + REGION + ":" + ACCOUNT + ":secret:" + id + "-??????";
-      }
-    };
   }
 
   private static String randomHex(int bytes) {
