@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
+import dev.xerosync.common.Sha256;
 import dev.xerosync.queue.DeferredSyncs;
 import dev.xerosync.queue.SyncQueue;
 import dev.xerosync.queue.SyncRequest;
@@ -15,6 +16,7 @@ import dev.xerosync.syncengine.InitialSyncStarter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -98,15 +100,18 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
                             || t.getValue() == ConnectionStatus.RATE_LIMITED)
                 .count();
     Duration last = Duration.ZERO;
+    // Sent in batches of ten after the loop: one call per tenant ran out of time at a few thousand.
+    List<SyncQueue.Message> due = new ArrayList<>();
+    List<DeferredSyncs.Deferred> later = new ArrayList<>();
     for (Map.Entry<String, ConnectionStatus> tenant : tenants) {
       switch (tenant.getValue()) {
         case CONNECTED, RATE_LIMITED -> {
           SyncRequest sweep = SyncRequest.reconcile(tenant.getKey(), window, correlationId);
           Duration offset = pacing == null ? Duration.ZERO : pacing.offset(sweeps, toSweep);
           if (offset.toMillis() < 1000) {
-            queue.send(sweep);
+            due.add(message(sweep));
           } else {
-            deferred.defer(List.of(sweep), offset);
+            later.add(new DeferredSyncs.Deferred(sweep, offset));
           }
           last = offset;
           sweeps++;
@@ -118,13 +123,18 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
               .map(c -> c.initialSync())
               .ifPresent(
                   s ->
-                      queue.send(
-                          SyncRequest.initialStep(
-                              tenant.getKey(), InitialSyncStarter.stepOf(s), correlationId)));
+                      due.add(
+                          message(
+                              SyncRequest.initialStep(
+                                  tenant.getKey(), InitialSyncStarter.stepOf(s), correlationId))));
           resumed++;
         }
         default -> {}
       }
+    }
+    queue.send(due);
+    if (!later.isEmpty()) {
+      deferred.deferEach(later);
     }
     LOG.info(
         "reconciliation queued",
@@ -135,5 +145,10 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
         "initialSyncsNudged",
         resumed);
     return "queued " + sweeps + " sweeps";
+  }
+
+  /** Deduplicated by content, as SyncQueue.send(SyncRequest) does. */
+  private static SyncQueue.Message message(SyncRequest request) {
+    return new SyncQueue.Message(request, Sha256.hex(request.deduplicationKey()));
   }
 }

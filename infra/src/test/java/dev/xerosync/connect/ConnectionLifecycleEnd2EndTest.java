@@ -256,7 +256,8 @@ class ConnectionLifecycleEnd2EndTest {
         stack
             .aws()
             .secretsManager()
-            .getSecretValue(r -> r.secretId("xero-sync/connect-state-key"))
+            .getSecretValue(
+                r -> r.secretId(stack.environment("ConnectFunction").required("STATE_SECRET_ID")))
             .secretString();
     Instant past = Instant.now().minus(Duration.ofHours(1));
     String expired =
@@ -886,7 +887,7 @@ class ConnectionLifecycleEnd2EndTest {
   }
 
   private static TokenVault vault() {
-    return new TokenVault(stack.aws().secretsManager(), TokenVault.DEFAULT_PREFIX);
+    return stack.vault();
   }
 
   private static ConnectWiring wiring() {

@@ -258,7 +258,8 @@ class PoisonEventEnd2EndTest {
         stack
             .aws()
             .secretsManager()
-            .getSecretValue(r -> r.secretId("xero-sync/app"))
+            .getSecretValue(
+                r -> r.secretId(stack.environment("WebhookFunction").required("APP_SECRET_ID")))
             .secretString();
     String key = Json.MAPPER.readTree(secret).path("webhookKey").asText();
     return HTTP.send(

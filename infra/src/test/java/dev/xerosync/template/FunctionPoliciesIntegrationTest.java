@@ -439,9 +439,7 @@ class FunctionPoliciesIntegrationTest {
 
       // Both connections idle for 40 days; the picked one's consent (another user's) was revoked in
       // Xero meanwhile.
-      var vault =
-          new dev.xerosync.tokens.TokenVault(
-              stack.aws().secretsManager(), dev.xerosync.tokens.TokenVault.DEFAULT_PREFIX);
+      var vault = stack.vault();
       for (String tenant : List.of(solo.tenantId(), picked.tenantId())) {
         var t = vault.read(tenant).orElseThrow();
         vault.write(
@@ -851,7 +849,11 @@ class FunctionPoliciesIntegrationTest {
                         id, Map.of("Arn", queueArn(stack.aws().resources().queueUrl(id))));
                 // !Ref of a secret is its ARN, as the recorder's secret names become ARNs.
                 case "AWS::SecretsManager::Secret" ->
-                    refs.put(id, arnOf(r.getValue().path("Properties").path("Name").asText(id)));
+                    refs.put(
+                        id,
+                        arnOf(
+                            new LocalIntrinsics(Map.of(), Map.of(), Map.of())
+                                .resolve(r.getValue().path("Properties").path("Name"))));
                 default -> {}
               }
             });

@@ -55,10 +55,22 @@ public final class RecordedAwsCalls implements ExecutionInterceptor {
     return List.copyOf(CALLS.getOrDefault(logicalId, List.of()));
   }
 
+  // After signing, so that the calls the stack makes with its own credentials while a function
+  // runs (IAM's lookups of a secret's ARN) are told apart from the function's.
   @Override
-  public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+  public void beforeTransmission(
+      Context.BeforeTransmission context, ExecutionAttributes attributes) {
     String function = FUNCTION.get();
-    if (function == null) {
+    String stackKey =
+        "Credential="
+            + dev.xerosync.infra.aws.LocalAws.credentials().resolveCredentials().accessKeyId()
+            + "/";
+    if (function == null
+        || context
+            .httpRequest()
+            .firstMatchingHeader("Authorization")
+            .orElse("")
+            .contains(stackKey)) {
       return;
     }
     List<Call> calls =

@@ -150,7 +150,7 @@ final class SamTemplate {
     return plausibleIntrinsics().resolve(value);
   }
 
-  private LocalIntrinsics plausibleIntrinsics() {
+  LocalIntrinsics plausibleIntrinsics() {
     Map<String, String> parameters = new HashMap<>();
     tree.path("Parameters")
         .properties()

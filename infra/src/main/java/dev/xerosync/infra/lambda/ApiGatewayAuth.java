@@ -39,7 +39,8 @@ public final class ApiGatewayAuth {
    */
   public sealed interface Outcome {}
 
-  public record Refused(int status, String message) implements Outcome {}
+  /** A refusal, with the gateway response type whose headers it carries (GatewayResponses). */
+  public record Refused(int status, String message, String responseType) implements Outcome {}
 
   public record Passed(Map<String, Object> authorizerContext) implements Outcome {}
 
@@ -80,7 +81,7 @@ public final class ApiGatewayAuth {
         identity.add(request.query() == null ? null : request.query().get(q));
       }
       if (identity.stream().anyMatch(v -> v == null || v.isEmpty())) {
-        return new Refused(401, "Unauthorized");
+        return new Refused(401, "Unauthorized", "UNAUTHORIZED");
       }
       String cacheKey = authorizer.name() + "\n" + String.join("\n", identity);
       JsonNode response = null;
@@ -96,10 +97,10 @@ public final class ApiGatewayAuth {
           response = JSON.valueToTree(invoke(authorizer, request));
         } catch (RuntimeException e) {
           if ("Unauthorized".equals(e.getMessage())) {
-            return new Refused(401, "Unauthorized");
+            return new Refused(401, "Unauthorized", "UNAUTHORIZED");
           }
           System.err.println("[api] authorizer " + authorizer.name() + " failed: " + e);
-          return new Refused(500, null);
+          return new Refused(500, null, "AUTHORIZER_FAILURE");
         }
         if (caching) {
           long now = System.nanoTime();
@@ -124,7 +125,7 @@ public final class ApiGatewayAuth {
       String key =
           "AUTHORIZER".equals(apiKeySource) ? usageKey : header(request.headers(), "x-api-key");
       if (key == null || !usagePlanKeys.contains(key)) {
-        return new Refused(403, "Forbidden");
+        return new Refused(403, "Forbidden", "INVALID_API_KEY");
       }
     }
     return new Passed(context);
@@ -156,11 +157,15 @@ public final class ApiGatewayAuth {
       }
       if ("Deny".equals(statement.path("Effect").asText())) {
         return new Refused(
-            403, "User is not authorized to access this resource with an explicit deny");
+            403,
+            "User is not authorized to access this resource with an explicit deny",
+            "ACCESS_DENIED");
       }
       allowed |= "Allow".equals(statement.path("Effect").asText());
     }
-    return allowed ? null : new Refused(403, "User is not authorized to access this resource");
+    return allowed
+        ? null
+        : new Refused(403, "User is not authorized to access this resource", "ACCESS_DENIED");
   }
 
   private static boolean matchesAny(JsonNode patterns, String value) {

@@ -44,9 +44,16 @@ public final class ApiGatewayHost implements AutoCloseable {
   private final String stage;
   private final List<Route> routes;
   private final ApiGatewayAuth auth;
+  private final GatewayResponses gatewayResponses;
 
-  private ApiGatewayHost(HttpServer server, String stage, List<Route> routes, ApiGatewayAuth auth) {
+  private ApiGatewayHost(
+      HttpServer server,
+      String stage,
+      List<Route> routes,
+      ApiGatewayAuth auth,
+      GatewayResponses gatewayResponses) {
     this.server = server;
+    this.gatewayResponses = gatewayResponses;
     this.stage = stage;
     this.routes = List.copyOf(routes);
     this.auth = auth;
@@ -54,8 +61,19 @@ public final class ApiGatewayHost implements AutoCloseable {
 
   public static ApiGatewayHost start(
       int port, String stage, List<Route> routes, ApiGatewayAuth auth) throws IOException {
+    return start(port, stage, routes, auth, GatewayResponses.none());
+  }
+
+  /** As above, adding the API's gateway response headers to every response API Gateway makes. */
+  public static ApiGatewayHost start(
+      int port,
+      String stage,
+      List<Route> routes,
+      ApiGatewayAuth auth,
+      GatewayResponses gatewayResponses)
+      throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
-    ApiGatewayHost host = new ApiGatewayHost(server, stage, routes, auth);
+    ApiGatewayHost host = new ApiGatewayHost(server, stage, routes, auth, gatewayResponses);
     server.createContext("/", host::serve);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.start();
@@ -72,11 +90,7 @@ public final class ApiGatewayHost implements AutoCloseable {
       String rawPath = exchange.getRequestURI().getRawPath();
       String stagePrefix = "/" + stage;
       if (!rawPath.equals(stagePrefix) && !rawPath.startsWith(stagePrefix + "/")) {
-        respond(
-            exchange,
-            403,
-            Map.of("Content-Type", List.of("application/json")),
-            bytes("{\"message\":\"Forbidden\"}"));
+        gatewayError(exchange, 403, "MISSING_AUTHENTICATION_TOKEN", Map.of(), "\"Forbidden\"");
         return;
       }
       String path = rawPath.substring(stagePrefix.length());
@@ -88,11 +102,12 @@ public final class ApiGatewayHost implements AutoCloseable {
           return;
         }
       }
-      respond(
+      gatewayError(
           exchange,
           403,
-          Map.of("Content-Type", List.of("application/json")),
-          bytes("{\"message\":\"Missing Authentication Token\"}"));
+          "MISSING_AUTHENTICATION_TOKEN",
+          Map.of(),
+          "\"Missing Authentication Token\"");
     }
   }
 
@@ -117,18 +132,14 @@ public final class ApiGatewayHost implements AutoCloseable {
                 event.getQueryStringParameters(),
                 event.getPathParameters()));
     if (outcome instanceof ApiGatewayAuth.Refused refused) {
-      respond(
+      gatewayError(
           exchange,
           refused.status(),
+          refused.responseType(),
           Map.of(
-              "Content-Type",
-              List.of("application/json"),
               "x-amzn-ErrorType",
               List.of(refused.status() == 401 ? "UnauthorizedException" : "AccessDeniedException")),
-          bytes(
-              "{\"message\":"
-                  + (refused.message() == null ? "null" : "\"" + refused.message() + "\"")
-                  + "}"));
+          refused.message() == null ? "null" : "\"" + refused.message() + "\"");
       return;
     }
     event.getRequestContext().setAuthorizer(((ApiGatewayAuth.Passed) outcome).authorizerContext());
@@ -140,19 +151,11 @@ public final class ApiGatewayHost implements AutoCloseable {
               .handleRequest(event, new LocalContext(route.functionName(), route.timeout()));
     } catch (RuntimeException e) {
       System.err.println("[api] " + route.functionName() + " failed: " + e);
-      respond(
-          exchange,
-          502,
-          Map.of("Content-Type", List.of("application/json")),
-          bytes("{\"message\": \"Internal server error\"}"));
+      gatewayError(exchange, 502, "DEFAULT_5XX", Map.of(), "\"Internal server error\"");
       return;
     }
     if (response == null || response.getStatusCode() == null) {
-      respond(
-          exchange,
-          502,
-          Map.of("Content-Type", List.of("application/json")),
-          bytes("{\"message\": \"Internal server error\"}"));
+      gatewayError(exchange, 502, "DEFAULT_5XX", Map.of(), "\"Internal server error\"");
       return;
     }
     Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -304,6 +307,26 @@ public final class ApiGatewayHost implements AutoCloseable {
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A response API Gateway makes itself: its JSON message, plus the headers the API's
+   * GatewayResponses give its type (CORS, so a browser reads a refusal instead of a network error).
+   */
+  private void gatewayError(
+      HttpExchange exchange,
+      int status,
+      String type,
+      Map<String, List<String>> extra,
+      String messageJson)
+      throws IOException {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", List.of("application/json"));
+    headers.putAll(extra);
+    headers.putAll(
+        gatewayResponses.headers(
+            type, status, name -> exchange.getRequestHeaders().getFirst(name)));
+    respond(exchange, status, headers, bytes("{\"message\":" + messageJson + "}"));
   }
 
   private static void respond(

@@ -15,6 +15,7 @@ public final class LocalIntrinsics {
   private final Map<String, String> parameters;
   private final Map<String, String> refs;
   private final Map<String, Map<String, String>> attributes;
+  private final String stackName;
 
   /**
    * @param parameters template parameter values by name
@@ -25,6 +26,16 @@ public final class LocalIntrinsics {
       Map<String, String> parameters,
       Map<String, String> refs,
       Map<String, Map<String, String>> attributes) {
+    this(parameters, refs, attributes, "xero-sync-local");
+  }
+
+  /** As above, for a stack of another name (AWS::StackName). */
+  public LocalIntrinsics(
+      Map<String, String> parameters,
+      Map<String, String> refs,
+      Map<String, Map<String, String>> attributes,
+      String stackName) {
+    this.stackName = stackName;
     this.parameters = parameters;
     this.refs = refs;
     this.attributes = attributes;
@@ -70,7 +81,7 @@ public final class LocalIntrinsics {
       case "AWS::Region" -> "us-east-1";
       case "AWS::AccountId" -> "000000000000";
       case "AWS::Partition" -> "aws";
-      case "AWS::StackName" -> "xero-sync-local";
+      case "AWS::StackName" -> stackName;
       case "AWS::URLSuffix" -> "amazonaws.com";
       default -> {
         if (parameters.containsKey(name)) {

@@ -10,6 +10,9 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.xerosync.common.Environment;
 import dev.xerosync.infra.aws.CloudFormationTemplate;
 import dev.xerosync.infra.aws.LocalAws;
+import dev.xerosync.infra.aws.iam.EffectivePermissions;
+import dev.xerosync.infra.aws.iam.IamEnforcement;
+import dev.xerosync.infra.aws.iam.RequestedActions;
 import dev.xerosync.infra.xero.SimOrganisation;
 import dev.xerosync.infra.xero.TokenSet;
 import dev.xerosync.infra.xero.XeroSimulator;
@@ -29,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The whole system on one machine: embedded AWS, the Xero simulator, and every function of
@@ -86,6 +90,8 @@ public final class LocalStack implements AutoCloseable {
   private final TokenVault vault;
   private final String adminApiKey;
   private final String notificationSigningKey;
+  private final List<IamEnforcement.Credentials> roleCredentials;
+  private final List<SqsClient> pollerClients;
   private SyncWiring wiring;
 
   private LocalStack(
@@ -97,7 +103,11 @@ public final class LocalStack implements AutoCloseable {
       Map<String, Object> handlers,
       Map<String, Map<String, String>> variables,
       String adminApiKey,
-      String notificationSigningKey) {
+      String notificationSigningKey,
+      List<IamEnforcement.Credentials> roleCredentials,
+      List<SqsClient> pollerClients) {
+    this.roleCredentials = roleCredentials;
+    this.pollerClients = pollerClients;
     this.adminApiKey = adminApiKey;
     this.notificationSigningKey = notificationSigningKey;
     this.aws = aws;
@@ -107,13 +117,36 @@ public final class LocalStack implements AutoCloseable {
     this.ticker = ticker;
     this.handlers = handlers;
     this.variables = variables;
-    this.vault = new TokenVault(aws.secretsManager(), TokenVault.DEFAULT_PREFIX);
+    this.vault =
+        new TokenVault(
+            aws.secretsManager(),
+            variables.get("SyncWorkerFunction").get("CONNECTION_SECRET_PREFIX"));
   }
 
-  @SuppressWarnings("unchecked")
   public static LocalStack start(Options options) throws Exception {
     CloudFormationTemplate template = CloudFormationTemplate.fromClasspath();
     LocalAws aws = LocalAws.start(template);
+    // What started so far, closed in reverse when a later step fails (a template AWS would roll
+    // back, say), so a failed start leaves no servers or registered credentials behind.
+    List<AutoCloseable> started = new ArrayList<>(List.of(aws));
+    try {
+      return start(options, template, aws, started);
+    } catch (Exception | Error e) {
+      for (AutoCloseable c : started.reversed()) {
+        try {
+          c.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static LocalStack start(
+      Options options, CloudFormationTemplate template, LocalAws aws, List<AutoCloseable> started)
+      throws Exception {
     String clientSecret = randomHex(24);
     String webhookKey = randomHex(32);
     XeroSimulator xero =
@@ -123,6 +156,7 @@ public final class LocalStack implements AutoCloseable {
             .webhookKey(webhookKey)
             .build()
             .start();
+    started.add(xero);
 
     // Template defaults first, then the values that point the functions at the local stand-ins.
     Map<String, String> parameters = new HashMap<>();
@@ -185,6 +219,7 @@ public final class LocalStack implements AutoCloseable {
               }
             });
     LocalIntrinsics intrinsics = new LocalIntrinsics(parameters, refs, attributes);
+    Map<String, String> secretArns = new HashMap<>();
     // Secrets the template defines are created in the stand-in, with their resolved or generated
     // value.
     template
@@ -207,9 +242,19 @@ public final class LocalStack implements AutoCloseable {
                   props.has("SecretString")
                       ? intrinsics.resolve(props.get("SecretString"))
                       : randomHex(32);
-              aws.secretsManager().createSecret(r -> r.name(name).secretString(value));
+              String arn =
+                  aws.secretsManager().createSecret(r -> r.name(name).secretString(value)).arn();
               refs.put(resource.getKey(), name);
+              secretArns.put(resource.getKey(), arn);
             });
+    // Each function's role as IAM evaluates it; its credentials hold its clients to it.
+    Map<String, EffectivePermissions> roles =
+        LocalRoles.of(template, parameters, refs, attributes, secretArns);
+    RequestedActions requested =
+        new RequestedActions(LocalRoles.REGION, LocalRoles.ACCOUNT, LocalRoles.secretArns(aws));
+    Map<String, IamEnforcement.Credentials> credentials = new LinkedHashMap<>();
+    roles.forEach((id, role) -> credentials.put(id, IamEnforcement.register(role, requested)));
+    started.add(() -> credentials.values().forEach(IamEnforcement::unregister));
 
     SamApplication app = SamApplication.from(template.tree());
     Map<String, Object> handlers = new LinkedHashMap<>();
@@ -217,7 +262,8 @@ public final class LocalStack implements AutoCloseable {
     List<ApiGatewayHost.Route> routes = new ArrayList<>();
     List<ScheduleTicker.Schedule> schedules = new ArrayList<>();
     for (SamApplication.FunctionSpec fn : app.functions()) {
-      Map<String, String> env = new HashMap<>(clientEnvironment(aws));
+      Map<String, String> env =
+          new HashMap<>(clientEnvironment(aws, credentials.get(fn.logicalId())));
       fn.environment().forEach((name, value) -> env.put(name, intrinsics.resolve(value)));
       // The local notification receivers listen on 127.0.0.1 over http (README, Security model).
       env.put("NOTIFICATION_ALLOW_LOOPBACK", "true");
@@ -281,10 +327,22 @@ public final class LocalStack implements AutoCloseable {
             options.apiPort(),
             app.stageName(),
             routes,
-            new ApiGatewayAuth(app.apiAuth().apiKeySourceType(), usagePlanKeys));
+            new ApiGatewayAuth(app.apiAuth().apiKeySourceType(), usagePlanKeys),
+            GatewayResponses.from(app.gatewayResponses()));
+    started.add(api);
     List<SqsEventSource> sources = new ArrayList<>();
+    started.add(() -> sources.forEach(SqsEventSource::close));
+    List<SqsClient> pollerClients = new ArrayList<>();
     for (SamApplication.FunctionSpec fn : app.functions()) {
       for (SamApplication.SqsEvent e : fn.sqsEvents()) {
+        // Lambda checks the execution role when the mapping is created, and polls with it.
+        LocalRoles.checkEventSourceMapping(
+            fn.logicalId(),
+            roles.get(fn.logicalId()),
+            aws.resources().queueArn(e.queueLogicalId()));
+        SqsClient poller = LocalRoles.sqsClient(aws, credentials.get(fn.logicalId()));
+        pollerClients.add(poller);
+        started.add(poller);
         var mapping =
             new SqsEventSource.Mapping(
                 fn.logicalId(),
@@ -297,7 +355,7 @@ public final class LocalStack implements AutoCloseable {
                 fn.timeout());
         sources.add(
             new SqsEventSource(
-                    aws.sqs(),
+                    poller,
                     mapping,
                     (RequestHandler<SQSEvent, SQSBatchResponse>) handlers.get(fn.logicalId()))
                 .start());
@@ -308,7 +366,17 @@ public final class LocalStack implements AutoCloseable {
     // As on the Xero app's configuration page: the one redirect URI (stack output XeroRedirectUri).
     xero.redirectUri(CLIENT_ID, URI.create(api.baseUrl() + "/connect/callback"));
     return new LocalStack(
-        aws, xero, api, sources, ticker, handlers, variables, adminApiKey, notificationSigningKey);
+        aws,
+        xero,
+        api,
+        sources,
+        ticker,
+        handlers,
+        variables,
+        adminApiKey,
+        notificationSigningKey,
+        List.copyOf(credentials.values()),
+        pollerClients);
   }
 
   /**
@@ -325,6 +393,11 @@ public final class LocalStack implements AutoCloseable {
             granted.accessTokenExpiresAt(),
             Instant.now()));
     workerWiring().sync().startInitialSync(organisation.tenantId(), "local-connect");
+  }
+
+  /** The connections' token secrets, under the prefix template.yaml derives from the stack name. */
+  public TokenVault vault() {
+    return vault;
   }
 
   /** The worker's own collaborators, for driving the sync directly in tests and benchmarks. */
@@ -388,8 +461,8 @@ public final class LocalStack implements AutoCloseable {
   /**
    * What the AWS runtime would give a function: region, credentials, and here the local endpoints.
    */
-  static Map<String, String> clientEnvironment(LocalAws aws) {
-    var credentials = LocalAws.credentials().resolveCredentials();
+  static Map<String, String> clientEnvironment(
+      LocalAws aws, IamEnforcement.Credentials credentials) {
     return Map.of(
         "AWS_REGION", LocalAws.region().id(),
         "AWS_ACCESS_KEY_ID", credentials.accessKeyId(),
@@ -409,6 +482,8 @@ public final class LocalStack implements AutoCloseable {
   public void close() {
     ticker.close();
     eventSources.forEach(SqsEventSource::close);
+    pollerClients.forEach(SqsClient::close);
+    roleCredentials.forEach(IamEnforcement::unregister);
     api.close();
     xero.close();
     aws.close();

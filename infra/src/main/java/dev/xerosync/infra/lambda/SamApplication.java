@@ -60,8 +60,11 @@ public final class SamApplication {
   private final List<FunctionSpec> functions;
   private final String stageName;
   private final ApiAuth apiAuth;
+  private final JsonNode gatewayResponses;
 
-  private SamApplication(List<FunctionSpec> functions, String stageName, ApiAuth apiAuth) {
+  private SamApplication(
+      List<FunctionSpec> functions, String stageName, ApiAuth apiAuth, JsonNode gatewayResponses) {
+    this.gatewayResponses = gatewayResponses;
     this.functions = List.copyOf(functions);
     this.stageName = stageName;
     this.apiAuth = apiAuth;
@@ -77,8 +80,10 @@ public final class SamApplication {
     String stage = "Prod";
     JsonNode apiAuth = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     String keySource = "HEADER";
+    JsonNode gatewayResponses = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     for (var entry : iterable(template.path("Resources"))) {
       if (entry.getValue().path("Type").asText().equals("AWS::Serverless::Api")) {
+        gatewayResponses = entry.getValue().path("Properties").path("GatewayResponses");
         apiAuth = entry.getValue().path("Properties").path("Auth");
         keySource = entry.getValue().path("Properties").path("ApiKeySourceType").asText("HEADER");
       }
@@ -186,7 +191,15 @@ public final class SamApplication {
       }
     }
     return new SamApplication(
-        functions, stage, new ApiAuth(keySource, authorizers, List.copyOf(planKeys)));
+        functions,
+        stage,
+        new ApiAuth(keySource, authorizers, List.copyOf(planKeys)),
+        gatewayResponses);
+  }
+
+  /** The API's GatewayResponses (missing when it sets none). */
+  public JsonNode gatewayResponses() {
+    return gatewayResponses;
   }
 
   public ApiAuth apiAuth() {

@@ -105,6 +105,43 @@ class ApiGatewayAuthIntegrationTest {
   }
 
   @Test
+  void everyRefusalTheGatewayMakesCarriesTheCallingOriginsCorsHeaders() throws Exception {
+    // Issue 26, finding 1: without them a browser sees "Failed to fetch", never the 401 that says
+    // "fetch a new token".
+    String origin = "https://crm.example.com";
+    for (Route r : routes()) {
+      if (r.authorizer() == null) {
+        continue;
+      }
+      for (Map<String, String> headers :
+          List.of(
+              Map.of("Origin", origin),
+              Map.of("Origin", origin, "Authorization", "Bearer xsp_expired"))) {
+        HttpResponse<String> refused = call(r, headers);
+        assertThat(refused.statusCode()).as(r + " " + headers.keySet()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("Access-Control-Allow-Origin"))
+            .as(r + " refusal's Access-Control-Allow-Origin")
+            .hasValue(origin);
+        assertThat(refused.headers().allValues("Vary")).contains("Origin");
+      }
+    }
+    HttpResponse<String> missing =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/no/such/route"))
+                .header("Origin", origin)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(missing.statusCode()).isEqualTo(403);
+    assertThat(missing.headers().firstValue("Access-Control-Allow-Origin")).hasValue(origin);
+    // No Origin, no CORS header: nothing is invented for a server-side caller.
+    HttpResponse<String> serverSide =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/no/such/route")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(serverSide.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+  }
+
+  @Test
   void aTenantKeyPassesTheGatewayOnEveryTenantRouteAndItsCachedResultToo() throws Exception {
     String key = keys.create(TENANT, "auth-test").secret();
     int tenantRoutes = 0;
