@@ -157,7 +157,11 @@ final class ChangeSync {
       throws SyncFailure {
     ChangeFetchPlan.Decision plan =
         ChangeFetchPlan.decide(
-            last, clock.instant(), left.size(), reads.xero().invoiceIdCalls(left).get(0).size());
+            last,
+            clock.instant(),
+            left.size(),
+            reads.xero().invoiceIdCalls(left).get(0).size(),
+            () -> reads.xero().callRoom(tenantId));
     long waitMs = Duration.between(clock.instant(), plan.notBefore()).toMillis();
     if (waitMs > 0) {
       sleeper.sleep(Duration.ofMillis(waitMs));
