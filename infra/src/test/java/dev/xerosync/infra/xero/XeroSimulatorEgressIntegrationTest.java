@@ -100,6 +100,7 @@ class XeroSimulatorEgressIntegrationTest {
         BigDecimal.ONE,
         LocalDate.of(2026, 1, 3),
         "p");
+    token = sim.grant("app", org.tenantId()).accessToken(); // the first one expired in the hour
     // The format XeroApi sends: a UTC timestamp to the second, no offset.
     String ours =
         DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC).format(mark);

@@ -15,14 +15,27 @@ public final class EgressMeter {
   private static final String API = "/api.xro/2.0/";
 
   private final Map<String, Map<String, LongAdder>> bytes = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> uncompressed = new ConcurrentHashMap<>();
 
-  void record(SimRequest req, long bodyBytes) {
+  /** A response body of {@code sentBytes} as sent, {@code plainBytes} before any compression. */
+  void record(SimRequest req, long sentBytes, long plainBytes) {
     String tenant = req.header("xero-tenant-id").orElse(null);
-    if (tenant == null || bodyBytes <= 0) return;
+    if (tenant == null || sentBytes <= 0) return;
+    String key = tenant.toLowerCase(Locale.ROOT);
     bytes
-        .computeIfAbsent(tenant.toLowerCase(Locale.ROOT), t -> new ConcurrentHashMap<>())
+        .computeIfAbsent(key, t -> new ConcurrentHashMap<>())
         .computeIfAbsent(endpoint(req.path()), e -> new LongAdder())
-        .add(bodyBytes);
+        .add(sentBytes);
+    uncompressed.computeIfAbsent(key, t -> new LongAdder()).add(plainBytes);
+  }
+
+  /**
+   * What this tenant's bodies would have cost uncompressed: the same run's figure without gzip, so
+   * a benchmark can show both.
+   */
+  public long tenantUncompressed(String tenantId) {
+    LongAdder n = uncompressed.get(tenantId.toLowerCase(Locale.ROOT));
+    return n == null ? 0 : n.sum();
   }
 
   /** The collection a path names ({@code Invoices} for /api.xro/2.0/Invoices/{id}). */
@@ -58,5 +71,6 @@ public final class EgressMeter {
   /** Forgets every count (a benchmark measures one phase at a time). */
   public void reset() {
     bytes.clear();
+    uncompressed.clear();
   }
 }

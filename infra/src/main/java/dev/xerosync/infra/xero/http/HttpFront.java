@@ -80,7 +80,7 @@ public final class HttpFront implements AutoCloseable {
       }
       for (var h : resp.headers().entrySet()) ex.getResponseHeaders().set(h.getKey(), h.getValue());
       ex.sendResponseHeaders(resp.status(), noBody ? -1 : body.length);
-      if (req != null) egress.record(req, body.length);
+      if (req != null) egress.record(req, body.length, noBody ? 0 : resp.body().length);
       if (!noBody) {
         try (OutputStream os = ex.getResponseBody()) {
           os.write(body);
