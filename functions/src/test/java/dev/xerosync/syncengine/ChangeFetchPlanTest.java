@@ -74,6 +74,18 @@ class ChangeFetchPlanTest {
   }
 
   @Test
+  void aReadByDateThatFoundABurstKeepsItsNextBatchesPaced() {
+    // The read named 2 ids but found 100 changed: the burst goes on, and the 45 calls left in the
+    // minute would not carry it.
+    Instant readAt = ago(500);
+    ChangeFetch last =
+        ChangeFetchPlan.after(
+            ChangeFetch.NONE, readAt, 100, ChangeFetchPlan.since(List.of(), readAt));
+    var d = ChangeFetchPlan.decide(last, NOW, 12, PER_CALL, () -> 45);
+    assertThat(d.notBefore()).isEqualTo(readAt.plus(ChangeFetchPlan.PACE));
+  }
+
+  @Test
   void theRoomIsAskedOnlyForAHotTenant() {
     ChangeFetch cool = ChangeFetchPlan.after(ChangeFetch.NONE, ago(1000), 1, null);
     var d =
