@@ -319,23 +319,15 @@ public final class XeroApi implements XeroReads {
     String body;
     try {
       body = decoded(response);
+      if (status == 200) {
+        return Json.MAPPER.readTree(body);
+      }
     } catch (IOException e) {
       throw new XeroApiException(
           502,
           "InvalidResponse",
           null,
-          "Xero sent a body that is not gzip for " + pathOnly(pathAndQuery));
-    }
-    if (status == 200) {
-      try {
-        return Json.MAPPER.readTree(body);
-      } catch (IOException e) {
-        throw new XeroApiException(
-            502,
-            "InvalidResponse",
-            null,
-            "Xero sent a body that is not JSON for " + pathOnly(pathAndQuery));
-      }
+          "Xero sent a body that is not gzip or not JSON for " + pathOnly(pathAndQuery));
     }
     throw failure(status, response.headers(), body, pathAndQuery);
   }
