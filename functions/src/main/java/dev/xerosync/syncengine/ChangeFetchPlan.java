@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 /**
  * How a tenant's changed invoices are fetched: by {@code IDs=} while they trickle in, by one
@@ -13,10 +14,13 @@ import java.util.Optional;
  * already covers them. Pure rules; {@link ChangeSync} does the calls and keeps the record.
  *
  * <p>A tenant is <em>hot</em> when the invoice ids it named lately (a count that decays with a
- * {@link #HEAT_TIME} time constant) pass {@link #HOT_IDS}. A hot tenant's changes are read at most
- * once every {@link #PACE}, by If-Modified-Since: what arrives meanwhile waits in its FIFO message
- * group, and the next read covers all of it. The numbers come from {@code SyncBenchmark burst} and
- * {@code freshness}; README's "Adaptive fetching" has the measurements.
+ * {@link #HEAT_TIME} time constant) pass {@link #HOT_IDS}. A hot tenant's changes are read by
+ * If-Modified-Since, and paced to at most one read every {@link #PACE} only while its rolling
+ * minute (or the app's) is short of room for the burst: what arrives meanwhile waits in its FIFO
+ * message group, and the next read covers all of it. Pacing saves calls, and calls matter only
+ * against Xero's limits (a read by date costs the same bytes as reads by id), so while there is
+ * room a hot tenant is read at once. The numbers come from {@code SyncBenchmark burst} and {@code
+ * freshness}; docs/benchmarks.md has the measurements.
  */
 public final class ChangeFetchPlan {
   /** The time constant of a tenant's heat. */
@@ -99,15 +103,29 @@ public final class ChangeFetchPlan {
   }
 
   /**
-   * {@code pending} ids to fetch, of which one {@code IDs=} call carries about {@code idsPerCall}.
+   * The calls a burst of this heat would need if each of its batches were fetched at once: at most
+   * one per id named lately, as each could come in a batch of its own.
    */
-  public static Decision decide(ChangeFetch last, Instant now, int pending, int idsPerCall) {
+  static int burstCalls(ChangeFetch last, Instant now, int pending) {
+    return (int) Math.ceil(heatAt(last, now)) + pending;
+  }
+
+  /**
+   * {@code pending} ids to fetch, of which one {@code IDs=} call carries about {@code idsPerCall};
+   * {@code room} tells (asked only for a hot tenant) the calls left in the tenant's or the app's
+   * rolling minute, whichever is fewer.
+   */
+  public static Decision decide(
+      ChangeFetch last, Instant now, int pending, int idsPerCall, IntSupplier room) {
     boolean hot = heatAt(last, now) + pending > HOT_IDS;
     // One If-Modified-Since call brings up to 1,000 invoices: more than one IDs= call's worth is
     // cheaper by date.
     boolean bySince = hot || pending > idsPerCall;
     Instant notBefore = now;
-    if (hot && last.lastFetchAt() != null && last.lastFetchAt().plus(PACE).isAfter(now)) {
+    if (hot
+        && last.lastFetchAt() != null
+        && last.lastFetchAt().plus(PACE).isAfter(now)
+        && room.getAsInt() < burstCalls(last, now, pending)) {
       notBefore = last.lastFetchAt().plus(PACE);
     }
     return new Decision(bySince, notBefore);

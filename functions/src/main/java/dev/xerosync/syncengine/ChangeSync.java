@@ -158,26 +158,39 @@ final class ChangeSync {
       throws SyncFailure {
     ChangeFetchPlan.Decision plan =
         ChangeFetchPlan.decide(
-            last, clock.instant(), left.size(), reads.xero().invoiceIdCalls(left).get(0).size());
+            last,
+            clock.instant(),
+            left.size(),
+            reads.xero().invoiceIdCalls(left).get(0).size(),
+            () -> reads.xero().callRoom(tenantId));
     long waitMs = Duration.between(clock.instant(), plan.notBefore()).toMillis();
     if (waitMs > 0) {
       sleeper.sleep(Duration.ofMillis(waitMs));
     }
     Instant startedAt = clock.instant();
-    int named = left.size();
+    // The heat counts what changed, not only what this batch named: after a read by date the
+    // burst's next batches are mostly covered and name few ids, though the burst goes on.
+    int changed = left.size();
     Instant since = null;
     if (plan.bySince()) {
       List<Instant> sent = new ArrayList<>();
       left.forEach(id -> sent.add(invoiceSentAt.get(id)));
       since = ChangeFetchPlan.since(sent, startedAt);
       List<String> read = new ArrayList<>();
+      Map<UpsertOutcome, Integer> byDate = new EnumMap<>(UpsertOutcome.class);
       invoices.modifiedSince(
-          tenantId, since, outcomes, page -> page.forEach(i -> read.add(i.invoiceId())));
+          tenantId, since, byDate, page -> page.forEach(i -> read.add(i.invoiceId())));
+      byDate.forEach((k, v) -> outcomes.merge(k, v, Integer::sum));
+      changed =
+          Math.max(
+              changed,
+              byDate.getOrDefault(UpsertOutcome.CREATED, 0)
+                  + byDate.getOrDefault(UpsertOutcome.UPDATED, 0));
       read.forEach(left::remove);
     }
     // Named but not read by date: changed before the read's window (a late webhook).
     invoices.byIds(tenantId, left, outcomes);
-    changeFetches.put(tenantId, ChangeFetchPlan.after(last, startedAt, named, since));
+    changeFetches.put(tenantId, ChangeFetchPlan.after(last, startedAt, changed, since));
     return plan.bySince();
   }
 

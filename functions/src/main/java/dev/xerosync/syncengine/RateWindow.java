@@ -53,6 +53,22 @@ final class RateWindow {
     return new Take(calls, today, dayCount + 1);
   }
 
+  /** Calls the tenant could still take now in its rolling minute: none while blocked. */
+  static int room(RateBudgets.TenantBudget budget, Instant now, TenantRateBudget.Limits limits) {
+    long nowMs = now.toEpochMilli();
+    if (budget.blockedUntil() != null && budget.blockedUntil() > nowMs) {
+      return 0;
+    }
+    long window = TenantRateBudget.WINDOW.toMillis();
+    int inWindow = 0;
+    for (long t : budget.calls()) {
+      if (t > nowMs - window) {
+        inWindow++;
+      }
+    }
+    return Math.max(0, limits.perMinute() - inWindow);
+  }
+
   /** When Xero's daily allowance starts again. */
   static Instant nextUtcMidnight(Instant now) {
     return LocalDate.ofInstant(now, ZoneOffset.UTC)

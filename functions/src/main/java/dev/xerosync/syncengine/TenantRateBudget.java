@@ -38,9 +38,15 @@ public final class TenantRateBudget implements CallBudget {
     }
   }
 
+  /** How long the app's remaining count from Xero's last answer is taken as current. */
+  static final Duration APP_ROOM_FRESH = Duration.ofSeconds(5);
+
   private final RateBudgets budgets;
   private final Clock clock;
   private final Limits limits;
+  private volatile AppRoom appRoom = new AppRoom(Integer.MAX_VALUE, Instant.MIN);
+
+  private record AppRoom(int remaining, Instant seenAt) {}
 
   public TenantRateBudget(RateBudgets budgets, Clock clock, Limits limits) {
     this.budgets = budgets;
@@ -72,7 +78,19 @@ public final class TenantRateBudget implements CallBudget {
   }
 
   @Override
+  public int room(String tenantId) {
+    Instant now = clock.instant();
+    int tenant = RateWindow.room(budgets.read(tenantId), now, limits);
+    AppRoom app = appRoom;
+    boolean fresh = app.seenAt().plus(APP_ROOM_FRESH).isAfter(now);
+    return fresh ? Math.min(tenant, app.remaining()) : tenant;
+  }
+
+  @Override
   public void record(String tenantId, RateHeaders headers) {
+    if (headers.appMinRemaining() != null) {
+      appRoom = new AppRoom(headers.appMinRemaining(), clock.instant());
+    }
     if (headers.status() == 429) {
       Duration wait = headers.retryAfter() == null ? Duration.ofSeconds(60) : headers.retryAfter();
       String problem =

@@ -15,6 +15,14 @@ public interface CallBudget {
   /** What Xero said about the limits after a call: its remaining counts, or a 429. */
   void record(String tenantId, RateHeaders headers);
 
+  /**
+   * Calls the tenant could make now within its rolling minute (and the app's, where known); a
+   * budget that keeps no count has unlimited room.
+   */
+  default int room(String tenantId) {
+    return Integer.MAX_VALUE;
+  }
+
   /** Why and until when a tenant's calls must wait. */
   record Deferral(String limit, Duration delay) {
     public boolean isDaily() {

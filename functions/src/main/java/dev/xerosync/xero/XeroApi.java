@@ -3,6 +3,7 @@ package dev.xerosync.xero;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Metrics;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,6 +21,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +36,14 @@ public final class XeroApi implements XeroReads {
   static final int MAX_URL_LENGTH = 2000;
 
   public static final int MAX_PAGE_SIZE = 1000;
+
+  /**
+   * Contacts are read with summaryOnly=true: it leaves out addresses, phones, groups and persons,
+   * none of which we keep, and keeps every field {@link XeroContact} reads. Invoices are read in
+   * full: their summary leaves out Payments and the credit allocations, which the store keeps.
+   */
+  private static final String CONTACTS_BY_ID =
+      "/api.xro/2.0/Contacts?summaryOnly=true&includeArchived=true&IDs=";
 
   /**
    * A wait for the budget up to this long is spent inline; a longer one is handed back to the
@@ -56,6 +66,11 @@ public final class XeroApi implements XeroReads {
 
   CallBudget budget() {
     return budget;
+  }
+
+  @Override
+  public int callRoom(String tenantId) {
+    return budget.room(tenantId);
   }
 
   public static HttpClient defaultHttpClient() {
@@ -184,13 +199,13 @@ public final class XeroApi implements XeroReads {
 
   /** The contact ids cut as {@link #contactsByIds} sends them, one list per call. */
   public List<List<String>> contactIdCalls(Collection<String> contactIds) {
-    return chunkForUrl("/api.xro/2.0/Contacts?includeArchived=true&IDs=", "", contactIds);
+    return chunkForUrl(CONTACTS_BY_ID, "", contactIds);
   }
 
   public List<XeroContact> contactsByIds(
       String tenantId, String accessToken, Collection<String> contactIds) throws XeroApiException {
     List<XeroContact> contacts = new ArrayList<>();
-    String prefix = "/api.xro/2.0/Contacts?includeArchived=true&IDs=";
+    String prefix = CONTACTS_BY_ID;
     for (List<String> chunk : chunkForUrl(prefix, "", contactIds)) {
       JsonNode body = get(prefix + String.join(",", chunk), tenantId, accessToken, null);
       body.path("Contacts").forEach(n -> contacts.add(XeroContact.fromJson(n)));
@@ -203,7 +218,7 @@ public final class XeroApi implements XeroReads {
       throws XeroApiException {
     return page(
         get(
-            "/api.xro/2.0/Contacts?includeArchived=true&page="
+            "/api.xro/2.0/Contacts?summaryOnly=true&includeArchived=true&page="
                 + page
                 + "&pageSize="
                 + MAX_PAGE_SIZE
@@ -277,13 +292,15 @@ public final class XeroApi implements XeroReads {
             .header("Authorization", "Bearer " + accessToken)
             .header("xero-tenant-id", tenantId)
             .header("Accept", "application/json")
+            // Xero meters egress as the bytes it sends, so ask for them compressed.
+            .header("Accept-Encoding", "gzip")
             .GET();
     if (ifModifiedSince != null) {
       request.header("If-Modified-Since", IF_MODIFIED_SINCE.format(ifModifiedSince));
     }
-    HttpResponse<String> response;
+    HttpResponse<byte[]> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       Metrics.count(Metrics.XERO_CALLS, 1, "Outcome", Metrics.outcomeOf(0));
       throw new XeroApiException(
@@ -301,18 +318,37 @@ public final class XeroApi implements XeroReads {
       Metrics.count(Metrics.XERO_429S, 1);
     }
     budget.record(tenantId, rateHeaders(status, response.headers()));
-    if (status == 200) {
-      try {
-        return Json.MAPPER.readTree(response.body());
-      } catch (IOException e) {
-        throw new XeroApiException(
-            502,
-            "InvalidResponse",
-            null,
-            "Xero sent a body that is not JSON for " + pathOnly(pathAndQuery));
+    String body;
+    try {
+      body = decoded(response);
+      if (status == 200) {
+        return Json.MAPPER.readTree(body);
+      }
+    } catch (IOException e) {
+      throw new XeroApiException(
+          502,
+          "InvalidResponse",
+          null,
+          "Xero sent a body that is not gzip or not JSON for " + pathOnly(pathAndQuery));
+    }
+    throw failure(status, response.headers(), body, pathAndQuery);
+  }
+
+  /** The body as text, gunzipped when Xero says it is gzipped. */
+  static String decoded(HttpResponse<byte[]> response) throws IOException {
+    byte[] body = response.body() == null ? new byte[0] : response.body();
+    boolean gzipped =
+        response
+            .headers()
+            .firstValue("Content-Encoding")
+            .map(v -> v.trim().equalsIgnoreCase("gzip"))
+            .orElse(false);
+    if (gzipped && body.length > 0) {
+      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+        body = in.readAllBytes();
       }
     }
-    throw failure(status, response, pathAndQuery);
+    return new String(body, StandardCharsets.UTF_8);
   }
 
   void waitForBudget(String tenantId, String pathAndQuery) throws XeroApiException {
@@ -375,17 +411,21 @@ public final class XeroApi implements XeroReads {
   }
 
   static XeroApiException failure(int status, HttpResponse<String> response, String pathAndQuery) {
+    return failure(status, response.headers(), response.body(), pathAndQuery);
+  }
+
+  static XeroApiException failure(
+      int status, HttpHeaders headers, String body, String pathAndQuery) {
     Duration retryAfter =
-        response
-            .headers()
+        headers
             .firstValue("Retry-After")
             .map(v -> Duration.ofSeconds(Long.parseLong(v.trim())))
             .orElse(null);
     String problem =
         switch (status) {
-          case 429 -> response.headers().firstValue("X-Rate-Limit-Problem").orElse("unknown");
-          case 401 -> problemTitle(response.body(), "TokenExpired");
-          case 403 -> problemTitle(response.body(), "AuthenticationUnsuccessful");
+          case 429 -> headers.firstValue("X-Rate-Limit-Problem").orElse("unknown");
+          case 401 -> problemTitle(body, "TokenExpired");
+          case 403 -> problemTitle(body, "AuthenticationUnsuccessful");
           default -> "HTTP" + status;
         };
     return new XeroApiException(

@@ -51,6 +51,14 @@ public interface XeroReads {
 
   XeroOrganisation organisation(String tenantId, String accessToken) throws XeroApiException;
 
+  /**
+   * Calls the tenant could make now within its (and the app's) rolling minute; no call is made. A
+   * fake that keeps no count has none to spare, so the sync paces as if the minute were short.
+   */
+  default int callRoom(String tenantId) {
+    return 0;
+  }
+
   /** The invoice ids cut as {@link #invoicesByIds} sends them, one list per call. */
   List<List<String>> invoiceIdCalls(Collection<String> invoiceIds);
 

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.xerosync.store.ChangeFetches.ChangeFetch;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 
 class ChangeFetchPlanTest {
   private static final Instant NOW = Instant.parse("2026-03-10T12:00:30.250Z");
   private static final int PER_CALL = 50;
+  private static final IntSupplier NO_ROOM = () -> 0;
 
   private static Instant ago(long ms) {
     return NOW.minusMillis(ms);
@@ -25,30 +28,82 @@ class ChangeFetchPlanTest {
       t = t.plusSeconds(1);
       last = ChangeFetchPlan.after(last, t, 1, null);
     }
-    var d = ChangeFetchPlan.decide(last, t.plusMillis(300), 1, PER_CALL);
+    var d = ChangeFetchPlan.decide(last, t.plusMillis(300), 1, PER_CALL, NO_ROOM);
     assertThat(d.bySince()).isFalse();
     assertThat(d.notBefore()).isEqualTo(t.plusMillis(300));
   }
 
   @Test
   void moreThanOneIdsCallsWorthIsReadByDateAtOnce() {
-    var d = ChangeFetchPlan.decide(ChangeFetch.NONE, NOW, PER_CALL + 1, PER_CALL);
+    var d = ChangeFetchPlan.decide(ChangeFetch.NONE, NOW, PER_CALL + 1, PER_CALL, NO_ROOM);
     assertThat(d.bySince()).isTrue();
     assertThat(d.notBefore()).isEqualTo(NOW);
   }
 
   @Test
-  void aHotTenantIsReadByDateAtMostOncePerPace() {
+  void aHotTenantShortOfRoomIsReadByDateAtMostOncePerPace() {
     ChangeFetch last = ChangeFetchPlan.after(ChangeFetch.NONE, ago(1000), 15, null);
-    var d = ChangeFetchPlan.decide(last, NOW, 3, PER_CALL);
+    // 15 ids a second ago, fading: about 13 now, and 3 more pending need 16 calls; 15 are left.
+    var d = ChangeFetchPlan.decide(last, NOW, 3, PER_CALL, () -> 15);
     assertThat(d.bySince()).isTrue();
     assertThat(d.notBefore()).isEqualTo(ago(1000).plus(ChangeFetchPlan.PACE));
   }
 
   @Test
+  void aHotTenantWithRoomForItsBurstIsReadAtOnce() {
+    // The demo's case: the initial sync and the first changes made the tenant hot, with 5 of its
+    // 60 calls used; the next change must not wait for the pace.
+    ChangeFetch last = ChangeFetchPlan.after(ChangeFetch.NONE, ago(300), 9, null);
+    var d = ChangeFetchPlan.decide(last, NOW, 1, PER_CALL, () -> 55);
+    assertThat(d.bySince()).isTrue();
+    assertThat(d.notBefore()).isEqualTo(NOW);
+  }
+
+  @Test
+  void aBurstLargerThanTheRoomLeftIsPacedEvenWithManyCallsLeft() {
+    // 25 changes a second for 4 s: about 70 ids of heat, more than the 50 calls left.
+    ChangeFetch last = ChangeFetch.NONE;
+    for (int i = 20; i > 0; i--) {
+      last =
+          ChangeFetchPlan.after(
+              last, ago(i * 200L), 5, ChangeFetchPlan.since(List.of(), ago(i * 200L)));
+    }
+    Instant lastRead = last.lastFetchAt();
+    var d = ChangeFetchPlan.decide(last, NOW, 5, PER_CALL, () -> 50);
+    assertThat(d.notBefore()).isEqualTo(lastRead.plus(ChangeFetchPlan.PACE));
+  }
+
+  @Test
+  void aReadByDateThatFoundABurstKeepsItsNextBatchesPaced() {
+    // The read named 2 ids but found 100 changed: the burst goes on, and the 45 calls left in the
+    // minute would not carry it.
+    Instant readAt = ago(500);
+    ChangeFetch last =
+        ChangeFetchPlan.after(
+            ChangeFetch.NONE, readAt, 100, ChangeFetchPlan.since(List.of(), readAt));
+    var d = ChangeFetchPlan.decide(last, NOW, 12, PER_CALL, () -> 45);
+    assertThat(d.notBefore()).isEqualTo(readAt.plus(ChangeFetchPlan.PACE));
+  }
+
+  @Test
+  void theRoomIsAskedOnlyForAHotTenant() {
+    ChangeFetch cool = ChangeFetchPlan.after(ChangeFetch.NONE, ago(1000), 1, null);
+    var d =
+        ChangeFetchPlan.decide(
+            cool,
+            NOW,
+            1,
+            PER_CALL,
+            () -> {
+              throw new AssertionError("a cool tenant's room was read");
+            });
+    assertThat(d.bySince()).isFalse();
+  }
+
+  @Test
   void heatFadesSoATenantThatWentQuietIsServedAtOnceAgain() {
     ChangeFetch last = ChangeFetchPlan.after(ChangeFetch.NONE, ago(30_000), 500, null);
-    var d = ChangeFetchPlan.decide(last, NOW, 1, PER_CALL);
+    var d = ChangeFetchPlan.decide(last, NOW, 1, PER_CALL, NO_ROOM);
     assertThat(d.bySince()).isFalse();
     assertThat(d.notBefore()).isEqualTo(NOW);
   }

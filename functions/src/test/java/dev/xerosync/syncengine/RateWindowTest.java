@@ -29,6 +29,17 @@ class RateWindowTest {
   }
 
   @Test
+  void theRoomIsWhatTheRollingMinuteHasLeftAndNoneWhileBlocked() {
+    long window = TenantRateBudget.WINDOW.toMillis();
+    List<Long> calls = new ArrayList<>(callsEvery(1000, 5, NOW_MS));
+    calls.add(0, NOW_MS - window - 1);
+    assertThat(RateWindow.room(budget(calls, "2026-03-10", 6), NOW, LIMITS)).isEqualTo(55);
+    TenantBudget blocked =
+        new TenantBudget(true, 1L, List.of(), "2026-03-10", 6, NOW_MS + 1000, "minute");
+    assertThat(RateWindow.room(blocked, NOW, LIMITS)).isZero();
+  }
+
+  @Test
   void anEmptyBudgetTakesTheFirstCallOfTheDay() {
     var decision = RateWindow.decide(budget(List.of(), null, 0), NOW, LIMITS);
     assertThat(decision).isEqualTo(new RateWindow.Take(List.of(NOW_MS), "2026-03-10", 1));

@@ -3,11 +3,19 @@ package dev.xerosync.xero;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 class XeroApiTest {
@@ -33,6 +41,48 @@ class XeroApiTest {
     // would pass 2,000.
     assertThat(chunks.get(0)).hasSize(52);
     assertThat(chunks).hasSize(20);
+  }
+
+  @Test
+  void asksForGzipSendsIfModifiedSinceInXerosFormatAndReadsTheCompressedBody() throws Exception {
+    Map<String, String> seen = new ConcurrentHashMap<>();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        ex -> {
+          seen.put("encoding", ex.getRequestHeaders().getFirst("Accept-Encoding"));
+          seen.put("since", ex.getRequestHeaders().getFirst("If-Modified-Since"));
+          seen.put("query", ex.getRequestURI().getRawQuery());
+          ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+          try (GZIPOutputStream gz = new GZIPOutputStream(zipped)) {
+            gz.write(
+                ("{\"Contacts\":[{\"ContactID\":\"c1\",\"Name\":\"Acme\"}],"
+                        + "\"pagination\":{\"page\":1,\"pageCount\":1,\"itemCount\":1}}")
+                    .getBytes(StandardCharsets.UTF_8));
+          }
+          ex.getResponseHeaders().set("Content-Encoding", "gzip");
+          ex.sendResponseHeaders(200, zipped.size());
+          try (var out = ex.getResponseBody()) {
+            out.write(zipped.toByteArray());
+          }
+        });
+    server.start();
+    try {
+      XeroApi local =
+          new XeroApi(
+              XeroApi.defaultHttpClient(),
+              URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+              CallBudget.UNLIMITED);
+      XeroPage<XeroContact> page =
+          local.contactsModifiedSince("t1", "token", Instant.parse("2026-03-10T12:00:30.750Z"), 1);
+      assertThat(page.items()).extracting(XeroContact::name).containsExactly("Acme");
+      assertThat(seen).containsEntry("encoding", "gzip");
+      // Xero reads a UTC timestamp to the second; one it cannot read would return everything.
+      assertThat(seen).containsEntry("since", "2026-03-10T12:00:30");
+      assertThat(seen.get("query")).contains("summaryOnly=true");
+    } finally {
+      server.stop(0);
+    }
   }
 
   @Test

@@ -164,7 +164,12 @@ public final class ScaleBenchmark {
         System.exit(2);
       }
     }
-    figures.require("app-limit-429s", "app-peak-calls-per-minute", "quiet-tenant-freshness-p99-s");
+    figures.require(
+        "app-limit-429s",
+        "app-peak-calls-per-minute",
+        "quiet-tenant-freshness-p99-s",
+        "xero-egress-mb-per-tenant-month",
+        "idle-xero-egress-mb-per-tenant-month");
     // Stdout keeps the figures: Figures sends the functions' JSON log and metric lines to a file.
     var out = figures.out();
     figures.run(() -> b.run(figures, out));
@@ -233,12 +238,44 @@ public final class ScaleBenchmark {
           busyWorkersPeak,
           workers);
     }
+    printEgress(out);
     if (quietFreshnessMs.isEmpty()) {
       figures.problem("no quiet tenant's change was synced");
     }
     if (sweepsDone == 0) {
       figures.problem("no sweep ran");
     }
+  }
+
+  /**
+   * A month of Xero egress for an idle tenant (the hourly sweep finding nothing, the daily
+   * Organisation read) and a quiet one (the same, plus its changes at the rate this run made them,
+   * each an {@code IDs=} read), from bytes per call measured on the simulator with our client.
+   */
+  private void printEgress(java.io.PrintStream out) throws Exception {
+    EgressPerCall per = EgressPerCall.measure();
+    double monthMinutes = 30 * 24 * 60;
+    int quietTenants = tenants - (int) Math.round(tenants * HOT_SHARE);
+    double changesPerMonth = quietMade / (double) quietTenants / minutes * monthMinutes;
+    double idle = 30 * 24 * per.sweepBytes() + 30 * per.organisationBytes();
+    double idlePlain = 30 * 24 * per.sweepPlainBytes() + 30 * per.organisationBytes();
+    double quiet = idle + changesPerMonth * per.invoiceByIdBytes();
+    double quietPlain = idlePlain + changesPerMonth * per.invoiceByIdPlainBytes();
+    out.printf(
+        "# egress per call (gzip / plain): empty sweep (6 reads) %d / %d B, one invoice by id %d / %d B,"
+            + " Organisation %d B; a quiet tenant's %.0f changes a month%n",
+        per.sweepBytes(),
+        per.sweepPlainBytes(),
+        per.invoiceByIdBytes(),
+        per.invoiceByIdPlainBytes(),
+        per.organisationBytes(),
+        changesPerMonth);
+    out.printf("idle-xero-egress-mb-per-tenant-month: %.2f MB%n", idle / 1e6);
+    out.printf("xero-egress-mb-per-tenant-month: %.2f MB%n", quiet / 1e6);
+    out.printf(
+        "# without gzip: idle %.2f MB, quiet %.2f MB a month; allowance per connection at full"
+            + " tier: Core 200 MB, Plus 50 MB, Advanced 25 MB%n",
+        idlePlain / 1e6, quietPlain / 1e6);
   }
 
   // ---- the event loop

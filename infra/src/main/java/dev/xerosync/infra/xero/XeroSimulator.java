@@ -400,6 +400,11 @@ public final class XeroSimulator implements AutoCloseable {
     return gate.tooManyRequests(clientId);
   }
 
+  /** Accounting API response bytes as sent (gzipped where asked), per tenant and endpoint. */
+  public dev.xerosync.infra.xero.http.EgressMeter egress() {
+    return front.egress();
+  }
+
   /**
    * Most calls this app had in flight for the tenant at once, and most it asked for in any rolling
    * minute.

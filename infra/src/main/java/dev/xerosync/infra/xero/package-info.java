@@ -49,8 +49,11 @@
  *
  * <p>Choices where Xero documents nothing: unpaged GET Invoices returns every match without line
  * items and without the pagination object; default order is UpdatedDateUTC then InvoiceID;
- * If-Modified-Since is inclusive at second precision; pageSize above 1,000 is capped; a 429 body is
- * a ProblemDetails "Too Many Requests"; webhook retries back off 1, 2, 4 ... 60 minutes resending
- * the identical signed body, and 24 hours of failures disable the subscription.
+ * If-Modified-Since is inclusive at second precision, and a value it cannot read is ignored (the
+ * read returns everything); a body goes out gzipped when Accept-Encoding asks, and {@code
+ * http.EgressMeter} counts it as sent, per tenant and endpoint, as Xero meters egress; pageSize
+ * above 1,000 is capped; a 429 body is a ProblemDetails "Too Many Requests"; webhook retries back
+ * off 1, 2, 4 ... 60 minutes resending the identical signed body, and 24 hours of failures disable
+ * the subscription.
  */
 package dev.xerosync.infra.xero;

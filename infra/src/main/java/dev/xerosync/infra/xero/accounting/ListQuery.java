@@ -55,7 +55,11 @@ public record ListQuery(Integer page, int pageSize, Instant modifiedSince, boole
   }
 
   /**
-   * Xero accepts RFC 1123 (the HTTP form) and ISO 8601 with or without offset; no offset means UTC.
+   * Xero accepts RFC 1123 (the HTTP form) and ISO 8601 with or without offset; no offset means UTC
+   * (its docs ask for a UTC timestamp, "accurate to the second":
+   * https://developer.xero.com/documentation/api/requests-and-responses). A value it cannot read is
+   * ignored, not refused: the read returns everything (issue 28), so a client must send one it can
+   * read. Null for such a value.
    */
   public static Instant parseModifiedSince(String v) {
     String s = v.trim();
@@ -79,7 +83,7 @@ public record ListQuery(Integer page, int pageSize, Instant modifiedSince, boole
       return LocalDate.parse(s).atStartOfDay().toInstant(ZoneOffset.UTC);
     } catch (DateTimeParseException ignored) {
     }
-    throw new BadQuery("The If-Modified-Since header value '" + v + "' could not be parsed.");
+    return null;
   }
 
   public static Optional<List<String>> csv(SimRequest req, String name) {

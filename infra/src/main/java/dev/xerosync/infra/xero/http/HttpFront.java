@@ -2,6 +2,7 @@ package dev.xerosync.infra.xero.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The single listening port: matches method and path to a Route and copies the result onto the
@@ -23,6 +25,7 @@ public final class HttpFront implements AutoCloseable {
   private record Binding(String method, Pattern path, Route route) {}
 
   private final List<Binding> bindings = new ArrayList<>();
+  private final EgressMeter egress = new EgressMeter();
   private HttpServer server;
   private ExecutorService executor;
 
@@ -44,14 +47,21 @@ public final class HttpFront implements AutoCloseable {
     server.start();
   }
 
+  /** Response bytes as sent, per tenant and endpoint. */
+  public EgressMeter egress() {
+    return egress;
+  }
+
   public int port() {
     return server.getAddress().getPort();
   }
 
   private void serve(HttpExchange ex) throws IOException {
     SimResponse resp;
+    SimRequest req = null;
     try {
-      resp = dispatch(toRequest(ex));
+      req = toRequest(ex);
+      resp = dispatch(req);
     } catch (Exception e) {
       resp = SimResponse.text(500, "text/plain; charset=utf-8", "An error occurred in Xero. " + e);
     }
@@ -60,19 +70,57 @@ public final class HttpFront implements AutoCloseable {
       throw new IOException("response dropped by fault injection");
     }
     try (ex) {
+      boolean noBody =
+          resp.status() == 204
+              || resp.status() == 304
+              || ex.getRequestMethod().equals("HEAD")
+              || resp.body().length == 0;
+      byte[] body = noBody ? new byte[0] : resp.body();
+      if (!noBody && req != null && acceptsGzip(req)) {
+        body = gzip(body);
+        resp.header("Content-Encoding", "gzip");
+      }
       for (var h : resp.headers().entrySet()) {
         ex.getResponseHeaders().set(h.getKey(), h.getValue());
       }
-      boolean noBody =
-          resp.status() == 204 || resp.status() == 304 || ex.getRequestMethod().equals("HEAD");
-      ex.sendResponseHeaders(
-          resp.status(), noBody ? -1 : (resp.body().length == 0 ? -1 : resp.body().length));
-      if (!noBody && resp.body().length > 0) {
+      ex.sendResponseHeaders(resp.status(), noBody ? -1 : body.length);
+      if (req != null) {
+        egress.record(req, body.length, noBody ? 0 : resp.body().length);
+      }
+      if (!noBody) {
         try (OutputStream os = ex.getResponseBody()) {
-          os.write(resp.body());
+          os.write(body);
         }
       }
     }
+  }
+
+  /**
+   * A body goes out gzipped when Accept-Encoding names gzip with a non-zero weight (RFC 9110
+   * sections 8.4.1 and 12.5.3), as Xero's gateway does; otherwise as it is.
+   */
+  static boolean acceptsGzip(SimRequest req) {
+    List<String> values = req.headers().get("accept-encoding");
+    if (values == null) {
+      return false;
+    }
+    for (String v : values) {
+      for (String coding : v.split(",")) {
+        String c = coding.trim().toLowerCase(Locale.ROOT);
+        if (c.equals("gzip") || (c.startsWith("gzip;") && !c.replace(" ", "").endsWith("q=0"))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static byte[] gzip(byte[] body) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(body);
+    }
+    return out.toByteArray();
   }
 
   private SimResponse dispatch(SimRequest req) throws Exception {
