@@ -16,7 +16,7 @@ import java.util.Optional;
  * {@link #HEAT_TIME} time constant) pass {@link #HOT_IDS}. A hot tenant's changes are read at most
  * once every {@link #PACE}, by If-Modified-Since: what arrives meanwhile waits in its FIFO message
  * group, and the next read covers all of it. The numbers come from {@code SyncBenchmark burst} and
- * {@code freshness}; README's "Adaptive fetching" has the measurements.
+ * {@code freshness}; docs/benchmarks.md, "Adaptive fetching", has the measurements.
  */
 public final class ChangeFetchPlan {
   /** The time constant of a tenant's heat. */

@@ -667,7 +667,8 @@ class FunctionPoliciesIntegrationTest {
   }
 
   /**
-   * The scenario's AWS calls per function, the request counts README's cost estimate starts from.
+   * The scenario's AWS calls per function, the request counts docs/deploy.md's cost estimate starts
+   * from.
    */
   @AfterAll
   static void printCallCounts() {

@@ -219,7 +219,7 @@ public final class LocalStack implements AutoCloseable {
     for (SamApplication.FunctionSpec fn : app.functions()) {
       Map<String, String> env = new HashMap<>(clientEnvironment(aws));
       fn.environment().forEach((name, value) -> env.put(name, intrinsics.resolve(value)));
-      // The local notification receivers listen on 127.0.0.1 over http (README, Security model).
+      // The local notification receivers listen on 127.0.0.1 over http (docs/security.md).
       env.put("NOTIFICATION_ALLOW_LOOPBACK", "true");
       Environment environment = Environment.of(env);
       Object handler =
