@@ -39,7 +39,7 @@ public final class AdminAuth {
     return new Problem(401, "Admin authentication required", detail);
   }
 
-  /** The longest an admin token may live (README, Security model). */
+  /** The longest an admin token may live (docs/security.md). */
   public static final java.time.Duration MAX_LIFETIME = java.time.Duration.ofHours(1);
 
   private final String adminApiKey;
@@ -66,7 +66,7 @@ public final class AdminAuth {
     if (token == null) {
       throw notAdmin(
           "Only an admin of the SaaS tenant may do this. Send x-admin-key: <admin API key>, "
-              + "or Authorization: Bearer <admin token> (or ?admin_token= on a browser link); see README, section Connecting Xero.");
+              + "or Authorization: Bearer <admin token> (or ?admin_token= on a browser link); see docs/connect.md.");
     }
     String[] parts = token.split("\\.");
     if (parts.length != 3

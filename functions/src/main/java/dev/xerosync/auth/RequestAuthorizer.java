@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The API's gate, decided once per credential and cached by API Gateway (README, Security model).
- * Two authorizers of template.yaml share it:
+ * The API's gate, decided once per credential and cached by API Gateway (docs/security.md). Two
+ * authorizers of template.yaml share it:
  *
  * <ul>
  *   <li>{@code TenantKey} on {@code /tenants/...}: a tenant's {@code xsk_} key in {@code

@@ -54,8 +54,7 @@ public record AppSecrets(
     try {
       return Json.MAPPER.readTree(value);
     } catch (IOException e) {
-      throw new IllegalStateException(
-          "secret " + id + " is not JSON; see README, section Configuration");
+      throw new IllegalStateException("secret " + id + " is not JSON; see docs/configuration.md");
     }
   }
 
@@ -63,7 +62,7 @@ public record AppSecrets(
     String v = n.path(field).asText("");
     if (v.isBlank()) {
       throw new IllegalStateException(
-          "secret " + id + " has no " + field + "; see README, section Configuration");
+          "secret " + id + " has no " + field + "; see docs/configuration.md");
     }
     return v;
   }

@@ -36,7 +36,7 @@ public final class Environment {
     String value = values.get(name);
     if (value == null || value.isBlank()) {
       throw new IllegalStateException(
-          "Environment variable " + name + " is not set; see README, section Configuration");
+          "Environment variable " + name + " is not set; see docs/configuration.md");
     }
     return value;
   }

@@ -18,7 +18,7 @@ public final class Metrics {
   public static final String WEBHOOKS_REJECTED = "WebhooksRejected";
   public static final String EVENTS_ENQUEUED = "EventsEnqueued";
 
-  /** Signed events that were not well formed (README, Security model). */
+  /** Signed events that were not well formed (docs/security.md). */
   public static final String WEBHOOK_EVENTS_DROPPED = "WebhookEventsDropped";
 
   /** Ids in a sync message that are not Xero ids; the rest of the message is synced. */
@@ -29,7 +29,7 @@ public final class Metrics {
   public static final String SYNC_LAG_MS = "SyncLagMs";
   public static final String XERO_DAILY_BUDGET_USED_PERCENT = "XeroDailyBudgetUsedPercent";
 
-  /** Invoices Xero sent with ValidationErrors or Warnings, by Kind (README, Operations). */
+  /** Invoices Xero sent with ValidationErrors or Warnings, by Kind (docs/operations.md). */
   public static final String XERO_INVOICE_PROBLEMS = "XeroInvoiceProblems";
 
   /** Items Xero sent that the store refused, set aside so the rest is stored (docs/operations). */

@@ -34,7 +34,7 @@ public final class ApiKeys {
 
   /**
    * How long a revoked or purged key may still be accepted anywhere: the longest any cache holds a
-   * positive lookup (README, Security model).
+   * positive lookup (docs/security.md).
    */
   public static final Duration REVOCATION_BOUND = CACHE_TTL;
 

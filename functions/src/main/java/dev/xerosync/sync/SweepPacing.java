@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * When each tenant's hourly sweep starts. Queued all at once, 5,000 sweeps (three Xero calls each)
- * stand in the FIFO queue in front of every webhook's change for minutes (ScaleBenchmark, README
- * "Scale"). Paced at {@code perSecond} instead, the sweeps take a small, steady share of the
+ * stand in the FIFO queue in front of every webhook's change for minutes (ScaleBenchmark,
+ * docs/scale.md). Paced at {@code perSecond} instead, the sweeps take a small, steady share of the
  * workers and of Xero's app limit; with more tenants than the pace fits into the period, the pace
  * rises so that every tenant is still swept once a period.
  */

@@ -20,7 +20,7 @@ import java.util.function.IntSupplier;
  * message group, and the next read covers all of it. Pacing saves calls, and calls matter only
  * against Xero's limits (a read by date costs the same bytes as reads by id), so while there is
  * room a hot tenant is read at once. The numbers come from {@code SyncBenchmark burst} and {@code
- * freshness}; docs/benchmarks.md has the measurements.
+ * freshness}; docs/benchmarks.md, "Adaptive fetching", has the measurements.
  */
 public final class ChangeFetchPlan {
   /** The time constant of a tenant's heat. */

@@ -26,8 +26,8 @@ import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The package rules of functions/ (README, "Code map"), checked on the compiled classes: breaking
- * one fails the build.
+ * The package rules of functions/ (docs/code-map.md), checked on the compiled classes: breaking one
+ * fails the build.
  */
 class ArchitectureTest {
   private static final String ROOT = "dev.xerosync.";
@@ -89,7 +89,7 @@ class ArchitectureTest {
       packages.add(c.getPackageName().substring(ROOT.length()).split("\\.")[0]);
     }
     org.assertj.core.api.Assertions.assertThat(MAY_USE.keySet())
-        .as("a new package needs its line in MAY_USE and in README's Code map")
+        .as("a new package needs its line in MAY_USE and in docs/code-map.md")
         .containsExactlyInAnyOrderElementsOf(packages);
   }
 

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
-/** Admin tokens as README's "Admin tokens" recipe mints them, refused or accepted by AdminAuth. */
+/** Admin tokens as docs/connect.md's recipe mints them, refused or accepted by AdminAuth. */
 class AdminAuthTest {
   private static final Instant NOW = Instant.parse("2026-05-01T12:00:00Z");
 

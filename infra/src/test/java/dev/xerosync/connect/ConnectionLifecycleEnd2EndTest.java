@@ -288,8 +288,8 @@ class ConnectionLifecycleEnd2EndTest {
   @Order(4)
   void onlyAnAdminOfTheSaasTenantMayConnectOrDisconnect() throws Exception {
     HttpResponse<String> anonymous = send("GET", "/saas-tenants/delta/connect", Map.of(), null);
-    // API Gateway's AdminCredential authorizer refuses before the function runs (README, Security
-    // model); the function's own messages are ConnectSigningTest's.
+    // API Gateway's AdminCredential authorizer refuses before the function runs (docs/security.md);
+    // the function's own messages are ConnectSigningTest's.
     assertThat(anonymous.statusCode()).isEqualTo(401);
     assertThat(anonymous.body()).contains("Unauthorized");
     String otherTenants =
@@ -495,7 +495,7 @@ class ConnectionLifecycleEnd2EndTest {
     assertThat(result.path("purgedItems").asInt()).isGreaterThan(0);
     assertThat(vault().read(org.tenantId())).as("the secret is deleted").isEmpty();
     // Every credential dies with the tenant: the key's lookup item is gone, and the key is refused
-    // once the caches that may still hold it expire (README, Security model: revocation bound).
+    // once the caches that may still hold it expire (docs/security.md, Revocation).
     assertThat(keys.list(org.tenantId())).isEmpty();
     assertThat(apiKeyItemsOf(org.tenantId())).as("APIKEY# lookup items left").isZero();
     // The caches were filled before the purge, so no request sent later than the bound after it

@@ -665,7 +665,8 @@ class FunctionPoliciesIntegrationTest {
   }
 
   /**
-   * The scenario's AWS calls per function, the request counts README's cost estimate starts from.
+   * The scenario's AWS calls per function, the request counts docs/deploy.md's cost estimate starts
+   * from.
    */
   @AfterAll
   static void printCallCounts() {

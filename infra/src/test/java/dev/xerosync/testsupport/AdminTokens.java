@@ -7,7 +7,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Mints admin tokens as a SaaS backend does, by README's recipe ({@code xsa1.<b64url
+ * Mints admin tokens as a SaaS backend does, by docs/connect.md's recipe ({@code xsa1.<b64url
  * payload>.<b64url HMAC-SHA256>}), written apart from the service's own code so that the tests hold
  * it to the documented format.
  */

@@ -265,7 +265,7 @@ public final class LocalStack implements AutoCloseable {
       Map<String, String> env =
           new HashMap<>(clientEnvironment(aws, credentials.get(fn.logicalId())));
       fn.environment().forEach((name, value) -> env.put(name, intrinsics.resolve(value)));
-      // The local notification receivers listen on 127.0.0.1 over http (README, Security model).
+      // The local notification receivers listen on 127.0.0.1 over http (docs/security.md).
       env.put("NOTIFICATION_ALLOW_LOOPBACK", "true");
       Environment environment = Environment.of(env);
       Object handler =
