@@ -68,7 +68,8 @@ final class Batches {
         var item = table.items.get(key);
         units += Table.readUnits(item == null ? 0 : Value.itemSize(item), consistent);
         if (item != null) {
-          found.add(Value.toJson(projection == null ? item : Evaluation.project(item, projection)));
+          found.add(
+              ValueJson.toJson(projection == null ? item : Evaluation.project(item, projection)));
         }
       }
       capacity.add(table.name, units);
@@ -99,7 +100,7 @@ final class Batches {
       for (var w : e.getValue()) {
         Write write;
         if (w.has("PutRequest") && !w.has("DeleteRequest")) {
-          var item = Value.item(w.get("PutRequest").get("Item"));
+          var item = ValueJson.item(w.get("PutRequest").get("Item"));
           validateItem(table, item, false);
           write = new Write(table, table.key(item), Map.copyOf(item));
         } else if (w.has("DeleteRequest") && !w.has("PutRequest")) {

@@ -134,7 +134,8 @@ public final class Database {
     var reply = NODES.objectNode();
     if (item != null) {
       reply.set(
-          "Item", Value.toJson(projection == null ? item : Evaluation.project(item, projection)));
+          "Item",
+          ValueJson.toJson(projection == null ? item : Evaluation.project(item, projection)));
     }
     Capacity.report(
         reply,
@@ -148,7 +149,7 @@ public final class Database {
   private ObjectNode putItem(JsonNode request) {
     var table = tables.table(request);
     legacy(request, "Expected", "ConditionalOperator");
-    var item = Value.item(request.get("Item"));
+    var item = ValueJson.item(request.get("Item"));
     validateItem(table, item, false);
     var key = table.key(item);
     var expressions = expressions(request);
@@ -163,7 +164,7 @@ public final class Database {
           var units = table.store(key, old, Map.copyOf(new LinkedHashMap<>(item)));
           var reply = NODES.objectNode();
           if (returnValues.equals("ALL_OLD") && old != null) {
-            reply.set("Attributes", Value.toJson(old));
+            reply.set("Attributes", ValueJson.toJson(old));
           }
           Capacity.report(reply, request, table.name, units.table(), units.indexes());
           return reply;
@@ -210,7 +211,7 @@ public final class Database {
                 default -> null;
               };
           if (attributes != null && !attributes.isEmpty()) {
-            reply.set("Attributes", Value.toJson(attributes));
+            reply.set("Attributes", ValueJson.toJson(attributes));
           }
           Capacity.report(reply, request, table.name, units.table(), units.indexes());
           return reply;
@@ -248,7 +249,7 @@ public final class Database {
             units = written.table();
             indexUnits = written.indexes();
             if (returnValues.equals("ALL_OLD")) {
-              reply.set("Attributes", Value.toJson(old));
+              reply.set("Attributes", ValueJson.toJson(old));
             }
           }
           Capacity.report(reply, request, table.name, units, indexUnits);
@@ -261,7 +262,7 @@ public final class Database {
       ObjectNode extra = null;
       if (returnOld && old != null) {
         extra = NODES.objectNode();
-        extra.set("Item", Value.toJson(old));
+        extra.set("Item", ValueJson.toJson(old));
       }
       throw new DynamoError(
           400, "ConditionalCheckFailedException", "The conditional request failed", extra);

@@ -188,7 +188,8 @@ final class QueryScan {
       }
       matched++;
       if (!count) {
-        items.add(Value.toJson(projection == null ? item : Evaluation.project(item, projection)));
+        items.add(
+            ValueJson.toJson(projection == null ? item : Evaluation.project(item, projection)));
       }
     }
     if (limit != null && evaluated >= limit) {
@@ -209,7 +210,7 @@ final class QueryScan {
           lastKey.put(index.range.name(), last.get(index.range.name()));
         }
       }
-      reply.set("LastEvaluatedKey", Value.toJson(lastKey));
+      reply.set("LastEvaluatedKey", ValueJson.toJson(lastKey));
     }
     var units = Table.readUnits(bytes, consistent);
     if (index == null) {

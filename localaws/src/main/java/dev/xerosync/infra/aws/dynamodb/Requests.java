@@ -59,7 +59,7 @@ final class Requests {
           "1 validation error detected: Value null at 'key' failed to satisfy constraint: Member"
               + " must not be null");
     }
-    var key = Value.item(node);
+    var key = ValueJson.item(node);
     if (!key.keySet().equals(table.keyNames())) {
       throw DynamoError.validation("The provided key element does not match the schema");
     }
@@ -172,7 +172,7 @@ final class Requests {
     Map<String, Value> values = null;
     var valuesNode = request.get("ExpressionAttributeValues");
     if (valuesNode != null && !valuesNode.isNull()) {
-      values = Value.item(valuesNode);
+      values = ValueJson.item(valuesNode);
       if (values.isEmpty()) {
         throw DynamoError.validation("ExpressionAttributeValues must not be empty");
       }
@@ -299,7 +299,7 @@ final class Requests {
     if (node == null || node.isNull()) {
       return null;
     }
-    var start = Value.item(node);
+    var start = ValueJson.item(node);
     var expected = new LinkedHashSet<>(table.keyNames());
     if (index != null) {
       expected.add(index.hash.name());

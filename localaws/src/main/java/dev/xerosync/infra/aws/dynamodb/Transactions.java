@@ -87,7 +87,7 @@ final class Transactions {
       Map<String, Value> item = null;
       Expressions.Update update = null;
       if (kind.equals("Put")) {
-        item = Value.item(spec.get("Item"));
+        item = ValueJson.item(spec.get("Item"));
         validateItem(table, item, false);
         item = Map.copyOf(item);
         key = table.key(item);
@@ -145,7 +145,7 @@ final class Transactions {
               reason.put("Code", "ConditionalCheckFailed");
               reason.put("Message", "The conditional request failed");
               if (action.returnOld() && old != null) {
-                reason.set("Item", Value.toJson(old));
+                reason.set("Item", ValueJson.toJson(old));
               }
               cancelled = true;
             } else {
@@ -237,7 +237,8 @@ final class Transactions {
       var entry = responses.addObject();
       if (item != null) {
         entry.set(
-            "Item", Value.toJson(projection == null ? item : Evaluation.project(item, projection)));
+            "Item",
+            ValueJson.toJson(projection == null ? item : Evaluation.project(item, projection)));
       }
       capacity.add(table.name, 2 * Table.readUnits(item == null ? 0 : Value.itemSize(item), true));
     }
