@@ -122,18 +122,26 @@ final class WriteRules {
   }
 
   /**
-   * The claimed total against the lines, when {@link #expectedTotal} settles it: the rule the dry
-   * run reports as TOTAL_MISMATCH and the write refuses with a 400.
+   * The claimed total against the lines (exactly when {@link #expectedTotal} settles it, else
+   * against the lines before tax): the rule the dry run reports as TOTAL_MISMATCH and the write
+   * refuses with a 400.
    */
   static String totalProblem(JsonNode body, Map<String, BigDecimal> taxRates) {
     if (!body.hasNonNull("total") || !body.has("lineItems")) {
       return null;
     }
     BigDecimal claimed = body.get("total").decimalValue();
-    return expectedTotal(body, taxRates)
-        .filter(e -> e.compareTo(claimed) != 0)
-        .map(e -> "total is " + claimed + " but the lines come to " + e)
-        .orElse(null);
+    Optional<BigDecimal> expected = expectedTotal(body, taxRates);
+    if (expected.isPresent()) {
+      return expected.get().compareTo(claimed) == 0
+          ? null
+          : "total is " + claimed + " but the lines come to " + expected.get();
+    }
+    // A tax rate we do not hold: tax is never negative, so the lines before tax are a floor.
+    BigDecimal net = linesNet(body);
+    return claimed.compareTo(net) < 0
+        ? "total is " + claimed + " but the lines come to at least " + net + " before tax"
+        : null;
   }
 
   /**
