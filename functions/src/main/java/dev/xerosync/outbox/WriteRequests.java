@@ -307,6 +307,12 @@ final class WriteRequests {
     contactFields(body, "");
   }
 
+  /** A void takes no fields: an empty body or {@code {}}. */
+  static void checkVoid(JsonNode body) throws InvalidWrite {
+    object(body, "the void");
+    known(body, "", Set.of());
+  }
+
   static void checkSettings(JsonNode body) throws InvalidWrite {
     object(body, "the accounting set-up");
     known(body, "", SETTINGS_FIELDS);
