@@ -172,11 +172,22 @@ final class WriteRequests {
             claimed + " is negative: a Xero invoice cannot be; send a credit note instead");
       }
     }
-    if (body.has("lineItems") && WriteRules.linesNet(body).signum() < 0) {
+    // A discount outside 0 to 100 is left to Xero, whose DISCOUNT_INVALID says so in its words.
+    if (body.has("lineItems") && discountsInRange(body) && WriteRules.linesNet(body).signum() < 0) {
       throw new InvalidWrite(
           "lineItems come to a negative total: a Xero invoice cannot be; send a credit note"
               + " instead");
     }
+  }
+
+  private static boolean discountsInRange(JsonNode body) {
+    for (JsonNode line : body.path("lineItems")) {
+      BigDecimal d = line.path("discountRate").decimalValue();
+      if (d.signum() < 0 || d.compareTo(BigDecimal.valueOf(100)) > 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** An invoice's or a deposit's contact: ours by externalId, or Xero's by xeroContactId. */

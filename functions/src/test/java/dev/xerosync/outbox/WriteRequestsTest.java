@@ -187,4 +187,14 @@ class WriteRequestsTest {
                     + "]}"))
         .isNull();
   }
+
+  @Test
+  void aDiscountOutsideZeroToAHundredIsLeftToXerosOwnWords() {
+    assertThat(
+            invoiceRefusal(
+                "{\"lineItems\":["
+                    + LINE.replace("\"unitAmount\":5", "\"unitAmount\":5,\"discountRate\":150")
+                    + "]}"))
+        .isNull();
+  }
 }
