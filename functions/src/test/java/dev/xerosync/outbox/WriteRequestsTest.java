@@ -27,6 +27,11 @@ class WriteRequestsTest {
     return refusal(OperationKind.INVOICE_UPSERT, "inv-1", null, body);
   }
 
+  private static Problem contactRefusal(String email) {
+    return refusal(
+        OperationKind.CONTACT_UPSERT, "c-1", null, "{\"name\":\"A\",\"email\":\"" + email + "\"}");
+  }
+
   private static Problem paymentRefusal(String body) {
     return refusal(OperationKind.PAYMENT, "pay-1", "inv-1", body);
   }
@@ -140,14 +145,7 @@ class WriteRequestsTest {
   @ParameterizedTest
   @ValueSource(strings = {"javascript:alert(1)//@example.com", "not an address", "a@b"})
   void anEmailThatIsNoAddressIsRefused(String email) {
-    assertThat(
-            refusal(
-                    OperationKind.CONTACT_UPSERT,
-                    "c-1",
-                    null,
-                    "{\"name\":\"A\",\"email\":\"" + email + "\"}")
-                .getMessage())
-        .startsWith("email ");
+    assertThat(contactRefusal(email).getMessage()).startsWith("email ");
     assertThat(
             invoiceRefusal("{\"contact\":{\"externalId\":\"c\",\"email\":\"" + email + "\"}}")
                 .getMessage())
@@ -158,14 +156,7 @@ class WriteRequestsTest {
   void aTenKilobyteEmailIsRefused() {
     String email = "a".repeat(10_000) + "@example.com";
 
-    assertThat(
-            refusal(
-                    OperationKind.CONTACT_UPSERT,
-                    "c-1",
-                    null,
-                    "{\"name\":\"A\",\"email\":\"" + email + "\"}")
-                .getMessage())
-        .startsWith("email ");
+    assertThat(contactRefusal(email).getMessage()).startsWith("email ");
   }
 
   @Test
