@@ -40,6 +40,19 @@ record Completion(
     return new Completion(OperationState.QUEUED, Map.of(), List.of(why), null, null, null);
   }
 
+  /**
+   * The same outcome with {@code warnings} added to its messages: what Xero holds differs from what
+   * was asked, so a success says so.
+   */
+  Completion warning(List<String> warnings) {
+    if (warnings.isEmpty()) {
+      return this;
+    }
+    List<String> all = new java.util.ArrayList<>(messages);
+    all.addAll(warnings);
+    return new Completion(state, ids, List.copyOf(all), code, action, actionUrl);
+  }
+
   /** The same outcome, naming Xero's ids (a refused change still says which invoice it was). */
   Completion withIds(Map<String, String> xeroIds) {
     return new Completion(state, xeroIds, messages, code, action, actionUrl);

@@ -11,7 +11,6 @@ import dev.xerosync.store.Operations;
 import dev.xerosync.xero.XeroContact;
 import dev.xerosync.xero.XeroInvoice;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -117,11 +116,32 @@ public final class DryRun {
     return out;
   }
 
+  /**
+   * The problems a write is refused for with a 400 before it is recorded: those the request itself
+   * settles (its shape, its claimed totals, its currency against the invoice's), found by the same
+   * {@link #check} the dry run answers with. Problems that depend on the organisation's state as we
+   * last saw it (accounts, lock dates, statuses) stay for Xero to judge.
+   */
+  static final Set<String> REFUSED =
+      Set.of("INVALID_REQUEST", "TOTAL_MISMATCH", "CURRENCY_MISMATCH");
+
+  /** The 400 the write gets for the first {@link #REFUSED} problem, or null. */
+  public Problem refusal(Outbox.Write write) {
+    for (JsonNode p : check(write).path("problems")) {
+      if (REFUSED.contains(p.path("code").asText())) {
+        String at = p.path("invoiceId").asText("");
+        return new Problem(
+            400,
+            "Invalid write",
+            (at.isEmpty() ? "" : "invoices[" + at + "]: ") + p.path("message").asText());
+      }
+    }
+    return null;
+  }
+
   private void invoice(Outbox.Write w, JsonNode body, ObjectNode ref, ArrayNode problems) {
     Map<String, BigDecimal> taxRates = taxRates(ref);
     int i = 0;
-    BigDecimal net = BigDecimal.ZERO;
-    BigDecimal tax = BigDecimal.ZERO;
     for (JsonNode line : WriteRequests.xeroLines(body)) {
       String at = "lineItems[" + i++ + "]";
       account(ref, line.path("AccountCode").asText(null), at + ".accountCode", problems);
@@ -132,18 +152,6 @@ public final class DryRun {
             "TAX_RATE_INVALID",
             at + ".taxType " + taxType + " is not an active tax rate of the organisation",
             at);
-      }
-      BigDecimal amount =
-          line.path("Quantity").decimalValue().multiply(line.path("UnitAmount").decimalValue());
-      if (line.has("DiscountRate")) {
-        amount =
-            amount.multiply(
-                BigDecimal.ONE.subtract(line.get("DiscountRate").decimalValue().movePointLeft(2)));
-      }
-      amount = amount.setScale(2, RoundingMode.HALF_UP);
-      net = net.add(amount);
-      if (taxType != null && taxRates.containsKey(taxType)) {
-        tax = tax.add(amount.multiply(taxRates.get(taxType)).movePointLeft(2));
       }
     }
     String currency = body.path("currency").asText(null);
@@ -159,18 +167,9 @@ public final class DryRun {
       }
     }
     lockDate(ref, body.path("date").asText(null), problems);
-    if (body.has("total")) {
-      BigDecimal expected =
-          "Exclusive".equals(body.path("lineAmountTypes").asText("Exclusive"))
-              ? net.add(tax.setScale(2, RoundingMode.HALF_UP))
-              : net;
-      if (expected.compareTo(body.get("total").decimalValue()) != 0) {
-        problem(
-            problems,
-            "TOTAL_MISMATCH",
-            "total is " + body.get("total").decimalValue() + " but the lines come to " + expected,
-            "total");
-      }
+    String total = WriteRules.totalProblem(body, taxRates);
+    if (total != null) {
+      problem(problems, "TOTAL_MISMATCH", total, "total");
     }
     String contactExt = body.path("contact").path("externalId").asText(null);
     if (contactExt != null) {
@@ -212,11 +211,14 @@ public final class DryRun {
     String status = current(w.tenantId(), link.get());
     boolean paid =
         inv.map(x -> x.amountPaid() != null && x.amountPaid().signum() > 0).orElse(false);
+    if (InvoiceVoid.DELETABLE.contains(status)) {
+      return; // deleted rather than voided, as Xero does with drafts
+    }
     if (!"AUTHORISED".equals(status) || paid) {
       problem(
           problems,
           "STATUS_NOT_MODIFIABLE",
-          "Only an authorised invoice with no payments can be voided; it is "
+          "Only an authorised invoice with no payments can be voided, or a draft deleted; it is "
               + status
               + (paid ? " with payments" : ""),
           null);
@@ -251,6 +253,15 @@ public final class DryRun {
           "STATUS_NOT_MODIFIABLE",
           "Payments go only on AUTHORISED invoices; it is " + status,
           null);
+    }
+    String invoiceCurrency =
+        invoices
+            .get(w.tenantId(), link.get().path("invoiceId").asText())
+            .map(XeroInvoice::currencyCode)
+            .orElse(link.get().path("currency").asText(null));
+    String currency = WriteRules.currencyProblem(body, invoiceCurrency);
+    if (currency != null) {
+      problem(problems, "CURRENCY_MISMATCH", currency, "currency");
     }
     invoices
         .get(w.tenantId(), link.get().path("invoiceId").asText())

@@ -149,7 +149,12 @@ final class InvoiceHistory implements OperationWrite {
       String lines = WriteRequests.linesFingerprint(body);
       if (out.accepted()) {
         ObjectNode link = links.link(op, ext, body, out.element(), lines);
-        done.put(ext, succeeded(ext, InvoiceLinks.ids(link), null));
+        done.put(
+            ext,
+            element(
+                ext,
+                Completion.succeeded(InvoiceLinks.ids(link))
+                    .warning(WriteRules.differences(body, out.element()))));
         continue;
       }
       if (op.ambiguous && "INVOICE_NUMBER_TAKEN".equals(Corrections.of(out.messages()).code())) {

@@ -42,6 +42,9 @@ final class InvoiceLinks {
     link.put("operationId", op.operationId);
     link.put("lines", lines);
     link.put("contactId", xeroInvoice.path("Contact").path("ContactID").asText());
+    if (xeroInvoice.hasNonNull("CurrencyCode")) {
+      link.put("currency", xeroInvoice.get("CurrencyCode").asText());
+    }
     if (contactExt == null && old.isPresent()) {
       contactExt = old.get().path("contactExternalId").asText(null);
     }

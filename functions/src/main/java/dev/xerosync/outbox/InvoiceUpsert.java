@@ -70,7 +70,8 @@ final class InvoiceUpsert implements OperationWrite {
       }
       return Completion.rejected(out.messages());
     }
-    return Completion.succeeded(InvoiceLinks.ids(links.link(op, out.element(), lines)));
+    return Completion.succeeded(InvoiceLinks.ids(links.link(op, out.element(), lines)))
+        .warning(WriteRules.differences(body, out.element()));
   }
 
   private Completion update(XeroCall c, ObjectNode l)
@@ -124,6 +125,7 @@ final class InvoiceUpsert implements OperationWrite {
     if (out.rejected()) {
       return Completion.rejected(out.messages()).withIds(Map.of("invoiceId", invoiceId));
     }
-    return Completion.succeeded(InvoiceLinks.ids(links.link(op, out.element(), lines)));
+    return Completion.succeeded(InvoiceLinks.ids(links.link(op, out.element(), lines)))
+        .warning(WriteRules.differences(body, out.element()));
   }
 }

@@ -181,8 +181,10 @@ public final class Outbox {
         WriteRequests.checkExternalId("the invoice's externalId", w.externalId());
         WriteRequests.checkInvoice(w.body());
       }
-      case INVOICE_VOID ->
-          WriteRequests.checkExternalId("the invoice's externalId", w.externalId());
+      case INVOICE_VOID -> {
+        WriteRequests.checkExternalId("the invoice's externalId", w.externalId());
+        WriteRequests.checkVoid(w.body());
+      }
       case PAYMENT -> {
         WriteRequests.checkExternalId("the invoice's externalId", w.parentExternalId());
         WriteRequests.checkPayment(w.body());

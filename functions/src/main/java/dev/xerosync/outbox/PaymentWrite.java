@@ -60,6 +60,14 @@ final class PaymentWrite implements OperationWrite {
           "Push the invoice first, authorised, then send the payment again.");
     }
     String invoiceId = invoice.get().path("invoiceId").asText();
+    // Checked at the API too, but the invoice may have reached Xero only after the payment came.
+    String currency = WriteRules.currencyProblem(body, invoice.get().path("currency").asText(null));
+    if (currency != null) {
+      return Completion.failed(
+          "CURRENCY_MISMATCH",
+          "The payment's " + currency + "; nothing was sent to Xero.",
+          "Send the payment in the invoice's currency, under a new paymentId.");
+    }
     String reference = op.externalId;
     if (op.ambiguous) {
       Optional<PaymentByReference.Found> found = PaymentByReference.find(c, invoiceId, reference);

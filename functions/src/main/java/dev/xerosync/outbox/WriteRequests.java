@@ -3,11 +3,12 @@ package dev.xerosync.outbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xerosync.common.IsoDates;
 import dev.xerosync.common.Json;
 import java.math.BigDecimal;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +22,76 @@ final class WriteRequests {
   static final Pattern EXTERNAL_ID = Pattern.compile("[A-Za-z0-9._:#/+-]{1,255}");
   static final Set<String> INVOICE_STATUSES = Set.of("DRAFT", "SUBMITTED", "AUTHORISED");
   static final Set<String> LINE_AMOUNT_TYPES = Set.of("Exclusive", "Inclusive", "NoTax");
+
+  // The fields of each body, as openapi.yaml's write schemas list them (additionalProperties:
+  // false): a field we do not know is refused rather than dropped, so nothing asked for is lost.
+  static final Set<String> CONTACT_REF_FIELDS =
+      Set.of("externalId", "xeroContactId", "name", "firstName", "lastName", "email");
+  static final Set<String> INVOICE_FIELDS =
+      Set.of(
+          "contact",
+          "status",
+          "date",
+          "dueDate",
+          "currency",
+          "reference",
+          "lineAmountTypes",
+          "lineItems",
+          "shipping",
+          "subTotal",
+          "totalTax",
+          "total",
+          "skipAccounting",
+          "type");
+  static final Set<String> LINE_FIELDS =
+      Set.of(
+          "description",
+          "quantity",
+          "unitAmount",
+          "discountRate",
+          "accountCode",
+          "taxType",
+          "itemCode");
+  static final Set<String> SHIPPING_FIELDS =
+      Set.of("description", "amount", "accountCode", "taxType");
+  static final Set<String> PAYMENT_FIELDS =
+      Set.of("paymentId", "amount", "date", "accountCode", "currency");
+  static final Set<String> DEPOSIT_FIELDS =
+      Set.of(
+          "depositId",
+          "amount",
+          "date",
+          "accountCode",
+          "taxType",
+          "description",
+          "contact",
+          "lineAmountTypes");
+  static final Set<String> CONTACT_FIELDS = Set.of("name", "firstName", "lastName", "email");
+  static final Set<String> SETTINGS_FIELDS =
+      Set.of("paymentAccountCode", "depositAccountCode", "invoiceStatus");
+  static final Set<String> HISTORY_FIELDS = Set.of("pushId", "invoices");
+
+  /**
+   * Decimal places Xero keeps: 4 for a line's UnitAmount and Quantity (the spec's {@code unitdp=4}
+   * "four decimal places for unit amounts"), 2 for every other amount (xero_accounting.yaml,
+   * parameters.unitdp; Xero's Invoices docs: "Amounts ... are rounded to two decimal places").
+   */
+  static final int UNIT_SCALE = 4;
+
+  static final int AMOUNT_SCALE = 2;
+
+  /**
+   * Xero's spec types every amount as {@code format: double}: a value must come back from a double
+   * unchanged, so at most 15 significant digits (which also refuses 1e400).
+   */
+  static final int MAX_DIGITS = 15;
+
+  /** Xero's EmailAddress holds 255 characters (xero_accounting.yaml, Contact.EmailAddress). */
+  static final int MAX_EMAIL_LENGTH = 255;
+
+  /** An address with no scheme, spaces or markup: refuses {@code javascript:...} and the like. */
+  static final Pattern EMAIL =
+      Pattern.compile("[^@\\s:;<>()\\[\\]\\\\\",]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}");
 
   private WriteRequests() {}
 
@@ -50,14 +121,13 @@ final class WriteRequests {
 
   static void checkInvoice(JsonNode body) throws InvalidWrite {
     object(body, "the invoice");
+    known(body, "", INVOICE_FIELDS);
     optionalEnum(body, "status", INVOICE_STATUSES);
     optionalEnum(body, "lineAmountTypes", LINE_AMOUNT_TYPES);
     optionalDate(body, "date");
     optionalDate(body, "dueDate");
-    optionalText(body, "reference", MAX_ID_LENGTH);
-    if (body.has("currency") && !body.get("currency").asText().matches("[A-Z]{3}")) {
-      throw new InvalidWrite("currency must be a 3-letter ISO 4217 code such as NZD");
-    }
+    optionalText(body, "reference", MAX_ID_LENGTH, "");
+    currency(body);
     if (body.has("type") && !"ACCREC".equals(body.get("type").asText())) {
       throw new InvalidWrite("type must be ACCREC (a sales invoice); bills are not written back");
     }
@@ -66,14 +136,7 @@ final class WriteRequests {
     }
     JsonNode contact = body.get("contact");
     if (contact != null) {
-      object(contact, "contact");
-      if (contact.hasNonNull("externalId")) {
-        checkContactId("contact.externalId", contact.get("externalId").asText());
-      } else if (!contact.hasNonNull("xeroContactId")) {
-        throw new InvalidWrite(
-            "contact needs externalId (our customer id, kept as Xero's ContactNumber) or"
-                + " xeroContactId");
-      }
+      checkContactRef(contact);
     }
     JsonNode lines = body.get("lineItems");
     if (lines != null) {
@@ -84,21 +147,77 @@ final class WriteRequests {
       for (JsonNode line : lines) {
         String at = "lineItems[" + i++ + "]";
         object(line, at);
+        known(line, at + ".", LINE_FIELDS);
         if (!line.hasNonNull("description") && !line.hasNonNull("itemCode")) {
           throw new InvalidWrite(at + " needs a description or an itemCode");
         }
-        optionalNumber(line, "quantity", at);
-        optionalNumber(line, "unitAmount", at);
-        optionalNumber(line, "discountRate", at);
+        optionalAmount(line, "quantity", at + ".", UNIT_SCALE);
+        optionalAmount(line, "unitAmount", at + ".", UNIT_SCALE);
+        optionalAmount(line, "discountRate", at + ".", AMOUNT_SCALE);
       }
     }
     JsonNode shipping = body.get("shipping");
     if (shipping != null) {
       object(shipping, "shipping");
+      known(shipping, "shipping.", SHIPPING_FIELDS);
       if (!shipping.hasNonNull("amount")) {
         throw new InvalidWrite("shipping needs an amount");
       }
-      optionalNumber(shipping, "amount", "shipping");
+      optionalAmount(shipping, "amount", "shipping.", AMOUNT_SCALE);
+    }
+    for (String claimed : List.of("subTotal", "totalTax", "total")) {
+      optionalAmount(body, claimed, "", AMOUNT_SCALE);
+      if (body.hasNonNull(claimed) && body.get(claimed).decimalValue().signum() < 0) {
+        throw new InvalidWrite(
+            claimed + " is negative: a Xero invoice cannot be; send a credit note instead");
+      }
+    }
+    // A discount outside 0 to 100 is left to Xero, whose DISCOUNT_INVALID says so in its words.
+    if (body.has("lineItems") && discountsInRange(body) && WriteRules.linesNet(body).signum() < 0) {
+      throw new InvalidWrite(
+          "lineItems come to a negative total: a Xero invoice cannot be; send a credit note"
+              + " instead");
+    }
+  }
+
+  private static boolean discountsInRange(JsonNode body) {
+    for (JsonNode line : body.path("lineItems")) {
+      BigDecimal d = line.path("discountRate").decimalValue();
+      if (d.signum() < 0 || d.compareTo(BigDecimal.valueOf(100)) > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** An invoice's or a deposit's contact: ours by externalId, or Xero's by xeroContactId. */
+  private static void checkContactRef(JsonNode contact) throws InvalidWrite {
+    object(contact, "contact");
+    known(contact, "contact.", CONTACT_REF_FIELDS);
+    if (contact.hasNonNull("externalId")) {
+      checkContactId("contact.externalId", contact.get("externalId").asText());
+    } else if (!contact.hasNonNull("xeroContactId")) {
+      throw new InvalidWrite(
+          "contact needs externalId (our customer id, kept as Xero's ContactNumber) or"
+              + " xeroContactId");
+    }
+    contactFields(contact, "contact.");
+  }
+
+  /** Xero's Name, FirstName and LastName hold 255 characters; EmailAddress is checked below. */
+  private static void contactFields(JsonNode c, String at) throws InvalidWrite {
+    optionalText(c, "name", 255, at);
+    optionalText(c, "firstName", 255, at);
+    optionalText(c, "lastName", 255, at);
+    if (c.hasNonNull("email")) {
+      String email = c.get("email").asText();
+      if (email.length() > MAX_EMAIL_LENGTH || !EMAIL.matcher(email).matches()) {
+        throw new InvalidWrite(
+            at
+                + "email must be an address such as name@example.com, at most "
+                + MAX_EMAIL_LENGTH
+                + " characters");
+      }
     }
   }
 
@@ -117,6 +236,7 @@ final class WriteRequests {
    */
   static void checkHistory(JsonNode body) throws InvalidWrite {
     object(body, "the history push");
+    known(body, "", HISTORY_FIELDS);
     checkExternalId("pushId", text(body, "pushId"));
     JsonNode invoices = body.get("invoices");
     if (invoices == null || !invoices.isArray() || invoices.isEmpty()) {
@@ -140,12 +260,14 @@ final class WriteRequests {
       String at = "invoices[" + i++ + "]";
       object(invoice, at);
       String id = text(invoice, "invoiceId");
+      ObjectNode fields = invoice.deepCopy();
+      fields.remove("invoiceId");
       checkExternalId(at + ".invoiceId", id);
       if (!seen.add(id)) {
         throw new InvalidWrite(at + ".invoiceId " + id + " appears twice in the push");
       }
       try {
-        checkInvoice(invoice);
+        checkInvoice(fields);
       } catch (InvalidWrite e) {
         throw new InvalidWrite(at + ": " + e.getMessage());
       }
@@ -164,19 +286,23 @@ final class WriteRequests {
 
   static void checkPayment(JsonNode body) throws InvalidWrite {
     object(body, "the payment");
+    known(body, "", PAYMENT_FIELDS);
     checkExternalId("paymentId", text(body, "paymentId"));
-    BigDecimal amount = requiredPositive(body, "amount", "the payment");
-    if (amount.scale() > 2) {
-      throw new InvalidWrite("amount has at most 2 decimal places");
-    }
+    requiredPositive(body, "amount", "the payment");
     optionalDate(body, "date");
+    currency(body);
   }
 
   static void checkDeposit(JsonNode body) throws InvalidWrite {
     object(body, "the deposit");
+    known(body, "", DEPOSIT_FIELDS);
     checkExternalId("depositId", text(body, "depositId"));
     requiredPositive(body, "amount", "the deposit");
     optionalDate(body, "date");
+    optionalEnum(body, "lineAmountTypes", LINE_AMOUNT_TYPES);
+    if (body.hasNonNull("contact")) {
+      checkContactRef(body.get("contact"));
+    }
     if (!body.hasNonNull("accountCode")) {
       throw new InvalidWrite(
           "accountCode is required: the revenue or clearing account the deposit is coded to");
@@ -185,14 +311,22 @@ final class WriteRequests {
 
   static void checkContact(JsonNode body) throws InvalidWrite {
     object(body, "the contact");
+    known(body, "", CONTACT_FIELDS);
     if (!body.hasNonNull("name") || body.get("name").asText().isBlank()) {
       throw new InvalidWrite("name is required: Xero needs a unique name for every contact");
     }
-    optionalText(body, "name", 255);
+    contactFields(body, "");
+  }
+
+  /** A void takes no fields: an empty body or {@code {}}. */
+  static void checkVoid(JsonNode body) throws InvalidWrite {
+    object(body, "the void");
+    known(body, "", Set.of());
   }
 
   static void checkSettings(JsonNode body) throws InvalidWrite {
     object(body, "the accounting set-up");
+    known(body, "", SETTINGS_FIELDS);
     if (!body.hasNonNull("paymentAccountCode")) {
       throw new InvalidWrite(
           "paymentAccountCode is required: the account payments go into (a bank account, or an"
@@ -291,35 +425,70 @@ final class WriteRequests {
     }
   }
 
+  /** A field the body's schema does not have is named and refused, never dropped. */
+  private static void known(JsonNode n, String at, Set<String> fields) throws InvalidWrite {
+    for (var names = n.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!fields.contains(name)) {
+        throw new InvalidWrite(
+            at + name + " is not a field of this request; the fields are " + new TreeSet<>(fields));
+      }
+    }
+  }
+
+  private static void currency(JsonNode body) throws InvalidWrite {
+    if (body.has("currency") && !body.get("currency").asText().matches("[A-Z]{3}")) {
+      throw new InvalidWrite("currency must be a 3-letter ISO 4217 code such as NZD");
+    }
+  }
+
+  /** A date Xero can hold, by the one rule the query API also applies ({@link IsoDates}). */
   private static void optionalDate(JsonNode n, String field) throws InvalidWrite {
     if (!n.hasNonNull(field)) {
       return;
     }
-    try {
-      LocalDate.parse(n.get(field).asText());
-    } catch (DateTimeParseException e) {
-      throw new InvalidWrite(field + " must be a date as YYYY-MM-DD; got " + n.get(field));
+    if (!n.get(field).isTextual() || IsoDates.parseForXero(n.get(field).asText()).isEmpty()) {
+      throw new InvalidWrite(
+          field
+              + " must be a date as YYYY-MM-DD from 0001-01-01 to 9999-12-31; got "
+              + n.get(field));
     }
   }
 
-  private static void optionalText(JsonNode n, String field, int max) throws InvalidWrite {
-    if (n.has(field) && n.get(field).asText().length() > max) {
-      throw new InvalidWrite(field + " is longer than " + max + " characters");
-    }
-  }
-
-  private static void optionalNumber(JsonNode n, String field, String at) throws InvalidWrite {
-    if (n.has(field) && !n.get(field).isNumber()) {
-      throw new InvalidWrite(at + "." + field + " must be a number; got " + n.get(field));
-    }
-  }
-
-  private static BigDecimal requiredPositive(JsonNode n, String field, String what)
+  private static void optionalText(JsonNode n, String field, int max, String at)
       throws InvalidWrite {
+    if (n.has(field) && n.get(field).asText().length() > max) {
+      throw new InvalidWrite(at + field + " is longer than " + max + " characters");
+    }
+  }
+
+  /**
+   * A number Xero keeps as sent: at most {@code scale} decimals and {@value #MAX_DIGITS} digits.
+   */
+  private static void optionalAmount(JsonNode n, String field, String at, int scale)
+      throws InvalidWrite {
+    if (!n.has(field)) {
+      return;
+    }
+    JsonNode v = n.get(field);
+    if (!v.isNumber()) {
+      throw new InvalidWrite(at + field + " must be a number; got " + v);
+    }
+    BigDecimal d = v.decimalValue().stripTrailingZeros();
+    if (Math.max(d.scale(), 0) > scale) {
+      throw new InvalidWrite(
+          at + field + " has more than " + scale + " decimal places, which Xero does not keep");
+    }
+    if (d.abs().compareTo(BigDecimal.TEN.pow(MAX_DIGITS - scale)) >= 0) {
+      throw new InvalidWrite(at + field + " is out of the range Xero takes; got " + v);
+    }
+  }
+
+  private static void requiredPositive(JsonNode n, String field, String what) throws InvalidWrite {
     JsonNode v = n.get(field);
     if (v == null || !v.isNumber() || v.decimalValue().signum() <= 0) {
       throw new InvalidWrite(what + " needs a positive " + field);
     }
-    return v.decimalValue();
+    optionalAmount(n, field, "", AMOUNT_SCALE);
   }
 }

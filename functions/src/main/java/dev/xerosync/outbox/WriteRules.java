@@ -1,9 +1,14 @@
 package dev.xerosync.outbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -81,7 +86,129 @@ final class WriteRules {
     return null;
   }
 
-  private static LocalDate xeroDate(String s) {
+  /**
+   * The invoice's lines and shipping as Xero adds them up before tax: quantity times unit amount,
+   * less the discount, each line rounded to 2 places.
+   */
+  static BigDecimal linesNet(JsonNode body) {
+    BigDecimal net = BigDecimal.ZERO;
+    for (JsonNode line : WriteRequests.xeroLines(body)) {
+      net = net.add(lineAmount(line));
+    }
+    return net;
+  }
+
+  /**
+   * The total Xero will give the invoice, when our copy of the tax rates settles it: always for
+   * NoTax and Inclusive lines (the total is the lines' sum), for Exclusive (Xero's default) only
+   * when every line names a tax rate we hold (a line without one takes its account's default).
+   */
+  static Optional<BigDecimal> expectedTotal(JsonNode body, Map<String, BigDecimal> taxRates) {
+    BigDecimal net = BigDecimal.ZERO;
+    BigDecimal tax = BigDecimal.ZERO;
+    boolean exclusive = "Exclusive".equals(body.path("lineAmountTypes").asText("Exclusive"));
+    for (JsonNode line : WriteRequests.xeroLines(body)) {
+      BigDecimal amount = lineAmount(line);
+      net = net.add(amount);
+      if (exclusive) {
+        BigDecimal rate = taxRates.get(line.path("TaxType").asText(""));
+        if (rate == null) {
+          return Optional.empty();
+        }
+        tax = tax.add(amount.multiply(rate).movePointLeft(2));
+      }
+    }
+    return Optional.of(net.add(tax.setScale(2, RoundingMode.HALF_UP)));
+  }
+
+  /**
+   * The claimed total against the lines (exactly when {@link #expectedTotal} settles it, else
+   * against the lines before tax): the rule the dry run reports as TOTAL_MISMATCH and the write
+   * refuses with a 400.
+   */
+  static String totalProblem(JsonNode body, Map<String, BigDecimal> taxRates) {
+    if (!body.hasNonNull("total") || !body.has("lineItems")) {
+      return null;
+    }
+    BigDecimal claimed = body.get("total").decimalValue();
+    Optional<BigDecimal> expected = expectedTotal(body, taxRates);
+    if (expected.isPresent()) {
+      return expected.get().compareTo(claimed) == 0
+          ? null
+          : "total is " + claimed + " but the lines come to " + expected.get();
+    }
+    // A tax rate we do not hold: tax is never negative, so the lines before tax are a floor.
+    BigDecimal net = linesNet(body);
+    return claimed.compareTo(net) < 0
+        ? "total is " + claimed + " but the lines come to at least " + net + " before tax"
+        : null;
+  }
+
+  /**
+   * A payment in another currency than its invoice's: Xero pays an invoice only in the invoice's
+   * currency, so our copy of the invoice's currency decides.
+   */
+  static String currencyProblem(JsonNode payment, String invoiceCurrency) {
+    String asked = payment.path("currency").asText(null);
+    if (asked == null || invoiceCurrency == null || invoiceCurrency.isEmpty()) {
+      return null;
+    }
+    return asked.equals(invoiceCurrency)
+        ? null
+        : "currency is " + asked + " but the invoice is in " + invoiceCurrency;
+  }
+
+  /**
+   * Where the invoice Xero holds differs from what the write asked for (its date, due date or
+   * claimed total), in words; empty when Xero holds what was asked.
+   */
+  static List<String> differences(JsonNode body, JsonNode xeroInvoice) {
+    List<String> out = new ArrayList<>();
+    differs(out, "date", body, xeroInvoice, "Date");
+    differs(out, "dueDate", body, xeroInvoice, "DueDate");
+    if (body.hasNonNull("total") && xeroInvoice.hasNonNull("Total")) {
+      BigDecimal asked = body.get("total").decimalValue();
+      BigDecimal held = xeroInvoice.get("Total").decimalValue();
+      if (asked.compareTo(held) != 0) {
+        out.add("Xero holds the total as " + held + ", not the " + asked + " asked for.");
+      }
+    }
+    return out;
+  }
+
+  private static void differs(
+      List<String> out, String field, JsonNode body, JsonNode xero, String xeroField) {
+    String asked = body.path(field).asText(null);
+    if (asked == null) {
+      return;
+    }
+    String text = xero.path(xeroField + "String").asText(xero.path(xeroField).asText(null));
+    LocalDate held = xeroDate(text);
+    if (held == null || !held.toString().equals(asked)) {
+      out.add(
+          "Xero holds "
+              + field
+              + " as "
+              + (held == null ? "nothing" : held.toString())
+              + ", not the "
+              + asked
+              + " asked for.");
+    }
+  }
+
+  private static BigDecimal lineAmount(JsonNode line) {
+    BigDecimal amount =
+        line.path("Quantity").decimalValue().multiply(line.path("UnitAmount").decimalValue());
+    if (line.has("DiscountRate")) {
+      amount =
+          amount.multiply(
+              BigDecimal.ONE.subtract(line.get("DiscountRate").decimalValue().movePointLeft(2)));
+    }
+    return amount.setScale(2, RoundingMode.HALF_UP);
+  }
+
+  /** A date as Xero sends it (/Date(ms)/ or ISO), or null. */
+  static LocalDate xeroDate(String s) {
     if (s == null || s.isBlank()) {
       return null;
     }

@@ -3,6 +3,7 @@ package dev.xerosync.query;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Guid;
+import dev.xerosync.common.IsoDates;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Problem;
 import dev.xerosync.common.Requests;
@@ -12,12 +13,12 @@ import dev.xerosync.store.RecordLinks;
 import dev.xerosync.store.ViewQuery;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -39,7 +40,6 @@ final class ApiRequest {
           "view", "status", "type", "currency", "from", "to", "number", "match", "limit", "cursor");
 
   private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
-  private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
   private final APIGatewayProxyRequestEvent event;
@@ -197,14 +197,9 @@ final class ApiRequest {
     if (raw == null) {
       return null;
     }
-    // Four-digit years only: LocalDate also reads +999999999-12-31, which the store's keys (dates
-    // as text) would then compare out of order.
-    try {
-      if (ISO_DATE.matcher(raw).matches()) {
-        return LocalDate.parse(raw);
-      }
-    } catch (DateTimeParseException e) {
-      // Falls through to the message below.
+    Optional<LocalDate> date = IsoDates.parse(raw);
+    if (date.isPresent()) {
+      return date.get();
     }
     throw Problem.invalid(
         name

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.auth.TenantCredential;
 import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
+import dev.xerosync.common.Guid;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
@@ -81,7 +82,7 @@ public final class WriteApiHandler
             Log.TENANT_ID,
             path.get("tenantId"))) {
       String tenantId = authorise(event, path);
-      boolean validateOnly = "only".equals(query(event, "validate"));
+      boolean validateOnly = validateOnly(event);
       return switch (route) {
         case "PUT /tenants/{tenantId}/invoices/{invoiceId}" ->
             write(
@@ -121,7 +122,13 @@ public final class WriteApiHandler
             namedInBody(
                 event, tenantId, OperationKind.INVOICE_HISTORY, "pushId", null, validateOnly);
         case "PUT /tenants/{tenantId}/settings/accounting" ->
-            write(event, tenantId, OperationKind.ACCOUNTING_SETTINGS, "accounting", null, false);
+            write(
+                event,
+                tenantId,
+                OperationKind.ACCOUNTING_SETTINGS,
+                "accounting",
+                null,
+                validateOnly);
         case "GET /tenants/{tenantId}/settings/accounting" -> settings(tenantId);
         case "GET /tenants/{tenantId}/operations/{operationId}" ->
             operation(tenantId, path.get("operationId"));
@@ -183,6 +190,11 @@ public final class WriteApiHandler
             tenantId, kind, externalId, parent, body, Requests.header(event, "Idempotency-Key"));
     if (validateOnly) {
       return ApiResponses.json(200, dryRun.check(write));
+    }
+    // The dry run's rules, applied before the write is recorded: one set of rules for both.
+    Problem refused = dryRun.refusal(write);
+    if (refused != null) {
+      throw refused;
     }
     Outbox.Accepted accepted = outbox.accept(write);
     Operation op = accepted.operation();
@@ -260,6 +272,24 @@ public final class WriteApiHandler
     } catch (IOException e) {
       throw new Problem(400, "Invalid request", "The body is not valid JSON.");
     }
+  }
+
+  /**
+   * {@code ?validate=only} asks for a dry run. Any other value is refused rather than read as "no":
+   * a request that asks for validation in another spelling must never write.
+   */
+  private static boolean validateOnly(APIGatewayProxyRequestEvent event) throws Problem {
+    String v = query(event, "validate");
+    if (v == null) {
+      return false;
+    }
+    if (!"only".equals(v)) {
+      throw Problem.invalid(
+          "validate takes one value, 'only' (check and send nothing); got '"
+              + Guid.printable(v)
+              + "'. Leave it out to write.");
+    }
+    return true;
   }
 
   private static String query(APIGatewayProxyRequestEvent event, String name) {

@@ -99,4 +99,110 @@ class DryRunTest {
         .as("the set-up's account, a bank")
         .isEmpty();
   }
+
+  private Outbox.Write write(OperationKind kind, String externalId, String parent, String body) {
+    return new Outbox.Write(WritePath.TENANT, kind, externalId, parent, WritePath.json(body), null);
+  }
+
+  /**
+   * Issue 29 finding 6: a claimed total the lines do not come to is the dry run's TOTAL_MISMATCH
+   * and the real write's 400, in the same words.
+   */
+  @Test
+  void aClaimedTotalTheLinesDoNotComeToIsRefusedOnTheWriteAsTheDryRunReportsIt() {
+    Outbox.Write wrong =
+        write(
+            OperationKind.INVOICE_UPSERT,
+            "tot-1",
+            null,
+            "{\"lineAmountTypes\":\"NoTax\",\"total\":99,\"lineItems\":[{\"description\":\"x\","
+                + "\"quantity\":2,\"unitAmount\":10,\"accountCode\":\"200\"}]}");
+
+    JsonNode problems = dryRun.check(wrong).path("problems");
+    assertThat(problems.findValuesAsText("code")).containsExactly("TOTAL_MISMATCH");
+    assertThat(dryRun.refusal(wrong))
+        .isNotNull()
+        .satisfies(p -> assertThat(p.status()).isEqualTo(400))
+        .satisfies(
+            p -> assertThat(p.getMessage()).isEqualTo(problems.get(0).path("message").asText()));
+    assertThat(
+            dryRun.refusal(
+                write(
+                    OperationKind.INVOICE_UPSERT,
+                    "tot-2",
+                    null,
+                    wrong.body().toString().replace("\"total\":99", "\"total\":20"))))
+        .isNull();
+  }
+
+  @Test
+  void aTotalUnderTheLinesIsAMismatchEvenWhenTheTaxIsUnknown() {
+    Outbox.Write under =
+        write(
+            OperationKind.INVOICE_UPSERT,
+            "tot-3",
+            null,
+            "{\"total\":1,\"lineItems\":[{\"description\":\"x\",\"quantity\":1,"
+                + "\"unitAmount\":10,\"accountCode\":\"200\",\"taxType\":\"OUTPUT2\"}]}");
+
+    assertThat(dryRun.refusal(under)).isNotNull();
+    assertThat(
+            dryRun.refusal(
+                write(
+                    OperationKind.INVOICE_UPSERT,
+                    "tot-4",
+                    null,
+                    under.body().toString().replace("\"total\":1", "\"total\":11.5"))))
+        .as("tax we hold no rate for may make up the difference")
+        .isNull();
+  }
+
+  /** Issue 25 finding 6: a payment in another currency than its invoice's is a 400. */
+  @Test
+  void aPaymentInAnotherCurrencyThanItsInvoiceIsRefused() {
+    w.setUp();
+    w.records.putLink(
+        WritePath.TENANT,
+        OperationLog.INVOICE,
+        "inv-fx",
+        "{\"invoiceId\":\"id-fx\",\"status\":\"AUTHORISED\",\"currency\":\"NZD\"}");
+    Outbox.Write usd =
+        write(
+            OperationKind.PAYMENT,
+            "p-fx",
+            "inv-fx",
+            "{\"paymentId\":\"p-fx\",\"amount\":10,\"currency\":\"USD\"}");
+
+    assertThat(dryRun.check(usd).path("problems").findValuesAsText("code"))
+        .containsExactly("CURRENCY_MISMATCH");
+    assertThat(dryRun.refusal(usd).getMessage())
+        .isEqualTo("currency is USD but the invoice is in NZD");
+    assertThat(
+            dryRun.refusal(
+                write(
+                    OperationKind.PAYMENT,
+                    "p-fx",
+                    "inv-fx",
+                    "{\"paymentId\":\"p-fx\",\"amount\":10,\"currency\":\"NZD\"}")))
+        .isNull();
+  }
+
+  /** Issue 25 finding 8: a draft is deleted, so voiding one is no problem. */
+  @Test
+  void voidingADraftIsNoProblemButVoidingAPaidInvoiceIs() {
+    w.records.putLink(
+        WritePath.TENANT,
+        OperationLog.INVOICE,
+        "inv-d",
+        "{\"invoiceId\":\"id-d\",\"status\":\"DRAFT\"}");
+    w.records.putLink(
+        WritePath.TENANT,
+        OperationLog.INVOICE,
+        "inv-p",
+        "{\"invoiceId\":\"id-p\",\"status\":\"PAID\"}");
+
+    assertThat(codes(OperationKind.INVOICE_VOID, "inv-d", null, "{}")).isEmpty();
+    assertThat(codes(OperationKind.INVOICE_VOID, "inv-p", null, "{}").findValuesAsText("code"))
+        .containsExactly("STATUS_NOT_MODIFIABLE");
+  }
 }

@@ -88,6 +88,9 @@ final class FakeXero implements XeroEndpoint {
   final List<String> reads = new ArrayList<>();
   private final Map<String, Deque<Fault>> writeFaults = new HashMap<>();
 
+  /** Applied to each invoice Xero creates: a Xero that holds something other than was asked. */
+  java.util.function.Consumer<ObjectNode> createdInvoice = inv -> {};
+
   /** Empty: the read answers. */
   private final Deque<Optional<Fault>> readFaults = new ArrayDeque<>();
 
@@ -350,6 +353,7 @@ final class FakeXero implements XeroEndpoint {
         saved.put("AmountDue", total);
         saved.put("AmountPaid", BigDecimal.ZERO);
         saved.putArray("Payments");
+        createdInvoice.accept(saved);
         invoices.put(saved.get("InvoiceID").asText(), saved);
       }
       case "POST Invoices" -> {

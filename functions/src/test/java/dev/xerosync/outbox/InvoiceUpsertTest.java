@@ -110,4 +110,28 @@ class InvoiceUpsertTest {
     assertThat(w.xero.invoicesNumbered("inv-7").get(0).path("Status").asText())
         .isEqualTo("AUTHORISED");
   }
+
+  /** Issue 29 finding 3: a success where Xero holds another date says so. */
+  @Test
+  void aSuccessWhereXeroHoldsAnotherDueDateCarriesAWarning() {
+    w.xero.createdInvoice = inv -> inv.remove("DueDate");
+
+    Operation op =
+        w.runToEnd(
+            w.accept(OperationKind.INVOICE_UPSERT, "warn-1", null, invoice("c", "DRAFT", 5)));
+
+    assertThat(op.state).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(op.messages)
+        .containsExactly("Xero holds dueDate as nothing, not the 2026-12-01 asked for.");
+  }
+
+  @Test
+  void aSuccessWhereXeroHoldsWhatWasAskedHasNoWarning() {
+    Operation op =
+        w.runToEnd(
+            w.accept(OperationKind.INVOICE_UPSERT, "warn-2", null, invoice("c", "DRAFT", 5)));
+
+    assertThat(op.state).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(op.messages).isEmpty();
+  }
 }

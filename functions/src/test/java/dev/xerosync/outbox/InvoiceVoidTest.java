@@ -25,6 +25,23 @@ class InvoiceVoidTest {
     assertThat(w.link(OperationLog.INVOICE, "v-1").path("status").asText()).isEqualTo("VOIDED");
   }
 
+  /** Issue 25 finding 8: Xero deletes a draft rather than voiding it. */
+  @ParameterizedTest
+  @EnumSource(value = Fault.class, mode = EnumSource.Mode.EXCLUDE, names = "TOKEN_EXPIRED")
+  void aDraftIsDeletedAsXeroDoesOnceWhateverItsSendComesTo(Fault fault) {
+    w.runToEnd(w.accept(OperationKind.INVOICE_UPSERT, "d-1", null, invoice("c", "DRAFT", 5)));
+    w.xero.failNext("POST Invoices", fault);
+
+    Operation op = w.runToEnd(w.accept(OperationKind.INVOICE_VOID, "d-1", null, "{}"));
+
+    assertThat(op.state).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(w.xero.savedCount("POST Invoices")).isEqualTo(1);
+    assertThat(w.xero.invoicesNumbered("d-1").get(0).path("Status").asText()).isEqualTo("DELETED");
+    assertThat(w.link(OperationLog.INVOICE, "d-1").path("status").asText()).isEqualTo("DELETED");
+    assertThat(op.xero).containsEntry("status", "DELETED");
+    assertThat(op.messages).singleElement().asString().contains("deleted in Xero");
+  }
+
   @Test
   void anInvoiceNeverPushedHasNothingToVoid() {
     Operation op = w.runToEnd(w.accept(OperationKind.INVOICE_VOID, "v-2", null, "{}"));

@@ -120,4 +120,30 @@ class PaymentWriteTest {
     assertThat(op.code).isEqualTo("PAYMENT_EXCEEDS_OUTSTANDING");
     assertThat(w.xero.payments).isEmpty();
   }
+
+  /** Issue 25 finding 6: a payment is never booked in another currency than its invoice's. */
+  @Test
+  void aPaymentInAnotherCurrencyThanItsInvoiceFailsAndSendsNothing() {
+    w.setUp();
+    w.runToEnd(
+        w.accept(
+            OperationKind.INVOICE_UPSERT,
+            "fx-1",
+            null,
+            invoice("c", "AUTHORISED", 5)
+                .replace("{\"contact\"", "{\"currency\":\"NZD\",\"contact\"")));
+
+    Operation op =
+        w.runToEnd(
+            w.accept(
+                OperationKind.PAYMENT,
+                "fx-p",
+                "fx-1",
+                "{\"paymentId\":\"fx-p\",\"amount\":5,\"currency\":\"USD\"}"));
+
+    assertThat(op.state).isEqualTo(OperationState.FAILED);
+    assertThat(op.code).isEqualTo("CURRENCY_MISMATCH");
+    assertThat(op.messages.get(0)).contains("USD").contains("NZD");
+    assertThat(w.xero.writeRequests).doesNotContain("PUT Payments");
+  }
 }
