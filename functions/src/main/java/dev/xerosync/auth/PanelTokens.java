@@ -2,6 +2,7 @@ package dev.xerosync.auth;
 
 import dev.xerosync.common.Problem;
 import dev.xerosync.common.Sha256;
+import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.PanelGrants;
 import dev.xerosync.store.PanelGrants.Grant;
 import java.net.URI;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Panel tokens: what a browser holds instead of an API key. The SaaS backend mints one per page
@@ -47,7 +49,12 @@ public final class PanelTokens {
   public static final String STATUS_ROUTE = "GET /tenants/{tenantId}/panel-status";
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Duration CACHE_TTL = Duration.ofSeconds(30);
+
+  /**
+   * A grant is trusted this long per container; its minting key's liveness is checked on every use
+   * (itself cached as long), so a token dies with its key within {@link ApiKeys#REVOCATION_BOUND}.
+   */
+  private static final Duration CACHE_TTL = ApiKeys.REVOCATION_BOUND;
 
   /** A freshly minted token; the token itself is shown once and never stored. */
   public record Issued(String token, Grant grant) {}
@@ -65,11 +72,13 @@ public final class PanelTokens {
   private record Cached(Grant grant, Instant until) {}
 
   private final PanelGrants grants;
+  private final ApiKeys keys;
   private final Clock clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-  public PanelTokens(PanelGrants grants, Clock clock) {
+  public PanelTokens(PanelGrants grants, ApiKeys keys, Clock clock) {
     this.grants = grants;
+    this.keys = keys;
     this.clock = clock;
   }
 
@@ -77,7 +86,9 @@ public final class PanelTokens {
     return bearer != null && bearer.startsWith(PREFIX);
   }
 
-  public Issued mint(String tenantId, String recordType, String recordId, Duration ttl)
+  /** Mints a token bound to the live key {@code keyId} that asks for it; it dies with that key. */
+  public Issued mint(
+      String tenantId, @Nullable String keyId, String recordType, String recordId, Duration ttl)
       throws Problem {
     if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
       throw Problem.invalid(
@@ -86,6 +97,11 @@ public final class PanelTokens {
               + " to "
               + MAX_TTL.toSeconds()
               + " (15 minutes); mint a new token when it runs out");
+    }
+    // Read consistently: a key revoked or purged a moment ago mints nothing.
+    if (keyId == null || !keys.liveNow(tenantId, keyId)) {
+      throw new Problem(
+          401, "API key not valid", "The API key was revoked or removed; it mints no panel token.");
     }
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
@@ -96,7 +112,8 @@ public final class PanelTokens {
             recordType,
             recordId,
             AUDIENCE,
-            clock.instant().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            clock.instant().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+            keyId);
     grants.put(hash(token), grant);
     return new Issued(token, grant);
   }
@@ -131,6 +148,12 @@ public final class PanelTokens {
       cache.remove(hash);
       throw notValid(
           "The panel token expired at " + grant.expiresAt() + "; ask your backend for a new one.");
+    }
+    if (grant.keyId() == null || !keys.live(grant.tenantId(), grant.keyId())) {
+      cache.remove(hash);
+      throw notValid(
+          "The API key that minted this panel token was revoked or removed; ask your backend for a"
+              + " new one.");
     }
     return grant;
   }

@@ -182,7 +182,8 @@ public final class PanelHandler
   // ---- the SaaS backend's routes (tenant API key)
 
   private APIGatewayProxyResponseEvent mint(APIGatewayProxyRequestEvent event) throws Problem {
-    String tenantId = apiKeyTenant(event);
+    TenantCredential credential = TenantCredential.of(event);
+    String tenantId = credential.apiKeyFor(uuid("tenantId", Requests.path(event, "tenantId")));
     JsonNode body = jsonBody(event, Set.of("recordType", "recordId", "ttlSeconds"));
     String recordType = recordType(body.path("recordType").asText(null));
     String recordId = recordId(body.path("recordId").asText(null));
@@ -191,7 +192,8 @@ public final class PanelHandler
       throw Problem.invalid("ttlSeconds must be a whole number of seconds, at most 900");
     }
     Duration lifetime = ttl.isMissingNode() ? PanelTokens.MAX_TTL : Duration.ofSeconds(ttl.asInt());
-    PanelTokens.Issued issued = tokens.mint(tenantId, recordType, recordId, lifetime);
+    PanelTokens.Issued issued =
+        tokens.mint(tenantId, credential.keyId(), recordType, recordId, lifetime);
     ObjectNode out =
         Json.MAPPER
             .createObjectNode()

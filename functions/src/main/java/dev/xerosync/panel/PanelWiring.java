@@ -3,6 +3,7 @@ package dev.xerosync.panel;
 import dev.xerosync.auth.PanelTokens;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
+import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.Connections;
 import dev.xerosync.store.PanelGrants;
 import java.time.Clock;
@@ -17,6 +18,9 @@ public record PanelWiring(PanelGrants grants, PanelTokens tokens, Connections co
 
   public static PanelWiring of(DynamoDbClient dynamo, String table, Clock clock) {
     PanelGrants grants = new PanelGrants(dynamo, table);
-    return new PanelWiring(grants, new PanelTokens(grants, clock), new Connections(dynamo, table));
+    return new PanelWiring(
+        grants,
+        new PanelTokens(grants, new ApiKeys(dynamo, table, clock), clock),
+        new Connections(dynamo, table));
   }
 }

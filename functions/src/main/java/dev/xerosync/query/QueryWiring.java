@@ -46,7 +46,7 @@ public record QueryWiring(
         new RecordLinks(dynamo, table),
         new AgingLedger(dynamo, table),
         grants,
-        new PanelTokens(grants, clock),
+        new PanelTokens(grants, new ApiKeys(dynamo, table, clock), clock),
         clock);
   }
 
@@ -55,10 +55,11 @@ public record QueryWiring(
     DynamoDbClient dynamo = AwsClients.dynamoDb(env);
     String table = env.required("TABLE_NAME");
     Clock clock = Clock.systemUTC();
+    ApiKeys keys = new ApiKeys(dynamo, table, clock);
     return new RequestAuthorizer(
-        new ApiKeys(dynamo, table, clock),
+        keys,
         new AdminAuth(AppSecrets.field(env, "adminApiKey", "ADMIN_API_KEY"), clock),
-        new PanelTokens(new PanelGrants(dynamo, table), clock));
+        new PanelTokens(new PanelGrants(dynamo, table), keys, clock));
   }
 
   /** The API-key admin function's one collaborator. */

@@ -56,6 +56,7 @@ public final class ApiKeys {
   private final String table;
   private final Clock clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private final Map<String, Instant> liveUntil = new ConcurrentHashMap<>();
 
   public ApiKeys(DynamoDbClient dynamo, String table, Clock clock) {
     this.dynamo = dynamo;
@@ -134,6 +135,7 @@ public final class ApiKeys {
                                     Map.of(":now", ItemCodec.s(clock.instant().toString()))))
                     .build()));
     cache.remove(hash);
+    liveUntil.remove(tenantId + "/" + keyId);
     return true;
   }
 
@@ -181,6 +183,42 @@ public final class ApiKeys {
             ItemCodec.str(response.item(), "tenantId"), ItemCodec.str(response.item(), "keyId"));
     cache.put(hash, new Cached(caller, now.plus(CACHE_TTL)));
     return Optional.of(caller);
+  }
+
+  /**
+   * Whether the tenant's key {@code keyId} is live (issued, neither revoked nor purged), trusting a
+   * positive answer for {@link #CACHE_TTL} like {@link #caller}: what a panel token it minted
+   * checks on every use, so the token dies with its key within {@link #REVOCATION_BOUND}.
+   */
+  public boolean live(String tenantId, String keyId) {
+    String entry = tenantId + "/" + keyId;
+    Instant now = clock.instant();
+    Instant until = liveUntil.get(entry);
+    if (until != null && now.isBefore(until)) {
+      return true;
+    }
+    if (!liveNow(tenantId, keyId)) {
+      liveUntil.remove(entry);
+      return false;
+    }
+    liveUntil.put(entry, now.plus(CACHE_TTL));
+    return true;
+  }
+
+  /** {@link #live} read consistently and uncached: for minting, which must not outlive a purge. */
+  public boolean liveNow(String tenantId, String keyId) {
+    var item =
+        dynamo
+            .getItem(
+                r ->
+                    r.tableName(table)
+                        .consistentRead(true)
+                        .key(
+                            Keys.key(
+                                Keys.tenantApiKeysPk(tenantId),
+                                Keys.API_KEY_ENTRY_SK_PREFIX + keyId)))
+            .item();
+    return item != null && !item.isEmpty() && !item.containsKey("revokedAt");
   }
 
   static String hash(String key) {

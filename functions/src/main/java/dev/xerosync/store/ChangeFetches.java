@@ -58,7 +58,7 @@ public final class ChangeFetches {
     item.put(
         "expiresAt",
         AttributeValue.fromN(Long.toString(fetch.lastFetchAt().getEpochSecond() + 86400)));
-    dynamo.putItem(r -> r.tableName(table).item(item));
+    dynamo.putItem(r -> r.tableName(table).item(TenantItems.stamp(tenantId, item)));
   }
 
   private static Map<String, AttributeValue> key(String tenantId) {

@@ -1,5 +1,6 @@
 package dev.xerosync.store;
 
+import dev.xerosync.common.Log;
 import dev.xerosync.xero.XeroOrganisation;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,6 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * T#tenant}: one Query, never a Scan).
  */
 public final class Connections {
+  private static final Log LOG = Log.of(Connections.class);
+
   private final DynamoDbClient dynamo;
   private final String table;
 
@@ -112,7 +115,28 @@ public final class Connections {
     } else {
       remove.append(remove.isEmpty() ? " REMOVE rateLimitedUntil" : ", rateLimitedUntil");
     }
-    update(tenantId, set + remove.toString(), values, status);
+    if (status == ConnectionStatus.DISCONNECTED) {
+      update(tenantId, set + remove.toString(), values, status);
+      return;
+    }
+    // Only a reconnect (startInitialSync) leaves DISCONNECTED: a sync failing after the disconnect
+    // must not lift the fence its tenant's writes are conditioned on (TenantFence).
+    values.put(":disconnected", s(ConnectionStatus.DISCONNECTED.name()));
+    try {
+      update(
+          tenantId,
+          set + remove.toString(),
+          values,
+          status,
+          "attribute_not_exists(pk) OR #status <> :disconnected");
+    } catch (TransactionCanceledException e) {
+      if (e.cancellationReasons().stream()
+          .noneMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
+        throw e;
+      }
+      LOG.warn(
+          "status change dropped: tenant disconnected", "tenantId", tenantId, "status", status);
+    }
   }
 
   /** Where the next reconciliation sweep starts reading, per collection. */
@@ -237,7 +261,8 @@ public final class Connections {
     putIfPresent(item, "xeroTimezone", org.xeroTimezone());
     item.put("timezone", s(org.zone().getId()));
     putIfPresent(item, "baseCurrency", org.baseCurrency());
-    dynamo.putItem(r -> r.tableName(table).item(TenantItems.stamp(tenantId, item)));
+    TenantFence.put(
+        dynamo, table, tenantId, r -> r.tableName(table).item(TenantItems.stamp(tenantId, item)));
   }
 
   /**

@@ -60,14 +60,18 @@ public final class ContactStore {
     long updatedMs = c.updatedDateUtc() == null ? 0 : c.updatedDateUtc().toEpochMilli();
     item.put("updatedMs", AttributeValue.fromN(Long.toString(updatedMs)));
     try {
-      dynamo.putItem(
-          r ->
-              r.tableName(table)
-                  .item(TenantItems.stamp(tenantId, item))
-                  .conditionExpression("attribute_not_exists(updatedMs) OR updatedMs < :u")
-                  .expressionAttributeValues(
-                      Map.of(":u", AttributeValue.fromN(Long.toString(updatedMs)))));
-      return UpsertOutcome.UPDATED;
+      boolean written =
+          TenantFence.put(
+              dynamo,
+              table,
+              tenantId,
+              r ->
+                  r.tableName(table)
+                      .item(TenantItems.stamp(tenantId, item))
+                      .conditionExpression("attribute_not_exists(updatedMs) OR updatedMs < :u")
+                      .expressionAttributeValues(
+                          Map.of(":u", AttributeValue.fromN(Long.toString(updatedMs)))));
+      return written ? UpsertOutcome.UPDATED : UpsertOutcome.UNCHANGED;
     } catch (ConditionalCheckFailedException e) {
       return UpsertOutcome.UNCHANGED;
     }

@@ -62,7 +62,10 @@ public final class CreditStore {
       long rev = old == null ? 0 : Long.parseLong(old.get("rev").n());
       item.put("rev", AttributeValue.fromN(Long.toString(rev + 1)));
       try {
-        dynamo.putItem(
+        TenantFence.put(
+            dynamo,
+            table,
+            tenantId,
             p -> {
               p.tableName(table).item(TenantItems.stamp(tenantId, item));
               if (old == null) {
@@ -115,7 +118,10 @@ public final class CreditStore {
       long rev = old == null ? 0 : Long.parseLong(old.get("rev").n());
       item.put("rev", AttributeValue.fromN(Long.toString(rev + 1)));
       try {
-        dynamo.putItem(
+        TenantFence.put(
+            dynamo,
+            table,
+            tenantId,
             p -> {
               p.tableName(table).item(TenantItems.stamp(tenantId, item));
               if (old == null) {
@@ -153,7 +159,10 @@ public final class CreditStore {
   }
 
   public void saveWatermark(String tenantId, XeroAllocation.Kind kind, Instant since) {
-    dynamo.putItem(
+    TenantFence.put(
+        dynamo,
+        table,
+        tenantId,
         r ->
             r.tableName(table)
                 .item(

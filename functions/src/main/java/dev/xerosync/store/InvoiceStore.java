@@ -52,6 +52,7 @@ public final class InvoiceStore {
         }
       }
       List<TransactWriteItem> writes = new ArrayList<>();
+      writes.add(TenantFence.check(table, tenantId));
       writes.add(conditionalPut(tenantId, incoming, oldItem));
       totalsDeltas(tenantId, old, incoming)
           .forEach((key, delta) -> writes.add(delta.asUpdate(table, key)));
@@ -61,6 +62,9 @@ public final class InvoiceStore {
         dynamo.transactWriteItems(r -> r.transactItems(writes));
         return old == null ? UpsertOutcome.CREATED : UpsertOutcome.UPDATED;
       } catch (TransactionCanceledException e) {
+        if (TenantFence.tripped(e, tenantId, "invoice " + incoming.invoiceId())) {
+          return UpsertOutcome.STALE;
+        }
         if (!lostRace(e)) {
           throw e;
         }
@@ -134,6 +138,7 @@ public final class InvoiceStore {
       Map<String, Map<String, AttributeValue>> stored,
       Map<UpsertOutcome, Integer> outcomes) {
     List<TransactWriteItem> writes = new ArrayList<>();
+    writes.add(TenantFence.check(table, tenantId));
     Map<TotalsKey, TotalsDelta> totals = new LinkedHashMap<>();
     var aging = new AgingLedger.Deltas();
     for (XeroInvoice incoming : chunk) {
@@ -162,6 +167,10 @@ public final class InvoiceStore {
             Integer::sum);
       }
     } catch (TransactionCanceledException e) {
+      if (TenantFence.tripped(e, tenantId, chunk.size() + " invoices")) {
+        outcomes.merge(UpsertOutcome.STALE, chunk.size(), Integer::sum);
+        return;
+      }
       if (!lostRace(e)) {
         throw e;
       }

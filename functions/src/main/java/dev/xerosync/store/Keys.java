@@ -213,14 +213,16 @@ public final class Keys {
   public static final int TENANT_SHARDS = 16;
 
   /**
-   * Whether the item goes when its tenant is purged: everything under {@code T#tenant#}, the
-   * organisation facts and panel origins, and the credentials looked up by hash (API keys, panel
-   * tokens), which name the tenant in an attribute. The connection item stays, to show it.
+   * Whether the item goes when its tenant is purged: every item the tenant owns, that is everything
+   * under {@code T#tenant} but the connection item (which stays, to show the Disconnected state),
+   * its rate budget and change-fetch record, and the credentials looked up by hash (API keys, panel
+   * tokens), which name the tenant in an attribute. The registry entries ({@code TENANTS}, {@code
+   * SAAS#…}) describe the connection and stay with it.
    */
   public static boolean purgedWithTenant(String tenantId, String pk, String sk) {
     return pk.startsWith(tenantPk(tenantId) + "#")
-        || (pk.equals(tenantPk(tenantId))
-            && (sk.equals(ORGANISATION_SK) || sk.equals(PANEL_ORIGINS_SK)))
+        || (pk.equals(tenantPk(tenantId)) && !sk.equals(CONNECTION_SK))
+        || pk.equals(rateBudgetPk(tenantId))
         || pk.startsWith(apiKeyPk(""))
         || pk.startsWith(panelTokenPk(""));
   }

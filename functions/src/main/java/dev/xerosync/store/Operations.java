@@ -206,7 +206,8 @@ public final class Operations {
   private void putDocument(String tenantId, String pk, String sk, String document) {
     Map<String, AttributeValue> item = Keys.item(pk, sk);
     item.put("doc", ItemCodec.s(document));
-    dynamo.putItem(r -> r.tableName(table).item(TenantItems.stamp(tenantId, item)));
+    TenantFence.put(
+        dynamo, table, tenantId, r -> r.tableName(table).item(TenantItems.stamp(tenantId, item)));
   }
 
   private static Map<String, AttributeValue> operationItem(

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -19,9 +21,18 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public final class PanelGrants {
 
-  /** One token's grant: reads and pins of one record of one tenant until {@code expiresAt}. */
+  /**
+   * One token's grant: reads and pins of one record of one tenant until {@code expiresAt}, for as
+   * long as the API key {@code keyId} that minted it is live (null: a grant from before keys were
+   * recorded, which no longer passes).
+   */
   public record Grant(
-      String tenantId, String recordType, String recordId, String audience, Instant expiresAt) {}
+      String tenantId,
+      String recordType,
+      String recordId,
+      String audience,
+      Instant expiresAt,
+      @Nullable String keyId) {}
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -50,6 +61,8 @@ public final class PanelGrants {
                                 ItemCodec.s(grant.recordId()),
                                 "aud",
                                 ItemCodec.s(grant.audience()),
+                                "keyId",
+                                ItemCodec.s(Objects.requireNonNull(grant.keyId())),
                                 "expiresAt",
                                 AttributeValue.fromN(
                                     Long.toString(grant.expiresAt().getEpochSecond()))))))
@@ -74,7 +87,8 @@ public final class PanelGrants {
             ItemCodec.str(item, "recordType"),
             ItemCodec.str(item, "recordId"),
             ItemCodec.str(item, "aud"),
-            Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n()))));
+            Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n())),
+            ItemCodec.str(item, "keyId")));
   }
 
   public void setOrigins(String tenantId, List<String> origins, Instant now) {

@@ -83,7 +83,7 @@ public final class RateBudgets {
     try {
       dynamo.putItem(
           r -> {
-            r.tableName(table).item(item);
+            r.tableName(table).item(TenantItems.stamp(tenantId, item));
             if (!old.exists()) {
               r.conditionExpression("attribute_not_exists(pk)");
             } else if (old.version() == null) {
@@ -107,15 +107,19 @@ public final class RateBudgets {
         r ->
             r.tableName(table)
                 .key(budgetKey(tenantId))
-                .updateExpression("SET blockedUntil = :until, blockedBy = :by, expiresAt = :ttl")
+                .updateExpression(
+                    TenantItems.set("SET blockedUntil = :until, blockedBy = :by, expiresAt = :ttl"))
                 .conditionExpression("attribute_not_exists(blockedUntil) OR blockedUntil < :until")
                 .expressionAttributeValues(
-                    Map.of(
-                        ":until", AttributeValue.fromN(Long.toString(until.toEpochMilli())),
-                        ":by", AttributeValue.fromS(problem),
-                        ":ttl",
-                            AttributeValue.fromN(
-                                Long.toString(until.getEpochSecond() + 2 * 86400)))));
+                    TenantItems.values(
+                        tenantId,
+                        Keys.rateBudgetPk(tenantId),
+                        Map.of(
+                            ":until", AttributeValue.fromN(Long.toString(until.toEpochMilli())),
+                            ":by", AttributeValue.fromS(problem),
+                            ":ttl",
+                                AttributeValue.fromN(
+                                    Long.toString(until.getEpochSecond() + 2 * 86400))))));
   }
 
   /**

@@ -37,16 +37,18 @@ public final class RefreshLease {
           r ->
               r.tableName(table)
                   .item(
-                      Keys.item(
-                          Keys.tenantPk(tenantId),
-                          Keys.REFRESH_LEASE_SK,
-                          Map.of(
-                              "owner",
-                              AttributeValue.fromS(owner),
-                              "leaseUntil",
-                              AttributeValue.fromN(Long.toString(until)),
-                              "expiresAt",
-                              AttributeValue.fromN(Long.toString(until / 1000 + 3600)))))
+                      TenantItems.stamp(
+                          tenantId,
+                          Keys.item(
+                              Keys.tenantPk(tenantId),
+                              Keys.REFRESH_LEASE_SK,
+                              Map.of(
+                                  "owner",
+                                  AttributeValue.fromS(owner),
+                                  "leaseUntil",
+                                  AttributeValue.fromN(Long.toString(until)),
+                                  "expiresAt",
+                                  AttributeValue.fromN(Long.toString(until / 1000 + 3600))))))
                   .conditionExpression(
                       "attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner")
                   .expressionAttributeNames(Map.of("#owner", "owner"))

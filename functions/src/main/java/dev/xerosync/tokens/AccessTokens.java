@@ -39,7 +39,17 @@ public final class AccessTokens implements TenantXero.Tokens {
   private final XeroIdentity identity;
   private final RefreshLease lease;
   private final Clock clock;
-  private final Map<String, ConnectionTokens> cache = new ConcurrentHashMap<>();
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+  /**
+   * How long a cached token is served without looking at its secret again. A disconnect deletes the
+   * secret, so a warm container stops using a disconnected tenant's token within this bound (the
+   * worker's container is not the one that disconnects, so {@link #forget} cannot reach it). One
+   * Secrets Manager read per tenant per container every 5 s.
+   */
+  static final Duration RECHECK = Duration.ofSeconds(5);
+
+  private record Cached(ConnectionTokens tokens, Instant readAt) {}
 
   /** The tokens of a function that calls Xero, configured from its environment. */
   public static AccessTokens fromEnvironment(
@@ -70,9 +80,12 @@ public final class AccessTokens implements TenantXero.Tokens {
 
   @Override
   public String accessToken(String tenantId) throws TokenRefreshException {
-    ConnectionTokens cached = cache.get(tenantId);
-    if (cached != null && !RefreshRules.accessTokenDue(cached, clock.instant())) {
-      return cached.accessToken();
+    Cached cached = cache.get(tenantId);
+    Instant now = clock.instant();
+    if (cached != null
+        && now.isBefore(cached.readAt().plus(RECHECK))
+        && !RefreshRules.accessTokenDue(cached.tokens(), now)) {
+      return cached.tokens().accessToken();
     }
     return waitFor(tenantId, stored -> RefreshRules.accessTokenDue(stored, clock.instant()));
   }
@@ -128,7 +141,7 @@ public final class AccessTokens implements TenantXero.Tokens {
     for (int attempt = 1; ; attempt++) {
       ConnectionTokens stored = read(tenantId);
       if (!needsRefresh.test(stored)) {
-        cache.put(tenantId, stored);
+        remember(tenantId, stored);
         return stored;
       }
       if (lease.tryAcquire(tenantId, owner, LEASE_TTL)) {
@@ -156,7 +169,7 @@ public final class AccessTokens implements TenantXero.Tokens {
     // it.
     ConnectionTokens stored = read(tenantId);
     if (!needsRefresh.test(stored)) {
-      cache.put(tenantId, stored);
+      remember(tenantId, stored);
       return stored;
     }
     ConnectionTokens refreshed;
@@ -176,14 +189,14 @@ public final class AccessTokens implements TenantXero.Tokens {
             "invalid_grant", RefreshRules.invalidGrantReason(stored, clock.instant()));
       }
       if (!needsRefresh.test(latest)) {
-        cache.put(tenantId, latest);
+        remember(tenantId, latest);
         return latest;
       }
       refreshed = identity.refresh(latest.refreshToken());
     }
     // Persisted before use: if this write fails, nobody uses tokens the next caller cannot find.
     vault.write(tenantId, refreshed);
-    cache.put(tenantId, refreshed);
+    remember(tenantId, refreshed);
     LOG.info(
         "tokens refreshed",
         "tenantId",
@@ -193,13 +206,19 @@ public final class AccessTokens implements TenantXero.Tokens {
     return refreshed;
   }
 
+  private void remember(String tenantId, ConnectionTokens tokens) {
+    cache.put(tenantId, new Cached(tokens, clock.instant()));
+  }
+
   private ConnectionTokens read(String tenantId) throws TokenRefreshException {
-    return vault
-        .read(tenantId)
-        .orElseThrow(
-            () ->
-                new TokenRefreshException(
-                    "not_connected", "no stored connection (its token secret is missing)"));
+    var stored = vault.read(tenantId);
+    if (stored.isEmpty()) {
+      // Disconnected: the cache never serves this tenant again.
+      cache.remove(tenantId);
+      throw new TokenRefreshException(
+          "not_connected", "no stored connection (its token secret is missing)");
+    }
+    return stored.get();
   }
 
   /**

@@ -78,7 +78,10 @@ final class QueryApi {
         new RequestAuthorizer(
             new ApiKeys(table.dynamo, table.name, clock),
             new AdminAuth("admin-key-for-tests-only-0123456789", clock),
-            new PanelTokens(new PanelGrants(table.dynamo, table.name), clock));
+            new PanelTokens(
+                new PanelGrants(table.dynamo, table.name),
+                new ApiKeys(table.dynamo, table.name, clock),
+                clock));
   }
 
   String newKey(String tenantId) {

@@ -140,7 +140,8 @@ class TenantPurgeIntegrationTest {
     var panel = new PanelGrants(dynamo, table);
     panel.put(
         "hash-" + tenantId,
-        new PanelGrants.Grant(tenantId, "deal", "d1", "https://crm.test", NOW.plusSeconds(3600)));
+        new PanelGrants.Grant(
+            tenantId, "deal", "d1", "https://crm.test", NOW.plusSeconds(3600), "key-1"));
     panel.setOrigins(tenantId, List.of("https://crm.test"), NOW);
   }
 

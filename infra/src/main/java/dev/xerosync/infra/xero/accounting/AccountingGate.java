@@ -138,6 +138,11 @@ public final class AccountingGate {
           return correlate(Problems.unauthorized());
         }
       }
+      // A token reaches only the tenants its authorisation is still connected to: once the
+      // connection is removed (DELETE /connections/{id}) a still-unexpired access token gets 403
+      // AuthenticationUnsuccessful for that tenant. Xero: "Removing connections" in
+      // https://developer.xero.com/documentation/guides/oauth2/auth-flow/ and 403 in
+      // https://developer.xero.com/documentation/api/accounting/responsecodes
       Ledger ledger = tenantId == null ? null : ledgers.apply(tenantId.toLowerCase());
       if (ledger == null || !token.authorisation().connectedTo(ledger.tenantId())) {
         return correlate(Problems.forbidden());

@@ -1,0 +1,86 @@
+package dev.xerosync.store;
+
+import dev.xerosync.common.Log;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * The condition every write of a tenant's data carries: its connection is not DISCONNECTED. A
+ * disconnect sets that status before it purges, so a write still in flight or queued at the purge
+ * fails this check inside its own transaction and is dropped, instead of landing after the purge.
+ * (DynamoDB evaluates a ConditionCheck atomically with the transaction's writes; a plain condition
+ * can only see the item it writes.) A tenant with no connection item (tests, priming) is not
+ * fenced.
+ */
+final class TenantFence {
+  private static final Log LOG = Log.of(TenantFence.class);
+
+  /** Attempts at a fenced put that keeps meeting a concurrent write of the connection item. */
+  private static final int MAX_ATTEMPTS = 5;
+
+  private TenantFence() {}
+
+  /** The check, placed first in the transaction so {@link #tripped} finds its reason at 0. */
+  static TransactWriteItem check(String table, String tenantId) {
+    return TransactWriteItem.builder()
+        .conditionCheck(
+            c ->
+                c.tableName(table)
+                    .key(Keys.key(Keys.tenantPk(tenantId), Keys.CONNECTION_SK))
+                    .conditionExpression("attribute_not_exists(pk) OR #status <> :disconnected")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":disconnected",
+                            AttributeValue.fromS(ConnectionStatus.DISCONNECTED.name()))))
+        .build();
+  }
+
+  /** Whether the transaction was cancelled by the fence (its first action) and logs the drop. */
+  static boolean tripped(TransactionCanceledException e, String tenantId, String what) {
+    List<CancellationReason> reasons = e.cancellationReasons();
+    if (reasons.isEmpty() || !"ConditionalCheckFailed".equals(reasons.getFirst().code())) {
+      return false;
+    }
+    LOG.warn("write dropped: tenant disconnected", "tenantId", tenantId, "item", what);
+    return true;
+  }
+
+  /**
+   * Puts the item built by {@code put} unless the tenant is disconnected; false if dropped. The
+   * put's own condition failing throws {@link ConditionalCheckFailedException}, as a PutItem would.
+   */
+  static boolean put(
+      DynamoDbClient dynamo, String table, String tenantId, Consumer<Put.Builder> put) {
+    Put built = Put.builder().applyMutation(put).build();
+    var writes = List.of(check(table, tenantId), TransactWriteItem.builder().put(built).build());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        dynamo.transactWriteItems(r -> r.transactItems(writes));
+        return true;
+      } catch (TransactionCanceledException e) {
+        if (tripped(e, tenantId, built.item().get(Keys.SK).s())) {
+          return false;
+        }
+        List<CancellationReason> reasons = e.cancellationReasons();
+        if (reasons.size() > 1 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+          throw ConditionalCheckFailedException.builder()
+              .message("The conditional request failed")
+              .build();
+        }
+        boolean conflict = reasons.stream().anyMatch(r -> "TransactionConflict".equals(r.code()));
+        if (!conflict || attempt == MAX_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+}
