@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One JSON object per line on stdout, which Lambda ships to CloudWatch. Callers pass identifiers
@@ -51,7 +52,7 @@ public final class Log {
   }
 
   /** The correlation id of the current scope, or null. */
-  public static String correlationId() {
+  public static @Nullable String correlationId() {
     return CONTEXT.get().get(CORRELATION_ID);
   }
 
@@ -67,7 +68,7 @@ public final class Log {
     write("ERROR", message, error, keyValues);
   }
 
-  private void write(String level, String message, Throwable error, Object... keyValues) {
+  private void write(String level, String message, @Nullable Throwable error, Object... keyValues) {
     ObjectNode line =
         Json.MAPPER
             .createObjectNode()
@@ -92,7 +93,7 @@ public final class Log {
 
   /** Exceptions whose message is known to hold no secret. */
   public interface SafeMessage {
-    String safeMessage();
+    @Nullable String safeMessage();
   }
 
   /** Ends a {@link #scope}; closing restores the fields that were there before it. */

@@ -33,7 +33,10 @@ public final class DeferredSyncs {
 
   /** Sends the request to wait in the delay queue for what remains of its wait, at most one hop. */
   public void hop(SyncRequest request) {
-    long remainingMs = request.notBeforeMs() - clock.millis();
+    long notBeforeMs =
+        java.util.Objects.requireNonNull(
+            request.notBeforeMs(), "only a deferred request (notBefore) waits in the delay queue");
+    long remainingMs = notBeforeMs - clock.millis();
     int delaySeconds = (int) Math.max(0, Math.min(MAX_HOP.toSeconds(), (remainingMs + 999) / 1000));
     sqs.sendMessage(
         m -> m.queueUrl(delayQueueUrl).messageBody(request.toJson()).delaySeconds(delaySeconds));
