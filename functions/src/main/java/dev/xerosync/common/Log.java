@@ -32,7 +32,7 @@ public final class Log {
   }
 
   /** Adds fields to every line of this thread until the scope closes; null values are left out. */
-  public static Scope scope(Object... keyValues) {
+  public static Scope scope(@Nullable Object... keyValues) {
     Map<String, String> context = CONTEXT.get();
     Map<String, String> previous = new LinkedHashMap<>(context);
     for (int i = 0; i + 1 < keyValues.length; i += 2) {
@@ -56,19 +56,20 @@ public final class Log {
     return CONTEXT.get().get(CORRELATION_ID);
   }
 
-  public void info(String message, Object... keyValues) {
+  public void info(String message, @Nullable Object... keyValues) {
     write("INFO", message, null, keyValues);
   }
 
-  public void warn(String message, Object... keyValues) {
+  public void warn(String message, @Nullable Object... keyValues) {
     write("WARN", message, null, keyValues);
   }
 
-  public void error(String message, Throwable error, Object... keyValues) {
+  public void error(String message, @Nullable Throwable error, @Nullable Object... keyValues) {
     write("ERROR", message, error, keyValues);
   }
 
-  private void write(String level, String message, @Nullable Throwable error, Object... keyValues) {
+  private void write(
+      String level, String message, @Nullable Throwable error, @Nullable Object... keyValues) {
     ObjectNode line =
         Json.MAPPER
             .createObjectNode()

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -32,7 +33,7 @@ public final class PageCursor {
   private PageCursor() {}
 
   /** Null when nothing is left to read. */
-  public static String encode(
+  public static @Nullable String encode(
       String listing, Map<String, Map<String, AttributeValue>> positions, Set<String> done) {
     if (positions.isEmpty()) {
       return null;
@@ -106,8 +107,8 @@ public final class PageCursor {
         }
         key.put(attribute, AttributeValue.fromS(v.asText()));
       }
-      if (!expected.equals(key.get(partitionAttribute).s())
-          || !key.get("pk").s().startsWith(itemPkPrefix)) {
+      if (!expected.equals(ItemCodec.attr(key, partitionAttribute).s())
+          || !ItemCodec.attr(key, "pk").s().startsWith(itemPkPrefix)) {
         throw new InvalidCursor(OTHER_LISTING);
       }
       positions.put(e.getKey(), key);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -26,12 +27,13 @@ public final class RecordLinks {
   public record Record(String type, String id) {}
 
   /** {@code created} is false when the record was linked to the contact already. */
-  public record Link(String contactId, String contactName, Instant linkedAt, boolean created) {}
+  public record Link(
+      String contactId, @Nullable String contactName, Instant linkedAt, boolean created) {}
 
   /** {@code created} is false when the invoice was pinned already. */
   public record Pin(String invoiceId, Instant pinnedAt, boolean created) {}
 
-  public record PinPage(List<Pin> pins, Map<String, AttributeValue> lastKey) {}
+  public record PinPage(List<Pin> pins, @Nullable Map<String, AttributeValue> lastKey) {}
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -174,7 +176,7 @@ public final class RecordLinks {
         item ->
             links.add(
                 new Link(
-                    ItemCodec.str(item, "contactId"),
+                    ItemCodec.requiredStr(item, "contactId"),
                     ItemCodec.str(item, "contactName"),
                     Instant.parse(ItemCodec.str(item, "linkedAt")),
                     false)));
@@ -237,7 +239,7 @@ public final class RecordLinks {
             .map(
                 item ->
                     new Pin(
-                        ItemCodec.str(item, "invoiceId"),
+                        ItemCodec.requiredStr(item, "invoiceId"),
                         Instant.parse(ItemCodec.str(item, "pinnedAt")),
                         false))
             .toList();
