@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Panel tokens: what a browser holds instead of an API key. The SaaS backend mints one per page
@@ -73,7 +74,7 @@ public final class PanelTokens {
     this.clock = clock;
   }
 
-  public static boolean isPanelToken(String bearer) {
+  public static boolean isPanelToken(@Nullable String bearer) {
     return bearer != null && bearer.startsWith(PREFIX);
   }
 
@@ -102,8 +103,8 @@ public final class PanelTokens {
   }
 
   /** The live grant of a presented token. */
-  public Grant check(String token) throws Problem {
-    if (!isPanelToken(token) || token.length() > 100) {
+  public Grant check(@Nullable String token) throws Problem {
+    if (token == null || !isPanelToken(token) || token.length() > 100) {
       throw notValid("The panel token is malformed; ask your backend for a new one.");
     }
     String hash = hash(token);

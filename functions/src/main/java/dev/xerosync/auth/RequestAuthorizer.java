@@ -8,6 +8,7 @@ import dev.xerosync.store.PanelGrants;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The API's gate, decided once per credential and cached by API Gateway (README, Security model).
@@ -48,7 +49,7 @@ public final class RequestAuthorizer {
       String principalId,
       Map<String, Object> context,
       String resourcePattern,
-      String reason) {}
+      @Nullable String reason) {}
 
   /** No credential, or one that is not valid: API Gateway answers 401 "Unauthorized". */
   public static final class Unauthorized extends RuntimeException {
@@ -90,7 +91,9 @@ public final class RequestAuthorizer {
       case TENANT_KEY -> {
         String key = Requests.header(headers, "x-api-key");
         String bearer = Requests.bearer(Requests.header(headers, "authorization"));
-        yield key == null && PanelTokens.isPanelToken(bearer) ? panel(bearer) : tenantKey(key);
+        yield key == null && bearer != null && PanelTokens.isPanelToken(bearer)
+            ? panel(bearer)
+            : tenantKey(key);
       }
       case ADMIN -> admin(headers, query, pathParameters);
       case NONE ->
@@ -98,7 +101,7 @@ public final class RequestAuthorizer {
     };
   }
 
-  private Decision tenantKey(String key) {
+  private Decision tenantKey(@Nullable String key) {
     Optional<ApiKeys.Caller> caller = apiKeys.caller(key);
     if (caller.isEmpty()) {
       throw new Unauthorized();
