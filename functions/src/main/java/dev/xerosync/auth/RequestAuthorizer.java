@@ -85,8 +85,8 @@ public final class RequestAuthorizer {
   public Decision decide(
       String resourcePath,
       Map<String, String> headers,
-      Map<String, String> query,
-      Map<String, String> pathParameters) {
+      @Nullable Map<String, String> query,
+      @Nullable Map<String, String> pathParameters) {
     return switch (schemeOf(resourcePath)) {
       case TENANT_KEY -> {
         String key = Requests.header(headers, "x-api-key");
@@ -133,7 +133,9 @@ public final class RequestAuthorizer {
   }
 
   private Decision admin(
-      Map<String, String> headers, Map<String, String> query, Map<String, String> pathParameters) {
+      Map<String, String> headers,
+      @Nullable Map<String, String> query,
+      @Nullable Map<String, String> pathParameters) {
     String saasTenantId = pathParameters == null ? null : pathParameters.get("saasTenantId");
     var request =
         new APIGatewayProxyRequestEvent()

@@ -19,7 +19,7 @@ public record TenantCredential(String credential, String tenantId, @Nullable Str
   public static final String API_KEY = "tenant-key";
   public static final String PANEL_TOKEN = "panel-token";
 
-  public static TenantCredential apiKey(String tenantId, String keyId) {
+  public static TenantCredential apiKey(String tenantId, @Nullable String keyId) {
     return new TenantCredential(API_KEY, tenantId, keyId);
   }
 

@@ -97,7 +97,7 @@ public final class AgingLedger {
   }
 
   /** The tenant's aging for one invoice type (null: every type) as of {@code today}. */
-  public AgingSummary read(String tenantId, String type, LocalDate today) {
+  public AgingSummary read(String tenantId, @Nullable String type, LocalDate today) {
     AgingSummary summary = new AgingSummary(today);
     Pages.forEachItem(
         dynamo,

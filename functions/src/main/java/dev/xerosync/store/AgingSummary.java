@@ -76,7 +76,7 @@ public final class AgingSummary {
 
   /** Currency → band → count and amount, currencies in alphabetical order. */
   /** Adds each of a contact's unpaid invoices whose type is {@code type} (null: any type). */
-  public void addUnpaid(List<InvoiceViews.Due> unpaid, String type) {
+  public void addUnpaid(List<InvoiceViews.Due> unpaid, @Nullable String type) {
     for (InvoiceViews.Due due : unpaid) {
       if (type == null || type.equals(due.type())) {
         add(due.currency(), due.dueDate(), 1, due.amountDue());

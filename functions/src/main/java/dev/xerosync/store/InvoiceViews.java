@@ -201,7 +201,9 @@ public final class InvoiceViews {
     switch (index) {
       case BY_NUMBER -> {
         key.append(" AND begins_with(gsi3sk, :num)");
-        values.put(":num", ItemCodec.s(q.exactNumber() ? q.number() + "#" : q.number()));
+        String number =
+            Objects.requireNonNull(q.number(), "the number index serves a number search");
+        values.put(":num", ItemCodec.s(q.exactNumber() ? number + "#" : number));
       }
       case BY_DATE -> {
         if (lo != null && hi != null) {

@@ -39,7 +39,7 @@ public final class Organisations {
      * A deep link that opens the invoice in Xero, in this organisation; null while the short code
      * is unknown.
      */
-    public @Nullable String invoiceUrl(String invoiceId, String type) {
+    public @Nullable String invoiceUrl(@Nullable String invoiceId, @Nullable String type) {
       if (shortCode == null || invoiceId == null) {
         return null;
       }

@@ -60,7 +60,7 @@ public final class PageCursor {
    * @param itemPkPrefix the table pk every item of this listing starts with
    */
   public static State decode(
-      String cursor,
+      @Nullable String cursor,
       String listing,
       Set<String> keyAttributes,
       String partitionAttribute,
@@ -132,8 +132,17 @@ public final class PageCursor {
 
   /** A cursor that was altered, belongs to another listing, or is not ours; says which. */
   public static final class InvalidCursor extends Exception {
+    private final String reason;
+
     InvalidCursor(String message) {
       super(message);
+      this.reason = message;
+    }
+
+    /** The reason, never null: what the 400 answer says. */
+    @Override
+    public String getMessage() {
+      return reason;
     }
   }
 }

@@ -56,7 +56,8 @@ public final class RecordLinks {
    * Links a record to a contact; linking twice keeps the first link's time. The limit holds under
    * concurrency: a new link and its counter's conditional increment commit together or not at all.
    */
-  public Link link(String tenantId, Record record, String contactId, String contactName, Instant at)
+  public Link link(
+      String tenantId, Record record, String contactId, @Nullable String contactName, Instant at)
       throws TooManyLinks {
     String pk = Keys.recordPk(tenantId, record.type(), record.id());
     Map<String, AttributeValue> values =
@@ -215,7 +216,7 @@ public final class RecordLinks {
    * whether a next page exists.
    */
   public PinPage pins(
-      String tenantId, Record record, int limit, Map<String, AttributeValue> startKey) {
+      String tenantId, Record record, int limit, @Nullable Map<String, AttributeValue> startKey) {
     QueryResponse r =
         dynamo.query(
             q ->
