@@ -22,7 +22,7 @@ public final class ConnectionRecords {
   /** The lifecycle's view of one connection. */
   public record Link(
       String tenantId,
-      @Nullable String saasTenantId,
+      String saasTenantId,
       @Nullable String organisationName,
       @Nullable String connectedBy,
       @Nullable Instant connectedAt,
@@ -51,7 +51,7 @@ public final class ConnectionRecords {
     return Optional.of(
         new Link(
             tenantId,
-            str(i, "saasTenantId"),
+            ItemCodec.requiredStr(i, "saasTenantId"),
             str(i, "organisationName"),
             str(i, "connectedBy"),
             instant(i, "connectedAt"),

@@ -250,7 +250,7 @@ public final class Connections {
       String tenantId,
       String saasTenantId,
       String organisationName,
-      String connectedBy,
+      @Nullable String connectedBy,
       String xeroConnectionId,
       String apiBaseUrl,
       Instant at) {
