@@ -21,7 +21,9 @@ import dev.xerosync.outbox.Outbox;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The write API: each write is recorded in the outbox and answered 202 with its operation, whose
@@ -70,7 +72,7 @@ public final class WriteApiHandler
   @Override
   @SuppressWarnings("try")
   public APIGatewayProxyResponseEvent handleRequest(
-      APIGatewayProxyRequestEvent event, Context context) {
+      APIGatewayProxyRequestEvent event, @Nullable Context context) {
     Map<String, String> path =
         event.getPathParameters() == null ? Map.of() : event.getPathParameters();
     String route = event.getHttpMethod() + " " + event.getResource();
@@ -146,7 +148,7 @@ public final class WriteApiHandler
       String tenantId,
       OperationKind kind,
       String idField,
-      String parent,
+      @Nullable String parent,
       boolean validateOnly)
       throws Problem {
     JsonNode body = body(event);
@@ -158,8 +160,8 @@ public final class WriteApiHandler
       APIGatewayProxyRequestEvent event,
       String tenantId,
       OperationKind kind,
-      String externalId,
-      String parent,
+      @Nullable String externalId,
+      @Nullable String parent,
       boolean validateOnly)
       throws Problem {
     JsonNode body =
@@ -173,8 +175,8 @@ public final class WriteApiHandler
       APIGatewayProxyRequestEvent event,
       String tenantId,
       OperationKind kind,
-      String externalId,
-      String parent,
+      @Nullable String externalId,
+      @Nullable String parent,
       boolean validateOnly,
       JsonNode body)
       throws Problem {
@@ -197,10 +199,10 @@ public final class WriteApiHandler
             : Map.of("Location", location));
   }
 
-  private APIGatewayProxyResponseEvent operation(String tenantId, String operationId)
+  private APIGatewayProxyResponseEvent operation(String tenantId, @Nullable String operationId)
       throws Problem {
     try {
-      UUID.fromString(operationId);
+      UUID.fromString(Objects.requireNonNull(operationId));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new Problem(
           400, "Invalid request", "operationId must be the UUID a write answered with");
@@ -262,7 +264,7 @@ public final class WriteApiHandler
     }
   }
 
-  private static String query(APIGatewayProxyRequestEvent event, String name) {
+  private static @Nullable String query(APIGatewayProxyRequestEvent event, String name) {
     Map<String, String> q = event.getQueryStringParameters();
     return q == null ? null : q.get(name);
   }
