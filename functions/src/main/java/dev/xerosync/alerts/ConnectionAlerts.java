@@ -40,7 +40,7 @@ public final class ConnectionAlerts {
    * Xero no longer lets us in. {@code cause} is the safe message of the failure (a 403, or a
    * refused refresh token); it decides which plain-language reason the SaaS sees.
    */
-  public void needsReconnect(String tenantId, String cause) {
+  public void needsReconnect(String tenantId, @Nullable String cause) {
     // A disconnected tenant stays disconnected: a late message for it is not a reason to ask for a
     // reconnect.
     if (connections
@@ -154,8 +154,10 @@ public final class ConnectionAlerts {
         : link.apiBaseUrl() + "/saas-tenants/" + link.saasTenantId() + "/connect";
   }
 
-  public static String reconnectReason(String org, String cause) {
-    return why(org, cause) + " Syncing is paused until an admin reconnects it.";
+  /** {@code org} null: the organisation's name is not known (yet). */
+  public static String reconnectReason(@Nullable String org, String cause) {
+    return why(org == null ? "this Xero organisation" : org, cause)
+        + " Syncing is paused until an admin reconnects it.";
   }
 
   private static String why(String org, String cause) {

@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
 public record Notification(
     String id,
     String type,
-    String saasTenantId,
+    @Nullable String saasTenantId,
     String tenantId,
-    String organisationName,
+    @Nullable String organisationName,
     @Nullable String status,
     String reason,
     @Nullable String action,

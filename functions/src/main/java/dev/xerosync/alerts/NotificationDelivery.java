@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * POSTs one queued notification to its SaaS tenant's notification URL, signed (see {@link
@@ -48,7 +49,7 @@ public final class NotificationDelivery {
   }
 
   /** True when delivered, or when there is nothing to deliver (no URL, unreadable body). */
-  public boolean deliver(String messageId, String body, String receiveCount) {
+  public boolean deliver(String messageId, String body, @Nullable String receiveCount) {
     JsonNode n;
     try {
       n = Json.MAPPER.readTree(body);

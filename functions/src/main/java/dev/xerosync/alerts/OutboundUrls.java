@@ -39,7 +39,7 @@ public final class OutboundUrls {
   }
 
   /** Why this URL cannot be a notification URL, or null when it can be stored. */
-  public @Nullable String problem(String url) {
+  public @Nullable String problem(@Nullable String url) {
     URI uri;
     try {
       uri = url == null ? null : new URI(url);

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who may connect, disconnect and read connection statuses: an admin of the SaaS tenant. Two ways
@@ -28,7 +29,7 @@ import java.time.Instant;
  */
 public final class AdminAuth {
   /** An authenticated admin; {@code saasTenantId} null means the SaaS backend (any tenant). */
-  public record Admin(String saasTenantId, String email, String via) {
+  public record Admin(@Nullable String saasTenantId, @Nullable String email, String via) {
     public String who() {
       return email != null ? email : via;
     }
@@ -52,7 +53,7 @@ public final class AdminAuth {
     this.clock = clock;
   }
 
-  public Admin authenticate(APIGatewayProxyRequestEvent request, String saasTenantId)
+  public Admin authenticate(APIGatewayProxyRequestEvent request, @Nullable String saasTenantId)
       throws Problem {
     String key = Requests.header(request, "x-admin-key");
     if (key != null) {
@@ -105,7 +106,7 @@ public final class AdminAuth {
     return new Admin(sub, email == null || email.isBlank() ? null : email, "admin-token");
   }
 
-  private static String bearer(APIGatewayProxyRequestEvent request) {
+  private static @Nullable String bearer(APIGatewayProxyRequestEvent request) {
     String token = Requests.bearer(request);
     return token != null ? token : Requests.query(request, "admin_token");
   }

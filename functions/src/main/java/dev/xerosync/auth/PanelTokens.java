@@ -82,7 +82,7 @@ public final class PanelTokens {
     this.clock = clock;
   }
 
-  public static boolean isPanelToken(String bearer) {
+  public static boolean isPanelToken(@Nullable String bearer) {
     return bearer != null && bearer.startsWith(PREFIX);
   }
 
@@ -119,8 +119,8 @@ public final class PanelTokens {
   }
 
   /** The live grant of a presented token. */
-  public Grant check(String token) throws Problem {
-    if (!isPanelToken(token) || token.length() > 100) {
+  public Grant check(@Nullable String token) throws Problem {
+    if (token == null || !isPanelToken(token) || token.length() > 100) {
       throw notValid("The panel token is malformed; ask your backend for a new one.");
     }
     String hash = hash(token);

@@ -8,6 +8,7 @@ import dev.xerosync.store.PanelGrants;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The API's gate, decided once per credential and cached by API Gateway (docs/security.md). Two
@@ -48,7 +49,7 @@ public final class RequestAuthorizer {
       String principalId,
       Map<String, Object> context,
       String resourcePattern,
-      String reason) {}
+      @Nullable String reason) {}
 
   /** No credential, or one that is not valid: API Gateway answers 401 "Unauthorized". */
   public static final class Unauthorized extends RuntimeException {
@@ -84,13 +85,15 @@ public final class RequestAuthorizer {
   public Decision decide(
       String resourcePath,
       Map<String, String> headers,
-      Map<String, String> query,
-      Map<String, String> pathParameters) {
+      @Nullable Map<String, String> query,
+      @Nullable Map<String, String> pathParameters) {
     return switch (schemeOf(resourcePath)) {
       case TENANT_KEY -> {
         String key = Requests.header(headers, "x-api-key");
         String bearer = Requests.bearer(Requests.header(headers, "authorization"));
-        yield key == null && PanelTokens.isPanelToken(bearer) ? panel(bearer) : tenantKey(key);
+        yield key == null && bearer != null && PanelTokens.isPanelToken(bearer)
+            ? panel(bearer)
+            : tenantKey(key);
       }
       case ADMIN -> admin(headers, query, pathParameters);
       case NONE ->
@@ -98,7 +101,7 @@ public final class RequestAuthorizer {
     };
   }
 
-  private Decision tenantKey(String key) {
+  private Decision tenantKey(@Nullable String key) {
     Optional<ApiKeys.Caller> caller = apiKeys.caller(key);
     if (caller.isEmpty()) {
       throw new Unauthorized();
@@ -130,7 +133,9 @@ public final class RequestAuthorizer {
   }
 
   private Decision admin(
-      Map<String, String> headers, Map<String, String> query, Map<String, String> pathParameters) {
+      Map<String, String> headers,
+      @Nullable Map<String, String> query,
+      @Nullable Map<String, String> pathParameters) {
     String saasTenantId = pathParameters == null ? null : pathParameters.get("saasTenantId");
     var request =
         new APIGatewayProxyRequestEvent()

@@ -5,6 +5,7 @@ import dev.xerosync.common.Log;
 import dev.xerosync.common.Problem;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The credential the {@code TenantKey} authorizer accepted, as API Gateway hands its context to the
@@ -13,12 +14,12 @@ import java.util.Map;
  * the headers again. Its policy covers every tenant route, so a handler still holds the tenant in
  * the path to the credential's ({@link #apiKeyFor}).
  */
-public record TenantCredential(String credential, String tenantId, String keyId) {
+public record TenantCredential(String credential, String tenantId, @Nullable String keyId) {
   private static final Log LOG = Log.of(TenantCredential.class);
   public static final String API_KEY = "tenant-key";
   public static final String PANEL_TOKEN = "panel-token";
 
-  public static TenantCredential apiKey(String tenantId, String keyId) {
+  public static TenantCredential apiKey(String tenantId, @Nullable String keyId) {
     return new TenantCredential(API_KEY, tenantId, keyId);
   }
 
@@ -53,7 +54,9 @@ public record TenantCredential(String credential, String tenantId, String keyId)
     Map<String, Object> context = requestContext == null ? null : requestContext.getAuthorizer();
     String credential = text(context, "credential");
     String tenantId = text(context, "tenantId");
-    if (tenantId == null || !(API_KEY.equals(credential) || PANEL_TOKEN.equals(credential))) {
+    if (tenantId == null
+        || credential == null
+        || !(API_KEY.equals(credential) || PANEL_TOKEN.equals(credential))) {
       throw apiKeyRequired();
     }
     return new TenantCredential(credential, tenantId, text(context, "keyId"));
@@ -90,7 +93,7 @@ public record TenantCredential(String credential, String tenantId, String keyId)
         "Send your API key in the x-api-key header; an admin issues keys per tenant.");
   }
 
-  private static String text(Map<String, Object> context, String name) {
+  private static @Nullable String text(@Nullable Map<String, Object> context, String name) {
     Object v = context == null ? null : context.get(name);
     return v == null ? null : v.toString();
   }

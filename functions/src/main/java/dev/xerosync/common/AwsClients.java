@@ -4,6 +4,7 @@ import java.net.URI;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -69,7 +70,7 @@ public final class AwsClients {
    * first.
    */
   static final class RestoredCredentials implements AwsCredentialsProvider, Resource {
-    private volatile DefaultCredentialsProvider delegate;
+    private volatile @Nullable DefaultCredentialsProvider delegate;
 
     RestoredCredentials() {
       Core.getGlobalContext()

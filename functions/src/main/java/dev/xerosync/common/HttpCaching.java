@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Strong ETags from the body's SHA-256 and conditional GETs (RFC 9110): a client that revalidates a
@@ -36,7 +37,7 @@ public final class HttpCaching {
   /**
    * If-None-Match holds the tag (weak comparison, as RFC 9110 asks for If-None-Match) or is "*".
    */
-  public static boolean notModified(String ifNoneMatch, String etag) {
+  public static boolean notModified(@Nullable String ifNoneMatch, String etag) {
     if (ifNoneMatch == null) {
       return false;
     }
@@ -57,7 +58,7 @@ public final class HttpCaching {
    * same headers when the client's copy is current.
    */
   public static APIGatewayProxyResponseEvent ok(
-      String ifNoneMatch,
+      @Nullable String ifNoneMatch,
       String body,
       String contentType,
       String cacheControl,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One JSON object per line on stdout, which Lambda ships to CloudWatch. Callers pass identifiers
@@ -31,7 +32,7 @@ public final class Log {
   }
 
   /** Adds fields to every line of this thread until the scope closes; null values are left out. */
-  public static Scope scope(Object... keyValues) {
+  public static Scope scope(@Nullable Object... keyValues) {
     Map<String, String> context = CONTEXT.get();
     Map<String, String> previous = new LinkedHashMap<>(context);
     for (int i = 0; i + 1 < keyValues.length; i += 2) {
@@ -51,23 +52,24 @@ public final class Log {
   }
 
   /** The correlation id of the current scope, or null. */
-  public static String correlationId() {
+  public static @Nullable String correlationId() {
     return CONTEXT.get().get(CORRELATION_ID);
   }
 
-  public void info(String message, Object... keyValues) {
+  public void info(String message, @Nullable Object... keyValues) {
     write("INFO", message, null, keyValues);
   }
 
-  public void warn(String message, Object... keyValues) {
+  public void warn(String message, @Nullable Object... keyValues) {
     write("WARN", message, null, keyValues);
   }
 
-  public void error(String message, Throwable error, Object... keyValues) {
+  public void error(String message, @Nullable Throwable error, @Nullable Object... keyValues) {
     write("ERROR", message, error, keyValues);
   }
 
-  private void write(String level, String message, Throwable error, Object... keyValues) {
+  private void write(
+      String level, String message, @Nullable Throwable error, @Nullable Object... keyValues) {
     ObjectNode line =
         Json.MAPPER
             .createObjectNode()
@@ -92,7 +94,7 @@ public final class Log {
 
   /** Exceptions whose message is known to hold no secret. */
   public interface SafeMessage {
-    String safeMessage();
+    @Nullable String safeMessage();
   }
 
   /** Ends a {@link #scope}; closing restores the fields that were there before it. */

@@ -2,6 +2,7 @@ package dev.xerosync.common;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * CloudWatch metrics in embedded metric format: one JSON line on stdout per data point, which
@@ -73,7 +74,11 @@ public final class Metrics {
   }
 
   private static void emit(
-      String name, String unit, Number value, String dimension, String dimensionValue) {
+      String name,
+      String unit,
+      Number value,
+      @Nullable String dimension,
+      @Nullable String dimensionValue) {
     ObjectNode line = Json.MAPPER.createObjectNode();
     ObjectNode directive = Json.MAPPER.createObjectNode().put("Namespace", NAMESPACE);
     ArrayNode dimensionSet = directive.putArray("Dimensions").addArray();

@@ -3,6 +3,7 @@ package dev.xerosync.common;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import java.math.BigDecimal;
 import java.util.Currency;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Amounts as our API writes them: a JSON number with its currency's scale (ISO 4217 minor units:
@@ -16,7 +17,7 @@ public final class Money {
 
   private Money() {}
 
-  public static BigDecimal scaled(BigDecimal amount, String currency) {
+  public static BigDecimal scaled(BigDecimal amount, @Nullable String currency) {
     BigDecimal a = amount == null ? BigDecimal.ZERO : amount;
     int scale = scaleOf(currency);
     BigDecimal plain = a.signum() == 0 ? BigDecimal.ZERO : a.stripTrailingZeros();
@@ -27,11 +28,11 @@ public final class Money {
    * The amount as a JSON number node that keeps its scale (Jackson's node factory would strip the
    * trailing zeros again).
    */
-  public static DecimalNode json(BigDecimal amount, String currency) {
+  public static DecimalNode json(BigDecimal amount, @Nullable String currency) {
     return DecimalNode.valueOf(scaled(amount, currency));
   }
 
-  static int scaleOf(String currency) {
+  static int scaleOf(@Nullable String currency) {
     if (currency == null) {
       return DEFAULT_SCALE;
     }

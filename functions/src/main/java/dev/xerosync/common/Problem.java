@@ -15,12 +15,14 @@ public final class Problem extends Exception implements Log.SafeMessage {
 
   private final int status;
   private final String title;
+  private final String detail;
 
   public Problem(int status, String title, String detail) {
     // A refusal is an answer, not a fault: no stack trace to fill.
     super(detail, null, false, false);
     this.status = status;
     this.title = title;
+    this.detail = detail;
   }
 
   /** 400 "Invalid request": a parameter or body that is wrong. */
@@ -37,12 +39,12 @@ public final class Problem extends Exception implements Log.SafeMessage {
   }
 
   public String detail() {
-    return getMessage();
+    return detail;
   }
 
   @Override
   public String safeMessage() {
-    return getMessage();
+    return detail;
   }
 
   /** The problem document, with {@code type} {@code about:blank} (the status says it all). */

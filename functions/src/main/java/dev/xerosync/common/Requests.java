@@ -5,19 +5,20 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** What handlers read from an API Gateway proxy event; header names match in any case. */
 public final class Requests {
   private Requests() {}
 
-  public static String header(APIGatewayProxyRequestEvent request, String name) {
+  public static @Nullable String header(APIGatewayProxyRequestEvent request, String name) {
     return header(request.getHeaders(), name);
   }
 
   /**
    * HTTP header names are case-insensitive, and API Gateway passes them as the client sent them.
    */
-  public static String header(Map<String, String> headers, String name) {
+  public static @Nullable String header(@Nullable Map<String, String> headers, String name) {
     if (headers == null) {
       return null;
     }
@@ -30,24 +31,24 @@ public final class Requests {
   }
 
   /** The credential of an {@code Authorization: Bearer ...} header, or null. */
-  public static String bearer(APIGatewayProxyRequestEvent request) {
+  public static @Nullable String bearer(APIGatewayProxyRequestEvent request) {
     return bearer(header(request, "Authorization"));
   }
 
   /** The credential of an Authorization header's value {@code Bearer ...}, or null. */
-  public static String bearer(String authorization) {
+  public static @Nullable String bearer(@Nullable String authorization) {
     return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
         ? authorization.substring(7).trim()
         : null;
   }
 
-  public static String query(APIGatewayProxyRequestEvent request, String name) {
+  public static @Nullable String query(APIGatewayProxyRequestEvent request, String name) {
     Map<String, String> q = request.getQueryStringParameters();
     String v = q == null ? null : q.get(name);
     return v == null || v.isBlank() ? null : v;
   }
 
-  public static String path(APIGatewayProxyRequestEvent request, String name) {
+  public static @Nullable String path(APIGatewayProxyRequestEvent request, String name) {
     Map<String, String> p = request.getPathParameters();
     return p == null ? null : p.get(name);
   }

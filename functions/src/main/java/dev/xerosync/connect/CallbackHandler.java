@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where Xero sends the browser back ({@code GET /connect/callback}) and where the user picks one of
@@ -77,7 +78,7 @@ public final class CallbackHandler
 
   @Override
   public APIGatewayProxyResponseEvent handleRequest(
-      APIGatewayProxyRequestEvent request, Context context) {
+      APIGatewayProxyRequestEvent request, @Nullable Context context) {
     String correlationId = context == null ? "local" : context.getAwsRequestId();
     try {
       return "POST".equals(request.getHttpMethod())
@@ -227,7 +228,7 @@ public final class CallbackHandler
       ConnectFlows.Flow flow,
       ConnectFlows.XeroTenantConnection org,
       ConnectionTokens tokens,
-      String email,
+      @Nullable String email,
       String correlationId,
       List<ConnectFlows.XeroTenantConnection> notChosen)
       throws Problem {

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts the connect flow for an admin of a SaaS tenant: records the flow, and redirects the
@@ -130,7 +131,7 @@ public final class ConnectHandler
 
   @Override
   public APIGatewayProxyResponseEvent handleRequest(
-      APIGatewayProxyRequestEvent request, Context context) {
+      APIGatewayProxyRequestEvent request, @Nullable Context context) {
     String saasTenantId = Requests.path(request, "saasTenantId");
     if (saasTenantId == null || !SAAS_TENANT.matcher(saasTenantId).matches()) {
       return ApiResponses.problem(

@@ -4,13 +4,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.xerosync.store.ConnectFlows;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The few HTML pages a browser sees during the connect flow; every value is HTML-escaped. */
 final class ConnectPages {
   private ConnectPages() {}
 
   static APIGatewayProxyResponseEvent connected(
-      String organisationName, String email, String tenantId, String statusUrl) {
+      String organisationName, @Nullable String email, String tenantId, String statusUrl) {
     return page(
         200,
         "Connected to Xero",

@@ -9,6 +9,7 @@ import dev.xerosync.common.Sha256;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The signed {@code state} of a connect flow (and the signed choice token of its pick step): {@code
@@ -45,7 +46,7 @@ public final class ConnectState {
   }
 
   /** The flow id of a valid, unexpired token issued for {@code use}. */
-  public String verify(String token, String use) throws Problem {
+  public String verify(@Nullable String token, String use) throws Problem {
     if (token == null || token.isBlank()) {
       throw invalid(
           "The request has no state parameter. Start connecting again from your app; do not bookmark the Xero login page.");

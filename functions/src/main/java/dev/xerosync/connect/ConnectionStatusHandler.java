@@ -21,6 +21,7 @@ import dev.xerosync.store.Connections;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A SaaS tenant's connections and where each stands: status, progress of the initial sync, and for
@@ -187,7 +188,7 @@ public final class ConnectionStatusHandler
     return Optional.of(n);
   }
 
-  private static String str(Object o) {
+  private static @Nullable String str(@Nullable Object o) {
     return o == null ? null : o.toString();
   }
 }

@@ -18,6 +18,7 @@ import dev.xerosync.tokens.XeroTenantConnections;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Disconnects an organisation: removes it from the app in Xero ({@code DELETE /connections/{id}}),
@@ -64,7 +65,7 @@ public final class DisconnectHandler
 
   @Override
   public APIGatewayProxyResponseEvent handleRequest(
-      APIGatewayProxyRequestEvent request, Context context) {
+      APIGatewayProxyRequestEvent request, @Nullable Context context) {
     String saasTenantId = Requests.path(request, "saasTenantId");
     String tenantId = Requests.path(request, "tenantId");
     if (saasTenantId == null || !ConnectHandler.SAAS_TENANT.matcher(saasTenantId).matches()) {

@@ -11,6 +11,7 @@ import dev.xerosync.common.Environment;
 import dev.xerosync.common.Priming;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Delivers queued notifications to each SaaS tenant's notification URL, signed (see {@link
@@ -62,7 +63,7 @@ public final class NotificationHandler implements RequestHandler<SQSEvent, SQSBa
     return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
   }
 
-  private static String receiveCount(SQSEvent.SQSMessage m) {
+  private static @Nullable String receiveCount(SQSEvent.SQSMessage m) {
     return m.getAttributes() == null ? null : m.getAttributes().get("ApproximateReceiveCount");
   }
 }

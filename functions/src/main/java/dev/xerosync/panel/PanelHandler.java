@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The invoice panel's own routes: the component's ES module and the standalone page that hosts it
@@ -85,7 +86,7 @@ public final class PanelHandler
 
   @Override
   public APIGatewayProxyResponseEvent handleRequest(
-      APIGatewayProxyRequestEvent event, Context context) {
+      APIGatewayProxyRequestEvent event, @Nullable Context context) {
     String route = event.getHttpMethod() + " " + event.getResource();
     try {
       if (event.getHttpMethod().equals("OPTIONS")) {
@@ -348,7 +349,7 @@ public final class PanelHandler
     return node;
   }
 
-  private static String uuid(String name, String value) throws Problem {
+  private static String uuid(String name, @Nullable String value) throws Problem {
     try {
       if (value != null && value.length() == 36) {
         return UUID.fromString(value).toString();
@@ -363,7 +364,7 @@ public final class PanelHandler
             + "'");
   }
 
-  private static String recordType(String value) throws Problem {
+  private static String recordType(@Nullable String value) throws Problem {
     if (value == null || !RECORD_TYPES.contains(value)) {
       throw Problem.invalid(
           "recordType must be contact, account or deal, not '"
@@ -373,7 +374,7 @@ public final class PanelHandler
     return value;
   }
 
-  private static String recordId(String value) throws Problem {
+  private static String recordId(@Nullable String value) throws Problem {
     if (value == null || !RECORD_ID.matcher(value).matches()) {
       throw Problem.invalid(
           "recordId must be 1 to 128 characters of letters, digits and . _ : @ -");

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The admin operation for API keys, invoked directly (aws lambda invoke), never through the API:
@@ -51,7 +52,7 @@ public final class ApiKeyAdminHandler
   }
 
   @Override
-  public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+  public Map<String, Object> handleRequest(Map<String, Object> input, @Nullable Context context) {
     try {
       String action = text(input, "action");
       String tenantId = ApiRequest.uuid("tenantId", required(input, "tenantId"));
@@ -103,7 +104,7 @@ public final class ApiKeyAdminHandler
     }
   }
 
-  private static String text(Map<String, Object> input, String name) {
+  private static @Nullable String text(Map<String, Object> input, String name) {
     Object v = input == null ? null : input.get(name);
     return v instanceof String s ? s : null;
   }

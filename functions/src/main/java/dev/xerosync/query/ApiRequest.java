@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One API Gateway request, read and checked: every bad value becomes a {@link Problem} that says
@@ -56,7 +57,7 @@ final class ApiRequest {
    * Header names are case-insensitive (RFC 9110), and API Gateway passes them as the client sent
    * them.
    */
-  String header(String name) {
+  @Nullable String header(String name) {
     return Requests.header(event, name);
   }
 
@@ -66,7 +67,7 @@ final class ApiRequest {
   }
 
   /** The bearer credential of an Authorization header, or null. */
-  String bearer() {
+  @Nullable String bearer() {
     return Requests.bearer(event);
   }
 
@@ -149,7 +150,7 @@ final class ApiRequest {
     }
   }
 
-  String query(String name) {
+  @Nullable String query(String name) {
     Map<String, String> q = event.getQueryStringParameters();
     String v = q == null ? null : q.get(name);
     return v == null ? null : v.trim();
@@ -192,7 +193,7 @@ final class ApiRequest {
     };
   }
 
-  LocalDate dateQuery(String name) throws Problem {
+  @Nullable LocalDate dateQuery(String name) throws Problem {
     String raw = query(name);
     if (raw == null) {
       return null;
@@ -208,7 +209,7 @@ final class ApiRequest {
             + "'");
   }
 
-  String currencyQuery(String name) throws Problem {
+  @Nullable String currencyQuery(String name) throws Problem {
     String raw = query(name);
     if (raw == null) {
       return null;
@@ -222,7 +223,8 @@ final class ApiRequest {
   }
 
   /** One of {@code allowed} (case-insensitive), returned as spelled in {@code allowed}. */
-  String oneOf(String name, String fallback, Set<String> allowed) throws Problem {
+  @Nullable String oneOf(String name, @Nullable String fallback, Set<String> allowed)
+      throws Problem {
     String raw = query(name);
     if (raw == null) {
       return fallback;
@@ -295,7 +297,7 @@ final class ApiRequest {
    * The type parameter: ACCREC (sales invoices, the default: what customers are invoiced), ACCPAY
    * (bills) or ANY (null).
    */
-  String typeParam(String fallback) throws Problem {
+  @Nullable String typeParam(String fallback) throws Problem {
     String type = oneOf("type", fallback, Set.of("ACCREC", "ACCPAY", "ANY"));
     return "ANY".equals(type) ? null : type;
   }

@@ -58,7 +58,10 @@ final class InvoiceJson {
     n.set("amountCredited", Money.json(inv.amountCredited(), inv.currencyCode()));
     n.put("fullyPaidOn", Objects.toString(inv.fullyPaidOnDate(), null));
     n.put("instalmentCount", inv.payments().size());
-    n.put("updatedUtc", inv.updatedDateUtc().toString());
+    n.put(
+        "updatedUtc",
+        Objects.requireNonNull(inv.updatedDateUtc(), "a stored invoice has UpdatedDateUTC")
+            .toString());
     return n;
   }
 

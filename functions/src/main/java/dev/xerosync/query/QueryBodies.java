@@ -16,6 +16,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Our API's response bodies around the invoices ({@link InvoiceJson}): listing pages, totals, aging
@@ -47,7 +49,7 @@ final class QueryBodies {
       List<XeroInvoice> invoices,
       Organisation org,
       LocalDate today,
-      String nextCursor) {
+      @Nullable String nextCursor) {
     ArrayNode items = body.putArray("invoices");
     invoices.forEach(inv -> items.add(InvoiceJson.summary(inv, org, today)));
     body.put("nextCursor", nextCursor);
@@ -78,7 +80,7 @@ final class QueryBodies {
    * clickable.
    */
   static void totals(
-      ObjectNode body, List<ContactTotals> totals, String type, String invoicesPath) {
+      ObjectNode body, List<ContactTotals> totals, @Nullable String type, String invoicesPath) {
     ArrayNode out = body.putArray("totals");
     totals.stream()
         .filter(t -> type == null || type.equals(t.type()))
@@ -104,7 +106,7 @@ final class QueryBodies {
             });
   }
 
-  static ObjectNode aging(AgingSummary summary, Organisation org, String type) {
+  static ObjectNode aging(AgingSummary summary, Organisation org, @Nullable String type) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("asOf", summary.today().toString());
     body.put("timezone", org.timezone().getId());
@@ -120,7 +122,8 @@ final class QueryBodies {
               BigDecimal amount = BigDecimal.ZERO;
               BigDecimal overdueAmount = BigDecimal.ZERO;
               for (AgingSummary.Band band : AgingSummary.Band.values()) {
-                AgingSummary.Cell cell = bands.get(band);
+                AgingSummary.Cell cell =
+                    Objects.requireNonNull(bands.get(band), "every band has a cell");
                 c.putObject(BAND_NAMES.get(band))
                     .put("count", cell.count())
                     .<ObjectNode>set("amount", Money.json(cell.amount(), currency));

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The query API: views, totals and aging of a contact's invoices, one invoice, a tenant's aging,
@@ -63,7 +64,7 @@ public final class QueryHandler
       TenantCredential.apiKey("00000000-0000-0000-0000-000000000000", null).requestContext();
 
   /** Who is calling: the tenant, and the panel grant when it is a panel in a browser. */
-  private record Access(String tenantId, PanelGrants.Grant panel) {}
+  private record Access(String tenantId, PanelGrants.@Nullable Grant panel) {}
 
   public QueryHandler() {
     this(Environment.process());

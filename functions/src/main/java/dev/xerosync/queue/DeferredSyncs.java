@@ -78,7 +78,10 @@ public final class DeferredSyncs {
   }
 
   private int delaySeconds(SyncRequest request) {
-    long remainingMs = request.notBeforeMs() - clock.millis();
+    long notBeforeMs =
+        java.util.Objects.requireNonNull(
+            request.notBeforeMs(), "only a deferred request (notBefore) waits in the delay queue");
+    long remainingMs = notBeforeMs - clock.millis();
     return (int) Math.max(0, Math.min(MAX_HOP.toSeconds(), (remainingMs + 999) / 1000));
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.xerosync.common.Json;
 import java.io.IOException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the worker is asked to bring up to date for one tenant: the message body on the sync queue.
@@ -15,10 +16,10 @@ public record SyncRequest(
     List<String> invoiceIds,
     List<String> contactIds,
     String correlationId,
-    String step,
-    Long notBeforeMs,
+    @Nullable String step,
+    @Nullable Long notBeforeMs,
     List<String> creditNoteIds,
-    Long invoicesChangedUpToMs) {
+    @Nullable Long invoicesChangedUpToMs) {
 
   /**
    * CHANGES: the ids a webhook named. INITIAL: the next page of the initial sync. RECONCILE: a
@@ -43,8 +44,8 @@ public record SyncRequest(
       List<String> invoiceIds,
       List<String> contactIds,
       String correlationId,
-      String step,
-      Long notBeforeMs) {
+      @Nullable String step,
+      @Nullable Long notBeforeMs) {
     this(tenantId, kind, invoiceIds, contactIds, correlationId, step, notBeforeMs, List.of(), null);
   }
 

@@ -1,5 +1,6 @@
 package dev.xerosync.queue;
 
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -17,10 +18,10 @@ public final class WriteQueue {
 
   private final SqsClient sqs;
   private final String writeQueueUrl;
-  private final String notificationQueueUrl;
+  private final @Nullable String notificationQueueUrl;
 
   /** {@code notificationQueueUrl} may be null: outcomes are then not announced. */
-  public WriteQueue(SqsClient sqs, String writeQueueUrl, String notificationQueueUrl) {
+  public WriteQueue(SqsClient sqs, String writeQueueUrl, @Nullable String notificationQueueUrl) {
     this.sqs = sqs;
     this.writeQueueUrl = writeQueueUrl;
     this.notificationQueueUrl = notificationQueueUrl;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -42,7 +43,7 @@ public final class AgingLedger {
    * aging is unchanged.
    */
   public static List<TransactWriteItem> updates(
-      String table, String tenantId, XeroInvoice old, XeroInvoice incoming) {
+      String table, String tenantId, @Nullable XeroInvoice old, XeroInvoice incoming) {
     var deltas = new Deltas();
     deltas.add(old, incoming);
     return deltas.updates(table, tenantId);
@@ -52,7 +53,7 @@ public final class AgingLedger {
   public static final class Deltas {
     private final Map<String, Entry> bySk = new LinkedHashMap<>();
 
-    public void add(XeroInvoice old, XeroInvoice incoming) {
+    public void add(@Nullable XeroInvoice old, XeroInvoice incoming) {
       if (old != null && InvoiceBucket.of(old) == InvoiceBucket.UNPAID) {
         bySk.merge(sk(old), new Entry(-1, old.amountDue().negate()), Entry::plus);
       }
@@ -96,7 +97,7 @@ public final class AgingLedger {
   }
 
   /** The tenant's aging for one invoice type (null: every type) as of {@code today}. */
-  public AgingSummary read(String tenantId, String type, LocalDate today) {
+  public AgingSummary read(String tenantId, @Nullable String type, LocalDate today) {
     AgingSummary summary = new AgingSummary(today);
     Pages.forEachItem(
         dynamo,
@@ -116,7 +117,7 @@ public final class AgingLedger {
           }
         },
         item -> {
-          String[] parts = ItemCodec.str(item, Keys.SK).split("#", 3);
+          String[] parts = ItemCodec.requiredStr(item, Keys.SK).split("#", 3);
           LocalDate due = NO_DUE_DATE.equals(parts[2]) ? null : LocalDate.parse(parts[2]);
           summary.add(
               parts[1],

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** Amounts still due, per currency, in bands of days overdue as of the organisation's today. */
 public final class AgingSummary {
@@ -18,7 +19,7 @@ public final class AgingSummary {
     OVER_90;
 
     /** Not yet due (or no due date) is current; due yesterday is one day overdue. */
-    public static Band of(LocalDate dueDate, LocalDate today) {
+    public static Band of(@Nullable LocalDate dueDate, LocalDate today) {
       long days = dueDate == null ? 0 : ChronoUnit.DAYS.between(dueDate, today);
       if (days <= 0) {
         return CURRENT;
@@ -52,7 +53,8 @@ public final class AgingSummary {
     return today;
   }
 
-  public void add(String currency, LocalDate dueDate, long count, BigDecimal amount) {
+  public void add(
+      @Nullable String currency, @Nullable LocalDate dueDate, long count, BigDecimal amount) {
     if (count == 0 && amount.signum() == 0) {
       return;
     }
@@ -74,7 +76,7 @@ public final class AgingSummary {
 
   /** Currency → band → count and amount, currencies in alphabetical order. */
   /** Adds each of a contact's unpaid invoices whose type is {@code type} (null: any type). */
-  public void addUnpaid(List<InvoiceViews.Due> unpaid, String type) {
+  public void addUnpaid(List<InvoiceViews.Due> unpaid, @Nullable String type) {
     for (InvoiceViews.Due due : unpaid) {
       if (type == null || type.equals(due.type())) {
         add(due.currency(), due.dueDate(), 1, due.amountDue());

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -42,10 +43,14 @@ public final class ApiKeys {
 
   /** A new key: {@code secret} is shown once to the admin and never stored. */
   public record IssuedKey(
-      String keyId, String tenantId, String name, Instant createdAt, String secret) {}
+      String keyId, String tenantId, String name, Instant createdAt, @Nullable String secret) {}
 
   public record KeyInfo(
-      String keyId, String tenantId, String name, Instant createdAt, Instant revokedAt) {}
+      String keyId,
+      String tenantId,
+      @Nullable String name,
+      Instant createdAt,
+      @Nullable Instant revokedAt) {}
 
   /** Who presented a key: its tenant, and its public id for logs. */
   public record Caller(String tenantId, String keyId) {}
@@ -116,7 +121,7 @@ public final class ApiKeys {
     if (!entry.hasItem() || entry.item().isEmpty() || entry.item().containsKey("revokedAt")) {
       return false;
     }
-    String hash = ItemCodec.str(entry.item(), "keyHash");
+    String hash = ItemCodec.requiredStr(entry.item(), "keyHash");
     dynamo.transactWriteItems(
         r ->
             r.transactItems(
@@ -152,7 +157,7 @@ public final class ApiKeys {
           String revoked = ItemCodec.str(item, "revokedAt");
           keys.add(
               new KeyInfo(
-                  ItemCodec.str(item, "keyId"),
+                  ItemCodec.requiredStr(item, "keyId"),
                   tenantId,
                   ItemCodec.str(item, "name"),
                   Instant.parse(ItemCodec.str(item, "createdAt")),
@@ -162,7 +167,7 @@ public final class ApiKeys {
   }
 
   /** The caller a presented key belongs to, if it is a live key. */
-  public Optional<Caller> caller(String presentedKey) {
+  public Optional<Caller> caller(@Nullable String presentedKey) {
     if (presentedKey == null || presentedKey.isBlank() || presentedKey.length() > 200) {
       return Optional.empty();
     }
@@ -180,7 +185,8 @@ public final class ApiKeys {
     }
     Caller caller =
         new Caller(
-            ItemCodec.str(response.item(), "tenantId"), ItemCodec.str(response.item(), "keyId"));
+            ItemCodec.requiredStr(response.item(), "tenantId"),
+            ItemCodec.requiredStr(response.item(), "keyId"));
     cache.put(hash, new Cached(caller, now.plus(CACHE_TTL)));
     return Optional.of(caller);
   }

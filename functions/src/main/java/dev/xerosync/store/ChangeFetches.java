@@ -3,6 +3,8 @@ package dev.xerosync.store;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -22,7 +24,10 @@ public final class ChangeFetches {
    * @param sinceFetchCovers every invoice with UpdatedDateUTC at or after this was read by it
    */
   public record ChangeFetch(
-      Instant lastFetchAt, double heat, Instant sinceFetchStartedAt, Instant sinceFetchCovers) {
+      @Nullable Instant lastFetchAt,
+      double heat,
+      @Nullable Instant sinceFetchStartedAt,
+      @Nullable Instant sinceFetchCovers) {
     public static final ChangeFetch NONE = new ChangeFetch(null, 0, null, null);
   }
 
@@ -49,15 +54,16 @@ public final class ChangeFetches {
 
   public void put(String tenantId, ChangeFetch fetch) {
     Map<String, AttributeValue> item = new HashMap<>(key(tenantId));
-    item.put("lastFetchMs", millis(fetch.lastFetchAt()));
+    Instant lastFetchAt =
+        Objects.requireNonNull(fetch.lastFetchAt(), "a fetch to record has started (lastFetchAt)");
+    item.put("lastFetchMs", millis(lastFetchAt));
     item.put("heat", AttributeValue.fromN(Double.toString(fetch.heat())));
     if (fetch.sinceFetchStartedAt() != null && fetch.sinceFetchCovers() != null) {
       item.put("sinceFetchStartedMs", millis(fetch.sinceFetchStartedAt()));
       item.put("sinceFetchCoversMs", millis(fetch.sinceFetchCovers()));
     }
     item.put(
-        "expiresAt",
-        AttributeValue.fromN(Long.toString(fetch.lastFetchAt().getEpochSecond() + 86400)));
+        "expiresAt", AttributeValue.fromN(Long.toString(lastFetchAt.getEpochSecond() + 86400)));
     dynamo.putItem(r -> r.tableName(table).item(TenantItems.stamp(tenantId, item)));
   }
 
@@ -69,7 +75,7 @@ public final class ChangeFetches {
     return AttributeValue.fromN(Long.toString(at.toEpochMilli()));
   }
 
-  private static Instant instant(Map<String, AttributeValue> item, String name) {
+  private static @Nullable Instant instant(Map<String, AttributeValue> item, String name) {
     AttributeValue v = item.get(name);
     return v == null || v.n() == null ? null : Instant.ofEpochMilli(Long.parseLong(v.n()));
   }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -25,7 +26,7 @@ public final class ConnectFlows {
       String saasTenantId,
       String requestedBy,
       String redirectUri,
-      String email,
+      @Nullable String email,
       List<XeroTenantConnection> choices) {}
 
   /** One organisation offered in the pick step. */
@@ -176,18 +177,20 @@ public final class ConnectFlows {
   private static Flow fromItem(String flowId, Map<String, AttributeValue> item) {
     List<XeroTenantConnection> choices = new ArrayList<>();
     if (item.containsKey("choices")) {
-      for (AttributeValue v : item.get("choices").l()) {
+      for (AttributeValue v : ItemCodec.attr(item, "choices").l()) {
         Map<String, AttributeValue> m = v.m();
         choices.add(
             new XeroTenantConnection(
-                m.get("connectionId").s(), m.get("tenantId").s(), m.get("tenantName").s()));
+                ItemCodec.attr(m, "connectionId").s(),
+                ItemCodec.attr(m, "tenantId").s(),
+                ItemCodec.attr(m, "tenantName").s()));
       }
     }
     return new Flow(
         flowId,
-        item.get("saasTenantId").s(),
-        item.get("requestedBy").s(),
-        item.get("redirectUri").s(),
+        ItemCodec.attr(item, "saasTenantId").s(),
+        ItemCodec.attr(item, "requestedBy").s(),
+        ItemCodec.attr(item, "redirectUri").s(),
         item.containsKey("email") ? item.get("email").s() : null,
         choices);
   }

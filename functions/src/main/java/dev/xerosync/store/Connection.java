@@ -2,6 +2,7 @@ package dev.xerosync.store;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A tenant's connection as the sync sees it: its status, the initial sync's checkpoint (saved after
@@ -10,14 +11,14 @@ import java.time.LocalDate;
 public record Connection(
     String tenantId,
     ConnectionStatus status,
-    String statusReason,
-    Instant rateLimitedUntil,
-    InitialSync initialSync,
-    Instant invoicesSince,
-    Instant paymentsSince,
-    Instant contactsSince,
-    Instant organisationFetchedAt,
-    Instant lastReconciledAt) {
+    @Nullable String statusReason,
+    @Nullable Instant rateLimitedUntil,
+    @Nullable InitialSync initialSync,
+    @Nullable Instant invoicesSince,
+    @Nullable Instant paymentsSince,
+    @Nullable Instant contactsSince,
+    @Nullable Instant organisationFetchedAt,
+    @Nullable Instant lastReconciledAt) {
 
   /** The initial sync's checkpoint and progress. */
   public record InitialSync(
@@ -28,8 +29,8 @@ public record Connection(
       long processed,
       long total,
       Instant startedAt,
-      Instant recentQueryableAt,
-      Instant finishedAt) {
+      @Nullable Instant recentQueryableAt,
+      @Nullable Instant finishedAt) {
     /** Last 12 months first, so they are queryable early; then older history; then contacts. */
     public enum Phase {
       RECENT,
@@ -53,7 +54,7 @@ public record Connection(
     }
 
     /** Estimated finish, from the pace so far; null until there is a pace to go by. */
-    public Instant eta(Instant now) {
+    public @Nullable Instant eta(Instant now) {
       if (phase == Phase.DONE || processed == 0 || total <= processed) {
         return phase == Phase.DONE ? finishedAt : null;
       }

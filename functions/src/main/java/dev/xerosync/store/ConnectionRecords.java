@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -22,15 +23,15 @@ public final class ConnectionRecords {
   public record Link(
       String tenantId,
       String saasTenantId,
-      String organisationName,
-      String connectedBy,
-      Instant connectedAt,
-      String xeroConnectionId,
-      String statusAction,
-      String actionUrl,
-      String apiBaseUrl,
-      Instant disconnectedAt,
-      String disconnectedBy) {}
+      @Nullable String organisationName,
+      @Nullable String connectedBy,
+      @Nullable Instant connectedAt,
+      @Nullable String xeroConnectionId,
+      @Nullable String statusAction,
+      @Nullable String actionUrl,
+      @Nullable String apiBaseUrl,
+      @Nullable Instant disconnectedAt,
+      @Nullable String disconnectedBy) {}
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -50,7 +51,7 @@ public final class ConnectionRecords {
     return Optional.of(
         new Link(
             tenantId,
-            str(i, "saasTenantId"),
+            ItemCodec.requiredStr(i, "saasTenantId"),
             str(i, "organisationName"),
             str(i, "connectedBy"),
             instant(i, "connectedAt"),
@@ -76,7 +77,7 @@ public final class ConnectionRecords {
                         s(Keys.saasPk(saasTenantId)),
                         ":c",
                         s(Keys.SAAS_CONNECTION_SK_PREFIX))),
-        i -> out.add(i.get("tenantId").s()));
+        i -> out.add(ItemCodec.attr(i, "tenantId").s()));
     return out;
   }
 
@@ -104,11 +105,11 @@ public final class ConnectionRecords {
     return AttributeValue.fromS(v);
   }
 
-  private static String str(Map<String, AttributeValue> item, String name) {
+  private static @Nullable String str(Map<String, AttributeValue> item, String name) {
     return item.containsKey(name) ? item.get(name).s() : null;
   }
 
-  private static Instant instant(Map<String, AttributeValue> item, String name) {
+  private static @Nullable Instant instant(Map<String, AttributeValue> item, String name) {
     return item.containsKey(name) ? Instant.parse(item.get(name).s()) : null;
   }
 }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -98,7 +99,7 @@ public final class Connections {
   }
 
   public void setStatus(
-      String tenantId, ConnectionStatus status, String reason, Instant rateLimitedUntil) {
+      String tenantId, ConnectionStatus status, String reason, @Nullable Instant rateLimitedUntil) {
     Map<String, AttributeValue> values = new HashMap<>();
     values.put(":status", s(status.name()));
     StringBuilder set = new StringBuilder("SET #status = :status");
@@ -210,7 +211,7 @@ public final class Connections {
       String expression,
       Map<String, AttributeValue> values,
       ConnectionStatus status,
-      String condition) {
+      @Nullable String condition) {
     dynamo.transactWriteItems(
         r ->
             r.transactItems(
@@ -250,7 +251,8 @@ public final class Connections {
         item ->
             tenants.add(
                 Map.entry(
-                    item.get("tenantId").s(), ConnectionStatus.valueOf(item.get("status").s()))));
+                    ItemCodec.attr(item, "tenantId").s(),
+                    ConnectionStatus.valueOf(ItemCodec.attr(item, "status").s()))));
     return tenants;
   }
 
@@ -273,7 +275,7 @@ public final class Connections {
       String tenantId,
       String saasTenantId,
       String organisationName,
-      String connectedBy,
+      @Nullable String connectedBy,
       String xeroConnectionId,
       String apiBaseUrl,
       Instant at) {
@@ -318,7 +320,7 @@ public final class Connections {
   }
 
   /** The corrective action (and its URL, where one applies) shown with an unhealthy status. */
-  public void setAction(String tenantId, String action, String actionUrl) {
+  public void setAction(String tenantId, String action, @Nullable String actionUrl) {
     Map<String, AttributeValue> values = new HashMap<>();
     values.put(":action", s(action));
     String set = "SET statusAction = :action";
@@ -354,7 +356,7 @@ public final class Connections {
    * throttled one (sent again only after {@code notBefore}): true for exactly one caller.
    */
   public boolean claimNotification(
-      String tenantId, String attribute, Instant now, Instant notBefore) {
+      String tenantId, String attribute, Instant now, @Nullable Instant notBefore) {
     try {
       String condition =
           notBefore == null
@@ -384,19 +386,19 @@ public final class Connections {
     if (item.containsKey("initialPhase")) {
       initial =
           new Connection.InitialSync(
-              Connection.InitialSync.Phase.valueOf(item.get("initialPhase").s()),
-              LocalDate.parse(item.get("initialCutoff").s()),
+              Connection.InitialSync.Phase.valueOf(ItemCodec.attr(item, "initialPhase").s()),
+              LocalDate.parse(ItemCodec.attr(item, "initialCutoff").s()),
               num(item, "initialCursorMs"),
               (int) num(item, "initialPage"),
               num(item, "initialProcessed"),
               num(item, "initialTotal"),
-              instant(item, "initialStartedAt"),
+              Instant.parse(ItemCodec.requiredStr(item, "initialStartedAt")),
               instant(item, "recentQueryableAt"),
               instant(item, "initialFinishedAt"));
     }
     return new Connection(
-        item.get("tenantId").s(),
-        ConnectionStatus.valueOf(item.get("status").s()),
+        ItemCodec.attr(item, "tenantId").s(),
+        ConnectionStatus.valueOf(ItemCodec.attr(item, "status").s()),
         item.containsKey("statusReason") ? item.get("statusReason").s() : null,
         instant(item, "rateLimitedUntil"),
         initial,
@@ -415,13 +417,14 @@ public final class Connections {
     return AttributeValue.fromN(Long.toString(v));
   }
 
-  private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
+  private static void putIfPresent(
+      Map<String, AttributeValue> item, String name, @Nullable String value) {
     if (value != null && !value.isEmpty()) {
       item.put(name, s(value));
     }
   }
 
-  private static Instant instant(Map<String, AttributeValue> item, String name) {
+  private static @Nullable Instant instant(Map<String, AttributeValue> item, String name) {
     return item.containsKey(name) ? Instant.parse(item.get(name).s()) : null;
   }
 

@@ -2,6 +2,7 @@ package dev.xerosync.store;
 
 import dev.xerosync.xero.XeroContact;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -26,28 +27,29 @@ public final class ContactStore {
       return java.util.Optional.empty();
     }
     Map<String, AttributeValue> item = response.item();
-    long updatedMs = Long.parseLong(item.get("updatedMs").n());
+    long updatedMs = Long.parseLong(ItemCodec.attr(item, "updatedMs").n());
     return java.util.Optional.of(
         new XeroContact(
             contactId,
             text(item, "name"),
             text(item, "status"),
-            item.get("isCustomer").bool(),
-            item.get("isSupplier").bool(),
+            ItemCodec.attr(item, "isCustomer").bool(),
+            ItemCodec.attr(item, "isSupplier").bool(),
             text(item, "email"),
             updatedMs == 0 ? null : java.time.Instant.ofEpochMilli(updatedMs)));
   }
 
-  private static String text(Map<String, AttributeValue> item, String name) {
+  private static @Nullable String text(Map<String, AttributeValue> item, String name) {
     AttributeValue v = item.get(name);
     return v == null ? null : v.s();
   }
 
   public UpsertOutcome upsert(String tenantId, XeroContact c) {
+    String contactId = ItemCodec.required(c.contactId(), "ContactID");
     Map<String, AttributeValue> item =
-        Keys.item(Keys.contactPk(tenantId, c.contactId()), Keys.CONTACT_SK);
+        Keys.item(Keys.contactPk(tenantId, contactId), Keys.CONTACT_SK);
     item.put("tenantId", AttributeValue.fromS(tenantId));
-    item.put("contactId", AttributeValue.fromS(c.contactId()));
+    item.put("contactId", AttributeValue.fromS(contactId));
     if (c.name() != null) {
       item.put("name", AttributeValue.fromS(c.name()));
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -38,14 +39,15 @@ public final class CreditStore {
    */
   public Set<String> upsert(String tenantId, XeroCredit incoming) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      Map<String, AttributeValue> old = getItem(Keys.creditPk(tenantId, incoming.creditId()));
+      Map<String, AttributeValue> old =
+          getItem(Keys.creditPk(tenantId, ItemCodec.required(incoming.creditId(), "credit id")));
       Set<String> invoiceIds = new LinkedHashSet<>();
       long oldUpdated = -1;
       if (old != null) {
         old.getOrDefault("invoiceIds", AttributeValue.fromL(List.of())).l().stream()
             .map(AttributeValue::s)
             .forEach(invoiceIds::add);
-        oldUpdated = Long.parseLong(old.get("updatedMs").n());
+        oldUpdated = Long.parseLong(ItemCodec.attr(old, "updatedMs").n());
       }
       int known = invoiceIds.size();
       invoiceIds.addAll(incoming.invoiceIds());
@@ -59,7 +61,7 @@ public final class CreditStore {
       item.put(
           "invoiceIds",
           AttributeValue.fromL(invoiceIds.stream().map(AttributeValue::fromS).toList()));
-      long rev = old == null ? 0 : Long.parseLong(old.get("rev").n());
+      long rev = old == null ? 0 : Long.parseLong(ItemCodec.attr(old, "rev").n());
       item.put("rev", AttributeValue.fromN(Long.toString(rev + 1)));
       try {
         TenantFence.put(
@@ -115,7 +117,7 @@ public final class CreditStore {
       List<AttributeValue> grown = new ArrayList<>(ids);
       grown.add(AttributeValue.fromS(invoiceId));
       item.put("invoiceIds", AttributeValue.fromL(grown));
-      long rev = old == null ? 0 : Long.parseLong(old.get("rev").n());
+      long rev = old == null ? 0 : Long.parseLong(ItemCodec.attr(old, "rev").n());
       item.put("rev", AttributeValue.fromN(Long.toString(rev + 1)));
       try {
         TenantFence.put(
@@ -145,7 +147,7 @@ public final class CreditStore {
   }
 
   /** Where the last sweep of this kind of credit got to; null before the first. */
-  public Instant watermark(String tenantId, XeroAllocation.Kind kind) {
+  public @Nullable Instant watermark(String tenantId, XeroAllocation.Kind kind) {
     var response =
         dynamo.getItem(
             r ->
@@ -155,7 +157,7 @@ public final class CreditStore {
     if (!response.hasItem() || response.item().isEmpty()) {
       return null;
     }
-    return Instant.parse(response.item().get("since").s());
+    return Instant.parse(ItemCodec.attr(response.item(), "since").s());
   }
 
   public void saveWatermark(String tenantId, XeroAllocation.Kind kind, Instant since) {
@@ -178,7 +180,7 @@ public final class CreditStore {
                                 ItemCodec.s(since.toString()))))));
   }
 
-  private Map<String, AttributeValue> getItem(String pk) {
+  private @Nullable Map<String, AttributeValue> getItem(String pk) {
     var response =
         dynamo.getItem(
             r -> r.tableName(table).consistentRead(true).key(Keys.key(pk, Keys.CREDIT_SK)));
@@ -186,10 +188,10 @@ public final class CreditStore {
   }
 
   private static Map<String, AttributeValue> item(String tenantId, XeroCredit c) {
-    Map<String, AttributeValue> item =
-        Keys.item(Keys.creditPk(tenantId, c.creditId()), Keys.CREDIT_SK);
+    String creditId = ItemCodec.required(c.creditId(), "credit id");
+    Map<String, AttributeValue> item = Keys.item(Keys.creditPk(tenantId, creditId), Keys.CREDIT_SK);
     item.put("tenantId", ItemCodec.s(tenantId));
-    item.put("creditId", ItemCodec.s(c.creditId()));
+    item.put("creditId", ItemCodec.s(creditId));
     item.put("kind", ItemCodec.s(c.kind().name()));
     ItemCodec.put(item, "number", c.number());
     ItemCodec.put(item, "type", c.type());
@@ -225,9 +227,9 @@ public final class CreditStore {
               ItemCodec.dec(m, "amount"),
               date(m, "date")));
     }
-    long updated = Long.parseLong(item.get("updatedMs").n());
+    long updated = Long.parseLong(ItemCodec.attr(item, "updatedMs").n());
     return new XeroCredit(
-        XeroAllocation.Kind.valueOf(ItemCodec.str(item, "kind")),
+        XeroAllocation.Kind.valueOf(ItemCodec.requiredStr(item, "kind")),
         ItemCodec.str(item, "creditId"),
         ItemCodec.str(item, "number"),
         ItemCodec.str(item, "type"),
@@ -241,7 +243,7 @@ public final class CreditStore {
         List.copyOf(allocations));
   }
 
-  private static LocalDate date(Map<String, AttributeValue> item, String name) {
+  private static @Nullable LocalDate date(Map<String, AttributeValue> item, String name) {
     String v = ItemCodec.str(item, name);
     return v == null ? null : LocalDate.parse(v);
   }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -34,7 +35,7 @@ final class InvoiceBatchGet {
       String tenantId,
       Collection<String> invoiceIds,
       boolean consistent,
-      String projection) {
+      @Nullable String projection) {
     Map<String, Map<String, AttributeValue>> found = new HashMap<>();
     List<String> ids = new ArrayList<>(new LinkedHashSet<>(invoiceIds));
     for (int from = 0; from < ids.size(); from += MAX_KEYS) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -40,10 +41,12 @@ public final class InvoiceStore {
   public UpsertOutcome upsert(String tenantId, XeroInvoice incoming) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Map<String, AttributeValue> oldItem =
-          getItem(Keys.invoicePk(tenantId, incoming.invoiceId()), Keys.INVOICE_SK);
+          getItem(
+              Keys.invoicePk(tenantId, ItemCodec.required(incoming.invoiceId(), "InvoiceID")),
+              Keys.INVOICE_SK);
       XeroInvoice old = oldItem == null ? null : ItemCodec.invoice(oldItem);
       if (old != null) {
-        int order = old.updatedDateUtc().compareTo(incoming.updatedDateUtc());
+        int order = updated(old).compareTo(updated(incoming));
         if (order > 0) {
           return UpsertOutcome.STALE;
         }
@@ -91,7 +94,7 @@ public final class InvoiceStore {
       if (seen != null) {
         // One of the two versions is never written: the older one, as if it came second.
         outcomes.merge(UpsertOutcome.STALE, 1, Integer::sum);
-        if (seen.updatedDateUtc().compareTo(invoice.updatedDateUtc()) >= 0) {
+        if (updated(seen).compareTo(updated(invoice)) >= 0) {
           continue;
         }
       }
@@ -103,8 +106,7 @@ public final class InvoiceStore {
     for (XeroInvoice incoming : latest.values()) {
       Map<String, AttributeValue> oldItem = stored.get(incoming.invoiceId());
       if (oldItem != null) {
-        int order =
-            ItemCodec.invoice(oldItem).updatedDateUtc().compareTo(incoming.updatedDateUtc());
+        int order = updated(ItemCodec.invoice(oldItem)).compareTo(updated(incoming));
         if (order > 0) {
           outcomes.merge(UpsertOutcome.STALE, 1, Integer::sum);
           continue;
@@ -182,7 +184,7 @@ public final class InvoiceStore {
   }
 
   private TransactWriteItem conditionalPut(
-      String tenantId, XeroInvoice incoming, Map<String, AttributeValue> oldItem) {
+      String tenantId, XeroInvoice incoming, @Nullable Map<String, AttributeValue> oldItem) {
     Map<String, AttributeValue> item = ItemCodec.invoiceItem(tenantId, incoming, clock.instant());
     return TransactWriteItem.builder()
         .put(
@@ -223,7 +225,8 @@ public final class InvoiceStore {
                     .key(Keys.key(Keys.invoicePk(tenantId, invoiceId), Keys.INVOICE_SK))
                     .projectionExpression("updatedMs"));
     return response.hasItem() && response.item().containsKey("updatedMs")
-        ? Optional.of(Instant.ofEpochMilli(Long.parseLong(response.item().get("updatedMs").n())))
+        ? Optional.of(
+            Instant.ofEpochMilli(Long.parseLong(ItemCodec.attr(response.item(), "updatedMs").n())))
         : Optional.empty();
   }
 
@@ -234,7 +237,9 @@ public final class InvoiceStore {
         .forEach(
             (id, item) -> {
               if (item.containsKey("updatedMs")) {
-                dates.put(id, Instant.ofEpochMilli(Long.parseLong(item.get("updatedMs").n())));
+                dates.put(
+                    id,
+                    Instant.ofEpochMilli(Long.parseLong(ItemCodec.attr(item, "updatedMs").n())));
               }
             });
     return dates;
@@ -252,7 +257,7 @@ public final class InvoiceStore {
                             ":totals", ItemCodec.s(Keys.TOTALS_SK_PREFIX))));
     List<ContactTotals> totals = new ArrayList<>();
     for (var item : response.items()) {
-      String[] parts = ItemCodec.str(item, "sk").split("#", 3);
+      String[] parts = ItemCodec.requiredStr(item, "sk").split("#", 3);
       totals.add(
           new ContactTotals(
               parts[1],
@@ -265,7 +270,7 @@ public final class InvoiceStore {
     return totals;
   }
 
-  private Map<String, AttributeValue> getItem(String pk, String sk) {
+  private @Nullable Map<String, AttributeValue> getItem(String pk, String sk) {
     var response =
         dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(Keys.key(pk, sk)));
     return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
@@ -329,7 +334,7 @@ public final class InvoiceStore {
   }
 
   private static Map<TotalsKey, TotalsDelta> totalsDeltas(
-      String tenantId, XeroInvoice old, XeroInvoice incoming) {
+      String tenantId, @Nullable XeroInvoice old, XeroInvoice incoming) {
     Map<TotalsKey, TotalsDelta> deltas = new LinkedHashMap<>();
     if (old != null) {
       deltas.merge(totalsKey(tenantId, old), contribution(old).negate(), TotalsDelta::plus);
@@ -351,5 +356,9 @@ public final class InvoiceStore {
     String currency = inv.currencyCode() == null ? "XXX" : inv.currencyCode();
     return new TotalsKey(
         tenantId, Keys.contactPk(tenantId, contact), Keys.totalsSk(type, currency));
+  }
+
+  private static Instant updated(XeroInvoice invoice) {
+    return ItemCodec.required(invoice.updatedDateUtc(), "UpdatedDateUTC");
   }
 }

@@ -10,8 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -51,12 +53,16 @@ public final class InvoiceViews {
       Set<String> done) {}
 
   /** What an unpaid invoice adds to an aging summary. */
-  public record Due(String type, String currency, LocalDate dueDate, BigDecimal amountDue) {}
+  public record Due(
+      @Nullable String type,
+      @Nullable String currency,
+      @Nullable LocalDate dueDate,
+      BigDecimal amountDue) {}
 
   private record Partition(
       String contactId,
       List<Map<String, AttributeValue>> items,
-      Map<String, AttributeValue> lastKey) {}
+      @Nullable Map<String, AttributeValue> lastKey) {}
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -91,7 +97,7 @@ public final class InvoiceViews {
     String frontier = null;
     for (Partition p : parts) {
       if (p.lastKey() != null) {
-        String f = p.lastKey().get(index.sortAttribute).s();
+        String f = ItemCodec.attr(p.lastKey(), index.sortAttribute).s();
         if (frontier == null || order.compare(f, frontier) < 0) {
           frontier = f;
         }
@@ -101,7 +107,7 @@ public final class InvoiceViews {
     List<Candidate> candidates = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
       for (var item : parts.get(i).items()) {
-        String key = item.get(index.sortAttribute).s();
+        String key = ItemCodec.attr(item, index.sortAttribute).s();
         if (frontier == null || order.compare(key, frontier) <= 0) {
           candidates.add(new Candidate(i, item, key));
         }
@@ -141,13 +147,13 @@ public final class InvoiceViews {
       String tenantId,
       String contactId,
       ViewQuery q,
-      Map<String, AttributeValue> start,
+      @Nullable Map<String, AttributeValue> start,
       int maxQueries) {
     QueryRequest base = request(tenantId, contactId, q);
     boolean filtered = base.filterExpression() != null;
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     Map<String, AttributeValue> last = start == null || start.isEmpty() ? null : start;
-    if (last != null && !q.withinKeyCondition(last.get(q.index().sortAttribute).s())) {
+    if (last != null && !q.withinKeyCondition(ItemCodec.attr(last, q.index().sortAttribute).s())) {
       // Continuing past the key condition's bound (say an open view after midnight): nothing is
       // left.
       return new Partition(contactId, List.of(), null);
@@ -195,7 +201,9 @@ public final class InvoiceViews {
     switch (index) {
       case BY_NUMBER -> {
         key.append(" AND begins_with(gsi3sk, :num)");
-        values.put(":num", ItemCodec.s(q.exactNumber() ? q.number() + "#" : q.number()));
+        String number =
+            Objects.requireNonNull(q.number(), "the number index serves a number search");
+        values.put(":num", ItemCodec.s(q.exactNumber() ? number + "#" : number));
       }
       case BY_DATE -> {
         if (lo != null && hi != null) {
@@ -242,10 +250,10 @@ public final class InvoiceViews {
       }
     }
     if (key.indexOf(":lo") >= 0 || filters.stream().anyMatch(f -> f.contains(":lo"))) {
-      values.put(":lo", ItemCodec.s(lo));
+      values.put(":lo", ItemCodec.s(Objects.requireNonNull(lo, ":lo needs a lower bound")));
     }
     if (key.indexOf(":hi") >= 0 || filters.stream().anyMatch(f -> f.contains(":hi"))) {
-      values.put(":hi", ItemCodec.s(hi));
+      values.put(":hi", ItemCodec.s(Objects.requireNonNull(hi, ":hi needs an upper bound")));
     }
     if (key.indexOf(":today") >= 0 || filters.stream().anyMatch(f -> f.contains(":today"))) {
       values.put(":today", ItemCodec.s(q.today().toString()));

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Hand-written mapping between invoices and DynamoDB items: no reflection on the hot path. */
@@ -18,23 +19,24 @@ final class ItemCodec {
 
   static Map<String, AttributeValue> invoiceItem(
       String tenantId, XeroInvoice inv, Instant syncedAt) {
+    String invoiceId = required(inv.invoiceId(), "InvoiceID");
+    Instant updated = required(inv.updatedDateUtc(), "UpdatedDateUTC");
     Map<String, AttributeValue> item =
-        Keys.item(Keys.invoicePk(tenantId, inv.invoiceId()), Keys.INVOICE_SK);
+        Keys.item(Keys.invoicePk(tenantId, invoiceId), Keys.INVOICE_SK);
     String contactId = inv.contactId() == null ? "NONE" : inv.contactId();
     String invoiceDate = inv.date() == null ? "0000-00-00" : inv.date().toString();
     String dueDate = inv.dueDate() == null ? "9999-12-31" : inv.dueDate().toString();
     item.put("gsi1pk", s(Keys.contactPk(tenantId, contactId)));
-    item.put("gsi1sk", s(invoiceDate + "#" + inv.invoiceId()));
+    item.put("gsi1sk", s(invoiceDate + "#" + invoiceId));
     item.put("gsi2pk", s(Keys.contactViewPk(tenantId, contactId, InvoiceBucket.of(inv))));
-    item.put("gsi2sk", s(dueDate + "#" + inv.invoiceId()));
+    item.put("gsi2sk", s(dueDate + "#" + invoiceId));
     if (inv.invoiceNumber() != null && !inv.invoiceNumber().isBlank()) {
       item.put("gsi3pk", s(Keys.contactNumberPk(tenantId, contactId)));
       item.put(
-          "gsi3sk",
-          s(inv.invoiceNumber().toUpperCase(java.util.Locale.ROOT) + "#" + inv.invoiceId()));
+          "gsi3sk", s(inv.invoiceNumber().toUpperCase(java.util.Locale.ROOT) + "#" + invoiceId));
     }
     item.put("tenantId", s(tenantId));
-    item.put("invoiceId", s(inv.invoiceId()));
+    item.put("invoiceId", s(invoiceId));
     put(item, "invoiceNumber", inv.invoiceNumber());
     put(item, "reference", inv.reference());
     put(item, "type", inv.type());
@@ -51,13 +53,13 @@ final class ItemCodec {
     item.put("amountPaid", n(inv.amountPaid()));
     item.put("amountCredited", n(inv.amountCredited()));
     put(item, "fullyPaidOn", inv.fullyPaidOnDate());
-    item.put("updatedUtc", s(inv.updatedDateUtc().toString()));
-    item.put("updatedMs", AttributeValue.fromN(Long.toString(inv.updatedDateUtc().toEpochMilli())));
+    item.put("updatedUtc", s(updated.toString()));
+    item.put("updatedMs", AttributeValue.fromN(Long.toString(updated.toEpochMilli())));
     item.put("syncedAt", s(syncedAt.toString()));
     List<AttributeValue> payments = new ArrayList<>();
     for (XeroPayment p : inv.payments()) {
       Map<String, AttributeValue> m = new HashMap<>();
-      m.put("paymentId", s(p.paymentId()));
+      m.put("paymentId", s(required(p.paymentId(), "PaymentID")));
       put(m, "date", p.date());
       m.put("amount", n(p.amount()));
       put(m, "reference", p.reference());
@@ -91,7 +93,7 @@ final class ItemCodec {
       Map<String, AttributeValue> m = v.m();
       allocations.add(
           new XeroAllocation(
-              XeroAllocation.Kind.valueOf(str(m, "kind")),
+              XeroAllocation.Kind.valueOf(requiredStr(m, "kind")),
               str(m, "id"),
               str(m, "number"),
               dec(m, "amount"),
@@ -115,7 +117,7 @@ final class ItemCodec {
         dec(item, "amountPaid"),
         dec(item, "amountCredited"),
         date(item, "fullyPaidOn"),
-        Instant.parse(str(item, "updatedUtc")),
+        Instant.parse(requiredStr(item, "updatedUtc")),
         List.copyOf(payments),
         List.copyOf(allocations));
   }
@@ -133,13 +135,45 @@ final class ItemCodec {
    * reference cleared in Xero, which is not one it never had. Only key attributes must not be empty
    * (DynamoDB refuses that), and none of these is one.
    */
-  static void put(Map<String, AttributeValue> item, String name, Object value) {
+  static void put(Map<String, AttributeValue> item, String name, @Nullable Object value) {
     if (value != null) {
       item.put(name, s(value.toString()));
     }
   }
 
-  static String str(Map<String, AttributeValue> item, String name) {
+  /**
+   * An attribute the store always writes: its absence means a damaged item, so fail naming it
+   * rather than with a bare NullPointerException further on.
+   */
+  static AttributeValue attr(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    if (v == null) {
+      throw new IllegalStateException("stored item has no '" + name + "' attribute");
+    }
+    return v;
+  }
+
+  /** The string of an attribute the store always writes ({@link #attr}). */
+  static String requiredStr(Map<String, AttributeValue> item, String name) {
+    String v = attr(item, name).s();
+    if (v == null) {
+      throw new IllegalStateException("stored item's '" + name + "' attribute is not a string");
+    }
+    return v;
+  }
+
+  /**
+   * What Xero always sends and the store keys or orders items by (an id, UpdatedDateUTC): a record
+   * without it cannot be stored, so refuse it by name.
+   */
+  static <T> T required(@Nullable T value, String what) {
+    if (value == null) {
+      throw new IllegalArgumentException("cannot store a record without its " + what);
+    }
+    return value;
+  }
+
+  static @Nullable String str(Map<String, AttributeValue> item, String name) {
     AttributeValue v = item.get(name);
     return v == null ? null : v.s();
   }
@@ -149,7 +183,7 @@ final class ItemCodec {
     return v == null || v.n() == null ? BigDecimal.ZERO : new BigDecimal(v.n());
   }
 
-  private static LocalDate date(Map<String, AttributeValue> item, String name) {
+  private static @Nullable LocalDate date(Map<String, AttributeValue> item, String name) {
     String v = str(item, name);
     return v == null ? null : LocalDate.parse(v);
   }

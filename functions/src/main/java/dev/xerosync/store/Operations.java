@@ -121,9 +121,9 @@ public final class Operations {
     }
     return Optional.of(
         new KeyUse(
-            item.get("operationId").s(),
-            item.get("bodyHash").s(),
-            Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n()))));
+            ItemCodec.attr(item, "operationId").s(),
+            ItemCodec.attr(item, "bodyHash").s(),
+            Instant.ofEpochSecond(Long.parseLong(ItemCodec.attr(item, "expiresAt").n()))));
   }
 
   public Optional<Stored> get(String tenantId, String operationId) {
@@ -140,7 +140,9 @@ public final class Operations {
     }
     return Optional.of(
         new Stored(
-            item.get("doc").s(), item.get("state").s(), Long.parseLong(item.get("version").n())));
+            ItemCodec.attr(item, "doc").s(),
+            ItemCodec.attr(item, "state").s(),
+            Long.parseLong(ItemCodec.attr(item, "version").n())));
   }
 
   /**
@@ -200,7 +202,9 @@ public final class Operations {
   private Optional<String> document(String pk, String sk) {
     var item =
         dynamo.getItem(r -> r.tableName(table).consistentRead(true).key(Keys.key(pk, sk))).item();
-    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("doc").s());
+    return item == null || item.isEmpty()
+        ? Optional.empty()
+        : Optional.of(ItemCodec.attr(item, "doc").s());
   }
 
   private void putDocument(String tenantId, String pk, String sk, String document) {

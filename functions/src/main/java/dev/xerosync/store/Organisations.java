@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -22,7 +23,11 @@ public final class Organisations {
   static final Duration TTL = Duration.ofMinutes(1);
 
   public record Organisation(
-      String tenantId, String name, String shortCode, ZoneId timezone, String baseCurrency) {
+      String tenantId,
+      @Nullable String name,
+      @Nullable String shortCode,
+      ZoneId timezone,
+      @Nullable String baseCurrency) {
     /**
      * The organisation's calendar date now: what "due today" and "overdue" are measured against.
      */
@@ -34,7 +39,7 @@ public final class Organisations {
      * A deep link that opens the invoice in Xero, in this organisation; null while the short code
      * is unknown.
      */
-    public String invoiceUrl(String invoiceId, String type) {
+    public @Nullable String invoiceUrl(@Nullable String invoiceId, @Nullable String type) {
       if (shortCode == null || invoiceId == null) {
         return null;
       }
@@ -95,7 +100,7 @@ public final class Organisations {
     return org;
   }
 
-  private static ZoneId zone(String tenantId, String id) {
+  private static ZoneId zone(String tenantId, @Nullable String id) {
     if (id == null) {
       return ZoneOffset.UTC;
     }

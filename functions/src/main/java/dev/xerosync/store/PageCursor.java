@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -32,7 +33,7 @@ public final class PageCursor {
   private PageCursor() {}
 
   /** Null when nothing is left to read. */
-  public static String encode(
+  public static @Nullable String encode(
       String listing, Map<String, Map<String, AttributeValue>> positions, Set<String> done) {
     if (positions.isEmpty()) {
       return null;
@@ -59,7 +60,7 @@ public final class PageCursor {
    * @param itemPkPrefix the table pk every item of this listing starts with
    */
   public static State decode(
-      String cursor,
+      @Nullable String cursor,
       String listing,
       Set<String> keyAttributes,
       String partitionAttribute,
@@ -106,8 +107,8 @@ public final class PageCursor {
         }
         key.put(attribute, AttributeValue.fromS(v.asText()));
       }
-      if (!expected.equals(key.get(partitionAttribute).s())
-          || !key.get("pk").s().startsWith(itemPkPrefix)) {
+      if (!expected.equals(ItemCodec.attr(key, partitionAttribute).s())
+          || !ItemCodec.attr(key, "pk").s().startsWith(itemPkPrefix)) {
         throw new InvalidCursor(OTHER_LISTING);
       }
       positions.put(e.getKey(), key);
@@ -131,8 +132,17 @@ public final class PageCursor {
 
   /** A cursor that was altered, belongs to another listing, or is not ours; says which. */
   public static final class InvalidCursor extends Exception {
+    private final String reason;
+
     InvalidCursor(String message) {
       super(message);
+      this.reason = message;
+    }
+
+    /** The reason, never null: what the 400 answer says. */
+    @Override
+    public String getMessage() {
+      return reason;
     }
   }
 }

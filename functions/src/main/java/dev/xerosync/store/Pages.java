@@ -2,6 +2,7 @@ package dev.xerosync.store;
 
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -39,7 +40,7 @@ final class Pages {
   }
 
   /** Where the next page starts, or null after the last page. */
-  static Map<String, AttributeValue> next(QueryResponse page) {
+  static @Nullable Map<String, AttributeValue> next(QueryResponse page) {
     return page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
         ? page.lastEvaluatedKey()
         : null;

@@ -83,11 +83,11 @@ public final class PanelGrants {
     var item = response.item();
     return Optional.of(
         new Grant(
-            ItemCodec.str(item, "tenantId"),
-            ItemCodec.str(item, "recordType"),
-            ItemCodec.str(item, "recordId"),
-            ItemCodec.str(item, "aud"),
-            Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n())),
+            ItemCodec.requiredStr(item, "tenantId"),
+            ItemCodec.requiredStr(item, "recordType"),
+            ItemCodec.requiredStr(item, "recordId"),
+            ItemCodec.requiredStr(item, "aud"),
+            Instant.ofEpochSecond(Long.parseLong(ItemCodec.attr(item, "expiresAt").n())),
             ItemCodec.str(item, "keyId")));
   }
 
@@ -120,7 +120,7 @@ public final class PanelGrants {
       return List.of();
     }
     List<String> out = new ArrayList<>();
-    response.item().get("origins").l().forEach(v -> out.add(v.s()));
+    ItemCodec.attr(response.item(), "origins").l().forEach(v -> out.add(v.s()));
     return out;
   }
 }

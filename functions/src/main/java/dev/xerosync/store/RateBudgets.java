@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -21,12 +22,12 @@ public final class RateBudgets {
   /** A tenant's budget as stored; {@code version} and {@code blockedUntil} are null when absent. */
   public record TenantBudget(
       boolean exists,
-      Long version,
+      @Nullable Long version,
       List<Long> calls,
-      String day,
+      @Nullable String day,
       long dayCount,
-      Long blockedUntil,
-      String blockedBy) {}
+      @Nullable Long blockedUntil,
+      @Nullable String blockedBy) {}
 
   /** The app-wide count's granularity: a finer slice wastes less allowance but reads more items. */
   static final long APP_SLICE_MS = 5_000;
@@ -45,7 +46,7 @@ public final class RateBudgets {
     Map<String, AttributeValue> item = response.hasItem() ? response.item() : Map.of();
     List<Long> calls = new ArrayList<>();
     if (item.containsKey("calls")) {
-      for (AttributeValue v : item.get("calls").l()) {
+      for (AttributeValue v : ItemCodec.attr(item, "calls").l()) {
         calls.add(Long.parseLong(v.n()));
       }
     }
@@ -149,12 +150,14 @@ public final class RateBudgets {
             .items()) {
       long calls = number(slice, "calls");
       if (calls > 0 && firstUsed == null) {
-        firstUsed = Long.parseLong(slice.get("sk").s().substring(2));
+        firstUsed = Long.parseLong(ItemCodec.attr(slice, "sk").s().substring(2));
       }
       used += calls;
     }
     if (used >= limit) {
-      return Optional.of(leaves(firstUsed, window));
+      // used >= limit > 0 means some slice had calls, so firstUsed is set.
+      return Optional.of(
+          leaves(java.util.Objects.requireNonNull(firstUsed, "no slice had calls"), window));
     }
     long left = limit - used;
     try {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -26,12 +27,13 @@ public final class RecordLinks {
   public record Record(String type, String id) {}
 
   /** {@code created} is false when the record was linked to the contact already. */
-  public record Link(String contactId, String contactName, Instant linkedAt, boolean created) {}
+  public record Link(
+      String contactId, @Nullable String contactName, Instant linkedAt, boolean created) {}
 
   /** {@code created} is false when the invoice was pinned already. */
   public record Pin(String invoiceId, Instant pinnedAt, boolean created) {}
 
-  public record PinPage(List<Pin> pins, Map<String, AttributeValue> lastKey) {}
+  public record PinPage(List<Pin> pins, @Nullable Map<String, AttributeValue> lastKey) {}
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -54,7 +56,8 @@ public final class RecordLinks {
    * Links a record to a contact; linking twice keeps the first link's time. The limit holds under
    * concurrency: a new link and its counter's conditional increment commit together or not at all.
    */
-  public Link link(String tenantId, Record record, String contactId, String contactName, Instant at)
+  public Link link(
+      String tenantId, Record record, String contactId, @Nullable String contactName, Instant at)
       throws TooManyLinks {
     String pk = Keys.recordPk(tenantId, record.type(), record.id());
     Map<String, AttributeValue> values =
@@ -174,7 +177,7 @@ public final class RecordLinks {
         item ->
             links.add(
                 new Link(
-                    ItemCodec.str(item, "contactId"),
+                    ItemCodec.requiredStr(item, "contactId"),
                     ItemCodec.str(item, "contactName"),
                     Instant.parse(ItemCodec.str(item, "linkedAt")),
                     false)));
@@ -213,7 +216,7 @@ public final class RecordLinks {
    * whether a next page exists.
    */
   public PinPage pins(
-      String tenantId, Record record, int limit, Map<String, AttributeValue> startKey) {
+      String tenantId, Record record, int limit, @Nullable Map<String, AttributeValue> startKey) {
     QueryResponse r =
         dynamo.query(
             q ->
@@ -237,7 +240,7 @@ public final class RecordLinks {
             .map(
                 item ->
                     new Pin(
-                        ItemCodec.str(item, "invoiceId"),
+                        ItemCodec.requiredStr(item, "invoiceId"),
                         Instant.parse(ItemCodec.str(item, "pinnedAt")),
                         false))
             .toList();

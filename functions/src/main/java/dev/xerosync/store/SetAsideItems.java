@@ -85,10 +85,10 @@ public final class SetAsideItems {
       for (Map<String, AttributeValue> item : page.items()) {
         out.add(
             new SetAside(
-                item.get("kind").s(),
-                item.get("itemId").s(),
-                item.get("reason").s(),
-                Instant.parse(item.get("seenAt").s())));
+                ItemCodec.requiredStr(item, "kind"),
+                ItemCodec.requiredStr(item, "itemId"),
+                ItemCodec.requiredStr(item, "reason"),
+                Instant.parse(ItemCodec.requiredStr(item, "seenAt"))));
       }
       start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
     } while (start != null && !start.isEmpty());

@@ -67,7 +67,7 @@ final class TenantFence {
         dynamo.transactWriteItems(r -> r.transactItems(writes));
         return true;
       } catch (TransactionCanceledException e) {
-        if (tripped(e, tenantId, built.item().get(Keys.SK).s())) {
+        if (tripped(e, tenantId, ItemCodec.requiredStr(built.item(), Keys.SK))) {
           return false;
         }
         List<CancellationReason> reasons = e.cancellationReasons();

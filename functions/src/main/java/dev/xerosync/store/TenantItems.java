@@ -19,8 +19,8 @@ final class TenantItems {
    * The item with its shard attribute when it is purged with its tenant; the item unchanged else.
    */
   static Map<String, AttributeValue> stamp(String tenantId, Map<String, AttributeValue> item) {
-    String pk = item.get("pk").s();
-    if (!Keys.purgedWithTenant(tenantId, pk, item.get("sk").s())) {
+    String pk = ItemCodec.attr(item, "pk").s();
+    if (!Keys.purgedWithTenant(tenantId, pk, ItemCodec.attr(item, "sk").s())) {
       return item;
     }
     Map<String, AttributeValue> stamped = new HashMap<>(item);

@@ -5,6 +5,7 @@ import dev.xerosync.xero.XeroInvoice;
 import java.time.LocalDate;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a listing asks for: a view, optional filters, and the organisation's today. {@link #index()}
@@ -19,11 +20,11 @@ import java.util.Set;
 public record ViewQuery(
     InvoiceView view,
     Set<String> statuses,
-    String type,
-    String currency,
-    LocalDate from,
-    LocalDate to,
-    String number,
+    @Nullable String type,
+    @Nullable String currency,
+    @Nullable LocalDate from,
+    @Nullable LocalDate to,
+    @Nullable String number,
     boolean exactNumber,
     LocalDate today,
     int limit) {

@@ -50,7 +50,8 @@ public final class XeroTenantConnections {
   }
 
   /** The organisations of one consent ({@code authEventId}), or all the token reaches when null. */
-  public List<TenantConnection> list(String accessToken, String authEventId) throws Failure {
+  public List<TenantConnection> list(String accessToken, @Nullable String authEventId)
+      throws Failure {
     String query =
         authEventId == null
             ? ""

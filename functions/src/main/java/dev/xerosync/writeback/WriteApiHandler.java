@@ -22,7 +22,9 @@ import dev.xerosync.outbox.Outbox;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The write API: each write is recorded in the outbox and answered 202 with its operation, whose
@@ -71,7 +73,7 @@ public final class WriteApiHandler
   @Override
   @SuppressWarnings("try")
   public APIGatewayProxyResponseEvent handleRequest(
-      APIGatewayProxyRequestEvent event, Context context) {
+      APIGatewayProxyRequestEvent event, @Nullable Context context) {
     Map<String, String> path =
         event.getPathParameters() == null ? Map.of() : event.getPathParameters();
     String route = event.getHttpMethod() + " " + event.getResource();
@@ -153,7 +155,7 @@ public final class WriteApiHandler
       String tenantId,
       OperationKind kind,
       String idField,
-      String parent,
+      @Nullable String parent,
       boolean validateOnly)
       throws Problem {
     JsonNode body = body(event);
@@ -165,8 +167,8 @@ public final class WriteApiHandler
       APIGatewayProxyRequestEvent event,
       String tenantId,
       OperationKind kind,
-      String externalId,
-      String parent,
+      @Nullable String externalId,
+      @Nullable String parent,
       boolean validateOnly)
       throws Problem {
     JsonNode body =
@@ -180,8 +182,8 @@ public final class WriteApiHandler
       APIGatewayProxyRequestEvent event,
       String tenantId,
       OperationKind kind,
-      String externalId,
-      String parent,
+      @Nullable String externalId,
+      @Nullable String parent,
       boolean validateOnly,
       JsonNode body)
       throws Problem {
@@ -209,10 +211,10 @@ public final class WriteApiHandler
             : Map.of("Location", location));
   }
 
-  private APIGatewayProxyResponseEvent operation(String tenantId, String operationId)
+  private APIGatewayProxyResponseEvent operation(String tenantId, @Nullable String operationId)
       throws Problem {
     try {
-      UUID.fromString(operationId);
+      UUID.fromString(Objects.requireNonNull(operationId));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new Problem(
           400, "Invalid request", "operationId must be the UUID a write answered with");
@@ -292,7 +294,7 @@ public final class WriteApiHandler
     return true;
   }
 
-  private static String query(APIGatewayProxyRequestEvent event, String name) {
+  private static @Nullable String query(APIGatewayProxyRequestEvent event, String name) {
     Map<String, String> q = event.getQueryStringParameters();
     return q == null ? null : q.get(name);
   }

@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs queued write operations from the FIFO write queue. A message whose operation is not yet
@@ -46,7 +48,11 @@ public final class WriteWorkerHandler implements RequestHandler<SQSEvent, SQSBat
   }
 
   public WriteWorkerHandler(WritebackWiring wiring, int maxReceives) {
-    this(wiring.executor(), maxReceives, wiring.redelivery());
+    this(
+        Objects.requireNonNull(
+            wiring.executor(), "the worker's wiring has an executor (forWorker: secrets given)"),
+        maxReceives,
+        wiring.redelivery());
   }
 
   public WriteWorkerHandler(WriteExecutor executor, int maxReceives) {
@@ -163,7 +169,7 @@ public final class WriteWorkerHandler implements RequestHandler<SQSEvent, SQSBat
     }
   }
 
-  private static String attribute(SQSEvent.SQSMessage m, String name) {
+  private static @Nullable String attribute(SQSEvent.SQSMessage m, String name) {
     return m.getAttributes() == null ? null : m.getAttributes().get(name);
   }
 }

@@ -21,6 +21,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -28,7 +29,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /** The write API's and the write worker's collaborators, built once per container. */
 public record WritebackWiring(
     Outbox outbox,
-    WriteExecutor executor,
+    @Nullable WriteExecutor executor,
     DryRun dryRun,
     Operations operations,
     Redelivery redelivery,
@@ -55,7 +56,10 @@ public record WritebackWiring(
   }
 
   public static WritebackWiring of(
-      Environment env, DynamoDbClient dynamo, SqsClient sqs, SecretsManagerClient secrets) {
+      Environment env,
+      DynamoDbClient dynamo,
+      SqsClient sqs,
+      @Nullable SecretsManagerClient secrets) {
     Clock clock = Clock.systemUTC();
     String table = env.required("TABLE_NAME");
     Operations operations = new Operations(dynamo, table);
