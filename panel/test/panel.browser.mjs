@@ -25,6 +25,17 @@ function expect(cond, msg) {
 async function numbers() {
   return (await rows().locator(":scope > td:nth-child(2)").allInnerTexts()).map((t) => t.replace(/\s*\(opens in Xero\)/, "").trim());
 }
+/** Polls `check` (true, or what it saw instead) for up to 8 s: the panel renders after its own fetches. */
+async function until(check, what) {
+  const deadline = Date.now() + 8000;
+  let seen;
+  while (Date.now() < deadline) {
+    seen = await check();
+    if (seen === true) return;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`${what}: ${seen}`);
+}
 /** Waits until the listed invoice numbers are exactly `want` (order ignored). */
 async function rowsAre(want, what) {
   const deadline = Date.now() + 8000;
@@ -208,18 +219,24 @@ try {
     const money = (t) => Number(t.replace(/[^0-9.]/g, ""));
     const desc = (xs) => xs.every((x, i) => i === 0 || xs[i - 1] >= x);
     await sort.selectOption("balance");
-    const bal = (await col(7)).map(money);
-    expect(desc(bal), `balance, largest first: ${bal}`);
+    await until(async () => {
+      const bal = (await col(7)).map(money);
+      return desc(bal) || `${bal}`;
+    }, "balance, largest first");
     expect(/sorted by balance/.test(await panel().locator("caption").innerText()), "caption names the order");
     await sort.selectOption("total");
-    const tot = (await col(8)).map(money);
-    expect(desc(tot), `total, largest first: ${tot}`);
+    await until(async () => {
+      const tot = (await col(8)).map(money);
+      return desc(tot) || `${tot}`;
+    }, "total, largest first");
     await sort.selectOption("due");
-    const ids = await rows().evaluateAll((trs) => trs.map((t) => t.dataset.invoice));
-    const dues = ids.map((id) => Object.values(inv).find((x) => x.id === id).due);
-    expect(dues.every((x, i) => i === 0 || dues[i - 1] <= x), `due date, soonest first: ${dues}`);
+    await until(async () => {
+      const ids = await rows().evaluateAll((trs) => trs.map((t) => t.dataset.invoice));
+      const dues = ids.map((id) => Object.values(inv).find((x) => x.id === id).due);
+      return dues.every((x, i) => i === 0 || dues[i - 1] <= x) || `${dues}`;
+    }, "due date, soonest first");
     await sort.selectOption("date");
-    expect((await numbers())[0] === n("open"), "date, newest first");
+    await until(async () => (await numbers())[0] === n("open") || `${await numbers()}`, "date, newest first");
     await view("Open");
     await rowsAre(OPEN, "Open");
   });
