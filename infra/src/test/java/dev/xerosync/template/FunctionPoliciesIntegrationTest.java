@@ -150,6 +150,7 @@ class FunctionPoliciesIntegrationTest {
     Map<String, Object> created =
         invokeMap("ApiKeyAdminFunction", admin, mapEvent("query-apikey-create.json"));
     String apiKey = (String) created.get("apiKey");
+    issuedKeyId = (String) created.get("keyId");
     Map<String, Object> spare =
         invokeMap(
             "ApiKeyAdminFunction",
@@ -1013,9 +1014,26 @@ class FunctionPoliciesIntegrationTest {
             List.of()));
   }
 
-  /** The sample events carry a placeholder key; a real one is issued at run time. */
+  /**
+   * The key issued at run time, whose id the authorizer's context names (panel tokens bind to it).
+   */
+  private static String issuedKeyId;
+
+  /**
+   * The sample events carry a placeholder key; a real one is issued at run time, and the authorizer
+   * would name its id in the context it passes on.
+   */
   private static APIGatewayProxyRequestEvent withApiKey(
       APIGatewayProxyRequestEvent event, String apiKey) {
+    if (issuedKeyId != null
+        && event.getRequestContext() != null
+        && event.getRequestContext().getAuthorizer() != null
+        && event.getRequestContext().getAuthorizer().containsKey("keyId")) {
+      Map<String, Object> context = new HashMap<>(event.getRequestContext().getAuthorizer());
+      context.put("keyId", issuedKeyId);
+      context.put("principalId", "key:" + issuedKeyId);
+      event.getRequestContext().setAuthorizer(context);
+    }
     Map<String, String> headers = new HashMap<>(event.getHeaders());
     headers.put("x-api-key", apiKey);
     event.setHeaders(headers);
