@@ -6,6 +6,12 @@ import java.util.Map;
 
 /** API Gateway proxy responses: JSON bodies, and errors as RFC 9457 problem details. */
 public final class ApiResponses {
+  /**
+   * Sent with every typed body (JSON, problems), so that no browser reads an answer as another type
+   * than it says (OWASP's secure headers).
+   */
+  public static final String NOSNIFF = "X-Content-Type-Options";
+
   private ApiResponses() {}
 
   public static APIGatewayProxyResponseEvent json(int status, Object body) {
@@ -17,6 +23,7 @@ public final class ApiResponses {
     try {
       var headers = new java.util.HashMap<>(extraHeaders);
       headers.put("Content-Type", "application/json");
+      headers.put(NOSNIFF, "nosniff");
       return new APIGatewayProxyResponseEvent()
           .withStatusCode(status)
           .withHeaders(headers)

@@ -71,6 +71,7 @@ public final class HttpCaching {
       return new APIGatewayProxyResponseEvent().withStatusCode(304).withHeaders(all).withBody("");
     }
     all.put("Content-Type", contentType);
+    all.put(ApiResponses.NOSNIFF, "nosniff");
     return new APIGatewayProxyResponseEvent().withStatusCode(200).withHeaders(all).withBody(body);
   }
 }

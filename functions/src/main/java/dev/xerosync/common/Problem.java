@@ -64,6 +64,7 @@ public final class Problem extends Exception implements Log.SafeMessage {
             .toString();
     Map<String, String> headers = new HashMap<>(extraHeaders);
     headers.put("Content-Type", CONTENT_TYPE);
+    headers.put(ApiResponses.NOSNIFF, "nosniff");
     return new APIGatewayProxyResponseEvent()
         .withStatusCode(status)
         .withHeaders(headers)

@@ -12,7 +12,9 @@ class ProblemTest {
         new Problem(403, "Not your tenant", "This API key is scoped to \"one\" tenant.").response();
     assertThat(response.getStatusCode()).isEqualTo(403);
     assertThat(response.getHeaders())
-        .containsExactlyEntriesOf(Map.of("Content-Type", "application/problem+json"));
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "Content-Type", "application/problem+json", "X-Content-Type-Options", "nosniff"));
     // Field order and escaping as the API has always answered.
     assertThat(response.getBody())
         .isEqualTo(
@@ -37,5 +39,13 @@ class ProblemTest {
     Problem p = new Problem(409, "Connect link already used", "Each link works once.");
     assertThat(p.safeMessage()).isEqualTo("Each link works once.").isEqualTo(p.detail());
     assertThat(p.getStackTrace()).isEmpty();
+  }
+
+  @Test
+  void everyTypedBodyForbidsSniffing() {
+    assertThat(ApiResponses.json(200, Map.of("a", 1)).getHeaders())
+        .containsEntry("X-Content-Type-Options", "nosniff");
+    assertThat(HttpCaching.ok(null, "{}", "application/json", "no-store", Map.of()).getHeaders())
+        .containsEntry("X-Content-Type-Options", "nosniff");
   }
 }

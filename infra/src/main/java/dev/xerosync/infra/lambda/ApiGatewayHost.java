@@ -21,7 +21,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A local API Gateway REST API: turns each HTTP request into the proxy event API Gateway would send
@@ -40,7 +44,29 @@ public final class ApiGatewayHost implements AutoCloseable {
       ApiGatewayAuth.Authorizer authorizer,
       boolean apiKeyRequired) {}
 
+  /**
+   * API Gateway's REST API quotas
+   * (docs.aws.amazon.com/apigateway/latest/developerguide/limits.html): a payload of at most 10 MB,
+   * and an integration that answers within 29 s. Past them API Gateway answers itself, with the
+   * REQUEST_TOO_LARGE (413) and INTEGRATION_TIMEOUT (504) gateway responses
+   * (supported-gateway-response-types.html); the function may still be running.
+   */
+  static final int MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+  static final Duration INTEGRATION_TIMEOUT = Duration.ofSeconds(29);
+
+  private static final java.util.concurrent.ExecutorService INVOKER =
+      Executors.newVirtualThreadPerTaskExecutor();
+
+  /** Thrown while reading a body past {@link #MAX_PAYLOAD_BYTES}. */
+  private static final class TooLarge extends IOException {
+    TooLarge() {
+      super("request body over API Gateway's 10 MB", null);
+    }
+  }
+
   private final HttpServer server;
+  private volatile Duration integrationTimeout = INTEGRATION_TIMEOUT;
   private final String stage;
   private final List<Route> routes;
   private final ApiGatewayAuth auth;
@@ -80,6 +106,12 @@ public final class ApiGatewayHost implements AutoCloseable {
     return host;
   }
 
+  /** A shorter integration timeout, so that a test can watch the 504 without waiting 29 s. */
+  ApiGatewayHost integrationTimeout(Duration timeout) {
+    this.integrationTimeout = timeout;
+    return this;
+  }
+
   /** Base URL including the stage, as API Gateway's invoke URL does. */
   public URI baseUrl() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + stage);
@@ -114,7 +146,13 @@ public final class ApiGatewayHost implements AutoCloseable {
   private void invoke(
       HttpExchange exchange, Route route, String path, Map<String, String> pathParams)
       throws IOException {
-    APIGatewayProxyRequestEvent event = toEvent(exchange, route, path, pathParams);
+    APIGatewayProxyRequestEvent event;
+    try {
+      event = toEvent(exchange, route, path, pathParams);
+    } catch (TooLarge e) {
+      gatewayError(exchange, 413, "REQUEST_TOO_LARGE", Map.of(), "\"Request Too Long\"");
+      return;
+    }
     ApiGatewayAuth.Outcome outcome =
         auth.check(
             route.authorizer(),
@@ -144,13 +182,25 @@ public final class ApiGatewayHost implements AutoCloseable {
     }
     event.getRequestContext().setAuthorizer(((ApiGatewayAuth.Passed) outcome).authorizerContext());
     APIGatewayProxyResponseEvent response;
+    var call =
+        CompletableFuture.supplyAsync(
+            () ->
+                route
+                    .handler()
+                    .handleRequest(event, new LocalContext(route.functionName(), route.timeout())),
+            INVOKER);
     try {
-      response =
-          route
-              .handler()
-              .handleRequest(event, new LocalContext(route.functionName(), route.timeout()));
-    } catch (RuntimeException e) {
-      System.err.println("[api] " + route.functionName() + " failed: " + e);
+      response = call.get(integrationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      gatewayError(
+          exchange, 504, "INTEGRATION_TIMEOUT", Map.of(), "\"Endpoint request timed out\"");
+      return;
+    } catch (ExecutionException e) {
+      System.err.println("[api] " + route.functionName() + " failed: " + e.getCause());
+      gatewayError(exchange, 502, "DEFAULT_5XX", Map.of(), "\"Internal server error\"");
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       gatewayError(exchange, 502, "DEFAULT_5XX", Map.of(), "\"Internal server error\"");
       return;
     }
@@ -200,9 +250,18 @@ public final class ApiGatewayHost implements AutoCloseable {
     Map<String, List<String>> multiQuery = parseQuery(exchange.getRequestURI().getRawQuery());
     Map<String, String> query = new LinkedHashMap<>();
     multiQuery.forEach((k, v) -> query.put(k, v.get(v.size() - 1)));
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (length != null
+        && length.matches("\\d{1,18}")
+        && Long.parseLong(length) > MAX_PAYLOAD_BYTES) {
+      throw new TooLarge();
+    }
     byte[] raw;
     try (InputStream in = exchange.getRequestBody()) {
-      raw = in.readAllBytes();
+      raw = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
+    }
+    if (raw.length > MAX_PAYLOAD_BYTES) {
+      throw new TooLarge();
     }
     String contentType =
         headers.entrySet().stream()
