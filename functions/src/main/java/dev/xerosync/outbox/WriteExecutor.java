@@ -7,6 +7,7 @@ import dev.xerosync.store.Operations;
 import dev.xerosync.tokens.TenantXero;
 import dev.xerosync.tokens.TokenRefreshException;
 import dev.xerosync.xero.XeroApiException;
+import dev.xerosync.xero.XeroEndpoint;
 import dev.xerosync.xero.XeroWrites;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,7 +69,7 @@ public final class WriteExecutor {
       Duration inlineBackoff) {
     this(
         new OperationLog(operations),
-        XeroEndpoint.of(xero),
+        xero,
         access,
         ReadSide.of(invoices),
         events,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.tokens.TenantXero;
 import dev.xerosync.tokens.TokenRefreshException;
 import dev.xerosync.xero.XeroApiException;
+import dev.xerosync.xero.XeroEndpoint;
 import dev.xerosync.xero.XeroWrites;
 import java.util.List;
 

@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * before Xero did anything, while a timeout, a lost connection or a 5xx is <em>ambiguous</em>
  * ({@link #isAmbiguous}): Xero may have saved the element.
  */
-public final class XeroWrites {
+public final class XeroWrites implements XeroEndpoint {
   private final HttpClient http;
   private final URI apiBase;
   private final XeroApi budgeted;
@@ -83,6 +83,7 @@ public final class XeroWrites {
    * Sends up to 50 elements in one request; each comes back with its own outcome, in the order sent
    * (Xero answers a batch element by element under {@code summarizeErrors=false}).
    */
+  @Override
   public List<Outcome> writeAll(
       String method,
       String path,
@@ -165,6 +166,7 @@ public final class XeroWrites {
   }
 
   /** A GET for reconciliation and reference data, within the same budget. */
+  @Override
   public JsonNode read(String pathAndQuery, String tenantId, String accessToken)
       throws XeroApiException {
     return budgeted.get("/api.xro/2.0/" + pathAndQuery, tenantId, accessToken, null);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.common.Json;
 import dev.xerosync.xero.XeroApiException;
+import dev.xerosync.xero.XeroEndpoint;
 import dev.xerosync.xero.XeroWrites;
 import java.math.BigDecimal;
 import java.net.URLDecoder;
