@@ -43,11 +43,14 @@ public final class AccessTokens implements TenantXero.Tokens {
 
   /**
    * How long a cached token is served without looking at its secret again. A disconnect deletes the
-   * secret, so a warm container stops using a disconnected tenant's token within this bound (the
-   * worker's container is not the one that disconnects, so {@link #forget} cannot reach it). One
-   * Secrets Manager read per tenant per container every 5 s.
+   * secret, so a warm container drops a disconnected tenant's token within this bound (the worker's
+   * container is not the one that disconnects, so {@link #forget} cannot reach it). Nothing depends
+   * on it being short: the disconnect also removes the connection in Xero, which then refuses the
+   * token with 403, and the store refuses every write for a disconnected tenant. It only bounds the
+   * reads wasted on a disconnected tenant, at one Secrets Manager read per busy tenant per
+   * container every 5 minutes (every 5 s cost about 17,000 paid reads a day per busy tenant).
    */
-  static final Duration RECHECK = Duration.ofSeconds(5);
+  static final Duration RECHECK = Duration.ofMinutes(5);
 
   private record Cached(ConnectionTokens tokens, Instant readAt) {}
 

@@ -95,9 +95,9 @@ class IamEnforcementIntegrationTest {
   }
 
   @Test
-  void theSqsPollersUseTheFunctionsRole() {
-    // The stack started, so every mapping passed Lambda's creation check; the pollers' clients sign
-    // with the functions' keys, not the stack's own.
+  void everySqsMappingOfTheTemplatePassedLambdasCreationCheck() {
+    // The stack starts only when every mapping's role may poll its queue (Lambda's check at
+    // creation); all four of the template's mappings are running.
     assertThat(stack.eventSources()).hasSize(4);
   }
 
