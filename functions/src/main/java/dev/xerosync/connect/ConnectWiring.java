@@ -1,12 +1,12 @@
 package dev.xerosync.connect;
 
-import dev.xerosync.alerts.ConnectionAlerts;
-import dev.xerosync.alerts.Notifications;
 import dev.xerosync.auth.AdminAuth;
 import dev.xerosync.common.AppSecrets;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Requests;
+import dev.xerosync.notify.ConnectionAlerts;
+import dev.xerosync.notify.Notifications;
 import dev.xerosync.queue.SyncQueue;
 import dev.xerosync.store.ConnectFlows;
 import dev.xerosync.store.ConnectionRecords;

@@ -1,9 +1,9 @@
 package dev.xerosync.sync;
 
-import dev.xerosync.alerts.ConnectionAlerts;
-import dev.xerosync.alerts.Notifications;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
+import dev.xerosync.notify.ConnectionAlerts;
+import dev.xerosync.notify.Notifications;
 import dev.xerosync.queue.DeadLetterRedrive;
 import dev.xerosync.queue.DeferredSyncs;
 import dev.xerosync.queue.Redelivery;

@@ -43,11 +43,11 @@ class ArchitectureTest {
     MAY_USE.put("webhook", Set.of("queue", "common"));
     // The entry points build their own collaborators (one wiring each), hence tokens and xero.
     MAY_USE.put(
-        "sync", Set.of("syncengine", "queue", "alerts", "store", "tokens", "xero", "common"));
+        "sync", Set.of("syncengine", "queue", "notify", "store", "tokens", "xero", "common"));
     MAY_USE.put("query", Set.of("store", "auth", "xero", "common"));
     MAY_USE.put(
         "connect",
-        Set.of("syncengine", "tokens", "store", "queue", "alerts", "auth", "xero", "common"));
+        Set.of("syncengine", "tokens", "store", "queue", "notify", "auth", "xero", "common"));
     MAY_USE.put("panel", Set.of("store", "auth", "common"));
     // The write-back entry builds its wiring like the sync's; syncengine only for the shared rate
     // budget the writes take from.
@@ -59,13 +59,13 @@ class ArchitectureTest {
             "tokens",
             "store",
             "queue",
-            "alerts",
+            "notify",
             "auth",
             "xero",
             "common"));
     MAY_USE.put("outbox", Set.of("xero", "tokens", "store", "common"));
     MAY_USE.put("syncengine", Set.of("xero", "tokens", "store", "queue", "common"));
-    MAY_USE.put("alerts", Set.of("store", "queue", "common"));
+    MAY_USE.put("notify", Set.of("store", "queue", "common"));
     MAY_USE.put("auth", Set.of("store", "common"));
     MAY_USE.put("tokens", Set.of("store", "xero", "common"));
     // The store keeps Xero's records as they are: it reads xero's model types, never its client.
@@ -155,16 +155,16 @@ class ArchitectureTest {
   void onlyXeroAndTokensSpeakHttpToXero() {
     noClasses()
         .that()
-        .resideOutsideOfPackages(ROOT + "xero..", ROOT + "tokens..", ROOT + "alerts..")
+        .resideOutsideOfPackages(ROOT + "xero..", ROOT + "tokens..", ROOT + "notify..")
         .should()
         .callMethodWhere(target(owner(JavaClass.Predicates.assignableTo(HttpClient.class))))
         .because(
             "Xero is reached through xero (Accounting API) and tokens (identity, connections);"
-                + " alerts POSTs notifications to the SaaS tenant's own URL, never to Xero")
+                + " notify POSTs notifications to the SaaS tenant's own URL, never to Xero")
         .check(CLASSES);
     noClasses()
         .that()
-        .resideInAPackage(ROOT + "alerts..")
+        .resideInAPackage(ROOT + "notify..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(ROOT + "xero..", ROOT + "tokens..")

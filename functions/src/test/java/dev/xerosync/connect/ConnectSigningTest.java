@@ -3,7 +3,7 @@ package dev.xerosync.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.xerosync.alerts.NotificationSignature;
+import dev.xerosync.notify.NotificationSignature;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

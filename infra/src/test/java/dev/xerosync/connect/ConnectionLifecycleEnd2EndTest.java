@@ -3,11 +3,11 @@ package dev.xerosync.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xerosync.alerts.NotificationSignature;
 import dev.xerosync.common.AppSecrets;
 import dev.xerosync.common.Json;
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
+import dev.xerosync.notify.NotificationSignature;
 import dev.xerosync.store.RefreshLease;
 import dev.xerosync.testsupport.AdminTokens;
 import dev.xerosync.tokens.AccessTokens;

@@ -2,8 +2,8 @@ package dev.xerosync.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.xerosync.alerts.NotificationSignature;
 import dev.xerosync.common.Json;
+import dev.xerosync.notify.NotificationSignature;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.xerosync.alerts;
+package dev.xerosync.notify;
 
 import dev.xerosync.common.Environment;
 import java.net.Inet4Address;

@@ -1,4 +1,4 @@
-package dev.xerosync.alerts;
+package dev.xerosync.notify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.xerosync.common.Json;

@@ -1,4 +1,4 @@
-package dev.xerosync.alerts;
+package dev.xerosync.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.xerosync.alerts;
+package dev.xerosync.notify;
 
 import dev.xerosync.common.Log;
 import dev.xerosync.store.ConnectionRecords;

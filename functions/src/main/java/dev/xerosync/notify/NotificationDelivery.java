@@ -1,4 +1,4 @@
-package dev.xerosync.alerts;
+package dev.xerosync.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Json;

@@ -1,4 +1,4 @@
-package dev.xerosync.alerts;
+package dev.xerosync.notify;
 
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
