@@ -35,7 +35,7 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
   private final Connections connections;
   private final SyncQueue queue;
 
-  /** Null with {@code pacing}: every sweep is queued at once. */
+  /** Null, like {@code pacing}, when every sweep is queued at once. */
   private final @Nullable DeferredSyncs deferred;
 
   private final @Nullable SweepPacing pacing;
