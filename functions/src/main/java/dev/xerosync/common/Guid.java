@@ -2,6 +2,7 @@ package dev.xerosync.common;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Xero's ids (tenants, invoices, contacts) are GUIDs in their canonical 8-4-4-4-12 hex form. Every
@@ -16,7 +17,7 @@ public final class Guid {
 
   private Guid() {}
 
-  public static boolean isCanonical(String value) {
+  public static boolean isCanonical(@Nullable String value) {
     return value != null && value.length() == 36 && CANONICAL.matcher(value).matches();
   }
 
@@ -33,7 +34,7 @@ public final class Guid {
    * A value fit for a log line that names a rejected input: control and non-ASCII characters
    * escaped as \\uXXXX, at most 80 characters.
    */
-  public static String printable(String value) {
+  public static String printable(@Nullable String value) {
     if (value == null) {
       return "(missing)";
     }

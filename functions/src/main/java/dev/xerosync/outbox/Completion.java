@@ -2,15 +2,16 @@ package dev.xerosync.outbox;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** What one operation (or one invoice of a history push) came to. */
 record Completion(
     OperationState state,
     Map<String, String> ids,
     List<String> messages,
-    String code,
-    String action,
-    String actionUrl) {
+    @Nullable String code,
+    @Nullable String action,
+    @Nullable String actionUrl) {
 
   static Completion succeeded(Map<String, String> ids) {
     return new Completion(OperationState.SUCCEEDED, ids, List.of(), null, null, null);

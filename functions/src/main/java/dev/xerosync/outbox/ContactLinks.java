@@ -9,6 +9,7 @@ import dev.xerosync.xero.XeroWrites;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Xero contact for our customer: the linked one, else the one whose ContactNumber is our id
@@ -24,7 +25,7 @@ final class ContactLinks {
   }
 
   /** The contact's id, or why there is none (nothing was created then). */
-  record Result(String contactId, Completion problem) {}
+  record Result(@Nullable String contactId, @Nullable Completion problem) {}
 
   /**
    * {@code contact} is the write's contact object: xeroContactId, or externalId with name (and
@@ -41,7 +42,7 @@ final class ContactLinks {
    * created the same customer a moment before: look again, and link that one or give that answer.
    */
   private Result ensure(
-      XeroCall c, JsonNode contact, boolean updateOwnedFields, List<String> refused)
+      XeroCall c, JsonNode contact, boolean updateOwnedFields, @Nullable List<String> refused)
       throws XeroApiException, TokenRefreshException {
     boolean retried = refused != null;
     Operation op = c.op();
@@ -62,7 +63,7 @@ final class ContactLinks {
       return existing(
           c, contact, ext, ContactLookup.followMerge(c, found.get()), updateOwnedFields);
     }
-    if (retried) {
+    if (refused != null) {
       return new Result(null, Completion.rejected(refused));
     }
     if (!contact.hasNonNull("name")) {
@@ -92,7 +93,7 @@ final class ContactLinks {
       }
       return new Result(null, Completion.rejected(out.messages()));
     }
-    String contactId = out.element().path("ContactID").asText();
+    String contactId = out.saved().path("ContactID").asText();
     link(op, ext, contactId);
     return new Result(contactId, null);
   }

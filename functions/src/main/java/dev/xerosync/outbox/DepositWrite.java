@@ -80,7 +80,7 @@ final class DepositWrite implements OperationWrite {
     if (out.rejected()) {
       return Completion.rejected(out.messages());
     }
-    return linked(op, out.element().path("BankTransactionID").asText());
+    return linked(op, out.saved().path("BankTransactionID").asText());
   }
 
   private Completion linked(Operation op, String bankTransactionId) {

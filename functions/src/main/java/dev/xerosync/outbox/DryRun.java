@@ -14,8 +14,10 @@ import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code ?validate=only}: checks a write against what we hold of the organisation (accounts, tax
@@ -49,7 +51,7 @@ public final class DryRun {
     ArrayNode problems = out.putArray("problems");
     Problem refused = Outbox.checked(write);
     if (refused != null) {
-      problem(problems, "INVALID_REQUEST", refused.getMessage(), null);
+      problem(problems, "INVALID_REQUEST", refused.detail(), null);
       out.put("valid", false);
       return out;
     }
@@ -126,7 +128,7 @@ public final class DryRun {
       Set.of("INVALID_REQUEST", "TOTAL_MISMATCH", "CURRENCY_MISMATCH");
 
   /** The 400 the write gets for the first {@link #REFUSED} problem, or null. */
-  public Problem refusal(Outbox.Write write) {
+  public @Nullable Problem refusal(Outbox.Write write) {
     for (JsonNode p : check(write).path("problems")) {
       if (REFUSED.contains(p.path("code").asText())) {
         String at = p.path("invoiceId").asText("");
@@ -184,7 +186,8 @@ public final class DryRun {
                       "The contact " + c.name() + " is archived in Xero; restore it first",
                       "contact"));
     }
-    Optional<ObjectNode> link = log.link(w.tenantId(), OperationLog.INVOICE, w.externalId());
+    Optional<ObjectNode> link =
+        log.link(w.tenantId(), OperationLog.INVOICE, required(w.externalId()));
     if (link.isPresent()) {
       String status = current(w.tenantId(), link.get());
       boolean linesChanged =
@@ -202,7 +205,8 @@ public final class DryRun {
   }
 
   private void voidable(Outbox.Write w, ArrayNode problems) {
-    Optional<ObjectNode> link = log.link(w.tenantId(), OperationLog.INVOICE, w.externalId());
+    Optional<ObjectNode> link =
+        log.link(w.tenantId(), OperationLog.INVOICE, required(w.externalId()));
     if (link.isEmpty()) {
       problem(problems, "STATUS_NOT_MODIFIABLE", "The invoice was never pushed to Xero", null);
       return;
@@ -241,7 +245,8 @@ public final class DryRun {
       paymentAccount(ref, account, "accountCode", problems);
     }
     lockDate(ref, body.path("date").asText(null), problems);
-    Optional<ObjectNode> link = log.link(w.tenantId(), OperationLog.INVOICE, w.parentExternalId());
+    Optional<ObjectNode> link =
+        log.link(w.tenantId(), OperationLog.INVOICE, required(w.parentExternalId()));
     if (link.isEmpty()) {
       problem(problems, "STATUS_NOT_MODIFIABLE", "The invoice is not in Xero", null);
       return;
@@ -333,7 +338,13 @@ public final class DryRun {
     return rates;
   }
 
-  private static void problem(ArrayNode problems, String code, String message, String field) {
+  /** An id of the write that {@link Outbox#checked}, run first, already required. */
+  private static String required(@Nullable String id) {
+    return Objects.requireNonNull(id, "Outbox.checked refuses a write without it");
+  }
+
+  private static void problem(
+      ArrayNode problems, String code, String message, @Nullable String field) {
     ObjectNode p = problems.addObject().put("code", code).put("message", message);
     if (field != null) {
       p.put("field", field);

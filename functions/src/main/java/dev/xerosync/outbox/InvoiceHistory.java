@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -106,7 +107,8 @@ final class InvoiceHistory implements OperationWrite {
       for (Map.Entry<String, JsonNode> found :
           InvoiceByNumber.findAll(c, List.copyOf(toSend.keySet())).entrySet()) {
         String ext = found.getKey();
-        JsonNode ours = toSend.remove(ext);
+        JsonNode ours =
+            Objects.requireNonNull(toSend.remove(ext), "findAll answers only numbers it was asked");
         ObjectNode link =
             links.link(op, ext, ours, found.getValue(), WriteRequests.linesFingerprint(ours));
         done.put(ext, succeeded(ext, InvoiceLinks.ids(link), FOUND));
@@ -144,17 +146,17 @@ final class InvoiceHistory implements OperationWrite {
     List<XeroWrites.Outcome> outcomes = c.writeAll("PUT", "Invoices", "Invoices", elements, step);
     for (int i = 0; i < outcomes.size(); i++) {
       String ext = numbers.get(i);
-      JsonNode body = toSend.get(ext);
+      JsonNode body = Objects.requireNonNull(toSend.get(ext), "numbers are toSend's keys");
       XeroWrites.Outcome out = outcomes.get(i);
       String lines = WriteRequests.linesFingerprint(body);
       if (out.accepted()) {
-        ObjectNode link = links.link(op, ext, body, out.element(), lines);
+        ObjectNode link = links.link(op, ext, body, out.saved(), lines);
         done.put(
             ext,
             element(
                 ext,
                 Completion.succeeded(InvoiceLinks.ids(link))
-                    .warning(WriteRules.differences(body, out.element()))));
+                    .warning(WriteRules.differences(body, out.saved()))));
         continue;
       }
       if (op.ambiguous && "INVOICE_NUMBER_TAKEN".equals(Corrections.of(out.messages()).code())) {

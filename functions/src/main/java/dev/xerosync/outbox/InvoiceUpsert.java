@@ -70,8 +70,8 @@ final class InvoiceUpsert implements OperationWrite {
       }
       return Completion.rejected(out.messages());
     }
-    return Completion.succeeded(InvoiceLinks.ids(links.link(op, out.element(), lines)))
-        .warning(WriteRules.differences(body, out.element()));
+    return Completion.succeeded(InvoiceLinks.ids(links.link(op, out.saved(), lines)))
+        .warning(WriteRules.differences(body, out.saved()));
   }
 
   private Completion update(XeroCall c, ObjectNode l)
@@ -125,7 +125,7 @@ final class InvoiceUpsert implements OperationWrite {
     if (out.rejected()) {
       return Completion.rejected(out.messages()).withIds(Map.of("invoiceId", invoiceId));
     }
-    return Completion.succeeded(InvoiceLinks.ids(links.link(op, out.element(), lines)))
-        .warning(WriteRules.differences(body, out.element()));
+    return Completion.succeeded(InvoiceLinks.ids(links.link(op, out.saved(), lines)))
+        .warning(WriteRules.differences(body, out.saved()));
   }
 }

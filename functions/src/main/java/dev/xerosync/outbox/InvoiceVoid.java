@@ -56,7 +56,7 @@ final class InvoiceVoid implements OperationWrite {
     if (out.rejected()) {
       return Completion.rejected(out.messages()).withIds(ids);
     }
-    links.link(op, out.element(), lines);
+    links.link(op, out.saved(), lines);
     return outcome(ids, draft);
   }
 

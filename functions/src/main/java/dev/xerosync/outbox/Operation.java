@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One write the product asked for, as recorded in the outbox before anything is sent: what to do,
@@ -28,7 +29,7 @@ public final class Operation {
   String externalId;
 
   /** For a payment, the invoice it pays; otherwise null. */
-  String parentExternalId;
+  @Nullable String parentExternalId;
 
   OperationState state;
   JsonNode request;
@@ -44,7 +45,7 @@ public final class Operation {
   /** Xero's Idempotency-Key generation, and when it was first used (Xero keeps keys 6 minutes). */
   int keyGeneration;
 
-  Instant keyIssuedAt;
+  @Nullable Instant keyIssuedAt;
   int xeroCalls;
   int reconcileLookups;
   Map<String, String> xero = new LinkedHashMap<>();
@@ -53,16 +54,16 @@ public final class Operation {
   /** For a history push, each invoice's own outcome, in the order they were sent. */
   List<Element> elements = new ArrayList<>();
 
-  String code;
-  String action;
-  String actionUrl;
+  @Nullable String code;
+  @Nullable String action;
+  @Nullable String actionUrl;
   Instant createdAt;
 
   /** When a worker first took it up: the time before that is time spent queued. */
-  Instant startedAt;
+  @Nullable Instant startedAt;
 
   Instant updatedAt;
-  Instant finishedAt;
+  @Nullable Instant finishedAt;
 
   @JsonIgnore long version;
 
@@ -72,9 +73,11 @@ public final class Operation {
       OperationState state,
       Map<String, String> xero,
       List<String> messages,
-      String code,
-      String action) {}
+      @Nullable String code,
+      @Nullable String action) {}
 
+  // Jackson fills a stored operation's fields, and Outbox.accept a new one's.
+  @SuppressWarnings("NullAway.Init")
   Operation() {}
 
   public String operationId() {
@@ -94,7 +97,7 @@ public final class Operation {
   }
 
   /** For a payment, the invoice it pays; otherwise null. */
-  public String invoiceExternalId() {
+  public @Nullable String invoiceExternalId() {
     return parentExternalId;
   }
 
@@ -110,15 +113,15 @@ public final class Operation {
     return List.copyOf(messages);
   }
 
-  public String action() {
+  public @Nullable String action() {
     return action;
   }
 
-  public String actionUrl() {
+  public @Nullable String actionUrl() {
     return actionUrl;
   }
 
-  public String code() {
+  public @Nullable String code() {
     return code;
   }
 
@@ -134,16 +137,16 @@ public final class Operation {
     return createdAt;
   }
 
-  public Instant finishedAt() {
+  public @Nullable Instant finishedAt() {
     return finishedAt;
   }
 
   void finish(
       OperationState terminal,
       List<String> msgs,
-      String problemCode,
-      String act,
-      String url,
+      @Nullable String problemCode,
+      @Nullable String act,
+      @Nullable String url,
       Instant now) {
     state = terminal;
     messages = new ArrayList<>(msgs);

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Accepts writes: each one is recorded in the outbox (with our API's Idempotency-Key, kept 24
@@ -41,10 +42,10 @@ public final class Outbox {
   public record Write(
       String tenantId,
       OperationKind kind,
-      String externalId,
-      String parentExternalId,
+      @Nullable String externalId,
+      @Nullable String parentExternalId,
       JsonNode body,
-      String idempotencyKey) {}
+      @Nullable String idempotencyKey) {}
 
   /** The operation that now stands for the write, and whether the key replayed an earlier one. */
   public record Accepted(Operation operation, boolean replayed) {}
@@ -62,12 +63,17 @@ public final class Outbox {
           "Invalid Idempotency-Key",
           "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters");
     }
+    String externalId = write.externalId();
+    if (externalId == null) {
+      // Each kind's check refuses a write without its id; this holds for a caller that skipped it.
+      throw new Problem(400, "Invalid write", "the write names no externalId");
+    }
     Instant now = clock.instant();
     Operation op = new Operation();
     op.operationId = UUID.randomUUID().toString();
     op.tenantId = write.tenantId();
     op.kind = write.kind();
-    op.externalId = write.externalId();
+    op.externalId = externalId;
     op.parentExternalId = write.parentExternalId();
     op.request = write.body();
     op.createdAt = now;
@@ -160,7 +166,7 @@ public final class Outbox {
   }
 
   /** The refusal {@link #accept} would give for the write's shape, or null. */
-  static Problem checked(Write write) {
+  static @Nullable Problem checked(Write write) {
     try {
       check(write);
       return null;

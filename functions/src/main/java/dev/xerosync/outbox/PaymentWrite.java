@@ -9,6 +9,7 @@ import dev.xerosync.xero.XeroWrites;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -52,7 +53,11 @@ final class PaymentWrite implements OperationWrite {
           "Choose the account payments go into with PUT /tenants/{tenantId}/settings/accounting,"
               + " then send the payment again.");
     }
-    Optional<ObjectNode> invoice = invoices.find(op.tenantId, op.parentExternalId);
+    Optional<ObjectNode> invoice =
+        invoices.find(
+            op.tenantId,
+            Objects.requireNonNull(
+                op.parentExternalId, "a payment names its invoice (Outbox.check)"));
     if (invoice.isEmpty()) {
       return Completion.failed(
           "NOT_IN_XERO",
@@ -93,9 +98,9 @@ final class PaymentWrite implements OperationWrite {
     if (out.rejected()) {
       return Completion.rejected(out.messages());
     }
-    String paymentId = out.element().path("PaymentID").asText();
+    String paymentId = out.saved().path("PaymentID").asText();
     link(op, paymentId, invoiceId);
-    reads.payment(op.tenantId, invoiceId, out.element());
+    reads.payment(op.tenantId, invoiceId, out.saved());
     return Completion.succeeded(Map.of("paymentId", paymentId, "invoiceId", invoiceId));
   }
 

@@ -12,8 +12,10 @@ import dev.xerosync.xero.XeroWrites;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Carries one operation to Xero exactly once. This class is the operation's lifecycle (passes,
@@ -110,7 +112,7 @@ public final class WriteExecutor {
   /** What the queue should do with the operation's message. */
   public sealed interface Pass {
     /** The operation is terminal (now or before): delete the message. */
-    record Done(OperationState state) implements Pass {}
+    record Done(@Nullable OperationState state) implements Pass {}
 
     /** Bring the message back after this wait; the operation stays open. */
     record Later(Duration delay, String why) implements Pass {}
@@ -196,7 +198,8 @@ public final class WriteExecutor {
                   "Reconnect the organisation to Xero; then send the write again."));
         }
       }
-      return giveUpOrLater(op, last, lastDelivery);
+      return giveUpOrLater(
+          op, Objects.requireNonNull(last, "a try that does not return sets last"), lastDelivery);
     }
   }
 

@@ -7,9 +7,11 @@ import dev.xerosync.common.IsoDates;
 import dev.xerosync.common.Json;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The shapes of our write API's bodies, checked when a write is accepted (so a malformed one is a
@@ -100,21 +102,28 @@ final class WriteRequests {
     InvalidWrite(String message) {
       super(message);
     }
+
+    /** Never null: every refusal says what is wrong. */
+    @Override
+    public String getMessage() {
+      return Objects.requireNonNull(super.getMessage(), "an InvalidWrite has a message");
+    }
   }
 
-  static void checkExternalId(String what, String id) throws InvalidWrite {
+  /** Returns the id, now known to be one. */
+  static String checkExternalId(String what, @Nullable String id) throws InvalidWrite {
     if (id == null || !EXTERNAL_ID.matcher(id).matches()) {
       throw new InvalidWrite(
           what
               + " must be 1 to 255 characters of letters, digits and . _ : # / + -; got "
               + (id == null ? "none" : "'" + id + "'"));
     }
+    return id;
   }
 
   /** Xero's ContactNumber holds 50 characters at most. */
-  static void checkContactId(String what, String id) throws InvalidWrite {
-    checkExternalId(what, id);
-    if (id.length() > 50) {
+  static void checkContactId(String what, @Nullable String id) throws InvalidWrite {
+    if (checkExternalId(what, id).length() > 50) {
       throw new InvalidWrite(what + " is kept as Xero's ContactNumber, which holds 50 characters");
     }
   }
@@ -339,10 +348,10 @@ final class WriteRequests {
   static ObjectNode xeroInvoice(
       JsonNode body,
       String externalId,
-      String contactId,
-      String status,
+      @Nullable String contactId,
+      @Nullable String status,
       boolean withLines,
-      String invoiceId) {
+      @Nullable String invoiceId) {
     ObjectNode x = Json.MAPPER.createObjectNode();
     if (invoiceId != null) {
       x.put("InvoiceID", invoiceId);
@@ -400,7 +409,7 @@ final class WriteRequests {
     return Integer.toHexString(xeroLines(body).toString().hashCode());
   }
 
-  static String text(JsonNode n, String field) {
+  static @Nullable String text(JsonNode n, String field) {
     JsonNode v = n.get(field);
     return v == null || v.isNull() ? null : v.asText();
   }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rules on accounts and lock dates that both the accounting set-up (against Xero's Accounts and
@@ -35,7 +36,7 @@ final class WriteRules {
    * Xero takes payments only into a BANK account or one with "Enable payments to this account"
    * ticked (Xero's Payments docs).
    */
-  static String paymentAccountProblem(JsonNode accounts, String code) {
+  static @Nullable String paymentAccountProblem(JsonNode accounts, String code) {
     Optional<JsonNode> account = activeAccount(accounts, code);
     if (account.isEmpty()) {
       return "Account code " + code + " is not an active account of the organisation.";
@@ -54,7 +55,7 @@ final class WriteRules {
   }
 
   /** A deposit is a bank transaction: its account must be an active BANK account. */
-  static String depositAccountProblem(JsonNode accounts, String code) {
+  static @Nullable String depositAccountProblem(JsonNode accounts, String code) {
     Optional<JsonNode> d = activeAccount(accounts, code);
     if (d.isEmpty() || !"BANK".equals(d.get().path("Type").asText())) {
       return "Account code " + code + " is not an active bank account of the organisation.";
@@ -66,7 +67,7 @@ final class WriteRules {
    * The organisation's lock date as YYYY-MM-DD: the later of PeriodLockDate and EndOfYearLockDate
    * (Xero sends them as /Date(ms)/ or ISO dates), or null when neither is set.
    */
-  static String lockDate(JsonNode organisation) {
+  static @Nullable String lockDate(JsonNode organisation) {
     LocalDate x = xeroDate(organisation.path("PeriodLockDate").asText(null));
     LocalDate y = xeroDate(organisation.path("EndOfYearLockDate").asText(null));
     if (x == null) {
@@ -76,7 +77,7 @@ final class WriteRules {
   }
 
   /** Xero refuses a document dated on or before the lock date. */
-  static String lockDateProblem(String lockDate, String date) {
+  static @Nullable String lockDateProblem(@Nullable String lockDate, @Nullable String date) {
     if (date == null || lockDate == null || lockDate.isEmpty()) {
       return null;
     }
@@ -126,7 +127,7 @@ final class WriteRules {
    * against the lines before tax): the rule the dry run reports as TOTAL_MISMATCH and the write
    * refuses with a 400.
    */
-  static String totalProblem(JsonNode body, Map<String, BigDecimal> taxRates) {
+  static @Nullable String totalProblem(JsonNode body, Map<String, BigDecimal> taxRates) {
     if (!body.hasNonNull("total") || !body.has("lineItems")) {
       return null;
     }
@@ -148,7 +149,7 @@ final class WriteRules {
    * A payment in another currency than its invoice's: Xero pays an invoice only in the invoice's
    * currency, so our copy of the invoice's currency decides.
    */
-  static String currencyProblem(JsonNode payment, String invoiceCurrency) {
+  static @Nullable String currencyProblem(JsonNode payment, @Nullable String invoiceCurrency) {
     String asked = payment.path("currency").asText(null);
     if (asked == null || invoiceCurrency == null || invoiceCurrency.isEmpty()) {
       return null;
@@ -208,7 +209,7 @@ final class WriteRules {
   }
 
   /** A date as Xero sends it (/Date(ms)/ or ISO), or null. */
-  static LocalDate xeroDate(String s) {
+  static @Nullable LocalDate xeroDate(@Nullable String s) {
     if (s == null || s.isBlank()) {
       return null;
     }

@@ -15,7 +15,7 @@ public record SyncRequest(
     Kind kind,
     List<String> invoiceIds,
     List<String> contactIds,
-    String correlationId,
+    @Nullable String correlationId,
     @Nullable String step,
     @Nullable Long notBeforeMs,
     List<String> creditNoteIds,
@@ -43,14 +43,17 @@ public record SyncRequest(
       Kind kind,
       List<String> invoiceIds,
       List<String> contactIds,
-      String correlationId,
+      @Nullable String correlationId,
       @Nullable String step,
       @Nullable Long notBeforeMs) {
     this(tenantId, kind, invoiceIds, contactIds, correlationId, step, notBeforeMs, List.of(), null);
   }
 
   public SyncRequest(
-      String tenantId, List<String> invoiceIds, List<String> contactIds, String correlationId) {
+      String tenantId,
+      List<String> invoiceIds,
+      List<String> contactIds,
+      @Nullable String correlationId) {
     this(tenantId, Kind.CHANGES, invoiceIds, contactIds, correlationId, null, null);
   }
 
@@ -74,7 +77,7 @@ public record SyncRequest(
    * needs no fetch: typically our own write-back, stored from Xero's answer, coming back as a
    * webhook.
    */
-  public SyncRequest withInvoicesChangedUpTo(java.time.Instant at) {
+  public SyncRequest withInvoicesChangedUpTo(java.time.@Nullable Instant at) {
     return new SyncRequest(
         tenantId,
         kind,
@@ -93,7 +96,8 @@ public record SyncRequest(
         .map(java.time.Instant::ofEpochMilli);
   }
 
-  public static SyncRequest initialStep(String tenantId, String step, String correlationId) {
+  public static SyncRequest initialStep(
+      String tenantId, String step, @Nullable String correlationId) {
     return new SyncRequest(tenantId, Kind.INITIAL, List.of(), List.of(), correlationId, step, null);
   }
 
@@ -101,7 +105,8 @@ public record SyncRequest(
    * A sweep; {@code window} (e.g. the hour it was scheduled for) keeps two sweeps apart in FIFO
    * deduplication.
    */
-  public static SyncRequest reconcile(String tenantId, String window, String correlationId) {
+  public static SyncRequest reconcile(
+      String tenantId, String window, @Nullable String correlationId) {
     return new SyncRequest(
         tenantId, Kind.RECONCILE, List.of(), List.of(), correlationId, window, null);
   }

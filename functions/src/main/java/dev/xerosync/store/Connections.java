@@ -99,7 +99,10 @@ public final class Connections {
   }
 
   public void setStatus(
-      String tenantId, ConnectionStatus status, String reason, @Nullable Instant rateLimitedUntil) {
+      String tenantId,
+      ConnectionStatus status,
+      @Nullable String reason,
+      @Nullable Instant rateLimitedUntil) {
     Map<String, AttributeValue> values = new HashMap<>();
     values.put(":status", s(status.name()));
     StringBuilder set = new StringBuilder("SET #status = :status");

@@ -3,7 +3,9 @@ package dev.xerosync.store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -47,8 +49,8 @@ public final class Operations {
       String state,
       String document,
       Instant now,
-      String keyHash,
-      String bodyHash,
+      @Nullable String keyHash,
+      @Nullable String bodyHash,
       Instant keyExpiresAt) {
     Map<String, AttributeValue> op = operationItem(tenantId, operationId, state, document, 1, now);
     if (keyHash == null) {
@@ -59,7 +61,8 @@ public final class Operations {
     Map<String, AttributeValue> key =
         Keys.item(Keys.idempotencyPk(tenantId, keyHash), Keys.IDEMPOTENCY_SK);
     key.put("operationId", ItemCodec.s(operationId));
-    key.put("bodyHash", ItemCodec.s(bodyHash));
+    key.put(
+        "bodyHash", ItemCodec.s(Objects.requireNonNull(bodyHash, "a key comes with a body hash")));
     key.put("expiresAt", AttributeValue.fromN(Long.toString(keyExpiresAt.getEpochSecond())));
     for (int attempt = 0; attempt < 3; attempt++) {
       try {

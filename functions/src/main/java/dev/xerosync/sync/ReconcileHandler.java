@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * On schedule, queues a reconciliation sweep for every connected tenant, and re-queues initial
@@ -32,8 +34,11 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
 
   private final Connections connections;
   private final SyncQueue queue;
-  private final DeferredSyncs deferred;
-  private final SweepPacing pacing;
+
+  /** Null, like {@code pacing}, when every sweep is queued at once. */
+  private final @Nullable DeferredSyncs deferred;
+
+  private final @Nullable SweepPacing pacing;
   private final Clock clock;
 
   public ReconcileHandler() {
@@ -64,8 +69,8 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
   public ReconcileHandler(
       Connections connections,
       SyncQueue queue,
-      DeferredSyncs deferred,
-      SweepPacing pacing,
+      @Nullable DeferredSyncs deferred,
+      @Nullable SweepPacing pacing,
       Clock clock) {
     this.connections = connections;
     this.queue = queue;
@@ -85,7 +90,7 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
     }
   }
 
-  private String queueSweeps(String correlationId) {
+  private String queueSweeps(@Nullable String correlationId) {
     Instant now = clock.instant();
     String window = Long.toString(now.getEpochSecond() / 60);
     int sweeps = 0;
@@ -134,7 +139,8 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
     }
     queue.send(due);
     if (!later.isEmpty()) {
-      deferred.deferEach(later);
+      // Only pacing defers a sweep, and it comes with the delay queue.
+      Objects.requireNonNull(deferred, "paced sweeps need the delay queue").deferEach(later);
     }
     LOG.info(
         "reconciliation queued",

@@ -7,6 +7,8 @@ import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
 import dev.xerosync.queue.DeadLetterRedrive;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Invoked by an operator, never by an event: {@code {"queue": "sync" | "delay", "max": 100}} moves
@@ -28,7 +30,7 @@ public final class RedriveHandler
   /** Reads a request and warms the SQS client with a batch SQS refuses; no message moves. */
   public void prime() {
     handleRequest(Map.of("queue", "priming-no-such-queue"), null);
-    redrive.prime(queues.get("sync")[1]);
+    redrive.prime(Objects.requireNonNull(queues.get("sync"), "the sync queue is always wired")[1]);
   }
 
   /** From the function's environment: the process's in Lambda, the local host's locally. */
@@ -46,7 +48,7 @@ public final class RedriveHandler
   }
 
   @Override
-  public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+  public Map<String, Object> handleRequest(Map<String, Object> input, @Nullable Context context) {
     Object queue = input == null ? null : input.getOrDefault("queue", "sync");
     String[] pair = queues.get(String.valueOf(queue));
     if (pair == null) {

@@ -25,6 +25,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -39,7 +40,7 @@ public record SyncWiring(
     DeferredSyncs deferred,
     Connections connections,
     TenantRateBudget budget,
-    ConnectionAlerts alerts,
+    @Nullable ConnectionAlerts alerts,
     Redelivery redelivery) {
 
   public static SyncWiring of(Environment env) {
@@ -90,13 +91,13 @@ public record SyncWiring(
   }
 
   /** The connection alerts as the sync engine sees them; null stays null. */
-  static SyncAlerts alerts(ConnectionAlerts alerts) {
+  static @Nullable SyncAlerts alerts(@Nullable ConnectionAlerts alerts) {
     if (alerts == null) {
       return null;
     }
     return new SyncAlerts() {
       @Override
-      public void needsReconnect(String tenantId, String cause) {
+      public void needsReconnect(String tenantId, @Nullable String cause) {
         alerts.needsReconnect(tenantId, cause);
       }
 

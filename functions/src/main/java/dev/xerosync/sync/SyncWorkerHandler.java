@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Takes a batch from the FIFO sync queue, splits it per tenant (message group), hands each tenant's
@@ -73,7 +74,7 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
       TenantSync sync,
       DeferredSyncs deferred,
       Connections connections,
-      ConnectionAlerts alerts,
+      @Nullable ConnectionAlerts alerts,
       Redelivery redelivery) {
     this.tenants =
         new TenantBatch(sync, deferred, connections, SyncWiring.alerts(alerts), redelivery);
@@ -131,7 +132,7 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
         () -> InvalidIds.dropFrom(SyncRequest.fromJson(m.getBody()), m.getMessageId()));
   }
 
-  private static Instant sentAt(SQSEvent.SQSMessage m) {
+  private static @Nullable Instant sentAt(SQSEvent.SQSMessage m) {
     String sent = m.getAttributes() == null ? null : m.getAttributes().get("SentTimestamp");
     try {
       return sent == null ? null : Instant.ofEpochMilli(Long.parseLong(sent));

@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.function.IntSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a tenant's changed invoices are fetched: by {@code IDs=} while they trickle in, by one
@@ -62,7 +63,7 @@ public final class ChangeFetchPlan {
    * before what it covers), and is fetched again.
    */
   public static boolean covered(
-      ChangeFetch last, Instant sentAt, Optional<Instant> storedUpdatedAt) {
+      ChangeFetch last, @Nullable Instant sentAt, Optional<Instant> storedUpdatedAt) {
     return last.sinceFetchStartedAt() != null
         && sentAt != null
         && sentAt.isBefore(last.sinceFetchStartedAt().minus(CLOCK_MARGIN))
@@ -80,7 +81,8 @@ public final class ChangeFetchPlan {
    * and held the tenant's queue to ten messages per {@link #PACE} (issue 29, finding 9). The margin
    * keeps an event dated a moment after the invoice's UpdatedDateUTC from counting.
    */
-  public static boolean changeSeen(ChangeFetch last, Instant sentAt, Instant changedAt) {
+  public static boolean changeSeen(
+      ChangeFetch last, @Nullable Instant sentAt, @Nullable Instant changedAt) {
     return mayBeCovered(last, sentAt)
         && changedAt != null
         && last.sinceFetchCovers() != null
@@ -88,7 +90,7 @@ public final class ChangeFetchPlan {
   }
 
   /** Whether a read that started at {@code startedAt} can cover anything sent at {@code sentAt}. */
-  public static boolean mayBeCovered(ChangeFetch last, Instant sentAt) {
+  public static boolean mayBeCovered(ChangeFetch last, @Nullable Instant sentAt) {
     return last.sinceFetchStartedAt() != null
         && sentAt != null
         && sentAt.isBefore(last.sinceFetchStartedAt().minus(CLOCK_MARGIN));
@@ -155,7 +157,8 @@ public final class ChangeFetchPlan {
    * since} is its If-Modified-Since, or null for an {@code IDs=} fetch (which covers nothing beyond
    * the ids it names).
    */
-  public static ChangeFetch after(ChangeFetch last, Instant startedAt, int ids, Instant since) {
+  public static ChangeFetch after(
+      ChangeFetch last, Instant startedAt, int ids, @Nullable Instant since) {
     double heat = heatAt(last, startedAt) + ids;
     return since == null
         ? new ChangeFetch(startedAt, heat, last.sinceFetchStartedAt(), last.sinceFetchCovers())

@@ -14,8 +14,10 @@ import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The changes a webhook named: invoices and contacts fetched in as few calls as Xero's URL limit
@@ -32,7 +34,7 @@ final class ChangeSync {
   private final SyncRecords.Contacts contacts;
 
   /** Null: changes are always fetched by {@code IDs=}, as they are named. */
-  private final SyncRecords.ChangeFetchLog changeFetches;
+  private final SyncRecords.@Nullable ChangeFetchLog changeFetches;
 
   private final Clock clock;
   private final TenantReads.Sleeper sleeper;
@@ -43,7 +45,7 @@ final class ChangeSync {
       CreditSync credits,
       SyncRecords.Invoices storedInvoices,
       SyncRecords.Contacts contacts,
-      SyncRecords.ChangeFetchLog changeFetches,
+      SyncRecords.@Nullable ChangeFetchLog changeFetches,
       Clock clock,
       TenantReads.Sleeper sleeper) {
     this.reads = reads;
@@ -73,7 +75,7 @@ final class ChangeSync {
       Map<String, Instant> invoiceSentAt,
       Map<String, Instant> changedAt,
       Collection<String> contactIds,
-      String correlationId)
+      @Nullable String correlationId)
       throws SyncFailure {
     Map<UpsertOutcome, Integer> outcomes = new EnumMap<>(UpsertOutcome.class);
     Set<String> invoicesLeft = new LinkedHashSet<>(invoiceSentAt.keySet());
@@ -190,7 +192,8 @@ final class ChangeSync {
     }
     // Named but not read by date: changed before the read's window (a late webhook).
     invoices.byIds(tenantId, left, outcomes);
-    changeFetches.put(tenantId, ChangeFetchPlan.after(last, startedAt, changed, since));
+    Objects.requireNonNull(changeFetches, "a plan follows a fetch read from the log")
+        .put(tenantId, ChangeFetchPlan.after(last, startedAt, changed, since));
     return plan.bySince();
   }
 
@@ -201,7 +204,7 @@ final class ChangeSync {
   void credits(
       String tenantId,
       Map<XeroAllocation.Kind, ? extends Collection<String>> creditIds,
-      String correlationId)
+      @Nullable String correlationId)
       throws SyncFailure {
     credits.byIds(tenantId, creditIds);
     LOG.info(

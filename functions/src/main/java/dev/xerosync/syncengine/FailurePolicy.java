@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a failed tenant sync does to its messages. A rate limit holds the requests back on the delay
@@ -27,12 +28,15 @@ final class FailurePolicy {
   private final SyncRecords.Tenants connections;
 
   /** Null leaves reasons, corrective actions and notifications out. */
-  private final SyncAlerts alerts;
+  private final @Nullable SyncAlerts alerts;
 
   private final Clock clock;
 
   FailurePolicy(
-      Deferrals deferred, SyncRecords.Tenants connections, SyncAlerts alerts, Clock clock) {
+      Deferrals deferred,
+      SyncRecords.Tenants connections,
+      @Nullable SyncAlerts alerts,
+      Clock clock) {
     this.deferred = deferred;
     this.connections = connections;
     this.alerts = alerts;
@@ -41,7 +45,7 @@ final class FailurePolicy {
 
   /** Acts on the failure; returns whether the messages go back to the queue. */
   boolean returnsMessages(
-      String tenantId, String correlationId, List<SyncRequest> requests, SyncFailure e) {
+      String tenantId, @Nullable String correlationId, List<SyncRequest> requests, SyncFailure e) {
     switch (e.kind()) {
       case RATE_LIMITED -> {
         Duration wait = e.retryAfter() == null ? Duration.ofSeconds(60) : e.retryAfter();
@@ -102,7 +106,7 @@ final class FailurePolicy {
   }
 
   /** A failure that is no SyncFailure: the messages return to the queue. */
-  void unexpected(String tenantId, String correlationId, RuntimeException e) {
+  void unexpected(String tenantId, @Nullable String correlationId, RuntimeException e) {
     LOG.error(
         "tenant sync failed unexpectedly; messages return to the queue",
         e,
@@ -120,9 +124,9 @@ final class FailurePolicy {
    */
   static List<SyncRequest> heldBack(
       String tenantId,
-      String correlationId,
+      @Nullable String correlationId,
       List<SyncRequest> requests,
-      SyncFailure.Remaining remaining) {
+      SyncFailure.@Nullable Remaining remaining) {
     if (remaining == null) {
       return requests;
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One tenant's sync requests folded into one run: every id named once, and INITIAL and RECONCILE
@@ -56,7 +57,7 @@ record FoldedRequests(
     return !invoiceSentAt.isEmpty() || !contactIds.isEmpty();
   }
 
-  private static Instant latest(Instant a, Instant b) {
+  private static @Nullable Instant latest(@Nullable Instant a, @Nullable Instant b) {
     return a == null || b == null ? null : a.isAfter(b) ? a : b;
   }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A tenant's initial sync, one checkpointed page at a time: the last 12 months of invoices first,
@@ -29,7 +30,10 @@ final class InitialSyncPages {
   private final InvoiceSync invoices;
   private final SyncRecords.Contacts contacts;
   private final SyncRecords.Tenants connections;
-  private final Consumer<SyncRequest> queue;
+
+  /** Null: built without a sync queue, so no next step can be sent. */
+  private final @Nullable Consumer<SyncRequest> queue;
+
   private final Clock clock;
 
   InitialSyncPages(
@@ -37,7 +41,7 @@ final class InitialSyncPages {
       InvoiceSync invoices,
       SyncRecords.Contacts contacts,
       SyncRecords.Tenants connections,
-      Consumer<SyncRequest> queue,
+      @Nullable Consumer<SyncRequest> queue,
       Clock clock) {
     this.reads = reads;
     this.invoices = invoices;
@@ -48,7 +52,7 @@ final class InitialSyncPages {
   }
 
   /** The stored step, if the tenant's initial sync is still running. */
-  void step(String tenantId, String correlationId) throws SyncFailure {
+  void step(String tenantId, @Nullable String correlationId) throws SyncFailure {
     Connection connection = connections.get(tenantId).orElse(null);
     if (connection == null
         || connection.initialSync() == null
@@ -126,6 +130,9 @@ final class InitialSyncPages {
     }
     // A crash between the save and this send stalls nothing: the sweep re-queues stalled initial
     // syncs.
+    if (queue == null) {
+      throw new IllegalStateException("built without a sync queue: the next step cannot be sent");
+    }
     queue.accept(SyncRequest.initialStep(tenantId, InitialSyncStarter.stepOf(next), correlationId));
   }
 

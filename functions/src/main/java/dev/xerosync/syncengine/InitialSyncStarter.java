@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts a tenant's initial sync: registers it as PENDING and queues the first page. All the
@@ -31,7 +32,7 @@ public final class InitialSyncStarter {
   }
 
   /** Registers the tenant as PENDING and queues the first page of its initial sync. */
-  public void start(String tenantId, String correlationId) {
+  public void start(String tenantId, @Nullable String correlationId) {
     Instant now = clock.instant();
     LocalDate cutoff = LocalDate.ofInstant(now, ZoneOffset.UTC).minusMonths(12);
     InitialSync start = InitialSync.start(now, cutoff);

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -77,7 +78,12 @@ final class InvoiceSync {
     for (XeroInvoice invoice : stored) {
       for (XeroAllocation a : invoice.allocations()) {
         if (a.id() != null) {
-          credits.rememberAllocation(tenantId, a.kind(), a.id(), invoice.invoiceId());
+          credits.rememberAllocation(
+              tenantId,
+              a.kind(),
+              a.id(),
+              Objects.requireNonNull(
+                  invoice.invoiceId(), "the store refuses an invoice without an id"));
         }
       }
     }
@@ -128,7 +134,8 @@ final class InvoiceSync {
         return;
       }
       Instant lastUpdated = page.items().get(page.items().size() - 1).updatedDateUtc();
-      if (lastUpdated.getEpochSecond() > cursor.getEpochSecond()) {
+      // Undated, the store refused it (set aside): then the next page by number.
+      if (lastUpdated != null && lastUpdated.getEpochSecond() > cursor.getEpochSecond()) {
         cursor = lastUpdated.minusSeconds(1);
         pageNumber = 1;
       } else {

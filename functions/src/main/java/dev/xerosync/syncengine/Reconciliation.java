@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A sweep for what webhooks missed: invoices, payments, credit notes, overpayments, prepayments and
@@ -55,7 +56,7 @@ final class Reconciliation {
   }
 
   /** One sweep of a connected (or rate-limited) tenant; the watermarks move only at its end. */
-  void sweep(String tenantId, String correlationId) throws SyncFailure {
+  void sweep(String tenantId, @Nullable String correlationId) throws SyncFailure {
     Connection c = connections.get(tenantId).orElse(null);
     if (c == null
         || (c.status() != ConnectionStatus.CONNECTED
@@ -166,12 +167,14 @@ final class Reconciliation {
     public void accept(List<XeroInvoice> page) {
       for (XeroInvoice i : page) {
         ids.add(i.invoiceId());
-        newest = max(newest, i.updatedDateUtc());
+        // Undated, the store refused it (set aside): it moves no watermark, as for contacts.
+        Instant updated = i.updatedDateUtc();
+        newest = updated == null ? newest : max(newest, updated);
       }
     }
   }
 
-  private static Instant orDefault(Instant value, Instant fallback) {
+  private static Instant orDefault(@Nullable Instant value, Instant fallback) {
     return value == null ? fallback.minus(Duration.ofDays(1)) : value;
   }
 

@@ -2,6 +2,7 @@ package dev.xerosync.syncengine;
 
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes of single items that the store may refuse (finding 1 of issue 29: an amount past what
@@ -22,7 +23,7 @@ final class SetAsideWrites {
   }
 
   /** Runs the write; returns false when the store refused the item and it was put aside. */
-  boolean write(String tenantId, String kind, String id, Runnable write) {
+  boolean write(String tenantId, String kind, @Nullable String id, Runnable write) {
     try {
       write.run();
       return true;
@@ -45,7 +46,7 @@ final class SetAsideWrites {
         write(tenantId, CONTACT, contact.contactId(), () -> contacts.upsert(tenantId, contact));
   }
 
-  private void setAside(String tenantId, String kind, String id, RuntimeException e) {
+  private void setAside(String tenantId, String kind, @Nullable String id, RuntimeException e) {
     // The store's message names the value's problem, not the value; no token is in reach here.
     String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
     Metrics.count(Metrics.SYNC_ITEMS_SET_ASIDE, 1);
@@ -60,6 +61,11 @@ final class SetAsideWrites {
         id,
         "reason",
         reason);
+    if (id == null) {
+      // Nothing to key a record by (the store would refuse it too); the metric and the log line
+      // above still count and describe the item.
+      return;
+    }
     try {
       log.put(tenantId, kind, id, reason);
     } catch (RuntimeException recordFailed) {

@@ -5,6 +5,8 @@ import dev.xerosync.tokens.TokenRefreshException;
 import dev.xerosync.xero.XeroApiException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** Why a tenant's sync could not finish, and whether trying again later can help. */
 public final class SyncFailure extends Exception implements Log.SafeMessage {
@@ -15,14 +17,14 @@ public final class SyncFailure extends Exception implements Log.SafeMessage {
   }
 
   private final Kind kind;
-  private final Duration retryAfter;
-  private final String limit;
+  private final @Nullable Duration retryAfter;
+  private final @Nullable String limit;
 
   /**
    * The changes not yet fetched when the failure came, or null when progress is unknown (then
    * everything asked must be asked again).
    */
-  private final Remaining remaining;
+  private final @Nullable Remaining remaining;
 
   /** Invoice and contact ids a CHANGES sync had still to fetch. */
   public record Remaining(List<String> invoiceIds, List<String> contactIds) {
@@ -36,16 +38,21 @@ public final class SyncFailure extends Exception implements Log.SafeMessage {
     }
   }
 
-  private SyncFailure(Kind kind, Duration retryAfter, String message) {
+  private SyncFailure(Kind kind, @Nullable Duration retryAfter, String message) {
     this(kind, retryAfter, null, message);
   }
 
-  private SyncFailure(Kind kind, Duration retryAfter, String limit, String message) {
+  private SyncFailure(
+      Kind kind, @Nullable Duration retryAfter, @Nullable String limit, String message) {
     this(kind, retryAfter, limit, null, message);
   }
 
   private SyncFailure(
-      Kind kind, Duration retryAfter, String limit, Remaining remaining, String message) {
+      Kind kind,
+      @Nullable Duration retryAfter,
+      @Nullable String limit,
+      @Nullable Remaining remaining,
+      String message) {
     super(message);
     this.kind = kind;
     this.retryAfter = retryAfter;
@@ -61,7 +68,7 @@ public final class SyncFailure extends Exception implements Log.SafeMessage {
   }
 
   /** Null when unknown: then every change asked for is still to fetch. */
-  public Remaining remaining() {
+  public @Nullable Remaining remaining() {
     return remaining;
   }
 
@@ -99,8 +106,14 @@ public final class SyncFailure extends Exception implements Log.SafeMessage {
     return kind == Kind.RATE_LIMITED && limit != null && limit.startsWith("day");
   }
 
-  public Duration retryAfter() {
+  public @Nullable Duration retryAfter() {
     return retryAfter;
+  }
+
+  /** Never null: every SyncFailure is built with a message. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage(), "a SyncFailure has a message");
   }
 
   @Override

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the sync reads and writes in the store, one narrow view per record kind, so the sync's
@@ -79,7 +80,7 @@ public final class SyncRecords {
     Optional<XeroCredit> get(String tenantId, String creditId);
 
     /** Null when no sweep of the kind has run. */
-    Instant watermark(String tenantId, XeroAllocation.Kind kind);
+    @Nullable Instant watermark(String tenantId, XeroAllocation.Kind kind);
 
     void saveWatermark(String tenantId, XeroAllocation.Kind kind, Instant since);
 
@@ -102,7 +103,7 @@ public final class SyncRecords {
         }
 
         @Override
-        public Instant watermark(String tenantId, XeroAllocation.Kind kind) {
+        public @Nullable Instant watermark(String tenantId, XeroAllocation.Kind kind) {
           return store.watermark(tenantId, kind);
         }
 
@@ -139,7 +140,10 @@ public final class SyncRecords {
         Instant reconciledAt);
 
     void setStatus(
-        String tenantId, ConnectionStatus status, String reason, Instant rateLimitedUntil);
+        String tenantId,
+        ConnectionStatus status,
+        @Nullable String reason,
+        @Nullable Instant rateLimitedUntil);
 
     static Tenants of(Connections store) {
       return new Tenants() {
@@ -181,7 +185,10 @@ public final class SyncRecords {
 
         @Override
         public void setStatus(
-            String tenantId, ConnectionStatus status, String reason, Instant rateLimitedUntil) {
+            String tenantId,
+            ConnectionStatus status,
+            @Nullable String reason,
+            @Nullable Instant rateLimitedUntil) {
           store.setStatus(tenantId, status, reason, rateLimitedUntil);
         }
       };

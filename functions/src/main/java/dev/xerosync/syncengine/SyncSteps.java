@@ -5,6 +5,7 @@ import dev.xerosync.xero.XeroAllocation;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** What a tenant's folded sync requests run: {@link TenantSync}, or a fake in unit tests. */
 public interface SyncSteps {
@@ -17,16 +18,16 @@ public interface SyncSteps {
       Map<String, Instant> invoiceSentAt,
       Map<String, Instant> changedAt,
       Collection<String> contactIds,
-      String correlationId)
+      @Nullable String correlationId)
       throws SyncFailure;
 
   void syncCredits(
       String tenantId,
       Map<XeroAllocation.Kind, ? extends Collection<String>> creditIds,
-      String correlationId)
+      @Nullable String correlationId)
       throws SyncFailure;
 
-  void initialSyncStep(String tenantId, String correlationId) throws SyncFailure;
+  void initialSyncStep(String tenantId, @Nullable String correlationId) throws SyncFailure;
 
-  void reconcile(String tenantId, String correlationId) throws SyncFailure;
+  void reconcile(String tenantId, @Nullable String correlationId) throws SyncFailure;
 }

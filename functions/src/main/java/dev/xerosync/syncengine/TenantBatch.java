@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One tenant's messages from a batch of the FIFO sync queue (one message group): folded, synced
@@ -33,7 +34,7 @@ public final class TenantBatch {
    * cannot be read, the rest of the group is not read at all.
    */
   public record Message(
-      String id, String receiptHandle, int receiveCount, Instant sentAt, Body body) {}
+      String id, String receiptHandle, int receiveCount, @Nullable Instant sentAt, Body body) {}
 
   /** Reads a message's request. */
   @FunctionalInterface
@@ -46,7 +47,7 @@ public final class TenantBatch {
   private final SyncRecords.Tenants connections;
 
   /** Null leaves the initial sync's completion notice out. */
-  private final SyncAlerts alerts;
+  private final @Nullable SyncAlerts alerts;
 
   private final Redelivery redelivery;
 
@@ -54,7 +55,7 @@ public final class TenantBatch {
       SyncSteps sync,
       DeferredSyncs deferred,
       Connections connections,
-      SyncAlerts alerts,
+      @Nullable SyncAlerts alerts,
       Redelivery redelivery) {
     this(
         sync,
@@ -69,7 +70,7 @@ public final class TenantBatch {
       SyncSteps sync,
       FailurePolicy.Deferrals deferred,
       SyncRecords.Tenants connections,
-      SyncAlerts alerts,
+      @Nullable SyncAlerts alerts,
       Redelivery redelivery,
       Clock clock) {
     this.sync = sync;
@@ -146,7 +147,7 @@ public final class TenantBatch {
 
   private List<String> run(
       String tenantId,
-      String correlationId,
+      @Nullable String correlationId,
       List<SyncRequest> requests,
       List<Message> taken,
       List<Message> failed) {
@@ -189,7 +190,10 @@ public final class TenantBatch {
   }
 
   private void runFolded(
-      String tenantId, String correlationId, List<SyncRequest> requests, List<Instant> sentAt)
+      String tenantId,
+      @Nullable String correlationId,
+      List<SyncRequest> requests,
+      List<Instant> sentAt)
       throws SyncFailure {
     FoldedRequests f = FoldedRequests.of(requests, sentAt);
     if (f.hasChanges()) {

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Brings one tenant's data from Xero into the store: the changes a webhook named ({@link
@@ -29,7 +30,7 @@ public final class TenantSync implements SyncSteps {
   private final ChangeSync changes;
   private final InitialSyncPages initial;
   private final Reconciliation reconciliation;
-  private final InitialSyncStarter starter;
+  private final @Nullable InitialSyncStarter starter;
 
   public TenantSync(
       XeroReads xero,
@@ -38,7 +39,7 @@ public final class TenantSync implements SyncSteps {
       ContactStore contacts,
       CreditStore credits,
       Connections connections,
-      SyncQueue queue,
+      @Nullable SyncQueue queue,
       Clock clock) {
     this(xero, tokens, invoices, contacts, credits, connections, queue, clock, null, null);
   }
@@ -55,10 +56,10 @@ public final class TenantSync implements SyncSteps {
       ContactStore contacts,
       CreditStore credits,
       Connections connections,
-      SyncQueue queue,
+      @Nullable SyncQueue queue,
       Clock clock,
-      ChangeFetches changeFetches,
-      SetAsideItems setAside) {
+      @Nullable ChangeFetches changeFetches,
+      @Nullable SetAsideItems setAside) {
     this(
         new TenantReads(xero, tokens, TenantReads.Sleeper.THREAD),
         SyncRecords.Invoices.of(invoices),
@@ -91,11 +92,11 @@ public final class TenantSync implements SyncSteps {
       SyncRecords.Contacts contacts,
       SyncRecords.Credits credits,
       SyncRecords.Tenants connections,
-      SyncRecords.ChangeFetchLog changeFetches,
-      Consumer<SyncRequest> queue,
+      SyncRecords.@Nullable ChangeFetchLog changeFetches,
+      @Nullable Consumer<SyncRequest> queue,
       Clock clock,
       TenantReads.Sleeper sleeper,
-      InitialSyncStarter starter,
+      @Nullable InitialSyncStarter starter,
       SyncRecords.SetAsideLog setAsideLog) {
     SetAsideWrites setAside = new SetAsideWrites(setAsideLog);
     InvoiceSync invoiceSync = new InvoiceSync(reads, invoices, credits, setAside);
@@ -117,7 +118,7 @@ public final class TenantSync implements SyncSteps {
       Map<String, Instant> invoiceSentAt,
       Map<String, Instant> changedAt,
       Collection<String> contactIds,
-      String correlationId)
+      @Nullable String correlationId)
       throws SyncFailure {
     return changes.changes(tenantId, invoiceSentAt, changedAt, contactIds, correlationId);
   }
@@ -127,25 +128,28 @@ public final class TenantSync implements SyncSteps {
   public void syncCredits(
       String tenantId,
       Map<XeroAllocation.Kind, ? extends Collection<String>> creditIds,
-      String correlationId)
+      @Nullable String correlationId)
       throws SyncFailure {
     changes.credits(tenantId, creditIds, correlationId);
   }
 
   /** Registers the tenant as PENDING and queues the first page of its initial sync. */
-  public void startInitialSync(String tenantId, String correlationId) {
+  public void startInitialSync(String tenantId, @Nullable String correlationId) {
+    if (starter == null) {
+      throw new IllegalStateException("built without a sync queue: no initial sync to start");
+    }
     starter.start(tenantId, correlationId);
   }
 
   /** One page of the initial sync, then a checkpoint, then the next step is queued. */
   @Override
-  public void initialSyncStep(String tenantId, String correlationId) throws SyncFailure {
+  public void initialSyncStep(String tenantId, @Nullable String correlationId) throws SyncFailure {
     initial.step(tenantId, correlationId);
   }
 
   /** A sweep for what webhooks missed. */
   @Override
-  public void reconcile(String tenantId, String correlationId) throws SyncFailure {
+  public void reconcile(String tenantId, @Nullable String correlationId) throws SyncFailure {
     reconciliation.sweep(tenantId, correlationId);
   }
 }

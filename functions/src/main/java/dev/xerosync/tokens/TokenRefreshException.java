@@ -1,6 +1,7 @@
 package dev.xerosync.tokens;
 
 import dev.xerosync.common.Log;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /** A refresh Xero refused ({@code invalid_grant} and friends) or could not be reached for. */
@@ -26,6 +27,12 @@ public final class TokenRefreshException extends Exception implements Log.SafeMe
    */
   public boolean isPermanent() {
     return isInvalidGrant() || "not_connected".equals(error);
+  }
+
+  /** Never null: the constructor takes a message. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage(), "a TokenRefreshException has a message");
   }
 
   @Override

@@ -16,7 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Folds a delivery into per-tenant sync requests. The deduplication id is a hash of the events: a
@@ -29,7 +31,8 @@ final class DeliveryFold {
   private DeliveryFold() {}
 
   /** Folds a delivery's events into one request per tenant (split if it names many ids). */
-  static List<SyncQueue.Message> fold(List<WebhookDelivery.Event> events, String correlationId) {
+  static List<SyncQueue.Message> fold(
+      List<WebhookDelivery.Event> events, @Nullable String correlationId) {
     Map<String, List<WebhookDelivery.Event>> byTenant = new LinkedHashMap<>();
     for (var e : events) {
       byTenant.computeIfAbsent(e.tenantId(), k -> new ArrayList<>()).add(e);
@@ -43,7 +46,8 @@ final class DeliveryFold {
       Instant invoicesUpTo = null;
       boolean datesKnown = true;
       for (var e : entry.getValue()) {
-        switch (e.eventCategory()) {
+        // Every event here passed EventCheck, which refuses one without a category.
+        switch (Objects.requireNonNull(e.eventCategory(), "a checked event has a category")) {
           case "INVOICE" -> {
             invoices.add(e.resourceId());
             Instant at = eventDate(e.eventDateUtc());
@@ -97,7 +101,7 @@ final class DeliveryFold {
    * stored invoice is dated to the millisecond, and must not look newer than a change it lacks);
    * null when absent or not a date.
    */
-  static Instant eventDate(String value) {
+  static @Nullable Instant eventDate(String value) {
     if (value == null || value.isEmpty()) {
       return null;
     }

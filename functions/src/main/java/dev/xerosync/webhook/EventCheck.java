@@ -3,6 +3,7 @@ package dev.xerosync.webhook;
 import dev.xerosync.common.Guid;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the receiver forwards, checked field by field. A signature proves a delivery came from Xero,
@@ -23,7 +24,7 @@ final class EventCheck {
   private EventCheck() {}
 
   /** Why an event cannot be forwarded, naming the field; null when it can. */
-  static String problem(WebhookDelivery.Event e) {
+  static @Nullable String problem(WebhookDelivery.Event e) {
     // The tenant becomes the SQS message group and part of every key: SQS refuses a group id
     // that is not short printable ASCII, which used to surface as a 503 for the whole delivery.
     if (!Guid.isCanonical(e.tenantId())) {

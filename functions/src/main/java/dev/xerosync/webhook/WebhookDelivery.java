@@ -7,16 +7,17 @@ import dev.xerosync.common.Problem;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** One delivery from Xero: {@code events[]} plus sequence numbers and entropy. */
 public record WebhookDelivery(List<Event> events, long firstEventSequence, long lastEventSequence) {
 
   /** One change Xero reports: which tenant, which resource, what happened and when. */
   public record Event(
-      String tenantId,
-      String eventCategory,
-      String eventType,
-      String resourceId,
+      @Nullable String tenantId,
+      @Nullable String eventCategory,
+      @Nullable String eventType,
+      @Nullable String resourceId,
       String eventDateUtc) {}
 
   public static WebhookDelivery parse(byte[] body) throws Problem {
@@ -36,10 +37,10 @@ public record WebhookDelivery(List<Event> events, long firstEventSequence, long 
       String date = text(e, "eventDateUtc");
       events.add(
           new Event(
-              Guid.canonical(text(e, "tenantId")),
+              id(e, "tenantId"),
               text(e, "eventCategory"),
               text(e, "eventType"),
-              Guid.canonical(text(e, "resourceId")),
+              id(e, "resourceId"),
               date == null ? "" : date));
     }
     return new WebhookDelivery(
@@ -48,9 +49,15 @@ public record WebhookDelivery(List<Event> events, long firstEventSequence, long 
         root.path("lastEventSequence").asLong(0));
   }
 
-  private static String text(JsonNode event, String field) {
+  private static @Nullable String text(JsonNode event, String field) {
     JsonNode value = event.path(field);
     return value.isTextual() ? value.asText() : null;
+  }
+
+  /** A GUID field in its canonical spelling (Guid.canonical); null when missing or not text. */
+  private static @Nullable String id(JsonNode event, String field) {
+    String value = text(event, field);
+    return value == null ? null : Guid.canonical(value);
   }
 
   /** 400: a signed delivery that is not the shape Xero sends. */

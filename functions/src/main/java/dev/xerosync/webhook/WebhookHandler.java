@@ -15,6 +15,7 @@ import dev.xerosync.queue.SyncQueue;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Receives Xero's webhooks. The signature is the authentication: a wrong one gets 401 and nothing
@@ -60,7 +61,7 @@ public final class WebhookHandler
   }
 
   private APIGatewayProxyResponseEvent handle(
-      APIGatewayProxyRequestEvent request, String correlationId) {
+      APIGatewayProxyRequestEvent request, @Nullable String correlationId) {
     Metrics.count(Metrics.WEBHOOKS_RECEIVED, 1);
     byte[] body;
     try {

@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Xero signs each delivery with {@code x-xero-signature}: base64 of HMAC-SHA256 over the raw body,
@@ -27,7 +28,7 @@ public final class WebhookSignature {
     return Base64.getEncoder().encodeToString(hmac(body));
   }
 
-  public boolean verify(byte[] body, String signatureHeader) {
+  public boolean verify(byte[] body, @Nullable String signatureHeader) {
     if (signatureHeader == null || signatureHeader.isBlank()) {
       return false;
     }

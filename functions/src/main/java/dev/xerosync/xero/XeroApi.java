@@ -99,8 +99,8 @@ public final class XeroApi implements XeroReads {
   public XeroPage<XeroInvoice> invoicesModifiedSince(
       String tenantId,
       String accessToken,
-      Instant modifiedSince,
-      String where,
+      @Nullable Instant modifiedSince,
+      @Nullable String where,
       int page,
       int pageSize)
       throws XeroApiException {
@@ -120,7 +120,7 @@ public final class XeroApi implements XeroReads {
 
   /** One page of payments modified since the instant (created, or deleted by a reversal). */
   public XeroPage<JsonNode> paymentsModifiedSince(
-      String tenantId, String accessToken, Instant modifiedSince, int page)
+      String tenantId, String accessToken, @Nullable Instant modifiedSince, int page)
       throws XeroApiException {
     return page(
         get(
@@ -168,7 +168,7 @@ public final class XeroApi implements XeroReads {
       String tenantId,
       String accessToken,
       XeroAllocation.Kind kind,
-      Instant modifiedSince,
+      @Nullable Instant modifiedSince,
       int page)
       throws XeroApiException {
     String collection = XeroCredit.collection(kind);
@@ -214,7 +214,7 @@ public final class XeroApi implements XeroReads {
   }
 
   public XeroPage<XeroContact> contactsModifiedSince(
-      String tenantId, String accessToken, Instant modifiedSince, int page)
+      String tenantId, String accessToken, @Nullable Instant modifiedSince, int page)
       throws XeroApiException {
     return page(
         get(

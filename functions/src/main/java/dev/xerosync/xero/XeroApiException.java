@@ -2,6 +2,7 @@ package dev.xerosync.xero;
 
 import dev.xerosync.common.Log;
 import java.time.Duration;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,6 +51,12 @@ public final class XeroApiException extends Exception implements Log.SafeMessage
 
   public boolean isRetryable() {
     return status >= 500 || status == 0 || status == 429;
+  }
+
+  /** Never null: every constructor takes a message. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage(), "a XeroApiException has a message");
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Accounting API reads the sync makes, each with the tenant's access token: {@link XeroApi}
@@ -19,15 +20,16 @@ public interface XeroReads {
   XeroPage<XeroInvoice> invoicesModifiedSince(
       String tenantId,
       String accessToken,
-      Instant modifiedSince,
-      String where,
+      @Nullable Instant modifiedSince,
+      @Nullable String where,
       int page,
       int pageSize)
       throws XeroApiException;
 
   /** One page of payments modified since the instant (created, or deleted by a reversal). */
   XeroPage<JsonNode> paymentsModifiedSince(
-      String tenantId, String accessToken, Instant modifiedSince, int page) throws XeroApiException;
+      String tenantId, String accessToken, @Nullable Instant modifiedSince, int page)
+      throws XeroApiException;
 
   /** One credit of a kind with its allocations; empty when Xero no longer has it. */
   Optional<XeroCredit> credit(
@@ -39,7 +41,7 @@ public interface XeroReads {
       String tenantId,
       String accessToken,
       XeroAllocation.Kind kind,
-      Instant modifiedSince,
+      @Nullable Instant modifiedSince,
       int page)
       throws XeroApiException;
 
@@ -47,7 +49,8 @@ public interface XeroReads {
       throws XeroApiException;
 
   XeroPage<XeroContact> contactsModifiedSince(
-      String tenantId, String accessToken, Instant modifiedSince, int page) throws XeroApiException;
+      String tenantId, String accessToken, @Nullable Instant modifiedSince, int page)
+      throws XeroApiException;
 
   XeroOrganisation organisation(String tenantId, String accessToken) throws XeroApiException;
 

@@ -54,6 +54,14 @@ public final class XeroWrites implements XeroEndpoint {
     public boolean rejected() {
       return !accepted();
     }
+
+    /** The element Xero saved; asked only of an outcome that is not {@link #rejected}. */
+    public JsonNode saved() {
+      if (element == null) {
+        throw new IllegalStateException("a rejected write saved no element");
+      }
+      return element;
+    }
   }
 
   /** A failure after which Xero may or may not have saved what was sent. */
