@@ -119,7 +119,15 @@ final class InvoiceHistory implements OperationWrite {
       JsonNode body = e.getValue();
       ContactLinks.Result contact = contacts.ensure(c, body.get("contact"), false);
       if (contact.problem() != null) {
-        done.put(e.getKey(), element(e.getKey(), contact.problem()));
+        Completion p = contact.problem();
+        // A history invoice does not wait for another write's contact: it needs its own name.
+        done.put(
+            e.getKey(),
+            element(
+                e.getKey(),
+                p.state() == OperationState.QUEUED
+                    ? Completion.failed(p.code(), p.messages().get(0), p.action())
+                    : p));
         continue;
       }
       String status = WriteRequests.text(body, "status");
