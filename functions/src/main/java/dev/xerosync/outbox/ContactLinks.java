@@ -61,10 +61,20 @@ final class ContactLinks {
     if (link.isPresent()) {
       ObjectNode l = link.get();
       String linked = l.path("contactId").asText();
-      if (!l.path("ours").asBoolean(true)
-          || !(overwrite
-              || ContactFields.changedSince(contact, l.path("pushed"))
-              || editedInXero(op.tenantId, l))) {
+      if (!l.path("ours").asBoolean(true)) {
+        return Result.linked(
+            linked,
+            overwrite
+                ? List.of(
+                    "The customer is linked to the Xero contact "
+                        + linked
+                        + ", which its contact was merged into; its details are left as they are"
+                        + " in Xero.")
+                : List.of());
+      }
+      if (!(overwrite
+          || ContactFields.changedSince(contact, l.path("pushed"))
+          || editedInXero(op.tenantId, l))) {
         return Result.linked(linked, List.of());
       }
       Optional<JsonNode> found = ContactLookup.byId(c, linked);

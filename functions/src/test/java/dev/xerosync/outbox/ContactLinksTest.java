@@ -146,6 +146,7 @@ class ContactLinksTest {
     assertThat(op.messages.toString()).contains("was merged into Iota Holdings");
     assertThat(renamed.state).as(renamed.messages.toString()).isEqualTo(OperationState.SUCCEEDED);
     assertThat(renamed.xero).containsEntry("contactId", other.path("ContactID").asText());
+    assertThat(renamed.messages.toString()).contains("its details are left as they are in Xero");
     assertThat(other.path("Name").asText()).isEqualTo("Iota Holdings");
     assertThat(other.path("ContactNumber").asText()).isEqualTo("their-1");
     assertThat(w.xero.savedCount("PUT Contacts")).isEqualTo(1);
