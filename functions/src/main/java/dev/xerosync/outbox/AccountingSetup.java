@@ -13,14 +13,27 @@ import java.util.Map;
 /**
  * PUT /settings/accounting: the account codes are checked against the organisation's Accounts
  * before they are kept, and the reference data the dry run checks against (accounts, tax rates,
- * currencies, lock date) is read and kept with them. It only reads Xero, so a retry is always safe.
+ * currencies, lock date) is read and kept with them. With a deposit account it names (or creates,
+ * once, looked up first like every contact) the deposits contact. A retry is always safe.
  */
 final class AccountingSetup implements OperationWrite {
+  /**
+   * The deposits contact when the set-up names none: Xero requires a contact on a bank transaction,
+   * so a deposit that names no customer goes to this one. Created once, then linked by its number.
+   */
+  static final ObjectNode DEPOSITS_CONTACT =
+      Json.MAPPER
+          .createObjectNode()
+          .put("externalId", "xero-sync:deposits")
+          .put("name", "Deposits");
+
   private final OperationLog log;
+  private final ContactLinks contacts;
   private final Clock clock;
 
-  AccountingSetup(OperationLog log, Clock clock) {
+  AccountingSetup(OperationLog log, ContactLinks contacts, Clock clock) {
     this.log = log;
+    this.contacts = contacts;
     this.clock = clock;
   }
 
@@ -64,10 +77,21 @@ final class AccountingSetup implements OperationWrite {
     String accountId =
         WriteRules.activeAccount(accounts, pay).orElseThrow().path("AccountID").asText();
     ObjectNode settings = ((ObjectNode) op.request.deepCopy());
+    List<String> notes = List.of();
+    if (deposit != null || op.request.has("depositContact")) {
+      JsonNode named = op.request.get("depositContact");
+      ContactLinks.Result contact =
+          contacts.ensure(c, named != null ? named : DEPOSITS_CONTACT, false);
+      if (contact.problem() != null) {
+        return contact.problem();
+      }
+      notes = contact.notes();
+      settings.put("depositContactId", contact.contactId());
+    }
     settings.put("paymentAccountId", accountId);
     settings.put("validatedAt", clock.instant().toString());
     log.putSettings(op.tenantId, settings);
-    return Completion.succeeded(Map.of("paymentAccountId", accountId));
+    return Completion.succeeded(Map.of("paymentAccountId", accountId)).warning(notes);
   }
 
   /** Reference data the dry run uses; an endpoint this Xero does not serve is left out. */

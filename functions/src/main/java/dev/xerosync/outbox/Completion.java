@@ -42,6 +42,14 @@ record Completion(
   }
 
   /**
+   * Not now, as above; if the wait runs out, the write fails with {@code code} and {@code action}
+   * (without them, SETUP_REQUIRED: the set-up is what payments and deposits wait for).
+   */
+  static Completion waitFor(String why, String code, String action) {
+    return new Completion(OperationState.QUEUED, Map.of(), List.of(why), code, action, null);
+  }
+
+  /**
    * The same outcome with {@code warnings} added to its messages: what Xero holds differs from what
    * was asked, so a success says so.
    */

@@ -21,6 +21,6 @@ final class ContactUpsert implements OperationWrite {
     if (r.problem() != null) {
       return r.problem();
     }
-    return Completion.succeeded(Map.of("contactId", r.contactId()));
+    return Completion.succeeded(Map.of("contactId", r.contactId())).warning(r.notes());
   }
 }

@@ -8,13 +8,15 @@ import dev.xerosync.xero.XeroApiException;
 import dev.xerosync.xero.XeroWrites;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * POST /deposits: a RECEIVE bank transaction into the set-up's deposit account, with our deposit id
  * as its Reference. A deposit id recorded once is never sent again; after an ambiguous send, a bank
- * transaction with our Reference is adopted.
+ * transaction with our Reference is adopted. A deposit that names no contact goes to the set-up's
+ * deposits contact (Xero requires one on a bank transaction).
  */
 final class DepositWrite implements OperationWrite {
   private final OperationLog log;
@@ -58,12 +60,26 @@ final class DepositWrite implements OperationWrite {
     ObjectNode el = Json.MAPPER.createObjectNode();
     el.put("Type", "RECEIVE");
     el.putObject("BankAccount").put("Code", bank);
+    List<String> notes = List.of();
     if (body.hasNonNull("contact")) {
       ContactLinks.Result contact = contacts.ensure(c, body.get("contact"), false);
       if (contact.problem() != null) {
         return contact.problem();
       }
+      notes = contact.notes();
       el.putObject("Contact").put("ContactID", contact.contactId());
+    } else {
+      // Xero requires a contact on every bank transaction: the set-up's deposits contact.
+      String depositContact = settings.get().path("depositContactId").asText(null);
+      if (depositContact == null) {
+        return Completion.failed(
+            "CONTACT_REQUIRED",
+            "Xero needs a contact on a deposit, and the set-up names no deposits contact.",
+            "Send the deposit with contact.externalId (or contact.xeroContactId), or send the"
+                + " set-up again with PUT /tenants/{tenantId}/settings/accounting: it names"
+                + " (or creates) the deposits contact.");
+      }
+      el.putObject("Contact").put("ContactID", depositContact);
     }
     el.put("Date", body.path("date").asText(LocalDate.now(clock).toString()));
     el.put("Reference", reference);
@@ -80,7 +96,7 @@ final class DepositWrite implements OperationWrite {
     if (out.rejected()) {
       return Completion.rejected(out.messages());
     }
-    return linked(op, out.saved().path("BankTransactionID").asText());
+    return linked(op, out.saved().path("BankTransactionID").asText()).warning(notes);
   }
 
   private Completion linked(Operation op, String bankTransactionId) {

@@ -121,7 +121,19 @@ final class InvoiceHistory implements OperationWrite {
       JsonNode body = e.getValue();
       ContactLinks.Result contact = contacts.ensure(c, body.get("contact"), false);
       if (contact.problem() != null) {
-        done.put(e.getKey(), element(e.getKey(), contact.problem()));
+        Completion p = contact.problem();
+        // A history invoice does not wait for another write's contact: it needs its own name.
+        done.put(
+            e.getKey(),
+            element(
+                e.getKey(),
+                p.state() == OperationState.QUEUED
+                    ? Completion.failed(
+                        Objects.requireNonNullElse(p.code(), "CONTACT_REQUIRED"),
+                        p.messages().get(0),
+                        Objects.requireNonNullElse(
+                            p.action(), "Send the customer's name with the history invoice."))
+                    : p));
         continue;
       }
       String status = WriteRequests.text(body, "status");

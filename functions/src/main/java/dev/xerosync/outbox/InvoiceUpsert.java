@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.tokens.TokenRefreshException;
 import dev.xerosync.xero.XeroApiException;
 import dev.xerosync.xero.XeroWrites;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * PUT /invoices/{id}: creates the invoice under our id as its InvoiceNumber, or changes the one
@@ -59,7 +63,12 @@ final class InvoiceUpsert implements OperationWrite {
     }
     ObjectNode el =
         WriteRequests.xeroInvoice(body, op.externalId, contact.contactId(), status, true, null);
-    XeroWrites.Outcome out = c.write("PUT", "Invoices", "Invoices", el, "invoice-create");
+    Sent sent = send(c, "PUT", "Invoices", el, "invoice-create", contact.notes());
+    if (sent.problem() != null) {
+      return sent.problem();
+    }
+    XeroWrites.Outcome out =
+        Objects.requireNonNull(sent.out(), "only a send that stopped has no answer");
     if (out.rejected()) {
       if (op.ambiguous && "INVOICE_NUMBER_TAKEN".equals(Corrections.of(out.messages()).code())) {
         // An earlier pass of this operation, still running when this one looked, created it.
@@ -71,6 +80,7 @@ final class InvoiceUpsert implements OperationWrite {
       return Completion.rejected(out.messages());
     }
     return Completion.succeeded(InvoiceLinks.ids(links.link(op, out.saved(), lines)))
+        .warning(sent.notes())
         .warning(WriteRules.differences(body, out.saved()));
   }
 
@@ -96,19 +106,20 @@ final class InvoiceUpsert implements OperationWrite {
     String wanted = WriteRequests.text(body, "status");
     String status = wanted != null && !wanted.equals(current) ? wanted : null;
     String contactId = null;
+    List<String> notes = List.of();
     if (body.has("contact")) {
       String ext = body.get("contact").path("externalId").asText(null);
       String xid = body.get("contact").path("xeroContactId").asText(null);
       boolean same =
           (ext != null && ext.equals(l.path("contactExternalId").asText(null)))
               || (xid != null && xid.equals(l.path("contactId").asText(null)));
-      if (!same) {
-        ContactLinks.Result contact = contacts.ensure(c, body.get("contact"), false);
-        if (contact.problem() != null) {
-          return contact.problem();
-        }
-        contactId = contact.contactId();
+      // Also for the same contact: the push may carry new details for it, sent first.
+      ContactLinks.Result contact = contacts.ensure(c, body.get("contact"), false);
+      if (contact.problem() != null) {
+        return contact.problem();
       }
+      notes = contact.notes();
+      contactId = same ? null : contact.contactId();
     }
     String lines = linesChanged ? fingerprint : l.path("lines").asText();
     ObjectNode el =
@@ -120,12 +131,52 @@ final class InvoiceUpsert implements OperationWrite {
         return Completion.succeeded(InvoiceLinks.ids(links.link(op, applied.get(), lines)));
       }
     }
+    Sent sent = send(c, "POST", "Invoices/" + invoiceId, el, "invoice-update", notes);
+    if (sent.problem() != null) {
+      return sent.problem();
+    }
     XeroWrites.Outcome out =
-        c.write("POST", "Invoices/" + invoiceId, "Invoices", el, "invoice-update");
+        Objects.requireNonNull(sent.out(), "only a send that stopped has no answer");
     if (out.rejected()) {
       return Completion.rejected(out.messages()).withIds(Map.of("invoiceId", invoiceId));
     }
     return Completion.succeeded(InvoiceLinks.ids(links.link(op, out.saved(), lines)))
+        .warning(sent.notes())
         .warning(WriteRules.differences(body, out.saved()));
+  }
+
+  /** Xero's answer, or why the write stops (a contact really archived), and what was done. */
+  private record Sent(
+      XeroWrites.@Nullable Outcome out, @Nullable Completion problem, List<String> notes) {}
+
+  /**
+   * Sends the invoice. When Xero refuses it because its contact is archived, the contact is read by
+   * id: merged, the invoice goes again with the contact it was merged into (linked from now on);
+   * really archived, the write stops with the restore advice.
+   */
+  private Sent send(
+      XeroCall c, String method, String path, ObjectNode el, String step, List<String> notes)
+      throws XeroApiException, TokenRefreshException {
+    XeroWrites.Outcome out = c.write(method, path, "Invoices", el, step);
+    String used = el.path("Contact").path("ContactID").asText(null);
+    JsonNode ref = c.op().request.path("contact");
+    if (!out.rejected()
+        || used == null
+        || !ref.has("externalId")
+        || !"CONTACT_ARCHIVED".equals(Corrections.of(out.messages()).code())) {
+      return new Sent(out, null, notes);
+    }
+    ContactLinks.Result again = contacts.afterArchived(c, ref, used);
+    if (again.problem() != null) {
+      return new Sent(null, again.problem(), notes);
+    }
+    String kept = again.contactId();
+    if (kept == null || kept.equals(used)) {
+      return new Sent(out, null, notes);
+    }
+    el.putObject("Contact").put("ContactID", kept);
+    List<String> all = new ArrayList<>(notes);
+    all.addAll(again.notes());
+    return new Sent(c.write(method, path, "Invoices", el, step + "-relinked"), null, all);
   }
 }

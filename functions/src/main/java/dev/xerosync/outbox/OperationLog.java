@@ -15,6 +15,12 @@ final class OperationLog {
   static final String PAYMENT = "PAYMENT";
   static final String DEPOSIT = "DEPOSIT";
 
+  /**
+   * The latest accepted write that creates a customer's contact (by our customer id): a write that
+   * names the customer without a name waits for it instead of failing.
+   */
+  static final String CONTACT_PENDING = "CONTACT_PENDING";
+
   /** The latest accepted set-up operation, which payments and deposits wait for. */
   static final String SETUP = "SETUP";
 
@@ -57,6 +63,43 @@ final class OperationLog {
     return link(tenantId, SETUP, "accounting")
         .flatMap(l -> load(tenantId, l.path("operationId").asText()))
         .map(setup -> !setup.state.isTerminal())
+        .orElse(false);
+  }
+
+  /**
+   * Marks {@code op}, just accepted, as the write that creates its new customer's contact, so that
+   * a write in another lane that names the customer without a name (a deposit) waits for it instead
+   * of failing. A customer already linked needs no mark (one read and no write for every later
+   * invoice).
+   */
+  void markContactPending(Operation op) {
+    JsonNode contact =
+        switch (op.kind) {
+          case INVOICE_UPSERT -> op.request.path("contact");
+          case CONTACT_UPSERT ->
+              ((ObjectNode) op.request.deepCopy()).put("externalId", op.externalId);
+          default -> null;
+        };
+    if (contact == null || !contact.hasNonNull("name") || !contact.hasNonNull("externalId")) {
+      return;
+    }
+    String ext = contact.get("externalId").asText();
+    if (link(op.tenantId, CONTACT, ext).isEmpty()) {
+      putLink(
+          op.tenantId,
+          CONTACT_PENDING,
+          ext,
+          Json.MAPPER.createObjectNode().put("operationId", op.operationId));
+    }
+  }
+
+  /** True when another write that creates contact {@code externalId} has not finished yet. */
+  boolean contactPending(String tenantId, String externalId, String exceptOperationId) {
+    return link(tenantId, CONTACT_PENDING, externalId)
+        .map(l -> l.path("operationId").asText())
+        .filter(id -> !id.equals(exceptOperationId))
+        .flatMap(id -> load(tenantId, id))
+        .map(creator -> !creator.state.isTerminal())
         .orElse(false);
   }
 

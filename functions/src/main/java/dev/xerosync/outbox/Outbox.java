@@ -29,11 +29,13 @@ public final class Outbox {
       Json.MAPPER.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   private final Operations operations;
+  private final OperationLog log;
   private final OperationEvents events;
   private final Clock clock;
 
   public Outbox(Operations operations, OperationEvents events, Clock clock) {
     this.operations = operations;
+    this.log = new OperationLog(operations);
     this.events = events;
     this.clock = clock;
   }
@@ -145,6 +147,7 @@ public final class Outbox {
           "accounting",
           Json.MAPPER.createObjectNode().put("operationId", op.operationId).toString());
     }
+    log.markContactPending(op);
     try {
       events.dispatch(op);
     } catch (RuntimeException e) {

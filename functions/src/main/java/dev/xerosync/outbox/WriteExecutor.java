@@ -2,6 +2,7 @@ package dev.xerosync.outbox;
 
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
+import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.Operations;
 import dev.xerosync.tokens.TenantXero;
@@ -66,6 +67,7 @@ public final class WriteExecutor {
       XeroWrites xero,
       TenantXero access,
       InvoiceStore invoices,
+      ContactStore contacts,
       OperationEvents events,
       Clock clock,
       Duration inlineBackoff) {
@@ -74,18 +76,23 @@ public final class WriteExecutor {
         xero,
         access,
         ReadSide.of(invoices),
+        contacts::get,
         events,
         clock,
         inlineBackoff,
         WriteExecutor::sleep);
   }
 
-  /** {@code sleep} waits between inline tries (a unit test records the waits instead). */
+  /**
+   * {@code synced} is the sync's copy of the contacts, which tells a manual edit in Xero apart;
+   * {@code sleep} waits between inline tries (a unit test records the waits instead).
+   */
   WriteExecutor(
       OperationLog log,
       XeroEndpoint xero,
       TenantXero access,
       ReadSide invoices,
+      DryRun.Contacts synced,
       OperationEvents events,
       Clock clock,
       Duration inlineBackoff,
@@ -99,14 +106,14 @@ public final class WriteExecutor {
     this.sleep = sleep;
     ReadYourWrites reads = new ReadYourWrites(invoices);
     InvoiceLinks links = new InvoiceLinks(log, reads);
-    ContactLinks contacts = new ContactLinks(log);
+    ContactLinks contacts = new ContactLinks(log, synced);
     this.invoiceUpsert = new InvoiceUpsert(log, links, contacts);
     this.invoiceVoid = new InvoiceVoid(links);
     this.payment = new PaymentWrite(log, links, reads, clock);
     this.deposit = new DepositWrite(log, contacts, clock);
     this.contactUpsert = new ContactUpsert(contacts);
     this.invoiceHistory = new InvoiceHistory(log, links, contacts, clock);
-    this.setup = new AccountingSetup(log, clock);
+    this.setup = new AccountingSetup(log, contacts, clock);
   }
 
   /** What the queue should do with the operation's message. */
@@ -154,7 +161,7 @@ public final class WriteExecutor {
         try {
           Completion done = execute(op);
           if (done.state() == OperationState.QUEUED) {
-            return waitFor(op, done.messages().get(0), lastDelivery);
+            return waitFor(op, done, lastDelivery);
           }
           return finish(op, done);
         } catch (XeroApiException e) {
@@ -203,15 +210,18 @@ public final class WriteExecutor {
     }
   }
 
-  private Pass waitFor(Operation op, String why, boolean lastDelivery) {
+  private Pass waitFor(Operation op, Completion waiting, boolean lastDelivery) {
+    String why = waiting.messages().get(0);
     if (op.attempts >= MAX_ATTEMPTS || lastDelivery) {
       return finish(
           op,
           Completion.failed(
-              "SETUP_REQUIRED",
+              waiting.code() == null ? "SETUP_REQUIRED" : waiting.code(),
               why + " It did not finish in time; nothing was sent to Xero.",
-              "Check the accounting set-up's operation, fix it if it failed, then send this"
-                  + " write again."));
+              waiting.action() != null
+                  ? waiting.action()
+                  : "Check the accounting set-up's operation, fix it if it failed, then send this"
+                      + " write again."));
     }
     op.state = OperationState.QUEUED;
     log.save(op, clock.instant());

@@ -28,7 +28,15 @@ final class WriteRequests {
   // The fields of each body, as openapi.yaml's write schemas list them (additionalProperties:
   // false): a field we do not know is refused rather than dropped, so nothing asked for is lost.
   static final Set<String> CONTACT_REF_FIELDS =
-      Set.of("externalId", "xeroContactId", "name", "firstName", "lastName", "email");
+      Set.of(
+          "externalId",
+          "xeroContactId",
+          "name",
+          "firstName",
+          "lastName",
+          "email",
+          "phone",
+          "billingAddress");
   static final Set<String> INVOICE_FIELDS =
       Set.of(
           "contact",
@@ -68,9 +76,11 @@ final class WriteRequests {
           "description",
           "contact",
           "lineAmountTypes");
-  static final Set<String> CONTACT_FIELDS = Set.of("name", "firstName", "lastName", "email");
+  static final Set<String> CONTACT_FIELDS =
+      Set.of("name", "firstName", "lastName", "email", "phone", "billingAddress");
+
   static final Set<String> SETTINGS_FIELDS =
-      Set.of("paymentAccountCode", "depositAccountCode", "invoiceStatus");
+      Set.of("paymentAccountCode", "depositAccountCode", "depositContact", "invoiceStatus");
   static final Set<String> HISTORY_FIELDS = Set.of("pushId", "invoices");
 
   /**
@@ -201,23 +211,40 @@ final class WriteRequests {
 
   /** An invoice's or a deposit's contact: ours by externalId, or Xero's by xeroContactId. */
   private static void checkContactRef(JsonNode contact) throws InvalidWrite {
-    object(contact, "contact");
-    known(contact, "contact.", CONTACT_REF_FIELDS);
-    if (contact.hasNonNull("externalId")) {
-      checkContactId("contact.externalId", contact.get("externalId").asText());
-    } else if (!contact.hasNonNull("xeroContactId")) {
-      throw new InvalidWrite(
-          "contact needs externalId (our customer id, kept as Xero's ContactNumber) or"
-              + " xeroContactId");
-    }
-    contactFields(contact, "contact.");
+    checkContactRef(contact, "contact");
   }
 
-  /** Xero's Name, FirstName and LastName hold 255 characters; EmailAddress is checked below. */
+  private static void checkContactRef(JsonNode contact, String name) throws InvalidWrite {
+    object(contact, name);
+    known(contact, name + ".", CONTACT_REF_FIELDS);
+    if (contact.hasNonNull("externalId")) {
+      checkContactId(name + ".externalId", contact.get("externalId").asText());
+    } else if (!contact.hasNonNull("xeroContactId")) {
+      throw new InvalidWrite(
+          name
+              + " needs externalId (our customer id, kept as Xero's ContactNumber) or"
+              + " xeroContactId");
+    }
+    contactFields(contact, name + ".");
+  }
+
+  /**
+   * Xero's Name, FirstName and LastName hold 255 characters; EmailAddress, the phone and the
+   * billing address are checked below.
+   */
   private static void contactFields(JsonNode c, String at) throws InvalidWrite {
     optionalText(c, "name", 255, at);
     optionalText(c, "firstName", 255, at);
     optionalText(c, "lastName", 255, at);
+    optionalText(c, "phone", ContactFields.MAX_PHONE_LENGTH, at);
+    JsonNode address = c.get("billingAddress");
+    if (address != null) {
+      object(address, at + "billingAddress");
+      known(address, at + "billingAddress.", ContactFields.ADDRESS_LIMITS.keySet());
+      for (var f : ContactFields.ADDRESS_LIMITS.entrySet()) {
+        optionalText(address, f.getKey(), f.getValue(), at + "billingAddress.");
+      }
+    }
     if (c.hasNonNull("email")) {
       String email = c.get("email").asText();
       if (email.length() > MAX_EMAIL_LENGTH || !EMAIL.matcher(email).matches()) {
@@ -342,6 +369,9 @@ final class WriteRequests {
               + " 'Undeposited Funds' current asset with payments enabled)");
     }
     optionalEnum(body, "invoiceStatus", Set.of("DRAFT", "AUTHORISED"));
+    if (body.has("depositContact")) {
+      checkContactRef(body.get("depositContact"), "depositContact");
+    }
   }
 
   /** Xero's invoice element for a create or an update; line items only when {@code withLines}. */

@@ -91,6 +91,7 @@ public record WritebackWiring(
                   Duration.ofSeconds(env.getInt("XERO_WRITE_TIMEOUT_SECONDS", 20))),
               new TenantXero(tokens),
               new InvoiceStore(dynamo, table, clock),
+              new ContactStore(dynamo, table),
               events,
               clock,
               Duration.ofMillis(env.getInt("WRITE_INLINE_BACKOFF_MS", 200)));

@@ -14,7 +14,10 @@ class AccountingSetupTest {
     return w.runToEnd(w.accept(OperationKind.ACCOUNTING_SETTINGS, "accounting", null, body));
   }
 
-  /** The set-up only reads Xero: whatever a read comes to, a retry is safe and saves nothing. */
+  /**
+   * The set-up reads Xero and names the deposits contact: whatever a read comes to, a retry is safe
+   * and saves nothing more than that one contact.
+   */
   @ParameterizedTest
   @EnumSource(value = Fault.class, mode = EnumSource.Mode.EXCLUDE, names = "TOKEN_EXPIRED")
   void theSetUpIsKeptWhateverAReadComesTo(Fault fault) {
@@ -25,6 +28,37 @@ class AccountingSetupTest {
     assertThat(op.state).isEqualTo(OperationState.SUCCEEDED);
     assertThat(w.log.settings(WritePath.TENANT).orElseThrow().path("paymentAccountId").asText())
         .isEqualTo(w.xero.accounts.get(0).path("AccountID").asText());
+    assertThat(w.xero.saved).containsExactly("PUT Contacts");
+    assertThat(w.xero.contactsNumbered("xero-sync:deposits")).hasSize(1);
+  }
+
+  @Test
+  void theDepositsContactIsCreatedOnceAndKeptWithTheSetUp() {
+    String body = "{\"paymentAccountCode\":\"090\",\"depositAccountCode\":\"091\"}";
+    setUp(body);
+
+    Operation again = setUp(body);
+
+    assertThat(again.state).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(w.xero.contactsNumbered("xero-sync:deposits"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.path("Name").asText()).isEqualTo("Deposits"));
+    assertThat(w.log.settings(WritePath.TENANT).orElseThrow().path("depositContactId").asText())
+        .isEqualTo(w.xero.contactsNumbered("xero-sync:deposits").get(0).path("ContactID").asText());
+  }
+
+  @Test
+  void aDepositsContactNamedInTheSetUpIsUsed() {
+    String theirs = w.xero.contact("", "Shop takings", "ACTIVE").path("ContactID").asText();
+
+    setUp(
+        "{\"paymentAccountCode\":\"090\",\"depositAccountCode\":\"091\","
+            + "\"depositContact\":{\"xeroContactId\":\""
+            + theirs
+            + "\"}}");
+
+    assertThat(w.log.settings(WritePath.TENANT).orElseThrow().path("depositContactId").asText())
+        .isEqualTo(theirs);
     assertThat(w.xero.writeRequests).isEmpty();
   }
 

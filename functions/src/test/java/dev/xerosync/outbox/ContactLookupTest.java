@@ -25,23 +25,24 @@ class ContactLookupTest {
   }
 
   @Test
-  void aMergedContactLeadsToTheOneItWasMergedInto() throws Exception {
-    JsonNode kept = w.xero.contact("kept", "Kept", "ACTIVE");
-    w.xero
-        .contact("cust", "Merged", "ARCHIVED")
-        .put("MergedToContactID", kept.path("ContactID").asText());
+  void aMergedContactLeadsToTheOneItWasMergedIntoReadByIdWhenTheListOmitsIt() throws Exception {
+    ObjectNode kept = w.xero.contact("kept", "Kept", "ACTIVE");
+    w.xero.merge(w.xero.contact("cust", "Merged", "ACTIVE"), kept);
 
     JsonNode found = ContactLookup.byNumber(w.call(op), "cust").orElseThrow();
+    ContactLookup.Resolved r = ContactLookup.resolve(w.call(op), found);
 
-    assertThat(ContactLookup.followMerge(w.call(op), found)).isEqualTo(kept);
+    assertThat(found.has("MergedToContactID")).as("an unpaged list does not say").isFalse();
+    assertThat(r.contact()).isEqualTo(kept);
+    assertThat(r.merged()).isTrue();
   }
 
   @Test
-  void anUnmergedContactIsItself() throws Exception {
+  void anActiveContactIsItselfWithoutAnotherRead() throws Exception {
     ObjectNode c = w.xero.contact("cust", "C", "ACTIVE");
     c.put("MergedToContactID", "00000000-0000-0000-0000-000000000000");
 
-    assertThat(ContactLookup.followMerge(w.call(op), c)).isSameAs(c);
+    assertThat(ContactLookup.resolve(w.call(op), c).contact()).isSameAs(c);
     assertThat(w.xero.reads).isEmpty();
   }
 

@@ -79,4 +79,58 @@ class DepositWriteTest {
     assertThat(op.code).isEqualTo("ACCOUNT_INVALID");
     assertThat(w.xero.bankTransactions).isEmpty();
   }
+
+  /** README's minimal deposit: no contact, so the set-up's deposits contact (Xero needs one). */
+  @Test
+  void aDepositWithoutAContactGoesToTheSetUpsDepositsContact() {
+    w.runToEnd(
+        w.accept(
+            OperationKind.ACCOUNTING_SETTINGS,
+            "accounting",
+            null,
+            "{\"paymentAccountCode\":\"090\",\"depositAccountCode\":\"091\"}"));
+
+    Operation op = deposit("d-6", "");
+
+    assertThat(op.state).as(op.messages.toString()).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(w.xero.bankTransactions.get(0).path("Contact").path("ContactID").asText())
+        .isEqualTo(w.xero.contactsNumbered("xero-sync:deposits").get(0).path("ContactID").asText());
+  }
+
+  /** A customer created in another lane: the deposit waits for it instead of failing. */
+  @Test
+  void aDepositNamingACustomerStillBeingCreatedWaitsForIt() {
+    w.setUp();
+    Operation invoice =
+        w.accept(
+            OperationKind.INVOICE_UPSERT, "inv-1", null, WritePath.invoice("cust-n", "DRAFT", 5));
+    w.log.markContactPending(invoice);
+    Operation dep =
+        w.accept(
+            OperationKind.DEPOSIT,
+            "d-7",
+            null,
+            "{\"depositId\":\"d-7\",\"amount\":25,\"accountCode\":\"200\","
+                + "\"contact\":{\"externalId\":\"cust-n\"}}");
+
+    WriteExecutor.Pass first = w.pass(dep);
+    w.runToEnd(invoice);
+    Operation done = w.runToEnd(dep);
+
+    assertThat(first).isInstanceOf(WriteExecutor.Pass.Later.class);
+    assertThat(done.state).as(done.messages.toString()).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(w.xero.bankTransactions.get(0).path("Contact").path("ContactID").asText())
+        .isEqualTo(w.xero.contactsNumbered("cust-n").get(0).path("ContactID").asText());
+  }
+
+  @Test
+  void aDepositNamingAnUnknownCustomerWithNothingInFlightFailsAtOnce() {
+    w.setUp();
+
+    Operation op = deposit("d-8", ",\"contact\":{\"externalId\":\"nobody\"}");
+
+    assertThat(op.state).isEqualTo(OperationState.FAILED);
+    assertThat(op.code).isEqualTo("CONTACT_REQUIRED");
+    assertThat(op.attempts).isEqualTo(1);
+  }
 }

@@ -213,11 +213,29 @@ final class FakeXero implements XeroEndpoint {
           }
         } else {
           String number = whereEquals(query, "ContactNumber");
+          String term = param(query, "searchTerm").toLowerCase(java.util.Locale.ROOT);
           boolean archived = query.contains("includeArchived=true");
+          boolean paged = query.contains("page=");
           contacts.values().stream()
-              .filter(c -> number.equals(c.path("ContactNumber").asText()))
+              .filter(
+                  c ->
+                      term.isEmpty()
+                          ? number.equals(c.path("ContactNumber").asText())
+                          : c.path("Name")
+                              .asText()
+                              .toLowerCase(java.util.Locale.ROOT)
+                              .contains(term))
               .filter(c -> archived || !"ARCHIVED".equals(c.path("ContactStatus").asText()))
-              .forEach(c -> list.add(c.deepCopy()));
+              .map(ObjectNode::deepCopy)
+              .forEach(
+                  c -> {
+                    if (!paged) {
+                      // Xero names the merge only on a single read or a paged list
+                      // (xero_accounting.yaml, Contact.MergedToContactID).
+                      c.remove("MergedToContactID");
+                    }
+                    list.add(c);
+                  });
         }
       }
       case "BankTransactions" -> {
@@ -297,7 +315,16 @@ final class FakeXero implements XeroEndpoint {
         boolean taken =
             invoicesNumbered(number).stream()
                 .anyMatch(i -> !"DELETED".equals(i.path("Status").asText()));
-        return taken ? "Invoice # must be unique." : null;
+        return taken ? "Invoice # must be unique." : archived(el) ? ARCHIVED : null;
+      }
+      case "PUT BankTransactions" -> {
+        if (!el.path("Contact").hasNonNull("ContactID")) {
+          return "A Contact must be specified for this type of transaction";
+        }
+        return archived(el) ? ARCHIVED : null;
+      }
+      case "POST Invoices" -> {
+        return archived(el) ? ARCHIVED : null;
       }
       case "PUT Contacts" -> {
         String name = el.path("Name").asText();
@@ -333,6 +360,26 @@ final class FakeXero implements XeroEndpoint {
         return null;
       }
     }
+  }
+
+  static final String ARCHIVED =
+      "The contact with the specified contact details has been archived. The contact must be"
+          + " un-archived before creating new invoices or credit notes.";
+
+  private boolean archived(JsonNode el) {
+    ObjectNode c = contacts.get(el.path("Contact").path("ContactID").asText());
+    return c != null && "ARCHIVED".equals(c.path("ContactStatus").asText());
+  }
+
+  /** As merging in Xero: {@code dup}'s invoices move to {@code kept}, and it is archived. */
+  void merge(ObjectNode dup, ObjectNode kept) {
+    String keptId = kept.path("ContactID").asText();
+    for (ObjectNode inv : invoices.values()) {
+      if (dup.path("ContactID").asText().equals(inv.path("Contact").path("ContactID").asText())) {
+        inv.putObject("Contact").put("ContactID", keptId);
+      }
+    }
+    dup.put("ContactStatus", "ARCHIVED").put("MergedToContactID", keptId);
   }
 
   private ObjectNode apply(String method, String path, ObjectNode el) {

@@ -69,8 +69,18 @@ class InvoiceByNumberTest {
   @Test
   void anUnansweredLookupHoldsTheResendBack() {
     String contactId = w.xero.contact("c", "Customer c", "ACTIVE").path("ContactID").asText();
+    // Linked, with what we last sent: the push needs no contact call.
     w.records.putLink(
-        WritePath.TENANT, OperationLog.CONTACT, "c", "{\"contactId\":\"" + contactId + "\"}");
+        WritePath.TENANT,
+        OperationLog.CONTACT,
+        "c",
+        "{\"contactId\":\""
+            + contactId
+            + "\",\"pushed\":"
+            + ContactFields.fingerprint(
+                WritePath.json(WritePath.invoice("c", "DRAFT", 1)).path("contact"),
+                WritePath.json("{}"))
+            + "}");
     w.xero.failNext("PUT Invoices", Fault.LOST_ANSWER);
     w.xero.failReads(Fault.SERVER_ERROR, Fault.SERVER_ERROR, Fault.SERVER_ERROR);
     Operation push =

@@ -32,6 +32,9 @@ final class WritePath {
   final List<Operation> finished = new ArrayList<>();
   final List<String> tokensRefreshed = new ArrayList<>();
 
+  /** The sync's copy of the contacts, by Xero's id (a webhook's work, done by the test). */
+  final java.util.Map<String, dev.xerosync.xero.XeroContact> synced = new java.util.HashMap<>();
+
   /** When set, the tenant's token cannot be had (the identity service, or a revoked grant). */
   TokenRefreshException tokenFailure;
 
@@ -58,6 +61,7 @@ final class WritePath {
           xero,
           access,
           readSide,
+          (tenantId, contactId) -> java.util.Optional.ofNullable(synced.get(contactId)),
           new OperationEvents() {
             @Override
             public void dispatch(Operation operation) {}
@@ -119,10 +123,17 @@ final class WritePath {
     return new XeroCall(op, access, xero);
   }
 
-  /** The accounting set-up, done: payments into 090, deposits into 091. */
+  /** The accounting set-up, done: payments into 090, deposits into 091 from its contact. */
   void setUp() {
+    String deposits =
+        xero.contact("xero-sync:deposits", "Deposits", "ACTIVE").get("ContactID").asText();
     log.putSettings(
-        TENANT, json("{\"paymentAccountCode\":\"090\",\"depositAccountCode\":\"091\"}"));
+        TENANT,
+        json(
+            "{\"paymentAccountCode\":\"090\",\"depositAccountCode\":\"091\","
+                + "\"depositContactId\":\""
+                + deposits
+                + "\"}"));
   }
 
   static ObjectNode json(String s) {

@@ -101,6 +101,26 @@ class WriteRequestsTest {
   }
 
   @Test
+  void aPhoneAndABillingAddressAreTakenWithinXerosLengths() {
+    String ok =
+        "{\"contact\":{\"externalId\":\"c\",\"phone\":\"+64 4 555 0100\",\"billingAddress\":"
+            + "{\"addressLine1\":\"1 Main St\",\"city\":\"Wellington\",\"postalCode\":\"6011\"}}}";
+    assertThat(invoiceRefusal(ok)).isNull();
+    assertThat(
+            invoiceRefusal(
+                    "{\"contact\":{\"externalId\":\"c\",\"phone\":\"" + "9".repeat(51) + "\"}}")
+                .getMessage())
+        .startsWith("contact.phone is longer than 50");
+    assertThat(
+            invoiceRefusal(
+                    "{\"contact\":{\"externalId\":\"c\",\"billingAddress\":{\"postalCode\":\""
+                        + "9".repeat(51)
+                        + "\"}}}")
+                .getMessage())
+        .startsWith("contact.billingAddress.postalCode is longer than 50");
+  }
+
+  @Test
   void theFirstAndLastDatesXeroHoldsPass() {
     assertThat(invoiceRefusal("{\"date\":\"0001-01-01\",\"dueDate\":\"9999-12-31\"}")).isNull();
   }
@@ -114,8 +134,13 @@ class WriteRequestsTest {
         .asString()
         .startsWith("lineItems[0].price is not a field");
     assertThat(
-            invoiceRefusal("{\"contact\":{\"externalId\":\"c\",\"phone\":\"021\"}}").getMessage())
-        .startsWith("contact.phone is not a field");
+            invoiceRefusal("{\"contact\":{\"externalId\":\"c\",\"mobile\":\"021\"}}").getMessage())
+        .startsWith("contact.mobile is not a field");
+    assertThat(
+            invoiceRefusal(
+                    "{\"contact\":{\"externalId\":\"c\",\"billingAddress\":{\"street\":\"1\"}}}")
+                .getMessage())
+        .startsWith("contact.billingAddress.street is not a field");
     assertThat(
             refusal(
                     OperationKind.ACCOUNTING_SETTINGS,

@@ -324,7 +324,8 @@ class PaymentsAndContactsEnd2EndTest extends WriteBackStage {
         LocalDate.now().plusDays(7),
         BigDecimal.TEN,
         null);
-    org.createContact("Customer Taken");
+    // Another customer's contact holds the name (one with no number would be linked instead).
+    org.createContact("Customer Taken", "another-customer");
     record Rule(String code, String message, String method, String path, String body) {}
     var rules =
         java.util.List.of(

@@ -34,8 +34,9 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * write worker is killed between Xero's commit and recording the outcome; the client sends every
  * request twice (same Idempotency-Key, concurrently) and resends payments without a key; each
  * tenant also pushes a history of 60 invoices; tenants' units run interleaved in a shuffled order.
- * Then it counts, in the simulator's own ledger, every invoice number and payment reference that
- * exists more than once.
+ * Each unit also creates a customer and sends its deposit at once, in two lanes. Then it counts, in
+ * the simulator's own ledger, every invoice number, payment reference, contact number and deposit
+ * reference that exists more than once.
  */
 final class WriteChaos {
   record Figures(
@@ -107,7 +108,7 @@ final class WriteChaos {
                     "PUT",
                     org.tenantId(),
                     "/settings/accounting",
-                    "{\"paymentAccountCode\":\"090\"}",
+                    "{\"paymentAccountCode\":\"090\",\"depositAccountCode\":\"090\"}",
                     "setup-" + t)
                 .operationId();
         api.awaitTerminal(org.tenantId(), op, Duration.ofSeconds(120));
@@ -141,6 +142,9 @@ final class WriteChaos {
         for (int u = 0; u < unitsPerTenant; u++) {
           String a = "ch-" + tenant + "-" + u + "-a";
           String b = "ch-" + tenant + "-" + u + "-b";
+          String c = "ch-" + tenant + "-" + u + "-c";
+          String d = "ch-" + tenant + "-" + u + "-d";
+          String buyer = "{\"name\":\"Chaos Buyer " + tenant + "-" + u + "\"}";
           units.add(
               () -> {
                 String inv = invoice(tenant);
@@ -160,6 +164,16 @@ final class WriteChaos {
                     api.send("POST", org.tenantId(), "/invoices/" + a + "/payments", pay, null));
                 twice(api, org, "PUT", "/invoices/" + b, inv, b, accepted);
                 twice(api, org, "POST", "/invoices/" + b + "/void", null, b + "-v", accepted);
+                // A new customer and its deposit, sent together in their own lanes: both may
+                // create it, and Xero must end with one contact and one deposit.
+                twice(api, org, "PUT", "/contacts/" + c, buyer, c, accepted);
+                String dep =
+                    "{\"depositId\":\""
+                        + d
+                        + "\",\"amount\":5,\"accountCode\":\"200\",\"contact\":"
+                        + buyer.replace("{", "{\"externalId\":\"" + c + "\",")
+                        + "}";
+                twice(api, org, "POST", "/deposits", dep, d, accepted);
               });
         }
       }
@@ -253,6 +267,21 @@ final class WriteChaos {
             HISTORY_INVOICES
                 - (int) numbers.keySet().stream().filter(n -> n.matches("ch-\\d+-h\\d+")).count();
         for (int n : references.values()) {
+          duplicates += n - 1;
+        }
+        Map<String, Integer> contacts = new HashMap<>();
+        org.contacts().stream()
+            .filter(c -> c.contactNumber() != null && c.contactNumber().startsWith("ch-"))
+            .forEach(c -> contacts.merge(c.contactNumber(), 1, Integer::sum));
+        Map<String, Integer> deposits = new HashMap<>();
+        org.bankTransactions().stream()
+            .filter(b -> b.reference() != null && b.reference().startsWith("ch-"))
+            .filter(b -> !"DELETED".equals(b.status()))
+            .forEach(b -> deposits.merge(b.reference(), 1, Integer::sum));
+        for (int n : contacts.values()) {
+          duplicates += n - 1;
+        }
+        for (int n : deposits.values()) {
           duplicates += n - 1;
         }
       }

@@ -15,8 +15,8 @@ class WriteChaosIntegrationTest {
   void chaosPostsNothingTwiceAndLosesNothing() throws Exception {
     WriteChaos.Figures f = WriteChaos.run(3, 3, 14L, 0.15);
     f.lines().forEach(System.out::println);
-    // Per unit four writes and a resent payment; per tenant one history push.
-    assertThat(f.operations()).isEqualTo(3 * 3 * 4 + 3 * 3 + 3);
+    // Per unit six writes and a resent payment; per tenant one history push.
+    assertThat(f.operations()).isEqualTo(3 * 3 * 6 + 3 * 3 + 3);
     assertThat(f.duplicates()).isZero();
     assertThat(f.lost()).isZero();
     assertThat(f.historyMissing()).as("history invoices not in Xero").isZero();

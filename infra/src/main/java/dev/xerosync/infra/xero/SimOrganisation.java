@@ -102,6 +102,18 @@ public final class SimOrganisation {
     ledger.mergeContacts(mergedId, keptId);
   }
 
+  /**
+   * As editing a contact in Xero's screen: a non-null name or email replaces the contact's, and
+   * {@code details} is laid over its other fields.
+   */
+  public void editContact(
+      String contactId,
+      String name,
+      String email,
+      dev.xerosync.infra.xero.ledger.ContactDetails details) {
+    ledger.updateContact(contactId, name, email, null, null, details);
+  }
+
   public void archiveContact(String contactId) {
     ledger.archiveContact(contactId);
   }

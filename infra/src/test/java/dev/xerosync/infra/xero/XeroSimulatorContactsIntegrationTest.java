@@ -190,4 +190,78 @@ class XeroSimulatorContactsIntegrationTest {
         .extracting(c -> c.get("ContactID").asText())
         .containsExactly(dup);
   }
+
+  /**
+   * MergedToContactID is "only returned when using paging or when fetching a contact by ContactId
+   * or ContactNumber" (xero_accounting.yaml, Contact.MergedToContactID): an unpaged list does not
+   * say where a merged contact went.
+   */
+  @Test
+  void mergedToContactIdComesOnlyOnASingleReadOrAPagedList() {
+    String dup = org.createContact("Acme (dup)", "a-dup");
+    String kept = org.createContact("Acme");
+    org.mergeContacts(dup, kept);
+    String where =
+        "&where="
+            + java.net.URLEncoder.encode(
+                "ContactNumber==\"a-dup\"", java.nio.charset.StandardCharsets.UTF_8);
+
+    JsonNode unpaged =
+        contact(send("GET", "/api.xro/2.0/Contacts?includeArchived=true" + where, null));
+    JsonNode paged =
+        contact(send("GET", "/api.xro/2.0/Contacts?includeArchived=true&page=1" + where, null));
+    JsonNode single = contact(send("GET", "/api.xro/2.0/Contacts/" + dup, null));
+
+    assertThat(unpaged.get("ContactID").asText()).isEqualTo(dup);
+    assertThat(unpaged.has("MergedToContactID")).as(unpaged.toString()).isFalse();
+    assertThat(paged.path("MergedToContactID").asText()).isEqualTo(kept);
+    assertThat(single.path("MergedToContactID").asText()).isEqualTo(kept);
+  }
+
+  /**
+   * Xero keeps every field it is sent and returns Addresses and Phones in the spec example's shape:
+   * both address types and all four phone types, "" where nothing was set.
+   */
+  @Test
+  void everyFieldSentIsKeptAndReturnedInXerosShape() {
+    JsonNode created =
+        contact(
+            send(
+                "PUT",
+                "/api.xro/2.0/Contacts",
+                body(
+                    "\"Name\":\"Kept Ltd\",\"ContactNumber\":\"k-1\",\"FirstName\":\"Kim\","
+                        + "\"LastName\":\"Keeper\",\"EmailAddress\":\"kim@kept.example\","
+                        + "\"PaymentTerms\":{\"Sales\":{\"Day\":20,\"Type\":\"OFFOLLOWINGMONTH\"}},"
+                        + "\"Phones\":[{\"PhoneType\":\"DEFAULT\",\"PhoneNumber\":\"555 0100\"}],"
+                        + "\"Addresses\":[{\"AddressType\":\"POBOX\",\"AddressLine1\":\"1 Main St\","
+                        + "\"City\":\"Wellington\",\"PostalCode\":\"6011\",\"Country\":\"NZ\"}]")));
+    String id = created.get("ContactID").asText();
+    // An update names only the phone it changes; the rest stays as Xero has it.
+    contact(
+        send(
+            "POST",
+            "/api.xro/2.0/Contacts/" + id,
+            "{\"Phones\":[{\"PhoneType\":\"MOBILE\",\"PhoneNumber\":\"021 555\"}]}"));
+
+    JsonNode read = contact(send("GET", "/api.xro/2.0/Contacts/" + id, null));
+
+    assertThat(read.path("FirstName").asText()).isEqualTo("Kim");
+    assertThat(read.path("LastName").asText()).isEqualTo("Keeper");
+    assertThat(read.at("/PaymentTerms/Sales/Day").asInt()).isEqualTo(20);
+    assertThat(read.at("/PaymentTerms/Sales/Type").asText()).isEqualTo("OFFOLLOWINGMONTH");
+    assertThat(read.get("Addresses"))
+        .extracting(a -> a.get("AddressType").asText())
+        .containsExactly("STREET", "POBOX");
+    assertThat(read.at("/Addresses/0/City").asText()).isEmpty();
+    assertThat(read.at("/Addresses/1/AddressLine1").asText()).isEqualTo("1 Main St");
+    assertThat(read.at("/Addresses/1/City").asText()).isEqualTo("Wellington");
+    assertThat(read.at("/Addresses/1/PostalCode").asText()).isEqualTo("6011");
+    assertThat(read.get("Phones"))
+        .extracting(p -> p.get("PhoneType").asText())
+        .containsExactly("DEFAULT", "DDI", "FAX", "MOBILE");
+    assertThat(read.at("/Phones/0/PhoneNumber").asText()).isEqualTo("555 0100");
+    assertThat(read.at("/Phones/1/PhoneNumber").asText()).isEmpty();
+    assertThat(read.at("/Phones/3/PhoneNumber").asText()).isEqualTo("021 555");
+  }
 }

@@ -154,8 +154,18 @@ public final class AccountingJson {
   }
 
   public static ObjectNode contact(Contact c, boolean summary) {
+    return contact(c, summary, true);
+  }
+
+  /**
+   * A contact as Xero returns it. {@code withMerge}: MergedToContactID is "only returned when using
+   * paging or when fetching a contact by ContactId or ContactNumber" (xero_accounting.yaml,
+   * Contact.MergedToContactID; the same words in Xero's SDK models, e.g. XeroAPI/xero-ruby
+   * docs/accounting/Contact.md), so an unpaged list leaves it out.
+   */
+  public static ObjectNode contact(Contact c, boolean summary, boolean withMerge) {
     ObjectNode n = XeroJson.object().put("ContactID", c.contactId());
-    if (c.mergedToContactId() != null) {
+    if (withMerge && c.mergedToContactId() != null) {
       n.put("MergedToContactID", c.mergedToContactId());
     }
     if (c.contactNumber() != null) {
@@ -167,10 +177,12 @@ public final class AccountingJson {
     }
     n.put("BankAccountDetails", "");
     if (!summary) {
-      n.putArray("Addresses");
-      n.putArray("Phones");
-      n.putArray("ContactGroups");
-      n.putArray("ContactPersons");
+      ContactDetailsJson.write(n, c.details());
+      for (String list : List.of("ContactGroups", "ContactPersons")) {
+        if (!n.has(list)) {
+          n.putArray(list);
+        }
+      }
     }
     n.put("UpdatedDateUTC", XeroJson.msDateTime(c.updatedDateUtc()))
         .put("IsSupplier", c.isSupplier())

@@ -19,7 +19,8 @@ import java.util.function.Predicate;
 /**
  * GET /Contacts (paging, IDs, If-Modified-Since, includeArchived, where, searchTerm, summaryOnly)
  * and GET /Contacts/{ContactID}. Archived contacts are left out of lists unless
- * includeArchived=true or asked for by ID.
+ * includeArchived=true or asked for by ID. MergedToContactID comes only on a single read or a paged
+ * list ({@link AccountingJson#contact(Contact, boolean, boolean)}).
  */
 public final class GetContacts implements AccountingOperation {
   private final Clock clock;
@@ -81,7 +82,7 @@ public final class GetContacts implements AccountingOperation {
         Comparator.comparing(Contact::name, String.CASE_INSENSITIVE_ORDER)
             .thenComparing(Contact::contactId));
     for (Contact c : q.slice(matched)) {
-      items.add(AccountingJson.contact(c, q.summaryOnly()));
+      items.add(AccountingJson.contact(c, q.summaryOnly(), q.paged()));
     }
     if (q.paged()) {
       Envelope.pagination(env, q.page(), q.pageSize(), matched.size());

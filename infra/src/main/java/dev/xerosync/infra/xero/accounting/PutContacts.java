@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.infra.xero.http.Problems;
 import dev.xerosync.infra.xero.http.SimResponse;
 import dev.xerosync.infra.xero.ledger.Contact;
+import dev.xerosync.infra.xero.ledger.ContactDetails;
 import dev.xerosync.infra.xero.ledger.Ledger;
 import dev.xerosync.infra.xero.ledger.XeroMessages;
 import java.time.Clock;
@@ -16,7 +17,8 @@ import java.util.Locale;
  * POSTed element names its contact by ContactID, else by ContactNumber, else by an active contact's
  * Name (Xero's documented keys; the order when several are sent is our reading). {@code
  * ContactStatus: ACTIVE} restores an archived contact, ARCHIVED archives one. Names are unique
- * across active contacts; ContactNumber (at most 50 characters) across all.
+ * across active contacts; ContactNumber (at most 50 characters) across all. Every other field sent
+ * is kept, as Xero keeps it ({@link ContactDetailsJson}).
  */
 public final class PutContacts implements AccountingOperation {
   private final Clock clock;
@@ -49,6 +51,7 @@ public final class PutContacts implements AccountingOperation {
       String number = BatchWrite.text(el, "ContactNumber");
       String email = BatchWrite.text(el, "EmailAddress");
       String status = BatchWrite.text(el, "ContactStatus");
+      ContactDetails details = ContactDetailsJson.read(el);
       Contact existing = post ? find(ledger, el, pathId) : null;
       items.add(
           new BatchWrite.Item() {
@@ -63,13 +66,13 @@ public final class PutContacts implements AccountingOperation {
             public ObjectNode apply() {
               String id;
               if (existing == null) {
-                id = ledger.createContact(name, email, number, call.clientId());
+                id = ledger.createContact(name, email, number, details, call.clientId());
                 if (Contact.ARCHIVED.equalsIgnoreCase(status)) {
                   ledger.archiveContact(id);
                 }
               } else {
                 id = existing.contactId();
-                ledger.updateContact(id, name, email, number, status);
+                ledger.updateContact(id, name, email, number, status, details);
               }
               return AccountingJson.contact(ledger.contact(id), false);
             }

@@ -6,6 +6,7 @@ import java.time.Instant;
  * A contact as the ledger holds it. IsCustomer/IsSupplier are set by Xero itself once a sale or
  * bill uses the contact. ContactNumber is the external system's key (at most 50 characters,
  * unique); MergedToContactID names the contact this one was merged into (it is then ARCHIVED).
+ * {@code details} holds every other field Xero was sent for it.
  */
 public record Contact(
     String contactId,
@@ -18,7 +19,8 @@ public record Contact(
     Instant updatedDateUtc,
     String createdByClientId,
     String contactNumber,
-    String mergedToContactId) {
+    String mergedToContactId,
+    ContactDetails details) {
   public static final String ACTIVE = "ACTIVE";
   public static final String ARCHIVED = "ARCHIVED";
   public static final int MAX_CONTACT_NUMBER = 50;
@@ -44,7 +46,8 @@ public record Contact(
         updatedDateUtc,
         createdByClientId,
         null,
-        null);
+        null,
+        ContactDetails.NONE);
   }
 
   Contact withStatus(String s, Instant at) {
@@ -59,7 +62,8 @@ public record Contact(
         at,
         createdByClientId,
         contactNumber,
-        ACTIVE.equals(s) ? null : mergedToContactId);
+        ACTIVE.equals(s) ? null : mergedToContactId,
+        details);
   }
 
   Contact withRoles(boolean customer, boolean supplier, Instant at) {
@@ -74,10 +78,11 @@ public record Contact(
         at,
         createdByClientId,
         contactNumber,
-        mergedToContactId);
+        mergedToContactId,
+        details);
   }
 
-  Contact edited(String n, String email, String number, Instant at) {
+  Contact edited(String n, String email, String number, ContactDetails sent, Instant at) {
     return new Contact(
         contactId,
         n == null ? name : n,
@@ -89,7 +94,8 @@ public record Contact(
         at,
         createdByClientId,
         number == null ? contactNumber : number,
-        mergedToContactId);
+        mergedToContactId,
+        details.merge(sent));
   }
 
   Contact mergedInto(String into, Instant at) {
@@ -104,6 +110,7 @@ public record Contact(
         at,
         createdByClientId,
         contactNumber,
-        into);
+        into,
+        details);
   }
 }

@@ -73,7 +73,12 @@ final class Contacts {
     return taken ? List.of(XeroMessages.CONTACT_NUMBER_TAKEN) : List.of();
   }
 
-  String create(String contactName, String email, String contactNumber, String clientId) {
+  String create(
+      String contactName,
+      String email,
+      String contactNumber,
+      ContactDetails details,
+      String clientId) {
     List<String> errors = checkNew(contactName, contactNumber);
     if (!errors.isEmpty()) {
       throw new LedgerException(errors);
@@ -93,7 +98,8 @@ final class Contacts {
             now,
             clientId,
             contactNumber == null || contactNumber.isEmpty() ? null : contactNumber,
-            null));
+            null,
+            details));
     org.changed("CONTACT", "CREATE", id, now);
     return id;
   }
@@ -138,7 +144,13 @@ final class Contacts {
     return errors;
   }
 
-  void update(String contactId, String newName, String email, String contactNumber, String status) {
+  void update(
+      String contactId,
+      String newName,
+      String email,
+      String contactNumber,
+      String status,
+      ContactDetails details) {
     List<String> errors = checkUpdate(contactId, newName, contactNumber, status);
     if (!errors.isEmpty()) {
       throw new LedgerException(errors);
@@ -147,7 +159,7 @@ final class Contacts {
     Contact c =
         contacts
             .get(contactId)
-            .edited(newName == null ? null : newName.trim(), email, contactNumber, now);
+            .edited(newName == null ? null : newName.trim(), email, contactNumber, details, now);
     if (status != null && !status.equalsIgnoreCase(c.status())) {
       c = c.withStatus(status.toUpperCase(Locale.ROOT), now);
     }

@@ -172,12 +172,22 @@ public final class Ledger {
   }
 
   public synchronized String createContact(String contactName, String email, String clientId) {
-    return contacts.create(contactName, email, null, clientId);
+    return contacts.create(contactName, email, null, ContactDetails.NONE, clientId);
   }
 
   public synchronized String createContact(
       String contactName, String email, String contactNumber, String clientId) {
-    return contacts.create(contactName, email, contactNumber, clientId);
+    return contacts.create(contactName, email, contactNumber, ContactDetails.NONE, clientId);
+  }
+
+  /** A contact with every other field it was sent kept in {@code details}. */
+  public synchronized String createContact(
+      String contactName,
+      String email,
+      String contactNumber,
+      ContactDetails details,
+      String clientId) {
+    return contacts.create(contactName, email, contactNumber, details, clientId);
   }
 
   /**
@@ -191,7 +201,18 @@ public final class Ledger {
 
   public synchronized void updateContact(
       String contactId, String newName, String email, String contactNumber, String status) {
-    contacts.update(contactId, newName, email, contactNumber, status);
+    contacts.update(contactId, newName, email, contactNumber, status, ContactDetails.NONE);
+  }
+
+  /** As above, with {@code details} laid over the ones the contact has. */
+  public synchronized void updateContact(
+      String contactId,
+      String newName,
+      String email,
+      String contactNumber,
+      String status,
+      ContactDetails details) {
+    contacts.update(contactId, newName, email, contactNumber, status, details);
   }
 
   /**
