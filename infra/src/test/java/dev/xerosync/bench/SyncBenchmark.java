@@ -7,7 +7,6 @@ import dev.xerosync.infra.xero.ratelimit.RateLimiter;
 import dev.xerosync.infra.xero.webhooks.Delivery;
 import dev.xerosync.queue.SyncQueue;
 import dev.xerosync.queue.SyncRequest;
-import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.Connection;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
@@ -166,10 +165,9 @@ public final class SyncBenchmark {
 
       Random random = new Random(1);
       // The query API wants each tenant's API key, as ApiKeyAdminFunction issues it.
-      ApiKeys keys = new ApiKeys(b.stack.aws().dynamoDb(), b.table, Clock.systemUTC());
       Map<String, String> apiKeys = new HashMap<>();
       for (Tenant t : ts) {
-        apiKeys.put(t.org.tenantId(), keys.create(t.org.tenantId(), "bench").secret());
+        apiKeys.put(t.org.tenantId(), b.stack.issueApiKey(t.org.tenantId(), "bench").secret());
       }
       Poller poller = new Poller(b.stack.apiUrl(), pollEvery, apiKeys);
       poller.check(ts.get(0).org.tenantId(), ts.get(0).payable.get(0));
@@ -254,7 +252,6 @@ public final class SyncBenchmark {
     Duration within = Duration.ofSeconds(5);
     Duration pause = Duration.ofSeconds(10);
     try (Bench b = Bench.start()) {
-      ApiKeys keys = new ApiKeys(b.stack.aws().dynamoDb(), b.table, Clock.systemUTC());
       Map<String, String> apiKeys = new ConcurrentHashMap<>();
       Poller poller = new Poller(b.stack.apiUrl(), Duration.ofMillis(50), apiKeys);
       List<Thread> polling = new ArrayList<>();
@@ -273,7 +270,7 @@ public final class SyncBenchmark {
         }
         b.stack.connect(org);
         b.awaitConnected(org.tenantId(), Duration.ofSeconds(120));
-        apiKeys.put(org.tenantId(), keys.create(org.tenantId(), "bench").secret());
+        apiKeys.put(org.tenantId(), b.stack.issueApiKey(org.tenantId(), "bench").secret());
         for (int round = 0; round < rounds; round++) {
           long start = System.nanoTime();
           for (int i = 0; i < perBurst; i++) {
