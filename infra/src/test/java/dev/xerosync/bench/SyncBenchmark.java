@@ -1,6 +1,7 @@
 package dev.xerosync.bench;
 
 import dev.xerosync.common.Json;
+import dev.xerosync.infra.aws.ApiGatewayStandIn;
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
 import dev.xerosync.infra.xero.ratelimit.RateLimiter;
@@ -915,6 +916,15 @@ public final class SyncBenchmark {
       LocalStack stack =
           LocalStack.start(
               LocalStack.Options.defaults().withVisibilityTimeout(Duration.ofSeconds(30)));
+      // The pollers measure the sync's freshness, polling each pending change every 50 ms: far
+      // more than a tenant's 25 requests a second, so with the plan's throttle they would measure
+      // the usage plan instead. Lifted here as UpdateUsagePlan would.
+      stack
+          .aws()
+          .apiGateway()
+          .updateUsagePlan(
+              new ApiGatewayStandIn.UsagePlan(
+                  ApiGatewayStandIn.planId("ClientsUsagePlan"), 0, 0, 0, "MONTH"));
       String table = stack.aws().resources().tableName("Table");
       return new Bench(
           stack,

@@ -104,6 +104,13 @@ public final class ApiGatewayStandIn implements AutoCloseable {
     planKeys.putIfAbsent(plan.id(), ConcurrentHashMap.newKeySet());
   }
 
+  /** UpdateUsagePlan's new throttle and quota for a plan that exists. */
+  public void updateUsagePlan(UsagePlan plan) {
+    if (plans.replace(plan.id(), plan) == null) {
+      throw new IllegalArgumentException("no usage plan " + plan.id());
+    }
+  }
+
   /** An API key of the template (AWS::ApiGateway::ApiKey) with its usage plan key; its id. */
   public String createApiKey(String name, String value, boolean enabled, String planId) {
     ApiKey key = new ApiKey(newId(), name, value, enabled, Instant.now());
