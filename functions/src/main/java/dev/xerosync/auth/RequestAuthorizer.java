@@ -11,26 +11,23 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The API's gate, decided once per credential and cached by API Gateway (docs/security.md). Two
- * authorizers of template.yaml share it:
+ * The API's gate (docs/security.md). Three authorizers of template.yaml share it:
  *
  * <ul>
  *   <li>{@code TenantKey} on {@code /tenants/...}: a tenant's {@code xsk_} key in {@code
- *       x-api-key}; the policy it returns covers every tenant route, so the functions read the
- *       key's tenant from the context ({@link TenantCredential}) and check it is the one in the
- *       path;
+ *       x-api-key}, its identity source; API Gateway caches the result per key value, and the
+ *       policy covers every tenant route, so the functions read the key's tenant from the context
+ *       ({@link TenantCredential}) and check it is the one in the path;
+ *   <li>{@code PanelOrTenantKey} on the routes the embedded panel calls: the same key, or a panel
+ *       token ({@code Authorization: Bearer xsp_…}) when no {@code x-api-key} comes. API Gateway
+ *       keys a cache only by sources that are all present, so alternatives are not cached;
  *   <li>{@code AdminCredential} on {@code /saas-tenants/...}: {@code x-admin-key}, or an admin
- *       token as a bearer token or {@code ?admin_token=} on a browser link. These are alternatives,
- *       and API Gateway caches only by sources that are all present, so this one is not cached; it
- *       is an HMAC check with no I/O.
+ *       token as a bearer token or {@code ?admin_token=} on a browser link; alternatives again, so
+ *       not cached; it is an HMAC check with no I/O.
  * </ul>
  *
- * <p>{@code TenantKey} also takes a panel token ({@code Authorization: Bearer xsp_…}) when no
- * {@code x-api-key} comes: API Gateway lets one authorizer guard a route, and the panel reads the
- * same routes as a tenant's backend. Alternatives cannot be cached by, so {@code TenantKey} is not
- * cached by API Gateway; the key and token lookups keep their own short caches in the container.
- * Every allow carries the deployment's usage-plan key as {@code usageIdentifierKey} ({@code
- * ApiKeySourceType: AUTHORIZER}), so the usage plan still throttles.
+ * Every allow carries a usage-plan key as {@code usageIdentifierKey} ({@code ApiKeySourceType:
+ * AUTHORIZER}), so the usage plan throttles.
  */
 public final class RequestAuthorizer {
   /** Which credentials a route takes, from its resource path. */

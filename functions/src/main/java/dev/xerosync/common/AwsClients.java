@@ -39,6 +39,18 @@ public final class AwsClients {
         .build();
   }
 
+  /** API Gateway's management API (the calls the SDK's client would make; see its class). */
+  public static ApiGatewayManagement apiGateway(Environment env) {
+    String region = env.get("AWS_REGION", "us-east-1");
+    URI endpoint =
+        URI.create(
+            env.optional("AWS_ENDPOINT_URL_API_GATEWAY")
+                .or(() -> env.optional("AWS_ENDPOINT_URL"))
+                .orElse("https://apigateway." + region + ".amazonaws.com"));
+    return new ApiGatewayManagement(
+        UrlConnectionHttpClient.create(), endpoint, region, credentials(env));
+  }
+
   private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
       B builder, Environment env, String endpointVariable) {
     builder

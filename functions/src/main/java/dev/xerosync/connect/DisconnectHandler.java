@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.xerosync.auth.AdminAuth;
+import dev.xerosync.auth.TenantUsageKeys;
 import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
@@ -32,6 +33,7 @@ public final class DisconnectHandler
   private static final Log LOG = Log.of(DisconnectHandler.class);
 
   private final ConnectWiring w;
+  private final TenantUsageKeys usageKeys;
 
   public DisconnectHandler() {
     this(Environment.process());
@@ -56,11 +58,12 @@ public final class DisconnectHandler
   }
 
   public DisconnectHandler(Environment env) {
-    this(ConnectWiring.of(env));
+    this(ConnectWiring.of(env), TenantUsageKeys.of(env));
   }
 
-  public DisconnectHandler(ConnectWiring wiring) {
+  public DisconnectHandler(ConnectWiring wiring, TenantUsageKeys usageKeys) {
     this.w = wiring;
+    this.usageKeys = usageKeys;
   }
 
   @Override
@@ -154,6 +157,11 @@ public final class DisconnectHandler
         .setStatus(tenantId, ConnectionStatus.DISCONNECTED, "Disconnected by " + by + ".", null);
     w.connections().recordDisconnected(tenantId, by, now);
     int purged = purge ? w.purge().purge(tenantId) : 0;
+    if (purge) {
+      // Its API keys went with the purge; its usage-plan key goes too (it counts toward API
+      // Gateway's 10,000 keys a region).
+      usageKeys.remove(tenantId);
+    }
     w.alerts().disconnected(link, by);
     LOG.info(
         "organisation disconnected",

@@ -2,6 +2,7 @@ package dev.xerosync.query;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.xerosync.auth.TenantUsageKeys;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
@@ -23,7 +24,9 @@ import org.jspecify.annotations.Nullable;
  * {"action":"list","tenantId":"…"}                     → {"keys":[{"keyId","name","createdAt","revokedAt"}]}
  * </pre>
  *
- * Bad input answers {"error": "..."}. The key itself is never logged; logs name the key id.
+ * Creating a key also makes sure the tenant has its own API Gateway key in the usage plan ({@link
+ * TenantUsageKeys}), which throttles the tenant apart from the others. Bad input answers {"error":
+ * "..."}. The key itself is never logged; logs name the key id.
  */
 public final class ApiKeyAdminHandler
     implements RequestHandler<Map<String, Object>, Map<String, Object>> {
@@ -31,6 +34,7 @@ public final class ApiKeyAdminHandler
   private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{18}");
 
   private final ApiKeys keys;
+  private final TenantUsageKeys usageKeys;
 
   public ApiKeyAdminHandler() {
     this(Environment.process());
@@ -44,11 +48,12 @@ public final class ApiKeyAdminHandler
   }
 
   public ApiKeyAdminHandler(Environment env) {
-    this(QueryWiring.apiKeys(env));
+    this(QueryWiring.apiKeys(env), TenantUsageKeys.of(env));
   }
 
-  public ApiKeyAdminHandler(ApiKeys keys) {
+  public ApiKeyAdminHandler(ApiKeys keys, TenantUsageKeys usageKeys) {
     this.keys = keys;
+    this.usageKeys = usageKeys;
   }
 
   @Override
@@ -63,6 +68,8 @@ public final class ApiKeyAdminHandler
             throw Problem.invalid(
                 "name must be at most 100 characters: say who uses the key, such as hubspot-prod");
           }
+          // First the tenant's usage-plan key, so no key is issued that API Gateway would refuse.
+          usageKeys.ensure(tenantId);
           ApiKeys.IssuedKey key = keys.create(tenantId, name);
           LOG.info("API key created", "tenantId", tenantId, "keyId", key.keyId());
           Map<String, Object> out = new LinkedHashMap<>();

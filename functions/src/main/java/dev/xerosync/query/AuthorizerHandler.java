@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import dev.xerosync.auth.RequestAuthorizer;
+import dev.xerosync.auth.TenantUsageKeys;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
@@ -14,14 +15,16 @@ import java.util.Map;
 /**
  * API Gateway's Lambda REQUEST authorizer (an entry point; the decision is {@code auth}'s): turns
  * {@link RequestAuthorizer}'s decision into the IAM policy API Gateway caches, with the usage-plan
- * key that lets the usage plan throttle.
+ * key that lets the usage plan throttle: the tenant's own key for a tenant key or panel token
+ * ({@link TenantUsageKeys}), so each tenant is throttled apart; the clients' shared key for admins.
  */
 public final class AuthorizerHandler
     implements RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1> {
   private static final Log LOG = Log.of(AuthorizerHandler.class);
 
   private final RequestAuthorizer authorizer;
-  private final String usageIdentifierKey;
+  private final String adminUsageKey;
+  private final String tenantUsageKeyPrefix;
 
   public AuthorizerHandler() {
     this(Environment.process());
@@ -29,12 +32,17 @@ public final class AuthorizerHandler
   }
 
   public AuthorizerHandler(Environment env) {
-    this(QueryWiring.authorizer(env), env.required("USAGE_IDENTIFIER_KEY"));
+    this(
+        QueryWiring.authorizer(env),
+        env.required("USAGE_IDENTIFIER_KEY"),
+        env.required("TENANT_USAGE_KEY_PREFIX"));
   }
 
-  public AuthorizerHandler(RequestAuthorizer authorizer, String usageIdentifierKey) {
+  public AuthorizerHandler(
+      RequestAuthorizer authorizer, String adminUsageKey, String tenantUsageKeyPrefix) {
     this.authorizer = authorizer;
-    this.usageIdentifierKey = usageIdentifierKey;
+    this.adminUsageKey = adminUsageKey;
+    this.tenantUsageKeyPrefix = tenantUsageKeyPrefix;
   }
 
   /** A key that cannot exist: the lookup path and the DynamoDB client, no tenant's data. */
@@ -77,8 +85,16 @@ public final class AuthorizerHandler
                             : IamPolicyResponseV1.denyStatement(stageArn + d.resourcePattern())))
                 .build())
         .withContext(d.context())
-        .withUsageIdentifierKey(d.allow() ? usageIdentifierKey : null)
+        .withUsageIdentifierKey(d.allow() ? usageKey(d) : null)
         .build();
+  }
+
+  /** The tenant's own usage-plan key when the credential is a tenant's; the admins' else. */
+  private String usageKey(RequestAuthorizer.Decision d) {
+    Object tenantId = d.context().get("tenantId");
+    return tenantId == null
+        ? adminUsageKey
+        : TenantUsageKeys.value(tenantUsageKeyPrefix, tenantId.toString());
   }
 
   /** {@code arn:aws:execute-api:region:account:apiId/stage} of a method ARN. */

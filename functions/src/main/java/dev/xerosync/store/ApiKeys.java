@@ -29,15 +29,16 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  */
 public final class ApiKeys {
   /**
-   * A positive lookup is trusted this long per container, so a revocation takes effect within it.
+   * How long a revoked or purged key may still be accepted anywhere (docs/security.md): the longest
+   * any cache holds a positive answer. API Gateway caches the {@code TenantKey} authorizer's result
+   * this long (template.yaml's ReauthorizeEvery, held to this by TemplateInvariantsTest), so {@link
+   * #caller} reads uncached; a key's liveness behind a panel token is cached this long ({@link
+   * #live}).
    */
-  static final Duration CACHE_TTL = Duration.ofSeconds(5);
+  public static final Duration REVOCATION_BOUND = Duration.ofSeconds(5);
 
-  /**
-   * How long a revoked or purged key may still be accepted anywhere: the longest any cache holds a
-   * positive lookup (docs/security.md).
-   */
-  public static final Duration REVOCATION_BOUND = CACHE_TTL;
+  /** A positive {@link #live} answer is trusted this long per container. */
+  static final Duration CACHE_TTL = REVOCATION_BOUND;
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -55,12 +56,9 @@ public final class ApiKeys {
   /** Who presented a key: its tenant, and its public id for logs. */
   public record Caller(String tenantId, String keyId) {}
 
-  private record Cached(Caller caller, Instant expiresAt) {}
-
   private final DynamoDbClient dynamo;
   private final String table;
   private final Clock clock;
-  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
   private final Map<String, Instant> liveUntil = new ConcurrentHashMap<>();
 
   public ApiKeys(DynamoDbClient dynamo, String table, Clock clock) {
@@ -139,7 +137,6 @@ public final class ApiKeys {
                                 .expressionAttributeValues(
                                     Map.of(":now", ItemCodec.s(clock.instant().toString()))))
                     .build()));
-    cache.remove(hash);
     liveUntil.remove(tenantId + "/" + keyId);
     return true;
   }
@@ -166,29 +163,25 @@ public final class ApiKeys {
     return keys;
   }
 
-  /** The caller a presented key belongs to, if it is a live key. */
+  /**
+   * The caller a presented key belongs to, if it is a live key. Read uncached: API Gateway already
+   * caches the authorizer's answer for {@link #REVOCATION_BOUND}, and a second cache here would add
+   * its own time to the bound.
+   */
   public Optional<Caller> caller(@Nullable String presentedKey) {
     if (presentedKey == null || presentedKey.isBlank() || presentedKey.length() > 200) {
       return Optional.empty();
     }
     String hash = hash(presentedKey.trim());
-    Instant now = clock.instant();
-    Cached cached = cache.get(hash);
-    if (cached != null && now.isBefore(cached.expiresAt())) {
-      return Optional.of(cached.caller());
-    }
     var response =
         dynamo.getItem(r -> r.tableName(table).key(Keys.key(Keys.apiKeyPk(hash), Keys.API_KEY_SK)));
     if (!response.hasItem() || response.item().isEmpty()) {
-      cache.remove(hash);
       return Optional.empty();
     }
-    Caller caller =
+    return Optional.of(
         new Caller(
             ItemCodec.requiredStr(response.item(), "tenantId"),
-            ItemCodec.requiredStr(response.item(), "keyId"));
-    cache.put(hash, new Cached(caller, now.plus(CACHE_TTL)));
-    return Optional.of(caller);
+            ItemCodec.requiredStr(response.item(), "keyId")));
   }
 
   /**

@@ -2,14 +2,12 @@ package dev.xerosync.bench;
 
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
-import dev.xerosync.store.ApiKeys;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,11 +55,6 @@ public final class SoakBenchmark {
     int perSecond = 8 * compress;
     HttpClient http = HttpClient.newHttpClient();
     try (LocalStack stack = LocalStack.start(LocalStack.Options.defaults())) {
-      var keys =
-          new ApiKeys(
-              stack.aws().dynamoDb(),
-              stack.aws().resources().tableName("Table"),
-              Clock.systemUTC());
       record Tenant(SimOrganisation org, String key, String contact, String invoice) {}
       List<Tenant> tenants = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
@@ -75,7 +68,7 @@ public final class SoakBenchmark {
                 new BigDecimal("1000.00"));
         stack.connect(org);
         tenants.add(
-            new Tenant(org, keys.create(org.tenantId(), "soak").secret(), contact, invoice));
+            new Tenant(org, stack.issueApiKey(org.tenantId(), "soak").secret(), contact, invoice));
       }
       Random random = new Random(12);
       long start = System.currentTimeMillis();

@@ -6,13 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Json;
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
-import dev.xerosync.store.ApiKeys;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Map;
@@ -139,16 +137,7 @@ class PipelineEnd2EndTest {
   /** With an API key issued for the tenant in the path, as the query API requires. */
   private static HttpResponse<String> get(URI url) throws Exception {
     String tenantId = url.getPath().replaceFirst(".*/tenants/([^/]+)/.*", "$1");
-    String key =
-        API_KEYS.computeIfAbsent(
-            tenantId,
-            t ->
-                new ApiKeys(
-                        stack.aws().dynamoDb(),
-                        stack.aws().resources().tableName("Table"),
-                        Clock.systemUTC())
-                    .create(t, "e2e")
-                    .secret());
+    String key = API_KEYS.computeIfAbsent(tenantId, t -> stack.issueApiKey(t, "e2e").secret());
     return HTTP.send(
         HttpRequest.newBuilder(url).header("x-api-key", key).GET().build(),
         HttpResponse.BodyHandlers.ofString());

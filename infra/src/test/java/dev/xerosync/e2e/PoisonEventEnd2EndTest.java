@@ -8,7 +8,6 @@ import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
 import dev.xerosync.infra.xero.webhooks.WebhookDispatcher;
 import dev.xerosync.queue.SyncRequest;
-import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.Connection.InitialSync.Phase;
 import dev.xerosync.store.SetAsideItems;
 import java.math.BigDecimal;
@@ -272,13 +271,7 @@ class PoisonEventEnd2EndTest {
   }
 
   private static void awaitInvoice(String tenantId, String invoiceId) throws Exception {
-    String key =
-        new ApiKeys(
-                stack.aws().dynamoDb(),
-                stack.aws().resources().tableName("Table"),
-                Clock.systemUTC())
-            .create(tenantId, "poison-test")
-            .secret();
+    String key = stack.issueApiKey(tenantId, "poison-test").secret();
     URI url = URI.create(stack.apiUrl() + "/tenants/" + tenantId + "/invoices/" + invoiceId);
     long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
     int status = 0;

@@ -7,7 +7,6 @@ import dev.xerosync.common.Json;
 import dev.xerosync.infra.demo.DemoCrm;
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
-import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.Connection;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
@@ -23,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -161,13 +159,7 @@ public final class PanelStage implements AutoCloseable {
     connections =
         new Connections(stack.aws().dynamoDb(), stack.aws().resources().tableName("Table"));
     awaitConnected();
-    apiKey =
-        new ApiKeys(
-                stack.aws().dynamoDb(),
-                stack.aws().resources().tableName("Table"),
-                Clock.systemUTC())
-            .create(tenantId, "panel")
-            .secret();
+    apiKey = stack.issueApiKey(tenantId, "panel").secret();
     crm =
         DemoCrm.start(
             0,

@@ -291,6 +291,16 @@ class FunctionPoliciesIntegrationTest {
             }
           });
     }
+    // API Gateway's management API is called over signed HTTP, not through an SDK client: its
+    // stand-in saw each call, signed with the calling function's own credentials.
+    for (var call : stack.aws().apiGateway().calls()) {
+      for (var fn : SamTemplate.load().functions()) {
+        if (call.accessKeyId()
+            .equals(stack.environmentVariables(fn.id()).get("AWS_ACCESS_KEY_ID"))) {
+          RecordedAwsCalls.add(fn.id(), new RecordedAwsCalls.Call(call.action(), call.arn()));
+        }
+      }
+    }
   }
 
   /**
@@ -481,6 +491,8 @@ class FunctionPoliciesIntegrationTest {
               current.refreshToken(),
               java.time.Instant.now().minus(Duration.ofMinutes(5)),
               current.refreshedAt()));
+      // A key for it first, so that the purge has the tenant's usage-plan key to delete.
+      stack.issueApiKey(solo.tenantId(), "purged-with-it");
       var gone =
           invokeApi(
               "DisconnectFunction",
@@ -856,6 +868,8 @@ class FunctionPoliciesIntegrationTest {
                         arnOf(
                             new LocalIntrinsics(Map.of(), Map.of(), Map.of())
                                 .resolve(r.getValue().path("Properties").path("Name"))));
+                case "AWS::ApiGateway::UsagePlan" ->
+                    refs.put(id, dev.xerosync.infra.aws.ApiGatewayStandIn.planId(id));
                 default -> {}
               }
             });
@@ -863,6 +877,9 @@ class FunctionPoliciesIntegrationTest {
   }
 
   private static String arnOf(String resource) {
+    if (resource.startsWith("arn:")) {
+      return resource;
+    }
     if (resource.startsWith("table/")) {
       return tableArn(resource.substring("table/".length()));
     }

@@ -51,6 +51,16 @@ public final class RecordedAwsCalls implements ExecutionInterceptor {
     }
   }
 
+  /**
+   * A call the SDK did not make (API Gateway's management API, which the functions sign
+   * themselves): its stand-in saw it signed with {@code logicalId}'s credentials.
+   */
+  public static void add(String logicalId, Call call) {
+    CALLS
+        .computeIfAbsent(logicalId, k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+        .add(call);
+  }
+
   public static List<Call> of(String logicalId) {
     return List.copyOf(CALLS.getOrDefault(logicalId, List.of()));
   }

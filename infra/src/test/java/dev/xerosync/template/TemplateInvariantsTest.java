@@ -369,6 +369,98 @@ class TemplateInvariantsTest {
     }
   }
 
+  /**
+   * Issue 24, finding 6: API Gateway answers 401 itself when a cached authorizer's identity source
+   * is absent, and caches by its values. A cached result must cover every route its credential may
+   * call (the policy allows {@code /*}{@code /tenants/*}), must not outlive the revocation bound,
+   * and no route a panel token may call can be behind it (the token comes in another header).
+   */
+  @Test
+  void cachedAuthorizersKeyOnTheirCredentialHeaderWithinTheRevocationBound() {
+    JsonNode authorizers =
+        T.resourcesOfType("AWS::Serverless::Api")
+            .getFirst()
+            .getValue()
+            .path("Properties")
+            .path("Auth")
+            .path("Authorizers");
+    var grant =
+        new dev.xerosync.store.PanelGrants.Grant(
+            "t", "deal", "d-1", "panel", java.time.Instant.MAX, "k");
+    Set<String> cached = new TreeSet<>();
+    for (var a : authorizers.properties()) {
+      JsonNode identity = a.getValue().path("Identity");
+      // SAM's default TTL is 300 s.
+      int ttl = identity.path("ReauthorizeEvery").asInt(300);
+      if (ttl == 0) {
+        continue;
+      }
+      cached.add(a.getKey());
+      assertThat(identity.path("Headers").size())
+          .as(a.getKey() + " is cached, so it needs an identity source")
+          .isPositive();
+      assertThat(ttl)
+          .as(a.getKey() + " TTL within ApiKeys.REVOCATION_BOUND (docs/security.md)")
+          .isLessThanOrEqualTo((int) dev.xerosync.store.ApiKeys.REVOCATION_BOUND.toSeconds());
+    }
+    assertThat(cached).as("the tenant key authorizer is cached").contains("TenantKey");
+    assertThat(authorizers.path("TenantKey").path("Identity").path("Headers").toString())
+        .isEqualTo("[\"x-api-key\"]");
+    int panelRoutes = 0;
+    for (var fn : T.functions()) {
+      for (var e : fn.spec().apiEvents()) {
+        String route = e.method() + " " + e.path();
+        boolean panelMayCall = true;
+        try {
+          dev.xerosync.auth.PanelTokens.allows(
+              grant, route, Map.of("tenantId", "t", "recordType", "deal", "recordId", "d-1"));
+        } catch (dev.xerosync.common.Problem notForPanels) {
+          panelMayCall = false;
+        }
+        if (e.authorizer() == null || !cached.contains(e.authorizer())) {
+          panelRoutes += panelMayCall ? 1 : 0;
+          continue;
+        }
+        assertThat(e.path())
+            .as(route + ": a cached policy allows /*/tenants/* only")
+            .startsWith("/tenants/");
+        assertThat(panelMayCall)
+            .as(route + " takes a panel token (Authorization), so it cannot be keyed on x-api-key")
+            .isFalse();
+      }
+    }
+    assertThat(panelRoutes).as("the panel's routes").isEqualTo(8);
+  }
+
+  /**
+   * Issue 24, finding 5: API Gateway throttles per API key, so each tenant has its own key in the
+   * clients' usage plan; the functions that create, use and delete it agree on its name.
+   */
+  @Test
+  void eachTenantIsThrottledOnItsOwnKeyInAUsagePlanWithLimits() {
+    var plans = T.resourcesOfType("AWS::ApiGateway::UsagePlan");
+    assertThat(plans).hasSize(1);
+    JsonNode plan = plans.getFirst().getValue().path("Properties");
+    assertThat(plan.path("Throttle").path("RateLimit").asDouble()).isPositive();
+    assertThat(plan.path("Throttle").path("BurstLimit").asInt()).isPositive();
+    assertThat(plan.path("Quota").path("Limit").asLong()).isPositive();
+    Map<String, String> prefixes = new java.util.HashMap<>();
+    for (var fn : T.functions()) {
+      JsonNode prefix = fn.environment().path("TENANT_USAGE_KEY_PREFIX");
+      if (!prefix.isMissingNode()) {
+        prefixes.put(fn.id(), prefix.toString());
+      }
+    }
+    assertThat(prefixes.keySet())
+        .contains("AuthorizerFunction", "ApiKeyAdminFunction", "DisconnectFunction");
+    assertThat(new TreeSet<>(prefixes.values())).as("one name for a tenant's key").hasSize(1);
+    assertThat(prefixes.values().iterator().next()).contains("AWS::StackName");
+    var admin =
+        T.functions().stream().filter(f -> f.id().equals("ApiKeyAdminFunction")).findFirst();
+    assertThat(admin.orElseThrow().environment().path("USAGE_PLAN_ID").path("Ref").asText())
+        .isEqualTo(plans.getFirst().getKey());
+  }
+
   @Test
   void functionLogsGoToALogGroupWithRetention() {
     for (var fn : T.functions()) {

@@ -3,12 +3,10 @@ package dev.xerosync.writeback;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Json;
 import dev.xerosync.infra.lambda.LocalStack;
-import dev.xerosync.store.ApiKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -34,15 +32,7 @@ final class WriteBackApi {
   }
 
   String key(String tenantId) {
-    return keys.computeIfAbsent(
-        tenantId,
-        t ->
-            new ApiKeys(
-                    stack.aws().dynamoDb(),
-                    stack.aws().resources().tableName("Table"),
-                    Clock.systemUTC())
-                .create(t, "writeback-test")
-                .secret());
+    return keys.computeIfAbsent(tenantId, t -> stack.issueApiKey(t, "writeback-test").secret());
   }
 
   Response send(String method, String tenantId, String path, String body, String idempotencyKey) {

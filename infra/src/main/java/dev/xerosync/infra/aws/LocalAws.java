@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * DynamoDB, SQS and Secrets Manager on loopback ports, with the template's tables and queues
- * created, and SDK clients aimed at them. The three services start in parallel.
+ * created, and SDK clients aimed at them. The three services start in parallel. API Gateway's
+ * management API (API keys and usage plans, {@link ApiGatewayStandIn}) runs beside them.
  */
 public final class LocalAws implements AutoCloseable {
 
@@ -36,6 +37,7 @@ public final class LocalAws implements AutoCloseable {
   private final SecretsManagerClient secretsManager;
   private final LocalResources resources;
   private final URI external;
+  private final ApiGatewayStandIn apiGateway = ApiGatewayStandIn.start(REGION.id());
 
   private LocalAws(
       DynamoDbStandIn dynamoDbServer,
@@ -165,6 +167,11 @@ public final class LocalAws implements AutoCloseable {
     return external != null ? external : sqsServer.endpoint();
   }
 
+  /** API Gateway's management API: API keys and usage plans (ours, also when attached). */
+  public ApiGatewayStandIn apiGateway() {
+    return apiGateway;
+  }
+
   public URI secretsManagerEndpoint() {
     return external != null ? external : secretsManagerServer.endpoint();
   }
@@ -190,6 +197,7 @@ public final class LocalAws implements AutoCloseable {
     if (external == null) {
       resources.addAll(List.of(secretsManagerServer, sqsServer, dynamoDbServer));
     }
+    resources.add(apiGateway);
     closeAll(resources, failure);
     if (failure.getSuppressed().length > 0) {
       throw failure;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Json;
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
-import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
 import java.io.PrintStream;
@@ -14,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
@@ -96,14 +94,8 @@ public final class Demo {
         "%nconnected \"%s\" (tenant %s): initial sync done in %.1f s%n",
         org.name(), org.tenantId(), (System.nanoTime() - connectStarted) / 1e9);
 
-    // The query API takes a key issued for the tenant (what ApiKeyAdminFunction's "create" does).
-    apiKey =
-        new ApiKeys(
-                stack.aws().dynamoDb(),
-                stack.aws().resources().tableName("Table"),
-                Clock.systemUTC())
-            .create(org.tenantId(), "demo")
-            .secret();
+    // The query API takes a key issued for the tenant by ApiKeyAdminFunction's "create".
+    apiKey = stack.issueApiKey(org.tenantId(), "demo").secret();
     String base = stack.apiUrl() + "/tenants/" + org.tenantId();
     DemoCrm crm =
         DemoCrm.startForDemo(stack.apiUrl(), apiKey, org.tenantId(), acme, "Acme Widgets Ltd");

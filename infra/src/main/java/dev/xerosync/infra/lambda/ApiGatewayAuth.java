@@ -4,13 +4,17 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.xerosync.infra.aws.ApiGatewayStandIn.UsagePlan;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -18,8 +22,9 @@ import java.util.regex.Pattern;
  * answers: a Lambda REQUEST authorizer (identity sources that must all be present, its result
  * cached by their values for the authorizer's TTL and evaluated against each request's method ARN),
  * then the API key (from the x-api-key header, or from the authorizer's usageIdentifierKey when the
- * API's ApiKeySourceType is AUTHORIZER) against the usage plans' keys. A route whose auth is wrong
- * in template.yaml fails here as it would on AWS.
+ * API's ApiKeySourceType is AUTHORIZER), which must exist, be enabled and be in a usage plan (403
+ * otherwise), then that plan's throttle and quota for that key ({@link UsagePlanMeter}, 429). A
+ * route whose auth is wrong in template.yaml fails here as it would on AWS.
  */
 public final class ApiGatewayAuth {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,17 +51,41 @@ public final class ApiGatewayAuth {
 
   private record Cached(JsonNode response, long expiresAtNanos) {}
 
+  /** The usage plan an API key value passes: it exists, is enabled and is in the plan. */
+  public interface UsagePlans {
+    Optional<UsagePlan> planOf(String apiKeyValue);
+  }
+
   private final String apiKeySource;
-  private final Set<String> usagePlanKeys;
+  private final UsagePlans plans;
+  private final LongSupplier nanos;
+  private final UsagePlanMeter meter;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
   /**
    * @param apiKeySource HEADER or AUTHORIZER, as the API's ApiKeySourceType
-   * @param usagePlanKeys the values of the API keys the API's usage plans hold
+   * @param plans the API's usage plans and their keys (API Gateway's management API)
    */
+  public ApiGatewayAuth(String apiKeySource, UsagePlans plans) {
+    this(apiKeySource, plans, System::nanoTime, Clock.systemUTC());
+  }
+
+  /** Keys in one plan without throttle or quota. */
   public ApiGatewayAuth(String apiKeySource, Set<String> usagePlanKeys) {
+    this(
+        apiKeySource,
+        key ->
+            usagePlanKeys.contains(key)
+                ? Optional.of(new UsagePlan("plan", 0, 0, 0, "MONTH"))
+                : Optional.empty());
+  }
+
+  /** With the clocks of a test: authorizer cache and token buckets, and quota periods. */
+  ApiGatewayAuth(String apiKeySource, UsagePlans plans, LongSupplier nanos, Clock clock) {
     this.apiKeySource = apiKeySource;
-    this.usagePlanKeys = Set.copyOf(usagePlanKeys);
+    this.plans = plans;
+    this.nanos = nanos;
+    this.meter = new UsagePlanMeter(nanos, clock);
   }
 
   /** One request as API Gateway sees it before any function runs. */
@@ -88,7 +117,7 @@ public final class ApiGatewayAuth {
       boolean caching = !authorizer.ttl().isZero();
       if (caching) {
         Cached hit = cache.get(cacheKey);
-        if (hit != null && System.nanoTime() < hit.expiresAtNanos()) {
+        if (hit != null && nanos.getAsLong() < hit.expiresAtNanos()) {
           response = hit.response();
         }
       }
@@ -103,7 +132,7 @@ public final class ApiGatewayAuth {
           return new Refused(500, null, "AUTHORIZER_FAILURE");
         }
         if (caching) {
-          long now = System.nanoTime();
+          long now = nanos.getAsLong();
           // Expired results go, so a long run with many credentials does not keep them all.
           cache.values().removeIf(c -> now >= c.expiresAtNanos());
           cache.put(cacheKey, new Cached(response, now + authorizer.ttl().toNanos()));
@@ -124,8 +153,13 @@ public final class ApiGatewayAuth {
     if (apiKeyRequired) {
       String key =
           "AUTHORIZER".equals(apiKeySource) ? usageKey : header(request.headers(), "x-api-key");
-      if (key == null || !usagePlanKeys.contains(key)) {
+      Optional<UsagePlan> plan = key == null ? Optional.empty() : plans.planOf(key);
+      if (plan.isEmpty()) {
         return new Refused(403, "Forbidden", "INVALID_API_KEY");
+      }
+      Refused limited = meter.admit(plan.get(), key);
+      if (limited != null) {
+        return limited;
       }
     }
     return new Passed(context);

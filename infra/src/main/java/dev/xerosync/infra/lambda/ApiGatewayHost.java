@@ -176,7 +176,16 @@ public final class ApiGatewayHost implements AutoCloseable {
           refused.responseType(),
           Map.of(
               "x-amzn-ErrorType",
-              List.of(refused.status() == 401 ? "UnauthorizedException" : "AccessDeniedException")),
+              List.of(
+                  switch (refused.status()) {
+                    case 401 -> "UnauthorizedException";
+                    // Usage-plan throttle and quota (THROTTLED, QUOTA_EXCEEDED).
+                    case 429 ->
+                        "QUOTA_EXCEEDED".equals(refused.responseType())
+                            ? "LimitExceededException"
+                            : "TooManyRequestsException";
+                    default -> "AccessDeniedException";
+                  })),
           refused.message() == null ? "null" : "\"" + refused.message() + "\"");
       return;
     }

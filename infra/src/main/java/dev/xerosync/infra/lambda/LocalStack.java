@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.xerosync.common.Environment;
+import dev.xerosync.infra.aws.ApiGatewayStandIn;
 import dev.xerosync.infra.aws.CloudFormationTemplate;
 import dev.xerosync.infra.aws.LocalAws;
 import dev.xerosync.infra.aws.iam.EffectivePermissions;
@@ -16,6 +17,7 @@ import dev.xerosync.infra.aws.iam.RequestedActions;
 import dev.xerosync.infra.xero.SimOrganisation;
 import dev.xerosync.infra.xero.TokenSet;
 import dev.xerosync.infra.xero.XeroSimulator;
+import dev.xerosync.store.ApiKeys;
 import dev.xerosync.sync.SyncWiring;
 import dev.xerosync.tokens.ConnectionTokens;
 import dev.xerosync.tokens.TokenVault;
@@ -25,12 +27,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -215,10 +215,50 @@ public final class LocalStack implements AutoCloseable {
                           "QueueName",
                           url.substring(url.lastIndexOf('/') + 1)));
                 }
+                // Created with the stack, as CloudFormation would (its !Ref is the plan's id).
+                case "AWS::ApiGateway::UsagePlan" -> {
+                  var props = resource.getValue().path("Properties");
+                  String planId = ApiGatewayStandIn.planId(id);
+                  aws.apiGateway()
+                      .createUsagePlan(
+                          new ApiGatewayStandIn.UsagePlan(
+                              planId,
+                              props.path("Throttle").path("RateLimit").asDouble(0),
+                              props.path("Throttle").path("BurstLimit").asInt(0),
+                              props.path("Quota").path("Limit").asLong(0),
+                              props.path("Quota").path("Period").asText("MONTH")));
+                  refs.put(id, planId);
+                }
                 default -> {}
               }
             });
     LocalIntrinsics intrinsics = new LocalIntrinsics(parameters, refs, attributes);
+    // The template's API keys, each in the plan its AWS::ApiGateway::UsagePlanKey names.
+    template
+        .tree()
+        .path("Resources")
+        .properties()
+        .forEach(
+            resource -> {
+              var props = resource.getValue().path("Properties");
+              if (!resource
+                  .getValue()
+                  .path("Type")
+                  .asText()
+                  .equals("AWS::ApiGateway::UsagePlanKey")) {
+                return;
+              }
+              String keyId = props.path("KeyId").path("Ref").asText();
+              var key = template.tree().path("Resources").path(keyId).path("Properties");
+              refs.put(
+                  keyId,
+                  aws.apiGateway()
+                      .createApiKey(
+                          keyId,
+                          intrinsics.resolve(key.path("Value")),
+                          key.path("Enabled").asBoolean(false),
+                          intrinsics.resolve(props.path("UsagePlanId"))));
+            });
     Map<String, String> secretArns = new HashMap<>();
     // Secrets the template defines are created in the stand-in, with their resolved or generated
     // value.
@@ -320,14 +360,12 @@ public final class LocalStack implements AutoCloseable {
                 e.apiKeyRequired()));
       }
     }
-    Set<String> usagePlanKeys = new HashSet<>();
-    app.apiAuth().usagePlanKeyValues().forEach(v -> usagePlanKeys.add(intrinsics.resolve(v)));
     ApiGatewayHost api =
         ApiGatewayHost.start(
             options.apiPort(),
             app.stageName(),
             routes,
-            new ApiGatewayAuth(app.apiAuth().apiKeySourceType(), usagePlanKeys),
+            new ApiGatewayAuth(app.apiAuth().apiKeySourceType(), aws.apiGateway()::planOf),
             GatewayResponses.from(app.gatewayResponses()));
     started.add(api);
     List<SqsEventSource> sources = new ArrayList<>();
@@ -393,6 +431,29 @@ public final class LocalStack implements AutoCloseable {
             granted.accessTokenExpiresAt(),
             Instant.now()));
     workerWiring().sync().startInitialSync(organisation.tenantId(), "local-connect");
+  }
+
+  /**
+   * Issues a tenant's API key as a deployment does: by invoking ApiKeyAdminFunction ({@code
+   * {"action":"create"}}), which also gives the tenant its usage-plan key; a key written to the
+   * table alone would be refused by the gateway (403), as on AWS.
+   */
+  @SuppressWarnings("unchecked")
+  public ApiKeys.IssuedKey issueApiKey(String tenantId, String name) {
+    var admin =
+        (RequestHandler<Map<String, Object>, Map<String, Object>>)
+            handlers.get("ApiKeyAdminFunction");
+    Map<String, Object> out =
+        admin.handleRequest(Map.of("action", "create", "tenantId", tenantId, "name", name), null);
+    if (out.containsKey("error")) {
+      throw new IllegalArgumentException("ApiKeyAdminFunction: " + out.get("error"));
+    }
+    return new ApiKeys.IssuedKey(
+        (String) out.get("keyId"),
+        tenantId,
+        name,
+        Instant.parse((String) out.get("createdAt")),
+        (String) out.get("apiKey"));
   }
 
   /** The connections' token secrets, under the prefix template.yaml derives from the stack name. */
@@ -469,7 +530,8 @@ public final class LocalStack implements AutoCloseable {
         "AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey(),
         "AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDbEndpoint().toString(),
         "AWS_ENDPOINT_URL_SQS", aws.sqsEndpoint().toString(),
-        "AWS_ENDPOINT_URL_SECRETS_MANAGER", aws.secretsManagerEndpoint().toString());
+        "AWS_ENDPOINT_URL_SECRETS_MANAGER", aws.secretsManagerEndpoint().toString(),
+        "AWS_ENDPOINT_URL_API_GATEWAY", aws.apiGateway().endpoint().toString());
   }
 
   private static String randomHex(int bytes) {

@@ -32,13 +32,10 @@ public final class SamApplication {
       int ttlSeconds) {}
 
   /**
-   * The API's auth rules: where API keys come from (HEADER or AUTHORIZER), its authorizers, and the
-   * values of the API keys its usage plans hold (intrinsics left for the caller to resolve).
+   * The API's auth rules: where API keys come from (HEADER or AUTHORIZER) and its authorizers. Its
+   * usage plans and keys are resources of their own (LocalStack creates them).
    */
-  public record ApiAuth(
-      String apiKeySourceType,
-      Map<String, AuthorizerSpec> authorizers,
-      List<JsonNode> usagePlanKeyValues) {}
+  public record ApiAuth(String apiKeySourceType, Map<String, AuthorizerSpec> authorizers) {}
 
   public record SqsEvent(
       String queueLogicalId,
@@ -179,22 +176,8 @@ public final class SamApplication {
               // SAM's default result TTL is 300 s.
               spec.path("Identity").path("ReauthorizeEvery").asInt(300)));
     }
-    // The API keys that some usage plan key (AWS::ApiGateway::UsagePlanKey) attaches to a plan.
-    List<JsonNode> planKeys = new ArrayList<>();
-    for (var entry : iterable(template.path("Resources"))) {
-      if (entry.getValue().path("Type").asText().equals("AWS::ApiGateway::UsagePlanKey")) {
-        String keyId = entry.getValue().path("Properties").path("KeyId").path("Ref").asText();
-        JsonNode value = template.path("Resources").path(keyId).path("Properties").path("Value");
-        if (!value.isMissingNode()) {
-          planKeys.add(value);
-        }
-      }
-    }
     return new SamApplication(
-        functions,
-        stage,
-        new ApiAuth(keySource, authorizers, List.copyOf(planKeys)),
-        gatewayResponses);
+        functions, stage, new ApiAuth(keySource, authorizers), gatewayResponses);
   }
 
   /** The API's GatewayResponses (missing when it sets none). */

@@ -1,8 +1,15 @@
 package dev.xerosync.infra.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
+import dev.xerosync.common.ApiGatewayManagement;
+import dev.xerosync.common.AwsClients;
 import dev.xerosync.infra.aws.CloudFormationTemplate;
+import dev.xerosync.query.AuthorizerHandler;
 import dev.xerosync.store.ApiKeys;
 import dev.xerosync.testsupport.AdminTokens;
 import java.net.URI;
@@ -16,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,9 +42,24 @@ class ApiGatewayAuthIntegrationTest {
   private static SamApplication app;
   private static ApiKeys keys;
 
+  /** How often API Gateway ran the authorizer function. */
+  private static final AtomicInteger authorizerRuns = new AtomicInteger();
+
   @BeforeAll
   static void start() throws Exception {
-    stack = LocalStack.start(LocalStack.Options.defaults());
+    stack =
+        LocalStack.start(
+            LocalStack.Options.defaults()
+                .withHandler(
+                    "AuthorizerFunction",
+                    env -> {
+                      var real = new AuthorizerHandler(env);
+                      return (RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponseV1>)
+                          (event, context) -> {
+                            authorizerRuns.incrementAndGet();
+                            return real.handleRequest(event, context);
+                          };
+                    }));
     app = SamApplication.from(CloudFormationTemplate.fromClasspath().tree());
     keys =
         new ApiKeys(
@@ -143,13 +166,13 @@ class ApiGatewayAuthIntegrationTest {
 
   @Test
   void aTenantKeyPassesTheGatewayOnEveryTenantRouteAndItsCachedResultToo() throws Exception {
-    String key = keys.create(TENANT, "auth-test").secret();
+    String key = stack.issueApiKey(TENANT, "auth-test").secret();
     int tenantRoutes = 0;
     // Twice: the second round is answered from the authorizer's cache, whose policy must cover
     // every tenant route, not only the one that filled it.
     for (int round = 0; round < 2; round++) {
       for (Route r : routes()) {
-        if (!"TenantKey".equals(r.authorizer())) {
+        if (!"TenantKey".equals(r.authorizer()) && !"PanelOrTenantKey".equals(r.authorizer())) {
           continue;
         }
         tenantRoutes++;
@@ -205,7 +228,7 @@ class ApiGatewayAuthIntegrationTest {
 
   @Test
   void aRevokedKeyIsRefusedWithinTheBoundEvenWhileTheGatewayStillCachesIt() throws Exception {
-    var issued = keys.create(TENANT, "revoke-test");
+    var issued = stack.issueApiKey(TENANT, "revoke-test");
     URI url = URI.create(stack.apiUrl() + "/tenants/" + TENANT + "/aging");
     assertThat(get(url, issued.secret()).statusCode()).isEqualTo(200);
 
@@ -227,6 +250,135 @@ class ApiGatewayAuthIntegrationTest {
     assertThat(Duration.ofNanos(lastAcceptedSentAt - revokedAt))
         .as("the revoked key was still accepted by a request sent this long after the revocation")
         .isLessThan(ApiKeys.REVOCATION_BOUND);
+  }
+
+  @Test
+  void theTenantKeyAuthorizerRunsOncePerKeyValueAndTtlAndNeverWithoutItsHeader() throws Exception {
+    URI aging = URI.create(stack.apiUrl() + "/tenants/" + TENANT + "/aging");
+    int before = authorizerRuns.get();
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> none =
+          HTTP.send(
+              HttpRequest.newBuilder(aging).GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(none.statusCode()).isEqualTo(401);
+      assertThat(none.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
+    }
+    assertThat(authorizerRuns.get() - before)
+        .as("API Gateway refuses a request without x-api-key itself, without invoking")
+        .isZero();
+
+    String tenant = UUID.randomUUID().toString();
+    aging = URI.create(stack.apiUrl() + "/tenants/" + tenant + "/aging");
+    String key = stack.issueApiKey(tenant, "cache-test").secret();
+    int runs = authorizerRuns.get();
+    long start = System.nanoTime();
+    // 200 requests of one tenant are more than its usage plan lets through at once: the authorizer
+    // runs before the throttle, so a 429 counts here as a 200 does.
+    for (int i = 0; i < 100; i++) {
+      passedOrThrottled(get(aging, key));
+    }
+    long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+    int cached = authorizerRuns.get() - runs;
+    // The panel's routes take a key or a panel token: alternatives, so nothing is cached there.
+    URI invoice =
+        URI.create(stack.apiUrl() + "/tenants/" + TENANT + "/invoices/" + UUID.randomUUID());
+    runs = authorizerRuns.get();
+    for (int i = 0; i < 100; i++) {
+      passedOrThrottled(get(invoice, key));
+    }
+    int uncached = authorizerRuns.get() - runs;
+    System.out.println(
+        "authorizer runs per 100 requests with one key: TenantKey route "
+            + cached
+            + " in "
+            + seconds
+            + " s, PanelOrTenantKey route "
+            + uncached);
+    // One run per 5 s TTL (ReauthorizeEvery) the 100 requests took, where there were 100.
+    assertThat(cached).isBetween(1, 1 + (int) (seconds / 5));
+    assertThat(uncached).isEqualTo(100);
+  }
+
+  @Test
+  void oneTenantsFloodIsThrottledWhileAnotherTenantIsServed() throws Exception {
+    String flooder = UUID.randomUUID().toString();
+    String quiet = UUID.randomUUID().toString();
+    String floodKey = stack.issueApiKey(flooder, "flood").secret();
+    String quietKey = stack.issueApiKey(quiet, "quiet").secret();
+    URI floodUrl = URI.create(stack.apiUrl() + "/tenants/" + flooder + "/aging");
+    URI quietUrl = URI.create(stack.apiUrl() + "/tenants/" + quiet + "/aging");
+    // 16 clients sending 20 requests each as fast as they can: the usage plan's bucket for the
+    // tenant's key holds 50 (BurstLimit) and refills 25 a second (RateLimit).
+    List<HttpResponse<String>> flood = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Integer> quietStatuses = new ArrayList<>();
+    long start = System.nanoTime();
+    try (var clients = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int c = 0; c < 16; c++) {
+        clients.submit(
+            () -> {
+              for (int i = 0; i < 20; i++) {
+                flood.add(get(floodUrl, floodKey));
+              }
+              return null;
+            });
+      }
+      for (int i = 0; i < 10; i++) {
+        quietStatuses.add(get(quietUrl, quietKey).statusCode());
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    int throttled = 0;
+    int served = 0;
+    for (HttpResponse<String> r : flood) {
+      if (r.statusCode() == 429) {
+        throttled++;
+        assertThat(r.body()).isEqualTo("{\"message\":\"Too Many Requests\"}");
+        assertThat(gatewayAnswered(r)).isTrue();
+      } else {
+        assertThat(r.statusCode()).isEqualTo(200);
+        served++;
+      }
+    }
+    System.out.printf(
+        "flood of 320 in %.1f s: %d served, %d throttled; the other tenant: %s%n",
+        seconds, served, throttled, quietStatuses);
+    assertThat(throttled).as("the flooding tenant is throttled").isPositive();
+    assertThat((double) served)
+        .as("served at most the burst plus the rate for the time the flood took")
+        .isLessThanOrEqualTo(50 + 25 * seconds + 1);
+    assertThat(quietStatuses).as("the other tenant is unaffected").containsOnly(200);
+  }
+
+  @Test
+  void aTenantKeyOnlyInTheTableAndNotInTheUsagePlanIsForbiddenByTheGateway() throws Exception {
+    // Written to the table alone (no ApiKeyAdminFunction): the authorizer allows it, but the
+    // tenant has no usage-plan key, so API Gateway answers 403 as it would on AWS.
+    String orphan = UUID.randomUUID().toString();
+    String key = keys.create(orphan, "table-only").secret();
+    HttpResponse<String> r = get(URI.create(stack.apiUrl() + "/tenants/" + orphan + "/aging"), key);
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(r.body()).isEqualTo("{\"message\":\"Forbidden\"}");
+  }
+
+  @Test
+  void aFunctionWithoutTheGrantIsRefusedByApiGatewaysManagementApi() {
+    // QueryFunction's role grants no apigateway action.
+    var apiGateway = AwsClients.apiGateway(stack.environment("QueryFunction"));
+    assertThatThrownBy(() -> apiGateway.createApiKey("not-allowed", "0123456789abcdef0123456789"))
+        .isInstanceOfSatisfying(
+            ApiGatewayManagement.Failure.class,
+            f -> {
+              assertThat(f.status()).isEqualTo(403);
+              assertThat(f.type()).isEqualTo("AccessDeniedException");
+            });
+    assertThat(stack.aws().apiGateway().keyNames()).doesNotContain("not-allowed");
+  }
+
+  /** The function answered (the authorizer allowed it), or the tenant's usage plan throttled it. */
+  private static void passedOrThrottled(HttpResponse<String> r) {
+    assertThat(r.statusCode() == 429 || !gatewayAnswered(r))
+        .as(r.statusCode() + " " + r.body())
+        .isTrue();
   }
 
   private static HttpResponse<String> get(URI url, String key) throws Exception {

@@ -59,6 +59,18 @@ public final class IamEnforcement implements ExecutionInterceptor {
     return credentials;
   }
 
+  /**
+   * For a stand-in that serves a signed request itself (API Gateway's management API): why IAM
+   * refuses {@code action} on {@code arn} to the principal of {@code accessKeyId}; empty when it is
+   * allowed, or the key is no registered principal's.
+   */
+  public static java.util.Optional<String> denial(String accessKeyId, String action, String arn) {
+    Principal principal = PRINCIPALS.get(accessKeyId);
+    return principal == null
+        ? java.util.Optional.empty()
+        : principal.permissions().denial(action, arn);
+  }
+
   public static void unregister(Credentials credentials) {
     PRINCIPALS.remove(credentials.accessKeyId());
   }
