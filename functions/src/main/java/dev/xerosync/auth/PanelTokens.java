@@ -227,6 +227,11 @@ public final class PanelTokens {
     return out;
   }
 
+  /** One origin, normalised as {@link #validOrigins} does. */
+  public static String validOrigin(String origin) throws Problem {
+    return validOrigins(List.of(origin)).get(0);
+  }
+
   /**
    * What a tenant's allowed origin gets back: the answer, its ETag (for If-None-Match polling), and
    * for a preflight the methods and headers the panel sends.

@@ -24,6 +24,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -96,7 +97,10 @@ public final class PanelHandler
         case "GET " + MODULE_PATH -> module(event);
         case "GET /panel" -> page(event);
         case "POST /tenants/{tenantId}/panel-tokens" -> mint(event);
+        case "GET /tenants/{tenantId}/panel-origins" -> origins(event);
         case "PUT /tenants/{tenantId}/panel-origins" -> setOrigins(event);
+        case "POST /tenants/{tenantId}/panel-origins" -> addOrigin(event);
+        case "DELETE /tenants/{tenantId}/panel-origins" -> removeOrigin(event);
         case PanelTokens.STATUS_ROUTE -> status(event);
         default ->
             ApiResponses.problem(
@@ -208,6 +212,12 @@ public final class PanelHandler
     return ApiResponses.json(201, out, Map.of("Cache-Control", NO_STORE));
   }
 
+  private APIGatewayProxyResponseEvent origins(APIGatewayProxyRequestEvent event) throws Problem {
+    String tenantId = apiKeyTenant(event);
+    return originsAnswer(tenantId, grants.origins(tenantId));
+  }
+
+  /** Replaces the whole list; {@link #addOrigin} and {@link #removeOrigin} change one origin. */
   private APIGatewayProxyResponseEvent setOrigins(APIGatewayProxyRequestEvent event)
       throws Problem {
     String tenantId = apiKeyTenant(event);
@@ -224,7 +234,76 @@ public final class PanelHandler
       raw.add(o.asText());
     }
     List<String> origins = PanelTokens.validOrigins(raw);
-    grants.setOrigins(tenantId, origins, java.time.Instant.now());
+    grants.setOrigins(tenantId, origins, Instant.now());
+    return originsAnswer(tenantId, origins);
+  }
+
+  /** Adds one origin, keeping the others; adding one already there changes nothing. */
+  private APIGatewayProxyResponseEvent addOrigin(APIGatewayProxyRequestEvent event) throws Problem {
+    String tenantId = apiKeyTenant(event);
+    JsonNode body = jsonBody(event, Set.of("origin"));
+    if (!body.path("origin").isTextual()) {
+      throw Problem.invalid(
+          "the body needs one origin as a string, such as {\"origin\": \"https://crm.example.com\"}");
+    }
+    String origin = PanelTokens.validOrigin(body.path("origin").asText());
+    List<String> now =
+        grants.changeOrigins(
+            tenantId,
+            stored -> {
+              if (stored.contains(origin)) {
+                return stored;
+              }
+              if (stored.size() >= PanelTokens.MAX_ORIGINS) {
+                throw new Problem(
+                    409,
+                    "Too many origins",
+                    "At most "
+                        + PanelTokens.MAX_ORIGINS
+                        + " origins may embed the panel; remove one with DELETE"
+                        + " /tenants/{tenantId}/panel-origins?origin=… first.");
+              }
+              List<String> next = new ArrayList<>(stored);
+              next.add(origin);
+              return next;
+            },
+            Instant.now());
+    return originsAnswer(tenantId, now);
+  }
+
+  /** Removes one origin ({@code ?origin=}); 404 when it is not in the list. */
+  private APIGatewayProxyResponseEvent removeOrigin(APIGatewayProxyRequestEvent event)
+      throws Problem {
+    String tenantId = apiKeyTenant(event);
+    Map<String, String> q =
+        event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
+    String raw = q.get("origin");
+    if (raw == null || q.size() != 1) {
+      throw Problem.invalid(
+          "name the origin to remove in the query, such as ?origin=https://crm.example.com"
+              + " (percent-encoded), and nothing else");
+    }
+    String origin = PanelTokens.validOrigin(raw);
+    List<String> now =
+        grants.changeOrigins(
+            tenantId,
+            stored -> {
+              if (!stored.contains(origin)) {
+                throw new Problem(
+                    404,
+                    "Origin not found",
+                    "Origin "
+                        + origin
+                        + " is not one of this tenant's panel origins; GET"
+                        + " /tenants/{tenantId}/panel-origins lists them.");
+              }
+              return stored.stream().filter(o -> !o.equals(origin)).toList();
+            },
+            Instant.now());
+    return originsAnswer(tenantId, now);
+  }
+
+  private static APIGatewayProxyResponseEvent originsAnswer(String tenantId, List<String> origins) {
     ObjectNode out = Json.MAPPER.createObjectNode().put("tenantId", tenantId);
     origins.forEach(out.putArray("origins")::add);
     return ApiResponses.json(200, out, Map.of("Cache-Control", NO_STORE));
@@ -305,7 +384,7 @@ public final class PanelHandler
           "Forbidden",
           "Origin "
               + (origin == null ? "(none)" : origin)
-              + " may not embed this tenant's panel; add it with PUT /tenants/{tenantId}/panel-origins.");
+              + " may not embed this tenant's panel; add it with POST /tenants/{tenantId}/panel-origins.");
     }
     Map<String, String> headers = new HashMap<>(PanelTokens.corsHeaders(origin));
     headers.put("Vary", "Origin");

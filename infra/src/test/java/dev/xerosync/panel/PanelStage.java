@@ -183,7 +183,7 @@ public final class PanelStage implements AutoCloseable {
     call("POST", "/records/contact/crm-acme/links", "{\"contactId\":\"" + acme + "\"}");
     call("POST", "/records/deal/deal-globex/links", "{\"contactId\":\"" + globex + "\"}");
     call("POST", "/records/contact/crm-many/links", "{\"contactId\":\"" + initech + "\"}");
-    call("PUT", "/panel-origins", "{\"origins\":[\"" + crm.origin() + "\"]}");
+    call("POST", "/panel-origins", "{\"origin\":\"" + crm.origin() + "\"}");
     control = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     control.createContext("/", this::control);
     control.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
