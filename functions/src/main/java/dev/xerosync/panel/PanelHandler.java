@@ -467,23 +467,8 @@ public final class PanelHandler
     return p.response(headers);
   }
 
-  /** CORS headers for a tenant's allowed origin on a tenant route; none otherwise. */
   private Map<String, String> cors(APIGatewayProxyRequestEvent event) {
-    String origin = Requests.header(event, "Origin");
-    String tenantId = Requests.path(event, "tenantId");
-    if (origin == null || tenantId == null || tenantId.length() != 36) {
-      return Map.of();
-    }
-    try {
-      return grants.origins(uuid("tenantId", tenantId)).contains(origin)
-          ? Map.of(
-              "Access-Control-Allow-Origin", origin,
-              "Access-Control-Expose-Headers", "ETag",
-              "Vary", "Origin")
-          : Map.of();
-    } catch (Problem e) {
-      return Map.of();
-    }
+    return PanelCors.headers(grants, event);
   }
 
   private APIGatewayProxyResponseEvent cacheable(

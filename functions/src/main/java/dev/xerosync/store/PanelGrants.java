@@ -35,7 +35,11 @@ public final class PanelGrants {
       Instant expiresAt,
       @Nullable String keyId) {}
 
-  private static final int MAX_ATTEMPTS = 5;
+  /**
+   * Each round of racing writers lets at least one land, so n writers at once need at most n
+   * attempts; a tenant has at most 10 origins and a few admins.
+   */
+  private static final int MAX_ATTEMPTS = 20;
 
   private final DynamoDbClient dynamo;
   private final String table;

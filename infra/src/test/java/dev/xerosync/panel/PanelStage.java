@@ -256,6 +256,7 @@ public final class PanelStage implements AutoCloseable {
                   acme, today, today.plusDays(30), new BigDecimal("123.45"));
           out.put("id", id).put("number", org.invoice(id).invoice().invoiceNumber());
         }
+        case "/online-invoice-calls" -> out.put("calls", stack.xero().onlineInvoiceCalls(tenantId));
         case "/pay" -> {
           Map<String, String> q = new LinkedHashMap<>();
           for (String pair : query.split("&")) {
@@ -329,6 +330,7 @@ public final class PanelStage implements AutoCloseable {
     c.put("screenshots", screenshots.toAbsolutePath().toString());
     c.set("invoices", Json.MAPPER.valueToTree(invoices));
     c.put("many", MANY);
+    c.putObject("contacts").put("acme", acme);
     // A token for the standalone page, minted as a SaaS backend would.
     String minted =
         call("POST", "/panel-tokens", "{\"recordType\":\"contact\",\"recordId\":\"crm-acme\"}");
