@@ -30,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -226,19 +225,10 @@ public final class PanelDocumentsHandler
   }
 
   private APIGatewayProxyResponseEvent problem(APIGatewayProxyRequestEvent event, Problem p) {
-    Map<String, String> headers = new HashMap<>(PanelCors.headers(w.grants(), event));
-    headers.put("Cache-Control", HttpCaching.NO_STORE);
-    return p.response(headers);
+    return PanelCors.problem(w.grants(), event, p);
   }
 
   private static String uuid(String name, @Nullable String value) throws Problem {
-    try {
-      if (value != null && value.length() == 36) {
-        return UUID.fromString(value).toString().toLowerCase(Locale.ROOT);
-      }
-    } catch (IllegalArgumentException e) {
-      // Falls through to the message below.
-    }
-    throw Problem.invalid(name + " must be a Xero id (a UUID)");
+    return PanelHandler.uuid(name, value).toLowerCase(Locale.ROOT);
   }
 }

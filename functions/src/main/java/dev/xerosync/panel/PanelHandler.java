@@ -428,7 +428,8 @@ public final class PanelHandler
     return node;
   }
 
-  private static String uuid(String name, @Nullable String value) throws Problem {
+  /** A UUID parameter, normalised; a 400 that names it otherwise. */
+  static String uuid(String name, @Nullable String value) throws Problem {
     try {
       if (value != null && value.length() == 36) {
         return UUID.fromString(value).toString();
@@ -437,10 +438,7 @@ public final class PanelHandler
       // Falls through to the message below.
     }
     throw Problem.invalid(
-        name
-            + " must be a Xero tenant id (a UUID), not '"
-            + (value == null ? "" : truncate(value))
-            + "'");
+        name + " must be a Xero id (a UUID), not '" + (value == null ? "" : truncate(value)) + "'");
   }
 
   private static String recordType(@Nullable String value) throws Problem {
@@ -462,9 +460,7 @@ public final class PanelHandler
   }
 
   private APIGatewayProxyResponseEvent problem(APIGatewayProxyRequestEvent event, Problem p) {
-    Map<String, String> headers = new HashMap<>(cors(event));
-    headers.put("Cache-Control", NO_STORE);
-    return p.response(headers);
+    return PanelCors.problem(grants, event, p);
   }
 
   private Map<String, String> cors(APIGatewayProxyRequestEvent event) {
