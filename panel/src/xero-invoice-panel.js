@@ -6,7 +6,12 @@ const CSS = `
 --xip-radius:6px;display:flex;flex-direction:column;box-sizing:border-box;min-height:100px;height:100%;min-width:0;
 font:13px/1.4 var(--xip-font);color:var(--xip-fg);background:var(--xip-bg)}
 *{box-sizing:border-box}
-header{display:flex;align-items:baseline;justify-content:space-between;padding:6px 8px 0}
+header{display:flex;flex-wrap:wrap;gap:4px 8px;align-items:baseline;justify-content:space-between;padding:6px 8px 0}
+.xl{display:flex;flex-wrap:wrap;gap:4px 8px;min-width:0}
+.c-num>a{display:inline-flex;align-items:center;min-height:24px}
+.docs{display:flex;flex-wrap:wrap;gap:2px 6px}
+.docs button{font:inherit;font-size:12px;background:none;border:0;color:var(--xip-accent);text-decoration:underline;cursor:pointer;min-height:24px;min-width:24px;padding:0}
+.docs button[aria-busy=true]{cursor:progress}
 h2{font-size:14px;margin:0}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .banner{margin:6px 8px 0;padding:6px 8px;border:1px solid var(--xip-control-border);border-radius:var(--xip-radius);display:flex;gap:8px;align-items:center;flex-wrap:wrap}
@@ -143,6 +148,7 @@ export class XeroInvoicePanel extends HTMLElement {
   #before = null; // ids shown when Show more was pressed: focus goes to the first new row
   #dismissed = null; // the popover Escape closed stays closed until focus or pointer moves on
   #restoring = false;
+  #docNote = ""; // why the last online invoice or PDF asked for could not open
   #started = false;
 
   constructor() {
@@ -282,7 +288,13 @@ export class XeroInvoicePanel extends HTMLElement {
       changed ||= page.changed;
     }
     // linkedContacts 0: the record is not linked to any Xero contact (absent on the pinned view).
-    return { invoices, more: !!page.body.nextCursor, changed, linked: first.linkedContacts !== 0 };
+    return {
+      invoices,
+      more: !!page.body.nextCursor,
+      changed,
+      linked: first.linkedContacts !== 0,
+      contacts: first.contacts || [],
+    };
   }
 
   /** Loads (or revalidates) everything the panel shows; re-renders only when something changed. */
@@ -316,6 +328,7 @@ export class XeroInvoicePanel extends HTMLElement {
         pinned: new Set(pinned.body.invoices.map((i) => i.invoiceId)),
         status: status.body,
         linked: list.linked,
+        contacts: list.contacts,
       };
       if (changed) {
         performance.mark("xip-data");
@@ -411,7 +424,7 @@ export class XeroInvoicePanel extends HTMLElement {
   /** The parts that never re-render (so typing and focus survive live updates). */
   #shell() {
     this.#root.innerHTML = `
-<header part="header"><h2>Xero invoices</h2><span class="vh" role="status" aria-live="polite" data-live></span></header>
+<header part="header"><h2>Xero invoices</h2><span class="xl" data-contacts></span><span class="vh" role="status" aria-live="polite" data-live></span></header>
 <div data-banner></div>
 <div class="totals" part="totals" data-totals></div>
 <div class="tools" part="tools">
@@ -515,9 +528,51 @@ export class XeroInvoicePanel extends HTMLElement {
           detail: { tenant: this.getAttribute("tenant"), ...this.#record },
         }),
       );
+    } else if (t.dataset.doc) {
+      this.#openDocument(t.dataset.id, t.dataset.doc, t);
     } else if (t.dataset.retry !== undefined) {
       this.#error = null;
       this.#reload();
+    }
+  }
+
+  /**
+   * Opens an invoice's online invoice or PDF in a new tab. Their links come from the API only on a
+   * click (Xero's online invoice link is kept by the API after its first fetch); the PDF link is
+   * signed for 5 minutes and fetched with Accept: application/pdf, which API Gateway needs to send
+   * it as binary.
+   */
+  async #openDocument(id, kind, btn) {
+    if (btn.getAttribute("aria-busy") === "true") return;
+    btn.setAttribute("aria-busy", "true");
+    this.#docNote = "";
+    try {
+      const url = `${this.#tenantBase}/invoices/${encodeURIComponent(id)}/documents`;
+      const ask = () =>
+        fetch(url, { headers: { Authorization: `Bearer ${this.#token}` }, cache: "no-store", credentials: "omit" });
+      let r = await ask();
+      if (r.status === 401 && (await this.#newToken())) r = await ask();
+      if (!r.ok) throw await this.#problem(r);
+      const d = await r.json();
+      if (kind === "online") {
+        if (!d.onlineInvoiceUrl) throw { status: 404, detail: "" };
+        window.open(d.onlineInvoiceUrl, "_blank", "noopener");
+      } else {
+        const p = await fetch(d.pdfUrl, { headers: { Accept: "application/pdf" }, credentials: "omit", cache: "no-store" });
+        if (!p.ok) throw await this.#problem(p);
+        const blob = URL.createObjectURL(await p.blob());
+        window.open(blob, "_blank");
+        setTimeout(() => URL.revokeObjectURL(blob), 60000);
+      }
+    } catch (e) {
+      const what = kind === "online" ? "The online invoice" : "The PDF";
+      this.#docNote =
+        e && e.status === 404
+          ? `${what} isn't available for this invoice in Xero.`
+          : `${what} could not be opened just now. Try again in a moment; if it keeps failing, tell your admin.`;
+      this.#render();
+    } finally {
+      btn.removeAttribute("aria-busy");
     }
   }
 
@@ -579,7 +634,18 @@ ${Number(d.amountDue) > 0 ? `<div>Still due: ${esc(this.#money(d.amountDue, d.cu
         `<button type="button" data-view="${v}" data-key="view-${v}" aria-pressed="${!this.#number && this.#view === v}">${label}</button>`,
     ).join("");
     // banner: connection status and errors
-    $("[data-banner]").innerHTML = this.#banner();
+    $("[data-banner]").innerHTML =
+      this.#banner() + (this.#docNote ? `<div class="banner error" role="alert">${esc(this.#docNote)}</div>` : "");
+    // the linked contacts, each a link into Xero
+    const contacts = (d?.contacts || []).filter((c) => c.xeroUrl);
+    $("[data-contacts]").innerHTML = contacts
+      .map(
+        (c) =>
+          `<a href="${esc(c.xeroUrl)}" target="_blank" rel="noopener noreferrer" data-key="contact-${esc(c.contactId)}">${
+            contacts.length === 1 ? "Open contact in Xero" : esc(`Open ${c.name || "contact"} in Xero`)
+          }</a>`,
+      )
+      .join("");
     // totals
     $("[data-totals]").innerHTML = this.#totals();
     // table
@@ -677,11 +743,21 @@ ${Number(d.amountDue) > 0 ? `<div>Still due: ${esc(this.#money(d.amountDue, d.cu
       : `<span aria-label="No payments">—</span>`;
     return `<tr part="row" data-invoice="${id}">
 <td class="c-pin"><button type="button" class="pin" part="pin" data-pin="${id}" data-key="pin-${id}" aria-pressed="${pinned}" aria-label="Pin ${num}">${pinned ? "★" : "☆"}</button></td>
-<td class="c-num">${link}</td><td class="c-date" data-l="Date">${esc(this.#date(i.date))}</td><td class="c-due" data-l="Due">${esc(this.#date(i.dueDate))}</td>
+<td class="c-num">${link}${this.#docs(i, id, num)}</td><td class="c-date" data-l="Date">${esc(this.#date(i.date))}</td><td class="c-due" data-l="Due">${esc(this.#date(i.dueDate))}</td>
 <td class="c-ref" data-l="Reference">${esc(i.reference)}</td><td class="c-type" data-l="Type">${esc(TYPES[i.type] || i.type)}</td>
 <td class="num c-bal" data-l="Balance">${esc(this.#money(i.amountDue, i.currency))}</td><td class="num c-tot" data-l="Total">${esc(this.#money(i.total, i.currency))}</td>
 <td class="c-status"><span class="status ${esc(i.overdue ? "OVERDUE" : i.displayStatus)}" part="status"><span aria-hidden="true">${icon}</span>${esc(text + days + paid)}</span></td>
 <td class="c-pay">${pay}</td></tr>`;
+  }
+
+  /** The invoice's online invoice (sales invoices sent or approved) and PDF (invoices and bills). */
+  #docs(i, id, num) {
+    const b = (kind, text, label) =>
+      `<button type="button" data-doc="${kind}" data-id="${id}" data-key="${kind}-${id}" aria-label="${label} ${num} (opens a new tab)">${text}</button>`;
+    const online = i.type === "ACCREC" && ["OPEN", "OVERDUE", "PAID", "SUBMITTED"].includes(i.displayStatus);
+    const pdf = (i.type === "ACCREC" || i.type === "ACCPAY") && i.displayStatus !== "DELETED";
+    if (!online && !pdf) return "";
+    return `<span class="docs">${online ? b("online", "Online", "Online invoice") : ""}${pdf ? b("pdf", "PDF", "PDF of") : ""}</span>`;
   }
 
   #totals() {

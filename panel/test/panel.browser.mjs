@@ -23,7 +23,7 @@ function expect(cond, msg) {
   if (!cond) throw new Error(msg);
 }
 async function numbers() {
-  return (await rows().locator(":scope > td:nth-child(2)").allInnerTexts()).map((t) => t.replace(/\s*\(opens in Xero\)/, "").trim());
+  return (await rows().locator(":scope > td:nth-child(2) > :first-child").allInnerTexts()).map((t) => t.replace(/\s*\(opens in Xero\)/, "").trim());
 }
 /** Polls `check` (true, or what it saw instead) for up to 8 s: the panel renders after its own fetches. */
 async function until(check, what) {
@@ -294,6 +294,72 @@ try {
     expect(href && href.toLowerCase().includes(inv.open.id.toLowerCase()) && href.startsWith("https://go.xero.com/"), `deep link for ${inv.open.id}: ${href}`);
     expect((await a.getAttribute("target")) === "_blank", "opens in a new tab");
     expect(/noopener/.test(await a.getAttribute("rel")), "rel noopener");
+  });
+
+  await step("#12 Open contact in Xero: the linked contact's deep link, from the organisation's ShortCode", async () => {
+    const a = panel().getByRole("link", { name: "Open contact in Xero" });
+    const href = await a.getAttribute("href");
+    expect(
+      href && href.startsWith("https://go.xero.com/organisationlogin/default.aspx?shortcode=") &&
+        href.toLowerCase().endsWith(`&redirecturl=/contacts/view/${config.contacts.acme.toLowerCase()}`),
+      `contact deep link: ${href}`,
+    );
+    expect((await a.getAttribute("target")) === "_blank" && /noopener/.test(await a.getAttribute("rel")), "new tab, noopener");
+  });
+
+  await step("#12 the online invoice opens Xero's link, fetched from Xero once per invoice, never per view", async () => {
+    await view("Open");
+    await rowsAre(OPEN, "Open");
+    const docs = [];
+    const seen = (r) => r.url().includes("/documents") && docs.push(r.url());
+    page.on("request", seen);
+    const before = await control("online-invoice-calls");
+    // The tab goes to Xero's host, out of reach here: answer it with a stand-in page.
+    await page.context().route("https://in.xero.com/**", (r) =>
+      r.fulfill({ contentType: "text/html", body: "<!doctype html><title>Online invoice</title>" }),
+    );
+    const online = panel().getByRole("button", { name: `Online invoice ${n("open")} (opens a new tab)` });
+    const [tab] = await Promise.all([page.context().waitForEvent("page"), online.click()]);
+    await tab.waitForLoadState();
+    expect(tab.url().startsWith("https://in.xero.com/"), `online invoice tab: ${tab.url()}`);
+    await tab.close();
+    const [again] = await Promise.all([page.context().waitForEvent("page"), online.click()]);
+    await again.waitForLoadState();
+    expect(again.url() === tab.url(), `the same link the second time: ${again.url()}`);
+    await again.close();
+    await page.context().unroute("https://in.xero.com/**");
+    const after = await control("online-invoice-calls");
+    expect(after.calls - before.calls === 1, `OnlineInvoice calls to Xero for two clicks: ${after.calls - before.calls}`);
+    // Rendering and polling never ask for documents: only the two clicks did.
+    await page.waitForTimeout(2500);
+    page.off("request", seen);
+    expect(docs.length === 2, `documents requests: ${docs.length}`);
+    await noAxeViolations("documents links");
+  });
+
+  await step("#12 PDF: a short-lived signed link served by our API, fetched from Xero, opens as a PDF", async () => {
+    const pdfResponse = page.waitForResponse((r) => r.url().includes(`/invoices/${inv.open.id}/pdf?`));
+    const [tab] = await Promise.all([
+      page.context().waitForEvent("page"),
+      panel().getByRole("button", { name: `PDF of ${n("open")} (opens a new tab)` }).click(),
+    ]);
+    const r = await pdfResponse;
+    expect(r.status() === 200 && r.headers()["content-type"] === "application/pdf", `pdf answer ${r.status()} ${r.headers()["content-type"]}`);
+    // The same link again, within its 5 minutes (the panel's own fetch gave its body to the tab).
+    const again = await page.request.get(r.url(), { headers: { Accept: "application/pdf" } });
+    const body = await again.body();
+    expect(body.subarray(0, 5).toString("latin1") === "%PDF-", `a PDF: ${body.subarray(0, 40).toString("latin1")}`);
+    expect(body.toString("latin1").includes(n("open")), "the invoice's own PDF");
+    expect(tab.url().startsWith("blob:"), `opened in a tab: ${tab.url()}`);
+    await tab.close();
+    const u = new URL(r.url());
+    const tampered = new URL(u);
+    tampered.searchParams.set("expires", String(Number(u.searchParams.get("expires")) + 3600));
+    const forged = await page.request.get(tampered.href, { headers: { Accept: "application/pdf" } });
+    expect(forged.status() === 403, `a link with its expiry moved: ${forged.status()}`);
+    const bare = new URL(u);
+    bare.search = "";
+    expect((await page.request.get(bare.href)).status() === 403, "no signature: 403");
   });
 
   await step("pin and unpin: toggle buttons with aria-pressed, at least 24x24, kept by the API", async () => {

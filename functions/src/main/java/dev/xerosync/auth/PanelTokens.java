@@ -48,6 +48,12 @@ public final class PanelTokens {
   public static final String INVOICE_ROUTE = "GET /tenants/{tenantId}/invoices/{invoiceId}";
   public static final String STATUS_ROUTE = "GET /tenants/{tenantId}/panel-status";
 
+  /**
+   * An invoice's online invoice link and PDF link; the caller checks the invoice is the record's.
+   */
+  public static final String DOCUMENTS_ROUTE =
+      "GET /tenants/{tenantId}/invoices/{invoiceId}/documents";
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
@@ -168,7 +174,9 @@ public final class PanelTokens {
     if (!grant.tenantId().equals(p.get("tenantId"))) {
       throw notThisRecord("This panel token is for another tenant.");
     }
-    if (route.equals(INVOICE_ROUTE) || route.equals(STATUS_ROUTE)) {
+    if (route.equals(INVOICE_ROUTE)
+        || route.equals(STATUS_ROUTE)
+        || route.equals(DOCUMENTS_ROUTE)) {
       return;
     }
     if (!RECORD_ROUTES.contains(route)) {
@@ -225,6 +233,11 @@ public final class PanelTokens {
               + (u.getPort() < 0 ? "" : ":" + u.getPort()));
     }
     return out;
+  }
+
+  /** One origin, normalised as {@link #validOrigins} does. */
+  public static String validOrigin(String origin) throws Problem {
+    return validOrigins(List.of(origin)).get(0);
   }
 
   /**

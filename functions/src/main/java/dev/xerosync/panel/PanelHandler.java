@@ -24,6 +24,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -96,7 +97,10 @@ public final class PanelHandler
         case "GET " + MODULE_PATH -> module(event);
         case "GET /panel" -> page(event);
         case "POST /tenants/{tenantId}/panel-tokens" -> mint(event);
+        case "GET /tenants/{tenantId}/panel-origins" -> origins(event);
         case "PUT /tenants/{tenantId}/panel-origins" -> setOrigins(event);
+        case "POST /tenants/{tenantId}/panel-origins" -> addOrigin(event);
+        case "DELETE /tenants/{tenantId}/panel-origins" -> removeOrigin(event);
         case PanelTokens.STATUS_ROUTE -> status(event);
         default ->
             ApiResponses.problem(
@@ -208,6 +212,12 @@ public final class PanelHandler
     return ApiResponses.json(201, out, Map.of("Cache-Control", NO_STORE));
   }
 
+  private APIGatewayProxyResponseEvent origins(APIGatewayProxyRequestEvent event) throws Problem {
+    String tenantId = apiKeyTenant(event);
+    return originsAnswer(tenantId, grants.origins(tenantId));
+  }
+
+  /** Replaces the whole list; {@link #addOrigin} and {@link #removeOrigin} change one origin. */
   private APIGatewayProxyResponseEvent setOrigins(APIGatewayProxyRequestEvent event)
       throws Problem {
     String tenantId = apiKeyTenant(event);
@@ -224,7 +234,76 @@ public final class PanelHandler
       raw.add(o.asText());
     }
     List<String> origins = PanelTokens.validOrigins(raw);
-    grants.setOrigins(tenantId, origins, java.time.Instant.now());
+    grants.setOrigins(tenantId, origins, Instant.now());
+    return originsAnswer(tenantId, origins);
+  }
+
+  /** Adds one origin, keeping the others; adding one already there changes nothing. */
+  private APIGatewayProxyResponseEvent addOrigin(APIGatewayProxyRequestEvent event) throws Problem {
+    String tenantId = apiKeyTenant(event);
+    JsonNode body = jsonBody(event, Set.of("origin"));
+    if (!body.path("origin").isTextual()) {
+      throw Problem.invalid(
+          "the body needs one origin as a string, such as {\"origin\": \"https://crm.example.com\"}");
+    }
+    String origin = PanelTokens.validOrigin(body.path("origin").asText());
+    List<String> now =
+        grants.changeOrigins(
+            tenantId,
+            stored -> {
+              if (stored.contains(origin)) {
+                return stored;
+              }
+              if (stored.size() >= PanelTokens.MAX_ORIGINS) {
+                throw new Problem(
+                    409,
+                    "Too many origins",
+                    "At most "
+                        + PanelTokens.MAX_ORIGINS
+                        + " origins may embed the panel; remove one with DELETE"
+                        + " /tenants/{tenantId}/panel-origins?origin=… first.");
+              }
+              List<String> next = new ArrayList<>(stored);
+              next.add(origin);
+              return next;
+            },
+            Instant.now());
+    return originsAnswer(tenantId, now);
+  }
+
+  /** Removes one origin ({@code ?origin=}); 404 when it is not in the list. */
+  private APIGatewayProxyResponseEvent removeOrigin(APIGatewayProxyRequestEvent event)
+      throws Problem {
+    String tenantId = apiKeyTenant(event);
+    Map<String, String> q =
+        event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
+    String raw = q.get("origin");
+    if (raw == null || q.size() != 1) {
+      throw Problem.invalid(
+          "name the origin to remove in the query, such as ?origin=https://crm.example.com"
+              + " (percent-encoded), and nothing else");
+    }
+    String origin = PanelTokens.validOrigin(raw);
+    List<String> now =
+        grants.changeOrigins(
+            tenantId,
+            stored -> {
+              if (!stored.contains(origin)) {
+                throw new Problem(
+                    404,
+                    "Origin not found",
+                    "Origin "
+                        + origin
+                        + " is not one of this tenant's panel origins; GET"
+                        + " /tenants/{tenantId}/panel-origins lists them.");
+              }
+              return stored.stream().filter(o -> !o.equals(origin)).toList();
+            },
+            Instant.now());
+    return originsAnswer(tenantId, now);
+  }
+
+  private static APIGatewayProxyResponseEvent originsAnswer(String tenantId, List<String> origins) {
     ObjectNode out = Json.MAPPER.createObjectNode().put("tenantId", tenantId);
     origins.forEach(out.putArray("origins")::add);
     return ApiResponses.json(200, out, Map.of("Cache-Control", NO_STORE));
@@ -305,7 +384,7 @@ public final class PanelHandler
           "Forbidden",
           "Origin "
               + (origin == null ? "(none)" : origin)
-              + " may not embed this tenant's panel; add it with PUT /tenants/{tenantId}/panel-origins.");
+              + " may not embed this tenant's panel; add it with POST /tenants/{tenantId}/panel-origins.");
     }
     Map<String, String> headers = new HashMap<>(PanelTokens.corsHeaders(origin));
     headers.put("Vary", "Origin");
@@ -349,7 +428,8 @@ public final class PanelHandler
     return node;
   }
 
-  private static String uuid(String name, @Nullable String value) throws Problem {
+  /** A UUID parameter, normalised; a 400 that names it otherwise. */
+  static String uuid(String name, @Nullable String value) throws Problem {
     try {
       if (value != null && value.length() == 36) {
         return UUID.fromString(value).toString();
@@ -358,10 +438,7 @@ public final class PanelHandler
       // Falls through to the message below.
     }
     throw Problem.invalid(
-        name
-            + " must be a Xero tenant id (a UUID), not '"
-            + (value == null ? "" : truncate(value))
-            + "'");
+        name + " must be a Xero id (a UUID), not '" + (value == null ? "" : truncate(value)) + "'");
   }
 
   private static String recordType(@Nullable String value) throws Problem {
@@ -383,28 +460,11 @@ public final class PanelHandler
   }
 
   private APIGatewayProxyResponseEvent problem(APIGatewayProxyRequestEvent event, Problem p) {
-    Map<String, String> headers = new HashMap<>(cors(event));
-    headers.put("Cache-Control", NO_STORE);
-    return p.response(headers);
+    return PanelCors.problem(grants, event, p);
   }
 
-  /** CORS headers for a tenant's allowed origin on a tenant route; none otherwise. */
   private Map<String, String> cors(APIGatewayProxyRequestEvent event) {
-    String origin = Requests.header(event, "Origin");
-    String tenantId = Requests.path(event, "tenantId");
-    if (origin == null || tenantId == null || tenantId.length() != 36) {
-      return Map.of();
-    }
-    try {
-      return grants.origins(uuid("tenantId", tenantId)).contains(origin)
-          ? Map.of(
-              "Access-Control-Allow-Origin", origin,
-              "Access-Control-Expose-Headers", "ETag",
-              "Vary", "Origin")
-          : Map.of();
-    } catch (Problem e) {
-      return Map.of();
-    }
+    return PanelCors.headers(grants, event);
   }
 
   private APIGatewayProxyResponseEvent cacheable(

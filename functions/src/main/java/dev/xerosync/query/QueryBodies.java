@@ -6,6 +6,7 @@ import dev.xerosync.common.Json;
 import dev.xerosync.common.Money;
 import dev.xerosync.store.AgingSummary;
 import dev.xerosync.store.ContactTotals;
+import dev.xerosync.store.Organisations;
 import dev.xerosync.store.Organisations.Organisation;
 import dev.xerosync.store.RecordLinks;
 import dev.xerosync.store.ViewQuery;
@@ -61,10 +62,11 @@ final class QueryBodies {
     return body;
   }
 
-  static ObjectNode link(ObjectNode n, RecordLinks.Link link) {
+  static ObjectNode link(ObjectNode n, RecordLinks.Link link, Organisations.Organisation org) {
     n.put("contactId", link.contactId());
     n.put("name", link.contactName());
     n.put("linkedAt", link.linkedAt().toString());
+    n.put("xeroUrl", org.contactUrl(link.contactId()));
     return n;
   }
 

@@ -46,7 +46,6 @@ final class RecordRoutes {
   private static final Set<String> RECORD_VIEWS =
       Set.of("open", "overdue", "unpaid", "paid", "draft", "voided", "all", "pinned");
   private static final String PINS_LISTING = "Pins";
-  private static final int MAX_LINKS_AND_PINS = 100;
 
   private final RecordLinks records;
   private final ContactStore contacts;
@@ -90,13 +89,11 @@ final class RecordRoutes {
 
   /** An invoice of a contact linked to the panel's record, or one pinned to it. */
   boolean onPanelRecord(String tenantId, PanelGrants.Grant grant, XeroInvoice inv) {
-    RecordLinks.Record record = new RecordLinks.Record(grant.recordType(), grant.recordId());
-    if (records.links(tenantId, record).stream()
-        .anyMatch(l -> l.contactId().equals(inv.contactId()))) {
-      return true;
-    }
-    return records.pins(tenantId, record, MAX_LINKS_AND_PINS, null).pins().stream()
-        .anyMatch(p -> p.invoiceId().equals(inv.invoiceId()));
+    return records.shows(
+        tenantId,
+        new RecordLinks.Record(grant.recordType(), grant.recordId()),
+        inv.contactId(),
+        inv.invoiceId());
   }
 
   private APIGatewayProxyResponseEvent record(ApiRequest req, String tenantId) throws Problem {
@@ -104,8 +101,9 @@ final class RecordRoutes {
     RecordLinks.Record record = req.record();
     ObjectNode body = QueryBodies.record(Json.MAPPER.createObjectNode(), record);
     ArrayNode links = body.putArray("contacts");
+    Organisation org = organisations.get(tenantId);
     for (RecordLinks.Link link : records.links(tenantId, record)) {
-      QueryBodies.link(links.addObject(), link);
+      QueryBodies.link(links.addObject(), link, org);
     }
     return ok(req, body);
   }
@@ -140,7 +138,8 @@ final class RecordRoutes {
           "a record links at most " + RecordLinks.MAX_LINKS + " Xero contacts; unlink one first");
     }
     return written(
-        link.created() ? 201 : 200, QueryBodies.link(Json.MAPPER.createObjectNode(), link));
+        link.created() ? 201 : 200,
+        QueryBodies.link(Json.MAPPER.createObjectNode(), link, organisations.get(tenantId)));
   }
 
   private APIGatewayProxyResponseEvent unlink(ApiRequest req, String tenantId) throws Problem {
@@ -216,10 +215,19 @@ final class RecordRoutes {
             q,
             c -> ApiRequest.isUuidText(c) ? q.partition(tenantId, c) : null,
             Keys.invoicePk(tenantId, ""));
-    List<String> contactIds =
-        records.links(tenantId, record).stream().map(RecordLinks.Link::contactId).toList();
-    // Lets a client tell "not linked to Xero" from "no invoices in this view" without a request.
+    List<RecordLinks.Link> links = records.links(tenantId, record);
+    List<String> contactIds = links.stream().map(RecordLinks.Link::contactId).toList();
+    // Lets a client tell "not linked to Xero" from "no invoices in this view", and open the linked
+    // contacts in Xero, without another request.
     body.put("linkedContacts", contactIds.size());
+    ArrayNode linked = body.putArray("contacts");
+    for (RecordLinks.Link link : links) {
+      linked
+          .addObject()
+          .put("contactId", link.contactId())
+          .put("name", link.contactName())
+          .put("xeroUrl", org.contactUrl(link.contactId()));
+    }
     InvoiceViews.Page page =
         contactIds.isEmpty()
             ? new InvoiceViews.Page(List.of(), Map.of(), Set.of())

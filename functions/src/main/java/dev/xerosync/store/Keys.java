@@ -15,6 +15,10 @@ public final class Keys {
   public static final String SK = "sk";
 
   public static final String INVOICE_SK = "INVOICE";
+
+  /** Beside an invoice: its online invoice link, as Xero gave it once. */
+  public static final String ONLINE_INVOICE_SK = "ONLINEINVOICE";
+
   public static final String CONTACT_SK = "CONTACT";
   public static final String TOTALS_SK_PREFIX = "TOTALS#";
 

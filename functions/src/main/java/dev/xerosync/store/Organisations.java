@@ -36,6 +36,21 @@ public final class Organisations {
     }
 
     /**
+     * A deep link that opens the contact in Xero, in this organisation (Xero's "new UI view"
+     * format: https://developer.xero.com/documentation/api-guides/deep-link-xero); null while the
+     * short code is unknown.
+     */
+    public @Nullable String contactUrl(String contactId) {
+      if (shortCode == null) {
+        return null;
+      }
+      return "https://go.xero.com/organisationlogin/default.aspx?shortcode="
+          + shortCode
+          + "&redirecturl=/Contacts/View/"
+          + contactId;
+    }
+
+    /**
      * A deep link that opens the invoice in Xero, in this organisation; null while the short code
      * is unknown.
      */

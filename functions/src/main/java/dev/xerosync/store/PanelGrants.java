@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * What a panel token grants, stored under the token's SHA-256 hash (never the token), and the
@@ -33,6 +34,12 @@ public final class PanelGrants {
       String audience,
       Instant expiresAt,
       @Nullable String keyId) {}
+
+  /**
+   * Each round of racing writers lets at least one land, so n writers at once need at most n
+   * attempts; a tenant has at most 10 origins and a few admins.
+   */
+  private static final int MAX_ATTEMPTS = 20;
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -91,23 +98,72 @@ public final class PanelGrants {
             ItemCodec.str(item, "keyId")));
   }
 
+  /** Replaces the tenant's origins with {@code origins}. */
   public void setOrigins(String tenantId, List<String> origins, Instant now) {
-    dynamo.putItem(
-        r ->
-            r.tableName(table)
-                .item(
-                    TenantItems.stamp(
-                        tenantId,
-                        Keys.item(
-                            Keys.organisationPk(tenantId),
-                            Keys.PANEL_ORIGINS_SK,
-                            Map.of(
-                                "tenantId",
-                                ItemCodec.s(tenantId),
-                                "origins",
-                                AttributeValue.fromL(origins.stream().map(ItemCodec::s).toList()),
-                                "updatedAt",
-                                ItemCodec.s(now.toString()))))));
+    changeOrigins(tenantId, stored -> origins, now);
+  }
+
+  /** A change to a tenant's origins: the list now stored in, the list to store out. */
+  @FunctionalInterface
+  public interface OriginsChange<E extends Exception> {
+    List<String> apply(List<String> stored) throws E;
+  }
+
+  /**
+   * Applies {@code change} to the stored origins and returns the list now stored. The write is
+   * conditional on the list read, so two changes at once (adding one origin each) both land: the
+   * loser reads again and applies its change to the winner's list.
+   */
+  public <E extends Exception> List<String> changeOrigins(
+      String tenantId, OriginsChange<E> change, Instant now) throws E {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      var response =
+          dynamo.getItem(
+              r ->
+                  r.tableName(table)
+                      .consistentRead(true)
+                      .key(Keys.key(Keys.organisationPk(tenantId), Keys.PANEL_ORIGINS_SK)));
+      AttributeValue old = response.hasItem() ? response.item().get("origins") : null;
+      List<String> stored =
+          old == null ? List.of() : old.l().stream().map(AttributeValue::s).toList();
+      List<String> next = List.copyOf(change.apply(stored));
+      if (next.equals(stored) && old != null) {
+        return stored;
+      }
+      try {
+        dynamo.putItem(
+            r -> {
+              r.tableName(table).item(originsItem(tenantId, next, now));
+              if (old == null) {
+                r.conditionExpression("attribute_not_exists(origins)");
+              } else {
+                r.conditionExpression("origins = :old")
+                    .expressionAttributeValues(Map.of(":old", old));
+              }
+            });
+        return next;
+      } catch (ConditionalCheckFailedException e) {
+        // Another change landed since we read: apply ours to its list.
+      }
+    }
+    throw new IllegalStateException(
+        "the panel origins of " + tenantId + " kept changing under " + MAX_ATTEMPTS + " attempts");
+  }
+
+  private static Map<String, AttributeValue> originsItem(
+      String tenantId, List<String> origins, Instant now) {
+    return TenantItems.stamp(
+        tenantId,
+        Keys.item(
+            Keys.organisationPk(tenantId),
+            Keys.PANEL_ORIGINS_SK,
+            Map.of(
+                "tenantId",
+                ItemCodec.s(tenantId),
+                "origins",
+                AttributeValue.fromL(origins.stream().map(ItemCodec::s).toList()),
+                "updatedAt",
+                ItemCodec.s(now.toString()))));
   }
 
   public List<String> origins(String tenantId) {

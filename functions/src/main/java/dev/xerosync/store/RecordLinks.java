@@ -38,6 +38,9 @@ public final class RecordLinks {
   private final DynamoDbClient dynamo;
   private final String table;
 
+  /** How many of a record's pins {@link #shows} looks through. */
+  private static final int MAX_PINS_CHECKED = 100;
+
   public RecordLinks(DynamoDbClient dynamo, String table) {
     this.dynamo = dynamo;
     this.table = table;
@@ -161,6 +164,19 @@ public final class RecordLinks {
 
   private static AttributeValue number(int n) {
     return AttributeValue.fromN(Integer.toString(n));
+  }
+
+  /**
+   * Whether an invoice shows on a record: its contact is linked to the record, or it is pinned to
+   * it. A panel token reads only such invoices.
+   */
+  public boolean shows(
+      String tenantId, Record record, @Nullable String contactId, @Nullable String invoiceId) {
+    if (links(tenantId, record).stream().anyMatch(l -> l.contactId().equals(contactId))) {
+      return true;
+    }
+    return pins(tenantId, record, MAX_PINS_CHECKED, null).pins().stream()
+        .anyMatch(p -> p.invoiceId().equals(invoiceId));
   }
 
   public List<Link> links(String tenantId, Record record) {

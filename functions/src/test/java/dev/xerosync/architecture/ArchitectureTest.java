@@ -48,7 +48,8 @@ class ArchitectureTest {
     MAY_USE.put(
         "connect",
         Set.of("syncengine", "tokens", "store", "queue", "notify", "auth", "xero", "common"));
-    MAY_USE.put("panel", Set.of("store", "auth", "common"));
+    // The panel's documents (online invoice, PDF) come from Xero through the tenant's tokens.
+    MAY_USE.put("panel", Set.of("store", "auth", "tokens", "xero", "common"));
     // The write-back entry builds its wiring like the sync's; syncengine only for the shared rate
     // budget the writes take from.
     MAY_USE.put(

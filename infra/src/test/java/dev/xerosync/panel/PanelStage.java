@@ -175,7 +175,7 @@ public final class PanelStage implements AutoCloseable {
     call("POST", "/records/contact/crm-acme/links", "{\"contactId\":\"" + acme + "\"}");
     call("POST", "/records/deal/deal-globex/links", "{\"contactId\":\"" + globex + "\"}");
     call("POST", "/records/contact/crm-many/links", "{\"contactId\":\"" + initech + "\"}");
-    call("PUT", "/panel-origins", "{\"origins\":[\"" + crm.origin() + "\"]}");
+    call("POST", "/panel-origins", "{\"origin\":\"" + crm.origin() + "\"}");
     control = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     control.createContext("/", this::control);
     control.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -248,6 +248,7 @@ public final class PanelStage implements AutoCloseable {
                   acme, today, today.plusDays(30), new BigDecimal("123.45"));
           out.put("id", id).put("number", org.invoice(id).invoice().invoiceNumber());
         }
+        case "/online-invoice-calls" -> out.put("calls", stack.xero().onlineInvoiceCalls(tenantId));
         case "/pay" -> {
           Map<String, String> q = new LinkedHashMap<>();
           for (String pair : query.split("&")) {
@@ -321,6 +322,7 @@ public final class PanelStage implements AutoCloseable {
     c.put("screenshots", screenshots.toAbsolutePath().toString());
     c.set("invoices", Json.MAPPER.valueToTree(invoices));
     c.put("many", MANY);
+    c.putObject("contacts").put("acme", acme);
     // A token for the standalone page, minted as a SaaS backend would.
     String minted =
         call("POST", "/panel-tokens", "{\"recordType\":\"contact\",\"recordId\":\"crm-acme\"}");

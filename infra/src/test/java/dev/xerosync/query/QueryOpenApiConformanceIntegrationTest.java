@@ -286,6 +286,64 @@ class QueryOpenApiConformanceIntegrationTest {
             api.call("PUT", key, origins, "{\"origins\":[\"http://crm.example.com/x\"]}", json)
                 .status())
         .isEqualTo(400);
+    // One origin at a time: added beside the others, removed alone, bad ones refused.
+    var added =
+        api.call("POST", key, origins, "{\"origin\":\"https://Other.example.com:8443\"}", json);
+    assertThat(added.status()).isEqualTo(200);
+    assertThat(added.json().path("origins").toString())
+        .isEqualTo("[\"https://crm.example.com\",\"https://other.example.com:8443\"]");
+    assertThat(api.call("POST", key, origins, "{\"origin\":\"ftp://x.example\"}", json).status())
+        .isEqualTo(400);
+    assertThat(api.call("POST", key, origins, "{\"origins\":[]}", json).status()).isEqualTo(400);
+    assertThat(api.call("POST", null, origins, "{\"origin\":\"https://a.example\"}", json).status())
+        .isEqualTo(401);
+    assertThat(
+            api.call(
+                    "POST",
+                    key,
+                    "/tenants/" + OTHER + "/panel-origins",
+                    "{\"origin\":\"https://a.example\"}",
+                    json)
+                .status())
+        .isEqualTo(403);
+    assertThat(api.get(key, origins).json().path("origins").size()).isEqualTo(2);
+    assertThat(api.get(null, origins).status()).isEqualTo(401);
+    assertThat(api.get(key, "/tenants/" + OTHER + "/panel-origins").status()).isEqualTo(403);
+    var removed =
+        api.call(
+            "DELETE", key, origins, null, Map.of(), "origin", "https://other.example.com:8443");
+    assertThat(removed.status()).isEqualTo(200);
+    assertThat(removed.json().path("origins").toString())
+        .isEqualTo("[\"https://crm.example.com\"]");
+    assertThat(
+            api.call("DELETE", key, origins, null, Map.of(), "origin", "https://gone.example")
+                .status())
+        .isEqualTo(404);
+    assertThat(api.call("DELETE", key, origins, null, Map.of(), "origin", "not a url").status())
+        .isEqualTo(400);
+    assertThat(
+            api.call("DELETE", null, origins, null, Map.of(), "origin", "https://a.example")
+                .status())
+        .isEqualTo(401);
+    assertThat(
+            api.call(
+                    "DELETE",
+                    key,
+                    "/tenants/" + OTHER + "/panel-origins",
+                    null,
+                    Map.of(),
+                    "origin",
+                    "https://a.example")
+                .status())
+        .isEqualTo(403);
+    for (int i = 0; i < 9; i++) {
+      api.call("POST", key, origins, "{\"origin\":\"https://n" + i + ".example\"}", json);
+    }
+    assertThat(
+            api.call("POST", key, origins, "{\"origin\":\"https://full.example\"}", json).status())
+        .as("at most 10 origins")
+        .isEqualTo(409);
+    api.call("PUT", key, origins, "{\"origins\":[\"https://crm.example.com\"]}", json);
 
     var bearer = Map.of("Authorization", "Bearer " + token, "Origin", "https://crm.example.com");
     String status = "/tenants/" + T + "/panel-status";

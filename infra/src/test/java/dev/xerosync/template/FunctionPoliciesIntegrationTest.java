@@ -112,6 +112,9 @@ class FunctionPoliciesIntegrationTest {
     stack.xero().clock().advance(Duration.ofMinutes(45));
     assertThat(signedWebhook(org.tenantId(), invoice, contact).getStatusCode()).isEqualTo(200);
     drainSyncQueue();
+    // The token expires again; this time the panel's documents are first to need it.
+    stack.xero().clock().advance(Duration.ofMinutes(45));
+    panelDocuments(org.tenantId(), invoice);
 
     // Reconciliation on schedule, and the sweeps it queues (two more connected tenants, so the
     // third sweep is paced through the delay queue); a further tenant's initial sync has not
@@ -198,6 +201,14 @@ class FunctionPoliciesIntegrationTest {
       statuses
           .computeIfAbsent(e, k -> new ArrayList<>())
           .add(invokeApi("PanelFunction", panel, withApiKey(apiEvent(e), apiKey)).getStatusCode());
+    }
+    var documents = handler("PanelDocumentsFunction", stack.environment("PanelDocumentsFunction"));
+    for (String e : List.of("documents-invoice.json", "documents-pdf.json")) {
+      statuses
+          .computeIfAbsent(e, k -> new ArrayList<>())
+          .add(
+              invokeApi("PanelDocumentsFunction", documents, withApiKey(apiEvent(e), apiKey))
+                  .getStatusCode());
     }
 
     // Authorizer: the sample events (sample credentials: refused), then the issued key and the
@@ -774,6 +785,10 @@ class FunctionPoliciesIntegrationTest {
     assertThat(statuses.get("panel-module.json")).containsExactly(200);
     assertThat(statuses.get("panel-page.json")).containsExactly(200);
     assertThat(statuses.get("panel-status.json")).containsExactly(200);
+    assertThat(statuses.get("documents-invoice.json"))
+        .as("sample tenant: never connected")
+        .containsExactly(503);
+    assertThat(statuses.get("documents-pdf.json")).as("sample signature").containsExactly(403);
     assertThat(statuses.get("authorizer-tenant-key.json")).containsExactly(401, 200);
     assertThat(statuses.get("authorizer-admin.json")).containsExactly(401, 200);
     assertThat(statuses.get("redrive-sync.json")).containsExactly(1);
@@ -1127,6 +1142,66 @@ class FunctionPoliciesIntegrationTest {
       }
       throw e;
     }
+  }
+
+  /**
+   * The connected tenant's invoice documents while its access token has just expired, so the
+   * function refreshes it (vault and lease): the online invoice link, fetched from Xero and kept,
+   * then the PDF through the signed link.
+   */
+  private static void panelDocuments(String tenantId, String invoiceId) throws Exception {
+    var documents = handler("PanelDocumentsFunction", stack.environment("PanelDocumentsFunction"));
+    APIGatewayProxyRequestEvent links =
+        EventLoader.loadApiGatewayRestEvent("events/documents-invoice.json");
+    links.setPath(
+        links.getPath().replace(SAMPLE_TENANT, tenantId).replace(SAMPLE_INVOICE, invoiceId));
+    links.setPathParameters(Map.of("tenantId", tenantId, "invoiceId", invoiceId));
+    links
+        .getRequestContext()
+        .setAuthorizer(dev.xerosync.auth.TenantCredential.apiKey(tenantId, "policies").context());
+    var answer = invokeApi("PanelDocumentsFunction", documents, links);
+    assertThat(answer.getStatusCode()).as(answer.getBody()).isEqualTo(200);
+    JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.getBody());
+    assertThat(body.path("onlineInvoiceUrl").asText()).startsWith("https://in.xero.com/");
+    java.net.URI pdfUrl = java.net.URI.create(body.path("pdfUrl").asText());
+    APIGatewayProxyRequestEvent pdf =
+        EventLoader.loadApiGatewayRestEvent("events/documents-pdf.json");
+    pdf.setPath(pdf.getPath().replace(SAMPLE_TENANT, tenantId).replace(SAMPLE_INVOICE, invoiceId));
+    pdf.setPathParameters(Map.of("tenantId", tenantId, "invoiceId", invoiceId));
+    Map<String, String> query = new HashMap<>();
+    for (String pair : pdfUrl.getRawQuery().split("&")) {
+      String[] kv = pair.split("=", 2);
+      query.put(kv[0], java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+    }
+    pdf.setQueryStringParameters(query);
+    var served = invokeApi("PanelDocumentsFunction", documents, pdf);
+    assertThat(served.getStatusCode()).as(served.getBody()).isEqualTo(200);
+    assertThat(new String(Base64.getDecoder().decode(served.getBody()), StandardCharsets.US_ASCII))
+        .startsWith("%PDF-");
+
+    // With a panel token (minted here, as the SaaS backend would): its record does not show this
+    // invoice, so 404, after the function looked up the record's links and pins.
+    var dynamo = stack.aws().dynamoDb();
+    String table = stack.aws().resources().tableName("Table");
+    var clock = java.time.Clock.systemUTC();
+    var grants = new dev.xerosync.store.PanelGrants(dynamo, table);
+    var keys = new dev.xerosync.store.ApiKeys(dynamo, table, clock);
+    var key = keys.create(tenantId, "policies-documents");
+    String token =
+        new dev.xerosync.auth.PanelTokens(grants, keys, clock)
+            .mint(tenantId, key.keyId(), "deal", "no-such-deal", Duration.ofMinutes(5))
+            .token();
+    APIGatewayProxyRequestEvent byPanel =
+        EventLoader.loadApiGatewayRestEvent("events/documents-invoice.json");
+    byPanel.setPath(links.getPath());
+    byPanel.setPathParameters(links.getPathParameters());
+    byPanel.setHeaders(Map.of("Authorization", "Bearer " + token));
+    byPanel.setMultiValueHeaders(Map.of("Authorization", List.of("Bearer " + token)));
+    byPanel
+        .getRequestContext()
+        .setAuthorizer(dev.xerosync.auth.TenantCredential.panelToken(tenantId).context());
+    assertThat(invokeApi("PanelDocumentsFunction", documents, byPanel).getStatusCode())
+        .isEqualTo(404);
   }
 
   private static APIGatewayProxyRequestEvent apiEvent(String name) {

@@ -35,18 +35,16 @@ class TemplateInvariantsTest {
   private static final SamTemplate T = SamTemplate.load();
 
   /**
-   * API routes whose caller cannot send an API key: Xero's webhook, authenticated by its HMAC
-   * signature.
-   */
-  /**
    * Routes no client credential can come with: Xero's webhook (its signature is the credential),
-   * the browser following Xero's redirect (the signed state is), and the public OpenAPI document.
+   * the browser following Xero's redirect (the signed state is), an invoice's PDF opened in a tab
+   * (the signed link is), and the public OpenAPI document.
    */
   private static final Set<String> ROUTES_WITHOUT_API_KEY =
       Set.of(
           "POST /webhooks/xero",
           "GET /connect/callback",
           "POST /connect/select",
+          "GET /tenants/{tenantId}/invoices/{invoiceId}/pdf",
           "GET /openapi.yaml");
 
   /**

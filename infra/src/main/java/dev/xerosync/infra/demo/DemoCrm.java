@@ -75,7 +75,7 @@ public final class DemoCrm implements AutoCloseable {
     DemoCrm crm =
         start(port, apiUrl, apiKey, tenantId, Map.of("contact/crm-acme", contactName), 2000);
     crm.api("POST", "/records/contact/crm-acme/links", "{\"contactId\":\"" + contactId + "\"}");
-    crm.api("PUT", "/panel-origins", "{\"origins\":[\"" + crm.origin() + "\"]}");
+    crm.api("POST", "/panel-origins", "{\"origin\":\"" + crm.origin() + "\"}");
     return crm;
   }
 

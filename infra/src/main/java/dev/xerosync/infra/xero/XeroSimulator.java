@@ -10,6 +10,7 @@ import dev.xerosync.infra.xero.accounting.GetCredits;
 import dev.xerosync.infra.xero.accounting.GetCurrencies;
 import dev.xerosync.infra.xero.accounting.GetInvoice;
 import dev.xerosync.infra.xero.accounting.GetInvoices;
+import dev.xerosync.infra.xero.accounting.GetOnlineInvoice;
 import dev.xerosync.infra.xero.accounting.GetOrganisation;
 import dev.xerosync.infra.xero.accounting.GetPayments;
 import dev.xerosync.infra.xero.accounting.GetTaxRates;
@@ -54,6 +55,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * sends them.
  */
 public final class XeroSimulator implements AutoCloseable {
+  private GetOnlineInvoice onlineInvoice;
+
   private final int requestedPort;
   private final SimClock clock;
   private final IdentityStore identity;
@@ -150,8 +153,14 @@ public final class XeroSimulator implements AutoCloseable {
     }
   }
 
+  /** How many online invoice links the tenant was given (GET /Invoices/{id}/OnlineInvoice). */
+  public long onlineInvoiceCalls(String tenantId) {
+    return onlineInvoice == null ? 0 : onlineInvoice.served(tenantId);
+  }
+
   public XeroSimulator start() {
     IdempotentWrites idem = new IdempotentWrites(clock);
+    onlineInvoice = new GetOnlineInvoice(clock);
     String api = "/api.xro/2.0";
     front
         .on("POST", "/connect/token", new TokenHandler(identity, clock))
@@ -168,6 +177,7 @@ public final class XeroSimulator implements AutoCloseable {
             new AuthorizeHandler(identity, this::organisationNames))
         .on("GET", api + "/Invoices", gate.guard(new GetInvoices(clock)))
         .on("GET", api + "/Invoices/{id}", gate.guard(new GetInvoice(clock)))
+        .on("GET", api + "/Invoices/{id}/OnlineInvoice", gate.guard(onlineInvoice))
         .on("PUT", api + "/Invoices", gate.guard(idem.wrap(new PutInvoices(clock, false))))
         .on("POST", api + "/Invoices", gate.guard(idem.wrap(new PutInvoices(clock, true))))
         .on("POST", api + "/Invoices/{id}", gate.guard(idem.wrap(new PutInvoices(clock, true))))

@@ -93,7 +93,8 @@ class ApiGatewayAuthIntegrationTest {
             "GET /connect/callback",
             "POST /connect/select",
             "POST /webhooks/xero",
-            "GET /openapi.yaml");
+            "GET /openapi.yaml",
+            "GET /tenants/{tenantId}/invoices/{invoiceId}/pdf");
     for (Route r : routes()) {
       if (!open.contains(r.method() + " " + r.path())) {
         continue;

@@ -8,7 +8,10 @@ import dev.xerosync.infra.xero.ledger.InvoiceView;
 import java.time.Clock;
 import java.util.Locale;
 
-/** GET /Invoices/{InvoiceID or InvoiceNumber}: one invoice with its line items. */
+/**
+ * GET /Invoices/{InvoiceID or InvoiceNumber}: one invoice with its line items, or its PDF when the
+ * request accepts application/pdf ({@link InvoicePdf}).
+ */
 public final class GetInvoice implements AccountingOperation {
   private final Clock clock;
 
@@ -27,6 +30,9 @@ public final class GetInvoice implements AccountingOperation {
       return Problems.notFound();
     }
     InvoiceView v = call.ledger().view(inv.invoiceId());
+    if (call.request().header("Accept").orElse("").contains("application/pdf")) {
+      return InvoicePdf.of(v);
+    }
     var items =
         XeroJson.MAPPER
             .createArrayNode()
