@@ -101,11 +101,12 @@ class TenantItemsTest {
   }
 
   /**
-   * The write API's operations and the workers' rate budget are the tenant's too: the purge test
-   * through the stack (PurgeDuringBurstEnd2EndTest) found both written after a purge.
+   * The write API's operations and the sync's bookkeeping (rate budget, change-fetch record, items
+   * set aside) are the tenant's too: the purge test through the stack (PurgeDuringBurstEnd2EndTest)
+   * found operations and budgets written after a purge.
    */
   @Test
-  void noOperationOrRateBudgetLandsOnceTheTenantIsDisconnected() {
+  void noOperationOrSyncBookkeepingLandsOnceTheTenantIsDisconnected() {
     var connections = new Connections(table.dynamoDb(), table.name());
     connections.recordConnected(tenant, "saas-1", "Org", "admin", "conn-1", "http://x", NOW);
     connections.setStatus(tenant, ConnectionStatus.DISCONNECTED, "Disconnected by test.", null);
@@ -126,6 +127,9 @@ class TenantItemsTest {
         .as("a disconnected tenant's call goes ahead uncounted")
         .isTrue();
     budgets.block(tenant, "minute", NOW.plusSeconds(60));
+    new ChangeFetches(table.dynamoDb(), table.name())
+        .put(tenant, new ChangeFetches.ChangeFetch(NOW, 1, null, null));
+    new SetAsideItems(table.dynamoDb(), table.name(), clock).put(tenant, "INVOICE", id(), "test");
 
     assertThat(itemsOf(tenant))
         .allSatisfy(item -> assertThat(kept(item.get(Keys.SK).s())).isTrue());
