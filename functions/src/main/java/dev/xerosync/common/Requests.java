@@ -53,6 +53,16 @@ public final class Requests {
     return p == null ? null : p.get(name);
   }
 
+  /**
+   * A path parameter that names a Xero id (tenant, invoice, contact) or an operation: a GUID comes
+   * back lower-cased ({@link Guid#canonical}), so an upper-case spelling is the same id; anything
+   * else comes back as sent, for the handler's own check to refuse or use.
+   */
+  public static @Nullable String idPath(APIGatewayProxyRequestEvent request, String name) {
+    String value = path(request, name);
+    return value == null ? null : Guid.canonical(value);
+  }
+
   /** An application/x-www-form-urlencoded body (the pick-an-organisation form). */
   public static Map<String, String> form(APIGatewayProxyRequestEvent request) {
     String body = request.getBody();

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
+import dev.xerosync.common.Guid;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
 import dev.xerosync.common.Problem;
@@ -192,7 +193,9 @@ public final class CallbackHandler
       APIGatewayProxyRequestEvent request, String correlationId) throws Problem {
     Map<String, String> form = Requests.form(request);
     String flowId = w.state().verify(form.get("choice"), "choose");
-    String tenantId = form.get("tenantId");
+    // The choices are canonical (lower-case) GUIDs; a form field in another case is the same one.
+    String picked = form.get("tenantId");
+    String tenantId = picked == null ? null : Guid.canonical(picked);
     if (tenantId == null || tenantId.isBlank()) {
       throw new Problem(
           400,

@@ -79,7 +79,7 @@ public final class ConnectionStatusHandler
       return e.response();
     }
     try {
-      String tenantId = Requests.path(request, "tenantId");
+      String tenantId = Requests.idPath(request, "tenantId");
       if (tenantId == null) {
         ObjectNode body = Json.MAPPER.createObjectNode().put("saasTenantId", saasTenantId);
         ArrayNode list = body.putArray("connections");

@@ -70,7 +70,7 @@ public final class DisconnectHandler
   public APIGatewayProxyResponseEvent handleRequest(
       APIGatewayProxyRequestEvent request, @Nullable Context context) {
     String saasTenantId = Requests.path(request, "saasTenantId");
-    String tenantId = Requests.path(request, "tenantId");
+    String tenantId = Requests.idPath(request, "tenantId");
     if (saasTenantId == null || !ConnectHandler.SAAS_TENANT.matcher(saasTenantId).matches()) {
       return ApiResponses.problem(
           400,

@@ -10,6 +10,7 @@ import dev.xerosync.auth.PanelTokens;
 import dev.xerosync.auth.TenantCredential;
 import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
+import dev.xerosync.common.Guid;
 import dev.xerosync.common.HttpCaching;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -428,14 +428,11 @@ public final class PanelHandler
     return node;
   }
 
-  /** A UUID parameter, normalised; a 400 that names it otherwise. */
+  /** A Xero id from the path or query, lower-cased: an upper-case spelling is the same id. */
   static String uuid(String name, @Nullable String value) throws Problem {
-    try {
-      if (value != null && value.length() == 36) {
-        return UUID.fromString(value).toString();
-      }
-    } catch (IllegalArgumentException e) {
-      // Falls through to the message below.
+    // Canonical form only, as the query API: UUID.fromString also reads "+1234567-..." as a UUID.
+    if (value != null && Guid.isCanonical(value)) {
+      return Guid.canonical(value);
     }
     throw Problem.invalid(
         name + " must be a Xero id (a UUID), not '" + (value == null ? "" : truncate(value)) + "'");

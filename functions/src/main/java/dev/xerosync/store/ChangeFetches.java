@@ -64,7 +64,9 @@ public final class ChangeFetches {
     }
     item.put(
         "expiresAt", AttributeValue.fromN(Long.toString(lastFetchAt.getEpochSecond() + 86400)));
-    dynamo.putItem(r -> r.tableName(table).item(TenantItems.stamp(tenantId, item)));
+    // Fenced: a sync in flight at a purge must not bring the record back.
+    TenantFence.put(
+        dynamo, table, tenantId, r -> r.tableName(table).item(TenantItems.stamp(tenantId, item)));
   }
 
   private static Map<String, AttributeValue> key(String tenantId) {

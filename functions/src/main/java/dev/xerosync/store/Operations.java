@@ -1,5 +1,6 @@
 package dev.xerosync.store;
 
+import dev.xerosync.common.Problem;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -41,7 +42,9 @@ public final class Operations {
 
   /**
    * Records a new operation, and with it the Idempotency-Key when one is given. Returns empty when
-   * recorded, or the key's earlier use when the key is taken (nothing is written then).
+   * recorded, or the key's earlier use when the key is taken (nothing is written then). Fenced
+   * ({@link TenantFence}): for a disconnected tenant nothing is written and the caller gets a 409,
+   * so a write accepted in the moments its key outlives a purge leaves nothing behind.
    */
   public Optional<KeyUse> create(
       String tenantId,
@@ -51,11 +54,17 @@ public final class Operations {
       Instant now,
       @Nullable String keyHash,
       @Nullable String bodyHash,
-      Instant keyExpiresAt) {
+      Instant keyExpiresAt)
+      throws Problem {
     Map<String, AttributeValue> op = operationItem(tenantId, operationId, state, document, 1, now);
     if (keyHash == null) {
-      dynamo.putItem(
-          r -> r.tableName(table).item(op).conditionExpression("attribute_not_exists(pk)"));
+      if (!TenantFence.put(
+          dynamo,
+          table,
+          tenantId,
+          r -> r.tableName(table).item(op).conditionExpression("attribute_not_exists(pk)"))) {
+        throw disconnected();
+      }
       return Optional.empty();
     }
     Map<String, AttributeValue> key =
@@ -69,6 +78,7 @@ public final class Operations {
         dynamo.transactWriteItems(
             r ->
                 r.transactItems(
+                    TenantFence.check(table, tenantId),
                     TransactWriteItem.builder()
                         .put(
                             Put.builder()
@@ -92,10 +102,13 @@ public final class Operations {
                         .build()));
         return Optional.empty();
       } catch (TransactionCanceledException e) {
+        if (TenantFence.tripped(e, tenantId, "operation " + operationId)) {
+          throw disconnected();
+        }
         var reasons = e.cancellationReasons();
         // The operation id is new, so only the key's condition can fail.
         boolean keyTaken =
-            !reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code());
+            reasons.size() > 1 && "ConditionalCheckFailed".equals(reasons.get(1).code());
         if (keyTaken) {
           Optional<KeyUse> use = keyUse(tenantId, keyHash);
           if (use.isPresent()) {
@@ -108,6 +121,13 @@ public final class Operations {
       }
     }
     throw new IllegalStateException("the Idempotency-Key stayed contended");
+  }
+
+  private static Problem disconnected() {
+    return new Problem(
+        409,
+        "Tenant disconnected",
+        "This Xero organisation is disconnected, so nothing is written for it. Reconnect it first.");
   }
 
   public Optional<KeyUse> keyUse(String tenantId, String keyHash) {

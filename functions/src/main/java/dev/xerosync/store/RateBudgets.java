@@ -82,7 +82,12 @@ public final class RateBudgets {
           "blockedBy", AttributeValue.fromS(old.blockedBy() == null ? "minute" : old.blockedBy()));
     }
     try {
-      dynamo.putItem(
+      // Fenced: a sync in flight at a purge must not bring its tenant's budget back. A
+      // disconnected tenant keeps no budget, so its call goes ahead uncounted and Xero refuses it.
+      TenantFence.put(
+          dynamo,
+          table,
+          tenantId,
           r -> {
             r.tableName(table).item(TenantItems.stamp(tenantId, item));
             if (!old.exists()) {
@@ -104,7 +109,10 @@ public final class RateBudgets {
 
   /** Blocks the tenant until {@code until}, unless a later block already stands. */
   public void block(String tenantId, String problem, Instant until) {
-    dynamo.updateItem(
+    TenantFence.update(
+        dynamo,
+        table,
+        tenantId,
         r ->
             r.tableName(table)
                 .key(budgetKey(tenantId))

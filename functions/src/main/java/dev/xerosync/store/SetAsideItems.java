@@ -66,7 +66,9 @@ public final class SetAsideItems {
             "reason", AttributeValue.fromS(clip(reason)),
             "seenAt", AttributeValue.fromS(now.toString()),
             "expiresAt", AttributeValue.fromN(Long.toString(now.plus(KEPT).getEpochSecond())));
-    dynamo.putItem(r -> r.tableName(table).item(TenantItems.stamp(tenantId, item)));
+    // Fenced, as the data it stands for: a sync in flight at a purge records nothing after it.
+    TenantFence.put(
+        dynamo, table, tenantId, r -> r.tableName(table).item(TenantItems.stamp(tenantId, item)));
   }
 
   /** The tenant's items put aside, oldest key first. */

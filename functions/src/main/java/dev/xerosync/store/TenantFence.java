@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * The condition every write of a tenant's data carries: its connection is not DISCONNECTED. A
@@ -61,13 +62,39 @@ final class TenantFence {
   static boolean put(
       DynamoDbClient dynamo, String table, String tenantId, Consumer<Put.Builder> put) {
     Put built = Put.builder().applyMutation(put).build();
-    var writes = List.of(check(table, tenantId), TransactWriteItem.builder().put(built).build());
+    return write(
+        dynamo,
+        table,
+        tenantId,
+        TransactWriteItem.builder().put(built).build(),
+        ItemCodec.requiredStr(built.item(), Keys.SK));
+  }
+
+  /**
+   * Updates the item as {@code update} says unless the tenant is disconnected; false if dropped.
+   * The update's own condition failing throws {@link ConditionalCheckFailedException}, as an
+   * UpdateItem would.
+   */
+  static boolean update(
+      DynamoDbClient dynamo, String table, String tenantId, Consumer<Update.Builder> update) {
+    Update built = Update.builder().applyMutation(update).build();
+    return write(
+        dynamo,
+        table,
+        tenantId,
+        TransactWriteItem.builder().update(built).build(),
+        ItemCodec.requiredStr(built.key(), Keys.SK));
+  }
+
+  private static boolean write(
+      DynamoDbClient dynamo, String table, String tenantId, TransactWriteItem write, String what) {
+    var writes = List.of(check(table, tenantId), write);
     for (int attempt = 1; ; attempt++) {
       try {
         dynamo.transactWriteItems(r -> r.transactItems(writes));
         return true;
       } catch (TransactionCanceledException e) {
-        if (tripped(e, tenantId, ItemCodec.requiredStr(built.item(), Keys.SK))) {
+        if (tripped(e, tenantId, what)) {
           return false;
         }
         List<CancellationReason> reasons = e.cancellationReasons();

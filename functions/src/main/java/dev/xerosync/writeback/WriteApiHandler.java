@@ -21,6 +21,7 @@ import dev.xerosync.outbox.OperationKind;
 import dev.xerosync.outbox.Outbox;
 import java.io.IOException;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -74,8 +75,7 @@ public final class WriteApiHandler
   @SuppressWarnings("try")
   public APIGatewayProxyResponseEvent handleRequest(
       APIGatewayProxyRequestEvent event, @Nullable Context context) {
-    Map<String, String> path =
-        event.getPathParameters() == null ? Map.of() : event.getPathParameters();
+    Map<String, String> path = ids(event.getPathParameters());
     String route = event.getHttpMethod() + " " + event.getResource();
     try (var scope =
         Log.scope(
@@ -237,14 +237,30 @@ public final class WriteApiHandler
     return ApiResponses.json(200, dryRun.settings(tenantId));
   }
 
+  /**
+   * The path's ids (tenant, invoice, contact, operation) at the edge: a GUID lower-cased, so an
+   * upper-case spelling is the same id everywhere below; any other value as sent.
+   */
+  private static Map<String, String> ids(@Nullable Map<String, String> path) {
+    Map<String, String> out = new HashMap<>();
+    if (path != null) {
+      path.forEach(
+          (name, value) -> {
+            if (value != null) {
+              out.put(name, Guid.canonical(value));
+            }
+          });
+    }
+    return out;
+  }
+
   /** The tenant in the path, when the authorizer accepted an API key issued for it. */
   private static String authorise(APIGatewayProxyRequestEvent event, Map<String, String> path)
       throws Problem {
     TenantCredential credential = TenantCredential.of(event);
     String tenantId = path.get("tenantId");
-    try {
-      tenantId = UUID.fromString(tenantId).toString();
-    } catch (IllegalArgumentException | NullPointerException e) {
+    // Canonical form only, as the query API: UUID.fromString also reads "+1234567-..." as a UUID.
+    if (tenantId == null || !Guid.isCanonical(tenantId)) {
       throw Problem.invalid("tenantId must be a Xero tenant id (a UUID)");
     }
     return credential.apiKeyFor(tenantId);

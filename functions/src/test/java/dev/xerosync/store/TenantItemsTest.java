@@ -1,6 +1,7 @@
 package dev.xerosync.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xerosync.xero.XeroAllocation;
 import dev.xerosync.xero.XeroContact;
@@ -99,6 +100,41 @@ class TenantItemsTest {
         .allSatisfy(item -> assertThat(kept(item.get(Keys.SK).s())).isTrue());
   }
 
+  /**
+   * The write API's operations and the sync's bookkeeping (rate budget, change-fetch record, items
+   * set aside) are the tenant's too: the purge test through the stack (PurgeDuringBurstEnd2EndTest)
+   * found operations and budgets written after a purge.
+   */
+  @Test
+  void noOperationOrSyncBookkeepingLandsOnceTheTenantIsDisconnected() {
+    var connections = new Connections(table.dynamoDb(), table.name());
+    connections.recordConnected(tenant, "saas-1", "Org", "admin", "conn-1", "http://x", NOW);
+    connections.setStatus(tenant, ConnectionStatus.DISCONNECTED, "Disconnected by test.", null);
+    var operations = new Operations(table.dynamoDb(), table.name());
+
+    for (String keyHash : java.util.Arrays.asList(null, "hash-" + id())) {
+      assertThatThrownBy(
+              () ->
+                  operations.create(
+                      tenant, id(), "QUEUED", "{}", NOW, keyHash, "body", NOW.plusSeconds(60)))
+          .isInstanceOfSatisfying(
+              dev.xerosync.common.Problem.class, p -> assertThat(p.status()).isEqualTo(409));
+    }
+    var budgets = new RateBudgets(table.dynamoDb(), table.name());
+    assertThat(
+            budgets.write(
+                tenant, budgets.read(tenant), List.of(NOW.toEpochMilli()), "2026-12-06", 1, NOW))
+        .as("a disconnected tenant's call goes ahead uncounted")
+        .isTrue();
+    budgets.block(tenant, "minute", NOW.plusSeconds(60));
+    new ChangeFetches(table.dynamoDb(), table.name())
+        .put(tenant, new ChangeFetches.ChangeFetch(NOW, 1, null, null));
+    new SetAsideItems(table.dynamoDb(), table.name(), clock).put(tenant, "INVOICE", id(), "test");
+
+    assertThat(itemsOf(tenant))
+        .allSatisfy(item -> assertThat(kept(item.get(Keys.SK).s())).isTrue());
+  }
+
   @Test
   void aReconnectLiftsTheFence() {
     var connections = new Connections(table.dynamoDb(), table.name());
@@ -153,7 +189,7 @@ class TenantItemsTest {
     operations.putLink(tenant, "invoice", "ext-1", "{}");
   }
 
-  private void writeOneOfEveryKind() throws RecordLinks.TooManyLinks {
+  private void writeOneOfEveryKind() throws Exception {
     var db = table.dynamoDb();
     var t = table.name();
     new Connections(db, t)

@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -736,6 +737,47 @@ class ConnectionLifecycleEnd2EndTest {
             location.replaceAll(".*[?&]redirect_uri=([^&]+).*", "$1"), StandardCharsets.UTF_8);
     assertThat(redirect)
         .isEqualTo("https://" + event.getRequestContext().getDomainName() + "/v1/connect/callback");
+  }
+
+  /**
+   * Issue 29, finding 8: GUIDs compare case-insensitively, so the organisation picked, its status
+   * and its disconnect take its tenant id in upper case as the same tenant.
+   */
+  @Test
+  @Order(13)
+  void anUpperCaseTenantIdIsTheSameConnectionWhenPickedReadAndDisconnected() throws Exception {
+    SimOrganisation first = stack.xero().createOrganisation("Upper One Ltd");
+    SimOrganisation second = stack.xero().createOrganisation("Upper Two Ltd");
+    String lower = second.tenantId();
+    String upper = lower.toUpperCase(java.util.Locale.ROOT);
+    JsonNode choose =
+        json(
+            callback(
+                consent(
+                    startConnect("kappa"),
+                    first.tenantId() + "," + second.tenantId(),
+                    "kim@kappa.test")),
+            200);
+    JsonNode picked = json(select(choose.path("choice").asText(), upper), 201);
+    assertThat(picked.path("tenantId").asText()).isEqualTo(lower);
+    awaitStatus("kappa", lower, s -> "CONNECTED".equals(s.path("status").asText()));
+
+    JsonNode byUpper = json(status("kappa", upper), 200);
+    JsonNode byLower = json(status("kappa", lower), 200);
+    for (String field : List.of("tenantId", "saasTenantId", "status", "organisationName")) {
+      assertThat(byUpper.path(field)).as(field).isEqualTo(byLower.path(field));
+    }
+
+    JsonNode disconnected =
+        json(
+            send(
+                "DELETE",
+                "/saas-tenants/kappa/connections/" + upper,
+                Map.of("x-admin-key", adminKey),
+                null),
+            200);
+    assertThat(disconnected.path("tenantId").asText()).isEqualTo(lower);
+    assertThat(json(status("kappa", lower), 200).path("status").asText()).isEqualTo("DISCONNECTED");
   }
 
   // ---- nothing leaked ----

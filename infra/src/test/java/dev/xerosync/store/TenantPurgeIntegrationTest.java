@@ -135,8 +135,12 @@ class TenantPurgeIntegrationTest {
     records.pin(tenantId, record, batch.get(0).invoiceId(), NOW);
     new ApiKeys(dynamo, table, Clock.systemUTC()).create(tenantId, "ci");
     var operations = new Operations(dynamo, table);
-    operations.create(
-        tenantId, "op-1", "QUEUED", "{}", NOW, "key-hash", "body-hash", NOW.plusSeconds(3600));
+    try {
+      operations.create(
+          tenantId, "op-1", "QUEUED", "{}", NOW, "key-hash", "body-hash", NOW.plusSeconds(3600));
+    } catch (dev.xerosync.common.Problem e) {
+      throw new AssertionError(e);
+    }
     operations.putLink(tenantId, "invoice", "ext-1", "{}");
     var panel = new PanelGrants(dynamo, table);
     panel.put(

@@ -55,6 +55,15 @@ public final class ApiGatewayHost implements AutoCloseable {
 
   static final Duration INTEGRATION_TIMEOUT = Duration.ofSeconds(29);
 
+  /**
+   * The same quota table's "total combined size of request line and header values": 10,240 bytes,
+   * not adjustable. No gateway response type covers it (it is refused before any route is matched),
+   * so the status and message are API Gateway's as callers report them: 431 and "HTTP header is
+   * larger than 10240 bytes." (e.g.
+   * ntsblog.homedev.com.au/index.php/2021/03/09/aws-api-gateway-http-header-is-larger-than-10240-bytes).
+   */
+  static final int MAX_REQUEST_LINE_AND_HEADER_BYTES = 10_240;
+
   private static final java.util.concurrent.ExecutorService INVOKER =
       Executors.newVirtualThreadPerTaskExecutor();
 
@@ -119,6 +128,14 @@ public final class ApiGatewayHost implements AutoCloseable {
 
   private void serve(HttpExchange exchange) throws IOException {
     try (exchange) {
+      if (requestLineAndHeaderBytes(exchange) > MAX_REQUEST_LINE_AND_HEADER_BYTES) {
+        respond(
+            exchange,
+            431,
+            new LinkedHashMap<>(Map.of("Content-Type", List.of("application/json"))),
+            bytes("{\"message\":\"HTTP header is larger than 10240 bytes.\"}"));
+        return;
+      }
       String rawPath = exchange.getRequestURI().getRawPath();
       String stagePrefix = "/" + stage;
       if (!rawPath.equals(stagePrefix) && !rawPath.startsWith(stagePrefix + "/")) {
@@ -141,6 +158,26 @@ public final class ApiGatewayHost implements AutoCloseable {
           Map.of(),
           "\"Missing Authentication Token\"");
     }
+  }
+
+  /**
+   * The request line as sent (method, target, version) and every header value, in bytes: the JDK
+   * server reads each header byte as one ISO-8859-1 character, and the target is ASCII.
+   */
+  static long requestLineAndHeaderBytes(HttpExchange exchange) {
+    long size =
+        (exchange.getRequestMethod()
+                + " "
+                + exchange.getRequestURI()
+                + " "
+                + exchange.getProtocol())
+            .length();
+    for (List<String> values : exchange.getRequestHeaders().values()) {
+      for (String value : values) {
+        size += value.length();
+      }
+    }
+    return size;
   }
 
   private void invoke(

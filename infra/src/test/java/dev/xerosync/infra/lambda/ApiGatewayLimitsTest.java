@@ -17,7 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The local host answers past API Gateway's payload and integration-time limits as it does. */
+/**
+ * The local host answers past API Gateway's payload, header-size and integration-time limits as it
+ * does.
+ */
 class ApiGatewayLimitsTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final AtomicInteger invoked = new AtomicInteger();
@@ -86,6 +89,38 @@ class ApiGatewayLimitsTest {
     HttpResponse<String> taken = post(1024);
     assertThat(taken.statusCode()).isEqualTo(200);
     assertThat(taken.body()).isEqualTo("1024");
+  }
+
+  private static HttpResponse<String> postWithHeader(String path, int valueBytes) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(host.baseUrl() + path))
+            .header("Content-Type", "application/json")
+            .header("X-Padding", "p".repeat(valueBytes))
+            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void headersOverTenKilobytesWithTheRequestLineAreRefusedWith431BeforeAnyFunctionRuns()
+      throws Exception {
+    int before = invoked.get();
+    HttpResponse<String> refused =
+        postWithHeader("/echo", ApiGatewayHost.MAX_REQUEST_LINE_AND_HEADER_BYTES);
+    assertThat(refused.statusCode()).isEqualTo(431);
+    assertThat(refused.body())
+        .isEqualTo("{\"message\":\"HTTP header is larger than 10240 bytes.\"}");
+    assertThat(invoked.get()).isEqualTo(before);
+    // Refused before routing, as an unknown route's request would be.
+    assertThat(
+            postWithHeader("/nowhere", ApiGatewayHost.MAX_REQUEST_LINE_AND_HEADER_BYTES)
+                .statusCode())
+        .isEqualTo(431);
+
+    // 9 KB of one header value, with the request line and the other headers, is within the limit.
+    HttpResponse<String> taken = postWithHeader("/echo", 9 * 1024);
+    assertThat(taken.statusCode()).isEqualTo(200);
+    assertThat(invoked.get()).isEqualTo(before + 1);
   }
 
   @Test
