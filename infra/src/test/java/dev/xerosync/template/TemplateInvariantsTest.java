@@ -427,7 +427,7 @@ class TemplateInvariantsTest {
             .isFalse();
       }
     }
-    assertThat(panelRoutes).as("the panel's routes").isEqualTo(8);
+    assertThat(panelRoutes).as("the panel's routes").isEqualTo(9);
   }
 
   /**
