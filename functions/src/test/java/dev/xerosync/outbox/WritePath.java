@@ -32,6 +32,8 @@ final class WritePath {
   final List<Operation> finished = new ArrayList<>();
   final List<String> tokensRefreshed = new ArrayList<>();
 
+  private long tickets;
+
   /** When set, the tenant's token cannot be had (the identity service, or a revoked grant). */
   TokenRefreshException tokenFailure;
 
@@ -81,6 +83,7 @@ final class WritePath {
     op.parentExternalId = parentExternalId;
     op.request = json(body);
     op.state = OperationState.QUEUED;
+    op.ticket = ++tickets;
     op.createdAt = clock.instant();
     op.updatedAt = op.createdAt;
     records.create(op);
