@@ -376,7 +376,12 @@ public final class WriteExecutor {
           case INVOICE_HISTORY -> invoiceHistory;
           case ACCOUNTING_SETTINGS -> setup;
         };
-    return kind.send(new XeroCall(op, access, xero));
+    XeroCall call = new XeroCall(op, access, xero);
+    if (op.kind != OperationKind.ACCOUNTING_SETTINGS && op.kind != OperationKind.CONTACT_UPSERT) {
+      // A lock date or account changed in Xero since the set-up: the dry run's copy catches up.
+      AccountingSetup.refreshIfStale(call, log, clock);
+    }
+    return kind.send(call);
   }
 
   private static void sleep(Duration d) {
