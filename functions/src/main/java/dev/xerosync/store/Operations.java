@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * The write-back outbox. An operation is one item holding its JSON document (the outbox owns its
@@ -192,19 +193,15 @@ public final class Operations {
     try {
       var updated =
           dynamo.updateItem(
-              r ->
-                  r.tableName(table)
-                      .key(Keys.key(Keys.organisationPk(tenantId), Keys.WRITE_BACKLOG_SK))
-                      .updateExpression(TenantItems.set("ADD openWrites :one, accepted :one"))
-                      .conditionExpression("attribute_not_exists(openWrites) OR openWrites < :cap")
-                      .expressionAttributeValues(
-                          TenantItems.values(
-                              tenantId,
-                              Keys.organisationPk(tenantId),
-                              Map.of(
-                                  ":one", AttributeValue.fromN("1"),
-                                  ":cap", AttributeValue.fromN(Long.toString(capacity)))))
-                      .returnValues(ReturnValue.UPDATED_NEW));
+              backlogUpdate(
+                      tenantId,
+                      "ADD openWrites :one, accepted :one",
+                      Map.of(
+                          ":one", AttributeValue.fromN("1"),
+                          ":cap", AttributeValue.fromN(Long.toString(capacity))))
+                  .conditionExpression("attribute_not_exists(openWrites) OR openWrites < :cap")
+                  .returnValues(ReturnValue.UPDATED_NEW)
+                  .build());
       long accepted = number(updated.attributes(), "accepted");
       return Optional.of(
           new Backlog(accepted, accepted - number(updated.attributes(), "openWrites")));
@@ -216,17 +213,24 @@ public final class Operations {
   /** One of the tenant's queued writes ended (or was never queued after its ticket was taken). */
   public void backlogFinished(String tenantId) {
     dynamo.updateItem(
-        r ->
-            r.tableName(table)
-                .key(Keys.key(Keys.organisationPk(tenantId), Keys.WRITE_BACKLOG_SK))
-                .updateExpression(TenantItems.set("ADD openWrites :minus, finished :one"))
-                .expressionAttributeValues(
-                    TenantItems.values(
-                        tenantId,
-                        Keys.organisationPk(tenantId),
-                        Map.of(
-                            ":one", AttributeValue.fromN("1"),
-                            ":minus", AttributeValue.fromN("-1")))));
+        backlogUpdate(
+                tenantId,
+                "ADD openWrites :minus, finished :one",
+                Map.of(
+                    ":one", AttributeValue.fromN("1"),
+                    ":minus", AttributeValue.fromN("-1")))
+            .build());
+  }
+
+  /** An update of the tenant's write queue counts, stamped to go with its tenant. */
+  private UpdateItemRequest.Builder backlogUpdate(
+      String tenantId, String expression, Map<String, AttributeValue> values) {
+    return UpdateItemRequest.builder()
+        .tableName(table)
+        .key(Keys.key(Keys.organisationPk(tenantId), Keys.WRITE_BACKLOG_SK))
+        .updateExpression(TenantItems.set(expression))
+        .expressionAttributeValues(
+            TenantItems.values(tenantId, Keys.organisationPk(tenantId), values));
   }
 
   public Backlog backlog(String tenantId) {

@@ -158,17 +158,7 @@ class WriteExecutorTest {
 
   @Test
   void aWriteWaitingForASetUpWaitsPastEveryAttemptUntilItsDeadline() {
-    Operation setup =
-        w.accept(
-            OperationKind.ACCOUNTING_SETTINGS,
-            "accounting",
-            null,
-            "{\"paymentAccountCode\":\"090\"}");
-    w.log.putLink(
-        WritePath.TENANT,
-        OperationLog.SETUP,
-        "accounting",
-        WritePath.json("{\"operationId\":\"" + setup.operationId + "\"}"));
+    w.pendingSetUp();
     Operation pay =
         w.accept(OperationKind.PAYMENT, "p-1", "inv-1", "{\"paymentId\":\"p-1\",\"amount\":10}");
 

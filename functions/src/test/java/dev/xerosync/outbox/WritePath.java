@@ -128,6 +128,22 @@ final class WritePath {
         TENANT, json("{\"paymentAccountCode\":\"090\",\"depositAccountCode\":\"091\"}"));
   }
 
+  /** A set-up accepted and not yet run, as payments and deposits in other lanes see it. */
+  Operation pendingSetUp() {
+    Operation setup =
+        accept(
+            OperationKind.ACCOUNTING_SETTINGS,
+            "accounting",
+            null,
+            "{\"paymentAccountCode\":\"090\"}");
+    records.putLink(
+        TENANT,
+        OperationLog.SETUP,
+        "accounting",
+        "{\"operationId\":\"" + setup.operationId + "\"}");
+    return setup;
+  }
+
   static ObjectNode json(String s) {
     try {
       return (ObjectNode) Json.MAPPER.readTree(s);
