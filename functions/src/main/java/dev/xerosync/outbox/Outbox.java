@@ -51,11 +51,12 @@ public final class Outbox {
   /**
    * How fast a tenant's writes drain (the writes' share of Xero's calls a minute, one call a write)
    * and how long each may wait: a tenant may have as many writes open as drain before the deadline,
-   * less a tenth for the calls that are not one write each (contact lookups, the sync's reads).
+   * less a quarter for the calls that are not one write each: the sync's reads take from the same
+   * share, and contact lookups cost a call (WriteDrainBenchmark measured 39 a minute, not 45).
    */
   public record Admission(int perMinute, Duration deadline) {
     public long capacity() {
-      return Math.max(1, (long) perMinute * Math.max(1, deadline.toMinutes()) * 9 / 10);
+      return Math.max(1, (long) perMinute * Math.max(1, deadline.toMinutes()) * 3 / 4);
     }
 
     /** When the full queue has room again: one write's share of a minute. */
