@@ -24,6 +24,13 @@ public final class Environment {
     return new Environment(values, false);
   }
 
+  /** These values with {@code more} over them (a test host's override of the template's). */
+  public Environment with(Map<String, String> more) {
+    Map<String, String> all = new java.util.HashMap<>(values);
+    all.putAll(more);
+    return new Environment(all, process);
+  }
+
   /**
    * True inside Lambda, where credentials come from the runtime and must not be frozen into a
    * snapshot.

@@ -16,13 +16,20 @@ public final class Problem extends Exception implements Log.SafeMessage {
   private final int status;
   private final String title;
   private final String detail;
+  private final Map<String, String> headers;
 
   public Problem(int status, String title, String detail) {
+    this(status, title, detail, Map.of());
+  }
+
+  /** A problem answered with more headers, e.g. a 429's Retry-After. */
+  public Problem(int status, String title, String detail, Map<String, String> headers) {
     // A refusal is an answer, not a fault: no stack trace to fill.
     super(detail, null, false, false);
     this.status = status;
     this.title = title;
     this.detail = detail;
+    this.headers = Map.copyOf(headers);
   }
 
   /** 400 "Invalid request": a parameter or body that is wrong. */
@@ -62,12 +69,13 @@ public final class Problem extends Exception implements Log.SafeMessage {
             .put("status", status)
             .put("detail", getMessage())
             .toString();
-    Map<String, String> headers = new HashMap<>(extraHeaders);
-    headers.put("Content-Type", CONTENT_TYPE);
-    headers.put(ApiResponses.NOSNIFF, "nosniff");
+    Map<String, String> all = new HashMap<>(headers);
+    all.putAll(extraHeaders);
+    all.put("Content-Type", CONTENT_TYPE);
+    all.put(ApiResponses.NOSNIFF, "nosniff");
     return new APIGatewayProxyResponseEvent()
         .withStatusCode(status)
-        .withHeaders(headers)
+        .withHeaders(all)
         .withBody(body);
   }
 }

@@ -6,9 +6,12 @@ import dev.xerosync.common.Json;
 import dev.xerosync.tokens.TokenRefreshException;
 import dev.xerosync.xero.XeroApiException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * PUT /settings/accounting: the account codes are checked against the organisation's Accounts
@@ -92,6 +95,40 @@ final class AccountingSetup implements OperationWrite {
     settings.put("validatedAt", clock.instant().toString());
     log.putSettings(op.tenantId, settings);
     return Completion.succeeded(Map.of("paymentAccountId", accountId)).warning(notes);
+  }
+
+  /** How old the kept accounts and lock date may be before a write reads them again. */
+  static final Duration REFERENCE_FRESH = Duration.ofHours(1);
+
+  /**
+   * Before a write that a lock date or an account can refuse: when the copy the dry run checks
+   * against is over {@link #REFERENCE_FRESH} old, the organisation's accounts and lock date are
+   * read again (2 calls, at most once an hour for a tenant that writes; none for one that does
+   * not), so a lock date set in Xero after the set-up reaches the dry run within the hour. Without
+   * a set-up there is no copy to keep fresh.
+   */
+  static void refreshIfStale(XeroCall c, OperationLog log, Clock clock)
+      throws XeroApiException, TokenRefreshException {
+    String tenantId = c.op().tenantId;
+    Optional<ObjectNode> kept = log.reference(tenantId);
+    if (kept.isEmpty()) {
+      return;
+    }
+    Instant now = clock.instant();
+    String fetched = kept.get().path("accountsFetchedAt").asText("");
+    if (!fetched.isEmpty() && Instant.parse(fetched).plus(REFERENCE_FRESH).isAfter(now)) {
+      return;
+    }
+    ObjectNode reference = kept.get();
+    reference.set("accounts", c.lookup("Accounts").path("Accounts"));
+    String lock = WriteRules.lockDate(c.lookup("Organisation").path("Organisations").path(0));
+    if (lock != null) {
+      reference.put("lockDate", lock);
+    } else {
+      reference.remove("lockDate");
+    }
+    reference.put("accountsFetchedAt", now.toString());
+    log.putReference(tenantId, reference);
   }
 
   /** Reference data the dry run uses; an endpoint this Xero does not serve is left out. */

@@ -92,7 +92,8 @@ final class Corrections {
             "DUE_DATE_REQUIRED",
             "Send dueDate with an invoice to be authorised, or push it as a draft.");
       }
-      if (s.contains("at least one line item")) {
+      // Xero's own words: "One or more line items must be specified" (a recorded real 400).
+      if (s.contains("at least one line item") || s.contains("line items must be specified")) {
         return new Correction(
             "LINE_ITEMS_REQUIRED",
             "Send at least one line item with an invoice to be authorised, or push it as a"

@@ -64,6 +64,12 @@ public final class DryRun {
       case DEPOSIT -> {
         account(ref, body.path("accountCode").asText(null), "accountCode", problems);
         lockDate(ref, body.path("date").asText(null), problems);
+        String contact =
+            WriteRules.depositContactProblem(
+                body, log.settings(write.tenantId()).orElse(Json.MAPPER.createObjectNode()));
+        if (contact != null) {
+          problem(problems, "CONTACT_REQUIRED", contact, "contact");
+        }
       }
       case CONTACT_UPSERT -> {}
       case INVOICE_HISTORY -> {
@@ -100,6 +106,7 @@ public final class DryRun {
       }
     }
     out.put("valid", problems.isEmpty());
+    // The set-up's copy, read again by the write worker when an hour old (AccountingSetup.refresh).
     out.put("checkedAgainst", ref.path("accountsFetchedAt").asText("nothing cached yet"));
     return out;
   }
@@ -148,12 +155,16 @@ public final class DryRun {
       String at = "lineItems[" + i++ + "]";
       account(ref, line.path("AccountCode").asText(null), at + ".accountCode", problems);
       String taxType = line.path("TaxType").asText(null);
-      if (taxType != null && ref.has("taxRates") && !taxRates.containsKey(taxType)) {
-        problem(
-            problems,
-            "TAX_RATE_INVALID",
-            at + ".taxType " + taxType + " is not an active tax rate of the organisation",
-            at);
+      if (taxType != null && ref.has("taxRates")) {
+        String p =
+            WriteRules.taxRateProblem(
+                ref.get("taxRates"),
+                ref.get("accounts"),
+                taxType,
+                line.path("AccountCode").asText(null));
+        if (p != null) {
+          problem(problems, "TAX_RATE_INVALID", at + "." + p, at);
+        }
       }
     }
     String currency = body.path("currency").asText(null);

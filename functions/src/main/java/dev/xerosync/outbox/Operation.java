@@ -39,6 +39,23 @@ public final class Operation {
   /** Passes the worker made; each pass may make several Xero calls. */
   int attempts;
 
+  /**
+   * Passes that a rate limit (Xero's or our budget's) or an unfinished set-up held back: they do
+   * not count against the attempts, and never fail the write before its deadline.
+   */
+  int holds;
+
+  /** When a hold expects the write to go next, and why it waits; null when not held. */
+  @Nullable Instant heldUntil;
+
+  @Nullable String heldBy;
+
+  /** The write's place in its tenant's queue: the count of writes the tenant had accepted. */
+  long ticket;
+
+  /** Held back past this instant, the write ends NEEDS_ATTENTION instead of waiting on. */
+  @Nullable Instant deadline;
+
   /** A call may have reached Xero without our hearing its outcome: reconcile before sending. */
   boolean ambiguous;
 
@@ -50,6 +67,9 @@ public final class Operation {
   int reconcileLookups;
   Map<String, String> xero = new LinkedHashMap<>();
   List<String> messages = new ArrayList<>();
+
+  /** Xero's warnings, in its words: what it changed in what was sent. */
+  List<String> warnings = new ArrayList<>();
 
   /** For a history push, each invoice's own outcome, in the order they were sent. */
   List<Element> elements = new ArrayList<>();
@@ -111,6 +131,10 @@ public final class Operation {
 
   public List<String> messages() {
     return List.copyOf(messages);
+  }
+
+  public List<String> warnings() {
+    return List.copyOf(warnings);
   }
 
   public @Nullable String action() {
@@ -192,6 +216,8 @@ public final class Operation {
     n.set("xero", Json.MAPPER.valueToTree(xero));
     var msgs = n.putArray("messages");
     messages.forEach(msgs::add);
+    var warned = n.putArray("warnings");
+    warnings.forEach(warned::add);
     if (kind == OperationKind.INVOICE_HISTORY) {
       var els = n.putArray("elements");
       for (Element e : elements) {
@@ -219,6 +245,9 @@ public final class Operation {
       n.put("actionUrl", actionUrl);
     }
     n.put("attempts", attempts);
+    if (holds > 0) {
+      n.put("heldBack", holds);
+    }
     n.put("xeroCalls", xeroCalls);
     n.put("createdAt", createdAt.toString());
     if (startedAt != null) {
@@ -227,6 +256,33 @@ public final class Operation {
     n.put("updatedAt", updatedAt.toString());
     if (finishedAt != null) {
       n.put("finishedAt", finishedAt.toString());
+    }
+    if (!state.isTerminal() && deadline != null) {
+      n.put("deadline", deadline.toString());
+    }
+    return n;
+  }
+
+  /**
+   * The body of GET /operations/{id} for a write still open: {@link #toJson} with its place in the
+   * tenant's queue ({@code finished} of the tenant's writes have ended since) and the time it
+   * expects to go, at {@code perMinute} writes a minute or when its hold ends, whichever is later.
+   */
+  public ObjectNode toJson(long finished, int perMinute, Instant now) {
+    ObjectNode n = toJson();
+    if (state.isTerminal() || ticket <= 0) {
+      return n;
+    }
+    long position = Math.max(1, ticket - finished);
+    Instant expected = now.plusMillis((position - 1) * 60_000L / Math.max(1, perMinute));
+    if (heldUntil != null && heldUntil.isAfter(expected)) {
+      expected = heldUntil;
+    }
+    ObjectNode queue = n.putObject("queue");
+    queue.put("position", position);
+    queue.put("expectedAt", expected.toString());
+    if (heldBy != null) {
+      queue.put("heldBy", heldBy);
     }
     return n;
   }

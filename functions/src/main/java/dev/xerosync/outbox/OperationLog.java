@@ -114,6 +114,10 @@ final class OperationLog {
     return saved;
   }
 
+  void backlogFinished(String tenantId) {
+    operations.backlogFinished(tenantId);
+  }
+
   Optional<Operation> load(String tenantId, String operationId) {
     return operations
         .get(tenantId, operationId)

@@ -32,6 +32,9 @@ interface OperationRecords {
 
   void putXeroReference(String tenantId, String document);
 
+  /** One of the tenant's queued writes ended: its queue is one shorter. */
+  void backlogFinished(String tenantId);
+
   static OperationRecords of(Operations operations) {
     return new OperationRecords() {
       @Override
@@ -78,6 +81,11 @@ interface OperationRecords {
       @Override
       public void putXeroReference(String tenantId, String document) {
         operations.putXeroReference(tenantId, document);
+      }
+
+      @Override
+      public void backlogFinished(String tenantId) {
+        operations.backlogFinished(tenantId);
       }
     };
   }

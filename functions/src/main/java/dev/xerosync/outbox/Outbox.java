@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Problem;
@@ -25,6 +26,10 @@ public final class Outbox {
   private static final Log LOG = Log.of(Outbox.class);
   static final Duration KEY_RETENTION = Duration.ofHours(24);
   static final int MAX_KEY_LENGTH = 255;
+
+  /** How long a write may wait for Xero's limits (or a set-up) before it needs attention. */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofHours(24);
+
   private static final ObjectMapper CANONICAL =
       Json.MAPPER.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
@@ -32,12 +37,35 @@ public final class Outbox {
   private final OperationLog log;
   private final OperationEvents events;
   private final Clock clock;
+  private final Admission admission;
 
   public Outbox(Operations operations, OperationEvents events, Clock clock) {
+    this(operations, events, clock, new Admission(45, DEFAULT_DEADLINE));
+  }
+
+  public Outbox(Operations operations, OperationEvents events, Clock clock, Admission admission) {
     this.operations = operations;
     this.log = new OperationLog(operations);
     this.events = events;
     this.clock = clock;
+    this.admission = admission;
+  }
+
+  /**
+   * How fast a tenant's writes drain (the writes' share of Xero's calls a minute, one call a write)
+   * and how long each may wait: a tenant may have as many writes open as drain before the deadline,
+   * less a quarter for the calls that are not one write each: the sync's reads take from the same
+   * share, and contact lookups cost a call (WriteDrainBenchmark measured 39 a minute, not 45).
+   */
+  public record Admission(int perMinute, Duration deadline) {
+    public long capacity() {
+      return Math.max(1, (long) perMinute * Math.max(1, deadline.toMinutes()) * 3 / 4);
+    }
+
+    /** When the full queue has room again: one write's share of a minute. */
+    Duration retryAfter() {
+      return Duration.ofSeconds(Math.max(1, (60 + perMinute - 1) / perMinute));
+    }
   }
 
   /** A write as the API received it. */
@@ -49,8 +77,15 @@ public final class Outbox {
       JsonNode body,
       @Nullable String idempotencyKey) {}
 
-  /** The operation that now stands for the write, and whether the key replayed an earlier one. */
-  public record Accepted(Operation operation, boolean replayed) {}
+  /**
+   * The operation that now stands for the write, whether the key replayed an earlier one, and how
+   * many of the tenant's writes had ended when it took its place (for its place in the queue).
+   */
+  public record Accepted(Operation operation, boolean replayed, long finished) {
+    Accepted(Operation operation, boolean replayed) {
+      this(operation, replayed, 0);
+    }
+  }
 
   public Accepted accept(Write write) throws Problem {
     try {
@@ -82,6 +117,7 @@ public final class Outbox {
     op.updatedAt = now;
     op.skipped = write.body().path("skipAccounting").asBoolean(false);
     op.state = OperationState.QUEUED;
+    op.deadline = now.plus(admission.deadline());
     if (op.skipped) {
       // Kept out of Xero on purpose: recorded, finished, and said so.
       op.finish(
@@ -103,6 +139,16 @@ public final class Outbox {
                     + write.parentExternalId()
                     + "|"
                     + canonical(write.body()));
+    Operations.Backlog queue = null;
+    if (!op.skipped
+        && (key == null
+            || operations
+                .keyUse(op.tenantId, hash(key))
+                .filter(k -> k.expiresAt().isAfter(now))
+                .isEmpty())) {
+      queue = admit(op.tenantId);
+      op.ticket = queue.accepted();
+    }
     Optional<Operations.KeyUse> earlier =
         operations.create(
             op.tenantId,
@@ -113,6 +159,10 @@ public final class Outbox {
             key == null ? null : hash(key),
             bodyHash,
             now.plus(KEY_RETENTION));
+    if (earlier.isPresent() && queue != null) {
+      // The key was taken in between: this write takes no place in the queue after all.
+      operations.backlogFinished(op.tenantId);
+    }
     if (earlier.isPresent()) {
       if (!earlier.get().bodyHash().equals(bodyHash)) {
         throw new Problem(
@@ -160,12 +210,60 @@ public final class Outbox {
           null,
           clock.instant());
       operations.save(op.tenantId, op.operationId, op.state.name(), op.toDocument(), 1, now);
+      if (queue != null) {
+        operations.backlogFinished(op.tenantId);
+      }
       throw new Problem(
           503,
           "Write not queued",
           "The write could not be queued and was not sent; send it again.");
     }
-    return new Accepted(op, false);
+    return new Accepted(op, false, queue == null ? 0 : queue.finished());
+  }
+
+  /**
+   * A place in the tenant's write queue, or a 429: the writes it already has open would take until
+   * the deadline to drain at Xero's pace, so this one could only fail later.
+   */
+  private Operations.Backlog admit(String tenantId) throws Problem {
+    Optional<Operations.Backlog> queue = operations.admit(tenantId, admission.capacity());
+    if (queue.isPresent()) {
+      return queue.get();
+    }
+    Duration retry = admission.retryAfter();
+    throw new Problem(
+        429,
+        "Write queue full",
+        "This organisation already has "
+            + admission.capacity()
+            + " writes waiting, as many as Xero's limits let us send within their "
+            + admission.deadline().toHours()
+            + "-hour deadline (about "
+            + admission.perMinute()
+            + " a minute). Nothing was recorded; send the write again after Retry-After.",
+        java.util.Map.of("Retry-After", Long.toString(retry.toSeconds())));
+  }
+
+  /**
+   * The operation as GET /operations/{id} shows it: while open, with its place in the tenant's
+   * queue and the time it expects to go.
+   */
+  public Optional<ObjectNode> view(String tenantId, String operationId) {
+    Optional<Operation> op = get(tenantId, operationId);
+    if (op.isEmpty() || op.get().state.isTerminal()) {
+      return op.map(Operation::toJson);
+    }
+    long finished = operations.backlog(tenantId).finished();
+    return Optional.of(op.get().toJson(finished, admission.perMinute(), clock.instant()));
+  }
+
+  /** The 202's body: the operation, with its place in the tenant's queue when it took one. */
+  public ObjectNode answer(Accepted accepted) {
+    Operation op = accepted.operation();
+    if (accepted.replayed() || op.state.isTerminal()) {
+      return view(op.tenantId, op.operationId).orElseGet(op::toJson);
+    }
+    return op.toJson(accepted.finished(), admission.perMinute(), clock.instant());
   }
 
   /** The refusal {@link #accept} would give for the write's shape, or null. */

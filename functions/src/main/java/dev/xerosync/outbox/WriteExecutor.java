@@ -44,6 +44,14 @@ public final class WriteExecutor {
   static final Duration KEY_WINDOW = Duration.ofMinutes(5);
   static final int MAX_ATTEMPTS = 8;
   static final int INLINE_TRIES = 3;
+
+  /**
+   * After this many holds a write comes back at most every {@link #LONG_HOLD_WAIT}: 100 holds and
+   * 24 hours at 2 minutes stay under the write queue's 1,000 deliveries of a message.
+   */
+  static final int LONG_HOLD = 100;
+
+  static final Duration LONG_HOLD_WAIT = Duration.ofMinutes(2);
   static final String OPERATIONS_METRIC = "WriteOperations";
   static final String UNSUCCESSFUL_METRIC = "WriteOperationsUnsuccessful";
 
@@ -145,6 +153,8 @@ public final class WriteExecutor {
       }
       op.state = OperationState.SENDING;
       op.attempts++;
+      op.heldUntil = null;
+      op.heldBy = null;
       if (op.startedAt == null) {
         op.startedAt = now;
       }
@@ -161,7 +171,11 @@ public final class WriteExecutor {
         try {
           Completion done = execute(op);
           if (done.state() == OperationState.QUEUED) {
-            return waitFor(op, done, lastDelivery);
+            // Waiting for a set-up in flight: a little longer each time, as it may itself be held.
+            return hold(
+                op,
+                Duration.ofSeconds(Math.min(60, 1L << Math.min(op.holds, 6))),
+                done.messages().get(0));
           }
           return finish(op, done);
         } catch (XeroApiException e) {
@@ -177,9 +191,19 @@ public final class WriteExecutor {
                     "NOT_AUTHORISED",
                     "Reconnect the organisation to Xero: the connection no longer has access."));
           }
+          if (e.isTokenExpired()) {
+            // TenantXero already replaced the token once: Xero refuses the connection itself.
+            return finish(
+                op,
+                Completion.needsAttention(
+                    e.getMessage(),
+                    "NOT_CONNECTED",
+                    "Reconnect the organisation to Xero (Xero refused a freshly refreshed token);"
+                        + " then send the write again."));
+          }
           Duration wait =
               e.retryAfter() == null ? inlineBackoff.multipliedBy(1L << i) : e.retryAfter();
-          if (!e.isRetryable() && !e.isTokenExpired()) {
+          if (!e.isRetryable()) {
             return finish(
                 op,
                 Completion.failed(
@@ -187,7 +211,9 @@ public final class WriteExecutor {
                     e.getMessage(),
                     "Send the write again; if it keeps failing, contact support with the operation id."));
           }
-          if (wait.compareTo(Duration.ofSeconds(3)) > 0 || i == INLINE_TRIES - 1) {
+          if (wait.compareTo(Duration.ofSeconds(3)) > 0
+              || i == INLINE_TRIES - 1
+              || (e.isRateLimited() && "day".equals(e.problem()))) {
             break;
           }
           sleep.accept(wait);
@@ -205,61 +231,102 @@ public final class WriteExecutor {
                   "Reconnect the organisation to Xero; then send the write again."));
         }
       }
-      return giveUpOrLater(
-          op, Objects.requireNonNull(last, "a try that does not return sets last"), lastDelivery);
+      XeroApiException failed =
+          Objects.requireNonNull(last, "a try that does not return sets last");
+      if (failed.isRateLimited()) {
+        Duration retryAfter = failed.retryAfter();
+        return hold(
+            op, retryAfter == null ? Duration.ofSeconds(2) : retryAfter, failed.getMessage());
+      }
+      return giveUpOrLater(op, failed, lastDelivery);
     }
   }
 
-  private Pass waitFor(Operation op, Completion waiting, boolean lastDelivery) {
-    String why = waiting.messages().get(0);
-    if (op.attempts >= MAX_ATTEMPTS || lastDelivery) {
+  /**
+   * The write cannot go yet (a rate limit, Xero's or our budget's, or a set-up still in flight): it
+   * waits, QUEUED, until {@code wait} has passed. A hold is no attempt and never fails the write;
+   * only its deadline ends it. The queue's last delivery does not end it either: the write queue
+   * allows 1,000 deliveries of a message, more than a held write takes within its deadline.
+   */
+  private Pass hold(Operation op, Duration wait, String why) {
+    Instant now = clock.instant();
+    Instant deadline = deadline(op);
+    if (!now.isBefore(deadline)) {
+      if (op.ambiguous) {
+        return unconfirmed(op, why);
+      }
       return finish(
           op,
-          Completion.failed(
-              waiting.code() == null ? "SETUP_REQUIRED" : waiting.code(),
-              why + " It did not finish in time; nothing was sent to Xero.",
-              waiting.action() != null
-                  ? waiting.action()
-                  : "Check the accounting set-up's operation, fix it if it failed, then send this"
-                      + " write again."));
+          Completion.needsAttention(
+              why
+                  + " It was held back until its deadline ("
+                  + deadline
+                  + "); nothing was sent to Xero.",
+              "DEADLINE_PASSED",
+              "Xero's limits (or an unfinished accounting set-up) held the write back for "
+                  + Duration.between(op.createdAt, deadline).toHours()
+                  + " hours. Check the organisation's API use and set-up, then send the write"
+                  + " again."));
     }
-    op.state = OperationState.QUEUED;
-    log.save(op, clock.instant());
-    return new Pass.Later(Duration.ofSeconds(1), why);
+    if (op.holds >= LONG_HOLD && wait.compareTo(LONG_HOLD_WAIT) < 0) {
+      // Held this often, the write comes back less often, so its deliveries last the deadline.
+      wait = LONG_HOLD_WAIT;
+    }
+    if (wait.compareTo(Duration.between(now, deadline)) > 0) {
+      wait = Duration.between(now, deadline);
+    }
+    op.holds++;
+    op.heldUntil = now.plus(wait);
+    op.heldBy = why;
+    if (!op.ambiguous) {
+      // Nothing reached Xero: back in the queue as it was.
+      op.state = OperationState.QUEUED;
+    }
+    log.save(op, now);
+    return new Pass.Later(wait, why);
+  }
+
+  static Instant deadline(Operation op) {
+    return op.deadline != null ? op.deadline : op.createdAt.plus(Outbox.DEFAULT_DEADLINE);
   }
 
   private Pass giveUpOrLater(Operation op, XeroApiException last, boolean lastDelivery) {
     Instant now = clock.instant();
-    if (op.attempts < MAX_ATTEMPTS
-        && !lastDelivery
-        && !(last.isRateLimited() && "day".equals(last.problem()))) {
+    if (op.attempts - op.holds < MAX_ATTEMPTS && !lastDelivery) {
       if (!op.ambiguous) {
         // Nothing reached Xero: back in the queue as it was.
         op.state = OperationState.QUEUED;
       }
+      op.heldUntil = null;
+      op.heldBy = null;
       log.save(op, now);
       Duration wait = last.retryAfter() == null ? Duration.ofSeconds(2) : last.retryAfter();
       return new Pass.Later(wait, last.getMessage());
     }
     if (op.ambiguous) {
-      // A lookup could not run or answered nothing conclusive: never guess about money.
-      return finish(
-          op,
-          Completion.needsAttention(
-              last.getMessage(),
-              "UNCONFIRMED",
-              "Xero did not confirm whether it saved this write. Look in Xero for "
-                  + lookupHint(op)
-                  + " before sending it again: if it is there, nothing more is needed."));
+      return unconfirmed(op, last.getMessage());
     }
     return finish(
         op,
         Completion.failed(
-            last.isRateLimited() ? "RATE_LIMITED" : "XERO_UNAVAILABLE",
-            last.getMessage() + " (after " + op.attempts + " attempts; nothing was saved in Xero)",
-            last.isRateLimited()
-                ? "Xero's API limit for the organisation is spent; send the write again later."
-                : "Xero was unavailable; send the write again later."));
+            "XERO_UNAVAILABLE",
+            last.getMessage()
+                + " (after "
+                + (op.attempts - op.holds)
+                + " attempts; nothing was saved in Xero)",
+            "Xero was unavailable; send the write again later."));
+  }
+
+  /** A lookup could not run or answered nothing conclusive: never guess about money. */
+  private Pass unconfirmed(Operation op, String why) {
+    return finish(
+        op,
+        Completion.needsAttention(
+            why,
+            "UNCONFIRMED",
+            "Xero did not confirm whether it saved this write. Look in Xero for "
+                + lookupHint(op)
+                + " before sending it again: if it is there, nothing more is needed."));
   }
 
   private static String lookupHint(Operation op) {
@@ -280,6 +347,14 @@ public final class WriteExecutor {
     if (!log.save(op, now)) {
       LOG.warn("operation moved while finishing; the other pass's result stands");
       return new Pass.Done(op.state);
+    }
+    if (op.ticket > 0) {
+      try {
+        log.backlogFinished(op.tenantId);
+      } catch (RuntimeException e) {
+        // The queue then reads one longer than it is; admission errs on the side of refusing.
+        LOG.warn("tenant's write queue not shortened", "error", e.getClass().getSimpleName());
+      }
     }
     events.finished(op);
     Metrics.count(OPERATIONS_METRIC, 1, "State", op.state.name());
@@ -311,7 +386,12 @@ public final class WriteExecutor {
           case INVOICE_HISTORY -> invoiceHistory;
           case ACCOUNTING_SETTINGS -> setup;
         };
-    return kind.send(new XeroCall(op, access, xero));
+    XeroCall call = new XeroCall(op, access, xero);
+    if (op.kind != OperationKind.ACCOUNTING_SETTINGS && op.kind != OperationKind.CONTACT_UPSERT) {
+      // A lock date or account changed in Xero since the set-up: the dry run's copy catches up.
+      AccountingSetup.refreshIfStale(call, log, clock);
+    }
+    return kind.send(call);
   }
 
   private static void sleep(Duration d) {

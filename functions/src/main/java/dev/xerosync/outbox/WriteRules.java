@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -52,6 +53,83 @@ final class WriteRules {
           + " 'Undeposited Funds' with 'Enable payments to this account' ticked.";
     }
     return null;
+  }
+
+  /**
+   * A line's tax rate must be active and allowed on the line's account: Xero's TaxRates carry
+   * CanApplyToAssets/Equity/Expenses/Liabilities/Revenue, and Xero refuses a rate on an account of
+   * a class it does not apply to (a purchases-only INPUT2 on Sales 200, say). Bank accounts are not
+   * checked, and a rate without the flags (an older copy) passes.
+   */
+  static @Nullable String taxRateProblem(
+      JsonNode taxRates, JsonNode accounts, String taxType, String code) {
+    JsonNode rate = null;
+    for (JsonNode t : taxRates) {
+      if (taxType.equals(t.path("TaxType").asText())
+          && "ACTIVE".equals(t.path("Status").asText("ACTIVE"))) {
+        rate = t;
+      }
+    }
+    if (rate == null) {
+      return "taxType " + taxType + " is not an active tax rate of the organisation";
+    }
+    Optional<JsonNode> account =
+        code == null || accounts == null ? Optional.empty() : activeAccount(accounts, code);
+    if (account.isEmpty() || "BANK".equals(account.get().path("Type").asText())) {
+      return null;
+    }
+    String flag =
+        "CanApplyTo"
+            + switch (Objects.requireNonNullElse(accountClass(account.get()), "")) {
+              case "ASSET" -> "Assets";
+              case "EQUITY" -> "Equity";
+              case "LIABILITY" -> "Liabilities";
+              case "REVENUE" -> "Revenue";
+              default -> "Expenses";
+            };
+    if (rate.has(flag) && !rate.get(flag).asBoolean()) {
+      return "taxType "
+          + taxType
+          + " ("
+          + rate.path("Name").asText(taxType)
+          + ") cannot be used on account "
+          + code
+          + " ("
+          + account.get().path("Name").asText()
+          + "): in Xero its "
+          + flag
+          + " is false";
+    }
+    return null;
+  }
+
+  /** The account's Class as Xero gives it, or derived from its Type as Xero derives it. */
+  private static @Nullable String accountClass(JsonNode account) {
+    String c = account.path("Class").asText("");
+    if (!c.isEmpty()) {
+      return c;
+    }
+    return switch (account.path("Type").asText()) {
+      case "BANK", "CURRENT", "FIXED", "INVENTORY", "NONCURRENT", "PREPAYMENT" -> "ASSET";
+      case "CURRLIAB", "LIABILITY", "TERMLIAB" -> "LIABILITY";
+      case "EQUITY" -> "EQUITY";
+      case "REVENUE", "SALES", "OTHERINCOME" -> "REVENUE";
+      default -> "EXPENSE";
+    };
+  }
+
+  /**
+   * Xero requires a contact on every bank transaction ("A Contact must be specified for this type
+   * of transaction"): a deposit names one, or the set-up gives one for deposits.
+   */
+  static @Nullable String depositContactProblem(JsonNode deposit, JsonNode settings) {
+    if (deposit.hasNonNull("contact")
+        || settings.hasNonNull("depositContactId")
+        || settings.hasNonNull("depositContact")) {
+      return null;
+    }
+    return "The deposit names no contact and the set-up gives none for deposits: Xero requires a"
+        + " contact on every bank transaction";
   }
 
   /** A deposit is a bank transaction: its account must be an active BANK account. */

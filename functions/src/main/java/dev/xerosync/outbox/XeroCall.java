@@ -44,9 +44,15 @@ final class XeroCall {
       String method, String path, String collection, List<? extends JsonNode> elements, String step)
       throws XeroApiException, TokenRefreshException {
     String key = op.operationId + "-" + op.keyGeneration + "-" + step;
-    return access.call(
-        op.tenantId,
-        token -> xero.writeAll(method, path, collection, elements, op.tenantId, token, key),
-        () -> op.xeroCalls++);
+    List<XeroWrites.Outcome> outcomes =
+        access.call(
+            op.tenantId,
+            token -> xero.writeAll(method, path, collection, elements, op.tenantId, token, key),
+            () -> op.xeroCalls++);
+    for (XeroWrites.Outcome o : outcomes) {
+      // Every warning Xero gave, once, whatever became of the write.
+      o.warnings().stream().filter(w -> !op.warnings.contains(w)).forEach(op.warnings::add);
+    }
+    return outcomes;
   }
 }

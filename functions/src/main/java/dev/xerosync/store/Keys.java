@@ -145,6 +145,9 @@ public final class Keys {
   public static final String ACCOUNTING_SETTINGS_SK = "SETTINGS#ACCOUNTING";
   public static final String XERO_REFERENCE_SK = "XEROREF";
 
+  /** The tenant's write queue counts: accepted, finished, open (admission control). */
+  public static final String WRITE_BACKLOG_SK = "WRITEBACKLOG";
+
   public static String operationPk(String tenantId, String operationId) {
     return "T#" + tenantId + "#OP#" + operationId;
   }

@@ -11,8 +11,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * The write-back outbox. An operation is one item holding its JSON document (the outbox owns its
@@ -193,6 +195,84 @@ public final class Operations {
     } catch (ConditionalCheckFailedException e) {
       return false;
     }
+  }
+
+  /**
+   * A tenant's write queue as counts: writes accepted (each one's number is its ticket), writes
+   * ended, and the writes still open between them.
+   */
+  public record Backlog(long accepted, long finished) {
+    public long open() {
+      return Math.max(0, accepted - finished);
+    }
+  }
+
+  /**
+   * Takes a ticket in the tenant's write queue unless {@code capacity} writes are already open: the
+   * queue with this write in it ({@code accepted} is its ticket), or empty when full (nothing is
+   * counted then). One conditional update, so concurrent accepts never pass the capacity.
+   */
+  public Optional<Backlog> admit(String tenantId, long capacity) {
+    try {
+      var updated =
+          dynamo.updateItem(
+              backlogUpdate(
+                      tenantId,
+                      "ADD openWrites :one, accepted :one",
+                      Map.of(
+                          ":one", AttributeValue.fromN("1"),
+                          ":cap", AttributeValue.fromN(Long.toString(capacity))))
+                  .conditionExpression("attribute_not_exists(openWrites) OR openWrites < :cap")
+                  .returnValues(ReturnValue.UPDATED_NEW)
+                  .build());
+      long accepted = number(updated.attributes(), "accepted");
+      return Optional.of(
+          new Backlog(accepted, accepted - number(updated.attributes(), "openWrites")));
+    } catch (ConditionalCheckFailedException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** One of the tenant's queued writes ended (or was never queued after its ticket was taken). */
+  public void backlogFinished(String tenantId) {
+    dynamo.updateItem(
+        backlogUpdate(
+                tenantId,
+                "ADD openWrites :minus, finished :one",
+                Map.of(
+                    ":one", AttributeValue.fromN("1"),
+                    ":minus", AttributeValue.fromN("-1")))
+            .build());
+  }
+
+  /** An update of the tenant's write queue counts, stamped to go with its tenant. */
+  private UpdateItemRequest.Builder backlogUpdate(
+      String tenantId, String expression, Map<String, AttributeValue> values) {
+    return UpdateItemRequest.builder()
+        .tableName(table)
+        .key(Keys.key(Keys.organisationPk(tenantId), Keys.WRITE_BACKLOG_SK))
+        .updateExpression(TenantItems.set(expression))
+        .expressionAttributeValues(
+            TenantItems.values(tenantId, Keys.organisationPk(tenantId), values));
+  }
+
+  public Backlog backlog(String tenantId) {
+    var item =
+        dynamo
+            .getItem(
+                r ->
+                    r.tableName(table)
+                        .key(Keys.key(Keys.organisationPk(tenantId), Keys.WRITE_BACKLOG_SK)))
+            .item();
+    if (item == null || item.isEmpty()) {
+      return new Backlog(0, 0);
+    }
+    return new Backlog(number(item, "accepted"), number(item, "finished"));
+  }
+
+  private static long number(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
   }
 
   /** The Xero side of one of the product's ids: a JSON document the outbox owns. */

@@ -200,7 +200,7 @@ public final class WriteApiHandler
     }
     Outbox.Accepted accepted = outbox.accept(write);
     Operation op = accepted.operation();
-    ObjectNode answer = op.toJson();
+    ObjectNode answer = outbox.answer(accepted);
     String location = "/tenants/" + tenantId + "/operations/" + op.operationId();
     answer.put("href", location);
     return ApiResponses.json(
@@ -219,9 +219,9 @@ public final class WriteApiHandler
       throw new Problem(
           400, "Invalid request", "operationId must be the UUID a write answered with");
     }
-    Operation op =
+    ObjectNode op =
         outbox
-            .get(tenantId, operationId)
+            .view(tenantId, operationId)
             .orElseThrow(
                 () ->
                     new Problem(
@@ -230,7 +230,7 @@ public final class WriteApiHandler
                         "No operation "
                             + operationId
                             + " for this tenant; operations are kept 90 days."));
-    return ApiResponses.json(200, op.toJson());
+    return ApiResponses.json(200, op);
   }
 
   private APIGatewayProxyResponseEvent settings(String tenantId) {

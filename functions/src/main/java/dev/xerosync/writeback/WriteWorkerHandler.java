@@ -44,7 +44,7 @@ public final class WriteWorkerHandler implements RequestHandler<SQSEvent, SQSBat
   }
 
   public WriteWorkerHandler(Environment env) {
-    this(WritebackWiring.forWorker(env), env.getInt("WRITE_MAX_RECEIVES", 10));
+    this(WritebackWiring.forWorker(env), env.getInt("WRITE_MAX_RECEIVES", 1000));
   }
 
   public WriteWorkerHandler(WritebackWiring wiring, int maxReceives) {

@@ -71,7 +71,16 @@ public record WritebackWiring(
                 env.optional("NOTIFICATION_QUEUE_URL").orElse(null)),
             new ConnectionRecords(dynamo, table),
             clock);
-    Outbox outbox = new Outbox(operations, events, clock);
+    Outbox outbox =
+        new Outbox(
+            operations,
+            events,
+            clock,
+            new Outbox.Admission(
+                share(TenantRateBudget.Limits.fromEnvironment(env)).perMinute(),
+                Duration.ofMinutes(
+                    env.getInt(
+                        "WRITE_DEADLINE_MINUTES", (int) Outbox.DEFAULT_DEADLINE.toMinutes()))));
     WriteExecutor executor = null;
     if (secrets != null) {
       HttpClient http = XeroApi.defaultHttpClient();

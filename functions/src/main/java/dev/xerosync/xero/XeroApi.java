@@ -424,8 +424,8 @@ public final class XeroApi implements XeroReads {
     String problem =
         switch (status) {
           case 429 -> headers.firstValue("X-Rate-Limit-Problem").orElse("unknown");
-          case 401 -> problemTitle(body, "TokenExpired");
-          case 403 -> problemTitle(body, "AuthenticationUnsuccessful");
+          case 401 -> problemName(body, "TokenExpired");
+          case 403 -> problemName(body, "AuthenticationUnsuccessful");
           default -> "HTTP" + status;
         };
     return new XeroApiException(
@@ -435,10 +435,19 @@ public final class XeroApi implements XeroReads {
         "Xero answered " + status + " (" + problem + ") for " + pathOnly(pathAndQuery));
   }
 
-  private static String problemTitle(String body, String fallback) {
+  /**
+   * Xero's problem name: the start of its Detail ("TokenExpired: token expired at …",
+   * "AuthenticationUnsuccessful"), not its Title, which only restates the status ("Unauthorized").
+   */
+  static String problemName(String body, String fallback) {
     try {
       JsonNode n = Json.MAPPER.readTree(body);
-      return n.hasNonNull("Title") ? n.get("Title").asText() : fallback;
+      String detail = n == null ? "" : n.path("Detail").asText("").strip();
+      if (!detail.isEmpty()) {
+        int colon = detail.indexOf(':');
+        return colon > 0 ? detail.substring(0, colon).strip() : detail;
+      }
+      return n != null && n.hasNonNull("Title") ? n.get("Title").asText() : fallback;
     } catch (IOException | RuntimeException e) {
       return fallback;
     }

@@ -45,8 +45,17 @@ public final class XeroWrites implements XeroEndpoint {
     this.timeout = timeout;
   }
 
-  /** The element Xero saved, or every validation message Xero gave for it. */
-  public record Outcome(int status, @Nullable JsonNode element, List<String> messages) {
+  /**
+   * The element Xero saved, or every validation message Xero gave for it; and Xero's warnings, in
+   * its words (e.g. "Account code '476' has been removed as it does not match a recognised
+   * account.", the spec's example): Xero changed what was sent, saved or not.
+   */
+  public record Outcome(
+      int status, @Nullable JsonNode element, List<String> messages, List<String> warnings) {
+    public Outcome(int status, @Nullable JsonNode element, List<String> messages) {
+      this(status, element, messages, List.of());
+    }
+
     public boolean accepted() {
       return messages.isEmpty() && element != null;
     }
@@ -158,7 +167,7 @@ public final class XeroWrites implements XeroEndpoint {
           messages =
               List.of(root.path("Message").asText(root.path("Detail").asText("Bad request")));
         }
-        out.add(new Outcome(status, messages.isEmpty() ? el : null, messages));
+        out.add(new Outcome(status, messages.isEmpty() ? el : null, messages, warnings(el)));
       }
       return out;
     }
@@ -217,11 +226,30 @@ public final class XeroWrites implements XeroEndpoint {
 
   private static List<String> messages(JsonNode element) {
     List<String> out = new ArrayList<>();
-    element.path("ValidationErrors").forEach(v -> out.add(v.path("Message").asText()));
+    element.path("ValidationErrors").forEach(v -> out.add(text(v)));
     if (out.isEmpty() && element.path("HasErrors").asBoolean(false)) {
       out.add("Xero marked the element as in error without a message");
     }
     return out;
+  }
+
+  /** An element's Warnings, each in Xero's words. */
+  static List<String> warnings(JsonNode element) {
+    List<String> out = new ArrayList<>();
+    element.path("Warnings").forEach(w -> out.add(text(w)));
+    if (out.isEmpty() && "WARNING".equals(element.path("StatusAttributeString").asText())) {
+      out.add("Xero marked the element WARNING without a message");
+    }
+    return out;
+  }
+
+  /**
+   * A validation error's or warning's words: under Message as Xero answers, or under Description as
+   * some of Xero's documentation shows them.
+   */
+  private static String text(JsonNode error) {
+    String message = error.path("Message").asText("");
+    return message.isEmpty() ? error.path("Description").asText("") : message;
   }
 
   private static String notFoundMessage(String body, String path) {

@@ -66,7 +66,8 @@ class DryRunTest {
             OperationKind.DEPOSIT,
             null,
             null,
-            "{\"depositId\":\"d\",\"amount\":5,\"accountCode\":\"999\",\"date\":\"2025-12-31\"}");
+            "{\"depositId\":\"d\",\"amount\":5,\"accountCode\":\"999\",\"date\":\"2025-12-31\","
+                + "\"contact\":{\"externalId\":\"c\",\"name\":\"C\"}}");
 
     assertThat(problems.findValuesAsText("code")).containsExactly("ACCOUNT_INVALID", "LOCK_DATE");
     assertThat(problems.get(1).path("message").asText())
@@ -204,5 +205,86 @@ class DryRunTest {
     assertThat(codes(OperationKind.INVOICE_VOID, "inv-d", null, "{}")).isEmpty();
     assertThat(codes(OperationKind.INVOICE_VOID, "inv-p", null, "{}").findValuesAsText("code"))
         .containsExactly("STATUS_NOT_MODIFIABLE");
+  }
+
+  /** Issue 25 finding 14: a purchases-only tax rate on a sales line passed the dry run. */
+  @Test
+  void aPurchasesOnlyTaxRateOnASalesLineIsRefusedByItsCanApplyToFlags() {
+    w.log.putReference(
+        WritePath.TENANT,
+        w.log
+            .reference(WritePath.TENANT)
+            .orElseThrow()
+            .set(
+                "taxRates",
+                WritePath.json(
+                        "{\"r\":[{\"TaxType\":\"INPUT2\",\"Name\":\"GST on Expenses\","
+                            + "\"Status\":\"ACTIVE\",\"EffectiveRate\":15,"
+                            + "\"CanApplyToExpenses\":true,\"CanApplyToRevenue\":false},"
+                            + "{\"TaxType\":\"OUTPUT2\",\"Status\":\"ACTIVE\",\"EffectiveRate\":15,"
+                            + "\"CanApplyToRevenue\":true}]}")
+                    .get("r")));
+    String line =
+        "{\"lineItems\":[{\"description\":\"x\",\"quantity\":1,\"unitAmount\":10,"
+            + "\"accountCode\":\"200\",\"taxType\":\"TAX\"}]}";
+
+    JsonNode problems =
+        codes(OperationKind.INVOICE_UPSERT, "tax-1", null, line.replace("TAX", "INPUT2"));
+
+    assertThat(problems.findValuesAsText("code")).containsExactly("TAX_RATE_INVALID");
+    assertThat(problems.get(0).path("message").asText()).contains("CanApplyToRevenue is false");
+    assertThat(codes(OperationKind.INVOICE_UPSERT, "tax-2", null, line.replace("TAX", "OUTPUT2")))
+        .isEmpty();
+  }
+
+  /** Issue 25 finding 14: Xero requires a contact on every bank transaction. */
+  @Test
+  void aDepositWithNoContactIsRefusedUnlessTheSetUpGivesOne() {
+    String deposit = "{\"depositId\":\"d\",\"amount\":5,\"accountCode\":\"200\"}";
+
+    assertThat(codes(OperationKind.DEPOSIT, null, null, deposit).findValuesAsText("code"))
+        .containsExactly("CONTACT_REQUIRED");
+    assertThat(
+            codes(
+                OperationKind.DEPOSIT,
+                null,
+                null,
+                deposit.replace("}", ",\"contact\":{\"externalId\":\"c\",\"name\":\"C\"}}")))
+        .isEmpty();
+  }
+
+  /** Issue 25 finding 14: a lock date set in Xero after the set-up passed the dry run. */
+  @Test
+  void aLockDateSetInXeroAfterTheSetUpReachesTheDryRunWithinTheHour() {
+    w.setUp();
+    w.log.putReference(
+        WritePath.TENANT,
+        w.log
+            .reference(WritePath.TENANT)
+            .orElseThrow()
+            .put(
+                "accountsFetchedAt",
+                w.clock.instant().minus(java.time.Duration.ofMinutes(30)).toString()));
+    w.xero.organisation.put("PeriodLockDate", "2026-11-15T00:00:00");
+    String invoice = WritePath.invoice("lc", "AUTHORISED", 10);
+
+    w.runToEnd(w.accept(OperationKind.INVOICE_UPSERT, "lock-1", null, invoice));
+    assertThat(w.xero.reads)
+        .as("a copy under an hour old is not read again")
+        .doesNotContain("Organisation");
+    assertThat(codes(OperationKind.INVOICE_UPSERT, "lock-2", null, invoice)).isEmpty();
+
+    w.clock.advance(java.time.Duration.ofMinutes(31));
+    int before = w.xero.reads.size();
+    w.runToEnd(w.accept(OperationKind.INVOICE_UPSERT, "lock-3", null, invoice));
+
+    assertThat(w.xero.reads.subList(before, w.xero.reads.size()))
+        .as("an hour old: accounts and organisation, 2 calls")
+        .contains("Accounts", "Organisation");
+    assertThat(
+            codes(OperationKind.INVOICE_UPSERT, "lock-4", null, invoice).findValuesAsText("code"))
+        .containsExactly("LOCK_DATE");
+    assertThat(w.log.reference(WritePath.TENANT).orElseThrow().path("accountsFetchedAt").asText())
+        .isEqualTo(w.clock.instant().toString());
   }
 }

@@ -13,6 +13,9 @@ final class FakeOperationRecords implements OperationRecords {
   private final Map<String, String> settings = new HashMap<>();
   private final Map<String, String> references = new HashMap<>();
 
+  /** Writes counted as ended in the tenant's queue. */
+  int backlogFinished;
+
   /** Records an accepted operation, as {@link Outbox#accept} does. */
   void create(Operation op) {
     op.version = 1;
@@ -71,5 +74,10 @@ final class FakeOperationRecords implements OperationRecords {
   @Override
   public void putXeroReference(String tenantId, String document) {
     references.put(tenantId, document);
+  }
+
+  @Override
+  public void backlogFinished(String tenantId) {
+    backlogFinished++;
   }
 }

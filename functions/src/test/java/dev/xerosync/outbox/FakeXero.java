@@ -96,6 +96,7 @@ final class FakeXero implements XeroEndpoint {
   private final Deque<Optional<Fault>> readFaults = new ArrayDeque<>();
 
   private final Map<String, Deque<String>> refusals = new HashMap<>();
+  private final Map<String, Deque<String>> warnings = new HashMap<>();
   private final Map<String, Deque<XeroApiException>> answers = new HashMap<>();
   private long clockMs = 1_800_000_000_000L;
 
@@ -140,6 +141,12 @@ final class FakeXero implements XeroEndpoint {
   /** The next request of this kind is answered with this failure, before anything is saved. */
   FakeXero answerNext(String request, XeroApiException failure) {
     answers.computeIfAbsent(request, r -> new ArrayDeque<>()).add(failure);
+    return this;
+  }
+
+  /** The next request of this kind is saved with this warning on each element, as Xero warns. */
+  FakeXero warnNext(String request, String warning) {
+    warnings.computeIfAbsent(request, r -> new ArrayDeque<>()).add(warning);
     return this;
   }
 
@@ -287,6 +294,8 @@ final class FakeXero implements XeroEndpoint {
     }
     Deque<String> refused = refusals.get(kind);
     String refusal = refused == null ? null : refused.poll();
+    Deque<String> warned = warnings.get(kind);
+    List<String> warning = warned == null || warned.isEmpty() ? List.of() : List.of(warned.poll());
     List<XeroWrites.Outcome> out = new ArrayList<>();
     for (JsonNode el : elements) {
       if (refusal != null) {
@@ -299,7 +308,8 @@ final class FakeXero implements XeroEndpoint {
         continue;
       }
       saved.add(kind);
-      out.add(new XeroWrites.Outcome(200, apply(method, path, (ObjectNode) el), List.of()));
+      out.add(
+          new XeroWrites.Outcome(200, apply(method, path, (ObjectNode) el), List.of(), warning));
     }
     if (fault != null) {
       throw failure(fault, request);

@@ -64,17 +64,7 @@ class PaymentWriteTest {
   @Test
   void aPaymentWaitsForTheSetUpSentBeforeIt() {
     pushed("p-inv3");
-    Operation setup =
-        w.accept(
-            OperationKind.ACCOUNTING_SETTINGS,
-            "accounting",
-            null,
-            "{\"paymentAccountCode\":\"090\"}");
-    w.records.putLink(
-        WritePath.TENANT,
-        OperationLog.SETUP,
-        "accounting",
-        "{\"operationId\":\"" + setup.operationId + "\"}");
+    Operation setup = w.pendingSetUp();
     Operation pay = w.accept(OperationKind.PAYMENT, "pay-3", "p-inv3", "{\"amount\":10}");
 
     WriteExecutor.Pass first = w.pass(pay);

@@ -92,16 +92,98 @@ class WriteExecutorTest {
   }
 
   @Test
-  void theDaysLimitEndsTheWriteAtOnceWithNothingSaved() {
+  void theDaysLimitHoldsTheWriteQueuedUntilXeroAllowsItAndItThenGoes() {
     w.xero.retryAfter = Duration.ofHours(5);
     w.xero.rateLimitProblem = "day";
     w.xero.failNext("PUT Contacts", Fault.RATE_LIMITED);
+    Operation op = contact("c-6");
 
-    Operation op = w.runToEnd(contact("c-6"));
+    WriteExecutor.Pass first = w.executor.run(WritePath.TENANT, op.operationId, true);
 
-    assertThat(op.state).isEqualTo(OperationState.FAILED);
-    assertThat(op.code).isEqualTo("RATE_LIMITED");
+    assertThat(first)
+        .isEqualTo(
+            new WriteExecutor.Pass.Later(Duration.ofHours(5), "Xero's minute limit is spent"));
+    Operation held = w.load(op);
+    assertThat(held.state)
+        .as("waiting, even on the queue's last delivery")
+        .isEqualTo(OperationState.QUEUED);
+    assertThat(held.heldUntil).isEqualTo(w.clock.instant().plus(Duration.ofHours(5)));
+    assertThat(held.toJson(0, 45, w.clock.instant()).path("queue").path("expectedAt").asText())
+        .isEqualTo(held.heldUntil.toString());
     assertThat(w.xero.contacts).isEmpty();
+    w.clock.advance(Duration.ofHours(5));
+    Operation done = w.runToEnd(op);
+    assertThat(done.state).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(done.holds).isEqualTo(1);
+    assertThat(done.heldUntil).isNull();
+  }
+
+  @Test
+  void rateLimitsNeverFailAWriteHoweverOftenTheyHoldItBack() {
+    w.xero.retryAfter = Duration.ofSeconds(30);
+    w.xero.failNext("PUT Contacts", times(5 * WriteExecutor.MAX_ATTEMPTS, Fault.RATE_LIMITED));
+    Operation op = contact("c-8");
+
+    WriteExecutor.Pass pass = null;
+    for (int i = 0; i < 100 && !(pass instanceof WriteExecutor.Pass.Done); i++) {
+      pass = w.executor.run(WritePath.TENANT, op.operationId, true);
+      if (pass instanceof WriteExecutor.Pass.Later later) {
+        w.clock.advance(later.delay());
+      }
+    }
+
+    Operation done = w.load(op);
+    assertThat(done.state).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(done.holds).isEqualTo(5 * WriteExecutor.MAX_ATTEMPTS);
+    assertThat(w.xero.contactsNumbered("c-8")).hasSize(1);
+    assertThat(w.records.backlogFinished).as("its place in the queue is freed").isEqualTo(1);
+  }
+
+  @Test
+  void aWriteHeldPastItsDeadlineNeedsAttentionWithNothingSaved() {
+    w.xero.retryAfter = Duration.ofHours(5);
+    w.xero.rateLimitProblem = "day";
+    w.xero.failNext("PUT Contacts", times(20, Fault.RATE_LIMITED));
+    Operation op = contact("c-13");
+
+    Operation done = w.runToEnd(op);
+
+    assertThat(done.state).isEqualTo(OperationState.NEEDS_ATTENTION);
+    assertThat(done.code).isEqualTo("DEADLINE_PASSED");
+    assertThat(done.finishedAt).isEqualTo(op.createdAt.plus(Outbox.DEFAULT_DEADLINE));
+    assertThat(done.messages.get(0)).contains("nothing was sent to Xero");
+    assertThat(w.xero.contacts).isEmpty();
+    assertThat(w.records.backlogFinished).as("its place in the queue is freed").isEqualTo(1);
+  }
+
+  @Test
+  void aWriteWaitingForASetUpWaitsPastEveryAttemptUntilItsDeadline() {
+    w.pendingSetUp();
+    Operation pay =
+        w.accept(OperationKind.PAYMENT, "p-1", "inv-1", "{\"paymentId\":\"p-1\",\"amount\":10}");
+
+    for (int i = 0; i < 3 * WriteExecutor.MAX_ATTEMPTS; i++) {
+      WriteExecutor.Pass pass = w.executor.run(WritePath.TENANT, pay.operationId, true);
+      assertThat(pass).isInstanceOf(WriteExecutor.Pass.Later.class);
+      w.clock.advance(((WriteExecutor.Pass.Later) pass).delay());
+    }
+    assertThat(w.load(pay).state).isEqualTo(OperationState.QUEUED);
+
+    w.clock.advance(Outbox.DEFAULT_DEADLINE);
+    assertThat(w.pass(pay)).isEqualTo(new WriteExecutor.Pass.Done(OperationState.NEEDS_ATTENTION));
+    assertThat(w.load(pay).code).isEqualTo("DEADLINE_PASSED");
+  }
+
+  @Test
+  void aTokenXeroStillRefusesAfterTheRefreshAsksForAReconnect() {
+    w.xero.failNext("PUT Contacts", Fault.TOKEN_EXPIRED, Fault.TOKEN_EXPIRED);
+
+    Operation op = w.runToEnd(contact("c-14"));
+
+    assertThat(op.state).isEqualTo(OperationState.NEEDS_ATTENTION);
+    assertThat(op.code).isEqualTo("NOT_CONNECTED");
+    assertThat(op.action).startsWith("Reconnect the organisation to Xero");
+    assertThat(w.tokensRefreshed).hasSize(1);
   }
 
   @Test
@@ -115,18 +197,6 @@ class WriteExecutorTest {
     assertThat(op.action).contains("a contact with contact number c-7");
     assertThat(op.attempts).isEqualTo(WriteExecutor.MAX_ATTEMPTS);
     assertThat(w.finished).hasSize(1);
-  }
-
-  @Test
-  void turnedAwayThroughoutEndsFailedSayingNothingWasSaved() {
-    w.xero.retryAfter = Duration.ofSeconds(30);
-    w.xero.failNext("PUT Contacts", times(WriteExecutor.MAX_ATTEMPTS, Fault.RATE_LIMITED));
-
-    Operation op = w.runToEnd(contact("c-8"));
-
-    assertThat(op.state).isEqualTo(OperationState.FAILED);
-    assertThat(op.code).isEqualTo("RATE_LIMITED");
-    assertThat(op.messages.get(0)).contains("nothing was saved in Xero");
   }
 
   @Test
@@ -178,5 +248,32 @@ class WriteExecutorTest {
     assertThat(done.state).isEqualTo(OperationState.SUCCEEDED);
     assertThat(done.attempts).isEqualTo(2);
     assertThat(w.xero.contactsNumbered("c-12")).hasSize(1);
+  }
+
+  @Test
+  void xerosWarningsAreKeptOnTheOperationAndInItsNotification() {
+    String warning =
+        "Account code '476' has been removed as it does not match a recognised account.";
+    w.xero.warnNext("PUT Contacts", warning);
+
+    Operation op = w.runToEnd(contact("c-15"));
+
+    assertThat(op.state).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(op.toJson().path("warnings").get(0).asText()).isEqualTo(warning);
+    assertThat(w.finished.get(0).warnings()).containsExactly(warning);
+  }
+
+  @Test
+  void xerosRecordedWordsForAnInvoiceWithoutLinesMapToLineItemsRequired() {
+    // pyxero's xero/tests/test_exceptions.py: a PAID invoice without lines, live API's answer.
+    Completion c =
+        Completion.rejected(
+            java.util.List.of(
+                "One or more line items must be specified",
+                "Invoice not of valid status for creation",
+                "A Contact must be specified for this type of transaction"));
+
+    assertThat(c.code()).isEqualTo("LINE_ITEMS_REQUIRED");
+    assertThat(c.messages()).hasSize(3);
   }
 }

@@ -35,6 +35,8 @@ final class WritePath {
   /** The sync's copy of the contacts, by Xero's id (a webhook's work, done by the test). */
   final java.util.Map<String, dev.xerosync.xero.XeroContact> synced = new java.util.HashMap<>();
 
+  private long tickets;
+
   /** When set, the tenant's token cannot be had (the identity service, or a revoked grant). */
   TokenRefreshException tokenFailure;
 
@@ -85,6 +87,7 @@ final class WritePath {
     op.parentExternalId = parentExternalId;
     op.request = json(body);
     op.state = OperationState.QUEUED;
+    op.ticket = ++tickets;
     op.createdAt = clock.instant();
     op.updatedAt = op.createdAt;
     records.create(op);
@@ -134,6 +137,22 @@ final class WritePath {
                 + "\"depositContactId\":\""
                 + deposits
                 + "\"}"));
+  }
+
+  /** A set-up accepted and not yet run, as payments and deposits in other lanes see it. */
+  Operation pendingSetUp() {
+    Operation setup =
+        accept(
+            OperationKind.ACCOUNTING_SETTINGS,
+            "accounting",
+            null,
+            "{\"paymentAccountCode\":\"090\"}");
+    records.putLink(
+        TENANT,
+        OperationLog.SETUP,
+        "accounting",
+        "{\"operationId\":\"" + setup.operationId + "\"}");
+    return setup;
   }
 
   static ObjectNode json(String s) {

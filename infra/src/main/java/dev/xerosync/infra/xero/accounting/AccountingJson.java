@@ -230,6 +230,14 @@ public final class AccountingJson {
     in.set("Contact", contactRef(c));
     in.putArray("LineItems");
     in.put("CurrencyCode", inv != null ? inv.currencyCode() : credit.currencyCode());
+    if (inv != null) {
+      // The invoice as the payment left it, as the spec's createPayment example shows it.
+      InvoiceView v = ledger.view(inv.invoiceId());
+      in.put("AmountDue", XeroJson.money(v.amountDue()))
+          .put("AmountPaid", XeroJson.money(v.amountPaid()))
+          .put("Status", v.status())
+          .put("Total", XeroJson.money(v.total()));
+    }
     if (credit != null) {
       creditRef(n, credit);
     }
@@ -374,7 +382,8 @@ public final class AccountingJson {
         .put("Code", acc.code())
         .put("Name", acc.name());
     n.put("IsReconciled", false);
-    date(n, "Date", b.date(), false);
+    // DateString beside Date, as the spec's BankTransactions examples give it.
+    date(n, "Date", b.date(), true);
     n.put("Reference", b.reference())
         .put("CurrencyCode", b.currencyCode())
         .put("CurrencyRate", XeroJson.rate(b.currencyRate()))

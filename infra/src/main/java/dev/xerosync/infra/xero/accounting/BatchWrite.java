@@ -65,7 +65,7 @@ final class BatchWrite {
           if (errors.get(k).isEmpty()) {
             continue;
           }
-          ObjectNode el = items.get(k).echo();
+          ObjectNode el = refused(items.get(k).echo(), key);
           el.set("ValidationErrors", Problems.validationErrors(errors.get(k)));
           elements.add(el);
         }
@@ -84,7 +84,7 @@ final class BatchWrite {
           }
         }
         if (node == null) {
-          node = items.get(k).echo();
+          node = refused(items.get(k).echo(), key);
           node.put("StatusAttributeString", "ERROR");
           // Each collection names its error flag as its schema does (some have none).
           if ("Invoices".equals(key)) {
@@ -108,6 +108,40 @@ final class BatchWrite {
       }
       return Envelope.ok(Envelope.start(call, clock), key, out);
     }
+  }
+
+  /** Each collection's id field: a refused element carries it, all zeros. */
+  private static final java.util.Map<String, String> IDS =
+      java.util.Map.of(
+          "Invoices", "InvoiceID",
+          "Contacts", "ContactID",
+          "Payments", "PaymentID",
+          "BankTransactions", "BankTransactionID");
+
+  /**
+   * A refused element as Xero gives it back: in its own shapes, not as sent. Dates come as
+   * /Date(ms+0000)/ with their ISO DateString twin (the spec's createInvoices example of an ERROR
+   * element), and the element's id is all zeros (pyxero's recorded live answer: InvoiceID
+   * 00000000-0000-0000-0000-000000000000).
+   */
+  static ObjectNode refused(ObjectNode el, String key) {
+    for (String field : List.of("Date", "DueDate")) {
+      String v = el.path(field).asText("");
+      if (v.matches("\\d{4}-\\d{2}-\\d{2}.*")) {
+        try {
+          java.time.LocalDate d = java.time.LocalDate.parse(v.substring(0, 10));
+          el.put(field + "String", XeroJson.dateString(d));
+          el.put(field, XeroJson.msDate(d));
+        } catch (java.time.format.DateTimeParseException e) {
+          // Not a date Xero could read: it stays as sent, beside Xero's message about it.
+        }
+      }
+    }
+    String id = IDS.get(key);
+    if (id != null && !el.hasNonNull(id)) {
+      el.put(id, "00000000-0000-0000-0000-000000000000");
+    }
+    return el;
   }
 
   /** Elements come wrapped ({"Invoices":[...]}), as a bare array, or as one object. */

@@ -72,18 +72,24 @@ final class Invoices {
 
   private List<LineItem> prepareLines(NewInvoice spec, List<String> errors) {
     String type = spec.type() == null ? null : spec.type().toUpperCase();
+    String status = spec.status() == null ? Invoice.DRAFT : spec.status().toUpperCase();
+    boolean creatable =
+        List.of(Invoice.DRAFT, Invoice.SUBMITTED, Invoice.AUTHORISED).contains(status);
+    // Xero's order in its recorded answers: lines, type, status, contact (see XeroMessages).
+    if (spec.lines().isEmpty() && !creatable) {
+      errors.add(XeroMessages.LINE_ITEMS_REQUIRED);
+    }
     if (!"ACCREC".equals(type) && !"ACCPAY".equals(type)) {
       errors.add(XeroMessages.INVOICE_TYPE_REQUIRED);
+    }
+    if (!creatable) {
+      errors.add(XeroMessages.STATUS_ON_CREATE);
     }
     Contact contact = spec.contactId() == null ? null : contacts.get(spec.contactId());
     if (contact == null) {
       errors.add(XeroMessages.CONTACT_REQUIRED);
     } else if (Contact.ARCHIVED.equals(contact.status())) {
       errors.add(XeroMessages.CONTACT_ARCHIVED);
-    }
-    String status = spec.status() == null ? Invoice.DRAFT : spec.status().toUpperCase();
-    if (!List.of(Invoice.DRAFT, Invoice.SUBMITTED, Invoice.AUTHORISED).contains(status)) {
-      errors.add(XeroMessages.STATUS_ON_CREATE);
     }
     String number = spec.invoiceNumber();
     if (number != null && invoiceIdByNumber.containsKey(number) && "ACCREC".equals(type)) {

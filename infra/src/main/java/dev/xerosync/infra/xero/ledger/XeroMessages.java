@@ -112,8 +112,18 @@ public final class XeroMessages {
 
   public static final String INVOICE_TYPE_REQUIRED = "Invoice Type must be specified";
 
-  public static final String STATUS_ON_CREATE =
-      "Invoice Status Code must be one of DRAFT, SUBMITTED or AUTHORISED when creating an invoice.";
+  /**
+   * pyxero's xero/tests/test_exceptions.py, "Verified response from the live API": a PAID invoice
+   * created without lines or contact gets this, {@link #LINE_ITEMS_REQUIRED} and {@link
+   * #CONTACT_REQUIRED}, in that order.
+   */
+  public static final String STATUS_ON_CREATE = "Invoice not of valid status for creation";
+
+  /**
+   * The same recorded answer, and XeroAPI/XeroAPI-Schemas#20 (beside "Invoice Type must be
+   * specified"): an invoice created without lines at a status that needs them.
+   */
+  public static final String LINE_ITEMS_REQUIRED = "One or more line items must be specified";
 
   public static final String LINE_AMOUNT_TYPES =
       "LineAmountTypes must be Exclusive, Inclusive or NoTax.";
