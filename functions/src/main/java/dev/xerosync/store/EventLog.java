@@ -3,10 +3,12 @@ package dev.xerosync.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -251,6 +253,45 @@ public final class EventLog {
       }
       start = r.lastEvaluatedKey();
     }
+  }
+
+  /**
+   * The opaque replay cursor after {@code sequence}: base64url JSON naming the tenant, so a cursor
+   * cannot be used for another tenant's events.
+   */
+  public static String cursor(String tenantId, long sequence) {
+    String json =
+        Json.MAPPER
+            .createObjectNode()
+            .put("l", "events")
+            .put("t", tenantId)
+            .put("s", sequence)
+            .toString();
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The sequence a cursor of {@link #cursor} stands after; refuses one altered or not ours. */
+  public static long after(String tenantId, String cursor) throws PageCursor.InvalidCursor {
+    JsonNode root;
+    try {
+      root =
+          Json.MAPPER.readTree(
+              Base64.getUrlDecoder().decode(cursor.getBytes(StandardCharsets.US_ASCII)));
+    } catch (Exception e) {
+      throw new PageCursor.InvalidCursor(PageCursor.INVALID);
+    }
+    if (root == null
+        || !"events".equals(root.path("l").asText())
+        || !root.path("s").canConvertToLong()
+        || root.path("s").asLong() < 0) {
+      throw new PageCursor.InvalidCursor(PageCursor.INVALID);
+    }
+    if (!tenantId.equals(root.path("t").asText())) {
+      throw new PageCursor.InvalidCursor(PageCursor.OTHER_LISTING);
+    }
+    return root.path("s").asLong();
   }
 
   private static LoggedEvent event(String tenantId, Map<String, AttributeValue> item) {
