@@ -5,17 +5,19 @@ import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.notify.EventDelivery;
 import dev.xerosync.notify.EventFanOut;
+import dev.xerosync.notify.EventReplay;
 import dev.xerosync.notify.OutboundUrls;
 import dev.xerosync.queue.EventQueue;
 import dev.xerosync.queue.Redelivery;
 import dev.xerosync.store.ConnectionRecords;
+import dev.xerosync.store.EventLog;
 import dev.xerosync.store.Subscriptions;
 import java.time.Clock;
 import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** What the event functions are built from, read once per container. */
+/** The events functions' collaborators, built once per container from the environment. */
 record EventsWiring(
     Environment env, Clock clock, DynamoDbClient dynamo, SqsClient sqs, String table) {
 
@@ -59,5 +61,10 @@ record EventsWiring(
   /** Up to SQS's 12-hour visibility limit: the backoff's longest waits are hours. */
   Redelivery redelivery() {
     return Redelivery.of(sqs, env.required("EVENT_QUEUE_URL"), Duration.ofHours(12));
+  }
+
+  static EventReplay replay(Environment env) {
+    return new EventReplay(
+        new EventLog(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), Clock.systemUTC()));
   }
 }
