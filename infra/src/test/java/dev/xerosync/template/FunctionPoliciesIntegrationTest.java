@@ -103,6 +103,18 @@ class FunctionPoliciesIntegrationTest {
           .computeIfAbsent(e, k -> new ArrayList<>())
           .add(invokeApi("WebhookFunction", sampleWebhook, apiEvent(e)).getStatusCode());
     }
+    // A SaaS tenant owns the organisation and subscribes to its invoices, so the worker publishes
+    // the payment's business events to EventQueue (the subscription is gone before they are sent).
+    dev.xerosync.testsupport.LocalEvents.own(stack, org.tenantId(), EVENTS_SAAS);
+    new dev.xerosync.store.Subscriptions(
+            stack.aws().dynamoDb(), stack.aws().resources().tableName("Table"))
+        .put(
+            new dev.xerosync.store.Subscriptions.Subscription(
+                EVENTS_SAAS,
+                EVENTS_SUBSCRIPTION,
+                List.of("invoice.*"),
+                "https://example.com/never-sent",
+                java.time.Instant.now()));
     org.pay(invoice, new BigDecimal("40.00"), LocalDate.now(), "part payment");
     assertThat(signedWebhook(org.tenantId(), invoice, contact).getStatusCode()).isEqualTo(200);
     drainSyncQueue();
@@ -300,7 +312,15 @@ class FunctionPoliciesIntegrationTest {
    * grants two and the user picks one; the status; the daily refresh of tokens 40 days old, one of
    * them revoked in Xero; notifications delivered; a disconnect with purge.
    */
+  // The SaaS tenant writeBack links its organisation to, so the write worker's events fan out too.
+  private static final String EVENTS_SAAS = "policies-saas";
+
+  private static final String EVENTS_SUBSCRIPTION = "sub_000000000000000000000001";
+
   private static void connectionLifecycle() throws Exception {
+    new dev.xerosync.store.Subscriptions(
+            stack.aws().dynamoDb(), stack.aws().resources().tableName("Table"))
+        .delete(EVENTS_SAAS, EVENTS_SUBSCRIPTION);
     var connect = handler("ConnectFunction", stack.environment("ConnectFunction"));
     var callback = handler("ConnectCallbackFunction", stack.environment("ConnectCallbackFunction"));
     var status = handler("ConnectionStatusFunction", stack.environment("ConnectionStatusFunction"));
