@@ -53,6 +53,22 @@ public final class AdminAuth {
     this.clock = clock;
   }
 
+  /** What a SaaS tenant id in a path looks like. */
+  public static final java.util.regex.Pattern SAAS_TENANT =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+
+  /** The path's {@code saasTenantId}, or a 400 that says what one looks like. */
+  public static String saasTenantId(APIGatewayProxyRequestEvent request) throws Problem {
+    String id = Requests.path(request, "saasTenantId");
+    if (id == null || !SAAS_TENANT.matcher(id).matches()) {
+      throw new Problem(
+          400,
+          "Invalid SaaS tenant id",
+          "The SaaS tenant id in the path must be 1 to 64 letters, digits, '-' or '_', starting with a letter or digit.");
+    }
+    return id;
+  }
+
   public Admin authenticate(APIGatewayProxyRequestEvent request, @Nullable String saasTenantId)
       throws Problem {
     String key = Requests.header(request, "x-admin-key");

@@ -14,6 +14,8 @@ import dev.xerosync.common.Priming;
 import dev.xerosync.common.Problem;
 import dev.xerosync.common.Requests;
 import dev.xerosync.notify.OutboundUrls;
+import dev.xerosync.notify.WebhookSignature;
+import dev.xerosync.queue.EventQueue;
 import dev.xerosync.store.ConnectFlows;
 import dev.xerosync.store.ConnectionRecords;
 import java.net.URI;
@@ -35,7 +37,7 @@ import org.jspecify.annotations.Nullable;
 public final class ConnectHandler
     implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
   private static final Log LOG = Log.of(ConnectHandler.class);
-  static final Pattern SAAS_TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+  static final Pattern SAAS_TENANT = AdminAuth.SAAS_TENANT;
   private static final String OPENID = "openid profile email offline_access";
 
   /** Xero apps created from March 2026 get only granular scopes. */
@@ -55,6 +57,7 @@ public final class ConnectHandler
   private final String scope;
   private final Clock clock;
   private final OutboundUrls urls;
+  private final WebhookSignature signature;
   private final java.util.function.Function<APIGatewayProxyRequestEvent, String> baseUrl;
   private final SecureRandom random = new SecureRandom();
 
@@ -93,7 +96,8 @@ public final class ConnectHandler
         scope(w.env().get("XERO_SCOPES", "granular")),
         w.clock(),
         w::baseUrl,
-        OutboundUrls.of(w.env()));
+        OutboundUrls.of(w.env()),
+        new WebhookSignature(w.secrets().notificationSigningKey()));
   }
 
   public ConnectHandler(
@@ -106,9 +110,11 @@ public final class ConnectHandler
       String scope,
       Clock clock,
       java.util.function.Function<APIGatewayProxyRequestEvent, String> baseUrl,
-      OutboundUrls urls) {
+      OutboundUrls urls,
+      WebhookSignature signature) {
     this.baseUrl = baseUrl;
     this.urls = urls;
+    this.signature = signature;
     this.admin = admin;
     this.flows = flows;
     this.state = state;
@@ -217,8 +223,17 @@ public final class ConnectHandler
     }
     URI parsed = URI.create(url);
     records.setNotificationUrl(saasTenantId, parsed.toString());
+    // The URL also gets the Standard Webhooks headers (docs/events.md); this is their secret.
     return ApiResponses.json(
-        200, Map.of("saasTenantId", saasTenantId, "notificationUrl", parsed.toString()));
+        200,
+        Map.of(
+            "saasTenantId",
+            saasTenantId,
+            "notificationUrl",
+            parsed.toString(),
+            "secret",
+            signature.secret(saasTenantId, EventQueue.NOTIFICATION_URL)),
+        Map.of("Cache-Control", "no-store"));
   }
 
   private static String enc(String s) {

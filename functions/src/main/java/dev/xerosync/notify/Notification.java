@@ -24,4 +24,22 @@ public record Notification(
   public static final String NEEDS_RECONNECT = "connection.needs_reconnect";
   public static final String SYNC_ERROR = "sync.error";
   public static final String DISCONNECTED = "connection.disconnected";
+  public static final String WRITE_SUCCEEDED = "write.succeeded";
+  public static final String WRITE_FAILED = "write.failed";
+  public static final String WRITE_NEEDS_ATTENTION = "write.needs_attention";
+
+  /**
+   * The notification types: they share the event channel with the business types, and go to the
+   * notification URL as well as to the subscriptions that name them.
+   */
+  public static final java.util.List<String> TYPES =
+      java.util.List.of(
+          CONNECTED,
+          INITIAL_SYNC_COMPLETE,
+          NEEDS_RECONNECT,
+          SYNC_ERROR,
+          DISCONNECTED,
+          WRITE_SUCCEEDED,
+          WRITE_FAILED,
+          WRITE_NEEDS_ATTENTION);
 }

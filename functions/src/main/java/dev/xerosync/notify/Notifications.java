@@ -6,9 +6,9 @@ import dev.xerosync.common.Log;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Queues notifications for delivery. The queue is what makes them retried: {@link
- * NotificationHandler} fails a message whose POST did not get a 2xx, SQS redelivers it after the
- * visibility timeout, and after 5 attempts it rests in the dead-letter queue.
+ * Queues notifications for delivery. The notification function fans each out to the event queue
+ * (one delivery per subscription that names its type, and the notification URL), where it is
+ * signed, sent and retried like every business event (docs/events.md).
  */
 public final class Notifications {
   private static final Log LOG = Log.of(Notifications.class);

@@ -6,6 +6,7 @@ import dev.xerosync.common.Json;
 import dev.xerosync.common.Money;
 import dev.xerosync.store.AgingSummary;
 import dev.xerosync.store.ContactTotals;
+import dev.xerosync.store.InvoiceJson;
 import dev.xerosync.store.Organisations;
 import dev.xerosync.store.Organisations.Organisation;
 import dev.xerosync.store.RecordLinks;

@@ -19,6 +19,7 @@ import dev.xerosync.common.Problem;
 import dev.xerosync.store.AgingLedger;
 import dev.xerosync.store.AgingSummary;
 import dev.xerosync.store.ContactStore;
+import dev.xerosync.store.InvoiceJson;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.InvoiceViews;
 import dev.xerosync.store.Keys;

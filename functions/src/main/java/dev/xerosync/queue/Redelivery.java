@@ -18,9 +18,14 @@ public interface Redelivery {
   void after(String receiptHandle, Duration delay);
 
   static Redelivery of(SqsClient sqs, String queueUrl) {
+    return of(sqs, queueUrl, MAX);
+  }
+
+  /** Waits up to {@code max}; SQS itself allows 12 hours. */
+  static Redelivery of(SqsClient sqs, String queueUrl, Duration max) {
     Log log = Log.of(Redelivery.class);
     return (receiptHandle, delay) -> {
-      long seconds = Math.max(0, Math.min(MAX.toSeconds(), ceilSeconds(delay)));
+      long seconds = Math.max(0, Math.min(max.toSeconds(), ceilSeconds(delay)));
       try {
         sqs.changeMessageVisibility(
             r ->

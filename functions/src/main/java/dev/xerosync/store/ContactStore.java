@@ -1,42 +1,75 @@
 package dev.xerosync.store;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xerosync.common.Json;
 import dev.xerosync.xero.XeroContact;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
-/** Contacts, written only when the incoming version is newer than the stored one. */
+/**
+ * Contacts, written only when the incoming version is newer than the stored one. With {@link
+ * ChangeEvents}, a change's business events (archived, merged) are logged in its transaction.
+ */
 public final class ContactStore {
+  private static final int MAX_ATTEMPTS = 8;
+
   private final DynamoDbClient dynamo;
   private final String table;
+  private final Clock clock;
+  private final ChangeEvents events;
+  private final EventLog eventLog;
 
   public ContactStore(DynamoDbClient dynamo, String table) {
-    this.dynamo = dynamo;
-    this.table = table;
+    this(dynamo, table, Clock.systemUTC(), ChangeEvents.NONE);
   }
 
-  public java.util.Optional<XeroContact> get(String tenantId, String contactId) {
+  public ContactStore(DynamoDbClient dynamo, String table, Clock clock, ChangeEvents events) {
+    this.dynamo = dynamo;
+    this.table = table;
+    this.clock = clock;
+    this.events = events;
+    this.eventLog = new EventLog(dynamo, table, clock);
+  }
+
+  /** The same store logging no events: for the initial sync's history. */
+  public ContactStore historic() {
+    return events == ChangeEvents.NONE
+        ? this
+        : new ContactStore(dynamo, table, clock, ChangeEvents.NONE);
+  }
+
+  public Optional<XeroContact> get(String tenantId, String contactId) {
     var response =
         dynamo.getItem(
             r ->
                 r.tableName(table)
                     .key(Keys.key(Keys.contactPk(tenantId, contactId), Keys.CONTACT_SK)));
     if (!response.hasItem() || response.item().isEmpty()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    Map<String, AttributeValue> item = response.item();
+    return Optional.of(contact(contactId, response.item()));
+  }
+
+  private static XeroContact contact(String contactId, Map<String, AttributeValue> item) {
     long updatedMs = Long.parseLong(ItemCodec.attr(item, "updatedMs").n());
-    return java.util.Optional.of(
-        new XeroContact(
-            contactId,
-            text(item, "name"),
-            text(item, "status"),
-            ItemCodec.attr(item, "isCustomer").bool(),
-            ItemCodec.attr(item, "isSupplier").bool(),
-            text(item, "email"),
-            updatedMs == 0 ? null : java.time.Instant.ofEpochMilli(updatedMs)));
+    return new XeroContact(
+        contactId,
+        text(item, "name"),
+        text(item, "status"),
+        ItemCodec.attr(item, "isCustomer").bool(),
+        ItemCodec.attr(item, "isSupplier").bool(),
+        text(item, "email"),
+        updatedMs == 0 ? null : java.time.Instant.ofEpochMilli(updatedMs),
+        text(item, "mergedTo"));
   }
 
   private static @Nullable String text(Map<String, AttributeValue> item, String name) {
@@ -59,8 +92,64 @@ public final class ContactStore {
     item.put("status", AttributeValue.fromS(c.status() == null ? "ACTIVE" : c.status()));
     item.put("isCustomer", AttributeValue.fromBool(c.isCustomer()));
     item.put("isSupplier", AttributeValue.fromBool(c.isSupplier()));
+    ItemCodec.put(item, "mergedTo", c.mergedToContactId());
     long updatedMs = c.updatedDateUtc() == null ? 0 : c.updatedDateUtc().toEpochMilli();
     item.put("updatedMs", AttributeValue.fromN(Long.toString(updatedMs)));
+    if (events == ChangeEvents.NONE) {
+      return put(tenantId, item, updatedMs);
+    }
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      var old =
+          dynamo.getItem(
+              r ->
+                  r.tableName(table)
+                      .consistentRead(true)
+                      .key(Keys.key(Keys.contactPk(tenantId, contactId), Keys.CONTACT_SK)));
+      XeroContact before =
+          old.hasItem() && !old.item().isEmpty() ? contact(contactId, old.item()) : null;
+      if (before != null
+          && Long.parseLong(ItemCodec.attr(old.item(), "updatedMs").n()) >= updatedMs) {
+        return UpsertOutcome.UNCHANGED;
+      }
+      List<EventDraft> drafts =
+          events.derive(
+              ChangeEvents.Subject.CONTACT,
+              tenantId,
+              before == null ? null : json(before),
+              json(c));
+      List<TransactWriteItem> logged = eventLog.appendWrites(tenantId, drafts);
+      if (logged.isEmpty()) {
+        return put(tenantId, item, updatedMs);
+      }
+      List<TransactWriteItem> writes = new ArrayList<>();
+      writes.add(TenantFence.check(table, tenantId));
+      writes.add(
+          TransactWriteItem.builder()
+              .put(
+                  p ->
+                      p.tableName(table)
+                          .item(TenantItems.stamp(tenantId, item))
+                          .conditionExpression("attribute_not_exists(updatedMs) OR updatedMs < :u")
+                          .expressionAttributeValues(
+                              Map.of(":u", AttributeValue.fromN(Long.toString(updatedMs)))))
+              .build());
+      writes.addAll(logged);
+      try {
+        dynamo.transactWriteItems(r -> r.transactItems(writes));
+        events.logged(tenantId);
+        return UpsertOutcome.UPDATED;
+      } catch (TransactionCanceledException e) {
+        if (TenantFence.tripped(e, tenantId, "contact " + contactId)) {
+          return UpsertOutcome.STALE;
+        }
+        // A newer version or another event landed meanwhile: read again.
+      }
+    }
+    throw new IllegalStateException(
+        "contact " + contactId + " kept changing under " + MAX_ATTEMPTS + " attempts");
+  }
+
+  private UpsertOutcome put(String tenantId, Map<String, AttributeValue> item, long updatedMs) {
     try {
       boolean written =
           TenantFence.put(
@@ -77,5 +166,18 @@ public final class ContactStore {
     } catch (ConditionalCheckFailedException e) {
       return UpsertOutcome.UNCHANGED;
     }
+  }
+
+  /** The contact as an event carries it. */
+  static ObjectNode json(XeroContact c) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("contactId", c.contactId());
+    n.put("name", c.name());
+    n.put("status", c.status() == null ? "ACTIVE" : c.status());
+    n.put("isCustomer", c.isCustomer());
+    n.put("isSupplier", c.isSupplier());
+    n.put("mergedToContactId", c.mergedToContactId());
+    n.put("updatedUtc", c.updatedDateUtc() == null ? null : c.updatedDateUtc().toString());
+    return n;
   }
 }

@@ -1,7 +1,12 @@
 package dev.xerosync.store;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xerosync.common.Json;
+import dev.xerosync.common.Money;
 import dev.xerosync.xero.XeroAllocation;
 import dev.xerosync.xero.XeroCredit;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -9,12 +14,15 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Credit notes, overpayments and prepayments, each with its allocations and every invoice it was
@@ -26,10 +34,19 @@ public final class CreditStore {
 
   private final DynamoDbClient dynamo;
   private final String table;
+  private final ChangeEvents events;
+  private final EventLog eventLog;
 
   public CreditStore(DynamoDbClient dynamo, String table) {
+    this(dynamo, table, Clock.systemUTC(), ChangeEvents.NONE);
+  }
+
+  /** Logs each change's business events (allocated, unallocated, refunded) in its transaction. */
+  public CreditStore(DynamoDbClient dynamo, String table, Clock clock, ChangeEvents events) {
     this.dynamo = dynamo;
     this.table = table;
+    this.events = events;
+    this.eventLog = new EventLog(dynamo, table, clock);
   }
 
   /**
@@ -63,6 +80,36 @@ public final class CreditStore {
           AttributeValue.fromL(invoiceIds.stream().map(AttributeValue::fromS).toList()));
       long rev = old == null ? 0 : Long.parseLong(ItemCodec.attr(old, "rev").n());
       item.put("rev", AttributeValue.fromN(Long.toString(rev + 1)));
+      List<TransactWriteItem> logged =
+          newer ? eventLog.appendWrites(tenantId, drafts(tenantId, old, incoming)) : List.of();
+      if (!logged.isEmpty()) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TenantFence.check(table, tenantId));
+        writes.add(
+            TransactWriteItem.builder()
+                .put(
+                    p -> {
+                      p.tableName(table).item(TenantItems.stamp(tenantId, item));
+                      if (old == null) {
+                        p.conditionExpression("attribute_not_exists(pk)");
+                      } else {
+                        p.conditionExpression("rev = :rev")
+                            .expressionAttributeValues(Map.of(":rev", old.get("rev")));
+                      }
+                    })
+                .build());
+        writes.addAll(logged);
+        try {
+          dynamo.transactWriteItems(r -> r.transactItems(writes));
+          events.logged(tenantId);
+          return invoiceIds;
+        } catch (TransactionCanceledException e) {
+          if (TenantFence.tripped(e, tenantId, "credit " + incoming.creditId())) {
+            return invoiceIds;
+          }
+          continue; // Another writer stored a version or an event since we read: again.
+        }
+      }
       try {
         TenantFence.put(
             dynamo,
@@ -178,6 +225,45 @@ public final class CreditStore {
                                 ItemCodec.s(tenantId),
                                 "since",
                                 ItemCodec.s(since.toString()))))));
+  }
+
+  /** The change's business events; a credit known only as a stub has no before. */
+  private List<EventDraft> drafts(
+      String tenantId, @Nullable Map<String, AttributeValue> old, XeroCredit incoming) {
+    if (events == ChangeEvents.NONE) {
+      return List.of();
+    }
+    ObjectNode before =
+        old == null || Long.parseLong(ItemCodec.attr(old, "updatedMs").n()) == 0
+            ? null
+            : json(credit(old));
+    return events.derive(ChangeEvents.Subject.CREDIT, tenantId, before, json(incoming));
+  }
+
+  /** The credit as an event carries it. */
+  static ObjectNode json(XeroCredit c) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("creditId", c.creditId());
+    n.put("kind", c.kind().name());
+    n.put("number", c.number());
+    n.put("type", c.type());
+    n.put("status", c.status());
+    n.put("contactId", c.contactId());
+    n.put("date", Objects.toString(c.date(), null));
+    n.put("currency", c.currencyCode());
+    n.set("total", Money.json(c.total(), c.currencyCode()));
+    n.set("remainingCredit", Money.json(c.remainingCredit(), c.currencyCode()));
+    ArrayNode allocations = n.putArray("allocations");
+    for (XeroCredit.Allocation a : c.allocations()) {
+      allocations
+          .addObject()
+          .put("allocationId", a.allocationId())
+          .put("invoiceId", a.invoiceId())
+          .<ObjectNode>set("amount", Money.json(a.amount(), c.currencyCode()))
+          .put("date", Objects.toString(a.date(), null));
+    }
+    n.put("updatedUtc", Objects.toString(c.updatedDateUtc(), null));
+    return n;
   }
 
   private @Nullable Map<String, AttributeValue> getItem(String pk) {

@@ -4,6 +4,7 @@ import dev.xerosync.xero.XeroInvoice;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -31,11 +32,31 @@ public final class InvoiceStore {
   private final DynamoDbClient dynamo;
   private final String table;
   private final Clock clock;
+  private final ChangeEvents events;
+  private final EventLog eventLog;
+  private final Organisations organisations;
 
+  /** Logs no business events: for readers, and writers that make none. */
   public InvoiceStore(DynamoDbClient dynamo, String table, Clock clock) {
+    this(dynamo, table, clock, ChangeEvents.NONE);
+  }
+
+  /** Logs the business events of each change in the change's own transaction. */
+  public InvoiceStore(DynamoDbClient dynamo, String table, Clock clock, ChangeEvents events) {
     this.dynamo = dynamo;
     this.table = table;
     this.clock = clock;
+    this.events = events;
+    this.eventLog = new EventLog(dynamo, table, clock);
+    this.organisations = new Organisations(dynamo, table, clock);
+  }
+
+  /**
+   * The same store logging no events: for the initial sync, whose records are history, not changes
+   * a product can react to.
+   */
+  public InvoiceStore historic() {
+    return events == ChangeEvents.NONE ? this : new InvoiceStore(dynamo, table, clock);
   }
 
   public UpsertOutcome upsert(String tenantId, XeroInvoice incoming) {
@@ -61,8 +82,15 @@ public final class InvoiceStore {
           .forEach((key, delta) -> writes.add(delta.asUpdate(table, key)));
       // The tenant's aging buckets move in the same transaction, so tenant aging is one Query.
       writes.addAll(AgingLedger.updates(table, tenantId, old, incoming));
+      // The change's business events commit with it, so a crash after the commit loses none.
+      List<TransactWriteItem> logged =
+          eventLog.appendWrites(tenantId, drafts(tenantId, old, incoming));
+      writes.addAll(logged);
       try {
         dynamo.transactWriteItems(r -> r.transactItems(writes));
+        if (!logged.isEmpty()) {
+          events.logged(tenantId);
+        }
         return old == null ? UpsertOutcome.CREATED : UpsertOutcome.UPDATED;
       } catch (TransactionCanceledException e) {
         if (TenantFence.tripped(e, tenantId, "invoice " + incoming.invoiceId())) {
@@ -115,6 +143,12 @@ public final class InvoiceStore {
           outcomes.merge(UpsertOutcome.UNCHANGED, 1, Integer::sum);
           continue;
         }
+      }
+      if (!drafts(tenantId, oldItem == null ? null : ItemCodec.invoice(oldItem), incoming)
+          .isEmpty()) {
+        // A change with events goes alone: its events and the head's sequence join its transaction.
+        outcomes.merge(upsert(tenantId, incoming), 1, Integer::sum);
+        continue;
       }
       chunk.add(incoming);
       if (chunk.size() == INVOICES_PER_TRANSACTION) {
@@ -181,6 +215,23 @@ public final class InvoiceStore {
         outcomes.merge(upsert(tenantId, incoming), 1, Integer::sum);
       }
     }
+  }
+
+  /**
+   * The business events of the change from {@code old} to {@code incoming}; pure but for the org.
+   */
+  private List<EventDraft> drafts(
+      String tenantId, @Nullable XeroInvoice old, XeroInvoice incoming) {
+    if (events == ChangeEvents.NONE) {
+      return List.of();
+    }
+    Organisations.Organisation org = organisations.get(tenantId);
+    LocalDate today = org.today(clock);
+    return events.derive(
+        ChangeEvents.Subject.INVOICE,
+        tenantId,
+        old == null ? null : InvoiceJson.detail(old, org, today),
+        InvoiceJson.detail(incoming, org, today));
   }
 
   private TransactWriteItem conditionalPut(

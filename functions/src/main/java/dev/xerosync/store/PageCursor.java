@@ -21,9 +21,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * tenant, so a cursor can neither reach another tenant's data nor make DynamoDB refuse the request.
  */
 public final class PageCursor {
-  private static final String INVALID =
+  static final String INVALID =
       "cursor is not valid; pass back the nextCursor value of the previous page unchanged";
-  private static final String OTHER_LISTING =
+  static final String OTHER_LISTING =
       "cursor belongs to a different listing; pass back the nextCursor value of the previous page with the same parameters";
 
   public record State(Map<String, Map<String, AttributeValue>> positions, Set<String> done) {

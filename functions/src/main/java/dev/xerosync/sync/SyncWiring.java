@@ -2,7 +2,9 @@ package dev.xerosync.sync;
 
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
+import dev.xerosync.notify.BusinessEvents;
 import dev.xerosync.notify.ConnectionAlerts;
+import dev.xerosync.notify.EventRelay;
 import dev.xerosync.notify.Notifications;
 import dev.xerosync.queue.DeadLetterRedrive;
 import dev.xerosync.queue.DeferredSyncs;
@@ -13,6 +15,7 @@ import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.Connections;
 import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.CreditStore;
+import dev.xerosync.store.EventLog;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.RateBudgets;
 import dev.xerosync.store.SetAsideItems;
@@ -41,7 +44,8 @@ public record SyncWiring(
     Connections connections,
     TenantRateBudget budget,
     @Nullable ConnectionAlerts alerts,
-    Redelivery redelivery) {
+    Redelivery redelivery,
+    EventRelay events) {
 
   public static SyncWiring of(Environment env) {
     return of(env, AwsClients.dynamoDb(env), AwsClients.sqs(env), AwsClients.secretsManager(env));
@@ -59,13 +63,14 @@ public record SyncWiring(
         new TenantRateBudget(
             new RateBudgets(dynamo, table), clock, TenantRateBudget.Limits.fromEnvironment(env));
     var connections = new Connections(dynamo, table);
+    BusinessEvents events = BusinessEvents.of(new EventLog(dynamo, table, clock), env);
     var sync =
         new TenantSync(
             new XeroApi(http, URI.create(env.required("XERO_API_BASE_URL")), budget),
             tokens,
-            new InvoiceStore(dynamo, table, clock),
-            new ContactStore(dynamo, table),
-            new CreditStore(dynamo, table),
+            new InvoiceStore(dynamo, table, clock, events),
+            new ContactStore(dynamo, table, clock, events),
+            new CreditStore(dynamo, table, clock, events),
             connections,
             queues.sync(),
             clock,
@@ -87,7 +92,8 @@ public record SyncWiring(
         connections,
         budget,
         alerts,
-        Redelivery.of(sqs, env.required("SYNC_QUEUE_URL")));
+        Redelivery.of(sqs, env.required("SYNC_QUEUE_URL")),
+        events.relay());
   }
 
   /** The connection alerts as the sync engine sees them; null stays null. */

@@ -8,6 +8,7 @@ import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
 import dev.xerosync.notify.ConnectionAlerts;
+import dev.xerosync.notify.EventRelay;
 import dev.xerosync.queue.DeferredSyncs;
 import dev.xerosync.queue.Redelivery;
 import dev.xerosync.queue.SyncRequest;
@@ -37,6 +38,7 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
 
   private final TenantBatch tenants;
   private final Connections connections;
+  private final @Nullable EventRelay events;
 
   public SyncWorkerHandler() {
     this(Environment.process());
@@ -62,7 +64,7 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
   }
 
   public SyncWorkerHandler(SyncWiring w) {
-    this(w.sync(), w.deferred(), w.connections(), w.alerts(), w.redelivery());
+    this(w.sync(), w.deferred(), w.connections(), w.alerts(), w.redelivery(), w.events());
   }
 
   public SyncWorkerHandler(TenantSync sync, DeferredSyncs deferred, Connections connections) {
@@ -76,9 +78,33 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
       Connections connections,
       @Nullable ConnectionAlerts alerts,
       Redelivery redelivery) {
+    this(sync, deferred, connections, alerts, redelivery, null);
+  }
+
+  /**
+   * {@code events} publishes, after each tenant's messages, business events a crash left logged but
+   * unpublished (one read of the tenant's event head when there are none).
+   */
+  public SyncWorkerHandler(
+      TenantSync sync,
+      DeferredSyncs deferred,
+      Connections connections,
+      @Nullable ConnectionAlerts alerts,
+      Redelivery redelivery,
+      @Nullable EventRelay events) {
     this.tenants =
         new TenantBatch(sync, deferred, connections, SyncWiring.alerts(alerts), redelivery);
     this.connections = connections;
+    this.events = events;
+  }
+
+  /** The group's messages, then its tenant's unpublished events. */
+  private List<String> process(String tenantId, List<TenantBatch.Message> group) {
+    List<String> failed = tenants.process(group);
+    if (events != null && !tenantId.isEmpty()) {
+      events.relay(tenantId);
+    }
+    return failed;
   }
 
   @Override
@@ -89,15 +115,16 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
     }
     List<String> failed = new ArrayList<>();
     if (groups.size() == 1) {
-      failed.addAll(tenants.process(groups.values().iterator().next()));
+      var only = groups.entrySet().iterator().next();
+      failed.addAll(process(only.getKey(), only.getValue()));
     } else {
       // Tenants side by side: one tenant waiting on its rate budget (or paced while hot) must not
       // hold up another's changes. Each group stays in order on its own thread.
       List<List<TenantBatch.Message>> ordered = List.copyOf(groups.values());
       List<Future<List<String>>> running = new ArrayList<>();
       try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-        for (var group : ordered) {
-          running.add(pool.submit(() -> tenants.process(group)));
+        for (var group : groups.entrySet()) {
+          running.add(pool.submit(() -> process(group.getKey(), group.getValue())));
         }
         for (int i = 0; i < running.size(); i++) {
           failed.addAll(outcome(running.get(i), ordered.get(i)));

@@ -39,8 +39,19 @@ public final class SyncRecords {
     /** The stored UpdatedDateUTC of each id stored (absent when not stored or undated). */
     Map<String, Instant> updatedAtAll(String tenantId, Collection<String> invoiceIds);
 
+    /** The same invoices, written without business events: the initial sync's history. */
+    default Invoices historicInvoices() {
+      return this;
+    }
+
     static Invoices of(InvoiceStore store) {
       return new Invoices() {
+        @Override
+        public Invoices historicInvoices() {
+          InvoiceStore quiet = store.historic();
+          return quiet == store ? this : of(quiet);
+        }
+
         @Override
         public UpsertOutcome upsert(String tenantId, XeroInvoice invoice) {
           return store.upsert(tenantId, invoice);
@@ -64,8 +75,24 @@ public final class SyncRecords {
   public interface Contacts {
     void upsert(String tenantId, XeroContact contact);
 
+    /** The same contacts, written without business events: the initial sync's history. */
+    default Contacts historicContacts() {
+      return this;
+    }
+
     static Contacts of(ContactStore store) {
-      return store::upsert;
+      return new Contacts() {
+        @Override
+        public void upsert(String tenantId, XeroContact contact) {
+          store.upsert(tenantId, contact);
+        }
+
+        @Override
+        public Contacts historicContacts() {
+          ContactStore quiet = store.historic();
+          return quiet == store ? this : of(quiet);
+        }
+      };
     }
   }
 

@@ -100,12 +100,17 @@ public final class TenantSync implements SyncSteps {
       SyncRecords.SetAsideLog setAsideLog) {
     SetAsideWrites setAside = new SetAsideWrites(setAsideLog);
     InvoiceSync invoiceSync = new InvoiceSync(reads, invoices, credits, setAside);
+    // The initial sync stores history: no business event per historic record.
+    InvoiceSync historicSync =
+        new InvoiceSync(reads, invoices.historicInvoices(), credits, setAside);
+    SyncRecords.Contacts historicContacts = setAside.contacts(contacts.historicContacts());
     contacts = setAside.contacts(contacts);
     CreditSync creditSync = new CreditSync(reads, credits, invoiceSync);
     this.changes =
         new ChangeSync(
             reads, invoiceSync, creditSync, invoices, contacts, changeFetches, clock, sleeper);
-    this.initial = new InitialSyncPages(reads, invoiceSync, contacts, connections, queue, clock);
+    this.initial =
+        new InitialSyncPages(reads, historicSync, historicContacts, connections, queue, clock);
     this.reconciliation =
         new Reconciliation(reads, invoiceSync, creditSync, contacts, connections, clock);
     this.starter = starter;

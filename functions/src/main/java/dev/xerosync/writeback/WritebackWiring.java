@@ -2,6 +2,7 @@ package dev.xerosync.writeback;
 
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
+import dev.xerosync.notify.BusinessEvents;
 import dev.xerosync.outbox.DryRun;
 import dev.xerosync.outbox.Outbox;
 import dev.xerosync.outbox.WriteExecutor;
@@ -9,6 +10,7 @@ import dev.xerosync.queue.Redelivery;
 import dev.xerosync.queue.WriteQueue;
 import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.ContactStore;
+import dev.xerosync.store.EventLog;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.Operations;
 import dev.xerosync.store.RateBudgets;
@@ -99,7 +101,9 @@ public record WritebackWiring(
                   budget,
                   Duration.ofSeconds(env.getInt("XERO_WRITE_TIMEOUT_SECONDS", 20))),
               new TenantXero(tokens),
-              new InvoiceStore(dynamo, table, clock),
+              // Read-your-writes logs the write's business events; Xero's echo of it logs none.
+              new InvoiceStore(
+                  dynamo, table, clock, BusinessEvents.of(new EventLog(dynamo, table, clock), env)),
               new ContactStore(dynamo, table),
               events,
               clock,

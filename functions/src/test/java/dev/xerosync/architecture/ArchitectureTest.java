@@ -34,7 +34,7 @@ class ArchitectureTest {
 
   /** Entry points: what Lambda calls. Nothing imports them, and they never import each other. */
   private static final List<String> ENTRY =
-      List.of("webhook", "sync", "query", "connect", "panel", "writeback");
+      List.of("webhook", "sync", "query", "connect", "panel", "writeback", "events");
 
   /** What each package may use besides itself; everything of ours not listed is forbidden. */
   private static final Map<String, Set<String>> MAY_USE = new LinkedHashMap<>();
@@ -50,6 +50,7 @@ class ArchitectureTest {
         Set.of("syncengine", "tokens", "store", "queue", "notify", "auth", "xero", "common"));
     // The panel's documents (online invoice, PDF) come from Xero through the tenant's tokens.
     MAY_USE.put("panel", Set.of("store", "auth", "tokens", "xero", "common"));
+    MAY_USE.put("events", Set.of("notify", "store", "queue", "auth", "common"));
     // The write-back entry builds its wiring like the sync's; syncengine only for the shared rate
     // budget the writes take from.
     MAY_USE.put(

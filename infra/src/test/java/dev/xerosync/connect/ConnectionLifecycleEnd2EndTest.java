@@ -70,9 +70,17 @@ class ConnectionLifecycleEnd2EndTest {
     originalErr = System.err;
     System.setOut(new PrintStream(new Tee(originalOut), true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(new Tee(originalErr), true, StandardCharsets.UTF_8));
+    // Deliveries retry on DeliveryBackoff's schedule (5 s, 30 s, ...), compressed here so a refused
+    // notification comes back within a second or two.
     stack =
         LocalStack.start(
-            LocalStack.Options.defaults().withVisibilityTimeout(Duration.ofSeconds(2)));
+            LocalStack.Options.defaults()
+                .withVisibilityTimeout(Duration.ofSeconds(2))
+                .withHandler(
+                    "EventDeliveryFunction",
+                    env ->
+                        new dev.xerosync.events.EventDeliveryHandler(
+                            env, dev.xerosync.notify.DeliveryBackoff.STANDARD.compressed(100))));
     receiver = new NotificationReceiver();
     adminKey = stack.adminApiKey();
   }
@@ -688,7 +696,7 @@ class ConnectionLifecycleEnd2EndTest {
         com.amazonaws.services.lambda.runtime.tests.EventLoader.loadSQSEvent(
             "events/connect-notification-batch.json");
     assertThat(
-            ((NotificationHandler) stack.handler("NotificationFunction"))
+            ((dev.xerosync.events.NotificationHandler) stack.handler("NotificationFunction"))
                 .handleRequest(batch, null)
                 .getBatchItemFailures())
         .isEmpty();

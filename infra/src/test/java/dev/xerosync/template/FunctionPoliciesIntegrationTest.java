@@ -103,6 +103,18 @@ class FunctionPoliciesIntegrationTest {
           .computeIfAbsent(e, k -> new ArrayList<>())
           .add(invokeApi("WebhookFunction", sampleWebhook, apiEvent(e)).getStatusCode());
     }
+    // A SaaS tenant owns the organisation and subscribes to its invoices, so the worker publishes
+    // the payment's business events to EventQueue (the subscription is gone before they are sent).
+    dev.xerosync.testsupport.LocalEvents.own(stack, org.tenantId(), EVENTS_SAAS);
+    new dev.xerosync.store.Subscriptions(
+            stack.aws().dynamoDb(), stack.aws().resources().tableName("Table"))
+        .put(
+            new dev.xerosync.store.Subscriptions.Subscription(
+                EVENTS_SAAS,
+                EVENTS_SUBSCRIPTION,
+                List.of("invoice.*"),
+                "https://example.com/never-sent",
+                java.time.Instant.now()));
     org.pay(invoice, new BigDecimal("40.00"), LocalDate.now(), "part payment");
     assertThat(signedWebhook(org.tenantId(), invoice, contact).getStatusCode()).isEqualTo(200);
     drainSyncQueue();
@@ -321,11 +333,20 @@ class FunctionPoliciesIntegrationTest {
    * grants two and the user picks one; the status; the daily refresh of tokens 40 days old, one of
    * them revoked in Xero; notifications delivered; a disconnect with purge.
    */
+  // The SaaS tenant writeBack links its organisation to, so the write worker's events fan out too.
+  private static final String EVENTS_SAAS = "policies-saas";
+
+  private static final String EVENTS_SUBSCRIPTION = "sub_000000000000000000000001";
+
   private static void connectionLifecycle() throws Exception {
+    new dev.xerosync.store.Subscriptions(
+            stack.aws().dynamoDb(), stack.aws().resources().tableName("Table"))
+        .delete(EVENTS_SAAS, EVENTS_SUBSCRIPTION);
     var connect = handler("ConnectFunction", stack.environment("ConnectFunction"));
     var callback = handler("ConnectCallbackFunction", stack.environment("ConnectCallbackFunction"));
     var status = handler("ConnectionStatusFunction", stack.environment("ConnectionStatusFunction"));
     var disconnect = handler("DisconnectFunction", stack.environment("DisconnectFunction"));
+    var subscriptions = handler("SubscriptionFunction", stack.environment("SubscriptionFunction"));
     for (String[] e :
         new String[][] {
           {"connect-start.json", "ConnectFunction"},
@@ -335,7 +356,10 @@ class FunctionPoliciesIntegrationTest {
           {"connect-callback-denied.json", "ConnectCallbackFunction"},
           {"connect-select.json", "ConnectCallbackFunction"},
           {"connect-status.json", "ConnectionStatusFunction"},
-          {"connect-disconnect.json", "DisconnectFunction"}
+          {"connect-disconnect.json", "DisconnectFunction"},
+          {"subscription-create.json", "SubscriptionFunction"},
+          {"subscription-list.json", "SubscriptionFunction"},
+          {"subscription-delete.json", "SubscriptionFunction"}
         }) {
       Object h =
           Map.of(
@@ -346,7 +370,9 @@ class FunctionPoliciesIntegrationTest {
                   "ConnectionStatusFunction",
                   status,
                   "DisconnectFunction",
-                  disconnect)
+                  disconnect,
+                  "SubscriptionFunction",
+                  subscriptions)
               .get(e[1]);
       statuses
           .computeIfAbsent(e[0], k -> new ArrayList<>())
@@ -357,12 +383,19 @@ class FunctionPoliciesIntegrationTest {
         com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
     java.util.concurrent.atomic.AtomicInteger received =
         new java.util.concurrent.atomic.AtomicInteger();
+    // The first delivery is refused, so the delivery function sets when it comes back.
+    java.util.concurrent.atomic.AtomicInteger refuse =
+        new java.util.concurrent.atomic.AtomicInteger(1);
     receiver.createContext(
         "/",
         x -> {
           x.getRequestBody().readAllBytes();
-          received.incrementAndGet();
-          x.sendResponseHeaders(204, -1);
+          if (refuse.getAndDecrement() > 0) {
+            x.sendResponseHeaders(500, -1);
+          } else {
+            received.incrementAndGet();
+            x.sendResponseHeaders(204, -1);
+          }
           x.close();
         });
     receiver.start();
@@ -382,6 +415,52 @@ class FunctionPoliciesIntegrationTest {
                           "{\"url\":\"" + url + "\"}"))
                   .getStatusCode())
           .isEqualTo(200);
+      // Subscriptions with the deployment's admin key: one for the connection types, one deleted.
+      for (String types : List.of("[\"connection.*\"]", "[\"invoice.paid\"]")) {
+        var created =
+            invokeApi(
+                "SubscriptionFunction",
+                subscriptions,
+                connectRequest(
+                    "POST",
+                    "/saas-tenants/{saasTenantId}/subscriptions",
+                    Map.of("saasTenantId", saas),
+                    null,
+                    Map.of("Content-Type", "application/json"),
+                    "{\"url\":\"" + url + "\",\"types\":" + types + "}"));
+        assertThat(created.getStatusCode()).as(created.getBody()).isEqualTo(201);
+        if (types.contains("invoice")) {
+          String id =
+              dev.xerosync.common.Json.MAPPER.readTree(created.getBody()).path("id").asText();
+          assertThat(
+                  invokeApi(
+                          "SubscriptionFunction",
+                          subscriptions,
+                          connectRequest(
+                              "DELETE",
+                              "/saas-tenants/{saasTenantId}/subscriptions/{subscriptionId}",
+                              Map.of("saasTenantId", saas, "subscriptionId", id),
+                              null,
+                              Map.of(),
+                              null))
+                      .getStatusCode())
+              .isEqualTo(204);
+        }
+      }
+      assertThat(
+              invokeApi(
+                      "SubscriptionFunction",
+                      subscriptions,
+                      connectRequest(
+                          "GET",
+                          "/saas-tenants/{saasTenantId}/subscriptions",
+                          Map.of("saasTenantId", saas),
+                          null,
+                          Map.of(),
+                          null))
+                  .getBody())
+          .contains("connection.*")
+          .doesNotContain("invoice.paid");
 
       // One organisation granted: connected at once.
       SimOrganisation solo = stack.xero().createOrganisation("Connected Books Ltd");
@@ -522,9 +601,17 @@ class FunctionPoliciesIntegrationTest {
       statuses
           .computeIfAbsent("connect-notification-batch.json", k -> new ArrayList<>())
           .add(batch.getBatchItemFailures().size());
+      statuses
+          .computeIfAbsent("event-delivery-batch.json", k -> new ArrayList<>())
+          .add(
+              invokeSqs("EventDeliveryFunction", sqsEvent("event-delivery-batch.json"))
+                  .getBatchItemFailures()
+                  .size());
+      drainEventQueue();
+      // Each notification twice: to the notification URL and to the connection.* subscription.
       assertThat(received.get())
-          .as("notifications delivered to the SaaS tenant's URL")
-          .isGreaterThanOrEqualTo(3);
+          .as("notifications delivered to the SaaS tenant's URL and subscription")
+          .isGreaterThanOrEqualTo(6);
     } finally {
       receiver.stop(0);
     }
@@ -654,6 +741,47 @@ class FunctionPoliciesIntegrationTest {
                 .build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
+  /**
+   * Feeds the event queue to EventDeliveryFunction, as its SQS event source would, until it is
+   * empty: a refused delivery comes back after its backoff's first wait (5 s).
+   */
+  private static void drainEventQueue() {
+    String url = stack.aws().resources().queueUrl("EventQueue");
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    int empty = 0;
+    while (System.nanoTime() < deadline && empty < 8) {
+      List<Message> messages =
+          stack
+              .aws()
+              .sqs()
+              .receiveMessage(
+                  r ->
+                      r.queueUrl(url)
+                          .maxNumberOfMessages(10)
+                          .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                          .waitTimeSeconds(1))
+              .messages();
+      if (messages.isEmpty()) {
+        empty++;
+        continue;
+      }
+      empty = 0;
+      SQSBatchResponse response = invokeSqs("EventDeliveryFunction", toEvent(messages));
+      var failed =
+          response.getBatchItemFailures().stream()
+              .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+              .toList();
+      messages.stream()
+          .filter(m -> !failed.contains(m.messageId()))
+          .forEach(
+              m ->
+                  stack
+                      .aws()
+                      .sqs()
+                      .deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle())));
+    }
   }
 
   /**
@@ -815,6 +943,13 @@ class FunctionPoliciesIntegrationTest {
     assertThat(statuses.get("write-operation.json")).containsExactly(404);
     assertThat(statuses.get("connect-notification-batch.json"))
         .as("batch item failures")
+        .containsExactly(0);
+    for (String e :
+        List.of("subscription-create.json", "subscription-list.json", "subscription-delete.json")) {
+      assertThat(statuses.get(e)).as(e).containsExactly(401);
+    }
+    assertThat(statuses.get("event-delivery-batch.json"))
+        .as("batch item failures: the sample subscription does not exist, nothing to retry")
         .containsExactly(0);
   }
 

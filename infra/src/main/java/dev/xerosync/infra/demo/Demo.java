@@ -85,6 +85,9 @@ public final class Demo {
     org.createAuthorisedInvoice(
         initech, today.minusDays(2), today.plusDays(12), new BigDecimal("75.25"));
 
+    // The demo SaaS tenant owns the organisation and subscribes a receiver to every event type.
+    DemoEvents events = DemoEvents.start(stack, org.tenantId(), org.name(), OUT);
+    Runtime.getRuntime().addShutdownHook(new Thread(events::close));
     long connectStarted = System.nanoTime();
     stack.connect(org);
     Connections connections =

@@ -1,12 +1,9 @@
-package dev.xerosync.query;
+package dev.xerosync.store;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Money;
-import dev.xerosync.store.InvoiceBucket;
-import dev.xerosync.store.InvoiceView;
-import dev.xerosync.store.Organisations.Organisation;
 import dev.xerosync.xero.XeroAllocation;
 import dev.xerosync.xero.XeroInvoice;
 import dev.xerosync.xero.XeroPayment;
@@ -19,21 +16,22 @@ import java.util.Objects;
  * Our API's representation of an invoice: the list shape, and the detail shape with instalments and
  * credits.
  */
-final class InvoiceJson {
+public final class InvoiceJson {
   private InvoiceJson() {}
 
   /**
    * What the user sees as the invoice's status: Xero's, with AUTHORISED split into OPEN and
    * OVERDUE.
    */
-  static String displayStatus(XeroInvoice inv, LocalDate today) {
+  public static String displayStatus(XeroInvoice inv, LocalDate today) {
     if (InvoiceBucket.of(inv) == InvoiceBucket.UNPAID) {
       return InvoiceView.isOverdue(inv, today) ? "OVERDUE" : "OPEN";
     }
     return inv.status() == null ? "UNKNOWN" : inv.status();
   }
 
-  static ObjectNode summary(XeroInvoice inv, Organisation org, LocalDate today) {
+  public static ObjectNode summary(
+      XeroInvoice inv, Organisations.Organisation org, LocalDate today) {
     ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("invoiceId", inv.invoiceId());
     n.put("invoiceNumber", inv.invoiceNumber());
@@ -65,7 +63,8 @@ final class InvoiceJson {
     return n;
   }
 
-  static ObjectNode detail(XeroInvoice inv, Organisation org, LocalDate today) {
+  public static ObjectNode detail(
+      XeroInvoice inv, Organisations.Organisation org, LocalDate today) {
     ObjectNode n = summary(inv, org, today);
     ArrayNode instalments = n.putArray("instalments");
     int number = 1;

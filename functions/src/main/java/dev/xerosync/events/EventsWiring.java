@@ -1,0 +1,70 @@
+package dev.xerosync.events;
+
+import dev.xerosync.common.AppSecrets;
+import dev.xerosync.common.AwsClients;
+import dev.xerosync.common.Environment;
+import dev.xerosync.notify.EventDelivery;
+import dev.xerosync.notify.EventFanOut;
+import dev.xerosync.notify.EventReplay;
+import dev.xerosync.notify.OutboundUrls;
+import dev.xerosync.queue.EventQueue;
+import dev.xerosync.queue.Redelivery;
+import dev.xerosync.store.ConnectionRecords;
+import dev.xerosync.store.EventLog;
+import dev.xerosync.store.Subscriptions;
+import java.time.Clock;
+import java.time.Duration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** The events functions' collaborators, built once per container from the environment. */
+record EventsWiring(
+    Environment env, Clock clock, DynamoDbClient dynamo, SqsClient sqs, String table) {
+
+  static EventsWiring of(Environment env) {
+    return new EventsWiring(
+        env,
+        Clock.systemUTC(),
+        AwsClients.dynamoDb(env),
+        AwsClients.sqs(env),
+        env.required("TABLE_NAME"));
+  }
+
+  Subscriptions subscriptions() {
+    return new Subscriptions(dynamo, table);
+  }
+
+  ConnectionRecords records() {
+    return new ConnectionRecords(dynamo, table);
+  }
+
+  EventFanOut fanOut() {
+    return new EventFanOut(
+        subscriptions(), records(), new EventQueue(sqs, env.required("EVENT_QUEUE_URL")));
+  }
+
+  /** The key every subscription's secret is derived from (docs/events.md). */
+  String signingKey() {
+    return AppSecrets.field(env, "notificationSigningKey", "NOTIFICATION_SIGNING_KEY");
+  }
+
+  EventDelivery delivery() {
+    return new EventDelivery(
+        subscriptions(),
+        records(),
+        signingKey(),
+        EventDelivery.httpClient(),
+        clock,
+        OutboundUrls.of(env));
+  }
+
+  /** Up to SQS's 12-hour visibility limit: the backoff's longest waits are hours. */
+  Redelivery redelivery() {
+    return Redelivery.of(sqs, env.required("EVENT_QUEUE_URL"), Duration.ofHours(12));
+  }
+
+  static EventReplay replay(Environment env) {
+    return new EventReplay(
+        new EventLog(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), Clock.systemUTC()));
+  }
+}
