@@ -1,5 +1,6 @@
 package dev.xerosync.store;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.xero.XeroInvoice;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -236,7 +237,9 @@ public final class InvoiceStore {
 
   private TransactWriteItem conditionalPut(
       String tenantId, XeroInvoice incoming, @Nullable Map<String, AttributeValue> oldItem) {
-    Map<String, AttributeValue> item = ItemCodec.invoiceItem(tenantId, incoming, clock.instant());
+    Map<String, AttributeValue> item =
+        ItemCodec.invoiceItem(
+            tenantId, incoming, clock.instant(), organisations.get(tenantId).timezone());
     return TransactWriteItem.builder()
         .put(
             p -> {
@@ -264,6 +267,24 @@ public final class InvoiceStore {
   public Optional<XeroInvoice> get(String tenantId, String invoiceId) {
     return Optional.ofNullable(getItem(Keys.invoicePk(tenantId, invoiceId), Keys.INVOICE_SK))
         .map(ItemCodec::invoice);
+  }
+
+  /** An unpaid invoice as the API serves it, with its due date and organisation. */
+  public record Unpaid(
+      LocalDate dueDate, Organisations.Organisation organisation, ObjectNode view) {}
+
+  /** The invoice, if it is stored, unpaid (AUTHORISED with a balance) and has a due date. */
+  public Optional<Unpaid> unpaid(String tenantId, String invoiceId) {
+    Optional<XeroInvoice> stored = get(tenantId, invoiceId);
+    if (stored.isEmpty()
+        || stored.get().dueDate() == null
+        || InvoiceBucket.of(stored.get()) != InvoiceBucket.UNPAID) {
+      return Optional.empty();
+    }
+    Organisations.Organisation org = organisations.get(tenantId);
+    return Optional.of(
+        new Unpaid(
+            stored.get().dueDate(), org, InvoiceJson.detail(stored.get(), org, org.today(clock))));
   }
 
   /** The stored invoice's UpdatedDateUTC alone (a projection: one small read), if it is stored. */

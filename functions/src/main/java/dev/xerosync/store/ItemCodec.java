@@ -19,6 +19,15 @@ final class ItemCodec {
 
   static Map<String, AttributeValue> invoiceItem(
       String tenantId, XeroInvoice inv, Instant syncedAt) {
+    return invoiceItem(tenantId, inv, syncedAt, null);
+  }
+
+  /**
+   * With the organisation's timezone, an unpaid invoice with a due date also carries its key in
+   * {@link Keys#BY_OVERDUE_AT}: when it becomes overdue there.
+   */
+  static Map<String, AttributeValue> invoiceItem(
+      String tenantId, XeroInvoice inv, Instant syncedAt, java.time.@Nullable ZoneId zone) {
     String invoiceId = required(inv.invoiceId(), "InvoiceID");
     Instant updated = required(inv.updatedDateUtc(), "UpdatedDateUTC");
     Map<String, AttributeValue> item =
@@ -77,6 +86,11 @@ final class ItemCodec {
       allocations.add(AttributeValue.fromM(m));
     }
     item.put("allocations", AttributeValue.fromL(allocations));
+    if (zone != null && inv.dueDate() != null && InvoiceBucket.of(inv) == InvoiceBucket.UNPAID) {
+      Instant overdueAt = DueDateIndex.overdueAt(inv.dueDate(), zone);
+      item.put(DueDateIndex.PK, s(DueDateIndex.partition(overdueAt, invoiceId)));
+      item.put(DueDateIndex.SK, s(DueDateIndex.sortKey(overdueAt, tenantId, invoiceId)));
+    }
     return TenantItems.stamp(tenantId, item);
   }
 

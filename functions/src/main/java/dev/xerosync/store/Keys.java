@@ -26,6 +26,9 @@ public final class Keys {
   public static final String BY_CONTACT_VIEW = "ByContactView";
   public static final String BY_NUMBER = "ByNumber";
 
+  /** Sparse: unpaid invoices by when they become overdue ({@link DueDateIndex}). */
+  public static final String BY_OVERDUE_AT = "ByOverdueAt";
+
   private Keys() {}
 
   /** The primary key of the item {@code pk}, {@code sk}: for a get, update or delete. */

@@ -61,7 +61,14 @@ class FunctionPoliciesIntegrationTest {
    * Grants the scenario cannot reach locally, each with the code path that needs it. Keep this
    * short.
    */
-  private static final Map<String, Set<String>> GRANTED_FOR_PATHS_NOT_RUN_HERE = Map.of();
+  private static final Map<String, Set<String>> GRANTED_FOR_PATHS_NOT_RUN_HERE =
+      Map.of(
+          // Appending an overdue event (the log head's UpdateItem, the tenant fence's
+          // ConditionCheckItem) and publishing it (a Query of the log) need an organisation whose
+          // midnight passed in the last hour of the real clock; DueDateEventsTest and
+          // OverdueBenchmark run that path with a fixed clock.
+          "DueDateFunction",
+          Set.of("dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "dynamodb:Query"));
 
   private static LocalStack stack;
   private static final Set<String> eventsUsed = new TreeSet<>();
@@ -196,6 +203,16 @@ class FunctionPoliciesIntegrationTest {
           .computeIfAbsent(e, k -> new ArrayList<>())
           .add(invokeApi("QueryFunction", query, withApiKey(apiEvent(e), apiKey)).getStatusCode());
     }
+
+    // The due-date schedule once, on the real clock: it reads its watermark and the index window.
+    ScheduledEvent dueDates = EventLoader.loadScheduledEvent("events/reconcile-scheduled.json");
+    invocations.merge("DueDateFunction", 1, Integer::sum);
+    RecordedAwsCalls.as(
+        "DueDateFunction",
+        () ->
+            ((RequestHandler<ScheduledEvent, String>)
+                    handler("DueDateFunction", stack.environment("DueDateFunction")))
+                .handleRequest(dueDates, null));
 
     // Panel: a token and the allowed origins set with the tenant's key, then what a browser calls.
     var panel = handler("PanelFunction", stack.environment("PanelFunction"));
