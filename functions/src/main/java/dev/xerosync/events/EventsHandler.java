@@ -59,7 +59,7 @@ public final class EventsHandler
   @Override
   @SuppressWarnings("try") // the scope is used through Log's thread context
   public APIGatewayProxyResponseEvent handleRequest(
-      APIGatewayProxyRequestEvent event, Context context) {
+      APIGatewayProxyRequestEvent event, @Nullable Context context) {
     try (var scope =
         Log.scope(
             Log.CORRELATION_ID,
