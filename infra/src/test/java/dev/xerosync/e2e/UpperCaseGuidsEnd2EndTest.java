@@ -6,13 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Json;
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
-import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.Connection.InitialSync.Phase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -192,11 +190,9 @@ class UpperCaseGuidsEnd2EndTest {
         + "\"accountCode\":\"200\",\"taxType\":\"NONE\"}]}";
   }
 
+  /** Issued as a deployment does (ApiKeyAdminFunction), so the tenant has its usage-plan key. */
   private static String key(String tenantId) {
-    return new ApiKeys(
-            stack.aws().dynamoDb(), stack.aws().resources().tableName("Table"), Clock.systemUTC())
-        .create(tenantId, "upper-case-test")
-        .secret();
+    return stack.issueApiKey(tenantId, "upper-case-test").secret();
   }
 
   private static Answer call(

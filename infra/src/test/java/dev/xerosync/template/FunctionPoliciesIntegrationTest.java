@@ -64,11 +64,15 @@ class FunctionPoliciesIntegrationTest {
   private static final Map<String, Set<String>> GRANTED_FOR_PATHS_NOT_RUN_HERE =
       Map.of(
           // Appending an overdue event (the log head's UpdateItem, the tenant fence's
-          // ConditionCheckItem) and publishing it (a Query of the log) need an organisation whose
-          // midnight passed in the last hour of the real clock; DueDateEventsTest and
-          // OverdueBenchmark run that path with a fixed clock.
+          // ConditionCheckItem) and publishing it (a Query of the log, a SendMessage per
+          // subscriber) need an organisation whose midnight passed in the last hour of the real
+          // clock; DueDateEventsTest and OverdueBenchmark run that path with a fixed clock.
           "DueDateFunction",
-          Set.of("dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "dynamodb:Query"));
+          Set.of(
+              "dynamodb:UpdateItem",
+              "dynamodb:ConditionCheckItem",
+              "dynamodb:Query",
+              "sqs:SendMessage"));
 
   private static LocalStack stack;
   private static final Set<String> eventsUsed = new TreeSet<>();

@@ -79,7 +79,7 @@ class TemplateResourcesIntegrationTest {
                     + " "
                     + i.projection().projectionTypeAsString())
         .containsExactlyInAnyOrderElementsOf(expectedIndexes)
-        .hasSize(4);
+        .hasSize(5);
 
     var ttl = aws.dynamoDb().describeTimeToLive(r -> r.tableName("Table")).timeToLiveDescription();
     assertThat(ttl.timeToLiveStatus()).isEqualTo(TimeToLiveStatus.ENABLED);

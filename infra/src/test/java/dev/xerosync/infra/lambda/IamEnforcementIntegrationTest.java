@@ -97,8 +97,8 @@ class IamEnforcementIntegrationTest {
   @Test
   void everySqsMappingOfTheTemplatePassedLambdasCreationCheck() {
     // The stack starts only when every mapping's role may poll its queue (Lambda's check at
-    // creation); all four of the template's mappings are running.
-    assertThat(stack.eventSources()).hasSize(4);
+    // creation); all five of the template's mappings are running.
+    assertThat(stack.eventSources()).hasSize(5);
   }
 
   private static void assertAccessDenied(Throwable e, String action, String reason) {
