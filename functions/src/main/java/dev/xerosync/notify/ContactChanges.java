@@ -31,29 +31,14 @@ final class ContactChanges {
     if (mergedTo != null
         && !Objects.equals(mergedTo, before.path("mergedToContactId").asText(null))) {
       events.add(
-          draft(tenantId, id, EventTypes.CONTACT_MERGED, mergedTo, occurredAt, after, previous));
+          EventIds.draft(
+              tenantId, id, EventTypes.CONTACT_MERGED, mergedTo, occurredAt, after, previous));
     } else if ("ARCHIVED".equals(after.path("status").asText())
         && !"ARCHIVED".equals(before.path("status").asText())) {
       events.add(
-          draft(tenantId, id, EventTypes.CONTACT_ARCHIVED, version, occurredAt, after, previous));
+          EventIds.draft(
+              tenantId, id, EventTypes.CONTACT_ARCHIVED, version, occurredAt, after, previous));
     }
     return events;
-  }
-
-  private static EventDraft draft(
-      String tenantId,
-      String contactId,
-      String type,
-      String version,
-      Instant occurredAt,
-      ObjectNode data,
-      @Nullable ObjectNode previous) {
-    return new EventDraft(
-        EventIds.of(tenantId, contactId, type, version),
-        type,
-        contactId,
-        occurredAt,
-        data,
-        previous);
   }
 }

@@ -72,13 +72,7 @@ final class CreditChanges {
       ObjectNode credit,
       JsonNode allocation) {
     ObjectNode data = credit.deepCopy().set("allocation", allocation);
-    return new EventDraft(
-        EventIds.of(tenantId, creditId, type, allocationKey),
-        type,
-        creditId,
-        occurredAt,
-        data,
-        null);
+    return EventIds.draft(tenantId, creditId, type, allocationKey, occurredAt, data, null);
   }
 
   /** By allocation id, or, where Xero gave none, by invoice, amount and date. */

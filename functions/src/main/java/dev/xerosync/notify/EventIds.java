@@ -1,6 +1,10 @@
 package dev.xerosync.notify;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.common.Sha256;
+import dev.xerosync.store.EventDraft;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Event ids a consumer can deduplicate on: a hash of what the change is (tenant, subject, type and
@@ -13,5 +17,18 @@ final class EventIds {
   static String of(String tenantId, String subjectId, String type, String version) {
     return "evt_"
         + Sha256.hex(tenantId + "|" + subjectId + "|" + type + "|" + version).substring(0, 32);
+  }
+
+  /** The event of one change to one subject, with its id from {@link #of}. */
+  static EventDraft draft(
+      String tenantId,
+      String subjectId,
+      String type,
+      String version,
+      Instant occurredAt,
+      ObjectNode data,
+      @Nullable ObjectNode previous) {
+    return new EventDraft(
+        of(tenantId, subjectId, type, version), type, subjectId, occurredAt, data, previous);
   }
 }

@@ -50,7 +50,8 @@ final class InvoiceChanges {
     List<EventDraft> events = new ArrayList<>();
     if (before == null) {
       events.add(
-          draft(tenantId, id, EventTypes.INVOICE_CREATED, "created", occurredAt, after, null));
+          EventIds.draft(
+              tenantId, id, EventTypes.INVOICE_CREATED, "created", occurredAt, after, null));
     }
     String was = before == null ? null : before.path("status").asText(null);
     String now = after.path("status").asText(null);
@@ -58,14 +59,16 @@ final class InvoiceChanges {
     if (!Objects.equals(was, now)) {
       if ("AUTHORISED".equals(now) && (was == null || DRAFTS.contains(was))) {
         events.add(
-            draft(
+            EventIds.draft(
                 tenantId, id, EventTypes.INVOICE_AUTHORISED, version, occurredAt, after, settled));
       } else if ("VOIDED".equals(now)) {
         events.add(
-            draft(tenantId, id, EventTypes.INVOICE_VOIDED, version, occurredAt, after, settled));
+            EventIds.draft(
+                tenantId, id, EventTypes.INVOICE_VOIDED, version, occurredAt, after, settled));
       } else if ("DELETED".equals(now)) {
         events.add(
-            draft(tenantId, id, EventTypes.INVOICE_DELETED, version, occurredAt, after, settled));
+            EventIds.draft(
+                tenantId, id, EventTypes.INVOICE_DELETED, version, occurredAt, after, settled));
       }
     }
     Map<String, JsonNode> paymentsBefore = payments(before);
@@ -82,7 +85,7 @@ final class InvoiceChanges {
       if (!becamePaid) {
         ObjectNode data = after.deepCopy().set("instalment", p);
         events.add(
-            draft(
+            EventIds.draft(
                 tenantId,
                 id,
                 EventTypes.INVOICE_PART_PAID,
@@ -102,14 +105,16 @@ final class InvoiceChanges {
         // echo of it are two versions of one change.
         because = last.path("paymentId").asText();
       }
-      events.add(draft(tenantId, id, EventTypes.INVOICE_PAID, because, occurredAt, data, settled));
+      events.add(
+          EventIds.draft(
+              tenantId, id, EventTypes.INVOICE_PAID, because, occurredAt, data, settled));
     }
     paymentsBefore.forEach(
         (paymentId, p) -> {
           if (!paymentsAfter.containsKey(paymentId)) {
             ObjectNode data = after.deepCopy().set("instalment", p);
             events.add(
-                draft(
+                EventIds.draft(
                     tenantId,
                     id,
                     EventTypes.INVOICE_PAYMENT_REMOVED,
@@ -123,7 +128,8 @@ final class InvoiceChanges {
       ObjectNode described = changed(before, after, DESCRIPTIVE);
       if (described != null) {
         events.add(
-            draft(tenantId, id, EventTypes.INVOICE_UPDATED, version, occurredAt, after, described));
+            EventIds.draft(
+                tenantId, id, EventTypes.INVOICE_UPDATED, version, occurredAt, after, described));
       }
     }
     return events;
@@ -150,22 +156,5 @@ final class InvoiceChanges {
       }
     }
     return byId;
-  }
-
-  private static EventDraft draft(
-      String tenantId,
-      String subjectId,
-      String type,
-      String version,
-      Instant occurredAt,
-      ObjectNode data,
-      @Nullable ObjectNode previous) {
-    return new EventDraft(
-        EventIds.of(tenantId, subjectId, type, version),
-        type,
-        subjectId,
-        occurredAt,
-        data,
-        previous);
   }
 }
