@@ -130,6 +130,7 @@ public final class Demo {
             + "/invoices/"
             + open
             + "'                                   # instalments and credits");
+    SimulatorTokens.print(OUT, stack, org.tenantId());
 
     OUT.println("\nChanges in the simulated Xero, and when the query API shows them:");
     URI acmeInvoices = URI.create(base + "/contacts/" + acme + "/invoices?limit=50");

@@ -17,6 +17,7 @@ import dev.xerosync.infra.aws.iam.RequestedActions;
 import dev.xerosync.infra.xero.SimOrganisation;
 import dev.xerosync.infra.xero.TokenSet;
 import dev.xerosync.infra.xero.XeroSimulator;
+import dev.xerosync.infra.xero.control.ControlApi;
 import dev.xerosync.store.ApiKeys;
 import dev.xerosync.sync.SyncWiring;
 import dev.xerosync.tokens.ConnectionTokens;
@@ -93,6 +94,7 @@ public final class LocalStack implements AutoCloseable {
   private final List<IamEnforcement.Credentials> roleCredentials;
   private final List<SqsClient> pollerClients;
   private SyncWiring wiring;
+  private ControlApi simControl;
 
   private LocalStack(
       LocalAws aws,
@@ -154,8 +156,10 @@ public final class LocalStack implements AutoCloseable {
             .port(options.simulatorPort())
             .app(CLIENT_ID, clientSecret)
             .webhookKey(webhookKey)
-            .build()
-            .start();
+            .build();
+    // The local stack is where a person drives the simulator: its control API is on here only.
+    ControlApi simControl = ControlApi.mount(xero);
+    xero.start();
     started.add(xero);
 
     // Template defaults first, then the values that point the functions at the local stand-ins.
@@ -403,18 +407,21 @@ public final class LocalStack implements AutoCloseable {
     xero.webhookUrl(URI.create(api.baseUrl() + "/webhooks/xero"));
     // As on the Xero app's configuration page: the one redirect URI (stack output XeroRedirectUri).
     xero.redirectUri(CLIENT_ID, URI.create(api.baseUrl() + "/connect/callback"));
-    return new LocalStack(
-        aws,
-        xero,
-        api,
-        sources,
-        ticker,
-        handlers,
-        variables,
-        adminApiKey,
-        notificationSigningKey,
-        List.copyOf(credentials.values()),
-        pollerClients);
+    LocalStack stack =
+        new LocalStack(
+            aws,
+            xero,
+            api,
+            sources,
+            ticker,
+            handlers,
+            variables,
+            adminApiKey,
+            notificationSigningKey,
+            List.copyOf(credentials.values()),
+            pollerClients);
+    stack.simControl = simControl;
+    return stack;
   }
 
   /**
@@ -492,6 +499,11 @@ public final class LocalStack implements AutoCloseable {
 
   public XeroSimulator xero() {
     return xero;
+  }
+
+  /** The simulator's control API tokens (docs/simulator.md, "Control API"). */
+  public ControlApi simulatorControl() {
+    return simControl;
   }
 
   public LocalAws aws() {

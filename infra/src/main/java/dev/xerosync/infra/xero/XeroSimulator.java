@@ -20,7 +20,9 @@ import dev.xerosync.infra.xero.accounting.PutBankTransactions;
 import dev.xerosync.infra.xero.accounting.PutContacts;
 import dev.xerosync.infra.xero.accounting.PutInvoices;
 import dev.xerosync.infra.xero.accounting.PutPayments;
+import dev.xerosync.infra.xero.accounting.ReaderPass;
 import dev.xerosync.infra.xero.http.HttpFront;
+import dev.xerosync.infra.xero.http.Route;
 import dev.xerosync.infra.xero.identity.AuthorizeHandler;
 import dev.xerosync.infra.xero.identity.ConnectionsHandler;
 import dev.xerosync.infra.xero.identity.DeleteConnectionHandler;
@@ -265,6 +267,23 @@ public final class XeroSimulator implements AutoCloseable {
 
   public URI baseUrl() {
     return baseUrl;
+  }
+
+  /**
+   * Serves another route on the simulator's port, before {@link #start()}: how the control API
+   * ({@code control.ControlApi}) is switched on, so the core never depends on it.
+   */
+  public XeroSimulator mount(String method, String template, Route route) {
+    if (baseUrl != null) {
+      throw new IllegalStateException("mount routes before start()");
+    }
+    front.on(method, template, route);
+    return this;
+  }
+
+  /** Accepts this bearer token for reads of any organisation, outside limits and counters. */
+  public void readerToken(String token) {
+    gate.reader(new ReaderPass(token));
   }
 
   public SimClock clock() {
