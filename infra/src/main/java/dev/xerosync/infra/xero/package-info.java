@@ -7,7 +7,8 @@
  * <p>Layout: {@code http} (listener, request/response, error bodies, date and money spellings),
  * {@code identity} (tokens, connections, consent), {@code accounting} (one class per operation
  * behind {@code AccountingGate}), {@code ledger} (state, no HTTP), {@code webhooks}, {@code
- * ratelimit}, {@code scenario} (generated histories).
+ * ratelimit}, {@code scenario} (generated histories), {@code control} (the HTTP control API under
+ * /_sim/, on only where mounted).
  *
  * <p>Xero behaviour encoded here that is easy to get wrong, and where it comes from:
  *
