@@ -94,6 +94,9 @@ class XeroSimulatorControlIntegrationTest {
         .isEqualTo(404);
     assertThat(ctl("POST", t + "/contacts/no-such/archive", null).status()).isEqualTo(404);
     assertThat(org.contacts()).isEmpty();
+    SimHttp.Resp noUrl = ctl("POST", "/webhooks/verify", null);
+    assertThat(noUrl.status()).as("no webhook URL to verify").isEqualTo(409);
+    assertThat(noUrl.json().path("detail").asText()).contains("webhook URL");
   }
 
   @Test

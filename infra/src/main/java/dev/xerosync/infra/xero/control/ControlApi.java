@@ -49,6 +49,7 @@ public final class ControlApi {
             new Binding("GET", PREFIX + "/counters", state::counters),
             new Binding("GET", t + "/counters", state::tenantCounters),
             new Binding("PUT", PREFIX + "/rate-limits", state::rateLimits),
+            new Binding("POST", PREFIX + "/webhooks/verify", state::verifyWebhooks),
             new Binding("POST", PREFIX + "/faults/writes", faults::writes),
             new Binding("POST", PREFIX + "/faults/rate-limits", faults::rateLimits),
             new Binding("POST", PREFIX + "/faults/calls", faults::calls),

@@ -31,6 +31,11 @@ final class ControlProblem extends RuntimeException {
     return new ControlProblem(422, "Unprocessable Content", detail);
   }
 
+  /** The simulator is not in a state to do it (no webhook URL, say). */
+  static ControlProblem conflict(String detail) {
+    return new ControlProblem(409, "Conflict", detail);
+  }
+
   static ControlProblem unsupportedMediaType(String detail) {
     return new ControlProblem(415, "Unsupported Media Type", detail);
   }

@@ -86,6 +86,25 @@ final class StateControl {
     return SimResponse.json(200, XeroJson.object().put("dailyCallLimit", limit));
   }
 
+  /**
+   * Runs Xero's intent-to-receive check against the webhook URL (a good and a badly signed
+   * delivery, twice); deliveries go on only if the receiver answers 200 and 401.
+   */
+  SimResponse verifyWebhooks(SimRequest req) {
+    ControlBody.parse(req);
+    boolean verified;
+    try {
+      verified = sim.verifyWebhookSubscription();
+    } catch (IllegalStateException e) {
+      throw ControlProblem.conflict(e.getMessage());
+    }
+    return SimResponse.json(
+        200,
+        XeroJson.object()
+            .put("verified", verified)
+            .put("webhookStatus", sim.webhookStatus().name()));
+  }
+
   /** Identity and webhook counters; {@code ?clientId=} adds the 429s that app was sent. */
   SimResponse counters(SimRequest req) {
     ControlBody.parse(req);
