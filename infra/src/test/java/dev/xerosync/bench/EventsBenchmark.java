@@ -275,6 +275,17 @@ public final class EventsBenchmark {
       if (receiver.badSignatures() > 0) {
         figures.problem(receiver.badSignatures() + " deliveries failed signature verification");
       }
+      // Their targets are 0: any other count is the channel failing, whatever the run's size.
+      if (lost > 0 || receiver.duplicated() > 0 || outOfOrder > 0) {
+        figures.problem(
+            "under faults: "
+                + lost
+                + " lost, "
+                + receiver.duplicated()
+                + " duplicated, "
+                + outOfOrder
+                + " out of order");
+      }
     }
   }
 
