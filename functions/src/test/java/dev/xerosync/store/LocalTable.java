@@ -2,6 +2,7 @@ package dev.xerosync.store;
 
 import dev.xerosync.infra.aws.DynamoDbStandIn;
 import dev.xerosync.infra.aws.TemplateTables;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -41,8 +42,13 @@ public final class LocalTable {
                   StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
               .httpClientBuilder(UrlConnectionHttpClient.builder())
               .build();
-      // Maven runs tests from the module's directory; the template sits at the repository root.
-      var tables = TemplateTables.createFrom(Path.of("..", "template.yaml"), client);
+      // Maven runs tests from the module's directory, benchmarks run from the repository root,
+      // where the template sits.
+      Path template = Path.of("template.yaml");
+      if (!Files.isRegularFile(template)) {
+        template = Path.of("..", "template.yaml");
+      }
+      var tables = TemplateTables.createFrom(template, client);
       shared = new LocalTable(client, tables.get(LOGICAL_ID));
       Runtime.getRuntime()
           .addShutdownHook(

@@ -15,6 +15,7 @@ import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
 import dev.xerosync.store.CreditStore;
 import dev.xerosync.store.InvoiceStore;
+import dev.xerosync.testsupport.StackQueues;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
@@ -325,25 +326,9 @@ final class ConvergenceScenario {
     long deadline = System.nanoTime() + timeout.toNanos();
     int quiet = 0;
     while (System.nanoTime() < deadline && quiet < 3) {
-      long depth = depth(stack, "SyncQueue") + depth(stack, "SyncDelayQueue");
+      long depth = StackQueues.depth(stack, "SyncQueue", "SyncDelayQueue");
       quiet = depth == 0 ? quiet + 1 : 0;
       Thread.sleep(300);
     }
-  }
-
-  private static long depth(LocalStack stack, String queue) {
-    var attrs =
-        stack
-            .aws()
-            .sqs()
-            .getQueueAttributes(
-                r ->
-                    r.queueUrl(stack.aws().resources().queueUrl(queue))
-                        .attributeNamesWithStrings(
-                            "ApproximateNumberOfMessages",
-                            "ApproximateNumberOfMessagesNotVisible",
-                            "ApproximateNumberOfMessagesDelayed"))
-            .attributesAsStrings();
-    return attrs.values().stream().mapToLong(Long::parseLong).sum();
   }
 }
