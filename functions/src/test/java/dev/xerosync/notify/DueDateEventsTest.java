@@ -3,10 +3,12 @@ package dev.xerosync.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xerosync.store.Connections;
+import dev.xerosync.store.DueDateBackfill;
 import dev.xerosync.store.DueDateIndex;
 import dev.xerosync.store.EventLog;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.Invoices;
+import dev.xerosync.store.Keys;
 import dev.xerosync.store.LocalTable;
 import dev.xerosync.store.LoggedEvent;
 import dev.xerosync.xero.XeroInvoice;
@@ -21,6 +23,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -128,6 +131,63 @@ class DueDateEventsTest {
     assertThat(overdue.occurredAt()).isEqualTo(line.atZone(zone).toInstant());
     assertThat(overdue.data().path("invoiceId").asText()).isEqualTo(open);
     assertThat(overdue.data().path("overdue").asBoolean()).isTrue();
+  }
+
+  /**
+   * An unpaid invoice stored before the index existed (no index keys) gets them from the backfill
+   * the schedule runs first, and goes overdue at its line; a paid one stays out of the index, and
+   * once the Scan is through, later runs only read the backfill's progress.
+   */
+  @Test
+  void invoicesStoredBeforeTheIndexAreKeyedByTheBackfillAndGoOverdue() {
+    ZoneId zone = ZoneId.of("Pacific/Auckland");
+    LocalDate due = LocalDate.of(2034, 6, 12);
+    LocalTable table = LocalTable.get();
+    FixedClock clock = new FixedClock(due.minusDays(30).atStartOfDay(zone).toInstant());
+    String tenant = UUID.randomUUID().toString();
+    new Connections(table.dynamoDb(), table.name())
+        .putOrganisation(tenant, new XeroOrganisation("Org", "!abc", null, zone, "NZD"));
+    InvoiceStore store = new InvoiceStore(table.dynamoDb(), table.name(), clock);
+    String open = UUID.randomUUID().toString();
+    String paid = UUID.randomUUID().toString();
+    store.upsert(tenant, invoice(open, due, "AUTHORISED", "100", clock.instant()));
+    store.upsert(tenant, invoice(paid, due, "PAID", "0", clock.instant()));
+    for (String id : List.of(open, paid)) {
+      table
+          .dynamoDb()
+          .updateItem(
+              u ->
+                  u.tableName(table.name())
+                      .key(Keys.key(Keys.invoicePk(tenant, id), Keys.INVOICE_SK))
+                      .updateExpression("REMOVE odPk, odSk"));
+    }
+    DueDateIndex index = new DueDateIndex(table.dynamoDb(), table.name(), "backfill-" + tenant);
+    Instant line = DueDateIndex.overdueAt(due, zone);
+    assertThat(index.between(line.minusSeconds(1), line)).isEmpty();
+
+    EventLog log = new EventLog(table.dynamoDb(), table.name(), clock);
+    DueDateBackfill backfill =
+        new DueDateBackfill(table.dynamoDb(), table.name(), clock, "backfill-" + tenant);
+    DueDateEvents events =
+        new DueDateEvents(
+            index,
+            store,
+            log,
+            new EventRelay(log, EventPublishers.NOT_DELIVERED),
+            DUE_SOON_DAYS,
+            clock,
+            backfill);
+    clock.now = line.minusSeconds(60);
+    events.run();
+    assertThat(index.between(line.minusSeconds(1), line))
+        .extracting(DueDateIndex.Due::invoiceId)
+        .containsExactly(open);
+    assertThat(backfill.run(1)).isEqualTo(new DueDateBackfill.Progress(0, true));
+    clock.now = line.plusSeconds(60);
+    events.run();
+    assertThat(log.page(tenant, 0, 10, null).events())
+        .extracting(LoggedEvent::type, LoggedEvent::subjectId)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(EventTypes.INVOICE_OVERDUE, open));
   }
 
   private static DueDateEvents schedule(
