@@ -1,6 +1,8 @@
 package dev.xerosync.common;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -61,6 +63,19 @@ public final class Requests {
   public static @Nullable String idPath(APIGatewayProxyRequestEvent request, String name) {
     String value = path(request, name);
     return value == null ? null : Guid.canonical(value);
+  }
+
+  /**
+   * The JSON body, or an empty object when there is none or it is not JSON: the caller's checks of
+   * the fields it needs then say what to send.
+   */
+  public static JsonNode jsonBody(APIGatewayProxyRequestEvent request) {
+    try {
+      JsonNode body = Json.MAPPER.readTree(request.getBody() == null ? "" : request.getBody());
+      return body == null || body.isMissingNode() ? Json.MAPPER.createObjectNode() : body;
+    } catch (IOException e) {
+      return Json.MAPPER.createObjectNode();
+    }
   }
 
   /** An application/x-www-form-urlencoded body (the pick-an-organisation form). */

@@ -4,11 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.auth.AdminAuth;
 import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
-import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
 import dev.xerosync.common.Problem;
@@ -204,13 +202,7 @@ public final class ConnectHandler
 
   private APIGatewayProxyResponseEvent notificationUrl(
       APIGatewayProxyRequestEvent request, String saasTenantId) {
-    String url;
-    try {
-      JsonNode body = Json.MAPPER.readTree(request.getBody() == null ? "" : request.getBody());
-      url = body == null ? null : body.path("url").asText(null);
-    } catch (Exception e) {
-      url = null;
-    }
+    String url = Requests.jsonBody(request).path("url").asText(null);
     String problem = urls.problem(url);
     if (problem != null) {
       return ApiResponses.problem(

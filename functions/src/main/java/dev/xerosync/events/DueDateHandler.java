@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.xerosync.common.Environment;
 import dev.xerosync.common.Priming;
 import dev.xerosync.notify.DueDateEvents;
+import java.time.Clock;
 
 /**
  * Every 15 minutes: {@code invoice.overdue} and {@code invoice.due_soon} for the invoices that
@@ -21,7 +22,12 @@ public final class DueDateHandler implements RequestHandler<ScheduledEvent, Stri
   }
 
   public DueDateHandler(Environment env) {
-    this(EventsWiring.dueDates(env), EventsWiring.priming(env));
+    this(env, Clock.systemUTC());
+  }
+
+  /** The local stack's tests move the clock across due dates; nothing else differs. */
+  public DueDateHandler(Environment env, Clock clock) {
+    this(EventsWiring.dueDates(env, clock), EventsWiring.priming(env));
   }
 
   DueDateHandler(DueDateEvents events, EventsWiring.Priming priming) {

@@ -10,13 +10,13 @@ import dev.xerosync.common.Environment;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
 import dev.xerosync.common.Problem;
+import dev.xerosync.common.QueryChecks;
 import dev.xerosync.common.Requests;
 import dev.xerosync.notify.EventReplay;
 import dev.xerosync.notify.EventTypes;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,44 +66,28 @@ public final class EventsHandler
             context == null ? null : context.getAwsRequestId(),
             Log.TENANT_ID,
             Requests.path(event, "tenantId"))) {
-      String tenantId = TenantCredential.of(event).apiKeyFor(tenantId(event));
-      onlyParams(event);
+      String tenantId =
+          TenantCredential.of(event)
+              .apiKeyFor(QueryChecks.uuid("tenantId", Requests.path(event, "tenantId")));
+      QueryChecks.onlyParams(event, PARAMS);
       return ApiResponses.json(
           200,
           replay.page(
               tenantId,
               Requests.query(event, "after"),
               types(Requests.query(event, "types")),
-              limit(Requests.query(event, "limit"))));
+              QueryChecks.intParam(
+                  "limit",
+                  Requests.query(event, "limit"),
+                  EventReplay.DEFAULT_LIMIT,
+                  1,
+                  EventReplay.MAX_LIMIT)));
     } catch (Problem e) {
       return e.response();
     } catch (RuntimeException e) {
       LOG.error("replay failed", e);
       return new Problem(500, "Internal error", "The request could not be served; retry later.")
           .response();
-    }
-  }
-
-  private static String tenantId(APIGatewayProxyRequestEvent event) throws Problem {
-    try {
-      return UUID.fromString(Requests.path(event, "tenantId")).toString();
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw Problem.invalid("tenantId must be a Xero tenant id (a UUID)");
-    }
-  }
-
-  private static void onlyParams(APIGatewayProxyRequestEvent event) throws Problem {
-    Map<String, String> q = event.getQueryStringParameters();
-    if (q == null) {
-      return;
-    }
-    for (String name : q.keySet()) {
-      if (!PARAMS.contains(name)) {
-        throw Problem.invalid(
-            "unknown query parameter '"
-                + (name.length() > 40 ? name.substring(0, 40) + "…" : name)
-                + "'; this endpoint takes after, limit, types");
-      }
     }
   }
 
@@ -118,27 +102,12 @@ public final class EventsHandler
       if (!EventTypes.BUSINESS.contains(type)) {
         throw Problem.invalid(
             "types: '"
-                + (type.length() > 40 ? type.substring(0, 40) + "…" : type)
+                + QueryChecks.truncate(type)
                 + "' is not an event type; use a comma-separated list of "
                 + String.join(", ", EventTypes.BUSINESS));
       }
       types.add(type);
     }
     return types;
-  }
-
-  static int limit(@Nullable String raw) throws Problem {
-    if (raw == null) {
-      return EventReplay.DEFAULT_LIMIT;
-    }
-    try {
-      int limit = Integer.parseInt(raw.trim());
-      if (limit >= 1 && limit <= EventReplay.MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // Answered below.
-    }
-    throw Problem.invalid("limit must be a whole number from 1 to " + EventReplay.MAX_LIMIT);
   }
 }

@@ -13,6 +13,7 @@ import dev.xerosync.notify.OutboundUrls;
 import dev.xerosync.queue.EventQueue;
 import dev.xerosync.queue.Redelivery;
 import dev.xerosync.store.ConnectionRecords;
+import dev.xerosync.store.DueDateBackfill;
 import dev.xerosync.store.DueDateIndex;
 import dev.xerosync.store.EventLog;
 import dev.xerosync.store.InvoiceStore;
@@ -78,9 +79,12 @@ record EventsWiring(
   static final String DUE_SOON_DAYS = "DUE_SOON_DAYS";
 
   static DueDateEvents dueDates(Environment env) {
+    return dueDates(env, Clock.systemUTC());
+  }
+
+  static DueDateEvents dueDates(Environment env, Clock clock) {
     var dynamo = AwsClients.dynamoDb(env);
     String table = env.required("TABLE_NAME");
-    Clock clock = Clock.systemUTC();
     EventLog log = new EventLog(dynamo, table, clock);
     return new DueDateEvents(
         new DueDateIndex(dynamo, table),
@@ -88,7 +92,8 @@ record EventsWiring(
         log,
         new EventRelay(log, EventPublishers.deployed(env)),
         env.getInt(DUE_SOON_DAYS, 3),
-        clock);
+        clock,
+        new DueDateBackfill(dynamo, table, clock));
   }
 
   /** What priming runs: one index read of an hour long past, which names no invoice. */

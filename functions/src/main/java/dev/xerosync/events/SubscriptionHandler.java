@@ -9,7 +9,6 @@ import dev.xerosync.auth.AdminAuth;
 import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.AppSecrets;
 import dev.xerosync.common.Environment;
-import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
 import dev.xerosync.common.Problem;
@@ -119,17 +118,10 @@ public final class SubscriptionHandler
 
   private APIGatewayProxyResponseEvent create(
       APIGatewayProxyRequestEvent request, String saasTenantId) {
-    String url;
+    JsonNode body = Requests.jsonBody(request);
+    String url = body.path("url").asText(null);
     List<String> types = new ArrayList<>();
-    try {
-      JsonNode body = Json.MAPPER.readTree(request.getBody() == null ? "" : request.getBody());
-      url = body == null ? null : body.path("url").asText(null);
-      if (body != null) {
-        body.path("types").forEach(t -> types.add(t.asText()));
-      }
-    } catch (Exception e) {
-      url = null;
-    }
+    body.path("types").forEach(t -> types.add(t.asText()));
     String problem = urls.problem(url);
     if (problem != null) {
       return ApiResponses.problem(

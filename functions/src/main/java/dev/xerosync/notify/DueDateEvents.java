@@ -1,6 +1,7 @@
 package dev.xerosync.notify;
 
 import dev.xerosync.common.Log;
+import dev.xerosync.store.DueDateBackfill;
 import dev.xerosync.store.DueDateIndex;
 import dev.xerosync.store.EventDraft;
 import dev.xerosync.store.EventLog;
@@ -13,6 +14,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The clock's events. {@code invoice.overdue} at the start of the day after the due date in the
@@ -28,6 +30,9 @@ public final class DueDateEvents {
   /** How far back each run looks again; events already logged are not logged twice. */
   static final Duration GRACE = Duration.ofHours(1);
 
+  /** Scan pages (1 MB each) the backfill reads a run: a few seconds, well inside the timeout. */
+  static final int BACKFILL_PAGES = 20;
+
   /** DST moves a day's start by up to an hour: the due-soon window is read this much wider. */
   private static final Duration DST_SLACK = Duration.ofHours(2);
 
@@ -37,6 +42,7 @@ public final class DueDateEvents {
   private final EventRelay relay;
   private final int dueSoonDays;
   private final Clock clock;
+  private final @Nullable DueDateBackfill backfill;
 
   public DueDateEvents(
       DueDateIndex index,
@@ -45,6 +51,21 @@ public final class DueDateEvents {
       EventRelay relay,
       int dueSoonDays,
       Clock clock) {
+    this(index, invoices, log, relay, dueSoonDays, clock, null);
+  }
+
+  /**
+   * With {@code backfill}, each run first gives a few pages of the invoices stored before the index
+   * existed their keys, until all have them (the deployment's schedule).
+   */
+  public DueDateEvents(
+      DueDateIndex index,
+      InvoiceStore invoices,
+      EventLog log,
+      EventRelay relay,
+      int dueSoonDays,
+      Clock clock,
+      @Nullable DueDateBackfill backfill) {
     if (dueSoonDays < 1) {
       throw new IllegalArgumentException("due-soon days must be at least 1, not " + dueSoonDays);
     }
@@ -54,10 +75,18 @@ public final class DueDateEvents {
     this.relay = relay;
     this.dueSoonDays = dueSoonDays;
     this.clock = clock;
+    this.backfill = backfill;
   }
 
   /** One run: logs what crossed a line since the last, publishes it; returns how many events. */
   public int run() {
+    if (backfill != null) {
+      // Before the index is read, so an invoice keyed now whose line is in this window fires.
+      DueDateBackfill.Progress p = backfill.run(BACKFILL_PAGES);
+      if (p.keyed() > 0 || !p.done()) {
+        LOG.info("invoices given their due-date keys", "invoices", p.keyed(), "done", p.done());
+      }
+    }
     Instant now = clock.instant();
     Instant last = index.watermark();
     Instant from = (last == null ? now.minus(Duration.ofMinutes(15)) : last).minus(GRACE);

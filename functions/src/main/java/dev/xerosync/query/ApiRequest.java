@@ -2,10 +2,10 @@ package dev.xerosync.query;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.xerosync.common.Guid;
 import dev.xerosync.common.IsoDates;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Problem;
+import dev.xerosync.common.QueryChecks;
 import dev.xerosync.common.Requests;
 import dev.xerosync.store.InvoiceView;
 import dev.xerosync.store.PageCursor;
@@ -100,15 +100,7 @@ final class ApiRequest {
   }
 
   static String uuid(String name, String value) throws Problem {
-    // Canonical form only: UUID.fromString also reads "+1234567-..." as some other UUID.
-    if (Guid.isCanonical(value)) {
-      return value.toLowerCase(Locale.ROOT);
-    }
-    throw Problem.invalid(
-        name
-            + " must be a Xero ID (a UUID such as 4f5e2b0c-8a45-4e8a-9d8e-0d1f1c2b3a4d), not '"
-            + truncate(value)
-            + "'");
+    return QueryChecks.uuid(name, value);
   }
 
   String recordType() throws Problem {
@@ -135,19 +127,7 @@ final class ApiRequest {
 
   /** Refuses query parameters the route does not know, so a typo is not silently ignored. */
   void onlyParams(Set<String> allowed) throws Problem {
-    Map<String, String> q = event.getQueryStringParameters();
-    if (q == null) {
-      return;
-    }
-    for (String name : q.keySet()) {
-      if (!allowed.contains(name)) {
-        throw Problem.invalid(
-            "unknown query parameter '"
-                + truncate(name)
-                + "'; this endpoint takes "
-                + String.join(", ", new TreeSet<>(allowed)));
-      }
-    }
+    QueryChecks.onlyParams(event, allowed);
   }
 
   @Nullable String query(String name) {
@@ -157,27 +137,7 @@ final class ApiRequest {
   }
 
   int intQuery(String name, int fallback, int min, int max) throws Problem {
-    String raw = query(name);
-    if (raw == null) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(raw);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException ignored) {
-      // Falls through to the message below.
-    }
-    throw Problem.invalid(
-        name
-            + " must be a whole number from "
-            + min
-            + " to "
-            + max
-            + ", not '"
-            + truncate(raw)
-            + "'");
+    return QueryChecks.intParam(name, query(name), fallback, min, max);
   }
 
   boolean boolQuery(String name, boolean fallback) throws Problem {
@@ -410,6 +370,6 @@ final class ApiRequest {
   }
 
   static String truncate(String s) {
-    return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    return QueryChecks.truncate(s);
   }
 }

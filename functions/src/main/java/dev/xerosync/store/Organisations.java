@@ -76,6 +76,7 @@ public final class Organisations {
   private final String table;
   private final Clock clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private final java.util.Set<String> warned = ConcurrentHashMap.newKeySet();
 
   public Organisations(DynamoDbClient dynamo, String table, Clock clock) {
     this.dynamo = dynamo;
@@ -84,7 +85,9 @@ public final class Organisations {
   }
 
   /**
-   * The tenant's organisation; until the sync has stored it, UTC and no deep links (and a warning).
+   * The tenant's organisation; until the sync has stored it, UTC and no deep links (and a warning),
+   * read again on every call: an invoice written just after the initial sync stores it must key its
+   * due date in the organisation's timezone, not in a cached UTC ({@link DueDateIndex}).
    */
   public Organisation get(String tenantId) {
     Instant now = clock.instant();
@@ -108,8 +111,10 @@ public final class Organisations {
               zone(tenantId, ItemCodec.str(item, "timezone")),
               ItemCodec.str(item, "baseCurrency"));
     } else {
-      LOG.warn("organisation not synced yet; using UTC and no deep links", "tenantId", tenantId);
-      org = new Organisation(tenantId, null, null, ZoneOffset.UTC, null);
+      if (warned.add(tenantId)) {
+        LOG.warn("organisation not synced yet; using UTC and no deep links", "tenantId", tenantId);
+      }
+      return new Organisation(tenantId, null, null, ZoneOffset.UTC, null);
     }
     cache.put(tenantId, new Cached(org, now.plus(TTL)));
     return org;

@@ -40,10 +40,13 @@ public final class XeroApi implements XeroReads {
   /**
    * Contacts are read with summaryOnly=true: it leaves out addresses, phones, groups and persons,
    * none of which we keep, and keeps every field {@link XeroContact} reads. Invoices are read in
-   * full: their summary leaves out Payments and the credit allocations, which the store keeps.
+   * full: their summary leaves out Payments and the credit allocations, which the store keeps. The
+   * IDs= read asks for page 1 (a list cut for the URL holds far fewer than a page's 100): Xero
+   * returns MergedToContactID "only when using paging or when fetching a contact by ContactId"
+   * (xero_accounting.yaml, Contact.MergedToContactID), and without it a merge reads as an archive.
    */
   private static final String CONTACTS_BY_ID =
-      "/api.xro/2.0/Contacts?summaryOnly=true&includeArchived=true&IDs=";
+      "/api.xro/2.0/Contacts?summaryOnly=true&includeArchived=true&page=1&IDs=";
 
   /**
    * A wait for the budget up to this long is spent inline; a longer one is handed back to the

@@ -2,6 +2,8 @@ package dev.xerosync.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xerosync.store.DueDateBackfill;
+import dev.xerosync.store.DueDateIndex;
 import dev.xerosync.store.LoggedEvent;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -9,6 +11,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -82,6 +85,42 @@ class DueDateEventsTest {
     assertThat(overdue.occurredAt()).isEqualTo(line.atZone(zone).toInstant());
     assertThat(overdue.data().path("invoiceId").asText()).isEqualTo(open);
     assertThat(overdue.data().path("overdue").asBoolean()).isTrue();
+  }
+
+  /**
+   * An unpaid invoice stored before the index existed (no index keys) gets them from the backfill
+   * the schedule runs first, and goes overdue at its line; a paid one stays out of the index, and
+   * once the Scan is through, later runs only read the backfill's progress.
+   */
+  @Test
+  void invoicesStoredBeforeTheIndexAreKeyedByTheBackfillAndGoOverdue() {
+    ZoneId zone = ZoneId.of("Pacific/Auckland");
+    LocalDate due = LocalDate.of(2034, 6, 12);
+    DueDateScenario scenario =
+        new DueDateScenario(due.minusDays(30).atStartOfDay(zone).toInstant());
+    String tenant = scenario.organisation(zone);
+    String open = UUID.randomUUID().toString();
+    String paid = UUID.randomUUID().toString();
+    scenario.unpaid(tenant, open, due);
+    scenario.paid(tenant, paid, due);
+    scenario.forgetIndexKeys(tenant, List.of(open, paid));
+    DueDateIndex index = scenario.index("backfill-" + tenant);
+    Instant line = DueDateIndex.overdueAt(due, zone);
+    assertThat(index.between(line.minusSeconds(1), line)).isEmpty();
+
+    DueDateBackfill backfill = scenario.backfill("backfill-" + tenant);
+    DueDateEvents events = scenario.schedule("backfill-" + tenant, DUE_SOON_DAYS, backfill);
+    scenario.clock().set(line.minusSeconds(60));
+    events.run();
+    assertThat(index.between(line.minusSeconds(1), line))
+        .extracting(DueDateIndex.Due::invoiceId)
+        .containsExactly(open);
+    assertThat(backfill.run(1)).isEqualTo(new DueDateBackfill.Progress(0, true));
+    scenario.clock().set(line.plusSeconds(60));
+    events.run();
+    assertThat(scenario.events(tenant, null))
+        .extracting(LoggedEvent::type, LoggedEvent::subjectId)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(EventTypes.INVOICE_OVERDUE, open));
   }
 
   private static List<String> types(DueDateScenario scenario, String tenant) {

@@ -1,9 +1,11 @@
 package dev.xerosync.notify;
 
 import dev.xerosync.store.Connections;
+import dev.xerosync.store.DueDateBackfill;
 import dev.xerosync.store.DueDateIndex;
 import dev.xerosync.store.EventLog;
 import dev.xerosync.store.InvoiceStore;
+import dev.xerosync.store.Keys;
 import dev.xerosync.store.LocalTable;
 import dev.xerosync.store.LoggedEvent;
 import dev.xerosync.xero.XeroInvoice;
@@ -102,6 +104,41 @@ public final class DueDateScenario {
         new EventRelay(log, EventPublishers.NOT_DELIVERED),
         dueSoonDays,
         clock);
+  }
+
+  /** The due-date schedule that runs {@code backfill} first, as DueDateFunction does. */
+  public DueDateEvents schedule(String name, int dueSoonDays, DueDateBackfill backfill) {
+    return new DueDateEvents(
+        index(name),
+        store,
+        log,
+        new EventRelay(log, EventPublishers.NOT_DELIVERED),
+        dueSoonDays,
+        clock,
+        backfill);
+  }
+
+  /** The due-date index, reading under its own watermark {@code name}. */
+  public DueDateIndex index(String name) {
+    return new DueDateIndex(table.dynamoDb(), table.name(), name);
+  }
+
+  /** A backfill keeping its progress under {@code name}. */
+  public DueDateBackfill backfill(String name) {
+    return new DueDateBackfill(table.dynamoDb(), table.name(), clock, name);
+  }
+
+  /** Removes the index keys, as invoices stored before the index existed have none. */
+  public void forgetIndexKeys(String tenant, List<String> invoiceIds) {
+    for (String id : invoiceIds) {
+      table
+          .dynamoDb()
+          .updateItem(
+              u ->
+                  u.tableName(table.name())
+                      .key(Keys.key(Keys.invoicePk(tenant, id), Keys.INVOICE_SK))
+                      .updateExpression("REMOVE odPk, odSk"));
+    }
   }
 
   /** Every event the tenant logged, of {@code types} (null: every type), in the log's order. */

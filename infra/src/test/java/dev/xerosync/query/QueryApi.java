@@ -62,6 +62,7 @@ final class QueryApi {
   final SimClock clock;
   final QueryHandler handler;
   final dev.xerosync.panel.PanelHandler panel;
+  final dev.xerosync.events.EventsHandler events;
   final ApiKeys apiKeys;
   final RequestAuthorizer authorizer;
   final List<Exchange> exchanges = new ArrayList<>();
@@ -73,6 +74,10 @@ final class QueryApi {
     this.panel =
         new dev.xerosync.panel.PanelHandler(
             dev.xerosync.panel.PanelWiring.of(table.dynamo, table.name, clock));
+    this.events =
+        new dev.xerosync.events.EventsHandler(
+            new dev.xerosync.notify.EventReplay(
+                new dev.xerosync.store.EventLog(table.dynamo, table.name, clock)));
     this.apiKeys = new ApiKeys(table.dynamo, table.name, clock);
     this.authorizer =
         new RequestAuthorizer(
@@ -143,11 +148,14 @@ final class QueryApi {
     } catch (RequestAuthorizer.Unauthorized refused) {
       // No context: the handler refuses the request.
     }
-    // The document also describes the panel function's routes (template.yaml: PanelFunction).
+    // The document also describes the panel function's routes (template.yaml: PanelFunction) and
+    // the event replay (EventsFunction).
     APIGatewayProxyResponseEvent r =
         template.startsWith("/panel") || template.contains("/panel-")
             ? panel.handleRequest(event, null)
-            : handler.handleRequest(event, null);
+            : template.endsWith("/events")
+                ? events.handleRequest(event, null)
+                : handler.handleRequest(event, null);
     exchanges.add(new Exchange(method, template, query, r));
     return new Response(
         r.getStatusCode(), r.getHeaders() == null ? Map.of() : r.getHeaders(), r.getBody());

@@ -217,6 +217,7 @@ class QueryOpenApiConformanceIntegrationTest {
     api.call("DELETE", key, record + "/links/" + C, null, Map.of());
     api.call("DELETE", key, tenant + "/records/deal/bad%2Fid/links/" + C, null, Map.of());
 
+    events(tenant);
     panelRoutes();
 
     List<String> violations = new ArrayList<>();
@@ -247,6 +248,40 @@ class QueryOpenApiConformanceIntegrationTest {
     }
     assertThat(operations).containsExactlyInAnyOrderElementsOf(documented);
     assertThat(statuses).contains(200, 201, 204, 304, 400, 401, 403, 404);
+  }
+
+  /** The replay of the tenant's business events: pages, a type filter, and what it refuses. */
+  private void events(String tenant) {
+    // Logged on the real clock: the local table expires items past their TTL by the real clock.
+    var log =
+        new dev.xerosync.store.EventLog(table.dynamo, table.name, java.time.Clock.systemUTC());
+    for (String type : List.of("invoice.created", "invoice.authorised", "invoice.paid")) {
+      var data =
+          dev.xerosync.common.Json.MAPPER.createObjectNode().put("invoiceId", INVOICES.get(0));
+      var previous =
+          type.equals("invoice.paid")
+              ? dev.xerosync.common.Json.MAPPER.createObjectNode().put("status", "AUTHORISED")
+              : null;
+      log.append(
+          T,
+          List.of(
+              new dev.xerosync.store.EventDraft(
+                  "evt_conformance_" + type, type, INVOICES.get(0), NOW, data, previous)));
+    }
+    var first = api.get(key, tenant + "/events", "limit", "2");
+    assertThat(first.status()).as(first.body()).isEqualTo(200);
+    assertThat(first.json().path("events")).hasSize(2);
+    var rest = api.get(key, tenant + "/events", "after", first.json().path("nextCursor").asText());
+    assertThat(rest.json().path("events")).hasSize(1);
+    assertThat(rest.json().path("events").get(0).path("previous").path("status").asText())
+        .isEqualTo("AUTHORISED");
+    api.get(key, tenant + "/events", "types", "invoice.paid,invoice.overdue");
+    api.get(key, tenant + "/events", "types", "invoice.nope");
+    api.get(key, tenant + "/events", "limit", "0");
+    api.get(key, tenant + "/events", "after", "garbage");
+    api.get(key, tenant + "/events", "cursor", "x");
+    api.get(null, tenant + "/events");
+    api.get(key, "/tenants/" + OTHER + "/events");
   }
 
   /**

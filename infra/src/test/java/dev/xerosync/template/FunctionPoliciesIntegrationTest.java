@@ -769,10 +769,20 @@ class FunctionPoliciesIntegrationTest {
    * empty: a refused delivery comes back after its backoff's first wait (5 s).
    */
   private static void drainEventQueue() {
-    String url = stack.aws().resources().queueUrl("EventQueue");
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    drain("EventQueue", "EventDeliveryFunction", 8, 1, Duration.ofSeconds(30));
+  }
+
+  /**
+   * Feeds {@code queue} to {@code function}, as its SQS event source would, deleting each message
+   * the function did not report failed, until {@code quietPolls} polls in a row (each waiting up to
+   * {@code waitSeconds}) find nothing, or {@code within} has passed.
+   */
+  private static void drain(
+      String queue, String function, int quietPolls, int waitSeconds, Duration within) {
+    String url = stack.aws().resources().queueUrl(queue);
+    long deadline = System.nanoTime() + within.toNanos();
     int empty = 0;
-    while (System.nanoTime() < deadline && empty < 8) {
+    while (System.nanoTime() < deadline && empty < quietPolls) {
       List<Message> messages =
           stack
               .aws()
@@ -782,26 +792,21 @@ class FunctionPoliciesIntegrationTest {
                       r.queueUrl(url)
                           .maxNumberOfMessages(10)
                           .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
-                          .waitTimeSeconds(1))
+                          .waitTimeSeconds(waitSeconds))
               .messages();
       if (messages.isEmpty()) {
         empty++;
         continue;
       }
       empty = 0;
-      SQSBatchResponse response = invokeSqs("EventDeliveryFunction", toEvent(messages));
-      var failed =
-          response.getBatchItemFailures().stream()
-              .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-              .toList();
-      messages.stream()
-          .filter(m -> !failed.contains(m.messageId()))
-          .forEach(
-              m ->
-                  stack
-                      .aws()
-                      .sqs()
-                      .deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle())));
+      SQSBatchResponse response = invokeSqs(function, toEvent(messages));
+      Set<String> failed = new LinkedHashSet<>();
+      response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
+      for (Message m : messages) {
+        if (!failed.contains(m.messageId())) {
+          stack.aws().sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
+        }
+      }
     }
   }
 
@@ -1413,34 +1418,7 @@ class FunctionPoliciesIntegrationTest {
    * empty.
    */
   private static void drainSyncQueue() {
-    String url = stack.aws().resources().queueUrl("SyncQueue");
-    int empty = 0;
-    for (int round = 0; round < 60 && empty < 2; round++) {
-      List<Message> messages =
-          stack
-              .aws()
-              .sqs()
-              .receiveMessage(
-                  r ->
-                      r.queueUrl(url)
-                          .maxNumberOfMessages(10)
-                          .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
-                          .waitTimeSeconds(0))
-              .messages();
-      if (messages.isEmpty()) {
-        empty++;
-        continue;
-      }
-      empty = 0;
-      SQSBatchResponse response = invokeSqs("SyncWorkerFunction", toEvent(messages));
-      Set<String> failed = new LinkedHashSet<>();
-      response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
-      for (Message m : messages) {
-        if (!failed.contains(m.messageId())) {
-          stack.aws().sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
-        }
-      }
-    }
+    drain("SyncQueue", "SyncWorkerFunction", 2, 0, Duration.ofSeconds(60));
   }
 
   /** A push, the set-up and a payment for a connected organisation, through both functions. */
@@ -1531,34 +1509,7 @@ class FunctionPoliciesIntegrationTest {
    * Feeds the write queue to the write worker, as its SQS event source would, until it is empty.
    */
   private static void drainWriteQueue() {
-    String url = stack.aws().resources().queueUrl("WriteQueue");
-    int empty = 0;
-    for (int round = 0; round < 60 && empty < 2; round++) {
-      List<Message> messages =
-          stack
-              .aws()
-              .sqs()
-              .receiveMessage(
-                  r ->
-                      r.queueUrl(url)
-                          .maxNumberOfMessages(10)
-                          .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
-                          .waitTimeSeconds(0))
-              .messages();
-      if (messages.isEmpty()) {
-        empty++;
-        continue;
-      }
-      empty = 0;
-      SQSBatchResponse response = invokeSqs("WriteWorkerFunction", toEvent(messages));
-      Set<String> failed = new LinkedHashSet<>();
-      response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
-      for (Message m : messages) {
-        if (!failed.contains(m.messageId())) {
-          stack.aws().sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
-        }
-      }
-    }
+    drain("WriteQueue", "WriteWorkerFunction", 2, 0, Duration.ofSeconds(60));
   }
 
   private static SQSEvent toEvent(List<Message> messages) {

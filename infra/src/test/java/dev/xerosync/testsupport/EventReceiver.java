@@ -27,8 +27,13 @@ import java.util.function.Consumer;
  * counts as received; a request it refused or hung on is the sender's to retry.
  */
 public final class EventReceiver implements AutoCloseable {
-  /** One accepted delivery. */
-  public record Received(String id, JsonNode body, long atNanos, long timestamp) {}
+  /**
+   * One accepted delivery: {@code raw} is the body as sent and {@code signature} the {@code
+   * webhook-signature} header, so another verifier can check it again ({@link
+   * StandardWebhooksCheck}).
+   */
+  public record Received(
+      String id, JsonNode body, long atNanos, long timestamp, String raw, String signature) {}
 
   private final HttpServer server;
   private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -96,6 +101,11 @@ public final class EventReceiver implements AutoCloseable {
     return created.path("id").asText();
   }
 
+  /** The secret deliveries are verified with. */
+  public String secret() {
+    return secret;
+  }
+
   public EventReceiver down(boolean down) {
     this.down = down;
     return this;
@@ -141,7 +151,8 @@ public final class EventReceiver implements AutoCloseable {
         x.sendResponseHeaders(401, -1);
         return;
       }
-      Received r = new Received(id, Json.MAPPER.readTree(body), System.nanoTime(), timestamp);
+      Received r =
+          new Received(id, Json.MAPPER.readTree(body), System.nanoTime(), timestamp, body, sig);
       acceptedById.merge(id, 1, Integer::sum);
       received.add(r);
       x.sendResponseHeaders(204, -1);

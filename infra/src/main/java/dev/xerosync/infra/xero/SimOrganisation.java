@@ -174,6 +174,14 @@ public final class SimOrganisation {
             null));
   }
 
+  /**
+   * As editing an invoice in Xero's screen: the edit's non-null fields replace the invoice's; Xero
+   * refuses edits to paid, voided or deleted invoices.
+   */
+  public void editInvoice(String invoiceId, dev.xerosync.infra.xero.ledger.InvoiceEdit edit) {
+    ledger.updateInvoice(invoiceId, edit);
+  }
+
   public void submit(String invoiceId) {
     ledger.transition(invoiceId, Invoice.SUBMITTED);
   }
