@@ -81,6 +81,10 @@ final class QueryApi {
             new PanelTokens(
                 new PanelGrants(table.dynamo, table.name),
                 new ApiKeys(table.dynamo, table.name, clock),
+                clock),
+            PanelTokens.settings(
+                new PanelGrants(table.dynamo, table.name),
+                new ApiKeys(table.dynamo, table.name, clock),
                 clock));
   }
 
