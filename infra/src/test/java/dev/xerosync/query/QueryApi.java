@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -149,7 +150,9 @@ final class QueryApi {
     }
     // The document also describes the panel function's routes (template.yaml: PanelFunction).
     APIGatewayProxyResponseEvent r =
-        template.startsWith("/panel") || template.contains("/panel-")
+        template.startsWith("/panel")
+                || template.contains("/panel-")
+                || template.endsWith("/settings-tokens")
             ? panel.handleRequest(event, null)
             : handler.handleRequest(event, null);
     exchanges.add(new Exchange(method, template, query, r));
@@ -159,12 +162,13 @@ final class QueryApi {
 
   /**
    * An operation served by another function, not here: the write API (tag {@code writes},
-   * WriteApiFunction) and an invoice's documents (tag {@code documents}, PanelDocumentsFunction,
-   * which PanelDocumentsIntegrationTest calls).
+   * WriteApiFunction), an invoice's documents (tag {@code documents}, PanelDocumentsFunction, which
+   * PanelDocumentsIntegrationTest calls) and the settings page's reads (tag {@code settings},
+   * SettingsFunction, which SettingsTokensIntegrationTest calls).
    */
   static boolean isWriteOperation(JsonNode operation) {
     for (JsonNode tag : operation.path("tags")) {
-      if (tag.asText().equals("writes") || tag.asText().equals("documents")) {
+      if (Set.of("writes", "documents", "settings").contains(tag.asText())) {
         return true;
       }
     }
