@@ -20,10 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Panel tokens: what a browser holds instead of an API key. The SaaS backend mints one per page
- * view for one tenant and one CRM record ({@code xsp_} + 256 random bits, at most 15 minutes,
- * audience {@code panel}); it lets the panel read that record's invoices and pin or unpin them, and
- * nothing else. Only the token's SHA-256 is stored, as with API keys.
+ * Panel tokens (and settings tokens, {@link #settings}): what a browser holds instead of an API
+ * key. The SaaS backend mints one per page view for one tenant and one CRM record ({@code xsp_} +
+ * 256 random bits, at most 15 minutes, audience {@code panel}); it lets the panel read that
+ * record's invoices and pin or unpin them, and nothing else. Only the token's SHA-256 is stored, as
+ * with API keys.
  *
  * <p>A plain class with no HTTP in it, so a Lambda authorizer can make the same decision with
  * {@link #check} and {@link #allows}.
@@ -31,6 +32,26 @@ import org.jspecify.annotations.Nullable;
 public final class PanelTokens {
   public static final String PREFIX = "xsp_";
   public static final String AUDIENCE = "panel";
+
+  /**
+   * Settings tokens ({@code xst_}, audience {@code settings}): what {@code <xero-connection>} holds
+   * on the host's settings page. Minted and checked as panel tokens are, for the tenant's settings
+   * routes ({@link #SETTINGS_ROUTES}) and nothing else; a panel token never passes as one, nor the
+   * reverse.
+   */
+  public static final String SETTINGS_PREFIX = "xst_";
+
+  public static final String SETTINGS_AUDIENCE = "settings";
+
+  /** The routes a settings token may call, all of its own tenant. */
+  public static final Set<String> SETTINGS_ROUTES =
+      Set.of(
+          "GET /tenants/{tenantId}/settings/connection",
+          "GET /tenants/{tenantId}/settings/accounts",
+          "GET /tenants/{tenantId}/settings/accounting",
+          "PUT /tenants/{tenantId}/settings/accounting",
+          "GET /tenants/{tenantId}/operations/{operationId}");
+
   public static final Duration MAX_TTL = Duration.ofMinutes(15);
   public static final Duration MIN_TTL = Duration.ofMinutes(1);
   public static final int MAX_ORIGINS = 10;
@@ -65,11 +86,6 @@ public final class PanelTokens {
   /** A freshly minted token; the token itself is shown once and never stored. */
   public record Issued(String token, Grant grant) {}
 
-  /** 401: a token that is malformed, unknown or expired. */
-  private static Problem notValid(String detail) {
-    return new Problem(401, "Panel token not valid", detail);
-  }
-
   /** 403: a live token, but not for this tenant, route or record. */
   private static Problem notThisRecord(String detail) {
     return new Problem(403, "Not this panel's record", detail);
@@ -80,16 +96,49 @@ public final class PanelTokens {
   private final PanelGrants grants;
   private final ApiKeys keys;
   private final Clock clock;
+  private final String prefix;
+  private final String audience;
+  private final String noun;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
+  /** Panel tokens. */
   public PanelTokens(PanelGrants grants, ApiKeys keys, Clock clock) {
+    this(grants, keys, clock, PREFIX, AUDIENCE, "panel token");
+  }
+
+  private PanelTokens(
+      PanelGrants grants, ApiKeys keys, Clock clock, String prefix, String audience, String noun) {
     this.grants = grants;
     this.keys = keys;
     this.clock = clock;
+    this.prefix = prefix;
+    this.audience = audience;
+    this.noun = noun;
+  }
+
+  /** Settings tokens: the same minting and checks, another prefix and audience. */
+  public static PanelTokens settings(PanelGrants grants, ApiKeys keys, Clock clock) {
+    return new PanelTokens(
+        grants, keys, clock, SETTINGS_PREFIX, SETTINGS_AUDIENCE, "settings token");
   }
 
   public static boolean isPanelToken(@Nullable String bearer) {
     return bearer != null && bearer.startsWith(PREFIX);
+  }
+
+  public static boolean isSettingsToken(@Nullable String bearer) {
+    return bearer != null && bearer.startsWith(SETTINGS_PREFIX);
+  }
+
+  /** The audience of the tokens this instance mints and accepts. */
+  public String audience() {
+    return audience;
+  }
+
+  /** 401: a token that is malformed, unknown or expired. */
+  private Problem invalid(String detail) {
+    return new Problem(
+        401, Character.toUpperCase(noun.charAt(0)) + noun.substring(1) + " not valid", detail);
   }
 
   /** Mints a token bound to the live key {@code keyId} that asks for it; it dies with that key. */
@@ -107,17 +156,19 @@ public final class PanelTokens {
     // Read consistently: a key revoked or purged a moment ago mints nothing.
     if (keyId == null || !keys.liveNow(tenantId, keyId)) {
       throw new Problem(
-          401, "API key not valid", "The API key was revoked or removed; it mints no panel token.");
+          401,
+          "API key not valid",
+          "The API key was revoked or removed; it mints no " + noun + ".");
     }
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
-    String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    String token = prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     Grant grant =
         new Grant(
             tenantId,
             recordType,
             recordId,
-            AUDIENCE,
+            audience,
             clock.instant().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
             keyId);
     grants.put(hash(token), grant);
@@ -126,8 +177,8 @@ public final class PanelTokens {
 
   /** The live grant of a presented token. */
   public Grant check(@Nullable String token) throws Problem {
-    if (token == null || !isPanelToken(token) || token.length() > 100) {
-      throw notValid("The panel token is malformed; ask your backend for a new one.");
+    if (token == null || !token.startsWith(prefix) || token.length() > 100) {
+      throw invalid("The " + noun + " is malformed; ask your backend for a new one.");
     }
     String hash = hash(token);
     Instant now = clock.instant();
@@ -141,27 +192,49 @@ public final class PanelTokens {
               .get(hash)
               .orElseThrow(
                   () ->
-                      notValid(
-                          "The panel token is not known: it was never minted or has been removed. Ask your backend for a new one."));
+                      invalid(
+                          "The "
+                              + noun
+                              + " is not known: it was never minted or has been removed. Ask your"
+                              + " backend for a new one."));
       Instant until = now.plus(CACHE_TTL);
       cache.put(
           hash, new Cached(grant, until.isBefore(grant.expiresAt()) ? until : grant.expiresAt()));
     }
-    if (!AUDIENCE.equals(grant.audience())) {
-      throw notValid("The token's audience is not 'panel'.");
+    if (!audience.equals(grant.audience())) {
+      throw invalid("The token's audience is not '" + audience + "'.");
     }
     if (!now.isBefore(grant.expiresAt())) {
       cache.remove(hash);
-      throw notValid(
-          "The panel token expired at " + grant.expiresAt() + "; ask your backend for a new one.");
+      throw invalid(
+          "The " + noun + " expired at " + grant.expiresAt() + "; ask your backend for a new one.");
     }
     if (grant.keyId() == null || !keys.live(grant.tenantId(), grant.keyId())) {
       cache.remove(hash);
-      throw notValid(
-          "The API key that minted this panel token was revoked or removed; ask your backend for a"
-              + " new one.");
+      throw invalid(
+          "The API key that minted this "
+              + noun
+              + " was revoked or removed; ask your backend for a new one.");
     }
     return grant;
+  }
+
+  /** Whether a settings grant covers a route: its own tenant's settings routes only. */
+  public static void allowsSettings(Grant grant, String route, Map<String, String> pathParameters)
+      throws Problem {
+    if (!SETTINGS_AUDIENCE.equals(grant.audience())
+        || !grant.tenantId().equals(pathParameters.get("tenantId"))) {
+      throw new Problem(
+          403, "Not this tenant's settings", "This settings token is for another tenant.");
+    }
+    if (!SETTINGS_ROUTES.contains(route)) {
+      throw new Problem(
+          403,
+          "Not a settings route",
+          "A settings token reads and changes the tenant's Xero settings only; "
+              + route
+              + " needs an API key.");
+    }
   }
 
   /**
@@ -171,6 +244,9 @@ public final class PanelTokens {
   public static void allows(Grant grant, String route, Map<String, String> pathParameters)
       throws Problem {
     Map<String, String> p = pathParameters == null ? Map.of() : pathParameters;
+    if (!AUDIENCE.equals(grant.audience())) {
+      throw notThisRecord("Only a panel token reads a record's invoices.");
+    }
     if (!grant.tenantId().equals(p.get("tenantId"))) {
       throw notThisRecord("This panel token is for another tenant.");
     }
@@ -248,7 +324,7 @@ public final class PanelTokens {
     return Map.of(
         "Access-Control-Allow-Origin", origin,
         "Access-Control-Expose-Headers", "ETag",
-        "Access-Control-Allow-Methods", "GET, POST, DELETE",
+        "Access-Control-Allow-Methods", "GET, POST, PUT, DELETE",
         "Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match",
         "Access-Control-Max-Age", "600");
   }

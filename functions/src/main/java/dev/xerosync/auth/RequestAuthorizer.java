@@ -18,9 +18,10 @@ import org.jspecify.annotations.Nullable;
  *       x-api-key}, its identity source; API Gateway caches the result per key value, and the
  *       policy covers every tenant route, so the functions read the key's tenant from the context
  *       ({@link TenantCredential}) and check it is the one in the path;
- *   <li>{@code PanelOrTenantKey} on the routes the embedded panel calls: the same key, or a panel
- *       token ({@code Authorization: Bearer xsp_…}) when no {@code x-api-key} comes. API Gateway
- *       keys a cache only by sources that are all present, so alternatives are not cached;
+ *   <li>{@code PanelOrTenantKey} on the routes the embedded components call: the same key, or a
+ *       panel token ({@code Authorization: Bearer xsp_…}) or settings token ({@code xst_…}) when no
+ *       {@code x-api-key} comes. API Gateway keys a cache only by sources that are all present, so
+ *       alternatives are not cached;
  *   <li>{@code AdminCredential} on {@code /saas-tenants/...}: {@code x-admin-key}, or an admin
  *       token as a bearer token or {@code ?admin_token=} on a browser link; alternatives again, so
  *       not cached; it is an HMAC check with no I/O.
@@ -59,11 +60,14 @@ public final class RequestAuthorizer {
   private final ApiKeys apiKeys;
   private final AdminAuth admins;
   private final PanelTokens panelTokens;
+  private final PanelTokens settingsTokens;
 
-  public RequestAuthorizer(ApiKeys apiKeys, AdminAuth admins, PanelTokens panelTokens) {
+  public RequestAuthorizer(
+      ApiKeys apiKeys, AdminAuth admins, PanelTokens panelTokens, PanelTokens settingsTokens) {
     this.apiKeys = apiKeys;
     this.admins = admins;
     this.panelTokens = panelTokens;
+    this.settingsTokens = settingsTokens;
   }
 
   public static Scheme schemeOf(String resourcePath) {
@@ -88,8 +92,11 @@ public final class RequestAuthorizer {
       case TENANT_KEY -> {
         String key = Requests.header(headers, "x-api-key");
         String bearer = Requests.bearer(Requests.header(headers, "authorization"));
-        yield key == null && bearer != null && PanelTokens.isPanelToken(bearer)
-            ? panel(bearer)
+        if (key == null && bearer != null && PanelTokens.isPanelToken(bearer)) {
+          yield panel(bearer);
+        }
+        yield key == null && bearer != null && PanelTokens.isSettingsToken(bearer)
+            ? settings(bearer)
             : tenantKey(key);
       }
       case ADMIN -> admin(headers, query, pathParameters);
@@ -124,6 +131,26 @@ public final class RequestAuthorizer {
     return new Decision(
         true,
         "panel:" + grant.recordType(),
+        context,
+        "/*/tenants/" + grant.tenantId() + "/*",
+        null);
+  }
+
+  /**
+   * A settings token from the host's settings page: allowed into its own tenant's routes only; the
+   * function then holds it to the settings routes ({@link PanelTokens#allowsSettings}).
+   */
+  private Decision settings(String token) {
+    PanelGrants.Grant grant;
+    try {
+      grant = settingsTokens.check(token);
+    } catch (Problem denied) {
+      throw new Unauthorized();
+    }
+    Map<String, Object> context = TenantCredential.settingsToken(grant.tenantId()).context();
+    return new Decision(
+        true,
+        "settings:" + grant.tenantId(),
         context,
         "/*/tenants/" + grant.tenantId() + "/*",
         null);

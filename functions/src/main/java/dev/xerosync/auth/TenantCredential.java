@@ -9,15 +9,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The credential the {@code TenantKey} authorizer accepted, as API Gateway hands its context to the
- * function ({@code requestContext.authorizer}): a tenant's API key or a panel token, and the tenant
- * it was issued for. The authorizer looked the credential up once; handlers read this rather than
- * the headers again. Its policy covers every tenant route, so a handler still holds the tenant in
- * the path to the credential's ({@link #apiKeyFor}).
+ * function ({@code requestContext.authorizer}): a tenant's API key, a panel token or a settings
+ * token, and the tenant it was issued for. The authorizer looked the credential up once; handlers
+ * read this rather than the headers again. Its policy covers every tenant route, so a handler still
+ * holds the tenant in the path to the credential's ({@link #apiKeyFor}).
  */
 public record TenantCredential(String credential, String tenantId, @Nullable String keyId) {
   private static final Log LOG = Log.of(TenantCredential.class);
   public static final String API_KEY = "tenant-key";
   public static final String PANEL_TOKEN = "panel-token";
+  public static final String SETTINGS_TOKEN = "settings-token";
 
   public static TenantCredential apiKey(String tenantId, @Nullable String keyId) {
     return new TenantCredential(API_KEY, tenantId, keyId);
@@ -25,6 +26,10 @@ public record TenantCredential(String credential, String tenantId, @Nullable Str
 
   public static TenantCredential panelToken(String tenantId) {
     return new TenantCredential(PANEL_TOKEN, tenantId, null);
+  }
+
+  public static TenantCredential settingsToken(String tenantId) {
+    return new TenantCredential(SETTINGS_TOKEN, tenantId, null);
   }
 
   /** The authorizer's context: string values only, as API Gateway passes them on. */
@@ -56,7 +61,9 @@ public record TenantCredential(String credential, String tenantId, @Nullable Str
     String tenantId = text(context, "tenantId");
     if (tenantId == null
         || credential == null
-        || !(API_KEY.equals(credential) || PANEL_TOKEN.equals(credential))) {
+        || !(API_KEY.equals(credential)
+            || PANEL_TOKEN.equals(credential)
+            || SETTINGS_TOKEN.equals(credential))) {
       throw apiKeyRequired();
     }
     return new TenantCredential(credential, tenantId, text(context, "keyId"));
@@ -66,12 +73,16 @@ public record TenantCredential(String credential, String tenantId, @Nullable Str
     return PANEL_TOKEN.equals(credential);
   }
 
+  public boolean isSettingsToken() {
+    return SETTINGS_TOKEN.equals(credential);
+  }
+
   /**
    * The tenant in the path, when this is an API key issued for exactly that tenant: 401 for a panel
-   * token (these routes are for the tenant's backend), 403 for another tenant's key.
+   * or settings token (these routes are for the tenant's backend), 403 for another tenant's key.
    */
   public String apiKeyFor(String pathTenantId) throws Problem {
-    if (isPanelToken()) {
+    if (!API_KEY.equals(credential)) {
       throw apiKeyRequired();
     }
     if (!tenantId.equals(pathTenantId)) {

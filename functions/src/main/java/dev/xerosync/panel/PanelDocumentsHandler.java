@@ -6,11 +6,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.auth.DocumentLinks;
+import dev.xerosync.auth.PanelCors;
 import dev.xerosync.auth.PanelTokens;
 import dev.xerosync.auth.TenantCredential;
-import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
-import dev.xerosync.common.HttpCaching;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Priming;
@@ -93,23 +92,11 @@ public final class PanelDocumentsHandler
   @Override
   public APIGatewayProxyResponseEvent handleRequest(
       APIGatewayProxyRequestEvent event, @Nullable Context context) {
-    String route = event.getHttpMethod() + " " + event.getResource();
-    try {
-      return switch (route) {
-        case PanelTokens.DOCUMENTS_ROUTE -> documents(event);
-        case PDF_ROUTE -> pdf(event);
-        default ->
-            ApiResponses.problem(
-                404, "No such route", "There is no route " + route + "; see /openapi.yaml.");
-      };
-    } catch (Problem e) {
-      return problem(event, e);
-    } catch (RuntimeException e) {
-      LOG.error("panel documents request failed", e, "route", route);
-      return problem(
-          event,
-          new Problem(500, "Internal error", "The request could not be served; retry later."));
-    }
+    return PanelRoutes.serve(
+        LOG,
+        w.grants(),
+        event,
+        Map.of(PanelTokens.DOCUMENTS_ROUTE, this::documents, PDF_ROUTE, this::pdf));
   }
 
   private APIGatewayProxyResponseEvent documents(APIGatewayProxyRequestEvent event) throws Problem {
@@ -159,9 +146,7 @@ public final class PanelDocumentsHandler
             + "&signature="
             + URLEncoder.encode(signed.signature(), StandardCharsets.UTF_8));
     out.put("pdfExpiresAt", Instant.ofEpochSecond(signed.expires()).toString());
-    Map<String, String> headers = new HashMap<>(PanelCors.headers(w.grants(), event));
-    headers.put("Cache-Control", HttpCaching.NO_STORE);
-    return ApiResponses.json(200, out, headers);
+    return PanelRoutes.json(w.grants(), event, 200, out);
   }
 
   /** The kept link, or Xero's, fetched once and kept; none for drafts, bills and credit notes. */
@@ -224,11 +209,7 @@ public final class PanelDocumentsHandler
     }
   }
 
-  private APIGatewayProxyResponseEvent problem(APIGatewayProxyRequestEvent event, Problem p) {
-    return PanelCors.problem(w.grants(), event, p);
-  }
-
   private static String uuid(String name, @Nullable String value) throws Problem {
-    return PanelHandler.uuid(name, value).toLowerCase(Locale.ROOT);
+    return PanelRoutes.uuid(name, value).toLowerCase(Locale.ROOT);
   }
 }

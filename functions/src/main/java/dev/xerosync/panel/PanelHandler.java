@@ -6,11 +6,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xerosync.auth.PanelCors;
 import dev.xerosync.auth.PanelTokens;
 import dev.xerosync.auth.TenantCredential;
 import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
-import dev.xerosync.common.Guid;
 import dev.xerosync.common.HttpCaching;
 import dev.xerosync.common.Json;
 import dev.xerosync.common.Log;
@@ -48,11 +48,25 @@ public final class PanelHandler
   private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
   private static final Set<String> RECORD_TYPES = Set.of("contact", "account", "deal");
   static final String MODULE_PATH = "/panel/xero-invoice-panel.js";
+  static final String SETTINGS_MODULE_PATH = "/panel/xero-connection.js";
   private static final String NO_STORE = HttpCaching.NO_STORE;
 
   private final PanelGrants grants;
   private final PanelTokens tokens;
+  private final PanelTokens settingsTokens;
   private final Connections connections;
+  private final Map<String, PanelRoutes.Route> routes =
+      Map.ofEntries(
+          Map.entry("GET " + MODULE_PATH, this::module),
+          Map.entry("GET " + SETTINGS_MODULE_PATH, this::settingsModule),
+          Map.entry("GET /panel", this::page),
+          Map.entry("POST /tenants/{tenantId}/panel-tokens", this::mint),
+          Map.entry("POST /tenants/{tenantId}/settings-tokens", this::mintSettings),
+          Map.entry("GET /tenants/{tenantId}/panel-origins", this::origins),
+          Map.entry("PUT /tenants/{tenantId}/panel-origins", this::setOrigins),
+          Map.entry("POST /tenants/{tenantId}/panel-origins", this::addOrigin),
+          Map.entry("DELETE /tenants/{tenantId}/panel-origins", this::removeOrigin),
+          Map.entry(PanelTokens.STATUS_ROUTE, this::status));
 
   public PanelHandler() {
     this(Environment.process());
@@ -67,6 +81,7 @@ public final class PanelHandler
   public PanelHandler(PanelWiring w) {
     this.grants = w.grants();
     this.tokens = w.tokens();
+    this.settingsTokens = w.settingsTokens();
     this.connections = w.connections();
   }
 
@@ -88,41 +103,28 @@ public final class PanelHandler
   @Override
   public APIGatewayProxyResponseEvent handleRequest(
       APIGatewayProxyRequestEvent event, @Nullable Context context) {
-    String route = event.getHttpMethod() + " " + event.getResource();
-    try {
-      if (event.getHttpMethod().equals("OPTIONS")) {
-        return preflight(event);
-      }
-      return switch (route) {
-        case "GET " + MODULE_PATH -> module(event);
-        case "GET /panel" -> page(event);
-        case "POST /tenants/{tenantId}/panel-tokens" -> mint(event);
-        case "GET /tenants/{tenantId}/panel-origins" -> origins(event);
-        case "PUT /tenants/{tenantId}/panel-origins" -> setOrigins(event);
-        case "POST /tenants/{tenantId}/panel-origins" -> addOrigin(event);
-        case "DELETE /tenants/{tenantId}/panel-origins" -> removeOrigin(event);
-        case PanelTokens.STATUS_ROUTE -> status(event);
-        default ->
-            ApiResponses.problem(
-                404, "No such route", "There is no route " + route + "; see /openapi.yaml.");
-      };
-    } catch (Problem e) {
-      return problem(event, e);
-    } catch (RuntimeException e) {
-      LOG.error("panel request failed", e, "route", route);
-      return problem(
-          event,
-          new Problem(500, "Internal error", "The request could not be served; retry later."));
+    if ("OPTIONS".equals(event.getHttpMethod())) {
+      return PanelRoutes.serve(
+          LOG, grants, event, Map.of("OPTIONS " + event.getResource(), this::preflight));
     }
+    return PanelRoutes.serve(LOG, grants, event, routes);
   }
 
   // ---- the component and its page
 
   private APIGatewayProxyResponseEvent module(APIGatewayProxyRequestEvent event) {
+    return script(event, Module.TEXT);
+  }
+
+  private APIGatewayProxyResponseEvent settingsModule(APIGatewayProxyRequestEvent event) {
+    return script(event, SettingsModule.TEXT);
+  }
+
+  private APIGatewayProxyResponseEvent script(APIGatewayProxyRequestEvent event, String text) {
     // Module scripts load in CORS mode; the component is public code, so any page may load it.
     return cacheable(
         event,
-        Module.TEXT,
+        text,
         "text/javascript",
         "public, max-age=300",
         Map.of("Access-Control-Allow-Origin", "*", "X-Content-Type-Options", "nosniff"));
@@ -209,6 +211,34 @@ public final class PanelHandler
             .put("expiresAt", issued.grant().expiresAt().toString())
             .put("expiresIn", lifetime.toSeconds());
     out.putObject("record").put("type", recordType).put("id", recordId);
+    return ApiResponses.json(201, out, Map.of("Cache-Control", NO_STORE));
+  }
+
+  /** A settings token for {@code <xero-connection>}: the tenant's settings routes, nothing else. */
+  private APIGatewayProxyResponseEvent mintSettings(APIGatewayProxyRequestEvent event)
+      throws Problem {
+    TenantCredential credential = TenantCredential.of(event);
+    String tenantId = credential.apiKeyFor(uuid("tenantId", Requests.path(event, "tenantId")));
+    boolean empty = event.getBody() == null || event.getBody().isBlank();
+    JsonNode ttl =
+        empty
+            ? Json.MAPPER.missingNode()
+            : jsonBody(event, Set.of("ttlSeconds")).path("ttlSeconds");
+    if (!ttl.isMissingNode() && !ttl.canConvertToInt()) {
+      throw Problem.invalid("ttlSeconds must be a whole number of seconds, at most 900");
+    }
+    Duration lifetime = ttl.isMissingNode() ? PanelTokens.MAX_TTL : Duration.ofSeconds(ttl.asInt());
+    PanelTokens.Issued issued =
+        settingsTokens.mint(tenantId, credential.keyId(), "settings", tenantId, lifetime);
+    ObjectNode out =
+        Json.MAPPER
+            .createObjectNode()
+            .put("token", issued.token())
+            .put("tokenType", "Bearer")
+            .put("audience", PanelTokens.SETTINGS_AUDIENCE)
+            .put("tenantId", tenantId)
+            .put("expiresAt", issued.grant().expiresAt().toString())
+            .put("expiresIn", lifetime.toSeconds());
     return ApiResponses.json(201, out, Map.of("Cache-Control", NO_STORE));
   }
 
@@ -428,14 +458,8 @@ public final class PanelHandler
     return node;
   }
 
-  /** A Xero id from the path or query, lower-cased: an upper-case spelling is the same id. */
   static String uuid(String name, @Nullable String value) throws Problem {
-    // Canonical form only, as the query API: UUID.fromString also reads "+1234567-..." as a UUID.
-    if (value != null && Guid.isCanonical(value)) {
-      return Guid.canonical(value);
-    }
-    throw Problem.invalid(
-        name + " must be a Xero id (a UUID), not '" + (value == null ? "" : truncate(value)) + "'");
+    return PanelRoutes.uuid(name, value);
   }
 
   private static String recordType(@Nullable String value) throws Problem {
@@ -456,10 +480,6 @@ public final class PanelHandler
     return value;
   }
 
-  private APIGatewayProxyResponseEvent problem(APIGatewayProxyRequestEvent event, Problem p) {
-    return PanelCors.problem(grants, event, p);
-  }
-
   private Map<String, String> cors(APIGatewayProxyRequestEvent event) {
     return PanelCors.headers(grants, event);
   }
@@ -477,22 +497,26 @@ public final class PanelHandler
   }
 
   private static String truncate(String s) {
-    return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    return PanelRoutes.truncate(s);
   }
 
-  /** The component's source, read once per container. */
+  /** The components' sources, each read once per container. */
   private static final class Module {
-    static final String TEXT = load();
+    static final String TEXT = load(MODULE_PATH);
+  }
 
-    private static String load() {
-      try (InputStream in = PanelHandler.class.getResourceAsStream(MODULE_PATH)) {
-        if (in == null) {
-          throw new IllegalStateException("panel/xero-invoice-panel.js is missing from the jar");
-        }
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+  private static final class SettingsModule {
+    static final String TEXT = load(SETTINGS_MODULE_PATH);
+  }
+
+  private static String load(String path) {
+    try (InputStream in = PanelHandler.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException(path + " is missing from the jar");
       }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

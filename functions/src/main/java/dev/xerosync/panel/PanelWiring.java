@@ -10,7 +10,8 @@ import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The panel function's collaborators, built once per container from its environment. */
-public record PanelWiring(PanelGrants grants, PanelTokens tokens, Connections connections) {
+public record PanelWiring(
+    PanelGrants grants, PanelTokens tokens, PanelTokens settingsTokens, Connections connections) {
 
   public static PanelWiring of(Environment env) {
     return of(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), Clock.systemUTC());
@@ -18,9 +19,11 @@ public record PanelWiring(PanelGrants grants, PanelTokens tokens, Connections co
 
   public static PanelWiring of(DynamoDbClient dynamo, String table, Clock clock) {
     PanelGrants grants = new PanelGrants(dynamo, table);
+    ApiKeys keys = new ApiKeys(dynamo, table, clock);
     return new PanelWiring(
         grants,
-        new PanelTokens(grants, new ApiKeys(dynamo, table, clock), clock),
+        new PanelTokens(grants, keys, clock),
+        PanelTokens.settings(grants, keys, clock),
         new Connections(dynamo, table));
   }
 }

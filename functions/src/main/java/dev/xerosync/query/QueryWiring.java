@@ -50,16 +50,18 @@ public record QueryWiring(
         clock);
   }
 
-  /** The authorizer function's decision: API keys, admin tokens and panel tokens. */
+  /** The authorizer function's decision: API keys, admin tokens, panel and settings tokens. */
   public static RequestAuthorizer authorizer(Environment env) {
     DynamoDbClient dynamo = AwsClients.dynamoDb(env);
     String table = env.required("TABLE_NAME");
     Clock clock = Clock.systemUTC();
     ApiKeys keys = new ApiKeys(dynamo, table, clock);
+    PanelGrants grants = new PanelGrants(dynamo, table);
     return new RequestAuthorizer(
         keys,
         new AdminAuth(AppSecrets.field(env, "adminApiKey", "ADMIN_API_KEY"), clock),
-        new PanelTokens(new PanelGrants(dynamo, table), keys, clock));
+        new PanelTokens(grants, keys, clock),
+        PanelTokens.settings(grants, keys, clock));
   }
 
   /** The API-key admin function's one collaborator. */

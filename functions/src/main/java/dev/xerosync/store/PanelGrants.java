@@ -1,5 +1,6 @@
 package dev.xerosync.store;
 
+import dev.xerosync.common.Problem;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +100,7 @@ public final class PanelGrants {
   }
 
   /** Replaces the tenant's origins with {@code origins}. */
-  public void setOrigins(String tenantId, List<String> origins, Instant now) {
+  public void setOrigins(String tenantId, List<String> origins, Instant now) throws Problem {
     changeOrigins(tenantId, stored -> origins, now);
   }
 
@@ -112,10 +113,12 @@ public final class PanelGrants {
   /**
    * Applies {@code change} to the stored origins and returns the list now stored. The write is
    * conditional on the list read, so two changes at once (adding one origin each) both land: the
-   * loser reads again and applies its change to the winner's list.
+   * loser reads again and applies its change to the winner's list. Like every write of a tenant's
+   * data it is fenced ({@link TenantFence}): a disconnected or purged tenant gets 409 and nothing
+   * is written, so a purge cannot be followed by an origins item nothing would remove.
    */
   public <E extends Exception> List<String> changeOrigins(
-      String tenantId, OriginsChange<E> change, Instant now) throws E {
+      String tenantId, OriginsChange<E> change, Instant now) throws E, Problem {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       var response =
           dynamo.getItem(
@@ -130,21 +133,34 @@ public final class PanelGrants {
       if (next.equals(stored) && old != null) {
         return stored;
       }
+      boolean written;
       try {
-        dynamo.putItem(
-            r -> {
-              r.tableName(table).item(originsItem(tenantId, next, now));
-              if (old == null) {
-                r.conditionExpression("attribute_not_exists(origins)");
-              } else {
-                r.conditionExpression("origins = :old")
-                    .expressionAttributeValues(Map.of(":old", old));
-              }
-            });
-        return next;
+        written =
+            TenantFence.put(
+                dynamo,
+                table,
+                tenantId,
+                r -> {
+                  r.tableName(table).item(originsItem(tenantId, next, now));
+                  if (old == null) {
+                    r.conditionExpression("attribute_not_exists(origins)");
+                  } else {
+                    r.conditionExpression("origins = :old")
+                        .expressionAttributeValues(Map.of(":old", old));
+                  }
+                });
       } catch (ConditionalCheckFailedException e) {
         // Another change landed since we read: apply ours to its list.
+        continue;
       }
+      if (written) {
+        return next;
+      }
+      throw new Problem(
+          409,
+          "Tenant disconnected",
+          "This Xero organisation is disconnected, so its panel origins stay as they are."
+              + " Reconnect it first.");
     }
     throw new IllegalStateException(
         "the panel origins of " + tenantId + " kept changing under " + MAX_ATTEMPTS + " attempts");

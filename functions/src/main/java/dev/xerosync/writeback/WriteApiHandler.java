@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.xerosync.auth.PanelCors;
+import dev.xerosync.auth.PanelTokens;
 import dev.xerosync.auth.TenantCredential;
 import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Environment;
@@ -19,6 +21,7 @@ import dev.xerosync.outbox.DryRun;
 import dev.xerosync.outbox.Operation;
 import dev.xerosync.outbox.OperationKind;
 import dev.xerosync.outbox.Outbox;
+import dev.xerosync.store.PanelGrants;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.HashMap;
@@ -41,6 +44,8 @@ public final class WriteApiHandler
 
   private final Outbox outbox;
   private final DryRun dryRun;
+  private final PanelGrants grants;
+  private final PanelTokens settingsTokens;
 
   public WriteApiHandler() {
     this(Environment.process());
@@ -54,6 +59,8 @@ public final class WriteApiHandler
   public WriteApiHandler(WritebackWiring w) {
     this.outbox = w.outbox();
     this.dryRun = w.dryRun();
+    this.grants = w.grants();
+    this.settingsTokens = w.settingsTokens();
   }
 
   /**
@@ -72,8 +79,15 @@ public final class WriteApiHandler
   }
 
   @Override
-  @SuppressWarnings("try")
   public APIGatewayProxyResponseEvent handleRequest(
+      APIGatewayProxyRequestEvent event, @Nullable Context context) {
+    // <xero-connection> calls the set-up routes from the host's page: every answer, refusals
+    // included, carries CORS for the tenant's allowed origin (none without an Origin header).
+    return PanelCors.withHeaders(grants, event, answer(event, context));
+  }
+
+  @SuppressWarnings("try")
+  private APIGatewayProxyResponseEvent answer(
       APIGatewayProxyRequestEvent event, @Nullable Context context) {
     Map<String, String> path = ids(event.getPathParameters());
     String route = event.getHttpMethod() + " " + event.getResource();
@@ -83,7 +97,7 @@ public final class WriteApiHandler
             context == null ? null : context.getAwsRequestId(),
             Log.TENANT_ID,
             path.get("tenantId"))) {
-      String tenantId = authorise(event, path);
+      String tenantId = authorise(event, path, route);
       boolean validateOnly = validateOnly(event);
       return switch (route) {
         case "PUT /tenants/{tenantId}/invoices/{invoiceId}" ->
@@ -255,13 +269,21 @@ public final class WriteApiHandler
   }
 
   /** The tenant in the path, when the authorizer accepted an API key issued for it. */
-  private static String authorise(APIGatewayProxyRequestEvent event, Map<String, String> path)
-      throws Problem {
+  /**
+   * The tenant's API key, or a settings token on the set-up routes (PanelTokens.SETTINGS_ROUTES).
+   */
+  private String authorise(
+      APIGatewayProxyRequestEvent event, Map<String, String> path, String route) throws Problem {
     TenantCredential credential = TenantCredential.of(event);
     String tenantId = path.get("tenantId");
     // Canonical form only, as the query API: UUID.fromString also reads "+1234567-..." as a UUID.
     if (tenantId == null || !Guid.isCanonical(tenantId)) {
       throw Problem.invalid("tenantId must be a Xero tenant id (a UUID)");
+    }
+    if (credential.isSettingsToken()) {
+      PanelTokens.allowsSettings(
+          settingsTokens.check(Requests.bearer(event)), route, Map.of("tenantId", tenantId));
+      return tenantId;
     }
     return credential.apiKeyFor(tenantId);
   }

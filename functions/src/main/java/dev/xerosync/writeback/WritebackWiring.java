@@ -1,5 +1,6 @@
 package dev.xerosync.writeback;
 
+import dev.xerosync.auth.PanelTokens;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
 import dev.xerosync.notify.BusinessEvents;
@@ -8,11 +9,13 @@ import dev.xerosync.outbox.Outbox;
 import dev.xerosync.outbox.WriteExecutor;
 import dev.xerosync.queue.Redelivery;
 import dev.xerosync.queue.WriteQueue;
+import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.EventLog;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.Operations;
+import dev.xerosync.store.PanelGrants;
 import dev.xerosync.store.RateBudgets;
 import dev.xerosync.syncengine.TenantRateBudget;
 import dev.xerosync.tokens.AccessTokens;
@@ -35,6 +38,8 @@ public record WritebackWiring(
     DryRun dryRun,
     Operations operations,
     Redelivery redelivery,
+    PanelGrants grants,
+    PanelTokens settingsTokens,
     Clock clock) {
 
   /**
@@ -118,6 +123,9 @@ public record WritebackWiring(
         dryRun,
         operations,
         Redelivery.of(sqs, env.required("WRITE_QUEUE_URL")),
+        new PanelGrants(dynamo, table),
+        PanelTokens.settings(
+            new PanelGrants(dynamo, table), new ApiKeys(dynamo, table, clock), clock),
         clock);
   }
 

@@ -234,6 +234,11 @@ public final class XeroApi implements XeroReads {
         XeroContact::fromJson);
   }
 
+  /** The organisation's chart of accounts ({@code GET /Accounts}): one call. */
+  public JsonNode accounts(String tenantId, String accessToken) throws XeroApiException {
+    return get("/api.xro/2.0/Accounts", tenantId, accessToken, null).path("Accounts");
+  }
+
   public XeroOrganisation organisation(String tenantId, String accessToken)
       throws XeroApiException {
     JsonNode body = get("/api.xro/2.0/Organisation", tenantId, accessToken, null);

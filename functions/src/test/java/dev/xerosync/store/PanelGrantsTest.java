@@ -48,7 +48,7 @@ class PanelGrantsTest {
   }
 
   @Test
-  void aChangeThatRefusesWritesNothing() {
+  void aChangeThatRefusesWritesNothing() throws Exception {
     String tenant = UUID.randomUUID().toString();
     grants.setOrigins(tenant, List.of("https://a.example"), NOW);
     assertThatThrownBy(

@@ -91,6 +91,13 @@ class TenantItemsTest {
     connections.setStatus(tenant, ConnectionStatus.DISCONNECTED, "Disconnected by test.", null);
 
     writeOneOfEveryDataKind();
+    // The panel's origins too: refused with 409, nothing written.
+    assertThatThrownBy(
+            () ->
+                new PanelGrants(table.dynamoDb(), table.name())
+                    .setOrigins(tenant, List.of("https://late.example"), NOW))
+        .isInstanceOf(dev.xerosync.common.Problem.class)
+        .hasMessageContaining("disconnected");
     // A sync failing after the disconnect must not lift the fence.
     connections.setStatus(tenant, ConnectionStatus.NEEDS_RECONNECT, "refused", null);
 

@@ -52,6 +52,10 @@ public final class PanelStage implements AutoCloseable {
   final Connections connections;
   final String acme;
   final Map<String, ObjectNode> invoices = new LinkedHashMap<>();
+
+  /** An organisation no one has connected yet: the Integrations page's to connect. */
+  final SimOrganisation northwind;
+
   private final HttpServer control;
 
   /** Where a browser can run: Chromium and the panel's npm packages; empty when all are there. */
@@ -155,6 +159,7 @@ public final class PanelStage implements AutoCloseable {
       org.createAuthorisedInvoice(
           acme, today.minusDays(100 + i), today.plusDays(30), new BigDecimal(10 + i + ".00"));
     }
+    northwind = stack.xero().createOrganisation("Northwind Traders Ltd");
     stack.connect(org);
     connections =
         new Connections(stack.aws().dynamoDb(), stack.aws().resources().tableName("Table"));
@@ -176,6 +181,9 @@ public final class PanelStage implements AutoCloseable {
     call("POST", "/records/deal/deal-globex/links", "{\"contactId\":\"" + globex + "\"}");
     call("POST", "/records/contact/crm-many/links", "{\"contactId\":\"" + initech + "\"}");
     call("POST", "/panel-origins", "{\"origin\":\"" + crm.origin() + "\"}");
+    crm.withIntegrations(
+        new DemoCrm.Integrations(
+            "crm-demo", stack.adminApiKey(), t -> stack.issueApiKey(t, "settings").secret()));
     control = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     control.createContext("/", this::control);
     control.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -216,6 +224,10 @@ public final class PanelStage implements AutoCloseable {
   }
 
   private void awaitConnected() throws InterruptedException {
+    awaitConnected(tenantId);
+  }
+
+  private void awaitConnected(String tenantId) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (System.nanoTime() < deadline) {
       var c = connections.get(tenantId);
@@ -241,7 +253,17 @@ public final class PanelStage implements AutoCloseable {
       String query = x.getRequestURI().getQuery();
       ObjectNode out = Json.MAPPER.createObjectNode();
       LocalDate today = LocalDate.now(org.timezone());
+      // ?tenant= picks the organisation a status change is for (default: the panel's).
+      String tenantId =
+          query != null && query.startsWith("tenant=") ? query.substring(7) : this.tenantId;
       switch (path) {
+        case "/await-connected" -> {
+          try {
+            awaitConnected(tenantId);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
         case "/new-invoice" -> {
           String id =
               org.createAuthorisedInvoice(
@@ -323,6 +345,7 @@ public final class PanelStage implements AutoCloseable {
     c.set("invoices", Json.MAPPER.valueToTree(invoices));
     c.put("many", MANY);
     c.putObject("contacts").put("acme", acme);
+    c.put("northwind", northwind.tenantId());
     // A token for the standalone page, minted as a SaaS backend would.
     String minted =
         call("POST", "/panel-tokens", "{\"recordType\":\"contact\",\"recordId\":\"crm-acme\"}");

@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -84,6 +85,10 @@ final class QueryApi {
             new ApiKeys(table.dynamo, table.name, clock),
             new AdminAuth("admin-key-for-tests-only-0123456789", clock),
             new PanelTokens(
+                new PanelGrants(table.dynamo, table.name),
+                new ApiKeys(table.dynamo, table.name, clock),
+                clock),
+            PanelTokens.settings(
                 new PanelGrants(table.dynamo, table.name),
                 new ApiKeys(table.dynamo, table.name, clock),
                 clock));
@@ -151,7 +156,9 @@ final class QueryApi {
     // The document also describes the panel function's routes (template.yaml: PanelFunction) and
     // the event replay (EventsFunction).
     APIGatewayProxyResponseEvent r =
-        template.startsWith("/panel") || template.contains("/panel-")
+        template.startsWith("/panel")
+                || template.contains("/panel-")
+                || template.endsWith("/settings-tokens")
             ? panel.handleRequest(event, null)
             : template.endsWith("/events")
                 ? events.handleRequest(event, null)
@@ -163,12 +170,13 @@ final class QueryApi {
 
   /**
    * An operation served by another function, not here: the write API (tag {@code writes},
-   * WriteApiFunction) and an invoice's documents (tag {@code documents}, PanelDocumentsFunction,
-   * which PanelDocumentsIntegrationTest calls).
+   * WriteApiFunction), an invoice's documents (tag {@code documents}, PanelDocumentsFunction, which
+   * PanelDocumentsIntegrationTest calls) and the settings page's reads (tag {@code settings},
+   * SettingsFunction, which SettingsTokensIntegrationTest calls).
    */
   static boolean isWriteOperation(JsonNode operation) {
     for (JsonNode tag : operation.path("tags")) {
-      if (tag.asText().equals("writes") || tag.asText().equals("documents")) {
+      if (Set.of("writes", "documents", "settings").contains(tag.asText())) {
         return true;
       }
     }

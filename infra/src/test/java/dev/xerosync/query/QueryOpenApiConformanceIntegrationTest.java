@@ -312,6 +312,17 @@ class QueryOpenApiConformanceIntegrationTest {
     assertThat(api.call("POST", null, tokens, "{}", json).status()).isEqualTo(401);
     assertThat(api.call("POST", key, "/tenants/" + OTHER + "/panel-tokens", "{}", json).status())
         .isEqualTo(403);
+    // The settings page's token: no body needed; a panel token does not mint one.
+    String settingsTokens = "/tenants/" + T + "/settings-tokens";
+    var settings = api.call("POST", key, settingsTokens, null, json);
+    assertThat(settings.status()).isEqualTo(201);
+    assertThat(settings.json().path("token").asText()).startsWith("xst_");
+    assertThat(settings.json().path("audience").asText()).isEqualTo("settings");
+    assertThat(api.call("POST", key, settingsTokens, "{\"ttlSeconds\":3600}", json).status())
+        .isEqualTo(400);
+    assertThat(api.call("POST", null, settingsTokens, "{}", json).status()).isEqualTo(401);
+    assertThat(api.call("POST", key, "/tenants/" + OTHER + "/settings-tokens", "{}", json).status())
+        .isEqualTo(403);
     String origins = "/tenants/" + T + "/panel-origins";
     assertThat(
             api.call("PUT", key, origins, "{\"origins\":[\"https://crm.example.com\"]}", json)
@@ -458,6 +469,9 @@ class QueryOpenApiConformanceIntegrationTest {
                     Map.of("If-None-Match", module.header("ETag")))
                 .status())
         .isEqualTo(304);
+    var connection = api.get(null, "/panel/xero-connection.js");
+    assertThat(connection.status()).isEqualTo(200);
+    assertThat(connection.body()).contains("customElements.define(\"xero-connection\"");
     var page = api.get(null, "/panel", "tenant", T, "recordType", "deal", "recordId", "d-1");
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.header("Content-Security-Policy"))

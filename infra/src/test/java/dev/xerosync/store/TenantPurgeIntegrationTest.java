@@ -147,7 +147,11 @@ class TenantPurgeIntegrationTest {
         "hash-" + tenantId,
         new PanelGrants.Grant(
             tenantId, "deal", "d1", "https://crm.test", NOW.plusSeconds(3600), "key-1"));
-    panel.setOrigins(tenantId, List.of("https://crm.test"), NOW);
+    try {
+      panel.setOrigins(tenantId, List.of("https://crm.test"), NOW);
+    } catch (dev.xerosync.common.Problem e) {
+      throw new AssertionError(e);
+    }
   }
 
   /** The keys of the tenant's items a purge must delete (read by Scan here, in the test only). */

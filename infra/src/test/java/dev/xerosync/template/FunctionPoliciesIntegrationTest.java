@@ -72,7 +72,11 @@ class FunctionPoliciesIntegrationTest {
               "dynamodb:UpdateItem",
               "dynamodb:ConditionCheckItem",
               "dynamodb:Query",
-              "sqs:SendMessage"));
+              "sqs:SendMessage"),
+          // Refreshing an expired access token (the lease, the vault): the same AccessTokens that
+          // PanelDocumentsFunction runs here with a token just expired; the settings read after it.
+          "SettingsFunction",
+          Set.of("dynamodb:DeleteItem", "secretsmanager:PutSecretValue"));
 
   private static LocalStack stack;
   private static final Set<String> eventsUsed = new TreeSet<>();
@@ -236,6 +240,15 @@ class FunctionPoliciesIntegrationTest {
           .add(invokeApi("PanelFunction", panel, withApiKey(apiEvent(e), apiKey)).getStatusCode());
     }
     var documents = handler("PanelDocumentsFunction", stack.environment("PanelDocumentsFunction"));
+    var settings = handler("SettingsFunction", stack.environment("SettingsFunction"));
+    statuses
+        .computeIfAbsent("settings-accounts.json", k -> new ArrayList<>())
+        .add(
+            invokeApi(
+                    "SettingsFunction",
+                    settings,
+                    withApiKey(apiEvent("settings-accounts.json"), apiKey))
+                .getStatusCode());
     for (String e : List.of("documents-invoice.json", "documents-pdf.json")) {
       statuses
           .computeIfAbsent(e, k -> new ArrayList<>())
@@ -943,6 +956,9 @@ class FunctionPoliciesIntegrationTest {
         .as("sample tenant: never connected")
         .containsExactly(503);
     assertThat(statuses.get("documents-pdf.json")).as("sample signature").containsExactly(403);
+    assertThat(statuses.get("settings-accounts.json"))
+        .as("sample tenant: never connected, so Xero cannot be asked")
+        .containsExactly(409);
     assertThat(statuses.get("authorizer-tenant-key.json")).containsExactly(401, 200);
     assertThat(statuses.get("authorizer-admin.json")).containsExactly(401, 200);
     assertThat(statuses.get("redrive-sync.json")).containsExactly(1);
@@ -1363,6 +1379,19 @@ class FunctionPoliciesIntegrationTest {
         .setAuthorizer(dev.xerosync.auth.TenantCredential.panelToken(tenantId).context());
     assertThat(invokeApi("PanelDocumentsFunction", documents, byPanel).getStatusCode())
         .isEqualTo(404);
+
+    // The settings page's accounts: read from Xero once (the tenant's token), kept for the dry run.
+    var settings = handler("SettingsFunction", stack.environment("SettingsFunction"));
+    APIGatewayProxyRequestEvent accounts =
+        EventLoader.loadApiGatewayRestEvent("events/settings-accounts.json");
+    accounts.setPath(accounts.getPath().replace(SAMPLE_TENANT, tenantId));
+    accounts.setPathParameters(Map.of("tenantId", tenantId));
+    accounts
+        .getRequestContext()
+        .setAuthorizer(dev.xerosync.auth.TenantCredential.apiKey(tenantId, "policies").context());
+    var listed = invokeApi("SettingsFunction", settings, accounts);
+    assertThat(listed.getStatusCode()).as(listed.getBody()).isEqualTo(200);
+    assertThat(listed.getBody()).contains("\"suggestedPaymentAccountCode\":\"615\"");
   }
 
   private static APIGatewayProxyRequestEvent apiEvent(String name) {

@@ -48,12 +48,12 @@ class TemplateInvariantsTest {
           "GET /openapi.yaml");
 
   /**
-   * What a browser fetches for the invoice panel before it holds any credential: the module and the
+   * What a browser fetches for the components before it holds any credential: the modules and the
    * page (CORS preflights, which never carry credentials, are checked by method). Its reads with a
    * panel token pass the authorizer like every other tenant route.
    */
   private static final Set<String> PANEL_BROWSER_ROUTES =
-      Set.of("GET /panel", "GET /panel/xero-invoice-panel.js");
+      Set.of("GET /panel", "GET /panel/xero-invoice-panel.js", "GET /panel/xero-connection.js");
 
   @Test
   void everyFunctionRunsJava21OnArm64WithSnapStartOnAPublishedAlias() {

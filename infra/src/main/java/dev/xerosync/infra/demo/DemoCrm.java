@@ -13,8 +13,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small CRM, as a SaaS product that embeds the invoice panel would be: a contact page with the
@@ -24,14 +27,25 @@ import java.util.regex.Pattern;
  */
 public final class DemoCrm implements AutoCloseable {
   private static final Pattern RECORD = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final HttpServer server;
-  private final URI apiUrl;
+  final URI apiUrl;
   private final String apiKey;
   private final String tenantId;
   private final Map<String, String> names;
   private final int pollMs;
+  private volatile @Nullable Integrations integrations;
+  private final Map<String, String> settingsKeys = new ConcurrentHashMap<>();
+
+  /**
+   * The Integrations page's backend: the SaaS tenant this CRM account is, the deployment's admin
+   * key (which starts the connect flow and disconnects, server-side), and how this backend gets an
+   * API key for an organisation once it is connected (a deployment issues one with
+   * ApiKeyAdminFunction).
+   */
+  public record Integrations(
+      String saasTenantId, String adminKey, Function<String, String> apiKeyFor) {}
 
   private DemoCrm(
       HttpServer server,
@@ -93,6 +107,20 @@ public final class DemoCrm implements AutoCloseable {
     }
   }
 
+  @Nullable Integrations integrations() {
+    return integrations;
+  }
+
+  Map<String, String> settingsKeys() {
+    return settingsKeys;
+  }
+
+  /** Turns on the Integrations page ({@code /integrations}) with its backend. */
+  public DemoCrm withIntegrations(Integrations i) {
+    this.integrations = i;
+    return this;
+  }
+
   public URI url() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
   }
@@ -118,6 +146,8 @@ public final class DemoCrm implements AutoCloseable {
         send(x, 200, "text/css", CSS, Map.of());
       } else if (path.equals("/panel-token")) {
         panelToken(x);
+      } else if (path.startsWith("/integrations") || path.equals("/settings-token")) {
+        DemoIntegrations.serve(this, x, path);
       } else if (path.equals("/") || path.startsWith("/records/")) {
         String[] parts = path.equals("/") ? new String[0] : path.substring(9).split("/");
         String type = parts.length == 2 ? parts[0] : "contact";
@@ -150,7 +180,7 @@ public final class DemoCrm implements AutoCloseable {
         <script type="module" src="%1$s/panel/xero-invoice-panel.js"></script>
         </head>
         <body>
-        <nav aria-label="CRM"><strong>Demo CRM</strong><a href="/records/contact/crm-acme">Contacts</a><a href="/records/deal/deal-globex">Deals</a></nav>
+        <nav aria-label="CRM"><strong>Demo CRM</strong><a href="/records/contact/crm-acme">Contacts</a><a href="/records/deal/deal-globex">Deals</a><a href="/integrations">Integrations</a></nav>
         <main>
           <section class="record" aria-labelledby="record-name">
             <p class="kind">%3$s</p>
@@ -208,7 +238,7 @@ public final class DemoCrm implements AutoCloseable {
     }
   }
 
-  private static Map<String, String> query(String raw) {
+  static Map<String, String> query(String raw) {
     Map<String, String> out = new HashMap<>();
     if (raw == null) {
       return out;
@@ -231,7 +261,7 @@ public final class DemoCrm implements AutoCloseable {
         .replace("\"", "&quot;");
   }
 
-  private static void send(
+  static void send(
       HttpExchange x, int status, String type, String body, Map<String, String> headers)
       throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
@@ -250,7 +280,7 @@ public final class DemoCrm implements AutoCloseable {
     server.stop(0);
   }
 
-  private static final String CSS =
+  static final String CSS =
       """
       *{box-sizing:border-box}
       body{margin:0;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#f3f4f6}
@@ -264,5 +294,7 @@ public final class DemoCrm implements AutoCloseable {
       dt{color:#57606a}dd{margin:0}
       aside{background:#fff;border:1px solid #d0d7de;border-radius:8px;overflow:hidden;height:min(100%,750px)}
       @media (max-width:900px){main{grid-template-columns:1fr;height:auto}aside{height:600px}}
+      main.settings{display:block;height:auto;max-width:720px}
+      main.settings .card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:0;margin-top:12px}
       """;
 }

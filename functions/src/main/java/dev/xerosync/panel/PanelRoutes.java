@@ -1,0 +1,74 @@
+package dev.xerosync.panel;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.auth.PanelCors;
+import dev.xerosync.common.ApiResponses;
+import dev.xerosync.common.Guid;
+import dev.xerosync.common.HttpCaching;
+import dev.xerosync.common.Log;
+import dev.xerosync.common.Problem;
+import dev.xerosync.store.PanelGrants;
+import java.util.HashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the handlers of the panel package share: one route table per handler, a problem for a
+ * refusal and a 500 for a fault, each readable by the tenant's allowed origin (CORS on every answer
+ * a browser can get), and the checks on ids in the path.
+ */
+final class PanelRoutes {
+  private PanelRoutes() {}
+
+  /** One route's answer. */
+  @FunctionalInterface
+  interface Route {
+    APIGatewayProxyResponseEvent answer(APIGatewayProxyRequestEvent event) throws Problem;
+  }
+
+  /** Runs the route {@code "METHOD /resource"} of {@code routes}; 404 for any other. */
+  static APIGatewayProxyResponseEvent serve(
+      Log log, PanelGrants grants, APIGatewayProxyRequestEvent event, Map<String, Route> routes) {
+    String route = event.getHttpMethod() + " " + event.getResource();
+    try {
+      Route r = routes.get(route);
+      if (r == null) {
+        throw new Problem(
+            404, "No such route", "There is no route " + route + "; see /openapi.yaml.");
+      }
+      return r.answer(event);
+    } catch (Problem e) {
+      return PanelCors.problem(grants, event, e);
+    } catch (RuntimeException e) {
+      log.error("panel request failed", e, "route", route);
+      return PanelCors.problem(
+          grants,
+          event,
+          new Problem(500, "Internal error", "The request could not be served; retry later."));
+    }
+  }
+
+  /** A JSON answer for a browser: CORS for the tenant's allowed origin, never cached. */
+  static APIGatewayProxyResponseEvent json(
+      PanelGrants grants, APIGatewayProxyRequestEvent event, int status, JsonNode body) {
+    Map<String, String> headers = new HashMap<>(PanelCors.headers(grants, event));
+    headers.put("Cache-Control", HttpCaching.NO_STORE);
+    return ApiResponses.json(status, body, headers);
+  }
+
+  /** A Xero id from the path or query, lower-cased: an upper-case spelling is the same id. */
+  static String uuid(String name, @Nullable String value) throws Problem {
+    // Canonical form only, as the query API: UUID.fromString also reads "+1234567-..." as a UUID.
+    if (value != null && Guid.isCanonical(value)) {
+      return Guid.canonical(value);
+    }
+    throw Problem.invalid(
+        name + " must be a Xero id (a UUID), not '" + (value == null ? "" : truncate(value)) + "'");
+  }
+
+  static String truncate(String s) {
+    return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+  }
+}
