@@ -87,6 +87,14 @@ final class Corrections {
             "Another Xero contact already has this contact number: check which contact your"
                 + " customer id belongs to and clear the number on the other one.");
       }
+      // Xero's words for an invoice ("A Contact must be specified for this type of transaction")
+      // and for a bank transaction whose contact names nothing (the spec's example).
+      if (s.contains("contact must be specified") || s.contains("to identify the contact")) {
+        return new Correction(
+            "CONTACT_REQUIRED",
+            "Send the write with a contact (contact.externalId, or contact.xeroContactId of a"
+                + " contact in Xero); for a deposit, the set-up's deposits contact serves.");
+      }
       if (s.contains("due date is required")) {
         return new Correction(
             "DUE_DATE_REQUIRED",

@@ -151,7 +151,7 @@ public final class DryRun {
   private void invoice(Outbox.Write w, JsonNode body, ObjectNode ref, ArrayNode problems) {
     Map<String, BigDecimal> taxRates = taxRates(ref);
     int i = 0;
-    for (JsonNode line : WriteRequests.xeroLines(body)) {
+    for (JsonNode line : XeroInvoiceElement.lines(body)) {
       String at = "lineItems[" + i++ + "]";
       account(ref, line.path("AccountCode").asText(null), at + ".accountCode", problems);
       String taxType = line.path("TaxType").asText(null);
@@ -203,7 +203,8 @@ public final class DryRun {
       String status = current(w.tenantId(), link.get());
       boolean linesChanged =
           body.has("lineItems")
-              && !WriteRequests.linesFingerprint(body).equals(link.get().path("lines").asText());
+              && !XeroInvoiceElement.linesFingerprint(body)
+                  .equals(link.get().path("lines").asText());
       if ((linesChanged && !"DRAFT".equals(status))
           || Set.of("PAID", "VOIDED", "DELETED").contains(status)) {
         problem(

@@ -57,11 +57,17 @@ final class InvoiceHistory implements OperationWrite {
       }
     }
     op.elements = new ArrayList<>(done.values());
+    List<Completion> waiting = new ArrayList<>();
     for (int from = 0; from < pending.size(); from += BATCH) {
-      pushBatch(c, pending.subList(from, Math.min(pending.size(), from + BATCH)), done);
+      pushBatch(c, pending.subList(from, Math.min(pending.size(), from + BATCH)), done, waiting);
       op.elements = new ArrayList<>(done.values());
       // Progress shows in GET /operations/{id}; the links, not this, keep a resend from happening.
       log.save(op, clock.instant());
+    }
+    if (!waiting.isEmpty()) {
+      // An invoice whose customer another write is still creating waits for it, as a deposit
+      // does: the push is held (the others are in Xero and kept) and comes back for it.
+      return waiting.get(0);
     }
     List<Operation.Element> ordered = new ArrayList<>();
     for (JsonNode invoice : op.request.path("invoices")) {
@@ -97,7 +103,11 @@ final class InvoiceHistory implements OperationWrite {
         null);
   }
 
-  private void pushBatch(XeroCall c, List<JsonNode> batch, Map<String, Operation.Element> done)
+  private void pushBatch(
+      XeroCall c,
+      List<JsonNode> batch,
+      Map<String, Operation.Element> done,
+      List<Completion> waiting)
       throws XeroApiException, TokenRefreshException {
     Operation op = c.op();
     Map<String, JsonNode> toSend = new LinkedHashMap<>();
@@ -110,7 +120,7 @@ final class InvoiceHistory implements OperationWrite {
         JsonNode ours =
             Objects.requireNonNull(toSend.remove(ext), "findAll answers only numbers it was asked");
         ObjectNode link =
-            links.link(op, ext, ours, found.getValue(), WriteRequests.linesFingerprint(ours));
+            links.link(op, ext, ours, found.getValue(), XeroInvoiceElement.linesFingerprint(ours));
         done.put(ext, succeeded(ext, InvoiceLinks.ids(link), FOUND));
       }
     }
@@ -122,18 +132,11 @@ final class InvoiceHistory implements OperationWrite {
       ContactLinks.Result contact = contacts.ensure(c, body.get("contact"), false);
       if (contact.problem() != null) {
         Completion p = contact.problem();
-        // A history invoice does not wait for another write's contact: it needs its own name.
-        done.put(
-            e.getKey(),
-            element(
-                e.getKey(),
-                p.state() == OperationState.QUEUED
-                    ? Completion.failed(
-                        Objects.requireNonNullElse(p.code(), "CONTACT_REQUIRED"),
-                        p.messages().get(0),
-                        Objects.requireNonNullElse(
-                            p.action(), "Send the customer's name with the history invoice."))
-                    : p));
+        if (p.state() == OperationState.QUEUED) {
+          waiting.add(p);
+        } else {
+          done.put(e.getKey(), element(e.getKey(), p));
+        }
         continue;
       }
       String status = WriteRequests.text(body, "status");
@@ -148,7 +151,7 @@ final class InvoiceHistory implements OperationWrite {
       }
       numbers.add(e.getKey());
       elements.add(
-          WriteRequests.xeroInvoice(body, e.getKey(), contact.contactId(), status, true, null));
+          XeroInvoiceElement.of(body, e.getKey(), contact.contactId(), status, true, null));
     }
     if (elements.isEmpty()) {
       return;
@@ -160,7 +163,7 @@ final class InvoiceHistory implements OperationWrite {
       String ext = numbers.get(i);
       JsonNode body = Objects.requireNonNull(toSend.get(ext), "numbers are toSend's keys");
       XeroWrites.Outcome out = outcomes.get(i);
-      String lines = WriteRequests.linesFingerprint(body);
+      String lines = XeroInvoiceElement.linesFingerprint(body);
       if (out.accepted()) {
         ObjectNode link = links.link(op, ext, body, out.saved(), lines);
         done.put(

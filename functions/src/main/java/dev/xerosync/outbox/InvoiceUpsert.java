@@ -38,7 +38,7 @@ final class InvoiceUpsert implements OperationWrite {
   private Completion create(XeroCall c) throws XeroApiException, TokenRefreshException {
     Operation op = c.op();
     JsonNode body = op.request;
-    String lines = WriteRequests.linesFingerprint(body);
+    String lines = XeroInvoiceElement.linesFingerprint(body);
     if (op.ambiguous) {
       Optional<JsonNode> ours = InvoiceByNumber.find(c, op.externalId);
       if (ours.isPresent()) {
@@ -62,7 +62,7 @@ final class InvoiceUpsert implements OperationWrite {
           log.settings(op.tenantId).map(s -> s.path("invoiceStatus").asText(null)).orElse(null);
     }
     ObjectNode el =
-        WriteRequests.xeroInvoice(body, op.externalId, contact.contactId(), status, true, null);
+        XeroInvoiceElement.of(body, op.externalId, contact.contactId(), status, true, null);
     Sent sent = send(c, "PUT", "Invoices", el, "invoice-create", contact.notes());
     if (sent.problem() != null) {
       return sent.problem();
@@ -94,7 +94,7 @@ final class InvoiceUpsert implements OperationWrite {
     }
     String invoiceId = l.path("invoiceId").asText();
     String current = l.path("status").asText();
-    String fingerprint = WriteRequests.linesFingerprint(body);
+    String fingerprint = XeroInvoiceElement.linesFingerprint(body);
     boolean linesChanged = body.has("lineItems") && !fingerprint.equals(l.path("lines").asText());
     if (linesChanged && !"DRAFT".equals(current)) {
       return Completion.failed(
@@ -123,7 +123,7 @@ final class InvoiceUpsert implements OperationWrite {
     }
     String lines = linesChanged ? fingerprint : l.path("lines").asText();
     ObjectNode el =
-        WriteRequests.xeroInvoice(body, op.externalId, contactId, status, linesChanged, invoiceId);
+        XeroInvoiceElement.of(body, op.externalId, contactId, status, linesChanged, invoiceId);
     if (op.ambiguous && status != null) {
       // The earlier send may have applied this very change (status and lines move together).
       Optional<JsonNode> applied = InvoiceById.withStatus(c, invoiceId, status);

@@ -53,6 +53,12 @@ public final class Operation {
   /** The write's place in its tenant's queue: the count of writes the tenant had accepted. */
   long ticket;
 
+  /**
+   * The latest it waits for the tenant's older writes: when admission counted on it going (see
+   * {@link WriteTurn}); null for a write that took no ticket.
+   */
+  @Nullable Instant turnBy;
+
   /** Held back past this instant, the write ends NEEDS_ATTENTION instead of waiting on. */
   @Nullable Instant deadline;
 

@@ -118,6 +118,10 @@ final class OperationLog {
     operations.backlogFinished(tenantId);
   }
 
+  long finishedWrites(String tenantId) {
+    return operations.finishedWrites(tenantId);
+  }
+
   Optional<Operation> load(String tenantId, String operationId) {
     return operations
         .get(tenantId, operationId)

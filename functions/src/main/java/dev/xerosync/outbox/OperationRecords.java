@@ -35,6 +35,9 @@ interface OperationRecords {
   /** One of the tenant's queued writes ended: its queue is one shorter. */
   void backlogFinished(String tenantId);
 
+  /** How many of the tenant's queued writes have ended (a write's turn is read against it). */
+  long finishedWrites(String tenantId);
+
   static OperationRecords of(Operations operations) {
     return new OperationRecords() {
       @Override
@@ -86,6 +89,11 @@ interface OperationRecords {
       @Override
       public void backlogFinished(String tenantId) {
         operations.backlogFinished(tenantId);
+      }
+
+      @Override
+      public long finishedWrites(String tenantId) {
+        return operations.backlog(tenantId).finished();
       }
     };
   }

@@ -53,18 +53,30 @@ public final class Outbox {
 
   /**
    * How fast a tenant's writes drain (the writes' share of Xero's calls a minute, one call a write)
-   * and how long each may wait: a tenant may have as many writes open as drain before the deadline,
-   * less a quarter for the calls that are not one write each: the sync's reads take from the same
-   * share, and contact lookups cost a call (WriteDrainBenchmark measured 39 a minute, not 45).
+   * and how long each may wait: a tenant may have as many writes open as drain before the deadline
+   * at three quarters of that pace, as the sync's reads take from the same share and contact
+   * lookups cost a call (WriteDrainBenchmark measured 39 a minute, not 45). The writes drain in
+   * about the order admitted, whatever their lane ({@link WriteTurn}), so a write's place in the
+   * tenant's queue is what it waits behind.
    */
   public record Admission(int perMinute, Duration deadline) {
     public long capacity() {
-      return Math.max(1, (long) perMinute * Math.max(1, deadline.toMinutes()) * 3 / 4);
+      return Math.max(1, perMinute * deadline.toSeconds() * 3 / (4 * 60));
     }
 
     /** When the full queue has room again: one write's share of a minute. */
     Duration retryAfter() {
       return Duration.ofSeconds(Math.max(1, (60 + perMinute - 1) / perMinute));
+    }
+
+    /**
+     * When a write admitted now at {@code position} in the queue goes at the latest, at the pace
+     * {@link #capacity} counts on: the writes ahead of it each take a capacity's share of the
+     * deadline, so even the last one admitted goes before its deadline.
+     */
+    Instant turnBy(Instant now, long position) {
+      long ahead = Math.max(0, Math.min(position, capacity()) - 1);
+      return now.plus(deadline.multipliedBy(ahead).dividedBy(capacity()));
     }
   }
 
@@ -148,6 +160,7 @@ public final class Outbox {
                 .isEmpty())) {
       queue = admit(op.tenantId);
       op.ticket = queue.accepted();
+      op.turnBy = admission.turnBy(now, queue.open());
     }
     Optional<Operations.KeyUse> earlier =
         operations.create(
@@ -264,6 +277,15 @@ public final class Outbox {
       return view(op.tenantId, op.operationId).orElseGet(op::toJson);
     }
     return op.toJson(accepted.finished(), admission.perMinute(), clock.instant());
+  }
+
+  /** This outbox with another admission rule (a benchmark's shorter deadline). */
+  public Outbox with(Admission other) {
+    return new Outbox(operations, events, clock, other);
+  }
+
+  public Admission admission() {
+    return admission;
   }
 
   /** The refusal {@link #accept} would give for the write's shape, or null. */

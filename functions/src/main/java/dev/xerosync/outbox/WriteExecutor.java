@@ -147,6 +147,18 @@ public final class WriteExecutor {
     }
     try (var scope = Log.scope(Log.TENANT_ID, tenantId, "operationId", operationId)) {
       Instant now = clock.instant();
+      if (op.state == OperationState.QUEUED && op.turnBy != null && now.isBefore(op.turnBy)) {
+        Optional<Duration> turn =
+            WriteTurn.wait(op.ticket, log.finishedWrites(tenantId), op.turnBy, now);
+        if (turn.isPresent()) {
+          // A hold, which is no attempt: hold() counts it out again.
+          op.attempts++;
+          return hold(
+              op,
+              turn.get(),
+              "Waiting its turn: writes this organisation sent before it are still open.");
+        }
+      }
       if (op.state == OperationState.SENDING) {
         // A pass died while sending, or saw no answer: Xero may hold the entity.
         op.ambiguous = true;

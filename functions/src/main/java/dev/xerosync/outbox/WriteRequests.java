@@ -1,10 +1,8 @@
 package dev.xerosync.outbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.common.IsoDates;
-import dev.xerosync.common.Json;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Objects;
@@ -15,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The shapes of our write API's bodies, checked when a write is accepted (so a malformed one is a
- * 400, never an operation), and their translation into Xero's JSON when it is sent.
+ * 400, never an operation); {@link XeroInvoiceElement} turns an invoice's into Xero's JSON.
  */
 final class WriteRequests {
   /** Xero's InvoiceNumber, ContactNumber and Reference fields hold 255 characters at most. */
@@ -374,81 +372,9 @@ final class WriteRequests {
     }
   }
 
-  /** Xero's invoice element for a create or an update; line items only when {@code withLines}. */
-  static ObjectNode xeroInvoice(
-      JsonNode body,
-      String externalId,
-      @Nullable String contactId,
-      @Nullable String status,
-      boolean withLines,
-      @Nullable String invoiceId) {
-    ObjectNode x = Json.MAPPER.createObjectNode();
-    if (invoiceId != null) {
-      x.put("InvoiceID", invoiceId);
-    } else {
-      x.put("Type", "ACCREC");
-      x.put("InvoiceNumber", externalId);
-    }
-    if (contactId != null) {
-      x.putObject("Contact").put("ContactID", contactId);
-    }
-    copy(body, "date", x, "Date");
-    copy(body, "dueDate", x, "DueDate");
-    copy(body, "reference", x, "Reference");
-    copy(body, "currency", x, "CurrencyCode");
-    copy(body, "lineAmountTypes", x, "LineAmountTypes");
-    // Totals are the product's claim; Xero checks them against the lines.
-    copy(body, "subTotal", x, "SubTotal");
-    copy(body, "totalTax", x, "TotalTax");
-    copy(body, "total", x, "Total");
-    if (withLines) {
-      x.set("LineItems", xeroLines(body));
-    }
-    if (status != null) {
-      x.put("Status", status);
-    }
-    return x;
-  }
-
-  static ArrayNode xeroLines(JsonNode body) {
-    ArrayNode lines = Json.MAPPER.createArrayNode();
-    for (JsonNode l : body.path("lineItems")) {
-      ObjectNode x = lines.addObject();
-      copy(l, "description", x, "Description");
-      copy(l, "quantity", x, "Quantity");
-      copy(l, "unitAmount", x, "UnitAmount");
-      copy(l, "discountRate", x, "DiscountRate");
-      copy(l, "accountCode", x, "AccountCode");
-      copy(l, "taxType", x, "TaxType");
-      copy(l, "itemCode", x, "ItemCode");
-    }
-    JsonNode s = body.get("shipping");
-    if (s != null) {
-      ObjectNode x = lines.addObject();
-      x.put("Description", s.path("description").asText("Shipping and handling"));
-      x.put("Quantity", 1);
-      copy(s, "amount", x, "UnitAmount");
-      copy(s, "accountCode", x, "AccountCode");
-      copy(s, "taxType", x, "TaxType");
-    }
-    return lines;
-  }
-
-  /** Identifies a set of lines, so a resend of unchanged lines is not an edit. */
-  static String linesFingerprint(JsonNode body) {
-    return Integer.toHexString(xeroLines(body).toString().hashCode());
-  }
-
   static @Nullable String text(JsonNode n, String field) {
     JsonNode v = n.get(field);
     return v == null || v.isNull() ? null : v.asText();
-  }
-
-  private static void copy(JsonNode from, String field, ObjectNode to, String xeroField) {
-    JsonNode v = from.get(field);
-    if (v != null && !v.isNull()) {
-      to.set(xeroField, v);
-    }
   }
 
   private static void object(JsonNode n, String what) throws InvalidWrite {

@@ -171,7 +171,7 @@ final class WriteRules {
    */
   static BigDecimal linesNet(JsonNode body) {
     BigDecimal net = BigDecimal.ZERO;
-    for (JsonNode line : WriteRequests.xeroLines(body)) {
+    for (JsonNode line : XeroInvoiceElement.lines(body)) {
       net = net.add(lineAmount(line));
     }
     return net;
@@ -186,7 +186,7 @@ final class WriteRules {
     BigDecimal net = BigDecimal.ZERO;
     BigDecimal tax = BigDecimal.ZERO;
     boolean exclusive = "Exclusive".equals(body.path("lineAmountTypes").asText("Exclusive"));
-    for (JsonNode line : WriteRequests.xeroLines(body)) {
+    for (JsonNode line : XeroInvoiceElement.lines(body)) {
       BigDecimal amount = lineAmount(line);
       net = net.add(amount);
       if (exclusive) {

@@ -80,4 +80,9 @@ final class FakeOperationRecords implements OperationRecords {
   public void backlogFinished(String tenantId) {
     backlogFinished++;
   }
+
+  @Override
+  public long finishedWrites(String tenantId) {
+    return backlogFinished;
+  }
 }

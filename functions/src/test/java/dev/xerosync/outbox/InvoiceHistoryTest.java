@@ -84,4 +84,35 @@ class InvoiceHistoryTest {
     assertThat(op.elements.get(1).code()).isEqualTo("CONTACT_ARCHIVED");
     assertThat(w.xero.invoicesNumbered("r2")).isEmpty();
   }
+
+  /**
+   * A customer that an invoice in another lane is still creating: the push waits for it, as a
+   * deposit does, and sends the others meanwhile, each once.
+   */
+  @Test
+  void anInvoiceNamingACustomerStillBeingCreatedWaitsForIt() {
+    Operation creator =
+        w.accept(OperationKind.INVOICE_UPSERT, "inv-9", null, invoice("cust-h", "DRAFT", 5));
+    w.log.markContactPending(creator);
+    String waiting =
+        invoice("cust-h", "DRAFT", 5)
+            .replace(",\"name\":\"Customer cust-h\"", "")
+            .replaceFirst("\\{", "{\"invoiceId\":\"h-w\",");
+    String one = history(List.of("h-a"));
+    String body = one.substring(0, one.length() - 2) + "," + waiting + "]}";
+    Operation op = w.accept(OperationKind.INVOICE_HISTORY, "h-9", null, body);
+
+    WriteExecutor.Pass first = w.pass(op);
+    w.runToEnd(creator);
+    Operation done = w.runToEnd(op);
+
+    assertThat(first).isInstanceOf(WriteExecutor.Pass.Later.class);
+    assertThat(done.state).as(done.messages.toString()).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(done.elements)
+        .extracting(Operation.Element::externalId)
+        .containsExactly("h-a", "h-w");
+    assertThat(w.xero.invoicesNumbered("h-a")).hasSize(1);
+    assertThat(w.xero.invoicesNumbered("h-w").get(0).path("Contact").path("ContactID").asText())
+        .isEqualTo(w.xero.contactsNumbered("cust-h").get(0).path("ContactID").asText());
+  }
 }

@@ -140,6 +140,45 @@ class WriteExecutorTest {
   }
 
   @Test
+  void aWriteWaitsItsTurnBehindTheTenantsOlderOpenWritesWithoutCallingXero() {
+    for (int i = 0; i < 9; i++) {
+      contact("older-" + i);
+    }
+    Operation op = contact("c-turn");
+    op.turnBy = op.createdAt.plus(Duration.ofMinutes(1));
+    w.log.save(op, op.createdAt);
+
+    WriteExecutor.Pass pass = w.pass(op);
+
+    assertThat(pass)
+        .isEqualTo(new WriteExecutor.Pass.Later(Duration.ofSeconds(6), w.load(op).heldBy));
+    assertThat(w.load(op).heldBy).startsWith("Waiting its turn");
+    assertThat(w.load(op).state).isEqualTo(OperationState.QUEUED);
+    assertThat(w.load(op).attempts - w.load(op).holds).as("no attempt").isZero();
+    assertThat(w.xero.writeRequests).isEmpty();
+
+    w.records.backlogFinished = 6;
+    assertThat(w.runToEnd(op).state)
+        .as("3 older still open: its turn")
+        .isEqualTo(OperationState.SUCCEEDED);
+  }
+
+  @Test
+  void aWriteGoesAtTheTimeAdmissionCountedOnWhateverTheCountsSay() {
+    for (int i = 0; i < 30; i++) {
+      contact("older-" + i);
+    }
+    Operation op = contact("c-late");
+    op.turnBy = op.createdAt.plus(Duration.ofSeconds(5));
+    w.log.save(op, op.createdAt);
+
+    Operation done = w.runToEnd(op);
+
+    assertThat(done.state).isEqualTo(OperationState.SUCCEEDED);
+    assertThat(done.finishedAt).isEqualTo(op.createdAt.plus(Duration.ofSeconds(5)));
+  }
+
+  @Test
   void aWriteHeldPastItsDeadlineNeedsAttentionWithNothingSaved() {
     w.xero.retryAfter = Duration.ofHours(5);
     w.xero.rateLimitProblem = "day";

@@ -1,14 +1,15 @@
 package dev.xerosync.writeback;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.infra.aws.ApiGatewayStandIn;
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
+import dev.xerosync.outbox.Outbox;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its writes drain, for a while. The write API must admit only what can drain before the deadline
  * (a 429 problem with Retry-After for the rest), and every admitted write must reach SUCCEEDED: a
  * rate limit, Xero's or our budget's, may hold a write back but never fail it. The deadline is
- * shortened (WRITE_DEADLINE_MINUTES) so that the queue fills within the run.
+ * shortened so that the queue fills within the run.
  */
 final class WriteDrain {
   private WriteDrain() {}
@@ -50,14 +51,22 @@ final class WriteDrain {
     }
   }
 
-  static Figures run(Duration push, int deadlineMinutes) throws Exception {
-    Map<String, String> deadline =
-        Map.of("WRITE_DEADLINE_MINUTES", Integer.toString(deadlineMinutes));
+  static Figures run(Duration push, Duration deadline) throws Exception {
     LocalStack stack =
         LocalStack.start(
             LocalStack.Options.defaults()
-                .withHandler("WriteApiFunction", env -> new WriteApiHandler(env.with(deadline))));
+                .withHandler(
+                    "WriteApiFunction", env -> new WriteApiHandler(shortened(env, deadline))));
     try {
+      // The pushers send evenly, 7.5 a second, under the plan's 25; but on a loaded host a stall
+      // bunches the queued sends, and the plan's throttle would then answer 429 for the gateway,
+      // not for admission. Lifted here as UpdateUsagePlan would: this measures admission.
+      stack
+          .aws()
+          .apiGateway()
+          .updateUsagePlan(
+              new ApiGatewayStandIn.UsagePlan(
+                  ApiGatewayStandIn.planId("ClientsUsagePlan"), 0, 0, 0, "MONTH"));
       WriteBackApi api = new WriteBackApi(stack);
       SimOrganisation org = stack.xero().createOrganisation("Drain Ltd");
       stack.connect(org);
@@ -108,7 +117,7 @@ final class WriteDrain {
       int notSucceeded = 0;
       Instant firstStart = null;
       Instant lastFinish = null;
-      Duration wait = Duration.ofMinutes(deadlineMinutes).plusMinutes(2);
+      Duration wait = deadline.plusMinutes(2);
       for (String op : accepted) {
         JsonNode done = api.awaitTerminal(tenant, op, wait, Duration.ofMillis(500));
         String state = done.path("state").asText();
@@ -143,6 +152,14 @@ final class WriteDrain {
     } finally {
       stack.close();
     }
+  }
+
+  /** The write API with the run's deadline (the worker reads each write's own deadline). */
+  private static WritebackWiring shortened(dev.xerosync.common.Environment env, Duration deadline) {
+    WritebackWiring w = WritebackWiring.forApi(env);
+    Outbox.Admission a = new Outbox.Admission(w.outbox().admission().perMinute(), deadline);
+    return new WritebackWiring(
+        w.outbox().with(a), w.executor(), w.dryRun(), w.operations(), w.redelivery(), w.clock());
   }
 
   private static String invoice() {

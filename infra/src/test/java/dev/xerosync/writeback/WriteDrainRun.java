@@ -10,8 +10,8 @@ public final class WriteDrainRun {
   /** The figure lines, and what makes them meaningless (empty when none). */
   public record Result(List<String> lines, List<String> problems) {}
 
-  public static Result run(Duration push, int deadlineMinutes) throws Exception {
-    WriteDrain.Figures f = WriteDrain.run(push, deadlineMinutes);
+  public static Result run(Duration push, Duration deadline) throws Exception {
+    WriteDrain.Figures f = WriteDrain.run(push, deadline);
     List<String> problems = new java.util.ArrayList<>();
     if (f.notSucceeded() > 0) {
       problems.add(f.notSucceeded() + " accepted writes did not succeed: " + f.states());

@@ -132,4 +132,86 @@ class XeroSimulatorRecordedAnswersIntegrationTest {
     assertThat(t.path("DateString").asText()).isEqualTo("2026-01-20T00:00:00");
     assertThat(t.path("Date").asText()).startsWith("/Date(");
   }
+
+  /**
+   * A Type that is no InvoiceType: the whole request refused as post data Xero cannot read
+   * (XeroMessages.notConvertible names the recorded answers), not a validation message.
+   */
+  @Test
+  void anInvoiceTypeXeroDoesNotKnowIsPostDataItCannotRead() {
+    SimHttp.Resp r =
+        put(
+            "Invoices",
+            "{\"Invoices\":[{\"Type\":\"ACCREC\",\"Contact\":{\"ContactID\":\""
+                + acme
+                + "\"}},{\"Type\":\"SALES\",\"Contact\":{\"ContactID\":\""
+                + acme
+                + "\"}}]}");
+
+    assertThat(r.status()).isEqualTo(400);
+    JsonNode body = r.json();
+    assertThat(body.path("ErrorNumber").asInt()).isEqualTo(14);
+    assertThat(body.path("Type").asText()).isEqualTo("PostDataInvalidException");
+    assertThat(body.path("Message").asText())
+        .isEqualTo(
+            "Error converting value \"SALES\" to type 'Xero.API.Library..InvoiceType'."
+                + " Path 'Invoices[1].Type'.");
+    assertThat(body.has("Elements")).isFalse();
+  }
+
+  /** The spec's createBankTransactions example: a zero ContactID identifies no contact. */
+  @Test
+  void aBankTransactionWithAZeroContactIdGetsTheSpecsMessage() {
+    SimHttp.Resp r =
+        http.send(
+            "PUT",
+            "/api.xro/2.0/BankTransactions?summarizeErrors=false",
+            token,
+            org.tenantId(),
+            "{\"BankTransactions\":[{\"Type\":\"SPEND\",\"Contact\":{\"ContactID\":"
+                + "\"00000000-0000-0000-0000-000000000000\"},\"LineItems\":[{\"Description\":"
+                + "\"Foobar\",\"Quantity\":1,\"UnitAmount\":20,\"AccountCode\":\"400\"}],"
+                + "\"BankAccount\":{\"Code\":\"090\"}}]}");
+
+    assertThat(r.status()).isEqualTo(200);
+    JsonNode el = r.json().path("BankTransactions").path(0);
+    assertThat(el.path("StatusAttributeString").asText()).isEqualTo("ERROR");
+    assertThat(el.path("ValidationErrors").findValuesAsText("Message"))
+        .containsExactly(XeroMessages.CONTACT_NOT_IDENTIFIED);
+    assertThat(XeroMessages.CONTACT_NOT_IDENTIFIED)
+        .isEqualTo(
+            "The Contact must contain at least 1 of the following elements to identify the"
+                + " contact: Name, ContactID, ContactNumber");
+  }
+
+  /**
+   * Xero-Java#171 and Xero-NetStandard#156 (recorded 400s): a refused invoice carries HasErrors;
+   * the spec's createContacts example: a refused contact HasValidationErrors. Xero reads the
+   * request into its model, so a misspelt key never comes back.
+   */
+  @Test
+  void refusedElementsCarryTheirErrorFlagAndNoKeyXeroDoesNotKnow() {
+    SimHttp.Resp invoice =
+        put(
+            "Invoices",
+            "{\"Invoices\":[{\"Type\":\"ACCREC\",\"Contact\":{\"ContactID\":\""
+                + acme
+                + "\",\"Nmae\":\"x\"},\"Referense\":\"typo\",\"Reference\":\"ok\","
+                + "\"Status\":\"PAID\",\"LineItems\":[{\"Descriptoin\":\"x\"}]}]}");
+    SimHttp.Resp contact =
+        put("Contacts", "{\"Contacts\":[{\"Name\":\"Acme\",\"EmialAddress\":\"a@b.c\"}]}");
+
+    assertThat(invoice.status()).isEqualTo(400);
+    JsonNode inv = invoice.json().path("Elements").path(0);
+    assertThat(inv.path("HasErrors").asBoolean()).isTrue();
+    assertThat(inv.path("Reference").asText()).isEqualTo("ok");
+    assertThat(inv.has("Referense")).isFalse();
+    assertThat(inv.path("Contact").has("Nmae")).isFalse();
+    assertThat(inv.path("LineItems").path(0).has("Descriptoin")).isFalse();
+    assertThat(contact.status()).isEqualTo(400);
+    JsonNode con = contact.json().path("Elements").path(0);
+    assertThat(con.path("HasValidationErrors").asBoolean()).isTrue();
+    assertThat(con.path("Name").asText()).isEqualTo("Acme");
+    assertThat(con.has("EmialAddress")).isFalse();
+  }
 }

@@ -86,12 +86,6 @@ final class BatchWrite {
         if (node == null) {
           node = refused(items.get(k).echo(), key);
           node.put("StatusAttributeString", "ERROR");
-          // Each collection names its error flag as its schema does (some have none).
-          if ("Invoices".equals(key)) {
-            node.put("HasErrors", true);
-          } else if (List.of("Contacts", "Payments").contains(key)) {
-            node.put("HasValidationErrors", true);
-          }
           node.set("ValidationErrors", Problems.validationErrors(e));
           if (WITH_WARNINGS.contains(key)) {
             node.putArray("Warnings");
@@ -122,9 +116,19 @@ final class BatchWrite {
    * A refused element as Xero gives it back: in its own shapes, not as sent. Dates come as
    * /Date(ms+0000)/ with their ISO DateString twin (the spec's createInvoices example of an ERROR
    * element), and the element's id is all zeros (pyxero's recorded live answer: InvoiceID
-   * 00000000-0000-0000-0000-000000000000).
+   * 00000000-0000-0000-0000-000000000000). It keeps only the fields Xero's model has ({@link
+   * ElementFields}), and carries its collection's error flag as Xero's recorded 400s do
+   * (Xero-Java#171 and Xero-NetStandard#156: an invoice's HasErrors; the spec's createContacts
+   * example: a contact's HasValidationErrors; Payment's schema has the same flag, BankTransaction's
+   * none).
    */
-  static ObjectNode refused(ObjectNode el, String key) {
+  static ObjectNode refused(ObjectNode sent, String key) {
+    ObjectNode el = ElementFields.known(sent, key);
+    if ("Invoices".equals(key)) {
+      el.put("HasErrors", true);
+    } else if (List.of("Contacts", "Payments").contains(key)) {
+      el.put("HasValidationErrors", true);
+    }
     for (String field : List.of("Date", "DueDate")) {
       String v = el.path(field).asText("");
       if (v.matches("\\d{4}-\\d{2}-\\d{2}.*")) {

@@ -108,11 +108,20 @@ public final class PutBankTransactions implements AccountingOperation {
       }
 
       public List<String> validate() {
+        List<String> errors;
         try {
-          return ledger.checkBankTransaction(spec());
+          errors = new java.util.ArrayList<>(ledger.checkBankTransaction(spec()));
         } catch (RuntimeException e) {
           return List.of(XeroMessages.DATE_NOT_VALID);
         }
+        if (el.get("Contact") instanceof ObjectNode c && !identifies(c)) {
+          errors.replaceAll(
+              m ->
+                  m.equals(XeroMessages.CONTACT_REQUIRED)
+                      ? XeroMessages.CONTACT_NOT_IDENTIFIED
+                      : m);
+        }
+        return errors;
       }
 
       public ObjectNode apply() {
@@ -124,5 +133,13 @@ public final class PutBankTransactions implements AccountingOperation {
         return el.deepCopy();
       }
     };
+  }
+
+  /** A Contact with a name, a number or an id that is not all zeros: Xero can look it up. */
+  private static boolean identifies(ObjectNode contact) {
+    String id = BatchWrite.text(contact, "ContactID");
+    return BatchWrite.text(contact, "Name") != null
+        || BatchWrite.text(contact, "ContactNumber") != null
+        || (id != null && !id.isBlank() && !id.matches("[0-]+"));
   }
 }

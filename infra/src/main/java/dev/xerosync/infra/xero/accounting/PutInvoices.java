@@ -28,6 +28,21 @@ public final class PutInvoices implements AccountingOperation {
   private final Clock clock;
   private final boolean post;
 
+  /**
+   * Invoice.Type's enum in the spec: any other value is not an InvoiceType at all (read without
+   * regard to case, as Xero's JSON reader reads enums).
+   */
+  private static final java.util.Set<String> INVOICE_TYPES =
+      java.util.Set.of(
+          "ACCPAY",
+          "ACCPAYCREDIT",
+          "APOVERPAYMENT",
+          "APPREPAYMENT",
+          "ACCREC",
+          "ACCRECCREDIT",
+          "AROVERPAYMENT",
+          "ARPREPAYMENT");
+
   public PutInvoices(Clock clock, boolean post) {
     this.clock = clock;
     this.post = post;
@@ -40,6 +55,13 @@ public final class PutInvoices implements AccountingOperation {
       elements = BatchWrite.elements(call.request().body(), "Invoices");
     } catch (ListQuery.BadQuery e) {
       return Problems.validation(e.getMessage());
+    }
+    for (int k = 0; k < elements.size(); k++) {
+      String type = BatchWrite.text(elements.get(k), "Type");
+      if (type != null && !INVOICE_TYPES.contains(type.toUpperCase(java.util.Locale.ROOT))) {
+        return Problems.postDataInvalid(
+            XeroMessages.notConvertible(type, "InvoiceType", "Invoices[" + k + "].Type"));
+      }
     }
     String pathId =
         call.request().pathParams().isEmpty() ? null : call.request().pathParams().getFirst();

@@ -73,6 +73,11 @@ public final class Problems {
     return SimResponse.json(status, n);
   }
 
+  /** Post data Xero cannot read into its models: the whole request, no elements. */
+  public static SimResponse postDataInvalid(String message) {
+    return apiException(400, 14, "PostDataInvalidException", message, null);
+  }
+
   public static ArrayNode validationErrors(List<String> messages) {
     ArrayNode arr = XeroJson.MAPPER.createArrayNode();
     for (String m : messages) {

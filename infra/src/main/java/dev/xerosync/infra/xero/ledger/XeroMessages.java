@@ -80,6 +80,32 @@ public final class XeroMessages {
   public static final String CONTACT_REQUIRED =
       "A Contact must be specified for this type of transaction";
 
+  /**
+   * The spec's createBankTransactions example: a bank transaction whose Contact names nothing Xero
+   * can identify it by (its request sends ContactID 00000000-0000-0000-0000-000000000000).
+   */
+  public static final String CONTACT_NOT_IDENTIFIED =
+      "The Contact must contain at least 1 of the following elements to identify the contact:"
+          + " Name, ContactID, ContactNumber";
+
+  /**
+   * A value Xero cannot read into its model's type, answered for the whole request as
+   * PostDataInvalidException (ErrorNumber 14). Integrators' notes on Xero's manual journals quote
+   * the live answer {@code Error converting value "NO_TAX" to type
+   * 'Xero.API.Library..LineAmountType'. Path 'ManualJournals[0].LineAmountTypes'.};
+   * XeroAPI/xero-php-oauth2#38 and foxbytehq/laravel-xero-oauth2#50 show the same ErrorNumber and
+   * Type for post data Xero cannot read. Other types' names are by analogy.
+   */
+  public static String notConvertible(String value, String type, String path) {
+    return "Error converting value \""
+        + value
+        + "\" to type 'Xero.API.Library.."
+        + type
+        + "'. Path '"
+        + path
+        + "'.";
+  }
+
   /** paymentapp's Xero sync guide quotes "Organisation is not subscribed to currency USD". */
   public static String currencyNotSubscribed(String code) {
     return "Organisation is not subscribed to currency " + code;
