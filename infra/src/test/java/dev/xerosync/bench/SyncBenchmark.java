@@ -65,15 +65,23 @@ public final class SyncBenchmark {
   private static Figures figures;
   private static int scale = 1;
 
+  /**
+   * {@code --invoices=N}: the initial sync's organisation size; 0 for 100,000 (a tenth in quick).
+   */
+  private static int initialInvoices = 0;
+
   public static void main(String[] args) throws Exception {
     List<String> chosen = new ArrayList<>();
     for (String a : args) {
       if (a.equals("quick")) {
         scale = 10;
+      } else if (a.startsWith("--invoices=")) {
+        initialInvoices = Integer.parseInt(a.substring("--invoices=".length()));
       } else if (ALL.contains(a)) {
         chosen.add(a);
       } else {
-        System.err.println("unknown sub-benchmark " + a + "; choose from " + ALL + " and 'quick'");
+        System.err.println(
+            "unknown argument " + a + "; choose from " + ALL + ", 'quick' and --invoices=N");
         System.exit(2);
       }
     }
@@ -842,8 +850,8 @@ public final class SyncBenchmark {
         "initial-sync-total-s",
         "initial-sync-sample-mismatches",
         "initial-sync-egress-mb");
-    int invoices = 100_000 / scale;
-    int contacts = 10_000 / scale;
+    int invoices = initialInvoices > 0 ? initialInvoices : 100_000 / scale;
+    int contacts = invoices / 10;
     try (Bench b = Bench.start()) {
       SimOrganisation org = b.stack.xero().createOrganisation("Big History Ltd");
       long seeding = System.nanoTime();
