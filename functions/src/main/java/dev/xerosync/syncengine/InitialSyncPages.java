@@ -78,7 +78,7 @@ final class InitialSyncPages {
       XeroPage<XeroContact> page =
           reads.call(
               tenantId, (x, token) -> x.contactsModifiedSince(tenantId, token, null, s.page()));
-      page.items().forEach(c -> contacts.upsert(tenantId, c));
+      contacts.upsertPage(tenantId, page.items());
       if (page.items().size() < PAGE_SIZE) {
         finish(tenantId, s);
         return;

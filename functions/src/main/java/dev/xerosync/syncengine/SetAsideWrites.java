@@ -2,6 +2,8 @@ package dev.xerosync.syncengine;
 
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Metrics;
+import dev.xerosync.xero.XeroContact;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,10 +42,29 @@ final class SetAsideWrites {
     return log.refused(e);
   }
 
-  /** Contacts written through {@link #write}. */
+  /**
+   * Contacts written through {@link #write}; a page the store refuses is written one contact at a
+   * time, so only the contact it refuses is put aside.
+   */
   SyncRecords.Contacts contacts(SyncRecords.Contacts contacts) {
-    return (tenantId, contact) ->
+    return new SyncRecords.Contacts() {
+      @Override
+      public void upsert(String tenantId, XeroContact contact) {
         write(tenantId, CONTACT, contact.contactId(), () -> contacts.upsert(tenantId, contact));
+      }
+
+      @Override
+      public void upsertPage(String tenantId, List<XeroContact> page) {
+        try {
+          contacts.upsertPage(tenantId, page);
+        } catch (RuntimeException e) {
+          if (!refused(e)) {
+            throw e;
+          }
+          page.forEach(c -> upsert(tenantId, c));
+        }
+      }
+    };
   }
 
   private void setAside(String tenantId, String kind, @Nullable String id, RuntimeException e) {

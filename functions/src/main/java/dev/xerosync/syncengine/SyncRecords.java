@@ -75,6 +75,11 @@ public final class SyncRecords {
   public interface Contacts {
     void upsert(String tenantId, XeroContact contact);
 
+    /** A page of contacts; the store writes them in as few round trips as it can. */
+    default void upsertPage(String tenantId, List<XeroContact> page) {
+      page.forEach(c -> upsert(tenantId, c));
+    }
+
     /** The same contacts, written without business events: the initial sync's history. */
     default Contacts historicContacts() {
       return this;
@@ -85,6 +90,11 @@ public final class SyncRecords {
         @Override
         public void upsert(String tenantId, XeroContact contact) {
           store.upsert(tenantId, contact);
+        }
+
+        @Override
+        public void upsertPage(String tenantId, List<XeroContact> page) {
+          store.upsertAll(tenantId, page);
         }
 
         @Override

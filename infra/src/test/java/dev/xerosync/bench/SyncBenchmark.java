@@ -47,8 +47,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * the sync engine's figures in the whole local stack (embedded AWS, the Xero simulator, every
  * function hosted as Lambda would host it). Each sub-benchmark starts its own stack, so the
  * simulator's counters are its own. Figures go to stdout as {@code name: value unit}; lines
- * starting with '#' explain them; the functions' own logs go to a file. {@code quick} divides the
- * sizes by 10, for trying the benchmark out, not for reporting.
+ * starting with '#' explain them; the functions' own logs go to a file. {@code quick} is for trying
+ * the benchmark out and for CI's smoke run, not for reporting: most sizes divided by 10, and where
+ * that alone would leave the run long, fewer tenants (at the same rate per tenant), fewer rounds
+ * and shorter spacing, each part still measuring what its figures name.
  */
 public final class SyncBenchmark {
   private static final List<String> ALL =
@@ -65,15 +67,23 @@ public final class SyncBenchmark {
   private static Figures figures;
   private static int scale = 1;
 
+  /**
+   * {@code --invoices=N}: the initial sync's organisation size; 0 for 100,000 (a tenth in quick).
+   */
+  private static int initialInvoices = 0;
+
   public static void main(String[] args) throws Exception {
     List<String> chosen = new ArrayList<>();
     for (String a : args) {
       if (a.equals("quick")) {
         scale = 10;
+      } else if (a.startsWith("--invoices=")) {
+        initialInvoices = Integer.parseInt(a.substring("--invoices=".length()));
       } else if (ALL.contains(a)) {
         chosen.add(a);
       } else {
-        System.err.println("unknown sub-benchmark " + a + "; choose from " + ALL + " and 'quick'");
+        System.err.println(
+            "unknown argument " + a + "; choose from " + ALL + ", 'quick' and --invoices=N");
         System.exit(2);
       }
     }
@@ -86,7 +96,7 @@ public final class SyncBenchmark {
     out.println(
         "# function logs: "
             + figures.functionLogs()
-            + (scale > 1 ? "  (quick: sizes / " + scale + ")" : ""));
+            + (scale > 1 ? "  (quick: smaller sizes, see each part's line)" : ""));
     out.println(
         "# machine: "
             + Runtime.getRuntime().availableProcessors()
@@ -122,9 +132,11 @@ public final class SyncBenchmark {
    */
   static void freshness() throws Exception {
     figures.require("freshness-p50-ms", "freshness-p99-ms", "xero-egress-kb-per-changed-invoice");
-    int tenants = 25;
-    int changes = 1000 / scale;
-    int perSecond = 20;
+    // Quick: 60 changes over 10 tenants at 8 changes/s, the same 48 a minute for each tenant as
+    // the full run.
+    int tenants = scale > 1 ? 10 : 25;
+    int changes = scale > 1 ? 60 : 1000;
+    int perSecond = scale > 1 ? 8 : 20;
     int warmUp = 50 / scale;
     int payablePerTenant = 8;
     Duration pollEvery = Duration.ofMillis(50);
@@ -247,8 +259,9 @@ public final class SyncBenchmark {
    */
   static void smallBurst() throws Exception {
     figures.require("freshness-small-burst-p99-ms");
-    int tenants = scale > 1 ? 2 : 4;
-    int rounds = scale > 1 ? 2 : 3;
+    // Quick: one tenant's burst right after connecting, the case pacing made slow.
+    int tenants = scale > 1 ? 1 : 4;
+    int rounds = scale > 1 ? 1 : 3;
     int perBurst = 10;
     Duration within = Duration.ofSeconds(5);
     Duration pause = Duration.ofSeconds(10);
@@ -290,7 +303,9 @@ public final class SyncBenchmark {
             }
           }
           all &= poller.awaitEmpty(Duration.ofSeconds(60));
-          Thread.sleep(pause.toMillis());
+          if (round < rounds - 1) {
+            Thread.sleep(pause.toMillis());
+          }
         }
       }
       poller.stop();
@@ -569,15 +584,18 @@ public final class SyncBenchmark {
    * its own hour in FIFO deduplication as the real hourly schedule would (firing the real schedule
    * twice in a minute is deduplicated).
    */
-  private static final Duration SWEEP_SPACING = Duration.ofSeconds(4);
-
   static void idle() throws Exception {
     figures.require("idle-calls-per-tenant-day");
-    // Quick runs 3 sweeps and scales their calls to a day.
+    // Quick runs 3 sweeps and scales their calls to a day; a sweep of an unchanged tenant reads
+    // empty pages whatever its history, so quick's is smaller.
     int sweepsRun = scale > 1 ? 3 : 24;
+    int history = 2000 / scale;
+    // A day of sweeps squeezed into minutes must stay under 60 calls a minute, or budget waits
+    // re-run sweeps: 24 sweeps of 6 calls need 4 s apart; quick's 3 fit in any minute.
+    Duration spacing = Duration.ofSeconds(scale > 1 ? 1 : 4);
     try (Bench b = Bench.start()) {
       SimOrganisation org = b.stack.xero().createOrganisation("Idle Ltd");
-      org.generateHistory(11, 200, 2000, Instant.now());
+      org.generateHistory(11, history / 10, history, Instant.now());
       b.stack.connect(org);
       b.awaitConnected(org.tenantId(), Duration.ofSeconds(180));
       String tenant = org.tenantId();
@@ -587,9 +605,7 @@ public final class SyncBenchmark {
       Instant previous = b.connections.get(tenant).map(Connection::lastReconciledAt).orElse(null);
       long paced = System.nanoTime();
       for (int hour = 1; hour <= sweepsRun; hour++) {
-        // A day of sweeps squeezed into minutes must stay under 60 calls a minute, or budget waits
-        // re-run sweeps.
-        sleepUntil(paced + (hour - 1) * SWEEP_SPACING.toNanos());
+        sleepUntil(paced + (hour - 1) * spacing.toNanos());
         Clock inAnHour = Clock.offset(Clock.systemUTC(), Duration.ofHours(hour));
         new ReconcileHandler(b.connections, queue, inAnHour).handleRequest(null, null);
         Instant last = previous;
@@ -609,9 +625,9 @@ public final class SyncBenchmark {
       // here.
       int daily = 1;
       out.printf(
-          "# idle: %d hourly sweeps of a connected, unchanged tenant (2,000 invoices), a day of them"
+          "# idle: %d hourly sweeps of a connected, unchanged tenant (%d invoices), a day of them"
               + " made %d calls; +%d daily Organisation refresh%n",
-          sweepsRun, sweeps, daily);
+          sweepsRun, history, sweeps, daily);
       out.println("idle-calls-per-tenant-day: " + (sweeps + daily) + " calls");
       out.println("peer-idle-calls-per-tenant-day: 216 calls");
     }
@@ -631,7 +647,8 @@ public final class SyncBenchmark {
         "storm-peak-calls-per-minute-per-tenant",
         "storm-converged-s",
         "storm-tenants-converged");
-    int tenants = 20;
+    // Quick: 10 tenants, the hot one still taking half the changes.
+    int tenants = scale > 1 ? 10 : 20;
     int changes = 10_000 / scale;
     Duration within = Duration.ofSeconds(60 / scale);
     try (Bench b = Bench.start()) {
@@ -831,8 +848,8 @@ public final class SyncBenchmark {
   // ---- initial sync ----
 
   /**
-   * Connecting an organisation with 100k invoices and 10k contacts of history, until the connection
-   * is Connected.
+   * Connecting an organisation with 100k invoices and 10k contacts of history ({@code --invoices=N}
+   * and a tenth as many contacts), until the connection is Connected.
    */
   static void initial() throws Exception {
     figures.require(
@@ -842,8 +859,9 @@ public final class SyncBenchmark {
         "initial-sync-total-s",
         "initial-sync-sample-mismatches",
         "initial-sync-egress-mb");
-    int invoices = 100_000 / scale;
-    int contacts = 10_000 / scale;
+    // Quick: 2,500 invoices, still two pages of the last 12 months, two older, then contacts.
+    int invoices = initialInvoices > 0 ? initialInvoices : scale > 1 ? 2_500 : 100_000;
+    int contacts = invoices / 10;
     try (Bench b = Bench.start()) {
       SimOrganisation org = b.stack.xero().createOrganisation("Big History Ltd");
       long seeding = System.nanoTime();

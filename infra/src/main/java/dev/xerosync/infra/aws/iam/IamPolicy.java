@@ -3,7 +3,6 @@ package dev.xerosync.infra.aws.iam;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * One IAM policy document, its intrinsics already resolved: Allow and Deny statements of actions on
@@ -70,11 +69,32 @@ public record IamPolicy(String name, List<Statement> statements) {
   }
 
   static boolean wildcard(String pattern, String value) {
-    StringBuilder regex = new StringBuilder();
-    for (char c : pattern.toCharArray()) {
-      regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+    // A glob match, no regex: every AWS call is checked against every statement, and compiling a
+    // pattern per check was a fifth of the CPU of a local initial sync (issue 28).
+    int p = 0;
+    int v = 0;
+    int star = -1;
+    int resume = 0;
+    while (v < value.length()) {
+      if (p < pattern.length()
+          && (pattern.charAt(p) == '?' || pattern.charAt(p) == value.charAt(v))) {
+        p++;
+        v++;
+      } else if (p < pattern.length() && pattern.charAt(p) == '*') {
+        star = p++;
+        resume = v;
+      } else if (star >= 0) {
+        // The last '*' takes one more character and the rest is matched again after it.
+        p = star + 1;
+        v = ++resume;
+      } else {
+        return false;
+      }
     }
-    return Pattern.matches(regex.toString(), value);
+    while (p < pattern.length() && pattern.charAt(p) == '*') {
+      p++;
+    }
+    return p == pattern.length();
   }
 
   private static String lower(String s) {

@@ -32,7 +32,51 @@ public sealed interface Value {
 
   JsonNode toJson();
 
-  record S(String value) implements Value {
+  /**
+   * A string. Not a record only to remember, once worked out, whether it holds a surrogate: keys
+   * are compared on every write to the sorted tables and indexes, and without one UTF-16 order is
+   * code point order, so the JDK's vectorised {@link String#compareTo} decides.
+   */
+  final class S implements Value {
+    private final String value;
+
+    /** 0 not yet known, 1 no surrogate, 2 has one; a race only repeats the scan. */
+    private byte surrogates;
+
+    public S(String value) {
+      this.value = java.util.Objects.requireNonNull(value);
+    }
+
+    public String value() {
+      return value;
+    }
+
+    boolean hasSurrogate() {
+      if (surrogates == 0) {
+        boolean found = false;
+        for (int i = 0; i < value.length() && !found; i++) {
+          found = Character.isSurrogate(value.charAt(i));
+        }
+        surrogates = (byte) (found ? 2 : 1);
+      }
+      return surrogates == 2;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof S other && value.equals(other.value);
+    }
+
+    @Override
+    public int hashCode() {
+      return value.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "S[value=" + value + "]";
+    }
+
     public String type() {
       return "S";
     }
@@ -319,7 +363,9 @@ public sealed interface Value {
   /** Orders two values of the same scalar type (S, N or B); null if they cannot be ordered. */
   static Integer compare(Value a, Value b) {
     if (a instanceof S x && b instanceof S y) {
-      return compareStrings(x.value, y.value);
+      return x.hasSurrogate() || y.hasSurrogate()
+          ? compareStrings(x.value, y.value)
+          : Integer.signum(x.value.compareTo(y.value));
     }
     if (a instanceof N x && b instanceof N y) {
       return x.value.compareTo(y.value);
