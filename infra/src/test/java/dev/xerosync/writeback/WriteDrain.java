@@ -159,7 +159,14 @@ final class WriteDrain {
     WritebackWiring w = WritebackWiring.forApi(env);
     Outbox.Admission a = new Outbox.Admission(w.outbox().admission().perMinute(), deadline);
     return new WritebackWiring(
-        w.outbox().with(a), w.executor(), w.dryRun(), w.operations(), w.redelivery(), w.clock());
+        w.outbox().with(a),
+        w.executor(),
+        w.dryRun(),
+        w.operations(),
+        w.redelivery(),
+        w.grants(),
+        w.settingsTokens(),
+        w.clock());
   }
 
   private static String invoice() {
