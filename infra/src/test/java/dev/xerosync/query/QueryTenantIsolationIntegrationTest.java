@@ -155,9 +155,9 @@ class QueryTenantIsolationIntegrationTest {
   @Test
   void everyEndpointRefusesAKeyOfAnotherTenant() {
     List<String[]> routes = routes(B);
-    // 13 query routes and the panel's token, settings token, origins (list, add, remove, replace)
-    // and status routes.
-    assertThat(routes).hasSize(20);
+    // 13 query routes, the event replay, and the panel's token, settings token, origins (list, add,
+    // remove, replace) and status routes.
+    assertThat(routes).hasSize(21);
     for (String[] r : routes) {
       var response = api.call(r[0], keyA, r[1], body(r[0], r[1]), Map.of());
       assertThat(response.status()).as(r[0] + " " + r[1]).isEqualTo(403);
