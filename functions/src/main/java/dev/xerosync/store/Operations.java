@@ -1,8 +1,10 @@
 package dev.xerosync.store;
 
+import dev.xerosync.common.Log;
 import dev.xerosync.common.Problem;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,6 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * documents.
  */
 public final class Operations {
+  private static final Log LOG = Log.of(Operations.class);
+
   /** How long a finished operation stays readable through GET /operations/{id}. */
   static final Duration OPERATION_RETENTION = Duration.ofDays(90);
 
@@ -210,39 +214,79 @@ public final class Operations {
   /**
    * Takes a ticket in the tenant's write queue unless {@code capacity} writes are already open: the
    * queue with this write in it ({@code accepted} is its ticket), or empty when full (nothing is
-   * counted then). One conditional update, so concurrent accepts never pass the capacity.
+   * counted then). One conditional update, so concurrent accepts never pass the capacity. The
+   * counts' item is made once through the tenant's fence ({@link TenantFence}) and only updated
+   * while it exists, so a purge removes it for good: a 409 for a disconnected tenant.
    */
-  public Optional<Backlog> admit(String tenantId, long capacity) {
-    try {
-      var updated =
-          dynamo.updateItem(
-              backlogUpdate(
-                      tenantId,
-                      "ADD openWrites :one, accepted :one",
-                      Map.of(
-                          ":one", AttributeValue.fromN("1"),
-                          ":cap", AttributeValue.fromN(Long.toString(capacity))))
-                  .conditionExpression("attribute_not_exists(openWrites) OR openWrites < :cap")
-                  .returnValues(ReturnValue.UPDATED_NEW)
-                  .build());
-      long accepted = number(updated.attributes(), "accepted");
-      return Optional.of(
-          new Backlog(accepted, accepted - number(updated.attributes(), "openWrites")));
-    } catch (ConditionalCheckFailedException e) {
-      return Optional.empty();
+  public Optional<Backlog> admit(String tenantId, long capacity) throws Problem {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        var updated =
+            dynamo.updateItem(
+                backlogUpdate(
+                        tenantId,
+                        "ADD openWrites :one, accepted :one",
+                        Map.of(
+                            ":one", AttributeValue.fromN("1"),
+                            ":cap", AttributeValue.fromN(Long.toString(capacity))))
+                    .conditionExpression(
+                        "attribute_exists(pk) AND (attribute_not_exists(openWrites) OR openWrites <"
+                            + " :cap)")
+                    .returnValues(ReturnValue.UPDATED_NEW)
+                    .build());
+        long accepted = number(updated.attributes(), "accepted");
+        return Optional.of(
+            new Backlog(accepted, accepted - number(updated.attributes(), "openWrites")));
+      } catch (ConditionalCheckFailedException e) {
+        if (attempt > 0 || backlogItem(tenantId, true) != null) {
+          return Optional.empty();
+        }
+        createBacklog(tenantId);
+      }
     }
   }
 
-  /** One of the tenant's queued writes ended (or was never queued after its ticket was taken). */
+  /** The tenant's first write makes its queue's counts, unless the tenant is disconnected. */
+  private void createBacklog(String tenantId) throws Problem {
+    Map<String, AttributeValue> item =
+        Keys.item(Keys.organisationPk(tenantId), Keys.WRITE_BACKLOG_SK);
+    for (String count : List.of("accepted", "finished", "openWrites")) {
+      item.put(count, AttributeValue.fromN("0"));
+    }
+    try {
+      if (!TenantFence.put(
+          dynamo,
+          table,
+          tenantId,
+          r ->
+              r.tableName(table)
+                  .item(TenantItems.stamp(tenantId, item))
+                  .conditionExpression("attribute_not_exists(pk)"))) {
+        throw disconnected();
+      }
+    } catch (ConditionalCheckFailedException madeMeanwhile) {
+      // A concurrent accept made it first: take a ticket from it.
+    }
+  }
+
+  /**
+   * One of the tenant's queued writes ended (or was never queued after its ticket was taken). After
+   * a purge there is nothing left to count, and nothing is made again.
+   */
   public void backlogFinished(String tenantId) {
-    dynamo.updateItem(
-        backlogUpdate(
-                tenantId,
-                "ADD openWrites :minus, finished :one",
-                Map.of(
-                    ":one", AttributeValue.fromN("1"),
-                    ":minus", AttributeValue.fromN("-1")))
-            .build());
+    try {
+      dynamo.updateItem(
+          backlogUpdate(
+                  tenantId,
+                  "ADD openWrites :minus, finished :one",
+                  Map.of(
+                      ":one", AttributeValue.fromN("1"),
+                      ":minus", AttributeValue.fromN("-1")))
+              .conditionExpression("attribute_exists(pk)")
+              .build());
+    } catch (ConditionalCheckFailedException purged) {
+      LOG.info("write queue count not kept: the tenant was purged", "tenantId", tenantId);
+    }
   }
 
   /** An update of the tenant's write queue counts, stamped to go with its tenant. */
@@ -257,17 +301,22 @@ public final class Operations {
   }
 
   public Backlog backlog(String tenantId) {
+    Map<String, AttributeValue> item = backlogItem(tenantId, false);
+    return item == null
+        ? new Backlog(0, 0)
+        : new Backlog(number(item, "accepted"), number(item, "finished"));
+  }
+
+  private @Nullable Map<String, AttributeValue> backlogItem(String tenantId, boolean consistent) {
     var item =
         dynamo
             .getItem(
                 r ->
                     r.tableName(table)
-                        .key(Keys.key(Keys.organisationPk(tenantId), Keys.WRITE_BACKLOG_SK)))
+                        .key(Keys.key(Keys.organisationPk(tenantId), Keys.WRITE_BACKLOG_SK))
+                        .consistentRead(consistent))
             .item();
-    if (item == null || item.isEmpty()) {
-      return new Backlog(0, 0);
-    }
-    return new Backlog(number(item, "accepted"), number(item, "finished"));
+    return item == null || item.isEmpty() ? null : item;
   }
 
   private static long number(Map<String, AttributeValue> item, String name) {
