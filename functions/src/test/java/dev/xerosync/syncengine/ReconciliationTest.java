@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.xerosync.common.Json;
 import dev.xerosync.store.Connection;
 import dev.xerosync.store.ConnectionStatus;
+import dev.xerosync.xero.XeroInvoice;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,6 +89,46 @@ class ReconciliationTest {
     assertThat(xero.calls).contains("invoicesByIds [paid]");
     assertThat(store.invoices).containsOnlyKeys("paid");
     assertThat(connection().paymentsSince()).isEqualTo(NOW);
+  }
+
+  @Test
+  void aSweepThatFindsOnlyWhatWebhooksBroughtIsClean() throws SyncFailure {
+    connected(ConnectionStatus.CONNECTED);
+    XeroInvoice delivered = invoice("delivered", WATERMARK.plus(Duration.ofMinutes(20)));
+    xero.invoices.add(delivered);
+    store.upsert(TENANT, delivered);
+
+    sweep();
+
+    assertThat(store.sweeps).containsExactly(TENANT + " clean");
+  }
+
+  @Test
+  void aSweepThatStoresAChangeNoWebhookBroughtIsNotClean() throws SyncFailure {
+    connected(ConnectionStatus.CONNECTED);
+    XeroInvoice stored = invoice("missed", WATERMARK.minus(Duration.ofDays(1)));
+    store.upsert(TENANT, stored);
+    xero.invoices.add(invoice("missed", WATERMARK.plus(Duration.ofMinutes(20))));
+
+    sweep();
+
+    assertThat(store.sweeps).containsExactly(TENANT + " missed");
+  }
+
+  @Test
+  void aSweepThatReadsAPaymentIsNotClean() throws Exception {
+    connected(ConnectionStatus.CONNECTED);
+    xero.invoices.add(invoice("paid", WATERMARK.minus(Duration.ofDays(3))));
+    xero.payments.add(
+        Json.MAPPER.readTree(
+            "{\"PaymentID\":\"p1\",\"UpdatedDateUTC\":\"/Date("
+                + NOW.toEpochMilli()
+                + "+0000)/\","
+                + "\"Invoice\":{\"InvoiceID\":\"paid\"}}"));
+
+    sweep();
+
+    assertThat(store.sweeps).as("payments have no webhooks").containsExactly(TENANT + " missed");
   }
 
   @Test
