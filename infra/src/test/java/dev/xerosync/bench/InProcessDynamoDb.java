@@ -102,6 +102,11 @@ final class InProcessDynamoDb implements InvocationHandler {
     return name;
   }
 
+  /** Read (or write) capacity units since the process started, as the stand-in counts them. */
+  static double units(boolean read) {
+    return USAGE.values().stream().mapToDouble(u -> read ? u[1] : u[2]).sum();
+  }
+
   /**
    * Requests, read units and write units by operation since the process started, times {@code
    * scale}.

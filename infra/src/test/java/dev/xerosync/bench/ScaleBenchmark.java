@@ -138,6 +138,8 @@ public final class ScaleBenchmark {
   private long changeMessages;
   private long delayQueueSends;
   private long sweepMessages;
+  private int firings;
+  private long deferralSends;
 
   record Event(long at, long seq, Runnable action) {}
 
@@ -314,21 +316,28 @@ public final class ScaleBenchmark {
 
   /**
    * What the run did, per simulated hour, for the cost of running it (docs/deploy.md): Xero calls,
-   * worker invocations and their busy time, SQS messages, and the budget's DynamoDB capacity as the
-   * stand-in counts it.
+   * worker invocations and their busy time, webhook requests (one per change: Xero may fold several
+   * into one delivery, so at most this), SQS requests (FIFO: a send per change and per sweep, a
+   * receive and a delete per worker batch; the standard delay queue: a send, a receive and a delete
+   * per hop), and the budget's DynamoDB capacity as the stand-in counts it.
    */
   private void printCounts(java.io.PrintStream out) {
     double perHour = 60 / minutes;
+    out.printf("xero-calls-per-hour: %.0f calls%n", calls * perHour);
+    out.printf("worker-invocations-per-hour: %.0f invocations%n", workerInvocations * perHour);
+    out.printf("worker-busy-s-per-hour: %.0f s%n", workerBusyMs / 1000.0 * perHour);
+    out.printf("webhook-requests-per-hour: %.0f requests%n", changeMessages * perHour);
+    // The schedule fires once an hour: its sweeps count per firing, not per simulated minute.
+    double perFiring = 1.0 / Math.max(1, firings);
     out.printf(
-        "# per simulated hour: %.0f Xero calls, %.0f worker invocations (%.0f s busy), %.0f change"
-            + " messages, %.0f sweep messages, %.0f delay-queue sends%n",
-        calls * perHour,
-        workerInvocations * perHour,
-        workerBusyMs / 1000.0 * perHour,
-        changeMessages * perHour,
-        sweepMessages * perHour,
-        delayQueueSends * perHour);
+        "sqs-fifo-requests-per-hour: %.0f requests%n",
+        (changeMessages + 2.0 * workerInvocations) * perHour + sweepMessages * perFiring);
+    out.printf(
+        "sqs-delay-requests-per-hour: %.0f requests%n",
+        3.0 * (delayQueueSends * perFiring + deferralSends * perHour));
     if (inProcess) {
+      out.printf("budget-rcu-per-hour: %.0f units%n", InProcessDynamoDb.units(true) * perHour);
+      out.printf("budget-wcu-per-hour: %.0f units%n", InProcessDynamoDb.units(false) * perHour);
       out.printf("# rate budget per simulated hour: %s%n", InProcessDynamoDb.usage(perHour));
     }
   }
@@ -503,6 +512,7 @@ public final class ScaleBenchmark {
    * index lists them, paced over the hour.
    */
   private void queueSweeps(long fired) {
+    firings++;
     Instant at = start.plusMillis(fired);
     List<Group> due = new ArrayList<>();
     for (Group g : groups) {
@@ -800,7 +810,7 @@ public final class ScaleBenchmark {
         continue;
       }
       m.visibleAt = back;
-      delayQueueSends++;
+      deferralSends++;
       at(back, () -> arrive(g, m));
     }
     at(now + STORE_MS, () -> release(w));
