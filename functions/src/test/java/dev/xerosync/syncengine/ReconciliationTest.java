@@ -73,9 +73,8 @@ class ReconciliationTest {
     assertThat(xero.calls).as("organisation read within the day").noneMatch("organisation"::equals);
   }
 
-  @Test
-  void aPaymentOnAnInvoiceTheSweepDidNotSeeReadsThatInvoiceAgain() throws Exception {
-    connected(ConnectionStatus.CONNECTED);
+  /** An invoice last changed days ago, and a payment on it made now. */
+  private void anInvoicePaidSinceTheWatermark() throws Exception {
     xero.invoices.add(invoice("paid", WATERMARK.minus(Duration.ofDays(3))));
     xero.payments.add(
         Json.MAPPER.readTree(
@@ -83,6 +82,12 @@ class ReconciliationTest {
                 + NOW.toEpochMilli()
                 + "+0000)/\","
                 + "\"Invoice\":{\"InvoiceID\":\"paid\"}}"));
+  }
+
+  @Test
+  void aPaymentOnAnInvoiceTheSweepDidNotSeeReadsThatInvoiceAgain() throws Exception {
+    connected(ConnectionStatus.CONNECTED);
+    anInvoicePaidSinceTheWatermark();
 
     sweep();
 
@@ -118,13 +123,7 @@ class ReconciliationTest {
   @Test
   void aSweepThatReadsAPaymentIsNotClean() throws Exception {
     connected(ConnectionStatus.CONNECTED);
-    xero.invoices.add(invoice("paid", WATERMARK.minus(Duration.ofDays(3))));
-    xero.payments.add(
-        Json.MAPPER.readTree(
-            "{\"PaymentID\":\"p1\",\"UpdatedDateUTC\":\"/Date("
-                + NOW.toEpochMilli()
-                + "+0000)/\","
-                + "\"Invoice\":{\"InvoiceID\":\"paid\"}}"));
+    anInvoicePaidSinceTheWatermark();
 
     sweep();
 
