@@ -56,11 +56,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * <p>The mix: 1% hot tenants (a change every {@value #HOT_CHANGE_EVERY_S} s on average, and a burst
  * of {@value #BURST_CHANGES} changes in a minute about every {@value #BURST_EVERY_MIN} minutes);
  * the rest quiet (a change every {@value #QUIET_CHANGE_EVERY_MIN} minutes on average); an hourly
- * schedule at the top of every hour, sweeping the tenants SweepPacing finds due (hot tenants every
- * hour, quiet ones every third hour on their turn; {@code --sweeps=hourly} sweeps every tenant
- * every hour). The run starts {@code --lead-minutes} (5) before the hour and lasts 50 simulated
- * minutes; each tenant starts as if it had been swept on its last turn. {@code quick} simulates 10
- * minutes of 1,000 tenants, a smoke run.
+ * schedule at the top of every hour, sweeping the tenants SweepPacing finds due (one whose last
+ * sweep was clean every third hour on its turn, the others every hour; {@code --sweeps=hourly}
+ * sweeps every tenant every hour). The run starts {@code --lead-minutes} (5) before the hour and
+ * lasts 50 simulated minutes; a quiet tenant starts as if cleanly swept on its last turn, a hot one
+ * as if its last sweep, an hour before, had found something. {@code quick} simulates 10 minutes of
+ * 1,000 tenants, a smoke run.
  */
 public final class ScaleBenchmark {
   static final long PIPELINE_MS = 150;
