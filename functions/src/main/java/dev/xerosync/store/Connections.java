@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
@@ -245,18 +246,60 @@ public final class Connections {
   /** Every registered tenant with its status, a page at a time. */
   public List<Map.Entry<String, ConnectionStatus>> tenants() {
     List<Map.Entry<String, ConnectionStatus>> tenants = new ArrayList<>();
+    for (Registered r : registered()) {
+      tenants.add(Map.entry(r.tenantId(), r.status()));
+    }
+    return tenants;
+  }
+
+  /**
+   * A tenant in the registry: its status, and when its last reconciliation sweep started and
+   * whether it was clean (found nothing webhooks had not brought); null and false when unknown.
+   */
+  public record Registered(
+      String tenantId, ConnectionStatus status, @Nullable Instant sweptAt, boolean sweepClean) {}
+
+  /** Every registered tenant, a page at a time. */
+  public List<Registered> registered() {
+    List<Registered> tenants = new ArrayList<>();
     Pages.forEachItem(
         dynamo,
         r ->
             r.tableName(table)
                 .keyConditionExpression("pk = :pk")
                 .expressionAttributeValues(Map.of(":pk", s(Keys.TENANTS_PK))),
-        item ->
-            tenants.add(
-                Map.entry(
-                    ItemCodec.attr(item, "tenantId").s(),
-                    ConnectionStatus.valueOf(ItemCodec.attr(item, "status").s()))));
+        item -> {
+          AttributeValue swept = item.get("sweptAt");
+          AttributeValue clean = item.get("sweepClean");
+          tenants.add(
+              new Registered(
+                  ItemCodec.attr(item, "tenantId").s(),
+                  ConnectionStatus.valueOf(ItemCodec.attr(item, "status").s()),
+                  swept == null || swept.s() == null ? null : Instant.parse(swept.s()),
+                  clean != null && Boolean.TRUE.equals(clean.bool())));
+        });
     return tenants;
+  }
+
+  /**
+   * Notes a sweep on the tenant's registry entry, where the schedule reads it. A status change
+   * rewrites the entry without it, so the tenant is swept on the next schedule: the safe default. A
+   * tenant no longer registered is left so.
+   */
+  public void recordSweep(String tenantId, Instant sweptAt, boolean clean) {
+    try {
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(Keys.key(Keys.TENANTS_PK, Keys.tenantsSk(tenantId)))
+                  .updateExpression("SET sweptAt = :at, sweepClean = :clean")
+                  .conditionExpression("attribute_exists(pk)")
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":at", s(sweptAt.toString()), ":clean", AttributeValue.fromBool(clean))));
+    } catch (ConditionalCheckFailedException e) {
+      LOG.info("sweep not noted: tenant not registered", "tenantId", tenantId);
+    }
   }
 
   public void putOrganisation(String tenantId, XeroOrganisation org) {

@@ -10,7 +10,6 @@ import dev.xerosync.common.Sha256;
 import dev.xerosync.queue.DeferredSyncs;
 import dev.xerosync.queue.SyncQueue;
 import dev.xerosync.queue.SyncRequest;
-import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
 import dev.xerosync.syncengine.InitialSyncStarter;
 import java.time.Clock;
@@ -18,16 +17,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * On schedule, queues a reconciliation sweep for every connected tenant, and re-queues initial
- * syncs that stopped moving. The sweep itself runs in the worker, in the tenant's FIFO group, so it
- * shares the tenant's rate budget and never runs beside another sync of the same tenant. Sweeps are
- * paced ({@link SweepPacing}): each waits its turn in the delay queue, so webhook changes never
- * queue behind thousands of them.
+ * On schedule, queues a reconciliation sweep for every connected tenant that is due ({@link
+ * SweepPacing#due}: hourly, or less often for a tenant whose last sweep was clean), and re-queues
+ * initial syncs that stopped moving. The sweep itself runs in the worker, in the tenant's FIFO
+ * group, so it shares the tenant's rate budget and never runs beside another sync of the same
+ * tenant. Sweeps are paced ({@link SweepPacing}): each waits its turn in the delay queue, so
+ * webhook changes never queue behind thousands of them.
  */
 public final class ReconcileHandler implements RequestHandler<ScheduledEvent, String> {
   private static final Log LOG = Log.of(ReconcileHandler.class);
@@ -94,48 +93,52 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
     Instant now = clock.instant();
     String window = Long.toString(now.getEpochSecond() / 60);
     int sweeps = 0;
+    int skipped = 0;
     int resumed = 0;
-    var tenants = connections.tenants();
-    int toSweep =
-        (int)
-            tenants.stream()
-                .filter(
-                    t ->
-                        t.getValue() == ConnectionStatus.CONNECTED
-                            || t.getValue() == ConnectionStatus.RATE_LIMITED)
-                .count();
-    Duration last = Duration.ZERO;
+    var tenants = connections.registered();
+    // Quiet tenants with healthy webhooks are swept less often (SweepPacing.due); the rest pace.
+    List<SyncRequest> sweepsDue = new ArrayList<>();
     // Sent in batches of ten after the loop: one call per tenant ran out of time at a few thousand.
     List<SyncQueue.Message> due = new ArrayList<>();
-    List<DeferredSyncs.Deferred> later = new ArrayList<>();
-    for (Map.Entry<String, ConnectionStatus> tenant : tenants) {
-      switch (tenant.getValue()) {
+    for (Connections.Registered tenant : tenants) {
+      switch (tenant.status()) {
         case CONNECTED, RATE_LIMITED -> {
-          SyncRequest sweep = SyncRequest.reconcile(tenant.getKey(), window, correlationId);
-          Duration offset = pacing == null ? Duration.ZERO : pacing.offset(sweeps, toSweep);
-          if (offset.toMillis() < 1000) {
-            due.add(message(sweep));
+          if (pacing == null
+              || pacing.due(tenant.tenantId(), now, tenant.sweptAt(), tenant.sweepClean())) {
+            sweepsDue.add(SyncRequest.reconcile(tenant.tenantId(), window, correlationId));
           } else {
-            later.add(new DeferredSyncs.Deferred(sweep, offset));
+            skipped++;
           }
-          last = offset;
-          sweeps++;
         }
         case PENDING, SYNCING -> {
           // Deduplicated against a step already queued, so a healthy sync is not doubled.
           connections
-              .get(tenant.getKey())
+              .get(tenant.tenantId())
               .map(c -> c.initialSync())
               .ifPresent(
                   s ->
                       due.add(
                           message(
                               SyncRequest.initialStep(
-                                  tenant.getKey(), InitialSyncStarter.stepOf(s), correlationId))));
+                                  tenant.tenantId(),
+                                  InitialSyncStarter.stepOf(s),
+                                  correlationId))));
           resumed++;
         }
         default -> {}
       }
+    }
+    Duration last = Duration.ZERO;
+    List<DeferredSyncs.Deferred> later = new ArrayList<>();
+    for (SyncRequest sweep : sweepsDue) {
+      Duration offset = pacing == null ? Duration.ZERO : pacing.offset(sweeps, sweepsDue.size());
+      if (offset.toMillis() < 1000) {
+        due.add(message(sweep));
+      } else {
+        later.add(new DeferredSyncs.Deferred(sweep, offset));
+      }
+      last = offset;
+      sweeps++;
     }
     queue.send(due);
     if (!later.isEmpty()) {
@@ -146,6 +149,8 @@ public final class ReconcileHandler implements RequestHandler<ScheduledEvent, St
         "reconciliation queued",
         "sweeps",
         sweeps,
+        "sweepsNotDue",
+        skipped,
         "lastSweepStartsInSeconds",
         last.toSeconds(),
         "initialSyncsNudged",

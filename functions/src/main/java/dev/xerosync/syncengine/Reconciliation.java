@@ -66,8 +66,8 @@ final class Reconciliation {
     Instant now = clock.instant();
     Instant invoicesSince = orDefault(c.invoicesSince(), now);
     SeenInvoices seen = new SeenInvoices(invoicesSince);
-    invoices.modifiedSince(
-        tenantId, invoicesSince.minus(OVERLAP), new EnumMap<>(UpsertOutcome.class), seen);
+    Map<UpsertOutcome, Integer> invoiceOutcomes = new EnumMap<>(UpsertOutcome.class);
+    invoices.modifiedSince(tenantId, invoicesSince.minus(OVERLAP), invoiceOutcomes, seen);
 
     // Xero sends no payment webhooks: a payment made or reversed shows here, and its invoice is
     // re-read. A payment of a credit (a refund) names the credit, never an invoice: that credit is
@@ -139,6 +139,16 @@ final class Reconciliation {
       orgFetched = now;
     }
     connections.saveWatermarks(tenantId, seen.newest, maxPayment, maxContact, orgFetched, now);
+    // Clean: every invoice the sweep read was already stored as Xero has it (webhooks brought it),
+    // and no payment or credit needed reading (those have no webhooks of their own). Contacts
+    // decide nothing here: they hold no money.
+    boolean clean =
+        invoiceOutcomes.getOrDefault(UpsertOutcome.CREATED, 0) == 0
+            && invoiceOutcomes.getOrDefault(UpsertOutcome.UPDATED, 0) == 0
+            && touched.isEmpty()
+            && creditsRead.isEmpty()
+            && refunded.isEmpty();
+    connections.recordSweep(tenantId, now, clean);
     if (c.status() == ConnectionStatus.RATE_LIMITED) {
       connections.setStatus(tenantId, ConnectionStatus.CONNECTED, null, null);
     }
@@ -150,6 +160,8 @@ final class Reconciliation {
         seen.ids.size(),
         "paymentInvoicesReread",
         touched.size(),
+        "clean",
+        clean,
         "correlationId",
         correlationId);
   }

@@ -176,6 +176,9 @@ public final class SyncRecords {
         Instant organisationFetchedAt,
         Instant reconciledAt);
 
+    /** Notes when a sweep started and whether it was clean, for the schedule (SweepPacing). */
+    void recordSweep(String tenantId, Instant sweptAt, boolean clean);
+
     void setStatus(
         String tenantId,
         ConnectionStatus status,
@@ -218,6 +221,11 @@ public final class SyncRecords {
               contactsSince,
               organisationFetchedAt,
               reconciledAt);
+        }
+
+        @Override
+        public void recordSweep(String tenantId, Instant sweptAt, boolean clean) {
+          store.recordSweep(tenantId, sweptAt, clean);
         }
 
         @Override

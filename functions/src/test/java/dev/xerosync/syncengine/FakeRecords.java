@@ -55,8 +55,13 @@ final class FakeRecords
   public UpsertOutcome upsert(String tenantId, XeroInvoice invoice) {
     refuse(invoice.invoiceId());
     writes.add("invoice " + invoice.invoiceId());
-    return invoices.put(invoice.invoiceId(), invoice) == null
-        ? UpsertOutcome.CREATED
+    XeroInvoice before = invoices.put(invoice.invoiceId(), invoice);
+    if (before == null) {
+      return UpsertOutcome.CREATED;
+    }
+    // As the store: the same UpdatedDateUTC again changes nothing.
+    return java.util.Objects.equals(before.updatedDateUtc(), invoice.updatedDateUtc())
+        ? UpsertOutcome.UNCHANGED
         : UpsertOutcome.UPDATED;
   }
 
@@ -164,6 +169,14 @@ final class FakeRecords
         "checkpoint " + next.phase() + " cursor=" + next.cursorMs() + " page=" + next.page());
     connections.put(tenantId, with(c, status, c.statusReason(), c.rateLimitedUntil(), next));
     return true;
+  }
+
+  /** Each sweep noted, as "tenant clean" or "tenant missed". */
+  public final List<String> sweeps = new ArrayList<>();
+
+  @Override
+  public void recordSweep(String tenantId, Instant sweptAt, boolean clean) {
+    sweeps.add(tenantId + (clean ? " clean" : " missed"));
   }
 
   @Override

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.xerosync.common.Json;
 import dev.xerosync.store.Connection;
 import dev.xerosync.store.ConnectionStatus;
+import dev.xerosync.xero.XeroInvoice;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,9 +73,8 @@ class ReconciliationTest {
     assertThat(xero.calls).as("organisation read within the day").noneMatch("organisation"::equals);
   }
 
-  @Test
-  void aPaymentOnAnInvoiceTheSweepDidNotSeeReadsThatInvoiceAgain() throws Exception {
-    connected(ConnectionStatus.CONNECTED);
+  /** An invoice last changed days ago, and a payment on it made now. */
+  private void anInvoicePaidSinceTheWatermark() throws Exception {
     xero.invoices.add(invoice("paid", WATERMARK.minus(Duration.ofDays(3))));
     xero.payments.add(
         Json.MAPPER.readTree(
@@ -82,12 +82,52 @@ class ReconciliationTest {
                 + NOW.toEpochMilli()
                 + "+0000)/\","
                 + "\"Invoice\":{\"InvoiceID\":\"paid\"}}"));
+  }
+
+  @Test
+  void aPaymentOnAnInvoiceTheSweepDidNotSeeReadsThatInvoiceAgain() throws Exception {
+    connected(ConnectionStatus.CONNECTED);
+    anInvoicePaidSinceTheWatermark();
 
     sweep();
 
     assertThat(xero.calls).contains("invoicesByIds [paid]");
     assertThat(store.invoices).containsOnlyKeys("paid");
     assertThat(connection().paymentsSince()).isEqualTo(NOW);
+  }
+
+  @Test
+  void aSweepThatFindsOnlyWhatWebhooksBroughtIsClean() throws SyncFailure {
+    connected(ConnectionStatus.CONNECTED);
+    XeroInvoice delivered = invoice("delivered", WATERMARK.plus(Duration.ofMinutes(20)));
+    xero.invoices.add(delivered);
+    store.upsert(TENANT, delivered);
+
+    sweep();
+
+    assertThat(store.sweeps).containsExactly(TENANT + " clean");
+  }
+
+  @Test
+  void aSweepThatStoresAChangeNoWebhookBroughtIsNotClean() throws SyncFailure {
+    connected(ConnectionStatus.CONNECTED);
+    XeroInvoice stored = invoice("missed", WATERMARK.minus(Duration.ofDays(1)));
+    store.upsert(TENANT, stored);
+    xero.invoices.add(invoice("missed", WATERMARK.plus(Duration.ofMinutes(20))));
+
+    sweep();
+
+    assertThat(store.sweeps).containsExactly(TENANT + " missed");
+  }
+
+  @Test
+  void aSweepThatReadsAPaymentIsNotClean() throws Exception {
+    connected(ConnectionStatus.CONNECTED);
+    anInvoicePaidSinceTheWatermark();
+
+    sweep();
+
+    assertThat(store.sweeps).as("payments have no webhooks").containsExactly(TENANT + " missed");
   }
 
   @Test

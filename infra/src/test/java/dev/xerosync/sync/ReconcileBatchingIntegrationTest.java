@@ -73,6 +73,48 @@ class ReconcileBatchingIntegrationTest {
     }
   }
 
+  @Test
+  void aTenantWhoseLastSweepWasCleanIsSweptOnlyOnItsTurn() {
+    Instant now = Instant.parse("2026-11-30T10:00:00Z");
+    Clock clock = Clock.fixed(now, java.time.ZoneOffset.UTC);
+    SweepPacing pacing = new SweepPacing(2, Duration.ofHours(1), Duration.ofHours(3));
+    try (LocalAws aws = LocalAws.start()) {
+      var connections = new Connections(aws.dynamoDb(), aws.resources().tableName("Table"));
+      int tenants = 30;
+      int expected = 0;
+      for (int i = 0; i < tenants; i++) {
+        String tenant = "tenant-" + i;
+        connections.recordConnected(
+            tenant, "saas", "Org " + i, "a@b.c", "conn-" + i, "http://x", now);
+        connections.setStatus(tenant, ConnectionStatus.CONNECTED, null, null);
+        // Every third tenant's last sweep missed a change: swept every hour.
+        boolean clean = i % 3 != 0;
+        connections.recordSweep(tenant, now.minus(Duration.ofMinutes(30)), clean);
+        if (pacing.due(tenant, now, now.minus(Duration.ofMinutes(30)), clean)) {
+          expected++;
+        }
+      }
+      assertThat(connections.registered())
+          .filteredOn(r -> r.tenantId().equals("tenant-1"))
+          .singleElement()
+          .satisfies(r -> assertThat(r.sweepClean()).isTrue());
+      var handler =
+          new ReconcileHandler(
+              connections,
+              new SyncQueue(aws.sqs(), aws.resources().queueUrl("SyncQueue")),
+              new DeferredSyncs(aws.sqs(), aws.resources().queueUrl("SyncDelayQueue"), clock),
+              pacing,
+              clock);
+      assertThat(expected)
+          .as("the ten unclean, and the clean ones only on their turn")
+          .isGreaterThanOrEqualTo(10)
+          .isLessThan(tenants);
+      assertThat(handler.handleRequest(null, null)).isEqualTo("queued " + expected + " sweeps");
+      int queued = waiting(aws, "SyncQueue") + waiting(aws, "SyncDelayQueue");
+      assertThat(queued).isEqualTo(expected);
+    }
+  }
+
   private static int waiting(LocalAws aws, String queue) {
     return aws
         .sqs()
