@@ -1054,6 +1054,8 @@ class FunctionPoliciesIntegrationTest {
                                 .resolve(r.getValue().path("Properties").path("Name"))));
                 case "AWS::ApiGateway::UsagePlan" ->
                     refs.put(id, dev.xerosync.infra.aws.ApiGatewayStandIn.planId(id));
+                case "AWS::ApiGatewayV2::Api" -> refs.put(id, stack.webSocketApi().apiId());
+                case "AWS::ApiGatewayV2::Stage" -> refs.put(id, stack.webSocketApi().stage());
                 default -> {}
               }
             });

@@ -109,6 +109,16 @@ public final class WebSocketApiHost implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + management.getAddress().getPort() + "/" + stage);
   }
 
+  /** What !Ref of the API is. */
+  public String apiId() {
+    return apiId;
+  }
+
+  /** What !Ref of its stage is. */
+  public String stage() {
+    return stage;
+  }
+
   /** The connection ids open now. */
   public List<String> connections() {
     return List.copyOf(open.keySet());
