@@ -150,6 +150,12 @@ export class XeroInvoicePanel extends HTMLElement {
   #restoring = false;
   #docNote = ""; // why the last online invoice or PDF asked for could not open
   #started = false;
+  #ws = null; // the change-notice socket (panel-status names its URL)
+  #wsUrl = "";
+  #wsWait = 1000; // the next reconnect's backoff, doubling up to the poll interval
+  #wsTimer = 0;
+  #dropped = false;
+  #notice = 0;
 
   constructor() {
     super();
@@ -181,8 +187,9 @@ export class XeroInvoicePanel extends HTMLElement {
   get #locale() {
     return this.getAttribute("locale") || navigator.language || "en";
   }
+  /** The fallback poll while the socket is down (or a request failed). */
   get #pollMs() {
-    return Number(this.getAttribute("poll-interval")) || 2000;
+    return Number(this.getAttribute("poll-interval")) || 60000;
   }
   get #record() {
     return { recordType: this.getAttribute("record-type") || "contact", recordId: this.getAttribute("record-id") };
@@ -213,6 +220,7 @@ export class XeroInvoicePanel extends HTMLElement {
   disconnectedCallback() {
     clearTimeout(this.#timer);
     this.#started = false;
+    this.#closeSocket();
     document.removeEventListener("visibilitychange", this._vis);
   }
 
@@ -221,6 +229,7 @@ export class XeroInvoicePanel extends HTMLElement {
     if (name === "token") this.#token = value;
     if (name === "view") this.#view = value || "open";
     if (name !== "token") this.#reset();
+    if (name !== "token" && name !== "view") this.#closeSocket();
     this.#render();
     this.refresh();
   }
@@ -300,6 +309,7 @@ export class XeroInvoicePanel extends HTMLElement {
   /** Loads (or revalidates) everything the panel shows; re-renders only when something changed. */
   async refresh() {
     clearTimeout(this.#timer);
+    this.#timer = 0;
     const seq = ++this.#seq;
     if (!this.#token && !(await this.#newToken())) {
       this.#error = { status: 401, detail: "" };
@@ -321,6 +331,7 @@ export class XeroInvoicePanel extends HTMLElement {
       const changed =
         !this.#data || this.#error || list.changed || totals.changed || pinned.changed || status.changed || popChanged;
       this.#error = null;
+      this.#socket(status.body?.socketUrl);
       this.#data = {
         invoices: list.invoices,
         more: list.more,
@@ -349,8 +360,57 @@ export class XeroInvoicePanel extends HTMLElement {
       this.#error = e && e.status ? e : { status: 0, detail: "" };
       this.#render();
     } finally {
-      if (seq === this.#seq && this.#started) this.#timer = setTimeout(() => this.refresh(), this.#pollMs);
+      if (seq === this.#seq && this.#started && (this.#ws?.readyState !== 1 || this.#error)) this.#poll();
     }
+  }
+
+  #poll() {
+    this.#timer ||= setTimeout(() => this.refresh(), this.#pollMs);
+  }
+
+  /**
+   * Opens the socket that says when the record's invoices changed: each notice refreshes once. When
+   * it drops, polling takes over and it reconnects with backoff; once back, the panel refreshes at
+   * once. The token goes in the query (a browser sets no headers on a WebSocket).
+   */
+  #socket(url) {
+    if (!url || !this.#started || this.#ws || this.#wsTimer || !window.WebSocket) return;
+    this.#wsUrl = url;
+    const ws = (this.#ws = new WebSocket(`${url}?token=${encodeURIComponent(this.#token)}`));
+    ws.onopen = () => {
+      this.#wsWait = 1000;
+      // API Gateway drops a connection idle for 10 minutes; a message every 9 keeps it.
+      ws.keep = setInterval(() => ws.send('{"action":"ping"}'), 540000);
+      if (this.#dropped) this.refresh();
+      else if (!this.#error) {
+        clearTimeout(this.#timer);
+        this.#timer = 0;
+      }
+      this.#dropped = false;
+    };
+    ws.onmessage = (e) => {
+      if (!String(e.data).includes('"changed"')) return; // e.g. API Gateway's answer to a ping
+      clearTimeout(this.#notice);
+      this.#notice = setTimeout(() => this.refresh(), 50); // a burst of changes, one fetch
+    };
+    ws.onclose = () => {
+      clearInterval(ws.keep);
+      if (this.#ws !== ws) return;
+      this.#ws = null;
+      this.#dropped = true;
+      if (!this.#started) return;
+      this.#poll();
+      this.#wsTimer = setTimeout(() => ((this.#wsTimer = 0), this.#socket(this.#wsUrl)), this.#wsWait);
+      this.#wsWait = Math.min(this.#wsWait * 2, this.#pollMs);
+    };
+  }
+
+  #closeSocket() {
+    const ws = this.#ws;
+    this.#ws = null;
+    clearTimeout(this.#wsTimer);
+    this.#wsTimer = 0;
+    ws?.close();
   }
 
   /** An invoice's payments, fetched again whenever its list row says it changed. */

@@ -60,6 +60,8 @@ async function view(name) {
   await panel().getByRole("button", { name, exact: true }).click();
 }
 
+/** The tab shown again: the panel re-reads everything (no change notice covers the connection's status). */
+const nudge = () => page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
 const n = (k) => inv[k].number;
 const OPEN = [n("open"), n("due-soon")];
 const OVERDUE = [n("overdue")];
@@ -278,6 +280,7 @@ try {
       [(r) => r.fulfill({ status: 403, contentType: "application/problem+json", body: '{"title":"Forbidden","status":403}' }), /Ask your admin/, /\(403\)/],
     ]) {
       await page.route(list, how);
+      await nudge();
       const alert = panel().getByRole("alert");
       await alert.getByText(want).waitFor({ timeout: 8000 });
       const text = await alert.innerText();
@@ -441,7 +444,7 @@ try {
     await page.keyboard.press("Escape");
   });
 
-  await step("live: a new invoice and a payment in the simulator show without a reload, by If-None-Match polling", async () => {
+  await step("live: a new invoice and a payment in the simulator show without a reload, pushed, fetched with If-None-Match", async () => {
     let notModified = 0;
     let conditional = 0;
     // allHeaders: headers() may leave out what the network stack reports late on a loaded machine.
@@ -449,17 +452,40 @@ try {
       if (r.status() === 304) notModified++;
       if ((await r.request().allHeaders())["if-none-match"]) conditional++;
     });
-    await page.waitForTimeout(1200);
-    expect(conditional > 0 && notModified > 0, `polls revalidate: ${conditional} conditional, ${notModified} 304`);
     const t0 = Date.now();
     const created = await control("new-invoice");
     await rowsAre([...OPEN, created.number], "new invoice appears");
     console.log(`  new invoice visible after ${Date.now() - t0} ms`);
+    expect(conditional > 0 && notModified > 0, `fetches revalidate: ${conditional} conditional, ${notModified} 304`);
     await control(`pay?invoice=${created.id}`);
     await rowsAre(OPEN, "paid invoice leaves the Open view");
     await view("Paid");
     await rowsAre([...PAID, created.number], "and shows in Paid");
     await view("Open");
+  });
+
+  await step("#14 push: idle costs no request; with the socket killed the fallback poll updates the panel, and the socket comes back", async () => {
+    await until(async () => (await control("socket/count")).open >= 1 || "no socket", "the panel's socket is open");
+    let requests = 0;
+    const counted = (r) => r.url().startsWith(config.api) && requests++;
+    page.on("request", counted);
+    await page.waitForTimeout(2000);
+    expect(requests === 0, `idle with the socket up: ${requests} requests in 2 s`);
+    page.off("request", counted);
+    let t0 = Date.now();
+    const pushed = await control("new-invoice");
+    await rowsAre([...OPEN, pushed.number], "pushed");
+    console.log(`  pushed change visible after ${Date.now() - t0} ms`);
+    await control("socket/down");
+    t0 = Date.now();
+    const polled = await control("new-invoice");
+    await rowsAre([...OPEN, pushed.number, polled.number], "the fallback poll (poll-interval 500 ms here) while the socket is down");
+    console.log(`  with the socket down, visible after ${Date.now() - t0} ms`);
+    await control("socket/up");
+    await until(async () => (await control("socket/count")).open >= 1 || "no socket", "the socket reconnects");
+    await control(`pay?invoice=${pushed.id}`);
+    await control(`pay?invoice=${polled.id}`);
+    await rowsAre(OPEN, "pushed again after the reconnect");
   });
 
   await step("#5 the open popover changes with its row when a payment arrives", async () => {
@@ -492,6 +518,7 @@ try {
 
   await step("SYNCING shows percent done (axe clean)", async () => {
     await control("status/SYNCING");
+    await nudge(); // a status change is no record change: re-read when the tab is shown
     await panel().getByText("Syncing from Xero: 42%").waitFor();
     const bar = panel().getByRole("progressbar");
     expect((await bar.getAttribute("value")) === "42", "progress value");
@@ -501,6 +528,7 @@ try {
 
   await step("RATE_LIMITED says invoices may be behind and catch up by themselves (axe clean)", async () => {
     await control("status/RATE_LIMITED");
+    await nudge(); // a status change is no record change: re-read when the tab is shown
     await panel().getByText(/limit for this organisation is used up/).waitFor();
     await shot("state-rate-limited");
     await noAxeViolations("rate limited");
@@ -508,6 +536,7 @@ try {
 
   await step("NEEDS_RECONNECT shows Reconnect Xero with the connect link (axe clean)", async () => {
     await control("status/NEEDS_RECONNECT");
+    await nudge(); // a status change is no record change: re-read when the tab is shown
     const link = panel().getByRole("link", { name: "Reconnect Xero" });
     await link.waitFor();
     expect((await link.getAttribute("href")).startsWith(config.api), "the host's reconnect link");
@@ -515,6 +544,7 @@ try {
     await shot("state-needs-reconnect");
     await noAxeViolations("needs reconnect");
     await control("status/CONNECTED");
+    await nudge(); // a status change is no record change: re-read when the tab is shown
     await panel().getByRole("alert").waitFor({ state: "detached" });
   });
 

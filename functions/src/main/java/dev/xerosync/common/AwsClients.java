@@ -51,6 +51,19 @@ public final class AwsClients {
         UrlConnectionHttpClient.create(), endpoint, region, credentials(env));
   }
 
+  /**
+   * API Gateway's WebSocket management API at {@code endpoint} ({@code
+   * https://{api-id}.execute-api.{region}.amazonaws.com/{stage}}), or where the SDK's standard
+   * AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI points (the local host's, stage included).
+   */
+  public static ApiGatewayConnections apiGatewayConnections(Environment env, String endpoint) {
+    return new ApiGatewayConnections(
+        UrlConnectionHttpClient.create(),
+        URI.create(env.optional("AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI").orElse(endpoint)),
+        env.get("AWS_REGION", "us-east-1"),
+        credentials(env));
+  }
+
   private static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
       B builder, Environment env, String endpointVariable) {
     builder

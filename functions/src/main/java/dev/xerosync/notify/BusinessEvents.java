@@ -14,14 +14,25 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BusinessEvents implements ChangeEvents {
   private final EventRelay relay;
+  private final @Nullable PanelPush panels;
 
   public BusinessEvents(EventRelay relay) {
-    this.relay = relay;
+    this(relay, null);
   }
 
-  /** The deployment's: events logged in {@code log}, published as {@code env} says. */
+  /** {@code panels}: who tells the open panels of each committed change (null: nobody). */
+  public BusinessEvents(EventRelay relay, @Nullable PanelPush panels) {
+    this.relay = relay;
+    this.panels = panels;
+  }
+
+  /**
+   * The deployment's: events logged in {@code log}, published as {@code env} says, and the open
+   * panels told of each change when the function has PANEL_SOCKET_ENDPOINT.
+   */
   public static BusinessEvents of(EventLog log, Environment env) {
-    return new BusinessEvents(new EventRelay(log, EventPublishers.deployed(env)));
+    return new BusinessEvents(
+        new EventRelay(log, EventPublishers.deployed(env)), PanelPush.deployed(env).orElse(null));
   }
 
   /** The relay, for a run of the tenant to publish what a crash left unpublished. */
@@ -42,5 +53,12 @@ public final class BusinessEvents implements ChangeEvents {
   @Override
   public void logged(String tenantId) {
     relay.relay(tenantId);
+  }
+
+  @Override
+  public void committed(String tenantId, @Nullable String contactId) {
+    if (panels != null && contactId != null) {
+      panels.changed(tenantId, contactId);
+    }
   }
 }

@@ -67,6 +67,7 @@ public final class PanelHandler
           Map.entry("POST /tenants/{tenantId}/panel-origins", this::addOrigin),
           Map.entry("DELETE /tenants/{tenantId}/panel-origins", this::removeOrigin),
           Map.entry(PanelTokens.STATUS_ROUTE, this::status));
+  private final @Nullable String socketUrl;
 
   public PanelHandler() {
     this(Environment.process());
@@ -83,6 +84,7 @@ public final class PanelHandler
     this.tokens = w.tokens();
     this.settingsTokens = w.settingsTokens();
     this.connections = w.connections();
+    this.socketUrl = w.socketUrl();
   }
 
   /** Serves the module and a status request with a token that cannot exist (one DynamoDB read). */
@@ -171,7 +173,9 @@ public final class PanelHandler
         """
             .formatted(tenant, recordType, recordId, view);
     String csp =
-        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; "
+        "default-src 'none'; script-src 'self'; connect-src 'self'"
+            + (socketUrl == null ? "" : " " + socketOrigin(socketUrl))
+            + "; style-src 'self'; img-src 'self'; "
             + "base-uri 'none'; form-action 'none'; frame-ancestors "
             + (origins.isEmpty() ? "'none'" : String.join(" ", origins));
     return new APIGatewayProxyResponseEvent()
@@ -358,6 +362,9 @@ public final class PanelHandler
     }
     Optional<Connection> c = connections.get(tenantId);
     ObjectNode out = Json.MAPPER.createObjectNode().put("tenantId", tenantId);
+    if (socketUrl != null) {
+      out.put("socketUrl", socketUrl);
+    }
     if (c.isEmpty()) {
       out.put("status", "NOT_CONNECTED");
       out.put("reason", "No Xero organisation is connected for this tenant.");
@@ -494,6 +501,12 @@ public final class PanelHandler
     headers.putAll(cors(event));
     return HttpCaching.ok(
         Requests.header(event, "If-None-Match"), body, contentType, cacheControl, headers);
+  }
+
+  /** The socket's origin for connect-src: scheme, host and port, without the stage's path. */
+  static String socketOrigin(String url) {
+    java.net.URI u = java.net.URI.create(url);
+    return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
   }
 
   private static String truncate(String s) {

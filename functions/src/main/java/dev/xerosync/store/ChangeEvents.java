@@ -28,6 +28,12 @@ public interface ChangeEvents {
   /** The tenant has newly logged events; publishes them. Must not throw: they stay logged. */
   void logged(String tenantId);
 
+  /**
+   * A change to an invoice or credit of {@code contactId} is committed, with or without events: the
+   * open panels that show the contact hear of it. Must not throw: the change is stored.
+   */
+  default void committed(String tenantId, @Nullable String contactId) {}
+
   ChangeEvents NONE =
       new ChangeEvents() {
         @Override

@@ -102,6 +102,7 @@ public final class CreditStore {
         try {
           dynamo.transactWriteItems(r -> r.transactItems(writes));
           events.logged(tenantId);
+          events.committed(tenantId, incoming.contactId());
           return invoiceIds;
         } catch (TransactionCanceledException e) {
           if (TenantFence.tripped(e, tenantId, "credit " + incoming.creditId())) {
@@ -124,6 +125,7 @@ public final class CreditStore {
                     .expressionAttributeValues(Map.of(":rev", old.get("rev")));
               }
             });
+        events.committed(tenantId, incoming.contactId());
         return invoiceIds;
       } catch (ConditionalCheckFailedException e) {
         // Another writer stored a version since we read: read again and merge again.

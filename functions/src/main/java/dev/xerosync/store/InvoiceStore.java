@@ -92,6 +92,7 @@ public final class InvoiceStore {
         if (!logged.isEmpty()) {
           events.logged(tenantId);
         }
+        events.committed(tenantId, incoming.contactId());
         return old == null ? UpsertOutcome.CREATED : UpsertOutcome.UPDATED;
       } catch (TransactionCanceledException e) {
         if (TenantFence.tripped(e, tenantId, "invoice " + incoming.invoiceId())) {
@@ -195,6 +196,10 @@ public final class InvoiceStore {
     writes.addAll(aging.updates(table, tenantId));
     try {
       dynamo.transactWriteItems(r -> r.transactItems(writes));
+      chunk.stream()
+          .map(XeroInvoice::contactId)
+          .distinct()
+          .forEach(contactId -> events.committed(tenantId, contactId));
       for (XeroInvoice incoming : chunk) {
         outcomes.merge(
             stored.containsKey(incoming.invoiceId())

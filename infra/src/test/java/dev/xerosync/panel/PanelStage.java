@@ -270,6 +270,9 @@ public final class PanelStage implements AutoCloseable {
                   acme, today, today.plusDays(30), new BigDecimal("123.45"));
           out.put("id", id).put("number", org.invoice(id).invoice().invoiceNumber());
         }
+        case "/socket/down" -> stack.webSocketApi().outage(true);
+        case "/socket/up" -> stack.webSocketApi().outage(false);
+        case "/socket/count" -> out.put("open", stack.webSocketApi().connections().size());
         case "/online-invoice-calls" -> out.put("calls", stack.xero().onlineInvoiceCalls(tenantId));
         case "/pay" -> {
           Map<String, String> q = new LinkedHashMap<>();

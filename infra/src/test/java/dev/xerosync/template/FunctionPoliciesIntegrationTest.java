@@ -130,9 +130,14 @@ class FunctionPoliciesIntegrationTest {
                 List.of("invoice.*"),
                 "https://example.com/never-sent",
                 java.time.Instant.now()));
+    // A panel open on the contact: $connect records its socket, so the worker posts the payment's
+    // notice to @connections (410: no browser holds this one, and its item goes); $disconnect.
+    String socket = panelSocket("$connect", panelToken(org.tenantId(), contact));
     org.pay(invoice, new BigDecimal("40.00"), LocalDate.now(), "part payment");
     assertThat(signedWebhook(org.tenantId(), invoice, contact).getStatusCode()).isEqualTo(200);
     drainSyncQueue();
+    assertThat(stack.webSocketApi().calls()).as("the worker's notice").isNotEmpty();
+    panelSocket("$disconnect", socket);
 
     // Worker: the sample batch (a tenant this stack never connected), then an expired token.
     invokeSqs("SyncWorkerFunction", sqsEvent("sync-batch.json"));
@@ -350,6 +355,14 @@ class FunctionPoliciesIntegrationTest {
     }
     // API Gateway's management API is called over signed HTTP, not through an SDK client: its
     // stand-in saw each call, signed with the calling function's own credentials.
+    for (var call : stack.webSocketApi().calls()) {
+      for (var fn : SamTemplate.load().functions()) {
+        if (call.accessKeyId()
+            .equals(stack.environmentVariables(fn.id()).get("AWS_ACCESS_KEY_ID"))) {
+          RecordedAwsCalls.add(fn.id(), new RecordedAwsCalls.Call(call.action(), call.arn()));
+        }
+      }
+    }
     for (var call : stack.aws().apiGateway().calls()) {
       for (var fn : SamTemplate.load().functions()) {
         if (call.accessKeyId()
@@ -1062,6 +1075,8 @@ class FunctionPoliciesIntegrationTest {
                                 .resolve(r.getValue().path("Properties").path("Name"))));
                 case "AWS::ApiGateway::UsagePlan" ->
                     refs.put(id, dev.xerosync.infra.aws.ApiGatewayStandIn.planId(id));
+                case "AWS::ApiGatewayV2::Api" -> refs.put(id, stack.webSocketApi().apiId());
+                case "AWS::ApiGatewayV2::Stage" -> refs.put(id, stack.webSocketApi().stage());
                 default -> {}
               }
             });
@@ -1102,6 +1117,66 @@ class FunctionPoliciesIntegrationTest {
    * Builds a handler as Lambda's init phase would; what its constructor calls (the app secrets) is
    * the function's too.
    */
+  /** A panel token for a record linked to {@code contactId}, minted as a SaaS backend would. */
+  private static String panelToken(String tenantId, String contactId) throws Exception {
+    String key = stack.issueApiKey(tenantId, "panel-socket").secret();
+    String base = stack.apiUrl() + "/tenants/" + tenantId;
+    for (String[] call :
+        List.of(
+            new String[] {
+              "/records/contact/crm-policies/links", "{\"contactId\":\"" + contactId + "\"}"
+            },
+            new String[] {
+              "/panel-tokens", "{\"recordType\":\"contact\",\"recordId\":\"crm-policies\"}"
+            })) {
+      var r =
+          BROWSER.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + call[0]))
+                  .header("x-api-key", key)
+                  .header("Content-Type", "application/json")
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString(call[1]))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(call[0] + ": " + r.body()).isLessThan(300);
+      if (call[0].equals("/panel-tokens")) {
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(r.body())
+            .path("token")
+            .asText();
+      }
+    }
+    throw new IllegalStateException("unreachable");
+  }
+
+  /** PanelSocketFunction's route for a connection: $connect with the token, or $disconnect. */
+  @SuppressWarnings("unchecked")
+  private static String panelSocket(String route, String tokenOrConnection) {
+    var h =
+        (RequestHandler<
+                com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent,
+                com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse>)
+            handler("PanelSocketFunction", stack.environment("PanelSocketFunction"));
+    boolean connect = route.equals("$connect");
+    String connection = connect ? "policiesConnection=" : tokenOrConnection;
+    var context =
+        new com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent
+            .RequestContext();
+    context.setRouteKey(route);
+    context.setConnectionId(connection);
+    var event = new com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent();
+    event.setRequestContext(context);
+    if (connect) {
+      event.setQueryStringParameters(Map.of("token", tokenOrConnection));
+    }
+    invocations.merge("PanelSocketFunction", 1, Integer::sum);
+    assertThat(
+            RecordedAwsCalls.as("PanelSocketFunction", () -> h.handleRequest(event, null))
+                .getStatusCode())
+        .as(route)
+        .isEqualTo(200);
+    return connection;
+  }
+
   private static Object handler(String logicalId, Environment env) {
     return RecordedAwsCalls.as(
         logicalId,

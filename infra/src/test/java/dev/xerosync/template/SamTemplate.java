@@ -178,7 +178,9 @@ final class SamTemplate {
                       "QueueName",
                       id,
                       "Name",
-                      id));
+                      id,
+                      "ApiEndpoint",
+                      "wss://" + id + ".execute-api.eu-west-1.amazonaws.com"));
             });
     return new LocalIntrinsics(parameters, refs, attributes);
   }

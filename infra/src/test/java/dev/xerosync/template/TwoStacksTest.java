@@ -104,8 +104,14 @@ class TwoStacksTest {
                 JsonNode props = r.getValue().path("Properties");
                 for (String property : NAME_PROPERTIES) {
                   // A !Ref names another resource; only names this resource sets count.
+                  // A WebSocket API's stage name is its API's own, like a path: no other stack sees
+                  // it.
+                  boolean stageOfItsApi =
+                      property.equals("StageName")
+                          && r.getValue().path("Type").asText().equals("AWS::ApiGatewayV2::Stage");
                   if (props.has(property)
                       && !props.get(property).has("Ref")
+                      && !stageOfItsApi
                       && !r.getValue().path("Type").asText().startsWith("AWS::Serverless::")) {
                     physical.put(r.getKey() + "." + property, names.resolve(props.get(property)));
                   }

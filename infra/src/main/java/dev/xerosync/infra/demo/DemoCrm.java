@@ -208,6 +208,8 @@ public final class DemoCrm implements AutoCloseable {
                 + apiOrigin
                 + "; connect-src 'self' "
                 + apiOrigin
+                // The panel's change-notice socket: locally on a port of its own.
+                + " ws://127.0.0.1:*"
                 + "; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"));
   }
 

@@ -84,6 +84,7 @@ public final class LocalStack implements AutoCloseable {
   private final LocalAws aws;
   private final XeroSimulator xero;
   private final ApiGatewayHost api;
+  private final @org.jspecify.annotations.Nullable WebSocketApiHost sockets;
   private final List<SqsEventSource> eventSources;
   private final ScheduleTicker ticker;
   private final Map<String, Object> handlers;
@@ -100,6 +101,7 @@ public final class LocalStack implements AutoCloseable {
       LocalAws aws,
       XeroSimulator xero,
       ApiGatewayHost api,
+      @org.jspecify.annotations.Nullable WebSocketApiHost sockets,
       List<SqsEventSource> eventSources,
       ScheduleTicker ticker,
       Map<String, Object> handlers,
@@ -115,6 +117,7 @@ public final class LocalStack implements AutoCloseable {
     this.aws = aws;
     this.xero = xero;
     this.api = api;
+    this.sockets = sockets;
     this.eventSources = eventSources;
     this.ticker = ticker;
     this.handlers = handlers;
@@ -194,6 +197,10 @@ public final class LocalStack implements AutoCloseable {
             xero.baseUrl().toString()));
     Map<String, String> refs = new HashMap<>();
     Map<String, Map<String, String>> attributes = new HashMap<>();
+    WebSocketApiHost sockets = WebSocketApis.start(template.tree(), refs, attributes);
+    if (sockets != null) {
+      started.add(sockets);
+    }
     template
         .tree()
         .path("Resources")
@@ -311,6 +318,10 @@ public final class LocalStack implements AutoCloseable {
       fn.environment().forEach((name, value) -> env.put(name, intrinsics.resolve(value)));
       // The local notification receivers listen on 127.0.0.1 over http (docs/security.md).
       env.put("NOTIFICATION_ALLOW_LOOPBACK", "true");
+      if (sockets != null) {
+        env.put(
+            "AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI", sockets.managementEndpoint().toString());
+      }
       Environment environment = Environment.of(env);
       Object handler =
           options.handlerOverrides().containsKey(fn.logicalId())
@@ -329,6 +340,9 @@ public final class LocalStack implements AutoCloseable {
                 fn.timeout(),
                 (RequestHandler<ScheduledEvent, ?>) handler));
       }
+    }
+    if (sockets != null) {
+      WebSocketApis.route(template.tree(), sockets, handlers);
     }
     // API Gateway's auth as template.yaml configures it: authorizers, their caching, usage-plan
     // keys.
@@ -412,6 +426,7 @@ public final class LocalStack implements AutoCloseable {
             aws,
             xero,
             api,
+            sockets,
             sources,
             ticker,
             handlers,
@@ -534,6 +549,14 @@ public final class LocalStack implements AutoCloseable {
   /**
    * What the AWS runtime would give a function: region, credentials, and here the local endpoints.
    */
+  /** The template's WebSocket API (the panels' change notices), as the local host serves it. */
+  public WebSocketApiHost webSocketApi() {
+    if (sockets == null) {
+      throw new IllegalStateException("template.yaml declares no WebSocket API");
+    }
+    return sockets;
+  }
+
   static Map<String, String> clientEnvironment(
       LocalAws aws, IamEnforcement.Credentials credentials) {
     return Map.of(
@@ -559,6 +582,9 @@ public final class LocalStack implements AutoCloseable {
     pollerClients.forEach(SqsClient::close);
     roleCredentials.forEach(IamEnforcement::unregister);
     api.close();
+    if (sockets != null) {
+      sockets.close();
+    }
     xero.close();
     aws.close();
   }
