@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.xerosync.auth.PanelCors;
 import dev.xerosync.auth.PanelTokens;
 import dev.xerosync.auth.TenantCredential;
 import dev.xerosync.common.ApiResponses;
@@ -21,8 +20,6 @@ import dev.xerosync.store.Connection;
 import dev.xerosync.store.Connections;
 import dev.xerosync.store.PanelGrants;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,40 +30,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The invoice panel's own routes: the component's ES module and the standalone page that hosts it
- * in an iframe, minting panel tokens and setting the origins that may embed the panel (both with
- * the tenant's API key, from the SaaS backend), the connection status a panel shows, and the CORS
- * preflights of the routes a panel calls.
+ * The invoice panel's own routes: the components' ES modules and the standalone page that hosts it
+ * in an iframe (both served by {@link PanelPage}), minting panel tokens and setting the origins
+ * that may embed the panel (both with the tenant's API key, from the SaaS backend), the connection
+ * status a panel shows, and the CORS preflights of the routes a panel calls.
  */
 public final class PanelHandler
     implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
   private static final Log LOG = Log.of(PanelHandler.class);
-  private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
-  private static final Set<String> RECORD_TYPES = Set.of("contact", "account", "deal");
-  static final String MODULE_PATH = "/panel/xero-invoice-panel.js";
-  static final String SETTINGS_MODULE_PATH = "/panel/xero-connection.js";
   private static final String NO_STORE = HttpCaching.NO_STORE;
 
   private final PanelGrants grants;
   private final PanelTokens tokens;
   private final PanelTokens settingsTokens;
   private final Connections connections;
-  private final Map<String, PanelRoutes.Route> routes =
-      Map.ofEntries(
-          Map.entry("GET " + MODULE_PATH, this::module),
-          Map.entry("GET " + SETTINGS_MODULE_PATH, this::settingsModule),
-          Map.entry("GET /panel", this::page),
-          Map.entry("POST /tenants/{tenantId}/panel-tokens", this::mint),
-          Map.entry("POST /tenants/{tenantId}/settings-tokens", this::mintSettings),
-          Map.entry("GET /tenants/{tenantId}/panel-origins", this::origins),
-          Map.entry("PUT /tenants/{tenantId}/panel-origins", this::setOrigins),
-          Map.entry("POST /tenants/{tenantId}/panel-origins", this::addOrigin),
-          Map.entry("DELETE /tenants/{tenantId}/panel-origins", this::removeOrigin),
-          Map.entry(PanelTokens.STATUS_ROUTE, this::status));
+  private final PanelPage page;
+  private final Map<String, PanelRoutes.Route> routes;
   private final @Nullable String socketUrl;
 
   public PanelHandler() {
@@ -85,13 +67,27 @@ public final class PanelHandler
     this.settingsTokens = w.settingsTokens();
     this.connections = w.connections();
     this.socketUrl = w.socketUrl();
+    this.page = new PanelPage(grants, socketUrl);
+    this.routes =
+        Map.ofEntries(
+            Map.entry("GET " + PanelPage.MODULE_PATH, page::module),
+            Map.entry("GET " + PanelPage.SETTINGS_MODULE_PATH, page::settingsModule),
+            Map.entry("GET /panel", page::page),
+            Map.entry("POST /tenants/{tenantId}/panel-tokens", this::mint),
+            Map.entry("POST /tenants/{tenantId}/settings-tokens", this::mintSettings),
+            Map.entry("GET /tenants/{tenantId}/panel-origins", this::origins),
+            Map.entry("PUT /tenants/{tenantId}/panel-origins", this::setOrigins),
+            Map.entry("POST /tenants/{tenantId}/panel-origins", this::addOrigin),
+            Map.entry("DELETE /tenants/{tenantId}/panel-origins", this::removeOrigin),
+            Map.entry(PanelTokens.STATUS_ROUTE, this::status));
   }
 
   /** Serves the module and a status request with a token that cannot exist (one DynamoDB read). */
   public void prime() {
     String nil = "00000000-0000-0000-0000-000000000000";
     handleRequest(
-        new APIGatewayProxyRequestEvent().withHttpMethod("GET").withResource(MODULE_PATH), null);
+        new APIGatewayProxyRequestEvent().withHttpMethod("GET").withResource(PanelPage.MODULE_PATH),
+        null);
     handleRequest(
         new APIGatewayProxyRequestEvent()
             .withHttpMethod("GET")
@@ -112,92 +108,14 @@ public final class PanelHandler
     return PanelRoutes.serve(LOG, grants, event, routes);
   }
 
-  // ---- the component and its page
-
-  private APIGatewayProxyResponseEvent module(APIGatewayProxyRequestEvent event) {
-    return script(event, Module.TEXT);
-  }
-
-  private APIGatewayProxyResponseEvent settingsModule(APIGatewayProxyRequestEvent event) {
-    return script(event, SettingsModule.TEXT);
-  }
-
-  private APIGatewayProxyResponseEvent script(APIGatewayProxyRequestEvent event, String text) {
-    // Module scripts load in CORS mode; the component is public code, so any page may load it.
-    return cacheable(
-        event,
-        text,
-        "text/javascript",
-        "public, max-age=300",
-        Map.of("Access-Control-Allow-Origin", "*", "X-Content-Type-Options", "nosniff"));
-  }
-
-  /**
-   * {@code /panel?tenant=…&recordType=…&recordId=…#token=…}: the token travels in the fragment, so
-   * it never reaches a server log. The page runs under a strict CSP: its only script is the module,
-   * and only the tenant's origins may frame it.
-   */
-  private APIGatewayProxyResponseEvent page(APIGatewayProxyRequestEvent event) throws Problem {
-    Map<String, String> q =
-        event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
-    for (String name : q.keySet()) {
-      if (!Set.of("tenant", "recordType", "recordId", "view").contains(name)) {
-        throw Problem.invalid(
-            "unknown query parameter '"
-                + name
-                + "'; /panel takes tenant, recordType, recordId, view");
-      }
-    }
-    String tenant = uuid("tenant", q.get("tenant"));
-    String recordType = recordType(q.get("recordType"));
-    String recordId = recordId(q.get("recordId"));
-    String view = q.getOrDefault("view", "open");
-    if (!Set.of("open", "overdue", "unpaid", "paid", "pinned").contains(view)) {
-      throw Problem.invalid("view must be open, overdue, unpaid, paid or pinned");
-    }
-    List<String> origins = grants.origins(tenant);
-    String html =
-        """
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Xero invoices</title>
-        <script type="module" src="panel/xero-invoice-panel.js"></script>
-        </head>
-        <body>
-        <xero-invoice-panel standalone token-from="fragment" tenant="%s" record-type="%s" record-id="%s" view="%s"></xero-invoice-panel>
-        </body>
-        </html>
-        """
-            .formatted(tenant, recordType, recordId, view);
-    String csp =
-        "default-src 'none'; script-src 'self'; connect-src 'self'"
-            + (socketUrl == null ? "" : " " + socketOrigin(socketUrl))
-            + "; style-src 'self'; img-src 'self'; "
-            + "base-uri 'none'; form-action 'none'; frame-ancestors "
-            + (origins.isEmpty() ? "'none'" : String.join(" ", origins));
-    return new APIGatewayProxyResponseEvent()
-        .withStatusCode(200)
-        .withHeaders(
-            Map.of(
-                "Content-Type", "text/html",
-                "Content-Security-Policy", csp,
-                "Cache-Control", NO_STORE,
-                "Referrer-Policy", "no-referrer",
-                "X-Content-Type-Options", "nosniff"))
-        .withBody(html);
-  }
-
   // ---- the SaaS backend's routes (tenant API key)
 
   private APIGatewayProxyResponseEvent mint(APIGatewayProxyRequestEvent event) throws Problem {
     TenantCredential credential = TenantCredential.of(event);
     String tenantId = credential.apiKeyFor(uuid("tenantId", Requests.path(event, "tenantId")));
     JsonNode body = jsonBody(event, Set.of("recordType", "recordId", "ttlSeconds"));
-    String recordType = recordType(body.path("recordType").asText(null));
-    String recordId = recordId(body.path("recordId").asText(null));
+    String recordType = PanelRoutes.recordType(body.path("recordType").asText(null));
+    String recordId = PanelRoutes.recordId(body.path("recordId").asText(null));
     JsonNode ttl = body.path("ttlSeconds");
     if (!ttl.isMissingNode() && !ttl.canConvertToInt()) {
       throw Problem.invalid("ttlSeconds must be a whole number of seconds, at most 900");
@@ -399,8 +317,13 @@ public final class PanelHandler
         case CONNECTED -> {}
       }
     }
-    return cacheable(
-        event, out.toString(), "application/json", HttpCaching.PRIVATE_REVALIDATE, Map.of());
+    return PanelRoutes.cacheable(
+        grants,
+        event,
+        out.toString(),
+        "application/json",
+        HttpCaching.PRIVATE_REVALIDATE,
+        Map.of());
   }
 
   private static String reasonOr(Connection c, String fallback) {
@@ -469,67 +392,7 @@ public final class PanelHandler
     return PanelRoutes.uuid(name, value);
   }
 
-  private static String recordType(@Nullable String value) throws Problem {
-    if (value == null || !RECORD_TYPES.contains(value)) {
-      throw Problem.invalid(
-          "recordType must be contact, account or deal, not '"
-              + (value == null ? "" : truncate(value))
-              + "'");
-    }
-    return value;
-  }
-
-  private static String recordId(@Nullable String value) throws Problem {
-    if (value == null || !RECORD_ID.matcher(value).matches()) {
-      throw Problem.invalid(
-          "recordId must be 1 to 128 characters of letters, digits and . _ : @ -");
-    }
-    return value;
-  }
-
-  private Map<String, String> cors(APIGatewayProxyRequestEvent event) {
-    return PanelCors.headers(grants, event);
-  }
-
-  private APIGatewayProxyResponseEvent cacheable(
-      APIGatewayProxyRequestEvent event,
-      String body,
-      String contentType,
-      String cacheControl,
-      Map<String, String> extra) {
-    Map<String, String> headers = new HashMap<>(extra);
-    headers.putAll(cors(event));
-    return HttpCaching.ok(
-        Requests.header(event, "If-None-Match"), body, contentType, cacheControl, headers);
-  }
-
-  /** The socket's origin for connect-src: scheme, host and port, without the stage's path. */
-  static String socketOrigin(String url) {
-    java.net.URI u = java.net.URI.create(url);
-    return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
-  }
-
   private static String truncate(String s) {
     return PanelRoutes.truncate(s);
-  }
-
-  /** The components' sources, each read once per container. */
-  private static final class Module {
-    static final String TEXT = load(MODULE_PATH);
-  }
-
-  private static final class SettingsModule {
-    static final String TEXT = load(SETTINGS_MODULE_PATH);
-  }
-
-  private static String load(String path) {
-    try (InputStream in = PanelHandler.class.getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IllegalStateException(path + " is missing from the jar");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

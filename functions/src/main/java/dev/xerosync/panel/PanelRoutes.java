@@ -9,17 +9,24 @@ import dev.xerosync.common.Guid;
 import dev.xerosync.common.HttpCaching;
 import dev.xerosync.common.Log;
 import dev.xerosync.common.Problem;
+import dev.xerosync.common.Requests;
 import dev.xerosync.store.PanelGrants;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What the handlers of the panel package share: one route table per handler, a problem for a
  * refusal and a 500 for a fault, each readable by the tenant's allowed origin (CORS on every answer
- * a browser can get), and the checks on ids in the path.
+ * a browser can get), a cacheable answer with its ETag, and the checks on ids in the path and on
+ * the record a panel shows.
  */
 final class PanelRoutes {
+  private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+  private static final Set<String> RECORD_TYPES = Set.of("contact", "account", "deal");
+
   private PanelRoutes() {}
 
   /** One route's answer. */
@@ -66,6 +73,38 @@ final class PanelRoutes {
     }
     throw Problem.invalid(
         name + " must be a Xero id (a UUID), not '" + (value == null ? "" : truncate(value)) + "'");
+  }
+
+  /** A cacheable 200 with an ETag (304 on a match), readable by the tenant's allowed origin. */
+  static APIGatewayProxyResponseEvent cacheable(
+      PanelGrants grants,
+      APIGatewayProxyRequestEvent event,
+      String body,
+      String contentType,
+      String cacheControl,
+      Map<String, String> extra) {
+    Map<String, String> headers = new HashMap<>(extra);
+    headers.putAll(PanelCors.headers(grants, event));
+    return HttpCaching.ok(
+        Requests.header(event, "If-None-Match"), body, contentType, cacheControl, headers);
+  }
+
+  static String recordType(@Nullable String value) throws Problem {
+    if (value == null || !RECORD_TYPES.contains(value)) {
+      throw Problem.invalid(
+          "recordType must be contact, account or deal, not '"
+              + (value == null ? "" : truncate(value))
+              + "'");
+    }
+    return value;
+  }
+
+  static String recordId(@Nullable String value) throws Problem {
+    if (value == null || !RECORD_ID.matcher(value).matches()) {
+      throw Problem.invalid(
+          "recordId must be 1 to 128 characters of letters, digits and . _ : @ -");
+    }
+    return value;
   }
 
   static String truncate(String s) {
