@@ -19,14 +19,26 @@ try {
     renders.push(ms);
   }
   const updates = [];
+  let missed = 0;
+  const shown = (id, timeout) =>
+    page.waitForFunction(
+      (id) => !!document.querySelector("xero-invoice-panel").shadowRoot.querySelector(`tr[data-invoice="${id}"]`),
+      id,
+      { timeout, polling: 20 },
+    );
   for (let i = 0; i < (config.quick ? 3 : 15); i++) {
     const t0 = Date.now();
     const created = await control("new-invoice");
-    await page.waitForFunction(
-      (id) => !!document.querySelector("xero-invoice-panel").shadowRoot.querySelector(`tr[data-invoice="${id}"]`),
-      created.id,
-      { timeout: 30000, polling: 20 },
-    );
+    try {
+      await shown(created.id, 10000);
+    } catch (e) {
+      if (e.name !== "TimeoutError") throw e;
+      // No notice reached the panel in 10 s: counted, and timed through the panel's own next
+      // refresh (the tab shown again), so a missed notice shows in the figure instead of hiding.
+      missed++;
+      await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+      await shown(created.id, 20000);
+    }
     updates.push(Date.now() - t0);
   }
   // Idle: what the open panel asks over a window with nothing changing, socket up. API Gateway ends
@@ -52,7 +64,7 @@ try {
   console.log(`panel-first-render-ms: ${median(renders).toFixed(1)} ms`);
   console.log(`panel-requests-per-open-hour: ${perHour.toFixed(1)} requests`);
   console.log(`panel-update-after-xero-change-p50-ms: ${median(updates)} ms`);
-  console.error(`  renders ${renders.map((x) => x.toFixed(1)).join(", ")}; updates ${updates.join(", ")} (fallback poll ${config.pollMs} ms); idle ${idle} requests in ${idleMs} ms, a reconnect ${reconnect}`);
+  console.error(`  renders ${renders.map((x) => x.toFixed(1)).join(", ")}; updates ${updates.join(", ")}, ${missed} without a notice (fallback poll ${config.pollMs} ms); idle ${idle} requests in ${idleMs} ms, a reconnect ${reconnect}`);
 } finally {
   await close();
 }
