@@ -72,21 +72,26 @@ public final class ChangeFetchPlan {
   }
 
   /**
-   * Whether the last read by date saw a change that Xero dated {@code changedAt} (the webhook's
-   * event date), named in a message sent at {@code sentAt}, whatever is stored: the read started
-   * after the message was sent and its window opened before the change, so it listed the invoice as
-   * it was after the change. An invoice it listed is stored (or was set aside); one it did not list
-   * is no invoice Xero lists (a bill, a deleted draft, no invoice at all), and fetching it by id
-   * again brings nothing more. Without this, each such id in a backlog cost its batch a paced read
-   * and held the tenant's queue to ten messages per {@link #PACE} (issue 29, finding 9). The margin
-   * keeps an event dated a moment after the invoice's UpdatedDateUTC from counting.
+   * Whether the last read by date (or, after it, the initial sync) saw a change that Xero dated
+   * {@code changedAt} (the webhook's event date), named in a message sent at {@code sentAt},
+   * whatever is stored: the change is inside what the read covers, and the read started after it,
+   * either as dated (with the clock margin: Xero's clock and ours) or because the message naming it
+   * was sent before the read. So the read listed the invoice as it was after the change. An invoice
+   * it listed is stored (or was set aside); one it did not list is no invoice Xero lists (a bill, a
+   * deleted draft, no invoice at all), and fetching it by id again brings nothing more. Without
+   * this, each such id in a backlog cost its batch a paced read and held the tenant's queue to ten
+   * messages per {@link #PACE} (issue 29, finding 9); and a webhook sent just after a read, for a
+   * change just before it, cost an {@code IDs=} call. The margin keeps an event dated a moment
+   * after the invoice's UpdatedDateUTC from counting.
    */
   public static boolean changeSeen(
       ChangeFetch last, @Nullable Instant sentAt, @Nullable Instant changedAt) {
-    return mayBeCovered(last, sentAt)
-        && changedAt != null
+    return changedAt != null
+        && last.sinceFetchStartedAt() != null
         && last.sinceFetchCovers() != null
-        && !changedAt.isBefore(last.sinceFetchCovers().plus(CLOCK_MARGIN));
+        && !changedAt.isBefore(last.sinceFetchCovers().plus(CLOCK_MARGIN))
+        && (changedAt.isBefore(last.sinceFetchStartedAt().minus(CLOCK_MARGIN))
+            || mayBeCovered(last, sentAt));
   }
 
   /** Whether a read that started at {@code startedAt} can cover anything sent at {@code sentAt}. */
@@ -133,15 +138,42 @@ public final class ChangeFetchPlan {
     return new Decision(bySince, notBefore);
   }
 
-  /** The If-Modified-Since of a read for changes whose messages were sent at {@code sentAts}. */
-  public static Instant since(Collection<Instant> sentAts, Instant now) {
+  /**
+   * The If-Modified-Since of a read for changes whose messages were sent at {@code sentAts}: {@link
+   * #LEAD} before the earliest, but not before what the last read by date already read, when that
+   * read reaches back far enough to have seen every change the new one wants. Messages wait in the
+   * queue while a hot tenant is paced, so without the floor each read re-listed the seconds the one
+   * before it had listed (a third of a burst's reads were invoices already stored at that date),
+   * and the first read after connecting re-listed the books the initial sync had just read.
+   */
+  public static Instant since(ChangeFetch last, Collection<Instant> sentAts, Instant now) {
     Instant earliest = now;
     for (Instant s : sentAts) {
       if (s != null && s.isBefore(earliest)) {
         earliest = s;
       }
     }
-    return earliest.minus(LEAD);
+    Instant wanted = earliest.minus(LEAD);
+    Instant floor = floor(last);
+    Instant lastCovers = last.sinceFetchCovers();
+    if (floor == null || lastCovers == null || covers(wanted).isBefore(lastCovers)) {
+      return wanted;
+    }
+    return floor.isAfter(wanted) ? floor : wanted;
+  }
+
+  /**
+   * The latest If-Modified-Since whose read, with the last one, leaves no gap: it covers from a
+   * whole second no later than the clock margin before the last read started. Null: no read by date
+   * is known.
+   */
+  static @Nullable Instant floor(ChangeFetch last) {
+    return last.sinceFetchStartedAt() == null
+        ? null
+        : last.sinceFetchStartedAt()
+            .minus(CLOCK_MARGIN)
+            .truncatedTo(ChronoUnit.SECONDS)
+            .minusSeconds(1);
   }
 
   /**
@@ -155,13 +187,43 @@ public final class ChangeFetchPlan {
   /**
    * The record after a fetch of {@code ids} invoice ids that started at {@code startedAt}; {@code
    * since} is its If-Modified-Since, or null for an {@code IDs=} fetch (which covers nothing beyond
-   * the ids it names).
+   * the ids it names). A read whose window reaches back to the last one's start extends what the
+   * two cover together: every invoice changed from the earlier cover on was listed by one of them,
+   * by a read that started after the change.
    */
   public static ChangeFetch after(
       ChangeFetch last, Instant startedAt, int ids, @Nullable Instant since) {
     double heat = heatAt(last, startedAt) + ids;
-    return since == null
-        ? new ChangeFetch(startedAt, heat, last.sinceFetchStartedAt(), last.sinceFetchCovers())
-        : new ChangeFetch(startedAt, heat, startedAt, covers(since));
+    if (since == null) {
+      return new ChangeFetch(startedAt, heat, last.sinceFetchStartedAt(), last.sinceFetchCovers());
+    }
+    return new ChangeFetch(startedAt, heat, startedAt, coveredFrom(last, covers(since)));
+  }
+
+  /**
+   * The record once the initial sync, started at {@code startedAt}, has read every invoice: it
+   * covers all of history up to its start, so the first reads by date after it need not reach back
+   * into the books it just read. A later read by date that joins it keeps covering all of it.
+   */
+  public static ChangeFetch afterInitialSync(ChangeFetch last, Instant startedAt) {
+    Instant lastFetchAt = last.lastFetchAt() == null ? startedAt : last.lastFetchAt();
+    Instant lastRead = last.sinceFetchStartedAt();
+    if (lastRead == null || !lastRead.isAfter(startedAt)) {
+      return new ChangeFetch(lastFetchAt, last.heat(), startedAt, Instant.EPOCH);
+    }
+    ChangeFetch initial = new ChangeFetch(startedAt, 0, startedAt, Instant.EPOCH);
+    Instant covers = last.sinceFetchCovers() == null ? lastRead : last.sinceFetchCovers();
+    return new ChangeFetch(lastFetchAt, last.heat(), lastRead, coveredFrom(initial, covers));
+  }
+
+  /** What a read covering from {@code covers} covers together with the last read by date. */
+  private static Instant coveredFrom(ChangeFetch last, Instant covers) {
+    Instant lastRead = last.sinceFetchStartedAt();
+    if (lastRead == null
+        || last.sinceFetchCovers() == null
+        || covers.isAfter(lastRead.minus(CLOCK_MARGIN))) {
+      return covers;
+    }
+    return last.sinceFetchCovers().isBefore(covers) ? last.sinceFetchCovers() : covers;
   }
 }

@@ -103,7 +103,6 @@ final class ChangeSync {
           invoicesLeft.remove(id);
           stored++;
         } else if (last != null
-            && ChangeFetchPlan.mayBeCovered(last, invoiceSentAt.get(id))
             && (ChangeFetchPlan.covered(last, invoiceSentAt.get(id), at)
                 || ChangeFetchPlan.changeSeen(last, invoiceSentAt.get(id), changed))) {
           invoicesLeft.remove(id);
@@ -177,7 +176,7 @@ final class ChangeSync {
     if (plan.bySince()) {
       List<Instant> sent = new ArrayList<>();
       left.forEach(id -> sent.add(invoiceSentAt.get(id)));
-      since = ChangeFetchPlan.since(sent, startedAt);
+      since = ChangeFetchPlan.since(last, sent, startedAt);
       List<String> read = new ArrayList<>();
       Map<UpsertOutcome, Integer> byDate = new EnumMap<>(UpsertOutcome.class);
       invoices.modifiedSince(

@@ -34,6 +34,9 @@ final class InitialSyncPages {
   /** Null: built without a sync queue, so no next step can be sent. */
   private final @Nullable Consumer<SyncRequest> queue;
 
+  /** Null: changes are always fetched by {@code IDs=}, so there is no record to start. */
+  private final SyncRecords.@Nullable ChangeFetchLog changeFetches;
+
   private final Clock clock;
 
   InitialSyncPages(
@@ -42,12 +45,14 @@ final class InitialSyncPages {
       SyncRecords.Contacts contacts,
       SyncRecords.Tenants connections,
       @Nullable Consumer<SyncRequest> queue,
+      SyncRecords.@Nullable ChangeFetchLog changeFetches,
       Clock clock) {
     this.reads = reads;
     this.invoices = invoices;
     this.contacts = contacts;
     this.connections = connections;
     this.queue = queue;
+    this.changeFetches = changeFetches;
     this.clock = clock;
   }
 
@@ -155,6 +160,11 @@ final class InitialSyncPages {
     // Anything that changed while the initial sync ran is read again by the first sweep.
     connections.saveWatermarks(
         tenantId, s.startedAt(), s.startedAt(), s.startedAt(), s.startedAt(), now);
+    // The first reads of changes by date start from here, not from books this sync just read.
+    if (changeFetches != null) {
+      changeFetches.put(
+          tenantId, ChangeFetchPlan.afterInitialSync(changeFetches.get(tenantId), s.startedAt()));
+    }
     LOG.info(
         "initial sync finished",
         "tenantId",

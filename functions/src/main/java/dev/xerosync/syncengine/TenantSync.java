@@ -110,7 +110,8 @@ public final class TenantSync implements SyncSteps {
         new ChangeSync(
             reads, invoiceSync, creditSync, invoices, contacts, changeFetches, clock, sleeper);
     this.initial =
-        new InitialSyncPages(reads, historicSync, historicContacts, connections, queue, clock);
+        new InitialSyncPages(
+            reads, historicSync, historicContacts, connections, queue, changeFetches, clock);
     this.reconciliation =
         new Reconciliation(reads, invoiceSync, creditSync, contacts, connections, clock);
     this.starter = starter;

@@ -66,7 +66,10 @@ class ChangeFetchPlanTest {
     for (int i = 20; i > 0; i--) {
       last =
           ChangeFetchPlan.after(
-              last, ago(i * 200L), 5, ChangeFetchPlan.since(List.of(), ago(i * 200L)));
+              last,
+              ago(i * 200L),
+              5,
+              ChangeFetchPlan.since(ChangeFetch.NONE, List.of(), ago(i * 200L)));
     }
     Instant lastRead = last.lastFetchAt();
     var d = ChangeFetchPlan.decide(last, NOW, 5, PER_CALL, () -> 50);
@@ -80,7 +83,10 @@ class ChangeFetchPlanTest {
     Instant readAt = ago(500);
     ChangeFetch last =
         ChangeFetchPlan.after(
-            ChangeFetch.NONE, readAt, 100, ChangeFetchPlan.since(List.of(), readAt));
+            ChangeFetch.NONE,
+            readAt,
+            100,
+            ChangeFetchPlan.since(ChangeFetch.NONE, List.of(), readAt));
     var d = ChangeFetchPlan.decide(last, NOW, 12, PER_CALL, () -> 45);
     assertThat(d.notBefore()).isEqualTo(readAt.plus(ChangeFetchPlan.PACE));
   }
@@ -110,7 +116,8 @@ class ChangeFetchPlanTest {
 
   @Test
   void theReadStartsALeadBeforeTheEarliestMessageAndCoversFromTheNextWholeSecond() {
-    Instant since = ChangeFetchPlan.since(Arrays.asList(ago(2000), null, ago(500)), NOW);
+    Instant since =
+        ChangeFetchPlan.since(ChangeFetch.NONE, Arrays.asList(ago(2000), null, ago(500)), NOW);
     assertThat(since).isEqualTo(ago(2000).minus(ChangeFetchPlan.LEAD));
     ChangeFetch after = ChangeFetchPlan.after(ChangeFetch.NONE, NOW, 40, since);
     assertThat(after.sinceFetchStartedAt()).isEqualTo(NOW);
@@ -166,8 +173,78 @@ class ChangeFetchPlanTest {
         .isFalse();
     assertThat(ChangeFetchPlan.changeSeen(last, sentBefore, null)).as("date unknown").isFalse();
     assertThat(ChangeFetchPlan.changeSeen(last, NOW, ago(3000)))
-        .as("sent after the read started")
+        .as("sent after the read started, for a change before it: the read saw the change")
+        .isTrue();
+    assertThat(ChangeFetchPlan.changeSeen(last, NOW, readAt.minus(ChangeFetchPlan.CLOCK_MARGIN)))
+        .as("sent after the read started, for a change within the clock margin of its start")
         .isFalse();
     assertThat(ChangeFetchPlan.changeSeen(ChangeFetch.NONE, sentBefore, ago(3000))).isFalse();
+  }
+
+  @Test
+  void aReadStartsNoEarlierThanTheLastReadByDateAlreadyRead() {
+    // A paced burst: the messages waited 4 s in the queue, so their lead reaches back into what
+    // the last read (at 12:00:26.250, covering from 12:00:10) listed.
+    Instant lastRead = ago(4000);
+    ChangeFetch last =
+        new ChangeFetch(lastRead, 120, lastRead, Instant.parse("2026-03-10T12:00:10Z"));
+    Instant since = ChangeFetchPlan.since(last, List.of(ago(6000), ago(1000)), NOW);
+    // From the whole second that ends no later than the margin before the last read started.
+    assertThat(since).isEqualTo(Instant.parse("2026-03-10T12:00:24Z"));
+    assertThat(ChangeFetchPlan.covers(since))
+        .isBeforeOrEqualTo(lastRead.minus(ChangeFetchPlan.CLOCK_MARGIN));
+    // Together the two reads cover from the first one's cover.
+    ChangeFetch after = ChangeFetchPlan.after(last, NOW, 100, since);
+    assertThat(after.sinceFetchStartedAt()).isEqualTo(NOW);
+    assertThat(after.sinceFetchCovers()).isEqualTo(Instant.parse("2026-03-10T12:00:10Z"));
+  }
+
+  @Test
+  void aReadReachesBackPastTheLastReadWhenAMessageIsOlderThanItsWindow() {
+    Instant lastRead = ago(4000);
+    ChangeFetch last = new ChangeFetch(lastRead, 120, lastRead, ago(8000));
+    // A late webhook: sent 20 s ago, before what the last read covers.
+    Instant since = ChangeFetchPlan.since(last, List.of(ago(20_000)), NOW);
+    assertThat(since).isEqualTo(ago(20_000).minus(ChangeFetchPlan.LEAD));
+    ChangeFetch after = ChangeFetchPlan.after(last, NOW, 1, since);
+    assertThat(after.sinceFetchCovers()).isEqualTo(ChangeFetchPlan.covers(since));
+  }
+
+  @Test
+  void aReadThatLeavesAGapAfterTheLastOneCoversOnlyItsOwnWindow() {
+    ChangeFetch last = new ChangeFetch(ago(60_000), 10, ago(60_000), ago(70_000));
+    Instant since = ChangeFetchPlan.since(last, List.of(ago(2000)), NOW);
+    assertThat(since).isEqualTo(ago(2000).minus(ChangeFetchPlan.LEAD));
+    ChangeFetch after = ChangeFetchPlan.after(last, NOW, 1, since);
+    assertThat(after.sinceFetchCovers()).isEqualTo(ChangeFetchPlan.covers(since));
+  }
+
+  @Test
+  void theInitialSyncCoversHistorySoTheFirstReadStartsAtItsStart() {
+    Instant started = ago(5_000);
+    ChangeFetch seeded = ChangeFetchPlan.afterInitialSync(ChangeFetch.NONE, started);
+    assertThat(seeded.sinceFetchCovers()).isEqualTo(Instant.EPOCH);
+    assertThat(seeded.heat()).isZero();
+    // The books were written in Xero just before connecting: the first read does not list them.
+    Instant since = ChangeFetchPlan.since(seeded, List.of(ago(6000)), NOW);
+    assertThat(since).isEqualTo(Instant.parse("2026-03-10T12:00:23Z"));
+    // A webhook queued before the initial sync started, for a change it read, costs nothing.
+    assertThat(ChangeFetchPlan.changeSeen(seeded, ago(9000), ago(9500))).isTrue();
+    assertThat(ChangeFetchPlan.covered(seeded, ago(9000), Optional.of(ago(600_000)))).isTrue();
+    assertThat(ChangeFetchPlan.covered(seeded, ago(9000), Optional.empty())).isFalse();
+  }
+
+  @Test
+  void theInitialSyncKeepsTheHeatAndALaterReadByDateThatJoinsIt() {
+    Instant started = ago(20_000);
+    ChangeFetch joined = new ChangeFetch(ago(2000), 40, ago(2000), ago(21_000));
+    ChangeFetch after = ChangeFetchPlan.afterInitialSync(joined, started);
+    assertThat(after.heat()).isEqualTo(40);
+    assertThat(after.lastFetchAt()).isEqualTo(ago(2000));
+    assertThat(after.sinceFetchStartedAt()).isEqualTo(ago(2000));
+    assertThat(after.sinceFetchCovers()).isEqualTo(Instant.EPOCH);
+
+    ChangeFetch apart = new ChangeFetch(ago(2000), 40, ago(2000), ago(5000));
+    assertThat(ChangeFetchPlan.afterInitialSync(apart, started)).isEqualTo(apart);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.xerosync.queue.SyncRequest;
+import dev.xerosync.store.ChangeFetches.ChangeFetch;
 import dev.xerosync.store.Connection;
 import dev.xerosync.store.Connection.InitialSync;
 import dev.xerosync.store.Connection.InitialSync.Phase;
@@ -37,6 +38,7 @@ class InitialSyncPagesTest {
             store,
             store,
             queued::add,
+            store.changeFetchLog(),
             Clock.fixed(NOW, ZoneOffset.UTC))
         .step(TENANT, "c");
   }
@@ -139,6 +141,10 @@ class InitialSyncPagesTest {
     assertThat(store.writes)
         .containsExactly("contact k1", "checkpoint DONE cursor=0 page=1", "watermarks");
     assertThat(queued).isEmpty();
+    // The first reads of changes by date need not reach back before the start: it read them all.
+    ChangeFetch fetch = store.changeFetches.get(TENANT);
+    assertThat(fetch.sinceFetchStartedAt()).isEqualTo(STARTED);
+    assertThat(fetch.sinceFetchCovers()).isEqualTo(Instant.EPOCH);
   }
 
   @Test
