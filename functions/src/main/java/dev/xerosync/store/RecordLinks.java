@@ -91,25 +91,15 @@ public final class RecordLinks {
                             .conditionExpression("attribute_not_exists(linkedAt)")
                             .expressionAttributeValues(values))
                 .build(),
-            TransactWriteItem.builder()
-                .update(
-                    u ->
-                        u.tableName(table)
-                            .key(key(tenantId, record, Keys.LINK_COUNT_SK))
-                            .updateExpression(
-                                TenantItems.set(
-                                    "SET linkCount = if_not_exists(linkCount, :zero) + :one"))
-                            .conditionExpression(
-                                "attribute_not_exists(linkCount) OR linkCount < :max")
-                            .expressionAttributeValues(
-                                TenantItems.values(
-                                    tenantId,
-                                    pk,
-                                    Map.of(
-                                        ":zero", number(0),
-                                        ":one", number(1),
-                                        ":max", number(MAX_LINKS)))))
-                .build());
+            countMove(
+                tenantId,
+                record,
+                TenantItems.set("SET linkCount = if_not_exists(linkCount, :zero) + :one"),
+                "attribute_not_exists(linkCount) OR linkCount < :max",
+                TenantItems.values(
+                    tenantId,
+                    pk,
+                    Map.of(":zero", number(0), ":one", number(1), ":max", number(MAX_LINKS)))));
     for (int attempt = 1; ; attempt++) {
       try {
         dynamo.transactWriteItems(r -> r.transactItems(writes));
@@ -158,21 +148,35 @@ public final class RecordLinks {
                                   .key(linkKey)
                                   .conditionExpression("attribute_exists(linkedAt)"))
                       .build(),
-                  TransactWriteItem.builder()
-                      .update(
-                          u ->
-                              u.tableName(table)
-                                  .key(key(tenantId, record, Keys.LINK_COUNT_SK))
-                                  .updateExpression("SET linkCount = linkCount - :one")
-                                  .conditionExpression("linkCount > :zero")
-                                  .expressionAttributeValues(
-                                      Map.of(":zero", number(0), ":one", number(1))))
-                      .build()));
+                  countMove(
+                      tenantId,
+                      record,
+                      "SET linkCount = linkCount - :one",
+                      "linkCount > :zero",
+                      Map.of(":zero", number(0), ":one", number(1)))));
       return true;
     } catch (TransactionCanceledException e) {
       // No such link, or a record linked before the counter existed: a plain delete tells which.
       return delete(tenantId, record, Keys.linkSk(contactId));
     }
+  }
+
+  /** The record's link counter moved, in the same transaction as the link it counts. */
+  private TransactWriteItem countMove(
+      String tenantId,
+      Record record,
+      String update,
+      String condition,
+      Map<String, AttributeValue> values) {
+    return TransactWriteItem.builder()
+        .update(
+            u ->
+                u.tableName(table)
+                    .key(key(tenantId, record, Keys.LINK_COUNT_SK))
+                    .updateExpression(update)
+                    .conditionExpression(condition)
+                    .expressionAttributeValues(values))
+        .build();
   }
 
   private static AttributeValue number(int n) {
