@@ -1,9 +1,13 @@
 package dev.xerosync.outbox;
 
+import static java.util.Map.entry;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.common.Json;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,6 +16,36 @@ import org.jspecify.annotations.Nullable;
  * tells a resend of unchanged lines from an edit.
  */
 final class XeroInvoiceElement {
+  /** Our invoice's fields by Xero's names; the totals are the product's claim, checked by Xero. */
+  private static final List<Map.Entry<String, String>> INVOICE =
+      List.of(
+          entry("date", "Date"),
+          entry("dueDate", "DueDate"),
+          entry("reference", "Reference"),
+          entry("currency", "CurrencyCode"),
+          entry("lineAmountTypes", "LineAmountTypes"),
+          entry("subTotal", "SubTotal"),
+          entry("totalTax", "TotalTax"),
+          entry("total", "Total"));
+
+  /** A line item's fields by Xero's names. */
+  private static final List<Map.Entry<String, String>> LINE =
+      List.of(
+          entry("description", "Description"),
+          entry("quantity", "Quantity"),
+          entry("unitAmount", "UnitAmount"),
+          entry("discountRate", "DiscountRate"),
+          entry("accountCode", "AccountCode"),
+          entry("taxType", "TaxType"),
+          entry("itemCode", "ItemCode"));
+
+  /** Shipping's line: its description and quantity 1 are set first, so they are not mapped here. */
+  private static final List<Map.Entry<String, String>> SHIPPING =
+      List.of(
+          entry("amount", "UnitAmount"),
+          entry("accountCode", "AccountCode"),
+          entry("taxType", "TaxType"));
+
   private XeroInvoiceElement() {}
 
   /** Xero's invoice element for a create or an update; line items only when {@code withLines}. */
@@ -32,15 +66,7 @@ final class XeroInvoiceElement {
     if (contactId != null) {
       x.putObject("Contact").put("ContactID", contactId);
     }
-    copy(body, "date", x, "Date");
-    copy(body, "dueDate", x, "DueDate");
-    copy(body, "reference", x, "Reference");
-    copy(body, "currency", x, "CurrencyCode");
-    copy(body, "lineAmountTypes", x, "LineAmountTypes");
-    // Totals are the product's claim; Xero checks them against the lines.
-    copy(body, "subTotal", x, "SubTotal");
-    copy(body, "totalTax", x, "TotalTax");
-    copy(body, "total", x, "Total");
+    copy(body, INVOICE, x);
     if (withLines) {
       x.set("LineItems", lines(body));
     }
@@ -53,23 +79,14 @@ final class XeroInvoiceElement {
   static ArrayNode lines(JsonNode body) {
     ArrayNode lines = Json.MAPPER.createArrayNode();
     for (JsonNode l : body.path("lineItems")) {
-      ObjectNode x = lines.addObject();
-      copy(l, "description", x, "Description");
-      copy(l, "quantity", x, "Quantity");
-      copy(l, "unitAmount", x, "UnitAmount");
-      copy(l, "discountRate", x, "DiscountRate");
-      copy(l, "accountCode", x, "AccountCode");
-      copy(l, "taxType", x, "TaxType");
-      copy(l, "itemCode", x, "ItemCode");
+      copy(l, LINE, lines.addObject());
     }
     JsonNode s = body.get("shipping");
     if (s != null) {
       ObjectNode x = lines.addObject();
       x.put("Description", s.path("description").asText("Shipping and handling"));
       x.put("Quantity", 1);
-      copy(s, "amount", x, "UnitAmount");
-      copy(s, "accountCode", x, "AccountCode");
-      copy(s, "taxType", x, "TaxType");
+      copy(s, SHIPPING, x);
     }
     return lines;
   }
@@ -79,10 +96,16 @@ final class XeroInvoiceElement {
     return Integer.toHexString(lines(body).toString().hashCode());
   }
 
-  private static void copy(JsonNode from, String field, ObjectNode to, String xeroField) {
-    JsonNode v = from.get(field);
-    if (v != null && !v.isNull()) {
-      to.set(xeroField, v);
+  /**
+   * Copies each field {@code from} has (and is not null) under Xero's name, in the list's order:
+   * the order is part of the lines' fingerprint, which links store.
+   */
+  private static void copy(JsonNode from, List<Map.Entry<String, String>> fields, ObjectNode to) {
+    for (Map.Entry<String, String> f : fields) {
+      JsonNode v = from.get(f.getKey());
+      if (v != null && !v.isNull()) {
+        to.set(f.getValue(), v);
+      }
     }
   }
 }

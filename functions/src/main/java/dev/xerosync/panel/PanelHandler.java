@@ -75,10 +75,12 @@ public final class PanelHandler
             Map.entry("GET /panel", page::page),
             Map.entry("POST /tenants/{tenantId}/panel-tokens", this::mint),
             Map.entry("POST /tenants/{tenantId}/settings-tokens", this::mintSettings),
-            Map.entry("GET /tenants/{tenantId}/panel-origins", this::origins),
-            Map.entry("PUT /tenants/{tenantId}/panel-origins", this::setOrigins),
-            Map.entry("POST /tenants/{tenantId}/panel-origins", this::addOrigin),
-            Map.entry("DELETE /tenants/{tenantId}/panel-origins", this::removeOrigin),
+            Map.entry(
+                "GET /tenants/{tenantId}/panel-origins",
+                origins((event, tenantId) -> grants.origins(tenantId))),
+            Map.entry("PUT /tenants/{tenantId}/panel-origins", origins(this::setOrigins)),
+            Map.entry("POST /tenants/{tenantId}/panel-origins", origins(this::addOrigin)),
+            Map.entry("DELETE /tenants/{tenantId}/panel-origins", origins(this::removeOrigin)),
             Map.entry(PanelTokens.STATUS_ROUTE, this::status));
   }
 
@@ -116,22 +118,10 @@ public final class PanelHandler
     JsonNode body = jsonBody(event, Set.of("recordType", "recordId", "ttlSeconds"));
     String recordType = PanelRoutes.recordType(body.path("recordType").asText(null));
     String recordId = PanelRoutes.recordId(body.path("recordId").asText(null));
-    JsonNode ttl = body.path("ttlSeconds");
-    if (!ttl.isMissingNode() && !ttl.canConvertToInt()) {
-      throw Problem.invalid("ttlSeconds must be a whole number of seconds, at most 900");
-    }
-    Duration lifetime = ttl.isMissingNode() ? PanelTokens.MAX_TTL : Duration.ofSeconds(ttl.asInt());
+    Duration lifetime = lifetime(body.path("ttlSeconds"));
     PanelTokens.Issued issued =
         tokens.mint(tenantId, credential.keyId(), recordType, recordId, lifetime);
-    ObjectNode out =
-        Json.MAPPER
-            .createObjectNode()
-            .put("token", issued.token())
-            .put("tokenType", "Bearer")
-            .put("audience", PanelTokens.AUDIENCE)
-            .put("tenantId", tenantId)
-            .put("expiresAt", issued.grant().expiresAt().toString())
-            .put("expiresIn", lifetime.toSeconds());
+    ObjectNode out = minted(issued, PanelTokens.AUDIENCE, tenantId, lifetime);
     out.putObject("record").put("type", recordType).put("id", recordId);
     return ApiResponses.json(201, out, Map.of("Cache-Control", NO_STORE));
   }
@@ -142,37 +132,59 @@ public final class PanelHandler
     TenantCredential credential = TenantCredential.of(event);
     String tenantId = credential.apiKeyFor(uuid("tenantId", Requests.path(event, "tenantId")));
     boolean empty = event.getBody() == null || event.getBody().isBlank();
-    JsonNode ttl =
-        empty
-            ? Json.MAPPER.missingNode()
-            : jsonBody(event, Set.of("ttlSeconds")).path("ttlSeconds");
-    if (!ttl.isMissingNode() && !ttl.canConvertToInt()) {
-      throw Problem.invalid("ttlSeconds must be a whole number of seconds, at most 900");
-    }
-    Duration lifetime = ttl.isMissingNode() ? PanelTokens.MAX_TTL : Duration.ofSeconds(ttl.asInt());
+    Duration lifetime =
+        lifetime(
+            empty
+                ? Json.MAPPER.missingNode()
+                : jsonBody(event, Set.of("ttlSeconds")).path("ttlSeconds"));
     PanelTokens.Issued issued =
         settingsTokens.mint(tenantId, credential.keyId(), "settings", tenantId, lifetime);
-    ObjectNode out =
-        Json.MAPPER
-            .createObjectNode()
-            .put("token", issued.token())
-            .put("tokenType", "Bearer")
-            .put("audience", PanelTokens.SETTINGS_AUDIENCE)
-            .put("tenantId", tenantId)
-            .put("expiresAt", issued.grant().expiresAt().toString())
-            .put("expiresIn", lifetime.toSeconds());
+    ObjectNode out = minted(issued, PanelTokens.SETTINGS_AUDIENCE, tenantId, lifetime);
     return ApiResponses.json(201, out, Map.of("Cache-Control", NO_STORE));
   }
 
-  private APIGatewayProxyResponseEvent origins(APIGatewayProxyRequestEvent event) throws Problem {
-    String tenantId = apiKeyTenant(event);
-    return originsAnswer(tenantId, grants.origins(tenantId));
+  /** The token's lifetime: {@code ttlSeconds} when given, else the longest. */
+  private static Duration lifetime(JsonNode ttl) throws Problem {
+    if (!ttl.isMissingNode() && !ttl.canConvertToInt()) {
+      throw Problem.invalid("ttlSeconds must be a whole number of seconds, at most 900");
+    }
+    return ttl.isMissingNode() ? PanelTokens.MAX_TTL : Duration.ofSeconds(ttl.asInt());
+  }
+
+  private static ObjectNode minted(
+      PanelTokens.Issued issued, String audience, String tenantId, Duration lifetime) {
+    return Json.MAPPER
+        .createObjectNode()
+        .put("token", issued.token())
+        .put("tokenType", "Bearer")
+        .put("audience", audience)
+        .put("tenantId", tenantId)
+        .put("expiresAt", issued.grant().expiresAt().toString())
+        .put("expiresIn", lifetime.toSeconds());
+  }
+
+  /** What an origins route does to the tenant's list: the list it leaves stored. */
+  @FunctionalInterface
+  private interface OriginsChange {
+    List<String> apply(APIGatewayProxyRequestEvent event, String tenantId) throws Problem;
+  }
+
+  /**
+   * An origins route: for the tenant whose API key calls, the list as {@code change} leaves it,
+   * never cached.
+   */
+  private static PanelRoutes.Route origins(OriginsChange change) {
+    return event -> {
+      String tenantId = apiKeyTenant(event);
+      ObjectNode out = Json.MAPPER.createObjectNode().put("tenantId", tenantId);
+      change.apply(event, tenantId).forEach(out.putArray("origins")::add);
+      return ApiResponses.json(200, out, Map.of("Cache-Control", NO_STORE));
+    };
   }
 
   /** Replaces the whole list; {@link #addOrigin} and {@link #removeOrigin} change one origin. */
-  private APIGatewayProxyResponseEvent setOrigins(APIGatewayProxyRequestEvent event)
+  private List<String> setOrigins(APIGatewayProxyRequestEvent event, String tenantId)
       throws Problem {
-    String tenantId = apiKeyTenant(event);
     JsonNode body = jsonBody(event, Set.of("origins"));
     if (!body.path("origins").isArray()) {
       throw Problem.invalid(
@@ -187,46 +199,43 @@ public final class PanelHandler
     }
     List<String> origins = PanelTokens.validOrigins(raw);
     grants.setOrigins(tenantId, origins, Instant.now());
-    return originsAnswer(tenantId, origins);
+    return origins;
   }
 
   /** Adds one origin, keeping the others; adding one already there changes nothing. */
-  private APIGatewayProxyResponseEvent addOrigin(APIGatewayProxyRequestEvent event) throws Problem {
-    String tenantId = apiKeyTenant(event);
+  private List<String> addOrigin(APIGatewayProxyRequestEvent event, String tenantId)
+      throws Problem {
     JsonNode body = jsonBody(event, Set.of("origin"));
     if (!body.path("origin").isTextual()) {
       throw Problem.invalid(
           "the body needs one origin as a string, such as {\"origin\": \"https://crm.example.com\"}");
     }
     String origin = PanelTokens.validOrigin(body.path("origin").asText());
-    List<String> now =
-        grants.changeOrigins(
-            tenantId,
-            stored -> {
-              if (stored.contains(origin)) {
-                return stored;
-              }
-              if (stored.size() >= PanelTokens.MAX_ORIGINS) {
-                throw new Problem(
-                    409,
-                    "Too many origins",
-                    "At most "
-                        + PanelTokens.MAX_ORIGINS
-                        + " origins may embed the panel; remove one with DELETE"
-                        + " /tenants/{tenantId}/panel-origins?origin=… first.");
-              }
-              List<String> next = new ArrayList<>(stored);
-              next.add(origin);
-              return next;
-            },
-            Instant.now());
-    return originsAnswer(tenantId, now);
+    return grants.changeOrigins(
+        tenantId,
+        stored -> {
+          if (stored.contains(origin)) {
+            return stored;
+          }
+          if (stored.size() >= PanelTokens.MAX_ORIGINS) {
+            throw new Problem(
+                409,
+                "Too many origins",
+                "At most "
+                    + PanelTokens.MAX_ORIGINS
+                    + " origins may embed the panel; remove one with DELETE"
+                    + " /tenants/{tenantId}/panel-origins?origin=… first.");
+          }
+          List<String> next = new ArrayList<>(stored);
+          next.add(origin);
+          return next;
+        },
+        Instant.now());
   }
 
   /** Removes one origin ({@code ?origin=}); 404 when it is not in the list. */
-  private APIGatewayProxyResponseEvent removeOrigin(APIGatewayProxyRequestEvent event)
+  private List<String> removeOrigin(APIGatewayProxyRequestEvent event, String tenantId)
       throws Problem {
-    String tenantId = apiKeyTenant(event);
     Map<String, String> q =
         event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
     String raw = q.get("origin");
@@ -236,29 +245,21 @@ public final class PanelHandler
               + " (percent-encoded), and nothing else");
     }
     String origin = PanelTokens.validOrigin(raw);
-    List<String> now =
-        grants.changeOrigins(
-            tenantId,
-            stored -> {
-              if (!stored.contains(origin)) {
-                throw new Problem(
-                    404,
-                    "Origin not found",
-                    "Origin "
-                        + origin
-                        + " is not one of this tenant's panel origins; GET"
-                        + " /tenants/{tenantId}/panel-origins lists them.");
-              }
-              return stored.stream().filter(o -> !o.equals(origin)).toList();
-            },
-            Instant.now());
-    return originsAnswer(tenantId, now);
-  }
-
-  private static APIGatewayProxyResponseEvent originsAnswer(String tenantId, List<String> origins) {
-    ObjectNode out = Json.MAPPER.createObjectNode().put("tenantId", tenantId);
-    origins.forEach(out.putArray("origins")::add);
-    return ApiResponses.json(200, out, Map.of("Cache-Control", NO_STORE));
+    return grants.changeOrigins(
+        tenantId,
+        stored -> {
+          if (!stored.contains(origin)) {
+            throw new Problem(
+                404,
+                "Origin not found",
+                "Origin "
+                    + origin
+                    + " is not one of this tenant's panel origins; GET"
+                    + " /tenants/{tenantId}/panel-origins lists them.");
+          }
+          return stored.stream().filter(o -> !o.equals(origin)).toList();
+        },
+        Instant.now());
   }
 
   // ---- what the panel calls (panel token)

@@ -69,7 +69,7 @@ public final class Operations {
           table,
           tenantId,
           r -> r.tableName(table).item(op).conditionExpression("attribute_not_exists(pk)"))) {
-        throw disconnected();
+        throw TenantFence.disconnected();
       }
       return Optional.empty();
     }
@@ -109,7 +109,7 @@ public final class Operations {
         return Optional.empty();
       } catch (TransactionCanceledException e) {
         if (TenantFence.tripped(e, tenantId, "operation " + operationId)) {
-          throw disconnected();
+          throw TenantFence.disconnected();
         }
         var reasons = e.cancellationReasons();
         // The operation id is new, so only the key's condition can fail.
@@ -127,13 +127,6 @@ public final class Operations {
       }
     }
     throw new IllegalStateException("the Idempotency-Key stayed contended");
-  }
-
-  private static Problem disconnected() {
-    return new Problem(
-        409,
-        "Tenant disconnected",
-        "This Xero organisation is disconnected, so nothing is written for it. Reconnect it first.");
   }
 
   public Optional<KeyUse> keyUse(String tenantId, String keyHash) {
@@ -262,7 +255,7 @@ public final class Operations {
               r.tableName(table)
                   .item(TenantItems.stamp(tenantId, item))
                   .conditionExpression("attribute_not_exists(pk)"))) {
-        throw disconnected();
+        throw TenantFence.disconnected();
       }
     } catch (ConditionalCheckFailedException madeMeanwhile) {
       // A concurrent accept made it first: take a ticket from it.

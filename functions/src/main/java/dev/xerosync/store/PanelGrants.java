@@ -156,11 +156,7 @@ public final class PanelGrants {
       if (written) {
         return next;
       }
-      throw new Problem(
-          409,
-          "Tenant disconnected",
-          "This Xero organisation is disconnected, so its panel origins stay as they are."
-              + " Reconnect it first.");
+      throw TenantFence.disconnected();
     }
     throw new IllegalStateException(
         "the panel origins of " + tenantId + " kept changing under " + MAX_ATTEMPTS + " attempts");

@@ -1,5 +1,6 @@
 package dev.xerosync.store;
 
+import dev.xerosync.common.Problem;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -41,6 +43,9 @@ public final class RecordLinks {
   /** How many of a record's pins {@link #shows} looks through. */
   private static final int MAX_PINS_CHECKED = 100;
 
+  /** Attempts at a link that keeps meeting concurrent writes, or a pin removed as it is read. */
+  private static final int MAX_ATTEMPTS = 5;
+
   public RecordLinks(DynamoDbClient dynamo, String table) {
     this.dynamo = dynamo;
     this.table = table;
@@ -53,15 +58,15 @@ public final class RecordLinks {
     }
   }
 
-  /** The record's link counter, moved in the same transaction as each link it counts. */
-
   /**
    * Links a record to a contact; linking twice keeps the first link's time. The limit holds under
    * concurrency: a new link and its counter's conditional increment commit together or not at all.
+   * Like every write of a tenant's data it is fenced ({@link TenantFence}): a disconnected or
+   * purged tenant gets 409 and nothing is written, so a purge is never followed by a link.
    */
   public Link link(
       String tenantId, Record record, String contactId, @Nullable String contactName, Instant at)
-      throws TooManyLinks {
+      throws TooManyLinks, Problem {
     String pk = Keys.recordPk(tenantId, record.type(), record.id());
     Map<String, AttributeValue> values =
         TenantItems.values(
@@ -74,61 +79,59 @@ public final class RecordLinks {
       values.put(":n", ItemCodec.s(contactName));
     }
     var linkKey = key(tenantId, record, Keys.linkSk(contactId));
-    try {
-      dynamo.transactWriteItems(
-          r ->
-              r.transactItems(
-                  TransactWriteItem.builder()
-                      .update(
-                          u ->
-                              u.tableName(table)
-                                  .key(linkKey)
-                                  .updateExpression(update)
-                                  .conditionExpression("attribute_not_exists(linkedAt)")
-                                  .expressionAttributeValues(values))
-                      .build(),
-                  TransactWriteItem.builder()
-                      .update(
-                          u ->
-                              u.tableName(table)
-                                  .key(key(tenantId, record, Keys.LINK_COUNT_SK))
-                                  .updateExpression(
-                                      TenantItems.set(
-                                          "SET linkCount = if_not_exists(linkCount, :zero) + :one"))
-                                  .conditionExpression(
-                                      "attribute_not_exists(linkCount) OR linkCount < :max")
-                                  .expressionAttributeValues(
-                                      TenantItems.values(
-                                          tenantId,
-                                          pk,
-                                          Map.of(
-                                              ":zero", number(0),
-                                              ":one", number(1),
-                                              ":max", number(MAX_LINKS)))))
-                      .build()));
-      return new Link(contactId, contactName, at, true);
-    } catch (TransactionCanceledException e) {
-      // Either the link exists already (a relink), or the counter is at the limit.
-      var existing =
-          dynamo.getItem(r -> r.tableName(table).key(linkKey).consistentRead(true)).item();
-      if (existing == null || existing.isEmpty()) {
-        throw new TooManyLinks();
+    var writes =
+        List.of(
+            TenantFence.check(table, tenantId),
+            TransactWriteItem.builder()
+                .update(
+                    u ->
+                        u.tableName(table)
+                            .key(linkKey)
+                            .updateExpression(update)
+                            .conditionExpression("attribute_not_exists(linkedAt)")
+                            .expressionAttributeValues(values))
+                .build(),
+            countMove(
+                tenantId,
+                record,
+                TenantItems.set("SET linkCount = if_not_exists(linkCount, :zero) + :one"),
+                "attribute_not_exists(linkCount) OR linkCount < :max",
+                TenantItems.values(
+                    tenantId,
+                    pk,
+                    Map.of(":zero", number(0), ":one", number(1), ":max", number(MAX_LINKS)))));
+    for (int attempt = 1; ; attempt++) {
+      try {
+        dynamo.transactWriteItems(r -> r.transactItems(writes));
+        return new Link(contactId, contactName, at, true);
+      } catch (TransactionCanceledException e) {
+        if (TenantFence.tripped(e, tenantId, "link " + contactId)) {
+          throw TenantFence.disconnected();
+        }
+        // A concurrent write of one of the items (the connection's, say): try again.
+        boolean conflict =
+            e.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code()));
+        if (!conflict) {
+          break;
+        }
+        if (attempt == MAX_ATTEMPTS) {
+          throw e;
+        }
       }
     }
-    var response =
-        dynamo.updateItem(
-            r ->
-                r.tableName(table)
-                    .key(linkKey)
-                    .updateExpression(update)
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_OLD));
-    boolean existed = response.hasAttributes() && response.attributes().containsKey("linkedAt");
+    // Either the link exists already (a relink), or the counter is at the limit.
+    var existing = dynamo.getItem(r -> r.tableName(table).key(linkKey).consistentRead(true)).item();
+    if (existing == null || existing.isEmpty()) {
+      throw new TooManyLinks();
+    }
+    try {
+      // The name may have changed; the update never makes a link the counter did not count.
+      fencedUpdate(tenantId, linkKey, update, "attribute_exists(linkedAt)", values);
+    } catch (ConditionalCheckFailedException unlinked) {
+      // Unlinked since the read: this relink came first, and the unlink stands.
+    }
     return new Link(
-        contactId,
-        contactName,
-        existed ? Instant.parse(ItemCodec.str(response.attributes(), "linkedAt")) : at,
-        !existed);
+        contactId, contactName, Instant.parse(ItemCodec.requiredStr(existing, "linkedAt")), false);
   }
 
   /** True if there was a link to remove; its counter moves down with it. */
@@ -145,21 +148,35 @@ public final class RecordLinks {
                                   .key(linkKey)
                                   .conditionExpression("attribute_exists(linkedAt)"))
                       .build(),
-                  TransactWriteItem.builder()
-                      .update(
-                          u ->
-                              u.tableName(table)
-                                  .key(key(tenantId, record, Keys.LINK_COUNT_SK))
-                                  .updateExpression("SET linkCount = linkCount - :one")
-                                  .conditionExpression("linkCount > :zero")
-                                  .expressionAttributeValues(
-                                      Map.of(":zero", number(0), ":one", number(1))))
-                      .build()));
+                  countMove(
+                      tenantId,
+                      record,
+                      "SET linkCount = linkCount - :one",
+                      "linkCount > :zero",
+                      Map.of(":zero", number(0), ":one", number(1)))));
       return true;
     } catch (TransactionCanceledException e) {
       // No such link, or a record linked before the counter existed: a plain delete tells which.
       return delete(tenantId, record, Keys.linkSk(contactId));
     }
+  }
+
+  /** The record's link counter moved, in the same transaction as the link it counts. */
+  private TransactWriteItem countMove(
+      String tenantId,
+      Record record,
+      String update,
+      String condition,
+      Map<String, AttributeValue> values) {
+    return TransactWriteItem.builder()
+        .update(
+            u ->
+                u.tableName(table)
+                    .key(key(tenantId, record, Keys.LINK_COUNT_SK))
+                    .updateExpression(update)
+                    .conditionExpression(condition)
+                    .expressionAttributeValues(values))
+        .build();
   }
 
   private static AttributeValue number(int n) {
@@ -200,27 +217,36 @@ public final class RecordLinks {
     return links;
   }
 
-  public Pin pin(String tenantId, Record record, String invoiceId, Instant at) {
-    var response =
-        dynamo.updateItem(
-            r ->
-                r.tableName(table)
-                    .key(key(tenantId, record, Keys.pinSk(invoiceId)))
-                    .updateExpression(
-                        TenantItems.set(
-                            "SET pinnedAt = if_not_exists(pinnedAt, :at), invoiceId = :i"))
-                    .expressionAttributeValues(
-                        TenantItems.values(
-                            tenantId,
-                            Keys.recordPk(tenantId, record.type(), record.id()),
-                            Map.of(
-                                ":at", ItemCodec.s(at.toString()), ":i", ItemCodec.s(invoiceId))))
-                    .returnValues(ReturnValue.ALL_OLD));
-    boolean existed = response.hasAttributes() && response.attributes().containsKey("pinnedAt");
-    return new Pin(
-        invoiceId,
-        existed ? Instant.parse(ItemCodec.str(response.attributes(), "pinnedAt")) : at,
-        !existed);
+  /**
+   * Pins an invoice to a record; pinning twice keeps the first pin's time. Fenced like {@link
+   * #link}: 409 for a disconnected tenant.
+   */
+  public Pin pin(String tenantId, Record record, String invoiceId, Instant at) throws Problem {
+    var pinKey = key(tenantId, record, Keys.pinSk(invoiceId));
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      try {
+        fencedUpdate(
+            tenantId,
+            pinKey,
+            TenantItems.set("SET pinnedAt = :at, invoiceId = :i"),
+            "attribute_not_exists(pinnedAt)",
+            TenantItems.values(
+                tenantId,
+                Keys.recordPk(tenantId, record.type(), record.id()),
+                Map.of(":at", ItemCodec.s(at.toString()), ":i", ItemCodec.s(invoiceId))));
+        return new Pin(invoiceId, at, true);
+      } catch (ConditionalCheckFailedException pinned) {
+        var existing =
+            dynamo.getItem(r -> r.tableName(table).key(pinKey).consistentRead(true)).item();
+        if (existing != null && !existing.isEmpty()) {
+          return new Pin(
+              invoiceId, Instant.parse(ItemCodec.requiredStr(existing, "pinnedAt")), false);
+        }
+        // Unpinned since: pin it again.
+      }
+    }
+    throw new IllegalStateException(
+        "the pin of " + invoiceId + " kept changing under " + MAX_ATTEMPTS + " attempts");
   }
 
   public boolean unpin(String tenantId, Record record, String invoiceId) {
@@ -271,6 +297,31 @@ public final class RecordLinks {
                     .key(key(tenantId, record, sk))
                     .returnValues(ReturnValue.ALL_OLD));
     return response.hasAttributes() && !response.attributes().isEmpty();
+  }
+
+  /**
+   * A conditional update of one of the record's items, fenced ({@link TenantFence}): 409 when the
+   * tenant is disconnected; {@link ConditionalCheckFailedException} when the condition fails.
+   */
+  private void fencedUpdate(
+      String tenantId,
+      Map<String, AttributeValue> key,
+      String update,
+      String condition,
+      Map<String, AttributeValue> values)
+      throws Problem {
+    if (!TenantFence.update(
+        dynamo,
+        table,
+        tenantId,
+        u ->
+            u.tableName(table)
+                .key(key)
+                .updateExpression(update)
+                .conditionExpression(condition)
+                .expressionAttributeValues(values))) {
+      throw TenantFence.disconnected();
+    }
   }
 
   private static Map<String, AttributeValue> key(String tenantId, Record record, String sk) {

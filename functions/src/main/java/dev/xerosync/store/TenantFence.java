@@ -1,6 +1,7 @@
 package dev.xerosync.store;
 
 import dev.xerosync.common.Log;
+import dev.xerosync.common.Problem;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -28,6 +29,14 @@ final class TenantFence {
   private static final int MAX_ATTEMPTS = 5;
 
   private TenantFence() {}
+
+  /** The answer to a write the fence dropped at the caller's request: 409, nothing written. */
+  static Problem disconnected() {
+    return new Problem(
+        409,
+        "Tenant disconnected",
+        "This Xero organisation is disconnected, so nothing is written for it. Reconnect it first.");
+  }
 
   /** The check, placed first in the transaction so {@link #tripped} finds its reason at 0. */
   static TransactWriteItem check(String table, String tenantId) {

@@ -148,6 +148,67 @@ class TenantItemsTest {
         .allSatisfy(item -> assertThat(kept(item.get(Keys.SK).s())).isTrue());
   }
 
+  /**
+   * A CRM record's links and pins are the tenant's data too: a link or pin call that arrives as the
+   * tenant is disconnected, or after its purge, is refused and writes nothing.
+   */
+  @Test
+  void noRecordLinkOrPinLandsOnceTheTenantIsDisconnected() throws Exception {
+    var db = table.dynamoDb();
+    var connections = new Connections(db, table.name());
+    connections.recordConnected(tenant, "saas-1", "Org", "admin", "conn-1", "http://x", NOW);
+    var links = new RecordLinks(db, table.name());
+    var record = new RecordLinks.Record("deal", "d-1");
+    String pinned = id();
+    links.link(tenant, record, "c-1", "Contact", NOW);
+    links.pin(tenant, record, pinned, NOW);
+    connections.setStatus(tenant, ConnectionStatus.DISCONNECTED, "Disconnected by test.", null);
+
+    // Linked or pinned already, before the purge: the relink's write is fenced too.
+    assertRefused(() -> links.link(tenant, record, "c-1", "Contact Renamed", NOW));
+    assertRefused(() -> links.pin(tenant, record, pinned, NOW));
+    new TenantPurge(db, table.name()).purge(tenant);
+    assertRefused(() -> links.link(tenant, record, "c-1", "Contact", NOW));
+    assertRefused(() -> links.link(tenant, record, "c-2", "Other", NOW));
+    assertRefused(() -> links.pin(tenant, record, pinned, NOW));
+    assertRefused(() -> links.pin(tenant, record, id(), NOW));
+
+    assertThat(itemsOf(tenant))
+        .allSatisfy(item -> assertThat(kept(item.get(Keys.SK).s())).isTrue());
+  }
+
+  @Test
+  void aRelinkAndARepinKeepTheFirstTimeAndCountOnce() throws Exception {
+    var links = new RecordLinks(table.dynamoDb(), table.name());
+    var record = new RecordLinks.Record("deal", "d-1");
+    String invoice = id();
+
+    assertThat(links.link(tenant, record, "c-1", "Contact", NOW).created()).isTrue();
+    var relinked = links.link(tenant, record, "c-1", "Renamed", NOW.plusSeconds(60));
+    assertThat(relinked.created()).isFalse();
+    assertThat(relinked.linkedAt()).isEqualTo(NOW);
+    assertThat(links.links(tenant, record))
+        .singleElement()
+        .satisfies(l -> assertThat(l.contactName()).isEqualTo("Renamed"));
+    assertThat(links.pin(tenant, record, invoice, NOW).created()).isTrue();
+    var repinned = links.pin(tenant, record, invoice, NOW.plusSeconds(60));
+    assertThat(repinned.created()).isFalse();
+    assertThat(repinned.pinnedAt()).isEqualTo(NOW);
+    // One link counted: after its unlink, the record takes MAX_LINKS new ones.
+    assertThat(links.unlink(tenant, record, "c-1")).isTrue();
+    for (int i = 0; i < RecordLinks.MAX_LINKS; i++) {
+      links.link(tenant, record, "c-" + (i + 10), null, NOW);
+    }
+    assertThatThrownBy(() -> links.link(tenant, record, "c-99", null, NOW))
+        .isInstanceOf(RecordLinks.TooManyLinks.class);
+  }
+
+  private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable write) {
+    assertThatThrownBy(write)
+        .isInstanceOfSatisfying(
+            dev.xerosync.common.Problem.class, p -> assertThat(p.status()).isEqualTo(409));
+  }
+
   @Test
   void aReconnectLiftsTheFence() {
     var connections = new Connections(table.dynamoDb(), table.name());

@@ -10,6 +10,7 @@ import dev.xerosync.infra.xero.ledger.InvoiceEdit;
 import dev.xerosync.store.DueDateIndex;
 import dev.xerosync.testsupport.EventReceiver;
 import dev.xerosync.testsupport.LocalEvents;
+import dev.xerosync.testsupport.StackQueues;
 import dev.xerosync.testsupport.StandardWebhooksCheck;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -543,24 +544,7 @@ class BusinessEventsEnd2EndTest {
   }
 
   private static boolean queuesEmpty() {
-    for (String queue : QUEUES) {
-      Map<String, String> attributes =
-          stack
-              .aws()
-              .sqs()
-              .getQueueAttributes(
-                  r ->
-                      r.queueUrl(stack.aws().resources().queueUrl(queue))
-                          .attributeNamesWithStrings(
-                              "ApproximateNumberOfMessages",
-                              "ApproximateNumberOfMessagesNotVisible",
-                              "ApproximateNumberOfMessagesDelayed"))
-              .attributesAsStrings();
-      if (attributes.values().stream().anyMatch(v -> !v.equals("0"))) {
-        return false;
-      }
-    }
-    return true;
+    return StackQueues.empty(stack, QUEUES);
   }
 
   private static <T> T await(Supplier<T> value, java.util.function.Predicate<T> done, String what)

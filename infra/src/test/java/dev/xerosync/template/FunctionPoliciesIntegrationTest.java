@@ -11,6 +11,8 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.common.Environment;
+import dev.xerosync.infra.aws.iam.IamPolicy;
+import dev.xerosync.infra.lambda.FunctionRoles;
 import dev.xerosync.infra.lambda.LocalIntrinsics;
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
@@ -29,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -898,10 +899,10 @@ class FunctionPoliciesIntegrationTest {
   void everyCallAFunctionMakesIsAllowedByItsPolicy() {
     List<String> denied = new ArrayList<>();
     for (var fn : SamTemplate.load().functions()) {
-      List<Grant> grants = grants(fn);
+      List<IamPolicy.Statement> grants = grants(fn);
       for (var call : RecordedAwsCalls.of(fn.id())) {
         String arn = arnOf(call.resource());
-        if (grants.stream().noneMatch(g -> g.allows(call.action(), arn))) {
+        if (grants.stream().noneMatch(g -> g.covers(call.action(), arn))) {
           denied.add(fn.id() + ": " + call.action() + " on " + arn);
         }
       }
@@ -915,13 +916,13 @@ class FunctionPoliciesIntegrationTest {
     for (var fn : SamTemplate.load().functions()) {
       Set<String> called = new TreeSet<>();
       RecordedAwsCalls.of(fn.id()).forEach(c -> called.add(c.action() + " " + arnOf(c.resource())));
-      for (Grant g : grants(fn)) {
+      for (IamPolicy.Statement g : grants(fn)) {
         for (String action : g.actions()) {
           for (String resource : g.resources()) {
+            var one = new IamPolicy.Statement(true, List.of(action), List.of(resource));
             boolean used =
                 RecordedAwsCalls.of(fn.id()).stream()
-                    .anyMatch(
-                        c -> c.action().equals(action) && matches(resource, arnOf(c.resource())));
+                    .anyMatch(c -> one.covers(c.action(), arnOf(c.resource())));
             boolean excused =
                 GRANTED_FOR_PATHS_NOT_RUN_HERE.getOrDefault(fn.id(), Set.of()).contains(action);
             if (!used && !excused) {
@@ -1008,43 +1009,20 @@ class FunctionPoliciesIntegrationTest {
         .containsExactly(0);
   }
 
-  // --- IAM, as far as these policies need it: Allow statements, action names and ARN patterns
+  // --- The functions' own Allow statements, matched by IAM's rules ({@link IamPolicy})
   // ------
 
-  record Grant(List<String> actions, List<String> resources) {
-    boolean allows(String action, String arn) {
-      return actions.stream().anyMatch(a -> matches(a, action))
-          && resources.stream().anyMatch(r -> matches(r, arn));
-    }
-  }
-
-  private static List<Grant> grants(SamTemplate.Function fn) {
+  /** The function's own statements, read as the local stack reads them ({@link FunctionRoles}). */
+  private static List<IamPolicy.Statement> grants(SamTemplate.Function fn) {
     LocalIntrinsics intrinsics = localIntrinsics();
-    List<Grant> grants = new ArrayList<>();
+    List<IamPolicy.Statement> grants = new ArrayList<>();
     for (JsonNode policy : fn.property("Policies")) {
-      for (JsonNode s : policy.path("Statement")) {
-        assertThat(s.path("Effect").asText()).isEqualTo("Allow");
-        grants.add(new Grant(texts(s.path("Action"), null), texts(s.path("Resource"), intrinsics)));
+      for (IamPolicy.Statement s : FunctionRoles.policy(fn.id(), policy, intrinsics).statements()) {
+        assertThat(s.allow()).as(fn.id() + ": a Deny statement").isTrue();
+        grants.add(s);
       }
     }
     return grants;
-  }
-
-  private static List<String> texts(JsonNode node, LocalIntrinsics intrinsics) {
-    List<String> out = new ArrayList<>();
-    for (JsonNode n : node.isArray() ? node : List.of(node)) {
-      out.add(intrinsics == null ? n.asText() : intrinsics.resolve(n));
-    }
-    return out;
-  }
-
-  /** IAM's wildcard match: '*' any run of characters, '?' one; case-sensitive for ARNs. */
-  static boolean matches(String pattern, String value) {
-    StringBuilder regex = new StringBuilder();
-    for (char c : pattern.toCharArray()) {
-      regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
-    }
-    return value.matches(regex.toString());
   }
 
   private static LocalIntrinsics localIntrinsics() {

@@ -165,22 +165,14 @@ public final class DemoCrm implements AutoCloseable {
 
   /** The three lines a SaaS product adds: the script tag, the element, and (below) the token. */
   private void page(HttpExchange x, String type, String id) throws IOException {
-    String api = apiUrl.toString();
-    String apiOrigin = apiUrl.getScheme() + "://" + apiUrl.getAuthority();
-    String name = names.getOrDefault(type + "/" + id, id);
-    String html =
+    String name = escape(names.getOrDefault(type + "/" + id, id));
+    DemoPage.send(
+        x,
+        apiUrl,
+        name,
+        "xero-invoice-panel.js",
+        null,
         """
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>%2$s · Demo CRM</title>
-        <link rel="stylesheet" href="/crm.css">
-        <script type="module" src="%1$s/panel/xero-invoice-panel.js"></script>
-        </head>
-        <body>
-        <nav aria-label="CRM"><strong>Demo CRM</strong><a href="/records/contact/crm-acme">Contacts</a><a href="/records/deal/deal-globex">Deals</a><a href="/integrations">Integrations</a></nav>
         <main>
           <section class="record" aria-labelledby="record-name">
             <p class="kind">%3$s</p>
@@ -193,24 +185,10 @@ public final class DemoCrm implements AutoCloseable {
             <xero-invoice-panel tenant="%5$s" record-type="%3$s" record-id="%4$s" token-url="/panel-token?recordType=%3$s&amp;recordId=%4$s" poll-interval="%6$d" reconnect-url="%1$s/openapi.yaml"></xero-invoice-panel>
           </aside>
         </main>
-        </body>
-        </html>
         """
-            .formatted(api, escape(name), type, id, tenantId, pollMs);
-    send(
-        x,
-        200,
-        "text/html; charset=utf-8",
-        html,
-        Map.of(
-            "Content-Security-Policy",
-            "default-src 'none'; script-src "
-                + apiOrigin
-                + "; connect-src 'self' "
-                + apiOrigin
-                // The panel's change-notice socket: locally on a port of its own.
-                + " ws://127.0.0.1:*"
-                + "; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"));
+            .formatted(apiUrl, name, type, id, tenantId, pollMs),
+        // The panel's change-notice socket: locally on a port of its own.
+        " ws://127.0.0.1:*");
   }
 
   /** The SaaS backend's token call: its API key never leaves the server. */

@@ -80,41 +80,20 @@ final class DemoIntegrations {
   }
 
   private static void page(DemoCrm crm, HttpExchange x) throws IOException {
-    String api = crm.apiUrl.toString();
-    String apiOrigin = crm.apiUrl.getScheme() + "://" + crm.apiUrl.getAuthority();
-    String html =
+    DemoPage.send(
+        x,
+        crm.apiUrl,
+        "Integrations",
+        "xero-connection.js",
+        "/integrations",
         """
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Integrations · Demo CRM</title>
-        <link rel="stylesheet" href="/crm.css">
-        <script type="module" src="%1$s/panel/xero-connection.js"></script>
-        </head>
-        <body>
-        <nav aria-label="CRM"><strong>Demo CRM</strong><a href="/records/contact/crm-acme">Contacts</a><a href="/records/deal/deal-globex">Deals</a><a href="/integrations" aria-current="page">Integrations</a></nav>
         <main class="settings">
           <h1>Integrations</h1>
-          <div class="card"><xero-connection token-url="/settings-token" connect-url="/integrations/connect" disconnect-url="/integrations/disconnect" api="%1$s"></xero-connection></div>
+          <div class="card"><xero-connection token-url="/settings-token" connect-url="/integrations/connect" disconnect-url="/integrations/disconnect" api="%s"></xero-connection></div>
         </main>
-        </body>
-        </html>
         """
-            .formatted(api);
-    DemoCrm.send(
-        x,
-        200,
-        "text/html; charset=utf-8",
-        html,
-        Map.of(
-            "Content-Security-Policy",
-            "default-src 'none'; script-src "
-                + apiOrigin
-                + "; connect-src 'self' "
-                + apiOrigin
-                + "; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"));
+            .formatted(crm.apiUrl),
+        "");
   }
 
   /**

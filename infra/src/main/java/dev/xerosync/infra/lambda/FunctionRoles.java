@@ -53,7 +53,7 @@ public final class FunctionRoles {
                 if (policy.isTextual()) {
                   policies.add(AwsManagedPolicies.of(policy.asText()));
                 } else if (policy.has("Statement")) {
-                  policies.add(document(id + "Policy" + n++, policy, intrinsics));
+                  policies.add(policy(id + "Policy" + n++, policy, intrinsics));
                 } else {
                   throw new IllegalArgumentException(
                       id
@@ -77,8 +77,7 @@ public final class FunctionRoles {
                           + ": PermissionsBoundary must be !Ref of a managed policy of the template");
                 }
                 boundary =
-                    document(
-                        policyId, managed.path("Properties").path("PolicyDocument"), intrinsics);
+                    policy(policyId, managed.path("Properties").path("PolicyDocument"), intrinsics);
               }
               roles.put(
                   id,
@@ -103,7 +102,8 @@ public final class FunctionRoles {
     return arns;
   }
 
-  private static IamPolicy document(String name, JsonNode document, LocalIntrinsics intrinsics) {
+  /** One policy document of the template, its intrinsics resolved. */
+  public static IamPolicy policy(String name, JsonNode document, LocalIntrinsics intrinsics) {
     List<IamPolicy.Statement> statements = new ArrayList<>();
     for (JsonNode s : document.path("Statement")) {
       List<String> keys = new ArrayList<>();

@@ -281,6 +281,18 @@ public final class XeroSimulator implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Answers what no mounted route takes under {@code prefix}, before {@link #start()}: the control
+   * API's own 404 and 405.
+   */
+  public XeroSimulator mountOtherwise(String prefix, HttpFront.Miss miss) {
+    if (baseUrl != null) {
+      throw new IllegalStateException("mount routes before start()");
+    }
+    front.otherwise(prefix, miss);
+    return this;
+  }
+
   /** Accepts this bearer token for reads of any organisation, outside limits and counters. */
   public void readerToken(String token) {
     gate.reader(new ReaderPass(token));

@@ -72,6 +72,25 @@ class XeroSimulatorControlIntegrationTest {
   }
 
   @Test
+  void aControlPathNoRouteTakesIsAProblemToo() {
+    SimHttp.Resp unknown = ctl("GET", "/no-such-route", null);
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(unknown.json().path("detail").asText()).contains("/_sim/no-such-route");
+    assertThat(ctl("GET", "", null).status()).isEqualTo(404);
+    SimHttp.Resp wrongMethod = ctl("PUT", "/clock", "{}");
+    assertThat(wrongMethod.status()).isEqualTo(405);
+    assertThat(wrongMethod.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(wrongMethod.header("Allow")).isEqualTo("GET, POST");
+    assertThat(http.get("/_sim/no-such-route", null, null).status())
+        .as("the token first, as on every control route")
+        .isEqualTo(401);
+    assertThat(http.get("/_simulated", control.controlToken(), null).header("Content-Type"))
+        .as("a path that only starts like the prefix is Xero's")
+        .startsWith("text/plain");
+  }
+
+  @Test
   void badInputIsAProblemThatNamesIt() {
     SimOrganisation org = organisation("Bad input Ltd");
     String t = "/tenants/" + org.tenantId();

@@ -21,7 +21,8 @@ public record IamPolicy(String name, List<Statement> statements) {
       resources = List.copyOf(resources);
     }
 
-    boolean covers(String action, String arn) {
+    /** Whether the statement names the action and the resource, by IAM's matching rules. */
+    public boolean covers(String action, String arn) {
       return actions.stream().anyMatch(a -> wildcard(a.toLowerCase(Locale.ROOT), lower(action)))
           && resources.stream().anyMatch(r -> wildcard(r, arn));
     }

@@ -72,6 +72,8 @@ public final class ControlApi {
     for (Binding b : routes) {
       sim.mount(b.method(), b.template(), guarded(control, reader, b.route()));
     }
+    sim.mountOtherwise(
+        PREFIX, (req, allowed) -> guarded(control, reader, r -> noRoute(r, allowed)).handle(req));
     sim.readerToken(api.readerToken);
     return api;
   }
@@ -117,6 +119,23 @@ public final class ControlApi {
         return ControlProblem.badRequest(e.getMessage()).response();
       }
     };
+  }
+
+  /**
+   * A control request no route takes: 405 naming the methods its path takes, else 404, as problems
+   * like the rest of the control API rather than the front's plain text in Xero's words.
+   */
+  static SimResponse noRoute(SimRequest req, List<String> allowed) {
+    if (allowed.isEmpty()) {
+      return ControlProblem.notFound(
+              "no control route " + req.path() + "; docs/simulator.md lists them")
+          .response();
+    }
+    return ControlProblem.response(
+            405,
+            "Method Not Allowed",
+            req.path() + " takes " + String.join(", ", allowed) + ", not " + req.method())
+        .header("Allow", String.join(", ", allowed));
   }
 
   /** The organisation the path names, or 404. */

@@ -24,7 +24,19 @@ import java.util.zip.GZIPOutputStream;
 public final class HttpFront implements AutoCloseable {
   private record Binding(String method, Pattern path, Route route) {}
 
+  /**
+   * What a prefix answers for a request no route takes: {@code allowed} holds the methods the path
+   * does take (empty when no route has the path).
+   */
+  @FunctionalInterface
+  public interface Miss {
+    SimResponse handle(SimRequest request, List<String> allowed) throws Exception;
+  }
+
+  private record MissBinding(String prefix, Miss miss) {}
+
   private final List<Binding> bindings = new ArrayList<>();
+  private final List<MissBinding> misses = new ArrayList<>();
   private final EgressMeter egress = new EgressMeter();
   private HttpServer server;
   private ExecutorService executor;
@@ -36,6 +48,15 @@ public final class HttpFront implements AutoCloseable {
   public HttpFront on(String method, String template, Route route) {
     String regex = template.replaceAll("\\{[^/]+}", "([^/]+)");
     bindings.add(new Binding(method, Pattern.compile(regex, Pattern.CASE_INSENSITIVE), route));
+    return this;
+  }
+
+  /**
+   * Answers the requests under {@code prefix} (a path of its own, or below it) that no route takes,
+   * instead of the front's 404 and 405 in Xero's words.
+   */
+  public HttpFront otherwise(String prefix, Miss miss) {
+    misses.add(new MissBinding(prefix, miss));
     return this;
   }
 
@@ -124,14 +145,14 @@ public final class HttpFront implements AutoCloseable {
   }
 
   private SimResponse dispatch(SimRequest req) throws Exception {
-    boolean pathKnown = false;
+    List<String> allowed = new ArrayList<>();
     for (Binding b : bindings) {
       Matcher m = b.path.matcher(req.path());
       if (!m.matches()) {
         continue;
       }
-      pathKnown = true;
       if (!b.method.equals(req.method())) {
+        allowed.add(b.method);
         continue;
       }
       List<String> params = new ArrayList<>();
@@ -140,13 +161,24 @@ public final class HttpFront implements AutoCloseable {
       }
       return b.route.handle(req.withPathParams(params));
     }
-    return pathKnown
+    for (MissBinding m : misses) {
+      if (under(req.path(), m.prefix())) {
+        return m.miss().handle(req, allowed);
+      }
+    }
+    return !allowed.isEmpty()
         ? SimResponse.text(
             405,
             "text/plain; charset=utf-8",
             "The requested resource does not support http method '" + req.method() + "'.")
         : SimResponse.text(
             404, "text/plain; charset=utf-8", "The resource you're looking for cannot be found");
+  }
+
+  /** Whether {@code path} is {@code prefix} or below it, case-insensitively like the routes. */
+  static boolean under(String path, String prefix) {
+    return path.regionMatches(true, 0, prefix, 0, prefix.length())
+        && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
   }
 
   private static SimRequest toRequest(HttpExchange ex) throws IOException {

@@ -73,4 +73,19 @@ class ControlApiTest {
             });
     assertThat(bad.status()).isEqualTo(400);
   }
+
+  @Test
+  void aPathNoRouteTakesIs404AndAMethodItDoesNotTakeIs405NamingThoseItDoes() {
+    SimResponse unknown = ControlApi.noRoute(bearer(null), List.of());
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.headers()).containsEntry("Content-Type", "application/problem+json");
+    SimResponse wrongMethod = ControlApi.noRoute(bearer(null), List.of("GET", "PUT"));
+    assertThat(wrongMethod.status()).isEqualTo(405);
+    assertThat(wrongMethod.headers())
+        .containsEntry("Content-Type", "application/problem+json")
+        .containsEntry("Allow", "GET, PUT");
+    assertThat(new String(wrongMethod.body(), StandardCharsets.UTF_8))
+        .contains("\"status\":405")
+        .contains("GET, PUT, not POST");
+  }
 }
