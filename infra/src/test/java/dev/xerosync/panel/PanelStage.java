@@ -288,12 +288,21 @@ public final class PanelStage implements AutoCloseable {
           out.put("id", id);
         }
         case "/status/SYNCING" -> {
+          // Ten minutes in: the last 12 months (1,000) done, history 420 of 1,000 older invoices
+          // and no contacts; 580 left at 1,420 per ten minutes is about 4 minutes.
           Instant now = Instant.now();
           connections.saveInitialSync(
               tenantId,
               connections.get(tenantId).orElseThrow().initialSync(),
               new Connection.InitialSync(
-                  Connection.InitialSync.Phase.OLDER, today, 0, 3, 42, 100, now, now, null),
+                  Connection.InitialSync.Phase.OLDER,
+                  today,
+                  0,
+                  3,
+                  new Connection.Counts(1_000, 1_000, 420, 1_000, 0, 0),
+                  now.minus(Duration.ofMinutes(10)),
+                  now.minus(Duration.ofMinutes(7)),
+                  null),
               ConnectionStatus.SYNCING);
         }
         case "/status/RATE_LIMITED" ->
@@ -314,7 +323,14 @@ public final class PanelStage implements AutoCloseable {
               tenantId,
               connections.get(tenantId).orElseThrow().initialSync(),
               new Connection.InitialSync(
-                  Connection.InitialSync.Phase.DONE, today, 0, 3, 100, 100, now, now, now),
+                  Connection.InitialSync.Phase.DONE,
+                  today,
+                  0,
+                  3,
+                  new Connection.Counts(1_000, 1_000, 1_000, 1_000, 0, 0),
+                  now,
+                  now,
+                  now),
               ConnectionStatus.CONNECTED);
           connections.setStatus(tenantId, ConnectionStatus.CONNECTED, null, null);
         }
