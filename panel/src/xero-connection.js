@@ -14,6 +14,7 @@ dt{color:var(--xc-muted)}dd{margin:0;overflow-wrap:anywhere}
 .badge{display:inline-block;padding:0 8px;border:1px solid currentColor;border-radius:999px;font-size:12px;font-weight:600}
 .CONNECTED{color:var(--xc-ok)}.NEEDS_RECONNECT,.DISCONNECTED,.NOT_CONNECTED,.RATE_LIMITED{color:var(--xc-bad)}.PENDING,.SYNCING{color:var(--xc-accent)}
 progress{width:100%;height:12px}
+.phases{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:8px}.phases li{display:flex;flex-direction:column;gap:2px;min-width:0}
 .row{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
 button,select{font:inherit;min-height:32px;border:1px solid var(--xc-border);border-radius:var(--xc-radius);background:var(--xc-bg);color:var(--xc-fg);padding:4px 12px;max-width:100%}
 button{cursor:pointer}
@@ -40,12 +41,29 @@ const LABEL = {
   NEEDS_RECONNECT: "Needs reconnecting",
   DISCONNECTED: "Disconnected",
 };
-const PHASE = {
-  RECENT: "Copying the last 12 months of invoices",
-  OLDER: "The last 12 months are ready; copying older history",
-  CONTACTS: "Copying contacts",
-  DONE: "Done",
-};
+const PHASE = { RECENT: "Last 12 months", HISTORY: "Older history" };
+
+/** "about 4 minutes", from the server's own count of seconds, so the browser's clock does not matter. */
+function about(seconds) {
+  const min = Math.max(1, Math.round(seconds / 60));
+  return min < 90 ? `about ${min} minute${min === 1 ? "" : "s"}` : `about ${Math.round(min / 60)} hours`;
+}
+
+/** One phase of the first sync: its label, a progress element and what it says in words. */
+function phase(p) {
+  const id = esc(p.name);
+  const pct = p.percentDone == null ? null : Number(p.percentDone);
+  const known = p.secondsLeft != null;
+  const words =
+    p.state === "DONE"
+      ? "Done"
+      : p.state === "WAITING"
+        ? `Starts after the last 12 months${known ? `; finished in ${about(p.secondsLeft)}` : ""}`
+        : `${pct == null ? `${Number(p.done) || 0} copied` : `${pct}%`}, ${known ? `${about(p.secondsLeft)} left` : "working out the time left"}`;
+  return `<li><span id="xc-l-${id}">${esc(PHASE[p.name] || p.name)}</span>
+<progress id="xc-p-${id}" max="100"${pct == null ? "" : ` value="${pct}"`} aria-labelledby="xc-l-${id}" aria-describedby="xc-s-${id}"></progress>
+<span class="hint" id="xc-s-${id}">${esc(words)}.</span></li>`;
+}
 
 // A constructed sheet: a strict CSP (style-src 'self') governs <style> elements, not these.
 const SHEET = new CSSStyleSheet();
@@ -166,13 +184,10 @@ class XeroConnection extends HTMLElement {
     if (s === "NOT_CONNECTED" || s === "DISCONNECTED") {
       h += `<p>Connect your Xero organisation to see its invoices here and send payments to it.</p><div class="row"><button class="primary" id="xc-connect">Connect to Xero</button></div>`;
     } else if (s === "PENDING" || s === "SYNCING") {
-      const i = st.initialSync || { phase: "RECENT", percentDone: 0 };
-      const eta = i.eta ? new Date(i.eta) : null;
-      h += `<p id="xc-phase">${esc(PHASE[i.phase] || "Copying from Xero")}.</p>
-<progress id="xc-progress" max="100" value="${Number(i.percentDone) || 0}" aria-labelledby="xc-phase"></progress>
-<p class="hint" id="xc-eta">${Number(i.percentDone) || 0}% done${
-        eta ? `, about ${Math.max(1, Math.round((eta - Date.now()) / 60000))} min left (around ${esc(eta.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }))})` : ""
-      }.</p>`;
+      const i = st.initialSync || {};
+      const phases = i.phases || [{ name: "RECENT", state: "RUNNING", percentDone: 0 }, { name: "HISTORY", state: "WAITING" }];
+      h += `<p id="xc-phase">Copying invoices from Xero: the last 12 months first, usable as soon as they are done, then older history.</p>
+<ul class="phases" aria-label="First sync">${phases.map(phase).join("")}</ul>`;
     } else if (s === "NEEDS_RECONNECT") {
       h += `<p class="msg bad" id="xc-reason">${esc(st.reason)}</p><div class="row"><button class="primary" id="xc-connect">Reconnect to Xero</button></div>`;
     } else if (s === "RATE_LIMITED") {

@@ -1,43 +1,27 @@
 // The admin's whole journey with <xero-connection> on the demo CRM's Integrations page, in a real
 // browser against the real local stack: Connect (the hosted flow and the simulator's consent),
-// Pending with progress, Connected, Set up accounts (dry run, then saved by the write worker),
+// Pending with each phase's progress moving while open, Connected, Set up accounts (dry run, then saved by the write worker),
 // Needs reconnecting, Disconnect with its confirmation; axe-core in every state, and the component
 // at 320, 360, 480 and 800 px with nothing outside its box. Run by ConnectionBrowserEnd2EndTest.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch, watch, axe, control, config } from "./browser.mjs";
+import { step, expect, until, finish } from "./steps.mjs";
 
-let failures = 0;
 let page;
 const shots = config.screenshots;
 const el = () => page.locator("xero-connection");
 const shadow = (sel) => el().locator(sel);
 
-async function step(name, fn) {
-  try {
-    await fn();
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failures++;
-    console.log(`not ok - ${name}\n  ${String(e && e.stack ? e.stack : e).split("\n").slice(0, 4).join("\n  ")}`);
-  }
-}
-function expect(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-async function until(check, what, ms = 15000) {
-  const deadline = Date.now() + ms;
-  let seen;
-  while (Date.now() < deadline) {
-    seen = await check();
-    if (seen === true) return;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`${what}: ${seen}`);
-}
 const status = async () => ((await shadow("#xc-status").count()) ? (await shadow("#xc-status").innerText()).trim() : "(none)");
-const statusIs = (want) => until(async () => ((await status()) === want ? true : await status()), `status ${want}`);
+const statusIs = (want) => until(async () => ((await status()) === want ? true : await status()), `status ${want}`, 15000);
+/** A phase of the first sync as the component shows it: its label, progress value and words. */
+const phaseShown = async (name) => ({
+  label: await shadow(`#xc-l-${name}`).innerText(),
+  value: await shadow(`#xc-p-${name}`).getAttribute("value"),
+  words: await shadow(`#xc-s-${name}`).innerText(),
+});
 
 async function axeClean(state) {
   const v = await axe(page);
@@ -99,19 +83,32 @@ try {
     expect(text.includes("dana@northwind.test"), `the connected page names no user: ${text.slice(0, 200)}`);
   });
 
-  await step("Pending: the initial sync's phase, percent and ETA, then Connected on its own", async () => {
+  await step("Pending: each phase of the first sync with its percent and time left, moving while open, then Connected", async () => {
     await control(`await-connected?tenant=${config.northwind}`);
-    await control(`status/SYNCING?tenant=${config.northwind}`);
+    await control(`status/SYNCING_RECENT?tenant=${config.northwind}`);
     await page.goto(integrations);
     await statusIs("Pending");
-    const value = await shadow("#xc-progress").getAttribute("value");
-    expect(value === "42", `progress ${value}, not 42`);
-    const phase = await shadow("#xc-phase").innerText();
-    expect(/last 12 months are ready/i.test(phase), `phase: ${phase}`);
-    const eta = await shadow("#xc-eta").innerText();
-    expect(/42% done, about \d+ min left/.test(eta), `eta: ${eta}`);
-    await axeClean("pending");
+    // The last 12 months: 400 of 1,000 in ten minutes; history's 1,000 follow at the same pace.
+    let recent = await phaseShown("RECENT");
+    expect(recent.label === "Last 12 months" && recent.value === "40", `recent: ${JSON.stringify(recent)}`);
+    // The estimate counts from the stage's "ten minutes ago", so a slow page load adds a little.
+    const minutes = (words, re) => Number((words.match(re) || [])[1]);
+    const recentLeft = minutes(recent.words, /^40%, about (\d+) minutes left\.$/);
+    expect(recentLeft >= 15 && recentLeft <= 16, `recent: ${recent.words}`);
+    let history = await phaseShown("HISTORY");
+    expect(history.label === "Older history" && history.value === "0", `history: ${JSON.stringify(history)}`);
+    const historyIn = minutes(history.words, /^Starts after the last 12 months; finished in about (\d+) minutes\.$/);
+    expect(historyIn >= 40 && historyIn <= 42, `history: ${history.words}`);
+    await axeClean("pending, last 12 months");
     await widths("pending");
+    // The sync moves on; the open component shows it at its next look, without a reload.
+    await control(`status/SYNCING?tenant=${config.northwind}`);
+    await until(async () => (await phaseShown("RECENT")).words === "Done." || (await phaseShown("RECENT")).words, "the last 12 months done", 15000);
+    history = await phaseShown("HISTORY");
+    const historyLeft = minutes(history.words, /^35%, about (\d+) minutes left\.$/);
+    expect(history.value === "35" && historyLeft >= 14 && historyLeft <= 15, `history: ${JSON.stringify(history)}`);
+    expect((await shadow("#xc-p-RECENT").getAttribute("value")) === "100", "the last 12 months at 100");
+    await axeClean("pending, history");
     await control(`status/CONNECTED?tenant=${config.northwind}`);
     await statusIs("Connected");
   });
@@ -201,5 +198,4 @@ try {
 } finally {
   await close();
 }
-console.log(failures ? `${failures} failed` : "all passed");
-process.exit(failures ? 1 : 0);
+finish("all passed", "failed");

@@ -3,38 +3,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { launch, watch, axe, control, config, liveSource } from "./browser.mjs";
+import { step, expect, until, finish } from "./steps.mjs";
 
 const inv = config.invoices;
-let failures = 0;
 let page;
 const panel = () => page.locator("xero-invoice-panel");
 const rows = () => panel().locator("tbody tr[data-invoice]");
 
-async function step(name, fn) {
-  try {
-    await fn();
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    failures++;
-    console.log(`not ok - ${name}\n  ${String(e && e.stack ? e.stack : e).split("\n").slice(0, 4).join("\n  ")}`);
-  }
-}
-function expect(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
 async function numbers() {
   return (await rows().locator(":scope > td:nth-child(2) > :first-child").allInnerTexts()).map((t) => t.replace(/\s*\(opens in Xero\)/, "").trim());
-}
-/** Polls `check` (true, or what it saw instead) for up to 8 s: the panel renders after its own fetches. */
-async function until(check, what) {
-  const deadline = Date.now() + 8000;
-  let seen;
-  while (Date.now() < deadline) {
-    seen = await check();
-    if (seen === true) return;
-    await page.waitForTimeout(50);
-  }
-  throw new Error(`${what}: ${seen}`);
 }
 /** Waits until the listed invoice numbers are exactly `want` (order ignored). */
 async function rowsAre(want, what) {
@@ -694,5 +671,4 @@ try {
 } finally {
   await close();
 }
-console.log(failures ? `${failures} browser step(s) failed` : "all browser steps passed");
-process.exit(failures ? 1 : 0);
+finish("all browser steps passed", "browser step(s) failed");

@@ -18,6 +18,7 @@ import dev.xerosync.notify.ConnectionAlerts;
 import dev.xerosync.store.Connection;
 import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.Connections;
+import dev.xerosync.store.InitialSyncProgress;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -171,18 +172,8 @@ public final class ConnectionStatusHandler
         n.put("actionUrl", ConnectionAlerts.reconnectUrl(l));
       }
     }
-    Connection.InitialSync s = c.initialSync();
-    if (s != null) {
-      ObjectNode p =
-          n.putObject("initialSync")
-              .put("phase", s.phase().name())
-              .put("percentDone", s.percentDone())
-              .put("processed", s.processed())
-              .put("total", s.total())
-              .put("startedAt", str(s.startedAt()))
-              .put("recentQueryableAt", str(s.recentQueryableAt()))
-              .put("finishedAt", str(s.finishedAt()));
-      p.put("eta", str(s.eta(clock.instant())));
+    if (c.initialSync() != null) {
+      n.set("initialSync", InitialSyncProgress.json(c.initialSync(), clock.instant()));
     }
     n.put("lastReconciledAt", str(c.lastReconciledAt()));
     return Optional.of(n);

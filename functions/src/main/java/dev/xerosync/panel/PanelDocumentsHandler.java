@@ -17,8 +17,7 @@ import dev.xerosync.common.Problem;
 import dev.xerosync.common.Requests;
 import dev.xerosync.store.PanelGrants;
 import dev.xerosync.store.RecordLinks;
-import dev.xerosync.tokens.TokenRefreshException;
-import dev.xerosync.xero.XeroApiException;
+import dev.xerosync.tokens.TenantXero;
 import dev.xerosync.xero.XeroInvoice;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -80,12 +79,11 @@ public final class PanelDocumentsHandler
             .withQueryStringParameters(Map.of("expires", "0", "signature", "priming")),
         null);
     handleRequest(
-        new APIGatewayProxyRequestEvent()
-            .withHttpMethod("GET")
-            .withResource(PanelTokens.DOCUMENTS_ROUTE.substring(4))
-            .withHeaders(Map.of("Authorization", "Bearer xsp_priming_never_a_real_token"))
-            .withPathParameters(ids)
-            .withRequestContext(TenantCredential.panelToken(nil).requestContext()),
+        PanelRoutes.priming(
+            PanelTokens.DOCUMENTS_ROUTE,
+            "xsp_priming_never_a_real_token",
+            ids,
+            TenantCredential.panelToken(nil)),
         null);
   }
 
@@ -102,9 +100,7 @@ public final class PanelDocumentsHandler
   private APIGatewayProxyResponseEvent documents(APIGatewayProxyRequestEvent event) throws Problem {
     String tenantId = uuid("tenantId", Requests.path(event, "tenantId"));
     String invoiceId = uuid("invoiceId", Requests.path(event, "invoiceId"));
-    if (event.getQueryStringParameters() != null && !event.getQueryStringParameters().isEmpty()) {
-      throw Problem.invalid("this route takes no query parameters");
-    }
+    PanelRoutes.noQuery(event);
     TenantCredential credential = TenantCredential.of(event);
     PanelGrants.Grant grant = null;
     if (credential.isPanelToken()) {
@@ -191,22 +187,25 @@ public final class PanelDocumentsHandler
   }
 
   /** One call to Xero with the tenant's token; Xero's refusals become problems to show. */
-  private <T> T xero(String tenantId, dev.xerosync.tokens.TenantXero.Call<T> call) throws Problem {
-    try {
-      return w.xero().call(tenantId, call);
-    } catch (TokenRefreshException e) {
-      throw new Problem(
-          503,
-          "Xero needs reconnecting",
-          "Xero no longer accepts this organisation's connection; an admin reconnects it.");
-    } catch (XeroApiException e) {
-      if (e.status() == 404) {
-        throw new Problem(404, "Invoice not found", "Xero has no such invoice.");
-      }
-      LOG.warn("Xero refused an invoice document", "tenantId", tenantId, "status", e.status());
-      throw new Problem(
-          503, "Xero unavailable", "Xero did not give the document just now; try again shortly.");
-    }
+  private <T> T xero(String tenantId, TenantXero.Call<T> call) throws Problem {
+    return PanelRoutes.xero(
+        w.xero(),
+        tenantId,
+        call,
+        new Problem(
+            503,
+            "Xero needs reconnecting",
+            "Xero no longer accepts this organisation's connection; an admin reconnects it."),
+        e -> {
+          if (e.status() == 404) {
+            return new Problem(404, "Invoice not found", "Xero has no such invoice.");
+          }
+          LOG.warn("Xero refused an invoice document", "tenantId", tenantId, "status", e.status());
+          return new Problem(
+              503,
+              "Xero unavailable",
+              "Xero did not give the document just now; try again shortly.");
+        });
   }
 
   private static String uuid(String name, @Nullable String value) throws Problem {

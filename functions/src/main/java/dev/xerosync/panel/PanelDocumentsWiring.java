@@ -4,18 +4,13 @@ import dev.xerosync.auth.DocumentLinks;
 import dev.xerosync.auth.PanelTokens;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
-import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.OnlineInvoices;
 import dev.xerosync.store.PanelGrants;
 import dev.xerosync.store.RecordLinks;
-import dev.xerosync.tokens.AccessTokens;
 import dev.xerosync.tokens.TenantXero;
 import dev.xerosync.xero.CallBudget;
-import dev.xerosync.xero.XeroApi;
 import dev.xerosync.xero.XeroInvoiceDocuments;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -38,22 +33,20 @@ public record PanelDocumentsWiring(
 
   public static PanelDocumentsWiring of(
       Environment env, DynamoDbClient dynamo, SecretsManagerClient secrets, Clock clock) {
-    String table = env.required("TABLE_NAME");
-    HttpClient http = XeroApi.defaultHttpClient();
-    PanelGrants grants = new PanelGrants(dynamo, table);
+    PanelXeroBase base = PanelXeroBase.of(env, dynamo, secrets, clock);
+    String table = base.table();
     String signing =
         secrets.getSecretValue(r -> r.secretId(env.required("STATE_SECRET_ID"))).secretString();
     return new PanelDocumentsWiring(
-        grants,
-        new PanelTokens(grants, new ApiKeys(dynamo, table, clock), clock),
+        base.grants(),
+        new PanelTokens(base.grants(), base.keys(), clock),
         new InvoiceStore(dynamo, table, clock),
         new RecordLinks(dynamo, table),
         new OnlineInvoices(dynamo, table),
-        new TenantXero(AccessTokens.fromEnvironment(env, secrets, dynamo, table, http, clock)),
+        base.xero(),
         // Outside the sync's budget: one call per invoice ever, and one per PDF opened; a 429
         // from Xero is answered as "try again shortly".
-        new XeroInvoiceDocuments(
-            http, URI.create(env.required("XERO_API_BASE_URL")), CallBudget.UNLIMITED),
+        new XeroInvoiceDocuments(base.http(), base.xeroApi(), CallBudget.UNLIMITED),
         new DocumentLinks(signing, clock),
         clock);
   }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.xerosync.auth.PanelCors;
+import dev.xerosync.auth.TenantCredential;
 import dev.xerosync.common.ApiResponses;
 import dev.xerosync.common.Guid;
 import dev.xerosync.common.HttpCaching;
@@ -11,17 +12,21 @@ import dev.xerosync.common.Log;
 import dev.xerosync.common.Problem;
 import dev.xerosync.common.Requests;
 import dev.xerosync.store.PanelGrants;
+import dev.xerosync.tokens.TenantXero;
+import dev.xerosync.tokens.TokenRefreshException;
+import dev.xerosync.xero.XeroApiException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What the handlers of the panel package share: one route table per handler, a problem for a
  * refusal and a 500 for a fault, each readable by the tenant's allowed origin (CORS on every answer
- * a browser can get), a cacheable answer with its ETag, and the checks on ids in the path and on
- * the record a panel shows.
+ * a browser can get), a cacheable answer with its ETag, the checks on ids in the path and on the
+ * record a panel shows, the priming request, and Xero's refusals as problems.
  */
 final class PanelRoutes {
   private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
@@ -54,6 +59,47 @@ final class PanelRoutes {
           grants,
           event,
           new Problem(500, "Internal error", "The request could not be served; retry later."));
+    }
+  }
+
+  /**
+   * A GET of {@code route} ("GET /resource") as API Gateway hands it over, for a handler's prime():
+   * the bearer token is one that cannot exist, so the request path runs and is refused.
+   */
+  static APIGatewayProxyRequestEvent priming(
+      String route, String bearer, Map<String, String> path, TenantCredential credential) {
+    return new APIGatewayProxyRequestEvent()
+        .withHttpMethod("GET")
+        .withResource(route.substring(4))
+        .withHeaders(Map.of("Authorization", "Bearer " + bearer))
+        .withPathParameters(path)
+        .withRequestContext(credential.requestContext());
+  }
+
+  /** Refuses a query string on a route that takes none. */
+  static void noQuery(APIGatewayProxyRequestEvent event) throws Problem {
+    if (event.getQueryStringParameters() != null && !event.getQueryStringParameters().isEmpty()) {
+      throw Problem.invalid("this route takes no query parameters");
+    }
+  }
+
+  /**
+   * One call to Xero with the tenant's token. A refresh token Xero no longer takes becomes {@code
+   * reconnect}; a refusal from Xero becomes what {@code refused} makes of it.
+   */
+  static <T> T xero(
+      TenantXero xero,
+      String tenantId,
+      TenantXero.Call<T> call,
+      Problem reconnect,
+      Function<XeroApiException, Problem> refused)
+      throws Problem {
+    try {
+      return xero.call(tenantId, call);
+    } catch (TokenRefreshException e) {
+      throw reconnect;
+    } catch (XeroApiException e) {
+      throw refused.apply(e);
     }
   }
 

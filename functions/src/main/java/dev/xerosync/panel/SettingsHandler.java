@@ -17,8 +17,7 @@ import dev.xerosync.common.Problem;
 import dev.xerosync.common.Requests;
 import dev.xerosync.store.Connection;
 import dev.xerosync.store.ConnectionRecords;
-import dev.xerosync.tokens.TokenRefreshException;
-import dev.xerosync.xero.XeroApiException;
+import dev.xerosync.store.InitialSyncProgress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -31,8 +30,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * What {@code <xero-connection>} reads on the host's settings page, with a settings token (or the
  * tenant's API key): the connection's state in an admin's words (organisation, who connected it,
- * the initial sync's progress, what to do when it is unhealthy), and the accounts the set-up may
- * choose from. The set-up itself is saved and dry-run through {@code /settings/accounting}.
+ * the initial sync's progress per phase, what to do when it is unhealthy), and the accounts the
+ * set-up may choose from. The set-up itself is saved and dry-run through {@code
+ * /settings/accounting}.
  *
  * <p>Costs: the connection route reads two items; the accounts route reads the kept copy of the
  * organisation's accounts and, when it is missing or over an hour old, reads them from Xero once
@@ -66,12 +66,11 @@ public final class SettingsHandler
   public void prime() {
     String nil = "00000000-0000-0000-0000-000000000000";
     handleRequest(
-        new APIGatewayProxyRequestEvent()
-            .withHttpMethod("GET")
-            .withResource(CONNECTION_ROUTE.substring(4))
-            .withHeaders(Map.of("Authorization", "Bearer xst_priming_never_a_real_token"))
-            .withPathParameters(Map.of("tenantId", nil))
-            .withRequestContext(TenantCredential.settingsToken(nil).requestContext()),
+        PanelRoutes.priming(
+            CONNECTION_ROUTE,
+            "xst_priming_never_a_real_token",
+            Map.of("tenantId", nil),
+            TenantCredential.settingsToken(nil)),
         null);
   }
 
@@ -88,9 +87,7 @@ public final class SettingsHandler
   /** The tenant in the path, when the settings token (or API key) is for it. */
   private String tenant(APIGatewayProxyRequestEvent event, String route) throws Problem {
     String tenantId = PanelRoutes.uuid("tenantId", Requests.path(event, "tenantId"));
-    if (event.getQueryStringParameters() != null && !event.getQueryStringParameters().isEmpty()) {
-      throw Problem.invalid("this route takes no query parameters");
-    }
+    PanelRoutes.noQuery(event);
     TenantCredential credential = TenantCredential.of(event);
     if (credential.isSettingsToken()) {
       PanelTokens.allowsSettings(
@@ -120,21 +117,8 @@ public final class SettingsHandler
           out.put("connectedBy", l.connectedBy());
           out.put("connectedAt", l.connectedAt() == null ? null : l.connectedAt().toString());
         });
-    Connection.InitialSync s = conn.initialSync();
-    if (s != null) {
-      Instant eta = s.eta(w.clock().instant());
-      ObjectNode sync =
-          out.putObject("initialSync")
-              .put("phase", s.phase().name())
-              .put("percentDone", s.percentDone())
-              .put("processed", s.processed())
-              .put("total", s.total())
-              .put("startedAt", s.startedAt().toString())
-              .put("eta", eta == null ? null : eta.toString());
-      sync.put(
-          "recentQueryableAt",
-          s.recentQueryableAt() == null ? null : s.recentQueryableAt().toString());
-      sync.put("finishedAt", s.finishedAt() == null ? null : s.finishedAt().toString());
+    if (conn.initialSync() != null) {
+      out.set("initialSync", InitialSyncProgress.json(conn.initialSync(), w.clock().instant()));
     }
     switch (conn.status()) {
       case PENDING, SYNCING ->
@@ -218,21 +202,23 @@ public final class SettingsHandler
         && Instant.parse(fetched).plus(ACCOUNTS_FRESH).isAfter(now)) {
       return kept;
     }
-    JsonNode accounts;
-    try {
-      accounts = w.xero().call(tenantId, token -> w.api().accounts(tenantId, token));
-    } catch (TokenRefreshException e) {
-      throw new Problem(
-          409,
-          "Xero needs reconnecting",
-          "Xero no longer accepts this organisation's connection: reconnect it, then try again.");
-    } catch (XeroApiException e) {
-      LOG.warn("Xero refused the accounts", "tenantId", tenantId, "status", e.status());
-      throw new Problem(
-          503,
-          "Xero unavailable",
-          "Xero did not give the organisation's accounts just now; try again in a minute.");
-    }
+    JsonNode accounts =
+        PanelRoutes.xero(
+            w.xero(),
+            tenantId,
+            token -> w.api().accounts(tenantId, token),
+            new Problem(
+                409,
+                "Xero needs reconnecting",
+                "Xero no longer accepts this organisation's connection: reconnect it, then try"
+                    + " again."),
+            e -> {
+              LOG.warn("Xero refused the accounts", "tenantId", tenantId, "status", e.status());
+              return new Problem(
+                  503,
+                  "Xero unavailable",
+                  "Xero did not give the organisation's accounts just now; try again in a minute.");
+            });
     ObjectNode reference = kept == null ? Json.MAPPER.createObjectNode() : kept;
     reference.set("accounts", accounts);
     reference.put("accountsFetchedAt", now.toString());

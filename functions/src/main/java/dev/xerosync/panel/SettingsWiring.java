@@ -3,17 +3,13 @@ package dev.xerosync.panel;
 import dev.xerosync.auth.PanelTokens;
 import dev.xerosync.common.AwsClients;
 import dev.xerosync.common.Environment;
-import dev.xerosync.store.ApiKeys;
 import dev.xerosync.store.ConnectionRecords;
 import dev.xerosync.store.Connections;
 import dev.xerosync.store.Operations;
 import dev.xerosync.store.PanelGrants;
-import dev.xerosync.tokens.AccessTokens;
 import dev.xerosync.tokens.TenantXero;
 import dev.xerosync.xero.CallBudget;
 import dev.xerosync.xero.XeroApi;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -35,18 +31,17 @@ public record SettingsWiring(
 
   public static SettingsWiring of(
       Environment env, DynamoDbClient dynamo, SecretsManagerClient secrets, Clock clock) {
-    String table = env.required("TABLE_NAME");
-    HttpClient http = XeroApi.defaultHttpClient();
-    PanelGrants grants = new PanelGrants(dynamo, table);
+    PanelXeroBase base = PanelXeroBase.of(env, dynamo, secrets, clock);
+    String table = base.table();
     return new SettingsWiring(
-        grants,
-        PanelTokens.settings(grants, new ApiKeys(dynamo, table, clock), clock),
+        base.grants(),
+        PanelTokens.settings(base.grants(), base.keys(), clock),
         new Connections(dynamo, table),
         new ConnectionRecords(dynamo, table),
         new Operations(dynamo, table),
-        new TenantXero(AccessTokens.fromEnvironment(env, secrets, dynamo, table, http, clock)),
+        base.xero(),
         // Outside the sync's budget: one call when an admin opens the set-up, at most hourly.
-        new XeroApi(http, URI.create(env.required("XERO_API_BASE_URL")), CallBudget.UNLIMITED),
+        new XeroApi(base.http(), base.xeroApi(), CallBudget.UNLIMITED),
         clock);
   }
 }

@@ -20,14 +20,13 @@ public record Connection(
     @Nullable Instant organisationFetchedAt,
     @Nullable Instant lastReconciledAt) {
 
-  /** The initial sync's checkpoint and progress. */
+  /** The initial sync's checkpoint and progress ({@link InitialSyncProgress} reads the latter). */
   public record InitialSync(
       Phase phase,
       LocalDate cutoff,
       long cursorMs,
       int page,
-      long processed,
-      long total,
+      Counts counts,
       Instant startedAt,
       @Nullable Instant recentQueryableAt,
       @Nullable Instant finishedAt) {
@@ -40,26 +39,48 @@ public record Connection(
     }
 
     public static InitialSync start(Instant now, LocalDate cutoff) {
-      return new InitialSync(Phase.RECENT, cutoff, 0, 1, 0, 0, now, null, null);
+      return new InitialSync(Phase.RECENT, cutoff, 0, 1, Counts.NONE, now, null, null);
+    }
+
+    /** Records copied so far, every phase together. */
+    public long processed() {
+      return counts.recentDone() + counts.olderDone() + counts.contactsDone();
     }
 
     public int percentDone() {
-      if (phase == Phase.DONE) {
-        return 100;
-      }
-      if (total <= 0) {
-        return 0;
-      }
-      return (int) Math.min(99, processed * 100 / total);
+      return InitialSyncProgress.percentDone(this);
     }
+  }
 
-    /** Estimated finish, from the pace so far; null until there is a pace to go by. */
-    public @Nullable Instant eta(Instant now) {
-      if (phase == Phase.DONE || processed == 0 || total <= processed) {
-        return phase == Phase.DONE ? finishedAt : null;
-      }
-      long elapsedMs = Math.max(1, now.toEpochMilli() - startedAt.toEpochMilli());
-      return now.plusMillis(elapsedMs * (total - processed) / processed);
+  /**
+   * Records copied ({@code ...Done}) and to copy ({@code ...Total}) per phase. A total is Xero's
+   * count when the sync started ({@code pagination.itemCount}), or {@link #UNKNOWN} while Xero has
+   * given none. Saved with each page's checkpoint, so keeping it costs no write of its own.
+   */
+  public record Counts(
+      long recentDone,
+      long recentTotal,
+      long olderDone,
+      long olderTotal,
+      long contactsDone,
+      long contactsTotal) {
+    public static final long UNKNOWN = -1;
+    public static final Counts NONE = new Counts(0, UNKNOWN, 0, UNKNOWN, 0, UNKNOWN);
+
+    /** These counts with {@code n} more records copied in {@code phase}. */
+    public Counts plus(InitialSync.Phase phase, long n) {
+      return switch (phase) {
+        case RECENT ->
+            new Counts(
+                recentDone + n, recentTotal, olderDone, olderTotal, contactsDone, contactsTotal);
+        case OLDER ->
+            new Counts(
+                recentDone, recentTotal, olderDone + n, olderTotal, contactsDone, contactsTotal);
+        case CONTACTS ->
+            new Counts(
+                recentDone, recentTotal, olderDone, olderTotal, contactsDone + n, contactsTotal);
+        case DONE -> this;
+      };
     }
   }
 }

@@ -49,12 +49,13 @@ public final class Connections {
     String set = initialSyncAssignments(initial, values);
     values.put(":tenant", s(tenantId));
     values.put(":status", s(ConnectionStatus.PENDING.name()));
+    // initialProcessed and initialTotal: the single count kept before the per-phase counts.
     update(
         tenantId,
         "SET tenantId = :tenant, #status = :status, "
             + set
             + " REMOVE statusReason, rateLimitedUntil, invoicesSince, paymentsSince, contactsSince, lastReconciledAt,"
-            + " recentQueryableAt, initialFinishedAt",
+            + " recentQueryableAt, initialFinishedAt, initialProcessed, initialTotal",
         values,
         ConnectionStatus.PENDING);
   }
@@ -181,12 +182,20 @@ public final class Connections {
     values.put(":cutoff", s(i.cutoff().toString()));
     values.put(":cursor", n(i.cursorMs()));
     values.put(":page", n(i.page()));
-    values.put(":processed", n(i.processed()));
-    values.put(":total", n(i.total()));
+    Connection.Counts c = i.counts();
+    values.put(":recentDone", n(c.recentDone()));
+    values.put(":recentTotal", n(c.recentTotal()));
+    values.put(":olderDone", n(c.olderDone()));
+    values.put(":olderTotal", n(c.olderTotal()));
+    values.put(":contactsDone", n(c.contactsDone()));
+    values.put(":contactsTotal", n(c.contactsTotal()));
     values.put(":started", s(i.startedAt().toString()));
     String set =
         "initialPhase = :phase, initialCutoff = :cutoff, initialCursorMs = :cursor, initialPage = :page, "
-            + "initialProcessed = :processed, initialTotal = :total, initialStartedAt = :started";
+            + "initialRecentDone = :recentDone, initialRecentTotal = :recentTotal, "
+            + "initialOlderDone = :olderDone, initialOlderTotal = :olderTotal, "
+            + "initialContactsDone = :contactsDone, initialContactsTotal = :contactsTotal, "
+            + "initialStartedAt = :started";
     if (i.recentQueryableAt() != null) {
       values.put(":recent", s(i.recentQueryableAt().toString()));
       set += ", recentQueryableAt = :recent";
@@ -436,8 +445,13 @@ public final class Connections {
               LocalDate.parse(ItemCodec.attr(item, "initialCutoff").s()),
               num(item, "initialCursorMs"),
               (int) num(item, "initialPage"),
-              num(item, "initialProcessed"),
-              num(item, "initialTotal"),
+              new Connection.Counts(
+                  num(item, "initialRecentDone"),
+                  count(item, "initialRecentTotal"),
+                  num(item, "initialOlderDone"),
+                  count(item, "initialOlderTotal"),
+                  num(item, "initialContactsDone"),
+                  count(item, "initialContactsTotal")),
               Instant.parse(ItemCodec.requiredStr(item, "initialStartedAt")),
               instant(item, "recentQueryableAt"),
               instant(item, "initialFinishedAt"));
@@ -472,6 +486,11 @@ public final class Connections {
 
   private static @Nullable Instant instant(Map<String, AttributeValue> item, String name) {
     return item.containsKey(name) ? Instant.parse(item.get(name).s()) : null;
+  }
+
+  /** A total; unknown on a checkpoint saved before totals were kept per phase. */
+  private static long count(Map<String, AttributeValue> item, String name) {
+    return item.containsKey(name) ? Long.parseLong(item.get(name).n()) : Connection.Counts.UNKNOWN;
   }
 
   private static long num(Map<String, AttributeValue> item, String name) {

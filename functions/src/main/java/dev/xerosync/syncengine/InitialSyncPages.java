@@ -3,6 +3,7 @@ package dev.xerosync.syncengine;
 import dev.xerosync.common.Log;
 import dev.xerosync.queue.SyncRequest;
 import dev.xerosync.store.Connection;
+import dev.xerosync.store.Connection.Counts;
 import dev.xerosync.store.Connection.InitialSync;
 import dev.xerosync.store.Connection.InitialSync.Phase;
 import dev.xerosync.store.ConnectionStatus;
@@ -67,25 +68,30 @@ final class InitialSyncPages {
     InitialSync s = connection.initialSync();
     boolean first =
         s.phase() == Phase.RECENT && s.cursorMs() == 0 && s.page() == 1 && s.processed() == 0;
-    long total = s.total();
+    Counts counts = s.counts();
     if (first) {
       var org = reads.call(tenantId, (x, token) -> x.organisation(tenantId, token));
       connections.putOrganisation(tenantId, org);
-      XeroPage<XeroInvoice> olderCount =
+      // Xero's counts for the progress shown while the sync runs: one record a call, once.
+      XeroPage<XeroInvoice> older =
           reads.call(
               tenantId,
               (x, token) ->
                   x.invoicesModifiedSince(tenantId, token, null, olderThan(s.cutoff()), 1, 1));
-      total = count(olderCount);
+      XeroPage<XeroContact> allContacts =
+          reads.call(tenantId, (x, token) -> x.contactsModifiedSince(tenantId, token, null, 1, 1));
+      counts = new Counts(0, Counts.UNKNOWN, 0, count(older, 1), 0, count(allContacts, 1));
     }
     InitialSync next;
     if (s.phase() == Phase.CONTACTS) {
       XeroPage<XeroContact> page =
           reads.call(
-              tenantId, (x, token) -> x.contactsModifiedSince(tenantId, token, null, s.page()));
+              tenantId,
+              (x, token) -> x.contactsModifiedSince(tenantId, token, null, s.page(), PAGE_SIZE));
       contacts.upsertPage(tenantId, page.items());
+      counts = counts.plus(Phase.CONTACTS, page.items().size());
       if (page.items().size() < PAGE_SIZE) {
-        finish(tenantId, s);
+        finish(tenantId, s, counts);
         return;
       }
       next =
@@ -94,8 +100,7 @@ final class InitialSyncPages {
               s.cutoff(),
               0,
               s.page() + 1,
-              s.processed(),
-              total,
+              counts,
               s.startedAt(),
               s.recentQueryableAt(),
               null);
@@ -108,7 +113,9 @@ final class InitialSyncPages {
               (x, token) ->
                   x.invoicesModifiedSince(tenantId, token, since, where, s.page(), PAGE_SIZE));
       if (first) {
-        total += count(page);
+        counts =
+            new Counts(
+                0, count(page, PAGE_SIZE), 0, counts.olderTotal(), 0, counts.contactsTotal());
       }
       invoices.store(tenantId, page.items());
       next =
@@ -116,7 +123,7 @@ final class InitialSyncPages {
               s,
               page.items().stream().map(XeroInvoice::updatedDateUtc).toList(),
               PAGE_SIZE,
-              total,
+              counts,
               clock.instant());
       if (s.phase() == Phase.RECENT && next.phase() == Phase.OLDER) {
         LOG.info(
@@ -124,7 +131,7 @@ final class InitialSyncPages {
             "tenantId",
             tenantId,
             "invoices",
-            next.processed(),
+            next.counts().recentDone(),
             "correlationId",
             correlationId);
       }
@@ -141,19 +148,11 @@ final class InitialSyncPages {
     queue.accept(SyncRequest.initialStep(tenantId, InitialSyncStarter.stepOf(next), correlationId));
   }
 
-  private void finish(String tenantId, InitialSync s) {
+  private void finish(String tenantId, InitialSync s, Counts counts) {
     Instant now = clock.instant();
     InitialSync done =
         new InitialSync(
-            Phase.DONE,
-            s.cutoff(),
-            0,
-            1,
-            s.total(),
-            s.total(),
-            s.startedAt(),
-            s.recentQueryableAt(),
-            now);
+            Phase.DONE, s.cutoff(), 0, 1, counts, s.startedAt(), s.recentQueryableAt(), now);
     if (!connections.saveInitialSync(tenantId, s, done, ConnectionStatus.CONNECTED)) {
       return; // Disconnected, or another run of this step finished it.
     }
@@ -170,7 +169,9 @@ final class InitialSyncPages {
         "tenantId",
         tenantId,
         "invoices",
-        s.total(),
+        counts.recentDone() + counts.olderDone(),
+        "contacts",
+        counts.contactsDone(),
         "seconds",
         Duration.between(s.startedAt(), now).toSeconds());
   }
@@ -189,7 +190,14 @@ final class InitialSyncPages {
     return "Date<DateTime(" + d.getYear() + "," + d.getMonthValue() + "," + d.getDayOfMonth() + ")";
   }
 
-  private static long count(XeroPage<?> page) {
-    return page.itemCount() != null ? page.itemCount() : page.items().size();
+  /**
+   * How many records the call's range holds: Xero's {@code pagination.itemCount} (sent with every
+   * paged list), or the page itself when it is not full; unknown otherwise.
+   */
+  static long count(XeroPage<?> page, int pageSize) {
+    if (page.itemCount() != null) {
+      return page.itemCount();
+    }
+    return page.items().size() < pageSize ? page.items().size() : Counts.UNKNOWN;
   }
 }

@@ -1,5 +1,6 @@
 package dev.xerosync.syncengine;
 
+import dev.xerosync.store.Connection.Counts;
 import dev.xerosync.store.Connection.InitialSync;
 import dev.xerosync.store.Connection.InitialSync.Phase;
 import java.time.Instant;
@@ -16,13 +17,14 @@ final class InitialSyncPlan {
    * @param s the checkpoint the page was read from
    * @param updated the UpdatedDateUTC of each invoice on the page
    * @param pageSize how many a full page holds; a shorter page ends the phase
-   * @param total the count of invoices to sync, as known after this page
+   * @param counts the counts before this page, with the totals as known after it
    * @param now when the page was stored
    */
   static InitialSync afterInvoicePage(
-      InitialSync s, List<Instant> updated, int pageSize, long total, Instant now) {
+      InitialSync s, List<Instant> updated, int pageSize, Counts counts, Instant now) {
+    // Each page is read from a second before the cursor: count only the records past it.
     long fresh = updated.stream().filter(t -> t.toEpochMilli() > s.cursorMs()).count();
-    long processed = s.processed() + fresh;
+    Counts after = counts.plus(s.phase(), fresh);
     if (updated.size() >= pageSize) {
       long lastMs = updated.stream().mapToLong(Instant::toEpochMilli).max().orElse(s.cursorMs());
       // Keyset paging on UpdatedDateUTC; if a whole page shares one second, step by page number
@@ -33,25 +35,15 @@ final class InitialSyncPlan {
           s.cutoff(),
           advanced ? lastMs : s.cursorMs(),
           advanced ? 1 : s.page() + 1,
-          processed,
-          total,
+          after,
           s.startedAt(),
           s.recentQueryableAt(),
           null);
     }
     if (s.phase() == Phase.RECENT) {
-      return new InitialSync(
-          Phase.OLDER, s.cutoff(), 0, 1, processed, total, s.startedAt(), now, null);
+      return new InitialSync(Phase.OLDER, s.cutoff(), 0, 1, after, s.startedAt(), now, null);
     }
     return new InitialSync(
-        Phase.CONTACTS,
-        s.cutoff(),
-        0,
-        1,
-        processed,
-        total,
-        s.startedAt(),
-        s.recentQueryableAt(),
-        null);
+        Phase.CONTACTS, s.cutoff(), 0, 1, after, s.startedAt(), s.recentQueryableAt(), null);
   }
 }

@@ -217,14 +217,14 @@ public final class XeroApi implements XeroReads {
   }
 
   public XeroPage<XeroContact> contactsModifiedSince(
-      String tenantId, String accessToken, @Nullable Instant modifiedSince, int page)
+      String tenantId, String accessToken, @Nullable Instant modifiedSince, int page, int pageSize)
       throws XeroApiException {
     return page(
         get(
             "/api.xro/2.0/Contacts?summaryOnly=true&includeArchived=true&page="
                 + page
                 + "&pageSize="
-                + MAX_PAGE_SIZE
+                + pageSize
                 + "&order="
                 + encode("UpdatedDateUTC ASC"),
             tenantId,

@@ -48,8 +48,16 @@ public interface XeroReads {
   List<XeroContact> contactsByIds(String tenantId, String accessToken, Collection<String> ids)
       throws XeroApiException;
 
-  XeroPage<XeroContact> contactsModifiedSince(
+  /** One page of {@link XeroApi#MAX_PAGE_SIZE} contacts modified since the instant. */
+  default XeroPage<XeroContact> contactsModifiedSince(
       String tenantId, String accessToken, @Nullable Instant modifiedSince, int page)
+      throws XeroApiException {
+    return contactsModifiedSince(tenantId, accessToken, modifiedSince, page, XeroApi.MAX_PAGE_SIZE);
+  }
+
+  /** One page of contacts (archived ones included) modified since the instant, oldest first. */
+  XeroPage<XeroContact> contactsModifiedSince(
+      String tenantId, String accessToken, @Nullable Instant modifiedSince, int page, int pageSize)
       throws XeroApiException;
 
   XeroOrganisation organisation(String tenantId, String accessToken) throws XeroApiException;

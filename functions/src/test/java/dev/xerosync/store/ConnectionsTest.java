@@ -2,6 +2,7 @@ package dev.xerosync.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xerosync.store.Connection.Counts;
 import dev.xerosync.store.Connection.InitialSync;
 import dev.xerosync.store.Connection.InitialSync.Phase;
 import java.time.Instant;
@@ -19,9 +20,14 @@ class ConnectionsTest {
     String tenant = UUID.randomUUID().toString();
     Instant started = Instant.parse("2026-11-30T00:00:00Z");
     LocalDate cutoff = LocalDate.of(2025, 11, 30);
-    var step1 = new InitialSync(Phase.RECENT, cutoff, 0, 1, 0, 300, started, null, null);
-    var step2 = new InitialSync(Phase.RECENT, cutoff, 1_000, 1, 100, 300, started, null, null);
-    var step3 = new InitialSync(Phase.OLDER, cutoff, 0, 1, 200, 300, started, started, null);
+    var totals = new Counts(0, 200, 0, 100, 0, Counts.UNKNOWN);
+    var step1 = new InitialSync(Phase.RECENT, cutoff, 0, 1, totals, started, null, null);
+    var step2 =
+        new InitialSync(
+            Phase.RECENT, cutoff, 1_000, 1, totals.plus(Phase.RECENT, 100), started, null, null);
+    var step3 =
+        new InitialSync(
+            Phase.OLDER, cutoff, 0, 1, totals.plus(Phase.RECENT, 200), started, started, null);
     connections.startInitialSync(tenant, step1);
 
     assertThat(connections.saveInitialSync(tenant, step1, step2, ConnectionStatus.SYNCING))

@@ -150,9 +150,16 @@ final class FakeXero implements XeroReads {
 
   @Override
   public XeroPage<XeroContact> contactsModifiedSince(
-      String tenantId, String token, Instant since, int page) throws XeroApiException {
-    call("contactsModifiedSince since=" + since + " page=" + page, token);
-    return page(contacts, XeroContact::updatedDateUtc, since, page, FakeXero.PAGE);
+      String tenantId, String token, Instant since, int page, int pageSize)
+      throws XeroApiException {
+    call(
+        "contactsModifiedSince since="
+            + since
+            + " page="
+            + page
+            + (pageSize == FakeXero.PAGE ? "" : " pageSize=" + pageSize),
+        token);
+    return page(contacts, XeroContact::updatedDateUtc, since, page, pageSize);
   }
 
   @Override

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.xerosync.queue.SyncRequest;
 import dev.xerosync.store.ChangeFetches.ChangeFetch;
 import dev.xerosync.store.Connection;
+import dev.xerosync.store.Connection.Counts;
 import dev.xerosync.store.Connection.InitialSync;
 import dev.xerosync.store.Connection.InitialSync.Phase;
 import dev.xerosync.store.ConnectionStatus;
@@ -24,6 +25,8 @@ class InitialSyncPagesTest {
   private static final Instant STARTED = Instant.parse("2026-03-10T12:00:00Z");
   private static final Instant NOW = STARTED.plusSeconds(5);
   private static final LocalDate CUTOFF = LocalDate.parse("2025-03-10");
+  private static final Counts TWO_OF_THREE = new Counts(2, 2, 0, 1, 0, 1);
+  private static final Counts ALL_INVOICES = new Counts(2, 2, 1, 1, 0, 1);
 
   private final FakeXero xero = new FakeXero();
   private final FakeRecords store = new FakeRecords();
@@ -66,8 +69,9 @@ class InitialSyncPagesTest {
     assertThat(store.writes)
         .containsExactly(
             "organisation", "invoice a", "invoice b", "checkpoint OLDER cursor=0 page=1");
-    assertThat(checkpoint().processed()).isEqualTo(2);
-    assertThat(checkpoint().total()).as("older count plus the page").isEqualTo(3);
+    assertThat(checkpoint().counts())
+        .as("Xero's counts of each range, and the page copied")
+        .isEqualTo(new Counts(2, 2, 0, 1, 0, 0));
     assertThat(queued)
         .containsExactly(
             SyncRequest.initialStep(TENANT, InitialSyncStarter.stepOf(checkpoint()), "c"));
@@ -75,12 +79,14 @@ class InitialSyncPagesTest {
         .containsExactly(
             "organisation",
             "invoicesModifiedSince since=null where=Date<DateTime(2025,3,10) page=1",
+            "contactsModifiedSince since=null page=1 pageSize=1",
             "invoicesModifiedSince since=null where=Date>=DateTime(2025,3,10) page=1");
   }
 
   @Test
   void aPageThatFailsLeavesTheCheckpointWhereItWasAndQueuesNothing() {
-    InitialSync older = new InitialSync(Phase.OLDER, CUTOFF, 0, 1, 2, 3, STARTED, NOW, null);
+    InitialSync older =
+        new InitialSync(Phase.OLDER, CUTOFF, 0, 1, TWO_OF_THREE, STARTED, NOW, null);
     at(older);
     xero.older.add(invoice("old", NOW.minusSeconds(999_999)));
     for (int i = 0; i < TenantReads.MAX_ATTEMPTS; i++) {
@@ -99,7 +105,7 @@ class InitialSyncPagesTest {
 
   @Test
   void anExpiredTokenIsRefreshedOnceAndThePageStored() throws SyncFailure {
-    at(new InitialSync(Phase.OLDER, CUTOFF, 0, 1, 2, 3, STARTED, NOW, null));
+    at(new InitialSync(Phase.OLDER, CUTOFF, 0, 1, TWO_OF_THREE, STARTED, NOW, null));
     xero.older.add(invoice("old", NOW.minusSeconds(999_999)));
     xero.failures.add(401);
 
@@ -112,7 +118,8 @@ class InitialSyncPagesTest {
 
   @Test
   void aRateLimitAndAForbiddenTenantAreNotRetriedAndSaveNothing() {
-    InitialSync contacts = new InitialSync(Phase.CONTACTS, CUTOFF, 0, 1, 3, 3, STARTED, NOW, null);
+    InitialSync contacts =
+        new InitialSync(Phase.CONTACTS, CUTOFF, 0, 1, ALL_INVOICES, STARTED, NOW, null);
     at(contacts);
     xero.failures.add(429);
     assertThat(catchThrowableOfType(SyncFailure.class, this::step).kind())
@@ -128,7 +135,7 @@ class InitialSyncPagesTest {
 
   @Test
   void theLastContactsPageFinishesAndSetsTheSweepsWatermarksToTheStart() throws SyncFailure {
-    at(new InitialSync(Phase.CONTACTS, CUTOFF, 0, 1, 3, 3, STARTED, NOW, null));
+    at(new InitialSync(Phase.CONTACTS, CUTOFF, 0, 1, ALL_INVOICES, STARTED, NOW, null));
     xero.contacts.add(FakeXero.contact("k1", NOW));
 
     step();
@@ -138,6 +145,7 @@ class InitialSyncPagesTest {
     assertThat(c.initialSync().phase()).isEqualTo(Phase.DONE);
     assertThat(c.initialSync().finishedAt()).isEqualTo(NOW);
     assertThat(c.invoicesSince()).isEqualTo(STARTED);
+    assertThat(c.initialSync().counts()).isEqualTo(new Counts(2, 2, 1, 1, 1, 1));
     assertThat(store.writes)
         .containsExactly("contact k1", "checkpoint DONE cursor=0 page=1", "watermarks");
     assertThat(queued).isEmpty();
@@ -149,7 +157,8 @@ class InitialSyncPagesTest {
 
   @Test
   void aTenantDisconnectedWhileItsPageWasReadGetsNoCheckpointAndNoNextStep() throws SyncFailure {
-    InitialSync older = new InitialSync(Phase.OLDER, CUTOFF, 0, 1, 2, 3, STARTED, NOW, null);
+    InitialSync older =
+        new InitialSync(Phase.OLDER, CUTOFF, 0, 1, TWO_OF_THREE, STARTED, NOW, null);
     at(older);
     xero.older.add(invoice("old", NOW.minusSeconds(999_999)));
     store.beforeCheckpoint =

@@ -882,7 +882,7 @@ public final class SyncBenchmark {
           org.invoices().stream().filter(v -> !v.invoice().date().isBefore(s.cutoff())).count();
       out.println(
           "# initial-sync calls: every Xero call from connect to Connected (invoice pages, the Organisation, "
-              + "the older-invoices count, contact pages)");
+              + "the older-invoices and contacts counts, contact pages)");
       out.println("initial-sync-invoice-calls: " + calls + " calls");
       out.println(
           "# simulated Xero time: the calls paced at Xero's 60 calls a minute per tenant (1 s a call), "

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The real local stack with a connected organisation, the demo CRM on its own origin (allowed for
@@ -287,15 +288,23 @@ public final class PanelStage implements AutoCloseable {
           org.pay(id, amount, today, q.getOrDefault("reference", "Paid in full"));
           out.put("id", id);
         }
-        case "/status/SYNCING" -> {
-          Instant now = Instant.now();
-          connections.saveInitialSync(
-              tenantId,
-              connections.get(tenantId).orElseThrow().initialSync(),
-              new Connection.InitialSync(
-                  Connection.InitialSync.Phase.OLDER, today, 0, 3, 42, 100, now, now, null),
-              ConnectionStatus.SYNCING);
-        }
+        case "/status/SYNCING_RECENT" ->
+            // Ten minutes in: 400 of the last 12 months' 1,000 invoices, history's 1,000 waiting.
+            initialSyncAt(
+                tenantId,
+                Connection.InitialSync.Phase.RECENT,
+                new Connection.Counts(400, 1_000, 0, 1_000, 0, 0),
+                null,
+                ConnectionStatus.SYNCING);
+        case "/status/SYNCING" ->
+            // Ten minutes in, 42 % in all: the last 12 months (1,000) done, history 3,200 of 9,000
+            // older invoices and no contacts; 5,800 left at 4,200 per ten minutes is 14 minutes.
+            initialSyncAt(
+                tenantId,
+                Connection.InitialSync.Phase.OLDER,
+                new Connection.Counts(1_000, 1_000, 3_200, 9_000, 0, 0),
+                null,
+                ConnectionStatus.SYNCING);
         case "/status/RATE_LIMITED" ->
             connections.setStatus(
                 tenantId,
@@ -309,12 +318,11 @@ public final class PanelStage implements AutoCloseable {
                 "Xero refused the refresh token: the connection was revoked in Xero.",
                 null);
         case "/status/CONNECTED" -> {
-          Instant now = Instant.now();
-          connections.saveInitialSync(
+          initialSyncAt(
               tenantId,
-              connections.get(tenantId).orElseThrow().initialSync(),
-              new Connection.InitialSync(
-                  Connection.InitialSync.Phase.DONE, today, 0, 3, 100, 100, now, now, now),
+              Connection.InitialSync.Phase.DONE,
+              new Connection.Counts(1_000, 1_000, 1_000, 1_000, 0, 0),
+              Instant.now(),
               ConnectionStatus.CONNECTED);
           connections.setStatus(tenantId, ConnectionStatus.CONNECTED, null, null);
         }
@@ -332,6 +340,32 @@ public final class PanelStage implements AutoCloseable {
     } catch (RuntimeException e) {
       x.sendResponseHeaders(500, -1);
     }
+  }
+
+  /**
+   * Saves the tenant's initial sync as its worker would at {@code phase}: started ten minutes ago,
+   * the last 12 months done three minutes later unless still running.
+   */
+  private void initialSyncAt(
+      String tenantId,
+      Connection.InitialSync.Phase phase,
+      Connection.Counts counts,
+      @Nullable Instant finishedAt,
+      ConnectionStatus status) {
+    Instant started = Instant.now().minus(Duration.ofMinutes(10));
+    connections.saveInitialSync(
+        tenantId,
+        connections.get(tenantId).orElseThrow().initialSync(),
+        new Connection.InitialSync(
+            phase,
+            LocalDate.now(),
+            0,
+            1,
+            counts,
+            started,
+            phase == Connection.InitialSync.Phase.RECENT ? null : started.plusSeconds(180),
+            finishedAt),
+        status);
   }
 
   /** What the node script needs to know, as one JSON document in its environment. */

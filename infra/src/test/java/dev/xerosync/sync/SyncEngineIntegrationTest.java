@@ -2,6 +2,8 @@ package dev.xerosync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xerosync.common.Json;
 import dev.xerosync.infra.lambda.LocalStack;
 import dev.xerosync.infra.xero.SimOrganisation;
 import dev.xerosync.store.Connection;
@@ -9,10 +11,16 @@ import dev.xerosync.store.ConnectionStatus;
 import dev.xerosync.store.Connections;
 import dev.xerosync.store.InvoiceStore;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +32,7 @@ class SyncEngineIntegrationTest {
   private static LocalStack stack;
   private static InvoiceStore store;
   private static Connections connections;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
@@ -66,6 +75,78 @@ class SyncEngineIntegrationTest {
         .isNotNull()
         .isBefore(done.initialSync().finishedAt());
     assertThat(Convergence.differences(org, store)).isEmpty();
+  }
+
+  @Test
+  void theSettingsPageSeesTheLast12MonthsThenHistoryMoveAndThenConnected() throws Exception {
+    SimOrganisation org = stack.xero().createOrganisation("Progress Ltd");
+    // Two years of books: about 1,250 invoices in each range, so two pages of 1,000 in each.
+    org.generateHistory(11, 40, 2500, Instant.now());
+    // Every Xero call held a little, so each page's checkpoint stands long enough to be read.
+    stack.xero().faults().slowResponses(1.0, Duration.ofMillis(300));
+    stack.connect(org);
+    String key = stack.issueApiKey(org.tenantId(), "progress").secret();
+    HttpRequest get =
+        HttpRequest.newBuilder(
+                URI.create(stack.apiUrl() + "/tenants/" + org.tenantId() + "/settings/connection"))
+            .header("x-api-key", key)
+            .build();
+
+    // What the settings page would show at each look, each change once.
+    List<String> seen = new ArrayList<>();
+    List<JsonNode> bodies = new ArrayList<>();
+    JsonNode body = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r = HTTP.send(get, HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      body = Json.MAPPER.readTree(r.body());
+      String shown = body.path("status").asText();
+      for (JsonNode p : body.path("initialSync").path("phases")) {
+        shown +=
+            " "
+                + p.path("name").asText()
+                + ":"
+                + p.path("state").asText()
+                + ":"
+                + p.path("percentDone").asText();
+      }
+      if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(shown)) {
+        seen.add(shown);
+        bodies.add(body);
+      }
+      if ("CONNECTED".equals(body.path("status").asText())) {
+        break;
+      }
+      Thread.sleep(100); // 10 looks a second, inside the tenant's 25 a second
+    }
+
+    assertThat(body.path("status").asText()).as("%s", seen).isEqualTo("CONNECTED");
+    assertThat(seen)
+        .as("the last 12 months part-way, then done with history part-way, then all done")
+        .anyMatch(x -> x.matches("SYNCING RECENT:RUNNING:([1-9]|[1-9]\\d) HISTORY:WAITING:0"))
+        .anyMatch(x -> x.matches("SYNCING RECENT:DONE:100 HISTORY:RUNNING:([1-9]|[1-9]\\d)"))
+        .last()
+        .isEqualTo("CONNECTED RECENT:DONE:100 HISTORY:DONE:100");
+    JsonNode midway =
+        bodies.stream()
+            .filter(
+                b -> b.path("initialSync").path("phases").get(0).path("percentDone").asInt() > 0)
+            .findFirst()
+            .orElseThrow();
+    assertThat(midway.path("initialSync").path("phases").get(0).path("secondsLeft").isNumber())
+        .as("an estimate once a page is copied: %s", midway)
+        .isTrue();
+    assertThat(Instant.parse(midway.path("initialSync").path("phases").get(1).path("eta").asText()))
+        .as("history finishes after the last 12 months")
+        .isAfter(
+            Instant.parse(midway.path("initialSync").path("phases").get(0).path("eta").asText()));
+    JsonNode phases = body.path("initialSync").path("phases");
+    long invoices = org.invoices().size();
+    assertThat(phases.get(0).path("done").asLong() + phases.get(1).path("done").asLong())
+        .as("every invoice and contact copied once")
+        .isEqualTo(invoices + org.contacts().size());
+    assertThat(phases.get(0).path("total").asLong()).isEqualTo(phases.get(0).path("done").asLong());
   }
 
   @Test
