@@ -358,6 +358,11 @@ public final class PanelStage implements AutoCloseable {
 
   /** Runs a node script of panel/test with the config; its output goes to this process's. */
   public int runNode(String script, ObjectNode config) throws Exception {
+    return node(script, config);
+  }
+
+  /** {@link #runNode} for a test that builds a stage of its own. */
+  static int node(String script, ObjectNode config) throws Exception {
     Files.createDirectories(Path.of(config.path("screenshots").asText()));
     ProcessBuilder pb =
         new ProcessBuilder("node", PANEL_DIR.resolve("test").resolve(script).toString())
