@@ -3,24 +3,10 @@
 // and the host page and passes PANEL_TEST. Time moves by the stack's one clock (POST /_sim/clock),
 // not by waiting: a token lives 15 minutes.
 import path from "node:path";
-import { launch, config } from "./browser.mjs";
+import { launch, config, step, expect, failedStepCount } from "./browser.mjs";
 
 const TOKEN_PATH = "/xero-panel-token";
-let failures = 0;
 
-async function step(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    console.log(`ok - ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failures++;
-    console.log(`not ok - ${name}\n  ${String(e && e.stack ? e.stack : e).split("\n").slice(0, 4).join("\n  ")}`);
-  }
-}
-function expect(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
 async function until(check, what, ms = 15000) {
   const deadline = Date.now() + ms;
   let seen;
@@ -142,5 +128,6 @@ try {
 } finally {
   await close();
 }
+const failures = failedStepCount();
 console.log(failures ? `${failures} step(s) failed` : "all steps passed");
 process.exit(failures ? 1 : 0);

@@ -13,10 +13,6 @@ import dev.xerosync.store.Connections;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +39,6 @@ class PanelTokenLifetimesBrowserEnd2EndTest {
   static final String RECORD_ID = "hubspot-deal-4711";
   static final String TOKEN_PATH = "/xero-panel-token";
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
   @Test
   void anEmbedOnAnotherOriginKeepsUpdatingAcrossThreeTokenLifetimes() throws Exception {
     var missing = PanelStage.missingBrowser();
@@ -64,7 +58,7 @@ class PanelTokenLifetimesBrowserEnd2EndTest {
       awaitConnected(stack, org.tenantId());
       String apiKey = stack.issueApiKey(org.tenantId(), "embed").secret();
       String tenantApi = stack.apiUrl() + "/tenants/" + org.tenantId();
-      call(
+      PanelStage.call(
           "POST",
           tenantApi + "/records/" + RECORD_TYPE + "/" + RECORD_ID + "/links",
           apiKey,
@@ -95,7 +89,8 @@ class PanelTokenLifetimesBrowserEnd2EndTest {
       host.start();
       try {
         String origin = "http://127.0.0.1:" + host.getAddress().getPort();
-        call("POST", tenantApi + "/panel-origins", apiKey, "{\"origin\":\"" + origin + "\"}");
+        PanelStage.call(
+            "POST", tenantApi + "/panel-origins", apiKey, "{\"origin\":\"" + origin + "\"}");
         ObjectNode config = Json.MAPPER.createObjectNode();
         config.put("chromium", PanelStage.chromium().orElseThrow());
         config.put("page", origin + "/");
@@ -144,37 +139,18 @@ class PanelTokenLifetimesBrowserEnd2EndTest {
   /** README's step 4: the backend mints a token for the record with the tenant's API key. */
   private static void mint(HttpExchange x, String tenantApi, String apiKey) throws IOException {
     try {
-      HttpResponse<String> r =
-          call(
+      String minted =
+          PanelStage.call(
               "POST",
               tenantApi + "/panel-tokens",
               apiKey,
               "{\"recordType\":\"" + RECORD_TYPE + "\",\"recordId\":\"" + RECORD_ID + "\"}");
-      send(x, 200, "application/json", r.body());
-    } catch (RuntimeException e) {
-      send(x, 502, "application/json", "{}");
-    }
-  }
-
-  private static HttpResponse<String> call(String method, String url, String apiKey, String body) {
-    try {
-      HttpResponse<String> r =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(url))
-                  .header("x-api-key", apiKey)
-                  .header("Content-Type", "application/json")
-                  .method(method, HttpRequest.BodyPublishers.ofString(body))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() >= 300) {
-        throw new IllegalStateException(method + " " + url + " -> " + r.statusCode() + r.body());
-      }
-      return r;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+      send(x, 200, "application/json", minted);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      send(x, 503, "application/json", "{}");
+    } catch (Exception e) {
+      send(x, 502, "application/json", "{}");
     }
   }
 
