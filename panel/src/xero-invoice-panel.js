@@ -154,6 +154,7 @@ export class XeroInvoicePanel extends HTMLElement {
   #wsUrl = "";
   #wsWait = 1000; // the next reconnect's backoff, doubling up to the poll interval
   #wsTimer = 0;
+  #wsRenewed = false; // a token was fetched for the socket since it last opened
   #dropped = false;
   #notice = 0;
 
@@ -378,6 +379,8 @@ export class XeroInvoicePanel extends HTMLElement {
     this.#wsUrl = url;
     const ws = (this.#ws = new WebSocket(`${url}?token=${encodeURIComponent(this.#token)}`));
     ws.onopen = () => {
+      ws.opened = true;
+      this.#wsRenewed = false;
       this.#wsWait = 1000;
       // API Gateway drops a connection idle for 10 minutes; a message every 9 keeps it.
       ws.keep = setInterval(() => ws.send('{"action":"ping"}'), 540000);
@@ -400,7 +403,15 @@ export class XeroInvoicePanel extends HTMLElement {
       this.#dropped = true;
       if (!this.#started) return;
       this.#poll();
-      this.#wsTimer = setTimeout(() => ((this.#wsTimer = 0), this.#socket(this.#wsUrl)), this.#wsWait);
+      // Refused at the handshake, which a browser cannot tell apart from a network failure: the token
+      // may have expired (the socket outlives it), so the next attempt first asks token-url for a
+      // fresh one, once until a socket opens again.
+      const renew = !ws.opened && !this.#wsRenewed;
+      this.#wsTimer = setTimeout(async () => {
+        if (renew) this.#wsRenewed = await this.#newToken();
+        this.#wsTimer = 0;
+        this.#socket(this.#wsUrl);
+      }, this.#wsWait);
       this.#wsWait = Math.min(this.#wsWait * 2, this.#pollMs);
     };
   }

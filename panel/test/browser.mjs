@@ -26,6 +26,27 @@ export async function launch() {
   return { browser, close: () => browser.close() };
 }
 
+let failedSteps = 0;
+
+/** Runs one named step and prints ok or not ok with its time; a failure is counted, not thrown. */
+export async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    console.log(`ok - ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failedSteps++;
+    console.log(`not ok - ${name}\n  ${String(e && e.stack ? e.stack : e).split("\n").slice(0, 4).join("\n  ")}`);
+  }
+}
+
+/** How many steps have failed so far. */
+export const failedStepCount = () => failedSteps;
+
+export function expect(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
 /** CSP violations and page errors, collected per page; a test fails on any. */
 export function watch(page) {
   const problems = [];

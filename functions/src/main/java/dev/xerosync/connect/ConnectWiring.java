@@ -77,7 +77,7 @@ public record ConnectWiring(
   }
 
   public static ConnectWiring of(Environment env) {
-    Clock clock = Clock.systemUTC();
+    Clock clock = env.clock();
     HttpClient http = XeroApi.defaultHttpClient();
     DynamoDbClient dynamo = AwsClients.dynamoDb(env);
     SqsClient sqs = AwsClients.sqs(env);

@@ -22,7 +22,7 @@ public final class DueDateHandler implements RequestHandler<ScheduledEvent, Stri
   }
 
   public DueDateHandler(Environment env) {
-    this(env, Clock.systemUTC());
+    this(env, env.clock());
   }
 
   /** The local stack's tests move the clock across due dates; nothing else differs. */

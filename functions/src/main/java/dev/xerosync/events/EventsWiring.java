@@ -31,7 +31,7 @@ record EventsWiring(
   static EventsWiring of(Environment env) {
     return new EventsWiring(
         env,
-        Clock.systemUTC(),
+        env.clock(),
         AwsClients.dynamoDb(env),
         AwsClients.sqs(env),
         env.required("TABLE_NAME"));
@@ -72,14 +72,14 @@ record EventsWiring(
 
   static EventReplay replay(Environment env) {
     return new EventReplay(
-        new EventLog(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), Clock.systemUTC()));
+        new EventLog(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), env.clock()));
   }
 
   /** Days before the due date that {@code invoice.due_soon} is sent, for the whole deployment. */
   static final String DUE_SOON_DAYS = "DUE_SOON_DAYS";
 
   static DueDateEvents dueDates(Environment env) {
-    return dueDates(env, Clock.systemUTC());
+    return dueDates(env, env.clock());
   }
 
   static DueDateEvents dueDates(Environment env, Clock clock) {

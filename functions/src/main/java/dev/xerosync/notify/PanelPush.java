@@ -37,7 +37,7 @@ public final class PanelPush {
                 new PanelPush(
                     new PanelSockets(AwsClients.dynamoDb(env), env.required("TABLE_NAME")),
                     AwsClients.apiGatewayConnections(env, endpoint),
-                    Clock.systemUTC()));
+                    env.clock()));
   }
 
   /** Notifies the panels of the tenant's contact; returns how many notices were delivered. */

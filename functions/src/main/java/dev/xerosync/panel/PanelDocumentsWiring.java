@@ -28,7 +28,7 @@ public record PanelDocumentsWiring(
     Clock clock) {
 
   public static PanelDocumentsWiring of(Environment env) {
-    return of(env, AwsClients.dynamoDb(env), AwsClients.secretsManager(env), Clock.systemUTC());
+    return of(env, AwsClients.dynamoDb(env), AwsClients.secretsManager(env), env.clock());
   }
 
   public static PanelDocumentsWiring of(

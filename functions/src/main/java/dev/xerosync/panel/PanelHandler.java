@@ -21,8 +21,8 @@ import dev.xerosync.store.Connections;
 import dev.xerosync.store.PanelGrants;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -50,6 +50,7 @@ public final class PanelHandler
   private final PanelPage page;
   private final Map<String, PanelRoutes.Route> routes;
   private final @Nullable String socketUrl;
+  private final Clock clock;
 
   public PanelHandler() {
     this(Environment.process());
@@ -67,6 +68,7 @@ public final class PanelHandler
     this.settingsTokens = w.settingsTokens();
     this.connections = w.connections();
     this.socketUrl = w.socketUrl();
+    this.clock = w.clock();
     this.page = new PanelPage(grants, socketUrl);
     this.routes =
         Map.ofEntries(
@@ -198,7 +200,7 @@ public final class PanelHandler
       raw.add(o.asText());
     }
     List<String> origins = PanelTokens.validOrigins(raw);
-    grants.setOrigins(tenantId, origins, Instant.now());
+    grants.setOrigins(tenantId, origins, clock.instant());
     return origins;
   }
 
@@ -230,7 +232,7 @@ public final class PanelHandler
           next.add(origin);
           return next;
         },
-        Instant.now());
+        clock.instant());
   }
 
   /** Removes one origin ({@code ?origin=}); 404 when it is not in the list. */
@@ -259,7 +261,7 @@ public final class PanelHandler
           }
           return stored.stream().filter(o -> !o.equals(origin)).toList();
         },
-        Instant.now());
+        clock.instant());
   }
 
   // ---- what the panel calls (panel token)

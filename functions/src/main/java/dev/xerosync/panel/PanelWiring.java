@@ -31,7 +31,7 @@ public record PanelWiring(
     return of(
         AwsClients.dynamoDb(env),
         env.required("TABLE_NAME"),
-        Clock.systemUTC(),
+        env.clock(),
         env.optional("PANEL_SOCKET_URL").orElse(null));
   }
 

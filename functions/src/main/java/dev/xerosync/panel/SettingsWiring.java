@@ -26,7 +26,7 @@ public record SettingsWiring(
     Clock clock) {
 
   public static SettingsWiring of(Environment env) {
-    return of(env, AwsClients.dynamoDb(env), AwsClients.secretsManager(env), Clock.systemUTC());
+    return of(env, AwsClients.dynamoDb(env), AwsClients.secretsManager(env), env.clock());
   }
 
   public static SettingsWiring of(

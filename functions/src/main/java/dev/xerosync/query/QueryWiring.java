@@ -33,7 +33,7 @@ public record QueryWiring(
     Clock clock) {
 
   public static QueryWiring of(Environment env) {
-    return of(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), Clock.systemUTC());
+    return of(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), env.clock());
   }
 
   public static QueryWiring of(DynamoDbClient dynamo, String table, Clock clock) {
@@ -54,7 +54,7 @@ public record QueryWiring(
   public static RequestAuthorizer authorizer(Environment env) {
     DynamoDbClient dynamo = AwsClients.dynamoDb(env);
     String table = env.required("TABLE_NAME");
-    Clock clock = Clock.systemUTC();
+    Clock clock = env.clock();
     ApiKeys keys = new ApiKeys(dynamo, table, clock);
     PanelGrants grants = new PanelGrants(dynamo, table);
     return new RequestAuthorizer(
@@ -66,6 +66,6 @@ public record QueryWiring(
 
   /** The API-key admin function's one collaborator. */
   public static ApiKeys apiKeys(Environment env) {
-    return new ApiKeys(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), Clock.systemUTC());
+    return new ApiKeys(AwsClients.dynamoDb(env), env.required("TABLE_NAME"), env.clock());
   }
 }

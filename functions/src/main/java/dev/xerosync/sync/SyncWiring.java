@@ -45,7 +45,8 @@ public record SyncWiring(
     TenantRateBudget budget,
     @Nullable ConnectionAlerts alerts,
     Redelivery redelivery,
-    EventRelay events) {
+    EventRelay events,
+    Clock clock) {
 
   public static SyncWiring of(Environment env) {
     return of(env, AwsClients.dynamoDb(env), AwsClients.sqs(env), AwsClients.secretsManager(env));
@@ -55,7 +56,7 @@ public record SyncWiring(
   public static SyncWiring of(
       Environment env, DynamoDbClient dynamo, SqsClient sqs, SecretsManagerClient secrets) {
     HttpClient http = XeroApi.defaultHttpClient();
-    Clock clock = Clock.systemUTC();
+    Clock clock = env.clock();
     String table = env.required("TABLE_NAME");
     Queues queues = Queues.of(env, sqs, clock);
     var tokens = AccessTokens.fromEnvironment(env, secrets, dynamo, table, http, clock);
@@ -93,7 +94,8 @@ public record SyncWiring(
         budget,
         alerts,
         Redelivery.of(sqs, env.required("SYNC_QUEUE_URL")),
-        events.relay());
+        events.relay(),
+        clock);
   }
 
   /** The connection alerts as the sync engine sees them; null stays null. */
@@ -127,7 +129,7 @@ public record SyncWiring(
   /** The FIFO sync queue and the delay queue in front of it, on one SQS client. */
   public record Queues(SyncQueue sync, DeferredSyncs delay, Clock clock) {
     public static Queues of(Environment env) {
-      return of(env, AwsClients.sqs(env), Clock.systemUTC());
+      return of(env, AwsClients.sqs(env), env.clock());
     }
 
     static Queues of(Environment env, SqsClient sqs, Clock clock) {

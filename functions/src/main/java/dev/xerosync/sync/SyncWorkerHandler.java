@@ -15,6 +15,7 @@ import dev.xerosync.queue.SyncRequest;
 import dev.xerosync.store.Connections;
 import dev.xerosync.syncengine.TenantBatch;
 import dev.xerosync.syncengine.TenantSync;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,26 +65,19 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
   }
 
   public SyncWorkerHandler(SyncWiring w) {
-    this(w.sync(), w.deferred(), w.connections(), w.alerts(), w.redelivery(), w.events());
+    this(
+        w.sync(), w.deferred(), w.connections(), w.alerts(), w.redelivery(), w.events(), w.clock());
   }
 
-  public SyncWorkerHandler(TenantSync sync, DeferredSyncs deferred, Connections connections) {
-    this(sync, deferred, connections, null, Redelivery.NONE);
-  }
-
-  /** {@code alerts} null leaves reasons, corrective actions and notifications out. */
   public SyncWorkerHandler(
-      TenantSync sync,
-      DeferredSyncs deferred,
-      Connections connections,
-      @Nullable ConnectionAlerts alerts,
-      Redelivery redelivery) {
-    this(sync, deferred, connections, alerts, redelivery, null);
+      TenantSync sync, DeferredSyncs deferred, Connections connections, Clock clock) {
+    this(sync, deferred, connections, null, Redelivery.NONE, null, clock);
   }
 
   /**
-   * {@code events} publishes, after each tenant's messages, business events a crash left logged but
-   * unpublished (one read of the tenant's event head when there are none).
+   * {@code alerts} null leaves reasons, corrective actions and notifications out; {@code events}
+   * publishes, after each tenant's messages, business events a crash left logged but unpublished
+   * (one read of the tenant's event head when there are none).
    */
   public SyncWorkerHandler(
       TenantSync sync,
@@ -91,9 +85,10 @@ public final class SyncWorkerHandler implements RequestHandler<SQSEvent, SQSBatc
       Connections connections,
       @Nullable ConnectionAlerts alerts,
       Redelivery redelivery,
-      @Nullable EventRelay events) {
+      @Nullable EventRelay events,
+      Clock clock) {
     this.tenants =
-        new TenantBatch(sync, deferred, connections, SyncWiring.alerts(alerts), redelivery);
+        new TenantBatch(sync, deferred, connections, SyncWiring.alerts(alerts), redelivery, clock);
     this.connections = connections;
     this.events = events;
   }

@@ -56,14 +56,9 @@ public final class TenantBatch {
       DeferredSyncs deferred,
       Connections connections,
       @Nullable SyncAlerts alerts,
-      Redelivery redelivery) {
-    this(
-        sync,
-        deferred::defer,
-        SyncRecords.Tenants.of(connections),
-        alerts,
-        redelivery,
-        Clock.systemUTC());
+      Redelivery redelivery,
+      Clock clock) {
+    this(sync, deferred::defer, SyncRecords.Tenants.of(connections), alerts, redelivery, clock);
   }
 
   TenantBatch(

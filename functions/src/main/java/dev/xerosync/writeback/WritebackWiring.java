@@ -67,7 +67,7 @@ public record WritebackWiring(
       DynamoDbClient dynamo,
       SqsClient sqs,
       @Nullable SecretsManagerClient secrets) {
-    Clock clock = Clock.systemUTC();
+    Clock clock = env.clock();
     String table = env.required("TABLE_NAME");
     Operations operations = new Operations(dynamo, table);
     QueuedOperationEvents events =

@@ -414,9 +414,8 @@ class ConnectionLifecycleEnd2EndTest {
     connect("zeta", org, "zoe@zeta.test");
     awaitStatus("zeta", org.tenantId(), s -> "CONNECTED".equals(s.path("status").asText()));
 
-    // 61 idle days pass. The daily refresh function runs on the simulator's clock here, as it would
-    // on
-    // real time in AWS; everything else in the stack keeps the wall clock.
+    // 61 idle days pass on the stack's one clock (the simulator's, which every function reads), and
+    // the daily refresh runs now rather than on its schedule.
     var simClock = stack.xero().clock();
     simClock.advance(Duration.ofDays(61));
     ConnectWiring w = wiring();
@@ -495,7 +494,12 @@ class ConnectionLifecycleEnd2EndTest {
     String refresh = vault().read(org.tenantId()).orElseThrow().refreshToken();
 
     String token =
-        AdminTokens.mint(adminKey, "theta", "tom@theta.test", Instant.now().plusSeconds(600));
+        AdminTokens.mint(
+            adminKey,
+            "theta",
+            "tom@theta.test",
+            // The stack's clock, which test 6 moved 61 days on.
+            stack.xero().clock().instant().plusSeconds(600));
     JsonNode result =
         json(
             send(

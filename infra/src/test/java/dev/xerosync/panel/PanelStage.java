@@ -210,16 +210,21 @@ public final class PanelStage implements AutoCloseable {
   }
 
   String call(String method, String path, String body) throws Exception {
+    return call(method, stack.apiUrl() + "/tenants/" + tenantId + path, apiKey, body);
+  }
+
+  /** One call to the API with a tenant's key; an answer of 300 or more throws. */
+  static String call(String method, String url, String apiKey, String body) throws Exception {
     HttpResponse<String> r =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/tenants/" + tenantId + path))
+            HttpRequest.newBuilder(URI.create(url))
                 .header("x-api-key", apiKey)
                 .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() >= 300) {
-      throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + r.body());
+      throw new IllegalStateException(method + " " + url + " -> " + r.statusCode() + r.body());
     }
     return r.body();
   }
@@ -392,6 +397,11 @@ public final class PanelStage implements AutoCloseable {
 
   /** Runs a node script of panel/test with the config; its output goes to this process's. */
   public int runNode(String script, ObjectNode config) throws Exception {
+    return node(script, config);
+  }
+
+  /** {@link #runNode} for a test that builds a stage of its own. */
+  static int node(String script, ObjectNode config) throws Exception {
     Files.createDirectories(Path.of(config.path("screenshots").asText()));
     ProcessBuilder pb =
         new ProcessBuilder("node", PANEL_DIR.resolve("test").resolve(script).toString())

@@ -122,7 +122,10 @@ class PartialDeferralIntegrationTest {
         stack.aws().sqs().createQueue(r -> r.queueName("partial-deferral-test")).queueUrl();
     SyncWorkerHandler worker =
         new SyncWorkerHandler(
-            sync, new DeferredSyncs(stack.aws().sqs(), delayQueue, Clock.systemUTC()), connections);
+            sync,
+            new DeferredSyncs(stack.aws().sqs(), delayQueue, Clock.systemUTC()),
+            connections,
+            Clock.systemUTC());
 
     SQSEvent event = new SQSEvent();
     event.setRecords(

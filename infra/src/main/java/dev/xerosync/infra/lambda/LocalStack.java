@@ -151,7 +151,7 @@ public final class LocalStack implements AutoCloseable {
             granted.accessToken(),
             granted.refreshToken(),
             granted.accessTokenExpiresAt(),
-            Instant.now()));
+            xero.clock().instant()));
     workerWiring().sync().startInitialSync(organisation.tenantId(), "local-connect");
   }
 
@@ -233,8 +233,9 @@ public final class LocalStack implements AutoCloseable {
     return handlers.get(logicalId);
   }
 
+  /** A function's environment as the host hands it over: its variables and the stack's clock. */
   public Environment environment(String logicalId) {
-    return Environment.of(variables.get(logicalId));
+    return Environment.of(variables.get(logicalId)).withClock(xero.clock());
   }
 
   /** The variables a function's environment holds here, e.g. to start it as its own process. */

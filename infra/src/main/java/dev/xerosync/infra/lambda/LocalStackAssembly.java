@@ -217,7 +217,9 @@ final class LocalStackAssembly {
         env.put(
             "AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI", sockets.managementEndpoint().toString());
       }
-      Environment environment = Environment.of(env);
+      // One clock for the whole local stack, the simulator's: moving it (POST /_sim/clock, or
+      // stack.xero().clock()) moves Xero's time and every function's together, as real time would.
+      Environment environment = Environment.of(env).withClock(xero.clock());
       Object handler =
           options.handlerOverrides().containsKey(fn.logicalId())
               ? options.handlerOverrides().get(fn.logicalId()).apply(environment)
