@@ -69,6 +69,26 @@ class ViewQueryTest {
   }
 
   @Test
+  void aContactsCreditNotesAreReadFromTheirOwnPartitionsWithTheCreditNoteType() {
+    ViewQuery open = q(InvoiceView.OPEN, null, null, null, false);
+    QueryRequest r = InvoiceViews.request("tbl", T, C, open, true);
+    assertThat(r.keyConditionExpression()).isEqualTo("gsi2pk = :pk AND gsi2sk >= :today");
+    assertThat(r.expressionAttributeValues().get(":pk").s())
+        .isEqualTo("T#" + T + "#C#" + C + "#CN#B#UNPAID");
+    assertThat(r.expressionAttributeValues().get(":type").s()).isEqualTo("ACCRECCREDIT");
+    QueryRequest all =
+        InvoiceViews.request("tbl", T, C, q(InvoiceView.ALL, null, null, null, false), true);
+    assertThat(all.expressionAttributeValues().get(":pk").s())
+        .isEqualTo("T#" + T + "#C#" + C + "#CN");
+    assertThat(all.expressionAttributeValues().get(":b0").s())
+        .startsWith("T#" + T + "#C#" + C + "#CN#B#");
+    QueryRequest number =
+        InvoiceViews.request("tbl", T, C, q(InvoiceView.ALL, null, null, "cn-1", false), true);
+    assertThat(number.expressionAttributeValues().get(":pk").s())
+        .isEqualTo("T#" + T + "#C#" + C + "#CN#NUM");
+  }
+
+  @Test
   void numberSearchIsPrefixOrExactOnByNumber() {
     QueryRequest prefix =
         InvoiceViews.request("tbl", T, C, q(InvoiceView.ALL, null, null, "inv-00", false));
