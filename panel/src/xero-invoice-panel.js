@@ -39,6 +39,7 @@ table{border-collapse:collapse;width:100%}
 caption{text-align:left;padding:4px 8px;color:var(--xip-muted);font-size:12px}
 th,td{padding:3px 4px;border-bottom:1px solid var(--xip-border);text-align:left;white-space:nowrap;vertical-align:middle}
 td.c-ref,td.c-status{white-space:normal;min-width:7em}
+td.c-pay{white-space:normal}
 th{position:sticky;top:0;background:var(--xip-bg);font-size:11px;color:var(--xip-muted);font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 a{color:var(--xip-accent)}
@@ -165,6 +166,7 @@ export class XeroInvoicePanel extends HTMLElement {
   #wsTimer = 0;
   #dropped = false;
   #notice = 0;
+  #pinWrites = Promise.resolve();
 
   constructor() {
     super();
@@ -441,12 +443,16 @@ export class XeroInvoicePanel extends HTMLElement {
     if (pressed) this.#data.pinned.delete(id);
     else this.#data.pinned.add(id);
     this.#render();
-    try {
-      const r = await fetch(url, { ...init, credentials: "omit" });
-      if (!r.ok && r.status !== 404) this.#error = await this.#problem(r);
-    } catch {
-      this.#error = { status: 0, detail: "" };
-    }
+    // One pin write at a time, in the order asked: a pin and a quick unpin sent together could
+    // reach the API the other way round (the unpin a 404, the pin kept).
+    await (this.#pinWrites = this.#pinWrites.then(async () => {
+      try {
+        const r = await fetch(url, { ...init, credentials: "omit" });
+        if (!r.ok && r.status !== 404) this.#error = await this.#problem(r);
+      } catch {
+        this.#error = { status: 0, detail: "" };
+      }
+    }));
     this.refresh();
   }
 
