@@ -36,32 +36,6 @@ public record ViewQuery(
     number = number == null ? null : number.toUpperCase(Locale.ROOT);
   }
 
-  /** Invoices only. */
-  public ViewQuery(
-      InvoiceView view,
-      Set<String> statuses,
-      @Nullable String type,
-      @Nullable String currency,
-      @Nullable LocalDate from,
-      @Nullable LocalDate to,
-      @Nullable String number,
-      boolean exactNumber,
-      LocalDate today,
-      int limit) {
-    this(
-        view,
-        statuses,
-        type,
-        currency,
-        from,
-        to,
-        number,
-        exactNumber,
-        today,
-        limit,
-        CreditNotes.EXCLUDE);
-  }
-
   /**
    * Whether a listing reads a contact's credit notes: each is a partition of its own (as are its
    * invoices), merged on the same sort key, so every filter, order and cursor spans both kinds.

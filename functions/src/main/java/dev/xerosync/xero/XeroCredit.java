@@ -28,37 +28,6 @@ public record XeroCredit(
     @Nullable Instant updatedDateUtc,
     List<Allocation> allocations) {
 
-  /** Without the reference and the contact's name, which only the contact's lists show. */
-  public XeroCredit(
-      XeroAllocation.Kind kind,
-      @Nullable String creditId,
-      @Nullable String number,
-      @Nullable String type,
-      @Nullable String status,
-      @Nullable String contactId,
-      @Nullable LocalDate date,
-      @Nullable String currencyCode,
-      BigDecimal total,
-      BigDecimal remainingCredit,
-      @Nullable Instant updatedDateUtc,
-      List<Allocation> allocations) {
-    this(
-        kind,
-        creditId,
-        number,
-        null,
-        type,
-        status,
-        contactId,
-        null,
-        date,
-        currencyCode,
-        total,
-        remainingCredit,
-        updatedDateUtc,
-        allocations);
-  }
-
   /** Part of the credit applied to one invoice, with the invoice's number as Xero names it. */
   public record Allocation(
       @Nullable String allocationId,

@@ -150,7 +150,8 @@ class ViewParametersTest {
                     null,
                     false,
                     TODAY,
-                    50)
+                    50,
+                    ViewQuery.CreditNotes.EXCLUDE)
                 .listing());
     assertThat(parse(Map.of("view", "all", "creditNotes", "include")).listing())
         .isNotEqualTo(plain.listing())
