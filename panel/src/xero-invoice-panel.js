@@ -17,7 +17,8 @@ h2{font-size:14px;margin:0}
 .banner{margin:6px 8px 0;padding:6px 8px;border:1px solid var(--xip-control-border);border-radius:var(--xip-radius);display:flex;gap:8px;align-items:center;flex-wrap:wrap}
 .banner.error{border-color:var(--xip-overdue)}
 .banner progress{flex:1;min-width:60px}
-.totals{display:flex;gap:6px;padding:6px 8px 0}
+.totals{display:flex;flex-wrap:wrap;gap:6px;padding:6px 8px 0}
+.story{flex:1 1 100%;margin:0;font-size:12px}
 .totals button{flex:1;min-width:0;text-align:left;background:var(--xip-bg);color:var(--xip-fg);border:1px solid var(--xip-control-border);border-radius:var(--xip-radius);padding:4px 8px;font:inherit;cursor:pointer;min-height:24px}
 .totals button[aria-pressed=true]{border-color:var(--xip-accent);box-shadow:inset 0 0 0 1px var(--xip-accent)}
 .totals b{display:block;font-size:11px;color:var(--xip-muted);font-weight:600}
@@ -38,6 +39,7 @@ table{border-collapse:collapse;width:100%}
 caption{text-align:left;padding:4px 8px;color:var(--xip-muted);font-size:12px}
 th,td{padding:3px 4px;border-bottom:1px solid var(--xip-border);text-align:left;white-space:nowrap;vertical-align:middle}
 td.c-ref,td.c-status{white-space:normal;min-width:7em}
+td.c-pay{white-space:normal}
 th{position:sticky;top:0;background:var(--xip-bg);font-size:11px;color:var(--xip-muted);font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 a{color:var(--xip-accent)}
@@ -81,12 +83,19 @@ const VIEWS = [
   ["pinned", "Pinned"],
   ["all", "All"],
 ];
+// A row is an invoice or, where the API lists them (creditNotes=include), a credit note: its
+// credit left counts against the balance, so it shows and sorts as a negative amount.
+const isCredit = (i) => i.kind === "CREDIT_NOTE";
+const rowId = (i) => (isCredit(i) ? i.creditNoteId : i.invoiceId);
+const rowNumber = (i) => (isCredit(i) ? i.creditNoteNumber : i.invoiceNumber);
+const balance = (i) => (isCredit(i) ? -Number(i.remainingCredit) : Number(i.amountDue));
+const signedTotal = (i) => (isCredit(i) ? -Number(i.total) : Number(i.total));
 // The API has no sort parameter: the panel sorts the rows it has loaded (and says so when more exist).
 const SORTS = [
   ["date", "Date, newest first", (a, b) => cmp(b.date, a.date)],
   ["due", "Due date, soonest first", (a, b) => cmp(a.dueDate, b.dueDate)],
-  ["balance", "Balance, largest first", (a, b) => Number(b.amountDue) - Number(a.amountDue)],
-  ["total", "Total, largest first", (a, b) => Number(b.total) - Number(a.total)],
+  ["balance", "Balance, largest first", (a, b) => balance(b) - balance(a)],
+  ["total", "Total, largest first", (a, b) => signedTotal(b) - signedTotal(a)],
 ];
 const PAGE = 100;
 const ALL_STATUSES = "DRAFT,SUBMITTED,AUTHORISED,PAID,VOIDED";
@@ -99,6 +108,7 @@ const STATUS_TEXT = {
   VOIDED: ["⊘", "Voided"],
   DELETED: ["⊘", "Deleted"],
 };
+const CREDIT_STATUS = { OPEN: ["◐", "Credit available"], PAID: ["✓", "Fully used"] };
 const TYPES = { ACCREC: "Invoice", ACCPAY: "Bill", ACCRECCREDIT: "Credit note", ACCPAYCREDIT: "Bill credit note" };
 // What a failed request means to the person looking at the panel, and what they can do about it.
 const TROUBLE = {
@@ -157,6 +167,7 @@ export class XeroInvoicePanel extends HTMLElement {
   #wsRenewed = false; // a token was fetched for the socket since it last opened
   #dropped = false;
   #notice = 0;
+  #pinWrites = Promise.resolve();
 
   constructor() {
     super();
@@ -243,6 +254,7 @@ export class XeroInvoicePanel extends HTMLElement {
       view,
       status: view === "all" && this.#drafts ? ALL_STATUSES : null,
       type: view === "pinned" || view === "all" ? "ANY" : null,
+      creditNotes: view === "pinned" ? null : "include",
       number: this.#number,
       from: this.#from,
       to: this.#to,
@@ -442,12 +454,16 @@ export class XeroInvoicePanel extends HTMLElement {
     if (pressed) this.#data.pinned.delete(id);
     else this.#data.pinned.add(id);
     this.#render();
-    try {
-      const r = await fetch(url, { ...init, credentials: "omit" });
-      if (!r.ok && r.status !== 404) this.#error = await this.#problem(r);
-    } catch {
-      this.#error = { status: 0, detail: "" };
-    }
+    // One pin write at a time, in the order asked: a pin and a quick unpin sent together could
+    // reach the API the other way round (the unpin a 404, the pin kept).
+    await (this.#pinWrites = this.#pinWrites.then(async () => {
+      try {
+        const r = await fetch(url, { ...init, credentials: "omit" });
+        if (!r.ok && r.status !== 404) this.#error = await this.#problem(r);
+      } catch {
+        this.#error = { status: 0, detail: "" };
+      }
+    }));
     this.refresh();
   }
 
@@ -588,7 +604,7 @@ export class XeroInvoicePanel extends HTMLElement {
       this.#openPop === t.dataset.pay ? this.#closePop() : this.#showPop(t.dataset.pay);
     } else if (t.dataset.more !== undefined) {
       this.#pages++;
-      this.#before = new Set(this.#data.invoices.map((i) => i.invoiceId));
+      this.#before = new Set(this.#data.invoices.map(rowId));
       t.disabled = true;
       this.refresh();
     } else if (t.dataset.link !== undefined) {
@@ -652,7 +668,7 @@ export class XeroInvoicePanel extends HTMLElement {
     this.#closePop();
     this.#openPop = id;
     const btn = this.#root.querySelector(`[data-pay="${id}"]`);
-    const row = this.#data?.invoices.find((i) => i.invoiceId === id);
+    const row = this.#data?.invoices.find((i) => rowId(i) === id);
     if (!btn || !row) return;
     btn.setAttribute("aria-expanded", "true");
     const pop = document.createElement("div");
@@ -663,6 +679,10 @@ export class XeroInvoicePanel extends HTMLElement {
     pop.textContent = "Loading payments…";
     btn.after(pop);
     btn.setAttribute("aria-describedby", pop.id);
+    if (isCredit(row)) {
+      pop.innerHTML = this.#allocations(row);
+      return;
+    }
     try {
       const d = (await this.#detail(row)).body;
       if (this.#openPop !== id) return;
@@ -683,6 +703,21 @@ ${Number(d.amountDue) > 0 ? `<div>Still due: ${esc(this.#money(d.amountDue, d.cu
     } catch {
       pop.textContent = "Payments could not be loaded. Move away and back to try again.";
     }
+  }
+
+  /** Where a credit note's credit went: the list row carries its allocations, so nothing to fetch. */
+  #allocations(c) {
+    const rows = c.allocations
+      .map(
+        (a) =>
+          `<tr><td>${esc(a.invoiceNumber || "(no number)")}</td><td>${esc(this.#date(a.date))}</td><td class="num">${esc(
+            this.#money(a.amount, c.currency),
+          )}</td></tr>`,
+      )
+      .join("");
+    return `<strong>Allocated to ${plural(c.allocations.length, "invoice")}</strong>
+<table><thead><tr><th scope="col">Invoice</th><th scope="col">Date</th><th scope="col" class="num">Amount</th></tr></thead><tbody>${rows}</tbody></table>
+<div>Credit left: ${esc(this.#money(c.remainingCredit, c.currency))}</div>`;
   }
 
   #closePop() {
@@ -733,9 +768,9 @@ ${Number(d.amountDue) > 0 ? `<div>Still due: ${esc(this.#money(d.amountDue, d.cu
     } else {
       scroll.removeAttribute("aria-busy");
       const sorted = [...d.invoices].sort(
-        (a, b) => SORTS.find(([v]) => v === this.#sort)[2](a, b) || cmp(b.invoiceNumber, a.invoiceNumber),
+        (a, b) => SORTS.find(([v]) => v === this.#sort)[2](a, b) || cmp(rowNumber(b), rowNumber(a)),
       );
-      const rows = sorted.map((i) => this.#row(i, d.pinned.has(i.invoiceId))).join("");
+      const rows = sorted.map((i) => (isCredit(i) ? this.#creditRow(i) : this.#row(i, d.pinned.has(i.invoiceId)))).join("");
       const known = this.#known();
       const shown = d.invoices.length;
       scroll.innerHTML =
@@ -752,8 +787,8 @@ ${Number(d.amountDue) > 0 ? `<div>Still due: ${esc(this.#money(d.amountDue, d.cu
       this.#openPop = null;
       this.#showPop(id);
     }
-    const fresh = this.#before && d && d.invoices.find((i) => !this.#before.has(i.invoiceId));
-    const key = fresh ? `pin-${fresh.invoiceId}` : focusKey;
+    const fresh = this.#before && d && d.invoices.find((i) => !this.#before.has(rowId(i)));
+    const key = fresh ? `${isCredit(fresh) ? "open" : "pin"}-${rowId(fresh)}` : focusKey;
     if (fresh) this.#before = null;
     if (key) {
       this.#restoring = true;
@@ -762,11 +797,15 @@ ${Number(d.amountDue) > 0 ? `<div>Still due: ${esc(this.#money(d.amountDue, d.cu
     }
   }
 
-  /** How many invoices the view holds in all, where the totals say (paid and unpaid, unfiltered). */
+  /**
+   * How many rows the view holds in all, where the totals say (paid and unpaid, unfiltered): its
+   * invoices, and its credit notes with credit left (unpaid) or used up (paid).
+   */
   #known() {
     const t = this.#data?.totals;
     if (!t || this.#number || this.#from || this.#to || !["paid", "unpaid"].includes(this.#view)) return null;
-    return t.reduce((n, c) => n + c[this.#view].count, 0);
+    const credit = this.#view === "paid" ? "used" : "available";
+    return t.reduce((n, c) => n + c[this.#view].count + (c.creditNotes?.[credit].count ?? 0), 0);
   }
 
   #caption(n, known) {
@@ -821,6 +860,27 @@ ${Number(d.amountDue) > 0 ? `<div>Still due: ${esc(this.#money(d.amountDue, d.cu
 <td class="c-pay">${pay}</td></tr>`;
   }
 
+  /** A credit note: no pin (pins hold invoices) and no due date; its credit left as a negative balance. */
+  #creditRow(c) {
+    const id = esc(c.creditNoteId);
+    const num = esc(c.creditNoteNumber || "(no number)");
+    const link = c.xeroUrl
+      ? `<a href="${esc(c.xeroUrl)}" target="_blank" rel="noopener noreferrer" data-key="open-${id}">${num}<span class="vh"> (opens in Xero)</span></a>`
+      : num;
+    const [icon, text] = CREDIT_STATUS[c.displayStatus] || STATUS_TEXT[c.displayStatus] || ["•", c.displayStatus];
+    const n = c.allocations.length;
+    const alloc = n
+      ? `<span class="pay"><button type="button" data-pay="${id}" data-key="pay-${id}" aria-expanded="false">Allocations (${n})</button></span>`
+      : `<span aria-label="No allocations">—</span>`;
+    return `<tr part="row" data-invoice="${id}" data-kind="credit-note">
+<td class="c-pin"></td>
+<td class="c-num">${link}</td><td class="c-date" data-l="Date">${esc(this.#date(c.date))}</td><td class="c-due" data-l="Due"></td>
+<td class="c-ref" data-l="Reference">${esc(c.reference)}</td><td class="c-type" data-l="Type">${esc(TYPES[c.type] || c.type)}</td>
+<td class="num c-bal" data-l="Credit left">${esc(this.#money(-c.remainingCredit, c.currency))}</td><td class="num c-tot" data-l="Total">${esc(this.#money(-c.total, c.currency))}</td>
+<td class="c-status"><span class="status ${esc(c.displayStatus)}" part="status"><span aria-hidden="true">${icon}</span>${esc(text)}</span></td>
+<td class="c-pay">${alloc}</td></tr>`;
+  }
+
   /** The invoice's online invoice (sales invoices sent or approved) and PDF (invoices and bills). */
   #docs(i, id, num) {
     const b = (kind, text, label) =>
@@ -845,7 +905,25 @@ ${Number(d.amountDue) > 0 ? `<div>Still due: ${esc(this.#money(d.amountDue, d.cu
       const content = t ? lines || "—" : '<span class="sk"></span>';
       return `<button type="button" data-view="${kind}" data-key="total-${kind}" aria-pressed="${!this.#number && this.#view === kind}"><b>${label}</b>${content}</button>`;
     };
-    return box("paid", "Total paid") + box("unpaid", "Total unpaid");
+    return box("paid", "Total paid") + box("unpaid", "Total unpaid") + this.#story(t);
+  }
+
+  /**
+   * The balance story, per currency with credit notes' credit left: what is owed, the credit, and
+   * what remains (the API's exact decimals: the panel does no arithmetic on amounts).
+   */
+  #story(t) {
+    const lines = (t || [])
+      .filter((c) => c.creditNotes?.available.count)
+      .map((c) => {
+        const owed = this.#money(c.unpaid.amount, c.currency);
+        const credit = this.#money(c.creditNotes.available.amount, c.currency);
+        const left = Number(c.outstanding) < 0
+          ? `${this.#money(-c.outstanding, c.currency)} in credit`
+          : `${this.#money(c.outstanding, c.currency)} outstanding`;
+        return esc(`Owed ${owed}, credit ${credit} available: ${left}.`);
+      });
+    return lines.length ? `<p class="story" data-story>${lines.join("<br>")}</p>` : "";
   }
 
   #banner() {

@@ -40,9 +40,11 @@ async function view(name) {
 /** The tab shown again: the panel re-reads everything (no change notice covers the connection's status). */
 const nudge = () => page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
 const n = (k) => inv[k].number;
-const OPEN = [n("open"), n("due-soon")];
+// Acme's credit note with credit left: listed with the invoices in Open, Unpaid and All.
+const cn = config.creditNotes.open;
+const OPEN = [n("open"), n("due-soon"), cn.number];
 const OVERDUE = [n("overdue")];
-const UNPAID = [n("open"), n("due-soon"), n("overdue")];
+const UNPAID = [n("open"), n("due-soon"), n("overdue"), cn.number];
 const PAID = [n("paid")];
 const ALL = [...UNPAID, ...PAID];
 
@@ -120,8 +122,8 @@ try {
     const paidBox = panel().getByRole("button", { name: /Total paid/ });
     const unpaidBox = panel().getByRole("button", { name: /Total unpaid/ });
     expect(/300\.00/.test(await paidBox.innerText()), `paid total: ${await paidBox.innerText()}`);
-    // 500 + 640.50 + 75.25 still due
-    expect(/1,215\.75/.test(await unpaidBox.innerText()), `unpaid total: ${await unpaidBox.innerText()}`);
+    // 500 + 640.50 + 25.25 still due (50.00 of due-soon's 75.25 paid by the credit note)
+    expect(/1,165\.75/.test(await unpaidBox.innerText()), `unpaid total: ${await unpaidBox.innerText()}`);
     await paidBox.click();
     await rowsAre(PAID, "Total paid opens the paid list");
     expect((await paidBox.getAttribute("aria-pressed")) === "true", "paid box pressed");
@@ -175,17 +177,35 @@ try {
     const [y, m, d] = inv.open.due.split("-").map(Number);
     const due = new Intl.DateTimeFormat("en-NZ", { dateStyle: "medium", timeZone: "UTC" }).format(Date.UTC(y, m - 1, d));
     expect(cells[3] === due && cells[4] === "PO 4410" && cells[5] === "Invoice", `due, reference, type: ${cells}`);
-    // The API lists no credit notes today; where a row is one, its type says so.
-    const list = (u) => u.pathname.endsWith("/records/contact/crm-acme/invoices") && u.searchParams.get("view") === "overdue";
-    await page.route(list, async (route) => {
-      const r = await route.fetch({ headers: { ...route.request().headers(), "if-none-match": "" } });
-      const body = await r.json();
-      body.invoices.forEach((i) => (i.type = "ACCRECCREDIT"));
-      await route.fulfill({ response: r, json: body });
-    });
-    await view("Overdue");
-    await panel().locator("tbody td:nth-child(6)", { hasText: "Credit note" }).first().waitFor();
-    await page.unroute(list);
+    await view("Open");
+    await rowsAre(OPEN, "Open");
+  });
+
+  await step("#11 credit notes: in the contact's list with their credit left and allocations, and in the balance story (axe clean)", async () => {
+    await rowsAre(OPEN, "Open lists the credit note with credit left");
+    const cells = await panel().locator(`tr[data-invoice="${cn.id}"] td`).allInnerTexts();
+    expect(cells[5] === "Credit note" && cells[4] === "Returned pallets" && cells[3] === "", `type, reference, no due date: ${cells}`);
+    expect(/-\$?100\.00/.test(cells[6]) && /-\$?150\.00/.test(cells[7]), `credit left and total, negative: ${cells}`);
+    expect(/Credit available/.test(cells[8]), `status: ${cells}`);
+    const href = await panel().locator(`tr[data-invoice="${cn.id}"] td:nth-child(2) a`).getAttribute("href");
+    expect(href && href.includes(`ViewCreditNote.aspx?creditNoteID=${cn.id}`), `opens the credit note in Xero: ${href}`);
+    expect(!(await panel().getByRole("button", { name: `Pin ${cn.number}` }).count()), "no pin: pins hold invoices");
+    await panel().getByRole("button", { name: "Allocations (1)" }).hover();
+    const tip = panel().getByRole("tooltip");
+    await tip.getByText("Allocated to 1 invoice").waitFor();
+    const body = await tip.locator("tbody tr").allInnerTexts();
+    expect(body.length === 1 && body[0].includes(n("due-soon")) && /50\.00/.test(body[0]), `allocation: ${body}`);
+    expect(/Credit left: \$?100\.00/.test(await tip.innerText()), `credit left: ${await tip.innerText()}`);
+    await noAxeViolations("credit note allocations");
+    await page.mouse.move(5, 5);
+    await tip.waitFor({ state: "detached" });
+    const story = await panel().locator("[data-story]").innerText();
+    expect(/Owed \$?1,165\.75, credit \$?100\.00 available: \$?1,065\.75 outstanding/.test(story), `balance story: ${story}`);
+    await view("Paid");
+    await rowsAre(PAID, "a credit note with credit left is not in Paid");
+    await view("Unpaid");
+    await rowsAre(UNPAID, "Unpaid lists it");
+    await shot("state-credit-note");
     await view("Open");
     await rowsAre(OPEN, "Open");
   });
@@ -195,7 +215,7 @@ try {
     await rowsAre(ALL, "All");
     const sort = panel().getByLabel("Sort");
     const col = async (i) => rows().locator(`:scope > td:nth-child(${i})`).allInnerTexts();
-    const money = (t) => Number(t.replace(/[^0-9.]/g, ""));
+    const money = (t) => Number(t.replace(/[^0-9.-]/g, ""));
     const desc = (xs) => xs.every((x, i) => i === 0 || xs[i - 1] >= x);
     await sort.selectOption("balance");
     await until(async () => {
@@ -211,7 +231,7 @@ try {
     await sort.selectOption("due");
     await until(async () => {
       const ids = await rows().evaluateAll((trs) => trs.map((t) => t.dataset.invoice));
-      const dues = ids.map((id) => Object.values(inv).find((x) => x.id === id).due);
+      const dues = ids.map((id) => Object.values(inv).find((x) => x.id === id)?.due ?? "");
       return dues.every((x, i) => i === 0 || dues[i - 1] <= x) || `${dues}`;
     }, "due date, soonest first");
     await sort.selectOption("date");

@@ -18,10 +18,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -38,7 +40,17 @@ final class ApiRequest {
   /** The query parameters of every invoice listing. */
   static final Set<String> LIST_PARAMS =
       Set.of(
-          "view", "status", "type", "currency", "from", "to", "number", "match", "limit", "cursor");
+          "view",
+          "status",
+          "type",
+          "currency",
+          "from",
+          "to",
+          "number",
+          "match",
+          "limit",
+          "cursor",
+          "creditNotes");
 
   private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
@@ -297,22 +309,43 @@ final class ApiRequest {
           "from (" + from + ") is after to (" + to + "); the invoice date range must run forwards");
     }
     int limit = intQuery("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    String credit =
+        Objects.requireNonNullElse(
+            oneOf("creditNotes", null, Set.of("exclude", "include", "only")), "exclude");
+    ViewQuery.CreditNotes creditNotes =
+        ViewQuery.CreditNotes.valueOf(credit.toUpperCase(Locale.ROOT));
+    if (creditNotes != ViewQuery.CreditNotes.EXCLUDE && view == InvoiceView.PINNED) {
+      throw Problem.invalid(
+          "creditNotes applies to the contacts' views; pins hold invoices only, so leave"
+              + " creditNotes out with view=pinned");
+    }
     return new ViewQuery(
-        view, statuses, type, currency, from, to, number, "exact".equals(match), today, limit);
+        view,
+        statuses,
+        type,
+        currency,
+        from,
+        to,
+        number,
+        "exact".equals(match),
+        today,
+        limit,
+        creditNotes);
   }
 
   /**
-   * The cursor parameter of a view listing, checked to belong to this listing and its partitions.
+   * The cursor parameter of a view listing, checked to belong to this listing and to partitions of
+   * the contacts {@code contact} accepts, in this tenant.
    */
-  PageCursor.State viewCursor(
-      ViewQuery q, Function<String, String> expectedPartition, String itemPkPrefix) throws Problem {
+  PageCursor.State viewCursor(ViewQuery q, String tenantId, Predicate<String> contact)
+      throws Problem {
     ViewQuery.Index index = q.index();
     return cursor(
         q.listing(),
         new LinkedHashSet<>(List.of(index.partitionAttribute, index.sortAttribute, "pk", "sk")),
         index.partitionAttribute,
-        expectedPartition,
-        itemPkPrefix);
+        name -> q.sourcePartition(tenantId, name, contact),
+        name -> ViewQuery.sourceItemPkPrefix(tenantId, name));
   }
 
   /** The cursor parameter, checked to belong to {@code listing}; see {@link PageCursor}. */
@@ -322,6 +355,17 @@ final class ApiRequest {
       String partitionAttribute,
       Function<String, String> expectedPartition,
       String itemPkPrefix)
+      throws Problem {
+    return cursor(
+        listing, keyAttributes, partitionAttribute, expectedPartition, name -> itemPkPrefix);
+  }
+
+  private PageCursor.State cursor(
+      String listing,
+      Set<String> keyAttributes,
+      String partitionAttribute,
+      Function<String, String> expectedPartition,
+      Function<String, String> itemPkPrefix)
       throws Problem {
     try {
       return PageCursor.decode(

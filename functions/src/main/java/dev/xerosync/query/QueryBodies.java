@@ -6,11 +6,14 @@ import dev.xerosync.common.Json;
 import dev.xerosync.common.Money;
 import dev.xerosync.store.AgingSummary;
 import dev.xerosync.store.ContactTotals;
+import dev.xerosync.store.CreditNoteJson;
 import dev.xerosync.store.InvoiceJson;
 import dev.xerosync.store.Organisations;
 import dev.xerosync.store.Organisations.Organisation;
 import dev.xerosync.store.RecordLinks;
 import dev.xerosync.store.ViewQuery;
+import dev.xerosync.store.ViewRow;
+import dev.xerosync.xero.XeroCredit;
 import dev.xerosync.xero.XeroInvoice;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -52,8 +55,33 @@ final class QueryBodies {
       Organisation org,
       LocalDate today,
       @Nullable String nextCursor) {
+    return rows(
+        body,
+        invoices.stream().<ViewRow>map(ViewRow.Invoice::new).toList(),
+        org,
+        today,
+        nextCursor);
+  }
+
+  /**
+   * A listing page's rows, in their order, and the cursor of the next page (null on the last). Each
+   * row says its kind; credit notes come only when asked for, so a client that never asks sees
+   * invoices only.
+   */
+  static ObjectNode rows(
+      ObjectNode body,
+      List<ViewRow> rows,
+      Organisation org,
+      LocalDate today,
+      @Nullable String nextCursor) {
     ArrayNode items = body.putArray("invoices");
-    invoices.forEach(inv -> items.add(InvoiceJson.summary(inv, org, today)));
+    for (ViewRow row : rows) {
+      switch (row) {
+        case ViewRow.Invoice(XeroInvoice inv) ->
+            items.add(InvoiceJson.summary(inv, org, today).put("kind", "INVOICE"));
+        case ViewRow.CreditNote(XeroCredit c) -> items.add(CreditNoteJson.summary(c, org));
+      }
+    }
     body.put("nextCursor", nextCursor);
     return body;
   }
@@ -87,26 +115,30 @@ final class QueryBodies {
     ArrayNode out = body.putArray("totals");
     totals.stream()
         .filter(t -> type == null || type.equals(t.type()))
-        .filter(
-            t ->
-                t.paidCount() != 0
-                    || t.unpaidCount() != 0
-                    || t.paidAmount().signum() != 0
-                    || t.unpaidAmount().signum() != 0)
+        .filter(t -> !t.isEmpty())
         .sorted(Comparator.comparing(ContactTotals::type).thenComparing(ContactTotals::currency))
         .forEach(
             t -> {
               ObjectNode n = out.addObject().put("type", t.type()).put("currency", t.currency());
               String filter = "&type=" + t.type() + "&currency=" + t.currency();
-              n.putObject("paid")
-                  .put("count", t.paidCount())
-                  .<ObjectNode>set("amount", Money.json(t.paidAmount(), t.currency()))
+              String credits = "&creditNotes=only" + filter;
+              clickable(n.putObject("paid"), t.paidCount(), t.paidAmount(), t.currency())
                   .put("invoices", invoicesPath + "?view=paid" + filter);
-              n.putObject("unpaid")
-                  .put("count", t.unpaidCount())
-                  .<ObjectNode>set("amount", Money.json(t.unpaidAmount(), t.currency()))
+              clickable(n.putObject("unpaid"), t.unpaidCount(), t.unpaidAmount(), t.currency())
                   .put("invoices", invoicesPath + "?view=unpaid" + filter);
+              ObjectNode cn = n.putObject("creditNotes");
+              clickable(cn.putObject("available"), t.creditCount(), t.creditAmount(), t.currency())
+                  .put("invoices", invoicesPath + "?view=unpaid" + credits);
+              clickable(
+                      cn.putObject("used"), t.creditUsedCount(), t.creditUsedAmount(), t.currency())
+                  .put("invoices", invoicesPath + "?view=paid" + credits);
+              n.set("outstanding", Money.json(t.outstanding(), t.currency()));
             });
+  }
+
+  private static ObjectNode clickable(
+      ObjectNode n, long count, BigDecimal amount, String currency) {
+    return n.put("count", count).set("amount", Money.json(amount, currency));
   }
 
   static ObjectNode aging(AgingSummary summary, Organisation org, @Nullable String type) {

@@ -22,7 +22,6 @@ import dev.xerosync.store.ContactStore;
 import dev.xerosync.store.InvoiceJson;
 import dev.xerosync.store.InvoiceStore;
 import dev.xerosync.store.InvoiceViews;
-import dev.xerosync.store.Keys;
 import dev.xerosync.store.Organisations;
 import dev.xerosync.store.Organisations.Organisation;
 import dev.xerosync.store.PageCursor;
@@ -204,11 +203,7 @@ public final class QueryHandler
     Organisation org = organisations.get(tenantId);
     LocalDate today = org.today(clock);
     ViewQuery q = req.viewQuery(today, CONTACT_VIEWS);
-    PageCursor.State state =
-        req.viewCursor(
-            q,
-            c -> c.equals(contactId) ? q.partition(tenantId, c) : null,
-            Keys.invoicePk(tenantId, ""));
+    PageCursor.State state = req.viewCursor(q, tenantId, contactId::equals);
     Optional<XeroContact> contact = contacts.get(tenantId, contactId);
     if (customersOnly && contact.isPresent() && !contact.get().isCustomer()) {
       throw new Problem(
@@ -229,9 +224,9 @@ public final class QueryHandler
     }
     return ok(
         req,
-        QueryBodies.invoices(
+        QueryBodies.rows(
             body,
-            page.invoices(),
+            page.rows(),
             org,
             today,
             PageCursor.encode(q.listing(), page.positions(), page.done())));

@@ -210,11 +210,7 @@ final class RecordRoutes {
     if (q.view() == InvoiceView.PINNED) {
       return pinned(req, tenantId, record, q, org, body);
     }
-    PageCursor.State state =
-        req.viewCursor(
-            q,
-            c -> ApiRequest.isUuidText(c) ? q.partition(tenantId, c) : null,
-            Keys.invoicePk(tenantId, ""));
+    PageCursor.State state = req.viewCursor(q, tenantId, ApiRequest::isUuidText);
     List<RecordLinks.Link> links = records.links(tenantId, record);
     List<String> contactIds = links.stream().map(RecordLinks.Link::contactId).toList();
     // Lets a client tell "not linked to Xero" from "no invoices in this view", and open the linked
@@ -234,9 +230,9 @@ final class RecordRoutes {
             : views.list(tenantId, contactIds, q, state.positions(), state.done());
     return ok(
         req,
-        QueryBodies.invoices(
+        QueryBodies.rows(
             body,
-            page.invoices(),
+            page.rows(),
             org,
             today,
             PageCursor.encode(q.listing(), page.positions(), page.done())));
@@ -291,17 +287,7 @@ final class RecordRoutes {
     Map<String, ContactTotals> sums = new TreeMap<>();
     for (RecordLinks.Link link : records.links(tenantId, record)) {
       for (ContactTotals t : invoiceStore.totals(tenantId, link.contactId())) {
-        sums.merge(
-            t.type() + "#" + t.currency(),
-            t,
-            (a, b) ->
-                new ContactTotals(
-                    a.type(),
-                    a.currency(),
-                    a.paidCount() + b.paidCount(),
-                    a.paidAmount().add(b.paidAmount()),
-                    a.unpaidCount() + b.unpaidCount(),
-                    a.unpaidAmount().add(b.unpaidAmount())));
+        sums.merge(t.type() + "#" + t.currency(), t, ContactTotals::plus);
       }
     }
     ObjectNode body = QueryBodies.record(Json.MAPPER.createObjectNode(), record);

@@ -82,7 +82,12 @@ public final class CreditStore {
       item.put("rev", AttributeValue.fromN(Long.toString(rev + 1)));
       List<TransactWriteItem> logged =
           newer ? eventLog.appendWrites(tenantId, drafts(tenantId, old, incoming)) : List.of();
-      if (!logged.isEmpty()) {
+      List<TransactWriteItem> totals =
+          newer
+              ? CreditNoteIndex.totalsUpdates(
+                  table, tenantId, old, old == null ? null : credit(old), incoming)
+              : List.of();
+      if (!logged.isEmpty() || !totals.isEmpty()) {
         List<TransactWriteItem> writes = new ArrayList<>();
         writes.add(TenantFence.check(table, tenantId));
         writes.add(
@@ -98,10 +103,13 @@ public final class CreditStore {
                       }
                     })
                 .build());
+        writes.addAll(totals);
         writes.addAll(logged);
         try {
           dynamo.transactWriteItems(r -> r.transactItems(writes));
-          events.logged(tenantId);
+          if (!logged.isEmpty()) {
+            events.logged(tenantId);
+          }
           events.committed(tenantId, incoming.contactId());
           return invoiceIds;
         } catch (TransactionCanceledException e) {
@@ -282,9 +290,11 @@ public final class CreditStore {
     item.put("creditId", ItemCodec.s(creditId));
     item.put("kind", ItemCodec.s(c.kind().name()));
     ItemCodec.put(item, "number", c.number());
+    ItemCodec.put(item, "reference", c.reference());
     ItemCodec.put(item, "type", c.type());
     ItemCodec.put(item, "status", c.status());
     ItemCodec.put(item, "contactId", c.contactId());
+    ItemCodec.put(item, "contactName", c.contactName());
     ItemCodec.put(item, "date", c.date());
     ItemCodec.put(item, "currency", c.currencyCode());
     item.put("total", ItemCodec.n(c.total()));
@@ -296,15 +306,18 @@ public final class CreditStore {
       Map<String, AttributeValue> m = new HashMap<>();
       ItemCodec.put(m, "allocationId", a.allocationId());
       ItemCodec.put(m, "invoiceId", a.invoiceId());
+      ItemCodec.put(m, "invoiceNumber", a.invoiceNumber());
       m.put("amount", ItemCodec.n(a.amount()));
       ItemCodec.put(m, "date", a.date());
       allocations.add(AttributeValue.fromM(m));
     }
     item.put("allocations", AttributeValue.fromL(allocations));
+    CreditNoteIndex.putKeys(item, tenantId, c);
     return item;
   }
 
-  private static XeroCredit credit(Map<String, AttributeValue> item) {
+  /** A credit item as stored, or as a listing index returns it (every index projects ALL). */
+  static XeroCredit credit(Map<String, AttributeValue> item) {
     List<XeroCredit.Allocation> allocations = new ArrayList<>();
     for (AttributeValue v : item.getOrDefault("allocations", AttributeValue.fromL(List.of())).l()) {
       Map<String, AttributeValue> m = v.m();
@@ -312,6 +325,7 @@ public final class CreditStore {
           new XeroCredit.Allocation(
               ItemCodec.str(m, "allocationId"),
               ItemCodec.str(m, "invoiceId"),
+              ItemCodec.str(m, "invoiceNumber"),
               ItemCodec.dec(m, "amount"),
               date(m, "date")));
     }
@@ -320,9 +334,11 @@ public final class CreditStore {
         XeroAllocation.Kind.valueOf(ItemCodec.requiredStr(item, "kind")),
         ItemCodec.str(item, "creditId"),
         ItemCodec.str(item, "number"),
+        ItemCodec.str(item, "reference"),
         ItemCodec.str(item, "type"),
         ItemCodec.str(item, "status"),
         ItemCodec.str(item, "contactId"),
+        ItemCodec.str(item, "contactName"),
         date(item, "date"),
         ItemCodec.str(item, "currency"),
         ItemCodec.dec(item, "total"),

@@ -1,7 +1,9 @@
 package dev.xerosync.store;
 
+import dev.xerosync.xero.XeroCredit;
 import dev.xerosync.xero.XeroInvoice;
 import java.math.BigDecimal;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The stored partition of a contact's invoices that a view reads. Open and overdue are both UNPAID,
@@ -16,12 +18,24 @@ public enum InvoiceBucket {
   OTHER;
 
   public static InvoiceBucket of(XeroInvoice invoice) {
-    String status = invoice.status() == null ? "" : invoice.status();
-    return switch (status) {
+    return of(invoice.status(), invoice.amountDue());
+  }
+
+  /**
+   * A credit note by the same rule, its remaining credit in place of the balance due: UNPAID while
+   * credit is left to use (never overdue: a credit note has no due date), PAID once Xero says it is
+   * used up (allocated or refunded).
+   */
+  public static InvoiceBucket of(XeroCredit creditNote) {
+    return of(creditNote.status(), creditNote.remainingCredit());
+  }
+
+  private static InvoiceBucket of(@Nullable String status, BigDecimal open) {
+    return switch (status == null ? "" : status) {
       case "DRAFT", "SUBMITTED" -> DRAFT;
       case "VOIDED", "DELETED" -> VOIDED;
       case "PAID" -> PAID;
-      case "AUTHORISED" -> invoice.amountDue().compareTo(BigDecimal.ZERO) > 0 ? UNPAID : OTHER;
+      case "AUTHORISED" -> open.compareTo(BigDecimal.ZERO) > 0 ? UNPAID : OTHER;
       default -> OTHER;
     };
   }

@@ -342,7 +342,11 @@ public final class InvoiceStore {
               ItemCodec.dec(item, "paidCount").longValue(),
               ItemCodec.dec(item, "paidAmount"),
               ItemCodec.dec(item, "unpaidCount").longValue(),
-              ItemCodec.dec(item, "unpaidAmount")));
+              ItemCodec.dec(item, "unpaidAmount"),
+              ItemCodec.dec(item, "creditCount").longValue(),
+              ItemCodec.dec(item, "creditAmount"),
+              ItemCodec.dec(item, "creditUsedCount").longValue(),
+              ItemCodec.dec(item, "creditUsedAmount")));
     }
     return totals;
   }

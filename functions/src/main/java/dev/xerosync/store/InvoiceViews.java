@@ -43,14 +43,25 @@ public final class InvoiceViews {
   static final int FILTER_SLACK_DIVISOR = 4;
 
   /**
-   * A page: the invoices, and where each contact goes on from. {@code positions} holds, for each
-   * contact that is not finished, the key to continue after (empty: from the start); {@code done}
-   * the finished ones.
+   * A page: its rows, and where each source (a contact's invoices, or its credit notes, {@link
+   * ViewQuery#creditNotesSource}) goes on from. {@code positions} holds, for each source that is
+   * not finished, the key to continue after (empty: from the start); {@code done} the finished
+   * ones.
    */
   public record Page(
-      List<XeroInvoice> invoices,
-      Map<String, Map<String, AttributeValue>> positions,
-      Set<String> done) {}
+      List<ViewRow> rows, Map<String, Map<String, AttributeValue>> positions, Set<String> done) {
+
+    /** The page's invoices, without its credit notes. */
+    public List<XeroInvoice> invoices() {
+      return rows.stream()
+          .filter(ViewRow.Invoice.class::isInstance)
+          .map(r -> ((ViewRow.Invoice) r).invoice())
+          .toList();
+    }
+  }
+
+  /** One partition a listing reads: a contact's invoices, or its credit notes. */
+  private record Source(String name, String contactId, boolean creditNotes) {}
 
   /** What an unpaid invoice adds to an aging summary. */
   public record Due(
@@ -60,7 +71,7 @@ public final class InvoiceViews {
       BigDecimal amountDue) {}
 
   private record Partition(
-      String contactId,
+      Source source,
       List<Map<String, AttributeValue>> items,
       @Nullable Map<String, AttributeValue> lastKey) {}
 
@@ -73,10 +84,11 @@ public final class InvoiceViews {
   }
 
   /**
-   * One page of a view over the given contacts.
+   * One page of a view over the given contacts: their invoices, their credit notes, or both, as
+   * {@link ViewQuery#creditNotes()} says.
    *
-   * @param starts per contact, the key to continue after (absent or empty: from the start)
-   * @param done contacts already read to the end
+   * @param starts per source, the key to continue after (absent or empty: from the start)
+   * @param done sources already read to the end
    */
   public Page list(
       String tenantId,
@@ -85,11 +97,21 @@ public final class InvoiceViews {
       Map<String, Map<String, AttributeValue>> starts,
       Set<String> done) {
     ViewQuery.Index index = q.index();
-    List<String> active = contactIds.stream().distinct().filter(c -> !done.contains(c)).toList();
+    List<Source> active = new ArrayList<>();
+    for (String contactId : contactIds.stream().distinct().toList()) {
+      if (q.creditNotes().invoices()) {
+        active.add(new Source(contactId, contactId, false));
+      }
+      // A credit note is never overdue: the overdue view reads no credit notes.
+      if (q.creditNotes().creditNotes() && q.view() != InvoiceView.OVERDUE) {
+        active.add(new Source(ViewQuery.creditNotesSource(contactId), contactId, true));
+      }
+    }
+    active.removeIf(s -> done.contains(s.name()));
     int budget = active.size() == 1 ? MAX_QUERIES_ONE_CONTACT : 1;
     List<Partition> parts = new ArrayList<>();
-    for (String contactId : active) {
-      parts.add(read(tenantId, contactId, q, starts.get(contactId), budget));
+    for (Source source : active) {
+      parts.add(read(tenantId, source, q, starts.get(source.name()), budget));
     }
     Comparator<String> order =
         index.ascending ? Comparator.naturalOrder() : Comparator.reverseOrder();
@@ -116,10 +138,13 @@ public final class InvoiceViews {
     candidates.sort(Comparator.comparing(Candidate::sortKey, order));
     List<Candidate> taken = candidates.subList(0, Math.min(q.limit(), candidates.size()));
     int[] takenPerPart = new int[parts.size()];
-    List<XeroInvoice> invoices = new ArrayList<>(taken.size());
+    List<ViewRow> rows = new ArrayList<>(taken.size());
     for (Candidate c : taken) {
       takenPerPart[c.part()]++;
-      invoices.add(ItemCodec.invoice(c.item()));
+      rows.add(
+          parts.get(c.part()).source().creditNotes()
+              ? new ViewRow.CreditNote(CreditStore.credit(c.item()))
+              : new ViewRow.Invoice(ItemCodec.invoice(c.item())));
     }
     Map<String, Map<String, AttributeValue>> positions = new LinkedHashMap<>();
     Set<String> nowDone = new LinkedHashSet<>(done);
@@ -129,34 +154,35 @@ public final class InvoiceViews {
       if (t < p.items().size()) {
         // Items taken from one partition are a prefix of what it read, so it goes on after the last
         // one taken.
+        String name = p.source().name();
         positions.put(
-            p.contactId(),
+            name,
             t > 0
                 ? keyOf(p.items().get(t - 1), index)
-                : Optional.ofNullable(starts.get(p.contactId())).orElse(Map.of()));
+                : Optional.ofNullable(starts.get(name)).orElse(Map.of()));
       } else if (p.lastKey() == null) {
-        nowDone.add(p.contactId());
+        nowDone.add(p.source().name());
       } else {
-        positions.put(p.contactId(), p.lastKey());
+        positions.put(p.source().name(), p.lastKey());
       }
     }
-    return new Page(invoices, positions, nowDone);
+    return new Page(rows, positions, nowDone);
   }
 
   private Partition read(
       String tenantId,
-      String contactId,
+      Source source,
       ViewQuery q,
       @Nullable Map<String, AttributeValue> start,
       int maxQueries) {
-    QueryRequest base = request(tenantId, contactId, q);
+    QueryRequest base = request(table, tenantId, source.contactId(), q, source.creditNotes());
     boolean filtered = base.filterExpression() != null;
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     Map<String, AttributeValue> last = start == null || start.isEmpty() ? null : start;
     if (last != null && !q.withinKeyCondition(ItemCodec.attr(last, q.index().sortAttribute).s())) {
       // Continuing past the key condition's bound (say an open view after midnight): nothing is
       // left.
-      return new Partition(contactId, List.of(), null);
+      return new Partition(source, List.of(), null);
     }
     long evaluated = 0;
     for (int queries = 1; ; queries++) {
@@ -182,18 +208,32 @@ public final class InvoiceViews {
       evaluated += r.scannedCount();
       last = Pages.next(r);
       if (last == null || items.size() > q.limit() || queries >= maxQueries) {
-        return new Partition(contactId, items, last);
+        return new Partition(source, items, last);
       }
     }
   }
 
   /** The key condition does the selective part; the filter only what no index key holds. */
   static QueryRequest request(String table, String tenantId, String contactId, ViewQuery q) {
+    return request(table, tenantId, contactId, q, false);
+  }
+
+  /**
+   * The same for the contact's credit notes when {@code creditNotes}: their own partitions, and the
+   * credit note type of the invoice type asked for.
+   */
+  static QueryRequest request(
+      String table, String tenantId, String contactId, ViewQuery q, boolean creditNotes) {
     ViewQuery.Index index = q.index();
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
     StringBuilder key = new StringBuilder(index.partitionAttribute).append(" = :pk");
-    values.put(":pk", ItemCodec.s(q.partition(tenantId, contactId)));
+    values.put(
+        ":pk",
+        ItemCodec.s(
+            creditNotes
+                ? q.creditPartition(tenantId, contactId)
+                : q.partition(tenantId, contactId)));
     List<String> filters = new ArrayList<>();
     String lo = q.from() == null ? null : q.from().toString();
     // '~' sorts after every character of "{date}#{uuid}", so the whole last day is in range.
@@ -230,7 +270,12 @@ public final class InvoiceViews {
         for (InvoiceBucket bucket : q.view().buckets()) {
           String ph = ":b" + i++;
           placeholders.add(ph);
-          values.put(ph, ItemCodec.s(Keys.contactViewPk(tenantId, contactId, bucket)));
+          values.put(
+              ph,
+              ItemCodec.s(
+                  creditNotes
+                      ? Keys.creditNoteViewPk(tenantId, contactId, bucket)
+                      : Keys.contactViewPk(tenantId, contactId, bucket)));
         }
         filters.add("gsi2pk IN (" + String.join(", ", placeholders) + ")");
         if (q.view() == InvoiceView.OPEN) {
@@ -271,7 +316,7 @@ public final class InvoiceViews {
     }
     if (q.type() != null) {
       names.put("#type", "type");
-      values.put(":type", ItemCodec.s(q.type()));
+      values.put(":type", ItemCodec.s(creditNotes ? q.type() + "CREDIT" : q.type()));
       filters.add("#type = :type");
     }
     if (q.currency() != null) {
@@ -293,10 +338,6 @@ public final class InvoiceViews {
       b.filterExpression(String.join(" AND ", filters));
     }
     return b.build();
-  }
-
-  private QueryRequest request(String tenantId, String contactId, ViewQuery q) {
-    return request(table, tenantId, contactId, q);
   }
 
   /** The exclusive start key that continues a query on {@code index} right after {@code item}. */

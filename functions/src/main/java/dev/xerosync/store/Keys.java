@@ -81,6 +81,22 @@ public final class Keys {
     return contactPk(tenantId, contactId) + "#NUM";
   }
 
+  /**
+   * A contact's credit notes in the listing indexes: partitions of their own beside its invoices',
+   * so a listing without credit notes reads exactly what it read before they were indexed.
+   */
+  public static String creditNotesPk(String tenantId, String contactId) {
+    return contactPk(tenantId, contactId) + "#CN";
+  }
+
+  public static String creditNoteViewPk(String tenantId, String contactId, InvoiceBucket bucket) {
+    return creditNotesPk(tenantId, contactId) + "#B#" + bucket.name();
+  }
+
+  public static String creditNoteNumberPk(String tenantId, String contactId) {
+    return creditNotesPk(tenantId, contactId) + "#NUM";
+  }
+
   public static String totalsSk(String type, String currency) {
     return TOTALS_SK_PREFIX + type + "#" + currency;
   }

@@ -68,6 +68,21 @@ public final class Organisations {
           + page
           + invoiceId;
     }
+
+    /**
+     * A deep link that opens the credit note in Xero; null while the short code is unknown. Xero's
+     * own MCP server links credit notes of either type this way (XeroAPI/xero-mcp-server,
+     * src/consts/deeplinks.ts).
+     */
+    public @Nullable String creditNoteUrl(@Nullable String creditNoteId) {
+      if (shortCode == null || creditNoteId == null) {
+        return null;
+      }
+      return "https://go.xero.com/organisationlogin/default.aspx?shortcode="
+          + shortCode
+          + "&redirecturl=/AccountsPayable/ViewCreditNote.aspx?creditNoteID="
+          + creditNoteId;
+    }
   }
 
   private record Cached(Organisation organisation, Instant expiresAt) {}

@@ -67,6 +67,19 @@ public final class PageCursor {
       Function<String, String> expectedPartition,
       String itemPkPrefix)
       throws InvalidCursor {
+    return decode(
+        cursor, listing, keyAttributes, partitionAttribute, expectedPartition, p -> itemPkPrefix);
+  }
+
+  /** As above, where each partition's items have their own table pk prefix. */
+  public static State decode(
+      @Nullable String cursor,
+      String listing,
+      Set<String> keyAttributes,
+      String partitionAttribute,
+      Function<String, String> expectedPartition,
+      Function<String, String> itemPkPrefix)
+      throws InvalidCursor {
     if (cursor == null) {
       return State.START;
     }
@@ -108,7 +121,7 @@ public final class PageCursor {
         key.put(attribute, AttributeValue.fromS(v.asText()));
       }
       if (!expected.equals(ItemCodec.attr(key, partitionAttribute).s())
-          || !ItemCodec.attr(key, "pk").s().startsWith(itemPkPrefix)) {
+          || !ItemCodec.attr(key, "pk").s().startsWith(itemPkPrefix.apply(e.getKey()))) {
         throw new InvalidCursor(OTHER_LISTING);
       }
       positions.put(e.getKey(), key);

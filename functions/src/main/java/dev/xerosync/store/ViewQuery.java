@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param type ACCREC or ACCPAY, or null for both
  * @param statuses Xero statuses to keep, empty for any
  * @param number invoice number or prefix (matched case-insensitively), or null
+ * @param creditNotes whether the contact's credit notes are listed with its invoices
  */
 public record ViewQuery(
     InvoiceView view,
@@ -27,11 +28,57 @@ public record ViewQuery(
     @Nullable String number,
     boolean exactNumber,
     LocalDate today,
-    int limit) {
+    int limit,
+    CreditNotes creditNotes) {
 
   public ViewQuery {
     statuses = Set.copyOf(statuses);
     number = number == null ? null : number.toUpperCase(Locale.ROOT);
+  }
+
+  /**
+   * Whether a listing reads a contact's credit notes: each is a partition of its own (as are its
+   * invoices), merged on the same sort key, so every filter, order and cursor spans both kinds.
+   */
+  public enum CreditNotes {
+    /** Invoices only: what a listing has always been. */
+    EXCLUDE,
+    INCLUDE,
+    /** Credit notes only. */
+    ONLY;
+
+    public boolean invoices() {
+      return this != ONLY;
+    }
+
+    public boolean creditNotes() {
+      return this != EXCLUDE;
+    }
+  }
+
+  /** A cursor names a contact's invoice partition by its id, its credit notes' by this. */
+  public static String creditNotesSource(String contactId) {
+    return "CN:" + contactId;
+  }
+
+  /**
+   * The partition a cursor's source name stands for in this tenant, or null when the name is none
+   * of this listing's; {@code contact} says which contact ids it may name.
+   */
+  public @Nullable String sourcePartition(
+      String tenantId, String name, java.util.function.Predicate<String> contact) {
+    boolean credit = name.startsWith("CN:");
+    String contactId = credit ? name.substring(3) : name;
+    if (!contact.test(contactId)
+        || (credit ? !creditNotes.creditNotes() : !creditNotes.invoices())) {
+      return null;
+    }
+    return credit ? creditPartition(tenantId, contactId) : partition(tenantId, contactId);
+  }
+
+  /** The table pk every item of a source starts with: an invoice's or a credit's. */
+  public static String sourceItemPkPrefix(String tenantId, String name) {
+    return name.startsWith("CN:") ? Keys.creditPk(tenantId, "") : Keys.invoicePk(tenantId, "");
   }
 
   /**
@@ -66,12 +113,21 @@ public record ViewQuery(
     return Index.BY_DATE;
   }
 
-  /** The partition of one contact that this query reads. */
+  /** The partition of one contact's invoices that this query reads. */
   public String partition(String tenantId, String contactId) {
     return switch (index()) {
       case BY_DATE -> Keys.contactPk(tenantId, contactId);
       case BY_VIEW -> Keys.contactViewPk(tenantId, contactId, view.buckets().iterator().next());
       case BY_NUMBER -> Keys.contactNumberPk(tenantId, contactId);
+    };
+  }
+
+  /** The partition of one contact's credit notes that this query reads. */
+  public String creditPartition(String tenantId, String contactId) {
+    return switch (index()) {
+      case BY_DATE -> Keys.creditNotesPk(tenantId, contactId);
+      case BY_VIEW -> Keys.creditNoteViewPk(tenantId, contactId, view.buckets().iterator().next());
+      case BY_NUMBER -> Keys.creditNoteNumberPk(tenantId, contactId);
     };
   }
 
@@ -108,6 +164,10 @@ public record ViewQuery(
             String.valueOf(to),
             String.valueOf(number),
             String.valueOf(exactNumber));
+    // Invoice-only listings keep the names their cursors had before credit notes were listed.
+    if (creditNotes != CreditNotes.EXCLUDE) {
+      params += "|" + creditNotes.name();
+    }
     return index().indexName + ":" + Sha256.hex(params).substring(0, 12);
   }
 

@@ -16,9 +16,11 @@ public record XeroCredit(
     XeroAllocation.Kind kind,
     @Nullable String creditId,
     @Nullable String number,
+    @Nullable String reference,
     @Nullable String type,
     @Nullable String status,
     @Nullable String contactId,
+    @Nullable String contactName,
     @Nullable LocalDate date,
     @Nullable String currencyCode,
     BigDecimal total,
@@ -26,12 +28,22 @@ public record XeroCredit(
     @Nullable Instant updatedDateUtc,
     List<Allocation> allocations) {
 
-  /** Part of the credit applied to one invoice. */
+  /** Part of the credit applied to one invoice, with the invoice's number as Xero names it. */
   public record Allocation(
       @Nullable String allocationId,
       @Nullable String invoiceId,
+      @Nullable String invoiceNumber,
       BigDecimal amount,
-      @Nullable LocalDate date) {}
+      @Nullable LocalDate date) {
+
+    public Allocation(
+        @Nullable String allocationId,
+        @Nullable String invoiceId,
+        BigDecimal amount,
+        @Nullable LocalDate date) {
+      this(allocationId, invoiceId, null, amount, date);
+    }
+  }
 
   /** The endpoint (and JSON collection) Xero serves this kind of credit from. */
   public static String collection(XeroAllocation.Kind kind) {
@@ -57,6 +69,7 @@ public record XeroCredit(
           new Allocation(
               XeroInvoice.text(a, "AllocationID"),
               XeroInvoice.id(a.path("Invoice"), "InvoiceID"),
+              XeroInvoice.text(a.path("Invoice"), "InvoiceNumber"),
               XeroInvoice.decimal(a, "Amount"),
               XeroDates.date(XeroInvoice.text(a, "DateString"), XeroInvoice.text(a, "Date"))));
     }
@@ -65,9 +78,11 @@ public record XeroCredit(
         kind,
         id != null ? id : XeroInvoice.id(n, "ID"),
         XeroInvoice.text(n, "CreditNoteNumber"),
+        XeroInvoice.text(n, "Reference"),
         XeroInvoice.text(n, "Type"),
         XeroInvoice.text(n, "Status"),
         XeroInvoice.id(n.path("Contact"), "ContactID"),
+        XeroInvoice.text(n.path("Contact"), "Name"),
         XeroDates.date(XeroInvoice.text(n, "DateString"), XeroInvoice.text(n, "Date")),
         XeroInvoice.text(n, "CurrencyCode"),
         XeroInvoice.decimal(n, "Total"),

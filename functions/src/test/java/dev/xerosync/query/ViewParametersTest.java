@@ -120,6 +120,57 @@ class ViewParametersTest {
   }
 
   @Test
+  void creditNotesAreListedOnlyWhenAskedForAndACursorKeepsToItsKinds() throws Exception {
+    assertThat(parse(Map.of()).creditNotes()).isEqualTo(ViewQuery.CreditNotes.EXCLUDE);
+    assertThat(parse(Map.of("creditNotes", "INCLUDE")).creditNotes())
+        .isEqualTo(ViewQuery.CreditNotes.INCLUDE);
+    assertThat(parse(Map.of("creditNotes", "only")).creditNotes())
+        .isEqualTo(ViewQuery.CreditNotes.ONLY);
+    assertThatThrownBy(() -> parse(Map.of("creditNotes", "yes")))
+        .hasMessageContaining("creditNotes must be one of exclude, include, only");
+    assertThatThrownBy(
+            () ->
+                new ApiRequest(
+                        new APIGatewayProxyRequestEvent()
+                            .withQueryStringParameters(
+                                Map.of("view", "pinned", "creditNotes", "include")))
+                    .viewQuery(TODAY, Set.of("all", "pinned")))
+        .hasMessageContaining("pins hold invoices only");
+    // An invoice-only listing keeps its name (its cursors still work); each mode has its own.
+    ViewQuery plain = parse(Map.of("view", "all"));
+    assertThat(plain.listing())
+        .isEqualTo(
+            new ViewQuery(
+                    plain.view(),
+                    plain.statuses(),
+                    plain.type(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    false,
+                    TODAY,
+                    50,
+                    ViewQuery.CreditNotes.EXCLUDE)
+                .listing());
+    assertThat(parse(Map.of("view", "all", "creditNotes", "include")).listing())
+        .isNotEqualTo(plain.listing())
+        .isNotEqualTo(parse(Map.of("view", "all", "creditNotes", "only")).listing());
+    // A cursor may name a contact's credit notes only where the listing reads them.
+    String t = "4f5e2b0c-8a45-4e8a-9d8e-0d1f1c2b3a4d";
+    String c = "7d3c1f0e-0000-4000-8000-000000000001";
+    String source = ViewQuery.creditNotesSource(c);
+    assertThat(plain.sourcePartition(t, source, c::equals)).isNull();
+    assertThat(
+            parse(Map.of("view", "all", "creditNotes", "include"))
+                .sourcePartition(t, source, c::equals))
+        .isEqualTo("T#" + t + "#C#" + c + "#CN");
+    assertThat(parse(Map.of("view", "all", "creditNotes", "only")).sourcePartition(t, c, c::equals))
+        .isNull();
+    assertThat(ViewQuery.sourceItemPkPrefix(t, source)).isEqualTo("T#" + t + "#CR#");
+  }
+
+  @Test
   void headersAreMatchedWhateverTheirCase() {
     var request =
         new ApiRequest(new APIGatewayProxyRequestEvent().withHeaders(Map.of("X-Api-Key", "k")));

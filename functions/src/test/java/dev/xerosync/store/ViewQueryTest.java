@@ -13,7 +13,18 @@ class ViewQueryTest {
   static final String C = "22222222-2222-4222-8222-222222222222";
 
   static ViewQuery q(InvoiceView view, LocalDate from, LocalDate to, String number, boolean exact) {
-    return new ViewQuery(view, Set.of(), "ACCREC", null, from, to, number, exact, TODAY, 50);
+    return new ViewQuery(
+        view,
+        Set.of(),
+        "ACCREC",
+        null,
+        from,
+        to,
+        number,
+        exact,
+        TODAY,
+        50,
+        ViewQuery.CreditNotes.EXCLUDE);
   }
 
   @Test
@@ -63,9 +74,39 @@ class ViewQueryTest {
         .noneMatch(v -> v.s() != null && v.s().endsWith("#B#DRAFT"));
     var drafts =
         new ViewQuery(
-            InvoiceView.ALL, Set.of("DRAFT"), null, null, null, null, null, false, TODAY, 50);
+            InvoiceView.ALL,
+            Set.of("DRAFT"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            false,
+            TODAY,
+            50,
+            ViewQuery.CreditNotes.EXCLUDE);
     QueryRequest r = InvoiceViews.request("tbl", T, C, drafts);
     assertThat(r.filterExpression()).isEqualTo("#status IN (:s0)");
+  }
+
+  @Test
+  void aContactsCreditNotesAreReadFromTheirOwnPartitionsWithTheCreditNoteType() {
+    ViewQuery open = q(InvoiceView.OPEN, null, null, null, false);
+    QueryRequest r = InvoiceViews.request("tbl", T, C, open, true);
+    assertThat(r.keyConditionExpression()).isEqualTo("gsi2pk = :pk AND gsi2sk >= :today");
+    assertThat(r.expressionAttributeValues().get(":pk").s())
+        .isEqualTo("T#" + T + "#C#" + C + "#CN#B#UNPAID");
+    assertThat(r.expressionAttributeValues().get(":type").s()).isEqualTo("ACCRECCREDIT");
+    QueryRequest all =
+        InvoiceViews.request("tbl", T, C, q(InvoiceView.ALL, null, null, null, false), true);
+    assertThat(all.expressionAttributeValues().get(":pk").s())
+        .isEqualTo("T#" + T + "#C#" + C + "#CN");
+    assertThat(all.expressionAttributeValues().get(":b0").s())
+        .startsWith("T#" + T + "#C#" + C + "#CN#B#");
+    QueryRequest number =
+        InvoiceViews.request("tbl", T, C, q(InvoiceView.ALL, null, null, "cn-1", false), true);
+    assertThat(number.expressionAttributeValues().get(":pk").s())
+        .isEqualTo("T#" + T + "#C#" + C + "#CN#NUM");
   }
 
   @Test
@@ -120,7 +161,8 @@ class ViewQueryTest {
             null,
             false,
             TODAY.plusDays(1),
-            10);
+            10,
+            ViewQuery.CreditNotes.EXCLUDE);
     assertThat(a.listing()).startsWith("ByContactView:").isEqualTo(b.listing());
     assertThat(q(InvoiceView.OVERDUE, null, null, null, false).listing()).isNotEqualTo(a.listing());
   }

@@ -53,6 +53,7 @@ public final class PanelStage implements AutoCloseable {
   final Connections connections;
   final String acme;
   final Map<String, ObjectNode> invoices = new LinkedHashMap<>();
+  final Map<String, ObjectNode> creditNotes = new LinkedHashMap<>();
 
   /** An organisation no one has connected yet: the Integrations page's to connect. */
   final SimOrganisation northwind;
@@ -133,7 +134,19 @@ public final class PanelStage implements AutoCloseable {
     add("overdue", acme, today.minusDays(45), today.minusDays(15), "640.50");
     String paid = add("paid", acme, today.minusDays(60), today.minusDays(30), "300.00");
     org.pay(paid, new BigDecimal("300.00"), today.minusDays(31), "Bank transfer");
-    add("due-soon", acme, today.minusDays(8), today.plusDays(6), "75.25");
+    String dueSoon = add("due-soon", acme, today.minusDays(8), today.plusDays(6), "75.25");
+    // A credit note with credit left, part of it allocated: 150.00, 50.00 of it to due-soon.
+    String credit =
+        org.creditNoteFor(acme, new BigDecimal("150.00"), today.minusDays(12), "Returned pallets");
+    org.allocate(credit, dueSoon, new BigDecimal("50.00"), today.minusDays(7));
+    var cn = org.credit(credit);
+    creditNotes.put(
+        "open",
+        Json.MAPPER
+            .createObjectNode()
+            .put("id", credit)
+            .put("number", cn.number())
+            .put("date", cn.date().toString()));
     String draft =
         org.createDraftInvoice(
             acme, "DRAFT-1", today.minusDays(4), today.plusDays(26), new BigDecimal("50.00"), null);
@@ -182,6 +195,7 @@ public final class PanelStage implements AutoCloseable {
     call("POST", "/records/deal/deal-globex/links", "{\"contactId\":\"" + globex + "\"}");
     call("POST", "/records/contact/crm-many/links", "{\"contactId\":\"" + initech + "\"}");
     call("POST", "/panel-origins", "{\"origin\":\"" + crm.origin() + "\"}");
+    awaitCreditNotes();
     crm.withIntegrations(
         new DemoCrm.Integrations(
             "crm-demo", stack.adminApiKey(), t -> stack.issueApiKey(t, "settings").secret()));
@@ -227,6 +241,24 @@ public final class PanelStage implements AutoCloseable {
       throw new IllegalStateException(method + " " + url + " -> " + r.statusCode() + r.body());
     }
     return r.body();
+  }
+
+  /**
+   * The initial sync reads invoices, which know a credit note only by its id: the stage runs the
+   * reconcile sweep, which reads credit notes, and waits for Acme's to count in its totals.
+   */
+  private void awaitCreditNotes() throws Exception {
+    stack.schedules().fire("ReconcileFunction");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      var totals = Json.MAPPER.readTree(call("GET", "/contacts/" + acme + "/totals", ""));
+      if (totals.path("totals").path(0).path("creditNotes").path("available").path("count").asInt()
+          == creditNotes.size()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the reconcile sweep did not store Acme's credit note in 60 s");
   }
 
   private void awaitConnected() throws InterruptedException {
@@ -385,6 +417,7 @@ public final class PanelStage implements AutoCloseable {
     c.put("control", controlUrl().toString());
     c.put("screenshots", screenshots.toAbsolutePath().toString());
     c.set("invoices", Json.MAPPER.valueToTree(invoices));
+    c.set("creditNotes", Json.MAPPER.valueToTree(creditNotes));
     c.put("many", MANY);
     c.putObject("contacts").put("acme", acme);
     c.put("northwind", northwind.tenantId());

@@ -163,6 +163,7 @@ public final class Convergence {
       }
       check(diffs, id, "kind", kind(truth.kind()), stored.kind());
       check(diffs, id, "number", truth.number(), stored.number());
+      check(diffs, id, "reference", truth.reference(), stored.reference());
       check(diffs, id, "status", truth.status(), stored.status());
       check(diffs, id, "contact", truth.contactId(), stored.contactId());
       check(diffs, id, "date", truth.date(), stored.date());
@@ -200,7 +201,55 @@ public final class Convergence {
       actual.sort(null);
       check(diffs, id, "allocations", expected, actual);
     }
+    creditNoteTotals(org, store, diffs);
     return diffs;
+  }
+
+  /**
+   * Each contact's totals count its credit notes as Xero holds them: those with credit left and
+   * that credit, those used up (PAID) and their totals, under the invoice type they offset.
+   */
+  private static void creditNoteTotals(
+      SimOrganisation org, InvoiceStore store, List<String> diffs) {
+    Map<String, BigDecimal[]> expected = new HashMap<>();
+    for (Credit c : org.credits()) {
+      if (c.kind() != Credit.Kind.CREDITNOTE) {
+        continue;
+      }
+      String type = "ACCRECCREDIT".equals(c.type()) ? "ACCREC" : "ACCPAY";
+      BigDecimal[] t =
+          expected.computeIfAbsent(
+              c.contactId() + "|" + type + "|" + c.currencyCode(),
+              k ->
+                  new BigDecimal[] {
+                    BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO
+                  });
+      BigDecimal remaining = org.remainingCredit(c.creditId());
+      if ("AUTHORISED".equals(c.status()) && remaining.signum() > 0) {
+        t[0] = t[0].add(BigDecimal.ONE);
+        t[1] = t[1].add(remaining);
+      } else if ("PAID".equals(c.status())) {
+        t[2] = t[2].add(BigDecimal.ONE);
+        t[3] = t[3].add(c.total());
+      }
+    }
+    String tenant = org.tenantId();
+    expected.forEach(
+        (key, t) -> {
+          String[] parts = key.split("\\|");
+          ContactTotals stored =
+              store.totals(tenant, parts[0]).stream()
+                  .filter(x -> x.type().equals(parts[1]) && x.currency().equals(parts[2]))
+                  .findFirst()
+                  .orElse(
+                      new ContactTotals(
+                          parts[1], parts[2], 0, BigDecimal.ZERO, 0, BigDecimal.ZERO));
+          String who = "contact " + parts[0] + " " + parts[1];
+          check(diffs, who, "creditCount", t[0].longValue(), stored.creditCount());
+          money(diffs, who, "creditAmount", t[1], stored.creditAmount());
+          check(diffs, who, "creditUsedCount", t[2].longValue(), stored.creditUsedCount());
+          money(diffs, who, "creditUsedAmount", t[3], stored.creditUsedAmount());
+        });
   }
 
   private static XeroAllocation.Kind kind(Credit.Kind k) {

@@ -237,7 +237,13 @@ public final class SimOrganisation {
    * {@link #refundCredit}).
    */
   public String creditNoteFor(String contactId, BigDecimal amount, LocalDate date) {
-    return ledger.createCredit(Credit.Kind.CREDITNOTE, contactId, amount, date, "");
+    return creditNoteFor(contactId, amount, date, "");
+  }
+
+  /** The same, with its Reference. */
+  public String creditNoteFor(
+      String contactId, BigDecimal amount, LocalDate date, String reference) {
+    return ledger.createCredit(Credit.Kind.CREDITNOTE, contactId, amount, date, reference);
   }
 
   /** Deletes an allocation, as DELETE .../Allocations/{AllocationID} does. */
