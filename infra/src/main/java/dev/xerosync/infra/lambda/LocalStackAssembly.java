@@ -310,7 +310,8 @@ final class LocalStackAssembly {
             new SqsEventSource(
                     poller,
                     mapping,
-                    (RequestHandler<SQSEvent, SQSBatchResponse>) handlers.get(fn.logicalId()))
+                    (RequestHandler<SQSEvent, SQSBatchResponse>) handlers.get(fn.logicalId()),
+                    xero.clock())
                 .start());
       }
     }

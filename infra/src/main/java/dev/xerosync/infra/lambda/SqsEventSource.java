@@ -3,6 +3,7 @@ package dev.xerosync.infra.lambda;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +41,7 @@ public final class SqsEventSource implements AutoCloseable {
   private final SqsClient sqs;
   private final Mapping mapping;
   private final RequestHandler<SQSEvent, SQSBatchResponse> handler;
+  private final Clock clock;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong batches = new AtomicLong();
@@ -48,9 +50,24 @@ public final class SqsEventSource implements AutoCloseable {
 
   public SqsEventSource(
       SqsClient sqs, Mapping mapping, RequestHandler<SQSEvent, SQSBatchResponse> handler) {
+    this(sqs, mapping, handler, Clock.systemUTC());
+  }
+
+  /**
+   * With the clock the functions read: the queue's own timestamps are told in it, as in AWS, where
+   * SQS and Lambda share real time. The local queue stamps messages with the machine's time, so
+   * with a moved clock (the simulator's, POST /_sim/clock) a function would see a message sent
+   * before a read it started after the message arrived.
+   */
+  public SqsEventSource(
+      SqsClient sqs,
+      Mapping mapping,
+      RequestHandler<SQSEvent, SQSBatchResponse> handler,
+      Clock clock) {
     this.sqs = sqs;
     this.mapping = mapping;
     this.handler = handler;
+    this.clock = clock;
   }
 
   public SqsEventSource start() {
@@ -155,7 +172,12 @@ public final class SqsEventSource implements AutoCloseable {
     return ids;
   }
 
+  /** The attributes that date a message (epoch milliseconds). */
+  private static final List<String> STAMPS =
+      List.of("SentTimestamp", "ApproximateFirstReceiveTimestamp");
+
   private SQSEvent toEvent(List<Message> messages) {
+    long shiftMs = clock.millis() - System.currentTimeMillis();
     List<SQSEvent.SQSMessage> records = new ArrayList<>();
     for (Message m : messages) {
       SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
@@ -166,6 +188,9 @@ public final class SqsEventSource implements AutoCloseable {
       record.setMd5OfMessageAttributes(m.md5OfMessageAttributes());
       Map<String, String> attributes = new HashMap<>();
       m.attributes().forEach((k, v) -> attributes.put(k.toString(), v));
+      for (String stamp : STAMPS) {
+        attributes.computeIfPresent(stamp, (k, v) -> Long.toString(Long.parseLong(v) + shiftMs));
+      }
       record.setAttributes(attributes);
       Map<String, SQSEvent.MessageAttribute> messageAttributes = new HashMap<>();
       m.messageAttributes()

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.xerosync.infra.aws.LocalAws;
+import dev.xerosync.infra.xero.SimClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -179,5 +180,41 @@ class SqsEventSourceIntegrationTest {
         .stream()
         .map(software.amazon.awssdk.services.sqs.model.Message::body)
         .toList();
+  }
+
+  /**
+   * The functions' clock moved a day ahead (the simulator's, POST /_sim/clock): a message's
+   * timestamps are told in it, so a message sent now is not dated a day before the read it feeds.
+   */
+  @Test
+  void theQueuesTimestampsAreToldInTheFunctionsClock() {
+    SimClock clock = new SimClock();
+    clock.advance(Duration.ofDays(1));
+    long before = clock.millis();
+    send("tenant-a", "ok-1");
+    List<Long> sent = Collections.synchronizedList(new ArrayList<>());
+    SqsEventSource source =
+        new SqsEventSource(
+            aws.sqs(),
+            new SqsEventSource.Mapping(
+                "TestFunction",
+                queueUrl,
+                "arn:aws:sqs:us-east-1:000000000000:q",
+                10,
+                null,
+                true,
+                1,
+                Duration.ofSeconds(30)),
+            (event, context) -> {
+              event
+                  .getRecords()
+                  .forEach(m -> sent.add(Long.parseLong(m.getAttributes().get("SentTimestamp"))));
+              return new SQSBatchResponse(List.of());
+            },
+            clock);
+
+    assertThat(source.pollOnce()).isEqualTo(1);
+    assertThat(sent).hasSize(1);
+    assertThat(sent.get(0)).isBetween(before - 2000, clock.millis());
   }
 }
