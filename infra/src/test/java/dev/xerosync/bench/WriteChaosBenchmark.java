@@ -15,9 +15,8 @@ public final class WriteChaosBenchmark {
   public static void main(String[] args) {
     boolean quick = args.length > 0 && args[0].equals("quick");
     // Quick is CI's smoke run: a few tenants; its figures are checked for presence and sanity. With
-    // three units a tenant made about 64 Xero calls (WriteChaosIntegrationTest: 3 tenants, 3
-    // units),
-    // past the writes' 45 of Xero's 60 a minute, and its last writes waited about a minute for the
+    // three units a tenant made about 64 Xero calls (as WriteChaosIntegrationTest did then), past
+    // the writes' 45 of Xero's 60 a minute, and its last writes waited about a minute for the
     // minute to roll; with one unit, 34 calls and queued p99 2.7 s (load average 15-30).
     int tenants = quick ? 4 : 30;
     int units = quick ? 1 : 7;
