@@ -11,36 +11,29 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tells the open panels that show a contact that it changed: one notice per connection that
  * listens to the contact (see {@link PanelSockets}), posted through API Gateway's {@code
  * @connections}. The notice names no data; the panel fetches what it shows with its own token.
  *
- * <p>Off the hot path: a container reads a tenant's listeners (one strongly consistent Query) at
- * most once per {@link #LISTENERS_FRESH}, not once per change, so a tenant with no open panel
- * costs one Query per 20 s of syncing, whatever its changes. A connection made after that read
- * misses the notices of changes committed until the next read; the panel covers exactly that by
- * fetching again once its socket is open and again {@code PUSH_SETTLE_MS} (25 s, longer than
- * {@link #LISTENERS_FRESH}) later (panel/src/xero-invoice-panel.js).
+ * <p>The listeners are read strongly consistent after each commit, so a connection whose {@code
+ * $connect} has returned is never missed, and a change committed before that is read by the panel,
+ * which fetches whenever its socket opens. (Skipping this read for tenants found with no panel a
+ * moment ago withheld notices from a panel that connected in that moment, after each reconnect
+ * too; issue #26 leaves that Query on the hot path.)
  *
  * <p>410 Gone means the connection is closed, or that its {@code $connect} has not finished yet:
  * API Gateway answers 410 until then. A connection younger than {@link #CONNECTING} is therefore
  * kept (the panel fetches once open); an older one is forgotten. Any other failure is retried
  * {@link #ATTEMPTS} times when a retry can help (throttling, 5xx, network), then logged and
  * counted ({@code PanelNoticesUndelivered}); never thrown: the change is stored, and the panel
- * revalidates every 10 minutes while its socket is up.
+ * revalidates every 15 minutes while its socket is up.
  */
 public final class PanelPush {
   private static final Log LOG = Log.of(PanelPush.class);
   static final String NOTICE = "{\"type\":\"changed\"}";
-
-  /** How long a container trusts its read of a tenant's listeners (see the class comment). */
-  static final Duration LISTENERS_FRESH = Duration.ofSeconds(20);
 
   /**
    * Longer than a {@code $connect} can take: API Gateway's integration timeout is 29 s
@@ -50,16 +43,10 @@ public final class PanelPush {
 
   static final int ATTEMPTS = 3;
 
-  /** Tenants whose listeners a container keeps; past it the cache starts again (memory bound). */
-  private static final int MAX_TENANTS = 10_000;
-
-  private record Snapshot(List<PanelSockets.Listener> listeners, Instant readAt) {}
-
   private final PanelSockets sockets;
   private final ApiGatewayConnections connections;
   private final Clock clock;
   private final Duration backoff;
-  private final Map<String, Snapshot> read = new ConcurrentHashMap<>();
 
   public PanelPush(PanelSockets sockets, ApiGatewayConnections connections, Clock clock) {
     this(sockets, connections, clock, Duration.ofMillis(100));
@@ -90,8 +77,8 @@ public final class PanelPush {
     int delivered = 0;
     try {
       Instant now = clock.instant();
-      for (PanelSockets.Listener listener : listeners(tenantId, now)) {
-        if (listener.contactId().equals(contactId) && post(tenantId, listener, now)) {
+      for (PanelSockets.Listener listener : sockets.listeners(tenantId, contactId, now)) {
+        if (post(tenantId, listener, now)) {
           delivered++;
         }
       }
@@ -102,19 +89,6 @@ public final class PanelPush {
     return delivered;
   }
 
-  private List<PanelSockets.Listener> listeners(String tenantId, Instant now) {
-    Snapshot seen = read.get(tenantId);
-    if (seen != null && seen.readAt().plus(LISTENERS_FRESH).isAfter(now)) {
-      return seen.listeners();
-    }
-    if (read.size() >= MAX_TENANTS) {
-      read.clear();
-    }
-    List<PanelSockets.Listener> listeners = sockets.listeners(tenantId, now);
-    read.put(tenantId, new Snapshot(listeners, now));
-    return listeners;
-  }
-
   /** Posts one notice, retrying what a retry can mend; true when it was delivered. */
   private boolean post(String tenantId, PanelSockets.Listener listener, Instant now) {
     for (int attempt = 1; ; attempt++) {
@@ -123,7 +97,7 @@ public final class PanelPush {
           case DELIVERED -> true;
           case GONE -> {
             if (listener.connectedAt().plus(CONNECTING).isBefore(now)) {
-              forget(tenantId, listener);
+              sockets.gone(tenantId, listener.contactId(), listener.connectionId());
             }
             yield false;
           }
@@ -154,14 +128,6 @@ public final class PanelPush {
       return f.status() == 429 || f.status() >= 500;
     }
     return e instanceof UncheckedIOException;
-  }
-
-  private void forget(String tenantId, PanelSockets.Listener gone) {
-    sockets.gone(tenantId, gone.contactId(), gone.connectionId());
-    read.computeIfPresent(
-        tenantId,
-        (t, s) ->
-            new Snapshot(s.listeners().stream().filter(l -> !l.equals(gone)).toList(), s.readAt()));
   }
 
   /** Waits before retry {@code attempt}; false when interrupted (the function is stopping). */

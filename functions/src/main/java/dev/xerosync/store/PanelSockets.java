@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -16,7 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * record showed when they connected, so a change to a contact reaches the panels that show it.
  *
  * <p>{@code pk = T#{tenant}#SOCKETS, sk = {contactId}#{connectionId}}: one item per contact a
- * connection listens to, with when it connected; the tenant's are read with one Query, strongly
+ * connection listens to, with when it connected; a contact's are read with one Query, strongly
  * consistent, so a connection whose {@code $connect} has returned is never missed. {@code pk =
  * SOCKET#{connectionId}}: what {@code $disconnect} needs to remove them (it knows only the id).
  * Each carries DynamoDB's TTL ({@code expiresAt}): API Gateway closes a connection after 2 hours at
@@ -95,47 +94,40 @@ public final class PanelSockets {
                     .toList()));
   }
 
-  /** The tenant's connections listening now, to any contact (expired ones skipped). */
-  public List<Listener> listeners(String tenantId, Instant now) {
-    return read(tenantId, null, now);
-  }
-
-  /** The connections listening to a contact now (expired ones skipped). */
-  public List<String> listening(String tenantId, String contactId, Instant now) {
-    return read(tenantId, contactId, now).stream().map(Listener::connectionId).toList();
-  }
-
-  private List<Listener> read(String tenantId, @Nullable String contactId, Instant now) {
+  /**
+   * The connections listening to a contact now (expired ones skipped), with when each connected.
+   */
+  public List<Listener> listeners(String tenantId, String contactId, Instant now) {
     List<Listener> found = new ArrayList<>();
-    Map<String, AttributeValue> values = new HashMap<>();
-    values.put(":pk", ItemCodec.s(socketsPk(tenantId)));
-    if (contactId != null) {
-      values.put(":contact", ItemCodec.s(contactId + "#"));
-    }
     Pages.forEachItem(
         dynamo,
         q ->
             q.tableName(table)
                 // Strongly consistent: a change committed after a $connect returned must see it.
                 .consistentRead(true)
-                .keyConditionExpression(
-                    contactId == null ? "pk = :pk" : "pk = :pk AND begins_with(sk, :contact)")
-                .expressionAttributeValues(values),
+                .keyConditionExpression("pk = :pk AND begins_with(sk, :contact)")
+                .expressionAttributeValues(
+                    Map.of(
+                        ":pk", ItemCodec.s(socketsPk(tenantId)),
+                        ":contact", ItemCodec.s(contactId + "#"))),
         item -> {
           if (Long.parseLong(ItemCodec.attr(item, "expiresAt").n()) > now.getEpochSecond()) {
-            String connectionId = ItemCodec.requiredStr(item, "connectionId");
-            String sk = ItemCodec.requiredStr(item, "sk");
             AttributeValue since = item.get("connectedMs");
             found.add(
                 new Listener(
-                    sk.substring(0, sk.length() - connectionId.length() - 1),
-                    connectionId,
+                    contactId,
+                    ItemCodec.requiredStr(item, "connectionId"),
                     since == null
                         ? Instant.EPOCH
                         : Instant.ofEpochMilli(Long.parseLong(since.n()))));
           }
         });
     return found;
+  }
+
+  /** The connections listening to a contact now (expired ones skipped). */
+  public List<String> listening(String tenantId, String contactId, Instant now) {
+    return listeners(tenantId, contactId, now).stream().map(Listener::connectionId).toList();
   }
 
   /** Forgets one contact's item of a connection API Gateway says is gone (410). */
