@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,7 +46,6 @@ class PanelPushTest {
 
   private final List<String> authorizations = new ArrayList<>();
   private boolean down;
-  private Instant now = NOW;
   private int queries;
   private int attempts;
 
@@ -94,23 +92,7 @@ class PanelPushTest {
         public void close() {}
       };
 
-  private final Clock clock =
-      new Clock() {
-        @Override
-        public ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return now;
-        }
-      };
+  private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
 
   /** The table as the worker reads it, its Queries counted. */
   private final DynamoDbClient counted =
@@ -143,7 +125,7 @@ class PanelPushTest {
   /** A connection made {@code ago} before now, listening for the usual 2 hours. */
   private void open(String connectionId, Duration ago, String... contacts) {
     sockets.open(
-        tenant, connectionId, Set.of(contacts), now.minus(ago), now.minus(ago).plusSeconds(7200));
+        tenant, connectionId, Set.of(contacts), NOW.minus(ago), NOW.minus(ago).plusSeconds(7200));
   }
 
   @Test
@@ -195,7 +177,7 @@ class PanelPushTest {
     posted.clear();
     assertThat(push.changed(tenant, "c1")).isEqualTo(1);
     assertThat(posted).containsExactly("POST /live/@connections/connNew " + PanelPush.NOTICE);
-    assertThat(sockets.listening(tenant, "c1", now)).containsExactly("connNew");
+    assertThat(sockets.listening(tenant, "c1", NOW)).containsExactly("connNew");
   }
 
   /** A socket stored just now is heard by the next change: nothing is cached between changes. */
@@ -224,7 +206,7 @@ class PanelPushTest {
 
     assertThat(push.changed(tenant, "c1")).isZero();
     assertThat(posted).hasSize(1);
-    assertThat(sockets.listening(tenant, "c1", now)).containsExactly("connA");
+    assertThat(sockets.listening(tenant, "c1", NOW)).containsExactly("connA");
   }
 
   @Test
