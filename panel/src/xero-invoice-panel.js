@@ -138,6 +138,11 @@ const query = (o) =>
 
 export class XeroInvoicePanel extends HTMLElement {
   static observedAttributes = ["tenant", "record-type", "record-id", "token", "view"];
+  /**
+   * While the socket is up and the tab shown, the panel revalidates this often, so a notice lost on
+   * the way costs at most this (4 conditional GETs, 304s when nothing changed).
+   */
+  static REVALIDATE_MS = 900000;
 
   #root;
   #view = "open";
@@ -148,7 +153,7 @@ export class XeroInvoicePanel extends HTMLElement {
   #sort = "date";
   #pages = 1; // pages of the list asked for with Show more
   #token = null;
-  #cache = new Map(); // url -> {etag, body}
+  #cache = new Map(); // url -> {etag, body, shown}
   #data = null; // {invoices, more, totals, pinned:Set, status, linked}
   #error = null;
   #timer = 0;
@@ -165,8 +170,8 @@ export class XeroInvoicePanel extends HTMLElement {
   #wsWait = 1000; // the next reconnect's backoff, doubling up to the poll interval
   #wsTimer = 0;
   #wsRenewed = false; // a token was fetched for the socket since it last opened
-  #dropped = false;
   #notice = 0;
+  #recheckTimer = 0;
   #pinWrites = Promise.resolve();
 
   constructor() {
@@ -268,11 +273,13 @@ export class XeroInvoicePanel extends HTMLElement {
     const headers = { Authorization: `Bearer ${this.#token}` };
     if (c) headers["If-None-Match"] = c.etag;
     const r = await fetch(url, { headers, cache: "no-store", credentials: "omit" });
-    if (r.status === 304 && c) return { body: c.body, changed: false };
+    // A 304 is a change still when the body cached was never shown: a refresh that a notice
+    // superseded fetched it, then was dropped (the superseding one then hears 304).
+    if (r.status === 304 && c) return { body: c.body, changed: !c.shown };
     if (!r.ok) throw await this.#problem(r);
     const body = await r.json();
     const etag = r.headers.get("ETag");
-    if (etag) this.#cache.set(url, { etag, body });
+    if (etag) this.#cache.set(url, { etag, body, shown: false });
     return { body, changed: true };
   }
 
@@ -344,6 +351,7 @@ export class XeroInvoicePanel extends HTMLElement {
       const changed =
         !this.#data || this.#error || list.changed || totals.changed || pinned.changed || status.changed || popChanged;
       this.#error = null;
+      for (const c of this.#cache.values()) c.shown = true;
       this.#socket(status.body?.socketUrl);
       this.#data = {
         invoices: list.invoices,
@@ -382,9 +390,10 @@ export class XeroInvoicePanel extends HTMLElement {
   }
 
   /**
-   * Opens the socket that says when the record's invoices changed: each notice refreshes once. When
-   * it drops, polling takes over and it reconnects with backoff; once back, the panel refreshes at
-   * once. The token goes in the query (a browser sets no headers on a WebSocket).
+   * Opens the socket that says when the record's invoices changed: each notice refreshes once. Once
+   * open (first time or again), the panel refreshes at once and revalidates now and then (#recheck).
+   * When it drops, polling takes over and it reconnects with backoff. The token goes in the query
+   * (a browser sets no headers on a WebSocket).
    */
   #socket(url) {
     if (!url || !this.#started || this.#ws || this.#wsTimer || !window.WebSocket) return;
@@ -396,12 +405,10 @@ export class XeroInvoicePanel extends HTMLElement {
       this.#wsWait = 1000;
       // API Gateway drops a connection idle for 10 minutes; a message every 9 keeps it.
       ws.keep = setInterval(() => ws.send('{"action":"ping"}'), 540000);
-      if (this.#dropped) this.refresh();
-      else if (!this.#error) {
-        clearTimeout(this.#timer);
-        this.#timer = 0;
-      }
-      this.#dropped = false;
+      // A change committed before $connect stored this socket sent it no notice: read once now
+      // (the poll stops once this read finds the socket up).
+      this.refresh();
+      this.#recheck();
     };
     ws.onmessage = (e) => {
       if (!String(e.data).includes('"changed"')) return; // e.g. API Gateway's answer to a ping
@@ -411,8 +418,8 @@ export class XeroInvoicePanel extends HTMLElement {
     ws.onclose = () => {
       clearInterval(ws.keep);
       if (this.#ws !== ws) return;
+      clearTimeout(this.#recheckTimer);
       this.#ws = null;
-      this.#dropped = true;
       if (!this.#started) return;
       this.#poll();
       // Refused at the handshake, which a browser cannot tell apart from a network failure: the token
@@ -428,9 +435,20 @@ export class XeroInvoicePanel extends HTMLElement {
     };
   }
 
+  /** While the socket is up: a refresh every REVALIDATE_MS (a hidden tab waits for visibilitychange). */
+  #recheck() {
+    clearTimeout(this.#recheckTimer);
+    this.#recheckTimer = setTimeout(() => {
+      if (this.#ws?.readyState !== 1) return; // down: the fallback poll runs instead
+      if (document.visibilityState === "visible") this.refresh();
+      this.#recheck();
+    }, XeroInvoicePanel.REVALIDATE_MS);
+  }
+
   #closeSocket() {
     const ws = this.#ws;
     this.#ws = null;
+    clearTimeout(this.#recheckTimer);
     clearTimeout(this.#wsTimer);
     this.#wsTimer = 0;
     ws?.close();

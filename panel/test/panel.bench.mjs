@@ -44,6 +44,9 @@ try {
   // Idle: what the open panel asks over a window with nothing changing, socket up. API Gateway ends
   // every connection after 2 h (the panel's ping every 9 min keeps it from the 10-min idle cut), so
   // each hour also pays half a reconnect: the upgrade and the refresh after it, measured here.
+  // Besides: the revalidation every REVALIDATE_MS while the socket is up, counted from the refresh
+  // measured at the reconnect (the idle window is far shorter than the interval).
+  const revalidateMs = await page.evaluate(() => customElements.get("xero-invoice-panel").REVALIDATE_MS);
   const idleMs = config.quick ? 4000 : 60000;
   let idle = 0;
   const counted = (r) => r.url().startsWith(config.api) && idle++;
@@ -60,11 +63,13 @@ try {
   while (!(await control("socket/count")).open && Date.now() < deadline) await page.waitForTimeout(50);
   await page.waitForTimeout(1500); // the refresh after the reconnect
   page.off("request", again);
-  const perHour = (idle * 3600000) / idleMs + reconnect / 2;
+  const refresh = reconnect - 1; // the requests of one refresh: the reconnect's, less its upgrade
+  if (refresh < 1) throw new Error(`no refresh after the reconnect (${reconnect} requests)`);
+  const perHour = (idle * 3600000) / idleMs + reconnect / 2 + (3600000 / revalidateMs) * refresh;
   console.log(`panel-first-render-ms: ${median(renders).toFixed(1)} ms`);
   console.log(`panel-requests-per-open-hour: ${perHour.toFixed(1)} requests`);
   console.log(`panel-update-after-xero-change-p50-ms: ${median(updates)} ms`);
-  console.error(`  renders ${renders.map((x) => x.toFixed(1)).join(", ")}; updates ${updates.join(", ")}, ${missed} without a notice (fallback poll ${config.pollMs} ms); idle ${idle} requests in ${idleMs} ms, a reconnect ${reconnect}`);
+  console.error(`  renders ${renders.map((x) => x.toFixed(1)).join(", ")}; updates ${updates.join(", ")}, ${missed} without a notice (fallback poll ${config.pollMs} ms); idle ${idle} requests in ${idleMs} ms, a reconnect ${reconnect}, a refresh ${refresh}, revalidating every ${revalidateMs / 60000} min`);
 } finally {
   await close();
 }

@@ -3,7 +3,6 @@ package dev.xerosync.common;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,13 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 
 /**
  * The four calls of API Gateway's management REST API the stack makes for per-tenant usage-plan
@@ -50,18 +44,13 @@ public final class ApiGatewayManagement {
     }
   }
 
-  private final SdkHttpClient http;
   private final URI endpoint;
-  private final String region;
-  private final AwsCredentialsProvider credentials;
-  private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+  private final AwsSignedCalls calls;
 
   public ApiGatewayManagement(
       SdkHttpClient http, URI endpoint, String region, AwsCredentialsProvider credentials) {
-    this.http = http;
     this.endpoint = endpoint;
-    this.region = region;
-    this.credentials = credentials;
+    this.calls = new AwsSignedCalls(http, "apigateway", region, credentials);
   }
 
   /** CreateApiKey: POST /apikeys; an enabled key with the given name and value. */
@@ -107,41 +96,16 @@ public final class ApiGatewayManagement {
   private JsonNode call(
       SdkHttpMethod method, String path, @Nullable String query, @Nullable JsonNode body) {
     URI uri = URI.create(endpoint + path + (query == null ? "" : "?" + query));
-    byte[] payload = body == null ? new byte[0] : body.toString().getBytes(StandardCharsets.UTF_8);
-    SdkHttpRequest.Builder request =
-        SdkHttpRequest.builder().method(method).uri(uri).putHeader("Accept", "application/json");
-    if (body != null) {
-      request
-          .putHeader("Content-Type", "application/json")
-          .putHeader("Content-Length", Integer.toString(payload.length));
-    }
-    var signed =
-        signer.sign(
-            r ->
-                r.identity(credentials.resolveCredentials())
-                    .request(request.build())
-                    .payload(ContentStreamProvider.fromByteArray(payload))
-                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "apigateway")
-                    .putProperty(AwsV4HttpSigner.REGION_NAME, region));
+    AwsSignedCalls.Answer answer =
+        calls.call(
+            method, uri, body == null ? null : body.toString().getBytes(StandardCharsets.UTF_8));
     try {
-      HttpExecuteResponse response =
-          http.prepareRequest(
-                  HttpExecuteRequest.builder()
-                      .request(signed.request())
-                      .contentStreamProvider(
-                          body == null ? null : ContentStreamProvider.fromByteArray(payload))
-                      .build())
-              .call();
-      byte[] raw;
-      try (InputStream in = response.responseBody().orElse(null)) {
-        raw = in == null ? new byte[0] : in.readAllBytes();
-      }
-      JsonNode json = raw.length == 0 ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(raw);
-      int status = response.httpResponse().statusCode();
-      if (status / 100 != 2) {
-        String type =
-            response.httpResponse().firstMatchingHeader("x-amzn-ErrorType").orElse("Unknown");
-        throw new Failure(status, type.split(":")[0], json.path("message").asText(""));
+      JsonNode json =
+          answer.body().length == 0
+              ? Json.MAPPER.createObjectNode()
+              : Json.MAPPER.readTree(answer.body());
+      if (!answer.ok()) {
+        throw new Failure(answer.status(), answer.errorType(), json.path("message").asText(""));
       }
       return json;
     } catch (IOException e) {

@@ -36,6 +36,9 @@ public final class Metrics {
   /** Items Xero sent that the store refused, set aside so the rest is stored (docs/operations). */
   public static final String SYNC_ITEMS_SET_ASIDE = "SyncItemsSetAside";
 
+  /** Change notices to open panels that failed past their retries (docs/panel.md). */
+  public static final String PANEL_NOTICES_UNDELIVERED = "PanelNoticesUndelivered";
+
   private static final String NAMESPACE = namespace();
 
   private Metrics() {}

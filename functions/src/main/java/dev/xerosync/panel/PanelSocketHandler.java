@@ -14,6 +14,7 @@ import dev.xerosync.store.PanelSockets;
 import dev.xerosync.store.RecordLinks;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -105,7 +106,8 @@ public final class PanelSocketHandler
     links
         .links(grant.tenantId(), new RecordLinks.Record(grant.recordType(), grant.recordId()))
         .forEach(l -> contacts.add(l.contactId()));
-    sockets.open(grant.tenantId(), connectionId, contacts, clock.instant().plus(MAX_CONNECTION));
+    Instant now = clock.instant();
+    sockets.open(grant.tenantId(), connectionId, contacts, now, now.plus(MAX_CONNECTION));
   }
 
   private static APIGatewayV2WebSocketResponse answer(int status) {

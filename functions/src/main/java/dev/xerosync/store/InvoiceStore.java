@@ -11,9 +11,13 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -93,6 +97,10 @@ public final class InvoiceStore {
           events.logged(tenantId);
         }
         events.committed(tenantId, incoming.contactId());
+        if (old != null && !Objects.equals(old.contactId(), incoming.contactId())) {
+          // Moved to another contact: the panels showing the one it left hear of it too.
+          events.committed(tenantId, old.contactId());
+        }
         return old == null ? UpsertOutcome.CREATED : UpsertOutcome.UPDATED;
       } catch (TransactionCanceledException e) {
         if (TenantFence.tripped(e, tenantId, "invoice " + incoming.invoiceId())) {
@@ -179,9 +187,14 @@ public final class InvoiceStore {
     writes.add(TenantFence.check(table, tenantId));
     Map<TotalsKey, TotalsDelta> totals = new LinkedHashMap<>();
     var aging = new AgingLedger.Deltas();
+    // The contacts whose panels hear of the chunk: each invoice's, and the one it left if moved.
+    Set<String> contacts = new LinkedHashSet<>();
     for (XeroInvoice incoming : chunk) {
       Map<String, AttributeValue> oldItem = stored.get(incoming.invoiceId());
       XeroInvoice old = oldItem == null ? null : ItemCodec.invoice(oldItem);
+      Stream.of(incoming.contactId(), old == null ? null : old.contactId())
+          .filter(Objects::nonNull)
+          .forEach(contacts::add);
       writes.add(conditionalPut(tenantId, incoming, oldItem));
       totalsDeltas(tenantId, old, incoming)
           .forEach((k, d) -> totals.merge(k, d, TotalsDelta::plus));
@@ -196,10 +209,7 @@ public final class InvoiceStore {
     writes.addAll(aging.updates(table, tenantId));
     try {
       dynamo.transactWriteItems(r -> r.transactItems(writes));
-      chunk.stream()
-          .map(XeroInvoice::contactId)
-          .distinct()
-          .forEach(contactId -> events.committed(tenantId, contactId));
+      contacts.forEach(contactId -> events.committed(tenantId, contactId));
       for (XeroInvoice incoming : chunk) {
         outcomes.merge(
             stored.containsKey(incoming.invoiceId())

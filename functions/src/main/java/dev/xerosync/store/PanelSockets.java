@@ -15,7 +15,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * record showed when they connected, so a change to a contact reaches the panels that show it.
  *
  * <p>{@code pk = T#{tenant}#SOCKETS, sk = {contactId}#{connectionId}}: one item per contact a
- * connection listens to, read with one Query per changed contact. {@code pk =
+ * connection listens to, with when it connected; a contact's are read with one Query, strongly
+ * consistent, so a connection whose {@code $connect} has returned is never missed. {@code pk =
  * SOCKET#{connectionId}}: what {@code $disconnect} needs to remove them (it knows only the id).
  * Each carries DynamoDB's TTL ({@code expiresAt}): API Gateway closes a connection after 2 hours at
  * most, so an item whose {@code $disconnect} never ran goes by itself; readers skip expired ones
@@ -40,9 +41,21 @@ public final class PanelSockets {
     return "SOCKET#" + connectionId;
   }
 
-  /** Records a connection listening to {@code contactIds} of the tenant until {@code expires}. */
-  public void open(String tenantId, String connectionId, Set<String> contactIds, Instant expires) {
+  /** A connection listening to a contact, since {@code connectedAt}. */
+  public record Listener(String contactId, String connectionId, Instant connectedAt) {}
+
+  /**
+   * Records a connection, made at {@code connectedAt}, listening to {@code contactIds} of the
+   * tenant until {@code expires}.
+   */
+  public void open(
+      String tenantId,
+      String connectionId,
+      Set<String> contactIds,
+      Instant connectedAt,
+      Instant expires) {
     AttributeValue ttl = AttributeValue.fromN(Long.toString(expires.getEpochSecond()));
+    AttributeValue since = AttributeValue.fromN(Long.toString(connectedAt.toEpochMilli()));
     Map<String, AttributeValue> connection =
         Keys.item(
             connectionPk(connectionId),
@@ -60,7 +73,13 @@ public final class PanelSockets {
               Keys.item(
                   socketsPk(tenantId),
                   contactId + "#" + connectionId,
-                  Map.of("connectionId", ItemCodec.s(connectionId), "expiresAt", ttl))));
+                  Map.of(
+                      "connectionId",
+                      ItemCodec.s(connectionId),
+                      "connectedMs",
+                      since,
+                      "expiresAt",
+                      ttl))));
     }
     // A record has at most RecordLinks.MAX_LINKS (10) contacts: 11 puts, one transaction.
     dynamo.transactWriteItems(
@@ -75,13 +94,17 @@ public final class PanelSockets {
                     .toList()));
   }
 
-  /** The connections listening to a contact now (expired ones skipped). */
-  public List<String> listening(String tenantId, String contactId, Instant now) {
-    List<String> ids = new ArrayList<>();
+  /**
+   * The connections listening to a contact now (expired ones skipped), with when each connected.
+   */
+  public List<Listener> listeners(String tenantId, String contactId, Instant now) {
+    List<Listener> found = new ArrayList<>();
     Pages.forEachItem(
         dynamo,
         q ->
             q.tableName(table)
+                // Strongly consistent: a change committed after a $connect returned must see it.
+                .consistentRead(true)
                 .keyConditionExpression("pk = :pk AND begins_with(sk, :contact)")
                 .expressionAttributeValues(
                     Map.of(
@@ -89,10 +112,22 @@ public final class PanelSockets {
                         ":contact", ItemCodec.s(contactId + "#"))),
         item -> {
           if (Long.parseLong(ItemCodec.attr(item, "expiresAt").n()) > now.getEpochSecond()) {
-            ids.add(ItemCodec.requiredStr(item, "connectionId"));
+            AttributeValue since = item.get("connectedMs");
+            found.add(
+                new Listener(
+                    contactId,
+                    ItemCodec.requiredStr(item, "connectionId"),
+                    since == null
+                        ? Instant.EPOCH
+                        : Instant.ofEpochMilli(Long.parseLong(since.n()))));
           }
         });
-    return ids;
+    return found;
+  }
+
+  /** The connections listening to a contact now (expired ones skipped). */
+  public List<String> listening(String tenantId, String contactId, Instant now) {
+    return listeners(tenantId, contactId, now).stream().map(Listener::connectionId).toList();
   }
 
   /** Forgets one contact's item of a connection API Gateway says is gone (410). */

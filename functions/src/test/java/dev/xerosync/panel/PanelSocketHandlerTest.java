@@ -41,6 +41,10 @@ class PanelSocketHandlerTest {
     assertThat(status("$connect", "conn1", token)).isEqualTo(200);
     assertThat(sockets.listening(tenant, "c1", NOW)).containsExactly("conn1");
     assertThat(sockets.listening(tenant, "c2", NOW)).containsExactly("conn1");
+    // When it connected: a post API Gateway answers 410 to while it is young is not a goodbye.
+    assertThat(sockets.listeners(tenant, "c1", NOW))
+        .extracting(PanelSockets.Listener::connectedAt)
+        .containsOnly(NOW);
     // The socket outlives the token (it carries no data), but not API Gateway's 2 hours.
     assertThat(sockets.listening(tenant, "c1", NOW.plus(Duration.ofHours(2)))).isEmpty();
 

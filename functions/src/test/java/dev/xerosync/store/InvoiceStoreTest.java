@@ -2,14 +2,17 @@ package dev.xerosync.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.xerosync.xero.XeroInvoice;
 import dev.xerosync.xero.XeroPayment;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +67,51 @@ class InvoiceStoreTest {
               assertThat(t.unpaidCount()).isZero();
               assertThat(t.unpaidAmount()).isEqualByComparingTo("0");
             });
+  }
+
+  /** An invoice moved to another contact: the panels of both contacts hear of it, each way. */
+  @Test
+  void aMovedInvoiceTellsTheContactItLeftAndTheOneItJoined() {
+    String tenant = UUID.randomUUID().toString();
+    String first = UUID.randomUUID().toString();
+    String second = UUID.randomUUID().toString();
+    Instant t1 = Instant.parse("2026-11-01T10:00:00Z");
+    List<@Nullable String> told = new ArrayList<>();
+    ChangeEvents listening =
+        new ChangeEvents() {
+          @Override
+          public List<EventDraft> derive(
+              Subject subject, String tenantId, @Nullable ObjectNode before, ObjectNode after) {
+            return List.of();
+          }
+
+          @Override
+          public void logged(String tenantId) {}
+
+          @Override
+          public void committed(String tenantId, @Nullable String c) {
+            told.add(c);
+          }
+        };
+    var telling = new InvoiceStore(table.dynamoDb(), table.name(), Clock.systemUTC(), listening);
+    String one = UUID.randomUUID().toString();
+    String two = UUID.randomUUID().toString();
+    telling.upsert(tenant, Invoices.version(one, first, "AUTHORISED", "100", "100", t1, List.of()));
+    telling.upsertAll(
+        tenant, List.of(Invoices.version(two, first, "AUTHORISED", "50", "50", t1, List.of())));
+    told.clear();
+
+    telling.upsert(
+        tenant,
+        Invoices.version(one, second, "AUTHORISED", "100", "100", t1.plusSeconds(60), List.of()));
+    assertThat(told).containsExactlyInAnyOrder(second, first);
+    told.clear();
+    telling.upsertAll(
+        tenant,
+        List.of(
+            Invoices.version(
+                two, second, "AUTHORISED", "50", "50", t1.plusSeconds(60), List.of())));
+    assertThat(told).containsExactlyInAnyOrder(second, first);
   }
 
   @Test

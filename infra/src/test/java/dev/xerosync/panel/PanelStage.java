@@ -311,6 +311,10 @@ public final class PanelStage implements AutoCloseable {
         case "/socket/down" -> stack.webSocketApi().outage(true);
         case "/socket/up" -> stack.webSocketApi().outage(false);
         case "/socket/count" -> out.put("open", stack.webSocketApi().connections().size());
+        case "/socket/hold" -> stack.webSocketApi().hold(true);
+        case "/socket/release" -> stack.webSocketApi().hold(false);
+        case "/socket/lose-notices" -> stack.webSocketApi().loseNotices(true);
+        case "/socket/keep-notices" -> stack.webSocketApi().loseNotices(false);
         case "/online-invoice-calls" -> out.put("calls", stack.xero().onlineInvoiceCalls(tenantId));
         case "/pay" -> {
           Map<String, String> q = new LinkedHashMap<>();

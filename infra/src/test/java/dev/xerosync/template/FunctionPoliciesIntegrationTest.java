@@ -77,7 +77,12 @@ class FunctionPoliciesIntegrationTest {
           // Refreshing an expired access token (the lease, the vault): the same AccessTokens that
           // PanelDocumentsFunction runs here with a token just expired; the settings read after it.
           "SettingsFunction",
-          Set.of("dynamodb:DeleteItem", "secretsmanager:PutSecretValue"));
+          Set.of("dynamodb:DeleteItem", "secretsmanager:PutSecretValue"),
+          // A notice for a write read back while a panel is open on its contact: the same
+          // PanelPush the sync worker runs here (above) with a socket open; this scenario's writes
+          // run with none.
+          "WriteWorkerFunction",
+          Set.of("execute-api:ManageConnections"));
 
   private static LocalStack stack;
   private static final Set<String> eventsUsed = new TreeSet<>();
@@ -132,7 +137,8 @@ class FunctionPoliciesIntegrationTest {
                 "https://example.com/never-sent",
                 java.time.Instant.now()));
     // A panel open on the contact: $connect records its socket, so the worker posts the payment's
-    // notice to @connections (410: no browser holds this one, and its item goes); $disconnect.
+    // notice to @connections (410: no browser holds this one; made just now, it is kept as one
+    // whose $connect may still be running); $disconnect.
     String socket = panelSocket("$connect", panelToken(org.tenantId(), contact));
     org.pay(invoice, new BigDecimal("40.00"), LocalDate.now(), "part payment");
     assertThat(signedWebhook(org.tenantId(), invoice, contact).getStatusCode()).isEqualTo(200);

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 import org.java_websocket.WebSocket;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.exceptions.InvalidDataException;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
@@ -70,6 +71,8 @@ public final class WebSocketApiHost implements AutoCloseable {
   private volatile RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse>
       disconnect;
   private volatile boolean refusing;
+  private volatile boolean holding;
+  private volatile boolean losing;
 
   private WebSocketApiHost(String apiId, String stage) throws IOException {
     this.apiId = apiId;
@@ -139,6 +142,23 @@ public final class WebSocketApiHost implements AutoCloseable {
     }
   }
 
+  /**
+   * For tests of a socket made late: while {@code hold} holds, new handshakes wait before their
+   * {@code $connect} runs (as a slow {@code $connect} integration would keep them), for at most 30
+   * s.
+   */
+  public void hold(boolean hold) {
+    holding = hold;
+  }
+
+  /**
+   * For tests of a notice lost on the way (a client's network dropping frames): while {@code lose}
+   * holds, posts to a connection are answered 200 and not sent.
+   */
+  public void loseNotices(boolean lose) {
+    losing = lose;
+  }
+
   private final class Server extends WebSocketServer {
     private final java.util.concurrent.CountDownLatch started =
         new java.util.concurrent.CountDownLatch(1);
@@ -159,6 +179,14 @@ public final class WebSocketApiHost implements AutoCloseable {
       URI uri = URI.create(request.getResourceDescriptor());
       if (refusing || !("/" + stage).equals(uri.getPath()) || connect == null) {
         throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "Forbidden");
+      }
+      for (long waited = 0; holding && waited < 30_000; waited += 20) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
       }
       String id = connectionId();
       Map<String, String> headers = new HashMap<>();
@@ -301,7 +329,15 @@ public final class WebSocketApiHost implements AutoCloseable {
       }
       switch (method) {
         case "POST" -> {
-          o.socket().send(new String(body, StandardCharsets.UTF_8));
+          try {
+            if (!losing) {
+              o.socket().send(new String(body, StandardCharsets.UTF_8));
+            }
+          } catch (WebsocketNotConnectedException e) {
+            // Closed since the lookup above: gone, as API Gateway would say.
+            answer(x, 410, "GoneException", null);
+            return;
+          }
           x.sendResponseHeaders(200, -1);
         }
         case "DELETE" -> {
