@@ -341,6 +341,30 @@ class CreditNoteBackfillTest {
     assertThat(totals(stored)).contains("ACCREC NZD paid 0 0 unpaid 1 500 credit 1 5 used 1 30");
   }
 
+  /**
+   * An invoice read meanwhile remembers its allocation on the credit note (a new version without
+   * the mark): the backfill's put fails, and it reads the credit note again and totals it.
+   */
+  @Test
+  void aCreditNoteWhoseAllocationIsRememberedMeanwhileIsStillTotalledOnce() {
+    String fresh = fresh();
+    String stored = stored();
+    credits.rememberAllocation(fresh, XeroAllocation.Kind.CREDIT_NOTE, id(1), id(8));
+    DynamoDbClient rememberFirst =
+        beforeFirstTransaction(
+            table.dynamoDb(),
+            request -> request.contains(Keys.creditPk(stored, id(1))),
+            () ->
+                credits.rememberAllocation(stored, XeroAllocation.Kind.CREDIT_NOTE, id(1), id(8)));
+
+    runToTheEnd(backfill(rememberFirst));
+
+    assertThat(credits.upsert(stored, creditNotes().getFirst())).contains(id(8));
+    assertThat(listings(stored)).isEqualTo(listings(fresh));
+    assertThat(totals(stored)).isEqualTo(totals(fresh));
+    assertThat(totals(stored)).contains("ACCREC NZD paid 0 0 unpaid 1 500 credit 1 20 used 1 30");
+  }
+
   /** Credit note 1 with 15.00 more of its credit allocated, a second later. */
   private XeroCredit allocatedFurther(String creditId) {
     return creditNote(
