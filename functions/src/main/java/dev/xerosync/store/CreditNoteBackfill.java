@@ -18,10 +18,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * progress at {@code CREDITNOTES}/{@code BACKFILL}. Each credit note gets what {@link
  * CreditStore#upsert} gives a new one (its index keys, the mark, and its contribution added to its
  * contact's totals) in one transaction with its put conditioned on the {@code rev} it read, which
- * the put moves on: a sync write that read the item before it retries and finds it totalled, and
- * one that wrote after the Scan read it makes this put fail, so nothing counts twice. A put that
- * fails reads the item again and goes on while it is still unmarked (an allocation remembered
- * meanwhile moves {@code rev} without marking it).
+ * the put moves on. So a sync write that read the item before this put fails its own condition and
+ * retries against the totalled item, and one that wrote after the Scan read it makes this put fail:
+ * nothing counts twice. A failed put reads the item again and goes on while it is still unmarked
+ * (an allocation remembered meanwhile moves {@code rev} without marking it).
  */
 public final class CreditNoteBackfill implements Backfill {
   private static final String PK = "CREDITNOTES";
