@@ -13,6 +13,7 @@ import dev.xerosync.notify.OutboundUrls;
 import dev.xerosync.queue.EventQueue;
 import dev.xerosync.queue.Redelivery;
 import dev.xerosync.store.ConnectionRecords;
+import dev.xerosync.store.CreditNoteBackfill;
 import dev.xerosync.store.DueDateBackfill;
 import dev.xerosync.store.DueDateIndex;
 import dev.xerosync.store.EventLog;
@@ -21,6 +22,7 @@ import dev.xerosync.store.Subscriptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -93,7 +95,9 @@ record EventsWiring(
         new EventRelay(log, EventPublishers.deployed(env)),
         env.getInt(DUE_SOON_DAYS, 3),
         clock,
-        new DueDateBackfill(dynamo, table, clock));
+        List.of(
+            new DueDateBackfill(dynamo, table, clock),
+            new CreditNoteBackfill(dynamo, table, clock)));
   }
 
   /** What priming runs: one index read of an hour long past, which names no invoice. */

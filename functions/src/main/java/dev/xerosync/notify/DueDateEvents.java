@@ -1,7 +1,7 @@
 package dev.xerosync.notify;
 
 import dev.xerosync.common.Log;
-import dev.xerosync.store.DueDateBackfill;
+import dev.xerosync.store.Backfill;
 import dev.xerosync.store.DueDateIndex;
 import dev.xerosync.store.EventDraft;
 import dev.xerosync.store.EventLog;
@@ -12,9 +12,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The clock's events. {@code invoice.overdue} at the start of the day after the due date in the
@@ -30,7 +30,7 @@ public final class DueDateEvents {
   /** How far back each run looks again; events already logged are not logged twice. */
   static final Duration GRACE = Duration.ofHours(1);
 
-  /** Scan pages (1 MB each) the backfill reads a run: a few seconds, well inside the timeout. */
+  /** Scan pages (1 MB each) each backfill reads a run, within its time budget. */
   static final int BACKFILL_PAGES = 20;
 
   /** DST moves a day's start by up to an hour: the due-soon window is read this much wider. */
@@ -42,7 +42,7 @@ public final class DueDateEvents {
   private final EventRelay relay;
   private final int dueSoonDays;
   private final Clock clock;
-  private final @Nullable DueDateBackfill backfill;
+  private final List<Backfill> backfills;
 
   public DueDateEvents(
       DueDateIndex index,
@@ -51,12 +51,12 @@ public final class DueDateEvents {
       EventRelay relay,
       int dueSoonDays,
       Clock clock) {
-    this(index, invoices, log, relay, dueSoonDays, clock, null);
+    this(index, invoices, log, relay, dueSoonDays, clock, List.of());
   }
 
   /**
-   * With {@code backfill}, each run first gives a few pages of the invoices stored before the index
-   * existed their keys, until all have them (the deployment's schedule).
+   * With {@code backfills}, each run first runs a few pages of each, in order, until each is done:
+   * the items stored before a feature existed get what it writes (the deployment's schedule).
    */
   public DueDateEvents(
       DueDateIndex index,
@@ -65,7 +65,7 @@ public final class DueDateEvents {
       EventRelay relay,
       int dueSoonDays,
       Clock clock,
-      @Nullable DueDateBackfill backfill) {
+      List<Backfill> backfills) {
     if (dueSoonDays < 1) {
       throw new IllegalArgumentException("due-soon days must be at least 1, not " + dueSoonDays);
     }
@@ -75,16 +75,16 @@ public final class DueDateEvents {
     this.relay = relay;
     this.dueSoonDays = dueSoonDays;
     this.clock = clock;
-    this.backfill = backfill;
+    this.backfills = List.copyOf(backfills);
   }
 
   /** One run: logs what crossed a line since the last, publishes it; returns how many events. */
   public int run() {
-    if (backfill != null) {
-      // Before the index is read, so an invoice keyed now whose line is in this window fires.
-      DueDateBackfill.Progress p = backfill.run(BACKFILL_PAGES);
+    // Before the index is read, so an invoice keyed now whose line is in this window fires.
+    for (Backfill backfill : backfills) {
+      Backfill.Progress p = backfill.run(BACKFILL_PAGES);
       if (p.keyed() > 0 || !p.done()) {
-        LOG.info("invoices given their due-date keys", "invoices", p.keyed(), "done", p.done());
+        LOG.info(backfill.what(), "items", p.keyed(), "done", p.done());
       }
     }
     Instant now = clock.instant();

@@ -2,6 +2,7 @@ package dev.xerosync.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xerosync.store.Backfill;
 import dev.xerosync.store.DueDateBackfill;
 import dev.xerosync.store.DueDateIndex;
 import dev.xerosync.store.LoggedEvent;
@@ -115,7 +116,7 @@ class DueDateEventsTest {
     assertThat(index.between(line.minusSeconds(1), line))
         .extracting(DueDateIndex.Due::invoiceId)
         .containsExactly(open);
-    assertThat(backfill.run(1)).isEqualTo(new DueDateBackfill.Progress(0, true));
+    assertThat(backfill.run(1)).isEqualTo(new Backfill.Progress(0, true));
     scenario.clock().set(line.plusSeconds(60));
     events.run();
     assertThat(scenario.events(tenant, null))

@@ -115,7 +115,7 @@ public final class DueDateScenario {
         new EventRelay(log, EventPublishers.NOT_DELIVERED),
         dueSoonDays,
         clock,
-        backfill);
+        List.of(backfill));
   }
 
   /** The due-date index, reading under its own watermark {@code name}. */

@@ -64,16 +64,11 @@ class FunctionPoliciesIntegrationTest {
    */
   private static final Map<String, Set<String>> GRANTED_FOR_PATHS_NOT_RUN_HERE =
       Map.of(
-          // Appending an overdue event (the log head's UpdateItem, the tenant fence's
-          // ConditionCheckItem) and publishing it (a Query of the log, a SendMessage per
-          // subscriber) need an organisation whose midnight passed in the last hour of the real
-          // clock; DueDateEventsTest and OverdueBenchmark run that path with a fixed clock.
+          // Publishing an overdue event (a Query of the log, a SendMessage per subscriber) needs an
+          // organisation whose midnight passed in the last hour of the real clock;
+          // DueDateEventsTest and OverdueBenchmark run that path with a fixed clock.
           "DueDateFunction",
-          Set.of(
-              "dynamodb:UpdateItem",
-              "dynamodb:ConditionCheckItem",
-              "dynamodb:Query",
-              "sqs:SendMessage"),
+          Set.of("dynamodb:Query", "sqs:SendMessage"),
           // Refreshing an expired access token (the lease, the vault): the same AccessTokens that
           // PanelDocumentsFunction runs here with a token just expired; the settings read after it.
           "SettingsFunction",
@@ -224,7 +219,10 @@ class FunctionPoliciesIntegrationTest {
           .add(invokeApi("QueryFunction", query, withApiKey(apiEvent(e), apiKey)).getStatusCode());
     }
 
-    // The due-date schedule once, on the real clock: it reads its watermark and the index window.
+    // The due-date schedule once, on the real clock: it reads its watermark and the index window,
+    // after its backfills, one of which lists and totals a credit note stored before its listing
+    // (the tenant fence's ConditionCheckItem, the put, the totals' UpdateItem).
+    String creditNote = seedCreditNoteStoredBeforeItsListing();
     ScheduledEvent dueDates = EventLoader.loadScheduledEvent("events/reconcile-scheduled.json");
     invocations.merge("DueDateFunction", 1, Integer::sum);
     RecordedAwsCalls.as(
@@ -233,6 +231,7 @@ class FunctionPoliciesIntegrationTest {
             ((RequestHandler<ScheduledEvent, String>)
                     handler("DueDateFunction", stack.environment("DueDateFunction")))
                 .handleRequest(dueDates, null));
+    assertThat(creditItem(creditNote)).containsKey("totalled");
 
     // Panel: a token and the allowed origins set with the tenant's key, then what a browser calls.
     var panel = handler("PanelFunction", stack.environment("PanelFunction"));
@@ -1199,6 +1198,69 @@ class FunctionPoliciesIntegrationTest {
             handler(logicalId, stack.environment(logicalId));
     invocations.merge(logicalId, 1, Integer::sum);
     return RecordedAwsCalls.as(logicalId, () -> h.handleRequest(event, null));
+  }
+
+  /**
+   * A credit note of the sample customer as stored before credit notes were listed: no index keys,
+   * no totalled mark, nothing in the contact's totals. Returns its id.
+   */
+  private static String seedCreditNoteStoredBeforeItsListing() {
+    var dynamo = stack.aws().dynamoDb();
+    String table = stack.aws().resources().tableName("Table");
+    String id = "0b7c4a5e-3f4e-4c55-9d1a-6c1f0a2b3c4d";
+    new dev.xerosync.store.CreditStore(dynamo, table)
+        .upsert(
+            SAMPLE_TENANT,
+            new dev.xerosync.xero.XeroCredit(
+                dev.xerosync.xero.XeroAllocation.Kind.CREDIT_NOTE,
+                id,
+                "CN-0001",
+                null,
+                "ACCRECCREDIT",
+                "AUTHORISED",
+                SAMPLE_CONTACT,
+                "Barney Rubble",
+                LocalDate.now().minusDays(3),
+                "NZD",
+                new BigDecimal("25"),
+                new BigDecimal("25"),
+                java.time.Instant.now(),
+                List.of()));
+    dynamo.updateItem(
+        u ->
+            u.tableName(table)
+                .key(creditKey(id))
+                .updateExpression(
+                    "REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, totalled"));
+    dynamo.updateItem(
+        u ->
+            u.tableName(table)
+                .key(
+                    dev.xerosync.store.Keys.key(
+                        dev.xerosync.store.Keys.contactPk(SAMPLE_TENANT, SAMPLE_CONTACT),
+                        dev.xerosync.store.Keys.totalsSk("ACCREC", "NZD")))
+                .updateExpression(
+                    "REMOVE creditCount, creditAmount, creditUsedCount, creditUsedAmount"));
+    return id;
+  }
+
+  private static Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>
+      creditKey(String id) {
+    return dev.xerosync.store.Keys.key(
+        dev.xerosync.store.Keys.creditPk(SAMPLE_TENANT, id), dev.xerosync.store.Keys.CREDIT_SK);
+  }
+
+  private static Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>
+      creditItem(String id) {
+    return stack
+        .aws()
+        .dynamoDb()
+        .getItem(
+            g ->
+                g.tableName(stack.aws().resources().tableName("Table"))
+                    .consistentRead(true)
+                    .key(creditKey(id)))
+        .item();
   }
 
   /**
