@@ -82,9 +82,15 @@ public final class DueDateEvents {
   public int run() {
     // Before the index is read, so an invoice keyed now whose line is in this window fires.
     for (Backfill backfill : backfills) {
-      Backfill.Progress p = backfill.run(BACKFILL_PAGES);
-      if (p.keyed() > 0 || !p.done()) {
-        LOG.info(backfill.what(), "items", p.keyed(), "done", p.done());
+      try {
+        Backfill.Progress p = backfill.run(BACKFILL_PAGES);
+        if (p.keyed() > 0 || !p.done()) {
+          LOG.info(backfill.what(), "items", p.keyed(), "done", p.done());
+        }
+      } catch (RuntimeException e) {
+        // One item a backfill cannot write must not hold back every tenant's due-date events: it
+        // resumes from its last saved page on the next run, and the error is there to see.
+        LOG.error("backfill failed; the due-date events go on", e, "backfill", backfill.what());
       }
     }
     Instant now = clock.instant();

@@ -124,6 +124,36 @@ class DueDateEventsTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple(EventTypes.INVOICE_OVERDUE, open));
   }
 
+  @Test
+  void aBackfillThatFailsHoldsBackNoDueDateEvent() {
+    ZoneId zone = ZoneId.of("Europe/London");
+    LocalDate due = LocalDate.of(2034, 6, 12);
+    DueDateScenario scenario =
+        new DueDateScenario(due.minusDays(30).atStartOfDay(zone).toInstant());
+    String tenant = scenario.organisation(zone);
+    String open = UUID.randomUUID().toString();
+    scenario.unpaid(tenant, open, due);
+    Backfill failing =
+        new Backfill() {
+          @Override
+          public Progress run(int pages) {
+            throw new IllegalStateException("an item this backfill cannot write");
+          }
+
+          @Override
+          public String what() {
+            return "items that never go";
+          }
+        };
+    DueDateEvents events = scenario.schedule("failing-" + tenant, DUE_SOON_DAYS, failing);
+    Instant line = DueDateIndex.overdueAt(due, zone);
+    scenario.clock().set(line.minusSeconds(60));
+    events.run();
+    scenario.clock().set(line.plusSeconds(60));
+    events.run();
+    assertThat(types(scenario, tenant)).contains(EventTypes.INVOICE_OVERDUE);
+  }
+
   private static List<String> types(DueDateScenario scenario, String tenant) {
     return scenario.events(tenant, null).stream().map(LoggedEvent::type).toList();
   }

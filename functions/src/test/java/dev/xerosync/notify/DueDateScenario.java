@@ -1,5 +1,6 @@
 package dev.xerosync.notify;
 
+import dev.xerosync.store.Backfill;
 import dev.xerosync.store.Connections;
 import dev.xerosync.store.DueDateBackfill;
 import dev.xerosync.store.DueDateIndex;
@@ -107,7 +108,7 @@ public final class DueDateScenario {
   }
 
   /** The due-date schedule that runs {@code backfill} first, as DueDateFunction does. */
-  public DueDateEvents schedule(String name, int dueSoonDays, DueDateBackfill backfill) {
+  public DueDateEvents schedule(String name, int dueSoonDays, Backfill... backfills) {
     return new DueDateEvents(
         index(name),
         store,
@@ -115,7 +116,7 @@ public final class DueDateScenario {
         new EventRelay(log, EventPublishers.NOT_DELIVERED),
         dueSoonDays,
         clock,
-        List.of(backfill));
+        List.of(backfills));
   }
 
   /** The due-date index, reading under its own watermark {@code name}. */
