@@ -72,26 +72,24 @@ public final class ChangeFetchPlan {
   }
 
   /**
-   * Whether the last read by date (or, after it, the initial sync) saw a change that Xero dated
-   * {@code changedAt} (the webhook's event date), named in a message sent at {@code sentAt},
-   * whatever is stored: the change is inside what the read covers, and the read started after it,
-   * either as dated (with the clock margin: Xero's clock and ours) or because the message naming it
-   * was sent before the read. So the read listed the invoice as it was after the change. An invoice
-   * it listed is stored (or was set aside); one it did not list is no invoice Xero lists (a bill, a
-   * deleted draft, no invoice at all), and fetching it by id again brings nothing more. Without
-   * this, each such id in a backlog cost its batch a paced read and held the tenant's queue to ten
-   * messages per {@link #PACE} (issue 29, finding 9); and a webhook sent just after a read, for a
-   * change just before it, cost an {@code IDs=} call. The margin keeps an event dated a moment
-   * after the invoice's UpdatedDateUTC from counting.
+   * Whether the last read by date (or the initial sync) saw a change that Xero dated {@code
+   * changedAt} (the webhook's event date), named in a message sent at {@code sentAt}, whatever is
+   * stored: the read started after the message was sent and its window opened before the change, so
+   * it listed the invoice as it was after the change. An invoice it listed is stored (or was set
+   * aside); one it did not list is no invoice Xero lists (a bill, a deleted draft, no invoice at
+   * all), and fetching it by id again brings nothing more. Without this, each such id in a backlog
+   * cost its batch a paced read and held the tenant's queue to ten messages per {@link #PACE}
+   * (issue 29, finding 9). The margin keeps an event dated a moment after the invoice's
+   * UpdatedDateUTC from counting. The event date alone never says a read saw a change: only when
+   * our own queue sent the message does (a webhook's date is Xero's word, and a late or replayed
+   * delivery may carry any).
    */
   public static boolean changeSeen(
       ChangeFetch last, @Nullable Instant sentAt, @Nullable Instant changedAt) {
-    return changedAt != null
-        && last.sinceFetchStartedAt() != null
+    return mayBeCovered(last, sentAt)
+        && changedAt != null
         && last.sinceFetchCovers() != null
-        && !changedAt.isBefore(last.sinceFetchCovers().plus(CLOCK_MARGIN))
-        && (changedAt.isBefore(last.sinceFetchStartedAt().minus(CLOCK_MARGIN))
-            || mayBeCovered(last, sentAt));
+        && !changedAt.isBefore(last.sinceFetchCovers().plus(CLOCK_MARGIN));
   }
 
   /** Whether a read that started at {@code startedAt} can cover anything sent at {@code sentAt}. */

@@ -103,6 +103,7 @@ final class ChangeSync {
           invoicesLeft.remove(id);
           stored++;
         } else if (last != null
+            && ChangeFetchPlan.mayBeCovered(last, invoiceSentAt.get(id))
             && (ChangeFetchPlan.covered(last, invoiceSentAt.get(id), at)
                 || ChangeFetchPlan.changeSeen(last, invoiceSentAt.get(id), changed))) {
           invoicesLeft.remove(id);
