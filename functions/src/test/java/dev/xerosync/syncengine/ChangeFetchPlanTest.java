@@ -56,7 +56,10 @@ class ChangeFetchPlanTest {
     ChangeFetch last = ChangeFetchPlan.after(ChangeFetch.NONE, ago(300), 9, null);
     var d = ChangeFetchPlan.decide(last, NOW, 1, PER_CALL, () -> 55);
     assertThat(d.bySince()).isTrue();
-    assertThat(d.notBefore()).isEqualTo(NOW);
+    // Not the pace: only what is left of the gap after the last read.
+    assertThat(d.notBefore()).isEqualTo(ago(300).plus(ChangeFetchPlan.GAP));
+    var later = ChangeFetchPlan.decide(last, NOW.plusSeconds(1), 1, PER_CALL, () -> 55);
+    assertThat(later.notBefore()).isEqualTo(NOW.plusSeconds(1));
   }
 
   @Test
