@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.xerosync.infra.aws.LocalAws;
 import dev.xerosync.infra.xero.SimClock;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -71,6 +72,10 @@ class SqsEventSourceIntegrationTest {
   }
 
   private SqsEventSource source(RequestHandler<SQSEvent, SQSBatchResponse> handler) {
+    return source(handler, Clock.systemUTC());
+  }
+
+  private SqsEventSource source(RequestHandler<SQSEvent, SQSBatchResponse> handler, Clock clock) {
     return new SqsEventSource(
         aws.sqs(),
         new SqsEventSource.Mapping(
@@ -82,7 +87,8 @@ class SqsEventSourceIntegrationTest {
             true,
             1,
             Duration.ofSeconds(30)),
-        handler);
+        handler,
+        clock);
   }
 
   private void send(String group, String body) {
@@ -194,17 +200,7 @@ class SqsEventSourceIntegrationTest {
     send("tenant-a", "ok-1");
     List<Long> sent = Collections.synchronizedList(new ArrayList<>());
     SqsEventSource source =
-        new SqsEventSource(
-            aws.sqs(),
-            new SqsEventSource.Mapping(
-                "TestFunction",
-                queueUrl,
-                "arn:aws:sqs:us-east-1:000000000000:q",
-                10,
-                null,
-                true,
-                1,
-                Duration.ofSeconds(30)),
+        source(
             (event, context) -> {
               event
                   .getRecords()
